@@ -1,0 +1,17 @@
+#!/usr/bin/env node
+// `npm test`: prepares the test certificate authority, then runs mocha with that CA trusted.
+// Extra arguments go to mocha, e.g. `npm test -- --grep "pull secret"` or a spec path.
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+import { ensureTestTls } from './test-tls.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const tls = ensureTestTls(join(root, 'test', '.tls'));
+const mocha = join(root, 'node_modules', 'mocha', 'bin', 'mocha.js');
+const result = spawnSync(process.execPath, [mocha, ...process.argv.slice(2)], {
+  cwd: root,
+  stdio: 'inherit',
+  env: { ...process.env, NODE_EXTRA_CA_CERTS: tls.caFile, PULLDOCTOR_TEST_TLS_DIR: tls.dir },
+});
+process.exit(result.status ?? 1);

@@ -1,0 +1,37 @@
+import { EnvReader, type Env } from './env-reader.js';
+import { PullDoctorError } from '../errors/index.js';
+import { AZURE_KEYS, parseAzureConfig, type AzureConfig } from './azure.js';
+import { KUBERNETES_KEYS, parseKubernetesConfig, type KubernetesConfig } from './kubernetes.js';
+import { LOGGING_KEYS, parseLoggingConfig, type LoggingConfig } from './logging.js';
+
+/**
+ * The whole configuration, parsed once at start-up from an env object. Each concern has its own section file
+ * that declares the keys it reads; add a section there and register it here.
+ */
+export interface Config {
+  kubernetes: KubernetesConfig;
+  azure: AzureConfig;
+  logging: LoggingConfig;
+}
+
+/** Every environment key the product reads. Infra templates are checked against this list. */
+export const CONFIG_KEYS: readonly string[] = [...KUBERNETES_KEYS, ...AZURE_KEYS, ...LOGGING_KEYS];
+
+export class ConfigError extends PullDoctorError {
+  readonly problems: readonly string[];
+  constructor(problems: string[]) {
+    super('CONFIG_INVALID', `Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.problems = problems;
+  }
+}
+
+export function parseConfig(env: Env): Config {
+  const r = new EnvReader(env, new Set(CONFIG_KEYS));
+  const config: Config = {
+    kubernetes: parseKubernetesConfig(r),
+    azure: parseAzureConfig(r),
+    logging: parseLoggingConfig(r),
+  };
+  if (r.problems.length > 0) throw new ConfigError(r.problems);
+  return config;
+}

@@ -1,0 +1,83 @@
+import { isPullDoctorError } from './pull-doctor-error.js';
+import type { ErrorCode } from './codes.js';
+import { redactText } from '../logging/redact.js';
+
+/** What a human sees about a failure: a title, what happened, and what to do. Never a stack trace. */
+export interface ErrorAdvice {
+  code: ErrorCode;
+  title: string;
+  message: string;
+  advice: string;
+}
+
+const TITLES: Record<ErrorCode, string> = {
+  CONFIG_INVALID: 'The configuration is invalid',
+  INVALID_INPUT: 'That request is not valid',
+  POD_NOT_FOUND: 'Pod not found',
+  NAMESPACE_NOT_FOUND: 'Namespace not found',
+  KUBE_UNREACHABLE: 'The Kubernetes API server cannot be reached',
+  KUBE_UNAUTHORIZED: 'The Kubernetes API server rejected our credentials',
+  KUBE_FORBIDDEN: 'Not allowed to read this from Kubernetes',
+  KUBE_API_ERROR: 'The Kubernetes API returned an error',
+  AZURE_CREDENTIAL_UNAVAILABLE: 'No Azure credential is available',
+  AZURE_UNAUTHORIZED: 'Azure rejected our credentials',
+  AZURE_FORBIDDEN: 'Not allowed to read this from Azure',
+  AZURE_NOT_FOUND: 'Azure resource not found',
+  AZURE_THROTTLED: 'Azure is throttling our requests',
+  AZURE_API_ERROR: 'Azure Resource Manager returned an error',
+  REGISTRY_UNREACHABLE: 'The container registry cannot be reached',
+  STORE_CONFLICT: 'Someone else changed this at the same time',
+  STORE_UNAVAILABLE: 'The bot state store is unavailable',
+  FIX_REFUSED: 'The fix was refused',
+  FIX_FAILED: 'The fix could not be applied',
+  TEAMS_SEND_FAILED: 'The message could not be sent to Teams',
+  INTERNAL: 'Something went wrong inside Pull Doctor',
+};
+
+const DEFAULT_ADVICE: Record<ErrorCode, string> = {
+  CONFIG_INVALID: 'Fix the settings listed above and start again.',
+  INVALID_INPUT: 'Check the spelling and try again; `help` lists what is understood.',
+  POD_NOT_FOUND: 'Check the pod name and namespace (`kubectl get pods -n NAMESPACE`).',
+  NAMESPACE_NOT_FOUND: 'Check the namespace name (`kubectl get namespaces`).',
+  KUBE_UNREACHABLE:
+    'Check that the cluster is running and that its API server is reachable from where Pull Doctor runs (authorized IP ranges, private cluster networking).',
+  KUBE_UNAUTHORIZED: 'Refresh the kubeconfig credentials (`az aks get-credentials`) or check the identity Pull Doctor uses.',
+  KUBE_FORBIDDEN:
+    "Grant Pull Doctor's identity get/list on pods, events, serviceaccounts and get on secrets (see infra/k8s/).",
+  KUBE_API_ERROR: 'Retry in a moment; if it persists, check the API server health.',
+  AZURE_CREDENTIAL_UNAVAILABLE:
+    'Choose a credential with AZURE_CREDENTIAL (cli, managed-identity, workload-identity, environment) and make sure it can sign in.',
+  AZURE_UNAUTHORIZED: 'Sign in again (`az login`) or check the managed identity configuration.',
+  AZURE_FORBIDDEN: "Grant Pull Doctor's identity Reader on the cluster and the registry.",
+  AZURE_NOT_FOUND: 'Check the resource id and the subscription (AZURE_SUBSCRIPTION_ID).',
+  AZURE_THROTTLED: 'Wait a minute and try again.',
+  AZURE_API_ERROR: 'Retry in a moment; check https://status.azure.com if it persists.',
+  REGISTRY_UNREACHABLE: 'Check DNS and network access to the registry from where Pull Doctor runs.',
+  STORE_CONFLICT: 'Reload and try again.',
+  STORE_UNAVAILABLE: 'Check the storage configuration and that the storage account is reachable.',
+  FIX_REFUSED: 'Ask an approver to review the request.',
+  FIX_FAILED: 'See the reason above; the request can be approved again once the cause is fixed.',
+  TEAMS_SEND_FAILED: 'Check that the bot is still installed in the conversation.',
+  INTERNAL: 'Try again; if it happens again, share the time and the request id with the Pull Doctor maintainers.',
+};
+
+/**
+ * The one sink that turns any thrown value into advice a human can act on. Unknown errors become INTERNAL with a
+ * generic message: their text may contain secrets or stack details, so it only goes to the logs.
+ */
+export function describeError(error: unknown): ErrorAdvice {
+  if (isPullDoctorError(error)) {
+    return {
+      code: error.code,
+      title: TITLES[error.code],
+      message: redactText(error.message),
+      advice: error.advice ?? DEFAULT_ADVICE[error.code],
+    };
+  }
+  return {
+    code: 'INTERNAL',
+    title: TITLES.INTERNAL,
+    message: 'An unexpected error occurred.',
+    advice: DEFAULT_ADVICE.INTERNAL,
+  };
+}
