@@ -1,0 +1,49 @@
+import type { TokenCredential } from '@azure/identity';
+import type { Config, Env } from '../config/index.js';
+import { loadKubeConfig } from '../clients/kubernetes/load-kube-config.js';
+import { createKubernetesReader } from '../clients/kubernetes/create-kubernetes-reader.js';
+import type { KubernetesReader } from '../clients/kubernetes/kubernetes-reader.js';
+import { createAzureCredential } from '../clients/azure/create-azure-credential.js';
+import { createRegistryClient } from '../clients/registry/create-registry-client.js';
+import { systemRegistryNetwork } from '../clients/registry/system-network.js';
+import type { RegistryNetwork } from '../clients/registry/registry-client.js';
+import type { DiagnosisDependencies } from '../diagnosis/diagnose-pod.js';
+import type { Logger } from '../logging/index.js';
+import { azureAccessFrom } from './azure-access-from-config.js';
+import { registryTokenProvider } from './registry-token-provider.js';
+
+/** Pieces a caller may supply instead of building them from configuration (tests, the sandbox). */
+export interface DependencyOverrides {
+  kube?: KubernetesReader;
+  azureCredential?: TokenCredential | null;
+  registryNetwork?: RegistryNetwork;
+}
+
+export interface DiagnosisScope {
+  /** Kubeconfig context to use (overrides KUBE_CONTEXT). */
+  context?: string;
+  /** AKS cluster resource id (`--cluster-id`). */
+  clusterId?: string;
+}
+
+/** The composition root of a diagnosis: real clients built from configuration, unless overridden. */
+export function buildDiagnosisDependencies(config: Config, env: Env, scope: DiagnosisScope, log: Logger, overrides: DependencyOverrides = {}): DiagnosisDependencies {
+  const kube =
+    overrides.kube ??
+    createKubernetesReader(
+      loadKubeConfig({
+        ...(config.kubernetes.kubeconfig ? { kubeconfigPath: config.kubernetes.kubeconfig } : {}),
+        ...((scope.context ?? config.kubernetes.context) ? { context: scope.context ?? config.kubernetes.context } : {}),
+        env,
+      }),
+      { log },
+    );
+  const credential = overrides.azureCredential !== undefined ? overrides.azureCredential : createAzureCredential(config.azure);
+  const azure = azureAccessFrom(config.azure, credential, { log, ...(scope.clusterId ? { clusterId: scope.clusterId } : {}) });
+  const registry = createRegistryClient({
+    network: overrides.registryNetwork ?? systemRegistryNetwork(),
+    ...(credential ? { aadToken: registryTokenProvider(credential) } : {}),
+    log,
+  });
+  return { kube, azure, registry, log };
+}

@@ -1,0 +1,73 @@
+import { describeCause } from '../diagnosis/classify/index.js';
+import type { CheckStatus, Diagnosis } from '../diagnosis/types.js';
+import { ROLE_IDS } from '../diagnosis/types.js';
+
+const MARK: Record<CheckStatus, string> = { pass: '✓', fail: '✗', warn: '!', skip: '-', error: '?' };
+
+const VERDICT: Record<Diagnosis['verdict'], string> = {
+  healthy: 'HEALTHY',
+  problem: 'FAILING',
+  unknown: 'UNCLEAR',
+};
+
+function roleName(roleDefinitionId: string): string {
+  const guid = roleDefinitionId.split('/').pop()?.toLowerCase();
+  if (guid === ROLE_IDS.acrPull) return 'AcrPull';
+  if (guid === ROLE_IDS.containerRegistryRepositoryReader) return 'Container Registry Repository Reader';
+  return guid ?? roleDefinitionId;
+}
+
+function indent(text: string, prefix: string): string {
+  return text
+    .split('\n')
+    .map((l) => `${prefix}${l}`)
+    .join('\n');
+}
+
+/**
+ * The terminal report, in the order an on-call engineer reads it: healthy or not, the cause, the evidence
+ * (pod status, events, checks passed and failed), and what to do, with the exact fix when there is one.
+ */
+export function renderTextReport(d: Diagnosis): string {
+  const lines: string[] = [];
+  lines.push(`Pod ${d.namespace}/${d.pod}${d.cluster ? ` on ${d.cluster}` : ''}: ${VERDICT[d.verdict]}`);
+  if (d.cause) {
+    const c = describeCause(d.cause);
+    lines.push(`Cause: ${c.title} (${d.cause})`);
+    lines.push(indent(c.explanation, '  '));
+  } else if (d.verdict === 'problem' && d.problems[0]) {
+    lines.push(`Cause: ${d.problems[0].reason}${d.problems[0].message ? ` — ${d.problems[0].message}` : ''}`);
+  }
+  lines.push('');
+  lines.push('Evidence');
+  if (d.evidence.image) lines.push(`  image:     ${d.evidence.image}`);
+  if (d.evidence.registryResourceId) lines.push(`  registry:  ${d.evidence.registryResourceId}`);
+  if (d.evidence.kubeletIdentity) lines.push(`  kubelet identity (object id): ${d.evidence.kubeletIdentity.principalId}`);
+  if (d.evidence.keyEvent) lines.push(`  key event: ${d.evidence.keyEvent.reason} (x${d.evidence.keyEvent.count}): ${d.evidence.keyEvent.message}`);
+  lines.push('');
+  lines.push('Checks');
+  for (const f of d.findings) {
+    lines.push(`  ${MARK[f.status]} ${f.check.padEnd(18)} ${f.summary}`);
+    if (f.detail && f.status !== 'pass') lines.push(indent(f.detail, ' '.repeat(23)));
+  }
+  const todo = d.findings.filter((f) => f.remediation && (f.status === 'fail' || f.status === 'error' || f.status === 'warn'));
+  if (todo.length > 0 || d.fix) {
+    lines.push('');
+    lines.push('What to do');
+    const seen = new Set<string>();
+    let n = 1;
+    for (const f of todo) {
+      if (seen.has(f.remediation!)) continue;
+      seen.add(f.remediation!);
+      lines.push(indent(`${n++}. ${f.remediation}`, '  '));
+    }
+  }
+  if (d.fix) {
+    lines.push('');
+    lines.push('Proposed fix (the Teams bot can apply it after an approver approves):');
+    lines.push(`  assign role ${roleName(d.fix.roleDefinitionId)} (${d.fix.roleDefinitionId})`);
+    lines.push(`  to principal ${d.fix.principalId} (the kubelet identity, principal type ServicePrincipal)`);
+    lines.push(`  on scope     ${d.fix.scope}`);
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,50 @@
+import { isAzureContainerRegistry } from '../image/image-reference.js';
+import { finding, hasPullFailure, type Check } from '../check.js';
+import { describeScopeRelation } from '../scope-relation.js';
+import { pullRoleFor } from '../propose-fix.js';
+import type { Finding } from '../types.js';
+
+/**
+ * Does the cluster's kubelet identity hold a role that lets it pull from the registry? Inherited assignments
+ * (resource group, subscription, management group) count; in ABAC-mode registries only the repository roles do.
+ */
+export const acrPullRoleCheck: Check = {
+  id: 'acr-pull-role',
+  title: 'Kubelet identity pull permission',
+  applies: (ctx) => hasPullFailure(ctx) && ctx.facts.registries().some(isAzureContainerRegistry),
+  async run(ctx) {
+    const refs = ctx.facts.validReferences().filter((r) => isAzureContainerRegistry(r.registry));
+    return Promise.all(
+      refs.map(async (ref): Promise<Finding> => {
+        const access = await ctx.facts.kubeletPullAccess({ registry: ref.registry, repository: ref.repository });
+        if (access.status === 'skipped') return finding('acr-pull-role', 'skip', `Not checked: ${access.reason}`);
+        if (access.status === 'missing') return finding('acr-pull-role', 'warn', access.reason);
+        const { evaluation, registry, principalId, cluster } = access.value;
+        const notHonoured = evaluation.notHonoured.map((n) => `${n.roleName} ${describeScopeRelation(n.assignment.scope, registry.id)}: ${n.why}`);
+        if (evaluation.canPull) {
+          const g = evaluation.granting[0]!;
+          return finding('acr-pull-role', 'pass', `The kubelet identity can pull from ${registry.name}: ${g.roleName} ${describeScopeRelation(g.assignment.scope, registry.id)}.`, {
+            detail: [
+              ...evaluation.granting.slice(1).map((x) => `Also ${x.roleName} ${describeScopeRelation(x.assignment.scope, registry.id)}.`),
+              ...notHonoured.map((n) => `Not counted: ${n}.`),
+            ].join('\n'),
+          });
+        }
+        const role = pullRoleFor(registry.roleAssignmentMode);
+        const abac = registry.roleAssignmentMode === 'AbacRepositoryPermissions';
+        return finding('acr-pull-role', 'fail', `The kubelet identity of ${cluster.name} has no role that lets it pull from ${registry.name}.`, {
+          detail: [
+            `Kubelet identity (object id) ${principalId}; registry ${registry.id}.`,
+            abac ? 'The registry uses ABAC repository permissions: AcrPull, AcrPush and the Owner/Contributor/Reader roles do not grant image pulls there.' : '',
+            ...notHonoured.map((n) => `Not counted: ${n}.`),
+          ]
+            .filter((s) => s)
+            .join('\n'),
+          remediation: abac
+            ? `Assign "${role.name}" to the kubelet identity on the registry: \`az role assignment create --assignee-object-id ${principalId} --assignee-principal-type ServicePrincipal --role "${role.name}" --scope ${registry.id}\`.`
+            : `Assign AcrPull to the kubelet identity on the registry: \`az aks update -n ${cluster.name} -g ${cluster.resourceGroup} --attach-acr ${registry.id}\` (or \`az role assignment create --assignee-object-id ${principalId} --assignee-principal-type ServicePrincipal --role AcrPull --scope ${registry.id}\`).`,
+        });
+      }),
+    );
+  },
+};

@@ -1,0 +1,68 @@
+import { isAzureContainerRegistry } from '../image/image-reference.js';
+import { finding, hasPullFailure, type Check } from '../check.js';
+import type { ImageReference } from '../image/image-reference.js';
+import type { Finding } from '../types.js';
+import type { RegistryErrorSummary } from '../../clients/registry/registry-client.js';
+
+function registrySaid(errors: RegistryErrorSummary[]): string {
+  return errors.length === 0 ? '' : `The registry said: ${errors.map((e) => `${e.code}: ${e.message}`).join('; ')}`;
+}
+
+function tagHint(ref: ImageReference): string {
+  if (isAzureContainerRegistry(ref.registry)) {
+    const name = ref.registry.split('.')[0];
+    return `List the tags that exist: \`az acr repository show-tags -n ${name} --repository ${ref.repository} -o table\`; fix the tag in the workload or push the image.`;
+  }
+  return `Check the tag exists in ${ref.registry}/${ref.repository} (e.g. \`crane ls ${ref.registry}/${ref.repository}\`); fix the tag in the workload or push the image.`;
+}
+
+/** HEAD the image's manifest with the credentials that apply: does the tag (or digest) exist? */
+export const imageExistsCheck: Check = {
+  id: 'image-exists',
+  title: 'Image existence',
+  applies: (ctx) => hasPullFailure(ctx) && ctx.facts.validReferences().length > 0,
+  async run(ctx) {
+    return Promise.all(
+      ctx.facts.validReferences().map(async (ref): Promise<Finding> => {
+        const dns = await ctx.facts.dns(ref.registry);
+        const ping = dns.ok ? await ctx.facts.ping(ref.registry) : undefined;
+        if (!dns.ok || !ping || !ping.ok) return finding('image-exists', 'skip', `Not checked: the registry ${ref.registry} is not reachable from here.`);
+        const { result, credential } = await ctx.facts.manifest(ref);
+        const what = `${ref.repository}:${ref.digest ?? ref.tag ?? 'latest'}`;
+        const using = `checked with ${credential.description}`;
+        switch (result.outcome) {
+          case 'found':
+            return finding('image-exists', 'pass', `${ref.registry} has ${what}.`, {
+              detail: [`Media type ${result.mediaType ?? 'unknown'}`, result.digest ? `digest ${result.digest}` : '', using].filter((s) => s).join('; ') + '.',
+            });
+          case 'not-found':
+            return finding('image-exists', 'fail', `${ref.registry} has no ${what} (HTTP ${result.status}).`, {
+              detail: `${registrySaid(result.errors)} (${using})`.trim(),
+              remediation: tagHint(ref),
+            });
+          case 'unauthorized': {
+            const secret = credential.credential.kind === 'basic';
+            return finding('image-exists', secret ? 'fail' : 'warn', secret ? `${ref.registry} rejects the credentials in ${credential.description}.` : `Could not verify ${what}: ${ref.registry} requires credentials (${using}).`, {
+              detail: registrySaid(result.errors),
+              remediation: secret ? 'Update the pull secret with a valid username and password or token for this registry.' : undefined,
+            });
+          }
+          case 'forbidden':
+            return finding('image-exists', 'warn', `${ref.registry} answered 403 Forbidden for ${what} (${using}).`, {
+              detail: registrySaid(result.errors),
+              remediation: 'A 403 from a registry usually means a firewall or network rule blocks the client IP, or the identity lacks the repository permission.',
+            });
+          case 'rate-limited':
+            return finding('image-exists', 'warn', `${ref.registry} is rate-limiting requests (HTTP 429).`, {
+              detail: [registrySaid(result.errors), result.retryAfter ? `Retry-After: ${result.retryAfter}` : ''].filter((s) => s).join(' '),
+              remediation: 'Authenticate pulls (authenticated Docker Hub accounts get higher limits), mirror the image into your own registry (e.g. `az acr import`), or use a pull-through cache.',
+            });
+          case 'unreachable':
+            return finding('image-exists', 'skip', `Not checked: ${result.message}`);
+          default:
+            return finding('image-exists', 'warn', `${ref.registry} answered HTTP ${result.status} for ${what}.`, { detail: registrySaid(result.errors) });
+        }
+      }),
+    );
+  },
+};

@@ -1,0 +1,22 @@
+import { finding, type Check } from '../check.js';
+import type { Finding } from '../types.js';
+
+/** Is each failing image a valid reference, and what does it resolve to? */
+export const imageReferenceCheck: Check = {
+  id: 'image-reference',
+  title: 'Image reference',
+  applies: (ctx) => ctx.facts.pullTargets.length > 0,
+  async run(ctx) {
+    return ctx.facts.pullTargets.map((t): Finding => {
+      if (!t.parse.ok) {
+        return finding('image-reference', 'fail', `"${t.image}" is not a valid image reference.`, {
+          detail: t.parse.reason,
+          remediation: 'Fix the image in the workload spec: `registry/repository:tag` or `@sha256:digest`, repository in lowercase.',
+        });
+      }
+      const r = t.parse.ref;
+      const what = r.digest ? `digest ${r.digest}` : `tag ${r.tag ?? 'latest'}`;
+      return finding('image-reference', 'pass', `${t.image} means ${r.canonical}.`, { detail: `Registry ${r.registry}, repository ${r.repository}, ${what}.` });
+    });
+  },
+};

@@ -1,0 +1,58 @@
+import { finding, type Check } from '../check.js';
+import type { Finding, PodProblem } from '../types.js';
+
+function where(p: PodProblem): string {
+  return p.initContainer ? `Init container "${p.container}"` : `Container "${p.container}"`;
+}
+
+const REMEDIATION: Partial<Record<PodProblem['kind'], string>> = {
+  'crash-loop':
+    'The image was pulled; the process keeps exiting. Read its logs: `kubectl logs POD -c CONTAINER --previous`, and check the command, configuration and dependencies it needs at start-up.',
+  'oom-killed':
+    'The container used more memory than its limit. Raise `resources.limits.memory` (and the request), or find the leak: `kubectl top pod`, and the logs before the kill.',
+  'container-config':
+    'A Secret or ConfigMap the container needs is missing or has no such key. `kubectl describe pod` names it; create it or fix the reference.',
+  unschedulable:
+    'No node can take the pod. The scheduler message says why: add nodes (or enable the cluster autoscaler), reduce requests, or fix taints/affinity/node selectors.',
+  'terminated-error': 'Read the logs of the failed container: `kubectl logs POD -c CONTAINER`.',
+  'image-never-pull':
+    'The pull policy is `Never` and the image is not on the node. Use `imagePullPolicy: IfNotPresent` (or `Always`), or pre-load the image on every node.',
+};
+
+function describeProblem(p: PodProblem): Finding {
+  if (p.kind === 'unschedulable') {
+    return finding('pod-state', 'fail', 'The pod cannot be scheduled on any node.', { detail: p.message, remediation: REMEDIATION.unschedulable });
+  }
+  if (p.kind === 'terminated-error' && p.container === '') {
+    return finding('pod-state', 'fail', `The pod has failed (${p.reason}).`, { detail: p.message, remediation: 'Check `kubectl describe pod` for why it was stopped (eviction, node pressure, deadline).' });
+  }
+  const summaries: Record<PodProblem['kind'], string> = {
+    'image-pull': `${where(p)} cannot pull its image (${p.reason}).`,
+    'invalid-image-name': `${where(p)} has an invalid image name (${p.reason}).`,
+    'image-never-pull': `${where(p)} may not pull its image (${p.reason}).`,
+    'container-config': `${where(p)} cannot be created (${p.reason}).`,
+    'crash-loop': `${where(p)} keeps crashing (${p.reason}).`,
+    'oom-killed': `${where(p)} was killed for using too much memory (OOMKilled).`,
+    'terminated-error': `${where(p)} exited with an error (${p.reason}).`,
+    unschedulable: '',
+    pending: `${where(p)} is not running yet (${p.reason}).`,
+  };
+  const detail = [p.image ? `Image: ${p.image}` : '', p.message ?? ''].filter((s) => s !== '').join('\n');
+  return finding('pod-state', 'fail', summaries[p.kind], { detail, remediation: REMEDIATION[p.kind] });
+}
+
+/** Is the pod healthy? Which containers (init containers included) fail, and how. */
+export const podStateCheck: Check = {
+  id: 'pod-state',
+  title: 'Pod state',
+  applies: () => true,
+  async run(ctx) {
+    const a = ctx.analysis;
+    if (a.problems.length > 0) return a.problems.map(describeProblem);
+    if (a.healthy) {
+      const summary = a.phase === 'Succeeded' ? 'The pod ran to completion.' : `The pod is running; ${a.readyCount} of ${a.containerCount} containers are ready.`;
+      return [finding('pod-state', 'pass', summary)];
+    }
+    return [finding('pod-state', 'warn', `The pod is ${a.phase} but no container is in a known failing state.`, { detail: a.unexplained })];
+  },
+};

@@ -1,0 +1,82 @@
+import { describeEntries, findCredentialFor } from '../credentials/index.js';
+import { isAzureContainerRegistry } from '../image/image-reference.js';
+import { finding, hasPullFailure, type Check } from '../check.js';
+import type { Finding } from '../types.js';
+
+function origin(source: 'pod' | 'service-account', sa: string): string {
+  return source === 'pod' ? 'the pod spec' : `service account "${sa}"`;
+}
+
+/**
+ * The pod's imagePullSecrets and its service account's: does each exist, is it a well-formed docker config, and
+ * does one of them hold credentials for the image's registry? Values are never shown: only entry keys.
+ */
+export const pullSecretsCheck: Check = {
+  id: 'pull-secrets',
+  title: 'Pull secrets',
+  applies: (ctx) => hasPullFailure(ctx) && ctx.facts.validReferences().length > 0,
+  async run(ctx) {
+    const [secrets, pullError] = await Promise.all([ctx.facts.pullSecrets(), ctx.facts.pullError()]);
+    const ns = ctx.target.namespace;
+    const sa = ctx.facts.pod.spec?.serviceAccountName ?? 'default';
+    const findings: Finding[] = [];
+
+    for (const s of secrets) {
+      if (!s.exists) {
+        findings.push(
+          finding('pull-secrets', 'fail', `The imagePullSecret "${s.name}" named by ${origin(s.source, sa)} does not exist in namespace ${ns}.`, {
+            remediation: `Create it: \`kubectl create secret docker-registry ${s.name} -n ${ns} --docker-server=REGISTRY --docker-username=USER --docker-password=...\`, or remove the reference.`,
+          }),
+        );
+      } else if (s.parse && !s.parse.ok) {
+        findings.push(
+          finding('pull-secrets', 'fail', `The imagePullSecret "${s.name}" is not a usable docker config (${s.parse.problem}).`, {
+            detail: s.parse.detail,
+            remediation: `Recreate it with \`kubectl create secret docker-registry ${s.name} -n ${ns} ...\` (type kubernetes.io/dockerconfigjson).`,
+          }),
+        );
+      }
+    }
+
+    const denied = pullError?.cause === 'unauthorized' || pullError?.cause === 'forbidden';
+    for (const ref of ctx.facts.validReferences()) {
+      const matching = secrets.flatMap((s) => {
+        if (!s.parse?.ok) return [];
+        const entry = findCredentialFor(s.parse.entries, ref.registry, ref.repository);
+        return entry ? [{ secret: s.name, key: entry.key }] : [];
+      });
+      if (matching.length > 0) {
+        const m = matching[0]!;
+        findings.push(finding('pull-secrets', 'pass', `The pull secret "${m.secret}" has credentials for ${ref.registry} (entry "${m.key}").`));
+        continue;
+      }
+      const usable = secrets.filter((s) => s.parse?.ok);
+      const hosts = usable.flatMap((s) => (s.parse?.ok ? describeEntries(s.parse.entries).map((h) => `${s.name}: ${h}`) : []));
+      if (isAzureContainerRegistry(ref.registry)) {
+        findings.push(
+          finding('pull-secrets', 'pass', `No pull secret for ${ref.registry}: AKS nodes pull from Azure Container Registry with the kubelet identity.`, {
+            detail: hosts.length > 0 ? `Secrets present for other registries: ${hosts.join(', ')}.` : undefined,
+          }),
+        );
+        continue;
+      }
+      if (usable.length > 0) {
+        findings.push(
+          finding('pull-secrets', denied ? 'fail' : 'warn', `No pull secret has credentials for ${ref.registry}; the secrets present are for other registries.`, {
+            detail: `Entries: ${hosts.join(', ')}.`,
+            remediation: `Add an entry for ${ref.registry} (the server must match the image's registry host, e.g. --docker-server=${ref.registry}).`,
+          }),
+        );
+      } else if (denied) {
+        findings.push(
+          finding('pull-secrets', 'fail', `The image on ${ref.registry} needs credentials, and the pod has no imagePullSecret.`, {
+            remediation: `Create a secret (\`kubectl create secret docker-registry regcred -n ${ns} --docker-server=${ref.registry} ...\`) and add it to the pod's \`imagePullSecrets\` or to service account "${sa}".`,
+          }),
+        );
+      } else {
+        findings.push(finding('pull-secrets', 'pass', `No pull secret for ${ref.registry}: the image is pulled anonymously.`));
+      }
+    }
+    return findings;
+  },
+};

@@ -1,0 +1,23 @@
+import { isAzureContainerRegistry, registryApiHost } from '../image/image-reference.js';
+import { finding, hasPullFailure, type Check } from '../check.js';
+
+/** Does each failing image's registry host resolve in DNS (from where Pull Doctor runs)? */
+export const registryDnsCheck: Check = {
+  id: 'registry-dns',
+  title: 'Registry DNS',
+  applies: (ctx) => hasPullFailure(ctx) && ctx.facts.registries().length > 0,
+  async run(ctx) {
+    return Promise.all(
+      ctx.facts.registries().map(async (registry) => {
+        const host = registryApiHost(registry);
+        const result = await ctx.facts.dns(registry);
+        if (result.ok) return finding('registry-dns', 'pass', `${host} resolves to ${result.addresses.slice(0, 3).join(', ')}.`);
+        const acr = isAzureContainerRegistry(registry);
+        const remediation = acr
+          ? `Check the registry name (\`az acr list -o table\`). For a registry behind a private endpoint, the cluster's VNet must be linked to the privatelink.azurecr.io DNS zone.`
+          : `Check the registry host in the image for typos, and that the nodes' DNS can resolve it (custom DNS servers, private zones).`;
+        return finding('registry-dns', 'fail', `${host} does not resolve (${result.code}).`, { detail: result.message, remediation });
+      }),
+    );
+  },
+};

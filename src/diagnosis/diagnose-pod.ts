@@ -1,0 +1,112 @@
+import type { KubernetesReader } from '../clients/kubernetes/kubernetes-reader.js';
+import type { RegistryClient } from '../clients/registry/registry-client.js';
+import { PullDoctorError, describeError } from '../errors/index.js';
+import type { Logger } from '../logging/index.js';
+import type { AzureAccess } from './azure-access.js';
+import { finding, type Check, type CheckContext, type DiagnosisTarget } from './check.js';
+import { ALL_CHECKS } from './checks/index.js';
+import { DiagnosisFacts } from './facts.js';
+import { analyzePodState } from './pod-state/analyze-pod-state.js';
+import { proposeFix } from './propose-fix.js';
+import { similarNames } from './similar-names.js';
+import { isAzureContainerRegistry } from './image/image-reference.js';
+import type { Cause, Diagnosis, Evidence, Finding, Verdict } from './types.js';
+
+export interface DiagnosisDependencies {
+  kube: KubernetesReader;
+  registry: RegistryClient;
+  azure: AzureAccess;
+  log: Logger;
+  now?: () => Date;
+  /** The checks to run; all of them by default. */
+  checks?: readonly Check[];
+}
+
+async function runCheck(check: Check, ctx: CheckContext): Promise<Finding[]> {
+  try {
+    return await check.run(ctx);
+  } catch (error) {
+    const advice = describeError(error);
+    ctx.log.warn('check failed', { check: check.id, code: advice.code, error });
+    return [finding(check.id, 'error', `${check.title} could not run: ${advice.title.toLowerCase()}.`, { detail: advice.message, remediation: advice.advice })];
+  }
+}
+
+async function notFound(kube: KubernetesReader, target: DiagnosisTarget): Promise<PullDoctorError> {
+  if (!(await kube.namespaceExists(target.namespace))) {
+    return new PullDoctorError('NAMESPACE_NOT_FOUND', `There is no namespace "${target.namespace}".`);
+  }
+  const names = (await kube.listPods(target.namespace).catch(() => [])).flatMap((p) => (p.metadata?.name ? [p.metadata.name] : []));
+  const suggestions = similarNames(target.pod, names);
+  const message =
+    `No pod "${target.pod}" in namespace "${target.namespace}".` + (suggestions.length > 0 ? ` Did you mean: ${suggestions.join(', ')}?` : '');
+  return new PullDoctorError('POD_NOT_FOUND', message, { facts: { suggestions: suggestions.join(',') } });
+}
+
+/** When the runtime's words are not conclusive, the registry checks may be. */
+function refineCause(cause: Cause, findings: readonly Finding[]): Cause {
+  if (cause !== 'other') return cause;
+  const failed = (check: string) => findings.some((f) => f.check === check && f.status === 'fail');
+  if (failed('registry-dns')) return 'dns';
+  if (failed('image-exists')) return 'image-not-found';
+  return cause;
+}
+
+/**
+ * Why is this pod failing? Reads the pod, runs every applicable check concurrently (sharing memoized facts),
+ * and returns the verdict, the cause, the findings and — when the evidence supports it — the fix.
+ * Throws PullDoctorError POD_NOT_FOUND / NAMESPACE_NOT_FOUND, or a KUBE_* error when the pod cannot be read.
+ */
+export async function diagnosePod(target: DiagnosisTarget, deps: DiagnosisDependencies): Promise<Diagnosis> {
+  const log = deps.log.child({ pod: target.pod, namespace: target.namespace, ...(target.cluster ? { cluster: target.cluster } : {}) });
+  const now = deps.now ?? (() => new Date());
+  const pod = await deps.kube.readPod(target.namespace, target.pod);
+  if (!pod) throw await notFound(deps.kube, target);
+
+  const analysis = analyzePodState(pod);
+  const facts = new DiagnosisFacts(pod, analysis.problems, { kube: deps.kube, registry: deps.registry, azure: deps.azure });
+  const ctx: CheckContext = { target, analysis, facts, log };
+  const checks = (deps.checks ?? ALL_CHECKS).filter((c) => c.applies(ctx));
+  log.debug('running checks', { checks: checks.map((c) => c.id) });
+  const findings = (await Promise.all(checks.map((c) => runCheck(c, ctx)))).flat();
+
+  const verdict: Verdict = analysis.problems.length > 0 ? 'problem' : analysis.healthy ? 'healthy' : 'unknown';
+  const explanation = await facts.pullError();
+  const cause = explanation ? refineCause(explanation.cause, findings) : null;
+  const fix = await proposeFix(facts, cause);
+  const events = await facts.events().catch(() => []);
+
+  const evidence: Evidence = {};
+  const primary = analysis.problems[0];
+  if (primary?.image) evidence.image = primary.image;
+  const ref = facts.validReferences().find((r) => r.original === primary?.image);
+  if (ref) {
+    evidence.registryHost = ref.registry;
+    const acr = await facts.acrRegistry(ref.registry).catch(() => undefined);
+    if (acr?.status === 'found') evidence.registryResourceId = acr.value.id;
+    const cluster = isAzureContainerRegistry(ref.registry) ? await facts.cluster().catch(() => undefined) : undefined;
+    if (cluster?.status === 'found') {
+      evidence.clusterResourceId = cluster.value.id;
+      const k = cluster.value.kubeletIdentity;
+      if (k) evidence.kubeletIdentity = { principalId: k.objectId, ...(k.clientId ? { clientId: k.clientId } : {}), ...(k.resourceId ? { resourceId: k.resourceId } : {}) };
+    }
+  }
+  const keyEvent = explanation?.event ?? events.find((e) => e.type === 'Warning');
+  if (keyEvent) evidence.keyEvent = keyEvent;
+
+  const diagnosis: Diagnosis = {
+    pod: target.pod,
+    namespace: target.namespace,
+    verdict,
+    cause,
+    findings,
+    fix,
+    problems: analysis.problems,
+    events,
+    evidence,
+    diagnosedAt: now().toISOString(),
+  };
+  if (target.cluster) diagnosis.cluster = target.cluster;
+  log.info('diagnosed', { verdict, cause, findings: findings.length, fix: fix !== null });
+  return diagnosis;
+}

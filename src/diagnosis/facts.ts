@@ -1,0 +1,266 @@
+import type { V1Pod, V1Secret } from '@kubernetes/client-node';
+import type { KubernetesReader } from '../clients/kubernetes/kubernetes-reader.js';
+import type { ManagedClusterInfo, RegistryInfo, RoleDefinitionInfo } from '../clients/azure/azure-reader.js';
+import type { DnsResult, ManifestResult, PingResult, RegistryClient, RegistryCredential } from '../clients/registry/registry-client.js';
+import { parseImageReference, isAzureContainerRegistry, registryApiHost, type ImageReference, type ImageReferenceParse } from './image/image-reference.js';
+import { parsePullSecret, findCredentialFor, type PullSecretParse } from './credentials/index.js';
+import { evaluatePullAccess, type PullAccessEvaluation } from './roles/index.js';
+import { summarizeEvents } from './events/summarize-events.js';
+import { IMAGE_PROBLEM_KINDS } from './pod-state/analyze-pod-state.js';
+import { memoizeAsync, once } from './memo.js';
+import { found, missing, skipped, type Lookup } from './lookup.js';
+import type { AzureAccess } from './azure-access.js';
+import { explainPullError, type PullErrorExplanation } from './pull-error.js';
+import type { PodEventSummary, PodProblem } from './types.js';
+
+/** An image a failing container tries to pull, with every failing container that uses it. */
+export interface PullTarget {
+  image: string;
+  containers: string[];
+  parse: ImageReferenceParse;
+}
+
+export interface PullSecretState {
+  name: string;
+  /** Where the reference comes from: the pod spec or its service account. */
+  source: 'pod' | 'service-account';
+  /** null when the secret does not exist. */
+  exists: boolean;
+  parse?: PullSecretParse;
+}
+
+/** The credential a manifest check uses, and a human (secret-free) description of where it came from. */
+export interface CredentialChoice {
+  credential: RegistryCredential;
+  description: string;
+}
+
+export interface KubeletPullAccess {
+  cluster: ManagedClusterInfo;
+  registry: RegistryInfo;
+  principalId: string;
+  evaluation: PullAccessEvaluation;
+  definitions: ReadonlyMap<string, RoleDefinitionInfo>;
+}
+
+export interface FactsSources {
+  kube: KubernetesReader;
+  registry: RegistryClient;
+  azure: AzureAccess;
+}
+
+function hostOf(server: string): string {
+  try {
+    return new URL(server).hostname.toLowerCase();
+  } catch {
+    return '';
+  }
+}
+
+function guidOf(roleDefinitionId: string): string {
+  return (roleDefinitionId.split('/').pop() ?? roleDefinitionId).toLowerCase();
+}
+
+/**
+ * Everything the checks need to know, each fetched at most once and only when a check asks for it. Checks run
+ * concurrently; memoization makes them share the calls, so the critical path is a handful of round trips.
+ */
+export class DiagnosisFacts {
+  readonly pullTargets: PullTarget[];
+
+  constructor(
+    readonly pod: V1Pod,
+    readonly problems: readonly PodProblem[],
+    private readonly sources: FactsSources,
+  ) {
+    this.pullTargets = collectPullTargets(problems);
+  }
+
+  get namespace(): string {
+    return this.pod.metadata?.namespace ?? '';
+  }
+
+  /** Valid image references of the failing containers, one per distinct image. */
+  validReferences(): ImageReference[] {
+    return this.pullTargets.flatMap((t) => (t.parse.ok ? [t.parse.ref] : []));
+  }
+
+  /** Distinct registries of the failing images. */
+  registries(): string[] {
+    return [...new Set(this.validReferences().map((r) => r.registry))];
+  }
+
+  readonly events = once(async (): Promise<PodEventSummary[]> => {
+    const name = this.pod.metadata?.name ?? '';
+    const uid = this.pod.metadata?.uid;
+    const events = await this.sources.kube.listPodEvents(this.namespace, uid ? { name, uid } : { name });
+    return summarizeEvents(events);
+  });
+
+  /** The failing pull's message and cause (events are optional: if they cannot be read, the state message is used). */
+  readonly pullError = once(async (): Promise<PullErrorExplanation | undefined> => {
+    let events: PodEventSummary[] = [];
+    try {
+      events = await this.events();
+    } catch {
+      // the events check reports why they could not be read
+    }
+    return explainPullError(this.problems, events);
+  });
+
+  private readonly secret = memoizeAsync((name: string): Promise<V1Secret | null> => this.sources.kube.readSecret(this.namespace, name));
+
+  /** The pod's imagePullSecrets plus its service account's, each read and parsed (values stay in memory). */
+  readonly pullSecrets = once(async (): Promise<PullSecretState[]> => {
+    const saName = this.pod.spec?.serviceAccountName ?? 'default';
+    const podRefs = (this.pod.spec?.imagePullSecrets ?? []).flatMap((r) => (r.name ? [r.name] : []));
+    const serviceAccount = await this.sources.kube.readServiceAccount(this.namespace, saName);
+    const saRefs = (serviceAccount?.imagePullSecrets ?? []).flatMap((r) => (r.name ? [r.name] : []));
+    const refs: Array<{ name: string; source: PullSecretState['source'] }> = [];
+    for (const name of podRefs) refs.push({ name, source: 'pod' });
+    for (const name of saRefs) if (!podRefs.includes(name)) refs.push({ name, source: 'service-account' });
+    return Promise.all(
+      refs.map(async ({ name, source }): Promise<PullSecretState> => {
+        const secret = await this.secret(name);
+        if (!secret) return { name, source, exists: false };
+        const input: { type?: string; data?: Record<string, string> } = {};
+        if (secret.type !== undefined) input.type = secret.type;
+        if (secret.data !== undefined) input.data = secret.data;
+        return { name, source, exists: true, parse: parsePullSecret(input) };
+      }),
+    );
+  });
+
+  readonly dns = memoizeAsync((registry: string): Promise<DnsResult> => this.sources.registry.resolve(hostWithoutPort(registryApiHost(registry))));
+
+  readonly ping = memoizeAsync((registry: string): Promise<PingResult> => this.sources.registry.ping(registry));
+
+  /** Which credential the kubelet would present for this image, as far as we can tell. */
+  async credentialFor(ref: ImageReference): Promise<CredentialChoice> {
+    const azure = this.sources.azure;
+    if (isAzureContainerRegistry(ref.registry) && azure.available && azure.registryTokens) {
+      return { credential: { kind: 'azure-ad', source: "Pull Doctor's own Azure identity" }, description: "Pull Doctor's own Azure identity (Entra token exchanged at /oauth2/exchange)" };
+    }
+    const secrets = await this.pullSecrets();
+    for (const s of secrets) {
+      if (!s.parse?.ok) continue;
+      const entry = findCredentialFor(s.parse.entries, ref.registry, ref.repository);
+      if (entry?.username !== undefined && entry.password !== undefined) {
+        return {
+          credential: { kind: 'basic', username: entry.username, password: entry.password, source: `secret ${s.name}` },
+          description: `the pull secret "${s.name}" (entry "${entry.key}")`,
+        };
+      }
+    }
+    return { credential: { kind: 'anonymous' }, description: 'no credentials (anonymous)' };
+  }
+
+  readonly manifest = memoizeAsync(
+    async (ref: ImageReference): Promise<{ result: ManifestResult; credential: CredentialChoice }> => {
+      const credential = await this.credentialFor(ref);
+      const result = await this.sources.registry.headManifest(
+        { registry: ref.registry, repository: ref.repository, reference: ref.reference },
+        credential.credential,
+      );
+      return { result, credential };
+    },
+    (ref) => ref.canonical,
+  );
+
+  /** The AKS managed cluster this pod runs on: by resource id, else by API server host, else by name. */
+  readonly cluster = once(async (): Promise<Lookup<ManagedClusterInfo>> => {
+    const azure = this.sources.azure;
+    if (!azure.available) return skipped(azure.reason);
+    if (azure.clusterId) return found(await azure.reader.getManagedCluster(azure.clusterId));
+    if (!azure.subscriptionId) return skipped('No AKS cluster id and no subscription configured (use --cluster-id or set AZURE_SUBSCRIPTION_ID).');
+    const clusters = await azure.reader.listManagedClusters(azure.subscriptionId);
+    const server = hostOf(this.sources.kube.server);
+    const byHost = clusters.find((c) => [c.fqdn, c.privateFqdn].some((f) => f !== undefined && f.toLowerCase() === server));
+    if (byHost) return found(byHost);
+    const clusterName = this.sources.kube.clusterName?.toLowerCase();
+    const byName = clusterName ? clusters.filter((c) => c.name.toLowerCase() === clusterName) : [];
+    if (byName.length === 1) return found(byName[0]!);
+    return missing(
+      `No AKS cluster in subscription ${azure.subscriptionId} has the API server host "${server}"${clusterName ? ` or the name "${this.sources.kube.clusterName}"` : ''}.`,
+    );
+  });
+
+  private readonly registriesIn = memoizeAsync((subscriptionId: string) => {
+    const azure = this.sources.azure;
+    if (!azure.available) return Promise.resolve([] as RegistryInfo[]);
+    return azure.reader.listRegistries(subscriptionId);
+  });
+
+  /** Subscriptions to search for registries: the cluster's, and the configured one. */
+  private async registrySubscriptions(): Promise<string[]> {
+    const azure = this.sources.azure;
+    const subs = new Set<string>();
+    if (azure.available && azure.subscriptionId) subs.add(azure.subscriptionId.toLowerCase());
+    if (azure.available && azure.clusterId) {
+      const sub = azure.clusterId.split('/')[2];
+      if (sub) subs.add(sub.toLowerCase());
+    }
+    return [...subs];
+  }
+
+  /** The Azure Container Registry whose login server is `registry`. */
+  readonly acrRegistry = memoizeAsync(async (registry: string): Promise<Lookup<RegistryInfo>> => {
+    const azure = this.sources.azure;
+    if (!isAzureContainerRegistry(registry)) return skipped(`${registry} is not an Azure Container Registry.`);
+    if (!azure.available) return skipped(azure.reason);
+    const subs = await this.registrySubscriptions();
+    if (subs.length === 0) return skipped('No subscription configured to search for the registry (set AZURE_SUBSCRIPTION_ID or use --cluster-id).');
+    const lists = await Promise.all(subs.map((s) => this.registriesIn(s)));
+    const match = lists.flat().find((r) => r.loginServer.toLowerCase() === registry.toLowerCase());
+    if (match) return found(match);
+    return missing(`No container registry in subscription ${subs.join(', ')} has the login server ${registry}.`);
+  });
+
+  private readonly roleDefinition = memoizeAsync((guid: string) => {
+    const azure = this.sources.azure;
+    if (!azure.available) return Promise.reject(new Error('Azure is not available'));
+    return azure.reader.getRoleDefinition(`/providers/Microsoft.Authorization/roleDefinitions/${guid}`);
+  });
+
+  /** Whether the cluster's kubelet identity can pull `repository` from the ACR behind `registry`. */
+  readonly kubeletPullAccess = memoizeAsync(
+    async ({ registry, repository }: { registry: string; repository: string }): Promise<Lookup<KubeletPullAccess>> => {
+      const azure = this.sources.azure;
+      if (!azure.available) return skipped(azure.reason);
+      const [cluster, acr] = await Promise.all([this.cluster(), this.acrRegistry(registry)]);
+      if (cluster.status !== 'found') return cluster.status === 'skipped' ? skipped(cluster.reason) : skipped(`Cannot check the kubelet identity: ${cluster.reason}`);
+      if (acr.status !== 'found') return acr.status === 'skipped' ? skipped(acr.reason) : skipped(`Cannot check its roles: ${acr.reason}`);
+      const identity = cluster.value.kubeletIdentity;
+      if (!identity) {
+        return missing(`Cluster ${cluster.value.name} has no kubelet managed identity (it uses a service principal), so role assignments cannot be checked here.`);
+      }
+      const assignments = await azure.reader.listRoleAssignmentsForPrincipal(acr.value.id, identity.objectId);
+      const guids = [...new Set(assignments.map((a) => guidOf(a.roleDefinitionId)))];
+      const defs = await Promise.all(guids.map((g) => this.roleDefinition(g)));
+      const definitions = new Map<string, RoleDefinitionInfo>();
+      for (const d of defs) definitions.set(d.name.toLowerCase(), d);
+      const input: Parameters<typeof evaluatePullAccess>[0] = { repository, assignments, definitions };
+      if (acr.value.roleAssignmentMode !== undefined) input.mode = acr.value.roleAssignmentMode;
+      const evaluation = evaluatePullAccess(input);
+      return found({ cluster: cluster.value, registry: acr.value, principalId: identity.objectId, evaluation, definitions });
+    },
+    (k) => `${k.registry}\u0000${k.repository}`,
+  );
+}
+
+function hostWithoutPort(hostPort: string): string {
+  if (hostPort.startsWith('[')) return hostPort.slice(1, hostPort.indexOf(']'));
+  const i = hostPort.lastIndexOf(':');
+  return i > 0 && !hostPort.slice(0, i).includes(':') ? hostPort.slice(0, i) : hostPort;
+}
+
+function collectPullTargets(problems: readonly PodProblem[]): PullTarget[] {
+  const byImage = new Map<string, PullTarget>();
+  for (const p of problems) {
+    if (!IMAGE_PROBLEM_KINDS.has(p.kind) || p.image === '') continue;
+    const existing = byImage.get(p.image);
+    if (existing) existing.containers.push(p.container);
+    else byImage.set(p.image, { image: p.image, containers: [p.container], parse: parseImageReference(p.image) });
+  }
+  return [...byImage.values()];
+}

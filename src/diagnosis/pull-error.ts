@@ -1,0 +1,43 @@
+import { classifyPullError } from './classify/index.js';
+import { newestPullFailure } from './events/summarize-events.js';
+import type { Cause, PodEventSummary, PodProblem } from './types.js';
+
+/** The message that explains a failing pull, where it came from, and its classification. */
+export interface PullErrorExplanation {
+  problem: PodProblem;
+  cause: Cause;
+  message?: string;
+  source: 'container-state' | 'event' | 'none';
+  event?: PodEventSummary;
+}
+
+const BACK_OFF = /^back-off pulling image/i;
+
+/**
+ * Picks the most telling image problem and classifies its message. ImagePullBackOff only says "Back-off pulling
+ * image"; the runtime's real error is in the newest `Failed` event (or the ErrImagePull state message).
+ */
+export function explainPullError(problems: readonly PodProblem[], events: readonly PodEventSummary[]): PullErrorExplanation | undefined {
+  const problem = problems.find((p) => p.kind === 'invalid-image-name' || p.kind === 'image-pull' || p.kind === 'image-never-pull');
+  if (!problem) return undefined;
+  if (problem.kind === 'invalid-image-name') {
+    return withMessage({ problem, cause: 'invalid-reference', source: problem.message ? 'container-state' : 'none' }, problem.message);
+  }
+  if (problem.kind === 'image-never-pull') {
+    return withMessage({ problem, cause: 'policy', source: problem.message ? 'container-state' : 'none' }, problem.message);
+  }
+  const stateMessage = problem.message && !BACK_OFF.test(problem.message) ? problem.message : undefined;
+  const event = newestPullFailure(events, problem.image);
+  if (stateMessage) {
+    const out: PullErrorExplanation = { problem, cause: classifyPullError(stateMessage), message: stateMessage, source: 'container-state' };
+    if (event) out.event = event;
+    return out;
+  }
+  if (event) return { problem, cause: classifyPullError(event.message), message: event.message, source: 'event', event };
+  return withMessage({ problem, cause: 'other', source: problem.message ? 'container-state' : 'none' }, problem.message);
+}
+
+function withMessage(e: PullErrorExplanation, message: string | undefined): PullErrorExplanation {
+  if (message !== undefined) e.message = message;
+  return e;
+}
