@@ -116,7 +116,12 @@ export interface ImageLocation {
   reference: string;
 }
 
+/**
+ * Never throws for network or registry trouble: that is data in the result. Throws PullDoctorError INVALID_INPUT
+ * only for a registry that is not `host[:port]` or a repository/reference outside the distribution grammar.
+ */
 export interface RegistryClient {
+  /** Resolves the host of a registry (`docker.io` → `registry-1.docker.io`; a `:port` is ignored). */
   resolve(host: string): Promise<DnsResult>;
   /** `GET https://{registry}/v2/` without credentials; reports the challenge. */
   ping(registry: string): Promise<PingResult>;
