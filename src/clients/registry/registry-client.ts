@@ -3,6 +3,10 @@
  * DNS, `GET /v2/` and its auth challenge, token flows, and manifest HEAD requests. All network access goes
  * through an injected `RegistryNetwork` so tests can point registry host names at local servers (and so no
  * test can ever reach a real address).
+ *
+ * Secrets rule: no password, token, refresh token or Authorization header ever appears in a result, an error
+ * message or a log record. Registry error messages are copied into results only from the registry's JSON
+ * `errors` body (which carries no credential), truncated.
  */
 
 /** Where to connect for a registry host. Production resolves with DNS and uses the host's port (443 default). */
@@ -11,7 +15,7 @@ export interface RegistryNetwork {
   resolve(host: string): Promise<string[]>;
   /**
    * The address and port to open a TCP connection to for `host:port`. The TLS server name stays `host`.
-   * Production: the first resolved address and the same port.
+   * Production: the first resolved address and the same port. Rejects like `resolve`.
    */
   connectTarget(host: string, port: number): Promise<{ address: string; port: number }>;
 }
@@ -20,34 +24,84 @@ export type DnsResult =
   | { ok: true; addresses: string[] }
   | { ok: false; code: string; message: string };
 
-/** A parsed `WWW-Authenticate` challenge from `GET /v2/`. */
+/** One parsed `WWW-Authenticate` challenge (RFC 7235). */
 export interface AuthChallenge {
-  scheme: 'Bearer' | 'Basic' | string;
+  /** `Bearer` and `Basic` are normalised to that spelling; other schemes are kept as sent. */
+  scheme: 'Bearer' | 'Basic' | (string & {});
   realm?: string;
   service?: string;
   scope?: string;
+  /** RFC 6750 error, e.g. `insufficient_scope`, `invalid_token`. */
+  error?: string;
+  /** Every auth-param as sent, names lower-cased. */
+  params: Record<string, string>;
 }
 
 export type ConnectionFailureKind = 'dns' | 'timeout' | 'refused' | 'reset' | 'tls' | 'other';
 
+/** Which part of the exchange failed: name resolution, TCP connect, TLS handshake, or waiting for the answer. */
+export type ConnectionPhase = 'dns' | 'connect' | 'tls' | 'response';
+
+/** A request that never got an HTTP answer. */
+export interface ConnectionFailure {
+  kind: ConnectionFailureKind;
+  phase: ConnectionPhase;
+  /** Node's code as thrown: ENOTFOUND, EAI_AGAIN, ECONNREFUSED, ECONNRESET, CERT_HAS_EXPIRED, ... ETIMEDOUT for our timeouts. */
+  code?: string;
+  /** The host that could not be reached (the registry, or its token realm). */
+  host: string;
+  message: string;
+}
+
 export type PingResult =
-  | { ok: true; status: number; challenge?: AuthChallenge; apiVersionHeader?: string }
-  | { ok: false; kind: ConnectionFailureKind; code?: string; message: string };
+  | {
+      ok: true;
+      /** The host actually contacted (`docker.io` becomes `registry-1.docker.io`). */
+      host: string;
+      status: number;
+      /** The first Bearer or Basic challenge, if any. */
+      challenge?: AuthChallenge;
+      /** Every challenge the registry sent, in order. */
+      challenges: AuthChallenge[];
+      apiVersionHeader?: string;
+      /** The registry's `errors` body on a non-2xx answer (e.g. ACR firewall `DENIED`). */
+      errors: RegistryErrorSummary[];
+    }
+  | ({ ok: false } & ConnectionFailure);
 
 /** Credentials to use for a pull, as the runtime would get them. Values never leave the process. */
 export type RegistryCredential =
   | { kind: 'anonymous' }
   | { kind: 'basic'; username: string; password: string; source: string }
-  /** Azure Container Registry with an Entra token exchanged at `/oauth2/exchange`. */
+  /** Azure Container Registry with the tool's own Entra token exchanged at `/oauth2/exchange`. */
   | { kind: 'azure-ad'; source: string };
 
-export type ManifestResult =
-  | { outcome: 'found'; status: number; mediaType?: string; digest?: string }
-  | { outcome: 'not-found'; status: number; errors: RegistryErrorSummary[] }
-  | { outcome: 'unauthorized' | 'forbidden' | 'rate-limited' | 'error'; status: number; errors: RegistryErrorSummary[]; retryAfter?: string }
-  | { outcome: 'unreachable'; kind: ConnectionFailureKind; code?: string; message: string };
+/** How the last manifest request was authenticated. */
+export type AuthUsed = 'none' | 'basic' | 'bearer';
 
-/** One entry of the registry's `{"errors":[{"code","message"}]}` body (details dropped). */
+/**
+ * Where a refusal came from: the registry itself, its token endpoint (`/oauth2/token`, `auth.docker.io/token`),
+ * or ACR's `/oauth2/exchange`. A 401 at `token` after a successful `exchange` means the identity signed in but
+ * may not pull (no AcrPull).
+ */
+export type AuthStep = 'registry' | 'token' | 'exchange';
+
+export type ManifestResult =
+  | { outcome: 'found'; status: number; mediaType?: string; digest?: string; size?: number; auth: AuthUsed }
+  | { outcome: 'not-found'; status: number; errors: RegistryErrorSummary[]; auth: AuthUsed }
+  | {
+      outcome: 'unauthorized' | 'forbidden' | 'rate-limited' | 'error';
+      status: number;
+      errors: RegistryErrorSummary[];
+      retryAfter?: string;
+      step: AuthStep;
+      auth: AuthUsed;
+      /** Our own explanation when the registry's answer alone does not say it (never contains a secret). */
+      message?: string;
+    }
+  | ({ outcome: 'unreachable'; step: AuthStep } & ConnectionFailure);
+
+/** One entry of the registry's `{"errors":[{"code","message"}]}` body (details dropped, message truncated). */
 export interface RegistryErrorSummary {
   code: string;
   message: string;
@@ -62,10 +116,18 @@ export interface ImageLocation {
   reference: string;
 }
 
+/**
+ * Never throws for network or registry trouble: that is data in the result. Throws PullDoctorError INVALID_INPUT
+ * only for a registry that is not `host[:port]` or a repository/reference outside the distribution grammar.
+ */
 export interface RegistryClient {
+  /** Resolves the host of a registry (`docker.io` → `registry-1.docker.io`; a `:port` is ignored). */
   resolve(host: string): Promise<DnsResult>;
   /** `GET https://{registry}/v2/` without credentials; reports the challenge. */
   ping(registry: string): Promise<PingResult>;
   /** HEAD the manifest (accepting OCI index/manifest and Docker v2/list media types) with the given credential. */
   headManifest(image: ImageLocation, credential: RegistryCredential): Promise<ManifestResult>;
 }
+
+/** The tool's own Entra ID token (for ACR's `/oauth2/exchange`), with its tenant when known. */
+export type AadTokenProvider = () => Promise<{ token: string; tenantId?: string }>;
