@@ -2,7 +2,7 @@ import type { V1Pod, V1Secret } from '@kubernetes/client-node';
 import type { KubernetesReader } from '../clients/kubernetes/kubernetes-reader.js';
 import type { ManagedClusterInfo, RegistryInfo, RoleDefinitionInfo } from '../clients/azure/azure-reader.js';
 import type { DnsResult, ManifestResult, PingResult, RegistryClient, RegistryCredential } from '../clients/registry/registry-client.js';
-import { parseImageReference, isAzureContainerRegistry, registryApiHost, type ImageReference, type ImageReferenceParse } from './image/image-reference.js';
+import { parseImageReference, isAzureContainerRegistry, type ImageReference, type ImageReferenceParse } from './image/image-reference.js';
 import { parsePullSecret, findCredentialFor, type PullSecretParse } from './credentials/index.js';
 import { evaluatePullAccess, type PullAccessEvaluation } from './roles/index.js';
 import { summarizeEvents } from './events/summarize-events.js';
@@ -131,7 +131,7 @@ export class DiagnosisFacts {
     );
   });
 
-  readonly dns = memoizeAsync((registry: string): Promise<DnsResult> => this.sources.registry.resolve(hostWithoutPort(registryApiHost(registry))));
+  readonly dns = memoizeAsync((registry: string): Promise<DnsResult> => this.sources.registry.resolve(registry));
 
   readonly ping = memoizeAsync((registry: string): Promise<PingResult> => this.sources.registry.ping(registry));
 
@@ -246,12 +246,6 @@ export class DiagnosisFacts {
     },
     (k) => `${k.registry}\u0000${k.repository}`,
   );
-}
-
-function hostWithoutPort(hostPort: string): string {
-  if (hostPort.startsWith('[')) return hostPort.slice(1, hostPort.indexOf(']'));
-  const i = hostPort.lastIndexOf(':');
-  return i > 0 && !hostPort.slice(0, i).includes(':') ? hostPort.slice(0, i) : hostPort;
 }
 
 function collectPullTargets(problems: readonly PodProblem[]): PullTarget[] {
