@@ -1,0 +1,3 @@
+export { classifyPullError } from './classify-pull-error.js';
+export { MAX_MESSAGE_CHARS } from './bounded-message.js';
+export { PULL_ERROR_RULES, type PullErrorRule } from './pull-error-rules.js';
