@@ -1,3 +1,4 @@
 export { classifyPullError } from './classify-pull-error.js';
+export { extractPullErrorFacts, type PullErrorFacts } from './pull-error-facts.js';
 export { MAX_MESSAGE_CHARS } from './bounded-message.js';
 export { PULL_ERROR_RULES, type PullErrorRule } from './pull-error-rules.js';
