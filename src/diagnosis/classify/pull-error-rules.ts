@@ -36,6 +36,9 @@ const either =
   (text: string): boolean =>
     tests.some((test) => test(text));
 
+/** A 401 as a status, not as a number that happens to be in a tag or a digest (`web:401`). */
+const HTTP_401 = /\b401 unauthorized\b|\b(?:status|code|http)[ :=]{1,3}401\b/;
+
 export const PULL_ERROR_RULES: readonly PullErrorRule[] = [
   // 1. The kubelet rejects the reference before any network traffic: nothing else in the message can matter.
   {
@@ -121,7 +124,7 @@ export const PULL_ERROR_RULES: readonly PullErrorRule[] = [
     id: 'unauthorized-anonymous-token',
     cause: 'unauthorized',
     weak: true,
-    matches: (text) => text.includes('anonymous token') && /\b401\b/.test(text),
+    matches: (text) => text.includes('anonymous token') && HTTP_401.test(text),
   },
   {
     id: 'unauthorized',
@@ -135,7 +138,7 @@ export const PULL_ERROR_RULES: readonly PullErrorRule[] = [
         'unable to retrieve auth token',
         'cannot be authenticated',
       ),
-      anyPattern(/\bunauthorized\b/, /\bunauthenticated\b/, /\b401\b/),
+      anyPattern(/\bunauthorized\b/, /\bunauthenticated\b/, HTTP_401),
     ),
   },
   // 7. Docker Hub (and registries copying it) answer "does not exist or may require authorization" on purpose,

@@ -140,6 +140,13 @@ describe('classifyPullError', () => {
       assert.equal(classifyPullError('Unable to retrieve some image pull secrets (regcred); attempting to pull the image may not succeed.'), 'other');
     });
 
+    it('does not mistake status-like numbers in tags and digests for HTTP statuses', () => {
+      assert.equal(classifyPullError('Error response from daemon: manifest for shop/web:401 not found: manifest unknown: manifest unknown'), 'image-not-found');
+      assert.equal(classifyPullError('Failed to pull image "shop/web:403": dial tcp: lookup registry-1.docker.io: no such host'), 'dns');
+      assert.equal(classifyPullError('Failed to pull image "shop/web:429": x509: certificate has expired or is not yet valid'), 'tls');
+      assert.equal(classifyPullError('failed to fetch oauth token: unexpected status code 401'), 'unauthorized');
+    });
+
     it('understands registry JSON error bodies', () => {
       assert.equal(classifyPullError('{"errors":[{"code":"UNAUTHORIZED","message":"authentication required","detail":null}]}'), 'unauthorized');
       assert.equal(classifyPullError('{"errors":[{"code": "DENIED","message":"requested access to the resource is denied"}]}'), 'forbidden');
