@@ -4,9 +4,9 @@ import { boundMessage } from './bounded-message.js';
 export interface PullErrorFacts {
   /** The image as the kubelet quotes it, e.g. from `Failed to pull image "…"`. */
   image?: string;
-  /** The registry URL the runtime quotes (query values other than `scope`/`service` redacted). */
+  /** The registry API URL the runtime quotes (query values other than `scope`/`service` redacted). */
   url?: string;
-  /** The registry host: from the URL, a DNS lookup, or the image reference. Lower case. */
+  /** The registry host: from the URL, the host the runtime names (DNS lookup, containerd, CRI-O), or the image reference. Lower case. */
   host?: string;
   /** The HTTP status the registry answered with, when the runtime quotes one. */
   httpStatus?: number;
@@ -20,6 +20,7 @@ const QUOTED_IMAGE = [
   /\bfailed to apply default image tag "([^"\s]{1,1000})"/i,
   /\bfailed to inspect image "([^"\s]{1,1000})"/i,
   /\bfailed to pull and unpack image "([^"\s]{1,1000})"/i,
+  /\bfailed to resolve reference "([^"\s]{1,1000})"/i,
 ];
 
 const URL_PATTERN = /\bhttps?:\/\/[^\s"'<>()[\]{},\\]{1,2048}/gi;
@@ -28,7 +29,13 @@ const MAX_URLS = 32;
 const REGISTRY_PATH = /\/(?:v2|v1|oauth2|token|service\/token)(?:\/|\?|$)/i;
 const KEPT_QUERY_KEYS = new Set(['scope', 'service']);
 
-const LOOKUP_HOST = /\blookup ([a-z0-9][a-z0-9.-]{0,252})(?: on [^\s:]{1,64}:53)?:/i;
+/** Where runtimes name the registry host without a URL: DNS lookups, containerd 2.x, CRI-O. */
+const QUOTED_HOST = [
+  /\blookup ([a-z0-9][a-z0-9.-]{0,252})(?: on [^\s:]{1,64}:53)?:/i,
+  /\bpulling from host ([a-z0-9][a-z0-9.-]{0,252})/i,
+  /\bpinging (?:container|docker) registry ([a-z0-9][a-z0-9.-]{0,252})/i,
+  /\breading manifest [^\s]{1,300} in ([a-z0-9][a-z0-9.-]{0,252})(?::\d{1,5})?\//i,
+];
 const HOST_NAME = /^(?:[a-z0-9][a-z0-9.-]{0,252}|\[[0-9a-f:.]{2,45}\])$/;
 
 const STATUS_PATTERNS = [
@@ -65,7 +72,8 @@ function redactUrl(raw: string): string | undefined {
 
 function registryUrl(text: string): string | undefined {
   const candidates = (text.match(URL_PATTERN) ?? []).slice(0, MAX_URLS);
-  const chosen = candidates.find((candidate) => REGISTRY_PATH.test(candidate)) ?? candidates[0];
+  // Only registry API URLs: a documentation link (aka.ms/acr/…, docs.docker.com) names no registry.
+  const chosen = candidates.find((candidate) => REGISTRY_PATH.test(candidate));
   return chosen === undefined ? undefined : redactUrl(chosen);
 }
 
@@ -80,6 +88,14 @@ function imageRegistryHost(image: string): string | undefined {
 
 function validHost(host: string | undefined): string | undefined {
   return host !== undefined && HOST_NAME.test(host) ? host : undefined;
+}
+
+function quotedHost(text: string): string | undefined {
+  for (const pattern of QUOTED_HOST) {
+    const host = validHost(pattern.exec(text)?.[1]?.toLowerCase().replace(/[.:]+$/, ''));
+    if (host !== undefined) return host;
+  }
+  return undefined;
 }
 
 function httpStatus(text: string): number | undefined {
@@ -107,7 +123,7 @@ export function extractPullErrorFacts(message: string): PullErrorFacts {
 
   const host =
     validHost(url === undefined ? undefined : new URL(url).hostname.toLowerCase()) ??
-    validHost(LOOKUP_HOST.exec(text)?.[1]?.toLowerCase().replace(/\.$/, '')) ??
+    quotedHost(text) ??
     validHost(image === undefined ? undefined : imageRegistryHost(image));
   if (host !== undefined) facts.host = host;
 

@@ -22,6 +22,13 @@ describe('extractPullErrorFacts', () => {
     assert.equal(facts.host, 'smartsitealfaacr.azurecr.io');
   });
 
+  it('ignores documentation links when no registry URL is quoted', () => {
+    const facts = extractPullErrorFacts("DENIED: client with IP '203.0.113.7' is not allowed access, refer https://aka.ms/acr/firewall to grant access");
+    assert.equal(facts.url, undefined);
+    assert.equal(facts.host, undefined);
+    assert.equal(extractPullErrorFacts('Error response from daemon: toomanyrequests: see https://www.docker.com/increase-rate-limit').url, undefined);
+  });
+
   it('redacts signatures and other query values in blob URLs, keeping scope and service', () => {
     const facts = extractPullErrorFacts(
       'failed to copy: httpReadSeeker: failed open: failed to do request: Get "https://production.cloudflare.docker.com/registry-v2/docker/registry/v2/blobs/sha256/f7/f736/data?verify=1646639722-2wX9zENAiV%2FgTE%2Brzh46EwHC%2BAg%3D": EOF',
@@ -42,6 +49,13 @@ describe('extractPullErrorFacts', () => {
     assert.equal(facts.host, 'shop.azurecr.io');
     assert.equal(facts.url, undefined);
     assert.equal(facts.httpStatus, undefined);
+  });
+
+  it('takes the host that containerd 2.x and CRI-O name without a URL', () => {
+    assert.equal(extractPullErrorFacts('pulling from host ghcr.io failed with status code [manifests 1]: 401 Unauthorized').host, 'ghcr.io');
+    assert.equal(extractPullErrorFacts('pinging container registry k8s.gcr.io: Get "x": dial tcp 10.0.0.1:443: i/o timeout').host, 'k8s.gcr.io');
+    assert.equal(extractPullErrorFacts('reading manifest 1 in shop.azurecr.io/web: name unknown: repository name not known to registry').host, 'shop.azurecr.io');
+    assert.equal(extractPullErrorFacts('failed to resolve reference "ghcr.io/acme/web:1": not found').image, 'ghcr.io/acme/web:1');
   });
 
   it("falls back to the image's registry host, and to none for Docker Hub short names", () => {
