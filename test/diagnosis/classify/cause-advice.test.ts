@@ -1,0 +1,37 @@
+import assert from 'node:assert/strict';
+import { CAUSES } from '../../../src/diagnosis/types.js';
+import { describeCause } from '../../../src/diagnosis/classify/index.js';
+
+describe('describeCause', () => {
+  it('gives every cause a title, an explanation and a remediation in plain words', () => {
+    const titles = new Set<string>();
+    for (const cause of CAUSES) {
+      const advice = describeCause(cause);
+      for (const text of [advice.title, advice.explanation, advice.remediation]) {
+        assert.ok(text.trim().length > 10, `${cause}: empty advice`);
+        assert.doesNotMatch(text, /undefined|TODO/);
+      }
+      titles.add(advice.title);
+    }
+    assert.equal(titles.size, CAUSES.length, 'two causes share a title');
+  });
+
+  it("tells the on-call engineer how to fix refused credentials on ACR and on other registries", () => {
+    const advice = describeCause('unauthorized');
+    assert.equal(advice.title, "The registry refused the node's credentials");
+    assert.match(advice.remediation, /kubelet identity/);
+    assert.match(advice.remediation, /AcrPull/);
+    assert.match(advice.remediation, /az aks check-acr/);
+    assert.match(advice.remediation, /imagePullSecret/);
+  });
+
+  it('points forbidden pulls from ACR at the network rules', () => {
+    assert.match(describeCause('forbidden').remediation, /az acr network-rule add|private endpoint/);
+  });
+
+  it('hands out a copy, so a caller cannot change the advice for everyone', () => {
+    const first = describeCause('dns');
+    first.title = 'changed';
+    assert.notEqual(describeCause('dns').title, 'changed');
+  });
+});

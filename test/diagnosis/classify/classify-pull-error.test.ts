@@ -1,0 +1,207 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { CAUSES, type Cause } from '../../../src/diagnosis/types.js';
+import { classifyPullError, MAX_MESSAGE_CHARS, PULL_ERROR_RULES } from '../../../src/diagnosis/classify/index.js';
+
+interface FixtureMessage {
+  message: string;
+  cause: Cause;
+  runtime: 'containerd' | 'cri-o' | 'docker' | 'kubelet' | 'unknown';
+  source: string;
+  note?: string;
+}
+
+const fixtures: FixtureMessage[] = JSON.parse(
+  readFileSync(new URL('../../fixtures/pull-error-messages.json', import.meta.url), 'utf8'),
+);
+
+function misclassified(messages: FixtureMessage[]): string[] {
+  return messages
+    .map((f) => ({ f, got: classifyPullError(f.message) }))
+    .filter(({ f, got }) => got !== f.cause)
+    .map(({ f, got }) => `expected ${f.cause}, got ${got}: ${f.message.slice(0, 200)} (${f.source})`);
+}
+
+describe('classifyPullError', () => {
+  describe('the fixture of real runtime messages', () => {
+    it('holds at least 60 messages, each with a known label, runtime and a public source', () => {
+      assert.ok(fixtures.length >= 60, `only ${fixtures.length} messages`);
+      for (const f of fixtures) {
+        assert.ok(CAUSES.includes(f.cause), `unknown cause ${f.cause}`);
+        assert.ok(['containerd', 'cri-o', 'docker', 'kubelet', 'unknown'].includes(f.runtime), `unknown runtime ${f.runtime}`);
+        assert.match(f.source, /^https:\/\/\S+$/);
+        assert.ok(f.message.trim().length > 0);
+      }
+    });
+
+    it('covers every label with several messages, and a few that must stay other', () => {
+      for (const cause of CAUSES) {
+        const count = fixtures.filter((f) => f.cause === cause).length;
+        assert.ok(count >= (cause === 'other' ? 3 : 5), `${cause} has only ${count} messages`);
+      }
+    });
+
+    it('covers containerd, CRI-O and Docker wordings', () => {
+      for (const runtime of ['containerd', 'cri-o', 'docker'] as const) {
+        assert.ok(fixtures.filter((f) => f.runtime === runtime).length >= 8, `too few ${runtime} messages`);
+      }
+    });
+
+    for (const cause of CAUSES) {
+      it(`classifies every message labelled ${cause} as ${cause}`, () => {
+        const failures = misclassified(fixtures.filter((f) => f.cause === cause));
+        assert.deepEqual(failures, []);
+      });
+    }
+
+    it('gives every rule at least one real message that it matches', () => {
+      const texts = fixtures.map((f) => f.message.toLowerCase().replace(/\s+/g, ' '));
+      const unused = PULL_ERROR_RULES.filter((rule) => !texts.some((t) => rule.matches(t))).map((rule) => rule.id);
+      assert.deepEqual(unused, []);
+    });
+  });
+
+  describe('precedence', () => {
+    it('reads a 401 as unauthorized even when the same attempt also says "not found"', () => {
+      const message =
+        'Failed to pull image "shop.azurecr.io/web:1.4": failed to pull and unpack image "shop.azurecr.io/web:1.4": failed to resolve reference "shop.azurecr.io/web:1.4": unexpected status from HEAD request to https://shop.azurecr.io/v2/web/manifests/1.4: 401 Unauthorized: repository not found or not authorized';
+      assert.equal(classifyPullError(message), 'unauthorized');
+    });
+
+    it('prefers the attempt whose credentials worked and found no such tag over the anonymous retry that got a 401', () => {
+      const message =
+        'Failed to pull image "shop.azurecr.io/web:9": [rpc error: code = NotFound desc = failed to pull and unpack image "shop.azurecr.io/web:9": failed to resolve reference "shop.azurecr.io/web:9": shop.azurecr.io/web:9: not found, rpc error: code = Unknown desc = failed to pull and unpack image "shop.azurecr.io/web:9": failed to resolve reference "shop.azurecr.io/web:9": failed to authorize: failed to fetch anonymous token: unexpected status from GET request to https://shop.azurecr.io/oauth2/token?scope=repository%3Aweb%3Apull&service=shop.azurecr.io: 401 Unauthorized]';
+      assert.equal(classifyPullError(message), 'image-not-found');
+    });
+
+    it('keeps unauthorized when a refused credential is followed by Docker Hub\'s ambiguous "may require authorization"', () => {
+      const message =
+        'Failed to pull image "acme/private:2": [rpc error: code = Unknown desc = failed to pull and unpack image "docker.io/acme/private:2": failed to resolve reference "docker.io/acme/private:2": failed to authorize: failed to fetch oauth token: unexpected status from GET request to https://auth.docker.io/token?scope=repository%3Aacme%2Fprivate%3Apull&service=registry.docker.io: 401 Unauthorized, rpc error: code = Unknown desc = failed to pull and unpack image "docker.io/acme/private:2": failed to resolve reference "docker.io/acme/private:2": pull access denied, repository does not exist or may require authorization: server message: insufficient_scope: authorization failed]';
+      assert.equal(classifyPullError(message), 'unauthorized');
+    });
+
+    it('reads an anonymous token refused on its own as unauthorized', () => {
+      const message =
+        'failed to authorize: failed to fetch anonymous token: unexpected status from GET request to https://x.azurecr.io/oauth2/token?scope=repository%3Aweb%3Apull&service=x.azurecr.io: 401 Unauthorized';
+      assert.equal(classifyPullError(message), 'unauthorized');
+    });
+
+    it('reads a 429 from the token endpoint as rate-limited, not as an authorization failure', () => {
+      const message =
+        'failed to authorize: failed to fetch anonymous token: unexpected status from GET request to https://auth.docker.io/token?scope=repository%3Alibrary%2Fnginx%3Apull&service=registry.docker.io: 429 Too Many Requests';
+      assert.equal(classifyPullError(message), 'rate-limited');
+    });
+
+    it('reads a 403 at the token endpoint as forbidden, not unauthorized', () => {
+      const message =
+        'failed to authorize: failed to fetch anonymous token: unexpected status from GET request to https://x.azurecr.io/oauth2/token?scope=repository%3Aweb%3Apull&service=x.azurecr.io: 403 Forbidden';
+      assert.equal(classifyPullError(message), 'forbidden');
+    });
+
+    it('reads a token request that timed out as a network problem, not an authorization failure', () => {
+      const message =
+        'failed to authorize: failed to fetch oauth token: Post "https://x.azurecr.io/oauth2/token": dial tcp 20.61.99.1:443: i/o timeout';
+      assert.equal(classifyPullError(message), 'network-timeout');
+    });
+
+    it('reads a DNS query that timed out as dns, not as a network timeout', () => {
+      assert.equal(classifyPullError('Get "https://x.azurecr.io/v2/": dial tcp: lookup x.azurecr.io on 10.0.0.10:53: read udp 10.244.1.5:40112->10.0.0.10:53: i/o timeout'), 'dns');
+    });
+
+    it('reads a TLS handshake timeout as a network problem, not a certificate problem', () => {
+      assert.equal(classifyPullError('Get "https://x.azurecr.io/v2/": net/http: TLS handshake timeout'), 'network-timeout');
+    });
+
+    it('reads "connection refused" as network-timeout: the registry cannot be reached', () => {
+      assert.equal(classifyPullError('failed to do request: Head "https://10.1.2.3:5000/v2/web/manifests/1": dial tcp 10.1.2.3:5000: connect: connection refused'), 'network-timeout');
+    });
+
+    it('lets an admission denial win over the 401 its verifier quotes', () => {
+      const message =
+        'admission webhook "validation.gatekeeper.sh" denied the request: [ratify-constraint] Subject failed verification: x.azurecr.io/web@sha256:abc: UNAUTHORIZED: authentication required';
+      assert.equal(classifyPullError(message), 'policy');
+    });
+
+    it('lets "no basic auth credentials" win over the ambiguous "pull access denied"', () => {
+      assert.equal(
+        classifyPullError('pull access denied, repository does not exist or may require authorization: authorization failed: no basic auth credentials'),
+        'unauthorized',
+      );
+    });
+
+    it('does not read a file "permission denied" on the node as a registry refusal', () => {
+      const message =
+        'failed to pull and unpack image "docker.io/library/nginx:1.27": failed to extract layer sha256:5dacd731af1b: mount callback failed on /var/lib/containerd/tmpmounts/containerd-mount1: open /var/lib/containerd/tmpmounts/containerd-mount1/etc: permission denied: unknown';
+      assert.equal(classifyPullError(message), 'other');
+    });
+
+    it('does not read the ImagePullBackOff message or a missing pull-secret warning as a cause', () => {
+      assert.equal(classifyPullError('Back-off pulling image "shop.azurecr.io/web:1.4"'), 'other');
+      assert.equal(classifyPullError('Unable to retrieve some image pull secrets (regcred); attempting to pull the image may not succeed.'), 'other');
+    });
+
+    it('does not mistake status-like numbers in tags and digests for HTTP statuses', () => {
+      assert.equal(classifyPullError('Error response from daemon: manifest for shop/web:401 not found: manifest unknown: manifest unknown'), 'image-not-found');
+      assert.equal(classifyPullError('Failed to pull image "shop/web:403": dial tcp: lookup registry-1.docker.io: no such host'), 'dns');
+      assert.equal(classifyPullError('Failed to pull image "shop/web:429": x509: certificate has expired or is not yet valid'), 'tls');
+      assert.equal(classifyPullError('failed to fetch oauth token: unexpected status code 401'), 'unauthorized');
+    });
+
+    it('understands registry JSON error bodies', () => {
+      assert.equal(classifyPullError('{"errors":[{"code":"UNAUTHORIZED","message":"authentication required","detail":null}]}'), 'unauthorized');
+      assert.equal(classifyPullError('{"errors":[{"code": "DENIED","message":"requested access to the resource is denied"}]}'), 'forbidden');
+      assert.equal(classifyPullError('{"errors":[{"code":"MANIFEST_UNKNOWN","message":"manifest tagged by \\"9\\" is not found"}]}'), 'image-not-found');
+      assert.equal(classifyPullError('{"errors":[{"code":"TOOMANYREQUESTS","message":"retry later"}]}'), 'rate-limited');
+      assert.equal(classifyPullError('{"errors":[{"code":"NAME_INVALID","message":"invalid repository name"}]}'), 'invalid-reference');
+    });
+  });
+
+  describe('hostile and odd input', () => {
+    it('answers other for empty, blank and non-string messages', () => {
+      assert.equal(classifyPullError(''), 'other');
+      assert.equal(classifyPullError(' \n\t '), 'other');
+      assert.equal(classifyPullError(undefined as unknown as string), 'other');
+      assert.equal(classifyPullError(42 as unknown as string), 'other');
+      assert.equal(classifyPullError({ message: 'x509: certificate has expired' } as unknown as string), 'other');
+    });
+
+    it('returns for 1 MB strings shaped to provoke backtracking', () => {
+      const megabyte = 1024 * 1024;
+      const hostile = [
+        'a'.repeat(megabyte),
+        '\\'.repeat(megabyte),
+        'lookup '.repeat(megabyte / 7),
+        ', rpc error: code = '.repeat(megabyte / 20),
+        `admission webhook "${'x'.repeat(megabyte)}`,
+        `manifest for ${'x'.repeat(megabyte)}`,
+        `${': '.repeat(megabyte / 2)}eof`,
+        `https://${'a'.repeat(megabyte)}`,
+        '\u202e\u200b'.repeat(megabyte / 2),
+      ];
+      for (const message of hostile) assert.ok(CAUSES.includes(classifyPullError(message)));
+    });
+
+    it('reads only the first 8 KiB of a message', () => {
+      const padding = 'x'.repeat(MAX_MESSAGE_CHARS);
+      assert.equal(classifyPullError(`${padding} 401 Unauthorized`), 'other');
+      assert.equal(classifyPullError(`401 Unauthorized ${padding}`), 'unauthorized');
+    });
+
+    it('ignores control characters, zero-width characters and bidi overrides inside the wording', () => {
+      assert.equal(classifyPullError('dial tcp 10.0.0.1:443: i/o\u200b timeout'), 'network-timeout');
+      assert.equal(classifyPullError('Failed to pull image "web":\u0000\u001b[31m manifest unknown\u001b[0m'), 'image-not-found');
+      assert.equal(classifyPullError('\u202ex509: certificate signed by unknown authority\u202c'), 'tls');
+    });
+
+    it('handles unicode around the wording and line breaks inside it', () => {
+      assert.equal(classifyPullError('🚫 Ошибка: toomanyrequests: You have reached your pull rate limit 🚫'), 'rate-limited');
+      assert.equal(classifyPullError('Get https://r.example.com/v2/:\r\nx509: certificate has\r\n expired or is not yet valid'), 'tls');
+    });
+
+    it('reads quotes escaped the way klog writes them', () => {
+      const line =
+        'E0102 21:10:37.610356 13696 remote_image.go:180] "PullImage from image service failed" err="rpc error: code = Unknown desc = failed to pull and unpack image \\"docker.io/library/nginx:latest\\": failed to resolve reference \\"docker.io/library/nginx:latest\\": docker.io/library/nginx:latest: not found" image="nginx"';
+      assert.equal(classifyPullError(line), 'image-not-found');
+    });
+  });
+});
