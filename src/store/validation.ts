@@ -35,6 +35,16 @@ function assertIdText(text: string, what: string): void {
   if (Buffer.byteLength(text, 'utf8') > MAX_ID_BYTES) throw invalidStoreInput(`A ${what} must be at most ${MAX_ID_BYTES} UTF-8 bytes`);
 }
 
+/**
+ * An etag given back as `ifMatch`: an opaque, printable string. `*` is refused: to HTTP it means "any
+ * version", which would turn a compare-and-swap into a blind overwrite.
+ */
+export function assertEtag(etag: string): void {
+  if (typeof etag !== 'string' || etag === '' || etag.trim() === '*' || etag.length > 256 || CONTROL_CHARACTER.test(etag) || /[^\u0020-\u007e]/.test(etag)) {
+    throw invalidStoreInput('An etag must be one that the store returned (printable ASCII, not "*")');
+  }
+}
+
 export function assertLimit(limit: number | undefined): void {
   if (limit !== undefined && !(Number.isSafeInteger(limit) && limit > 0)) {
     throw invalidStoreInput(`A list limit must be a positive whole number (got ${String(limit)})`);

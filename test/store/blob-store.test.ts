@@ -71,6 +71,20 @@ describe('Azure Blob store (against Azurite)', function () {
       await store.close();
     });
 
+    it('fails with STORE_UNAVAILABLE, rather than answer "no document", when the container is gone', async () => {
+      const container = serviceClient().getContainerClient(`layout-${++containers}`);
+      const store = await openBlobStore({ container, log: silentLogger() });
+      await store.documents.create('fix-requests', 'fr-1', { status: 'pending' });
+      await container.delete();
+      await rejectsWith(store.documents.get('fix-requests', 'fr-1'), 'STORE_UNAVAILABLE');
+      await rejectsWith(store.documents.delete('fix-requests', 'fr-1'), 'STORE_UNAVAILABLE');
+      await rejectsWith(store.documents.create('fix-requests', 'fr-2', {}), 'STORE_UNAVAILABLE');
+      await rejectsWith(store.documents.list('fix-requests'), 'STORE_UNAVAILABLE');
+      await rejectsWith(store.audit.list(), 'STORE_UNAVAILABLE');
+      await rejectsWith(store.ping(), 'STORE_UNAVAILABLE');
+      await store.close();
+    });
+
     it('reports a document whose blob is not JSON as STORE_UNAVAILABLE, without quoting it', async () => {
       const container = serviceClient().getContainerClient(`layout-${++containers}`);
       const store = await openBlobStore({ container, log: silentLogger() });

@@ -68,6 +68,20 @@ export function defineStoreContract(newBacking: () => Promise<StoreBacking>): vo
       assert.deepEqual(await documents.get('fix-requests', 'fr-1'), { value: { v: 2 }, etag: current });
     });
 
+    it('treats a made-up etag as a conflict, and refuses "*" (any version) or an empty etag as invalid', async () => {
+      const { documents } = await open();
+      const etag = await documents.create('fix-requests', 'fr-1', { v: 1 });
+      for (const madeUp of ['"0x8DD4F2A1B2C3D4E"', 'not-quoted', 'W/"weak"']) {
+        await rejectsWith(documents.replace('fix-requests', 'fr-1', { v: 2 }, madeUp), 'STORE_CONFLICT');
+        await rejectsWith(documents.delete('fix-requests', 'fr-1', madeUp), 'STORE_CONFLICT');
+      }
+      for (const invalid of ['*', ' * ', '', 'line\nbreak', 'ü']) {
+        await rejectsWith(documents.replace('fix-requests', 'fr-1', { v: 3 }, invalid), 'INVALID_INPUT');
+        await rejectsWith(documents.delete('fix-requests', 'fr-1', invalid), 'INVALID_INPUT');
+      }
+      assert.deepEqual(await documents.get('fix-requests', 'fr-1'), { value: { v: 1 }, etag });
+    });
+
     it('refuses to replace a document that does not exist, whatever the etag', async () => {
       const { documents } = await open();
       const etag = await documents.create('fix-requests', 'other', {});

@@ -2,7 +2,7 @@ import type { ContainerClient } from '@azure/storage-blob';
 import type { DocumentStore, ListDocumentsOptions, StoredDocument } from '../document-store.js';
 import type { Logger } from '../../logging/index.js';
 import { storeConflict } from '../store-errors.js';
-import { assertCollection, assertId, assertIdPrefix, assertLimit, compareIds, parseStoredJson, serializeValue } from '../validation.js';
+import { assertCollection, assertEtag, assertId, assertIdPrefix, assertLimit, compareIds, parseStoredJson, serializeValue } from '../validation.js';
 import { classifyBlobError } from './blob-errors.js';
 import { blobUnavailable, mapWithConcurrency, readBody, uploadJson } from './blob-io.js';
 import { documentBlobName, documentNamePrefix, idFromDocumentBlobName } from './blob-names.js';
@@ -40,9 +40,10 @@ export class BlobDocumentStore implements DocumentStore {
   async replace<T>(collection: string, id: string, value: T, ifMatch: string): Promise<string> {
     assertCollection(collection);
     assertId(id);
+    assertEtag(ifMatch);
     const text = serializeValue(value);
     try {
-      return await uploadJson(this.container(), documentBlobName(collection, id), text, { ifMatch: String(ifMatch) });
+      return await uploadJson(this.container(), documentBlobName(collection, id), text, { ifMatch });
     } catch (error) {
       const failure = classifyBlobError(error);
       if (failure === 'condition-failed' || failure === 'blob-missing') {
@@ -55,9 +56,10 @@ export class BlobDocumentStore implements DocumentStore {
   async delete(collection: string, id: string, ifMatch?: string): Promise<boolean> {
     assertCollection(collection);
     assertId(id);
+    if (ifMatch !== undefined) assertEtag(ifMatch);
     const blob = this.container().getBlobClient(documentBlobName(collection, id));
     try {
-      await blob.delete(ifMatch === undefined ? {} : { conditions: { ifMatch: String(ifMatch) } });
+      await blob.delete(ifMatch === undefined ? {} : { conditions: { ifMatch } });
       return true;
     } catch (error) {
       const failure = classifyBlobError(error);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DocumentStore, ListDocumentsOptions, StoredDocument } from '../document-store.js';
 import { storeConflict } from '../store-errors.js';
-import { assertCollection, assertId, assertIdPrefix, assertLimit, parseStoredJson, serializeValue } from '../validation.js';
+import { assertCollection, assertEtag, assertId, assertIdPrefix, assertLimit, parseStoredJson, serializeValue } from '../validation.js';
 import type { SqliteConnection } from './sqlite-database.js';
 
 interface DocumentRow {
@@ -45,12 +45,13 @@ export class SqliteDocumentStore implements DocumentStore {
   async replace<T>(collection: string, id: string, value: T, ifMatch: string): Promise<string> {
     assertCollection(collection);
     assertId(id);
+    assertEtag(ifMatch);
     const text = serializeValue(value);
     const etag = newEtag();
     const changes = this.connection.use('replace a document', (db) =>
       db
         .prepare('UPDATE documents SET value = ?, etag = ?, updated_at = ? WHERE collection = ? AND id = ? AND etag = ?')
-        .run(text, etag, new Date().toISOString(), collection, id, String(ifMatch)).changes,
+        .run(text, etag, new Date().toISOString(), collection, id, ifMatch).changes,
     );
     if (changes !== 1) throw storeConflict(`${collection}/${id} was changed or deleted by someone else`, { collection });
     return etag;
@@ -59,6 +60,7 @@ export class SqliteDocumentStore implements DocumentStore {
   async delete(collection: string, id: string, ifMatch?: string): Promise<boolean> {
     assertCollection(collection);
     assertId(id);
+    if (ifMatch !== undefined) assertEtag(ifMatch);
     return this.connection.use('delete a document', (db) => {
       if (ifMatch === undefined) {
         return db.prepare('DELETE FROM documents WHERE collection = ? AND id = ?').run(collection, id).changes === 1;
@@ -67,7 +69,7 @@ export class SqliteDocumentStore implements DocumentStore {
       // on the same state.
       return db
         .transaction(() => {
-          if (db.prepare('DELETE FROM documents WHERE collection = ? AND id = ? AND etag = ?').run(collection, id, String(ifMatch)).changes === 1) return true;
+          if (db.prepare('DELETE FROM documents WHERE collection = ? AND id = ? AND etag = ?').run(collection, id, ifMatch).changes === 1) return true;
           const exists = db.prepare('SELECT 1 FROM documents WHERE collection = ? AND id = ?').get(collection, id) !== undefined;
           if (exists) throw storeConflict(`${collection}/${id} was changed by someone else`, { collection });
           return false;
