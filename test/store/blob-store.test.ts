@@ -1,5 +1,15 @@
 import assert from 'node:assert/strict';
-import { AccountSASPermissions, AccountSASResourceTypes, AccountSASServices, BlobServiceClient, generateAccountSASQueryParameters, SASProtocol, StorageSharedKeyCredential } from '@azure/storage-blob';
+import {
+  AccountSASPermissions,
+  AccountSASResourceTypes,
+  AccountSASServices,
+  BlobServiceClient,
+  ContainerSASPermissions,
+  generateAccountSASQueryParameters,
+  generateBlobSASQueryParameters,
+  SASProtocol,
+  StorageSharedKeyCredential,
+} from '@azure/storage-blob';
 import { createStore, openBlobStore } from '../../src/store/index.js';
 import { SecretValue, type BlobStoreConfig } from '../../src/config/store.js';
 import { createLogger, memorySink, silentLogger } from '../../src/logging/index.js';
@@ -128,6 +138,23 @@ describe('Azure Blob store (against Azurite)', function () {
       assert.deepEqual((await store.documents.get('alerts', 'a'))?.value, { via: 'sas' });
       assert.equal(store.describe(), `azure-blob:${azurite.blobUrl}/${config.container}`);
       await store.close();
+    });
+
+    it('works with an identity that may use the container but not create containers', async () => {
+      const name = `least-privilege-${++containers}`;
+      await serviceClient().getContainerClient(name).create();
+      const sas = generateBlobSASQueryParameters(
+        { containerName: name, permissions: ContainerSASPermissions.parse('rcwdl'), expiresOn: new Date(Date.now() + 3_600_000) },
+        new StorageSharedKeyCredential(AZURITE_ACCOUNT, AZURITE_ACCOUNT_KEY),
+      ).toString();
+      const config: BlobStoreConfig = { kind: 'azure-blob', container: name, connectionString: new SecretValue(`BlobEndpoint=${azurite.blobUrl};SharedAccessSignature=${sas}`) };
+      const store = await createStore(config, { log: silentLogger(), blobPipeline: NO_RETRIES });
+      const etag = await store.documents.create('alerts', 'a', { n: 1 });
+      await store.documents.replace('alerts', 'a', { n: 2 }, etag);
+      assert.deepEqual((await store.documents.list('alerts')).map((d) => d.value), [{ n: 2 }]);
+      await store.close();
+      // The same identity cannot open a container that does not exist.
+      await rejectsWith(createStore({ ...config, container: `missing-${containers}` }, { log: silentLogger(), blobPipeline: NO_RETRIES }), 'STORE_UNAVAILABLE');
     });
 
     it('fails with STORE_UNAVAILABLE, naming no secret, when the Blob endpoint does not answer', async () => {

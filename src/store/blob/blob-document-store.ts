@@ -87,7 +87,7 @@ export class BlobDocumentStore implements DocumentStore {
       for await (const item of container.listBlobsFlat({ prefix: documentNamePrefix(collection, prefix) })) {
         const id = idFromDocumentBlobName(collection, item.name);
         if (id === undefined) {
-          this.log.warn('ignoring a blob this store did not write', { collection });
+          this.log.warn('ignoring a blob this store did not write', { collection, blob: item.name });
           continue;
         }
         ids.push(id);

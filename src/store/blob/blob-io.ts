@@ -1,4 +1,5 @@
 import type { BlobDownloadResponseParsed, ContainerClient } from '@azure/storage-blob';
+import type { PullDoctorError } from '../../errors/index.js';
 import { storeUnavailable } from '../store-errors.js';
 import { blobErrorFacts } from './blob-errors.js';
 
@@ -26,7 +27,7 @@ export async function uploadJson(
   return response.etag;
 }
 
-export function blobUnavailable(what: string, error: unknown): Error {
+export function blobUnavailable(what: string, error: unknown): PullDoctorError {
   return storeUnavailable(`The Blob store failed to ${what}`, error, blobErrorFacts(error));
 }
 

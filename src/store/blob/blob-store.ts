@@ -24,7 +24,7 @@ export async function openBlobStore(options: BlobStoreOptions): Promise<Store> {
   const where = safeUrl(container.url);
   const log = options.log.child({ store: 'azure-blob', container: container.containerName });
   try {
-    await container.createIfNotExists();
+    await ensureContainer(container, log);
   } catch (error) {
     log.error('cannot open the Blob store', { where, ...blobErrorFacts(error) });
     throw blobUnavailable(`open the container ${container.containerName}`, error);
@@ -54,6 +54,22 @@ export async function openBlobStore(options: BlobStoreOptions): Promise<Store> {
       }
     },
   };
+}
+
+/**
+ * Creates the container when missing. An identity granted data access on the container alone (least
+ * privilege) may not create containers: if creating is forbidden but the container can be listed, it exists
+ * and that is enough.
+ */
+async function ensureContainer(container: ContainerClient, log: Logger): Promise<void> {
+  try {
+    await container.createIfNotExists();
+    return;
+  } catch (error) {
+    if (blobErrorFacts(error).status !== 403) throw error;
+    log.debug('not allowed to create the container; checking that it exists', blobErrorFacts(error));
+    await container.listBlobsFlat().byPage({ maxPageSize: 1 }).next();
+  }
 }
 
 /** The container URL without its query string, which may hold a SAS signature. */
