@@ -1,0 +1,31 @@
+import type { TokenCredential } from '@azure/identity';
+import type { StoragePipelineOptions } from '@azure/storage-blob';
+import type { StoreConfig } from '../config/store.js';
+import type { Logger } from '../logging/index.js';
+import { blobContainerFor } from './blob/blob-container.js';
+import { openBlobStore } from './blob/blob-store.js';
+import { openSqliteStore } from './sqlite/sqlite-store.js';
+import type { Store } from './store.js';
+
+export interface CreateStoreDeps {
+  /** For STORE_BLOB_ACCOUNT_URL: built by the entry point from AZURE_CREDENTIAL (managed identity in production). */
+  credential?: TokenCredential;
+  log: Logger;
+  /** Blob SDK pipeline options (retries, timeouts); tests pass fewer retries. */
+  blobPipeline?: StoragePipelineOptions;
+}
+
+/** Opens the configured store. Fails with STORE_UNAVAILABLE, CONFIG_INVALID or AZURE_CREDENTIAL_UNAVAILABLE. */
+export async function createStore(config: StoreConfig, deps: CreateStoreDeps): Promise<Store> {
+  if (config.kind === 'sqlite') return openSqliteStore({ path: config.path, log: deps.log });
+  const container = blobContainerFor(config, { ...(deps.credential ? { credential: deps.credential } : {}), ...(deps.blobPipeline ? { pipeline: deps.blobPipeline } : {}) });
+  if (config.connectionString !== undefined && !isLoopback(container.url)) {
+    deps.log.warn('the Blob store uses a connection string (an account key) outside development; prefer STORE_BLOB_ACCOUNT_URL with a managed identity');
+  }
+  return openBlobStore({ container, log: deps.log });
+}
+
+function isLoopback(url: string): boolean {
+  const host = new URL(url).hostname;
+  return host === 'localhost' || host === '[::1]' || /^127\./.test(host);
+}

@@ -1,0 +1,10 @@
+export type { DocumentStore, StoredDocument, ListDocumentsOptions } from './document-store.js';
+export { MAX_DOCUMENT_BYTES } from './document-store.js';
+export type { AppendLog, AppendLogListOptions } from './append-log.js';
+export { assertAuditRecord, type AuditRecord } from './audit-record.js';
+export type { Store } from './store.js';
+export { updateWithRetry, type UpdateWithRetryOptions, type UpdateResult } from './update-with-retry.js';
+export { createStore, type CreateStoreDeps } from './create-store.js';
+export { openSqliteStore, type SqliteStoreOptions } from './sqlite/sqlite-store.js';
+export { openBlobStore, type BlobStoreOptions } from './blob/blob-store.js';
+export { blobContainerFor, type BlobContainerDeps } from './blob/blob-container.js';
