@@ -1,0 +1,321 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { SUPPORTED_API_VERSIONS } from './api-versions.js';
+import { armError, armErrors, MISSING_TOKEN_DESCRIPTION, type ArmErrorBody } from './arm-errors.js';
+import type { FakeRoleDefinition } from './built-in-role-definitions.js';
+import { FaultQueue, type FaultMatch, type FaultOptions } from './faults.js';
+import type {
+  FakeCustomRoleInput,
+  FakeKubeconfig,
+  FakeManagedCluster,
+  FakeManagedClusterInput,
+  FakePrincipalInput,
+  FakeRegistry,
+  FakeRegistryInput,
+  FakeRoleAssignment,
+  FakeRoleAssignmentInput,
+} from './fake-resources.js';
+import { FakeArmState } from './fake-state.js';
+import type { FakeArmHttpRequest, Reply, Route, RouteMatch } from './route.js';
+import { managedClusterRoutes } from './routes/managed-clusters.js';
+import { registryRoutes } from './routes/registries.js';
+import { roleAssignmentRoutes } from './routes/role-assignments.js';
+import { roleDefinitionRoutes } from './routes/role-definitions.js';
+import { parseScope, scopeKey } from './scopes.js';
+
+export interface StartFakeResourceManagerOptions {
+  tls: { cert: string; key: string };
+  /** Delay before every response; can be changed later through `latencyMs`. */
+  latencyMs?: number;
+  /** Which bearer tokens are valid; any non-empty token by default. */
+  acceptToken?: (token: string) => boolean;
+  /** The directory the fake pretends to be (WWW-Authenticate, the tenant root management group). */
+  tenantId?: string;
+  /** List page size (ARM pages long lists with nextLink); 100 by default. */
+  pageSize?: number;
+  /** Object id named in AuthorizationFailed when the token carries no `oid` claim. */
+  callerObjectId?: string;
+}
+
+export interface FakeArmRequestRecord {
+  time: string;
+  method: string;
+  /** Path without the query string, as sent. */
+  path: string;
+  query: Record<string, string>;
+  status: number;
+  /** Whether the request carried a bearer token (the token itself is never recorded). */
+  authenticated: boolean;
+}
+
+export interface FakeArmWriteRecord {
+  time: string;
+  method: 'PUT' | 'DELETE';
+  path: string;
+  status: number;
+  body: unknown;
+}
+
+export interface FakeResourceManager {
+  /** `https://127.0.0.1:{port}`: pass as `endpoint` (and `$host`) to the SDK clients. */
+  readonly url: string;
+  readonly tenantId: string;
+  /** Delay before every response, in milliseconds; settable at any time. */
+  latencyMs: number;
+  pageSize: number;
+  /** Every request, oldest first. */
+  readonly requests: readonly FakeArmRequestRecord[];
+  /** Every PUT and DELETE (whatever their outcome), oldest first. */
+  readonly writes: readonly FakeArmWriteRecord[];
+  close(): Promise<void>;
+
+  /** A management group under `parent` (the tenant root group, named after the tenant id, by default). */
+  addManagementGroup(input: { name: string; parent?: string }): string;
+  addSubscription(input: { subscriptionId: string; displayName?: string; managementGroup?: string }): string;
+  addResourceGroup(input: { subscriptionId: string; name: string; location?: string }): string;
+  addManagedCluster(input: FakeManagedClusterInput): FakeManagedCluster;
+  /** What listClusterUserCredential returns for that cluster from now on. */
+  setClusterKubeconfig(clusterId: string, kubeconfig: Partial<FakeKubeconfig>): void;
+  addRegistry(input: FakeRegistryInput): FakeRegistry;
+  /** A custom role; built-in roles (see built-in-role-definitions.ts) are always present. */
+  addRoleDefinition(input: FakeCustomRoleInput): FakeRoleDefinition;
+  /** Directory objects: their type (checked by role assignment PUT) and group memberships (used by assignedTo()). */
+  addPrincipal(input: FakePrincipalInput): void;
+  /** Stores an assignment directly, without the checks of the PUT route. */
+  addRoleAssignment(input: FakeRoleAssignmentInput): FakeRoleAssignment;
+  roleAssignments(): FakeRoleAssignment[];
+
+  /** Requests needing `action` (wildcards allowed) at or below `scope` (anywhere by default) get 403 AuthorizationFailed. */
+  forbid(action: string, options?: { scope?: string }): void;
+  clearForbidden(): void;
+  /** The next matching authenticated request(s) get `status` with `body` (and Retry-After when given). */
+  failNext(match: FaultMatch, status: number, body: ArmErrorBody, options?: FaultOptions): void;
+  clearFaults(): void;
+}
+
+const ROUTES: Route[] = [managedClusterRoutes, registryRoutes, roleAssignmentRoutes, roleDefinitionRoutes];
+const DEFAULT_TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
+const DEFAULT_CALLER = '5b3b4a51-7c8e-4f0a-9d6e-2f1c8a7b9e10';
+
+function wildcardMatches(pattern: string, value: string): boolean {
+  const source = pattern
+    .split('*')
+    .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+    .join('.*');
+  return new RegExp(`^${source}$`, 'i').test(value);
+}
+
+function tokenObjectId(token: string): string | undefined {
+  const payload = token.split('.')[1];
+  if (!payload) return undefined;
+  try {
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { oid?: unknown };
+    return typeof claims.oid === 'string' ? claims.oid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function readBody(request: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+class FakeResourceManagerServer implements FakeResourceManager {
+  latencyMs: number;
+  pageSize: number;
+  readonly requests: FakeArmRequestRecord[] = [];
+  readonly writes: FakeArmWriteRecord[] = [];
+  readonly tenantId: string;
+  url = '';
+  private readonly state: FakeArmState;
+  private readonly faults = new FaultQueue();
+  private readonly forbidden: Array<{ action: string; scope: string | undefined }> = [];
+  private readonly acceptToken: (token: string) => boolean;
+  private readonly callerObjectId: string;
+  private readonly server: Server;
+
+  constructor(options: StartFakeResourceManagerOptions) {
+    this.latencyMs = options.latencyMs ?? 0;
+    this.pageSize = options.pageSize ?? 100;
+    this.tenantId = options.tenantId ?? DEFAULT_TENANT;
+    this.acceptToken = options.acceptToken ?? ((token) => token.length > 0);
+    this.callerObjectId = options.callerObjectId ?? DEFAULT_CALLER;
+    this.state = new FakeArmState(this.tenantId, options.tls.cert);
+    this.server = createServer({ cert: options.tls.cert, key: options.tls.key }, (req, res) => {
+      this.handle(req, res).catch((error: unknown) => {
+        if (!res.headersSent) this.send(res, { status: 500, body: armError('InternalServerError', String(error)) });
+        else res.destroy();
+      });
+    });
+  }
+
+  async listen(): Promise<void> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(0, '127.0.0.1', () => resolve());
+    });
+    this.url = `https://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  async close(): Promise<void> {
+    await new Promise<void>((resolve) => {
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+    });
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const method = (req.method ?? 'GET').toUpperCase();
+    const url = new URL(req.url ?? '/', this.url);
+    const rawBody = await readBody(req);
+    const token = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
+    if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
+    const { path, body, reply: early } = this.prepare(url, rawBody);
+    const reply = early ?? this.dispatch(method, path, url, body, token);
+    this.send(res, reply);
+    const time = new Date().toISOString();
+    this.requests.push({ time, method, path, query: Object.fromEntries(url.searchParams), status: reply.status, authenticated: token !== undefined });
+    if (method === 'PUT' || method === 'DELETE') this.writes.push({ time, method, path, status: reply.status, body });
+  }
+
+  /** Decoded path (no trailing slash) and JSON body, or the 400 ARM gives when either is malformed. */
+  private prepare(url: URL, rawBody: string): { path: string; body: unknown; reply?: Reply } {
+    let path: string;
+    try {
+      path = url.pathname.split('/').map(decodeURIComponent).join('/').replace(/\/+$/, '');
+    } catch {
+      return { path: url.pathname, body: undefined, reply: { status: 400, body: armErrors.invalidRequestContent('malformed percent-encoding in the path') } };
+    }
+    if (rawBody.trim() === '') return { path, body: undefined };
+    try {
+      return { path, body: JSON.parse(rawBody) as unknown };
+    } catch {
+      return { path, body: rawBody, reply: { status: 400, body: armErrors.invalidRequestContent('Unexpected character encountered while parsing value') } };
+    }
+  }
+
+  private dispatch(method: string, path: string, url: URL, body: unknown, token: string | undefined): Reply {
+    if (url.pathname.includes('//')) return { status: 400, body: armErrors.emptyPathSegment() };
+    const challenge = (description: string) => ({
+      'WWW-Authenticate': `Bearer authorization_uri="https://login.windows.net/${this.tenantId}", error="invalid_token", error_description="${description}"`,
+    });
+    if (token === undefined) return { status: 401, body: armErrors.missingToken(), headers: challenge(MISSING_TOKEN_DESCRIPTION) };
+    if (!this.acceptToken(token)) return { status: 401, body: armErrors.invalidToken(), headers: challenge('The access token is invalid.') };
+
+    const fault = this.faults.take(method, path);
+    if (fault) return fault;
+
+    let match: RouteMatch | undefined;
+    for (const route of ROUTES) if ((match = route(method, path))) break;
+    const apiVersion = url.searchParams.get('api-version');
+    if (!match) {
+      const typed = /\/providers\/([^/]+)\/([^/]+)/i.exec(path);
+      return typed
+        ? { status: 404, body: armErrors.invalidResourceType(typed[2]!, typed[1]!, apiVersion ?? '') }
+        : { status: 404, body: armError('NotFound', `No route for ${method} ${path}.`) };
+    }
+    if (apiVersion === null) return { status: 400, body: armErrors.missingApiVersion() };
+    const supported: readonly string[] = SUPPORTED_API_VERSIONS[match.namespace];
+    if (!supported.includes(apiVersion)) return { status: 400, body: armErrors.invalidApiVersion(apiVersion, supported) };
+
+    if (this.isForbidden(match)) {
+      const caller = tokenObjectId(token) ?? this.callerObjectId;
+      return { status: 403, body: armErrors.authorizationFailed(caller, match.action, match.messageScope ?? match.scope) };
+    }
+    const request: FakeArmHttpRequest = { method, path, url, body };
+    return match.handle({ state: this.state, request, baseUrl: this.url, pageSize: this.pageSize, callerObjectId: this.callerObjectId });
+  }
+
+  private isForbidden(match: RouteMatch): boolean {
+    return this.forbidden.some((rule) => {
+      if (!wildcardMatches(rule.action, match.action)) return false;
+      if (rule.scope === undefined) return true;
+      const target = scopeKey(rule.scope);
+      if (scopeKey(match.scope) === target) return true;
+      const parsed = parseScope(match.scope);
+      return parsed !== undefined && this.state.ancestorKeys(parsed).includes(target);
+    });
+  }
+
+  private send(res: ServerResponse, reply: Reply): void {
+    const headers: Record<string, string> = {
+      'Cache-Control': 'no-cache',
+      Pragma: 'no-cache',
+      Expires: '-1',
+      'x-ms-request-id': randomUUID(),
+      'x-ms-correlation-request-id': randomUUID(),
+      'Strict-Transport-Security': 'max-age=31536000; includeSubDomains',
+      'X-Content-Type-Options': 'nosniff',
+      ...reply.headers,
+    };
+    if (reply.body === undefined) {
+      res.writeHead(reply.status, headers).end();
+      return;
+    }
+    const text = JSON.stringify(reply.body);
+    res
+      .writeHead(reply.status, { ...headers, 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text) })
+      .end(text);
+  }
+
+  // ---- state API ----
+
+  addManagementGroup(input: { name: string; parent?: string }): string {
+    return this.state.addManagementGroup(input);
+  }
+  addSubscription(input: { subscriptionId: string; displayName?: string; managementGroup?: string }): string {
+    return this.state.addSubscription(input);
+  }
+  addResourceGroup(input: { subscriptionId: string; name: string; location?: string }): string {
+    return this.state.addResourceGroup(input);
+  }
+  addManagedCluster(input: FakeManagedClusterInput): FakeManagedCluster {
+    return this.state.addManagedCluster(input);
+  }
+  setClusterKubeconfig(clusterId: string, kubeconfig: Partial<FakeKubeconfig>): void {
+    const cluster = this.state.cluster(clusterId);
+    if (!cluster) throw new Error(`fake ARM: no cluster ${clusterId}`);
+    cluster.kubeconfig = { ...cluster.kubeconfig, ...kubeconfig };
+  }
+  addRegistry(input: FakeRegistryInput): FakeRegistry {
+    return this.state.addRegistry(input);
+  }
+  addRoleDefinition(input: FakeCustomRoleInput): FakeRoleDefinition {
+    return this.state.addRoleDefinition(input);
+  }
+  addPrincipal(input: FakePrincipalInput): void {
+    this.state.addPrincipal(input);
+  }
+  addRoleAssignment(input: FakeRoleAssignmentInput): FakeRoleAssignment {
+    return this.state.putRoleAssignment({
+      ...input,
+      principalType: input.principalType ?? this.state.principalType(input.principalId) ?? 'ServicePrincipal',
+    });
+  }
+  roleAssignments(): FakeRoleAssignment[] {
+    return this.state.allRoleAssignments();
+  }
+  forbid(action: string, options: { scope?: string } = {}): void {
+    this.forbidden.push({ action, scope: options.scope });
+  }
+  clearForbidden(): void {
+    this.forbidden.length = 0;
+  }
+  failNext(match: FaultMatch, status: number, body: ArmErrorBody, options?: FaultOptions): void {
+    this.faults.add(match, status, body, options);
+  }
+  clearFaults(): void {
+    this.faults.clear();
+  }
+}
+
+/** Starts the fake Azure Resource Manager on 127.0.0.1 (a port the OS picks), over HTTPS. */
+export async function startFakeResourceManager(options: StartFakeResourceManagerOptions): Promise<FakeResourceManager> {
+  const server = new FakeResourceManagerServer(options);
+  await server.listen();
+  return server;
+}
