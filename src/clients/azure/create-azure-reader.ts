@@ -1,55 +1,15 @@
-import { PullDoctorError } from '../../errors/index.js';
+import { azureCall } from './azure-call.js';
 import type { AzureClientOptions } from './azure-client-options.js';
+import { normaliseRoleDefinitionId, requireCluster, requireGuid } from './azure-input.js';
 import { toManagedClusterInfo, toRegistryInfo, toRoleAssignmentInfo, toRoleDefinitionInfo } from './azure-models.js';
 import type { AzureReader } from './azure-reader.js';
 import { AzureSdkClients } from './azure-sdk-clients.js';
-import { mapAzureError, type AzureOperation } from './map-azure-error.js';
-import { parseResourceId, scopeForSdk, type ResourceId } from './resource-id.js';
-
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const ROLE_DEFINITION_ID =
-  /^(\/subscriptions\/[0-9a-f-]{36}|\/providers\/Microsoft\.Management\/managementGroups\/[^/]+)?\/providers\/Microsoft\.Authorization\/roleDefinitions\/([0-9a-f-]{36})$/i;
-
-export function requireGuid(value: string, what: string): string {
-  if (!GUID.test(value)) throw new PullDoctorError('INVALID_INPUT', `${what} must be a GUID (got "${value.slice(0, 80)}").`);
-  return value;
-}
-
-/** A full role definition id (subscription- or tenant-level); a bare GUID means the tenant-level id. */
-export function normaliseRoleDefinitionId(value: string): string {
-  const trimmed = value.trim();
-  if (GUID.test(trimmed)) return `/providers/Microsoft.Authorization/roleDefinitions/${trimmed}`;
-  if (!ROLE_DEFINITION_ID.test(trimmed)) {
-    throw new PullDoctorError('INVALID_INPUT', `"${trimmed.slice(0, 200)}" is not a role definition id (…/providers/Microsoft.Authorization/roleDefinitions/{guid}).`);
-  }
-  return trimmed;
-}
-
-function requireCluster(resourceId: string): ResourceId & { subscriptionId: string; resourceGroup: string; name: string } {
-  const id = parseResourceId(resourceId);
-  if (id.kind !== 'resource' || id.provider?.toLowerCase() !== 'microsoft.containerservice' || id.resourceType?.toLowerCase() !== 'managedclusters') {
-    throw new PullDoctorError('INVALID_INPUT', `"${id.id}" is not the id of an AKS cluster (…/providers/Microsoft.ContainerService/managedClusters/{name}).`);
-  }
-  return id as ResourceId & { subscriptionId: string; resourceGroup: string; name: string };
-}
+import { parseResourceId, scopeForSdk } from './resource-id.js';
 
 async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
   for await (const item of items) out.push(item);
   return out;
-}
-
-/** Runs one SDK call and turns its failure into a PullDoctorError (logged once, without secrets). */
-export function azureCall(options: AzureClientOptions) {
-  return async <T>(context: AzureOperation, run: () => Promise<T>): Promise<T> => {
-    try {
-      return await run();
-    } catch (error) {
-      const mapped = mapAzureError(error, context);
-      options.log?.warn('azure call failed', { code: mapped.code, ...mapped.facts });
-      throw mapped;
-    }
-  };
 }
 
 /**
