@@ -21,8 +21,6 @@ export interface RouteContext {
   /** Base URL of the fake, for nextLink. */
   baseUrl: string;
   pageSize: number;
-  /** Object id of the caller as ARM would name it in AuthorizationFailed. */
-  callerObjectId: string;
 }
 
 /** A matched route: what it needs checked before it runs (api-version, authorization), then the handler. */
