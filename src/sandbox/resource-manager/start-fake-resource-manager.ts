@@ -32,7 +32,7 @@ import { roleDefinitionRoutes } from './routes/role-definitions.js';
 import { parseScope, scopeKey } from './scopes.js';
 
 const ROUTES: Route[] = [managedClusterRoutes, registryRoutes, roleAssignmentRoutes, roleDefinitionRoutes];
-const DEFAULT_TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
+const DEFAULT_TENANT = '8d3f1c2e-4b5a-4c6d-9e7f-0a1b2c3d4e5f';
 const DEFAULT_CALLER = '5b3b4a51-7c8e-4f0a-9d6e-2f1c8a7b9e10';
 
 function wildcardMatches(pattern: string, value: string): boolean {

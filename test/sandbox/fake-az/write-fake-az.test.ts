@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { writeFakeAz } from '../../../src/sandbox/fake-az/index.js';
 
 const run = promisify(execFile);
-const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
+const TENANT = '8d3f1c2e-4b5a-4c6d-9e7f-0a1b2c3d4e5f';
 
 describe('fake az', () => {
   let dir: string;
