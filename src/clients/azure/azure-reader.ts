@@ -1,7 +1,7 @@
 /**
  * Everything the diagnosis reads from Azure Resource Manager, in slim shapes of our own so that the checks do
  * not depend on SDK model details. Implemented over the real @azure/arm-* clients (`createAzureReader`); tests
- * drive it against the fake ARM server in test/fakes/.
+ * drive it against the fake ARM in src/sandbox/resource-manager/.
  *
  * Failures are thrown as PullDoctorError with codes AZURE_UNAUTHORIZED, AZURE_FORBIDDEN, AZURE_NOT_FOUND,
  * AZURE_THROTTLED, AZURE_API_ERROR or AZURE_CREDENTIAL_UNAVAILABLE.

@@ -1,0 +1,135 @@
+import { PullDoctorError } from '../../errors/index.js';
+
+/**
+ * Azure resource ids and RBAC scopes: parse, format, compare (ARM compares ids case-insensitively) and list the
+ * scopes above one. Accepted forms: `/` (tenant root), `/providers/Microsoft.Management/managementGroups/{mg}`,
+ * `/subscriptions/{guid}`, `.../resourceGroups/{rg}` and `.../providers/{namespace}/{type}/{name}[/{type}/{name}...]`.
+ */
+
+export type ScopeKind = 'tenant' | 'managementGroup' | 'subscription' | 'resourceGroup' | 'resource';
+
+export interface ResourceId {
+  /** Leading slash, no trailing slash, casing as given; `/` for the tenant root. */
+  id: string;
+  kind: ScopeKind;
+  subscriptionId?: string;
+  resourceGroup?: string;
+  managementGroup?: string;
+  /** Resource provider namespace, e.g. `Microsoft.ContainerService`. */
+  provider?: string;
+  /** Resource type below the namespace; nested types joined with `/` (`registries/replications`). */
+  resourceType?: string;
+  /** Name of the innermost resource. */
+  name?: string;
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const SEGMENT = /^[^\s/?#\\]+$/;
+
+function invalid(id: string, why: string): PullDoctorError {
+  const shown = id.length > 200 ? `${id.slice(0, 200)}…` : id;
+  return new PullDoctorError('INVALID_INPUT', `"${shown}" is not an Azure resource id: ${why}.`, {
+    advice: 'Use the full id, e.g. /subscriptions/{subscription}/resourceGroups/{group}/providers/Microsoft.ContainerService/managedClusters/{name}.',
+  });
+}
+
+/** Parses an id or scope; throws INVALID_INPUT when it is not one. */
+export function parseResourceId(input: string): ResourceId {
+  const trimmed = input.trim().replace(/\/+$/, '');
+  if (trimmed === '') return { id: '/', kind: 'tenant' };
+  const parts = trimmed.replace(/^\//, '').split('/');
+  if (parts.some((p) => !SEGMENT.test(p))) throw invalid(input, 'it has an empty or malformed segment');
+  const id = `/${parts.join('/')}`;
+  const lower = parts.map((p) => p.toLowerCase());
+  if (lower[0] === 'providers') {
+    if (parts.length === 4 && lower[1] === 'microsoft.management' && lower[2] === 'managementgroups') {
+      return { id, kind: 'managementGroup', managementGroup: parts[3]! };
+    }
+    throw invalid(input, 'only management groups can be named at the tenant level');
+  }
+  if (lower[0] !== 'subscriptions' || parts.length < 2) throw invalid(input, 'it must start with /subscriptions/{id}');
+  const subscriptionId = parts[1]!;
+  if (!GUID.test(subscriptionId)) throw invalid(input, 'the subscription id must be a GUID');
+  if (parts.length === 2) return { id, kind: 'subscription', subscriptionId };
+  if (lower[2] !== 'resourcegroups' || parts.length < 4) throw invalid(input, 'expected /resourceGroups/{name} after the subscription');
+  const resourceGroup = parts[3]!;
+  if (parts.length === 4) return { id, kind: 'resourceGroup', subscriptionId, resourceGroup };
+  if (lower[4] !== 'providers' || parts.length < 8 || parts.length % 2 !== 0) {
+    throw invalid(input, 'expected /providers/{namespace}/{type}/{name} after the resource group');
+  }
+  const types: string[] = [];
+  for (let i = 6; i < parts.length; i += 2) types.push(parts[i]!);
+  return {
+    id,
+    kind: 'resource',
+    subscriptionId,
+    resourceGroup,
+    provider: parts[5]!,
+    resourceType: types.join('/'),
+    name: parts[parts.length - 1]!,
+  };
+}
+
+export function tryParseResourceId(input: string): ResourceId | undefined {
+  try {
+    return parseResourceId(input);
+  } catch {
+    return undefined;
+  }
+}
+
+/** `/subscriptions/{s}[/resourceGroups/{g}[/providers/{provider}/{type}/{name}]]`. */
+export function formatResourceId(parts: {
+  subscriptionId: string;
+  resourceGroup?: string;
+  provider?: string;
+  resourceType?: string;
+  name?: string;
+}): string {
+  let id = `/subscriptions/${parts.subscriptionId}`;
+  if (parts.resourceGroup === undefined) return id;
+  id += `/resourceGroups/${parts.resourceGroup}`;
+  if (parts.provider === undefined || parts.resourceType === undefined || parts.name === undefined) return id;
+  return `${id}/providers/${parts.provider}/${parts.resourceType}/${parts.name}`;
+}
+
+/** The comparison form of an id: normalised slashes, lowercase. */
+export function resourceIdKey(id: string): string {
+  const trimmed = id.trim().replace(/\/+$/, '');
+  if (trimmed === '') return '/';
+  return (trimmed.startsWith('/') ? trimmed : `/${trimmed}`).toLowerCase();
+}
+
+export function sameResourceId(a: string, b: string): boolean {
+  return resourceIdKey(a) === resourceIdKey(b);
+}
+
+/**
+ * The scope and every scope above it that its id names, nearest first: parent resources, the resource group,
+ * the subscription. Management groups above a subscription are not part of its id and are not listed; the
+ * tenant root `/` is listed last for any scope.
+ */
+export function scopeAncestry(scope: string): string[] {
+  const parsed = parseResourceId(scope);
+  if (parsed.kind === 'tenant') return ['/'];
+  if (parsed.kind === 'managementGroup') return [parsed.id, '/'];
+  const out: string[] = [];
+  const parts = parsed.id.slice(1).split('/');
+  for (let length = parts.length; length >= 2; length -= 2) {
+    if (length === 6) continue; // `/subscriptions/s/resourceGroups/g/providers/{namespace}` is not a scope
+    out.push(`/${parts.slice(0, length).join('/')}`);
+  }
+  out.push('/');
+  return out;
+}
+
+/** Whether `scope` is `ancestor` or below it, judged from the ids alone. */
+export function isSameOrBelow(scope: string, ancestor: string): boolean {
+  const key = resourceIdKey(ancestor);
+  return scopeAncestry(scope).some((s) => resourceIdKey(s) === key);
+}
+
+/** The form the @azure/arm-authorization `scope`/`roleId` path parameters expect: no leading slash. */
+export function scopeForSdk(scope: string): string {
+  return scope.replace(/^\/+/, '');
+}

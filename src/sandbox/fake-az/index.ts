@@ -1,0 +1,1 @@
+export { writeFakeAz, type FakeAz, type FakeAzOptions } from './write-fake-az.js';
