@@ -7,7 +7,6 @@
 import { createServer, type Server } from 'node:https';
 import type { Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { V1Deployment, V1Lease, V1Namespace, V1Pod, V1ReplicaSet, V1Secret, V1ServiceAccount, CoreV1Event } from '@kubernetes/client-node';
 import type { AuthOptions } from './authentication.js';
 import type { PolicyRule } from './authorization.js';
 import { DEFAULT_SERVER_VERSION, type ServerVersion } from './discovery.js';
@@ -18,7 +17,18 @@ import { apiVersionOf, namespacedStorageKeys, resourceTypeOfObject, storageTypeF
 import { createRouter, type RecordedRequest } from './router.js';
 import { statusForCode, type StatusObject } from './status.js';
 import { WatchHub } from './watch-hub.js';
-import { cloneWire, type Wire, type WireObject } from './wire.js';
+import {
+  cloneWire,
+  type WireDeployment,
+  type WireEvent,
+  type WireLease,
+  type WireNamespace,
+  type WireObject,
+  type WirePod,
+  type WireReplicaSet,
+  type WireSecret,
+  type WireServiceAccount,
+} from './wire.js';
 
 export interface FakeKubernetesApiOptions {
   /** Server certificate and key (PEM); `ca` is the CA that signed them, written into generated kubeconfigs. */
@@ -59,14 +69,6 @@ export interface KubeconfigOptions {
   server?: string;
 }
 
-export type WireNamespace = Wire<V1Namespace>;
-export type WirePod = Wire<V1Pod>;
-export type WireEvent = Wire<CoreV1Event>;
-export type WireServiceAccount = Wire<V1ServiceAccount>;
-export type WireSecret = Wire<V1Secret>;
-export type WireLease = Wire<V1Lease>;
-export type WireReplicaSet = Wire<V1ReplicaSet>;
-export type WireDeployment = Wire<V1Deployment>;
 
 export interface FakeKubernetesApi {
   /** `https://127.0.0.1:<port>` */

@@ -3,7 +3,7 @@
  * model classes describe the same shapes but with `Date` fields (they are what the client deserializes into);
  * `Wire<T>` turns such a model into its JSON form so builders and the store stay typed.
  */
-import type { V1ObjectMeta } from '@kubernetes/client-node';
+import type { CoreV1Event, V1Deployment, V1Lease, V1Namespace, V1ObjectMeta, V1Pod, V1ReplicaSet, V1Secret, V1ServiceAccount } from '@kubernetes/client-node';
 
 export type Wire<T> = T extends Date
   ? string
@@ -14,6 +14,14 @@ export type Wire<T> = T extends Date
       : T;
 
 export type WireObjectMeta = Wire<V1ObjectMeta>;
+export type WireNamespace = Wire<V1Namespace>;
+export type WirePod = Wire<V1Pod>;
+export type WireEvent = Wire<CoreV1Event>;
+export type WireServiceAccount = Wire<V1ServiceAccount>;
+export type WireSecret = Wire<V1Secret>;
+export type WireLease = Wire<V1Lease>;
+export type WireReplicaSet = Wire<V1ReplicaSet>;
+export type WireDeployment = Wire<V1Deployment>;
 
 /** Any Kubernetes object in its JSON form. */
 export interface WireObject {
