@@ -87,7 +87,7 @@ export class ResourceHandlers {
   constructor(private readonly ctx: HandlerContext) {}
 
   get(type: ResourceType, info: RequestInfo, accept: string | undefined): ApiAnswer {
-    const stored = this.ctx.store.get(type.storageKey, info.namespace, info.name!);
+    const stored = this.ctx.store.get(type.storageKey, type.namespaced ? info.namespace : undefined, info.name!);
     if (!stored) throw new ApiError(notFoundStatus(statusResource(type), info.name!));
     if (wantsTable(accept)) {
       return { code: 200, body: toTable(type, [stored], { resourceVersion: stored.metadata?.resourceVersion ?? '' }, { now: this.ctx.now(), includeObject: includeObjectOf(info) }) };
