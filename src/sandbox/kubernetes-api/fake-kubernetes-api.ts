@@ -47,6 +47,8 @@ export interface FakeKubernetesApiOptions {
   bookmarkIntervalMs?: number;
   /** How many changes watches can resume from before a resourceVersion is "too old" (default 1000). */
   watchHistoryLimit?: number;
+  /** How many requests `requests` keeps, oldest dropped first (default 10000; the sandbox runs for long). */
+  requestLogLimit?: number;
   now?: () => Date;
 }
 
@@ -76,7 +78,7 @@ export interface FakeKubernetesApi {
   readonly port: number;
   /** Delay before every answer, in milliseconds; settable at any time. */
   latencyMs: number;
-  /** Every request received, in order. */
+  /** Every request received, in order (the newest `requestLogLimit`). */
   readonly requests: RecordedRequest[];
   clearRequests(): void;
   /** The cluster's current resourceVersion. */
@@ -165,6 +167,7 @@ export async function startFakeKubernetesApi(options: FakeKubernetesApiOptions):
   let latencyMs = options.latencyMs ?? 0;
   let down = false;
   let port = options.port ?? 0;
+  const requestLogLimit = options.requestLogLimit ?? 10_000;
 
   const router = createRouter({
     handlers,
@@ -173,7 +176,10 @@ export async function startFakeKubernetesApi(options: FakeKubernetesApiOptions):
     version: { ...DEFAULT_SERVER_VERSION, ...options.version },
     authorizationRules: () => rules,
     serverAddress: () => `${host}:${port}`,
-    record: (request) => requests.push(request),
+    record: (request) => {
+      requests.push(request);
+      if (requests.length > requestLogLimit) requests.splice(0, requests.length - requestLogLimit);
+    },
     takeInjectedFailure(request): StatusObject | undefined {
       const entry = injected.find((e) => matches(e.match, request));
       if (!entry) return undefined;

@@ -268,6 +268,17 @@ describe('fake Kubernetes API', () => {
       assert.deepEqual(fake.requests[1]!.query, { fieldSelector: 'involvedObject.name=web-1' });
       assert.equal(fake.requests[3]!.isResourceRequest, false);
     });
+
+    it('keeps only the newest requests when a limit is set, so a long-running sandbox does not grow forever', async () => {
+      const tls = testTls();
+      const bounded = await startFakeKubernetesApi({ tls: { cert: tls.cert, key: tls.key }, requestLogLimit: 2 });
+      try {
+        for (const name of ['a', 'b', 'c']) await httpsRequest(`${bounded.url}/api/v1/namespaces/shop/pods/${name}`);
+        assert.deepEqual(bounded.requests.map((r) => r.name), ['b', 'c']);
+      } finally {
+        await bounded.close();
+      }
+    });
   });
 
   describe('faults', () => {
