@@ -135,6 +135,5 @@ export function createKubernetesReader(kubeConfig: KubeConfig, options: Kubernet
       return readOne({ verb: 'get', resource: 'secrets', namespace, name }, () => core.readNamespacedSecret({ namespace, name }));
     },
   };
-  if (cluster.name) Object.assign(reader, { clusterName: cluster.name });
-  return reader;
+  return cluster.name ? { ...reader, clusterName: cluster.name } : reader;
 }

@@ -14,7 +14,7 @@ import { kubeconfigYaml } from './kubeconfig-yaml.js';
 import { ResourceHandlers } from './resource-handlers.js';
 import { ResourceStore } from './resource-store.js';
 import { apiVersionOf, namespacedStorageKeys, resourceTypeOfObject, storageTypeFor } from './resource-types.js';
-import { createRouter, type RecordedRequest } from './router.js';
+import { createRouter, type RawAnswer, type RecordedRequest } from './router.js';
 import { statusForCode, type StatusObject } from './status.js';
 import { WatchHub } from './watch-hub.js';
 import {
@@ -112,6 +112,8 @@ export interface FakeKubernetesApi {
 
   /** The next `count` requests (matching `match`, if given) fail with `status` (a Status object with the real reason). */
   failNext(count: number, status: number, match?: RequestMatch): void;
+  /** The next `count` requests (matching `match`) get this raw answer: malformed JSON, a proxy's HTML page... */
+  answerNext(count: number, answer: RawAnswer, match?: RequestMatch): void;
   /** Down: open connections are cut and new ones refused (the port stops listening). Up: listen again on the same port. */
   setDown(down: boolean): Promise<void>;
   /** End every open watch stream cleanly, as the API server does on its watch timeout. */
@@ -160,7 +162,13 @@ export async function startFakeKubernetesApi(options: FakeKubernetesApiOptions):
   const hub = new WatchHub(store, hubOptions);
   const handlers = new ResourceHandlers({ store, now });
   const requests: RecordedRequest[] = [];
-  const injected: Array<{ remaining: number; status: number; match?: RequestMatch }> = [];
+  const injected: Array<{ remaining: number; answer: number | RawAnswer; match?: RequestMatch }> = [];
+  const inject = (count: number, answer: number | RawAnswer, match?: RequestMatch) => {
+    if (count <= 0) return;
+    const entry: { remaining: number; answer: number | RawAnswer; match?: RequestMatch } = { remaining: count, answer };
+    if (match !== undefined) entry.match = match;
+    injected.push(entry);
+  };
   const sockets = new Set<Socket>();
   const pending = new AbortController();
   let rules = options.authorizationRules;
@@ -180,12 +188,12 @@ export async function startFakeKubernetesApi(options: FakeKubernetesApiOptions):
       requests.push(request);
       if (requests.length > requestLogLimit) requests.splice(0, requests.length - requestLogLimit);
     },
-    takeInjectedFailure(request): StatusObject | undefined {
+    takeInjectedFailure(request): StatusObject | RawAnswer | undefined {
       const entry = injected.find((e) => matches(e.match, request));
       if (!entry) return undefined;
       entry.remaining -= 1;
       if (entry.remaining <= 0) injected.splice(injected.indexOf(entry), 1);
-      return statusForCode(entry.status);
+      return typeof entry.answer === 'number' ? statusForCode(entry.answer) : entry.answer;
     },
     latencyMs: () => latencyMs,
     delay: (ms) => sleep(ms, undefined, { signal: pending.signal }),
@@ -314,12 +322,8 @@ export async function startFakeKubernetesApi(options: FakeKubernetesApiOptions):
       rules = next;
     },
 
-    failNext(count, status, match) {
-      if (count <= 0) return;
-      const entry: { remaining: number; status: number; match?: RequestMatch } = { remaining: count, status };
-      if (match !== undefined) entry.match = match;
-      injected.push(entry);
-    },
+    failNext: (count, status, match) => inject(count, status, match),
+    answerNext: (count, answer, match) => inject(count, answer, match),
     async setDown(next) {
       if (next === down) return;
       down = next;

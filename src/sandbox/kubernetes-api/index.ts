@@ -5,7 +5,7 @@ export {
   type KubeconfigOptions,
   type RequestMatch,
 } from './fake-kubernetes-api.js';
-export type { RecordedRequest } from './router.js';
+export type { RawAnswer, RecordedRequest } from './router.js';
 export type { AuthOptions, BearerTokenIdentity } from './authentication.js';
 export type { PolicyRule } from './authorization.js';
 export type { ServerVersion } from './discovery.js';

@@ -26,12 +26,20 @@ function isTrue(value: string | undefined): boolean {
   return value !== undefined && /^(1|true)$/i.test(value);
 }
 
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
 export function parseRequestInfo(method: string, url: URL): RequestInfo {
   const query = Object.fromEntries(url.searchParams.entries());
   const path = url.pathname;
   const nonResource = (): RequestInfo => ({ isResourceRequest: false, verb: method === 'GET' || method === 'HEAD' ? 'get' : (method.toLowerCase() as KubernetesVerb), apiGroup: '', apiVersion: '', resource: '', path, query });
 
-  let parts = path.split('/').filter((p) => p !== '').map(decodeURIComponent);
+  let parts = path.split('/').filter((p) => p !== '').map(decodeSegment);
   let apiGroup: string;
   let apiVersion: string;
   if (parts[0] === 'api') {

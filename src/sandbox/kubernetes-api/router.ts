@@ -34,6 +34,13 @@ export interface RecordedRequest {
   status?: number;
 }
 
+/** An answer sent as is, whatever was asked: a proxy's HTML error page, a truncated body... */
+export interface RawAnswer {
+  status: number;
+  body: string;
+  headers?: Record<string, string>;
+}
+
 export interface RouterDependencies {
   handlers: ResourceHandlers;
   hub: WatchHub;
@@ -42,8 +49,8 @@ export interface RouterDependencies {
   authorizationRules(): readonly PolicyRule[] | undefined;
   serverAddress(): string;
   record(request: RecordedRequest): void;
-  /** A failure injected with failNext that applies to this request, if any (consumes it). */
-  takeInjectedFailure(request: RecordedRequest): StatusObject | undefined;
+  /** A failure injected with failNext / answerNext that applies to this request, if any (consumes it). */
+  takeInjectedFailure(request: RecordedRequest): StatusObject | RawAnswer | undefined;
   latencyMs(): number;
   delay(ms: number): Promise<void>;
 }
@@ -136,7 +143,12 @@ export function createRouter(deps: RouterDependencies): (req: IncomingMessage, r
       if (res.destroyed) return;
 
       const injected = deps.takeInjectedFailure(record);
-      if (injected) return sendStatus(res, injected);
+      if (injected && 'kind' in injected) return sendStatus(res, injected);
+      if (injected) {
+        res.writeHead(injected.status, { 'Content-Length': Buffer.byteLength(injected.body), ...injected.headers });
+        res.end(injected.body);
+        return;
+      }
 
       const user = authenticate(deps.auth, req);
       if (user === undefined) return sendStatus(res, unauthorizedStatus());

@@ -189,6 +189,19 @@ describe('createKubernetesReader', () => {
       await assert.rejects(reader().readPod('shop', 'web-1'), rejectsWith('KUBE_API_ERROR', (e) => assert.equal(e.facts.status, 429)));
     });
 
+    it('reports a proxy\'s HTML error page and a truncated body as KUBE_API_ERROR', async () => {
+      fake.answerNext(1, { status: 502, body: '<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center></body></html>', headers: { 'Content-Type': 'text/html' } });
+      await assert.rejects(
+        reader().readPod('shop', 'web-1'),
+        rejectsWith('KUBE_API_ERROR', (e) => {
+          assert.equal(e.facts.status, 502);
+          assert.ok(!e.message.includes('<html>'));
+        }),
+      );
+      fake.answerNext(1, { status: 200, body: '{"kind":"PodList","apiVersion":"v1","metadata":{"resourceVersion":"1"},"items":[{"metadata":{"na', headers: { 'Content-Type': 'application/json' } });
+      await assert.rejects(reader().listPods('shop'), rejectsWith('KUBE_API_ERROR', (e) => assert.match(e.message, /failed unexpectedly when trying to list pods in namespace "shop"/)));
+    });
+
     it('reports an API server that refuses connections as KUBE_UNREACHABLE', async () => {
       await fake.setDown(true);
       await assert.rejects(
