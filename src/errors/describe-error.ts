@@ -19,6 +19,7 @@ const TITLES: Record<ErrorCode, string> = {
   KUBE_UNAUTHORIZED: 'The Kubernetes API server rejected our credentials',
   KUBE_FORBIDDEN: 'Not allowed to read this from Kubernetes',
   KUBE_API_ERROR: 'The Kubernetes API returned an error',
+  KUBECONFIG_INVALID: 'The kubeconfig cannot be used',
   AZURE_CREDENTIAL_UNAVAILABLE: 'No Azure credential is available',
   AZURE_UNAUTHORIZED: 'Azure rejected our credentials',
   AZURE_FORBIDDEN: 'Not allowed to read this from Azure',
@@ -45,6 +46,8 @@ const DEFAULT_ADVICE: Record<ErrorCode, string> = {
   KUBE_FORBIDDEN:
     "Grant Pull Doctor's identity get/list on pods, events, serviceaccounts and get on secrets (see infra/k8s/).",
   KUBE_API_ERROR: 'Retry in a moment; if it persists, check the API server health.',
+  KUBECONFIG_INVALID:
+    'Point KUBECONFIG at a valid kubeconfig (`az aks get-credentials --resource-group RG --name CLUSTER` writes one), or run Pull Doctor in the cluster with a service account.',
   AZURE_CREDENTIAL_UNAVAILABLE:
     'Choose a credential with AZURE_CREDENTIAL (cli, managed-identity, workload-identity, environment) and make sure it can sign in.',
   AZURE_UNAUTHORIZED: 'Sign in again (`az login`) or check the managed identity configuration.',

@@ -2,7 +2,8 @@ import type { CoreV1Event, V1Pod, V1Secret, V1ServiceAccount } from '@kubernetes
 
 /**
  * Everything the diagnosis reads from a Kubernetes cluster. Implemented over @kubernetes/client-node
- * (`createKubernetesReader`); tests drive that implementation against the fake API server in test/fakes/.
+ * (`createKubernetesReader`); tests drive that implementation against the fake API server in
+ * src/sandbox/kubernetes-api/.
  *
  * Failures are thrown as PullDoctorError with codes KUBE_UNREACHABLE, KUBE_UNAUTHORIZED, KUBE_FORBIDDEN or
  * KUBE_API_ERROR; a 404 on a single object is `null`, not an error.
