@@ -31,11 +31,13 @@ export function buildDiagnosisDependencies(config: Config, env: Env, scope: Diag
   const kube =
     overrides.kube ??
     createKubernetesReader(
-      loadKubeConfig({
-        ...(config.kubernetes.kubeconfig ? { kubeconfigPath: config.kubernetes.kubeconfig } : {}),
-        ...((scope.context ?? config.kubernetes.context) ? { context: scope.context ?? config.kubernetes.context } : {}),
+      loadKubeConfig(
+        {
+          ...(config.kubernetes.kubeconfig ? { kubeconfigPath: config.kubernetes.kubeconfig } : {}),
+          ...((scope.context ?? config.kubernetes.context) ? { context: scope.context ?? config.kubernetes.context } : {}),
+        },
         env,
-      }),
+      ),
       { log },
     );
   const credential = overrides.azureCredential !== undefined ? overrides.azureCredential : createAzureCredential(config.azure);
