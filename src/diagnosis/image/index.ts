@@ -1,0 +1,5 @@
+export {
+  parseImageReference,
+  type ImageReference,
+  type ImageReferenceParse,
+} from './image-reference.js';
