@@ -5,6 +5,8 @@
  */
 import { DEFAULT_TAG, DOCKER_HUB_DOMAIN, parseNormalizedReference } from './normalize-reference.js';
 
+export { registryApiHost, isAzureContainerRegistry } from './registry-host.js';
+
 export interface ImageReference {
   original: string;
   /** Normalized registry: lowercase host[:port]; `docker.io` for Docker Hub. */
