@@ -6,3 +6,9 @@ export {
   type PullSecretProblem,
   type PullSecretParse,
 } from './docker-config.js';
+export {
+  inspectPullSecret,
+  type PullSecretInspection,
+  type PullSecretIssue,
+  type PullSecretIssueCode,
+} from './inspect-pull-secret.js';
