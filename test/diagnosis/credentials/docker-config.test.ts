@@ -249,4 +249,8 @@ describe('describeEntries', () => {
     assert.ok(long !== undefined && long.length < 130 && long.endsWith('…(5012 characters)'));
     for (const text of described) assert.doesNotMatch(text, /[\u0000-\u001f`\u202e]/);
   });
+
+  it('shows a lone surrogate as an escape, so the text stays valid Unicode', () => {
+    assert.deepEqual(describeEntries([{ key: 'ghcr\ud800.io' }, { key: 'ok\u{1f433}.io' }]), ['ghcr\\u{d800}.io', 'ok\u{1f433}.io']);
+  });
 });
