@@ -1,0 +1,7 @@
+export {
+  parseImageReference,
+  registryApiHost,
+  isAzureContainerRegistry,
+  type ImageReference,
+  type ImageReferenceParse,
+} from './image-reference.js';
