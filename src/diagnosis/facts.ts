@@ -10,7 +10,7 @@ import { IMAGE_PROBLEM_KINDS } from './pod-state/analyze-pod-state.js';
 import { memoizeAsync, once } from './memo.js';
 import { found, missing, skipped, type Lookup } from './lookup.js';
 import type { AzureAccess } from './azure-access.js';
-import { explainPullError, type PullErrorExplanation } from './pull-error.js';
+import { AMBIGUOUS_DENIAL, explainPullError, type PullErrorExplanation } from './pull-error.js';
 import type { PodEventSummary, PodProblem } from './types.js';
 
 /** An image a failing container tries to pull, with every failing container that uses it. */
@@ -105,7 +105,18 @@ export class DiagnosisFacts {
     } catch {
       // the events check reports why they could not be read
     }
-    return explainPullError(this.problems, events);
+    const explanation = explainPullError(this.problems, events);
+    if (explanation?.cause === 'image-not-found' && explanation.message && AMBIGUOUS_DENIAL.test(explanation.message)) {
+      const ref = this.validReferences().find((r) => r.original === explanation.problem.image);
+      const credential = ref ? await this.credentialFor(ref).catch(() => undefined) : undefined;
+      if (ref && credential?.credential.kind === 'anonymous') {
+        explanation.cause = 'unauthorized';
+        explanation.ambiguity = `${ref.registry} gives the same answer for a repository that does not exist and for a private one pulled without credentials. The pod presents no credentials for ${ref.registry}, so the likelier cause is missing credentials; if the repository is public, check its name.`;
+      } else if (ref && credential) {
+        explanation.ambiguity = `${ref.registry} gives the same answer for a repository that does not exist and for a private one the credentials cannot read. The pod presents ${credential.description}; check the repository name and that this account may pull it.`;
+      }
+    }
+    return explanation;
   });
 
   private readonly secret = memoizeAsync((name: string): Promise<V1Secret | null> => this.sources.kube.readSecret(this.namespace, name));

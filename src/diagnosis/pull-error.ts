@@ -9,7 +9,16 @@ export interface PullErrorExplanation {
   message?: string;
   source: 'container-state' | 'event' | 'none';
   event?: PodEventSummary;
+  /**
+   * Set when the runtime's words cannot tell a missing repository from a private one (Docker Hub and others
+   * answer "pull access denied ... may require authorization" for both) and the cause was decided from whether
+   * the pod presents credentials for the registry.
+   */
+  ambiguity?: string;
 }
+
+/** Registries that hide private repositories answer the same for "does not exist" and "needs credentials". */
+export const AMBIGUOUS_DENIAL = /pull access denied|may require (?:authorization|'docker login'|"docker login")|insufficient_scope/i;
 
 const BACK_OFF = /^back-off pulling image/i;
 

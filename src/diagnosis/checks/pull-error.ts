@@ -12,6 +12,7 @@ export const pullErrorCheck: Check = {
     const advice = describeCause(explanation.cause);
     const from = explanation.source === 'event' ? 'the kubelet event' : explanation.source === 'container-state' ? 'the container status' : 'no message';
     const detail = explanation.message ? `From ${from}: ${explanation.message}` : 'Kubernetes gave no error message for this pull.';
-    return [finding('pull-error', 'fail', `${advice.title} (${explanation.cause}).`, { detail: `${advice.explanation}\n${detail}`, remediation: advice.remediation })];
+    const text = [advice.explanation, explanation.ambiguity, detail].filter((t) => t).join('\n');
+    return [finding('pull-error', 'fail', `${advice.title} (${explanation.cause}).`, { detail: text, remediation: advice.remediation })];
   },
 };

@@ -45,7 +45,9 @@ function problemFor(pod: V1Pod, status: V1ContainerStatus, init: boolean): PodPr
     if (kind === 'crash-loop' && lastTerminated?.reason === 'OOMKilled') kind = 'oom-killed';
     if (kind) {
       const problem: PodProblem = { ...base, kind, reason: waiting.reason };
-      const message = waiting.message ?? (kind === 'crash-loop' || kind === 'oom-killed' ? describeTermination(lastTerminated) : undefined);
+      const crashed = kind === 'crash-loop' || kind === 'oom-killed';
+      const lastRun = crashed ? describeTermination(lastTerminated) : undefined;
+      const message = [lastRun ? `Last run: ${lastRun}` : undefined, waiting.message].filter((m) => m !== undefined && m !== '').join('\n') || undefined;
       if (message) problem.message = message;
       return problem;
     }

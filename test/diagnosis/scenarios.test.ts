@@ -1,0 +1,168 @@
+import assert from 'node:assert/strict';
+import type { Diagnosis, Finding } from '../../src/diagnosis/types.js';
+import { isPullDoctorError } from '../../src/errors/index.js';
+import { startSandboxHarness, type SandboxHarness } from '../support/sandbox.js';
+
+function failing(d: Diagnosis): string[] {
+  return d.findings.filter((f) => f.status === 'fail').map((f) => f.check);
+}
+function findingOf(d: Diagnosis, check: string, status?: Finding['status']): Finding {
+  const f = d.findings.find((x) => x.check === check && (status === undefined || x.status === status));
+  assert.ok(f, `no ${status ?? ''} finding from ${check} in ${JSON.stringify(d.findings, null, 2)}`);
+  return f;
+}
+
+describe('diagnosis scenarios (fake Kubernetes API, fake ARM and fake registries, driven by the real clients)', function () {
+  this.timeout(30_000);
+  let h: SandboxHarness;
+  before(async () => {
+    h = await startSandboxHarness();
+  });
+  after(async () => {
+    await h?.close();
+  });
+
+  it('missing AcrPull: unauthorized, the pull-role check fails, and the AcrPull fix is proposed for the kubelet identity on the registry', async () => {
+    const d = await h.diagnose('web-7d4c9b6f5-x2k8p');
+    assert.equal(d.verdict, 'problem');
+    assert.equal(d.cause, 'unauthorized');
+    assert.ok(failing(d).includes('acr-pull-role'));
+    assert.deepEqual(d.fix, {
+      kind: 'assign-acr-pull',
+      principalId: h.world.ids.kubeletObjectId,
+      scope: h.world.ids.registryIds.shopacr,
+      roleDefinitionId: `/subscriptions/${h.world.ids.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/7f951dda-4ed3-4680-a7ca-43fe172d538d`,
+    });
+  });
+
+  it('AcrPull inherited from the resource group: the pull-role check passes naming the inheritance, and no fix is proposed', async () => {
+    const d = await h.diagnose('api-6c8f7d9b4-q7r2s');
+    assert.equal(d.verdict, 'problem');
+    assert.equal(d.cause, 'unauthorized');
+    assert.match(findingOf(d, 'acr-pull-role', 'pass').summary, /AcrPull inherited from resource group rg-platform/);
+    assert.equal(d.fix, null);
+  });
+
+  it('wrong tag: image-not-found, and the image check fails with the registry\'s answer', async () => {
+    const d = await h.diagnose('checkout-5b7c8d9f6-z9x8w');
+    assert.equal(d.cause, 'image-not-found');
+    const f = findingOf(d, 'image-exists', 'fail');
+    assert.match(f.summary, /has no shop\/checkout:1\.3\.0/);
+    assert.match(f.detail ?? '', /MANIFEST_UNKNOWN/);
+    assert.match(f.remediation ?? '', /az acr repository show-tags -n shopacr --repository shop\/checkout/);
+    assert.equal(d.fix, null);
+  });
+
+  it('private Docker Hub image without a secret: the pull-secrets check fails and says how to add one', async () => {
+    const d = await h.diagnose('billing-7f6e5d4c3-b4c5d');
+    assert.equal(d.verdict, 'problem');
+    assert.equal(d.cause, 'unauthorized');
+    assert.match(findingOf(d, 'pull-secrets', 'fail').summary, /needs credentials, and the pod has no imagePullSecret/);
+    assert.equal(d.fix, null);
+  });
+
+  it('a pull secret for another host: the pull-secrets check fails naming the hosts the secret has', async () => {
+    const d = await h.diagnose('reports-8a9b0c1d2-r3s4t');
+    assert.equal(d.cause, 'unauthorized');
+    const f = findingOf(d, 'pull-secrets', 'fail');
+    assert.match(f.summary, /No pull secret has credentials for docker\.io/);
+    assert.match(f.detail ?? '', /ghcr-creds: ghcr\.io/);
+    assert.ok(!JSON.stringify(d).includes('ghp_sandboxNotARealToken'), 'the secret value must never appear');
+  });
+
+  it('a missing secret: the pull-secrets check fails naming the secret and the namespace', async () => {
+    const d = await h.diagnose('worker-6d5c4b3a2-w1x2y');
+    assert.equal(d.cause, 'unauthorized');
+    assert.match(findingOf(d, 'pull-secrets', 'fail').summary, /"regcred" named by the pod spec does not exist in namespace shop/);
+  });
+
+  it('a typo in the registry host: dns, the DNS check fails, and no registry in the subscription has that login server', async () => {
+    const d = await h.diagnose('frontend-9c8b7a6f5-f6g7h');
+    assert.equal(d.cause, 'dns');
+    assert.match(findingOf(d, 'registry-dns', 'fail').summary, /shopacrr\.azurecr\.io does not resolve \(ENOTFOUND\)/);
+    assert.match(findingOf(d, 'acr-registry', 'warn').summary, /No Azure Container Registry with login server shopacrr\.azurecr\.io/);
+    assert.equal(findingOf(d, 'registry-endpoint').status, 'skip');
+    assert.equal(d.fix, null);
+  });
+
+  it('the ACR firewall refuses the cluster: forbidden, and the network check fails on the default-deny rule', async () => {
+    const d = await h.diagnose('ledger-4e3d2c1b0-l9m8n');
+    assert.equal(d.cause, 'forbidden');
+    assert.match(findingOf(d, 'acr-network', 'fail').summary, /firewall denies access by default; 1 IP range is allowed/);
+    assert.match(findingOf(d, 'acr-network', 'warn').summary, /lockedacr is in northeurope but the cluster is in westeurope/);
+    assert.equal(findingOf(d, 'acr-pull-role').status, 'pass');
+    assert.equal(d.fix, null);
+  });
+
+  it("Docker Hub's rate limit: rate-limited, the pull-error check fails with advice to authenticate or mirror", async () => {
+    const d = await h.diagnose('cache-3f2e1d0c9-c7d8e');
+    assert.equal(d.cause, 'rate-limited');
+    assert.match(findingOf(d, 'pull-error', 'fail').remediation ?? '', /mirror|authenticat/i);
+    assert.equal(d.fix, null);
+  });
+
+  it('an init container that cannot pull: the failing container is the init container, with its image', async () => {
+    const d = await h.diagnose('migrate-2b1a0f9e8-m3n4o');
+    assert.equal(d.cause, 'image-not-found');
+    assert.equal(d.problems[0]?.initContainer, true);
+    assert.equal(d.problems[0]?.container, 'db-migrate');
+    assert.match(findingOf(d, 'pod-state', 'fail').summary, /Init container "db-migrate" cannot pull its image/);
+    assert.match(findingOf(d, 'image-exists', 'fail').summary, /has no shop\/migrate:2\.1\.0/);
+  });
+
+  it('an ABAC-mode registry: AcrPull is not honoured and the fix is Container Registry Repository Reader', async () => {
+    const d = await h.diagnose('vault-agent-5a6b7c8d9-v0w1x');
+    assert.equal(d.cause, 'unauthorized');
+    const f = findingOf(d, 'acr-pull-role', 'fail');
+    assert.match(f.detail ?? '', /ABAC repository permissions/);
+    assert.match(f.remediation ?? '', /Container Registry Repository Reader/);
+    assert.equal(d.fix?.roleDefinitionId.endsWith('/b93aa761-3e63-49ed-ac28-beffa264f7ac'), true);
+    assert.equal(d.fix?.scope, h.world.ids.registryIds.vaultacr);
+  });
+
+  it('an invalid image name: invalid-reference, the reference check fails, and no registry is contacted', async () => {
+    const before = h.world.registries.requests.length;
+    const d = await h.diagnose('search-1c2d3e4f5-s6t7u');
+    assert.equal(d.cause, 'invalid-reference');
+    assert.match(findingOf(d, 'image-reference', 'fail').detail ?? '', /must be lowercase/);
+    assert.equal(h.world.registries.requests.length, before);
+  });
+
+  it('a healthy pod: healthy, no cause, no fix, and no registry checks', async () => {
+    const d = await h.diagnose('storefront-7b8c9d0e1-h2i3j');
+    assert.equal(d.verdict, 'healthy');
+    assert.equal(d.cause, null);
+    assert.equal(d.fix, null);
+    assert.deepEqual(d.findings.map((f) => `${f.check}:${f.status}`), ['pod-state:pass']);
+  });
+
+  it('CrashLoopBackOff after OOMKilled: a problem without a pull cause, explained by the last termination, without registry checks', async () => {
+    const d = await h.diagnose('orders-6f7a8b9c0-o1p2q');
+    assert.equal(d.verdict, 'problem');
+    assert.equal(d.cause, null);
+    const f = findingOf(d, 'pod-state', 'fail');
+    assert.match(f.summary, /killed for using too much memory/);
+    assert.match(f.detail ?? '', /OOMKilled, exit code 137/);
+    assert.ok(!d.findings.some((x) => x.check.startsWith('registry') || x.check.startsWith('acr') || x.check === 'image-exists'));
+  });
+
+  it('an unschedulable pod: the scheduler message is the explanation', async () => {
+    const d = await h.diagnose('analytics-0d9c8b7a6-a5b4c');
+    assert.equal(d.verdict, 'problem');
+    assert.equal(d.cause, null);
+    assert.match(findingOf(d, 'pod-state', 'fail').detail ?? '', /0\/3 nodes are available/);
+  });
+
+  it('a pod that does not exist: POD_NOT_FOUND naming similar pods', async () => {
+    await assert.rejects(h.diagnose('web-7d4c9'), (e: unknown) => {
+      assert.ok(isPullDoctorError(e));
+      assert.equal(e.code, 'POD_NOT_FOUND');
+      assert.match(e.message, /Did you mean: web-7d4c9b6f5-x2k8p/);
+      return true;
+    });
+  });
+
+  it('a namespace that does not exist: NAMESPACE_NOT_FOUND', async () => {
+    await assert.rejects(h.diagnose('web-7d4c9b6f5-x2k8p', 'shoop'), (e: unknown) => isPullDoctorError(e) && e.code === 'NAMESPACE_NOT_FOUND');
+  });
+});
