@@ -60,6 +60,7 @@ export const imageExistsCheck: Check = {
           case 'unreachable':
             return finding('image-exists', 'skip', `Not checked: ${result.message}`);
           default:
+            if (result.status === 0) return finding('image-exists', 'skip', `Could not check ${what}: ${result.message ?? 'the registry sign-in failed'}.`);
             return finding('image-exists', 'warn', `${ref.registry} answered HTTP ${result.status} for ${what}.`, { detail: registrySaid(result.errors) });
         }
       }),

@@ -1,0 +1,186 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough, Readable } from 'node:stream';
+import { runCli, type CliIo } from '../../src/cli/main.js';
+import { writeFakeAz } from '../../src/sandbox/fake-az/index.js';
+import { SANDBOX_IDS } from '../../src/sandbox/sandbox-identity.js';
+import { startSandboxHarness, type SandboxHarness } from '../support/sandbox.js';
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function collect(stream: PassThrough): () => string {
+  const chunks: Buffer[] = [];
+  stream.on('data', (c: Buffer) => chunks.push(c));
+  return () => Buffer.concat(chunks).toString('utf8');
+}
+
+async function cli(argv: string[], io: Partial<CliIo> & { env: CliIo['env'] }, stdinText = ''): Promise<Run> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  const out = collect(stdout);
+  const err = collect(stderr);
+  const code = await runCli(argv, { stdin: Readable.from([stdinText]), stdout, stderr, ...io });
+  return { code, stdout: out(), stderr: err() };
+}
+
+/** Runs the real `pulldoctor` entry point in a child process (through tsx, so without a build). */
+function subprocess(argv: string[], env: Record<string, string>, stdinText = ''): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/bin.ts', ...argv], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: 'pipe' });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    child.stdin.end(stdinText);
+  });
+}
+
+describe('pulldoctor CLI', function () {
+  this.timeout(30_000);
+  let h: SandboxHarness;
+  before(async () => {
+    h = await startSandboxHarness();
+  });
+  after(async () => {
+    await h?.close();
+  });
+  const overrides = () => ({ azureCredential: h.world.credential, registryNetwork: h.world.network });
+
+  describe('diagnose --output json', () => {
+    it('prints exactly the contract: pod, namespace, verdict, cause, findings with contract keys only, and the fix', async () => {
+      const run = await cli(['diagnose', 'web-7d4c9b6f5-x2k8p', '-n', 'shop', '--output', 'json'], { env: h.env, overrides: overrides() });
+      assert.equal(run.code, 0, run.stderr);
+      const report = JSON.parse(run.stdout) as Record<string, unknown>;
+      assert.deepEqual(Object.keys(report), ['pod', 'namespace', 'verdict', 'cause', 'findings', 'fix']);
+      assert.equal(report.pod, 'web-7d4c9b6f5-x2k8p');
+      assert.equal(report.namespace, 'shop');
+      assert.equal(report.verdict, 'problem');
+      assert.equal(report.cause, 'unauthorized');
+      for (const f of report.findings as Array<Record<string, unknown>>) {
+        for (const key of Object.keys(f)) assert.ok(['check', 'status', 'summary', 'detail', 'remediation'].includes(key), `unexpected key ${key}`);
+        assert.ok(['pass', 'fail', 'warn', 'skip', 'error'].includes(f.status as string));
+      }
+      assert.deepEqual(Object.keys(report.fix as object), ['kind', 'principalId', 'scope', 'roleDefinitionId']);
+    });
+
+    it('prints fix: null for a healthy pod and exits 0', async () => {
+      const run = await cli(['diagnose', 'storefront-7b8c9d0e1-h2i3j', '--namespace=shop', '-o', 'json'], { env: h.env, overrides: overrides() });
+      assert.equal(run.code, 0);
+      const report = JSON.parse(run.stdout) as { verdict: string; cause: unknown; fix: unknown };
+      assert.deepEqual([report.verdict, report.cause, report.fix], ['healthy', null, null]);
+    });
+
+    it('authenticates to Azure with AZURE_CREDENTIAL=cli through the az CLI on PATH', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'pulldoctor-az-'));
+      const az = await writeFakeAz({ directory: dir, tenantId: SANDBOX_IDS.tenantId, subscriptionId: SANDBOX_IDS.subscriptionId, objectId: SANDBOX_IDS.pullDoctorObjectId });
+      const savedPath = process.env.PATH;
+      process.env.PATH = `${az.binDirectory}:${savedPath ?? ''}`; // AzureCliCredential runs `az` with the process environment
+      try {
+        const run = await cli(['diagnose', 'web-7d4c9b6f5-x2k8p', '-n', 'shop', '-o', 'json'], { env: h.env, overrides: { registryNetwork: h.world.network } });
+        assert.equal(run.code, 0, run.stderr);
+        assert.equal((JSON.parse(run.stdout) as { fix: { principalId: string } }).fix.principalId, SANDBOX_IDS.kubeletObjectId);
+        assert.ok((await az.invocations()).some((i) => i.join(' ').includes('account get-access-token')));
+      } finally {
+        process.env.PATH = savedPath;
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  });
+
+  describe('diagnose (text)', () => {
+    it('reports, in order, the verdict, the cause, the evidence, the checks and what to do, with the exact fix', async () => {
+      const run = await cli(['diagnose', 'web-7d4c9b6f5-x2k8p', '-n', 'shop'], { env: h.env, overrides: overrides() });
+      assert.equal(run.code, 0, run.stderr);
+      const order = ['FAILING', 'Cause: ', 'Evidence', 'Checks', 'What to do', 'Proposed fix'].map((s) => run.stdout.indexOf(s));
+      assert.ok(order.every((i) => i >= 0), run.stdout);
+      assert.deepEqual([...order].sort((a, b) => a - b), order);
+      assert.match(run.stdout, /assign role AcrPull/);
+      assert.match(run.stdout, new RegExp(`to principal ${SANDBOX_IDS.kubeletObjectId}`));
+      assert.match(run.stdout, /on scope +\/subscriptions\/.*\/registries\/shopacr/);
+    });
+  });
+
+  describe('bad input', () => {
+    it('exits 2 with a clear message when the pod does not exist, naming similar pods', async () => {
+      const run = await cli(['diagnose', 'web-7d4c9', '-n', 'shop'], { env: h.env, overrides: overrides() });
+      assert.equal(run.code, 2);
+      assert.match(run.stderr, /No pod "web-7d4c9" in namespace "shop"\. Did you mean: web-7d4c9b6f5-x2k8p/);
+    });
+
+    it('exits 2 for an invalid pod name, an unknown option, a missing pod name or an unknown output format', async () => {
+      for (const argv of [['diagnose', 'Web_1'], ['diagnose', 'web', '--bogus'], ['diagnose'], ['diagnose', 'web', '-o', 'yaml'], ['frobnicate']]) {
+        const run = await cli(argv, { env: h.env, overrides: overrides() });
+        assert.equal(run.code, 2, `${argv.join(' ')}: ${run.stderr}`);
+        assert.ok(run.stderr.length > 0);
+      }
+    });
+
+    it('exits 2 and lists every configuration problem at once', async () => {
+      const run = await cli(['diagnose', 'web', '-n', 'shop'], { env: { ...h.env, AZURE_CREDENTIAL: 'magic', AZURE_SUBSCRIPTION_ID: 'nope' } });
+      assert.equal(run.code, 2);
+      assert.match(run.stderr, /AZURE_CREDENTIAL must be one of/);
+      assert.match(run.stderr, /AZURE_SUBSCRIPTION_ID must be a GUID/);
+    });
+
+    it('prints an error object on stdout in JSON mode', async () => {
+      const run = await cli(['diagnose', 'nope', '-n', 'shop', '-o', 'json'], { env: h.env, overrides: overrides() });
+      assert.equal(run.code, 2);
+      assert.equal((JSON.parse(run.stdout) as { error: { code: string } }).error.code, 'POD_NOT_FOUND');
+    });
+  });
+
+  describe('classify', () => {
+    it('classifies one message given as an argument', async () => {
+      const run = await cli(['classify', 'dial tcp: lookup myacr.azurecr.io on 10.0.0.10:53: no such host'], { env: {} });
+      assert.equal(run.code, 0);
+      assert.deepEqual(JSON.parse(run.stdout), { message: 'dial tcp: lookup myacr.azurecr.io on 10.0.0.10:53: no such host', cause: 'dns' });
+    });
+
+    it('classifies one message per stdin line, one JSON line each, skipping blank lines', async () => {
+      const input = ['toomanyrequests: You have reached your pull rate limit.', '', 'x509: certificate signed by unknown authority', 'manifest unknown'].join('\n');
+      const run = await cli(['classify'], { env: {} }, input);
+      const lines = run.stdout.trim().split('\n').map((l) => JSON.parse(l) as { cause: string });
+      assert.deepEqual(lines.map((l) => l.cause), ['rate-limited', 'tls', 'image-not-found']);
+    });
+  });
+
+  describe('as a process', () => {
+    it('reads stdin and exits 0 for classify', async () => {
+      const run = await subprocess(['classify'], {}, 'no match for platform in manifest: not found\n');
+      assert.equal(run.code, 0, run.stderr);
+      assert.equal((JSON.parse(run.stdout) as { cause: string }).cause, 'platform-mismatch');
+    });
+
+    it('diagnoses from KUBECONFIG alone, without any Azure configuration', async () => {
+      // A crash-looping pod: no registry check runs, so nothing resolves a registry name through the system DNS.
+      const run = await subprocess(['diagnose', 'orders-6f7a8b9c0-o1p2q', '-n', 'shop', '-o', 'json'], { KUBECONFIG: h.env.KUBECONFIG!, HOME: h.env.HOME! });
+      assert.equal(run.code, 0, run.stderr);
+      const report = JSON.parse(run.stdout) as { verdict: string; cause: unknown; findings: Array<{ check: string; status: string; summary: string }> };
+      assert.equal(report.verdict, 'problem');
+      assert.equal(report.cause, null);
+      assert.match(report.findings[0]?.summary ?? '', /killed for using too much memory/);
+    });
+
+    it('exits 1 when the cluster cannot be reached', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'pulldoctor-kc-'));
+      const kubeconfig = join(dir, 'config');
+      writeFileSync(kubeconfig, h.world.kubeconfigYaml.replace(/https:\/\/127\.0\.0\.1:\d+/, 'https://127.0.0.1:9'));
+      try {
+        const run = await subprocess(['diagnose', 'web', '-n', 'shop'], { KUBECONFIG: kubeconfig, HOME: dir });
+        assert.equal(run.code, 1);
+        assert.match(run.stderr, /cannot be reached/i);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  });
+});
