@@ -3,6 +3,7 @@ import { PullDoctorError } from '../errors/index.js';
 import { AZURE_KEYS, parseAzureConfig, type AzureConfig } from './azure.js';
 import { KUBERNETES_KEYS, parseKubernetesConfig, type KubernetesConfig } from './kubernetes.js';
 import { LOGGING_KEYS, parseLoggingConfig, type LoggingConfig } from './logging.js';
+import { BOT_KEYS, parseBotConfig, type BotConfig } from './bot.js';
 
 /**
  * The whole configuration, parsed once at start-up from an env object. Each concern has its own section file
@@ -12,10 +13,11 @@ export interface Config {
   kubernetes: KubernetesConfig;
   azure: AzureConfig;
   logging: LoggingConfig;
+  bot: BotConfig;
 }
 
 /** Every environment key the product reads. Infra templates are checked against this list. */
-export const CONFIG_KEYS: readonly string[] = [...KUBERNETES_KEYS, ...AZURE_KEYS, ...LOGGING_KEYS];
+export const CONFIG_KEYS: readonly string[] = [...KUBERNETES_KEYS, ...AZURE_KEYS, ...LOGGING_KEYS, ...BOT_KEYS];
 
 export class ConfigError extends PullDoctorError {
   readonly problems: readonly string[];
@@ -31,6 +33,7 @@ export function parseConfig(env: Env): Config {
     kubernetes: parseKubernetesConfig(r),
     azure: parseAzureConfig(r),
     logging: parseLoggingConfig(r),
+    bot: parseBotConfig(r),
   };
   if (r.problems.length > 0) throw new ConfigError(r.problems);
   return config;
