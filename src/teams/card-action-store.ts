@@ -20,7 +20,8 @@ interface CardActionBase {
  */
 export type CardAction =
   | (CardActionBase & { verb: 'rerun' })
-  | (CardActionBase & { verb: 'events'; events: PodEventSummary[]; diagnosedAt: string; rerunId: string })
+  /** `events` holds the newest ones a card shows; `eventCount` how many the diagnosis saw. */
+  | (CardActionBase & { verb: 'events'; events: PodEventSummary[]; eventCount: number; diagnosedAt: string; rerunId: string })
   | (CardActionBase & { verb: 'requestFix'; fix: Fix; cause: Cause | null; diagnosedAt: string });
 
 /**

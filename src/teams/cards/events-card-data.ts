@@ -7,6 +7,8 @@ import { targetText } from './target-text.js';
 export interface EventsCardInput {
   target: DiagnoseRequest;
   events: readonly PodEventSummary[];
+  /** How many events there were in all, when `events` holds only the newest. Default: `events.length`. */
+  eventCount?: number;
   diagnosedAt: string;
   sandbox: boolean;
   rerunId: string;
@@ -17,7 +19,7 @@ export const EVENTS_CARD_LIMIT = 15;
 /** Template data for cards/events.json: newest first, capped, each message made inert. */
 export function eventsCardData(input: EventsCardInput): object {
   const shown = input.events.slice(0, EVENTS_CARD_LIMIT);
-  const hidden = input.events.length - shown.length;
+  const hidden = Math.max(input.eventCount ?? input.events.length, input.events.length) - shown.length;
   const pod = inertText(input.target.pod, TEXT_LIMITS.name);
   const namespace = inertText(input.target.namespace, TEXT_LIMITS.name);
   return {
