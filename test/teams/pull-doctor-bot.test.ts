@@ -150,7 +150,7 @@ describe('the Teams bot over /api/messages', () => {
     const result = await postActivity(bot.url, cardActionInvoke(connector.serviceUrl, chat, messageId, requestFix));
     const texts = cardTexts(invokeCard(result.body));
     assert.ok(texts.includes('Fix requested for shop/web-7d4c9'));
-    assert.ok(texts.includes('FR-1'));
+    assert.ok(texts.includes('**Reference:** FR-1'));
     assert.deepEqual(fixRequests.requests, [
       {
         target: { pod: 'web-7d4c9', namespace: 'shop' },

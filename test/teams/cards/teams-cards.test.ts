@@ -72,10 +72,10 @@ describe('Teams cards', () => {
 
     it('shows the evidence: image, registry, the identity that pulls and the key event', () => {
       const texts = cardTexts(cards.diagnosis({ diagnosis: missingAcrPull, run: 1, actions: ids }));
-      assert.ok(texts.includes('shopacr.azurecr.io/shop/web:1.4.2'));
-      assert.ok(texts.includes('shopacr.azurecr.io'));
-      assert.ok(texts.some((t) => t.startsWith('kubelet identity, object id 5d3b8f2a-9c41-4e7b-b0d6-2f1a7c9e4b31 (client id a7e4c2b9')));
-      assert.ok(texts.some((t) => t.startsWith('Failed ×6: Failed to pull image') && t.includes('401 Unauthorized')));
+      assert.ok(texts.includes('**Image:** shopacr.azurecr.io/shop/web:1.4.2'));
+      assert.ok(texts.includes('**Registry:** shopacr.azurecr.io'));
+      assert.ok(texts.some((t) => t.startsWith('**Pulls as:** kubelet identity, object id 5d3b8f2a-9c41-4e7b-b0d6-2f1a7c9e4b31 (client id a7e4c2b9')));
+      assert.ok(texts.some((t) => t.startsWith('**Key event:** Failed ×6: Failed to pull image') && t.includes('401 Unauthorized')));
     });
 
     it('lists what failed, what could not be checked and what warned, each with what to do, and counts the rest', () => {
@@ -177,8 +177,8 @@ describe('Teams cards', () => {
   it('confirms a fix request with its reference, the change and who asked', () => {
     const texts = cardTexts(cards.fixRequested(fixRequest, { reference: 'FR-2026-0042', nextStep: 'An approver has been asked.' }));
     assert.ok(texts.includes('Fix requested for shop/web-7d4c9'));
-    assert.ok(texts.includes('FR-2026-0042'));
-    assert.ok(texts.includes('Assign AcrPull on shopacr to the kubelet identity 5d3b8f2a-9c41-4e7b-b0d6-2f1a7c9e4b31'));
-    assert.ok(texts.includes('Alex Wilber'));
+    assert.ok(texts.includes('**Reference:** FR-2026-0042'));
+    assert.ok(texts.includes('**Change:** Assign AcrPull on shopacr to the kubelet identity 5d3b8f2a-9c41-4e7b-b0d6-2f1a7c9e4b31'));
+    assert.ok(texts.includes('**Requested by:** Alex Wilber'));
   });
 });
