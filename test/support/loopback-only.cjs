@@ -43,7 +43,7 @@ const originalListen = net.Server.prototype.listen;
 net.Server.prototype.listen = function listenOnLoopback(...args) {
   const first = args[0];
   if (first !== null && typeof first === 'object' && !('_handle' in first) && !('fd' in first)) {
-    if (first.path === undefined) args[0] = { ...first, host: '127.0.0.1' };
+    if (typeof first.path !== 'string') args[0] = { ...first, host: '127.0.0.1' };
   } else if (typeof first === 'number' || (typeof first === 'string' && /^\d+$/.test(first))) {
     if (typeof args[1] === 'string' || args[1] === null || args[1] === undefined) {
       if (args.length >= 2) args[1] = '127.0.0.1';
@@ -65,7 +65,7 @@ net.Socket.prototype.connect = function connectToLoopbackOnly(...args) {
   let host;
   let port;
   if (options !== null && typeof options === 'object') {
-    if (options.path !== undefined) return originalConnect.apply(this, args);
+    if (typeof options.path === 'string') return originalConnect.apply(this, args); // a unix socket or pipe
     host = options.host ?? options.hostname;
     port = options.port;
   } else if (typeof options === 'string' && !/^\d+$/.test(options)) {
