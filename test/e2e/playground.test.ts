@@ -88,4 +88,19 @@ describe('Pull Doctor in the Agents Playground (end to end)', function () {
     }
     assert.deepEqual(bot.logs.filter((r) => r.level === 'error'), []);
   });
+
+  it('shows the events behind a diagnosis, and comes back to the checks from there', async () => {
+    const ui = new PlaygroundPage(browser.page);
+    await ui.send('diagnose web-7d4c9 -n shop');
+    const card = ui.card('Run 1 · checked at');
+    await card.waitFor({ state: 'visible' });
+    await ui.button(card, 'Show events').click();
+    const events = ui.card('Events for shop/web-7d4c9');
+    await events.waitFor({ state: 'visible' });
+    await browser.page.screenshot({ path: join(ARTIFACTS, '4-events.png') });
+    assert.match(await events.innerText(), /BackOff ×41 · last 2026-11-26 23:14:02 UTC/);
+    assert.match(await events.innerText(), /401 Unauthorized/);
+    await ui.button(events, 'Re-run checks').click();
+    await ui.card('Run 2 · checked at').waitFor({ state: 'visible' });
+  });
 });

@@ -32,7 +32,7 @@ export function eventsCardData(input: EventsCardInput): object {
       const when = e.lastSeen ? ` · last ${formatUtc(e.lastSeen)}` : '';
       return {
         heading: `${warning ? '⚠️' : 'ℹ️'} ${inertText(e.reason, TEXT_LIMITS.name)}${times}${when}`,
-        color: warning ? 'Warning' : 'Default',
+        color: warning ? 'Attention' : 'Default',
         message: inertText(e.message, TEXT_LIMITS.message, 'middle'),
       };
     }),
