@@ -141,34 +141,35 @@ describe('the bot server', () => {
   });
 
   describe('on shutdown', () => {
-    it('stops taking new turns and reports not ready, but finishes the turns in flight', async () => {
+    /** The bot with a diagnosis in flight that waits until `held.release()`. */
+    async function startWithTurnInFlight() {
       connector = await ConnectorServer.start();
       const held = new HeldDiagnoser(new FixtureDiagnoser([missingAcrPull]));
       bot = await startBotUnderTest({ diagnoser: held });
       const chat = personalChat();
       const inFlight = postActivity(bot.url, messageActivity(connector.serviceUrl, chat, 'why is pod web-7d4c9 failing in shop'));
       await until(() => held.started === 1, 'the diagnosis started');
+      return { held, chat, inFlight, running: bot, connectorServer: connector };
+    }
 
-      const stopping = bot.server.shutdown(5000);
+    it('finishes the turns in flight, then stops accepting connections', async () => {
+      const { held, inFlight, running, connectorServer } = await startWithTurnInFlight();
+
+      const stopping = running.server.shutdown(5000);
       held.release();
       assert.equal((await inFlight).status, 200);
       assert.deepEqual(await stopping, { drained: true });
-      const update = connector.calls.find((c) => c.operation === 'update');
+      const update = connectorServer.calls.find((c) => c.operation === 'update');
       assert.ok(update, 'the turn in flight delivered its diagnosis card');
-      await assert.rejects(fetch(`${bot.url}/healthz`), 'no longer accepting connections');
+      await assert.rejects(fetch(`${running.url}/healthz`), 'no longer accepting connections');
     });
 
     it('answers 503 to a turn, and to readiness, whose request was still arriving when the shutdown began', async () => {
-      connector = await ConnectorServer.start();
-      const held = new HeldDiagnoser(new FixtureDiagnoser([missingAcrPull]));
-      bot = await startBotUnderTest({ diagnoser: held });
-      const chat = personalChat();
-      const inFlight = postActivity(bot.url, messageActivity(connector.serviceUrl, chat, 'why is pod web-7d4c9 failing in shop'));
-      await until(() => held.started === 1, 'the diagnosis started');
-      const late = await halfSent(bot.url, 'POST', '/api/messages', messageActivity(connector.serviceUrl, chat, 'help'));
-      const readiness = await halfSent(bot.url, 'GET', '/readyz', {});
+      const { held, chat, inFlight, running, connectorServer } = await startWithTurnInFlight();
+      const late = await halfSent(running.url, 'POST', '/api/messages', messageActivity(connectorServer.serviceUrl, chat, 'help'));
+      const readiness = await halfSent(running.url, 'GET', '/readyz', {});
 
-      const stopping = bot.server.shutdown(5000);
+      const stopping = running.server.shutdown(5000);
       assert.deepEqual(await Promise.all([late.finish(), readiness.finish()]), [503, 503]);
       held.release();
       assert.equal((await inFlight).status, 200);
@@ -177,14 +178,11 @@ describe('the bot server', () => {
     });
 
     it('gives up on turns that outlast the timeout and closes anyway', async () => {
-      connector = await ConnectorServer.start();
-      const held = new HeldDiagnoser(new FixtureDiagnoser([missingAcrPull]));
-      bot = await startBotUnderTest({ diagnoser: held });
-      const inFlight = postActivity(bot.url, messageActivity(connector.serviceUrl, personalChat(), 'why is pod web-7d4c9 failing in shop')).catch((e: Error) => e);
-      await until(() => held.started === 1, 'the diagnosis started');
-      assert.deepEqual(await bot.server.shutdown(50), { drained: false });
+      const { held, inFlight: request, running } = await startWithTurnInFlight();
+      const inFlight = request.catch((e: Error) => e);
+      assert.deepEqual(await running.server.shutdown(50), { drained: false });
       assert.ok((await inFlight) instanceof Error, 'the cut-off request sees its connection closed');
-      assert.ok(bot.logs.some((r) => r.msg === 'shutdown timeout: turns still in flight are cut off'));
+      assert.ok(running.logs.some((r) => r.msg === 'shutdown timeout: turns still in flight are cut off'));
       held.release();
     });
   });
