@@ -4,6 +4,7 @@ import { AZURE_KEYS, parseAzureConfig, type AzureConfig } from './azure.js';
 import { KUBERNETES_KEYS, parseKubernetesConfig, type KubernetesConfig } from './kubernetes.js';
 import { LOGGING_KEYS, parseLoggingConfig, type LoggingConfig } from './logging.js';
 import { STORE_KEYS, parseStoreConfig, type StoreConfig } from './store.js';
+import { BOT_KEYS, parseBotConfig, type BotConfig } from './bot.js';
 
 /**
  * The whole configuration, parsed once at start-up from an env object. Each concern has its own section file
@@ -14,10 +15,17 @@ export interface Config {
   azure: AzureConfig;
   logging: LoggingConfig;
   store: StoreConfig;
+  bot: BotConfig;
 }
 
 /** Every environment key the product reads. Infra templates are checked against this list. */
-export const CONFIG_KEYS: readonly string[] = [...KUBERNETES_KEYS, ...AZURE_KEYS, ...LOGGING_KEYS, ...STORE_KEYS];
+export const CONFIG_KEYS: readonly string[] = [
+  ...KUBERNETES_KEYS,
+  ...AZURE_KEYS,
+  ...LOGGING_KEYS,
+  ...STORE_KEYS,
+  ...BOT_KEYS,
+];
 
 export class ConfigError extends PullDoctorError {
   readonly problems: readonly string[];
@@ -34,6 +42,7 @@ export function parseConfig(env: Env): Config {
     azure: parseAzureConfig(r),
     logging: parseLoggingConfig(r),
     store: parseStoreConfig(r),
+    bot: parseBotConfig(r),
   };
   if (r.problems.length > 0) throw new ConfigError(r.problems);
   return config;

@@ -1,0 +1,103 @@
+import restify from 'restify';
+import type { AddressInfo } from 'node:net';
+import { botStartProblems, ConfigError, type BotConfig } from '../config/index.js';
+import type { Logger } from '../logging/index.js';
+import type { BotEndpoint } from '../teams/bot-endpoint.js';
+import { checkReadiness, type ReadinessProbe } from './readiness.js';
+import { InFlight } from './in-flight.js';
+
+export interface BotServerOptions {
+  bot: BotConfig;
+  endpoint: BotEndpoint;
+  /** Dependencies `/readyz` checks (cluster API, state store...). The configuration is loaded once the server exists. */
+  readinessProbes?: readonly ReadinessProbe[];
+  readinessTimeoutMs?: number;
+  log: Logger;
+}
+
+export interface BotServer {
+  /** Listens on `port` (default: the configured PORT; 0 picks a free one). Local mode binds 127.0.0.1 only. */
+  listen(port?: number, host?: string): Promise<{ host: string; port: number; url: string }>;
+  /**
+   * Graceful shutdown: stops accepting connections and new turns (503), waits up to `timeoutMs` for turns in flight,
+   * then closes the remaining connections. `drained` says whether every turn finished.
+   */
+  shutdown(timeoutMs: number): Promise<{ drained: boolean }>;
+}
+
+/**
+ * The HTTP wiring, and nothing else: `POST /api/messages` to the bot endpoint, `GET /healthz` (the process is alive),
+ * `GET /readyz` (dependencies reachable, and not shutting down). Refuses to exist in a configuration that must not
+ * serve (local mode with NODE_ENV=production).
+ */
+export function createBotServer(options: BotServerOptions): BotServer {
+  const problems = botStartProblems(options.bot);
+  if (problems.length > 0) throw new ConfigError(problems);
+  const { endpoint, log } = options;
+  const probes = options.readinessProbes ?? [];
+  const readinessTimeoutMs = options.readinessTimeoutMs ?? 3000;
+  const inFlight = new InFlight();
+  let draining = false;
+
+  const server = restify.createServer({ name: 'pull-doctor', handleUncaughtExceptions: false });
+  server.use(restify.plugins.bodyParser({ maxBodySize: 512 * 1024, mapParams: false }));
+
+  server.post('/api/messages', async (req: restify.Request, res: restify.Response) => {
+    if (draining) {
+      res.header('Connection', 'close');
+      res.header('Retry-After', '5');
+      res.send(503, { error: 'shutting down' });
+      return;
+    }
+    await inFlight.track(async () => {
+      try {
+        await endpoint.handle(req, res);
+      } catch (error) {
+        log.error('request to /api/messages failed', { error });
+        if (!res.headersSent) res.send(500, { error: 'internal error' });
+      }
+    });
+  });
+
+  server.get('/healthz', async (_req: restify.Request, res: restify.Response) => {
+    res.send(200, { status: 'alive' });
+  });
+
+  server.get('/readyz', async (_req: restify.Request, res: restify.Response) => {
+    if (draining) {
+      res.send(503, { status: 'shutting-down', checks: [] });
+      return;
+    }
+    const report = await checkReadiness(probes, readinessTimeoutMs);
+    if (!report.ready) log.warn('not ready', { checks: report.checks.filter((c) => !c.ok) });
+    res.send(report.ready ? 200 : 503, { status: report.ready ? 'ready' : 'not-ready', checks: report.checks });
+  });
+
+  return {
+    listen(port = options.bot.port, host = options.bot.auth.mode === 'local' ? '127.0.0.1' : '0.0.0.0') {
+      return new Promise((resolve, reject) => {
+        server.server.once('error', reject);
+        server.listen(port, host, () => {
+          server.server.off('error', reject);
+          const address = server.address() as AddressInfo;
+          const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${address.port}`;
+          log.info('listening', { host, port: address.port, mode: options.bot.auth.mode });
+          resolve({ host, port: address.port, url });
+        });
+      });
+    },
+
+    async shutdown(timeoutMs) {
+      draining = true;
+      log.info('shutting down', { inFlight: inFlight.size, timeoutMs });
+      const closed = new Promise<void>((resolve) => server.server.close(() => resolve()));
+      server.server.closeIdleConnections();
+      const drained = await inFlight.idle(timeoutMs);
+      if (!drained) log.warn('shutdown timeout: turns still in flight are cut off', { inFlight: inFlight.size });
+      server.server.closeAllConnections();
+      await closed;
+      log.info('stopped', { drained });
+      return { drained };
+    },
+  };
+}

@@ -1,0 +1,49 @@
+import { describeError } from '../errors/index.js';
+
+/** One dependency the bot needs to answer (the cluster API, the state store, ...). Throws when it is not ready. */
+export interface ReadinessProbe {
+  name: string;
+  check(): Promise<void>;
+}
+
+export interface ReadinessCheck {
+  name: string;
+  ok: boolean;
+  /** Why it is not ready, as `describeError` titles it (never the raw error: it may hold secrets). */
+  reason?: string;
+}
+
+export interface ReadinessReport {
+  ready: boolean;
+  checks: ReadinessCheck[];
+}
+
+class ProbeTimedOut extends Error {}
+
+function timeout(ms: number): { promise: Promise<never>; cancel: () => void } {
+  let timer: NodeJS.Timeout | undefined;
+  const promise = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new ProbeTimedOut()), ms);
+    timer.unref();
+  });
+  return { promise, cancel: () => clearTimeout(timer) };
+}
+
+/** Runs every probe concurrently, each bounded by `timeoutMs`. */
+export async function checkReadiness(probes: readonly ReadinessProbe[], timeoutMs: number): Promise<ReadinessReport> {
+  const checks = await Promise.all(
+    probes.map(async (probe): Promise<ReadinessCheck> => {
+      const limit = timeout(timeoutMs);
+      try {
+        await Promise.race([probe.check(), limit.promise]);
+        return { name: probe.name, ok: true };
+      } catch (error) {
+        const reason = error instanceof ProbeTimedOut ? `no answer within ${timeoutMs} ms` : describeError(error).title;
+        return { name: probe.name, ok: false, reason };
+      } finally {
+        limit.cancel();
+      }
+    }),
+  );
+  return { ready: checks.every((c) => c.ok), checks };
+}

@@ -1,0 +1,34 @@
+import type { Cause, Fix, PodEventSummary } from '../diagnosis/types.js';
+import type { DiagnoseRequest } from './diagnoser.js';
+
+/** The verbs of the diagnosis card's `Action.Execute` buttons. */
+export const CARD_ACTION_VERBS = ['rerun', 'events', 'requestFix'] as const;
+export type CardActionVerb = (typeof CARD_ACTION_VERBS)[number];
+
+interface CardActionBase {
+  /** The conversation the card was sent to: an id is only honoured there. */
+  conversationId: string;
+  target: DiagnoseRequest;
+  /** The run counter of the card that carries the button (1 for the first diagnosis). */
+  run: number;
+}
+
+/**
+ * What an opaque card action id stands for. Cards carry only `{ id }`; everything an action relies on is kept here,
+ * server-side, so a forged or replayed card cannot change what is diagnosed or fixed. Plain JSON data, so that a
+ * persistent store can keep it as it is.
+ */
+export type CardAction =
+  | (CardActionBase & { verb: 'rerun' })
+  /** `events` holds the newest ones a card shows; `eventCount` how many the diagnosis saw. */
+  | (CardActionBase & { verb: 'events'; events: PodEventSummary[]; eventCount: number; diagnosedAt: string; rerunId: string })
+  | (CardActionBase & { verb: 'requestFix'; fix: Fix; cause: Cause | null; diagnosedAt: string });
+
+/**
+ * Keeps card actions for a while (implementations decide the time to live). `put` returns a new opaque id that is
+ * hard to guess; `get` returns a copy of the action, or undefined once it is unknown or expired.
+ */
+export interface CardActionStore {
+  put(action: CardAction): Promise<string>;
+  get(id: string): Promise<CardAction | undefined>;
+}

@@ -1,0 +1,46 @@
+import type { DiagnoseRequest } from '../diagnoser.js';
+import type { FixRequest, FixRequestReceipt } from '../fix-request-handler.js';
+import { renderCard, type AdaptiveCardJson, type CardTemplates } from './render-card.js';
+import { diagnosingCardData } from './diagnosing-card-data.js';
+import { diagnosisCardData, type DiagnosisCardInput } from './diagnosis-card-data.js';
+import { eventsCardData, type EventsCardInput } from './events-card-data.js';
+import { errorCardData, type ErrorCardInput } from './error-card-data.js';
+import { helpCardData, type HelpCardInput } from './help-card-data.js';
+import { fixRequestedCardData } from './fix-requested-card-data.js';
+
+type WithoutSandbox<T> = Omit<T, 'sandbox'>;
+
+/**
+ * Every card the bot sends, rendered from the templates. `sandbox` marks each card as coming from the bundled
+ * sandbox cluster.
+ */
+export class TeamsCards {
+  constructor(
+    private readonly templates: CardTemplates,
+    private readonly sandbox: boolean,
+  ) {}
+
+  diagnosing(target: DiagnoseRequest): AdaptiveCardJson {
+    return renderCard(this.templates.diagnosing, diagnosingCardData(target, this.sandbox));
+  }
+
+  diagnosis(input: WithoutSandbox<DiagnosisCardInput>): AdaptiveCardJson {
+    return renderCard(this.templates.diagnosis, diagnosisCardData({ ...input, sandbox: this.sandbox }));
+  }
+
+  events(input: WithoutSandbox<EventsCardInput>): AdaptiveCardJson {
+    return renderCard(this.templates.events, eventsCardData({ ...input, sandbox: this.sandbox }));
+  }
+
+  error(input: WithoutSandbox<ErrorCardInput>): AdaptiveCardJson {
+    return renderCard(this.templates.error, errorCardData({ ...input, sandbox: this.sandbox }));
+  }
+
+  help(input: WithoutSandbox<HelpCardInput>): AdaptiveCardJson {
+    return renderCard(this.templates.help, helpCardData({ ...input, sandbox: this.sandbox }));
+  }
+
+  fixRequested(request: FixRequest, receipt: FixRequestReceipt): AdaptiveCardJson {
+    return renderCard(this.templates['fix-requested'], fixRequestedCardData(request, receipt, this.sandbox));
+  }
+}

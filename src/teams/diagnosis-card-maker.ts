@@ -1,0 +1,76 @@
+import type { Diagnosis } from '../diagnosis/types.js';
+import type { Logger } from '../logging/index.js';
+import type { CardActionStore } from './card-action-store.js';
+import type { DiagnoseRequest, Diagnoser } from './diagnoser.js';
+import type { TeamsCards } from './cards/teams-cards.js';
+import type { AdaptiveCardJson } from './cards/render-card.js';
+import { EVENTS_CARD_LIMIT } from './cards/events-card-data.js';
+import { noClusterConfigured } from './no-cluster-error.js';
+
+export interface DiagnosisCardMakerOptions {
+  /** Absent when no cluster is configured: every diagnosis then answers with an error card saying so. */
+  diagnoser?: Diagnoser;
+  cardActions: CardActionStore;
+  cards: TeamsCards;
+  /** Whether diagnosis cards offer **Request fix** (a FixRequestHandler is configured). */
+  fixRequestsEnabled: boolean;
+}
+
+/**
+ * Runs a diagnosis and turns the outcome into the card to show: the diagnosis card with its buttons (their ids
+ * stored server-side), or an error card with a **Try again** button. Never throws for a failed diagnosis.
+ */
+export class DiagnosisCardMaker {
+  constructor(private readonly options: DiagnosisCardMakerOptions) {}
+
+  async make(target: DiagnoseRequest, run: number, conversationId: string, log: Logger): Promise<AdaptiveCardJson> {
+    const { diagnoser, cards, cardActions } = this.options;
+    const started = Date.now();
+    let diagnosis: Diagnosis;
+    try {
+      if (diagnoser === undefined) throw noClusterConfigured();
+      diagnosis = await diagnoser.diagnose(target, log);
+    } catch (error) {
+      log.warn('diagnosis failed', { error, pod: target.pod, namespace: target.namespace, run });
+      try {
+        const retryId = await cardActions.put({ verb: 'rerun', conversationId, target, run });
+        return cards.error({ error, target, retryId });
+      } catch (storeError) {
+        log.error('card action store failed', { error: storeError });
+        return cards.error({ error, target });
+      }
+    }
+    log.info('diagnosis finished', {
+      pod: target.pod,
+      namespace: target.namespace,
+      run,
+      verdict: diagnosis.verdict,
+      cause: diagnosis.cause,
+      fix: diagnosis.fix !== null,
+      durationMs: Date.now() - started,
+    });
+    try {
+      return cards.diagnosis({ diagnosis, run, actions: await this.storeActions(diagnosis, target, run, conversationId) });
+    } catch (error) {
+      log.error('card action store failed', { error });
+      return cards.error({ error, target });
+    }
+  }
+
+  private async storeActions(d: Diagnosis, target: DiagnoseRequest, run: number, conversationId: string) {
+    const { cardActions } = this.options;
+    const base = { conversationId, target, run };
+    const rerunId = await cardActions.put({ verb: 'rerun', ...base });
+    const eventsId = await cardActions.put({
+      verb: 'events',
+      ...base,
+      events: d.events.slice(0, EVENTS_CARD_LIMIT),
+      eventCount: d.events.length,
+      diagnosedAt: d.diagnosedAt,
+      rerunId,
+    });
+    if (!this.options.fixRequestsEnabled || d.fix === null) return { rerunId, eventsId };
+    const requestFixId = await cardActions.put({ verb: 'requestFix', ...base, fix: d.fix, cause: d.cause, diagnosedAt: d.diagnosedAt });
+    return { rerunId, eventsId, requestFixId };
+  }
+}

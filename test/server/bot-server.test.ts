@@ -1,0 +1,189 @@
+import assert from 'node:assert/strict';
+import { connect } from 'node:net';
+import { PullDoctorError } from '../../src/errors/index.js';
+import { ConfigError, parseConfig } from '../../src/config/index.js';
+import { createBotServer } from '../../src/server/bot-server.js';
+import { silentLogger, type Logger } from '../../src/logging/index.js';
+import type { Diagnosis } from '../../src/diagnosis/types.js';
+import type { DiagnoseRequest, Diagnoser } from '../../src/teams/diagnoser.js';
+import type { ReadinessProbe } from '../../src/server/readiness.js';
+import { ConnectorServer } from '../support/connector-server.js';
+import { startBotUnderTest, type BotUnderTest } from '../support/bot-under-test.js';
+import { FixtureDiagnoser } from '../support/fixture-diagnoser.js';
+import { messageActivity, personalChat, postActivity } from '../support/teams-activities.js';
+import { missingAcrPull } from '../fixtures/diagnoses/index.js';
+
+/** A diagnoser whose answers wait until the test releases them: a turn that stays in flight. */
+class HeldDiagnoser implements Diagnoser {
+  private releases: Array<() => void> = [];
+  started = 0;
+  constructor(private readonly inner: Diagnoser) {}
+  async diagnose(request: DiagnoseRequest, log: Logger): Promise<Diagnosis> {
+    this.started++;
+    await new Promise<void>((resolve) => this.releases.push(resolve));
+    return this.inner.diagnose(request, log);
+  }
+  release(): void {
+    for (const r of this.releases.splice(0)) r();
+  }
+}
+
+async function until(condition: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 200 && !condition(); i++) await new Promise((r) => setTimeout(r, 10));
+  assert.ok(condition(), what);
+}
+
+/**
+ * Starts a request and stops before its body: once the server has answered `100 Continue` it has the request, and
+ * `finish()` sends the body and resolves with the final status.
+ */
+function halfSent(baseUrl: string, method: string, path: string, body: object): Promise<{ finish(): Promise<number> }> {
+  const url = new URL(baseUrl);
+  const payload = JSON.stringify(body);
+  return new Promise((resolveStarted, reject) => {
+    const socket = connect(Number(url.port), url.hostname);
+    let received = '';
+    let finalStatus: ((status: number) => void) | undefined;
+    socket.setEncoding('utf8');
+    socket.on('error', reject);
+    socket.on('data', (chunk: string) => {
+      received += chunk;
+      const statuses = [...received.matchAll(/^HTTP\/1\.1 (\d{3})/gm)].map((m) => Number(m[1]));
+      if (statuses[0] === 100 && statuses.length === 1 && finalStatus === undefined) {
+        resolveStarted({
+          finish: () =>
+            new Promise<number>((resolve) => {
+              finalStatus = resolve;
+              socket.write(payload);
+            }),
+        });
+      } else if (statuses.length > 1 && finalStatus) {
+        finalStatus(statuses[1]!);
+        socket.destroy();
+      }
+    });
+    socket.write(
+      `${method} ${path} HTTP/1.1\r\nHost: ${url.host}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(payload)}\r\nExpect: 100-continue\r\n\r\n`,
+    );
+  });
+}
+
+const probe = (name: string, check: () => Promise<void>): ReadinessProbe => ({ name, check });
+
+describe('the bot server', () => {
+  let bot: BotUnderTest | undefined;
+  let connector: ConnectorServer | undefined;
+
+  afterEach(async () => {
+    await bot?.stop();
+    await connector?.stop();
+    bot = undefined;
+    connector = undefined;
+  });
+
+  it('says it is alive on /healthz', async () => {
+    bot = await startBotUnderTest();
+    const response = await fetch(`${bot.url}/healthz`);
+    assert.equal(response.status, 200);
+    assert.deepEqual(await response.json(), { status: 'alive' });
+  });
+
+  it('is ready on /readyz when every probe passes', async () => {
+    bot = await startBotUnderTest({ readinessProbes: [probe('kubernetes', async () => {}), probe('state-store', async () => {})] });
+    const response = await fetch(`${bot.url}/readyz`);
+    assert.equal(response.status, 200);
+    assert.deepEqual(await response.json(), {
+      status: 'ready',
+      checks: [
+        { name: 'kubernetes', ok: true },
+        { name: 'state-store', ok: true },
+      ],
+    });
+  });
+
+  it('is not ready when a probe fails or does not answer in time, and says which without leaking the error text', async () => {
+    bot = await startBotUnderTest({
+      readinessTimeoutMs: 100,
+      readinessProbes: [
+        probe('kubernetes', async () => {
+          throw new PullDoctorError('KUBE_UNREACHABLE', 'connect ECONNREFUSED 10.0.0.1:443 token=abc');
+        }),
+        probe('state-store', () => new Promise(() => {})),
+        probe('config', async () => {}),
+      ],
+    });
+    const response = await fetch(`${bot.url}/readyz`);
+    assert.equal(response.status, 503);
+    assert.deepEqual(await response.json(), {
+      status: 'not-ready',
+      checks: [
+        { name: 'kubernetes', ok: false, reason: 'The Kubernetes API server cannot be reached' },
+        { name: 'state-store', ok: false, reason: 'no answer within 100 ms' },
+        { name: 'config', ok: true },
+      ],
+    });
+  });
+
+  it('listens on 127.0.0.1 only in local mode', async () => {
+    const config = parseConfig({});
+    const server = createBotServer({ bot: { ...config.bot, port: 0 }, endpoint: { handle: async () => {} }, log: silentLogger() });
+    const { host } = await server.listen();
+    assert.equal(host, '127.0.0.1');
+    await server.shutdown(100);
+  });
+
+  it('refuses to start in production without an app id (fail closed)', () => {
+    const config = parseConfig({ NODE_ENV: 'production' });
+    assert.throws(
+      () => createBotServer({ bot: config.bot, endpoint: { handle: async () => {} }, log: silentLogger() }),
+      (error: unknown) => error instanceof ConfigError && /MicrosoftAppId is not set but NODE_ENV=production/.test(error.message),
+    );
+  });
+
+  describe('on shutdown', () => {
+    /** The bot with a diagnosis in flight that waits until `held.release()`. */
+    async function startWithTurnInFlight() {
+      connector = await ConnectorServer.start();
+      const held = new HeldDiagnoser(new FixtureDiagnoser([missingAcrPull]));
+      bot = await startBotUnderTest({ diagnoser: held });
+      const chat = personalChat();
+      const inFlight = postActivity(bot.url, messageActivity(connector.serviceUrl, chat, 'why is pod web-7d4c9 failing in shop'));
+      await until(() => held.started === 1, 'the diagnosis started');
+      return { held, chat, inFlight, running: bot, connectorServer: connector };
+    }
+
+    it('finishes the turns in flight, then stops accepting connections', async () => {
+      const { held, inFlight, running, connectorServer } = await startWithTurnInFlight();
+
+      const stopping = running.server.shutdown(5000);
+      held.release();
+      assert.equal((await inFlight).status, 200);
+      assert.deepEqual(await stopping, { drained: true });
+      const update = connectorServer.calls.find((c) => c.operation === 'update');
+      assert.ok(update, 'the turn in flight delivered its diagnosis card');
+      await assert.rejects(fetch(`${running.url}/healthz`), 'no longer accepting connections');
+    });
+
+    it('answers 503 to a turn, and to readiness, whose request was still arriving when the shutdown began', async () => {
+      const { held, chat, inFlight, running, connectorServer } = await startWithTurnInFlight();
+      const late = await halfSent(running.url, 'POST', '/api/messages', messageActivity(connectorServer.serviceUrl, chat, 'help'));
+      const readiness = await halfSent(running.url, 'GET', '/readyz', {});
+
+      const stopping = running.server.shutdown(5000);
+      assert.deepEqual(await Promise.all([late.finish(), readiness.finish()]), [503, 503]);
+      held.release();
+      assert.equal((await inFlight).status, 200);
+      assert.deepEqual(await stopping, { drained: true });
+      assert.equal(held.started, 1, 'the late turn never reached the bot');
+    });
+
+    it('gives up on turns that outlast the timeout and closes anyway', async () => {
+      const { held, inFlight: request, running } = await startWithTurnInFlight();
+      const inFlight = request.catch((e: Error) => e);
+      assert.deepEqual(await running.server.shutdown(50), { drained: false });
+      assert.ok((await inFlight) instanceof Error, 'the cut-off request sees its connection closed');
+      assert.ok(running.logs.some((r) => r.msg === 'shutdown timeout: turns still in flight are cut off'));
+      held.release();
+    });
+  });
+});

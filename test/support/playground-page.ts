@@ -1,0 +1,41 @@
+import type { Locator, Page } from 'playwright-core';
+
+/**
+ * The Agents Playground web UI, as a user sees it: the compose box, the conversation, and the Adaptive Cards in it
+ * (rendered by the adaptivecards JS renderer: `.ac-adaptiveCard`, buttons with their titles as accessible names).
+ */
+export class PlaygroundPage {
+  constructor(readonly page: Page) {}
+
+  async open(url: string): Promise<void> {
+    await this.page.goto(url);
+    await this.composeBox().waitFor({ state: 'visible' });
+    // The personal chat is selected when the UI opens; make sure of it.
+    await this.page.getByRole('treeitem', { name: 'Personal Chat' }).click();
+  }
+
+  composeBox(): Locator {
+    return this.page.getByRole('textbox');
+  }
+
+  async send(text: string): Promise<void> {
+    const box = this.composeBox();
+    await box.click();
+    await box.fill(text);
+    await this.page.keyboard.press('Enter');
+  }
+
+  /** Every Adaptive Card in the conversation. */
+  cards(): Locator {
+    return this.page.locator('.ac-adaptiveCard');
+  }
+
+  /** The newest card whose text includes `text`. */
+  card(text: string): Locator {
+    return this.cards().filter({ hasText: text }).last();
+  }
+
+  button(card: Locator, title: string): Locator {
+    return card.getByRole('button', { name: title, exact: true });
+  }
+}

@@ -1,0 +1,184 @@
+import assert from 'node:assert/strict';
+import { TeamsCards } from '../../../src/teams/cards/teams-cards.js';
+import { loadCardTemplates } from '../../../src/teams/cards/render-card.js';
+import { PullDoctorError } from '../../../src/errors/index.js';
+import type { AdaptiveCardJson } from '../../../src/teams/cards/render-card.js';
+import type { FixRequest } from '../../../src/teams/fix-request-handler.js';
+import { adaptiveCardProblems } from '../../support/adaptive-card-validator.js';
+import { cardBytes, cardTexts, executeActions } from '../../support/card-text.js';
+import { ALL_DIAGNOSES, crashLoop, healthy, hostile, manyContainers, missingAcrPull } from '../../fixtures/diagnoses/index.js';
+
+const templates = loadCardTemplates();
+const cards = new TeamsCards(templates, false);
+const sandboxCards = new TeamsCards(templates, true);
+const ids = { rerunId: 'r-1', eventsId: 'e-1' };
+const commands = [
+  { id: 'diagnose', title: 'diagnose', description: 'Explain why a pod is failing', examples: ['why is pod web-7d4c9 failing in shop', 'diagnose web-7d4c9 -n shop'] },
+  { id: 'help', title: 'help', description: 'List what I understand', examples: ['help'] },
+];
+const fixRequest: FixRequest = {
+  target: { pod: 'web-7d4c9', namespace: 'shop' },
+  fix: missingAcrPull.fix!,
+  cause: 'unauthorized',
+  diagnosedAt: missingAcrPull.diagnosedAt,
+  requestedBy: { id: 'user-id-0', name: 'Alex Wilber' },
+  conversationId: 'conv-1',
+};
+
+/** One of each card, for the rules every card must follow. */
+function everyCard(c: TeamsCards): Array<[string, AdaptiveCardJson]> {
+  return [
+    ['diagnosing', c.diagnosing({ pod: 'web-7d4c9', namespace: 'shop' })],
+    ...ALL_DIAGNOSES.map((d): [string, AdaptiveCardJson] => [`diagnosis ${d.pod}`, c.diagnosis({ diagnosis: d, run: 1, actions: { ...ids, requestFixId: 'f-1' } })]),
+    ...ALL_DIAGNOSES.map((d): [string, AdaptiveCardJson] => [`events ${d.pod}`, c.events({ target: d, events: d.events, diagnosedAt: d.diagnosedAt, rerunId: 'r-1' })]),
+    ['events (none)', c.events({ target: healthy, events: [], diagnosedAt: healthy.diagnosedAt, rerunId: 'r-1' })],
+    ['error (known)', c.error({ error: new PullDoctorError('POD_NOT_FOUND', 'Pod shop/web-7d4c9 was not found', { facts: { suggestions: 'web-7d4c9b8f6-x2kqp, web-7d4c9b8f6-r7t2p' } }), target: { pod: 'web-7d4c9', namespace: 'shop' }, retryId: 'r-1' })],
+    ['error (unknown)', c.error({ error: new TypeError('Cannot read properties of undefined') })],
+    ['help', c.help({ commands, intro: 'I did not understand that.' })],
+    ['fix requested', c.fixRequested(fixRequest, { reference: 'FR-2026-0042', nextStep: 'An approver has been asked.' })],
+  ];
+}
+
+describe('Teams cards', () => {
+  it('are valid Adaptive Cards 1.5 for the official parser, with no parse or validation events', () => {
+    for (const [name, card] of [...everyCard(cards), ...everyCard(sandboxCards)]) {
+      assert.deepEqual(adaptiveCardProblems(card), [], name);
+      assert.equal(card.version, '1.5', name);
+    }
+  });
+
+  it('label every card "Sandbox" when the bot runs on the bundled sandbox, and none otherwise', () => {
+    for (const [name, card] of everyCard(sandboxCards)) assert.ok(cardTexts(card).some((t) => t.includes('**Sandbox**')), name);
+    for (const [name, card] of everyCard(cards)) assert.ok(!cardTexts(card).some((t) => t.includes('Sandbox')), name);
+  });
+
+  it('stay well under the 28 KB Teams limit, even for 40 failing containers and 200 events', () => {
+    for (const [name, card] of everyCard(cards)) assert.ok(cardBytes(card) < 20_000, `${name}: ${cardBytes(card)} bytes`);
+    const big = cards.diagnosis({ diagnosis: manyContainers, run: 1, actions: ids });
+    const texts = cardTexts(big);
+    assert.ok(texts.includes('…and 35 more failing containers'));
+    assert.ok(texts.some((t) => /…and 34 more checks that need attention/.test(t)));
+    const events = cardTexts(cards.events({ target: manyContainers, events: manyContainers.events, diagnosedAt: manyContainers.diagnosedAt, rerunId: 'r' }));
+    assert.ok(events.some((t) => t.startsWith('…and 185 older events')));
+  });
+
+  describe('the diagnosis card', () => {
+    it('leads with the verdict and explains the cause in plain words', () => {
+      const texts = cardTexts(cards.diagnosis({ diagnosis: missingAcrPull, run: 1, actions: ids }));
+      assert.equal(texts[0], '❌ web-7d4c9 cannot pull its image');
+      assert.equal(texts[1], 'Pod shop/web-7d4c9 · cluster shop-aks');
+      assert.ok(texts.includes('The registry refused the credentials the node pulled with: the cluster is not allowed to pull from this registry.'));
+    });
+
+    it('shows the evidence: image, registry, the identity that pulls and the key event', () => {
+      const texts = cardTexts(cards.diagnosis({ diagnosis: missingAcrPull, run: 1, actions: ids }));
+      assert.ok(texts.includes('**Image:** shopacr.azurecr.io/shop/web:1.4.2'));
+      assert.ok(texts.includes('**Registry:** shopacr.azurecr.io'));
+      assert.ok(texts.some((t) => t.startsWith('**Pulls as:** kubelet identity, object id 5d3b8f2a-9c41-4e7b-b0d6-2f1a7c9e4b31 (client id a7e4c2b9')));
+      assert.ok(texts.some((t) => t.startsWith('**Key event:** Failed ×6: Failed to pull image') && t.includes('401 Unauthorized')));
+    });
+
+    it('lists what failed, what could not be checked and what warned, each with what to do, and counts the rest', () => {
+      const texts = cardTexts(cards.diagnosis({ diagnosis: missingAcrPull, run: 1, actions: ids }));
+      const fail = texts.indexOf('❌ The kubelet identity has no role on shopacr that allows pulling images');
+      const error = texts.indexOf("❗ Could not check: Could not read the registry's network rules");
+      const warn = texts.indexOf('⚠️ Could not confirm that shop/web:1.4.2 exists: the registry refused anonymous access');
+      assert.ok(fail > 0 && error > fail && warn > error, 'failures first, then errors, then warnings');
+      assert.ok(texts.some((t) => t.startsWith('**What to do:** Assign AcrPull on the registry to the kubelet identity')));
+      assert.ok(texts.includes("**What to do:** Grant Pull Doctor's identity Reader on the registry to include this check."));
+      assert.ok(texts.includes('Checks: 2 failed · 1 could not run · 1 warned · 4 passed · 1 skipped'));
+      assert.ok(!texts.some((t) => t.includes('is a valid image reference')), 'passing checks are only counted');
+    });
+
+    it('offers Request fix only when the diagnosis has a fix and an id for it, then Re-run checks and Show events', () => {
+      const withFix = executeActions(cards.diagnosis({ diagnosis: missingAcrPull, run: 1, actions: { ...ids, requestFixId: 'f-1' } }));
+      assert.deepEqual(
+        withFix.map((a) => [a.title, a.verb, a.data]),
+        [
+          ['Request fix', 'requestFix', { id: 'f-1' }],
+          ['Re-run checks', 'rerun', { id: 'r-1' }],
+          ['Show events', 'events', { id: 'e-1' }],
+        ],
+      );
+      const withoutHandler = executeActions(cards.diagnosis({ diagnosis: missingAcrPull, run: 1, actions: ids }));
+      assert.deepEqual(withoutHandler.map((a) => a.verb), ['rerun', 'events']);
+    });
+
+    it('carries only opaque ids in its buttons, never what they act on', () => {
+      const card = cards.diagnosis({ diagnosis: missingAcrPull, run: 1, actions: { ...ids, requestFixId: 'f-1' } });
+      for (const action of executeActions(card)) assert.deepEqual(Object.keys(action.data), ['id']);
+    });
+
+    it('shows the run number and the time the checks ran', () => {
+      const texts = cardTexts(cards.diagnosis({ diagnosis: missingAcrPull, run: 3, actions: ids }));
+      assert.ok(texts.includes('Run 3 · checked at 2026-11-26 23:14:05 UTC'));
+    });
+
+    it('says when a pod is healthy, and names the failing state when it is not a pull problem', () => {
+      assert.equal(cardTexts(cards.diagnosis({ diagnosis: healthy, run: 1, actions: ids }))[0], '✅ api-5f6b8c7d9-q2w4e looks healthy');
+      const crash = cardTexts(cards.diagnosis({ diagnosis: crashLoop, run: 1, actions: ids }));
+      assert.equal(crash[0], '❌ worker-6c9d7b5f4-8kz2m is failing: CrashLoopBackOff');
+      assert.ok(crash.includes('The image pulls fine, but the container keeps crashing after it starts.'));
+    });
+
+    it('shows hostile cluster text as inert text: no links, mentions, formatting, date functions or tokens', () => {
+      const shown = (card: object) => JSON.stringify({ ...card, $schema: undefined });
+      const rendered = [
+        shown(cards.diagnosis({ diagnosis: hostile, run: 1, actions: ids })),
+        shown(cards.events({ target: hostile, events: hostile.events, diagnosedAt: hostile.diagnosedAt, rerunId: 'r' })),
+      ];
+      for (const card of rendered) {
+        assert.ok(!/[^\\]\]\(/.test(card), 'no markdown link');
+        assert.ok(!card.includes('<at>'), 'no mention');
+        assert.ok(!card.includes('://'), 'no URL');
+        assert.ok(!card.includes('{{'), 'no DATE()/TIME()');
+        assert.ok(!card.includes('eyJ'), 'no token');
+        assert.ok(!card.includes('<script>'), 'no HTML');
+        assert.ok(!card.includes('AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'), 'long text is cut');
+      }
+      const texts = cardTexts(cards.diagnosis({ diagnosis: hostile, run: 1, actions: ids }));
+      assert.ok(texts.some((t) => t.includes('\\*\\*URGENT\\*\\* run \\`kubectl delete ns prod\\` &lt;at&gt;Megan Bowen&lt;/at&gt; &amp; visit')));
+      assert.ok(texts.every((t) => !t.includes('\n')));
+    });
+  });
+
+  it('shows events newest first with their reason, count and time, and a way back to the checks', () => {
+    const card = cards.events({ target: missingAcrPull, events: missingAcrPull.events, diagnosedAt: missingAcrPull.diagnosedAt, rerunId: 'r-9' });
+    const texts = cardTexts(card);
+    assert.equal(texts[0], 'Events for shop/web-7d4c9 on cluster shop-aks');
+    assert.ok(texts.includes('ℹ️ BackOff ×41 · last 2026-11-26 23:14:02 UTC'));
+    assert.ok(texts.includes('⚠️ Failed ×6 · last 2026-11-26 23:11:47 UTC'));
+    assert.deepEqual(executeActions(card).map((a) => [a.verb, a.data]), [['rerun', { id: 'r-9' }]]);
+  });
+
+  it('turns an error into what failed and what to do, with similar pod names, never a stack trace', () => {
+    const known = cards.error({
+      error: new PullDoctorError('POD_NOT_FOUND', 'Pod shop/web-7d4c9 was not found', { facts: { suggestions: 'web-7d4c9b8f6-x2kqp, web-7d4c9b8f6-r7t2p' } }),
+      target: { pod: 'web-7d4c9', namespace: 'shop' },
+    });
+    const texts = cardTexts(known);
+    assert.deepEqual(texts.slice(0, 3), ['Pod not found', 'Pod shop/web-7d4c9', 'Pod shop/web-7d4c9 was not found']);
+    assert.ok(texts.includes('Did you mean: web-7d4c9b8f6-x2kqp, web-7d4c9b8f6-r7t2p?'));
+    assert.ok(texts.some((t) => t.startsWith('**What you can do:** Check the pod name and namespace')));
+    assert.deepEqual(executeActions(known), [], 'no retry button without a retry id');
+
+    const unknown = JSON.stringify(cards.error({ error: new TypeError('secret internals at Object.<anonymous> (/app/src/x.ts:1:2)') }));
+    assert.ok(unknown.includes('Something went wrong inside Pull Doctor'));
+    assert.ok(!unknown.includes('internals') && !unknown.includes('x.ts'));
+  });
+
+  it('lists the chat commands it is given, with their examples', () => {
+    const texts = cardTexts(cards.help({ commands }));
+    assert.ok(texts.includes('**diagnose** — Explain why a pod is failing'));
+    assert.ok(texts.includes('why is pod web-7d4c9 failing in shop'));
+    assert.ok(texts.includes('diagnose web-7d4c9 -n shop'));
+  });
+
+  it('confirms a fix request with its reference, the change and who asked', () => {
+    const texts = cardTexts(cards.fixRequested(fixRequest, { reference: 'FR-2026-0042', nextStep: 'An approver has been asked.' }));
+    assert.ok(texts.includes('Fix requested for shop/web-7d4c9'));
+    assert.ok(texts.includes('**Reference:** FR-2026-0042'));
+    assert.ok(texts.includes('**Change:** Assign AcrPull on shopacr to the kubelet identity 5d3b8f2a-9c41-4e7b-b0d6-2f1a7c9e4b31'));
+    assert.ok(texts.includes('**Requested by:** Alex Wilber'));
+  });
+});
