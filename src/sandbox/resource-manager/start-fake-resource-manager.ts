@@ -188,14 +188,15 @@ class FakeResourceManagerServer implements FakeResourceManager {
       'X-Content-Type-Options': 'nosniff',
       ...reply.headers,
     };
+    // Not chained: restify (loaded in the same process in sandbox mode) patches ServerResponse#writeHead to return nothing.
     if (reply.body === undefined) {
-      res.writeHead(reply.status, headers).end();
+      res.writeHead(reply.status, headers);
+      res.end();
       return;
     }
     const text = JSON.stringify(reply.body);
-    res
-      .writeHead(reply.status, { ...headers, 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text) })
-      .end(text);
+    res.writeHead(reply.status, { ...headers, 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
+    res.end(text);
   }
 
   // ---- state API ----
