@@ -124,6 +124,7 @@ export async function startSandboxWorld(options: SandboxWorldOptions): Promise<S
       setLatency(ms) {
         kube.latencyMs = ms;
         arm.latencyMs = ms;
+        registries.latencyMs = ms;
       },
       async close() {
         await Promise.all([kube.close(), arm.close(), registries.close()]);

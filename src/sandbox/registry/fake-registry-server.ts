@@ -13,6 +13,8 @@ export interface FakeRegistryServerOptions {
   tls: { cert: string; key: string };
   acr?: FakeAcrOptions[];
   dockerHub?: FakeDockerHubOptions;
+  /** Delay before every answer (for the benchmark); settable later through `latencyMs`. */
+  latencyMs?: number;
 }
 
 
@@ -27,6 +29,8 @@ export interface FakeRegistryServer {
   /** Every token the fake issued (refresh and access), so tests can check none of them leaks. */
   issuedTokens(): string[];
   requests: FakeRequestRecord[];
+  /** Delay before every answer, in milliseconds. */
+  latencyMs: number;
   close(): Promise<void>;
 }
 
@@ -51,6 +55,7 @@ export async function startFakeRegistryServer(options: FakeRegistryServerOptions
     issuers.push(hub.issuer);
   }
   const requests: FakeRequestRecord[] = [];
+  const state = { latencyMs: options.latencyMs ?? 0 };
 
   const server: Server = createServer({ cert: options.tls.cert, key: options.tls.key }, (req, res) => {
     const host = (req.headers.host ?? '').replace(/:\d+$/, '').toLowerCase();
@@ -65,7 +70,8 @@ export async function startFakeRegistryServer(options: FakeRegistryServerOptions
     requests.push(record);
     const handler = handlers.get(host);
     if (!handler) return sendErrors(res, 421, 'MISDIRECTED', `this server does not serve ${host}`);
-    handler(req, res, url, record).catch(() => {
+    const delay = state.latencyMs > 0 ? new Promise<void>((resolve) => setTimeout(resolve, state.latencyMs)) : Promise.resolve();
+    delay.then(() => handler(req, res, url, record)).catch(() => {
       if (!res.headersSent) sendErrors(res, 500, 'UNKNOWN', 'internal error in the fake registry');
       else res.destroy();
     });
@@ -85,6 +91,12 @@ export async function startFakeRegistryServer(options: FakeRegistryServerOptions
     network: (extra = {}) => staticRegistryNetwork({ ...hostMap(), ...extra }),
     issuedTokens: () => issuers.flatMap((i) => i.issued()),
     requests,
+    get latencyMs() {
+      return state.latencyMs;
+    },
+    set latencyMs(ms: number) {
+      state.latencyMs = ms;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
