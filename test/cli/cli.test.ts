@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
+import { parse, stringify } from 'yaml';
 import { runCli, type CliIo } from '../../src/cli/main.js';
 import { writeFakeAz } from '../../src/sandbox/fake-az/index.js';
 import { SANDBOX_IDS } from '../../src/sandbox/sandbox-identity.js';
@@ -91,6 +92,29 @@ describe('pulldoctor CLI', function () {
         assert.ok((await az.invocations()).some((i) => i.join(' ').includes('account get-access-token')));
       } finally {
         process.env.PATH = savedPath;
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  });
+
+  describe('diagnose --context', () => {
+    it('uses the named kubeconfig context instead of the current one', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'pulldoctor-ctx-'));
+      const config = parse(h.world.kubeconfigYaml) as { clusters: Array<{ name: string; cluster: Record<string, unknown> }>; contexts: Array<{ name: string; context: Record<string, unknown> }>; 'current-context': string };
+      const good = config.contexts[0]!;
+      config.clusters.push({ name: 'decommissioned', cluster: { ...config.clusters[0]!.cluster, server: 'https://127.0.0.1:9' } });
+      config.contexts.push({ name: 'decommissioned', context: { ...good.context, cluster: 'decommissioned' } });
+      config['current-context'] = 'decommissioned';
+      const kubeconfig = join(dir, 'config');
+      writeFileSync(kubeconfig, stringify(config));
+      try {
+        const env = { ...h.env, KUBECONFIG: kubeconfig };
+        const current = await cli(['diagnose', 'storefront-7b8c9d0e1-h2i3j', '-n', 'shop'], { env, overrides: overrides() });
+        assert.equal(current.code, 1, 'the current context points at a dead server');
+        const chosen = await cli(['diagnose', 'storefront-7b8c9d0e1-h2i3j', '-n', 'shop', '--context', good.name, '-o', 'json'], { env, overrides: overrides() });
+        assert.equal(chosen.code, 0, chosen.stderr);
+        assert.equal((JSON.parse(chosen.stdout) as { verdict: string }).verdict, 'healthy');
+      } finally {
         rmSync(dir, { recursive: true, force: true });
       }
     });
