@@ -153,6 +153,14 @@ describe('the Kubernetes RBAC manifests in infra/k8s', () => {
       assert.deepEqual(result.missing, ['coordination.k8s.io|leases|get (cluster-wide)']);
     });
 
+    it('names a subresource as RBAC does, resource/subresource', () => {
+      const withLogs = requiredPermissions([
+        ...botKubernetesCalls(),
+        { method: 'GET', path: '/api/v1/namespaces/shop/pods/web-7d4c9/log', verb: 'get', apiGroup: '', resource: 'pods', subresource: 'log', namespace: 'shop', name: 'web-7d4c9' },
+      ]);
+      assert.deepEqual(comparePermissions(withLogs, grantedPermissions(objects, BOT_SUBJECT)).missing, ['|pods/log|get (cluster-wide)']);
+    });
+
     it('ignores grants to subjects other than the bot', () => {
       const result = comparePermissions(required, grantedPermissions(objects, { kind: 'User', name: 'someone-else' }));
       assert.equal(result.excess.length, 0);

@@ -2,7 +2,11 @@
  * Which Kubernetes permissions Pull Doctor needs, derived from the calls it makes, and how they compare with what the
  * RBAC manifests in infra/k8s/ grant. One module so that the derivation can switch from the static list below to a
  * recorded session of the fake Kubernetes API (src/sandbox/kubernetes-api/, whose `requests` log has this shape:
- * { method, path, verb, apiGroup, resource, namespace?, name? }) without touching the tests.
+ * { method, path, verb, apiGroup, resource, namespace?, name?, subresource? }) without touching the tests: make
+ * botKubernetesCalls() return `fake.requests` of a session that drives the real code (diagnosis, alert watcher).
+ *
+ * KUBERNETES_READER_CALLS was checked against such a recording: createKubernetesReader's six methods, run against
+ * startFakeKubernetesApi on the kube branch, record exactly these six requests.
  */
 
 /** One Kubernetes API request, as the fake API server records it (RequestInfo, like k8s.io/apiserver). */
@@ -16,6 +20,8 @@ export interface KubernetesCall {
   resource: string;
   namespace?: string;
   name?: string;
+  /** `log`, `status`, `exec`...: RBAC names it `<resource>/<subresource>`. */
+  subresource?: string;
 }
 
 /** The namespace the bot keeps its leader-election lease in (infra/k8s/namespace.yaml). */
@@ -78,7 +84,8 @@ export function requiredPermissions(calls: readonly KubernetesCall[], botNamespa
   const required: RequiredPermissions = { clusterWide: new Set(), botNamespace: new Set() };
   for (const call of calls) {
     if (call.resource === '') continue;
-    const key = permissionKey(call.apiGroup, call.resource, call.verb);
+    const resource = call.subresource ? `${call.resource}/${call.subresource}` : call.resource;
+    const key = permissionKey(call.apiGroup, resource, call.verb);
     (call.namespace === botNamespace ? required.botNamespace : required.clusterWide).add(key);
   }
   for (const key of required.clusterWide) required.botNamespace.delete(key);
