@@ -1,0 +1,31 @@
+/**
+ * Which configuration keys the Azure templates (infra/modules/app-settings.bicep) deliberately do not set, and which
+ * they set before the code that reads them is merged. test/infra/app-settings.test.ts holds the templates and
+ * CONFIG_KEYS (src/config/config.ts) to these lists, so that one of them must change when the other does.
+ */
+
+/** Read by the code, not set in Azure, and why. */
+export const INTENTIONALLY_UNSET: Readonly<Record<string, string>> = {
+  KUBECONFIG: 'In Azure the bot reaches clusters through ARM (listClusterUserCredential) with its managed identity, not a kubeconfig file.',
+  KUBE_CONTEXT: 'No kubeconfig in Azure, so no context to choose.',
+  STORE_SQLITE_PATH: 'Azure uses the blob store (STORE_KIND=azure-blob); SQLite is for a single machine.',
+  STORE_BLOB_CONNECTION_STRING: 'A connection string holds the account key; the account refuses shared keys and the bot uses its managed identity (STORE_BLOB_ACCOUNT_URL). Development and Azurite only.',
+};
+
+/**
+ * Set by the templates ahead of the code: keys of configuration sections being written on other branches, with the
+ * branch. When a section is merged its keys join CONFIG_KEYS and the test asks for them to be removed from here.
+ */
+export const PENDING_KEYS: Readonly<Record<string, string>> = {
+  MicrosoftAppId: 'teams (src/config/bot.ts)',
+  MicrosoftAppType: 'teams (src/config/bot.ts)',
+  MicrosoftAppTenantId: 'teams (src/config/bot.ts)',
+  MicrosoftAppPassword: 'teams (src/config/bot.ts); SingleTenant only, from a Container Apps secret',
+  PORT: 'teams (src/config/bot.ts)',
+  NODE_ENV: 'teams (src/config/bot.ts)',
+  APPROVERS: 'approvals',
+  APPROVER_GROUP_ID: 'approvals',
+  FIX_REQUEST_TTL: 'approvals',
+  GRAPH_ENDPOINT: 'approvals',
+  PULLDOCTOR_CONFIG: 'multi-cluster',
+};
