@@ -17,12 +17,6 @@ export const INTENTIONALLY_UNSET: Readonly<Record<string, string>> = {
  * branch. When a section is merged its keys join CONFIG_KEYS and the test asks for them to be removed from here.
  */
 export const PENDING_KEYS: Readonly<Record<string, string>> = {
-  MicrosoftAppId: 'teams (src/config/bot.ts)',
-  MicrosoftAppType: 'teams (src/config/bot.ts)',
-  MicrosoftAppTenantId: 'teams (src/config/bot.ts)',
-  MicrosoftAppPassword: 'teams (src/config/bot.ts); SingleTenant only, from a Container Apps secret',
-  PORT: 'teams (src/config/bot.ts)',
-  NODE_ENV: 'teams (src/config/bot.ts)',
   APPROVERS: 'approvals',
   APPROVER_GROUP_ID: 'approvals',
   FIX_REQUEST_TTL: 'approvals',
