@@ -1,5 +1,6 @@
 import { EnvReader, type Env } from './env-reader.js';
 import { PullDoctorError } from '../errors/index.js';
+import { APPROVALS_KEYS, parseApprovalsConfig, type ApprovalsConfig } from './approvals.js';
 import { AZURE_KEYS, parseAzureConfig, type AzureConfig } from './azure.js';
 import { KUBERNETES_KEYS, parseKubernetesConfig, type KubernetesConfig } from './kubernetes.js';
 import { LOGGING_KEYS, parseLoggingConfig, type LoggingConfig } from './logging.js';
@@ -14,10 +15,11 @@ export interface Config {
   azure: AzureConfig;
   logging: LoggingConfig;
   store: StoreConfig;
+  approvals: ApprovalsConfig;
 }
 
 /** Every environment key the product reads. Infra templates are checked against this list. */
-export const CONFIG_KEYS: readonly string[] = [...KUBERNETES_KEYS, ...AZURE_KEYS, ...LOGGING_KEYS, ...STORE_KEYS];
+export const CONFIG_KEYS: readonly string[] = [...KUBERNETES_KEYS, ...AZURE_KEYS, ...LOGGING_KEYS, ...STORE_KEYS, ...APPROVALS_KEYS];
 
 export class ConfigError extends PullDoctorError {
   readonly problems: readonly string[];
@@ -34,6 +36,7 @@ export function parseConfig(env: Env): Config {
     azure: parseAzureConfig(r),
     logging: parseLoggingConfig(r),
     store: parseStoreConfig(r),
+    approvals: parseApprovalsConfig(r),
   };
   if (r.problems.length > 0) throw new ConfigError(r.problems);
   return config;

@@ -2,3 +2,4 @@ export { parseConfig, ConfigError, CONFIG_KEYS, type Config } from './config.js'
 export { EnvReader, parseDurationMs, type Env } from './env-reader.js';
 export type { AzureConfig, AzureCredentialKind } from './azure.js';
 export type { KubernetesConfig } from './kubernetes.js';
+export type { ApprovalsConfig } from './approvals.js';
