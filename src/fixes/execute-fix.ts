@@ -25,7 +25,7 @@ const MAX_SUMMARY = 500;
  * Executes an approved request: claims it (approved → executing, exactly one executor wins), then runs it. Call
  * it right after a successful approval; `resumeInterrupted` calls it for approvals whose process died.
  */
-export async function executeFix(ctx: FixContext, id: string): Promise<FixExecution> {
+export async function executeFix(ctx: FixContext, id: string, options: { resumed?: boolean } = {}): Promise<FixExecution> {
   const claim = await claimApproved(ctx, id);
   if (!claim.claimed) {
     const request = claim.request;
@@ -33,7 +33,7 @@ export async function executeFix(ctx: FixContext, id: string): Promise<FixExecut
     if (request.status === 'executing') return { kind: 'skipped', reason: 'already-running', request };
     return { kind: 'skipped', reason: isFinished(request.status) && request.decision?.kind === 'approved' ? 'already-finished' : 'not-approved', request };
   }
-  return runClaimed(ctx, claim.request, false);
+  return runClaimed(ctx, claim.request, options.resumed ?? false);
 }
 
 /**

@@ -39,7 +39,7 @@ export async function resumeInterrupted(ctx: FixContext): Promise<ResumeReport> 
         if (await expire(ctx, id, now)) report.expired.push(id);
       } else if (value.status === 'approved') {
         ctx.log.info('resuming an approved fix request that was never executed', { fixRequestId: id });
-        const execution = await executeFix(ctx, id);
+        const execution = await executeFix(ctx, id, { resumed: true });
         if (execution.kind === 'finished') report.resumed.push({ id, execution });
       } else if (value.status === 'executing' && isStaleClaim(value.claim, now, ctx.leaseMs)) {
         const claim = await takeOverStaleClaim(ctx, id);
