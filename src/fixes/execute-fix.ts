@@ -1,9 +1,9 @@
 import { describeError } from '../errors/index.js';
-import { redactText } from '../logging/index.js';
-import { updateWithRetry } from '../store/index.js';
-import { auditAfterTheFact, auditBeforeActing, FIX_AUDIT_ACTIONS, type FixAuditEvent } from './fix-audit.js';
+import type { Logger } from '../logging/index.js';
+import { auditAfterTheFact, auditBeforeActing, FIX_AUDIT_ACTIONS } from './fix-audit.js';
 import type { FixContext } from './fix-context.js';
-import { FIX_REQUESTS_COLLECTION, isFinished, type FixOutcome, type FixRequest, type RediagnosisRecord } from './fix-request.js';
+import { FIX_REQUESTS_COLLECTION, isFinished, type FixOutcome, type FixRequest } from './fix-request.js';
+import { rediagnoseAfterFix } from './rediagnose-after-fix.js';
 import { claimApproved, releaseClaim, renewClaim } from './execution-claim.js';
 import { forbiddenAdvice } from './forbidden-advice.js';
 import { KUBELET_BACKOFF_REMINDER, outcomeSummary } from './fix-outcomes.js';
@@ -18,8 +18,6 @@ export type FixExecution =
    * while this one waited (it will finish the job).
    */
   | { kind: 'skipped'; reason: 'unknown-request' | 'not-approved' | 'already-running' | 'already-finished' | 'claim-lost'; request: FixRequest | null };
-
-const MAX_SUMMARY = 500;
 
 /**
  * Executes an approved request: claims it (approved → executing, exactly one executor wins), then runs it. Call
@@ -43,7 +41,6 @@ export async function executeFix(ctx: FixContext, id: string, options: { resumed
  * and 5xx with bounded back-off; record the outcome; re-run the diagnosis.
  */
 export async function runClaimed(ctx: FixContext, request: FixRequest, resumed: boolean): Promise<FixExecution> {
-  const { fix } = request;
   const claim = request.claim!;
   const log = ctx.log.child({ fixRequestId: request.id, executorId: claim.executorId, round: claim.round });
   await auditBeforeActing(
@@ -52,97 +49,104 @@ export async function runClaimed(ctx: FixContext, request: FixRequest, resumed: 
     ctx.now(),
   );
   log.info('fix execution started', { resumed });
+  const recheck = await recheckAccess(ctx, request, log);
+  if (recheck === 'claim-lost') return claimLost(ctx, request, log);
+  if ('kind' in recheck) return finish(ctx, request, recheck);
+  if (recheck.canPull) {
+    return finish(ctx, request, {
+      kind: 'already-fixed',
+      summary: outcomeSummary.alreadyFixed(request.fix, recheck.detail),
+      recheck: recheck.detail,
+      writeAttempts: 0,
+      reminder: KUBELET_BACKOFF_REMINDER,
+    });
+  }
+  const written = await writeAssignment(ctx, request, recheck.detail, log);
+  return written === 'claim-lost' ? claimLost(ctx, request, log) : finish(ctx, request, written);
+}
 
-  let recheck: { canPull: boolean; detail: string } | undefined;
-  for (let attempt = 1; recheck === undefined; attempt++) {
+type Unfinished = Omit<FixOutcome, 'at'>;
+
+/** Can the principal pull already? Retries what is transient; a failed outcome when it cannot tell. */
+async function recheckAccess(ctx: FixContext, request: FixRequest, log: Logger): Promise<{ canPull: boolean; detail: string } | Unfinished | 'claim-lost'> {
+  for (let attempt = 1; ; attempt++) {
     try {
-      recheck = await ctx.checkPullAccess(fix);
+      return await ctx.checkPullAccess(request.fix);
     } catch (error) {
       const failure = classifyWriteFailure(error);
       const delay = failure.kind === 'transient' ? retryDelayMs(attempt, failure, ctx.retry) : undefined;
+      const advice = describeError(error);
       if (delay === undefined) {
-        const advice = describeError(error);
-        return finish(ctx, request, {
-          kind: 'failed',
-          summary: outcomeSummary.recheckFailed(fix, advice.message),
-          writeAttempts: 0,
-          errorCode: advice.code,
-          advice: advice.advice,
-        });
+        return { kind: 'failed', summary: outcomeSummary.recheckFailed(request.fix, advice.message), writeAttempts: 0, errorCode: advice.code, advice: advice.advice };
       }
-      log.warn('re-check of pull access failed; retrying', { attempt, delayMs: delay, code: describeError(error).code });
+      log.warn('re-check of pull access failed; retrying', { attempt, delayMs: delay, code: advice.code });
       await ctx.sleep(delay);
+      if (!(await renewClaim(ctx, request))) return 'claim-lost';
     }
   }
-  if (recheck.canPull) {
-    return finish(ctx, request, { kind: 'already-fixed', summary: outcomeSummary.alreadyFixed(fix, recheck.detail), recheck: recheck.detail, writeAttempts: 0, reminder: KUBELET_BACKOFF_REMINDER });
-  }
+}
 
+/**
+ * PUTs the role assignment under its deterministic name: renews the claim before each attempt, retries 429
+ * (after Retry-After) and 5xx (with back-off), and says how it ended.
+ */
+async function writeAssignment(ctx: FixContext, request: FixRequest, recheck: string, log: Logger): Promise<Unfinished | 'claim-lost'> {
+  const { fix } = request;
   const name = roleAssignmentName(fix.scope, fix.principalId, fix.roleDefinitionId);
-  const base = { recheck: recheck.detail, roleAssignmentName: name };
+  const base = { recheck, roleAssignmentName: name };
   for (let attempt = 1; ; attempt++) {
-    if (!(await renewClaim(ctx, request))) {
-      log.warn('lost the claim on the fix request before writing; another executor has it');
-      return { kind: 'skipped', reason: 'claim-lost', request: await current(ctx, request.id) };
-    }
+    if (!(await renewClaim(ctx, request))) return 'claim-lost';
     try {
-      const written = await ctx.writer.createRoleAssignment({
-        scope: fix.scope,
-        name,
-        roleDefinitionId: fix.roleDefinitionId,
-        principalId: fix.principalId,
-        principalType: 'ServicePrincipal',
-      });
+      const written = await ctx.writer.createRoleAssignment({ scope: fix.scope, name, roleDefinitionId: fix.roleDefinitionId, principalId: fix.principalId, principalType: 'ServicePrincipal' });
       const kind = written.outcome === 'created' ? 'created' : 'exists';
-      return finish(ctx, request, {
-        ...base,
-        kind,
-        summary: kind === 'created' ? outcomeSummary.created(fix) : outcomeSummary.exists(fix),
-        roleAssignmentId: written.id,
-        writeAttempts: attempt,
-        reminder: KUBELET_BACKOFF_REMINDER,
-      });
+      const summary = kind === 'created' ? outcomeSummary.created(fix) : outcomeSummary.exists(fix);
+      return { ...base, kind, summary, roleAssignmentId: written.id, writeAttempts: attempt, reminder: KUBELET_BACKOFF_REMINDER };
     } catch (error) {
       const failure = classifyWriteFailure(error);
       const advice = describeError(error);
-      if (failure.kind === 'exists') {
-        return finish(ctx, request, { ...base, kind: 'exists', summary: outcomeSummary.exists(fix), writeAttempts: attempt, reminder: KUBELET_BACKOFF_REMINDER });
+      const failed = { ...base, kind: 'failed' as const, writeAttempts: attempt, errorCode: advice.code };
+      switch (failure.kind) {
+        case 'exists':
+          return { ...base, kind: 'exists', summary: outcomeSummary.exists(fix), writeAttempts: attempt, reminder: KUBELET_BACKOFF_REMINDER };
+        case 'forbidden':
+          return {
+            ...failed,
+            summary: outcomeSummary.forbidden(fix, failure.missingAction ?? 'Microsoft.Authorization/roleAssignments/write'),
+            advice: forbiddenAdvice(fix, failure.missingAction),
+          };
+        case 'fatal':
+          return { ...failed, summary: outcomeSummary.failed(fix, advice.message), advice: advice.advice };
+        case 'transient': {
+          const delay = retryDelayMs(attempt, failure, ctx.retry);
+          if (delay === undefined) {
+            const tooLong = failure.retryAfterMs !== undefined && attempt < ctx.retry.attempts;
+            const why = tooLong ? `throttled, asked to wait ${Math.round(failure.retryAfterMs! / 1000)} s` : advice.title.toLowerCase();
+            return { ...failed, summary: outcomeSummary.gaveUp(fix, attempt, why), advice: advice.advice };
+          }
+          const status = failure.error.facts.status;
+          log.warn('role assignment write failed; retrying', { attempt, delayMs: delay, code: advice.code, status });
+          await auditAfterTheFact(
+            ctx.store.audit,
+            ctx.log,
+            {
+              action: FIX_AUDIT_ACTIONS.writeRetry,
+              result: 'retrying',
+              request,
+              reason: advice.message,
+              details: { attempt, delayMs: delay, errorCode: advice.code, ...(typeof status === 'number' ? { status } : {}) },
+            },
+            ctx.now(),
+          );
+          await ctx.sleep(delay);
+        }
       }
-      if (failure.kind === 'forbidden') {
-        const action = failure.missingAction ?? 'Microsoft.Authorization/roleAssignments/write';
-        return finish(ctx, request, {
-          ...base,
-          kind: 'failed',
-          summary: outcomeSummary.forbidden(fix, action),
-          writeAttempts: attempt,
-          errorCode: advice.code,
-          advice: forbiddenAdvice(fix, failure.missingAction),
-        });
-      }
-      if (failure.kind === 'fatal') {
-        return finish(ctx, request, { ...base, kind: 'failed', summary: outcomeSummary.failed(fix, advice.message), writeAttempts: attempt, errorCode: advice.code, advice: advice.advice });
-      }
-      const delay = retryDelayMs(attempt, failure, ctx.retry);
-      if (delay === undefined) {
-        const why = failure.retryAfterMs !== undefined && attempt < ctx.retry.attempts ? `throttled, asked to wait ${Math.round(failure.retryAfterMs / 1000)} s` : advice.title.toLowerCase();
-        return finish(ctx, request, { ...base, kind: 'failed', summary: outcomeSummary.gaveUp(fix, attempt, why), writeAttempts: attempt, errorCode: advice.code, advice: advice.advice });
-      }
-      log.warn('role assignment write failed; retrying', { attempt, delayMs: delay, code: advice.code, status: failure.error.facts.status });
-      await auditAfterTheFact(
-        ctx.store.audit,
-        ctx.log,
-        {
-          action: FIX_AUDIT_ACTIONS.writeRetry,
-          result: 'retrying',
-          request,
-          reason: advice.message,
-          details: { attempt, delayMs: delay, errorCode: advice.code, ...(typeof failure.error.facts.status === 'number' ? { status: failure.error.facts.status } : {}) },
-        },
-        ctx.now(),
-      );
-      await ctx.sleep(delay);
     }
   }
+}
+
+async function claimLost(ctx: FixContext, request: FixRequest, log: Logger): Promise<FixExecution> {
+  log.warn('lost the claim on the fix request; another executor has it');
+  return { kind: 'skipped', reason: 'claim-lost', request: await current(ctx, request.id) };
 }
 
 async function current(ctx: FixContext, id: string): Promise<FixRequest | null> {
@@ -155,10 +159,7 @@ async function finish(ctx: FixContext, request: FixRequest, result: Omit<FixOutc
   const outcome: FixOutcome = { ...result, at: at.toISOString() };
   const status = outcome.kind === 'failed' ? 'failed' : 'completed';
   const finished = await releaseClaim(ctx, request, (cur) => ({ ...cur, status, outcome }));
-  if (finished === null) {
-    ctx.log.warn('lost the claim on the fix request before recording its outcome; another executor has it', { fixRequestId: request.id, outcome: outcome.kind });
-    return { kind: 'skipped', reason: 'claim-lost', request: await current(ctx, request.id) };
-  }
+  if (finished === null) return claimLost(ctx, request, ctx.log.child({ fixRequestId: request.id, outcome: outcome.kind }));
   ctx.log.info('fix execution finished', { fixRequestId: request.id, outcome: outcome.kind, writeAttempts: outcome.writeAttempts });
   const details: Record<string, string | number | boolean> = { writeAttempts: outcome.writeAttempts, round: request.claim!.round };
   if (outcome.roleAssignmentName) details.roleAssignmentName = outcome.roleAssignmentName;
@@ -171,29 +172,6 @@ async function finish(ctx: FixContext, request: FixRequest, result: Omit<FixOutc
     at,
   );
   if (status === 'failed' || ctx.rediagnose === undefined) return { kind: 'finished', request: finished, outcome };
-  return rediagnose(ctx, finished, outcome);
-}
-
-async function rediagnose(ctx: FixContext, request: FixRequest, outcome: FixOutcome): Promise<FixExecution> {
-  let record: RediagnosisRecord;
-  try {
-    const summary = await ctx.rediagnose!(request);
-    const text = redactText(String(summary.summary ?? ''));
-    record = { at: ctx.now().toISOString(), verdict: summary.verdict, cause: summary.cause, summary: text.length > MAX_SUMMARY ? `${text.slice(0, MAX_SUMMARY - 1)}…` : text };
-  } catch (error) {
-    ctx.log.warn('re-diagnosis after the fix failed', { fixRequestId: request.id, error });
-    record = { at: ctx.now().toISOString(), error: describeError(error).message };
-  }
-  const stored = await updateWithRetry<FixRequest>(ctx.store.documents, FIX_REQUESTS_COLLECTION, request.id, (cur) =>
-    cur !== null && cur.status === 'completed' && cur.outcome?.at === outcome.at && cur.outcome.rediagnosis === undefined
-      ? { ...cur, outcome: { ...cur.outcome, rediagnosis: record } }
-      : undefined,
-  );
-  const event: FixAuditEvent =
-    'verdict' in record
-      ? { action: FIX_AUDIT_ACTIONS.rediagnosed, result: record.verdict, request, ...(record.summary ? { reason: record.summary } : {}), ...(record.cause ? { details: { cause: record.cause } } : {}) }
-      : { action: FIX_AUDIT_ACTIONS.rediagnosed, result: 'error', request, reason: record.error };
-  await auditAfterTheFact(ctx.store.audit, ctx.log, event, ctx.now());
-  const final = stored?.changed ? stored.value : request;
-  return { kind: 'finished', request: final, outcome: final.outcome ?? outcome };
+  const rediagnosed = await rediagnoseAfterFix(ctx, finished, outcome);
+  return { kind: 'finished', request: rediagnosed, outcome: rediagnosed.outcome ?? outcome };
 }

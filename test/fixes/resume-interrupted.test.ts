@@ -6,9 +6,6 @@ import { approve, auditOf, fixApprovalsFor, forEachStore, newRequest, testClock 
 
 const LEASE = 2 * 60_000;
 
-/** A promise that never settles: the step it stands for is where a process died. */
-const never = <T>() => new Promise<T>(() => undefined);
-
 describe('resuming interrupted fix requests', () => {
   forEachStore((open) => {
     let store: Store;
@@ -43,11 +40,15 @@ describe('resuming interrupted fix requests', () => {
     });
 
     it('leaves a running execution alone while its claim is fresh, and takes it over once the lease has passed', async () => {
-      const hanging: PullAccessChecker = () => never();
-      const first = fixApprovalsFor(store, azure, clock, { executorId: 'before-restart', checkPullAccess: hanging });
+      let wake!: () => void;
+      const slow: PullAccessChecker = async (fix) => {
+        await new Promise<void>((resolve) => (wake = resolve));
+        return azure.checkPullAccess(fix);
+      };
+      const first = fixApprovalsFor(store, azure, clock, { executorId: 'before-restart', checkPullAccess: slow });
       const request = await first.request(newRequest());
       assert.ok((await first.decide(approve(request.id))).ok);
-      void first.execute(request.id); // dies while re-checking: before any write
+      const firstExecution = first.execute(request.id); // stalls while re-checking: before any write
       await until(async () => (await first.get(request.id))?.status === 'executing');
 
       const second = await restarted();
@@ -67,6 +68,12 @@ describe('resuming interrupted fix requests', () => {
         ['before-restart', 1, false],
         ['after-restart', 2, true],
       ]);
+
+      // The stalled executor wakes up: it no longer holds the claim, so it does not write.
+      wake();
+      const late = await firstExecution;
+      assert.deepEqual([late.kind, late.kind === 'skipped' && late.reason], ['skipped', 'claim-lost']);
+      assert.equal(azure.writes().length, 1);
     });
 
     it('never writes twice when the first executor stopped right after its PUT went through', async () => {
