@@ -1,4 +1,5 @@
 import { describeError, PullDoctorError, type ErrorCode } from '../errors/index.js';
+import { runAudit, AUDIT_USAGE } from './audit-command.js';
 import { runClassify, CLASSIFY_USAGE } from './classify-command.js';
 import { runDiagnose, DIAGNOSE_USAGE } from './diagnose-command.js';
 import { EXIT, write, type CliIo } from './io.js';
@@ -10,6 +11,7 @@ const USAGE = `Pull Doctor: why is this pod failing, and above all why can't it 
 Commands:
   pulldoctor diagnose POD [-n NAMESPACE] [--context CTX] [--cluster-id ID] [--output text|json]
   pulldoctor classify [MESSAGE]          (or one message per stdin line)
+  pulldoctor audit [--since DURATION] [--output text|json]
 
 Run \`pulldoctor <command> --help\` for details.`;
 
@@ -19,6 +21,7 @@ type Command = (args: string[], io: CliIo) => Promise<number>;
 const COMMANDS: Record<string, { run: Command; usage: string }> = {
   diagnose: { run: runDiagnose, usage: DIAGNOSE_USAGE },
   classify: { run: runClassify, usage: CLASSIFY_USAGE },
+  audit: { run: runAudit, usage: AUDIT_USAGE },
 };
 
 /** Runs the CLI; returns the exit code (0 diagnosed, 2 bad input or pod not found, 1 other errors). */

@@ -1,5 +1,6 @@
 import { EnvReader, type Env } from './env-reader.js';
 import { PullDoctorError } from '../errors/index.js';
+import { APPROVALS_KEYS, parseApprovalsConfig, type ApprovalsConfig } from './approvals.js';
 import { AZURE_KEYS, parseAzureConfig, type AzureConfig } from './azure.js';
 import { KUBERNETES_KEYS, parseKubernetesConfig, type KubernetesConfig } from './kubernetes.js';
 import { LOGGING_KEYS, parseLoggingConfig, type LoggingConfig } from './logging.js';
@@ -18,6 +19,7 @@ export interface Config {
   store: StoreConfig;
   bot: BotConfig;
   clusters: ClustersConfig;
+  approvals: ApprovalsConfig;
 }
 
 /** Every environment key the product reads. Infra templates are checked against this list. */
@@ -28,6 +30,7 @@ export const CONFIG_KEYS: readonly string[] = [
   ...STORE_KEYS,
   ...BOT_KEYS,
   ...CLUSTERS_KEYS,
+  ...APPROVALS_KEYS,
 ];
 
 export class ConfigError extends PullDoctorError {
@@ -47,6 +50,7 @@ export function parseConfig(env: Env): Config {
     store: parseStoreConfig(r),
     bot: parseBotConfig(r),
     clusters: parseClustersConfig(r),
+    approvals: parseApprovalsConfig(r),
   };
   if (r.problems.length > 0) throw new ConfigError(r.problems);
   return config;

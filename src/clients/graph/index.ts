@@ -1,0 +1,1 @@
+export { createGraphClient, type GraphClient, type GraphClientOptions } from './graph-client.js';

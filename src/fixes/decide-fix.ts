@@ -1,0 +1,116 @@
+import { updateWithRetry } from '../store/index.js';
+import { readFixActionData } from './action-data.js';
+import { auditAfterTheFact, FIX_AUDIT_ACTIONS } from './fix-audit.js';
+import type { FixContext } from './fix-context.js';
+import { FIX_REQUESTS_COLLECTION, type FixActor, type FixRequest } from './fix-request.js';
+import { isStoredFixRequest } from './read-fix-request.js';
+import { fixRefusal, type FixRefusal, type FixRefusalReason } from './refusals.js';
+
+/** A press of **Approve** or **Reject**, as the transport received it. */
+export interface FixDecisionInput {
+  decision: 'approve' | 'reject';
+  /** The card action's data as received. Only its `id` is read; every other field is ignored. */
+  actionData: unknown;
+  /** Who pressed, by Entra object id (Teams `from.aadObjectId`). */
+  actor: FixActor;
+  /** The tenant and conversation the press came from (Teams `conversation.tenantId`, `conversation.id`). */
+  tenantId: string;
+  conversationId: string;
+  turnId?: string;
+}
+
+export type FixDecisionResult =
+  | { ok: true; decision: 'approved' | 'rejected'; request: FixRequest }
+  /** `request` is given back (to refresh the card) unless the press came from outside the request's tenant or conversation. */
+  | { ok: false; refusal: FixRefusal; request?: FixRequest };
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+
+/**
+ * Approves or rejects a pending request, enforcing everything server-side: the request exists; the press comes
+ * from the request's tenant and conversation; the actor is an approver and not the requester; the request has not
+ * expired; and pending → approved/rejected happens exactly once (compare-and-swap). Anything else is a refusal
+ * with a reason and changes nothing. Every decision and every refusal is audited.
+ */
+export async function decideFix(ctx: FixContext, input: FixDecisionInput): Promise<FixDecisionResult> {
+  const now = ctx.now();
+  const { id, ignoredFields } = readFixActionData(input.actionData);
+  const log = ctx.log.child({ fixRequestId: id, decision: input.decision, actor: input.actor?.objectId, ...(input.turnId ? { turnId: input.turnId } : {}) });
+  if (ignoredFields.length > 0) log.info('ignoring card action fields other than id', { ignoredFields });
+  const actor: FixActor = { objectId: String(input.actor?.objectId ?? '').toLowerCase(), displayName: String(input.actor?.displayName ?? '') };
+  const details = { attempted: input.decision, ...(ignoredFields.length > 0 ? { ignoredFields: ignoredFields.length } : {}) };
+
+  const refuse = async (reason: FixRefusalReason, request: FixRequest | undefined, show: boolean, detail?: string): Promise<FixDecisionResult> => {
+    const refusal = fixRefusal(reason, detail);
+    log.info('fix decision refused', { reason });
+    await auditAfterTheFact(
+      ctx.store.audit,
+      ctx.log,
+      {
+        action: FIX_AUDIT_ACTIONS.refused,
+        result: 'refused',
+        request: request ?? (id === undefined ? {} : { id }),
+        ...(GUID.test(actor.objectId) ? { actor } : {}),
+        reason: refusal.message,
+        ...(input.turnId === undefined ? {} : { turnId: input.turnId }),
+        details: { ...details, reasonCode: reason },
+      },
+      now,
+    );
+    return show && request ? { ok: false, refusal, request } : { ok: false, refusal };
+  };
+
+  if (id === undefined) return refuse('unknown-request', undefined, false);
+  const stored = await ctx.store.documents.get<unknown>(FIX_REQUESTS_COLLECTION, id);
+  if (stored === null) return refuse('unknown-request', undefined, false);
+  if (!isStoredFixRequest(stored.value, id)) {
+    log.error('stored fix request is malformed; refusing to act on it');
+    return refuse('unknown-request', undefined, false);
+  }
+  const request = stored.value;
+  if (typeof input.tenantId !== 'string' || !same(input.tenantId, request.tenantId)) return refuse('wrong-tenant', request, false);
+  if (typeof input.conversationId !== 'string' || input.conversationId !== request.conversationId) return refuse('wrong-conversation', request, false);
+  if (!GUID.test(actor.objectId)) return refuse('not-approver', request, true);
+
+  const verdict = await ctx.approvers(actor.objectId);
+  if (!verdict.approver) {
+    return verdict.error === undefined ? refuse('not-approver', request, true) : refuse('approver-check-failed', request, true, verdict.error);
+  }
+  if (same(actor.objectId, request.requester.objectId)) return refuse('self-approval', request, true);
+
+  const decided = input.decision === 'approve' ? 'approved' : 'rejected';
+  const result = await updateWithRetry<FixRequest>(
+    ctx.store.documents,
+    FIX_REQUESTS_COLLECTION,
+    id,
+    (current) => {
+      if (current === null || !isStoredFixRequest(current, id) || current.status !== 'pending') return undefined;
+      if (now.getTime() >= Date.parse(current.expiresAt)) return { ...current, status: 'expired', expiredAt: now.toISOString() };
+      return { ...current, status: decided, decision: { kind: decided, by: actor, at: now.toISOString() } };
+    },
+    { attempts: 10 },
+  );
+  if (result === null) return refuse('unknown-request', undefined, false);
+  const after = result.value;
+  if (result.changed && after.status === 'expired') {
+    await auditAfterTheFact(ctx.store.audit, ctx.log, { action: FIX_AUDIT_ACTIONS.expired, result: 'ok', request: after, details: { expiresAt: after.expiresAt } }, now);
+  }
+  if (!result.changed || after.status !== decided) return refuse(after.status === 'expired' ? 'expired' : 'already-decided', after, true);
+
+  log.info(`fix ${decided}`, { verifiedBy: verdict.via });
+  await auditAfterTheFact(
+    ctx.store.audit,
+    ctx.log,
+    {
+      action: decided === 'approved' ? FIX_AUDIT_ACTIONS.approved : FIX_AUDIT_ACTIONS.rejected,
+      result: 'ok',
+      request: after,
+      actor,
+      ...(input.turnId === undefined ? {} : { turnId: input.turnId }),
+      details: { ...details, approverVia: verdict.via, requester: after.requester.objectId },
+    },
+    now,
+  );
+  return { ok: true, decision: decided, request: after };
+}

@@ -1,0 +1,177 @@
+import { describeError } from '../errors/index.js';
+import type { Logger } from '../logging/index.js';
+import { auditAfterTheFact, auditBeforeActing, FIX_AUDIT_ACTIONS } from './fix-audit.js';
+import type { FixContext } from './fix-context.js';
+import { FIX_REQUESTS_COLLECTION, isFinished, type FixOutcome, type FixRequest } from './fix-request.js';
+import { rediagnoseAfterFix } from './rediagnose-after-fix.js';
+import { claimApproved, releaseClaim, renewClaim } from './execution-claim.js';
+import { forbiddenAdvice } from './forbidden-advice.js';
+import { KUBELET_BACKOFF_REMINDER, outcomeSummary } from './fix-outcomes.js';
+import { roleAssignmentName } from './role-assignment-name.js';
+import { classifyWriteFailure, retryDelayMs } from './write-retry.js';
+
+export type FixExecution =
+  | { kind: 'finished'; request: FixRequest; outcome: FixOutcome }
+  /**
+   * Nothing was done by this call. `not-approved`: pending, rejected or expired; `already-running`: another
+   * executor holds it; `already-finished`: completed or failed before; `claim-lost`: another executor took over
+   * while this one waited (it will finish the job).
+   */
+  | { kind: 'skipped'; reason: 'unknown-request' | 'not-approved' | 'already-running' | 'already-finished' | 'claim-lost'; request: FixRequest | null };
+
+/**
+ * Executes an approved request: claims it (approved → executing, exactly one executor wins), then runs it. Call
+ * it right after a successful approval; `resumeInterrupted` calls it for approvals whose process died.
+ */
+export async function executeFix(ctx: FixContext, id: string, options: { resumed?: boolean } = {}): Promise<FixExecution> {
+  const claim = await claimApproved(ctx, id);
+  if (!claim.claimed) {
+    const request = claim.request;
+    if (request === null) return { kind: 'skipped', reason: 'unknown-request', request };
+    if (request.status === 'executing') return { kind: 'skipped', reason: 'already-running', request };
+    return { kind: 'skipped', reason: isFinished(request.status) && request.decision?.kind === 'approved' ? 'already-finished' : 'not-approved', request };
+  }
+  return runClaimed(ctx, claim.request, options.resumed ?? false);
+}
+
+/**
+ * Runs a request this executor has claimed: audit the start; re-check the principal's access (if it can pull
+ * already, nothing is written — which is what makes a resumed execution safe after a PUT that went through);
+ * PUT the role assignment under its deterministic name, renewing the claim before each attempt and retrying 429
+ * and 5xx with bounded back-off; record the outcome; re-run the diagnosis.
+ */
+export async function runClaimed(ctx: FixContext, request: FixRequest, resumed: boolean): Promise<FixExecution> {
+  const claim = request.claim!;
+  const log = ctx.log.child({ fixRequestId: request.id, executorId: claim.executorId, round: claim.round });
+  await auditBeforeActing(
+    ctx.store.audit,
+    { action: FIX_AUDIT_ACTIONS.executionStarted, result: 'ok', request, details: { executorId: claim.executorId, round: claim.round, resumed } },
+    ctx.now(),
+  );
+  log.info('fix execution started', { resumed });
+  const recheck = await recheckAccess(ctx, request, log);
+  if (recheck === 'claim-lost') return claimLost(ctx, request, log);
+  if ('kind' in recheck) return finish(ctx, request, recheck);
+  if (recheck.canPull) {
+    return finish(ctx, request, {
+      kind: 'already-fixed',
+      summary: outcomeSummary.alreadyFixed(request.fix, recheck.detail),
+      recheck: recheck.detail,
+      writeAttempts: 0,
+      reminder: KUBELET_BACKOFF_REMINDER,
+    });
+  }
+  const written = await writeAssignment(ctx, request, recheck.detail, log);
+  return written === 'claim-lost' ? claimLost(ctx, request, log) : finish(ctx, request, written);
+}
+
+type Unfinished = Omit<FixOutcome, 'at'>;
+
+/** Can the principal pull already? Retries what is transient; a failed outcome when it cannot tell. */
+async function recheckAccess(ctx: FixContext, request: FixRequest, log: Logger): Promise<{ canPull: boolean; detail: string } | Unfinished | 'claim-lost'> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await ctx.checkPullAccess(request.fix);
+    } catch (error) {
+      const failure = classifyWriteFailure(error);
+      const delay = failure.kind === 'transient' ? retryDelayMs(attempt, failure, ctx.retry) : undefined;
+      const advice = describeError(error);
+      if (delay === undefined) {
+        return { kind: 'failed', summary: outcomeSummary.recheckFailed(request.fix, advice.message), writeAttempts: 0, errorCode: advice.code, advice: advice.advice };
+      }
+      log.warn('re-check of pull access failed; retrying', { attempt, delayMs: delay, code: advice.code });
+      await ctx.sleep(delay);
+      if (!(await renewClaim(ctx, request))) return 'claim-lost';
+    }
+  }
+}
+
+/**
+ * PUTs the role assignment under its deterministic name: renews the claim before each attempt, retries 429
+ * (after Retry-After) and 5xx (with back-off), and says how it ended.
+ */
+async function writeAssignment(ctx: FixContext, request: FixRequest, recheck: string, log: Logger): Promise<Unfinished | 'claim-lost'> {
+  const { fix } = request;
+  const name = roleAssignmentName(fix.scope, fix.principalId, fix.roleDefinitionId);
+  const base = { recheck, roleAssignmentName: name };
+  for (let attempt = 1; ; attempt++) {
+    if (!(await renewClaim(ctx, request))) return 'claim-lost';
+    try {
+      const written = await ctx.writer.createRoleAssignment({ scope: fix.scope, name, roleDefinitionId: fix.roleDefinitionId, principalId: fix.principalId, principalType: 'ServicePrincipal' });
+      const kind = written.outcome === 'created' ? 'created' : 'exists';
+      const summary = kind === 'created' ? outcomeSummary.created(fix) : outcomeSummary.exists(fix);
+      return { ...base, kind, summary, roleAssignmentId: written.id, writeAttempts: attempt, reminder: KUBELET_BACKOFF_REMINDER };
+    } catch (error) {
+      const failure = classifyWriteFailure(error);
+      const advice = describeError(error);
+      const failed = { ...base, kind: 'failed' as const, writeAttempts: attempt, errorCode: advice.code };
+      switch (failure.kind) {
+        case 'exists':
+          return { ...base, kind: 'exists', summary: outcomeSummary.exists(fix), writeAttempts: attempt, reminder: KUBELET_BACKOFF_REMINDER };
+        case 'forbidden':
+          return {
+            ...failed,
+            summary: outcomeSummary.forbidden(fix, failure.missingAction ?? 'Microsoft.Authorization/roleAssignments/write'),
+            advice: forbiddenAdvice(fix, failure.missingAction),
+          };
+        case 'fatal':
+          return { ...failed, summary: outcomeSummary.failed(fix, advice.message), advice: advice.advice };
+        case 'transient': {
+          const delay = retryDelayMs(attempt, failure, ctx.retry);
+          if (delay === undefined) {
+            const tooLong = failure.retryAfterMs !== undefined && attempt < ctx.retry.attempts;
+            const why = tooLong ? `throttled, asked to wait ${Math.round(failure.retryAfterMs! / 1000)} s` : advice.title.toLowerCase();
+            return { ...failed, summary: outcomeSummary.gaveUp(fix, attempt, why), advice: advice.advice };
+          }
+          const status = failure.error.facts.status;
+          log.warn('role assignment write failed; retrying', { attempt, delayMs: delay, code: advice.code, status });
+          await auditAfterTheFact(
+            ctx.store.audit,
+            ctx.log,
+            {
+              action: FIX_AUDIT_ACTIONS.writeRetry,
+              result: 'retrying',
+              request,
+              reason: advice.message,
+              details: { attempt, delayMs: delay, errorCode: advice.code, ...(typeof status === 'number' ? { status } : {}) },
+            },
+            ctx.now(),
+          );
+          await ctx.sleep(delay);
+        }
+      }
+    }
+  }
+}
+
+async function claimLost(ctx: FixContext, request: FixRequest, log: Logger): Promise<FixExecution> {
+  log.warn('lost the claim on the fix request; another executor has it');
+  return { kind: 'skipped', reason: 'claim-lost', request: await current(ctx, request.id) };
+}
+
+async function current(ctx: FixContext, id: string): Promise<FixRequest | null> {
+  return (await ctx.store.documents.get<FixRequest>(FIX_REQUESTS_COLLECTION, id))?.value ?? null;
+}
+
+/** Stores the outcome (only while the claim is ours), audits it, and re-runs the diagnosis after a success. */
+async function finish(ctx: FixContext, request: FixRequest, result: Omit<FixOutcome, 'at'>): Promise<FixExecution> {
+  const at = ctx.now();
+  const outcome: FixOutcome = { ...result, at: at.toISOString() };
+  const status = outcome.kind === 'failed' ? 'failed' : 'completed';
+  const finished = await releaseClaim(ctx, request, (cur) => ({ ...cur, status, outcome }));
+  if (finished === null) return claimLost(ctx, request, ctx.log.child({ fixRequestId: request.id, outcome: outcome.kind }));
+  ctx.log.info('fix execution finished', { fixRequestId: request.id, outcome: outcome.kind, writeAttempts: outcome.writeAttempts });
+  const details: Record<string, string | number | boolean> = { writeAttempts: outcome.writeAttempts, round: request.claim!.round };
+  if (outcome.roleAssignmentName) details.roleAssignmentName = outcome.roleAssignmentName;
+  if (outcome.roleAssignmentId) details.roleAssignmentId = outcome.roleAssignmentId;
+  if (outcome.errorCode) details.errorCode = outcome.errorCode;
+  await auditAfterTheFact(
+    ctx.store.audit,
+    ctx.log,
+    { action: status === 'failed' ? FIX_AUDIT_ACTIONS.failed : FIX_AUDIT_ACTIONS.applied, result: outcome.kind, request: finished, reason: outcome.summary, details },
+    at,
+  );
+  if (status === 'failed' || ctx.rediagnose === undefined) return { kind: 'finished', request: finished, outcome };
+  const rediagnosed = await rediagnoseAfterFix(ctx, finished, outcome);
+  return { kind: 'finished', request: rediagnosed, outcome: rediagnosed.outcome ?? outcome };
+}

@@ -1,0 +1,103 @@
+import type { Cause, Fix, Verdict } from '../diagnosis/types.js';
+
+/** The store collection that holds fix requests, one document per request, keyed by its opaque id. */
+export const FIX_REQUESTS_COLLECTION = 'fix-requests';
+
+/**
+ * Where a request is in its life. Every move is a compare-and-swap on the stored document:
+ *
+ *   pending ──approve──▶ approved ──claim──▶ executing ──▶ completed | failed
+ *      │ └──reject───▶ rejected                 ▲  │
+ *      └──(ttl)──────▶ expired                  └──┘ a stale claim is taken over on resume
+ */
+export const FIX_REQUEST_STATUSES = ['pending', 'approved', 'rejected', 'expired', 'executing', 'completed', 'failed'] as const;
+export type FixRequestStatus = (typeof FIX_REQUEST_STATUSES)[number];
+
+/** A person, as Entra ID knows them: the object id decides, the name is for humans. */
+export interface FixActor {
+  /** Entra object id (lowercase GUID). */
+  objectId: string;
+  displayName: string;
+}
+
+export interface FixDecision {
+  kind: 'approved' | 'rejected';
+  by: FixActor;
+  at: string;
+}
+
+/** Which executor holds the request while it runs; another may take over once `renewedAt` is older than the lease. */
+export interface FixExecutionClaim {
+  executorId: string;
+  claimedAt: string;
+  renewedAt: string;
+  /** 1 for the first executor, 2 when a stale claim was taken over, … */
+  round: number;
+}
+
+/** What the re-run diagnosis said after the change. */
+export type RediagnosisRecord =
+  | { at: string; verdict: Verdict; cause: Cause | null; summary: string }
+  | { at: string; error: string };
+
+/**
+ * How an execution ended. `created`: the bot created the role assignment; `exists`: Azure already had it
+ * (409 RoleAssignmentExists); `already-fixed`: the re-check found the principal can already pull, so nothing was
+ * written; `failed`: nothing (more) will be tried for this request.
+ */
+export type FixOutcomeKind = 'created' | 'exists' | 'already-fixed' | 'failed';
+
+export interface FixOutcome {
+  kind: FixOutcomeKind;
+  at: string;
+  /** One sentence for the card and the audit log. */
+  summary: string;
+  /** What the re-check of the principal's roles found before writing. */
+  recheck?: string;
+  /** The deterministic assignment name the bot PUT (or would have). */
+  roleAssignmentName?: string;
+  /** Id of the assignment that now grants the role (created or existing). */
+  roleAssignmentId?: string;
+  /** How many times the role assignment PUT was sent. */
+  writeAttempts: number;
+  /** For `failed`: the stable error code and what a human can do. */
+  errorCode?: string;
+  advice?: string;
+  /** For successes: the kubelet retries on its own back-off, no restart needed. */
+  reminder?: string;
+  rediagnosis?: RediagnosisRecord;
+}
+
+/**
+ * A request to apply a diagnosis's fix, kept server-side: the card carries only `id`. Everything a decision or
+ * an execution relies on is here, exactly as computed when the request was made.
+ */
+export interface FixRequest {
+  schema: 1;
+  /** Opaque random id (144 bits, base64url). */
+  id: string;
+  fix: Fix;
+  cluster: { name?: string; resourceId?: string };
+  pod: { namespace: string; name: string };
+  requester: FixActor;
+  /** Entra tenant the request was made in; decisions from another tenant are refused. */
+  tenantId: string;
+  /** Teams conversation the request was made in; decisions from another conversation are refused. */
+  conversationId: string;
+  createdAt: string;
+  expiresAt: string;
+  status: FixRequestStatus;
+  /** Why the fix is proposed: the cause and a few short lines of evidence (no secrets). */
+  evidence: { cause: Cause | null; lines: string[] };
+  /** Id of the approval card's message, set by the transport so that it can update the card. */
+  approvalCardMessageId?: string;
+  decision?: FixDecision;
+  expiredAt?: string;
+  claim?: FixExecutionClaim;
+  outcome?: FixOutcome;
+}
+
+/** Statuses after which nothing more happens to a request. */
+export function isFinished(status: FixRequestStatus): boolean {
+  return status === 'rejected' || status === 'expired' || status === 'completed' || status === 'failed';
+}

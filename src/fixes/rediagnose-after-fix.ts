@@ -1,0 +1,35 @@
+import { describeError } from '../errors/index.js';
+import { redactText } from '../logging/index.js';
+import { updateWithRetry } from '../store/index.js';
+import { auditAfterTheFact, FIX_AUDIT_ACTIONS, type FixAuditEvent } from './fix-audit.js';
+import type { FixContext } from './fix-context.js';
+import { FIX_REQUESTS_COLLECTION, type FixOutcome, type FixRequest, type RediagnosisRecord } from './fix-request.js';
+
+const MAX_SUMMARY = 500;
+
+/**
+ * Re-runs the diagnosis after a successful fix and stores what it says on the outcome (a failure to diagnose is
+ * recorded too; it never undoes the fix). Returns the request as stored afterwards.
+ */
+export async function rediagnoseAfterFix(ctx: FixContext, request: FixRequest, outcome: FixOutcome): Promise<FixRequest> {
+  let record: RediagnosisRecord;
+  try {
+    const summary = await ctx.rediagnose!(request);
+    const text = redactText(String(summary.summary ?? ''));
+    record = { at: ctx.now().toISOString(), verdict: summary.verdict, cause: summary.cause, summary: text.length > MAX_SUMMARY ? `${text.slice(0, MAX_SUMMARY - 1)}…` : text };
+  } catch (error) {
+    ctx.log.warn('re-diagnosis after the fix failed', { fixRequestId: request.id, error });
+    record = { at: ctx.now().toISOString(), error: describeError(error).message };
+  }
+  const stored = await updateWithRetry<FixRequest>(ctx.store.documents, FIX_REQUESTS_COLLECTION, request.id, (cur) =>
+    cur !== null && cur.status === 'completed' && cur.outcome?.at === outcome.at && cur.outcome.rediagnosis === undefined
+      ? { ...cur, outcome: { ...cur.outcome, rediagnosis: record } }
+      : undefined,
+  );
+  const event: FixAuditEvent =
+    'verdict' in record
+      ? { action: FIX_AUDIT_ACTIONS.rediagnosed, result: record.verdict, request, ...(record.summary ? { reason: record.summary } : {}), ...(record.cause ? { details: { cause: record.cause } } : {}) }
+      : { action: FIX_AUDIT_ACTIONS.rediagnosed, result: 'error', request, reason: record.error };
+  await auditAfterTheFact(ctx.store.audit, ctx.log, event, ctx.now());
+  return stored?.changed ? stored.value : request;
+}

@@ -1,0 +1,237 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import type { FixApprovals, FixDecisionInput, FixRefusalReason, FixRequest } from '../../src/fixes/index.js';
+import { silentLogger } from '../../src/logging/index.js';
+import { openSqliteStore, type Store } from '../../src/store/index.js';
+import { startTestRoleAssignments, type TestRoleAssignments } from '../support/test-role-assignments.js';
+import {
+  ACR_PULL,
+  ANA,
+  approve,
+  auditOf,
+  BEN,
+  CARL,
+  CONVERSATION,
+  DANA,
+  fixApprovalsFor,
+  forEachStore,
+  KUBELET_PRINCIPAL,
+  newRequest,
+  OTHER_CONVERSATION,
+  OTHER_TENANT,
+  REGISTRY_ID,
+  TENANT,
+  testClock,
+} from './fix-harness.js';
+
+describe('fix decisions: every refusal changes nothing, writes nothing and is audited', () => {
+  forEachStore((open) => {
+    let store: Store;
+    let azure: TestRoleAssignments;
+    let clock: ReturnType<typeof testClock>;
+    let approvals: FixApprovals;
+    let request: FixRequest;
+    beforeEach(async () => {
+      store = await open();
+      azure = await startTestRoleAssignments();
+      clock = testClock();
+      approvals = fixApprovalsFor(store, azure, clock);
+      request = await approvals.request(newRequest());
+    });
+    afterEach(() => azure.close());
+
+    /** Decides, expects a refusal for `reason`, and checks that nothing changed and nothing was written. */
+    async function refused(input: FixDecisionInput, reason: FixRefusalReason, expectedStatus: FixRequest['status'] = 'pending') {
+      const before = await store.documents.get<FixRequest>('fix-requests', request.id);
+      const auditBefore = (await auditOf(store)).length;
+      const result = await approvals.decide(input);
+      assert.equal(result.ok, false);
+      assert.equal(!result.ok && result.refusal.reason, reason);
+      const after = await store.documents.get<FixRequest>('fix-requests', request.id);
+      assert.equal(after?.value.status, expectedStatus);
+      if (expectedStatus === before?.value.status) assert.deepEqual(after, before, 'the request must not change');
+      const execution = await approvals.execute(request.id);
+      assert.equal(execution.kind, 'skipped');
+      assert.deepEqual(azure.writes(), []);
+      const refusals = (await auditOf(store)).slice(auditBefore).filter((r) => r.action === 'fix.refused');
+      assert.equal(refusals.length, 1);
+      assert.equal(refusals[0]!.result, 'refused');
+      assert.equal(refusals[0]!.details?.reasonCode, reason);
+      assert.equal(refusals[0]!.reason, !result.ok ? result.refusal.message : '');
+      return { result, record: refusals[0]! };
+    }
+
+    it('refuses the requester approving their own request, even as an approver', async () => {
+      const { result, record } = await refused(approve(request.id, ANA), 'self-approval');
+      assert.equal(!result.ok && result.request?.id, request.id);
+      assert.equal(record.actor?.id, ANA.objectId);
+      assert.equal(record.target?.principalId, KUBELET_PRINCIPAL);
+    });
+
+    it('refuses someone who is not an approver', async () => {
+      const { result } = await refused(approve(request.id, CARL), 'not-approver');
+      assert.match(!result.ok ? result.refusal.message : '', /not one of the approvers/);
+    });
+
+    it('refuses a user without an Entra object id', async () => {
+      await refused(approve(request.id, { objectId: '29:1a2b3c-teams-user-id', displayName: 'Guest' }), 'not-approver');
+    });
+
+    it('refuses an id that was never issued, and says nothing about any request', async () => {
+      const { result, record } = await refused(approve(randomBytes(18).toString('base64url')), 'unknown-request');
+      assert.equal(!result.ok && result.request, undefined);
+      assert.equal(record.target?.principalId, undefined);
+    });
+
+    it('refuses forged and malformed ids without looking them up', async () => {
+      for (const actionData of [{ id: '../fix-requests/x' }, { id: `${request.id}x` }, { id: 42 }, {}, null, 'id', [request.id], { fixRequestId: request.id }]) {
+        await refused({ ...approve(request.id), actionData }, 'unknown-request');
+      }
+    });
+
+    it('refuses a decision made from another conversation, and does not show the request there', async () => {
+      const { result } = await refused({ ...approve(request.id), conversationId: OTHER_CONVERSATION }, 'wrong-conversation');
+      assert.equal(!result.ok && result.request, undefined);
+    });
+
+    it('refuses a decision made from another tenant, and does not show the request there', async () => {
+      const { result } = await refused({ ...approve(request.id), tenantId: OTHER_TENANT }, 'wrong-tenant');
+      assert.equal(!result.ok && result.request, undefined);
+    });
+
+    it('refuses an expired request and marks it expired', async () => {
+      clock.advance(60 * 60_000);
+      await refused(approve(request.id), 'expired', 'expired');
+      const stored = await approvals.get(request.id);
+      assert.equal(stored?.expiredAt !== undefined, true);
+      const audit = await auditOf(store);
+      assert.equal(audit.filter((r) => r.action === 'fix.expired').length, 1);
+      await refused(approve(request.id, DANA), 'expired', 'expired');
+    });
+
+    it('accepts a decision a moment before expiry', async () => {
+      clock.advance(60 * 60_000 - 10);
+      assert.ok((await approvals.decide(approve(request.id))).ok);
+    });
+
+    it('refuses a second decision after the first, whoever makes it', async () => {
+      assert.ok((await approvals.decide({ ...approve(request.id), decision: 'reject' })).ok);
+      await refused(approve(request.id, DANA), 'already-decided', 'rejected');
+      await refused(approve(request.id, BEN), 'already-decided', 'rejected');
+      await refused({ ...approve(request.id, DANA), decision: 'reject' }, 'already-decided', 'rejected');
+    });
+
+    it('refuses to approve again once approved and executed', async () => {
+      assert.ok((await approvals.decide(approve(request.id))).ok);
+      assert.equal((await approvals.execute(request.id)).kind, 'finished');
+      const result = await approvals.decide(approve(request.id, DANA));
+      assert.equal(!result.ok && result.refusal.reason, 'already-decided');
+      assert.equal(azure.writes().length, 1);
+    });
+
+    it('ignores extra fields in the action data that try to change the scope, principal or role', async () => {
+      const attacker = '11111111-2222-4333-8444-555555555555';
+      const otherRegistry = REGISTRY_ID.replace('shopacr', 'prodsecrets');
+      const owner = ACR_PULL.replace('7f951dda-4ed3-4680-a7ca-43fe172d538d', '8e3af657-a8ff-443c-a75c-2fe8c4bcb635');
+      const result = await approvals.decide(
+        approve(request.id, BEN, {
+          scope: otherRegistry,
+          principalId: attacker,
+          roleDefinitionId: owner,
+          fix: { kind: 'assign-acr-pull', principalId: attacker, scope: otherRegistry, roleDefinitionId: owner },
+          tenantId: OTHER_TENANT,
+          conversationId: OTHER_CONVERSATION,
+          requester: BEN,
+        }),
+      );
+      assert.ok(result.ok);
+      await approvals.execute(request.id);
+      assert.deepEqual(
+        azure.writes().map((w) => [w.scope, w.principalId, w.roleDefinitionId]),
+        [[REGISTRY_ID, KUBELET_PRINCIPAL, ACR_PULL]],
+      );
+      const text = JSON.stringify([await approvals.get(request.id), await auditOf(store)]);
+      for (const forged of [attacker, 'prodsecrets', '8e3af657']) assert.ok(!text.includes(forged), forged);
+    });
+
+    it('reads the decision from the call, not from the card', async () => {
+      const result = await approvals.decide({ ...approve(request.id, BEN, { decision: 'approve', verb: 'approveFix' }), decision: 'reject' });
+      assert.ok(result.ok);
+      assert.equal(result.decision, 'rejected');
+    });
+  });
+});
+
+describe('fix requests: what the bot refuses to store', () => {
+  forEachStore((open) => {
+    let store: Store;
+    let approvals: FixApprovals;
+    beforeEach(async () => {
+      store = await open();
+      approvals = fixApprovalsFor(store, await startTestRoleAssignments(), testClock());
+    });
+
+    async function refusedRequest(overrides: Parameters<typeof newRequest>[0], code: string, pattern: RegExp) {
+      await assert.rejects(approvals.request(newRequest(overrides)), (error: Error & { code?: string }) => {
+        assert.equal(error.code, code);
+        assert.match(error.message, pattern);
+        return true;
+      });
+      assert.deepEqual(await store.documents.list('fix-requests'), []);
+    }
+
+    it('refuses any role other than AcrPull or Container Registry Repository Reader, and audits the attempt', async () => {
+      const contributor = ACR_PULL.replace('7f951dda-4ed3-4680-a7ca-43fe172d538d', 'b24988ac-6180-42a0-ab88-20f7382dd24c');
+      await refusedRequest({ fix: { kind: 'assign-acr-pull', principalId: KUBELET_PRINCIPAL, scope: REGISTRY_ID, roleDefinitionId: contributor } }, 'FIX_REFUSED', /neither AcrPull nor/);
+      const audit = await auditOf(store);
+      assert.deepEqual(audit.map((r) => [r.action, r.result, r.actor?.id, r.details?.errorCode]), [['fix.requested', 'refused', ANA.objectId, 'FIX_REFUSED']]);
+    });
+
+    it('refuses a scope that is not a container registry, such as a subscription', async () => {
+      await refusedRequest({ fix: { kind: 'assign-acr-pull', principalId: KUBELET_PRINCIPAL, scope: '/subscriptions/1f2e3d4c-5b6a-4798-8a7b-6c5d4e3f2a1b', roleDefinitionId: ACR_PULL } }, 'FIX_REFUSED', /not the resource id of a container registry/);
+    });
+
+    it('refuses a role definition from another subscription than the registry', async () => {
+      const foreign = ACR_PULL.replace('1f2e3d4c-5b6a-4798-8a7b-6c5d4e3f2a1b', '99999999-5b6a-4798-8a7b-6c5d4e3f2a1b');
+      await refusedRequest({ fix: { kind: 'assign-acr-pull', principalId: KUBELET_PRINCIPAL, scope: REGISTRY_ID, roleDefinitionId: foreign } }, 'FIX_REFUSED', /subscription/);
+    });
+
+    it('refuses a requester without an object id, a tenant that is not a GUID, and a request without a cluster', async () => {
+      await refusedRequest({ requester: { objectId: 'ana@contoso.com', displayName: 'Ana' } }, 'INVALID_INPUT', /Entra object id/);
+      await refusedRequest({ tenantId: 'contoso.onmicrosoft.com' }, 'INVALID_INPUT', /tenant id/);
+      await refusedRequest({ cluster: {} }, 'INVALID_INPUT', /cluster/);
+      await refusedRequest({ conversationId: '' }, 'INVALID_INPUT', /conversation id/);
+    });
+
+    it('keeps evidence short and strips secrets from it', async () => {
+      const jwt = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhbmEifQ.c2lnbmF0dXJl';
+      const request = await approvals.request(
+        newRequest({ evidence: { cause: 'unauthorized', lines: [`pull failed: Authorization: Bearer ${jwt}`, 'x'.repeat(1000), ...Array(20).fill('event')] } }),
+      );
+      assert.equal(request.evidence.lines.length, 10);
+      assert.ok(!JSON.stringify(request).includes(jwt));
+      assert.ok(request.evidence.lines[1]!.length <= 300);
+    });
+
+    it('keeps the record even when a display name looks like a secret', async () => {
+      const request = await approvals.request(newRequest({ requester: { objectId: ANA.objectId, displayName: 'password=hunter2' } }));
+      const [record] = await auditOf(store);
+      assert.equal(record?.action, 'fix.requested');
+      assert.equal(record?.actor?.id, ANA.objectId);
+      assert.ok(!JSON.stringify(record).includes('hunter2'));
+      assert.equal(request.status, 'pending');
+    });
+  });
+});
+
+describe('fix decisions: tenants and conversations are compared exactly', () => {
+  it('treats tenant ids case-insensitively (GUIDs) but conversation ids exactly', async () => {
+    const store = await openSqliteStore({ path: ':memory:', log: silentLogger() });
+    const approvals = fixApprovalsFor(store, await startTestRoleAssignments(), testClock());
+    const request = await approvals.request(newRequest());
+    const upper = await approvals.decide({ ...approve(request.id), tenantId: TENANT.toUpperCase(), conversationId: CONVERSATION.toUpperCase() });
+    assert.equal(!upper.ok && upper.refusal.reason, 'wrong-conversation');
+    assert.ok((await approvals.decide({ ...approve(request.id), tenantId: TENANT.toUpperCase() })).ok);
+    await store.close();
+  });
+});

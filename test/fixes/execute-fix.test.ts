@@ -1,0 +1,158 @@
+import assert from 'node:assert/strict';
+import { PullDoctorError } from '../../src/errors/index.js';
+import { roleAssignmentName, type FixApprovals, type FixExecution, type PullAccessChecker } from '../../src/fixes/index.js';
+import type { AuditRecord, Store } from '../../src/store/index.js';
+import { startTestRoleAssignments, type TestRoleAssignments } from '../support/test-role-assignments.js';
+import { ACR_PULL, approve, auditOf, fixApprovalsFor, forEachStore, KUBELET_PRINCIPAL, newRequest, REGISTRY_ID, testClock } from './fix-harness.js';
+
+const NAME = roleAssignmentName(REGISTRY_ID, KUBELET_PRINCIPAL, ACR_PULL);
+
+describe('fix execution: what Azure answers and what the bot makes of it', () => {
+  forEachStore((open) => {
+    let store: Store;
+    let azure: TestRoleAssignments;
+    let clock: ReturnType<typeof testClock>;
+    beforeEach(async () => {
+      store = await open();
+      azure = await startTestRoleAssignments();
+      clock = testClock();
+    });
+    afterEach(() => azure.close());
+
+    async function approvedAndExecuted(approvals: FixApprovals = fixApprovalsFor(store, azure, clock)): Promise<{ execution: FixExecution; audit: AuditRecord[] }> {
+      const request = await approvals.request(newRequest());
+      assert.ok((await approvals.decide(approve(request.id))).ok);
+      const execution = await approvals.execute(request.id);
+      assert.equal(execution.kind, 'finished');
+      const stored = await approvals.get(request.id);
+      assert.deepEqual(execution.kind === 'finished' && execution.request, stored);
+      const audit = (await auditOf(store)).filter((r) => r.action !== 'fix.requested' && r.action !== 'fix.approved');
+      return { execution, audit };
+    }
+    const outcomeOf = (execution: FixExecution) => (execution.kind === 'finished' ? execution.outcome : assert.fail('not finished'));
+
+    it('fails on 403 with advice naming the missing permission and how to grant it narrowly', async () => {
+      azure.answerNext({ status: 403 });
+      const { execution, audit } = await approvedAndExecuted();
+      const outcome = outcomeOf(execution);
+      assert.equal(outcome.kind, 'failed');
+      assert.equal(execution.kind === 'finished' && execution.request.status, 'failed');
+      assert.equal(outcome.errorCode, 'AZURE_FORBIDDEN');
+      assert.match(outcome.summary, /lacks Microsoft\.Authorization\/roleAssignments\/write on the registry/);
+      assert.match(outcome.advice!, /Microsoft\.Authorization\/roleAssignments\/write there/);
+      assert.match(outcome.advice!, /Role Based Access Control Administrator/);
+      assert.match(outcome.advice!, new RegExp(`--scope ${REGISTRY_ID} `));
+      assert.match(outcome.advice!, /GuidEquals \{7f951dda-4ed3-4680-a7ca-43fe172d538d, b93aa761-3e63-49ed-ac28-beffa264f7ac\}/);
+      assert.match(outcome.advice!, /StringEqualsIgnoreCase \{'ServicePrincipal'\}/);
+      assert.equal(outcome.rediagnosis, undefined);
+      assert.equal(azure.writes().length, 1);
+      assert.deepEqual(clock.sleeps, []);
+      assert.deepEqual(audit.map((r) => [r.action, r.result]), [['fix.execution-started', 'ok'], ['fix.failed', 'failed']]);
+      assert.equal(audit[1]!.details?.errorCode, 'AZURE_FORBIDDEN');
+      assert.equal(audit[1]!.reason, outcome.summary);
+    });
+
+    it('counts 409 RoleAssignmentExists as success: the grant is there under another name', async () => {
+      azure.answerNext({ status: 409, existingName: '716c4d15-9bc8-476d-a3c1-6ccb70082517' });
+      const { execution, audit } = await approvedAndExecuted();
+      const outcome = outcomeOf(execution);
+      assert.equal(outcome.kind, 'exists');
+      assert.equal(outcome.roleAssignmentId, `${REGISTRY_ID}/providers/Microsoft.Authorization/roleAssignments/716c4d15-9bc8-476d-a3c1-6ccb70082517`);
+      assert.match(outcome.summary, /already had AcrPull on shopacr/);
+      assert.equal(azure.writes().length, 1);
+      assert.deepEqual(audit.map((r) => [r.action, r.result]), [['fix.execution-started', 'ok'], ['fix.applied', 'exists'], ['fix.rediagnosed', 'problem']]);
+    });
+
+    it('waits as long as Retry-After says after a 429, then succeeds', async () => {
+      azure.answerNext({ status: 429, retryAfter: 7 });
+      const { execution, audit } = await approvedAndExecuted();
+      const outcome = outcomeOf(execution);
+      assert.equal(outcome.kind, 'created');
+      assert.equal(outcome.writeAttempts, 2);
+      assert.deepEqual(clock.sleeps, [7000]);
+      assert.deepEqual(azure.writes().map((w) => w.name), [NAME, NAME]);
+      assert.deepEqual(audit.map((r) => [r.action, r.result]), [['fix.execution-started', 'ok'], ['fix.write-retry', 'retrying'], ['fix.applied', 'created'], ['fix.rediagnosed', 'problem']]);
+      assert.deepEqual(audit[1]!.details, { attempt: 1, delayMs: 7000, errorCode: 'AZURE_THROTTLED', status: 429 });
+    });
+
+    it('backs off exponentially on 500 and gives up after the last attempt', async () => {
+      azure.answerNext(...Array.from({ length: 5 }, () => ({ status: 500 as const })));
+      const { execution, audit } = await approvedAndExecuted();
+      const outcome = outcomeOf(execution);
+      assert.equal(outcome.kind, 'failed');
+      assert.equal(outcome.errorCode, 'AZURE_API_ERROR');
+      assert.equal(outcome.writeAttempts, 5);
+      assert.match(outcome.summary, /gave up after 5 attempts/);
+      assert.deepEqual(clock.sleeps, [2000, 4000, 8000, 16000]);
+      assert.deepEqual(azure.writes().map((w) => w.name), [NAME, NAME, NAME, NAME, NAME]);
+      assert.equal(audit.filter((r) => r.action === 'fix.write-retry').length, 4);
+      assert.deepEqual(audit.at(-1)!.action, 'fix.failed');
+    });
+
+    it('gives up at once when Azure asks to wait longer than it will', async () => {
+      azure.answerNext({ status: 429, retryAfter: 3600 });
+      const { execution } = await approvedAndExecuted();
+      assert.equal(outcomeOf(execution).kind, 'failed');
+      assert.match(outcomeOf(execution).summary, /asked to wait 3600 s/);
+      assert.deepEqual(clock.sleeps, []);
+      assert.equal(azure.writes().length, 1);
+    });
+
+    it('recovers from a 503 and caps the back-off', async () => {
+      azure.answerNext({ status: 503 }, { status: 503 }, { status: 503 });
+      const approvals = fixApprovalsFor(store, azure, clock, { retry: { attempts: 4, baseDelayMs: 10_000, maxDelayMs: 15_000 } });
+      const { execution } = await approvedAndExecuted(approvals);
+      assert.equal(outcomeOf(execution).kind, 'created');
+      assert.deepEqual(clock.sleeps, [10_000, 15_000, 15_000]);
+    });
+
+    it('writes nothing when the re-check finds the principal can already pull', async () => {
+      azure.addAssignment({ name: '0f1e2d3c-4b5a-4697-8877-665544332211', scope: REGISTRY_ID, principalId: KUBELET_PRINCIPAL, roleDefinitionId: ACR_PULL });
+      const { execution, audit } = await approvedAndExecuted();
+      const outcome = outcomeOf(execution);
+      assert.equal(outcome.kind, 'already-fixed');
+      assert.equal(outcome.writeAttempts, 0);
+      assert.match(outcome.summary, /can already pull from shopacr/);
+      assert.deepEqual(azure.writes(), []);
+      assert.deepEqual(audit.map((r) => [r.action, r.result]), [['fix.execution-started', 'ok'], ['fix.applied', 'already-fixed'], ['fix.rediagnosed', 'problem']]);
+    });
+
+    it('writes nothing and fails when the roles cannot be re-checked', async () => {
+      const cannotRead: PullAccessChecker = async () => {
+        throw new PullDoctorError('AZURE_FORBIDDEN', 'Not allowed to list role assignments for scope shopacr.', { facts: { status: 403, armCode: 'AuthorizationFailed' } });
+      };
+      const { execution, audit } = await approvedAndExecuted(fixApprovalsFor(store, azure, clock, { checkPullAccess: cannotRead }));
+      const outcome = outcomeOf(execution);
+      assert.equal(outcome.kind, 'failed');
+      assert.match(outcome.summary, /Could not check the current roles/);
+      assert.deepEqual(azure.writes(), []);
+      assert.equal(audit.at(-1)!.action, 'fix.failed');
+    });
+
+    it('retries a throttled re-check before writing', async () => {
+      let calls = 0;
+      const throttledOnce: PullAccessChecker = async (fix) => {
+        if (++calls === 1) throw new PullDoctorError('AZURE_THROTTLED', 'Azure throttled the request.', { facts: { status: 429, retryAfterSeconds: 3 } });
+        return azure.checkPullAccess(fix);
+      };
+      const { execution } = await approvedAndExecuted(fixApprovalsFor(store, azure, clock, { checkPullAccess: throttledOnce }));
+      assert.equal(outcomeOf(execution).kind, 'created');
+      assert.deepEqual(clock.sleeps, [3000]);
+      assert.equal(azure.writes().length, 1);
+    });
+
+    it('records a failed re-diagnosis without undoing the fix', async () => {
+      const approvals = fixApprovalsFor(store, azure, clock, {
+        rediagnose: async () => {
+          throw new PullDoctorError('KUBE_UNREACHABLE', 'The API server of aks-prod did not answer.');
+        },
+      });
+      const { execution, audit } = await approvedAndExecuted(approvals);
+      const outcome = outcomeOf(execution);
+      assert.equal(outcome.kind, 'created');
+      assert.deepEqual(outcome.rediagnosis && 'error' in outcome.rediagnosis && outcome.rediagnosis.error, 'The API server of aks-prod did not answer.');
+      assert.deepEqual(audit.at(-1)!.action, 'fix.rediagnosed');
+      assert.deepEqual(audit.at(-1)!.result, 'error');
+    });
+  });
+});

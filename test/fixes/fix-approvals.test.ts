@@ -1,0 +1,142 @@
+import assert from 'node:assert/strict';
+import { FIX_REQUESTS_COLLECTION, KUBELET_BACKOFF_REMINDER, roleAssignmentName, type FixRequest } from '../../src/fixes/index.js';
+import type { Store } from '../../src/store/index.js';
+import { startTestRoleAssignments, type TestRoleAssignments } from '../support/test-role-assignments.js';
+import { ACR_PULL, ANA, approve, auditOf, BEN, CLUSTER_ID, DANA, FIX, fixApprovalsFor, forEachStore, KUBELET_PRINCIPAL, newRequest, REGISTRY_ID, testClock } from './fix-harness.js';
+
+describe('fix approvals: request, approve, execute', () => {
+  forEachStore((open) => {
+    let store: Store;
+    let azure: TestRoleAssignments;
+    let clock: ReturnType<typeof testClock>;
+    beforeEach(async () => {
+      store = await open();
+      azure = await startTestRoleAssignments();
+      clock = testClock();
+    });
+    afterEach(() => azure.close());
+
+    it('grants the role once when one user requests and another approves, and audits every step', async () => {
+      const approvals = fixApprovalsFor(store, azure, clock);
+      const request = await approvals.request(newRequest());
+      assert.equal(request.status, 'pending');
+      assert.equal(Date.parse(request.expiresAt) - Date.parse(request.createdAt), 60 * 60_000);
+
+      const decision = await approvals.decide(approve(request.id));
+      assert.ok(decision.ok);
+      assert.equal(decision.request.status, 'approved');
+      assert.deepEqual(decision.request.decision?.by, BEN);
+      assert.ok(decision.request.decision.at > request.createdAt);
+
+      const execution = await approvals.execute(request.id);
+      assert.equal(execution.kind, 'finished');
+      const name = roleAssignmentName(REGISTRY_ID, KUBELET_PRINCIPAL, ACR_PULL);
+      assert.match(name, /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      assert.deepEqual(azure.writes(), [{ scope: REGISTRY_ID, name, roleDefinitionId: ACR_PULL, principalId: KUBELET_PRINCIPAL, principalType: 'ServicePrincipal' }]);
+
+      const stored = (await approvals.get(request.id))!;
+      assert.equal(stored.status, 'completed');
+      assert.equal(stored.outcome?.kind, 'created');
+      assert.equal(stored.outcome?.roleAssignmentName, name);
+      assert.equal(stored.outcome?.roleAssignmentId, `${REGISTRY_ID}/providers/Microsoft.Authorization/roleAssignments/${name}`);
+      assert.equal(stored.outcome?.writeAttempts, 1);
+      assert.equal(stored.outcome?.reminder, KUBELET_BACKOFF_REMINDER);
+      assert.match(stored.outcome!.summary, /^Granted AcrPull on shopacr for the kubelet identity c0ffee00/);
+      assert.deepEqual(stored.outcome?.rediagnosis && 'verdict' in stored.outcome.rediagnosis && stored.outcome.rediagnosis.summary, 'The kubelet identity can now pull from shopacr; the pod is still in ImagePullBackOff until the next retry.');
+
+      const audit = await auditOf(store);
+      assert.deepEqual(
+        audit.map((r) => [r.action, r.result, r.actor?.id ?? 'bot']),
+        [
+          ['fix.requested', 'ok', ANA.objectId],
+          ['fix.approved', 'ok', BEN.objectId],
+          ['fix.execution-started', 'ok', 'bot'],
+          ['fix.applied', 'created', 'bot'],
+          ['fix.rediagnosed', 'problem', 'bot'],
+        ],
+      );
+      for (const record of audit) {
+        assert.deepEqual(record.target, {
+          fixRequestId: request.id,
+          principalId: KUBELET_PRINCIPAL,
+          scope: REGISTRY_ID,
+          roleDefinitionId: ACR_PULL,
+          role: 'AcrPull',
+          cluster: 'aks-prod',
+          clusterResourceId: CLUSTER_ID,
+          namespace: 'shop',
+          pod: 'web-7d9c5b6f4-x2x9k',
+        });
+      }
+      assert.equal(audit[1]!.actor?.name, 'Ben Okafor');
+      assert.equal(audit[3]!.details?.roleAssignmentName, name);
+    });
+
+    it('keeps the request exactly as computed, with an opaque 144-bit id that is new each time', async () => {
+      const approvals = fixApprovalsFor(store, azure, clock);
+      const first = await approvals.request(newRequest());
+      const second = await approvals.request(newRequest());
+      assert.match(first.id, /^[A-Za-z0-9_-]{24}$/);
+      assert.notEqual(first.id, second.id);
+      const raw = await store.documents.get<FixRequest>(FIX_REQUESTS_COLLECTION, first.id);
+      assert.deepEqual(raw?.value, first);
+      assert.deepEqual(first.fix, FIX);
+      assert.deepEqual(first.requester, ANA);
+      assert.equal(first.tenantId, '8f3e6a1c-2b4d-4e5f-9a6b-7c8d9e0f1a2b');
+      assert.deepEqual(first.evidence.cause, 'unauthorized');
+    });
+
+    it('remembers the approval card message id without disturbing the decision', async () => {
+      const approvals = fixApprovalsFor(store, azure, clock);
+      const request = await approvals.request(newRequest());
+      const updated = await approvals.setApprovalCardMessageId(request.id, '1710406800000');
+      assert.equal(updated.approvalCardMessageId, '1710406800000');
+      assert.ok((await approvals.decide(approve(request.id))).ok);
+      assert.equal((await approvals.get(request.id))?.approvalCardMessageId, '1710406800000');
+    });
+
+    it('writes nothing when the approver rejects', async () => {
+      const approvals = fixApprovalsFor(store, azure, clock);
+      const request = await approvals.request(newRequest());
+      const decision = await approvals.decide({ ...approve(request.id), decision: 'reject' });
+      assert.ok(decision.ok);
+      assert.equal(decision.decision, 'rejected');
+      const execution = await approvals.execute(request.id);
+      assert.deepEqual([execution.kind, execution.kind === 'skipped' && execution.reason], ['skipped', 'not-approved']);
+      assert.deepEqual(azure.writes(), []);
+      assert.deepEqual((await auditOf(store)).map((r) => r.action), ['fix.requested', 'fix.rejected']);
+    });
+
+    it('makes exactly one write and one approval record out of 50 concurrent approvals and executions', async function () {
+      const approvals = fixApprovalsFor(store, azure, clock);
+      const request = await approvals.request(newRequest());
+      const approvers = [BEN, DANA];
+      const decisions = await Promise.all(Array.from({ length: 50 }, (_, i) => approvals.decide(approve(request.id, approvers[i % 2]))));
+      assert.equal(decisions.filter((d) => d.ok).length, 1);
+      assert.deepEqual(new Set(decisions.filter((d) => !d.ok).map((d) => !d.ok && d.refusal.reason)), new Set(['already-decided']));
+
+      const executions = await Promise.all(Array.from({ length: 50 }, () => approvals.execute(request.id)));
+      assert.equal(executions.filter((e) => e.kind === 'finished').length, 1);
+      assert.equal(azure.writes().length, 1);
+      const audit = await auditOf(store);
+      assert.equal(audit.filter((r) => r.action === 'fix.approved').length, 1);
+      assert.equal(audit.filter((r) => r.action === 'fix.refused' && r.details?.reasonCode === 'already-decided').length, 49);
+      assert.equal(audit.filter((r) => r.action === 'fix.execution-started').length, 1);
+      assert.equal(audit.filter((r) => r.action === 'fix.applied').length, 1);
+    });
+
+    it('makes exactly one write when two replicas with their own store clients race to approve and execute', async () => {
+      const replicaA = fixApprovalsFor(store, azure, clock, { executorId: 'replica-a' });
+      const replicaB = fixApprovalsFor(await open(), azure, clock, { executorId: 'replica-b' });
+      const request = await replicaA.request(newRequest());
+      const decisions = await Promise.all(Array.from({ length: 50 }, (_, i) => (i % 2 === 0 ? replicaA : replicaB).decide(approve(request.id, i % 3 === 0 ? DANA : BEN))));
+      assert.equal(decisions.filter((d) => d.ok).length, 1);
+      const executions = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? replicaA : replicaB).execute(request.id)));
+      assert.equal(executions.filter((e) => e.kind === 'finished').length, 1);
+      assert.equal(azure.writes().length, 1);
+      const audit = await auditOf(store);
+      assert.equal(audit.filter((r) => r.action === 'fix.approved').length, 1);
+      assert.equal(audit.filter((r) => r.action === 'fix.applied').length, 1);
+    });
+  });
+});

@@ -1,0 +1,41 @@
+import assert from 'node:assert/strict';
+import { silentLogger } from '../../src/logging/index.js';
+import { storedFixRequestProblem } from '../../src/fixes/read-fix-request.js';
+import type { FixRequest } from '../../src/fixes/index.js';
+import { openSqliteStore } from '../../src/store/index.js';
+import { startTestRoleAssignments } from '../support/test-role-assignments.js';
+import { approve, fixApprovalsFor, newRequest, testClock } from './fix-harness.js';
+
+describe('stored fix requests the bot will act on', () => {
+  it('acts only on documents that are whole, valid requests under their own id', async () => {
+    const store = await openSqliteStore({ path: ':memory:', log: silentLogger() });
+    const approvals = fixApprovalsFor(store, await startTestRoleAssignments(), testClock());
+    const request = await approvals.request(newRequest());
+    assert.equal(storedFixRequestProblem(request, request.id), undefined);
+    assert.match(storedFixRequestProblem(request, 'another-id')!, /id does not match/);
+    assert.match(storedFixRequestProblem({ ...request, schema: 2 }, request.id)!, /schema 2/);
+    assert.match(storedFixRequestProblem({ ...request, status: 'approved' }, request.id)!, /without a decision/);
+    assert.match(storedFixRequestProblem({ ...request, status: 'done' }, request.id)!, /unknown status/);
+    assert.match(storedFixRequestProblem({ ...request, fix: { ...request.fix, scope: '/subscriptions/1f2e3d4c-5b6a-4798-8a7b-6c5d4e3f2a1b' } }, request.id)!, /container registry/);
+    assert.match(storedFixRequestProblem({ ...request, requester: { objectId: 'x' } }, request.id)!, /requester/);
+    await store.close();
+  });
+
+  it('never executes a request whose stored fix was changed by hand to a wider scope', async () => {
+    const store = await openSqliteStore({ path: ':memory:', log: silentLogger() });
+    const azure = await startTestRoleAssignments();
+    const approvals = fixApprovalsFor(store, azure, testClock());
+    const request = await approvals.request(newRequest());
+    assert.ok((await approvals.decide(approve(request.id))).ok);
+    const stored = (await store.documents.get<FixRequest>('fix-requests', request.id))!;
+    const widened = { ...stored.value, fix: { ...stored.value.fix, scope: '/subscriptions/1f2e3d4c-5b6a-4798-8a7b-6c5d4e3f2a1b' } };
+    await store.documents.replace('fix-requests', request.id, widened, stored.etag);
+
+    const execution = await approvals.execute(request.id);
+    assert.deepEqual([execution.kind, execution.kind === 'skipped' && execution.reason], ['skipped', 'unknown-request']);
+    assert.deepEqual(await approvals.resumeInterrupted(), { resumed: [], expired: [], errors: [] });
+    assert.equal(await approvals.get(request.id), null);
+    assert.deepEqual(azure.writes(), []);
+    await store.close();
+  });
+});

@@ -1,0 +1,165 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BlobServiceClient } from '@azure/storage-blob';
+import { silentLogger } from '../../src/logging/index.js';
+import { openBlobStore, openSqliteStore, type Store } from '../../src/store/index.js';
+import { startAzurite, type RunningAzurite } from '../support/azurite.js';
+import { startTestRoleAssignments, type TestRoleAssignments } from '../support/test-role-assignments.js';
+import { auditOf, fixApprovalsFor, newRequest, testClock } from './fix-harness.js';
+import type { FixProcessArgs, StoreSpec } from './fix-process.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+/** Later than any lease: the restarted process finds the dead executor's claim stale. */
+const AFTER_THE_LEASE = 3 * 60_000;
+
+/** Runs fix-process.ts; resolves with how it ended and what it printed. */
+function runProcess(args: FixProcessArgs): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'fix-process.ts'), JSON.stringify(args)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
+    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+    child.once('error', reject);
+    child.once('exit', (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+}
+
+interface Backend {
+  name: string;
+  before(): Promise<void>;
+  after(): Promise<void>;
+  /** A fresh, empty place for state: its spec for the child processes and an opener for the test. */
+  fresh(): { spec: StoreSpec; open(): Promise<Store> };
+}
+
+function sqliteBackend(): Backend {
+  let dir: string;
+  let n = 0;
+  return {
+    name: 'SQLite',
+    before: async () => {
+      dir = mkdtempSync(join(tmpdir(), 'pulldoctor-restart-'));
+    },
+    after: async () => rmSync(dir, { recursive: true, force: true }),
+    fresh() {
+      const path = join(dir, `state-${++n}.sqlite`);
+      return { spec: { kind: 'sqlite', path }, open: () => openSqliteStore({ path, log: silentLogger(), busyTimeoutMs: 10_000 }) };
+    },
+  };
+}
+
+function azuriteBackend(): Backend {
+  let azurite: RunningAzurite;
+  let n = 0;
+  return {
+    name: 'Azure Blob (Azurite)',
+    before: async () => {
+      azurite = await startAzurite();
+    },
+    after: async () => azurite?.close(),
+    fresh() {
+      const container = `restart-${++n}`;
+      const spec: StoreSpec = { kind: 'blob', connectionString: azurite.connectionString, container };
+      return { spec, open: () => openBlobStore({ container: BlobServiceClient.fromConnectionString(azurite.connectionString).getContainerClient(container), log: silentLogger() }) };
+    },
+  };
+}
+
+describe('fix requests survive a killed process (real child processes, SIGKILL)', function () {
+  this.timeout(60_000);
+  for (const backend of [sqliteBackend(), azuriteBackend()]) {
+    describe(`with the ${backend.name} store`, () => {
+      let dir: string;
+      let store: Store;
+      let spec: StoreSpec;
+      let azure: TestRoleAssignments;
+      before(async () => {
+        await backend.before();
+        dir = mkdtempSync(join(tmpdir(), 'pulldoctor-azure-'));
+      });
+      after(async () => {
+        await backend.after();
+        rmSync(dir, { recursive: true, force: true });
+      });
+      beforeEach(async () => {
+        const place = backend.fresh();
+        spec = place.spec;
+        store = await place.open();
+        azure = await startTestRoleAssignments({ statePath: join(dir, `azure-${Date.now()}-${Math.random()}.json`) });
+      });
+      afterEach(async () => {
+        await store.close();
+        await azure.close();
+      });
+
+      /** Requests a fix in this process; the children approve, die and resume it. */
+      async function pendingRequest(): Promise<string> {
+        return (await fixApprovalsFor(store, azure, testClock(new Date().toISOString())).request(newRequest())).id;
+      }
+      const run = (step: FixProcessArgs['step'], requestId: string, clockOffsetMs = 0) => runProcess({ step, store: spec, azure: azure.connection(), requestId, clockOffsetMs });
+
+      async function status(id: string) {
+        return (await store.documents.get<{ status: string; outcome?: { kind: string } }>('fix-requests', id))?.value;
+      }
+
+      it('executes, once, an approval whose process was killed right after storing it', async () => {
+        const id = await pendingRequest();
+        const killed = await run('approve-then-die', id);
+        assert.equal(killed.signal, 'SIGKILL', killed.stderr);
+        assert.equal((await status(id))?.status, 'approved');
+        assert.equal(azure.writes().length, 0);
+
+        const resumed = await run('resume', id);
+        assert.equal(resumed.code, 0, resumed.stderr);
+        assert.deepEqual(JSON.parse(resumed.stdout).resumed, [{ id, kind: 'finished', outcome: 'created' }]);
+        assert.equal((await status(id))?.status, 'completed');
+        assert.equal(azure.writes().length, 1);
+
+        const again = await run('resume', id, AFTER_THE_LEASE);
+        assert.deepEqual(JSON.parse(again.stdout), { resumed: [], expired: [], errors: [] });
+        assert.equal(azure.writes().length, 1);
+        const audit = await auditOf(store);
+        assert.deepEqual(
+          audit.filter((r) => r.action !== 'fix.rediagnosed').map((r) => r.action),
+          ['fix.requested', 'fix.approved', 'fix.execution-started', 'fix.applied'],
+        );
+      });
+
+      it('writes once when the process was killed after claiming the execution but before the PUT', async () => {
+        const id = await pendingRequest();
+        const killed = await run('die-before-write', id);
+        assert.equal(killed.signal, 'SIGKILL', killed.stderr);
+        assert.equal((await status(id))?.status, 'executing');
+        assert.equal(azure.writes().length, 0);
+
+        const tooSoon = await run('resume', id);
+        assert.deepEqual(JSON.parse(tooSoon.stdout).resumed, []);
+        const resumed = await run('resume', id, AFTER_THE_LEASE);
+        assert.deepEqual(JSON.parse(resumed.stdout).resumed, [{ id, kind: 'finished', outcome: 'created' }]);
+        assert.equal(azure.writes().length, 1);
+        assert.equal((await status(id))?.outcome?.kind, 'created');
+      });
+
+      it('does not write again when the process was killed right after the PUT went through', async () => {
+        const id = await pendingRequest();
+        const killed = await run('die-after-write', id);
+        assert.equal(killed.signal, 'SIGKILL', killed.stderr);
+        assert.equal((await status(id))?.status, 'executing');
+        assert.equal(azure.writes().length, 1);
+
+        const resumed = await run('resume', id, AFTER_THE_LEASE);
+        assert.deepEqual(JSON.parse(resumed.stdout).resumed, [{ id, kind: 'finished', outcome: 'already-fixed' }]);
+        assert.equal(azure.writes().length, 1);
+        assert.equal(azure.assignments().length, 1);
+        const audit = await auditOf(store);
+        assert.deepEqual(audit.filter((r) => r.action === 'fix.execution-started').map((r) => r.details?.round), [1, 2]);
+        assert.deepEqual(audit.filter((r) => r.action === 'fix.applied').map((r) => r.result), ['already-fixed']);
+      });
+    });
+  }
+});
