@@ -17,9 +17,4 @@ export const INTENTIONALLY_UNSET: Readonly<Record<string, string>> = {
  * branch. When a section is merged its keys join CONFIG_KEYS and the test asks for them to be removed from here.
  */
 export const PENDING_KEYS: Readonly<Record<string, string>> = {
-  APPROVERS: 'approvals',
-  APPROVER_GROUP_ID: 'approvals',
-  FIX_REQUEST_TTL: 'approvals',
-  GRAPH_ENDPOINT: 'approvals',
-  PULLDOCTOR_CONFIG: 'multi-cluster',
 };
