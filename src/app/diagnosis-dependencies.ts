@@ -11,6 +11,7 @@ import type { DiagnosisDependencies } from '../diagnosis/diagnose-pod.js';
 import type { Logger } from '../logging/index.js';
 import { azureAccessFrom } from './azure-access-from-config.js';
 import { registryTokenProvider } from './registry-token-provider.js';
+import type { ClusterConnection } from '../clusters/cluster-registry.js';
 
 /** Pieces a caller may supply instead of building them from configuration (tests, the sandbox). */
 export interface DependencyOverrides {
@@ -24,12 +25,15 @@ export interface DiagnosisScope {
   context?: string;
   /** AKS cluster resource id (`--cluster-id`). */
   clusterId?: string;
+  /** A cluster from the cluster registry (multi-cluster): its Kubernetes client and resource id are used. */
+  connection?: ClusterConnection;
 }
 
 /** The composition root of a diagnosis: real clients built from configuration, unless overridden. */
 export function buildDiagnosisDependencies(config: Config, env: Env, scope: DiagnosisScope, log: Logger, overrides: DependencyOverrides = {}): DiagnosisDependencies {
   const kube =
     overrides.kube ??
+    scope.connection?.kube ??
     createKubernetesReader(
       loadKubeConfig(
         {
@@ -41,7 +45,8 @@ export function buildDiagnosisDependencies(config: Config, env: Env, scope: Diag
       { log },
     );
   const credential = overrides.azureCredential !== undefined ? overrides.azureCredential : createAzureCredential(config.azure);
-  const azure = azureAccessFrom(config.azure, credential, { log, ...(scope.clusterId ? { clusterId: scope.clusterId } : {}) });
+  const clusterId = scope.clusterId ?? scope.connection?.clusterId;
+  const azure = azureAccessFrom(config.azure, credential, { log, ...(clusterId ? { clusterId } : {}) });
   const registry = createRegistryClient({
     network: overrides.registryNetwork ?? systemRegistryNetwork(),
     ...(credential ? { aadToken: registryTokenProvider(credential) } : {}),

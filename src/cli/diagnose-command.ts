@@ -7,19 +7,23 @@ import { PullDoctorError } from '../errors/index.js';
 import { createLogger, streamSink } from '../logging/index.js';
 import { isDnsLabel, isDnsSubdomain } from './names.js';
 import { renderTextReport } from './render-text-report.js';
+import { createAzureCredential } from '../clients/azure/create-azure-credential.js';
+import { loadClustersFile } from '../clusters/load-clusters-file.js';
+import { createClusterRegistry, type ClusterConnection } from '../clusters/cluster-registry.js';
 import { EXIT, write, type CliIo } from './io.js';
 
-export const DIAGNOSE_USAGE = `Usage: pulldoctor diagnose POD [-n NAMESPACE] [--context CTX] [--cluster-id AKS_RESOURCE_ID] [--output text|json]
+export const DIAGNOSE_USAGE = `Usage: pulldoctor diagnose POD [-n NAMESPACE] [--cluster NAME | --context CTX] [--cluster-id AKS_RESOURCE_ID] [--output text|json]
 
 Why is this pod failing? Reads the pod, its events, pull secrets and service account, classifies the cause and
 runs the registry connectivity checks (DNS, HTTPS, image existence, AKS kubelet identity roles, ACR network rules).
 
   -n, --namespace   namespace of the pod (default: "default")
+      --cluster     a cluster named in the cluster file (PULLDOCTOR_CONFIG; default: its defaultCluster)
       --context     kubeconfig context (default: KUBE_CONTEXT or the current context)
       --cluster-id  resource id of the AKS cluster (default: found by the API server host in AZURE_SUBSCRIPTION_ID)
   -o, --output      text (default) or json
 
-Environment: KUBECONFIG, AZURE_CREDENTIAL (cli|managed-identity|workload-identity|environment|default),
+Environment: KUBECONFIG, PULLDOCTOR_CONFIG, AZURE_CREDENTIAL (cli|managed-identity|workload-identity|environment|default),
 AZURE_SUBSCRIPTION_ID, AZURE_RESOURCE_MANAGER_ENDPOINT, LOG_LEVEL.
 Exit codes: 0 diagnosed (healthy or not), 2 bad input or pod not found, 1 other errors.`;
 
@@ -32,6 +36,7 @@ export async function runDiagnose(args: string[], io: CliIo): Promise<number> {
     options: {
       namespace: { type: 'string', short: 'n' },
       context: { type: 'string' },
+      cluster: { type: 'string' },
       'cluster-id': { type: 'string' },
       output: { type: 'string', short: 'o' },
       help: { type: 'boolean', short: 'h' },
@@ -53,16 +58,25 @@ export async function runDiagnose(args: string[], io: CliIo): Promise<number> {
     throw new PullDoctorError('INVALID_INPUT', `--cluster-id must be an AKS resource id like /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.ContainerService/managedClusters/<name>.`);
   }
 
+  if (values.cluster !== undefined && values.context !== undefined) throw new PullDoctorError('INVALID_INPUT', 'Give --cluster or --context, not both.');
+
   const config = parseConfig(io.env);
   const log = createLogger({ level: config.logging.level === 'info' ? 'warn' : config.logging.level, sink: streamSink(io.stderr) }).child({ command: 'diagnose' });
+  let connection: ClusterConnection | undefined;
+  if (values.context === undefined && (config.clusters.configFile !== undefined || values.cluster !== undefined)) {
+    const file = config.clusters.configFile !== undefined ? loadClustersFile(config.clusters.configFile) : null;
+    const credential = io.overrides?.azureCredential !== undefined ? io.overrides.azureCredential : createAzureCredential(config.azure);
+    const registry = createClusterRegistry(file, { env: io.env, kubernetes: config.kubernetes, credential, armEndpoint: config.azure.resourceManagerEndpoint, log });
+    connection = await registry.connect(values.cluster);
+  }
   const deps = buildDiagnosisDependencies(
     config,
     io.env,
-    { ...(values.context ? { context: values.context } : {}), ...(clusterId ? { clusterId } : {}) },
+    { ...(values.context ? { context: values.context } : {}), ...(clusterId ? { clusterId } : {}), ...(connection ? { connection } : {}) },
     log,
     io.overrides,
   );
-  const diagnosis = await diagnosePod({ pod, namespace }, deps);
+  const diagnosis = await diagnosePod({ pod, namespace, ...(connection && connection.name ? { cluster: connection.name } : {}) }, deps);
   write(io.stdout, output === 'json' ? JSON.stringify(toReport(diagnosis), null, 2) : renderTextReport(diagnosis));
   return EXIT.ok;
 }
