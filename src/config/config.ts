@@ -5,6 +5,7 @@ import { KUBERNETES_KEYS, parseKubernetesConfig, type KubernetesConfig } from '.
 import { LOGGING_KEYS, parseLoggingConfig, type LoggingConfig } from './logging.js';
 import { STORE_KEYS, parseStoreConfig, type StoreConfig } from './store.js';
 import { BOT_KEYS, parseBotConfig, type BotConfig } from './bot.js';
+import { ALERT_KEYS, parseAlertsConfig, type AlertsConfig } from './alerts.js';
 
 /**
  * The whole configuration, parsed once at start-up from an env object. Each concern has its own section file
@@ -16,6 +17,7 @@ export interface Config {
   logging: LoggingConfig;
   store: StoreConfig;
   bot: BotConfig;
+  alerts: AlertsConfig;
 }
 
 /** Every environment key the product reads. Infra templates are checked against this list. */
@@ -25,6 +27,7 @@ export const CONFIG_KEYS: readonly string[] = [
   ...LOGGING_KEYS,
   ...STORE_KEYS,
   ...BOT_KEYS,
+  ...ALERT_KEYS,
 ];
 
 export class ConfigError extends PullDoctorError {
@@ -43,6 +46,7 @@ export function parseConfig(env: Env): Config {
     logging: parseLoggingConfig(r),
     store: parseStoreConfig(r),
     bot: parseBotConfig(r),
+    alerts: parseAlertsConfig(r),
   };
   if (r.problems.length > 0) throw new ConfigError(r.problems);
   return config;
