@@ -18,12 +18,19 @@ export class ActivityTracker {
       if (ended) return;
       ended = true;
       this.active -= 1;
-      if (this.active === 0) {
-        const waiters = this.waiters;
-        this.waiters = [];
-        for (const wake of waiters) wake();
-      }
+      if (this.active === 0) this.wake();
     };
+  }
+
+  /** Waits for `promise` without counting as busy (work that waits on a timer is not in progress). */
+  async idleWhile<T>(promise: Promise<T>): Promise<T> {
+    this.active -= 1;
+    if (this.active === 0) this.wake();
+    try {
+      return await promise;
+    } finally {
+      this.active += 1;
+    }
   }
 
   /** Runs `work` as one piece of work. */
@@ -40,5 +47,11 @@ export class ActivityTracker {
   whenQuiet(): Promise<void> {
     if (this.active === 0) return Promise.resolve();
     return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  private wake(): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const wake of waiters) wake();
   }
 }
