@@ -59,6 +59,7 @@ export class PullFailureDetector {
   private readonly timers = new Map<string, unknown>();
   private readonly reused = new Map<string, { at: number; diagnosis: Diagnosis | null; summary: AlertDiagnosisSummary }>();
   private readonly inFlight = new Map<string, Promise<void>>();
+  private readonly diagnosing = new Map<string, Promise<{ diagnosis: Diagnosis | null; summary: AlertDiagnosisSummary }>>();
   private readonly waiting: Array<() => void> = [];
   private running = 0;
   private stopped = false;
@@ -177,6 +178,22 @@ export class PullFailureDetector {
       this.options.metrics.inc('alert_diagnoses_reused_total');
       return { diagnosis: recent.diagnosis, summary: { ...recent.summary } };
     }
+    const running = reuseMs > 0 ? this.diagnosing.get(reuseKey) : undefined;
+    if (running) {
+      this.options.metrics.inc('alert_diagnoses_reused_total');
+      const shared = await this.tracker.idleWhile(running);
+      return { diagnosis: shared.diagnosis, summary: { ...shared.summary } };
+    }
+    const fresh = this.diagnoseNow(namespace, pod, image, reuseKey, reuseMs);
+    this.diagnosing.set(reuseKey, fresh);
+    try {
+      return await fresh;
+    } finally {
+      this.diagnosing.delete(reuseKey);
+    }
+  }
+
+  private async diagnoseNow(namespace: string, pod: string, image: string, reuseKey: string, reuseMs: number): Promise<{ diagnosis: Diagnosis | null; summary: AlertDiagnosisSummary }> {
     await this.slot();
     try {
       const target: DiagnoseTarget = { namespace, pod, cluster: this.options.cluster };
