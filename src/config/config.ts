@@ -7,6 +7,7 @@ import { LOGGING_KEYS, parseLoggingConfig, type LoggingConfig } from './logging.
 import { STORE_KEYS, parseStoreConfig, type StoreConfig } from './store.js';
 import { BOT_KEYS, parseBotConfig, type BotConfig } from './bot.js';
 import { CLUSTERS_KEYS, parseClustersConfig, type ClustersConfig } from './clusters.js';
+import { ALERT_KEYS, parseAlertsConfig, type AlertsConfig } from './alerts.js';
 
 /**
  * The whole configuration, parsed once at start-up from an env object. Each concern has its own section file
@@ -20,6 +21,7 @@ export interface Config {
   bot: BotConfig;
   clusters: ClustersConfig;
   approvals: ApprovalsConfig;
+  alerts: AlertsConfig;
 }
 
 /** Every environment key the product reads. Infra templates are checked against this list. */
@@ -31,6 +33,7 @@ export const CONFIG_KEYS: readonly string[] = [
   ...BOT_KEYS,
   ...CLUSTERS_KEYS,
   ...APPROVALS_KEYS,
+  ...ALERT_KEYS,
 ];
 
 export class ConfigError extends PullDoctorError {
@@ -51,6 +54,7 @@ export function parseConfig(env: Env): Config {
     bot: parseBotConfig(r),
     clusters: parseClustersConfig(r),
     approvals: parseApprovalsConfig(r),
+    alerts: parseAlertsConfig(r),
   };
   if (r.problems.length > 0) throw new ConfigError(r.problems);
   return config;

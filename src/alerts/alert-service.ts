@@ -1,0 +1,181 @@
+import { randomBytes } from 'node:crypto';
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { KubernetesReader } from '../clients/kubernetes/kubernetes-reader.js';
+import type { AlertsConfig } from '../config/alerts.js';
+import type { Diagnosis } from '../diagnosis/types.js';
+import { silentLogger, type Logger } from '../logging/index.js';
+import type { DocumentStore } from '../store/index.js';
+import { AlertEngine, type AlertEngineSettings } from './alert-engine.js';
+import type { AlertChannel } from './alert-channel.js';
+import { AlertMetrics } from './alert-metrics.js';
+import { AlertRouter } from './alert-router.js';
+import { createAlertmanagerWebhook, type PodAlert, type WebhookRequest, type WebhookResponse } from './alertmanager-webhook.js';
+import { systemClock, type Clock } from './clock.js';
+import { ALERT_COLLECTIONS } from './collections.js';
+import { ConversationRegistry } from './conversation-registry.js';
+import { LeaderElector } from './leader-elector.js';
+import type { DiagnoseTarget } from './pull-failure-detector.js';
+import { SubscriptionService } from './subscription-service.js';
+
+export interface AlertServiceOptions {
+  config: AlertsConfig;
+  /** The cluster's name in alerts and routes (ALERT_CLUSTER_NAME, else the kubeconfig's cluster name). */
+  cluster: string;
+  kubeConfig: KubeConfig;
+  reader: KubernetesReader;
+  /** The diagnosis engine (diagnosePod with the composition root's clients). */
+  diagnose: (target: DiagnoseTarget) => Promise<Diagnosis>;
+  store: DocumentStore;
+  /** The Teams layer's proactive sender. */
+  channel: AlertChannel;
+  log?: Logger;
+  clock?: Clock;
+  metrics?: AlertMetrics;
+  /** Lease holder identity; default `<POD_NAME or pull-doctor>-<random>`. */
+  identity?: string;
+  /** Leader election timing (defaults: 15 s lease, 10 s renew deadline, 2 s retry). */
+  leaderElection?: { leaseDurationMs?: number; renewDeadlineMs?: number; retryPeriodMs?: number; random?: () => number };
+  /** Overrides of the engine's defaults (tests shorten windows and back-offs). */
+  engine?: Partial<AlertEngineSettings>;
+}
+
+/**
+ * Proactive alerts for one cluster, on every replica: conversation references, chat subscriptions and the
+ * Alertmanager endpoint are served everywhere; the watcher and the senders run only on the replica holding the
+ * lease (or on the only one, without LEADER_ELECTION_NAMESPACE), starting and stopping with leadership.
+ */
+export class AlertService {
+  readonly conversations: ConversationRegistry;
+  readonly subscriptions: SubscriptionService;
+  readonly metrics: AlertMetrics;
+  readonly identity: string;
+  /** POST /api/alerts: headers and raw body in, status and JSON body out. */
+  readonly handleAlertmanager: (request: WebhookRequest) => Promise<WebhookResponse>;
+  private readonly router: AlertRouter;
+  private readonly elector: LeaderElector | undefined;
+  private readonly clock: Clock;
+  private readonly log: Logger;
+  private current: AlertEngine | undefined;
+  private transition: Promise<void> = Promise.resolve();
+  private started = false;
+
+  constructor(private readonly options: AlertServiceOptions) {
+    this.clock = options.clock ?? systemClock;
+    this.log = (options.log ?? silentLogger()).child({ component: 'alerts' });
+    this.metrics = options.metrics ?? new AlertMetrics();
+    this.identity = options.identity ?? `${options.config.podName ?? 'pull-doctor'}-${randomBytes(4).toString('hex')}`;
+    this.conversations = new ConversationRegistry(options.store, this.clock);
+    this.subscriptions = new SubscriptionService({ store: options.store, routes: options.config.routes, alertsEnabled: options.config.enabled, clock: this.clock, onChange: () => this.router.invalidate() });
+    this.router = new AlertRouter({ routes: options.config.routes, subscriptions: this.subscriptions, clock: this.clock });
+    this.handleAlertmanager = createAlertmanagerWebhook({
+      secret: options.config.enabled ? options.config.webhookSecret : undefined,
+      onPodAlert: (alert) => this.takePodAlert(alert),
+      metrics: this.metrics,
+      log: this.log,
+    });
+    const le = options.config.leaderElection;
+    this.elector = le
+      ? new LeaderElector({
+          kubeConfig: options.kubeConfig,
+          namespace: le.namespace,
+          leaseName: le.leaseName,
+          identity: this.identity,
+          clock: this.clock,
+          ...(options.leaderElection ?? {}),
+          onStartedLeading: () => this.lead(),
+          onStoppedLeading: () => this.follow(),
+          metrics: this.metrics,
+          log: this.log,
+        })
+      : undefined;
+  }
+
+  get isLeader(): boolean {
+    return this.current?.isRunning ?? false;
+  }
+
+  /** The leader's engine while this replica leads (for tests and diagnostics). */
+  get engine(): AlertEngine | undefined {
+    return this.current;
+  }
+
+  async start(): Promise<void> {
+    if (!this.options.config.enabled) {
+      this.log.info('alerts are off (ALERTS_ENABLED is not true)');
+      return;
+    }
+    this.started = true;
+    if (this.elector) {
+      this.log.info('campaigning for the alerts lease', { identity: this.identity });
+      this.elector.start();
+    } else {
+      this.log.warn('no LEADER_ELECTION_NAMESPACE: this replica watches and alerts on its own; run a single replica');
+      await this.lead();
+    }
+  }
+
+  /** SIGTERM: stop watching and sending, then release the lease so another replica takes over at once. */
+  async stop(): Promise<void> {
+    if (!this.started) return;
+    this.started = false;
+    if (this.elector) await this.elector.stop();
+    await this.follow();
+  }
+
+  private lead(): Promise<void> {
+    this.transition = this.transition.then(async () => {
+      if (this.current) return;
+      const engine = new AlertEngine({
+        ...this.options.config,
+        ...(this.options.engine ?? {}),
+        cluster: this.options.cluster,
+        kubeConfig: this.options.kubeConfig,
+        reader: this.options.reader,
+        diagnose: this.options.diagnose,
+        store: this.options.store,
+        channel: this.options.channel,
+        conversations: this.conversations,
+        router: this.router,
+        clock: this.clock,
+        metrics: this.metrics,
+        instanceId: this.identity,
+        log: this.log,
+      });
+      this.current = engine;
+      await engine.start();
+    });
+    return this.transition;
+  }
+
+  private follow(): Promise<void> {
+    this.transition = this.transition.then(async () => {
+      const engine = this.current;
+      this.current = undefined;
+      await engine?.stop();
+    });
+    return this.transition;
+  }
+
+  /** An Alertmanager report: checked now by the leader; a follower leaves it in the store's inbox for the leader. */
+  private async takePodAlert(alert: PodAlert): Promise<void> {
+    if (alert.cluster !== undefined && alert.cluster !== this.options.cluster) {
+      this.log.info('ignoring an Alertmanager alert about another cluster', { cluster: alert.cluster.slice(0, 63) });
+      return;
+    }
+    const engine = this.current;
+    if (engine?.isRunning) {
+      // Answer at once; the diagnosis can take seconds. Failures are logged by the detector.
+      void engine.checkPod(alert.namespace, alert.pod, 'alertmanager');
+      return;
+    }
+    const id = `${alert.namespace}/${alert.pod}`;
+    const value = { namespace: alert.namespace, pod: alert.pod, status: alert.status, at: new Date(this.clock.now()).toISOString() };
+    const existing = await this.options.store.get(ALERT_COLLECTIONS.inbox, id);
+    if (existing) await this.options.store.replace(ALERT_COLLECTIONS.inbox, id, value, existing.etag).catch(() => undefined);
+    else await this.options.store.create(ALERT_COLLECTIONS.inbox, id, value).catch(() => undefined);
+  }
+}
+
+export function createAlertService(options: AlertServiceOptions): AlertService {
+  return new AlertService(options);
+}

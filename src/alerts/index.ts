@@ -1,0 +1,15 @@
+export { createAlertService, AlertService, type AlertServiceOptions } from './alert-service.js';
+export { AlertEngine, type AlertEngineOptions, type AlertEngineSettings } from './alert-engine.js';
+export { teamsSendFailed, classifySendFailure, retryAfterMs, type AlertChannel, type SendFailure } from './alert-channel.js';
+export { alertView, summaryView, cardFingerprint, MAX_SUMMARY_WORKLOADS, type AlertView, type AlertSummaryView, type AlertSummaryGroup, type AlertSummaryWorkload, type AlertCard } from './alert-view.js';
+export { ConversationRegistry, type ConversationReferenceInput, type StoredConversation, type ConversationType } from './conversation-registry.js';
+export { SubscriptionService, type SubscriptionScope, type SubscriptionStatus, type SubscriptionChange } from './subscription-service.js';
+export { createAlertmanagerWebhook, MAX_ALERTMANAGER_BODY_BYTES, type WebhookRequest, type WebhookResponse, type PodAlert } from './alertmanager-webhook.js';
+export { LeaderElector, type LeaderElectorOptions } from './leader-elector.js';
+export { AlertMetrics, type AlertMetricName } from './alert-metrics.js';
+export { systemClock, type Clock } from './clock.js';
+export { TEAMS_PER_CONVERSATION_LIMITS, TEAMS_PER_APP_LIMITS, type RateWindow } from './rate-limiter.js';
+export { ALERT_COLLECTIONS } from './collections.js';
+export type { AlertRecord, AlertStatus, AlertSource, AlertDiagnosisSummary } from './alert-record.js';
+export type { WorkloadRef } from './workload.js';
+export type { DiagnoseTarget } from './pull-failure-detector.js';

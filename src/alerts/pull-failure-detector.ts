@@ -1,0 +1,262 @@
+import type { V1Pod } from '@kubernetes/client-node';
+import type { KubernetesReader } from '../clients/kubernetes/kubernetes-reader.js';
+import { describeError } from '../errors/index.js';
+import { redactText, silentLogger, type Logger } from '../logging/index.js';
+import { parseImageReference } from '../diagnosis/image/index.js';
+import type { Diagnosis } from '../diagnosis/types.js';
+import { ActivityTracker } from './activity-tracker.js';
+import type { AlertMetrics } from './alert-metrics.js';
+import type { AlertDiagnosisSummary, AlertSource } from './alert-record.js';
+import { Backoff } from './backoff.js';
+import type { Clock } from './clock.js';
+import { imagePullFailures } from './image-pull-failure.js';
+import { workloadOf, type WorkloadRef } from './workload.js';
+
+/** What the detector asks of the rest: diagnose a pod, raise or clear its part in an alert. */
+export interface DiagnoseTarget {
+  namespace: string;
+  pod: string;
+  cluster?: string;
+}
+
+export interface FailureSink {
+  /** The pod is failing to pull after its grace period: count it in its group's alert. */
+  raise(report: { namespace: string; pod: string; workload: WorkloadRef; diagnosis: Diagnosis | null; summary: AlertDiagnosisSummary; source: AlertSource }): Promise<void>;
+  /** The pod no longer fails (or is gone). */
+  recover(namespace: string, pod: string): Promise<void>;
+  /** Whether a firing alert already counts this pod. */
+  isTracked(namespace: string, pod: string): boolean;
+}
+
+export interface PullFailureDetectorOptions {
+  cluster: string;
+  reader: KubernetesReader;
+  diagnose: (target: DiagnoseTarget) => Promise<Diagnosis>;
+  sink: FailureSink;
+  clock: Clock;
+  gracePeriodMs: number;
+  metrics: AlertMetrics;
+  log?: Logger;
+  /** Diagnoses running at once (default 4). */
+  concurrency?: number;
+  /** A diagnosis of a pod of the same workload and image this recent is reused (default 60 s; 0 turns it off). */
+  reuseMs?: number;
+  /** Attempts to re-read a pod when the API server fails (default 5, backing off from 2 s). */
+  readAttempts?: number;
+  tracker?: ActivityTracker;
+}
+
+const MAX_EVENTS = 15;
+const MAX_KEY_EVENT_CHARS = 600;
+
+/**
+ * Turns pod updates into alerts: a pod whose container or init container enters ErrImagePull or ImagePullBackOff
+ * starts a grace period; when it ends the pod is read again and, if it still fails, diagnosed and reported. A pod
+ * that recovers (or is deleted) within the grace period produces nothing; one that recovers later clears its part
+ * of the alert. Diagnoses run a few at a time; pods of one workload failing on one image share a recent one.
+ */
+export class PullFailureDetector {
+  private readonly timers = new Map<string, unknown>();
+  private readonly reused = new Map<string, { at: number; diagnosis: Diagnosis | null; summary: AlertDiagnosisSummary }>();
+  private readonly inFlight = new Map<string, Promise<void>>();
+  private readonly diagnosing = new Map<string, Promise<{ diagnosis: Diagnosis | null; summary: AlertDiagnosisSummary }>>();
+  private readonly waiting: Array<() => void> = [];
+  private running = 0;
+  private stopped = false;
+  private readonly log: Logger;
+  readonly tracker: ActivityTracker;
+
+  constructor(private readonly options: PullFailureDetectorOptions) {
+    this.log = (options.log ?? silentLogger()).child({ component: 'pull-failure-detector' });
+    this.tracker = options.tracker ?? new ActivityTracker();
+  }
+
+  /** Pods in their grace period. */
+  get pending(): number {
+    return this.timers.size;
+  }
+
+  observe(pod: V1Pod): void {
+    const namespace = pod.metadata?.namespace;
+    const name = pod.metadata?.name;
+    if (this.stopped || !namespace || !name) return;
+    const id = `${namespace}/${name}`;
+    if (imagePullFailures(pod).length > 0) {
+      if (this.timers.has(id) || this.inFlight.has(id) || this.options.sink.isTracked(namespace, name)) return;
+      this.timers.set(
+        id,
+        this.options.clock.setTimeout(() => {
+          this.timers.delete(id);
+          this.check(namespace, name, 'watcher');
+        }, this.options.gracePeriodMs),
+      );
+      return;
+    }
+    this.cancel(id);
+    if (this.options.sink.isTracked(namespace, name)) void this.tracker.track(() => this.recover(namespace, name));
+  }
+
+  forget(pod: V1Pod): void {
+    const namespace = pod.metadata?.namespace;
+    const name = pod.metadata?.name;
+    if (!namespace || !name) return;
+    this.cancel(`${namespace}/${name}`);
+    if (this.options.sink.isTracked(namespace, name)) void this.tracker.track(() => this.recover(namespace, name));
+  }
+
+  /** Reads the pod now, without a grace period (Alertmanager already waited its `for:`), and reports what it finds. */
+  check(namespace: string, name: string, source: AlertSource): Promise<void> {
+    const id = `${namespace}/${name}`;
+    this.cancel(id);
+    const existing = this.inFlight.get(id);
+    if (existing) return existing;
+    const run = this.tracker.track(() => this.evaluate(namespace, name, source)).finally(() => this.inFlight.delete(id));
+    this.inFlight.set(id, run);
+    return run;
+  }
+
+  stop(): Promise<void> {
+    this.stopped = true;
+    for (const timer of this.timers.values()) this.options.clock.clearTimeout(timer);
+    this.timers.clear();
+    for (const wake of this.waiting.splice(0)) wake();
+    return this.tracker.whenQuiet();
+  }
+
+  private cancel(id: string): void {
+    const timer = this.timers.get(id);
+    if (timer !== undefined) {
+      this.options.clock.clearTimeout(timer);
+      this.timers.delete(id);
+    }
+  }
+
+  private async evaluate(namespace: string, name: string, source: AlertSource): Promise<void> {
+    const pod = await this.readPod(namespace, name);
+    if (this.stopped || pod === undefined) return;
+    const failures = pod === null ? [] : imagePullFailures(pod);
+    if (pod === null || failures.length === 0) {
+      this.log.debug('pod no longer fails to pull', { namespace, pod: name });
+      if (this.options.sink.isTracked(namespace, name)) await this.recover(namespace, name);
+      return;
+    }
+    const workload = workloadOf(pod);
+    const image = failures[0]!.image;
+    const { diagnosis, summary } = await this.diagnosis(namespace, name, workload, image);
+    if (this.stopped) return;
+    if (diagnosis && !diagnosis.problems.some((p) => p.kind === 'image-pull')) {
+      this.log.info('pod recovered while it was diagnosed', { namespace, pod: name });
+      return;
+    }
+    await this.options.sink.raise({ namespace, pod: name, workload, diagnosis, summary, source });
+  }
+
+  /** The pod, null when it is gone, undefined when it could not be read (logged; the alert is not lost: retried). */
+  private async readPod(namespace: string, name: string): Promise<V1Pod | null | undefined> {
+    const attempts = this.options.readAttempts ?? 5;
+    const backoff = new Backoff({ initialMs: 2000, maxMs: 30_000 });
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.options.reader.readPod(namespace, name);
+      } catch (error) {
+        const advice = describeError(error);
+        if (attempt >= attempts || this.stopped) {
+          this.log.error('could not read a failing pod after its grace period; it will be checked again when it changes or the watch resyncs', { namespace, pod: name, code: advice.code });
+          return undefined;
+        }
+        this.log.warn('could not read a failing pod; retrying', { namespace, pod: name, code: advice.code, attempt });
+        await this.tracker.idleWhile(new Promise<void>((resolve) => this.options.clock.setTimeout(resolve, backoff.next())));
+      }
+    }
+  }
+
+  private async diagnosis(namespace: string, pod: string, workload: WorkloadRef, image: string): Promise<{ diagnosis: Diagnosis | null; summary: AlertDiagnosisSummary }> {
+    const reuseMs = this.options.reuseMs ?? 60_000;
+    const reuseKey = JSON.stringify([namespace, workload.kind, workload.name, image]);
+    const recent = this.reused.get(reuseKey);
+    if (reuseMs > 0 && recent && this.options.clock.now() - recent.at < reuseMs) {
+      this.options.metrics.inc('alert_diagnoses_reused_total');
+      return { diagnosis: recent.diagnosis, summary: { ...recent.summary } };
+    }
+    const running = reuseMs > 0 ? this.diagnosing.get(reuseKey) : undefined;
+    if (running) {
+      this.options.metrics.inc('alert_diagnoses_reused_total');
+      const shared = await this.tracker.idleWhile(running);
+      return { diagnosis: shared.diagnosis, summary: { ...shared.summary } };
+    }
+    const fresh = this.diagnoseNow(namespace, pod, image, reuseKey, reuseMs);
+    this.diagnosing.set(reuseKey, fresh);
+    try {
+      return await fresh;
+    } finally {
+      this.diagnosing.delete(reuseKey);
+    }
+  }
+
+  private async diagnoseNow(namespace: string, pod: string, image: string, reuseKey: string, reuseMs: number): Promise<{ diagnosis: Diagnosis | null; summary: AlertDiagnosisSummary }> {
+    await this.slot();
+    try {
+      const target: DiagnoseTarget = { namespace, pod, cluster: this.options.cluster };
+      this.options.metrics.inc('alert_diagnoses_total');
+      const diagnosis = await this.options.diagnose(target);
+      const result = { diagnosis, summary: summarize(diagnosis, image) };
+      this.reused.set(reuseKey, { at: this.options.clock.now(), ...result });
+      return result;
+    } catch (error) {
+      const advice = describeError(error);
+      this.options.metrics.inc('alert_diagnosis_errors_total');
+      this.log.warn('diagnosis failed; alerting without it', { namespace, pod, code: advice.code });
+      const summary: AlertDiagnosisSummary = { pod, diagnosedAt: new Date(this.options.clock.now()).toISOString(), fix: null, events: [], error: `${advice.title}: ${advice.message}`, image };
+      const registry = registryOf(image);
+      if (registry) summary.registry = registry;
+      return { diagnosis: null, summary };
+    } finally {
+      this.release();
+      for (const [key, entry] of this.reused) if (this.options.clock.now() - entry.at >= reuseMs) this.reused.delete(key);
+    }
+  }
+
+  private async slot(): Promise<void> {
+    if (this.running < (this.options.concurrency ?? 4)) {
+      this.running += 1;
+      return;
+    }
+    await this.tracker.idleWhile(new Promise<void>((resolve) => this.waiting.push(resolve)));
+    this.running += 1;
+  }
+
+  private release(): void {
+    this.running -= 1;
+    this.waiting.shift()?.();
+  }
+
+  private async recover(namespace: string, name: string): Promise<void> {
+    try {
+      await this.options.sink.recover(namespace, name);
+    } catch (error) {
+      this.log.error('could not record that a pod recovered', { namespace, pod: name, code: describeError(error).code });
+    }
+  }
+}
+
+function registryOf(image: string): string | undefined {
+  const parsed = parseImageReference(image);
+  return parsed.ok ? parsed.ref.registry : undefined;
+}
+
+/** What an alert keeps of a diagnosis: ids, the image and registry, the telling event, the fix, the newest events. */
+export function summarize(diagnosis: Diagnosis, fallbackImage: string): AlertDiagnosisSummary {
+  const image = diagnosis.evidence.image ?? fallbackImage;
+  const summary: AlertDiagnosisSummary = {
+    pod: diagnosis.pod,
+    diagnosedAt: diagnosis.diagnosedAt,
+    image,
+    fix: diagnosis.fix,
+    events: diagnosis.events.slice(0, MAX_EVENTS),
+  };
+  const registry = diagnosis.evidence.registryHost ?? registryOf(image);
+  if (registry) summary.registry = registry;
+  const key = diagnosis.evidence.keyEvent;
+  if (key) summary.keyEvent = redactText(`${key.reason}: ${key.message}`).slice(0, MAX_KEY_EVENT_CHARS);
+  return summary;
+}

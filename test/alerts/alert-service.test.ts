@@ -1,0 +1,133 @@
+import assert from 'node:assert/strict';
+import type { AlertView } from '../../src/alerts/alert-view.js';
+import type { AlertService } from '../../src/alerts/alert-service.js';
+import { startAlertsWorld, failingPod, runningPod, OPS, type AlertsWorld } from '../support/alerts-world.js';
+import { waitFor } from '../support/wait-for.js';
+
+const GRACE_MS = 120_000;
+
+async function started(world: AlertsWorld, env: Record<string, string> = {}): Promise<AlertService> {
+  const service = await world.replica({ env });
+  await service.start();
+  await waitFor('the watch to be synced', () => service.engine?.watcher.isSynced('shop') === true);
+  return service;
+}
+
+/** Lets every piece of work that is due finish (reads, diagnoses, store writes, sends). */
+async function settled(service: AlertService): Promise<void> {
+  await waitFor('the alert machinery to be idle', () => (service.engine?.busy ?? 0) === 0);
+}
+
+describe('proactive alerts: one pod, one workload', () => {
+  let world: AlertsWorld;
+  beforeEach(async () => {
+    world = await startAlertsWorld();
+  });
+  afterEach(async () => {
+    await world.close();
+  });
+
+  it('posts exactly one alert for a failing pod once the grace period has passed, with the diagnosis in plain words', async () => {
+    const service = await started(world);
+    world.fail('web', 1);
+    await waitFor('the failure to be noticed', () => service.engine!.detector.pending === 1);
+    await world.clock.advance(GRACE_MS - 1000);
+    await settled(service);
+    assert.equal(world.channel.posts.length, 0, 'nothing before the grace period ends');
+
+    await world.clock.advance(1000);
+    await waitFor('the alert', () => world.channel.posts.length === 1);
+    await settled(service);
+    await world.clock.advance(60_000);
+    await settled(service);
+    assert.equal(world.channel.posts.length, 1);
+    const card = world.channel.posts[0]!.card as AlertView;
+    assert.equal(world.channel.posts[0]!.conversationId, OPS);
+    assert.equal(card.kind, 'alert');
+    assert.equal(card.status, 'firing');
+    assert.deepEqual([card.cluster, card.namespace, card.workload.kind, card.workload.name], ['prod', 'shop', 'Deployment', 'web']);
+    assert.deepEqual(card.pods, { failing: 1, affected: 1, newest: 'web-7d4c9b8f6d-p1' });
+    assert.equal(card.cause, 'unauthorized');
+    assert.match(card.causeTitle, /refused/);
+    assert.equal(card.evidence.image, 'shopacr.azurecr.io/shop/web:2.4.1');
+    assert.equal(card.evidence.registry, 'shopacr.azurecr.io');
+    assert.equal(card.fixProposed, false);
+    assert.equal(card.diagnosis.pod, 'web-7d4c9b8f6d-p1');
+  });
+
+  it('posts nothing for a pod that recovers within the grace period', async () => {
+    const service = await started(world);
+    world.fail('web', 1);
+    await waitFor('the failure to be noticed', () => service.engine!.detector.pending === 1);
+    await world.clock.advance(30_000);
+    world.fake.upsertPod(runningPod('web', 1));
+    await waitFor('the recovery to be noticed', () => service.engine!.detector.pending === 0);
+    await world.clock.advance(5 * GRACE_MS);
+    await settled(service);
+    assert.equal(world.channel.sends.length, 0);
+    assert.equal(service.metrics.total('alert_diagnoses_total'), 0);
+  });
+
+  it('updates the same card when a second pod of the Deployment fails, and marks it resolved when both recover', async () => {
+    const service = await started(world);
+    world.fail('web', 1);
+    await waitFor('noticed', () => service.engine!.detector.pending === 1);
+    await world.clock.advance(GRACE_MS);
+    await waitFor('the alert', () => world.channel.posts.length === 1);
+    const messageId = world.channel.posts[0]!.messageId;
+
+    world.fail('web', 2);
+    await waitFor('noticed', () => service.engine!.detector.pending === 1);
+    await world.clock.advance(GRACE_MS);
+    await waitFor('the update', () => world.channel.updates.length === 1);
+    const updated = world.channel.updates[0]!;
+    assert.equal(updated.messageId, messageId);
+    assert.deepEqual((updated.card as AlertView).pods, { failing: 2, affected: 2, newest: 'web-7d4c9b8f6d-p2' });
+
+    world.fake.upsertPod(runningPod('web', 1));
+    world.fake.deletePod('shop', 'web-7d4c9b8f6d-p2');
+    await waitFor('resolved', () => world.channel.messagesIn(OPS).some((m) => (m.card as AlertView).status === 'resolved'));
+    await settled(service);
+    assert.equal(world.channel.posts.length, 1, 'still one message');
+    const [final] = world.channel.messagesIn(OPS);
+    const card = final!.card as AlertView;
+    assert.equal(card.status, 'resolved');
+    assert.equal(card.resolvedAt, new Date(world.clock.now()).toISOString());
+    assert.equal(card.pods.failing, 0);
+    assert.equal(card.pods.affected, 2);
+  });
+
+  it('finds init containers that cannot pull, and announces again only after the quiet window', async () => {
+    const service = await started(world, { ALERT_QUIET_WINDOW: '1h' });
+    const init = (index: number) => {
+      const pod = failingPod('web', index);
+      const main = pod.spec!.containers![0]!;
+      pod.spec!.initContainers = [{ ...main, name: 'migrate' }];
+      pod.status!.initContainerStatuses = pod.status!.containerStatuses;
+      pod.status!.initContainerStatuses![0]!.name = 'migrate';
+      pod.status!.containerStatuses = [{ ...pod.status!.containerStatuses![0]!, name: main.name, state: { waiting: { reason: 'PodInitializing' } } }];
+      return pod;
+    };
+    world.fake.upsertPod(init(1));
+    await waitFor('noticed', () => service.engine!.detector.pending === 1);
+    await world.clock.advance(GRACE_MS);
+    await waitFor('the alert', () => world.channel.posts.length === 1);
+    world.fake.deletePod('shop', 'web-7d4c9b8f6d-p1');
+    await waitFor('resolved', () => world.channel.updates.length === 1);
+
+    world.fake.upsertPod(init(2));
+    await waitFor('noticed', () => service.engine!.detector.pending === 1);
+    await world.clock.advance(GRACE_MS);
+    await waitFor('reopened in place', () => world.channel.updates.length === 2);
+    assert.equal(world.channel.posts.length, 1);
+    assert.equal((world.channel.updates[1]!.card as AlertView).status, 'firing');
+    world.fake.deletePod('shop', 'web-7d4c9b8f6d-p2');
+    await waitFor('resolved again', () => world.channel.updates.length === 3);
+
+    await world.clock.advance(3_600_000);
+    world.fake.upsertPod(init(3));
+    await waitFor('noticed', () => service.engine!.detector.pending === 1);
+    await world.clock.advance(GRACE_MS);
+    await waitFor('a new message after the quiet window', () => world.channel.posts.length === 2);
+  });
+});
