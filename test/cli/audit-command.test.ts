@@ -10,8 +10,7 @@ import { isPullDoctorError } from '../../src/errors/index.js';
 import { silentLogger } from '../../src/logging/index.js';
 import { openBlobStore, openSqliteStore, type Store } from '../../src/store/index.js';
 import { startAzurite } from '../support/azurite.js';
-import { startTestRoleAssignments } from '../support/test-role-assignments.js';
-import { approve, CARL, fixApprovalsFor, newRequest, testClock } from '../fixes/fix-harness.js';
+import { approve, CARL, fixApprovalsFor, newRequest, startShopAzure, testClock } from '../fixes/fix-harness.js';
 
 function cliIo(env: Record<string, string>): CliIo & { out(): string; err(): string } {
   const stdout = new PassThrough();
@@ -27,12 +26,17 @@ function cliIo(env: Record<string, string>): CliIo & { out(): string; err(): str
 async function recordHistory(store: Store): Promise<string> {
   const now = Date.now();
   await store.audit.append({ at: new Date(now - 2 * 86_400_000).toISOString(), action: 'fix.requested', result: 'ok', actor: { id: '6f1e2d3c-4b5a-4987-8a6b-5c4d3e2f1a0b', name: 'Ana Novak' }, target: { fixRequestId: 'old' } });
-  const approvals = fixApprovalsFor(store, await startTestRoleAssignments(), testClock(new Date(now - 3_600_000).toISOString()));
-  const request = await approvals.request(newRequest());
-  await approvals.decide(approve(request.id, CARL));
-  await approvals.decide(approve(request.id));
-  await approvals.execute(request.id);
-  return request.id;
+  const azure = await startShopAzure();
+  try {
+    const approvals = fixApprovalsFor(store, azure, testClock(new Date(now - 3_600_000).toISOString()));
+    const request = await approvals.request(newRequest());
+    await approvals.decide(approve(request.id, CARL));
+    await approvals.decide(approve(request.id));
+    await approvals.execute(request.id);
+    return request.id;
+  } finally {
+    await azure.close();
+  }
 }
 
 describe('pulldoctor audit', () => {
