@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { createAzureCredential } from '../clients/azure/create-azure-credential.js';
 import { parseConfig, parseDurationMs } from '../config/index.js';
 import { PullDoctorError } from '../errors/index.js';
 import { createLogger, streamSink } from '../logging/index.js';
@@ -64,7 +65,9 @@ export async function runAudit(args: string[], io: CliIo): Promise<number> {
 
   const config = parseConfig(io.env);
   const log = createLogger({ level: config.logging.level === 'info' ? 'warn' : config.logging.level, sink: streamSink(io.stderr) }).child({ command: 'audit' });
-  const credential = io.overrides?.azureCredential ?? undefined;
+  // Only an account URL needs a credential: a store on SQLite or with a connection string never builds one.
+  const needsCredential = config.store.kind === 'azure-blob' && config.store.accountUrl !== undefined;
+  const credential = io.overrides?.azureCredential !== undefined ? io.overrides.azureCredential : needsCredential ? createAzureCredential(config.azure) : null;
   const store = await createStore(config.store, { log, ...(credential ? { credential } : {}) });
   let records: AuditRecord[];
   try {

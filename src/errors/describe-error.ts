@@ -59,7 +59,7 @@ const DEFAULT_ADVICE: Record<ErrorCode, string> = {
   STORE_CONFLICT: 'Reload and try again.',
   STORE_UNAVAILABLE: 'Check the storage configuration and that the storage account is reachable.',
   FIX_REFUSED: 'Ask an approver to review the request.',
-  FIX_FAILED: 'See the reason above; the request can be approved again once the cause is fixed.',
+  FIX_FAILED: 'See the reason above. A failed request cannot be approved again: once the cause is fixed, diagnose the pod again and request a new fix.',
   TEAMS_SEND_FAILED: 'Check that the bot is still installed in the conversation.',
   INTERNAL: 'Try again; if it happens again, share the time and the request id with the Pull Doctor maintainers.',
 };

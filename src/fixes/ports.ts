@@ -2,8 +2,9 @@ import type { Cause, Fix, Verdict } from '../diagnosis/types.js';
 import type { FixRequest } from './fix-request.js';
 
 /**
- * Can the fix's principal already pull from the fix's scope? Wired to the engine's role evaluation (the role
- * assignments the principal holds at or above the registry). Throws a PullDoctorError when it cannot tell.
+ * Can the fix's principal already pull from the fix's scope? `createPullAccessChecker` (src/app/) implements it
+ * with the engine's role evaluation over the role assignments the principal holds at or above the registry.
+ * Throws a PullDoctorError (with the same facts as the writer's) when it cannot tell.
  */
 export type PullAccessChecker = (fix: Fix) => Promise<{ canPull: boolean; detail: string }>;
 
@@ -17,10 +18,11 @@ export interface CreateRoleAssignmentInput {
 }
 
 /**
- * Creates role assignments (the Azure client implements it over @azure/arm-authorization). 409
- * RoleAssignmentExists is `exists`. Errors are PullDoctorErrors: AZURE_FORBIDDEN (facts.status 403, facts.armCode
- * 'AuthorizationFailed', facts.missingAction), AZURE_THROTTLED (429, facts.retryAfter in seconds), AZURE_API_ERROR
- * (5xx, facts.status).
+ * Creates role assignments: `createRoleAssignmentWriter` (src/clients/azure/role-assignment-writer.ts, over
+ * @azure/arm-authorization). 409 RoleAssignmentExists is `exists`. Errors are PullDoctorErrors with the facts its
+ * mapAzureError sets: AZURE_FORBIDDEN (facts.status 403, facts.armCode 'AuthorizationFailed', facts.action: the
+ * missing action), AZURE_THROTTLED (facts.status 429, facts.retryAfterSeconds), AZURE_API_ERROR (facts.status 5xx,
+ * or no status when ARM could not be reached).
  */
 export interface RoleAssignmentWriter {
   createRoleAssignment(input: CreateRoleAssignmentInput): Promise<{ outcome: 'created' | 'exists'; id: string }>;

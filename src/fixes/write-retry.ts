@@ -25,19 +25,19 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== 
 
 /**
  * Sorts an error of the writer (or the access checker): 429 and 5xx (and no answer at all) are worth retrying,
- * 409 RoleAssignmentExists is success, 403 is a missing permission, the rest is final. Reads the facts under the
- * names of the writer contract (`missingAction`, `retryAfter`) and the Azure client's (`action`, `retryAfterSeconds`).
+ * 409 RoleAssignmentExists is success, 403 is a missing permission, the rest is final. Reads the facts the Azure
+ * client's mapAzureError sets: `status`, `armCode`, `action` (403) and `retryAfterSeconds` (429).
  */
 export function classifyWriteFailure(error: unknown): WriteFailure {
   if (!isPullDoctorError(error)) return { kind: 'fatal', error };
   const status = num(error.facts.status);
   if (status === 409 && error.facts.armCode === 'RoleAssignmentExists') return { kind: 'exists' };
   if (error.code === 'AZURE_FORBIDDEN') {
-    const missingAction = str(error.facts.missingAction) ?? str(error.facts.action);
+    const missingAction = str(error.facts.action);
     return missingAction === undefined ? { kind: 'forbidden', error } : { kind: 'forbidden', error, missingAction };
   }
   if (error.code === 'AZURE_THROTTLED') {
-    const seconds = num(error.facts.retryAfter) ?? num(error.facts.retryAfterSeconds);
+    const seconds = num(error.facts.retryAfterSeconds);
     return seconds === undefined ? { kind: 'transient', error } : { kind: 'transient', error, retryAfterMs: Math.max(0, seconds) * 1000 };
   }
   if (error.code === 'AZURE_API_ERROR' && (status === undefined || status >= 500)) return { kind: 'transient', error };

@@ -5,13 +5,15 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { runAudit } from '../../src/cli/audit-command.js';
+import { runCli } from '../../src/cli/main.js';
 import type { CliIo } from '../../src/cli/io.js';
 import { isPullDoctorError } from '../../src/errors/index.js';
 import { silentLogger } from '../../src/logging/index.js';
-import { openBlobStore, openSqliteStore, type Store } from '../../src/store/index.js';
+import { createStore, openBlobStore, openSqliteStore, type Store } from '../../src/store/index.js';
+import { writeFakeAz } from '../../src/sandbox/fake-az/index.js';
 import { startAzurite } from '../support/azurite.js';
-import { startTestRoleAssignments } from '../support/test-role-assignments.js';
-import { approve, CARL, fixApprovalsFor, newRequest, testClock } from '../fixes/fix-harness.js';
+import { StorageTokenCredential } from '../support/storage-token-credential.js';
+import { approve, CARL, fixApprovalsFor, newRequest, startShopAzure, testClock } from '../fixes/fix-harness.js';
 
 function cliIo(env: Record<string, string>): CliIo & { out(): string; err(): string } {
   const stdout = new PassThrough();
@@ -27,12 +29,17 @@ function cliIo(env: Record<string, string>): CliIo & { out(): string; err(): str
 async function recordHistory(store: Store): Promise<string> {
   const now = Date.now();
   await store.audit.append({ at: new Date(now - 2 * 86_400_000).toISOString(), action: 'fix.requested', result: 'ok', actor: { id: '6f1e2d3c-4b5a-4987-8a6b-5c4d3e2f1a0b', name: 'Ana Novak' }, target: { fixRequestId: 'old' } });
-  const approvals = fixApprovalsFor(store, await startTestRoleAssignments(), testClock(new Date(now - 3_600_000).toISOString()));
-  const request = await approvals.request(newRequest());
-  await approvals.decide(approve(request.id, CARL));
-  await approvals.decide(approve(request.id));
-  await approvals.execute(request.id);
-  return request.id;
+  const azure = await startShopAzure();
+  try {
+    const approvals = fixApprovalsFor(store, azure, testClock(new Date(now - 3_600_000).toISOString()));
+    const request = await approvals.request(newRequest());
+    await approvals.decide(approve(request.id, CARL));
+    await approvals.decide(approve(request.id));
+    await approvals.execute(request.id);
+    return request.id;
+  } finally {
+    await azure.close();
+  }
 }
 
 describe('pulldoctor audit', () => {
@@ -112,6 +119,53 @@ describe('pulldoctor audit', () => {
       await blob.close();
     } finally {
       await azurite.close();
+    }
+  });
+});
+
+describe('pulldoctor audit, run as the command line runs it (runCli)', function () {
+  this.timeout(30_000);
+
+  it('reads a Blob store named by its account URL with the credential AZURE_CREDENTIAL chooses (az on PATH)', async () => {
+    const azurite = await startAzurite({ oauth: true });
+    const dir = mkdtempSync(join(tmpdir(), 'pulldoctor-audit-az-'));
+    const savedPath = process.env.PATH;
+    try {
+      const seeded = await createStore({ kind: 'azure-blob', container: 'audit-oauth', accountUrl: azurite.blobUrl }, { credential: new StorageTokenCredential(), log: silentLogger() });
+      const id = await recordHistory(seeded);
+      const expected = await seeded.audit.list();
+      await seeded.close();
+      const az = await writeFakeAz({ directory: dir, tenantId: '72f988bf-86f1-41af-91ab-2d7cd011db47' });
+      process.env.PATH = `${az.binDirectory}:${savedPath ?? ''}`; // AzureCliCredential runs `az` with the process environment
+
+      const io = cliIo({ AZURE_CREDENTIAL: 'cli', STORE_KIND: 'azure-blob', STORE_BLOB_ACCOUNT_URL: azurite.blobUrl, STORE_BLOB_CONTAINER: 'audit-oauth' });
+      assert.equal(await runCli(['audit', '--output', 'json'], io), 0, io.err());
+      assert.deepEqual(JSON.parse(io.out()), expected);
+      assert.ok(expected.some((r) => r.action === 'fix.applied' && r.target?.fixRequestId === id));
+      const invocations = (await az.invocations()).map((i) => i.join(' '));
+      assert.ok(invocations.length >= 1);
+      for (const invocation of invocations) assert.match(invocation, /^account get-access-token --output json --resource https:\/\/storage\.azure\.com\b/);
+    } finally {
+      process.env.PATH = savedPath;
+      rmSync(dir, { recursive: true, force: true });
+      await azurite.close();
+    }
+  });
+
+  it('says which credential to choose when the account URL comes without one', async () => {
+    const io = cliIo({ STORE_KIND: 'azure-blob', STORE_BLOB_ACCOUNT_URL: 'https://127.0.0.1:1/devstoreaccount1', STORE_BLOB_CONTAINER: 'audit' });
+    assert.equal(await runCli(['audit'], io), 1);
+    assert.match(io.err(), /needs an Azure credential for STORE_BLOB_ACCOUNT_URL[\s\S]*AZURE_CREDENTIAL/);
+  });
+
+  it('builds no Azure credential for a SQLite store, so a half-configured one does not get in the way', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pulldoctor-audit-sqlite-'));
+    try {
+      const io = cliIo({ AZURE_CREDENTIAL: 'workload-identity', STORE_SQLITE_PATH: join(dir, 'state.sqlite') });
+      assert.equal(await runCli(['audit'], io), 0, io.err());
+      assert.equal(io.out(), 'No audit records.\n');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -9,6 +9,13 @@ describe('describeError', () => {
     assert.match(advice.advice, /kubectl get pods/);
   });
 
+  it('says a failed fix needs a new request, since a failed request is final', () => {
+    const advice = describeError(new PullDoctorError('FIX_FAILED', 'Azure refused the role assignment.'));
+    assert.match(advice.advice, /cannot be approved again/);
+    assert.match(advice.advice, /request a new fix/);
+    assert.doesNotMatch(advice.advice, /can be approved again/);
+  });
+
   it('keeps specific advice given with the error', () => {
     const advice = describeError(new PullDoctorError('AZURE_FORBIDDEN', 'no read', { advice: 'Grant Reader on rg-shop.' }));
     assert.equal(advice.advice, 'Grant Reader on rg-shop.');

@@ -4,9 +4,9 @@ import { createApproverCheck, createFixApprovals, type FixApprovals } from '../.
 import { createLogger, memorySink, silentLogger } from '../../src/logging/index.js';
 import { graphErrors, sandboxGraphCredential, startFakeGraph, type FakeGraph } from '../../src/sandbox/graph/index.js';
 import { openSqliteStore, type Store } from '../../src/store/index.js';
-import { startTestRoleAssignments, type TestRoleAssignments } from '../support/test-role-assignments.js';
+import type { AzureRoleAssignments } from '../support/azure-role-assignments.js';
 import { testTls } from '../support/tls.js';
-import { ANA, approve, auditOf, BEN, CARL, DANA, newRequest, TENANT, testClock } from './fix-harness.js';
+import { ANA, approve, auditOf, BEN, CARL, DANA, newRequest, startShopAzure, TENANT, testClock } from './fix-harness.js';
 
 const PLATFORM_ADMINS = '5d2c9b8a-7f6e-4d3c-8b2a-1f0e9d8c7b6a';
 const SRE_ONCALL = '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d';
@@ -14,18 +14,19 @@ const SRE_ONCALL = '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d';
 describe('approvers from an Entra group, checked through Microsoft Graph (fake Graph over HTTPS)', () => {
   let graph: FakeGraph;
   let store: Store;
-  let azure: TestRoleAssignments;
+  let azure: AzureRoleAssignments;
   beforeEach(async () => {
     graph = await startFakeGraph({ tls: testTls(), tenantId: TENANT });
     for (const user of [ANA, BEN, CARL, DANA]) graph.addUser(user.objectId);
     graph.addGroup(SRE_ONCALL, [BEN.objectId]);
     graph.addGroup(PLATFORM_ADMINS, [SRE_ONCALL]);
     store = await openSqliteStore({ path: ':memory:', log: silentLogger() });
-    azure = await startTestRoleAssignments();
+    azure = await startShopAzure();
   });
   afterEach(async () => {
     await graph.close();
     await store.close();
+    await azure.close();
   });
 
   function approvalsWithGroup(options: { roles?: string[]; listed?: string[] } = {}): FixApprovals {

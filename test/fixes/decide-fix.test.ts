@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { FixApprovals, FixDecisionInput, FixRefusalReason, FixRequest } from '../../src/fixes/index.js';
 import { silentLogger } from '../../src/logging/index.js';
 import { openSqliteStore, type Store } from '../../src/store/index.js';
-import { startTestRoleAssignments, type TestRoleAssignments } from '../support/test-role-assignments.js';
+import type { AzureRoleAssignments } from '../support/azure-role-assignments.js';
 import {
   ACR_PULL,
   ANA,
@@ -20,6 +20,7 @@ import {
   OTHER_CONVERSATION,
   OTHER_TENANT,
   REGISTRY_ID,
+  startShopAzure,
   TENANT,
   testClock,
 } from './fix-harness.js';
@@ -27,13 +28,13 @@ import {
 describe('fix decisions: every refusal changes nothing, writes nothing and is audited', () => {
   forEachStore((open) => {
     let store: Store;
-    let azure: TestRoleAssignments;
+    let azure: AzureRoleAssignments;
     let clock: ReturnType<typeof testClock>;
     let approvals: FixApprovals;
     let request: FixRequest;
     beforeEach(async () => {
       store = await open();
-      azure = await startTestRoleAssignments();
+      azure = await startShopAzure();
       clock = testClock();
       approvals = fixApprovalsFor(store, azure, clock);
       request = await approvals.request(newRequest());
@@ -165,11 +166,14 @@ describe('fix decisions: every refusal changes nothing, writes nothing and is au
 describe('fix requests: what the bot refuses to store', () => {
   forEachStore((open) => {
     let store: Store;
+    let azure: AzureRoleAssignments;
     let approvals: FixApprovals;
     beforeEach(async () => {
       store = await open();
-      approvals = fixApprovalsFor(store, await startTestRoleAssignments(), testClock());
+      azure = await startShopAzure();
+      approvals = fixApprovalsFor(store, azure, testClock());
     });
+    afterEach(() => azure.close());
 
     async function refusedRequest(overrides: Parameters<typeof newRequest>[0], code: string, pattern: RegExp) {
       await assert.rejects(approvals.request(newRequest(overrides)), (error: Error & { code?: string }) => {
@@ -227,11 +231,13 @@ describe('fix requests: what the bot refuses to store', () => {
 describe('fix decisions: tenants and conversations are compared exactly', () => {
   it('treats tenant ids case-insensitively (GUIDs) but conversation ids exactly', async () => {
     const store = await openSqliteStore({ path: ':memory:', log: silentLogger() });
-    const approvals = fixApprovalsFor(store, await startTestRoleAssignments(), testClock());
+    const azure = await startShopAzure();
+    const approvals = fixApprovalsFor(store, azure, testClock());
     const request = await approvals.request(newRequest());
     const upper = await approvals.decide({ ...approve(request.id), tenantId: TENANT.toUpperCase(), conversationId: CONVERSATION.toUpperCase() });
     assert.equal(!upper.ok && upper.refusal.reason, 'wrong-conversation');
     assert.ok((await approvals.decide({ ...approve(request.id), tenantId: TENANT.toUpperCase() })).ok);
     await store.close();
+    await azure.close();
   });
 });

@@ -1,20 +1,21 @@
 import assert from 'node:assert/strict';
 import { PullDoctorError } from '../../src/errors/index.js';
-import { roleAssignmentName, type FixApprovals, type FixExecution, type PullAccessChecker } from '../../src/fixes/index.js';
+import { roleAssignmentName, type FixApprovals, type FixExecution } from '../../src/fixes/index.js';
+import { armErrors } from '../../src/sandbox/resource-manager/index.js';
 import type { AuditRecord, Store } from '../../src/store/index.js';
-import { startTestRoleAssignments, type TestRoleAssignments } from '../support/test-role-assignments.js';
-import { ACR_PULL, approve, auditOf, fixApprovalsFor, forEachStore, KUBELET_PRINCIPAL, newRequest, REGISTRY_ID, testClock } from './fix-harness.js';
+import type { AzureRoleAssignments } from '../support/azure-role-assignments.js';
+import { ACR_PULL, approve, auditOf, fixApprovalsFor, forEachStore, KUBELET_PRINCIPAL, newRequest, REGISTRY_ID, startShopAzure, testClock } from './fix-harness.js';
 
 const NAME = roleAssignmentName(REGISTRY_ID, KUBELET_PRINCIPAL, ACR_PULL);
 
 describe('fix execution: what Azure answers and what the bot makes of it', () => {
   forEachStore((open) => {
     let store: Store;
-    let azure: TestRoleAssignments;
+    let azure: AzureRoleAssignments;
     let clock: ReturnType<typeof testClock>;
     beforeEach(async () => {
       store = await open();
-      azure = await startTestRoleAssignments();
+      azure = await startShopAzure();
       clock = testClock();
     });
     afterEach(() => azure.close());
@@ -32,7 +33,7 @@ describe('fix execution: what Azure answers and what the bot makes of it', () =>
     const outcomeOf = (execution: FixExecution) => (execution.kind === 'finished' ? execution.outcome : assert.fail('not finished'));
 
     it('fails on 403 with advice naming the missing permission and how to grant it narrowly', async () => {
-      azure.answerNext({ status: 403 });
+      azure.arm.forbid('Microsoft.Authorization/roleAssignments/write', { scope: REGISTRY_ID });
       const { execution, audit } = await approvedAndExecuted();
       const outcome = outcomeOf(execution);
       assert.equal(outcome.kind, 'failed');
@@ -118,24 +119,20 @@ describe('fix execution: what Azure answers and what the bot makes of it', () =>
     });
 
     it('writes nothing and fails when the roles cannot be re-checked', async () => {
-      const cannotRead: PullAccessChecker = async () => {
-        throw new PullDoctorError('AZURE_FORBIDDEN', 'Not allowed to list role assignments for scope shopacr.', { facts: { status: 403, armCode: 'AuthorizationFailed' } });
-      };
-      const { execution, audit } = await approvedAndExecuted(fixApprovalsFor(store, azure, clock, { checkPullAccess: cannotRead }));
+      azure.arm.forbid('Microsoft.Authorization/roleAssignments/read', { scope: REGISTRY_ID });
+      const { execution, audit } = await approvedAndExecuted();
       const outcome = outcomeOf(execution);
       assert.equal(outcome.kind, 'failed');
+      assert.equal(outcome.errorCode, 'AZURE_FORBIDDEN');
       assert.match(outcome.summary, /Could not check the current roles/);
+      assert.match(outcome.summary, /lacks Microsoft\.Authorization\/roleAssignments\/read/);
       assert.deepEqual(azure.writes(), []);
       assert.equal(audit.at(-1)!.action, 'fix.failed');
     });
 
     it('retries a throttled re-check before writing', async () => {
-      let calls = 0;
-      const throttledOnce: PullAccessChecker = async (fix) => {
-        if (++calls === 1) throw new PullDoctorError('AZURE_THROTTLED', 'Azure throttled the request.', { facts: { status: 429, retryAfterSeconds: 3 } });
-        return azure.checkPullAccess(fix);
-      };
-      const { execution } = await approvedAndExecuted(fixApprovalsFor(store, azure, clock, { checkPullAccess: throttledOnce }));
+      azure.arm.failNext({ method: 'GET', pathPattern: 'Microsoft.Authorization/roleAssignments' }, 429, armErrors.throttled(), { retryAfter: 3 });
+      const { execution } = await approvedAndExecuted();
       assert.equal(outcomeOf(execution).kind, 'created');
       assert.deepEqual(clock.sleeps, [3000]);
       assert.equal(azure.writes().length, 1);

@@ -1,17 +1,17 @@
 import assert from 'node:assert/strict';
 import { FIX_REQUESTS_COLLECTION, KUBELET_BACKOFF_REMINDER, roleAssignmentName, type FixRequest } from '../../src/fixes/index.js';
 import type { Store } from '../../src/store/index.js';
-import { startTestRoleAssignments, type TestRoleAssignments } from '../support/test-role-assignments.js';
-import { ACR_PULL, ANA, approve, auditOf, BEN, CLUSTER_ID, DANA, FIX, fixApprovalsFor, forEachStore, KUBELET_PRINCIPAL, newRequest, REGISTRY_ID, testClock } from './fix-harness.js';
+import type { AzureRoleAssignments } from '../support/azure-role-assignments.js';
+import { ACR_PULL, ANA, approve, auditOf, BEN, CLUSTER_ID, DANA, FIX, fixApprovalsFor, forEachStore, KUBELET_PRINCIPAL, newRequest, REGISTRY_ID, startShopAzure, testClock } from './fix-harness.js';
 
 describe('fix approvals: request, approve, execute', () => {
   forEachStore((open) => {
     let store: Store;
-    let azure: TestRoleAssignments;
+    let azure: AzureRoleAssignments;
     let clock: ReturnType<typeof testClock>;
     beforeEach(async () => {
       store = await open();
-      azure = await startTestRoleAssignments();
+      azure = await startShopAzure();
       clock = testClock();
     });
     afterEach(() => azure.close());

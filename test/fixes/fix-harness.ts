@@ -7,7 +7,7 @@ import { createApproverCheck, createFixApprovals, type FixApprovals, type FixApp
 import { silentLogger, type Logger } from '../../src/logging/index.js';
 import { openBlobStore, openSqliteStore, type AuditRecord, type Store } from '../../src/store/index.js';
 import { startAzurite, type RunningAzurite } from '../support/azurite.js';
-import type { TestRoleAssignments } from '../support/test-role-assignments.js';
+import { startAzureRoleAssignments, type AzureRoleAssignments } from '../support/azure-role-assignments.js';
 
 /** Shared fixtures and helpers of the fix approval tests. */
 
@@ -30,6 +30,11 @@ export const ACR_PULL = `/subscriptions/${SUBSCRIPTION}/providers/Microsoft.Auth
 export const CLUSTER_ID = `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg-shop/providers/Microsoft.ContainerService/managedClusters/aks-prod`;
 
 export const FIX: Fix = { kind: 'assign-acr-pull', principalId: KUBELET_PRINCIPAL, scope: REGISTRY_ID, roleDefinitionId: ACR_PULL };
+
+/** The fake ARM holding shopacr and the kubelet identity, with the real role assignment writer and checker. */
+export function startShopAzure(): Promise<AzureRoleAssignments> {
+  return startAzureRoleAssignments({ registries: [REGISTRY_ID], servicePrincipals: [KUBELET_PRINCIPAL] });
+}
 
 export function newRequest(overrides: Partial<NewFixRequest> = {}): NewFixRequest {
   return {
@@ -68,8 +73,8 @@ export function testClock(start = '2025-03-14T09:00:00.000Z') {
   };
 }
 
-/** A re-diagnosis that looks at the test Azure: healthy once the principal can pull. */
-export function rediagnoseFrom(azure: TestRoleAssignments): Rediagnose & { calls: number } {
+/** A re-diagnosis that looks at the fake ARM through the real checker: says so once the principal can pull. */
+export function rediagnoseFrom(azure: AzureRoleAssignments): Rediagnose & { calls: number } {
   const fn = (async (request) => {
     fn.calls++;
     const access = await azure.checkPullAccess(request.fix);
@@ -86,8 +91,8 @@ export interface Harness {
   clock: ReturnType<typeof testClock>;
 }
 
-/** The flow over `store`, with APPROVERS, the test Azure and the test clock; `overrides` replace any dependency. */
-export function fixApprovalsFor(store: Store, azure: TestRoleAssignments, clock: ReturnType<typeof testClock>, overrides: Partial<FixApprovalsDeps> = {}, log: Logger = silentLogger()): FixApprovals {
+/** The flow over `store`, with APPROVERS, the fake ARM's real clients and the test clock; `overrides` replace any dependency. */
+export function fixApprovalsFor(store: Store, azure: AzureRoleAssignments, clock: ReturnType<typeof testClock>, overrides: Partial<FixApprovalsDeps> = {}, log: Logger = silentLogger()): FixApprovals {
   return createFixApprovals({
     store,
     approvers: createApproverCheck({ approvers: APPROVERS }, { log }),

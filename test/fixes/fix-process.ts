@@ -1,18 +1,20 @@
 /**
  * One Pull Doctor process for the restart tests (restart.test.ts), run as its own Node process:
  *   node --import tsx test/fixes/fix-process.ts '<json>'
- * with { step, store, azure, requestId, clockOffsetMs }. The steps that end in "die" kill this process with
+ * with { step, store, azure, requestId, clockOffsetMs }; `azure` is the parent's fake ARM (`connection()`), reached with
+ * the real role assignment writer and pull access checker, so the child must trust the test CA (NODE_EXTRA_CA_CERTS,
+ * passed on by the parent). The steps that end in "die" kill this process with
  * SIGKILL at that point — no finally block, no flush, exactly like a crashed or evicted pod:
  *   approve-then-die     approve the request, die as soon as the approval is stored;
  *   die-before-write     approve and execute, die when the role assignment PUT is about to be sent;
- *   die-after-write      approve and execute, die as soon as the PUT has gone through;
+ *   die-after-write      approve and execute, die as soon as ARM has answered the PUT;
  *   resume               run resumeInterrupted() (with the clock moved by clockOffsetMs) and print its report.
  */
 import { BlobServiceClient } from '@azure/storage-blob';
 import { createApproverCheck, createFixApprovals, type RoleAssignmentWriter } from '../../src/fixes/index.js';
 import { silentLogger } from '../../src/logging/index.js';
 import { openBlobStore, openSqliteStore, type Store } from '../../src/store/index.js';
-import { connectTestRoleAssignments } from '../support/test-role-assignments.js';
+import { connectAzureRoleAssignments } from '../support/azure-role-assignments.js';
 import { APPROVERS, BEN, CONVERSATION, TENANT } from './fix-harness.js';
 
 export type StoreSpec = { kind: 'sqlite'; path: string } | { kind: 'blob'; connectionString: string; container: string };
@@ -35,7 +37,8 @@ const store: Store =
   args.store.kind === 'sqlite'
     ? await openSqliteStore({ path: args.store.path, log, busyTimeoutMs: 10_000 })
     : await openBlobStore({ container: BlobServiceClient.fromConnectionString(args.store.connectionString).getContainerClient(args.store.container), log });
-const azure = await connectTestRoleAssignments(args.azure);
+const azure = connectAzureRoleAssignments(args.azure);
+/** The real writer; this process kills itself just before or just after it runs. */
 const writer: RoleAssignmentWriter = {
   async createRoleAssignment(input) {
     if (args.step === 'die-before-write') die();

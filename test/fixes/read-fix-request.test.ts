@@ -3,13 +3,13 @@ import { silentLogger } from '../../src/logging/index.js';
 import { storedFixRequestProblem } from '../../src/fixes/read-fix-request.js';
 import type { FixRequest } from '../../src/fixes/index.js';
 import { openSqliteStore } from '../../src/store/index.js';
-import { startTestRoleAssignments } from '../support/test-role-assignments.js';
-import { approve, fixApprovalsFor, newRequest, testClock } from './fix-harness.js';
+import { approve, fixApprovalsFor, newRequest, startShopAzure, testClock } from './fix-harness.js';
 
 describe('stored fix requests the bot will act on', () => {
   it('acts only on documents that are whole, valid requests under their own id', async () => {
     const store = await openSqliteStore({ path: ':memory:', log: silentLogger() });
-    const approvals = fixApprovalsFor(store, await startTestRoleAssignments(), testClock());
+    const azure = await startShopAzure();
+    const approvals = fixApprovalsFor(store, azure, testClock());
     const request = await approvals.request(newRequest());
     assert.equal(storedFixRequestProblem(request, request.id), undefined);
     assert.match(storedFixRequestProblem(request, 'another-id')!, /id does not match/);
@@ -19,11 +19,12 @@ describe('stored fix requests the bot will act on', () => {
     assert.match(storedFixRequestProblem({ ...request, fix: { ...request.fix, scope: '/subscriptions/1f2e3d4c-5b6a-4798-8a7b-6c5d4e3f2a1b' } }, request.id)!, /container registry/);
     assert.match(storedFixRequestProblem({ ...request, requester: { objectId: 'x' } }, request.id)!, /requester/);
     await store.close();
+    await azure.close();
   });
 
   it('never executes a request whose stored fix was changed by hand to a wider scope', async () => {
     const store = await openSqliteStore({ path: ':memory:', log: silentLogger() });
-    const azure = await startTestRoleAssignments();
+    const azure = await startShopAzure();
     const approvals = fixApprovalsFor(store, azure, testClock());
     const request = await approvals.request(newRequest());
     assert.ok((await approvals.decide(approve(request.id))).ok);
@@ -37,5 +38,6 @@ describe('stored fix requests the bot will act on', () => {
     assert.equal(await approvals.get(request.id), null);
     assert.deepEqual(azure.writes(), []);
     await store.close();
+    await azure.close();
   });
 });

@@ -8,18 +8,24 @@ import { BlobServiceClient } from '@azure/storage-blob';
 import { silentLogger } from '../../src/logging/index.js';
 import { openBlobStore, openSqliteStore, type Store } from '../../src/store/index.js';
 import { startAzurite, type RunningAzurite } from '../support/azurite.js';
-import { startTestRoleAssignments, type TestRoleAssignments } from '../support/test-role-assignments.js';
-import { auditOf, fixApprovalsFor, newRequest, testClock } from './fix-harness.js';
+import type { AzureRoleAssignments } from '../support/azure-role-assignments.js';
+import { auditOf, fixApprovalsFor, newRequest, startShopAzure, testClock } from './fix-harness.js';
 import type { FixProcessArgs, StoreSpec } from './fix-process.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** Later than any lease: the restarted process finds the dead executor's claim stale. */
 const AFTER_THE_LEASE = 3 * 60_000;
 
+/** The child's environment: this one's, which trusts the test CA the fake ARM's certificate is signed by. */
+function childEnv(): NodeJS.ProcessEnv {
+  if (!process.env.NODE_EXTRA_CA_CERTS) throw new Error('NODE_EXTRA_CA_CERTS is not set: run the tests with `npm test` (scripts/test.mjs)');
+  return { ...process.env };
+}
+
 /** Runs fix-process.ts; resolves with how it ended and what it printed. */
 function runProcess(args: FixProcessArgs): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'fix-process.ts'), JSON.stringify(args)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'fix-process.ts'), JSON.stringify(args)], { stdio: ['ignore', 'pipe', 'pipe'], env: childEnv() });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
@@ -74,23 +80,16 @@ describe('fix requests survive a killed process (real child processes, SIGKILL)'
   this.timeout(60_000);
   for (const backend of [sqliteBackend(), azuriteBackend()]) {
     describe(`with the ${backend.name} store`, () => {
-      let dir: string;
       let store: Store;
       let spec: StoreSpec;
-      let azure: TestRoleAssignments;
-      before(async () => {
-        await backend.before();
-        dir = mkdtempSync(join(tmpdir(), 'pulldoctor-azure-'));
-      });
-      after(async () => {
-        await backend.after();
-        rmSync(dir, { recursive: true, force: true });
-      });
+      let azure: AzureRoleAssignments;
+      before(() => backend.before());
+      after(() => backend.after());
       beforeEach(async () => {
         const place = backend.fresh();
         spec = place.spec;
         store = await place.open();
-        azure = await startTestRoleAssignments({ statePath: join(dir, `azure-${Date.now()}-${Math.random()}.json`) });
+        azure = await startShopAzure();
       });
       afterEach(async () => {
         await store.close();

@@ -1,19 +1,19 @@
 import assert from 'node:assert/strict';
 import type { FixApprovals, FixExecution, PullAccessChecker, RoleAssignmentWriter } from '../../src/fixes/index.js';
 import type { Store } from '../../src/store/index.js';
-import { startTestRoleAssignments, type TestRoleAssignments } from '../support/test-role-assignments.js';
-import { approve, auditOf, fixApprovalsFor, forEachStore, newRequest, testClock } from './fix-harness.js';
+import type { AzureRoleAssignments } from '../support/azure-role-assignments.js';
+import { approve, auditOf, fixApprovalsFor, forEachStore, newRequest, startShopAzure, testClock } from './fix-harness.js';
 
 const LEASE = 2 * 60_000;
 
 describe('resuming interrupted fix requests', () => {
   forEachStore((open) => {
     let store: Store;
-    let azure: TestRoleAssignments;
+    let azure: AzureRoleAssignments;
     let clock: ReturnType<typeof testClock>;
     beforeEach(async () => {
       store = await open();
-      azure = await startTestRoleAssignments();
+      azure = await startShopAzure();
       clock = testClock();
     });
     afterEach(() => azure.close());

@@ -15,22 +15,21 @@ describe('classifying what the role assignment writer throws', () => {
     assert.equal(classifyWriteFailure(error).kind, 'fatal');
   });
 
-  it('reads the missing action under the contract name and under the Azure client name', () => {
-    const contract = new PullDoctorError('AZURE_FORBIDDEN', 'no', { facts: { status: 403, armCode: 'AuthorizationFailed', missingAction: 'Microsoft.Authorization/roleAssignments/write' } });
-    const client = new PullDoctorError('AZURE_FORBIDDEN', 'no', { facts: { status: 403, armCode: 'AuthorizationFailed', action: 'Microsoft.Authorization/roleAssignments/write' } });
-    for (const error of [contract, client]) {
-      const failure = classifyWriteFailure(error);
-      assert.equal(failure.kind === 'forbidden' && failure.missingAction, 'Microsoft.Authorization/roleAssignments/write');
-    }
+  it('reads the missing action from facts.action, as the Azure client names it', () => {
+    const error = new PullDoctorError('AZURE_FORBIDDEN', 'no', { facts: { status: 403, armCode: 'AuthorizationFailed', action: 'Microsoft.Authorization/roleAssignments/write' } });
+    const failure = classifyWriteFailure(error);
+    assert.equal(failure.kind === 'forbidden' && failure.missingAction, 'Microsoft.Authorization/roleAssignments/write');
+    const unnamed = classifyWriteFailure(new PullDoctorError('AZURE_FORBIDDEN', 'no', { facts: { status: 403, armCode: 'AuthorizationFailed' } }));
+    assert.deepEqual(unnamed.kind === 'forbidden' && unnamed.missingAction, undefined);
   });
 
-  it('reads Retry-After in seconds under either name, and treats 5xx and no answer as transient', () => {
+  it('reads Retry-After from facts.retryAfterSeconds, and treats 5xx and no answer as transient', () => {
     const retryAfter = (facts: Record<string, number>) => {
       const failure = classifyWriteFailure(new PullDoctorError('AZURE_THROTTLED', 'slow down', { facts: { status: 429, ...facts } }));
       return failure.kind === 'transient' ? failure.retryAfterMs : 'not transient';
     };
-    assert.equal(retryAfter({ retryAfter: 12 }), 12_000);
     assert.equal(retryAfter({ retryAfterSeconds: 5 }), 5_000);
+    assert.equal(retryAfter({ retryAfterSeconds: 0 }), 0);
     assert.equal(retryAfter({}), undefined);
     assert.equal(classifyWriteFailure(new PullDoctorError('AZURE_API_ERROR', 'boom', { facts: { status: 502 } })).kind, 'transient');
     assert.equal(classifyWriteFailure(new PullDoctorError('AZURE_API_ERROR', 'unreachable')).kind, 'transient');

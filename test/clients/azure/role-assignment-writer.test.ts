@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { createRoleAssignmentWriter, roleAssignmentName } from '../../../src/clients/azure/role-assignment-writer.js';
-import { uuidV5 } from '../../../src/clients/azure/role-assignment-name.js';
 import { isPullDoctorError, type PullDoctorError } from '../../../src/errors/index.js';
 import { armError, armErrors, BUILT_IN_ROLE_IDS, startFakeResourceManager, type FakeResourceManager } from '../../../src/sandbox/resource-manager/index.js';
 import { staticTokenCredential } from '../../support/static-token-credential.js';
@@ -19,28 +18,6 @@ async function failure(promise: Promise<unknown>): Promise<PullDoctorError> {
   }
   assert.fail('expected the call to fail');
 }
-
-describe('roleAssignmentName', () => {
-  it('is an RFC 4122 version-5 UUID (checked against the RFC namespace test vector)', () => {
-    // Python: uuid.uuid5(uuid.NAMESPACE_DNS, 'python.org')
-    assert.equal(uuidV5('6ba7b810-9dad-11d1-80b4-00c04fd430c8', 'python.org'), '886313e1-3b8a-5372-9b90-0c9aee199e5d');
-  });
-
-  it('is deterministic and ignores case, a trailing slash and the role id prefix', () => {
-    const scope = `/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.ContainerRegistry/registries/acr`;
-    const name = roleAssignmentName(scope, KUBELET, `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/${BUILT_IN_ROLE_IDS.acrPull}`);
-    assert.match(name, /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-    assert.equal(roleAssignmentName(`${scope.toUpperCase()}/`, KUBELET.toUpperCase(), BUILT_IN_ROLE_IDS.acrPull), name);
-  });
-
-  it('differs when the scope, the principal or the role differs', () => {
-    const scope = `/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.ContainerRegistry/registries/acr`;
-    const base = roleAssignmentName(scope, KUBELET, BUILT_IN_ROLE_IDS.acrPull);
-    assert.notEqual(roleAssignmentName(`${scope}2`, KUBELET, BUILT_IN_ROLE_IDS.acrPull), base);
-    assert.notEqual(roleAssignmentName(scope, SUB, BUILT_IN_ROLE_IDS.acrPull), base);
-    assert.notEqual(roleAssignmentName(scope, KUBELET, BUILT_IN_ROLE_IDS.containerRegistryRepositoryReader), base);
-  });
-});
 
 describe('createRoleAssignmentWriter against the fake ARM', () => {
   let arm: FakeResourceManager;
