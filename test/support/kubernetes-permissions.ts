@@ -49,9 +49,10 @@ export const KUBERNETES_READER_CALLS: readonly KubernetesCall[] = [
 ];
 
 /**
- * Announced, not in the code yet: the alert watcher (an informer over every namespace's pods) and its leader election
- * (a coordination.k8s.io Lease in the bot's namespace, as client-go's leaderelection does: get, create when absent,
- * update to renew). Remove from here once the recorded session of the real code replaces the static list.
+ * The alert watcher (an informer over every namespace's pods) and its leader election (a coordination.k8s.io Lease in
+ * the bot's namespace: get, create when absent, update to renew). test/infra/kubernetes-calls-recorded.test.ts
+ * records a session of the real code (every sandbox diagnosis plus the watcher with leader election) and checks that
+ * it needs exactly the permissions of these lists.
  */
 export const ANNOUNCED_ALERT_WATCHER_CALLS: readonly KubernetesCall[] = [
   { method: 'GET', path: '/api/v1/pods', verb: 'list', apiGroup: '', resource: 'pods' },
