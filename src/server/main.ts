@@ -6,7 +6,8 @@
 import { parseConfig, ConfigError, type Config } from '../config/index.js';
 import { createLogger, streamSink } from '../logging/index.js';
 import { createTeamsBot } from '../teams/create-teams-bot.js';
-import { PROVISIONAL_CHAT_COMMANDS, parseProvisionalCommand } from '../teams/provisional-chat.js';
+import { CHAT_COMMANDS, parseChatCommand } from '../chat/index.js';
+import { MemoryCardActionStore } from '../teams/memory-card-action-store.js';
 import { createBotServer, type BotServer } from './bot-server.js';
 
 /** Kubernetes' default grace period is 30 s: finish turns within 20 s, then close. */
@@ -30,7 +31,7 @@ async function main(): Promise<void> {
   }
   const log = createLogger({ level: config.logging.level, sink: streamSink(process.stdout) }).child({ service: 'pull-doctor' });
   // No diagnoser yet: until the engine (or the sandbox) is wired here, diagnoses answer "no cluster configured".
-  const endpoint = createTeamsBot({ auth: config.bot.auth, parseCommand: parseProvisionalCommand, commands: PROVISIONAL_CHAT_COMMANDS, log });
+  const { endpoint } = createTeamsBot({ auth: config.bot.auth, parseCommand: parseChatCommand, commands: CHAT_COMMANDS, cardActions: new MemoryCardActionStore(), log });
   try {
     server = createBotServer({ bot: config.bot, endpoint, log });
   } catch (error) {
