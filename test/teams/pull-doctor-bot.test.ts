@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ConnectorServer, type ConnectorCall } from '../support/connector-server.js';
 import { startBotUnderTest, type BotUnderTest, type BotUnderTestOptions } from '../support/bot-under-test.js';
 import { FixtureDiagnoser } from '../support/fixture-diagnoser.js';
@@ -26,6 +29,8 @@ import type { FixRequest, FixRequestHandler } from '../../src/teams/fix-request-
 import type { AlertCommand, AlertCommandHandler } from '../../src/teams/alert-command-handler.js';
 import type { ConversationInstallEvent, ConversationInstallListener } from '../../src/teams/conversation-install-listener.js';
 import { PullDoctorError } from '../../src/errors/index.js';
+import { openSqliteStore } from '../../src/store/index.js';
+import { StoreCardActionStore } from '../../src/teams/store-card-action-store.js';
 import { silentLogger, type Logger } from '../../src/logging/index.js';
 
 type Card = Record<string, unknown>;
@@ -374,6 +379,32 @@ describe('the Teams bot over /api/messages', () => {
     assert.equal(result.status, 401);
     assert.equal(diagnoser.requests.length, 0);
     assert.equal(connector.calls.length, 0);
+  });
+
+  it("keeps its buttons working across a restart when card actions are in the bot's store", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pulldoctor-bot-restart-'));
+    const path = join(dir, 'state.sqlite');
+    try {
+      let store = await openSqliteStore({ path, log: silentLogger() });
+      await start({ cardActions: new StoreCardActionStore(store.documents) });
+      const chat = personalChat();
+      const { messageId, card } = await askAbout(chat, 'why is pod web-7d4c9 failing in shop');
+      await bot.stop();
+      await store.close();
+
+      store = await openSqliteStore({ path, log: silentLogger() });
+      await start({ cardActions: new StoreCardActionStore(store.documents) });
+      const events = executeActions(card).find((a) => a.verb === 'events')!;
+      const result = await postActivity(bot.url, cardActionInvoke(connector.serviceUrl, chat, messageId, events));
+      assert.equal(cardTexts(invokeCard(result.body))[0], 'Events for shop/web-7d4c9');
+      const rerun = executeActions(card).find((a) => a.verb === 'rerun')!;
+      await postActivity(bot.url, cardActionInvoke(connector.serviceUrl, chat, messageId, rerun));
+      await connector.waitFor((c) => c.operation === 'update' && cardTexts(cardOf(c)).some((t) => t.startsWith('Run 2 · ')));
+      await bot.stop();
+      await store.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   describe('alerts commands', () => {
