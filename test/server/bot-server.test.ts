@@ -10,9 +10,8 @@ import type { ReadinessProbe } from '../../src/server/readiness.js';
 import type { AlertCommandHandler, AlertCommandResult } from '../../src/teams/alert-command-handler.js';
 import { ConnectorServer } from '../support/connector-server.js';
 import { startBotUnderTest, type BotUnderTest } from '../support/bot-under-test.js';
-import { FixtureDiagnoser } from '../support/fixture-diagnoser.js';
+import { SANDBOX_PODS, startSandboxDiagnoser, type SandboxDiagnoser } from '../support/sandbox-diagnoser.js';
 import { messageActivity, personalChat, postActivity } from '../support/teams-activities.js';
-import { missingAcrPull } from '../fixtures/diagnoses/index.js';
 
 /** A diagnoser whose answers wait until the test releases them: a turn that stays in flight. */
 class HeldDiagnoser implements Diagnoser {
@@ -156,13 +155,21 @@ describe('the bot server', () => {
   });
 
   describe('on shutdown', () => {
+    let sandbox: SandboxDiagnoser;
+    before(async () => {
+      sandbox = await startSandboxDiagnoser();
+    });
+    after(async () => {
+      await sandbox?.close();
+    });
+
     /** The bot with a diagnosis under way (left after the HTTP answer) that waits until `held.release()`. */
     async function startWithDiagnosisUnderWay() {
       connector = await ConnectorServer.start();
-      const held = new HeldDiagnoser(new FixtureDiagnoser([missingAcrPull]));
+      const held = new HeldDiagnoser(sandbox.engine);
       bot = await startBotUnderTest({ diagnoser: held });
       const chat = personalChat();
-      const answered = await postActivity(bot.url, messageActivity(connector.serviceUrl, chat, 'why is pod web-7d4c9 failing in shop'));
+      const answered = await postActivity(bot.url, messageActivity(connector.serviceUrl, chat, `why is pod ${SANDBOX_PODS.missingAcrPull} failing in shop`));
       assert.equal(answered.status, 200, 'Teams has its answer (the "Diagnosing…" card) before the diagnosis ends');
       await until(() => held.started === 1, 'the diagnosis started');
       return { held, chat, running: bot, connectorServer: connector };
@@ -181,7 +188,7 @@ describe('the bot server', () => {
 
     it('answers 503 to a turn, and to readiness, whose request was still arriving when the shutdown began', async () => {
       const { held, chat, running, connectorServer } = await startWithDiagnosisUnderWay();
-      const late = await halfSent(running.url, 'POST', '/api/messages', messageActivity(connectorServer.serviceUrl, chat, 'why is pod web-7d4c9 failing in shop'));
+      const late = await halfSent(running.url, 'POST', '/api/messages', messageActivity(connectorServer.serviceUrl, chat, `why is pod ${SANDBOX_PODS.missingAcrPull} failing in shop`));
       const readiness = await halfSent(running.url, 'GET', '/readyz', {});
 
       const stopping = running.server.shutdown(5000);
