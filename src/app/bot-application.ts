@@ -74,7 +74,9 @@ export async function startBotApplication(options: BotApplicationOptions): Promi
   // Refuse a configuration that must not serve before opening anything.
   const problems = botStartProblems(config.bot);
   if (problems.length > 0) throw new ConfigError(problems);
-  const credential = options.sandboxTls ? null : createAzureCredential(config.azure);
+  // The configured Azure identity (AZURE_CREDENTIAL): for the store and the configured cluster. The sandbox's
+  // cluster uses the sandbox identity instead.
+  const credential = createAzureCredential(config.azure);
   const store = await createStore(config.store, { log, ...(credential ? { credential } : {}) });
   let world: SandboxWorld | undefined;
   try {
