@@ -1,28 +1,58 @@
 // `npm start`: the Teams bot (src/server/main.ts) and, in local mode (no MicrosoftAppId), the Microsoft 365 Agents
 // Playground pointed at it on http://localhost:56150 (another port if that one is busy). The Playground runs with the
 // loopback-only preload (no telemetry, nothing but 127.0.0.1) and opens a browser only when there is a display.
+//
+// With nothing configured (no MicrosoftAppId, no kubeconfig, no PULLDOCTOR_CONFIG) — or with `npm start -- --sandbox`
+// — the bot runs on the bundled sandbox: a fake AKS cluster, ARM and registries inside the bot's process, served over
+// HTTPS with a throwaway CA made here (data/sandbox-tls). Node trusts an extra CA only through NODE_EXTRA_CA_CERTS
+// read at start-up, hence the bot runs in a child process started with it.
+//
 // Ctrl-C stops both. An entry point: reads process.env.
 import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { parseConfig, ConfigError } from '../src/config/index.js';
+import { chooseStartMode } from '../src/app/start-mode.js';
+import { SANDBOX_SCENARIOS } from '../src/sandbox/sandbox-scenarios.js';
 import { startPlayground, type Playground } from '../test/support/playground.js';
+import { ensureSandboxCertificates } from './lib/dev-certificates.mjs';
 
 const PLAYGROUND_PORT = 56150;
 const root = join(import.meta.dirname, '..');
 
 let config;
+let forceSandbox = false;
 try {
+  forceSandbox = parseArgs({ args: process.argv.slice(2), options: { sandbox: { type: 'boolean' } } }).values.sandbox ?? false;
   config = parseConfig(process.env);
 } catch (error) {
-  if (error instanceof ConfigError) {
-    process.stderr.write(`npm start: ${error.message}\n`);
+  if (error instanceof ConfigError || (error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    process.stderr.write(`npm start: ${(error as Error).message}\n`);
     process.exit(2);
   }
   throw error;
 }
 
-const bot = spawn(process.execPath, ['--import', 'tsx', join(root, 'src', 'server', 'main.ts')], { cwd: root, env: process.env, stdio: 'inherit' });
+const mode = chooseStartMode(process.env, { forceSandbox, fileExists: existsSync });
+const botArgs = ['--import', 'tsx', join(root, 'src', 'server', 'main.ts')];
+const botEnv: NodeJS.ProcessEnv = { ...process.env };
+if (mode.kind === 'sandbox') {
+  const { dir, caFile } = ensureSandboxCertificates(join(root, 'data', 'sandbox-tls'));
+  botArgs.push('--sandbox-tls-dir', dir);
+  // Keep a CA bundle the user already relies on (a corporate proxy's) next to the sandbox's.
+  const extra = process.env.NODE_EXTRA_CA_CERTS;
+  if (extra && existsSync(extra)) {
+    const bundle = join(dir, 'ca-bundle.pem');
+    writeFileSync(bundle, `${readFileSync(extra, 'utf8').trimEnd()}\n${readFileSync(caFile, 'utf8')}`);
+    botEnv.NODE_EXTRA_CA_CERTS = bundle;
+  } else {
+    botEnv.NODE_EXTRA_CA_CERTS = caFile;
+  }
+}
+
+const bot = spawn(process.execPath, botArgs, { cwd: root, env: botEnv, stdio: 'inherit' });
 let playground: Playground | undefined;
 let stopping = false;
 
@@ -42,13 +72,18 @@ bot.once('exit', (code) => void stop(code ?? 1));
 
 const botUrl = `http://127.0.0.1:${config.bot.port}`;
 async function botIsUp(): Promise<boolean> {
-  for (let i = 0; i < 300; i++) {
+  for (let i = 0; i < 600; i++) {
     if (bot.exitCode !== null) return false;
     if (await fetch(`${botUrl}/healthz`).then((r) => r.ok, () => false)) return true;
     await new Promise((r) => setTimeout(r, 100));
   }
   return false;
 }
+
+const what =
+  mode.kind === 'sandbox'
+    ? `on the bundled sandbox (${mode.reason}): every card says "Sandbox"`
+    : `on the configured cluster (${mode.reason}); \`npm start -- --sandbox\` runs the bundled sandbox instead`;
 
 if (!(await botIsUp())) {
   process.stderr.write(`npm start: the bot did not come up on ${botUrl}\n`);
@@ -65,10 +100,13 @@ if (!(await botIsUp())) {
     openBrowser: hasDisplay,
     onOutput: (line) => process.stdout.write(`[playground] ${line}\n`),
   });
+  const example = SANDBOX_SCENARIOS[0]!;
   process.stdout.write(
-    `\nPull Doctor is running in local mode.\n` +
+    `\nPull Doctor is running in local mode ${what}.\n` +
       `  Agents Playground: http://localhost:${playground.port}  (log: ${playground.logFile})\n` +
-      `  Bot endpoint:      ${botUrl}/api/messages\n` +
-      `Try: why is pod web-7d4c9 failing in shop   (Ctrl-C to stop)\n\n`,
+      `  Bot endpoint:      ${botUrl}/api/messages   (readiness: ${botUrl}/readyz)\n` +
+      (mode.kind === 'sandbox'
+        ? `Try: why is pod ${example.pod} failing in ${example.namespace}   (the welcome card lists every sandbox pod; Ctrl-C to stop)\n\n`
+        : `Try: why is pod NAME failing in NAMESPACE   (Ctrl-C to stop)\n\n`),
   );
 }

@@ -1,4 +1,5 @@
 import type { TokenCredential } from '@azure/identity';
+import type { KubeConfig } from '@kubernetes/client-node';
 import type { Config, Env } from '../config/index.js';
 import { loadKubeConfig } from '../clients/kubernetes/load-kube-config.js';
 import { createKubernetesReader } from '../clients/kubernetes/create-kubernetes-reader.js';
@@ -29,21 +30,15 @@ export interface DiagnosisScope {
   connection?: ClusterConnection;
 }
 
+/** The kubeconfig the configuration points at (KUBECONFIG, ~/.kube/config or in-cluster), with the context chosen. */
+export function loadConfiguredKubeConfig(config: Config, env: Env, scope: DiagnosisScope = {}): KubeConfig {
+  const context = scope.context ?? config.kubernetes.context;
+  return loadKubeConfig({ ...(config.kubernetes.kubeconfig ? { kubeconfigPath: config.kubernetes.kubeconfig } : {}), ...(context ? { context } : {}) }, env);
+}
+
 /** The composition root of a diagnosis: real clients built from configuration, unless overridden. */
 export function buildDiagnosisDependencies(config: Config, env: Env, scope: DiagnosisScope, log: Logger, overrides: DependencyOverrides = {}): DiagnosisDependencies {
-  const kube =
-    overrides.kube ??
-    scope.connection?.kube ??
-    createKubernetesReader(
-      loadKubeConfig(
-        {
-          ...(config.kubernetes.kubeconfig ? { kubeconfigPath: config.kubernetes.kubeconfig } : {}),
-          ...((scope.context ?? config.kubernetes.context) ? { context: scope.context ?? config.kubernetes.context } : {}),
-        },
-        env,
-      ),
-      { log },
-    );
+  const kube = overrides.kube ?? scope.connection?.kube ?? createKubernetesReader(loadConfiguredKubeConfig(config, env, scope), { log });
   const credential = overrides.azureCredential !== undefined ? overrides.azureCredential : createAzureCredential(config.azure);
   const clusterId = scope.clusterId ?? scope.connection?.clusterId;
   const azure = azureAccessFrom(config.azure, credential, { log, ...(clusterId ? { clusterId } : {}) });

@@ -19,8 +19,9 @@ export interface BotServer {
   /** Listens on `port` (default: the configured PORT; 0 picks a free one). Local mode binds 127.0.0.1 only. */
   listen(port?: number, host?: string): Promise<{ host: string; port: number; url: string }>;
   /**
-   * Graceful shutdown: stops accepting connections and new turns (503), waits up to `timeoutMs` for turns in flight,
-   * then closes the remaining connections. `drained` says whether every turn finished.
+   * Graceful shutdown: stops accepting connections and new turns (503), waits up to `timeoutMs` for turns in flight
+   * and the work they left (diagnoses answered after the HTTP response), then closes the remaining connections.
+   * `drained` says whether everything finished.
    */
   shutdown(timeoutMs: number): Promise<{ drained: boolean }>;
 }
@@ -92,7 +93,9 @@ export function createBotServer(options: BotServerOptions): BotServer {
       log.info('shutting down', { inFlight: inFlight.size, timeoutMs });
       const closed = new Promise<void>((resolve) => server.server.close(() => resolve()));
       server.server.closeIdleConnections();
-      const drained = await inFlight.idle(timeoutMs);
+      const deadline = Date.now() + timeoutMs;
+      // First the requests being answered, then the work they left for after their answer (diagnoses).
+      const drained = (await inFlight.idle(timeoutMs)) && (await endpoint.idle(Math.max(0, deadline - Date.now())));
       if (!drained) log.warn('shutdown timeout: turns still in flight are cut off', { inFlight: inFlight.size });
       server.server.closeAllConnections();
       await closed;

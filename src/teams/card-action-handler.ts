@@ -15,9 +15,13 @@ export interface CardActionInvoke {
 }
 
 export interface CardActionOutcome {
+  /** The answer to the invoke, at once: it replaces the card the button was on, for the user who pressed it. */
   card: AdaptiveCardJson;
-  /** Also replace the message the button was on (for everyone), not only answer the invoke. */
-  updateMessage: boolean;
+  /**
+   * Work that takes longer than Teams waits for an invoke answer (a diagnosis): it makes the card that then replaces
+   * the message for everyone. `card` says meanwhile that the work is under way.
+   */
+  followUp?: () => Promise<AdaptiveCardJson>;
 }
 
 export interface CardActionHandlerOptions {
@@ -38,8 +42,10 @@ function expired(): PullDoctorError {
 }
 
 /**
- * Answers the diagnosis card's buttons. The card carries only `{ id }`; the id must have been issued for this verb
- * and this conversation, and everything else comes from the stored action.
+ * Answers the cards' buttons. The card carries only `{ id }`; the id must have been issued for this verb and this
+ * conversation, and everything else comes from the stored action. **Re-run checks** and **Diagnose NAME** answer at
+ * once with a "Re-running checks…" / "Diagnosing…" card and leave the diagnosis as a follow-up; **Show events**
+ * answers from stored data; **Request fix** waits for the FixRequestHandler (which must answer within seconds).
  */
 export class CardActionHandler {
   constructor(private readonly options: CardActionHandlerOptions) {}
@@ -49,30 +55,32 @@ export class CardActionHandler {
     const id = typeof invoke.data === 'object' && invoke.data !== null ? (invoke.data as { id?: unknown }).id : undefined;
     if (!isVerb(invoke.verb) || typeof id !== 'string' || id === '' || id.length > 200) {
       log.warn('card action refused: malformed', { verb: typeof invoke.verb === 'string' ? invoke.verb.slice(0, 40) : typeof invoke.verb });
-      return { card: cards.error({ error: expired() }), updateMessage: false };
+      return { card: cards.error({ error: expired() }) };
     }
     let action: CardAction | undefined;
     try {
       action = await this.options.cardActions.get(id);
     } catch (error) {
       log.error('card action store failed', { error });
-      return { card: cards.error({ error }), updateMessage: false };
+      return { card: cards.error({ error }) };
     }
     if (action === undefined || action.verb !== invoke.verb || action.conversationId !== invoke.conversationId) {
       log.warn('card action refused', { verb: invoke.verb, reason: action === undefined ? 'unknown or expired id' : 'verb or conversation mismatch' });
-      return { card: cards.error({ error: expired() }), updateMessage: false };
+      return { card: cards.error({ error: expired() }) };
     }
     log.info('card action', { verb: action.verb, pod: action.target.pod, namespace: action.target.namespace, run: action.run });
     switch (action.verb) {
       case 'rerun':
-        return { card: await this.options.diagnosisCards.make(action.target, action.run + 1, action.conversationId, log), updateMessage: true };
+      case 'diagnose': {
+        const run = action.run + 1;
+        const { target, conversationId } = action;
+        return { card: cards.diagnosing(target, run), followUp: () => this.options.diagnosisCards.make(target, run, conversationId, log) };
+      }
       case 'events':
-        return {
-          card: cards.events({ target: action.target, events: action.events, eventCount: action.eventCount, diagnosedAt: action.diagnosedAt, rerunId: action.rerunId }),
-          updateMessage: false,
-        };
+        // Only stored data: answered within the invoke.
+        return { card: cards.events({ target: action.target, events: action.events, eventCount: action.eventCount, diagnosedAt: action.diagnosedAt, rerunId: action.rerunId }) };
       case 'requestFix':
-        return { card: await this.requestFix(action, invoke.user, log), updateMessage: false };
+        return { card: await this.requestFix(action, invoke.user, log) };
     }
   }
 

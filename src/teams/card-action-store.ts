@@ -1,8 +1,11 @@
 import type { Cause, Fix, PodEventSummary } from '../diagnosis/types.js';
 import type { DiagnoseRequest } from './diagnoser.js';
 
-/** The verbs of the diagnosis card's `Action.Execute` buttons. */
-export const CARD_ACTION_VERBS = ['rerun', 'events', 'requestFix'] as const;
+/**
+ * The verbs of the cards' `Action.Execute` buttons: `rerun` (diagnose the card's pod again), `events`, `requestFix`,
+ * and `diagnose` (a pod the card suggests, e.g. a similar name when the pod asked about does not exist).
+ */
+export const CARD_ACTION_VERBS = ['rerun', 'events', 'requestFix', 'diagnose'] as const;
 export type CardActionVerb = (typeof CARD_ACTION_VERBS)[number];
 
 interface CardActionBase {
@@ -20,6 +23,8 @@ interface CardActionBase {
  */
 export type CardAction =
   | (CardActionBase & { verb: 'rerun' })
+  /** `target` is the suggested pod; `run` is 0 (its diagnosis will be run 1). */
+  | (CardActionBase & { verb: 'diagnose' })
   /** `events` holds the newest ones a card shows; `eventCount` how many the diagnosis saw. */
   | (CardActionBase & { verb: 'events'; events: PodEventSummary[]; eventCount: number; diagnosedAt: string; rerunId: string })
   | (CardActionBase & { verb: 'requestFix'; fix: Fix; cause: Cause | null; diagnosedAt: string });

@@ -6,6 +6,7 @@ import type { TeamsCards } from './cards/teams-cards.js';
 import type { AdaptiveCardJson } from './cards/render-card.js';
 import { EVENTS_CARD_LIMIT } from './cards/events-card-data.js';
 import { noClusterConfigured } from './no-cluster-error.js';
+import { podSuggestions, SUGGESTION_LIMITS } from './pod-suggestions.js';
 
 export interface DiagnosisCardMakerOptions {
   /** Absent when no cluster is configured: every diagnosis then answers with an error card saying so. */
@@ -18,7 +19,8 @@ export interface DiagnosisCardMakerOptions {
 
 /**
  * Runs a diagnosis and turns the outcome into the card to show: the diagnosis card with its buttons (their ids
- * stored server-side), or an error card with a **Try again** button. Never throws for a failed diagnosis.
+ * stored server-side), or an error card with a **Try again** button (and, for a pod that does not exist, a
+ * **Diagnose NAME** button per similar name). Never throws for a failed diagnosis.
  */
 export class DiagnosisCardMaker {
   constructor(private readonly options: DiagnosisCardMakerOptions) {}
@@ -34,7 +36,8 @@ export class DiagnosisCardMaker {
       log.warn('diagnosis failed', { error, pod: target.pod, namespace: target.namespace, run });
       try {
         const retryId = await cardActions.put({ verb: 'rerun', conversationId, target, run });
-        return cards.error({ error, target, retryId });
+        const suggested = await this.storeSuggestions(error, target, conversationId);
+        return cards.error({ error, target, retryId, suggested });
       } catch (storeError) {
         log.error('card action store failed', { error: storeError });
         return cards.error({ error, target });
@@ -55,6 +58,17 @@ export class DiagnosisCardMaker {
       log.error('card action store failed', { error });
       return cards.error({ error, target });
     }
+  }
+
+  /** A "Diagnose NAME" button for each of the first similar pod names of a POD_NOT_FOUND error. */
+  private async storeSuggestions(error: unknown, target: DiagnoseRequest, conversationId: string) {
+    const names = podSuggestions(error).slice(0, SUGGESTION_LIMITS.buttons);
+    return Promise.all(
+      names.map(async (pod) => {
+        const suggestion: DiagnoseRequest = { ...target, pod };
+        return { pod, diagnoseId: await this.options.cardActions.put({ verb: 'diagnose', conversationId, target: suggestion, run: 0 }) };
+      }),
+    );
   }
 
   private async storeActions(d: Diagnosis, target: DiagnoseRequest, run: number, conversationId: string) {

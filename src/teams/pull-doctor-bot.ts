@@ -1,11 +1,16 @@
 import { ActivityTypes, TeamsActivityHandler, type InvokeResponse, type TurnContext } from 'botbuilder';
 import type { Logger } from '../logging/index.js';
 import { PullDoctorError } from '../errors/index.js';
+import type { AlertCommandHandler } from './alert-command-handler.js';
 import type { CardActionStore } from './card-action-store.js';
 import type { ChatCommandDescription } from './chat-command.js';
-import type { CommandParser } from './command-parser.js';
+import type { CommandParser, ParsedCommand } from './command-parser.js';
+import { conversationAddressOf, type ConversationAddress } from './conversation-address.js';
+import type { ConversationInstallEvent, ConversationInstallListener } from './conversation-install-listener.js';
 import type { DiagnoseRequest, Diagnoser } from './diagnoser.js';
 import type { FixRequestHandler, TeamsUser } from './fix-request-handler.js';
+import type { FollowUps } from './follow-ups.js';
+import type { ProactiveSender } from './proactive-sender.js';
 import type { TeamsCards } from './cards/teams-cards.js';
 import type { AdaptiveCardJson } from './cards/render-card.js';
 import { inertText, TEXT_LIMITS } from './cards/inert-text.js';
@@ -22,23 +27,34 @@ export interface PullDoctorBotOptions {
   commands: readonly ChatCommandDescription[];
   cardActions: CardActionStore;
   cards: TeamsCards;
+  /** Posts after a turn has ended: the diagnosis that replaces a "Diagnosing…" card. */
+  sender: ProactiveSender;
+  followUps: FollowUps;
   /** Extension point for the approval flow; without it no card offers **Request fix**. */
   fixRequests?: FixRequestHandler;
+  /** Extension point for alerts; without it `alerts …` commands get the help card (which does not list them). */
+  alerts?: AlertCommandHandler;
+  /** Extension point for alerts: told when the bot is installed in or removed from a conversation. */
+  conversations?: ConversationInstallListener;
   /** Namespace when the message names none. Default `default`, as kubectl. */
   defaultNamespace?: string;
   log: Logger;
 }
 
 const WELCOME = 'Hi! I tell you why a pod is failing (above all why it cannot pull its image) and what to do about it.';
+const ALERTS_NOT_ENABLED = 'Alerts are not enabled on this bot, so I cannot post failing pods here. This is what I can do:';
+/** The registry id of the alerts command: hidden from the help card when no AlertCommandHandler is configured. */
+const ALERTS_COMMAND_ID = 'alerts';
 
 /**
  * The Teams bot. A diagnose request gets a typing indicator (personal chats only: channel threads do not show it
- * well), a "Diagnosing…" card, then that same message updated in place with the diagnosis card. The card's buttons
- * come back as `adaptiveCard/action` invokes handled by CardActionHandler.
+ * well) and a "Diagnosing…" card at once; once the HTTP answer is out, the diagnosis runs and its card replaces that
+ * message. The card's buttons come back as `adaptiveCard/action` invokes handled by CardActionHandler.
  */
 export class PullDoctorBot extends TeamsActivityHandler {
   private readonly diagnosisCards: DiagnosisCardMaker;
   private readonly cardActionHandler: CardActionHandler;
+  private readonly helpCommands: readonly ChatCommandDescription[];
 
   constructor(private readonly options: PullDoctorBotOptions) {
     super();
@@ -54,6 +70,7 @@ export class PullDoctorBot extends TeamsActivityHandler {
       diagnosisCards: this.diagnosisCards,
       ...(options.fixRequests ? { fixRequests: options.fixRequests } : {}),
     });
+    this.helpCommands = options.alerts ? options.commands : options.commands.filter((c) => c.id !== ALERTS_COMMAND_ID);
 
     this.onMessage(async (context, next) => {
       await this.answerMessage(context, turnLog(context, options.log));
@@ -61,10 +78,25 @@ export class PullDoctorBot extends TeamsActivityHandler {
     });
 
     this.onMembersAdded(async (context, next) => {
-      const botId = context.activity.recipient?.id;
-      if ((context.activity.membersAdded ?? []).some((m) => m.id === botId)) {
-        await context.sendActivity(cardMessage(options.cards.help({ commands: options.commands, intro: WELCOME })));
+      if (this.concernsBot(context, context.activity.membersAdded)) {
+        await context.sendActivity(cardMessage(options.cards.help({ commands: this.helpCommands, intro: WELCOME })));
+        await this.tellInstallListener(context, 'installed', 'conversationUpdate');
       }
+      await next();
+    });
+
+    this.onMembersRemoved(async (context, next) => {
+      if (this.concernsBot(context, context.activity.membersRemoved)) await this.tellInstallListener(context, 'uninstalled', 'conversationUpdate');
+      await next();
+    });
+
+    this.onInstallationUpdateAdd(async (context, next) => {
+      await this.tellInstallListener(context, 'installed', 'installationUpdate');
+      await next();
+    });
+
+    this.onInstallationUpdateRemove(async (context, next) => {
+      await this.tellInstallListener(context, 'uninstalled', 'installationUpdate');
       await next();
     });
   }
@@ -90,28 +122,35 @@ export class PullDoctorBot extends TeamsActivityHandler {
       { verb: action?.type === 'Action.Execute' ? action.verb : undefined, data: action?.data, conversationId: context.activity.conversation.id, user: userOf(context) },
       log,
     );
-    const replyToId = context.activity.replyToId;
-    if (outcome.updateMessage && replyToId) await this.replaceMessage(context, replyToId, outcome.card, log, false);
+    const { followUp } = outcome;
+    if (followUp === undefined) return { status: 200, body: cardInvokeResponse(outcome.card) };
+    const messageId = context.activity.replyToId;
+    // Without the id of the message the button was on there is nothing to update later: answer with the result.
+    if (!messageId) return { status: 200, body: cardInvokeResponse(await followUp()) };
+    const address = conversationAddressOf(context.activity);
+    this.options.followUps.defer(context, 'card action', async () => this.deliver(address, messageId, await followUp(), log, false), log);
     return { status: 200, body: cardInvokeResponse(outcome.card) };
   }
 
   private async answerMessage(context: TurnContext, log: Logger): Promise<void> {
-    const text = context.activity.text ?? '';
-    const command = this.options.parseCommand(text);
+    const command = this.options.parseCommand(context.activity.text ?? '');
     log.info('message', { command: command.kind });
-    const { cards, commands } = this.options;
+    const { cards } = this.options;
     switch (command.kind) {
       case 'help':
-        await context.sendActivity(cardMessage(cards.help({ commands })));
+        await context.sendActivity(cardMessage(cards.help({ commands: this.helpCommands })));
         return;
       case 'unknown': {
         const said = inertText(command.text, TEXT_LIMITS.short);
         const intro = said === '' ? WELCOME : `I did not understand “${said}”.`;
-        await context.sendActivity(cardMessage(cards.help({ commands, intro })));
+        await context.sendActivity(cardMessage(cards.help({ commands: this.helpCommands, intro })));
         return;
       }
       case 'invalid':
         await context.sendActivity(cardMessage(cards.error({ error: new PullDoctorError('INVALID_INPUT', command.reason) })));
+        return;
+      case 'alerts':
+        await this.answerAlerts(context, command, log);
         return;
       case 'diagnose': {
         const target: DiagnoseRequest = { pod: command.pod, namespace: command.namespace ?? this.options.defaultNamespace ?? 'default' };
@@ -122,21 +161,81 @@ export class PullDoctorBot extends TeamsActivityHandler {
     }
   }
 
+  private async answerAlerts(context: TurnContext, command: Extract<ParsedCommand, { kind: 'alerts' }>, log: Logger): Promise<void> {
+    const { alerts, cards } = this.options;
+    if (alerts === undefined) {
+      log.info('alerts command without an alert handler');
+      await context.sendActivity(cardMessage(cards.help({ commands: this.helpCommands, intro: ALERTS_NOT_ENABLED })));
+      return;
+    }
+    let card: AdaptiveCardJson;
+    try {
+      const result = await alerts.handle(
+        {
+          action: command.action,
+          ...(command.namespace !== undefined ? { namespace: command.namespace } : {}),
+          ...(command.cluster !== undefined ? { cluster: command.cluster } : {}),
+          conversation: conversationAddressOf(context.activity),
+          requestedBy: userOf(context),
+        },
+        log,
+      );
+      card = cards.alerts(result);
+    } catch (error) {
+      log.warn('alert command failed', { error, action: command.action });
+      card = cards.error({ error });
+    }
+    await context.sendActivity(cardMessage(card));
+  }
+
+  /** Typing and a "Diagnosing…" card now; the diagnosis replaces that card once Teams has its HTTP answer. */
   private async diagnose(context: TurnContext, target: DiagnoseRequest, log: Logger): Promise<void> {
     if (context.activity.conversation.conversationType === 'personal') await context.sendActivity({ type: ActivityTypes.Typing });
     const placeholder = await context.sendActivity(cardMessage(this.options.cards.diagnosing(target)));
-    const card = await this.diagnosisCards.make(target, 1, context.activity.conversation.id, log);
-    if (placeholder?.id) await this.replaceMessage(context, placeholder.id, card, log, true);
-    else await context.sendActivity(cardMessage(card));
+    const address = conversationAddressOf(context.activity);
+    const conversationId = context.activity.conversation.id;
+    this.options.followUps.defer(
+      context,
+      'diagnosis',
+      async () => this.deliver(address, placeholder?.id, await this.diagnosisCards.make(target, 1, conversationId, log), log, true),
+      log,
+    );
   }
 
-  /** Updates a message in place; if Teams refuses, optionally sends the card as a new message instead. */
-  private async replaceMessage(context: TurnContext, messageId: string, card: AdaptiveCardJson, log: Logger, sendIfRefused: boolean): Promise<void> {
+  /** Replaces a message's card; if Teams refuses (or there is no message), optionally sends the card as a new one. */
+  private async deliver(address: ConversationAddress, messageId: string | undefined, card: AdaptiveCardJson, log: Logger, sendIfRefused: boolean): Promise<void> {
+    const { sender } = this.options;
+    if (messageId) {
+      try {
+        await sender.updateCard(address, messageId, card, log);
+        return;
+      } catch (error) {
+        log.warn('could not update the card in place', { error, messageId });
+      }
+    }
+    if (!sendIfRefused) return;
     try {
-      await context.updateActivity({ ...cardMessage(card), id: messageId });
+      await sender.sendCard(address, card, log);
     } catch (error) {
-      log.warn('could not update the card in place', { error, messageId });
-      if (sendIfRefused) await context.sendActivity(cardMessage(card));
+      log.error('could not send the card', { error });
+    }
+  }
+
+  private concernsBot(context: TurnContext, members: ReadonlyArray<{ id: string }> | undefined): boolean {
+    const botId = context.activity.recipient?.id;
+    return (members ?? []).some((m) => m.id === botId);
+  }
+
+  private async tellInstallListener(context: TurnContext, what: 'installed' | 'uninstalled', source: ConversationInstallEvent['source']): Promise<void> {
+    const log = turnLog(context, this.options.log);
+    log.info(`bot ${what}`, { source, conversationType: context.activity.conversation?.conversationType });
+    const listener = this.options.conversations;
+    if (listener === undefined) return;
+    const event: ConversationInstallEvent = { conversation: conversationAddressOf(context.activity), by: userOf(context), source };
+    try {
+      await (what === 'installed' ? listener.installed(event, log) : listener.uninstalled(event, log));
+    } catch (error) {
+      log.error('conversation install listener failed', { error, what });
     }
   }
 }

@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import AjvDraft04 from 'ajv-draft-04';
 import { BOT_ID_PLACEHOLDER, buildManifest, commandListsDrift, manifestCommandLists } from '../../scripts/lib/app-manifest.js';
-import { PROVISIONAL_CHAT_COMMANDS } from '../../src/teams/provisional-chat.js';
+import { CHAT_COMMANDS } from '../../src/chat/index.js';
 
 const root = process.cwd();
 const template = JSON.parse(readFileSync(join(root, 'appPackage', 'manifest.json'), 'utf8')) as Record<string, unknown>;
@@ -17,7 +17,7 @@ function validator() {
   return ajv.compile(schema);
 }
 
-const built = () => buildManifest(template, { botId: BOT_ID, version: '1.2.3', commands: PROVISIONAL_CHAT_COMMANDS });
+const built = () => buildManifest(template, { botId: BOT_ID, version: '1.2.3', commands: CHAT_COMMANDS });
 
 describe('the Teams app manifest', () => {
   it('is valid against the Teams manifest schema v1.30 once the bot id is filled in', () => {
@@ -42,8 +42,8 @@ describe('the Teams app manifest', () => {
   });
 
   it('has the command menu of the chat command registry (this fails when they drift apart)', () => {
-    assert.equal(commandListsDrift(template, PROVISIONAL_CHAT_COMMANDS), undefined);
-    const renamed = PROVISIONAL_CHAT_COMMANDS.map((c, i) => (i === 0 ? { ...c, description: 'Something else' } : c));
+    assert.equal(commandListsDrift(template, CHAT_COMMANDS), undefined);
+    const renamed = CHAT_COMMANDS.map((c, i) => (i === 0 ? { ...c, description: 'Something else' } : c));
     assert.match(commandListsDrift(template, renamed) ?? '', /do not match the chat command registry/);
     assert.throws(() => buildManifest(template, { botId: BOT_ID, version: '1.0.0', commands: renamed }), /do not match/);
   });

@@ -2,16 +2,29 @@ import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startBotUnderTest, type BotUnderTest } from '../support/bot-under-test.js';
-import { FixtureDiagnoser } from '../support/fixture-diagnoser.js';
+import { parseConfig } from '../../src/config/index.js';
+import { createLogger, memorySink, type LogRecord } from '../../src/logging/index.js';
+import { startBotApplication, type BotApplication } from '../../src/app/bot-application.js';
+import type { FixRequest, FixRequestHandler } from '../../src/teams/fix-request-handler.js';
 import { startPlayground, DEFAULT_PLAYGROUND_USER, type Playground } from '../support/playground.js';
 import { launchBrowser, type TestBrowser } from '../support/browser.js';
 import { PlaygroundPage } from '../support/playground-page.js';
-import { missingAcrPull } from '../fixtures/diagnoses/index.js';
-import type { FixRequest, FixRequestHandler } from '../../src/teams/fix-request-handler.js';
+import { testTls } from '../support/tls.js';
 
 const ARTIFACTS = join(process.cwd(), 'test-artifacts', 'e2e');
+const WEB = 'web-7d4c9b6f5-x2k8p';
+const CACHE = 'cache-3f2e1d0c9-c7d8e';
 
+/** Polls the page (the UI updates when the bot's messages arrive) for up to `timeoutMs`. */
+async function eventually(condition: () => Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) assert.fail(`not within ${timeoutMs} ms: ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Stands in for the approval flow (being built elsewhere): records what would be sent for approval. */
 class RecordingFixRequests implements FixRequestHandler {
   readonly requests: FixRequest[] = [];
   async requestFix(request: FixRequest) {
@@ -21,86 +34,142 @@ class RecordingFixRequests implements FixRequestHandler {
 }
 
 /**
- * End to end through the Microsoft 365 Agents Playground: the real server and bot (with FixtureDiagnoser standing in
- * for the engine), the Playground as a child process, and headless chromium clicking in its UI.
+ * End to end as `npm start` runs it: the bot application (real engine, real clients, the sandbox world in this
+ * process, card actions in a SQLite store), the Microsoft 365 Agents Playground as a child process, and headless
+ * chromium typing and clicking in its UI. Screenshots go to test-artifacts/e2e/.
  */
-describe('Pull Doctor in the Agents Playground (end to end)', function () {
-  this.timeout(60_000);
-  let bot: BotUnderTest;
+describe('Pull Doctor in the Agents Playground, on the sandbox (end to end)', function () {
+  this.timeout(90_000);
+  let app: BotApplication;
+  let logs: LogRecord[];
   let playground: Playground;
   let browser: TestBrowser;
+  let ui: PlaygroundPage;
   let workDir: string;
   const fixRequests = new RecordingFixRequests();
-  const diagnoser = new FixtureDiagnoser([missingAcrPull]);
 
   before(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     workDir = mkdtempSync(join(tmpdir(), 'pulldoctor-playground-'));
-    bot = await startBotUnderTest({ diagnoser, fixRequests });
-    playground = await startPlayground({ botUrl: bot.url, workDir });
-    browser = await launchBrowser();
+    const tls = testTls();
+    const sink = memorySink();
+    logs = sink.records;
+    app = await startBotApplication({
+      config: parseConfig({ STORE_SQLITE_PATH: join(workDir, 'state.sqlite') }),
+      env: { HOME: workDir },
+      log: createLogger({ sink, level: 'debug' }),
+      sandboxTls: { cert: tls.cert, key: tls.key, ca: tls.ca },
+      fixRequests,
+    });
+    const { url } = await app.server.listen(0, '127.0.0.1');
+    playground = await startPlayground({ botUrl: url, workDir });
+    browser = await launchBrowser({ viewport: { width: 1400, height: 1400 } });
+    ui = new PlaygroundPage(browser.page);
   });
 
   after(async () => {
     await browser?.close();
     await playground?.stop();
     if (playground) copyFileSync(playground.logFile, join(ARTIFACTS, 'playground.log'));
-    await bot?.stop();
+    await app?.stop(5000);
     if (workDir) rmSync(workDir, { recursive: true, force: true });
   });
 
-  it('diagnoses a pod from a chat message, then re-runs the checks and updates the card in place', async () => {
-    const ui = new PlaygroundPage(browser.page);
+  /** Runs a step; on failure keeps a screenshot, the page and the Playground's output. */
+  async function step(name: string, body: () => Promise<void>): Promise<void> {
     try {
-      await ui.open(playground.url);
-      await ui.send('why is pod web-7d4c9 failing in shop');
+      await body();
+    } catch (error) {
+      await browser.page.screenshot({ path: join(ARTIFACTS, `failure-${name}.png`) }).catch(() => undefined);
+      writeFileSync(join(ARTIFACTS, `failure-${name}.html`), await browser.page.content().catch(() => ''));
+      throw new Error(`${(error as Error).message}\n--- Playground output ---\n${playground.output()}`, { cause: error });
+    }
+  }
 
-      const card = ui.card('web-7d4c9 cannot pull its image');
-      await card.waitFor({ state: 'visible' });
+  it('welcomes the user with the sandbox pods to try', async () => {
+    await step('welcome', async () => {
+      await ui.open(playground.url);
+      const welcome = ui.card('Pods to try');
+      await welcome.waitFor({ state: 'visible' });
+      const text = await welcome.innerText();
+      assert.match(text, /Sandbox — bundled demo cluster, not a real one/);
+      assert.match(text, new RegExp(`Ask for example: why is pod ${WEB} failing in shop`));
+      assert.match(text, /ledger-4e3d2c1b0-l9m8n — The registry's firewall refuses the cluster \(403\)/);
+      await browser.page.screenshot({ path: join(ARTIFACTS, '0-welcome.png') });
+    });
+  });
+
+  it('diagnoses a sandbox pod from a chat message, re-runs the checks (the card updates in place) and requests the fix', async () => {
+    await step('diagnosis', async () => {
+      await ui.send(`why is pod ${WEB} failing in shop`);
+      const card = ui.card(`${WEB} cannot pull its image`);
       await card.getByText('Run 1 · checked at').waitFor();
       await browser.page.screenshot({ path: join(ARTIFACTS, '1-diagnosis.png') });
       const text = await card.innerText();
+      assert.match(text, /Sandbox — bundled demo cluster/);
+      assert.match(text, new RegExp(`Pod shop/${WEB} · cluster shop-aks`));
       assert.match(text, /The registry refused the credentials the node pulled with/);
-      assert.match(text, /shopacr\.azurecr\.io\/shop\/web:1\.4\.2/);
-      assert.match(text, /The kubelet identity has no role on shopacr that allows pulling images/);
+      assert.match(text, /shopacr\.azurecr\.io\/shop\/web:2\.4\.1/);
+      assert.match(text, /401 Unauthorized/);
+      assert.match(text, /The kubelet identity of shop-aks has no role that lets it pull from shopacr/);
       assert.ok(await ui.button(card, 'Request fix').isVisible());
       assert.ok(await ui.button(card, 'Re-run checks').isVisible());
       assert.ok(await ui.button(card, 'Show events').isVisible());
-      assert.equal(await ui.cards().filter({ hasText: 'Diagnosing shop/web-7d4c9' }).count(), 0, 'the placeholder was replaced, not kept');
+      assert.equal(await ui.cards().filter({ hasText: `Diagnosing shop/${WEB}` }).count(), 0, 'the "Diagnosing" placeholder was replaced, not kept');
+    });
 
-      await ui.button(card, 'Re-run checks').click();
+    await step('rerun', async () => {
+      await ui.button(ui.card(`${WEB} cannot pull its image`), 'Re-run checks').click();
+      // The invoke is answered at once with "Re-running checks…"; the diagnosis then updates the message.
       const rerun = ui.card('Run 2 · checked at');
       await rerun.waitFor({ state: 'visible' });
       await browser.page.screenshot({ path: join(ARTIFACTS, '2-rerun.png') });
-      assert.equal(await ui.cards().filter({ hasText: 'web-7d4c9 cannot pull its image' }).count(), 1, 'the same message was updated');
-      assert.equal(diagnoser.requests.length, 2);
+      assert.match(await rerun.innerText(), new RegExp(`${WEB} cannot pull its image`));
+      assert.equal(await ui.cards().filter({ hasText: `${WEB} cannot pull its image` }).count(), 1, 'the same message was updated');
+      assert.equal(await ui.cards().filter({ hasText: 'Re-running checks' }).count(), 0, 'the interim answer did not stay');
+    });
 
-      await ui.button(rerun, 'Request fix').click();
-      const receipt = ui.card('Fix requested for shop/web-7d4c9');
+    await step('request-fix', async () => {
+      await ui.button(ui.card('Run 2 · checked at'), 'Request fix').click();
+      const receipt = ui.card(`Fix requested for shop/${WEB}`);
       await receipt.waitFor({ state: 'visible' });
       await browser.page.screenshot({ path: join(ARTIFACTS, '3-fix-requested.png') });
       assert.match(await receipt.innerText(), /FR-e2e-1/);
-      assert.equal(fixRequests.requests[0]?.requestedBy.name, DEFAULT_PLAYGROUND_USER.name, 'the user comes from the Playground config file');
-    } catch (error) {
-      await browser.page.screenshot({ path: join(ARTIFACTS, 'failure.png') }).catch(() => undefined);
-      writeFileSync(join(ARTIFACTS, 'failure.html'), await browser.page.content().catch(() => ''));
-      throw new Error(`${(error as Error).message}\n--- Playground output ---\n${playground.output()}`, { cause: error });
-    }
-    assert.deepEqual(bot.logs.filter((r) => r.level === 'error'), []);
+      assert.equal(fixRequests.requests.length, 1);
+      assert.equal(fixRequests.requests[0]!.requestedBy.name, DEFAULT_PLAYGROUND_USER.name, 'the user comes from the Playground config file');
+      assert.equal(fixRequests.requests[0]!.fix.scope, app.sandbox!.ids.registryIds.shopacr);
+    });
+    assert.deepEqual(logs.filter((r) => r.level === 'error'), []);
+  });
+
+  it('names the similar pod when the one asked about does not exist, and diagnoses it from its button', async () => {
+    await step('not-found', async () => {
+      await ui.send('why is pod web-7d4c9 failing in shop');
+      const notFound = ui.card('Pod shop/web-7d4c9');
+      await notFound.getByText('Pod not found').waitFor();
+      assert.match(await notFound.innerText(), new RegExp(`No pod "web-7d4c9" in namespace "shop"\\. Did you mean: ${WEB}\\?`));
+      await browser.page.screenshot({ path: join(ARTIFACTS, '4-not-found.png') });
+      const before = await ui.cards().filter({ hasText: `${WEB} cannot pull its image` }).count();
+      await ui.button(notFound, `Diagnose ${WEB}`).click();
+      await eventually(async () => (await ui.cards().filter({ hasText: `${WEB} cannot pull its image` }).count()) === before + 1, 'the diagnosis replaced the card');
+      assert.equal(await ui.cards().filter({ hasText: 'Pod not found' }).count(), 0, 'the "not found" card became the diagnosis');
+      await browser.page.screenshot({ path: join(ARTIFACTS, '5-suggested-pod.png') });
+    });
   });
 
   it('shows the events behind a diagnosis, and comes back to the checks from there', async () => {
-    const ui = new PlaygroundPage(browser.page);
-    await ui.send('diagnose web-7d4c9 -n shop');
-    const card = ui.card('Run 1 · checked at');
-    await card.waitFor({ state: 'visible' });
-    await ui.button(card, 'Show events').click();
-    const events = ui.card('Events for shop/web-7d4c9');
-    await events.waitFor({ state: 'visible' });
-    await browser.page.screenshot({ path: join(ARTIFACTS, '4-events.png') });
-    assert.match(await events.innerText(), /BackOff ×41 · last 2026-11-26 23:14:02 UTC/);
-    assert.match(await events.innerText(), /401 Unauthorized/);
-    await ui.button(events, 'Re-run checks').click();
-    await ui.card('Run 2 · checked at').waitFor({ state: 'visible' });
+    await step('events', async () => {
+      await ui.send(`diagnose ${CACHE} -n shop`);
+      const card = ui.card(`${CACHE} cannot pull its image`);
+      await card.getByText('Run 1 · checked at').waitFor();
+      await ui.button(card, 'Show events').click();
+      const events = ui.card(`Events for shop/${CACHE}`);
+      await events.waitFor({ state: 'visible' });
+      await browser.page.screenshot({ path: join(ARTIFACTS, '6-events.png') });
+      assert.match(await events.innerText(), /⚠️ Failed ×\d+ · last /);
+      assert.match(await events.innerText(), /429 Too Many Requests/);
+      await ui.button(events, 'Re-run checks').click();
+      await ui.card(`${CACHE} cannot pull its image`).getByText('Run 2 · checked at').waitFor();
+    });
   });
 });

@@ -7,11 +7,11 @@ import { silentLogger, type Logger } from '../../src/logging/index.js';
 import type { Diagnosis } from '../../src/diagnosis/types.js';
 import type { DiagnoseRequest, Diagnoser } from '../../src/teams/diagnoser.js';
 import type { ReadinessProbe } from '../../src/server/readiness.js';
+import type { AlertCommandHandler, AlertCommandResult } from '../../src/teams/alert-command-handler.js';
 import { ConnectorServer } from '../support/connector-server.js';
 import { startBotUnderTest, type BotUnderTest } from '../support/bot-under-test.js';
-import { FixtureDiagnoser } from '../support/fixture-diagnoser.js';
+import { SANDBOX_PODS, startSandboxDiagnoser, type SandboxDiagnoser } from '../support/sandbox-diagnoser.js';
 import { messageActivity, personalChat, postActivity } from '../support/teams-activities.js';
-import { missingAcrPull } from '../fixtures/diagnoses/index.js';
 
 /** A diagnoser whose answers wait until the test releases them: a turn that stays in flight. */
 class HeldDiagnoser implements Diagnoser {
@@ -22,6 +22,20 @@ class HeldDiagnoser implements Diagnoser {
     this.started++;
     await new Promise<void>((resolve) => this.releases.push(resolve));
     return this.inner.diagnose(request, log);
+  }
+  release(): void {
+    for (const r of this.releases.splice(0)) r();
+  }
+}
+
+/** An alert handler that answers only when the test releases it: an HTTP request that stays in flight. */
+class HeldAlerts implements AlertCommandHandler {
+  private releases: Array<() => void> = [];
+  started = 0;
+  async handle(): Promise<AlertCommandResult> {
+    this.started++;
+    await new Promise<void>((resolve) => this.releases.push(resolve));
+    return { summary: 'Alerts are off.' };
   }
   release(): void {
     for (const r of this.releases.splice(0)) r();
@@ -126,7 +140,7 @@ describe('the bot server', () => {
 
   it('listens on 127.0.0.1 only in local mode', async () => {
     const config = parseConfig({});
-    const server = createBotServer({ bot: { ...config.bot, port: 0 }, endpoint: { handle: async () => {} }, log: silentLogger() });
+    const server = createBotServer({ bot: { ...config.bot, port: 0 }, endpoint: { handle: async () => {}, idle: async () => true }, log: silentLogger() });
     const { host } = await server.listen();
     assert.equal(host, '127.0.0.1');
     await server.shutdown(100);
@@ -135,55 +149,71 @@ describe('the bot server', () => {
   it('refuses to start in production without an app id (fail closed)', () => {
     const config = parseConfig({ NODE_ENV: 'production' });
     assert.throws(
-      () => createBotServer({ bot: config.bot, endpoint: { handle: async () => {} }, log: silentLogger() }),
+      () => createBotServer({ bot: config.bot, endpoint: { handle: async () => {}, idle: async () => true }, log: silentLogger() }),
       (error: unknown) => error instanceof ConfigError && /MicrosoftAppId is not set but NODE_ENV=production/.test(error.message),
     );
   });
 
   describe('on shutdown', () => {
-    /** The bot with a diagnosis in flight that waits until `held.release()`. */
-    async function startWithTurnInFlight() {
+    let sandbox: SandboxDiagnoser;
+    before(async () => {
+      sandbox = await startSandboxDiagnoser();
+    });
+    after(async () => {
+      await sandbox?.close();
+    });
+
+    /** The bot with a diagnosis under way (left after the HTTP answer) that waits until `held.release()`. */
+    async function startWithDiagnosisUnderWay() {
       connector = await ConnectorServer.start();
-      const held = new HeldDiagnoser(new FixtureDiagnoser([missingAcrPull]));
+      const held = new HeldDiagnoser(sandbox.engine);
       bot = await startBotUnderTest({ diagnoser: held });
       const chat = personalChat();
-      const inFlight = postActivity(bot.url, messageActivity(connector.serviceUrl, chat, 'why is pod web-7d4c9 failing in shop'));
+      const answered = await postActivity(bot.url, messageActivity(connector.serviceUrl, chat, `why is pod ${SANDBOX_PODS.missingAcrPull} failing in shop`));
+      assert.equal(answered.status, 200, 'Teams has its answer (the "Diagnosing…" card) before the diagnosis ends');
       await until(() => held.started === 1, 'the diagnosis started');
-      return { held, chat, inFlight, running: bot, connectorServer: connector };
+      return { held, chat, running: bot, connectorServer: connector };
     }
 
-    it('finishes the turns in flight, then stops accepting connections', async () => {
-      const { held, inFlight, running, connectorServer } = await startWithTurnInFlight();
+    it('finishes the diagnoses under way and delivers their cards, then stops accepting connections', async () => {
+      const { held, running, connectorServer } = await startWithDiagnosisUnderWay();
 
       const stopping = running.server.shutdown(5000);
       held.release();
-      assert.equal((await inFlight).status, 200);
       assert.deepEqual(await stopping, { drained: true });
       const update = connectorServer.calls.find((c) => c.operation === 'update');
-      assert.ok(update, 'the turn in flight delivered its diagnosis card');
+      assert.ok(update, 'the diagnosis under way delivered its card');
       await assert.rejects(fetch(`${running.url}/healthz`), 'no longer accepting connections');
     });
 
     it('answers 503 to a turn, and to readiness, whose request was still arriving when the shutdown began', async () => {
-      const { held, chat, inFlight, running, connectorServer } = await startWithTurnInFlight();
-      const late = await halfSent(running.url, 'POST', '/api/messages', messageActivity(connectorServer.serviceUrl, chat, 'help'));
+      const { held, chat, running, connectorServer } = await startWithDiagnosisUnderWay();
+      const late = await halfSent(running.url, 'POST', '/api/messages', messageActivity(connectorServer.serviceUrl, chat, `why is pod ${SANDBOX_PODS.missingAcrPull} failing in shop`));
       const readiness = await halfSent(running.url, 'GET', '/readyz', {});
 
       const stopping = running.server.shutdown(5000);
       assert.deepEqual(await Promise.all([late.finish(), readiness.finish()]), [503, 503]);
       held.release();
-      assert.equal((await inFlight).status, 200);
       assert.deepEqual(await stopping, { drained: true });
       assert.equal(held.started, 1, 'the late turn never reached the bot');
     });
 
-    it('gives up on turns that outlast the timeout and closes anyway', async () => {
-      const { held, inFlight: request, running } = await startWithTurnInFlight();
-      const inFlight = request.catch((e: Error) => e);
+    it('gives up on diagnoses that outlast the timeout and closes anyway', async () => {
+      const { held, running } = await startWithDiagnosisUnderWay();
       assert.deepEqual(await running.server.shutdown(50), { drained: false });
-      assert.ok((await inFlight) instanceof Error, 'the cut-off request sees its connection closed');
       assert.ok(running.logs.some((r) => r.msg === 'shutdown timeout: turns still in flight are cut off'));
       held.release();
+    });
+
+    it('cuts off a request still being answered at the timeout: its connection is closed', async () => {
+      connector = await ConnectorServer.start();
+      const alerts = new HeldAlerts();
+      bot = await startBotUnderTest({ alerts });
+      const request = postActivity(bot.url, messageActivity(connector.serviceUrl, personalChat(), 'alerts status')).catch((e: Error) => e);
+      await until(() => alerts.started === 1, 'the alerts command reached its handler');
+      assert.deepEqual(await bot.server.shutdown(50), { drained: false });
+      assert.ok((await request) instanceof Error, 'the cut-off request sees its connection closed');
+      alerts.release();
     });
   });
 });

@@ -1,13 +1,15 @@
 import { createLogger, memorySink, type LogRecord } from '../../src/logging/index.js';
 import { parseConfig, type Env } from '../../src/config/index.js';
-import { createTeamsBot, type TeamsBotOptions } from '../../src/teams/create-teams-bot.js';
-import { PROVISIONAL_CHAT_COMMANDS, parseProvisionalCommand } from '../../src/teams/provisional-chat.js';
+import { CHAT_COMMANDS, parseChatCommand } from '../../src/chat/index.js';
+import { createTeamsBot, type TeamsBot, type TeamsBotOptions } from '../../src/teams/create-teams-bot.js';
+import { MemoryCardActionStore } from '../../src/teams/memory-card-action-store.js';
 import { createBotServer, type BotServer } from '../../src/server/bot-server.js';
 import type { ReadinessProbe } from '../../src/server/readiness.js';
 
 export interface BotUnderTest {
   url: string;
   server: BotServer;
+  teams: TeamsBot;
   logs: LogRecord[];
   stop(): Promise<void>;
 }
@@ -19,24 +21,26 @@ export type BotUnderTestOptions = Partial<Omit<TeamsBotOptions, 'auth' | 'log'>>
 };
 
 /**
- * The real server (src/server) with the real Teams bot, on 127.0.0.1 and a free port, configured from `env` like
- * the entry point does (local mode by default), logging into memory.
+ * The real server (src/server) with the real Teams bot and the real chat grammar, on 127.0.0.1 and a free port,
+ * configured from `env` like the entry point does (local mode by default), logging into memory. Card actions are
+ * kept in memory unless `cardActions` says otherwise.
  */
 export async function startBotUnderTest(options: BotUnderTestOptions = {}): Promise<BotUnderTest> {
-  const { env = {}, readinessProbes, readinessTimeoutMs, ...teams } = options;
+  const { env = {}, readinessProbes, readinessTimeoutMs, ...teamsOptions } = options;
   const config = parseConfig(env);
   const sink = memorySink();
   const log = createLogger({ level: 'debug', sink });
-  const endpoint = createTeamsBot({
-    parseCommand: parseProvisionalCommand,
-    commands: PROVISIONAL_CHAT_COMMANDS,
-    ...teams,
+  const teams = createTeamsBot({
+    parseCommand: parseChatCommand,
+    commands: CHAT_COMMANDS,
+    cardActions: new MemoryCardActionStore(),
+    ...teamsOptions,
     auth: config.bot.auth,
     log,
   });
   const server = createBotServer({
     bot: config.bot,
-    endpoint,
+    endpoint: teams.endpoint,
     log,
     ...(readinessProbes ? { readinessProbes } : {}),
     ...(readinessTimeoutMs ? { readinessTimeoutMs } : {}),
@@ -46,6 +50,7 @@ export async function startBotUnderTest(options: BotUnderTestOptions = {}): Prom
   return {
     url,
     server,
+    teams,
     logs: sink.records,
     async stop() {
       if (stopped) return;

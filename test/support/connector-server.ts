@@ -30,6 +30,11 @@ export class ConnectorServer {
   private waiters: Array<{ predicate: (c: ConnectorCall) => boolean; resolve: (c: ConnectorCall) => void }> = [];
   /** Make the next `update` calls fail with this HTTP status (to test the bot's fallback). */
   failUpdatesWith: number | undefined;
+  /**
+   * Make sends and replies fail with this HTTP status, answered as Teams does when the bot was removed from the
+   * conversation (403 BotNotInConversationRoster).
+   */
+  failSendsWith: number | undefined;
 
   private constructor() {
     this.server = createServer((req, res) => void this.handle(req, res));
@@ -119,6 +124,10 @@ export class ConnectorServer {
       return;
     }
     if (req.method === 'POST') {
+      if (this.failSendsWith !== undefined) {
+        reply(this.failSendsWith, { error: { code: 'BotNotInConversationRoster', message: 'The bot is not part of the conversation roster.' } });
+        return;
+      }
       const resultId = `activity-${this.nextId++}`;
       this.record({ operation: activityId ? 'reply' : 'send', conversationId, ...(activityId ? { activityId } : {}), resultId, activity: body ?? {}, ...base });
       reply(body?.type === 'typing' ? 202 : 201, body?.type === 'typing' ? undefined : { id: resultId });

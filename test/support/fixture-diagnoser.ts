@@ -4,9 +4,11 @@ import type { Logger } from '../../src/logging/index.js';
 import type { DiagnoseRequest, Diagnoser } from '../../src/teams/diagnoser.js';
 
 /**
- * A real Diagnoser over stored diagnoses (test/fixtures/diagnoses), standing in for the diagnosis engine until it
- * lands. It behaves like the engine at its edges: a pod it does not know is POD_NOT_FOUND with similar names in
- * `facts.suggestions`, an unknown namespace is NAMESPACE_NOT_FOUND, and each run is stamped with the time it ran.
+ * A Diagnoser over stored diagnoses (test/fixtures/diagnoses), for the tests that need what no cluster (not even the
+ * sandbox) gives: hostile text and huge pods. Everything else runs the real engine on the sandbox
+ * (test/support/sandbox-diagnoser.ts). It behaves like the engine at its edges: a pod it does not know is
+ * POD_NOT_FOUND with similar names in `facts.suggestions`, an unknown namespace is NAMESPACE_NOT_FOUND, and each run
+ * is stamped with the time it ran.
  */
 export class FixtureDiagnoser implements Diagnoser {
   /** Every request, in order (tests check what was asked). */

@@ -56,6 +56,16 @@ export function botAddedActivity(serviceUrl: string, conversation: Conversation)
   return { ...base(serviceUrl, conversation), type: 'conversationUpdate', membersAdded: [{ id: BOT.id }] };
 }
 
+/** The conversationUpdate sent when the bot is removed from a conversation. */
+export function botRemovedActivity(serviceUrl: string, conversation: Conversation) {
+  return { ...base(serviceUrl, conversation), type: 'conversationUpdate', membersRemoved: [{ id: BOT.id }] };
+}
+
+/** The installationUpdate Teams sends when the app is added to (`add`) or removed from (`remove`) a conversation. */
+export function installationUpdateActivity(serviceUrl: string, conversation: Conversation, action: 'add' | 'remove') {
+  return { ...base(serviceUrl, conversation), type: 'installationUpdate', action };
+}
+
 export interface PostResult {
   status: number;
   body: unknown;

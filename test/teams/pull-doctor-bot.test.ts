@@ -1,22 +1,38 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ConnectorServer, type ConnectorCall } from '../support/connector-server.js';
 import { startBotUnderTest, type BotUnderTest, type BotUnderTestOptions } from '../support/bot-under-test.js';
 import { FixtureDiagnoser } from '../support/fixture-diagnoser.js';
+import { RecordingDiagnoser, SANDBOX_PODS, startSandboxDiagnoser, type SandboxDiagnoser } from '../support/sandbox-diagnoser.js';
 import { adaptiveCardProblems } from '../support/adaptive-card-validator.js';
-import { cardTexts, executeActions } from '../support/card-text.js';
+import { cardBytes, cardTexts, executeActions } from '../support/card-text.js';
 import {
+  BOT,
   botAddedActivity,
+  botRemovedActivity,
   cardActionInvoke,
+  installationUpdateActivity,
   channelThread,
   messageActivity,
   personalChat,
   postActivity,
+  TENANT_ID,
   USER,
   type Conversation,
 } from '../support/teams-activities.js';
-import { crashLoop, healthy, missingAcrPull } from '../fixtures/diagnoses/index.js';
+import { hostile, manyContainers } from '../fixtures/diagnoses/index.js';
+import { CHAT_COMMANDS } from '../../src/chat/index.js';
+import type { Diagnosis } from '../../src/diagnosis/types.js';
+import type { DiagnoseRequest, Diagnoser } from '../../src/teams/diagnoser.js';
 import type { FixRequest, FixRequestHandler } from '../../src/teams/fix-request-handler.js';
-import type { Logger } from '../../src/logging/index.js';
+import type { AlertCommand, AlertCommandHandler } from '../../src/teams/alert-command-handler.js';
+import type { ConversationInstallEvent, ConversationInstallListener } from '../../src/teams/conversation-install-listener.js';
+import { PullDoctorError } from '../../src/errors/index.js';
+import { openSqliteStore } from '../../src/store/index.js';
+import { StoreCardActionStore } from '../../src/teams/store-card-action-store.js';
+import { silentLogger, type Logger } from '../../src/logging/index.js';
 
 type Card = Record<string, unknown>;
 
@@ -42,15 +58,47 @@ class RecordingFixRequests implements FixRequestHandler {
   }
 }
 
-describe('the Teams bot over /api/messages', () => {
+/** A diagnoser whose answers wait until the test releases them. */
+class HeldDiagnoser implements Diagnoser {
+  private releases: Array<() => void> = [];
+  started = 0;
+  constructor(private readonly inner: Diagnoser) {}
+  async diagnose(request: DiagnoseRequest, log: Logger): Promise<Diagnosis> {
+    this.started++;
+    await new Promise<void>((resolve) => this.releases.push(resolve));
+    return this.inner.diagnose(request, log);
+  }
+  release(): void {
+    for (const r of this.releases.splice(0)) r();
+  }
+}
+
+async function until(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 300 && !condition(); i++) await new Promise((r) => setTimeout(r, 10));
+  assert.ok(condition(), `condition not met: ${condition.toString()}`);
+}
+
+const WEB = SANDBOX_PODS.missingAcrPull;
+
+describe('the Teams bot over /api/messages (the real engine on the sandbox)', function () {
+  this.timeout(20_000);
+  let sandbox: SandboxDiagnoser;
   let connector: ConnectorServer;
   let bot: BotUnderTest;
-  let diagnoser: FixtureDiagnoser;
+  let diagnoser: RecordingDiagnoser;
 
   async function start(options: BotUnderTestOptions = {}): Promise<void> {
-    diagnoser = new FixtureDiagnoser([missingAcrPull, healthy, crashLoop]);
+    diagnoser = new RecordingDiagnoser(sandbox.engine);
     bot = await startBotUnderTest({ diagnoser, ...options });
   }
+
+  before(async () => {
+    sandbox = await startSandboxDiagnoser();
+  });
+
+  after(async () => {
+    await sandbox?.close();
+  });
 
   /** Sends "why is pod … failing in …" and returns the diagnosis card message (after its in-place update). */
   async function askAbout(conversation: Conversation, text: string): Promise<{ messageId: string; card: Card }> {
@@ -72,61 +120,82 @@ describe('the Teams bot over /api/messages', () => {
   it('answers a diagnose request in a personal chat with typing, a "Diagnosing" card, then that card updated in place', async () => {
     await start();
     const chat = personalChat();
-    const { messageId, card } = await askAbout(chat, 'why is pod web-7d4c9 failing in shop');
+    const { messageId, card } = await askAbout(chat, `why is pod ${WEB} failing in shop`);
 
     const [typing, placeholder, update] = connector.activities(chat.id);
     assert.equal(typing!.activity!.type, 'typing');
     assert.equal(placeholder!.operation, 'reply', 'the placeholder replies to the user message');
-    assert.deepEqual(cardTexts(cardOf(placeholder!)).slice(0, 1), ['⏳ Diagnosing shop/web-7d4c9…']);
+    assert.deepEqual(cardTexts(cardOf(placeholder!)).slice(0, 1), [`⏳ Diagnosing shop/${WEB}…`]);
     assert.equal(update!.operation, 'update');
     assert.equal(messageId, placeholder!.resultId, 'the diagnosis replaces the placeholder message');
 
     const texts = cardTexts(card);
-    assert.equal(texts[0], '❌ web-7d4c9 cannot pull its image');
+    assert.equal(texts[0], `❌ ${WEB} cannot pull its image`);
     assert.ok(texts.includes('The registry refused the credentials the node pulled with: the cluster is not allowed to pull from this registry.'));
     assert.deepEqual(adaptiveCardProblems(card), []);
-    assert.deepEqual(diagnoser.requests, [{ pod: 'web-7d4c9', namespace: 'shop' }]);
+    assert.deepEqual(diagnoser.requests, [{ pod: WEB, namespace: 'shop' }]);
   });
 
   it('does not send a typing indicator in a channel thread', async () => {
     await start();
     const thread = channelThread();
-    await askAbout(thread, 'diagnose web-7d4c9 -n shop');
+    await askAbout(thread, `diagnose ${WEB} -n shop`);
     assert.deepEqual(connector.activities(thread.id).map((c) => [c.operation, c.activity!.type]), [
       ['reply', 'message'],
       ['update', 'message'],
     ]);
   });
 
-  it('re-runs the checks from the card: a new diagnosis, the message updated and the refreshed card returned', async () => {
+  it('re-runs the checks from the card: answers at once with "Re-running checks", then updates the message with the new diagnosis', async () => {
     await start();
     const chat = personalChat();
-    const { messageId, card } = await askAbout(chat, 'why is pod web-7d4c9 failing in shop');
+    const { messageId, card } = await askAbout(chat, `why is pod ${WEB} failing in shop`);
     assert.ok(cardTexts(card).some((t) => t.startsWith('Run 1 · checked at')));
     const rerun = executeActions(card).find((a) => a.verb === 'rerun')!;
 
     const result = await postActivity(bot.url, cardActionInvoke(connector.serviceUrl, chat, messageId, rerun));
     assert.equal(result.status, 200);
-    const refreshed = invokeCard(result.body);
-    assert.ok(cardTexts(refreshed).some((t) => t.startsWith('Run 2 · checked at')));
-    assert.equal(diagnoser.requests.length, 2);
+    const answer = invokeCard(result.body);
+    assert.equal(cardTexts(answer)[0], `⏳ Re-running checks for shop/${WEB}… (run 2)`);
+    assert.deepEqual(adaptiveCardProblems(answer), []);
 
-    const updates = connector.calls.filter((c) => c.operation === 'update' && c.activityId === messageId);
-    assert.equal(updates.length, 2, 'the message is updated for everyone, not only in the invoke response');
-    assert.ok(cardTexts(cardOf(updates[1]!)).some((t) => t.startsWith('Run 2 · ')));
+    const update = await connector.waitFor((c) => c.operation === 'update' && c.activityId === messageId && cardTexts(cardOf(c)).some((t) => t.startsWith('Run 2 · ')));
+    assert.equal(diagnoser.requests.length, 2);
+    const refreshed = cardOf(update);
+    assert.equal(cardTexts(refreshed)[0], `❌ ${WEB} cannot pull its image`);
     assert.notEqual(executeActions(refreshed).find((a) => a.verb === 'rerun')!.data.id, rerun.data.id, 'the new card has new ids');
+  });
+
+  it('starts the re-run only once the invoke is answered, so the "Re-running" answer can never overwrite the result', async () => {
+    const held = new HeldDiagnoser(sandbox.engine);
+    bot = await startBotUnderTest({ diagnoser: held });
+    const chat = personalChat();
+    await postActivity(bot.url, messageActivity(connector.serviceUrl, chat, `why is pod ${WEB} failing in shop`));
+    await until(() => held.started === 1);
+    held.release();
+    const first = await connector.waitFor((c) => c.operation === 'update');
+    const rerun = executeActions(cardOf(first)).find((a) => a.verb === 'rerun')!;
+
+    const answered = await postActivity(bot.url, cardActionInvoke(connector.serviceUrl, chat, first.activityId!, rerun));
+    assert.equal(cardTexts(invokeCard(answered.body))[0], `⏳ Re-running checks for shop/${WEB}… (run 2)`);
+    await until(() => held.started === 2);
+    assert.equal(connector.calls.filter((c) => c.operation === 'update').length, 1, 'nothing updated before the diagnosis finished');
+    held.release();
+    const second = await connector.waitFor((c) => c.operation === 'update' && cardTexts(cardOf(c)).some((t) => t.startsWith('Run 2 · ')));
+    assert.equal(second.activityId, first.activityId);
   });
 
   it('shows the events of the diagnosis the card came from, with a way back to the checks', async () => {
     await start();
     const chat = personalChat();
-    const { messageId, card } = await askAbout(chat, 'why is pod web-7d4c9 failing in shop');
+    const { messageId, card } = await askAbout(chat, `why is pod ${WEB} failing in shop`);
     const events = executeActions(card).find((a) => a.verb === 'events')!;
     const result = await postActivity(bot.url, cardActionInvoke(connector.serviceUrl, chat, messageId, events));
     const eventsCard = invokeCard(result.body);
     const texts = cardTexts(eventsCard);
-    assert.equal(texts[0], 'Events for shop/web-7d4c9');
-    assert.ok(texts.includes('ℹ️ BackOff ×41 · last 2026-11-26 23:14:02 UTC'));
+    assert.equal(texts[0], `Events for shop/${WEB}`);
+    assert.ok(texts.some((t) => /^ℹ️ BackOff ×\d+ · last \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/.test(t)), JSON.stringify(texts));
+    assert.ok(texts.some((t) => t.includes('401 Unauthorized')));
     assert.deepEqual(executeActions(eventsCard).map((a) => a.verb), ['rerun']);
     assert.deepEqual(adaptiveCardProblems(eventsCard), []);
     assert.equal(diagnoser.requests.length, 1, 'showing events does not diagnose again');
@@ -134,7 +203,7 @@ describe('the Teams bot over /api/messages', () => {
 
   it('offers no Request fix button when no fix request handler is configured', async () => {
     await start();
-    const { card } = await askAbout(personalChat(), 'why is pod web-7d4c9 failing in shop');
+    const { card } = await askAbout(personalChat(), `why is pod ${WEB} failing in shop`);
     assert.deepEqual(executeActions(card).map((a) => a.title), ['Re-run checks', 'Show events']);
   });
 
@@ -142,19 +211,24 @@ describe('the Teams bot over /api/messages', () => {
     const fixRequests = new RecordingFixRequests();
     await start({ fixRequests });
     const chat = personalChat();
-    const { messageId, card } = await askAbout(chat, 'why is pod web-7d4c9 failing in shop');
+    const { messageId, card } = await askAbout(chat, `why is pod ${WEB} failing in shop`);
     const requestFix = executeActions(card).find((a) => a.verb === 'requestFix');
     assert.ok(requestFix, 'the button is shown when the diagnosis has a fix and a handler is configured');
     assert.equal(requestFix.title, 'Request fix');
 
     const result = await postActivity(bot.url, cardActionInvoke(connector.serviceUrl, chat, messageId, requestFix));
     const texts = cardTexts(invokeCard(result.body));
-    assert.ok(texts.includes('Fix requested for shop/web-7d4c9'));
+    assert.ok(texts.includes(`Fix requested for shop/${WEB}`));
     assert.ok(texts.includes('**Reference:** FR-1'));
     assert.deepEqual(fixRequests.requests, [
       {
-        target: { pod: 'web-7d4c9', namespace: 'shop' },
-        fix: missingAcrPull.fix,
+        target: { pod: WEB, namespace: 'shop' },
+        fix: {
+          kind: 'assign-acr-pull',
+          principalId: sandbox.world.ids.kubeletObjectId,
+          scope: sandbox.world.ids.registryIds.shopacr,
+          roleDefinitionId: `/subscriptions/${sandbox.world.ids.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/7f951dda-4ed3-4680-a7ca-43fe172d538d`,
+        },
         cause: 'unauthorized',
         diagnosedAt: fixRequests.requests[0]!.diagnosedAt,
         requestedBy: { id: USER.id, name: USER.name, aadObjectId: USER.aadObjectId },
@@ -165,7 +239,7 @@ describe('the Teams bot over /api/messages', () => {
 
   it('never offers Request fix for a diagnosis without a fix', async () => {
     await start({ fixRequests: new RecordingFixRequests() });
-    const { card } = await askAbout(personalChat(), 'why is pod worker-6c9d7b5f4-8kz2m failing in shop');
+    const { card } = await askAbout(personalChat(), `why is pod ${SANDBOX_PODS.crashLoop} failing in shop`);
     assert.deepEqual(executeActions(card).map((a) => a.verb), ['rerun', 'events']);
   });
 
@@ -173,7 +247,7 @@ describe('the Teams bot over /api/messages', () => {
     const fixRequests = new RecordingFixRequests();
     await start({ fixRequests });
     const chat = personalChat();
-    const { messageId, card } = await askAbout(chat, 'why is pod web-7d4c9 failing in shop');
+    const { messageId, card } = await askAbout(chat, `why is pod ${WEB} failing in shop`);
     const eventsId = executeActions(card).find((a) => a.verb === 'events')!.data.id;
     const attempts = [
       { conversation: chat, action: { verb: 'rerun', data: { id: 'made-up' } } },
@@ -193,25 +267,57 @@ describe('the Teams bot over /api/messages', () => {
     assert.ok(bot.logs.some((r) => r.msg === 'card action refused' && r.reason === 'verb or conversation mismatch'));
   });
 
-  it('turns a pod that does not exist into an error card with similar names and a Try again button', async () => {
+  it('turns a pod that does not exist into an error card naming similar pods, with a button for each and Try again', async () => {
     await start();
     const chat = personalChat();
     const { messageId, card } = await askAbout(chat, 'why is pod web-7d4c9b failing in shop');
     const texts = cardTexts(card);
     assert.equal(texts[0], 'Pod not found');
-    assert.ok(texts.includes('Did you mean: web-7d4c9?'));
+    assert.ok(texts.includes(`No pod "web-7d4c9b" in namespace "shop". Did you mean: ${WEB}?`), JSON.stringify(texts));
+    assert.ok(!texts.some((t) => t.startsWith('Did you mean')), 'the names are not repeated');
     assert.deepEqual(adaptiveCardProblems(card), []);
-    const retry = executeActions(card);
-    assert.deepEqual(retry.map((a) => [a.title, a.verb]), [['Try again', 'rerun']]);
-    const again = await postActivity(bot.url, cardActionInvoke(connector.serviceUrl, chat, messageId, retry[0]!));
-    assert.equal(cardTexts(invokeCard(again.body))[0], 'Pod not found');
+    const buttons = executeActions(card);
+    assert.deepEqual(buttons.map((a) => [a.title, a.verb]), [[`Diagnose ${WEB}`, 'diagnose'], ['Try again', 'rerun']]);
+
+    const again = await postActivity(bot.url, cardActionInvoke(connector.serviceUrl, chat, messageId, buttons[1]!));
+    assert.equal(cardTexts(invokeCard(again.body))[0], '⏳ Re-running checks for shop/web-7d4c9b… (run 2)');
+    await connector.waitFor((c) => c.operation === 'update' && c.activityId === messageId && cardTexts(cardOf(c)).includes('Pod shop/web-7d4c9b'));
     assert.deepEqual(diagnoser.requests.at(-1), { pod: 'web-7d4c9b', namespace: 'shop' });
+  });
+
+  it('diagnoses a suggested pod from its button, replacing the "not found" card with that diagnosis', async () => {
+    await start();
+    const chat = personalChat();
+    const { messageId, card } = await askAbout(chat, 'why is pod web-7d4c9b failing in shop');
+    const suggestion = executeActions(card).find((a) => a.verb === 'diagnose')!;
+    const answer = await postActivity(bot.url, cardActionInvoke(connector.serviceUrl, chat, messageId, suggestion));
+    assert.equal(cardTexts(invokeCard(answer.body))[0], `⏳ Diagnosing shop/${WEB}…`);
+    const update = await connector.waitFor((c) => c.operation === 'update' && c.activityId === messageId && cardTexts(cardOf(c))[0] === `❌ ${WEB} cannot pull its image`);
+    assert.ok(cardTexts(cardOf(update)).some((t) => t.startsWith('Run 1 · checked at')));
+    assert.deepEqual(diagnoser.requests.at(-1), { pod: WEB, namespace: 'shop' });
+  });
+
+  it('keeps hostile and huge diagnoses inert and small on their way to Teams (stored diagnoses no cluster would give)', async () => {
+    bot = await startBotUnderTest({ diagnoser: new FixtureDiagnoser([{ ...hostile, pod: 'pwn-1' }, manyContainers]) });
+    const chat = personalChat();
+    const { card: hostileCard } = await askAbout(chat, 'why is pod pwn-1 failing in shop');
+    const shown = JSON.stringify({ ...hostileCard, $schema: undefined });
+    for (const forbidden of ['://', '<at>', 'eyJ', '{{', '<script>']) assert.ok(!shown.includes(forbidden), forbidden);
+    assert.deepEqual(adaptiveCardProblems(hostileCard), []);
+
+    const other = personalChat();
+    const { messageId, card: bigCard } = await askAbout(other, 'diagnose batch-ingest-28436102-zx9vq -n batch');
+    assert.ok(cardBytes(bigCard) < 28_000, `${cardBytes(bigCard)} bytes`);
+    const events = executeActions(bigCard).find((a) => a.verb === 'events')!;
+    const eventsCard = invokeCard((await postActivity(bot.url, cardActionInvoke(connector.serviceUrl, other, messageId, events))).body);
+    assert.ok(cardBytes(eventsCard) < 28_000, `${cardBytes(eventsCard)} bytes`);
+    assert.ok(cardTexts(eventsCard).some((t) => t.startsWith('…and 185 older events')));
   });
 
   it('says that no cluster is configured when started without a diagnoser', async () => {
     bot = await startBotUnderTest({});
     const chat = personalChat();
-    await postActivity(bot.url, messageActivity(connector.serviceUrl, chat, 'why is pod web-7d4c9 failing in shop'));
+    await postActivity(bot.url, messageActivity(connector.serviceUrl, chat, `why is pod ${WEB} failing in shop`));
     const update = await connector.waitFor((c) => c.operation === 'update');
     const texts = cardTexts(cardOf(update));
     assert.equal(texts[0], 'The configuration is invalid');
@@ -225,9 +331,16 @@ describe('the Teams bot over /api/messages', () => {
     await postActivity(bot.url, messageActivity(connector.serviceUrl, chat, 'make me a **sandwich**'));
     const [help, unknown] = connector.activities(chat.id).map((c) => cardTexts(cardOf(c)));
     assert.ok(help!.includes('What Pull Doctor understands'));
-    assert.ok(help!.includes('why is pod web-7d4c9 failing in shop'));
+    for (const example of CHAT_COMMANDS.find((c) => c.id === 'diagnose')!.examples.slice(0, 3)) assert.ok(help!.includes(example), example);
     assert.equal(unknown![0], 'I did not understand “make me a \\*\\*sandwich\\*\\*”.');
     assert.equal(diagnoser.requests.length, 0);
+  });
+
+  it('understands the chat grammar with a Teams mention and HTML, and diagnoses the pod it names', async () => {
+    await start();
+    const thread = channelThread();
+    await askAbout(thread, `<at>Pull Doctor</at> why is pod <b>${WEB}</b>&nbsp;failing in namespace shop?<br>`);
+    assert.deepEqual(diagnoser.requests, [{ pod: WEB, namespace: 'shop' }]);
   });
 
   it('explains an invalid request instead of diagnosing', async () => {
@@ -236,17 +349,19 @@ describe('the Teams bot over /api/messages', () => {
     await postActivity(bot.url, messageActivity(connector.serviceUrl, chat, 'diagnose Web_Pod!'));
     const texts = cardTexts(cardOf(await connector.waitFor((c) => c.conversationId === chat.id)));
     assert.equal(texts[0], 'That request is not valid');
-    assert.ok(texts.includes('"Web\\_Pod\\!" is not a valid pod name.'));
+    assert.ok(texts.includes("Pod name 'Web\\_Pod' may only contain lower-case letters, digits, '-' and '.'."), JSON.stringify(texts));
+    assert.equal(diagnoser.requests.length, 0);
   });
 
   it('sends the diagnosis as a new message when Teams refuses to update the placeholder', async () => {
     await start();
     connector.failUpdatesWith = 400;
     const chat = personalChat();
-    await postActivity(bot.url, messageActivity(connector.serviceUrl, chat, 'why is pod web-7d4c9 failing in shop'));
+    await postActivity(bot.url, messageActivity(connector.serviceUrl, chat, `why is pod ${WEB} failing in shop`));
+    await connector.waitFor((c) => c.conversationId === chat.id && c.activity?.type === 'message' && cardTexts(cardOf(c))[0] === `❌ ${WEB} cannot pull its image`);
     const messages = connector.activities(chat.id).filter((c) => c.activity!.type === 'message');
     assert.equal(messages.length, 2);
-    assert.equal(cardTexts(cardOf(messages[1]!))[0], '❌ web-7d4c9 cannot pull its image');
+    assert.equal(cardTexts(cardOf(messages[1]!))[0], `❌ ${WEB} cannot pull its image`);
     assert.ok(bot.logs.some((r) => r.msg === 'could not update the card in place' && r.level === 'warn'));
   });
 
@@ -261,7 +376,7 @@ describe('the Teams bot over /api/messages', () => {
   it('marks every card "Sandbox" when the diagnoses come from the bundled sandbox', async () => {
     await start({ sandbox: true });
     const chat = personalChat();
-    await askAbout(chat, 'why is pod web-7d4c9 failing in shop');
+    await askAbout(chat, `why is pod ${WEB} failing in shop`);
     for (const call of connector.activities(chat.id).filter((c) => c.activity!.type === 'message')) {
       assert.ok(cardTexts(cardOf(call)).some((t) => t.includes('**Sandbox**')));
     }
@@ -270,10 +385,12 @@ describe('the Teams bot over /api/messages', () => {
   it('logs each turn with its own turn id, the conversation id and the activity id', async () => {
     await start();
     const chat = personalChat();
-    const first = messageActivity(connector.serviceUrl, chat, 'why is pod web-7d4c9 failing in shop');
+    const first = messageActivity(connector.serviceUrl, chat, `why is pod ${WEB} failing in shop`);
     const second = messageActivity(connector.serviceUrl, chat, 'help');
     await postActivity(bot.url, first);
     await postActivity(bot.url, second);
+    await connector.waitFor((c) => c.operation === 'update');
+    await until(() => bot.logs.some((r) => r.msg === 'diagnosis finished'));
     const byActivity = (id: string) => bot.logs.filter((r) => r.activityId === id);
     assert.ok(byActivity(first.id).some((r) => r.msg === 'diagnosis finished' && r.verdict === 'problem'));
     const firstTurns = new Set(byActivity(first.id).map((r) => r.turnId));
@@ -295,9 +412,150 @@ describe('the Teams bot over /api/messages', () => {
     await start({
       env: { MicrosoftAppId: '3f8a2c1e-5b7d-4e9f-a1c3-0d2e4f6a8b9c', MicrosoftAppType: 'UserAssignedMsi', MicrosoftAppTenantId: '72f988bf-86f1-41af-91ab-2d7cd011db47' },
     });
-    const result = await postActivity(bot.url, messageActivity(connector.serviceUrl, personalChat(), 'why is pod web-7d4c9 failing in shop'));
+    const result = await postActivity(bot.url, messageActivity(connector.serviceUrl, personalChat(), `why is pod ${WEB} failing in shop`));
     assert.equal(result.status, 401);
     assert.equal(diagnoser.requests.length, 0);
     assert.equal(connector.calls.length, 0);
+  });
+
+  it("keeps its buttons working across a restart when card actions are in the bot's store", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pulldoctor-bot-restart-'));
+    const path = join(dir, 'state.sqlite');
+    try {
+      let store = await openSqliteStore({ path, log: silentLogger() });
+      await start({ cardActions: new StoreCardActionStore(store.documents) });
+      const chat = personalChat();
+      const { messageId, card } = await askAbout(chat, `why is pod ${WEB} failing in shop`);
+      await bot.stop();
+      await store.close();
+
+      store = await openSqliteStore({ path, log: silentLogger() });
+      await start({ cardActions: new StoreCardActionStore(store.documents) });
+      const events = executeActions(card).find((a) => a.verb === 'events')!;
+      const result = await postActivity(bot.url, cardActionInvoke(connector.serviceUrl, chat, messageId, events));
+      assert.equal(cardTexts(invokeCard(result.body))[0], `Events for shop/${WEB}`);
+      const rerun = executeActions(card).find((a) => a.verb === 'rerun')!;
+      await postActivity(bot.url, cardActionInvoke(connector.serviceUrl, chat, messageId, rerun));
+      await connector.waitFor((c) => c.operation === 'update' && cardTexts(cardOf(c)).some((t) => t.startsWith('Run 2 · ')));
+      await bot.stop();
+      await store.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  describe('alerts commands', () => {
+    class RecordingAlerts implements AlertCommandHandler {
+      readonly commands: AlertCommand[] = [];
+      failWith: Error | undefined;
+      async handle(command: AlertCommand) {
+        this.commands.push(command);
+        if (this.failWith) throw this.failWith;
+        return { summary: `Alerts are ${command.action} for namespace ${command.namespace ?? 'all'}.`, details: ['Posting to this chat.', 'Quiet hours: **none**'] };
+      }
+    }
+
+    it('without an alert handler, answer with the help card saying alerts are not enabled, and do not list them', async () => {
+      await start();
+      const chat = personalChat();
+      await postActivity(bot.url, messageActivity(connector.serviceUrl, chat, 'alerts on for namespace shop'));
+      await postActivity(bot.url, messageActivity(connector.serviceUrl, chat, 'help'));
+      const [alerts, help] = connector.activities(chat.id).map((c) => cardTexts(cardOf(c)));
+      assert.equal(alerts![0], 'Alerts are not enabled on this bot, so I cannot post failing pods here. This is what I can do:');
+      assert.ok(alerts!.includes('What Pull Doctor understands'));
+      for (const texts of [alerts!, help!]) {
+        assert.ok(texts.some((t) => t.startsWith('**diagnose**')));
+        assert.ok(!texts.some((t) => t.startsWith('**alerts**')), 'the help card lists only what works');
+      }
+    });
+
+    it('pass the command, the conversation to post to and the user to the alert handler, and show its answer', async () => {
+      const alerts = new RecordingAlerts();
+      await start({ alerts });
+      const thread = channelThread();
+      await postActivity(bot.url, messageActivity(connector.serviceUrl, thread, '<at>Pull Doctor</at> alerts on for namespace shop on cluster prod'));
+      const texts = cardTexts(cardOf(await connector.waitFor((c) => c.conversationId === thread.id)));
+      assert.deepEqual(texts, ['🔔 Alerts', 'Alerts are on for namespace shop.', 'Posting to this chat.', 'Quiet hours: \\*\\*none\\*\\*']);
+      assert.deepEqual(alerts.commands, [
+        {
+          action: 'on',
+          namespace: 'shop',
+          cluster: 'prod',
+          conversation: {
+            serviceUrl: connector.serviceUrl,
+            channelId: 'msteams',
+            conversation: { id: thread.id, conversationType: 'channel', tenantId: TENANT_ID },
+            bot: { id: BOT.id, name: BOT.name },
+            user: { id: USER.id, name: USER.name, aadObjectId: USER.aadObjectId },
+            locale: 'en-US',
+          },
+          requestedBy: { id: USER.id, name: USER.name, aadObjectId: USER.aadObjectId },
+        },
+      ]);
+      const chat = personalChat();
+      await postActivity(bot.url, messageActivity(connector.serviceUrl, chat, 'help'));
+      assert.ok(cardTexts(cardOf(await connector.waitFor((c) => c.conversationId === chat.id))).some((t) => t.startsWith('**alerts**')));
+    });
+
+    it('show an error card when the alert handler refuses', async () => {
+      const alerts = new RecordingAlerts();
+      alerts.failWith = new PullDoctorError('INVALID_INPUT', 'There is no cluster named prod.');
+      await start({ alerts });
+      const chat = personalChat();
+      await postActivity(bot.url, messageActivity(connector.serviceUrl, chat, 'alerts status on cluster prod'));
+      const texts = cardTexts(cardOf(await connector.waitFor((c) => c.conversationId === chat.id)));
+      assert.equal(texts[0], 'That request is not valid');
+      assert.ok(texts.includes('There is no cluster named prod.'));
+    });
+  });
+
+  describe('installation events', () => {
+    class RecordingInstalls implements ConversationInstallListener {
+      readonly events: Array<[string, ConversationInstallEvent]> = [];
+      async installed(event: ConversationInstallEvent) {
+        this.events.push(['installed', event]);
+      }
+      async uninstalled(event: ConversationInstallEvent) {
+        this.events.push(['uninstalled', event]);
+        throw new Error('the listener failed');
+      }
+    }
+
+    it('tell the conversation install listener where the bot was added and removed, and survive its failures', async () => {
+      const conversations = new RecordingInstalls();
+      await start({ conversations });
+      const chat = personalChat();
+      for (const activity of [
+        installationUpdateActivity(connector.serviceUrl, chat, 'add'),
+        botAddedActivity(connector.serviceUrl, chat),
+        installationUpdateActivity(connector.serviceUrl, chat, 'remove'),
+        botRemovedActivity(connector.serviceUrl, chat),
+      ]) {
+        assert.equal((await postActivity(bot.url, activity)).status, 200);
+      }
+      assert.deepEqual(
+        conversations.events.map(([what, e]) => [what, e.source, e.conversation.conversation.id, e.conversation.serviceUrl, e.by?.id]),
+        [
+          ['installed', 'installationUpdate', chat.id, connector.serviceUrl, USER.id],
+          ['installed', 'conversationUpdate', chat.id, connector.serviceUrl, USER.id],
+          ['uninstalled', 'installationUpdate', chat.id, connector.serviceUrl, USER.id],
+          ['uninstalled', 'conversationUpdate', chat.id, connector.serviceUrl, USER.id],
+        ],
+      );
+      assert.ok(bot.logs.some((r) => r.msg === 'conversation install listener failed' && r.level === 'error'));
+    });
+
+    it('let alerts post a card to a conversation later, through the proactive sender', async () => {
+      const conversations = new RecordingInstalls();
+      await start({ conversations });
+      const chat = personalChat();
+      await postActivity(bot.url, installationUpdateActivity(connector.serviceUrl, chat, 'add'));
+      const [, installed] = conversations.events[0]!;
+      const card = bot.teams.cards.alerts({ summary: 'web-7d4c9 in shop cannot pull its image.' });
+      const sent = await bot.teams.sender.sendCard(installed.conversation, card, silentLogger());
+      const call = await connector.waitFor((c) => c.conversationId === chat.id && c.activity?.type === 'message');
+      assert.equal(call.resultId, sent.activityId);
+      assert.deepEqual(cardTexts(cardOf(call)), ['🔔 Alerts', 'web-7d4c9 in shop cannot pull its image.']);
+    });
   });
 });

@@ -1,7 +1,11 @@
 import type { DiagnoseRequest } from '../diagnoser.js';
 import { targetText } from './target-text.js';
 
-/** Template data for cards/diagnosing.json, the placeholder that the diagnosis card replaces. */
-export function diagnosingCardData(target: DiagnoseRequest, sandbox: boolean): object {
-  return { sandbox, target: targetText(target) };
+/**
+ * Template data for cards/diagnosing.json, the placeholder that the diagnosis card replaces: "Diagnosing…" for a
+ * first run, "Re-running checks…" for a later one.
+ */
+export function diagnosingCardData(target: DiagnoseRequest, run: number, sandbox: boolean): object {
+  const heading = run > 1 ? `⏳ Re-running checks for ${targetText(target)}… (run ${run})` : `⏳ Diagnosing ${targetText(target)}…`;
+  return { sandbox, heading };
 }

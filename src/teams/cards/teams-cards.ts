@@ -1,6 +1,9 @@
+import type { AlertCommandResult } from '../alert-command-handler.js';
 import type { DiagnoseRequest } from '../diagnoser.js';
 import type { FixRequest, FixRequestReceipt } from '../fix-request-handler.js';
+import type { SamplePod } from '../sample-pod.js';
 import { renderCard, type AdaptiveCardJson, type CardTemplates } from './render-card.js';
+import { alertsCardData } from './alerts-card-data.js';
 import { diagnosingCardData } from './diagnosing-card-data.js';
 import { diagnosisCardData, type DiagnosisCardInput } from './diagnosis-card-data.js';
 import { eventsCardData, type EventsCardInput } from './events-card-data.js';
@@ -12,16 +15,18 @@ type WithoutSandbox<T> = Omit<T, 'sandbox'>;
 
 /**
  * Every card the bot sends, rendered from the templates. `sandbox` marks each card as coming from the bundled
- * sandbox cluster.
+ * sandbox cluster; `samplePods` are listed on the help (and welcome) card.
  */
 export class TeamsCards {
   constructor(
     private readonly templates: CardTemplates,
     private readonly sandbox: boolean,
+    private readonly samplePods: readonly SamplePod[] = [],
   ) {}
 
-  diagnosing(target: DiagnoseRequest): AdaptiveCardJson {
-    return renderCard(this.templates.diagnosing, diagnosingCardData(target, this.sandbox));
+  /** The placeholder a diagnosis replaces: "Diagnosing…" for run 1, "Re-running checks…" after. */
+  diagnosing(target: DiagnoseRequest, run = 1): AdaptiveCardJson {
+    return renderCard(this.templates.diagnosing, diagnosingCardData(target, run, this.sandbox));
   }
 
   diagnosis(input: WithoutSandbox<DiagnosisCardInput>): AdaptiveCardJson {
@@ -36,11 +41,15 @@ export class TeamsCards {
     return renderCard(this.templates.error, errorCardData({ ...input, sandbox: this.sandbox }));
   }
 
-  help(input: WithoutSandbox<HelpCardInput>): AdaptiveCardJson {
-    return renderCard(this.templates.help, helpCardData({ ...input, sandbox: this.sandbox }));
+  help(input: Omit<HelpCardInput, 'sandbox' | 'samplePods'>): AdaptiveCardJson {
+    return renderCard(this.templates.help, helpCardData({ ...input, sandbox: this.sandbox, samplePods: this.samplePods }));
   }
 
   fixRequested(request: FixRequest, receipt: FixRequestReceipt): AdaptiveCardJson {
     return renderCard(this.templates['fix-requested'], fixRequestedCardData(request, receipt, this.sandbox));
+  }
+
+  alerts(result: AlertCommandResult): AdaptiveCardJson {
+    return renderCard(this.templates.alerts, alertsCardData(result, this.sandbox));
   }
 }

@@ -9,8 +9,14 @@ import { cardBytes, cardTexts, executeActions } from '../../support/card-text.js
 import { ALL_DIAGNOSES, crashLoop, healthy, hostile, manyContainers, missingAcrPull } from '../../fixtures/diagnoses/index.js';
 
 const templates = loadCardTemplates();
+const samplePods = [
+  { pod: 'web-7d4c9b6f5-x2k8p', namespace: 'shop', title: 'ACR image, the kubelet identity has no AcrPull on the registry (fix offered)' },
+  { pod: 'cache-3f2e1d0c9-c7d8e', namespace: 'shop', title: "Docker Hub's pull rate limit (429)" },
+];
 const cards = new TeamsCards(templates, false);
-const sandboxCards = new TeamsCards(templates, true);
+const sandboxCards = new TeamsCards(templates, true, samplePods);
+const notFound = () =>
+  new PullDoctorError('POD_NOT_FOUND', 'Pod shop/web-7d4c9 was not found', { facts: { suggestions: 'web-7d4c9b8f6-x2kqp, web-7d4c9b8f6-r7t2p' } });
 const ids = { rerunId: 'r-1', eventsId: 'e-1' };
 const commands = [
   { id: 'diagnose', title: 'diagnose', description: 'Explain why a pod is failing', examples: ['why is pod web-7d4c9 failing in shop', 'diagnose web-7d4c9 -n shop'] },
@@ -29,13 +35,15 @@ const fixRequest: FixRequest = {
 function everyCard(c: TeamsCards): Array<[string, AdaptiveCardJson]> {
   return [
     ['diagnosing', c.diagnosing({ pod: 'web-7d4c9', namespace: 'shop' })],
+    ['re-running', c.diagnosing({ pod: 'web-7d4c9', namespace: 'shop' }, 2)],
     ...ALL_DIAGNOSES.map((d): [string, AdaptiveCardJson] => [`diagnosis ${d.pod}`, c.diagnosis({ diagnosis: d, run: 1, actions: { ...ids, requestFixId: 'f-1' } })]),
     ...ALL_DIAGNOSES.map((d): [string, AdaptiveCardJson] => [`events ${d.pod}`, c.events({ target: d, events: d.events, diagnosedAt: d.diagnosedAt, rerunId: 'r-1' })]),
     ['events (none)', c.events({ target: healthy, events: [], diagnosedAt: healthy.diagnosedAt, rerunId: 'r-1' })],
-    ['error (known)', c.error({ error: new PullDoctorError('POD_NOT_FOUND', 'Pod shop/web-7d4c9 was not found', { facts: { suggestions: 'web-7d4c9b8f6-x2kqp, web-7d4c9b8f6-r7t2p' } }), target: { pod: 'web-7d4c9', namespace: 'shop' }, retryId: 'r-1' })],
+    ['error (known)', c.error({ error: notFound(), target: { pod: 'web-7d4c9', namespace: 'shop' }, retryId: 'r-1', suggested: [{ pod: 'web-7d4c9b8f6-x2kqp', diagnoseId: 'd-1' }] })],
     ['error (unknown)', c.error({ error: new TypeError('Cannot read properties of undefined') })],
     ['help', c.help({ commands, intro: 'I did not understand that.' })],
     ['fix requested', c.fixRequested(fixRequest, { reference: 'FR-2026-0042', nextStep: 'An approver has been asked.' })],
+    ['alerts', c.alerts({ summary: 'Alerts are on for namespace shop.', details: ['Posting to this chat.'] })],
   ];
 }
 
@@ -165,6 +173,61 @@ describe('Teams cards', () => {
     const unknown = JSON.stringify(cards.error({ error: new TypeError('secret internals at Object.<anonymous> (/app/src/x.ts:1:2)') }));
     assert.ok(unknown.includes('Something went wrong inside Pull Doctor'));
     assert.ok(!unknown.includes('internals') && !unknown.includes('x.ts'));
+  });
+
+  it('says what is being diagnosed while it runs, and that the checks are re-running on a later run', () => {
+    assert.deepEqual(cardTexts(cards.diagnosing({ pod: 'web-7d4c9', namespace: 'shop' })).slice(0, 1), ['⏳ Diagnosing shop/web-7d4c9…']);
+    assert.deepEqual(cardTexts(cards.diagnosing({ pod: 'web-7d4c9', namespace: 'shop', cluster: 'prod' }, 3)).slice(0, 1), [
+      '⏳ Re-running checks for shop/web-7d4c9 on cluster prod… (run 3)',
+    ]);
+  });
+
+  it('offers a Diagnose button per similar pod name, before Try again, carrying only ids', () => {
+    const card = cards.error({
+      error: notFound(),
+      target: { pod: 'web-7d4c9', namespace: 'shop' },
+      retryId: 'r-1',
+      suggested: [
+        { pod: 'web-7d4c9b8f6-x2kqp', diagnoseId: 'd-1' },
+        { pod: 'web-7d4c9b8f6-r7t2p', diagnoseId: 'd-2' },
+      ],
+    });
+    assert.deepEqual(
+      executeActions(card).map((a) => [a.title, a.verb, a.data]),
+      [
+        ['Diagnose web-7d4c9b8f6-x2kqp', 'diagnose', { id: 'd-1' }],
+        ['Diagnose web-7d4c9b8f6-r7t2p', 'diagnose', { id: 'd-2' }],
+        ['Try again', 'rerun', { id: 'r-1' }],
+      ],
+    );
+  });
+
+  it('does not repeat similar names that the error message already gives, nor name invalid ones', () => {
+    const named = new PullDoctorError('POD_NOT_FOUND', 'No pod "web-7d4c9" in namespace "shop". Did you mean: web-7d4c9b6f5-x2k8p?', {
+      facts: { suggestions: 'web-7d4c9b6f5-x2k8p' },
+    });
+    assert.ok(!cardTexts(cards.error({ error: named })).some((t) => t.startsWith('Did you mean')));
+    const odd = new PullDoctorError('POD_NOT_FOUND', 'Pod shop/web was not found', { facts: { suggestions: 'web-1,[x](https://evil.example),Web-2' } });
+    assert.ok(cardTexts(cards.error({ error: odd })).includes('Did you mean: web-1?'));
+  });
+
+  it('lists the sandbox pods to try, with what each one shows, on the help card', () => {
+    const texts = cardTexts(sandboxCards.help({ commands, intro: 'Hi!' }));
+    assert.ok(texts.includes('Pods to try'));
+    assert.ok(texts.includes('Ask for example: why is pod web-7d4c9b6f5-x2k8p failing in shop'));
+    assert.ok(texts.includes('• **web-7d4c9b6f5-x2k8p** — ACR image, the kubelet identity has no AcrPull on the registry \\(fix offered\\)'));
+    assert.ok(texts.includes("• **cache-3f2e1d0c9-c7d8e** — Docker Hub's pull rate limit \\(429\\)"));
+    assert.ok(!cardTexts(cards.help({ commands })).includes('Pods to try'), 'no section without sample pods');
+  });
+
+  it("shows the alert handler's answer as plain text, capped", () => {
+    const details = Array.from({ length: 20 }, (_, i) => `namespace ns-${i}: **on**`);
+    const texts = cardTexts(cards.alerts({ summary: 'Alerts: [on](https://evil.example)', details }));
+    assert.equal(texts[0], '🔔 Alerts');
+    assert.equal(texts[1], 'Alerts: \\[on\\]\\(https:\u200b//evil.example\\)');
+    assert.equal(texts[2], 'namespace ns-0: \\*\\*on\\*\\*');
+    assert.equal(texts.at(-1), '…and 5 more');
+    assert.equal(texts.length, 2 + 15 + 1);
   });
 
   it('lists the chat commands it is given, with their examples', () => {

@@ -1,0 +1,132 @@
+import type { TokenCredential } from '@azure/identity';
+import { CHAT_COMMANDS, parseChatCommand } from '../chat/index.js';
+import { createAzureCredential } from '../clients/azure/create-azure-credential.js';
+import { botStartProblems, ConfigError, type Config, type Env } from '../config/index.js';
+import { describeError } from '../errors/index.js';
+import type { Logger } from '../logging/index.js';
+import { startSandboxWorld, type SandboxWorld } from '../sandbox/sandbox-world.js';
+import { SANDBOX_NAMESPACE } from '../sandbox/sandbox-scenarios.js';
+import { createBotServer, type BotServer } from '../server/bot-server.js';
+import { createStore, type Store } from '../store/index.js';
+import type { AlertCommandHandler } from '../teams/alert-command-handler.js';
+import type { ConversationInstallListener } from '../teams/conversation-install-listener.js';
+import { createTeamsBot, type TeamsBot } from '../teams/create-teams-bot.js';
+import type { FixRequestHandler } from '../teams/fix-request-handler.js';
+import { StoreCardActionStore } from '../teams/store-card-action-store.js';
+import type { ClusterConnections } from './cluster-connections.js';
+import { configuredCluster } from './configured-cluster.js';
+import { EngineDiagnoser } from './engine-diagnoser.js';
+import { readinessProbes } from './readiness-probes.js';
+import { sandboxCluster } from './sandbox-cluster.js';
+
+export interface BotApplicationOptions {
+  config: Config;
+  /** The process environment (HOME, KUBECONFIG, KUBERNETES_SERVICE_HOST) for finding the kubeconfig. */
+  env: Env;
+  log: Logger;
+  /**
+   * Run on the bundled sandbox: its fake servers (in this process) serve this certificate, which must be signed by a
+   * CA this process trusts (NODE_EXTRA_CA_CERTS: the Azure SDK trusts nothing else).
+   */
+  sandboxTls?: { cert: string; key: string; ca: string };
+  /** Extension point for the approval flow (Request fix). */
+  fixRequests?: FixRequestHandler;
+  /** Extension points for alerts. */
+  alerts?: AlertCommandHandler;
+  conversations?: ConversationInstallListener;
+  /** How often expired card actions are deleted from the store. Default: hourly. */
+  cardActionSweepMs?: number;
+}
+
+/** The whole bot, assembled: store, cluster clients, Teams bot, HTTP server. */
+export interface BotApplication {
+  server: BotServer;
+  teams: TeamsBot;
+  store: Store;
+  /** Present in sandbox mode. */
+  sandbox?: SandboxWorld;
+  /** Graceful stop: the server (turns and follow-ups, up to `timeoutMs`), then the store and the sandbox. */
+  stop(timeoutMs: number): Promise<{ drained: boolean }>;
+}
+
+/** The cluster to diagnose, or why there is none (then diagnoses say "no cluster is configured"). */
+function clusterOf(options: BotApplicationOptions, world: SandboxWorld | undefined, credential: TokenCredential | null): { clusters?: ClusterConnections; noCluster?: unknown } {
+  const { config, env, log } = options;
+  if (world) return { clusters: sandboxCluster(world, config, log) };
+  try {
+    const clusters = configuredCluster(config, env, log, { azureCredential: credential });
+    log.info('diagnosing the configured cluster', { cluster: clusters.names[0], azureCredential: config.azure.credential });
+    return { clusters };
+  } catch (error) {
+    log.warn('no cluster to diagnose: diagnoses will say so', { reason: describeError(error).message });
+    return { noCluster: error };
+  }
+}
+
+/**
+ * Builds the bot from configuration: the store (card actions live there: buttons survive restarts and work on every
+ * replica), the cluster's clients (once, for the life of the process), the Teams bot on the real chat grammar, and
+ * the HTTP server with its readiness probes. In sandbox mode it starts the sandbox world first and labels every
+ * card "Sandbox". Call `server.listen()` next.
+ */
+export async function startBotApplication(options: BotApplicationOptions): Promise<BotApplication> {
+  const { config, log } = options;
+  // Refuse a configuration that must not serve before opening anything.
+  const problems = botStartProblems(config.bot);
+  if (problems.length > 0) throw new ConfigError(problems);
+  // The configured Azure identity (AZURE_CREDENTIAL): for the store and the configured cluster. The sandbox's
+  // cluster uses the sandbox identity instead.
+  const credential = createAzureCredential(config.azure);
+  const store = await createStore(config.store, { log, ...(credential ? { credential } : {}) });
+  let world: SandboxWorld | undefined;
+  try {
+    if (options.sandboxTls) {
+      world = await startSandboxWorld({ tls: options.sandboxTls });
+      log.info('sandbox started', { kubernetes: world.kube.url, resourceManager: world.arm.url, pods: world.scenarios.length });
+    }
+    const { clusters, noCluster } = clusterOf(options, world, credential);
+    const cardActions = new StoreCardActionStore(store.documents);
+    const teams = createTeamsBot({
+      auth: config.bot.auth,
+      ...(clusters ? { diagnoser: new EngineDiagnoser(clusters) } : {}),
+      parseCommand: parseChatCommand,
+      commands: CHAT_COMMANDS,
+      cardActions,
+      ...(options.fixRequests ? { fixRequests: options.fixRequests } : {}),
+      ...(options.alerts ? { alerts: options.alerts } : {}),
+      ...(options.conversations ? { conversations: options.conversations } : {}),
+      ...(world
+        ? { sandbox: true, samplePods: world.scenarios.map((s) => ({ pod: s.pod, namespace: s.namespace, title: s.title })), defaultNamespace: SANDBOX_NAMESPACE }
+        : {}),
+      log,
+    });
+    const server = createBotServer({ bot: config.bot, endpoint: teams.endpoint, readinessProbes: readinessProbes({ store, clusters, noCluster }), log });
+
+    const sweep = () =>
+      cardActions.deleteExpired().then(
+        (deleted) => deleted > 0 && log.info('expired card actions deleted', { deleted }),
+        (error: unknown) => log.warn('could not delete expired card actions', { error }),
+      );
+    void sweep();
+    const sweeper = setInterval(() => void sweep(), options.cardActionSweepMs ?? 3_600_000);
+    sweeper.unref();
+
+    return {
+      server,
+      teams,
+      store,
+      ...(world ? { sandbox: world } : {}),
+      async stop(timeoutMs) {
+        clearInterval(sweeper);
+        const result = await server.shutdown(timeoutMs);
+        await store.close();
+        await world?.close();
+        return result;
+      },
+    };
+  } catch (error) {
+    await world?.close();
+    await store.close();
+    throw error;
+  }
+}
