@@ -13,9 +13,9 @@ export class EngineDiagnoser implements Diagnoser {
   constructor(private readonly clusters: ClusterConnections) {}
 
   async diagnose(request: DiagnoseRequest, log: Logger): Promise<Diagnosis> {
-    const dependencies = this.clusters.dependencies(request.cluster);
+    const { connection, dependencies } = await this.clusters.connect(request.cluster);
     // Name the cluster on the card even when the question did not: on-call engineers juggle several.
-    const cluster = request.cluster ?? this.clusters.names[0];
+    const cluster = request.cluster ?? (connection.name || this.clusters.names[0]);
     return diagnosePod({ pod: request.pod, namespace: request.namespace, ...(cluster ? { cluster } : {}) }, { ...dependencies, log });
   }
 }

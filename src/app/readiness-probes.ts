@@ -22,7 +22,7 @@ export function readinessProbes(options: { store: Store; clusters: ClusterConnec
       name: 'kubernetes',
       check: async () => {
         if (clusters === undefined) throw noCluster;
-        await clusters.dependencies(undefined).kube.namespaceExists(PROBE_NAMESPACE);
+        await (await clusters.connect()).dependencies.kube.namespaceExists(PROBE_NAMESPACE);
       },
     },
   ];

@@ -15,5 +15,5 @@ export function sandboxCluster(world: SandboxWorld, config: Config, log: Logger)
   const kubeConfig = loadKubeConfig({ kubeconfigYaml: world.kubeconfigYaml });
   const kube = createKubernetesReader(kubeConfig, { log });
   const dependencies = buildDiagnosisDependencies({ ...config, azure }, {}, {}, log, { kube, azureCredential: world.credential, registryNetwork: world.network });
-  return singleCluster(dependencies, [kubeConfig.getCurrentContext(), kube.clusterName]);
+  return singleCluster({ name: 'shop-aks', kube, kubeConfig, clusterId: world.ids.clusterId, routes: {} }, dependencies, [kubeConfig.getCurrentContext(), kube.clusterName]);
 }

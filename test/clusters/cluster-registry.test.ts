@@ -1,63 +1,29 @@
 import assert from 'node:assert/strict';
 import { PassThrough, Readable } from 'node:stream';
-import type { AccessToken, TokenCredential } from '@azure/identity';
+import type { TokenCredential } from '@azure/identity';
 import { runCli } from '../../src/cli/main.js';
-import { AKS_SERVER_SCOPE, createClusterRegistry } from '../../src/clusters/cluster-registry.js';
+import { createClusterRegistry } from '../../src/clusters/cluster-registry.js';
 import { parseClustersFile } from '../../src/clusters/clusters-file.js';
 import { silentLogger } from '../../src/logging/index.js';
-import { payloads, startFakeKubernetesApi, type FakeKubernetesApi } from '../../src/sandbox/kubernetes-api/index.js';
-import { startFakeResourceManager, type FakeResourceManager } from '../../src/sandbox/resource-manager/index.js';
-import { sandboxCredential } from '../../src/sandbox/sandbox-identity.js';
-import { testTls } from '../support/tls.js';
-
-const SUB = '7c6b5a49-3827-4161-9504-f3e2d1c0b9a8';
-const AKS_TOKEN = 'eyJ0eXAiOiJKV1QifQ.eyJhdWQiOiI2ZGFlNDJmOCJ9.aks-server-token';
-
-/** Pull Doctor's identity: an Entra token for the AKS server application, sandbox tokens for ARM. Counts AKS tokens. */
-function identity(expiresInMs: number): TokenCredential & { aksTokens: number } {
-  const arm = sandboxCredential();
-  const credential = {
-    aksTokens: 0,
-    async getToken(scopes: string | string[]): Promise<AccessToken | null> {
-      const scope = Array.isArray(scopes) ? scopes[0] : scopes;
-      if (scope === AKS_SERVER_SCOPE) {
-        credential.aksTokens++;
-        return { token: AKS_TOKEN, expiresOnTimestamp: Date.now() + expiresInMs, tokenType: 'Bearer' };
-      }
-      return arm.getToken(scopes);
-    },
-  };
-  return credential;
-}
+import type { FakeKubernetesApi } from '../../src/sandbox/kubernetes-api/index.js';
+import type { FakeResourceManager } from '../../src/sandbox/resource-manager/index.js';
+import { aksIdentity, startTwoAksClusters, type TwoAksClusters } from '../support/two-aks-clusters.js';
 
 describe('several clusters addressed by AKS resource id (no kubeconfig, no kubelogin)', function () {
   this.timeout(30_000);
+  let world: TwoAksClusters;
   let arm: FakeResourceManager;
   let prod: FakeKubernetesApi;
   let staging: FakeKubernetesApi;
-  const ids: Record<string, string> = {};
-
   before(async () => {
-    const tls = testTls();
-    const auth = { bearerTokens: [{ token: AKS_TOKEN, user: 'pull-doctor-identity' }] };
-    prod = await startFakeKubernetesApi({ tls, auth });
-    staging = await startFakeKubernetesApi({ tls, auth });
-    arm = await startFakeResourceManager({ tls });
-    arm.addSubscription({ subscriptionId: SUB });
-    arm.addResourceGroup({ subscriptionId: SUB, name: 'rg-aks' });
-    for (const [name, api] of [['prod', prod], ['staging', staging]] as const) {
-      ids[name] = arm.addManagedCluster({ subscriptionId: SUB, resourceGroup: 'rg-aks', name: `${name}-aks`, location: 'westeurope', kubeconfig: { server: api.url, caPem: tls.ca, user: { kind: 'exec' } } }).id;
-      api.addNamespace('shop');
-    }
-    prod.upsertPod(payloads.crashLoopBackOffPod({ namespace: 'shop', name: 'orders-5d6c7b8a9-k2l3m', image: 'orders:4.1' }));
-    staging.upsertPod(payloads.runningPod({ namespace: 'shop', name: 'orders-7f8e9d0c1-n4p5q', image: 'orders:4.2' }));
+    world = await startTwoAksClusters();
+    ({ arm, prod, staging } = world);
   });
   after(async () => {
-    await Promise.all([arm?.close(), prod?.close(), staging?.close()]);
+    await world?.close();
   });
-
-  const clustersJson = () =>
-    JSON.stringify({ defaultCluster: 'staging', clusters: [{ name: 'prod', resourceId: ids.prod }, { name: 'staging', resourceId: ids.staging }] });
+  const clustersJson = () => world.clustersJson();
+  const identity = aksIdentity;
 
   async function cli(argv: string[], credential: TokenCredential) {
     const stdout = new PassThrough();
