@@ -1,5 +1,6 @@
 import { describeCause } from '../classify/index.js';
 import { finding, type Check } from '../check.js';
+import { isAzureContainerRegistry } from '../image/image-reference.js';
 
 /** What the container runtime said when the pull failed, and what that means. */
 export const pullErrorCheck: Check = {
@@ -9,7 +10,8 @@ export const pullErrorCheck: Check = {
   async run(ctx) {
     const explanation = await ctx.facts.pullError();
     if (!explanation) return [];
-    const advice = describeCause(explanation.cause);
+    const failing = ctx.facts.validReferences().find((r) => r.original === explanation.problem.image);
+    const advice = describeCause(explanation.cause, failing ? { registry: isAzureContainerRegistry(failing.registry) ? 'acr' : 'other' } : {});
     const from = explanation.source === 'event' ? 'the kubelet event' : explanation.source === 'container-state' ? 'the container status' : 'no message';
     const detail = explanation.message ? `From ${from}: ${explanation.message}` : 'Kubernetes gave no error message for this pull.';
     const text = [advice.explanation, explanation.ambiguity, detail].filter((t) => t).join('\n');

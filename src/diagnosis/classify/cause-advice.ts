@@ -83,8 +83,28 @@ const ADVICE: Readonly<Record<Cause, CauseAdvice>> = {
   },
 };
 
-/** Plain words for an on-call engineer: what the cause means and what to do about it. */
-export function describeCause(cause: Cause): CauseAdvice {
-  const advice = ADVICE[cause] ?? ADVICE.other;
-  return { ...advice };
+/** What to do when the registry is known to be an Azure Container Registry, or known not to be one. */
+const REMEDIATION_BY_REGISTRY: Readonly<Partial<Record<Cause, { acr: string; other: string }>>> = {
+  unauthorized: {
+    acr: "The cluster's kubelet identity needs the AcrPull role on the registry (Container Registry Repository Reader if the registry uses ABAC repository permissions): see the kubelet identity check below. Verify with `az aks check-acr --resource-group RG --name CLUSTER --acr REGISTRY.azurecr.io`.",
+    other:
+      "Create an imagePullSecret (`kubectl create secret docker-registry`) for this registry in the pod's namespace, reference it from the pod or its service account, and check that the token has not expired.",
+  },
+  forbidden: {
+    acr: "If the message names a client IP, allow the cluster's egress IP (`az acr network-rule add`) or reach the registry through a private endpoint whose privatelink.azurecr.io DNS zone is linked to the cluster's virtual network: see the network check below.",
+    other: 'Check that the account or token may read this repository (for GitHub, the package visibility and the token\'s read:packages scope).',
+  },
+};
+
+export interface CauseContext {
+  /** Whether the failing image is on an Azure Container Registry; unknown gives advice for both. */
+  registry?: 'acr' | 'other';
+}
+
+/** Plain words for an on-call engineer: what the cause means and what to do about it (for this kind of registry). */
+export function describeCause(cause: Cause, context: CauseContext = {}): CauseAdvice {
+  const advice = { ...(ADVICE[cause] ?? ADVICE.other) };
+  const specific = context.registry ? REMEDIATION_BY_REGISTRY[cause]?.[context.registry] : undefined;
+  if (specific) advice.remediation = specific;
+  return advice;
 }

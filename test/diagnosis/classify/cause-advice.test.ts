@@ -34,4 +34,14 @@ describe('describeCause', () => {
     first.title = 'changed';
     assert.notEqual(describeCause('dns').title, 'changed');
   });
+
+  it('gives only the advice for the kind of registry when it is known', () => {
+    const acr = describeCause('unauthorized', { registry: 'acr' }).remediation;
+    const other = describeCause('unauthorized', { registry: 'other' }).remediation;
+    assert.match(acr, /AcrPull/);
+    assert.doesNotMatch(acr, /imagePullSecret/);
+    assert.match(other, /imagePullSecret/);
+    assert.doesNotMatch(other, /AcrPull/);
+    assert.equal(describeCause('dns', { registry: 'acr' }).remediation, describeCause('dns').remediation);
+  });
 });
