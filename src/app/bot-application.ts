@@ -3,6 +3,7 @@ import { CHAT_COMMANDS, parseChatCommand } from '../chat/index.js';
 import { createAzureCredential } from '../clients/azure/create-azure-credential.js';
 import { botStartProblems, ConfigError, type Config, type Env } from '../config/index.js';
 import { describeError } from '../errors/index.js';
+import type { RegistryNetwork } from '../clients/registry/registry-client.js';
 import type { Logger } from '../logging/index.js';
 import { startSandboxWorld, type SandboxWorld } from '../sandbox/sandbox-world.js';
 import { SANDBOX_NAMESPACE } from '../sandbox/sandbox-scenarios.js';
@@ -39,6 +40,8 @@ export interface BotApplicationOptions {
   cardActionSweepMs?: number;
   /** Timing of proactive alerts (tests: a manual clock, a short lease). */
   alertTuning?: AlertsTuning;
+  /** How the configured cluster's registries are reached (tests map them to local servers); default: the system's. */
+  registryNetwork?: RegistryNetwork;
 }
 
 /** The whole bot, assembled: store, cluster clients, Teams bot, HTTP server. */
@@ -59,7 +62,7 @@ function clusterOf(options: BotApplicationOptions, world: SandboxWorld | undefin
   const { config, env, log } = options;
   if (world) return { clusters: sandboxCluster(world, config, log) };
   try {
-    const clusters = configuredCluster(config, env, log, { azureCredential: credential });
+    const clusters = configuredCluster(config, env, log, { azureCredential: credential, ...(options.registryNetwork ? { registryNetwork: options.registryNetwork } : {}) });
     log.info('diagnosing the configured cluster', { cluster: clusters.names[0], azureCredential: config.azure.credential });
     return { clusters };
   } catch (error) {

@@ -1,0 +1,166 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AlertService } from '../../src/alerts/alert-service.js';
+import { startBotApplication, type BotApplication } from '../../src/app/bot-application.js';
+import type { AlertsTuning } from '../../src/app/alerts-wiring.js';
+import { staticRegistryNetwork } from '../../src/clients/registry/static-network.js';
+import { parseConfig } from '../../src/config/index.js';
+import { createLogger, memorySink, silentLogger, type LogRecord } from '../../src/logging/index.js';
+import { payloads, startFakeKubernetesApi, type FakeKubernetesApi } from '../../src/sandbox/kubernetes-api/index.js';
+import { openSqliteStore, type Store } from '../../src/store/index.js';
+import type { FixRequestHandler } from '../../src/teams/fix-request-handler.js';
+import { cardTexts } from './card-text.js';
+import { ConnectorServer, type ConnectorCall } from './connector-server.js';
+import { failingPod, KUBE_TOKEN } from './alerts-world.js';
+import { ManualClock } from './manual-clock.js';
+import { testTls } from './tls.js';
+import { waitFor } from './wait-for.js';
+
+export const WEBHOOK_SECRET = 'am-webhook-7c1f9e2b5d8a4c3e';
+export const GRACE_MS = 120_000;
+/** A short lease, so that a follower takes over within a few seconds of the manual clock. */
+export const ELECTION = { leaseDurationMs: 4_000, renewDeadlineMs: 3_000, retryPeriodMs: 500, random: () => 0.5 };
+
+export interface Replica {
+  app: BotApplication;
+  url: string;
+  logs: LogRecord[];
+  /** The cluster's alert service (once started). */
+  service(): AlertService;
+  stop(): Promise<void>;
+}
+
+export interface AlertingBotWorld {
+  fake: FakeKubernetesApi;
+  connector: ConnectorServer;
+  clock: ManualClock;
+  dir: string;
+  storePath: string;
+  /** The bot as the entry point runs it — configured cluster from KUBECONFIG, SQLite store, alerts on — listening and started. */
+  replica(options?: { env?: Record<string, string>; fixRequests?: FixRequestHandler; start?: boolean }): Promise<Replica>;
+  /** Reads the store as another process would (a fresh connection). */
+  withStore<T>(read: (store: Store) => Promise<T>): Promise<T>;
+  /** A Deployment's pod failing to pull (401 from the registry), with the kubelet's events. */
+  fail(deployment: string, index: number): void;
+  /** The alert cards posted or updated, in order. */
+  alertCalls(conversationId?: string): ConnectorCall[];
+  close(): Promise<void>;
+}
+
+export function cardOf(call: ConnectorCall): Record<string, unknown> {
+  return (call.activity!.attachments as Array<{ content: Record<string, unknown> }>)[0]!.content;
+}
+
+/** Whether a connector call carries an alert card (its footer says the message follows the pods). */
+export function isAlertCard(call: ConnectorCall): boolean {
+  if (!Array.isArray(call.activity?.attachments)) return false;
+  return cardTexts(cardOf(call)).some((t) => t.endsWith('this message is updated as pods fail and recover'));
+}
+
+/** Posts and updates of messages, as Teams sees them (botbuilder posts proactively as a "reply" to its continuation event). */
+export function operations(calls: ConnectorCall[]): Array<'post' | 'update'> {
+  return calls.map((c) => (c.operation === 'update' ? 'update' : 'post'));
+}
+
+/**
+ * The fake Kubernetes API (cluster "prod", namespace shop and the lease namespace pull-doctor), a kubeconfig for it,
+ * one SQLite store file, the local Bot Connector and a manual clock, shared by every replica started: each one is a
+ * whole bot application (startBotApplication, as src/server/main.ts runs it) on 127.0.0.1.
+ */
+export async function startAlertingBotWorld(): Promise<AlertingBotWorld> {
+  const tls = testTls();
+  const fake = await startFakeKubernetesApi({ tls: { cert: tls.cert, key: tls.key, ca: tls.ca }, auth: { bearerTokens: [KUBE_TOKEN] } });
+  fake.addNamespace('shop');
+  fake.addNamespace('pull-doctor');
+  fake.upsertServiceAccount(payloads.serviceAccount({ namespace: 'shop' }));
+  const dir = mkdtempSync(join(tmpdir(), 'pulldoctor-alerting-bot-'));
+  const kubeconfig = join(dir, 'kubeconfig');
+  writeFileSync(kubeconfig, fake.kubeconfig({ token: KUBE_TOKEN, clusterName: 'prod', contextName: 'prod' }), { mode: 0o600 });
+  const storePath = join(dir, 'state.sqlite');
+  const connector = await ConnectorServer.start();
+  const clock = new ManualClock(Date.now());
+  const replicas: Replica[] = [];
+
+  const world: AlertingBotWorld = {
+    fake,
+    connector,
+    clock,
+    dir,
+    storePath,
+    async replica(options = {}) {
+      const env = {
+        KUBECONFIG: kubeconfig,
+        HOME: dir,
+        STORE_SQLITE_PATH: storePath,
+        ALERTS_ENABLED: 'true',
+        ALERTMANAGER_WEBHOOK_SECRET: WEBHOOK_SECRET,
+        ...(options.env ?? {}),
+      };
+      const sink = memorySink();
+      const tuning: AlertsTuning = {
+        clock,
+        leaderElection: ELECTION,
+        engine: { watchBackoff: { initialMs: 1000, maxMs: 8000 } },
+      };
+      const app = await startBotApplication({
+        config: parseConfig(env),
+        env,
+        log: createLogger({ sink, level: 'debug' }).child({ replica: `r${replicas.length + 1}` }),
+        registryNetwork: staticRegistryNetwork({}),
+        alertTuning: tuning,
+        ...(options.fixRequests ? { fixRequests: options.fixRequests } : {}),
+      });
+      const { url } = await app.server.listen(0, '127.0.0.1');
+      if (options.start !== false) await app.alerts!.start();
+      let stopped = false;
+      const replica: Replica = {
+        app,
+        url,
+        logs: sink.records,
+        service: () => app.alerts!.services.get('prod')!,
+        async stop() {
+          if (stopped) return;
+          stopped = true;
+          await app.stop(2000);
+        },
+      };
+      replicas.push(replica);
+      return replica;
+    },
+    async withStore(read) {
+      const store = await openSqliteStore({ path: storePath, log: silentLogger() });
+      try {
+        return await read(store);
+      } finally {
+        await store.close();
+      }
+    },
+    fail(deployment, index) {
+      const pod = fake.upsertPod(failingPod(deployment, index));
+      const image = `shopacr.azurecr.io/shop/${deployment}:2.4.1`;
+      for (const event of payloads.imagePullEvents(pod, { pullError: payloads.pullErrors.anonymousUnauthorized(image), now: new Date(clock.now()) })) fake.addEvent(event);
+    },
+    alertCalls(conversationId) {
+      return connector.calls.filter((c) => isAlertCard(c) && (conversationId === undefined || c.conversationId === conversationId));
+    },
+    async close() {
+      for (const r of replicas) await r.stop().catch(() => undefined);
+      await connector.stop();
+      await fake.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  return world;
+}
+
+/** Waits until the replica leads and its watch of namespace shop has listed. */
+export async function leadingAndSynced(world: AlertingBotWorld, replica: Replica): Promise<void> {
+  await world.clock.runUntil('the replica to lead', () => replica.app.alerts!.services.get('prod')?.isLeader === true, 100, { realMs: 10 });
+  await waitFor('the watch to be synced', () => replica.service().engine?.watcher.isSynced('shop') === true);
+}
+
+/** Lets everything that is due now finish (reads, diagnoses, store writes, sends). */
+export async function settled(replica: Replica): Promise<void> {
+  await waitFor('the alert machinery to be idle', () => (replica.service().engine?.busy ?? 0) === 0, 10_000);
+}
