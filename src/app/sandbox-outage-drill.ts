@@ -16,7 +16,10 @@ export interface SandboxOutageDrillOptions {
   log: Logger;
 }
 
-const seconds = (ms: number) => `${Math.round(ms / 1000)} seconds`;
+const seconds = (ms: number) => {
+  const n = Math.round(ms / 1000);
+  return n === 1 ? '1 second' : `${n} seconds`;
+};
 
 /**
  * The sandbox's way to try proactive alerts: after `alerts on`, the healthy storefront pod gets a bad rollout (an
