@@ -1,5 +1,6 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { join } from 'node:path';
 import type { AlertService } from '../../src/alerts/alert-service.js';
 import { startBotApplication, type BotApplication } from '../../src/app/bot-application.js';
@@ -32,7 +33,10 @@ export interface Replica {
 }
 
 export interface AlertingBotWorld {
+  /** The API server of cluster "prod" (the kubeconfig's current context). */
   fake: FakeKubernetesApi;
+  /** Every cluster's API server, by context name. */
+  fakes: ReadonlyMap<string, FakeKubernetesApi>;
   connector: ConnectorServer;
   clock: ManualClock;
   dir: string;
@@ -42,7 +46,7 @@ export interface AlertingBotWorld {
   /** Reads the store as another process would (a fresh connection). */
   withStore<T>(read: (store: Store) => Promise<T>): Promise<T>;
   /** A Deployment's pod failing to pull (401 from the registry), with the kubelet's events. */
-  fail(deployment: string, index: number): void;
+  fail(deployment: string, index: number, cluster?: string): void;
   /** The alert cards posted or updated, in order. */
   alertCalls(conversationId?: string): ConnectorCall[];
   close(): Promise<void>;
@@ -63,20 +67,33 @@ export function operations(calls: ConnectorCall[]): Array<'post' | 'update'> {
   return calls.map((c) => (c.operation === 'update' ? 'update' : 'post'));
 }
 
+/** One kubeconfig with a context per cluster (named after it), the first one current. */
+function mergedKubeconfig(fakes: ReadonlyMap<string, FakeKubernetesApi>): string {
+  const docs = [...fakes].map(([name, fake]) => parseYaml(fake.kubeconfig({ token: KUBE_TOKEN, clusterName: name, contextName: name })) as Record<string, unknown[]>);
+  const merged = { ...docs[0]!, clusters: docs.flatMap((d) => d.clusters!), contexts: docs.flatMap((d) => d.contexts!), users: docs.flatMap((d) => d.users!) };
+  return stringifyYaml(merged);
+}
+
 /**
- * The fake Kubernetes API (cluster "prod", namespace shop and the lease namespace pull-doctor), a kubeconfig for it,
- * one SQLite store file, the local Bot Connector and a manual clock, shared by every replica started: each one is a
- * whole bot application (startBotApplication, as src/server/main.ts runs it) on 127.0.0.1.
+ * The fake Kubernetes API of cluster "prod" (and of any other cluster named: one API server each), with namespace
+ * shop and the lease namespace pull-doctor, a kubeconfig with a context per cluster, one SQLite store file, the
+ * local Bot Connector and a manual clock, shared by every replica started: each one is a whole bot application
+ * (startBotApplication, as src/server/main.ts runs it) on 127.0.0.1.
  */
-export async function startAlertingBotWorld(): Promise<AlertingBotWorld> {
+export async function startAlertingBotWorld(options: { clusters?: string[] } = {}): Promise<AlertingBotWorld> {
   const tls = testTls();
-  const fake = await startFakeKubernetesApi({ tls: { cert: tls.cert, key: tls.key, ca: tls.ca }, auth: { bearerTokens: [KUBE_TOKEN] } });
-  fake.addNamespace('shop');
-  fake.addNamespace('pull-doctor');
-  fake.upsertServiceAccount(payloads.serviceAccount({ namespace: 'shop' }));
+  const fakes = new Map<string, FakeKubernetesApi>();
+  for (const name of options.clusters ?? ['prod']) {
+    const api = await startFakeKubernetesApi({ tls: { cert: tls.cert, key: tls.key, ca: tls.ca }, auth: { bearerTokens: [KUBE_TOKEN] } });
+    api.addNamespace('shop');
+    api.addNamespace('pull-doctor');
+    api.upsertServiceAccount(payloads.serviceAccount({ namespace: 'shop' }));
+    fakes.set(name, api);
+  }
+  const fake = [...fakes.values()][0]!;
   const dir = mkdtempSync(join(tmpdir(), 'pulldoctor-alerting-bot-'));
   const kubeconfig = join(dir, 'kubeconfig');
-  writeFileSync(kubeconfig, fake.kubeconfig({ token: KUBE_TOKEN, clusterName: 'prod', contextName: 'prod' }), { mode: 0o600 });
+  writeFileSync(kubeconfig, mergedKubeconfig(fakes), { mode: 0o600 });
   const storePath = join(dir, 'state.sqlite');
   const connector = await ConnectorServer.start();
   const clock = new ManualClock(Date.now());
@@ -84,6 +101,7 @@ export async function startAlertingBotWorld(): Promise<AlertingBotWorld> {
 
   const world: AlertingBotWorld = {
     fake,
+    fakes,
     connector,
     clock,
     dir,
@@ -136,10 +154,11 @@ export async function startAlertingBotWorld(): Promise<AlertingBotWorld> {
         await store.close();
       }
     },
-    fail(deployment, index) {
-      const pod = fake.upsertPod(failingPod(deployment, index));
+    fail(deployment, index, cluster) {
+      const api = cluster === undefined ? fake : fakes.get(cluster)!;
+      const pod = api.upsertPod(failingPod(deployment, index));
       const image = `shopacr.azurecr.io/shop/${deployment}:2.4.1`;
-      for (const event of payloads.imagePullEvents(pod, { pullError: payloads.pullErrors.anonymousUnauthorized(image), now: new Date(clock.now()) })) fake.addEvent(event);
+      for (const event of payloads.imagePullEvents(pod, { pullError: payloads.pullErrors.anonymousUnauthorized(image), now: new Date(clock.now()) })) api.addEvent(event);
     },
     alertCalls(conversationId) {
       return connector.calls.filter((c) => isAlertCard(c) && (conversationId === undefined || c.conversationId === conversationId));
@@ -147,7 +166,7 @@ export async function startAlertingBotWorld(): Promise<AlertingBotWorld> {
     async close() {
       for (const r of replicas) await r.stop().catch(() => undefined);
       await connector.stop();
-      await fake.close();
+      for (const api of fakes.values()) await api.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };

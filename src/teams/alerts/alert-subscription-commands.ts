@@ -96,7 +96,7 @@ export class AlertSubscriptionCommands implements AlertCommandHandler {
     const lines: string[] = [];
     if (status.scopes.length > 0) lines.push(`Subscribed here: ${status.scopes.map((s) => this.scopeText(s)).join('; ')}.`);
     if (status.staticRoutes.length > 0) {
-      lines.push(`Configured routes also send alerts here (an administrator changes them): ${status.staticRoutes.map((r) => `${r.cluster}/${r.namespace}`).join(', ')}.`);
+      lines.push(`Configured routes also send alerts here, set by an administrator: ${status.staticRoutes.map((r) => `${r.cluster}/${r.namespace}`).join(', ')}.`);
     }
     if ((status.subscribed || status.staticRoutes.length > 0) && !status.conversationKnown) {
       lines.push('I cannot post here yet: add me to this conversation (or say anything to me here) so that I know where it is.');
