@@ -101,6 +101,34 @@ param graphEndpoint string = 'https://graph.microsoft.com'
 @description('The clusters the bot serves (PULLDOCTOR_CONFIG), in the form the code documents; empty for the single-subscription default.')
 param pulldoctorConfig string = ''
 
+@description('Turn proactive alerts on (ALERTS_ENABLED): failing pods posted to Teams, and POST /api/alerts for Alertmanager.')
+param alertsEnabled bool = false
+
+@description('Namespaces the alert watcher watches when the cluster file names none (ALERT_NAMESPACES); empty for all.')
+param alertNamespaces string = ''
+
+@description('How long a pod must keep failing to pull before it is reported, e.g. 2m (ALERT_GRACE_PERIOD); empty for the default.')
+param alertGracePeriod string = ''
+
+@description('How often one workload may be announced in a new message, e.g. 4h (ALERT_QUIET_WINDOW); empty for the default.')
+param alertQuietWindow string = ''
+
+@description('New alerts per conversation and minute before they become one summary card (ALERT_FLOOD_THRESHOLD); empty for the default (5).')
+param alertFloodThreshold string = ''
+
+@description('Static alert routes (ALERT_ROUTES), in the form docs/alerts.md describes; empty for none.')
+param alertRoutes string = ''
+
+@description('Namespace of the leader election Lease in each cluster (LEADER_ELECTION_NAMESPACE): the bot\'s namespace of infra/k8s/.')
+param leaderElectionNamespace string = 'pulldoctor'
+
+@description('Name of the leader election Lease (LEADER_ELECTION_LEASE_NAME); empty for the default.')
+param leaderElectionLeaseName string = ''
+
+@description('Bearer secret Alertmanager sends to POST /api/alerts (ALERTMANAGER_WEBHOOK_SECRET, at least 16 characters), kept as a Container Apps secret. Empty: the endpoint is off.')
+@secure()
+param alertmanagerWebhookSecret string = ''
+
 @description('Tags put on every resource.')
 param tags object = {}
 
@@ -116,6 +144,7 @@ var appName = 'ca-${resourceBaseName}'
 var botServiceName = 'bot-${resourceBaseName}-${take(uniqueSuffix, 6)}'
 var stateContainerName = 'pulldoctor'
 var botPasswordSecretName = 'microsoft-app-password'
+var alertmanagerSecretName = 'alertmanager-webhook-secret'
 
 resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
   name: identityName
@@ -178,6 +207,15 @@ module appSettings 'modules/app-settings.bicep' = {
     fixRequestTtl: fixRequestTtl
     graphEndpoint: graphEndpoint
     pulldoctorConfig: pulldoctorConfig
+    alertsEnabled: alertsEnabled
+    alertNamespaces: alertNamespaces
+    alertGracePeriod: alertGracePeriod
+    alertQuietWindow: alertQuietWindow
+    alertFloodThreshold: alertFloodThreshold
+    alertRoutes: alertRoutes
+    leaderElectionNamespace: leaderElectionNamespace
+    leaderElectionLeaseName: leaderElectionLeaseName
+    alertmanagerSecretName: empty(alertmanagerWebhookSecret) ? '' : alertmanagerSecretName
   }
 }
 
@@ -194,6 +232,8 @@ module app 'modules/container-app.bicep' = if (!empty(containerImage)) {
     env: appSettings.outputs.env
     botPasswordSecretName: botPasswordSecretName
     botAppPassword: botAppPassword
+    alertmanagerSecretName: alertmanagerSecretName
+    alertmanagerWebhookSecret: alertmanagerWebhookSecret
     cpuCores: cpuCores
     memory: memory
     minReplicas: minReplicas

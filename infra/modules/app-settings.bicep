@@ -59,6 +59,33 @@ param graphEndpoint string
 @description('The clusters the bot serves (PULLDOCTOR_CONFIG), in the form the code documents; empty for the single-subscription default.')
 param pulldoctorConfig string = ''
 
+@description('Turn proactive alerts on (ALERTS_ENABLED): the pod watcher, alert cards in Teams and POST /api/alerts.')
+param alertsEnabled bool = false
+
+@description('Namespaces the alert watcher watches when the cluster file names none (ALERT_NAMESPACES, comma separated); empty for all.')
+param alertNamespaces string = ''
+
+@description('How long a pod must keep failing to pull before it is reported, e.g. 2m (ALERT_GRACE_PERIOD); empty for the code\'s default.')
+param alertGracePeriod string = ''
+
+@description('How often one workload may be announced in a new message, e.g. 4h (ALERT_QUIET_WINDOW); empty for the code\'s default.')
+param alertQuietWindow string = ''
+
+@description('New alerts per conversation and minute before they become one summary card, 1-100 (ALERT_FLOOD_THRESHOLD); empty for the code\'s default.')
+param alertFloodThreshold string = ''
+
+@description('Static alert routes, CLUSTER/NAMESPACE=CONVERSATION;... or JSON (ALERT_ROUTES); empty for chat subscriptions and the cluster file\'s routes only.')
+param alertRoutes string = ''
+
+@description('Namespace of the leader election Lease in each cluster (LEADER_ELECTION_NAMESPACE): the bot\'s namespace, where infra/k8s/leader-election.yaml lets it hold leases.')
+param leaderElectionNamespace string = 'pulldoctor'
+
+@description('Name of the leader election Lease (LEADER_ELECTION_LEASE_NAME); empty for the code\'s default.')
+param leaderElectionLeaseName string = ''
+
+@description('Name of the Container Apps secret that holds the Alertmanager webhook secret; empty when there is none (POST /api/alerts then answers 404).')
+param alertmanagerSecretName string = ''
+
 var settings = {
   // Bot (src/config/bot.ts): the Azure Bot resource's identity.
   MicrosoftAppId: botAppId
@@ -86,11 +113,21 @@ var settings = {
   GRAPH_ENDPOINT: graphEndpoint
   // Multi-cluster.
   PULLDOCTOR_CONFIG: pulldoctorConfig
+  // Alerts (src/config/alerts.ts). With several replicas one per cluster watches, holding a Lease in that cluster.
+  ALERTS_ENABLED: alertsEnabled ? 'true' : 'false'
+  ALERT_NAMESPACES: alertNamespaces
+  ALERT_GRACE_PERIOD: alertGracePeriod
+  ALERT_QUIET_WINDOW: alertQuietWindow
+  ALERT_FLOOD_THRESHOLD: alertFloodThreshold
+  ALERT_ROUTES: alertRoutes
+  LEADER_ELECTION_NAMESPACE: leaderElectionNamespace
+  LEADER_ELECTION_LEASE_NAME: leaderElectionLeaseName
 }
 
 // Settings whose value is a Container Apps secret: the value here is the secret's name, never the secret.
 var secretSettings = {
   MicrosoftAppPassword: botAppType == 'SingleTenant' ? botPasswordSecretName : ''
+  ALERTMANAGER_WEBHOOK_SECRET: alertmanagerSecretName
 }
 
 var plainEnv = map(filter(items(settings), s => !empty(s.value)), s => {

@@ -35,6 +35,13 @@ param botPasswordSecretName string
 @secure()
 param botAppPassword string = ''
 
+@description('Name of the Container Apps secret that holds the Alertmanager webhook secret.')
+param alertmanagerSecretName string
+
+@description('Bearer secret Alertmanager sends to POST /api/alerts; empty when the endpoint is off.')
+@secure()
+param alertmanagerWebhookSecret string = ''
+
 @description('CPU cores of the container, as a decimal string (0.25, 0.5, 1...).')
 param cpuCores string
 
@@ -52,12 +59,21 @@ param maxReplicas int
 @description('Tags put on every resource.')
 param tags object = {}
 
-var secrets = empty(botAppPassword) ? [] : [
+var botSecrets = empty(botAppPassword) ? [] : [
   {
     name: botPasswordSecretName
     value: botAppPassword
   }
 ]
+
+var alertmanagerSecrets = empty(alertmanagerWebhookSecret) ? [] : [
+  {
+    name: alertmanagerSecretName
+    value: alertmanagerWebhookSecret
+  }
+]
+
+var secrets = concat(botSecrets, alertmanagerSecrets)
 
 resource app 'Microsoft.App/containerApps@2024-03-01' = {
   name: name

@@ -54,6 +54,8 @@ export interface AlertEngineOptions extends AlertEngineSettings {
   metrics: AlertMetrics;
   instanceId: string;
   log?: Logger;
+  /** A limiter shared with the other engines of the process (one per cluster); default: the engine's own. */
+  limiter?: SendRateLimiter;
 }
 
 const DAY_MS = 86_400_000;
@@ -79,7 +81,7 @@ export class AlertEngine {
     this.log = (options.log ?? silentLogger()).child({ component: 'alert-engine', cluster: options.cluster });
     const { clock, metrics } = options;
     this.book = new AlertBook({ store: options.store, clock, quietWindowMs: options.quietWindowMs, log: this.log });
-    this.limiter = new SendRateLimiter({ clock, ...(options.sendLimits ?? {}) });
+    this.limiter = options.limiter ?? new SendRateLimiter({ clock, ...(options.sendLimits ?? {}) });
     const delivery = new AlertDelivery({
       store: options.store,
       book: this.book,
@@ -188,9 +190,12 @@ export class AlertEngine {
     return this.detector.check(namespace, pod, source);
   }
 
-  /** Queues every active alert for every conversation it is routed to; up-to-date ones cost a store read. */
+  /**
+   * Queues every active alert of this engine's cluster for every conversation it is routed to; up-to-date ones cost
+   * a store read. (The store is shared by the engines of every cluster: each one reconciles its own.)
+   */
   async reconcileAll(): Promise<void> {
-    const active = await this.book.listActive(Math.max(this.options.quietWindowMs, DAY_MS));
+    const active = (await this.book.listActive(Math.max(this.options.quietWindowMs, DAY_MS))).filter((r) => r.cluster === this.options.cluster);
     for (const record of active) for (const conversationId of record.routedTo) this.queue.enqueue(conversationId, { kind: 'alert', key: record.key });
   }
 

@@ -14,6 +14,7 @@ import { systemClock, type Clock } from './clock.js';
 import { ALERT_COLLECTIONS } from './collections.js';
 import { ConversationRegistry } from './conversation-registry.js';
 import { LeaderElector } from './leader-elector.js';
+import type { SendRateLimiter } from './rate-limiter.js';
 import type { DiagnoseTarget } from './pull-failure-detector.js';
 import { SubscriptionService } from './subscription-service.js';
 
@@ -37,6 +38,11 @@ export interface AlertServiceOptions {
   leaderElection?: { leaseDurationMs?: number; renewDeadlineMs?: number; retryPeriodMs?: number; random?: () => number };
   /** Overrides of the engine's defaults (tests shorten windows and back-offs). */
   engine?: Partial<AlertEngineSettings>;
+  /**
+   * The pace of sends towards Teams, shared by every AlertService of the process (one per cluster): Teams' limits
+   * are per conversation and per app, whichever cluster an alert is about. Default: this service's own.
+   */
+  sendLimiter?: SendRateLimiter;
 }
 
 /**
@@ -69,7 +75,7 @@ export class AlertService {
     this.router = new AlertRouter({ routes: options.config.routes, subscriptions: this.subscriptions, clock: this.clock });
     this.handleAlertmanager = createAlertmanagerWebhook({
       secret: options.config.enabled ? options.config.webhookSecret : undefined,
-      onPodAlert: (alert) => this.takePodAlert(alert),
+      onPodAlert: (alert) => this.takeAlertmanagerAlert(alert),
       metrics: this.metrics,
       log: this.log,
     });
@@ -140,6 +146,7 @@ export class AlertService {
         metrics: this.metrics,
         instanceId: this.identity,
         log: this.log,
+        ...(this.options.sendLimiter ? { limiter: this.options.sendLimiter } : {}),
       });
       this.current = engine;
       await engine.start();
@@ -156,8 +163,20 @@ export class AlertService {
     return this.transition;
   }
 
-  /** An Alertmanager report: checked now by the leader; a follower leaves it in the store's inbox for the leader. */
-  private async takePodAlert(alert: PodAlert): Promise<void> {
+  /**
+   * Subscriptions changed elsewhere in this process (a chat command answered through another SubscriptionService over
+   * the same store): drop the cached routing at once instead of within 10 s.
+   */
+  subscriptionsChanged(): void {
+    this.router.invalidate();
+  }
+
+  /**
+   * An Alertmanager report about a pod: checked now by the leader; a follower leaves it in the store's inbox for the
+   * leader. Reports naming another cluster are ignored. `handleAlertmanager` calls it; so does a process-wide webhook
+   * that picks the service by the alert's `cluster` label.
+   */
+  async takeAlertmanagerAlert(alert: PodAlert): Promise<void> {
     if (alert.cluster !== undefined && alert.cluster !== this.options.cluster) {
       this.log.info('ignoring an Alertmanager alert about another cluster', { cluster: alert.cluster.slice(0, 63) });
       return;

@@ -8,7 +8,7 @@ export { createAlertmanagerWebhook, MAX_ALERTMANAGER_BODY_BYTES, type WebhookReq
 export { LeaderElector, type LeaderElectorOptions } from './leader-elector.js';
 export { AlertMetrics, type AlertMetricName } from './alert-metrics.js';
 export { systemClock, type Clock } from './clock.js';
-export { TEAMS_PER_CONVERSATION_LIMITS, TEAMS_PER_APP_LIMITS, type RateWindow } from './rate-limiter.js';
+export { SendRateLimiter, TEAMS_PER_CONVERSATION_LIMITS, TEAMS_PER_APP_LIMITS, type RateWindow } from './rate-limiter.js';
 export { ALERT_COLLECTIONS } from './collections.js';
 export type { AlertRecord, AlertStatus, AlertSource, AlertDiagnosisSummary } from './alert-record.js';
 export type { WorkloadRef } from './workload.js';

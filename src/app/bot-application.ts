@@ -3,6 +3,7 @@ import { CHAT_COMMANDS, parseChatCommand } from '../chat/index.js';
 import { createAzureCredential } from '../clients/azure/create-azure-credential.js';
 import { botStartProblems, ConfigError, type Config, type Env } from '../config/index.js';
 import { describeError } from '../errors/index.js';
+import type { RegistryNetwork } from '../clients/registry/registry-client.js';
 import type { Logger } from '../logging/index.js';
 import { startSandboxWorld, type SandboxWorld } from '../sandbox/sandbox-world.js';
 import { SANDBOX_NAMESPACE } from '../sandbox/sandbox-scenarios.js';
@@ -13,6 +14,7 @@ import type { ConversationInstallListener } from '../teams/conversation-install-
 import { createTeamsBot, type TeamsBot } from '../teams/create-teams-bot.js';
 import type { FixRequestHandler } from '../teams/fix-request-handler.js';
 import { StoreCardActionStore } from '../teams/store-card-action-store.js';
+import { createAlertsWiring, type AlertsTuning, type AlertsWiring } from './alerts-wiring.js';
 import type { ClusterConnections } from './cluster-connections.js';
 import { configuredCluster } from './configured-cluster.js';
 import { EngineDiagnoser } from './engine-diagnoser.js';
@@ -36,6 +38,10 @@ export interface BotApplicationOptions {
   conversations?: ConversationInstallListener;
   /** How often expired card actions are deleted from the store. Default: hourly. */
   cardActionSweepMs?: number;
+  /** Timing of proactive alerts (tests: a manual clock, a short lease). */
+  alertTuning?: AlertsTuning;
+  /** How the configured cluster's registries are reached (tests map them to local servers); default: the system's. */
+  registryNetwork?: RegistryNetwork;
 }
 
 /** The whole bot, assembled: store, cluster clients, Teams bot, HTTP server. */
@@ -45,7 +51,9 @@ export interface BotApplication {
   store: Store;
   /** Present in sandbox mode. */
   sandbox?: SandboxWorld;
-  /** Graceful stop: the server (turns and follow-ups, up to `timeoutMs`), then the store and the sandbox. */
+  /** Present when alerts are on (ALERTS_ENABLED, or the sandbox): call `alerts.start()` once the server listens. */
+  alerts?: AlertsWiring;
+  /** Graceful stop: the server (turns and follow-ups, up to `timeoutMs`) and the alerts, then the store and the sandbox. */
   stop(timeoutMs: number): Promise<{ drained: boolean }>;
 }
 
@@ -54,7 +62,7 @@ function clusterOf(options: BotApplicationOptions, world: SandboxWorld | undefin
   const { config, env, log } = options;
   if (world) return { clusters: sandboxCluster(world, config, log) };
   try {
-    const clusters = configuredCluster(config, env, log, { azureCredential: credential });
+    const clusters = configuredCluster(config, env, log, { azureCredential: credential, ...(options.registryNetwork ? { registryNetwork: options.registryNetwork } : {}) });
     log.info('diagnosing the configured cluster', { cluster: clusters.names[0], azureCredential: config.azure.credential });
     return { clusters };
   } catch (error) {
@@ -86,6 +94,22 @@ export async function startBotApplication(options: BotApplicationOptions): Promi
     }
     const { clusters, noCluster } = clusterOf(options, world, credential);
     const cardActions = new StoreCardActionStore(store.documents);
+    const alerts = clusters
+      ? createAlertsWiring({
+          config,
+          clusters,
+          ...(world ? { sandbox: world } : {}),
+          store: store.documents,
+          cardActions,
+          fixRequestsEnabled: options.fixRequests !== undefined,
+          log,
+          ...(options.alertTuning ? { tuning: options.alertTuning } : {}),
+        })
+      : undefined;
+    if (!clusters && config.alerts.enabled) log.warn('ALERTS_ENABLED is set but there is no cluster to watch: alerts stay off');
+    // Handlers given by the caller win over the alerts' own.
+    const alertCommands = options.alerts ?? alerts?.commands;
+    const installListener = options.conversations ?? alerts?.conversations;
     const teams = createTeamsBot({
       auth: config.bot.auth,
       ...(clusters ? { diagnoser: new EngineDiagnoser(clusters) } : {}),
@@ -93,14 +117,21 @@ export async function startBotApplication(options: BotApplicationOptions): Promi
       commands: CHAT_COMMANDS,
       cardActions,
       ...(options.fixRequests ? { fixRequests: options.fixRequests } : {}),
-      ...(options.alerts ? { alerts: options.alerts } : {}),
-      ...(options.conversations ? { conversations: options.conversations } : {}),
+      ...(alertCommands ? { alerts: alertCommands } : {}),
+      ...(installListener ? { conversations: installListener } : {}),
       ...(world
         ? { sandbox: true, samplePods: world.scenarios.map((s) => ({ pod: s.pod, namespace: s.namespace, title: s.title })), defaultNamespace: SANDBOX_NAMESPACE }
         : {}),
       log,
     });
-    const server = createBotServer({ bot: config.bot, endpoint: teams.endpoint, readinessProbes: readinessProbes({ store, clusters, noCluster }), log });
+    alerts?.attach(teams);
+    const server = createBotServer({
+      bot: config.bot,
+      endpoint: teams.endpoint,
+      readinessProbes: readinessProbes({ store, clusters, noCluster }),
+      ...(alerts ? { rawPostRoutes: [alerts.route] } : {}),
+      log,
+    });
 
     const sweep = () =>
       cardActions.deleteExpired().then(
@@ -116,9 +147,10 @@ export async function startBotApplication(options: BotApplicationOptions): Promi
       teams,
       store,
       ...(world ? { sandbox: world } : {}),
+      ...(alerts ? { alerts } : {}),
       async stop(timeoutMs) {
         clearInterval(sweeper);
-        const result = await server.shutdown(timeoutMs);
+        const [result] = await Promise.all([server.shutdown(timeoutMs), alerts?.stop()]);
         await store.close();
         await world?.close();
         return result;

@@ -5,6 +5,7 @@ import type { Logger } from '../logging/index.js';
 import type { BotEndpoint } from '../teams/bot-endpoint.js';
 import { checkReadiness, type ReadinessProbe } from './readiness.js';
 import { InFlight } from './in-flight.js';
+import { readLimitedBody, type RawPostRoute } from './raw-post-route.js';
 
 export interface BotServerOptions {
   bot: BotConfig;
@@ -12,6 +13,8 @@ export interface BotServerOptions {
   /** Dependencies `/readyz` checks (cluster API, state store...). The configuration is loaded once the server exists. */
   readinessProbes?: readonly ReadinessProbe[];
   readinessTimeoutMs?: number;
+  /** More POST endpoints that read their raw body (the Alertmanager webhook). */
+  rawPostRoutes?: readonly RawPostRoute[];
   log: Logger;
 }
 
@@ -27,7 +30,8 @@ export interface BotServer {
 }
 
 /**
- * The HTTP wiring, and nothing else: `POST /api/messages` to the bot endpoint, `GET /healthz` (the process is alive),
+ * The HTTP wiring, and nothing else: `POST /api/messages` to the bot endpoint, raw POST routes (`POST /api/alerts`),
+ * `GET /healthz` (the process is alive),
  * `GET /readyz` (dependencies reachable, and not shutting down). Refuses to exist in a configuration that must not
  * serve (local mode with NODE_ENV=production).
  */
@@ -41,7 +45,11 @@ export function createBotServer(options: BotServerOptions): BotServer {
   let draining = false;
 
   const server = restify.createServer({ name: 'pull-doctor', handleUncaughtExceptions: false });
-  server.use(restify.plugins.bodyParser({ maxBodySize: 512 * 1024, mapParams: false }));
+  // Bodies are read and parsed (Bot Framework activities are JSON), except on raw routes, which read their own.
+  const rawPaths = new Set((options.rawPostRoutes ?? []).map((r) => r.path));
+  for (const handler of restify.plugins.bodyParser({ maxBodySize: 512 * 1024, mapParams: false })) {
+    server.use((req: restify.Request, res: restify.Response, next: restify.Next) => (rawPaths.has(req.getPath()) ? next() : handler(req, res, next)));
+  }
 
   server.post('/api/messages', async (req: restify.Request, res: restify.Response) => {
     if (draining) {
@@ -59,6 +67,31 @@ export function createBotServer(options: BotServerOptions): BotServer {
       }
     });
   });
+
+  for (const route of options.rawPostRoutes ?? []) {
+    server.post(route.path, async (req: restify.Request, res: restify.Response) => {
+      if (draining) {
+        res.header('Connection', 'close');
+        res.header('Retry-After', '5');
+        res.send(503, { error: 'shutting down' });
+        return;
+      }
+      await inFlight.track(async () => {
+        try {
+          const read = await readLimitedBody(req, route.maxBodyBytes);
+          if ('tooLarge' in read) {
+            if (!res.headersSent) res.send(413, { error: `The body is larger than ${route.maxBodyBytes} bytes.` });
+            return;
+          }
+          const answer = await route.handle({ headers: req.headers, body: read.body });
+          res.send(answer.status, answer.body);
+        } catch (error) {
+          log.error(`request to ${route.path} failed`, { error });
+          if (!res.headersSent) res.send(500, { error: 'internal error' });
+        }
+      });
+    });
+  }
 
   server.get('/healthz', async (_req: restify.Request, res: restify.Response) => {
     res.send(200, { status: 'alive' });

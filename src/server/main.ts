@@ -64,6 +64,7 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   await app.server.listen();
+  await app.alerts?.start();
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {

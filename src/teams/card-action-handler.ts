@@ -1,6 +1,7 @@
 import { PullDoctorError } from '../errors/index.js';
 import type { Logger } from '../logging/index.js';
 import { CARD_ACTION_VERBS, type CardAction, type CardActionStore, type CardActionVerb } from './card-action-store.js';
+import { sameConversation } from './conversation-id.js';
 import type { DiagnosisCardMaker } from './diagnosis-card-maker.js';
 import type { FixRequestHandler, TeamsUser } from './fix-request-handler.js';
 import type { TeamsCards } from './cards/teams-cards.js';
@@ -43,7 +44,8 @@ function expired(): PullDoctorError {
 
 /**
  * Answers the cards' buttons. The card carries only `{ id }`; the id must have been issued for this verb and this
- * conversation, and everything else comes from the stored action. **Re-run checks** and **Diagnose NAME** answer at
+ * conversation (any thread of the channel it was issued in: an alert posted to a channel comes back from its own
+ * thread), and everything else comes from the stored action. **Re-run checks** and **Diagnose NAME** answer at
  * once with a "Re-running checks…" / "Diagnosing…" card and leave the diagnosis as a follow-up; **Show events**
  * answers from stored data; **Request fix** waits for the FixRequestHandler (which must answer within seconds).
  */
@@ -64,7 +66,7 @@ export class CardActionHandler {
       log.error('card action store failed', { error });
       return { card: cards.error({ error }) };
     }
-    if (action === undefined || action.verb !== invoke.verb || action.conversationId !== invoke.conversationId) {
+    if (action === undefined || action.verb !== invoke.verb || !sameConversation(action.conversationId, invoke.conversationId)) {
       log.warn('card action refused', { verb: invoke.verb, reason: action === undefined ? 'unknown or expired id' : 'verb or conversation mismatch' });
       return { card: cards.error({ error: expired() }) };
     }

@@ -7,8 +7,8 @@ export interface ConversationInstallEvent {
   conversation: ConversationAddress;
   /** Who installed or removed the app, when Teams says. */
   by?: TeamsUser;
-  /** `installationUpdate` (the app) or `conversationUpdate` (the bot as a member). */
-  source: 'installationUpdate' | 'conversationUpdate';
+  /** `installationUpdate` (the app), `conversationUpdate` (the bot as a member), or `message` (the bot was addressed). */
+  source: 'installationUpdate' | 'conversationUpdate' | 'message';
 }
 
 /**
@@ -20,4 +20,10 @@ export interface ConversationInstallEvent {
 export interface ConversationInstallListener {
   installed(event: ConversationInstallEvent, log: Logger): Promise<void>;
   uninstalled(event: ConversationInstallEvent, log: Logger): Promise<void>;
+  /**
+   * Optional: told on every message to the bot (source `message`), so that a conversation whose install event was
+   * missed (the bot was down, or installed before alerts were turned on) is known once someone speaks to the bot. Called
+   * before the message is answered: keep it to a store read when nothing changed.
+   */
+  addressed?(event: ConversationInstallEvent, log: Logger): Promise<void>;
 }

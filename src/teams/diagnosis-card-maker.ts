@@ -4,7 +4,7 @@ import type { CardActionStore } from './card-action-store.js';
 import type { DiagnoseRequest, Diagnoser } from './diagnoser.js';
 import type { TeamsCards } from './cards/teams-cards.js';
 import type { AdaptiveCardJson } from './cards/render-card.js';
-import { EVENTS_CARD_LIMIT } from './cards/events-card-data.js';
+import { storeDiagnosisActions } from './diagnosis-card-actions.js';
 import { noClusterConfigured } from './no-cluster-error.js';
 import { podSuggestions, SUGGESTION_LIMITS } from './pod-suggestions.js';
 
@@ -71,20 +71,11 @@ export class DiagnosisCardMaker {
     );
   }
 
-  private async storeActions(d: Diagnosis, target: DiagnoseRequest, run: number, conversationId: string) {
-    const { cardActions } = this.options;
-    const base = { conversationId, target, run };
-    const rerunId = await cardActions.put({ verb: 'rerun', ...base });
-    const eventsId = await cardActions.put({
-      verb: 'events',
-      ...base,
-      events: d.events.slice(0, EVENTS_CARD_LIMIT),
-      eventCount: d.events.length,
-      diagnosedAt: d.diagnosedAt,
-      rerunId,
-    });
-    if (!this.options.fixRequestsEnabled || d.fix === null) return { rerunId, eventsId };
-    const requestFixId = await cardActions.put({ verb: 'requestFix', ...base, fix: d.fix, cause: d.cause, diagnosedAt: d.diagnosedAt });
-    return { rerunId, eventsId, requestFixId };
+  private storeActions(d: Diagnosis, target: DiagnoseRequest, run: number, conversationId: string) {
+    return storeDiagnosisActions(
+      this.options.cardActions,
+      { conversationId, target, run, events: d.events, eventCount: d.events.length, diagnosedAt: d.diagnosedAt, fix: d.fix, cause: d.cause },
+      this.options.fixRequestsEnabled,
+    );
   }
 }

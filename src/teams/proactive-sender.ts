@@ -11,7 +11,8 @@ import type { AdaptiveCardJson } from './cards/render-card.js';
  * Posts to a conversation outside a turn (no user message to answer): the follow-up that replaces a "Diagnosing…"
  * card, and — for alerts — a card sent when a pod starts failing. Failures are PullDoctorError TEAMS_SEND_FAILED
  * with `facts.status`, the Bot Connector's HTTP status when there was one (403: the bot was removed from the
- * conversation; 404: the conversation or message is gone).
+ * conversation; 404: the conversation or message is gone) and, when Teams sent one (429), `facts.retryAfter`: the
+ * Retry-After header as given (seconds or an HTTP date).
  */
 export interface ProactiveSender {
   /** Sends a new message with the card; resolves with the id Teams gave it. */
@@ -20,12 +21,24 @@ export interface ProactiveSender {
   updateCard(to: ConversationAddress, activityId: string, card: AdaptiveCardJson, log: Logger): Promise<void>;
 }
 
+/** The Retry-After header of a refused request (botframework-connector's RestError keeps the response), if any. */
+function retryAfterOf(error: unknown): string | undefined {
+  const headers = (error as { response?: { headers?: unknown } } | undefined)?.response?.headers;
+  let value: unknown;
+  if (headers !== null && typeof headers === 'object') {
+    const get = (headers as { get?: unknown }).get;
+    value = typeof get === 'function' ? (get as (name: string) => unknown).call(headers, 'retry-after') : (headers as Record<string, unknown>)['retry-after'];
+  }
+  return typeof value === 'string' && value.trim() !== '' && value.length <= 64 ? value.trim() : undefined;
+}
+
 function sendFailed(what: string, error: unknown): PullDoctorError {
   const status = (error as { statusCode?: unknown } | undefined)?.statusCode;
-  return new PullDoctorError('TEAMS_SEND_FAILED', `Teams did not accept the ${what}${typeof status === 'number' ? ` (HTTP ${status})` : ''}.`, {
-    cause: error,
-    facts: typeof status === 'number' ? { status } : {},
-  });
+  const facts: Record<string, string | number> = {};
+  if (typeof status === 'number') facts.status = status;
+  const retryAfter = retryAfterOf(error);
+  if (retryAfter !== undefined) facts.retryAfter = retryAfter;
+  return new PullDoctorError('TEAMS_SEND_FAILED', `Teams did not accept the ${what}${typeof status === 'number' ? ` (HTTP ${status})` : ''}.`, { cause: error, facts });
 }
 
 /**

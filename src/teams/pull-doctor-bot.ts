@@ -73,7 +73,9 @@ export class PullDoctorBot extends TeamsActivityHandler {
     this.helpCommands = options.alerts ? options.commands : options.commands.filter((c) => c.id !== ALERTS_COMMAND_ID);
 
     this.onMessage(async (context, next) => {
-      await this.answerMessage(context, turnLog(context, options.log));
+      const log = turnLog(context, options.log);
+      await this.tellAddressed(context, log);
+      await this.answerMessage(context, log);
       await next();
     });
 
@@ -224,6 +226,16 @@ export class PullDoctorBot extends TeamsActivityHandler {
   private concernsBot(context: TurnContext, members: ReadonlyArray<{ id: string }> | undefined): boolean {
     const botId = context.activity.recipient?.id;
     return (members ?? []).some((m) => m.id === botId);
+  }
+
+  private async tellAddressed(context: TurnContext, log: Logger): Promise<void> {
+    const listener = this.options.conversations;
+    if (listener?.addressed === undefined) return;
+    try {
+      await listener.addressed({ conversation: conversationAddressOf(context.activity), by: userOf(context), source: 'message' }, log);
+    } catch (error) {
+      log.error('conversation install listener failed', { error, what: 'addressed' });
+    }
   }
 
   private async tellInstallListener(context: TurnContext, what: 'installed' | 'uninstalled', source: ConversationInstallEvent['source']): Promise<void> {

@@ -4,36 +4,11 @@ import type { AlertView } from '../../src/alerts/alert-view.js';
 import { SecretValue } from '../../src/config/index.js';
 import { startAlertsWorld, OPS, type AlertsWorld } from '../support/alerts-world.js';
 import { waitFor } from '../support/wait-for.js';
+import { alertmanagerPayload } from '../support/alertmanager-payload.js';
 
 const SECRET = 'f3a9c1e7b2d84a6f9e0c5b7d1a3f8e2c';
 
-/** What Alertmanager 0.28 POSTs for kube-prometheus' KubePodNotReady about one pod (webhook payload version 4). */
-function payload(alerts: Array<{ namespace: string; pod: string; status?: 'firing' | 'resolved'; cluster?: string }>): string {
-  return JSON.stringify({
-    receiver: 'pull-doctor',
-    status: alerts.some((a) => (a.status ?? 'firing') === 'firing') ? 'firing' : 'resolved',
-    alerts: alerts.map((a, i) => ({
-      status: a.status ?? 'firing',
-      labels: { alertname: 'KubePodNotReady', namespace: a.namespace, pod: a.pod, severity: 'warning', ...(a.cluster ? { cluster: a.cluster } : {}) },
-      annotations: {
-        description: `Pod ${a.namespace}/${a.pod} has been in a non-ready state for longer than 15 minutes.`,
-        runbook_url: 'https://runbooks.prometheus-operator.dev/runbooks/kubernetes/kubepodnotready',
-        summary: 'Pod has been in a non-ready state for more than 15 minutes.',
-      },
-      startsAt: '2026-03-02T08:44:30.123Z',
-      endsAt: '0001-01-01T00:00:00Z',
-      generatorURL: 'http://prometheus-k8s-0:9090/graph?g0.expr=sum+by+%28namespace%2C+pod%29',
-      fingerprint: `7e1c3f0a9b2d4e5${i}`,
-    })),
-    groupLabels: { alertname: 'KubePodNotReady' },
-    commonLabels: { alertname: 'KubePodNotReady', severity: 'warning' },
-    commonAnnotations: {},
-    externalURL: 'http://alertmanager-main-0:9093',
-    version: '4',
-    groupKey: '{}/{severity="warning"}:{alertname="KubePodNotReady"}',
-    truncatedAlerts: 0,
-  });
-}
+const payload = alertmanagerPayload;
 
 describe('the Alertmanager webhook', () => {
   const received: PodAlert[] = [];

@@ -60,8 +60,11 @@ describe('Pull Doctor in the Agents Playground, on the sandbox (end to end)', fu
       log: createLogger({ sink, level: 'debug' }),
       sandboxTls: { cert: tls.cert, key: tls.key, ca: tls.ca },
       fixRequests,
+      // Alerts as `npm start` runs them, quicker: the bad rollout 1 s after "alerts on", its card 2 s later.
+      alertTuning: { sandbox: { gracePeriodMs: 2_000, failAfterMs: 1_000, recoverAfterMs: 600_000 } },
     });
     const { url } = await app.server.listen(0, '127.0.0.1');
+    await app.alerts!.start();
     playground = await startPlayground({ botUrl: url, workDir });
     browser = await launchBrowser({ viewport: { width: 1400, height: 1400 } });
     ui = new PlaygroundPage(browser.page);
@@ -170,6 +173,29 @@ describe('Pull Doctor in the Agents Playground, on the sandbox (end to end)', fu
       assert.match(await events.innerText(), /429 Too Many Requests/);
       await ui.button(events, 'Re-run checks').click();
       await ui.card(`${CACHE} cannot pull its image`).getByText('Run 2 · checked at').waitFor();
+    });
+  });
+
+  it('turns alerts on from the chat and shows the alert card when a sandbox pod starts failing', async () => {
+    await step('alerts', async () => {
+      // The sandbox's pods that fail from the start are alerted to nobody before anyone says "alerts on".
+      const service = app.alerts!.services.get('shop-aks')!;
+      await eventually(async () => service.metrics.total('alerts_raised_total') >= 10, 'the sandbox pods to be alerted', 20_000);
+      await ui.send('alerts on');
+      const reply = ui.card('Alerts are on here for every namespace.');
+      await reply.waitFor({ state: 'visible' });
+      assert.match(await reply.innerText(), /storefront-7b8c9d0e1-h2i3j gets a bad rollout/);
+      const alert = ui.card('Deployment storefront cannot pull its image');
+      await alert.waitFor({ state: 'visible', timeout: 20_000 });
+      await browser.page.screenshot({ path: join(ARTIFACTS, '7-alert.png') });
+      const text = await alert.innerText();
+      assert.match(text, /Sandbox — bundled demo cluster/);
+      assert.match(text, /Namespace shop · cluster shop-aks/);
+      assert.match(text, /The image or tag does not exist in the registry/);
+      assert.match(text, /shopacr\.azurecr\.io\/shop\/storefront:3\.1/);
+      assert.ok(await ui.button(alert, 'Re-run checks').isVisible());
+      assert.ok(await ui.button(alert, 'Show events').isVisible());
+      assert.equal(await ui.cards().filter({ hasText: 'cannot pull its image' }).filter({ hasText: 'this message is updated as pods fail and recover' }).count(), 1, 'one alert card: only the storefront');
     });
   });
 });

@@ -154,6 +154,49 @@ describe('the bot server', () => {
     );
   });
 
+  describe('a raw POST route (the Alertmanager webhook)', () => {
+    const config = parseConfig({});
+    const seen: Array<{ type: string | undefined; bytes: number; text: string }> = [];
+    const route = {
+      path: '/api/alerts',
+      maxBodyBytes: 1024,
+      async handle(request: { headers: Record<string, string | string[] | undefined>; body: Buffer }) {
+        seen.push({ type: request.headers['content-type'] as string | undefined, bytes: request.body.length, text: request.body.toString('utf8') });
+        return { status: 202, body: { accepted: 1 } };
+      },
+    };
+    let server: ReturnType<typeof createBotServer>;
+    let url: string;
+    beforeEach(async () => {
+      seen.length = 0;
+      server = createBotServer({ bot: { ...config.bot, port: 0 }, endpoint: { handle: async () => {}, idle: async () => true }, rawPostRoutes: [route], log: silentLogger() });
+      url = (await server.listen()).url;
+    });
+    afterEach(async () => {
+      await server.shutdown(100);
+    });
+
+    it('gets the body as sent, unparsed, with the headers, and answers what the route says', async () => {
+      const response = await fetch(`${url}/api/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"alerts": [' });
+      assert.equal(response.status, 202);
+      assert.deepEqual(await response.json(), { accepted: 1 });
+      assert.deepEqual(seen, [{ type: 'application/json', bytes: 12, text: '{"alerts": [' }]);
+    });
+
+    it('answers 413 to a body over its limit without handing it on', async () => {
+      const response = await fetch(`${url}/api/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: 'x'.repeat(1025) });
+      assert.equal(response.status, 413);
+      assert.deepEqual(seen, []);
+      const exact = await fetch(`${url}/api/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: 'x'.repeat(1024) });
+      assert.equal(exact.status, 202);
+    });
+
+    it('closes the connection of a body far over its limit rather than reading it all', async () => {
+      await assert.rejects(fetch(`${url}/api/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: 'x'.repeat(64 * 1024) }));
+      assert.deepEqual(seen, []);
+    });
+  });
+
   describe('on shutdown', () => {
     let sandbox: SandboxDiagnoser;
     before(async () => {

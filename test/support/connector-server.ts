@@ -25,6 +25,8 @@ export interface ConnectorCall {
  */
 export class ConnectorServer {
   readonly calls: ConnectorCall[] = [];
+  /** Sends and replies refused because of `failSendsWith` (not in `calls`). */
+  readonly refused: Array<{ operation: 'send' | 'reply'; conversationId: string; status: number }> = [];
   private readonly server: Server;
   private nextId = 1;
   private waiters: Array<{ predicate: (c: ConnectorCall) => boolean; resolve: (c: ConnectorCall) => void }> = [];
@@ -35,6 +37,8 @@ export class ConnectorServer {
    * conversation (403 BotNotInConversationRoster).
    */
   failSendsWith: number | undefined;
+  /** The Retry-After header sent with those failures (as Teams does with 429). */
+  failSendsRetryAfter: string | undefined;
 
   private constructor() {
     this.server = createServer((req, res) => void this.handle(req, res));
@@ -125,7 +129,13 @@ export class ConnectorServer {
     }
     if (req.method === 'POST') {
       if (this.failSendsWith !== undefined) {
-        reply(this.failSendsWith, { error: { code: 'BotNotInConversationRoster', message: 'The bot is not part of the conversation roster.' } });
+        this.refused.push({ operation: activityId ? 'reply' : 'send', conversationId, status: this.failSendsWith });
+        if (this.failSendsRetryAfter !== undefined) res.setHeader('Retry-After', this.failSendsRetryAfter);
+        const error =
+          this.failSendsWith === 429
+            ? { code: 'Throttled', message: 'Too many requests.' }
+            : { code: 'BotNotInConversationRoster', message: 'The bot is not part of the conversation roster.' };
+        reply(this.failSendsWith, { error });
         return;
       }
       const resultId = `activity-${this.nextId++}`;

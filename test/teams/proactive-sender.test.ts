@@ -61,6 +61,18 @@ describe('the proactive sender (posting outside a turn, for follow-ups and alert
     await assert.rejects(bot.teams.sender.updateCard(address(connector.serviceUrl), 'activity-9', bot.teams.cards.alerts({ summary: 'x' }), log), sendFailed(404));
   });
 
+  it("passes on Teams' Retry-After with a 429 once the connector client's own retries are spent", async () => {
+    connector.failSendsWith = 429;
+    connector.failSendsRetryAfter = '0';
+    await assert.rejects(bot.teams.sender.sendCard(address(connector.serviceUrl), bot.teams.cards.alerts({ summary: 'x' }), log), (error: unknown) => {
+      assert.ok(isPullDoctorError(error) && error.code === 'TEAMS_SEND_FAILED');
+      assert.deepEqual(error.facts, { status: 429, retryAfter: '0' });
+      return true;
+    });
+    // botframework-connector's pipeline (@azure/core-rest-pipeline) retries a 429 three times, waiting Retry-After.
+    assert.equal(connector.refused.length, 4);
+  });
+
   it('in local mode, never posts to a service URL that is not on this machine', async () => {
     await assert.rejects(
       bot.teams.sender.sendCard(address('https://smba.trafficmanager.net/emea/'), bot.teams.cards.alerts({ summary: 'x' }), log),

@@ -1,9 +1,12 @@
+import type { AlertSummaryView } from '../../alerts/alert-view.js';
 import type { AlertCommandResult } from '../alert-command-handler.js';
 import type { DiagnoseRequest } from '../diagnoser.js';
 import type { FixRequest, FixRequestReceipt } from '../fix-request-handler.js';
 import type { SamplePod } from '../sample-pod.js';
 import { renderCard, type AdaptiveCardJson, type CardTemplates } from './render-card.js';
 import { alertsCardData } from './alerts-card-data.js';
+import { alertCardData, type AlertCardInput } from './alert-card-data.js';
+import { alertSummaryCardData } from './alert-summary-card-data.js';
 import { diagnosingCardData } from './diagnosing-card-data.js';
 import { diagnosisCardData, type DiagnosisCardInput } from './diagnosis-card-data.js';
 import { eventsCardData, type EventsCardInput } from './events-card-data.js';
@@ -51,5 +54,15 @@ export class TeamsCards {
 
   alerts(result: AlertCommandResult): AdaptiveCardJson {
     return renderCard(this.templates.alerts, alertsCardData(result, this.sandbox));
+  }
+
+  /** A proactive alert: one workload that cannot pull its image, with the diagnosis card's buttons. */
+  alert(input: WithoutSandbox<AlertCardInput>): AdaptiveCardJson {
+    return renderCard(this.templates.alert, alertCardData({ ...input, sandbox: this.sandbox }));
+  }
+
+  /** Many alerts at once, in one card (the flood rule of docs/alerts.md). */
+  alertSummary(view: AlertSummaryView): AdaptiveCardJson {
+    return renderCard(this.templates['alert-summary'], alertSummaryCardData({ view, sandbox: this.sandbox }));
   }
 }

@@ -10,6 +10,10 @@ export const INTENTIONALLY_UNSET: Readonly<Record<string, string>> = {
   KUBE_CONTEXT: 'No kubeconfig in Azure, so no context to choose.',
   STORE_SQLITE_PATH: 'Azure uses the blob store (STORE_KIND=azure-blob); SQLite is for a single machine.',
   STORE_BLOB_CONNECTION_STRING: 'A connection string holds the account key; the account refuses shared keys and the bot uses its managed identity (STORE_BLOB_ACCOUNT_URL). Development and Azurite only.',
+  POD_NAME:
+    "The downward API (fieldRef metadata.name) is Kubernetes'; Container Apps has no fieldRef. The Lease holder identity then falls back to pull-doctor-<8 random hex digits>, unique per process, which is all leader election needs.",
+  ALERT_CLUSTER_NAME:
+    'It names the single kubeconfig cluster; in Azure the clusters come from the cluster file (pulldoctorConfig), and alerts use the names given there.',
 };
 
 /**

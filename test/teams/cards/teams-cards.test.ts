@@ -6,6 +6,7 @@ import type { AdaptiveCardJson } from '../../../src/teams/cards/render-card.js';
 import type { FixRequest } from '../../../src/teams/fix-request-handler.js';
 import { adaptiveCardProblems } from '../../support/adaptive-card-validator.js';
 import { cardBytes, cardTexts, executeActions } from '../../support/card-text.js';
+import { firingAlert, floodSummary, hostileAlert, resolvedAlert, resolvedSummary, undiagnosedAlert } from '../../fixtures/alerts/index.js';
 import { ALL_DIAGNOSES, crashLoop, healthy, hostile, manyContainers, missingAcrPull } from '../../fixtures/diagnoses/index.js';
 
 const templates = loadCardTemplates();
@@ -44,6 +45,12 @@ function everyCard(c: TeamsCards): Array<[string, AdaptiveCardJson]> {
     ['help', c.help({ commands, intro: 'I did not understand that.' })],
     ['fix requested', c.fixRequested(fixRequest, { reference: 'FR-2026-0042', nextStep: 'An approver has been asked.' })],
     ['alerts', c.alerts({ summary: 'Alerts are on for namespace shop.', details: ['Posting to this chat.'] })],
+    ['alert (firing)', c.alert({ view: firingAlert, actions: { ...ids, requestFixId: 'f-1' } })],
+    ['alert (resolved)', c.alert({ view: resolvedAlert, actions: ids })],
+    ['alert (undiagnosed)', c.alert({ view: undiagnosedAlert, actions: ids })],
+    ['alert (hostile)', c.alert({ view: hostileAlert, actions: ids })],
+    ['alert summary (flood)', c.alertSummary(floodSummary)],
+    ['alert summary (resolved)', c.alertSummary(resolvedSummary)],
   ];
 }
 
@@ -243,5 +250,96 @@ describe('Teams cards', () => {
     assert.ok(texts.includes('**Reference:** FR-2026-0042'));
     assert.ok(texts.includes('**Change:** Assign AcrPull on shopacr to the kubelet identity 5d3b8f2a-9c41-4e7b-b0d6-2f1a7c9e4b31'));
     assert.ok(texts.includes('**Requested by:** Alex Wilber'));
+  });
+
+  describe('the alert card', () => {
+    it('names the workload, where it runs, the pods affected and the newest one, and since when it fails', () => {
+      const texts = cardTexts(cards.alert({ view: firingAlert, actions: ids }));
+      assert.equal(texts[0], '🔔 Deployment web cannot pull its image');
+      assert.equal(texts[1], 'Namespace shop · cluster prod');
+      assert.equal(texts[2], 'Firing since 2026-11-26 23:12:00 UTC · last failure 2026-11-26 23:14:05 UTC');
+      assert.equal(texts[3], '**2 pods affected** (2 failing now) · newest web-7d4c9b8f6d-p2');
+    });
+
+    it('explains the cause in plain words and shows the evidence of the diagnosis', () => {
+      const texts = cardTexts(cards.alert({ view: firingAlert, actions: ids }));
+      assert.ok(texts.includes("The registry refused the node's credentials"));
+      assert.ok(texts.some((t) => t.startsWith('The registry answered 401')));
+      assert.ok(texts.includes('**Image:** shopacr.azurecr.io/shop/web:1.4.2'));
+      assert.ok(texts.includes('**Registry:** shopacr.azurecr.io'));
+      assert.ok(texts.some((t) => t.startsWith('**Key event:** Failed: Failed to pull image') && t.endsWith('401 Unauthorized\\]')), JSON.stringify(texts));
+      assert.ok(texts.includes('**Diagnosed:** pod web-7d4c9b8f6d-p1 at 2026-11-26 23:14:05 UTC'));
+    });
+
+    it("has the diagnosis card's buttons: Request fix only with an id for it, Re-run checks, Show events, all carrying only ids", () => {
+      const withFix = executeActions(cards.alert({ view: firingAlert, actions: { ...ids, requestFixId: 'f-1' } }));
+      assert.deepEqual(
+        withFix.map((a) => [a.title, a.verb, a.data]),
+        [
+          ['Request fix', 'requestFix', { id: 'f-1' }],
+          ['Re-run checks', 'rerun', { id: 'r-1' }],
+          ['Show events', 'events', { id: 'e-1' }],
+        ],
+      );
+      assert.deepEqual(executeActions(cards.alert({ view: firingAlert, actions: ids })).map((a) => a.verb), ['rerun', 'events']);
+    });
+
+    it('turns green and says when it resolved once every pod recovered', () => {
+      const card = cards.alert({ view: resolvedAlert, actions: ids });
+      const texts = cardTexts(card);
+      assert.equal(texts[0], '✅ Resolved: Deployment web');
+      assert.equal(texts[2], 'Resolved at 2026-11-26 23:31:40 UTC · failing since 2026-11-26 23:12:00 UTC');
+      assert.equal(texts[3], '**2 pods affected** (none failing now) · newest web-7d4c9b8f6d-p2');
+      assert.equal((card.body as Array<{ style?: string }>)[0]!.style, 'good');
+    });
+
+    it('still alerts when the diagnosis could not run, and says so and who reported it', () => {
+      const texts = cardTexts(cards.alert({ view: undiagnosedAlert, actions: ids }));
+      assert.equal(texts[0], '🔔 StatefulSet ledger cannot pull its image');
+      assert.equal(texts[3], '**1 pod affected** (1 failing now) · newest ledger-0');
+      assert.ok(texts.includes('**The diagnosis could not finish:** The Kubernetes API server did not answer in time'));
+      assert.ok(texts.some((t) => t.startsWith('Reported by Alertmanager')));
+    });
+
+    it('shows hostile cluster text as inert text: no links, mentions, formatting, date functions or tokens', () => {
+      const card = JSON.stringify({ ...cards.alert({ view: hostileAlert, actions: ids }), $schema: undefined });
+      assert.ok(!/[^\\]\]\(/.test(card), 'no markdown link');
+      assert.ok(!card.includes('<at>'), 'no mention');
+      assert.ok(!card.includes('://'), 'no URL');
+      assert.ok(!card.includes('{{'), 'no DATE()/TIME()');
+      assert.ok(!card.includes('eyJ'), 'no token');
+      assert.ok(cardBytes(JSON.parse(card)) < 8_000, 'long text is cut');
+    });
+  });
+
+  describe('the alert summary card', () => {
+    it('groups the workloads by registry and cause, the largest group first, with totals', () => {
+      const texts = cardTexts(cards.alertSummary(floodSummary));
+      assert.equal(texts[0], '🚨 135 workloads cannot pull their images');
+      assert.equal(texts[1], 'Started 2026-11-26 23:12:00 UTC · updated 2026-11-26 23:20:00 UTC');
+      assert.equal(texts[2], '**150 workloads** · 135 firing · 15 resolved · 300 pods affected');
+      const headings = texts.filter((t) => / — .* \(\d+ workloads\)$/.test(t));
+      assert.equal(headings.length, 6, JSON.stringify(headings));
+      assert.deepEqual(headings.map((h) => Number(/\((\d+) workloads\)$/.exec(h)![1])).reduce((a, b) => a + b, 0), 150);
+      assert.ok(texts.some((t) => t.startsWith('🔴 Deployment shop-000-') && t.endsWith('— 2 failing, 2 affected')));
+    });
+
+    it('lists at most 100 workloads and says how many more there are, staying well under the 28 KB Teams limit', () => {
+      const card = cards.alertSummary(floodSummary);
+      const texts = cardTexts(card);
+      const listed = texts.filter((t) => t.startsWith('🔴 ') || t.startsWith('✅ ')).length;
+      const more = texts.filter((t) => t.startsWith('…and ')).reduce((n, t) => n + Number(/…and (\d+) more/.exec(t)![1]), 0);
+      assert.ok(listed <= 100, `${listed} listed`);
+      assert.equal(listed + more, 150);
+      assert.ok(cardBytes(card) < 24_000, `${cardBytes(card)} bytes`);
+    });
+
+    it('turns green once every workload recovered', () => {
+      const card = cards.alertSummary(resolvedSummary);
+      assert.equal(cardTexts(card)[0], '✅ All 1 workload recovered');
+      assert.ok(cardTexts(card).includes('✅ Deployment shop/web on prod — resolved, 2 affected'));
+      assert.equal((card.body as Array<{ style?: string }>)[0]!.style, 'good');
+      assert.deepEqual(executeActions(card), []);
+    });
   });
 });

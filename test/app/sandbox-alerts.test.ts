@@ -1,0 +1,133 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AlertService } from '../../src/alerts/alert-service.js';
+import { startBotApplication, type BotApplication } from '../../src/app/bot-application.js';
+import { parseConfig } from '../../src/config/index.js';
+import { createLogger, memorySink } from '../../src/logging/index.js';
+import { OUTAGE_POD } from '../../src/sandbox/sandbox-outage.js';
+import type { FixRequest, FixRequestHandler } from '../../src/teams/fix-request-handler.js';
+import { adaptiveCardProblems } from '../support/adaptive-card-validator.js';
+import { cardOf, isAlertCard } from '../support/alerting-bot.js';
+import { cardTexts, executeActions } from '../support/card-text.js';
+import { ConnectorServer, type ConnectorCall } from '../support/connector-server.js';
+import { ManualClock } from '../support/manual-clock.js';
+import { cardActionInvoke, messageActivity, personalChat, postActivity, USER, type Conversation } from '../support/teams-activities.js';
+import { testTls } from '../support/tls.js';
+import { waitFor } from '../support/wait-for.js';
+
+const SANDBOX_GRACE_MS = 10_000;
+
+/** Stands in for the approval flow: records the requests it would send for approval. */
+class RecordingFixRequests implements FixRequestHandler {
+  readonly requests: FixRequest[] = [];
+  async requestFix(request: FixRequest) {
+    this.requests.push(request);
+    return { reference: 'FR-2026-0107', nextStep: 'An approver has been asked.' };
+  }
+}
+
+describe('alerts on the sandbox (npm start)', function () {
+  this.timeout(30_000);
+  let dir: string;
+  let app: BotApplication;
+  let url: string;
+  let connector: ConnectorServer;
+  let clock: ManualClock;
+  let fixes: RecordingFixRequests;
+
+  async function start(env: Record<string, string> = {}): Promise<void> {
+    const tls = testTls();
+    app = await startBotApplication({
+      config: parseConfig({ STORE_SQLITE_PATH: join(dir, 'state.sqlite'), ...env }),
+      env: { HOME: dir },
+      log: createLogger({ sink: memorySink(), level: 'debug' }),
+      sandboxTls: { cert: tls.cert, key: tls.key, ca: tls.ca },
+      fixRequests: fixes,
+      alertTuning: { clock },
+    });
+    url = (await app.server.listen(0, '127.0.0.1')).url;
+  }
+
+  const service = (): AlertService => app.alerts!.services.get('shop-aks')!;
+  const idle = () => waitFor('the alert machinery to be idle', () => (service().engine?.busy ?? 0) === 0, 10_000);
+
+  async function startAlerts(): Promise<void> {
+    await app.alerts!.start();
+    await waitFor('the watch to be synced', () => service().engine?.watcher.isSynced('shop') === true);
+  }
+
+  async function say(chat: Conversation, text: string): Promise<string[]> {
+    const before = connector.calls.length;
+    await postActivity(url, messageActivity(connector.serviceUrl, chat, text));
+    const reply = await connector.waitFor((c) => connector.calls.indexOf(c) >= before && c.conversationId === chat.id && c.activity?.type === 'message');
+    return cardTexts(cardOf(reply));
+  }
+
+  const alertsIn = (chat: Conversation): ConnectorCall[] => connector.calls.filter((c) => c.conversationId === chat.id && isAlertCard(c));
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'pulldoctor-sandbox-alerts-'));
+    connector = await ConnectorServer.start();
+    clock = new ManualClock(Date.now());
+    fixes = new RecordingFixRequests();
+  });
+  afterEach(async () => {
+    await app?.stop(2000);
+    await connector.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('after "alerts on", breaks the healthy storefront pod and posts its alert card once the short grace period has passed', async () => {
+    await start();
+    await startAlerts();
+    // The sandbox's failing pods are alerted first, to nobody: no conversation has said "alerts on" yet.
+    await clock.advance(SANDBOX_GRACE_MS);
+    await waitFor('the sandbox pods to be alerted', () => service().metrics.total('alerts_raised_total') >= 10, 10_000);
+    await idle();
+
+    const chat = personalChat();
+    const on = await say(chat, 'alerts on');
+    assert.equal(on[2], '🔔 Alerts are on here for every namespace.');
+    assert.ok(on.some((t) => t.startsWith(`🧪 Sandbox: in 3 seconds the healthy pod ${OUTAGE_POD} gets a bad rollout`)), JSON.stringify(on));
+
+    await clock.advance(3_000);
+    await waitFor('the bad rollout to be noticed', () => service().engine!.detector.pending === 1);
+    await clock.advance(SANDBOX_GRACE_MS);
+    await idle();
+    const [alert, ...more] = alertsIn(chat);
+    assert.equal(more.length, 0, 'exactly one card: the storefront');
+    const texts = cardTexts(cardOf(alert!));
+    assert.equal(texts[0], '🧪 **Sandbox** — bundled demo cluster, not a real one');
+    assert.equal(texts[1], '🔔 Deployment storefront cannot pull its image');
+    assert.ok(texts.includes('The image or tag does not exist in the registry'));
+    assert.ok(texts.includes('**Image:** shopacr.azurecr.io/shop/storefront:3.1'));
+    assert.deepEqual(adaptiveCardProblems(cardOf(alert!)), []);
+
+    await clock.advance(90_000);
+    await connector.waitFor((c) => c.operation === 'update' && c.activityId === alert!.resultId && cardTexts(cardOf(c))[1] === '✅ Resolved: Deployment storefront');
+  });
+
+  it('offers Request fix on an alert whose diagnosis proposes one, and hands the stored fix to the approval flow', async () => {
+    await start({ ALERT_FLOOD_THRESHOLD: '20' });
+    const chat = personalChat();
+    await say(chat, 'alerts on');
+    await startAlerts();
+    const web = () => alertsIn(chat).find((c) => cardTexts(cardOf(c))[1] === '🔔 Deployment web cannot pull its image');
+    await clock.runUntil("web's alert", () => web() !== undefined, 1_000, { realMs: 20, maxSteps: 200 });
+    const card = cardOf(web()!);
+    const buttons = executeActions(card);
+    assert.deepEqual(buttons.map((b) => b.title), ['Request fix', 'Re-run checks', 'Show events']);
+
+    const answer = await postActivity(url, cardActionInvoke(connector.serviceUrl, chat, web()!.resultId!, buttons[0]!));
+    assert.equal(answer.status, 200);
+    assert.equal(fixes.requests.length, 1);
+    const [request] = fixes.requests;
+    assert.equal(request!.fix.kind, 'assign-acr-pull');
+    assert.deepEqual(request!.target, { pod: 'web-7d4c9b6f5-x2k8p', namespace: 'shop', cluster: 'shop-aks' });
+    assert.equal(request!.conversationId, chat.id);
+    assert.equal(request!.requestedBy.id, USER.id);
+    assert.ok(cardTexts((answer.body as { value: unknown }).value).some((t) => t.includes('FR-2026-0107')));
+  });
+});
