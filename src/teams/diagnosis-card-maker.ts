@@ -6,6 +6,7 @@ import type { TeamsCards } from './cards/teams-cards.js';
 import type { AdaptiveCardJson } from './cards/render-card.js';
 import { EVENTS_CARD_LIMIT } from './cards/events-card-data.js';
 import { noClusterConfigured } from './no-cluster-error.js';
+import { fixEvidenceLines } from './fix-evidence.js';
 import { podSuggestions, SUGGESTION_LIMITS } from './pod-suggestions.js';
 
 export interface DiagnosisCardMakerOptions {
@@ -84,7 +85,8 @@ export class DiagnosisCardMaker {
       rerunId,
     });
     if (!this.options.fixRequestsEnabled || d.fix === null) return { rerunId, eventsId };
-    const requestFixId = await cardActions.put({ verb: 'requestFix', ...base, fix: d.fix, cause: d.cause, diagnosedAt: d.diagnosedAt });
+    const cluster = { ...(d.cluster ? { name: d.cluster } : {}), ...(d.evidence.clusterResourceId ? { resourceId: d.evidence.clusterResourceId } : {}) };
+    const requestFixId = await cardActions.put({ verb: 'requestFix', ...base, fix: d.fix, cause: d.cause, diagnosedAt: d.diagnosedAt, cluster, evidence: fixEvidenceLines(d) });
     return { rerunId, eventsId, requestFixId };
   }
 }
