@@ -16,6 +16,7 @@ import { StoreCardActionStore } from '../teams/store-card-action-store.js';
 import type { ClusterConnections } from './cluster-connections.js';
 import { configuredCluster } from './configured-cluster.js';
 import { EngineDiagnoser } from './engine-diagnoser.js';
+import { wireFixApprovals, type FixApprovalsTuning, type FixApprovalsWiring } from './fix-approvals-wiring.js';
 import { readinessProbes } from './readiness-probes.js';
 import { sandboxCluster } from './sandbox-cluster.js';
 
@@ -29,8 +30,13 @@ export interface BotApplicationOptions {
    * CA this process trusts (NODE_EXTRA_CA_CERTS: the Azure SDK trusts nothing else).
    */
   sandboxTls?: { cert: string; key: string; ca: string };
-  /** Extension point for the approval flow (Request fix). */
+  /**
+   * Extension point for the approval flow (Request fix). By default the fix approval flow of src/fixes is wired in
+   * (fix-approvals-wiring.ts) when it can work: an Azure credential and approvers (sandbox: its own).
+   */
   fixRequests?: FixRequestHandler;
+  /** Clocks and the resume period of the default fix approval flow (tests). */
+  fixApprovalsTuning?: FixApprovalsTuning;
   /** Extension points for alerts. */
   alerts?: AlertCommandHandler;
   conversations?: ConversationInstallListener;
@@ -45,6 +51,8 @@ export interface BotApplication {
   store: Store;
   /** Present in sandbox mode. */
   sandbox?: SandboxWorld;
+  /** The fix approval flow, when it is wired in (not when `fixRequests` was given, nor without credential or approvers). */
+  fixApprovals?: FixApprovalsWiring;
   /** Graceful stop: the server (turns and follow-ups, up to `timeoutMs`), then the store and the sandbox. */
   stop(timeoutMs: number): Promise<{ drained: boolean }>;
 }
@@ -86,13 +94,17 @@ export async function startBotApplication(options: BotApplicationOptions): Promi
     }
     const { clusters, noCluster } = clusterOf(options, world, credential);
     const cardActions = new StoreCardActionStore(store.documents);
+    const fixApprovals = options.fixRequests
+      ? undefined
+      : wireFixApprovals({ config, store, credential, ...(clusters ? { clusters } : {}), ...(world ? { sandbox: world } : {}), log, ...(options.fixApprovalsTuning ? { tuning: options.fixApprovalsTuning } : {}) });
+    const fixRequests = options.fixRequests ?? fixApprovals?.handler;
     const teams = createTeamsBot({
       auth: config.bot.auth,
       ...(clusters ? { diagnoser: new EngineDiagnoser(clusters) } : {}),
       parseCommand: parseChatCommand,
       commands: CHAT_COMMANDS,
       cardActions,
-      ...(options.fixRequests ? { fixRequests: options.fixRequests } : {}),
+      ...(fixRequests ? { fixRequests } : {}),
       ...(options.alerts ? { alerts: options.alerts } : {}),
       ...(options.conversations ? { conversations: options.conversations } : {}),
       ...(world
@@ -101,6 +113,7 @@ export async function startBotApplication(options: BotApplicationOptions): Promi
       log,
     });
     const server = createBotServer({ bot: config.bot, endpoint: teams.endpoint, readinessProbes: readinessProbes({ store, clusters, noCluster }), log });
+    fixApprovals?.start(teams);
 
     const sweep = () =>
       cardActions.deleteExpired().then(
@@ -116,8 +129,10 @@ export async function startBotApplication(options: BotApplicationOptions): Promi
       teams,
       store,
       ...(world ? { sandbox: world } : {}),
+      ...(fixApprovals ? { fixApprovals } : {}),
       async stop(timeoutMs) {
         clearInterval(sweeper);
+        await fixApprovals?.stop();
         const result = await server.shutdown(timeoutMs);
         await store.close();
         await world?.close();
