@@ -18,6 +18,7 @@ import { createAlertsWiring, type AlertsTuning, type AlertsWiring } from './aler
 import type { ClusterConnections } from './cluster-connections.js';
 import { configuredCluster } from './configured-cluster.js';
 import { EngineDiagnoser } from './engine-diagnoser.js';
+import { wireFixApprovals, type FixApprovalsTuning, type FixApprovalsWiring } from './fix-approvals-wiring.js';
 import { readinessProbes } from './readiness-probes.js';
 import { sandboxCluster } from './sandbox-cluster.js';
 
@@ -31,8 +32,13 @@ export interface BotApplicationOptions {
    * CA this process trusts (NODE_EXTRA_CA_CERTS: the Azure SDK trusts nothing else).
    */
   sandboxTls?: { cert: string; key: string; ca: string };
-  /** Extension point for the approval flow (Request fix). */
+  /**
+   * Extension point for the approval flow (Request fix). By default the fix approval flow of src/fixes is wired in
+   * (fix-approvals-wiring.ts) when it can work: an Azure credential and approvers (sandbox: its own).
+   */
   fixRequests?: FixRequestHandler;
+  /** Clocks and the resume period of the default fix approval flow (tests). */
+  fixApprovalsTuning?: FixApprovalsTuning;
   /** Extension points for alerts. */
   alerts?: AlertCommandHandler;
   conversations?: ConversationInstallListener;
@@ -53,7 +59,9 @@ export interface BotApplication {
   sandbox?: SandboxWorld;
   /** Present when alerts are on (ALERTS_ENABLED, or the sandbox): call `alerts.start()` once the server listens. */
   alerts?: AlertsWiring;
-  /** Graceful stop: the server (turns and follow-ups, up to `timeoutMs`) and the alerts, then the store and the sandbox. */
+  /** The fix approval flow, when it is wired in (not when `fixRequests` was given, nor without credential or approvers). */
+  fixApprovals?: FixApprovalsWiring;
+  /** Graceful stop: the fix approvals, the server (turns and follow-ups, up to `timeoutMs`) and the alerts, then the store and the sandbox. */
   stop(timeoutMs: number): Promise<{ drained: boolean }>;
 }
 
@@ -94,6 +102,10 @@ export async function startBotApplication(options: BotApplicationOptions): Promi
     }
     const { clusters, noCluster } = clusterOf(options, world, credential);
     const cardActions = new StoreCardActionStore(store.documents);
+    const fixApprovals = options.fixRequests
+      ? undefined
+      : wireFixApprovals({ config, store, credential, ...(clusters ? { clusters } : {}), ...(world ? { sandbox: world } : {}), log, ...(options.fixApprovalsTuning ? { tuning: options.fixApprovalsTuning } : {}) });
+    const fixRequests = options.fixRequests ?? fixApprovals?.handler;
     const alerts = clusters
       ? createAlertsWiring({
           config,
@@ -101,7 +113,7 @@ export async function startBotApplication(options: BotApplicationOptions): Promi
           ...(world ? { sandbox: world } : {}),
           store: store.documents,
           cardActions,
-          fixRequestsEnabled: options.fixRequests !== undefined,
+          fixRequestsEnabled: fixRequests !== undefined,
           log,
           ...(options.alertTuning ? { tuning: options.alertTuning } : {}),
         })
@@ -116,7 +128,7 @@ export async function startBotApplication(options: BotApplicationOptions): Promi
       parseCommand: parseChatCommand,
       commands: CHAT_COMMANDS,
       cardActions,
-      ...(options.fixRequests ? { fixRequests: options.fixRequests } : {}),
+      ...(fixRequests ? { fixRequests } : {}),
       ...(alertCommands ? { alerts: alertCommands } : {}),
       ...(installListener ? { conversations: installListener } : {}),
       ...(world
@@ -132,6 +144,7 @@ export async function startBotApplication(options: BotApplicationOptions): Promi
       ...(alerts ? { rawPostRoutes: [alerts.route] } : {}),
       log,
     });
+    fixApprovals?.start(teams);
 
     const sweep = () =>
       cardActions.deleteExpired().then(
@@ -148,8 +161,10 @@ export async function startBotApplication(options: BotApplicationOptions): Promi
       store,
       ...(world ? { sandbox: world } : {}),
       ...(alerts ? { alerts } : {}),
+      ...(fixApprovals ? { fixApprovals } : {}),
       async stop(timeoutMs) {
         clearInterval(sweeper);
+        await fixApprovals?.stop();
         const [result] = await Promise.all([server.shutdown(timeoutMs), alerts?.stop()]);
         await store.close();
         await world?.close();

@@ -9,8 +9,13 @@ import { fixRefusal, type FixRefusal, type FixRefusalReason } from './refusals.j
 /** A press of **Approve** or **Reject**, as the transport received it. */
 export interface FixDecisionInput {
   decision: 'approve' | 'reject';
-  /** The card action's data as received. Only its `id` is read; every other field is ignored. */
+  /** The card action's data as received. Only its `id` is read; every other field is ignored (or refused: `strict`). */
   actionData: unknown;
+  /**
+   * Refuse (reason `altered-card`) action data with any field but `id`. For transports whose approval buttons carry
+   * exactly `{ id }` (Teams `Action.Execute` without inputs): anything more did not come from the card as sent.
+   */
+  strict?: boolean;
   /** Who pressed, by Entra object id (Teams `from.aadObjectId`). */
   actor: FixActor;
   /** The tenant and conversation the press came from (Teams `conversation.tenantId`, `conversation.id`). */
@@ -26,6 +31,7 @@ export type FixDecisionResult =
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+const isPlainRecord = (value: unknown) => value !== null && typeof value === 'object' && !Array.isArray(value);
 
 /**
  * Approves or rejects a pending request, enforcing everything server-side: the request exists; the press comes
@@ -61,6 +67,7 @@ export async function decideFix(ctx: FixContext, input: FixDecisionInput): Promi
     return show && request ? { ok: false, refusal, request } : { ok: false, refusal };
   };
 
+  if (input.strict === true && (ignoredFields.length > 0 || !isPlainRecord(input.actionData))) return refuse('altered-card', undefined, false);
   if (id === undefined) return refuse('unknown-request', undefined, false);
   const stored = await ctx.store.documents.get<unknown>(FIX_REQUESTS_COLLECTION, id);
   if (stored === null) return refuse('unknown-request', undefined, false);

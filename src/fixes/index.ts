@@ -18,7 +18,7 @@ export {
   type FixOutcomeKind,
   type RediagnosisRecord,
 } from './fix-request.js';
-export { FIX_REFUSAL_REASONS, type FixRefusal, type FixRefusalReason } from './refusals.js';
+export { FIX_REFUSAL_REASONS, fixRefusal, type FixRefusal, type FixRefusalReason } from './refusals.js';
 export { FIX_AUDIT_ACTIONS } from './fix-audit.js';
 export { createApproverCheck, type ApproverCheck, type ApproverVerdict } from './approvers.js';
 export type { PullAccessChecker, RoleAssignmentWriter, CreateRoleAssignmentInput, Rediagnose, RediagnosisSummary } from './ports.js';

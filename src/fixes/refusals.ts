@@ -1,5 +1,6 @@
 /** Why a decision on a fix request was refused. Stable strings: cards and scripts rely on them. */
 export const FIX_REFUSAL_REASONS = [
+  'altered-card',
   'unknown-request',
   'wrong-tenant',
   'wrong-conversation',
@@ -18,6 +19,7 @@ export interface FixRefusal {
 }
 
 const MESSAGES: Record<FixRefusalReason, string> = {
+  'altered-card': 'This button does not carry what Pull Doctor put on the approval card (its data was changed), so nothing was done.',
   'unknown-request': 'This fix request does not exist (or no longer exists).',
   'wrong-tenant': 'This fix request belongs to another organisation.',
   'wrong-conversation': 'This fix request can only be decided in the conversation where it was made.',

@@ -3,9 +3,11 @@ import type { Logger } from '../logging/index.js';
 import { CARD_ACTION_VERBS, type CardAction, type CardActionStore, type CardActionVerb } from './card-action-store.js';
 import { sameConversation } from './conversation-id.js';
 import type { DiagnosisCardMaker } from './diagnosis-card-maker.js';
-import type { FixRequestHandler, TeamsUser } from './fix-request-handler.js';
+import type { ConversationAddress } from './conversation-address.js';
+import type { FixRequest, FixRequestHandler, TeamsOutlet, TeamsUser } from './fix-request-handler.js';
 import type { TeamsCards } from './cards/teams-cards.js';
 import type { AdaptiveCardJson } from './cards/render-card.js';
+import { FIX_DECISION_VERBS } from './cards/fix-approval-card-data.js';
 
 /** A pressed `Action.Execute` button as the invoke carries it: untrusted input. */
 export interface CardActionInvoke {
@@ -13,6 +15,12 @@ export interface CardActionInvoke {
   data: unknown;
   conversationId: string;
   user: TeamsUser;
+  /** The Entra tenant of the conversation, as the activity says. */
+  tenantId?: string;
+  /** Where to post in this conversation later. */
+  conversation: ConversationAddress;
+  /** The message the button was on (`replyToId`). */
+  messageId?: string;
 }
 
 export interface CardActionOutcome {
@@ -23,6 +31,8 @@ export interface CardActionOutcome {
    * the message for everyone. `card` says meanwhile that the work is under way.
    */
   followUp?: () => Promise<AdaptiveCardJson>;
+  /** Other work for after the answer (the fix flow's: post or update its own cards). */
+  afterAnswer?: () => Promise<void>;
 }
 
 export interface CardActionHandlerOptions {
@@ -30,10 +40,18 @@ export interface CardActionHandlerOptions {
   cards: TeamsCards;
   diagnosisCards: DiagnosisCardMaker;
   fixRequests?: FixRequestHandler;
+  /** What the fix request handler may use to show cards. */
+  outlet: TeamsOutlet;
 }
 
 function isVerb(value: unknown): value is CardActionVerb {
   return typeof value === 'string' && (CARD_ACTION_VERBS as readonly string[]).includes(value);
+}
+
+function decisionOf(verb: unknown): 'approve' | 'reject' | undefined {
+  if (verb === FIX_DECISION_VERBS.approve) return 'approve';
+  if (verb === FIX_DECISION_VERBS.reject) return 'reject';
+  return undefined;
 }
 
 function expired(): PullDoctorError {
@@ -54,6 +72,9 @@ export class CardActionHandler {
 
   async handle(invoke: CardActionInvoke, log: Logger): Promise<CardActionOutcome> {
     const { cards } = this.options;
+    const decision = decisionOf(invoke.verb);
+    // Approve / Reject carry a fix request id, not a card action id: the fix flow checks it.
+    if (decision !== undefined) return this.decideFix(decision, invoke, log);
     const id = typeof invoke.data === 'object' && invoke.data !== null ? (invoke.data as { id?: unknown }).id : undefined;
     if (!isVerb(invoke.verb) || typeof id !== 'string' || id === '' || id.length > 200) {
       log.warn('card action refused: malformed', { verb: typeof invoke.verb === 'string' ? invoke.verb.slice(0, 40) : typeof invoke.verb });
@@ -82,31 +103,68 @@ export class CardActionHandler {
         // Only stored data: answered within the invoke.
         return { card: cards.events({ target: action.target, events: action.events, eventCount: action.eventCount, diagnosedAt: action.diagnosedAt, rerunId: action.rerunId }) };
       case 'requestFix':
-        return { card: await this.requestFix(action, invoke.user, log) };
+        return this.requestFix(action, invoke, log);
     }
   }
 
-  private async requestFix(action: Extract<CardAction, { verb: 'requestFix' }>, user: TeamsUser, log: Logger): Promise<AdaptiveCardJson> {
+  private async requestFix(action: Extract<CardAction, { verb: 'requestFix' }>, invoke: CardActionInvoke, log: Logger): Promise<CardActionOutcome> {
     const { cards, fixRequests } = this.options;
     if (fixRequests === undefined) {
       log.warn('card action refused: fix requests are not enabled');
-      return cards.error({ error: new PullDoctorError('FIX_REFUSED', 'Fix requests are not enabled on this bot.', { advice: 'Apply the fix by hand; the diagnosis card says how.' }), target: action.target });
+      return {
+        card: cards.error({
+          error: new PullDoctorError('FIX_REFUSED', 'Fix requests are not enabled on this bot.', { advice: 'Apply the fix by hand; the diagnosis card says how.' }),
+          target: action.target,
+        }),
+      };
     }
-    const request = {
+    // The fix, cause, target and conversation come from the stored action; only who pressed, where, from the invoke.
+    const request: FixRequest = {
       target: action.target,
       fix: action.fix,
       cause: action.cause,
       diagnosedAt: action.diagnosedAt,
-      requestedBy: user,
+      ...(action.cluster ? { cluster: action.cluster } : {}),
+      ...(action.evidence ? { evidence: action.evidence } : {}),
+      requestedBy: invoke.user,
       conversationId: action.conversationId,
+      ...(invoke.tenantId ? { tenantId: invoke.tenantId } : {}),
+      conversation: invoke.conversation,
     };
     try {
-      const receipt = await fixRequests.requestFix(request, log);
+      const receipt = await fixRequests.requestFix(request, log, this.options.outlet);
       log.info('fix requested', { reference: receipt.reference, pod: action.target.pod, namespace: action.target.namespace });
-      return cards.fixRequested(request, receipt);
+      return { card: cards.fixRequested(request, receipt), ...(receipt.followUp ? { afterAnswer: receipt.followUp } : {}) };
     } catch (error) {
       log.warn('fix request failed', { error });
-      return cards.error({ error, target: action.target });
+      return { card: cards.error({ error, target: action.target }) };
+    }
+  }
+
+  private async decideFix(decision: 'approve' | 'reject', invoke: CardActionInvoke, log: Logger): Promise<CardActionOutcome> {
+    const { cards, fixRequests } = this.options;
+    if (fixRequests?.decideFix === undefined) {
+      log.warn('card action refused: fix decisions are not enabled', { decision });
+      return { card: cards.error({ error: expired() }) };
+    }
+    try {
+      const answer = await fixRequests.decideFix(
+        {
+          decision,
+          data: invoke.data,
+          user: invoke.user,
+          ...(invoke.tenantId ? { tenantId: invoke.tenantId } : {}),
+          conversationId: invoke.conversationId,
+          conversation: invoke.conversation,
+          ...(invoke.messageId ? { messageId: invoke.messageId } : {}),
+        },
+        log,
+        this.options.outlet,
+      );
+      return { card: answer.card, ...(answer.followUp ? { afterAnswer: answer.followUp } : {}) };
+    } catch (error) {
+      log.error('fix decision failed', { error, decision });
+      return { card: cards.error({ error }) };
     }
   }
 }

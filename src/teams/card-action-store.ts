@@ -27,7 +27,8 @@ export type CardAction =
   | (CardActionBase & { verb: 'diagnose' })
   /** `events` holds the newest ones a card shows; `eventCount` how many the diagnosis saw. */
   | (CardActionBase & { verb: 'events'; events: PodEventSummary[]; eventCount: number; diagnosedAt: string; rerunId: string })
-  | (CardActionBase & { verb: 'requestFix'; fix: Fix; cause: Cause | null; diagnosedAt: string });
+  /** `cluster` and `evidence` (key lines for the approval card) come from the diagnosis; absent in older actions. */
+  | (CardActionBase & { verb: 'requestFix'; fix: Fix; cause: Cause | null; diagnosedAt: string; cluster?: { name?: string; resourceId?: string }; evidence?: string[] });
 
 /**
  * Keeps card actions for a while (implementations decide the time to live). `put` returns a new opaque id that is

@@ -14,6 +14,10 @@ export interface DiagnosisActionsInput {
   diagnosedAt: string;
   fix: Fix | null;
   cause: Cause | null;
+  /** The cluster the fix applies to, for the approval card and the re-diagnosis after the change. */
+  cluster?: { name?: string; resourceId?: string };
+  /** Why the fix is proposed, in a few lines for the approval card. */
+  evidence?: string[];
 }
 
 export interface DiagnosisActionIds {
@@ -39,6 +43,14 @@ export async function storeDiagnosisActions(cardActions: CardActionStore, input:
     rerunId,
   });
   if (!fixRequestsEnabled || input.fix === null) return { rerunId, eventsId };
-  const requestFixId = await cardActions.put({ verb: 'requestFix', ...base, fix: input.fix, cause: input.cause, diagnosedAt: input.diagnosedAt });
+  const requestFixId = await cardActions.put({
+    verb: 'requestFix',
+    ...base,
+    fix: input.fix,
+    cause: input.cause,
+    diagnosedAt: input.diagnosedAt,
+    ...(input.cluster ? { cluster: input.cluster } : {}),
+    ...(input.evidence ? { evidence: input.evidence } : {}),
+  });
   return { rerunId, eventsId, requestFixId };
 }

@@ -6,6 +6,7 @@ import type { TeamsCards } from './cards/teams-cards.js';
 import type { AdaptiveCardJson } from './cards/render-card.js';
 import { storeDiagnosisActions } from './diagnosis-card-actions.js';
 import { noClusterConfigured } from './no-cluster-error.js';
+import { fixEvidenceLines } from './fix-evidence.js';
 import { podSuggestions, SUGGESTION_LIMITS } from './pod-suggestions.js';
 
 export interface DiagnosisCardMakerOptions {
@@ -74,7 +75,18 @@ export class DiagnosisCardMaker {
   private storeActions(d: Diagnosis, target: DiagnoseRequest, run: number, conversationId: string) {
     return storeDiagnosisActions(
       this.options.cardActions,
-      { conversationId, target, run, events: d.events, eventCount: d.events.length, diagnosedAt: d.diagnosedAt, fix: d.fix, cause: d.cause },
+      {
+        conversationId,
+        target,
+        run,
+        events: d.events,
+        eventCount: d.events.length,
+        diagnosedAt: d.diagnosedAt,
+        fix: d.fix,
+        cause: d.cause,
+        cluster: { ...(d.cluster ? { name: d.cluster } : {}), ...(d.evidence.clusterResourceId ? { resourceId: d.evidence.clusterResourceId } : {}) },
+        evidence: fixEvidenceLines(d),
+      },
       this.options.fixRequestsEnabled,
     );
   }

@@ -69,6 +69,7 @@ export class PullDoctorBot extends TeamsActivityHandler {
       cards: options.cards,
       diagnosisCards: this.diagnosisCards,
       ...(options.fixRequests ? { fixRequests: options.fixRequests } : {}),
+      outlet: { cards: options.cards, sender: options.sender },
     });
     this.helpCommands = options.alerts ? options.commands : options.commands.filter((c) => c.id !== ALERTS_COMMAND_ID);
 
@@ -120,16 +121,25 @@ export class PullDoctorBot extends TeamsActivityHandler {
     if (context.activity.name !== 'adaptiveCard/action') return super.onInvokeActivity(context);
     const log = turnLog(context, this.options.log);
     const action = (context.activity.value as { action?: { type?: unknown; verb?: unknown; data?: unknown } } | undefined)?.action;
+    const address = conversationAddressOf(context.activity);
+    const messageId = context.activity.replyToId;
     const outcome = await this.cardActionHandler.handle(
-      { verb: action?.type === 'Action.Execute' ? action.verb : undefined, data: action?.data, conversationId: context.activity.conversation.id, user: userOf(context) },
+      {
+        verb: action?.type === 'Action.Execute' ? action.verb : undefined,
+        data: action?.data,
+        conversationId: context.activity.conversation.id,
+        user: userOf(context),
+        ...(address.conversation.tenantId ? { tenantId: address.conversation.tenantId } : {}),
+        conversation: address,
+        ...(messageId ? { messageId } : {}),
+      },
       log,
     );
-    const { followUp } = outcome;
+    const { followUp, afterAnswer } = outcome;
+    if (afterAnswer !== undefined) this.options.followUps.defer(context, 'card action follow-up', afterAnswer, log);
     if (followUp === undefined) return { status: 200, body: cardInvokeResponse(outcome.card) };
-    const messageId = context.activity.replyToId;
     // Without the id of the message the button was on there is nothing to update later: answer with the result.
     if (!messageId) return { status: 200, body: cardInvokeResponse(await followUp()) };
-    const address = conversationAddressOf(context.activity);
     this.options.followUps.defer(context, 'card action', async () => this.deliver(address, messageId, await followUp(), log, false), log);
     return { status: 200, body: cardInvokeResponse(outcome.card) };
   }

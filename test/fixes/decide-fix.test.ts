@@ -155,6 +155,19 @@ describe('fix decisions: every refusal changes nothing, writes nothing and is au
       for (const forged of [attacker, 'prodsecrets', '8e3af657']) assert.ok(!text.includes(forged), forged);
     });
 
+    it('in strict mode, refuses action data with any field but the id (the card was altered), and audits the attempt', async () => {
+      const attacker = '11111111-2222-4333-8444-555555555555';
+      await refused({ ...approve(request.id, BEN, { principalId: attacker }), strict: true }, 'altered-card');
+      await refused({ ...approve(request.id, BEN, { scope: REGISTRY_ID.replace('shopacr', 'prodsecrets') }), strict: true }, 'altered-card');
+      await refused({ ...approve(request.id, BEN), actionData: [request.id], strict: true }, 'altered-card');
+      const records = (await auditOf(store)).filter((r) => r.details?.reasonCode === 'altered-card');
+      assert.equal(records.length, 3);
+      assert.equal(records[0]!.target?.fixRequestId, request.id);
+      assert.ok(!JSON.stringify(records).includes(attacker), 'values of the extra fields are never recorded');
+      const approved = await approvals.decide({ ...approve(request.id, BEN), strict: true });
+      assert.ok(approved.ok, 'the id alone is what the card carries');
+    });
+
     it('reads the decision from the call, not from the card', async () => {
       const result = await approvals.decide({ ...approve(request.id, BEN, { decision: 'approve', verb: 'approveFix' }), decision: 'reject' });
       assert.ok(result.ok);

@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
+import { PLAYGROUND_CURRENT_USER, PLAYGROUND_OTHER_USERS, PLAYGROUND_TENANT_ID, type PlaygroundUser } from '../../src/sandbox/playground-users.js';
 
 /**
  * Starts the Microsoft 365 Agents Playground (@microsoft/m365agentsplayground 0.2.28, bin `agentsplayground`) as a
@@ -30,15 +31,10 @@ const require = createRequire(import.meta.url);
 const PLAYGROUND_CLI = join(dirname(require.resolve('@microsoft/m365agentsplayground/package.json')), 'cli.js');
 export const LOOPBACK_PRELOAD = join(dirname(fileURLToPath(import.meta.url)), 'loopback-only.cjs');
 
-export interface PlaygroundUser {
-  id: string;
-  name: string;
-  userPrincipleName: string;
-  aadObjectId: string;
-  givenName: string;
-  surname: string;
-  email: string;
-}
+export type { PlaygroundUser };
+
+/** The signed-in user of the Playground (also the user `npm start` runs it with). */
+export const DEFAULT_PLAYGROUND_USER: PlaygroundUser = PLAYGROUND_CURRENT_USER;
 
 export interface PlaygroundOptions {
   /** The bot's base URL, e.g. http://127.0.0.1:3978 (`/api/messages` is added). */
@@ -70,26 +66,6 @@ export interface Playground {
   stop(): Promise<void>;
 }
 
-export const DEFAULT_PLAYGROUND_USER: PlaygroundUser = {
-  id: 'user-id-0',
-  name: 'Dana Oncall',
-  userPrincipleName: 'dana@contoso.example',
-  aadObjectId: '00000000-0000-0000-0000-0000000000a0',
-  givenName: 'Dana',
-  surname: 'Oncall',
-  email: 'dana@contoso.example',
-};
-
-const colleague = (n: number, givenName: string, surname: string): PlaygroundUser => ({
-  id: `user-id-${n}`,
-  name: `${givenName} ${surname}`,
-  userPrincipleName: `${givenName.toLowerCase()}@contoso.example`,
-  aadObjectId: `00000000-0000-0000-0000-00000000002${n}`,
-  givenName,
-  surname,
-  email: `${givenName.toLowerCase()}@contoso.example`,
-});
-
 /**
  * The Playground's config file (schema version 0.1.1). Its schema wants exactly five other `users` (they make up the
  * group chat and the team); a config it rejects makes it exit right after printing `Listening on`.
@@ -97,10 +73,11 @@ const colleague = (n: number, givenName: string, surname: string): PlaygroundUse
 export function playgroundConfigYaml(options: { currentUser: PlaygroundUser; personalChatId?: string }): string {
   return stringify({
     version: '0.1.1',
-    tenantId: '00000000-0000-0000-0000-0000000000001',
+    // A GUID: Pull Doctor records fix requests with the Entra tenant they come from.
+    tenantId: PLAYGROUND_TENANT_ID,
     bot: { id: '00000000-0000-0000-0000-00000000000011', name: 'Pull Doctor' },
     currentUser: options.currentUser,
-    users: [colleague(1, 'Megan', 'Bowen'), colleague(2, 'Adele', 'Vance'), colleague(3, 'Isaiah', 'Langer'), colleague(4, 'Patti', 'Fernandez'), colleague(5, 'Lynne', 'Robbins')],
+    users: PLAYGROUND_OTHER_USERS,
     personalChat: { id: options.personalChatId ?? 'personal-chat-pull-doctor' },
     groupChat: { id: 'group-chat-pull-doctor', name: 'On-call' },
     team: {

@@ -4,20 +4,29 @@ import { randomUUID } from 'node:crypto';
  * Inbound activities shaped like the ones Teams (and the Agents Playground, which mimics it) sends to a bot:
  * ids, channelData.tenant, conversation.conversationType, clientInfo entity, etc.
  */
-export const TENANT_ID = '00000000-0000-0000-0000-0000000000001';
+export const TENANT_ID = '7c2f9a41-3e8b-4d6a-9f15-2b0c8e7d6a53';
 export const BOT = { id: '28:00000000-0000-0000-0000-00000000000011', name: 'Pull Doctor' };
-export const USER = { id: '29:1a2b3c4d-alex', name: 'Alex Wilber', aadObjectId: '00000000-0000-0000-0000-0000000000020' };
+export const USER: TeamsAccount = { id: '29:1a2b3c4d-alex', name: 'Alex Wilber', aadObjectId: '4e1d7c2a-9b3f-4a8e-8c6d-5f0a1b2c3d4e' };
+
+/** A Teams user as `from` carries them: the Teams id (`29:…`), the display name and the Entra object id. */
+export interface TeamsAccount {
+  id: string;
+  name: string;
+  aadObjectId: string;
+}
 
 export type Conversation = { id: string; conversationType: 'personal' | 'channel' | 'groupChat'; tenantId: string };
 
-export const personalChat = (id = `a:${randomUUID()}`): Conversation => ({ id, conversationType: 'personal', tenantId: TENANT_ID });
+export const personalChat = (id = `a:${randomUUID()}`, tenantId = TENANT_ID): Conversation => ({ id, conversationType: 'personal', tenantId });
+/** A group chat (`19:…@thread.v2`): several people see the bot's cards, as approvers must. */
+export const groupChat = (id = `19:${randomUUID().replace(/-/g, '')}@thread.v2`, tenantId = TENANT_ID): Conversation => ({ id, conversationType: 'groupChat', tenantId });
 export const channelThread = (id = `19:${randomUUID().replace(/-/g, '')}@thread.tacv2;messageid=1795735129931`): Conversation => ({
   id,
   conversationType: 'channel',
   tenantId: TENANT_ID,
 });
 
-function base(serviceUrl: string, conversation: Conversation) {
+function base(serviceUrl: string, conversation: Conversation, from: TeamsAccount = USER) {
   const now = new Date().toISOString();
   return {
     id: randomUUID(),
@@ -26,27 +35,33 @@ function base(serviceUrl: string, conversation: Conversation) {
     localTimezone: 'UTC',
     serviceUrl,
     channelId: 'msteams',
-    from: USER,
+    from,
     conversation,
     recipient: BOT,
     locale: 'en-US',
     entities: [{ type: 'clientInfo', locale: 'en-US', country: 'US', platform: 'Web', timezone: 'UTC' }],
-    channelData: { tenant: { id: TENANT_ID } },
+    channelData: { tenant: { id: conversation.tenantId } },
   };
 }
 
-export function messageActivity(serviceUrl: string, conversation: Conversation, text: string) {
-  return { ...base(serviceUrl, conversation), type: 'message', text, textFormat: 'plain' };
+export function messageActivity(serviceUrl: string, conversation: Conversation, text: string, from: TeamsAccount = USER) {
+  return { ...base(serviceUrl, conversation, from), type: 'message', text, textFormat: 'plain' };
 }
 
-/** The invoke Teams sends when an `Action.Execute` button is pressed on the card with id `replyToId`. */
-export function cardActionInvoke(serviceUrl: string, conversation: Conversation, replyToId: string, action: { verb: unknown; data: unknown; title?: string }) {
+/** The invoke Teams sends when `from` presses an `Action.Execute` button on the card with id `replyToId`. */
+export function cardActionInvoke(
+  serviceUrl: string,
+  conversation: Conversation,
+  replyToId: string,
+  action: { verb: unknown; data: unknown; title?: string },
+  from: TeamsAccount = USER,
+) {
   return {
-    ...base(serviceUrl, conversation),
+    ...base(serviceUrl, conversation, from),
     type: 'invoke',
     name: 'adaptiveCard/action',
     replyToId,
-    channelData: { source: { name: 'message' }, tenant: { id: TENANT_ID } },
+    channelData: { source: { name: 'message' }, tenant: { id: conversation.tenantId } },
     value: { action: { type: 'Action.Execute', title: action.title ?? 'button', verb: action.verb, data: action.data } },
   };
 }

@@ -231,10 +231,26 @@ describe('the Teams bot over /api/messages (the real engine on the sandbox)', fu
         },
         cause: 'unauthorized',
         diagnosedAt: fixRequests.requests[0]!.diagnosedAt,
+        cluster: { name: 'shop-aks', resourceId: sandbox.world.ids.clusterId },
+        evidence: fixRequests.requests[0]!.evidence,
         requestedBy: { id: USER.id, name: USER.name, aadObjectId: USER.aadObjectId },
         conversationId: chat.id,
+        tenantId: TENANT_ID,
+        conversation: {
+          serviceUrl: connector.serviceUrl,
+          channelId: 'msteams',
+          conversation: { id: chat.id, conversationType: 'personal', tenantId: TENANT_ID },
+          bot: BOT,
+          user: USER,
+          locale: 'en-US',
+        },
       },
     ]);
+    const evidence = fixRequests.requests[0]!.evidence!;
+    assert.equal(evidence[0], 'Image shopacr.azurecr.io/shop/web:2.4.1');
+    assert.ok(evidence[1]!.startsWith('Failed ×') && evidence[1]!.endsWith('401 Unauthorized'), 'the key event is cut in the middle: its verdict stays');
+    assert.ok(evidence.every((l) => l.length <= 300));
+    assert.ok(evidence.includes('The kubelet identity of shop-aks has no role that lets it pull from shopacr.'));
   });
 
   it('never offers Request fix for a diagnosis without a fix', async () => {

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import * as ACData from 'adaptivecards-templating';
 
 /** The card templates in `cards/*.json` (Adaptive Cards 1.5, adaptivecards-templating syntax). */
-export const CARD_NAMES = ['diagnosing', 'diagnosis', 'events', 'error', 'help', 'fix-requested', 'alerts', 'alert', 'alert-summary'] as const;
+export const CARD_NAMES = ['diagnosing', 'diagnosis', 'events', 'error', 'help', 'fix-requested', 'fix-approval', 'fix-refused', 'alerts', 'alert', 'alert-summary'] as const;
 export type CardName = (typeof CARD_NAMES)[number];
 
 /** An Adaptive Card as JSON (what goes into an attachment's `content`). */

@@ -13,6 +13,9 @@ import { eventsCardData, type EventsCardInput } from './events-card-data.js';
 import { errorCardData, type ErrorCardInput } from './error-card-data.js';
 import { helpCardData, type HelpCardInput } from './help-card-data.js';
 import { fixRequestedCardData } from './fix-requested-card-data.js';
+import { fixApprovalCardData, type FixApprovalCardInput } from './fix-approval-card-data.js';
+import { fixRefusedCardData } from './fix-refused-card-data.js';
+import type { FixRefusal } from '../../fixes/index.js';
 
 type WithoutSandbox<T> = Omit<T, 'sandbox'>;
 
@@ -50,6 +53,16 @@ export class TeamsCards {
 
   fixRequested(request: FixRequest, receipt: FixRequestReceipt): AdaptiveCardJson {
     return renderCard(this.templates['fix-requested'], fixRequestedCardData(request, receipt, this.sandbox));
+  }
+
+  /** The approval card of a fix request (Approve / Reject while it is pending), with a refusal notice for one person. */
+  fixApproval(input: WithoutSandbox<FixApprovalCardInput>): AdaptiveCardJson {
+    return renderCard(this.templates['fix-approval'], fixApprovalCardData({ ...input, sandbox: this.sandbox }));
+  }
+
+  /** A refused Approve / Reject press that shows no request (unknown id, another conversation or tenant, altered data). */
+  fixRefused(refusal: FixRefusal): AdaptiveCardJson {
+    return renderCard(this.templates['fix-refused'], fixRefusedCardData(refusal, this.sandbox));
   }
 
   alerts(result: AlertCommandResult): AdaptiveCardJson {
