@@ -8,15 +8,6 @@ import type { FixRequest } from './fix-request.js';
  */
 export type PullAccessChecker = (fix: Fix) => Promise<{ canPull: boolean; detail: string }>;
 
-/** What creating a role assignment needs. `name` is roleAssignmentName(scope, principalId, roleDefinitionId). */
-export interface CreateRoleAssignmentInput {
-  scope: string;
-  name: string;
-  roleDefinitionId: string;
-  principalId: string;
-  principalType: 'ServicePrincipal';
-}
-
 /**
  * Creates role assignments: `createRoleAssignmentWriter` (src/clients/azure/role-assignment-writer.ts, over
  * @azure/arm-authorization). 409 RoleAssignmentExists is `exists`. Errors are PullDoctorErrors with the facts its
@@ -24,9 +15,7 @@ export interface CreateRoleAssignmentInput {
  * missing action), AZURE_THROTTLED (facts.status 429, facts.retryAfterSeconds), AZURE_API_ERROR (facts.status 5xx,
  * or no status when ARM could not be reached).
  */
-export interface RoleAssignmentWriter {
-  createRoleAssignment(input: CreateRoleAssignmentInput): Promise<{ outcome: 'created' | 'exists'; id: string }>;
-}
+export type { CreateRoleAssignmentInput, RoleAssignmentWriter, RoleAssignmentWriteResult } from '../clients/azure/role-assignment-writer.js';
 
 /** The diagnosis's verdict after the change, in a sentence. */
 export interface RediagnosisSummary {
