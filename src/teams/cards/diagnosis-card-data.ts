@@ -16,6 +16,14 @@ export interface DiagnosisCardInput {
 export const DIAGNOSIS_CARD_LIMITS = { checks: 6, problems: 5 } as const;
 
 const ATTENTION_ORDER: Record<Finding['status'], number> = { fail: 0, error: 1, warn: 2, pass: 3, skip: 4 };
+/**
+ * Within a status, the checks that pinpoint the cause (a missing role, a missing tag, an unknown host…) come before
+ * the ones that restate the symptom: the classification of the kubelet's message, the pod's state (the failing
+ * containers are listed above) and the event summary.
+ */
+const SYMPTOM_ORDER: Record<string, number> = { 'pull-error': 1, 'pod-state': 2, events: 3 };
+/** A finding's detail keeps at most this many of its lines (events list one per line). */
+const DETAIL_LINES = 4;
 const STATUS_ICON: Record<Finding['status'], string> = { fail: '❌', error: '❗', warn: '⚠️', pass: '✅', skip: '⏭️' };
 
 function banner(d: Diagnosis, pod: string): { style: string; title: string; subtitle: string } {
@@ -49,15 +57,22 @@ function problemLine(p: PodProblem): string {
   return `• ${inertText(p.container, TEXT_LIMITS.name)}${init} — ${inertText(p.reason, TEXT_LIMITS.name)} — ${inertText(p.image, TEXT_LIMITS.image)}`;
 }
 
-function checkEntry(f: Finding): { title: string; detail: string; todo: string } {
+function detailLines(detail: string | undefined): Array<{ text: string }> {
+  const lines = (detail ?? '').split(/\r\n|\r|\n|\u2028|\u2029/).filter((l) => l.trim() !== '');
+  const shown = lines.slice(0, DETAIL_LINES).map((l) => ({ text: inertText(l, TEXT_LIMITS.summary, 'middle') }));
+  if (lines.length > DETAIL_LINES) shown.push({ text: `…and ${lines.length - DETAIL_LINES} more lines` });
+  return shown;
+}
+
+function checkEntry(f: Finding): { title: string; details: Array<{ text: string }>; todo: string } {
   const summary = inertText(f.summary, TEXT_LIMITS.summary);
   const title = f.status === 'error' ? `${STATUS_ICON.error} Could not check: ${summary}` : `${STATUS_ICON[f.status]} ${summary}`;
   const todo = f.remediation
-    ? `**What to do:** ${inertText(f.remediation, TEXT_LIMITS.summary)}`
+    ? `**What to do:** ${inertText(f.remediation, TEXT_LIMITS.remediation)}`
     : f.status === 'error'
       ? '**What to do:** re-run the checks; if this keeps failing, check what Pull Doctor is allowed to read.'
       : '';
-  return { title, detail: inertText(f.detail, TEXT_LIMITS.summary), todo };
+  return { title, details: detailLines(f.detail), todo };
 }
 
 function tally(findings: Finding[]): string {
@@ -83,7 +98,7 @@ export function diagnosisCardData(input: DiagnosisCardInput): object {
   const pod = inertText(d.pod, TEXT_LIMITS.name);
   const attention = d.findings
     .filter((f) => f.status === 'fail' || f.status === 'error' || f.status === 'warn')
-    .sort((a, b) => ATTENTION_ORDER[a.status] - ATTENTION_ORDER[b.status]);
+    .sort((a, b) => ATTENTION_ORDER[a.status] - ATTENTION_ORDER[b.status] || (SYMPTOM_ORDER[a.check] ?? 0) - (SYMPTOM_ORDER[b.check] ?? 0));
   const shownChecks = attention.slice(0, DIAGNOSIS_CARD_LIMITS.checks);
   const hiddenChecks = attention.length - shownChecks.length;
   const shownProblems = d.problems.slice(0, DIAGNOSIS_CARD_LIMITS.problems);

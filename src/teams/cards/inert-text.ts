@@ -15,6 +15,8 @@ export const TEXT_LIMITS = {
   short: 200,
   summary: 300,
   message: 400,
+  /** Our own advice with cluster names in it; its commands are at the end, so it is cut late. */
+  remediation: 700,
 } as const;
 
 const ZERO_WIDTH_SPACE = '\u200B';

@@ -114,6 +114,32 @@ describe('Teams cards', () => {
       assert.ok(!texts.some((t) => t.includes('is a valid image reference')), 'passing checks are only counted');
     });
 
+    it('puts the checks that pinpoint the cause before those restating the symptom, events one per line, advice uncut', () => {
+      const longAdvice = `Assign AcrPull to the kubelet identity on the registry: az aks update -n shop-aks -g rg-shop --attach-acr ${'/subscriptions/5a4d2c1b-0000-4000-8000-00000000b001/resourceGroups/rg-shop/providers/Microsoft.ContainerRegistry/registries/shopacr'} (or az role assignment create --assignee-object-id 5d3b8f2a-9c41-4e7b-b0d6-2f1a7c9e4b31 --role AcrPull --scope /subscriptions/5a4d2c1b-0000-4000-8000-00000000b001/resourceGroups/rg-shop/providers/Microsoft.ContainerRegistry/registries/shopacr)`;
+      const diagnosis = {
+        ...missingAcrPull,
+        findings: [
+          { check: 'pod-state', status: 'fail' as const, summary: 'Container "web" cannot pull its image (ImagePullBackOff).' },
+          { check: 'pull-error', status: 'fail' as const, summary: "The registry refused the node's credentials (unauthorized)." },
+          {
+            check: 'events',
+            status: 'warn' as const,
+            summary: '6 warning events; newest: BackOff.',
+            detail: ['2026-11-26T23:14:05Z Normal BackOff (x9): Back-off pulling image', '2026-11-26T23:12:00Z Warning Failed (x6): Error: ErrImagePull', 'a', 'b', 'c', 'd'].join('\n'),
+          },
+          { check: 'acr-pull-role', status: 'fail' as const, summary: 'The kubelet identity of shop-aks has no role that lets it pull from shopacr.', remediation: longAdvice },
+        ],
+      };
+      const texts = cardTexts(cards.diagnosis({ diagnosis, run: 1, actions: ids }));
+      const at = (prefix: string) => texts.findIndex((t) => t.startsWith(prefix));
+      assert.ok(at('❌ The kubelet identity') < at('❌ The registry refused') && at('❌ The registry refused') < at('❌ Container'), JSON.stringify(texts));
+      assert.ok(at('⚠️ 6 warning events') > at('❌ Container'));
+      assert.ok(texts.includes('2026-11-26T23:14:05Z Normal BackOff \\(x9\\): Back-off pulling image'));
+      assert.ok(texts.includes('2026-11-26T23:12:00Z Warning Failed \\(x6\\): Error: ErrImagePull'));
+      assert.ok(texts.includes('…and 2 more lines'));
+      assert.ok(texts.some((t) => t.startsWith('**What to do:**') && t.endsWith('registries/shopacr\\)')), 'the whole command, to its last character');
+    });
+
     it('offers Request fix only when the diagnosis has a fix and an id for it, then Re-run checks and Show events', () => {
       const withFix = executeActions(cards.diagnosis({ diagnosis: missingAcrPull, run: 1, actions: { ...ids, requestFixId: 'f-1' } }));
       assert.deepEqual(
