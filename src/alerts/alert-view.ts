@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describeCause } from '../diagnosis/classify/cause-advice.js';
+import { isAzureContainerRegistry } from '../diagnosis/image/registry-host.js';
 import type { Cause, Fix, PodEventSummary } from '../diagnosis/types.js';
 import type { AlertRecord, AlertSource, AlertStatus } from './alert-record.js';
 
@@ -76,7 +77,8 @@ export type AlertCard = AlertView | AlertSummaryView;
 export const MAX_SUMMARY_WORKLOADS = 100;
 
 export function alertView(record: AlertRecord): AlertView {
-  const advice = describeCause(record.cause);
+  const registry = record.diagnosis.registry;
+  const advice = describeCause(record.cause, registry === undefined ? {} : { registry: isAzureContainerRegistry(registry) ? 'acr' : 'other' });
   const evidence: AlertView['evidence'] = {};
   if (record.diagnosis.image !== undefined) evidence.image = record.diagnosis.image;
   if (record.diagnosis.registry !== undefined) evidence.registry = record.diagnosis.registry;

@@ -83,8 +83,22 @@ const ADVICE: Readonly<Record<Cause, CauseAdvice>> = {
   },
 };
 
+/** What it means when the registry is known to be an Azure Container Registry, or known not to be one. */
+const EXPLANATION_BY_REGISTRY: Readonly<Partial<Record<Cause, { acr: string; other: string }>>> = {
+  'image-not-found': {
+    acr: 'The registry has no such repository, tag, digest or layer. Azure Container Registry says so only to a client it has let in (it answers 401 otherwise), so the name or tag is really missing, or its push has not finished.',
+    other:
+      'The registry has no such repository, tag, digest or layer. Docker Hub and some other registries give the same answer for a private repository when no credentials are offered, so a correct name can still mean missing credentials.',
+  },
+};
+
 /** What to do when the registry is known to be an Azure Container Registry, or known not to be one. */
 const REMEDIATION_BY_REGISTRY: Readonly<Partial<Record<Cause, { acr: string; other: string }>>> = {
+  'image-not-found': {
+    acr: 'Check the spelling of the repository and tag in the pod spec against the registry (`az acr repository show-tags --name REGISTRY --repository REPO`) and that the push finished; roll back to a tag that exists.',
+    other:
+      "Check the spelling of the repository and tag in the pod spec against the registry's web page and that the push finished. If the repository is private, add an imagePullSecret for this registry.",
+  },
   unauthorized: {
     acr: "The cluster's kubelet identity needs the AcrPull role on the registry (Container Registry Repository Reader if the registry uses ABAC repository permissions): see the kubelet identity check below. Verify with `az aks check-acr --resource-group RG --name CLUSTER --acr REGISTRY.azurecr.io`.",
     other:
@@ -104,7 +118,11 @@ export interface CauseContext {
 /** Plain words for an on-call engineer: what the cause means and what to do about it (for this kind of registry). */
 export function describeCause(cause: Cause, context: CauseContext = {}): CauseAdvice {
   const advice = { ...(ADVICE[cause] ?? ADVICE.other) };
-  const specific = context.registry ? REMEDIATION_BY_REGISTRY[cause]?.[context.registry] : undefined;
-  if (specific) advice.remediation = specific;
+  if (context.registry) {
+    const explanation = EXPLANATION_BY_REGISTRY[cause]?.[context.registry];
+    if (explanation) advice.explanation = explanation;
+    const remediation = REMEDIATION_BY_REGISTRY[cause]?.[context.registry];
+    if (remediation) advice.remediation = remediation;
+  }
   return advice;
 }

@@ -44,4 +44,16 @@ describe('describeCause', () => {
     assert.doesNotMatch(other, /AcrPull/);
     assert.equal(describeCause('dns', { registry: 'acr' }).remediation, describeCause('dns').remediation);
   });
+
+  it('does not suggest missing credentials for a missing tag on ACR, which answers 401 to those without them', () => {
+    const acr = describeCause('image-not-found', { registry: 'acr' });
+    const other = describeCause('image-not-found', { registry: 'other' });
+    assert.doesNotMatch(acr.explanation, /Docker Hub/);
+    assert.match(acr.explanation, /really missing/);
+    assert.match(acr.remediation, /az acr repository show-tags/);
+    assert.doesNotMatch(acr.remediation, /imagePullSecret/);
+    assert.match(other.explanation, /private repository/);
+    assert.match(other.remediation, /imagePullSecret/);
+    assert.doesNotMatch(other.remediation, /az acr/);
+  });
 });
