@@ -67,6 +67,7 @@ const DAY_MS = 86_400_000;
  * sent when an engine starts).
  */
 export class AlertEngine {
+  private warnedUndeliverable = false;
   readonly book: AlertBook;
   readonly queue: SendQueue;
   readonly detector: PullFailureDetector;
@@ -208,7 +209,10 @@ export class AlertEngine {
       this.log.info('alert changed', { ...what, pods: Object.keys(record.failingPods).length, generation: record.generation });
       if (record.routedTo.length === 0) {
         this.options.metrics.inc('alert_undeliverable_total');
-        this.log.warn('no route or subscription covers this alert: set ALERT_ROUTES or say "alerts on" in a conversation', what);
+        // Warned once: on a cluster with many failing workloads and no route yet, one line says what to do.
+        if (this.warnedUndeliverable) this.log.info('no route or subscription covers this alert', what);
+        else this.log.warn('no route or subscription covers this alert: set ALERT_ROUTES or say "alerts on" in a conversation (said once; later ones are logged at info)', what);
+        this.warnedUndeliverable = true;
       }
       for (const conversationId of record.routedTo) this.queue.enqueue(conversationId, { kind: 'alert', key: record.key });
     }

@@ -80,6 +80,18 @@ describe('alerts in Teams: alerts on, off and status in chat', function () {
     assert.equal(replica.service().metrics.total('alert_undeliverable_total'), 1);
   });
 
+  it('says once, as a warning, what to do when alerts reach no conversation, and logs later ones quietly', async () => {
+    await failedAndSettled('web', 1);
+    await failedAndSettled('api', 1);
+    assert.equal(replica.service().metrics.total('alert_undeliverable_total'), 2);
+    const undeliverable = replica.logs.filter((r) => r.msg.startsWith('no route or subscription covers this alert'));
+    assert.deepEqual(
+      undeliverable.map((r) => r.level),
+      ['warn', 'info'],
+    );
+    assert.match(undeliverable[0]!.msg, /ALERT_ROUTES/);
+  });
+
   it('knows the cluster by its name, and refuses one it does not watch', async () => {
     const chat = personalChat();
     assert.equal((await say(chat, 'alerts on for namespace shop on cluster prod'))[1], '🔔 Alerts are on here for namespace shop on cluster prod.');
