@@ -51,25 +51,9 @@ export function createBotServer(options: BotServerOptions): BotServer {
     server.use((req: restify.Request, res: restify.Response, next: restify.Next) => (rawPaths.has(req.getPath()) ? next() : handler(req, res, next)));
   }
 
-  server.post('/api/messages', async (req: restify.Request, res: restify.Response) => {
-    if (draining) {
-      res.header('Connection', 'close');
-      res.header('Retry-After', '5');
-      res.send(503, { error: 'shutting down' });
-      return;
-    }
-    await inFlight.track(async () => {
-      try {
-        await endpoint.handle(req, res);
-      } catch (error) {
-        log.error('request to /api/messages failed', { error });
-        if (!res.headersSent) res.send(500, { error: 'internal error' });
-      }
-    });
-  });
-
-  for (const route of options.rawPostRoutes ?? []) {
-    server.post(route.path, async (req: restify.Request, res: restify.Response) => {
+  /** A POST route that refuses new work while draining, is tracked until it answers, and answers 500 on a crash. */
+  const postRoute = (path: string, handle: (req: restify.Request, res: restify.Response) => Promise<void>) =>
+    server.post(path, async (req: restify.Request, res: restify.Response) => {
       if (draining) {
         res.header('Connection', 'close');
         res.header('Retry-After', '5');
@@ -78,18 +62,25 @@ export function createBotServer(options: BotServerOptions): BotServer {
       }
       await inFlight.track(async () => {
         try {
-          const read = await readLimitedBody(req, route.maxBodyBytes);
-          if ('tooLarge' in read) {
-            if (!res.headersSent) res.send(413, { error: `The body is larger than ${route.maxBodyBytes} bytes.` });
-            return;
-          }
-          const answer = await route.handle({ headers: req.headers, body: read.body });
-          res.send(answer.status, answer.body);
+          await handle(req, res);
         } catch (error) {
-          log.error(`request to ${route.path} failed`, { error });
+          log.error(`request to ${path} failed`, { error });
           if (!res.headersSent) res.send(500, { error: 'internal error' });
         }
       });
+    });
+
+  postRoute('/api/messages', (req, res) => endpoint.handle(req, res));
+
+  for (const route of options.rawPostRoutes ?? []) {
+    postRoute(route.path, async (req, res) => {
+      const read = await readLimitedBody(req, route.maxBodyBytes);
+      if ('tooLarge' in read) {
+        if (!res.headersSent) res.send(413, { error: `The body is larger than ${route.maxBodyBytes} bytes.` });
+        return;
+      }
+      const answer = await route.handle({ headers: req.headers, body: read.body });
+      res.send(answer.status, answer.body);
     });
   }
 
