@@ -12,6 +12,8 @@ import {
   cardOf,
   DANA,
   diagnose,
+  ADELE,
+  MALLORY,
   MEGAN,
   press,
   requestedFix,
@@ -21,6 +23,9 @@ import {
   type FixBotWorld,
 } from '../support/fix-approvals-bot.js';
 import { waitFor } from '../support/wait-for.js';
+import { groupChat, type Conversation } from '../support/teams-activities.js';
+
+const OTHER_TENANT = '2c1b0a9f-8e7d-4c6b-9a5f-4e3d2c1b0a9f';
 
 const SHOPACR = `/subscriptions/${SANDBOX_IDS.subscriptionId}/resourceGroups/rg-shop/providers/Microsoft.ContainerRegistry/registries/shopacr`;
 
@@ -119,4 +124,141 @@ describe('fix approvals in Teams: the bot application on the sandbox, its endpoi
     assert.match(audit.out, /fix\.approved\s+ok\s+Megan Bowen </);
     assert.match(audit.out, /fix\.requested\s+ok\s+Dana Oncall </);
   });
+
+  describe('refusals change nothing: no PUT at Azure, and the card stays as it is for everyone', () => {
+    /** Updates of the approval card (for everyone) so far. */
+    const updatesOf = (messageId: string) => world.connector.calls.filter((c) => c.operation === 'update' && c.activityId === messageId);
+
+    /** A legitimate rejection afterwards: its update must be the card's only one (no refusal updated it). */
+    async function onlyTheRejectionUpdates(messageId: string, id: string): Promise<void> {
+      const { connector } = world;
+      await press(bot, connector, chat, messageId, { verb: 'rejectFix', data: { id } }, ADELE);
+      await connector.waitFor((c) => c.operation === 'update' && c.activityId === messageId);
+      await waitFor('the rejection to be shown', () => bot.logs.some((r) => r.msg === 'approval card updated'));
+      const updates = updatesOf(messageId);
+      assert.equal(updates.length, 1, 'only the rejection updated the card');
+      assert.ok(cardTexts(cardOf(updates[0]!)).some((t) => t.startsWith('Rejected by Adele Vance at ') && t.endsWith(': nothing was changed')));
+      assert.deepEqual(roleAssignmentPuts(bot), []);
+    }
+
+    let chat: Conversation;
+    beforeEach(async () => {
+      bot = await world.start();
+      chat = sandboxGroupChat();
+    });
+
+    it('refuses the requester approving their own request, even when they are an approver', async () => {
+      const { connector } = world;
+      const { card, messageId } = await requestedFix(bot, connector, chat, MEGAN);
+      const answer = await press(bot, connector, chat, messageId, button(card, 'Approve'), MEGAN);
+      assert.ok(cardTexts(answer).includes('⛔ You made this request: someone else must decide on it.'), JSON.stringify(cardTexts(answer)));
+      assert.ok(cardTexts(answer).includes('Nothing was changed by your press.'));
+      const id = button(card, 'Approve').data.id as string;
+      assert.equal((await bot.app.fixApprovals!.approvals.get(id))!.status, 'pending');
+      await onlyTheRejectionUpdates(messageId, id);
+    });
+
+    it('refuses someone who is not an approver', async () => {
+      const { connector } = world;
+      const { card, messageId } = await requestedFix(bot, connector, chat);
+      const answer = await press(bot, connector, chat, messageId, button(card, 'Approve'), MALLORY);
+      assert.ok(cardTexts(answer).includes('⛔ You are not one of the approvers for fixes.'), JSON.stringify(cardTexts(answer)));
+      assert.deepEqual(executeActions(answer).map((a) => a.title), ['Approve', 'Reject'], 'still pending: the buttons stay');
+      await onlyTheRejectionUpdates(messageId, button(card, 'Approve').data.id as string);
+    });
+
+    it('refuses a press from another conversation and from another tenant, without showing the request', async () => {
+      const { connector } = world;
+      const { card, messageId } = await requestedFix(bot, connector, chat);
+      const approve = button(card, 'Approve');
+      const elsewhere = await press(bot, connector, sandboxGroupChat(), messageId, approve, MEGAN);
+      assert.deepEqual(cardTexts(elsewhere).slice(1), [
+        '⛔ Refused: nothing was changed',
+        'This fix request can only be decided in the conversation where it was made.',
+        '**What you can do:** Decide in the conversation where the fix was requested: its approval card is there.',
+        'Refusal wrong-conversation',
+      ]);
+      const otherTenant = await press(bot, connector, groupChat(chat.id, OTHER_TENANT), messageId, approve, MEGAN);
+      assert.ok(cardTexts(otherTenant).includes('This fix request belongs to another organisation.'), JSON.stringify(cardTexts(otherTenant)));
+      for (const answer of [elsewhere, otherTenant]) assert.ok(!JSON.stringify(answer).includes('shopacr'), 'the request is not shown outside its conversation');
+      await onlyTheRejectionUpdates(messageId, approve.data.id as string);
+    });
+
+    it('refuses a forged card whose data carries more than the id (strict), and one naming an unknown request', async () => {
+      const { connector } = world;
+      const { card, messageId } = await requestedFix(bot, connector, chat);
+      const approve = button(card, 'Approve');
+      const forged = await press(bot, connector, chat, messageId, { verb: 'approveFix', data: { ...approve.data, scope: '/subscriptions/x' } }, MEGAN);
+      assert.ok(cardTexts(forged).includes('Refusal altered-card'), JSON.stringify(cardTexts(forged)));
+      const unknown = await press(bot, connector, chat, messageId, { verb: 'approveFix', data: { id: 'AAAAAAAAAAAAAAAAAAAAAA' } }, MEGAN);
+      assert.ok(cardTexts(unknown).includes('Refusal unknown-request'), JSON.stringify(cardTexts(unknown)));
+      const audit = await bot.app.store.audit.list();
+      assert.ok(audit.some((r) => r.action === 'fix.refused' && r.details?.reasonCode === 'altered-card'), 'the forgery is audited');
+      await onlyTheRejectionUpdates(messageId, approve.data.id as string);
+    });
+
+    it('refuses a second Approve once the request is decided, and writes nothing more', async () => {
+      const { connector } = world;
+      const { card, messageId } = await requestedFix(bot, connector, chat);
+      await press(bot, connector, chat, messageId, button(card, 'Approve'), MEGAN);
+      await connector.waitFor((c) => c.operation === 'update' && c.activityId === messageId && cardTexts(cardOf(c)).some((t) => t.endsWith(': done')), 15_000);
+      const again = await press(bot, connector, chat, messageId, button(card, 'Approve'), ADELE);
+      assert.ok(cardTexts(again).includes('⛔ This fix request has already been decided.'), JSON.stringify(cardTexts(again)));
+      assert.ok(cardTexts(again).some((t) => t.endsWith(': done')), 'the answer shows how it ended');
+      assert.equal(roleAssignmentPuts(bot).length, 1);
+      assert.equal(updatesOf(messageId).length, 1, 'the refusal did not update the card');
+    });
+
+    it('rejects: the card says so for everyone and nothing is changed', async () => {
+      const { connector } = world;
+      const { card, messageId } = await requestedFix(bot, connector, chat);
+      const answer = await press(bot, connector, chat, messageId, button(card, 'Reject'), MEGAN);
+      assert.ok(cardTexts(answer).some((t) => t.startsWith('Rejected by Megan Bowen at ')));
+      const updated = await connector.waitFor((c) => c.operation === 'update' && c.activityId === messageId);
+      assert.ok(cardTexts(cardOf(updated)).some((t) => t.startsWith('Rejected by Megan Bowen at ') && t.endsWith(': nothing was changed')));
+      assert.deepEqual(executeActions(cardOf(updated)), []);
+      const id = button(card, 'Reject').data.id as string;
+      assert.equal((await bot.app.fixApprovals!.approvals.get(id))!.status, 'rejected');
+      assert.deepEqual(roleAssignmentPuts(bot), []);
+    });
+  });
+
+  it('refuses an Approve after the request expired and shows everyone it expired', async () => {
+    const clock = movableClock();
+    bot = await world.start({ tuning: { now: clock.now, resumeEveryMs: 3_600_000 } });
+    const { connector } = world;
+    const chat = sandboxGroupChat();
+    const { card, messageId } = await requestedFix(bot, connector, chat);
+    clock.advance(60 * 60_000 + 1);
+    const answer = await press(bot, connector, chat, messageId, button(card, 'Approve'), MEGAN);
+    assert.ok(cardTexts(answer).includes('⛔ This fix request has expired; run the diagnosis again to request the fix anew.'), JSON.stringify(cardTexts(answer)));
+    const updated = await connector.waitFor((c) => c.operation === 'update' && c.activityId === messageId);
+    assert.ok(cardTexts(cardOf(updated)).some((t) => t.startsWith('Expired at ') && t.endsWith('without a decision: nothing was changed')), JSON.stringify(cardTexts(cardOf(updated))));
+    assert.deepEqual(executeActions(cardOf(updated)), []);
+    assert.deepEqual(roleAssignmentPuts(bot), []);
+  });
+
+  it('writes once when two approvers press Approve at the same time', async () => {
+    bot = await world.start();
+    const { connector } = world;
+    const chat = sandboxGroupChat();
+    const { card, messageId } = await requestedFix(bot, connector, chat);
+    const answers = await Promise.all([MEGAN, ADELE].map((who) => press(bot, connector, chat, messageId, button(card, 'Approve'), who)));
+    const refused = answers.filter((a) => cardTexts(a).includes('⛔ This fix request has already been decided.'));
+    const applying = answers.filter((a) => cardTexts(a).some((t) => t.endsWith(': applying the change…')) && !refused.includes(a));
+    assert.equal(applying.length, 1, 'one approval');
+    assert.equal(refused.length, 1, 'the other press is refused');
+    await connector.waitFor((c) => c.operation === 'update' && c.activityId === messageId && cardTexts(cardOf(c)).some((t) => t.endsWith(': done')), 15_000);
+    await waitFor('the card update to be logged', () => bot.logs.some((r) => r.msg === 'approval card updated'));
+    assert.equal(roleAssignmentPuts(bot).length, 1);
+    const audit = await bot.app.store.audit.list();
+    assert.equal(audit.filter((r) => r.action === 'fix.approved').length, 1);
+    assert.equal(audit.filter((r) => r.action === 'fix.execution-started').length, 1);
+  });
 });
+
+/** A clock for the fix flow that a test moves forward. */
+function movableClock() {
+  let offset = 0;
+  return { now: () => new Date(Date.now() + offset), advance: (ms: number) => void (offset += ms) };
+}
