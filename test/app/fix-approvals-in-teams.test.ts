@@ -23,8 +23,12 @@ import {
   type FixBotWorld,
 } from '../support/fix-approvals-bot.js';
 import { waitFor } from '../support/wait-for.js';
-import { groupChat, type Conversation } from '../support/teams-activities.js';
+import { channelThread, groupChat, messageActivity, postActivity, type Conversation } from '../support/teams-activities.js';
+import { isAlertCard } from '../support/alerting-bot.js';
+import { ManualClock } from '../support/manual-clock.js';
+import { PLAYGROUND_TENANT_ID } from '../../src/sandbox/playground-users.js';
 
+const OPS = '19:7e1c3f0a9b2d4e5f8a6b0c1d2e3f4a5b@thread.tacv2';
 const OTHER_TENANT = '2c1b0a9f-8e7d-4c6b-9a5f-4e3d2c1b0a9f';
 
 const SHOPACR = `/subscriptions/${SANDBOX_IDS.subscriptionId}/resourceGroups/rg-shop/providers/Microsoft.ContainerRegistry/registries/shopacr`;
@@ -254,6 +258,30 @@ describe('fix approvals in Teams: the bot application on the sandbox, its endpoi
     const audit = await bot.app.store.audit.list();
     assert.equal(audit.filter((r) => r.action === 'fix.approved').length, 1);
     assert.equal(audit.filter((r) => r.action === 'fix.execution-started').length, 1);
+  });
+
+  it("approves a fix requested from a channel alert's thread, where its approval card is posted", async () => {
+    const clock = new ManualClock(Date.now());
+    bot = await world.start({ env: { ALERT_FLOOD_THRESHOLD: '20' }, alertTuning: { clock } });
+    const { connector } = world;
+    const ops = channelThread(`${OPS};messageid=1795735129931`, PLAYGROUND_TENANT_ID);
+    await postActivity(bot.url, messageActivity(connector.serviceUrl, ops, 'alerts on', DANA));
+    await connector.waitFor((c) => c.conversationId === ops.id && c.activity?.type === 'message');
+    await bot.app.alerts!.start();
+    const service = bot.app.alerts!.services.get('shop-aks')!;
+    await waitFor('the watch to be synced', () => service.engine?.watcher.isSynced('shop') === true);
+    const web = () => connector.calls.find((c) => c.conversationId === OPS && c.operation !== 'update' && isAlertCard(c) && cardTexts(cardOf(c))[1] === '🔔 Deployment web cannot pull its image');
+    await clock.runUntil("web's alert", () => web() !== undefined, 1_000, { realMs: 20, maxSteps: 200 });
+    const alert = web()!;
+
+    // Teams sends the presses on the alert card from the thread the card started.
+    const thread = channelThread(`${OPS};messageid=${alert.resultId}`, PLAYGROUND_TENANT_ID);
+    await press(bot, connector, thread, alert.resultId!, button(cardOf(alert), 'Request fix'), DANA);
+    const posted = await approvalPost(connector, thread);
+    const answer = await press(bot, connector, thread, posted.resultId!, button(cardOf(posted), 'Approve'), MEGAN);
+    assert.ok(cardTexts(answer).some((t) => t.endsWith(': applying the change…')), JSON.stringify(cardTexts(answer)));
+    await connector.waitFor((c) => c.operation === 'update' && c.activityId === posted.resultId && cardTexts(cardOf(c)).some((t) => t.endsWith(': done')), 15_000);
+    assert.equal(roleAssignmentPuts(bot).length, 1);
   });
 });
 

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startBotApplication, type BotApplication } from '../../src/app/bot-application.js';
+import type { AlertsTuning } from '../../src/app/alerts-wiring.js';
 import type { FixApprovalsTuning } from '../../src/app/fix-approvals-wiring.js';
 import { parseConfig } from '../../src/config/index.js';
 import { createLogger, memorySink, type LogRecord } from '../../src/logging/index.js';
@@ -57,7 +58,7 @@ export interface FixBotWorld {
   dir: string;
   storePath: string;
   /** A whole bot application (sandbox mode unless `env` says otherwise), listening on 127.0.0.1. */
-  start(options?: { env?: Record<string, string>; tuning?: FixApprovalsTuning; sandbox?: boolean }): Promise<FixBot>;
+  start(options?: { env?: Record<string, string>; tuning?: FixApprovalsTuning; alertTuning?: AlertsTuning; sandbox?: boolean }): Promise<FixBot>;
   close(): Promise<void>;
 }
 
@@ -80,6 +81,7 @@ export async function startFixBotWorld(): Promise<FixBotWorld> {
         log: createLogger({ sink, level: 'debug' }),
         ...(options.sandbox === false ? {} : { sandboxTls: { cert: tls.cert, key: tls.key, ca: tls.ca } }),
         ...(options.tuning ? { fixApprovalsTuning: options.tuning } : {}),
+        ...(options.alertTuning ? { alertTuning: options.alertTuning } : {}),
       });
       const { url } = await app.server.listen(0, '127.0.0.1');
       let stopped = false;
