@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
 import { runAudit } from '../../src/cli/audit-command.js';
 import { SANDBOX_IDS } from '../../src/sandbox/sandbox-identity.js';
-import type { FakeArmWriteRecord } from '../../src/sandbox/resource-manager/index.js';
+import { armErrors, type FakeArmWriteRecord } from '../../src/sandbox/resource-manager/index.js';
 import { adaptiveCardProblems } from '../support/adaptive-card-validator.js';
 import { cardTexts, executeActions } from '../support/card-text.js';
 import {
@@ -127,6 +127,13 @@ describe('fix approvals in Teams: the bot application on the sandbox, its endpoi
     for (const r of ofRequest) assert.ok(!Number.isNaN(Date.parse(r.at as string)), 'every record says when');
     assert.match(audit.out, /fix\.approved\s+ok\s+Megan Bowen </);
     assert.match(audit.out, /fix\.requested\s+ok\s+Dana Oncall </);
+
+    // No secret of the sandbox (its bearer tokens, the kube token, the Docker Hub password) in the logs, cards or audit.
+    const token = (await bot.app.sandbox!.credential.getToken('https://management.azure.com/.default'))!.token;
+    const everything = [JSON.stringify(bot.logs), JSON.stringify(connector.calls.map((c) => c.activity)), JSON.stringify(audit.json), audit.out].join('\n');
+    for (const secret of [token.split('.')[0]!, 'sandbox-kubernetes-token', 'sandbox-hub-password', 'Bearer ']) {
+      assert.ok(!everything.includes(secret), `${secret.slice(0, 12)}… must not be logged, shown or audited`);
+    }
   });
 
   describe('refusals change nothing: no PUT at Azure, and the card stays as it is for everyone', () => {
@@ -242,6 +249,24 @@ describe('fix approvals in Teams: the bot application on the sandbox, its endpoi
     assert.deepEqual(roleAssignmentPuts(bot), []);
   });
 
+  it('expires a request nobody decided on at the periodic resume, and shows everyone', async () => {
+    const clock = movableClock();
+    bot = await world.start({ tuning: { now: clock.now, resumeEveryMs: 3_600_000 } });
+    const { connector } = world;
+    const chat = sandboxGroupChat();
+    const { card, messageId } = await requestedFix(bot, connector, chat);
+    clock.advance(60 * 60_000 + 1);
+    const report = await bot.app.fixApprovals!.resumeNow();
+    const id = button(card, 'Approve').data.id as string;
+    assert.deepEqual(report.expired, [id]);
+    const updated = await connector.waitFor((c) => c.operation === 'update' && c.activityId === messageId);
+    assert.ok(cardTexts(cardOf(updated)).some((t) => t.startsWith('Expired at ')), JSON.stringify(cardTexts(cardOf(updated))));
+    assert.deepEqual(executeActions(cardOf(updated)), []);
+    const late = await press(bot, connector, chat, messageId, button(card, 'Approve'), MEGAN);
+    assert.ok(cardTexts(late).includes('⛔ This fix request has expired; run the diagnosis again to request the fix anew.'), JSON.stringify(cardTexts(late)));
+    assert.deepEqual(roleAssignmentPuts(bot), []);
+  });
+
   it('writes once when two approvers press Approve at the same time', async () => {
     bot = await world.start();
     const { connector } = world;
@@ -282,6 +307,78 @@ describe('fix approvals in Teams: the bot application on the sandbox, its endpoi
     assert.ok(cardTexts(answer).some((t) => t.endsWith(': applying the change…')), JSON.stringify(cardTexts(answer)));
     await connector.waitFor((c) => c.operation === 'update' && c.activityId === posted.resultId && cardTexts(cardOf(c)).some((t) => t.endsWith(': done')), 15_000);
     assert.equal(roleAssignmentPuts(bot).length, 1);
+  });
+
+  describe('when Azure refuses', () => {
+    it('shows a 403 AuthorizationFailed as failed, with the permission Pull Doctor lacks and how to grant it narrowly', async () => {
+      bot = await world.start();
+      const { connector } = world;
+      const chat = sandboxGroupChat();
+      bot.app.sandbox!.arm.forbid('Microsoft.Authorization/roleAssignments/write');
+      const { card, messageId } = await requestedFix(bot, connector, chat);
+      await press(bot, connector, chat, messageId, button(card, 'Approve'), MEGAN);
+      const updated = await connector.waitFor((c) => c.operation === 'update' && c.activityId === messageId, 15_000);
+      const texts = cardTexts(cardOf(updated));
+      assert.ok(texts.some((t) => t.endsWith(': the change could not be applied')), JSON.stringify(texts));
+      assert.ok(texts.some((t) => t.startsWith('**Result:** Failed: nothing was changed')));
+      assert.ok(texts.includes("Pull Doctor's identity may not create role assignments on the registry shopacr: it lacks Microsoft.Authorization/roleAssignments/write there."), JSON.stringify(texts));
+      assert.ok(texts.some((t) => t.startsWith('az role assignment create ') && t.includes('f58310d9-a9f6-439a-9e8d-f62e7b41a168')), 'the narrow grant, as a command');
+      assert.deepEqual(adaptiveCardProblems(cardOf(updated)), []);
+      const puts = roleAssignmentPuts(bot);
+      assert.deepEqual(puts.map((p) => p.status), [403], 'one PUT, refused; not retried');
+      assert.equal(bot.app.sandbox!.arm.roleAssignments().filter((a) => a.principalId === SANDBOX_IDS.kubeletObjectId && a.scope.toLowerCase() === SHOPACR.toLowerCase()).length, 0);
+      const audit = await bot.app.store.audit.list();
+      assert.ok(audit.some((r) => r.action === 'fix.failed' && r.details?.errorCode === 'AZURE_FORBIDDEN'));
+    });
+
+    it('waits as a 429 Retry-After says, then writes once', async () => {
+      const sleeps: number[] = [];
+      bot = await world.start({ tuning: { sleep: async (ms) => void sleeps.push(ms) } });
+      const { connector } = world;
+      const chat = sandboxGroupChat();
+      bot.app.sandbox!.arm.failNext({ method: 'PUT', pathPattern: /\/roleAssignments\//i }, 429, armErrors.throttled(), { retryAfter: 17 });
+      const { card, messageId } = await requestedFix(bot, connector, chat);
+      await press(bot, connector, chat, messageId, button(card, 'Approve'), MEGAN);
+      const updated = await connector.waitFor((c) => c.operation === 'update' && c.activityId === messageId, 15_000);
+      assert.ok(cardTexts(cardOf(updated)).some((t) => t.startsWith('**Result:** Role assignment created')), JSON.stringify(cardTexts(cardOf(updated))));
+      assert.deepEqual(roleAssignmentPuts(bot).map((p) => p.status), [429, 201], 'throttled once, then created');
+      assert.deepEqual(sleeps, [17_000], 'waited as long as Retry-After said, through the flow (not the SDK)');
+      const audit = await bot.app.store.audit.list();
+      assert.ok(audit.some((r) => r.action === 'fix.write-retry' && r.details?.delayMs === 17_000));
+    });
+  });
+
+  it('resumes, in a new process over the same store, an approval whose process stopped before executing it', async () => {
+    const first = await world.start({ tuning: { resumeEveryMs: 3_600_000 } });
+    bot = first;
+    const { connector } = world;
+    const chat = sandboxGroupChat();
+    const { card, messageId } = await requestedFix(first, connector, chat);
+    const id = button(card, 'Approve').data.id as string;
+    // What a process that stopped between the decision and the execution leaves behind: an approved request.
+    const decided = await first.app.fixApprovals!.approvals.decide({
+      decision: 'approve',
+      actionData: { id },
+      actor: { objectId: MEGAN.aadObjectId, displayName: MEGAN.name },
+      tenantId: PLAYGROUND_TENANT_ID,
+      conversationId: chat.id,
+      strict: true,
+    });
+    assert.equal(decided.ok, true);
+    await first.stop();
+    assert.deepEqual(roleAssignmentPuts(first), []);
+
+    const second = await world.start({ tuning: { resumeEveryMs: 3_600_000 } });
+    bot = second;
+    const updated = await connector.waitFor((c) => c.operation === 'update' && c.activityId === messageId, 15_000);
+    const texts = cardTexts(cardOf(updated));
+    assert.ok(texts.some((t) => t.startsWith('Approved by Megan Bowen at ') && t.endsWith(': done')), JSON.stringify(texts));
+    assert.ok(texts.some((t) => t.startsWith('**Result:** Role assignment created')));
+    assert.equal(roleAssignmentPuts(second).length, 1, 'the new process wrote it, once');
+    assert.equal((await second.app.fixApprovals!.approvals.get(id))!.status, 'completed');
+    const started = (await second.app.store.audit.list()).filter((r) => r.action === 'fix.execution-started');
+    assert.equal(started.length, 1);
+    assert.equal(started[0]!.details?.resumed, true);
   });
 });
 

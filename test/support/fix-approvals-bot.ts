@@ -11,6 +11,7 @@ import { cardTexts, executeActions } from './card-text.js';
 import { ConnectorServer, type ConnectorCall } from './connector-server.js';
 import { cardActionInvoke, groupChat, messageActivity, postActivity, type Conversation, type TeamsAccount } from './teams-activities.js';
 import { testTls } from './tls.js';
+import { waitFor } from './wait-for.js';
 
 /**
  * The real bot application on the sandbox (fake kube API, fake ARM answering the real Azure SDK over HTTPS), its
@@ -142,5 +143,8 @@ export async function requestedFix(bot: FixBot, connector: ConnectorServer, chat
   const diagnosis = await diagnose(bot, connector, chat, requester);
   const receipt = await press(bot, connector, chat, diagnosis.activityId!, button(cardOf(diagnosis), 'Request fix'), requester);
   const posted = await approvalPost(connector, chat);
+  const id = button(cardOf(posted), 'Approve').data.id;
+  // The bot keeps the card's message id (to update it later) once Teams has answered the post.
+  await waitFor('the approval card to be recorded', () => bot.logs.some((r) => r.msg === 'approval card posted' && r.fixRequestId === id));
   return { diagnosis, receipt, posted, card: cardOf(posted), messageId: posted.resultId! };
 }
