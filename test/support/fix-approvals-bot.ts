@@ -1,6 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { TokenCredential } from '@azure/identity';
+import type { RegistryNetwork } from '../../src/clients/registry/registry-client.js';
 import { startBotApplication, type BotApplication } from '../../src/app/bot-application.js';
 import type { AlertsTuning } from '../../src/app/alerts-wiring.js';
 import type { FixApprovalsTuning } from '../../src/app/fix-approvals-wiring.js';
@@ -54,12 +56,22 @@ export interface FixBot {
   stop(): Promise<void>;
 }
 
+export interface StartOptions {
+  env?: Record<string, string>;
+  tuning?: FixApprovalsTuning;
+  alertTuning?: AlertsTuning;
+  /** `false`: configured mode (the cluster of KUBECONFIG in `env`), with `azureCredential` and `registryNetwork`. */
+  sandbox?: boolean;
+  azureCredential?: TokenCredential | null;
+  registryNetwork?: RegistryNetwork;
+}
+
 export interface FixBotWorld {
   connector: ConnectorServer;
   dir: string;
   storePath: string;
   /** A whole bot application (sandbox mode unless `env` says otherwise), listening on 127.0.0.1. */
-  start(options?: { env?: Record<string, string>; tuning?: FixApprovalsTuning; alertTuning?: AlertsTuning; sandbox?: boolean }): Promise<FixBot>;
+  start(options?: StartOptions): Promise<FixBot>;
   close(): Promise<void>;
 }
 
@@ -83,6 +95,8 @@ export async function startFixBotWorld(): Promise<FixBotWorld> {
         ...(options.sandbox === false ? {} : { sandboxTls: { cert: tls.cert, key: tls.key, ca: tls.ca } }),
         ...(options.tuning ? { fixApprovalsTuning: options.tuning } : {}),
         ...(options.alertTuning ? { alertTuning: options.alertTuning } : {}),
+        ...(options.azureCredential !== undefined ? { azureCredential: options.azureCredential } : {}),
+        ...(options.registryNetwork ? { registryNetwork: options.registryNetwork } : {}),
       });
       const { url } = await app.server.listen(0, '127.0.0.1');
       let stopped = false;
