@@ -12,6 +12,7 @@ import {
   cardOf,
   DANA,
   diagnose,
+  isApprovalCard,
   ADELE,
   MALLORY,
   MEGAN,
@@ -23,7 +24,7 @@ import {
   type FixBotWorld,
 } from '../support/fix-approvals-bot.js';
 import { waitFor } from '../support/wait-for.js';
-import { channelThread, groupChat, messageActivity, postActivity, type Conversation } from '../support/teams-activities.js';
+import { channelThread, groupChat, messageActivity, personalChat, postActivity, type Conversation } from '../support/teams-activities.js';
 import { isAlertCard } from '../support/alerting-bot.js';
 import { ManualClock } from '../support/manual-clock.js';
 import { PLAYGROUND_TENANT_ID } from '../../src/sandbox/playground-users.js';
@@ -379,6 +380,41 @@ describe('fix approvals in Teams: the bot application on the sandbox, its endpoi
     const started = (await second.app.store.audit.list()).filter((r) => r.action === 'fix.execution-started');
     assert.equal(started.length, 1);
     assert.equal(started[0]!.details?.resumed, true);
+  });
+
+  describe('who pressed, as Teams says it', () => {
+    it('refuses Request fix when Teams gives no Entra object id, and stores nothing', async () => {
+      bot = await world.start();
+      const { connector } = world;
+      const chat = sandboxGroupChat();
+      const diagnosis = await diagnose(bot, connector, chat);
+      const anonymous = { id: '29:guest', name: 'Guest', aadObjectId: '' };
+      const answer = await press(bot, connector, chat, diagnosis.activityId!, button(cardOf(diagnosis), 'Request fix'), anonymous);
+      assert.ok(cardTexts(answer).some((t) => t.includes('Teams did not say who you are')), JSON.stringify(cardTexts(answer)));
+      assert.deepEqual(await bot.app.store.documents.list('fix-requests'), []);
+      assert.equal(connector.calls.filter((c) => c.activity?.type === 'message' && isApprovalCard(cardOf(c))).length, 0);
+    });
+
+    it('tells the requester in a personal chat that only they see the approval card there', async () => {
+      bot = await world.start();
+      const { connector } = world;
+      const chat = personalChat(undefined, PLAYGROUND_TENANT_ID);
+      const { receipt } = await requestedFix(bot, connector, chat);
+      assert.ok(cardTexts(receipt).some((t) => t.includes('This is a personal chat: only you see the card here.')), JSON.stringify(cardTexts(receipt)));
+    });
+
+    it('names an approver Teams gives no display name by their object id, on the card and in the audit', async () => {
+      bot = await world.start();
+      const { connector } = world;
+      const chat = sandboxGroupChat();
+      const { card, messageId } = await requestedFix(bot, connector, chat);
+      const nameless = { id: MEGAN.id, name: '', aadObjectId: MEGAN.aadObjectId };
+      const answer = await press(bot, connector, chat, messageId, button(card, 'Approve'), nameless);
+      assert.ok(cardTexts(answer).some((t) => t.startsWith(`Approved by ${MEGAN.aadObjectId} at `)), JSON.stringify(cardTexts(answer)));
+      await connector.waitFor((c) => c.operation === 'update' && c.activityId === messageId && cardTexts(cardOf(c)).some((t) => t.endsWith(': done')), 15_000);
+      const approved = (await bot.app.store.audit.list()).find((r) => r.action === 'fix.approved');
+      assert.deepEqual(approved?.actor, { id: MEGAN.aadObjectId, name: MEGAN.aadObjectId });
+    });
   });
 });
 
