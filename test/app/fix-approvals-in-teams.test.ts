@@ -416,6 +416,39 @@ describe('fix approvals in Teams: the bot application on the sandbox, its endpoi
       assert.deepEqual(approved?.actor, { id: MEGAN.aadObjectId, name: MEGAN.aadObjectId });
     });
   });
+
+  describe('when Teams refuses', () => {
+    it('keeps the request pending and changes nothing when the approval card cannot be posted', async () => {
+      bot = await world.start();
+      const { connector } = world;
+      const chat = sandboxGroupChat();
+      const diagnosis = await diagnose(bot, connector, chat);
+      connector.failSendsWith = 403;
+      const receipt = await press(bot, connector, chat, diagnosis.activityId!, button(cardOf(diagnosis), 'Request fix'), DANA);
+      assert.ok(cardTexts(receipt).some((t) => t.includes('An approval card follows')));
+      await waitFor('the refused post to be logged', () => bot.logs.some((r) => r.msg === 'could not post the approval card'));
+      const [stored] = await bot.app.store.documents.list<{ status: string; approvalCardMessageId?: string }>('fix-requests');
+      assert.equal(stored!.value.status, 'pending');
+      assert.equal(stored!.value.approvalCardMessageId, undefined);
+      assert.deepEqual(roleAssignmentPuts(bot), []);
+    });
+
+    it('still applies the fix exactly once when the approval card cannot be updated, and says so in the log', async () => {
+      bot = await world.start();
+      const { connector } = world;
+      const chat = sandboxGroupChat();
+      const { card, messageId } = await requestedFix(bot, connector, chat);
+      connector.failUpdatesWith = 404;
+      await press(bot, connector, chat, messageId, button(card, 'Approve'), MEGAN);
+      await waitFor('the refused update to be logged', () => bot.logs.some((r) => r.msg === 'could not update the approval card'), 15_000);
+      const id = button(card, 'Approve').data.id as string;
+      assert.equal((await bot.app.fixApprovals!.approvals.get(id))!.status, 'completed');
+      assert.equal(roleAssignmentPuts(bot).length, 1);
+      const report = await bot.app.fixApprovals!.resumeNow();
+      assert.deepEqual(report.resumed, [], 'a finished request is not run again');
+      assert.equal(roleAssignmentPuts(bot).length, 1);
+    });
+  });
 });
 
 /** A clock for the fix flow that a test moves forward. */
