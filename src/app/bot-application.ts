@@ -48,6 +48,11 @@ export interface BotApplicationOptions {
   alertTuning?: AlertsTuning;
   /** How the configured cluster's registries are reached (tests map them to local servers); default: the system's. */
   registryNetwork?: RegistryNetwork;
+  /**
+   * The Azure identity, instead of the one AZURE_CREDENTIAL names (tests: an explicit test credential, so that no
+   * test ever reaches for a managed identity or the Azure CLI). `null`: none.
+   */
+  azureCredential?: TokenCredential | null;
 }
 
 /** The whole bot, assembled: store, cluster clients, Teams bot, HTTP server. */
@@ -92,7 +97,7 @@ export async function startBotApplication(options: BotApplicationOptions): Promi
   if (problems.length > 0) throw new ConfigError(problems);
   // The configured Azure identity (AZURE_CREDENTIAL): for the store and the configured cluster. The sandbox's
   // cluster uses the sandbox identity instead.
-  const credential = createAzureCredential(config.azure);
+  const credential = options.azureCredential !== undefined ? options.azureCredential : createAzureCredential(config.azure);
   const store = await createStore(config.store, { log, ...(credential ? { credential } : {}) });
   let world: SandboxWorld | undefined;
   try {

@@ -31,6 +31,18 @@ export type FixDecisionResult =
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+const MAX_NAME = 256;
+
+/**
+ * Who pressed, as stored and shown: the object id in lowercase, and a display name without control characters —
+ * the object id when the transport gave none (Teams may send a press without `from.name`), as for the requester.
+ */
+function decider(actor: FixActor | undefined): FixActor {
+  const objectId = String(actor?.objectId ?? '').toLowerCase();
+  const name = typeof actor?.displayName === 'string' ? actor.displayName.replace(/[\u0000-\u001f\u007f]/g, ' ').trim().slice(0, MAX_NAME) : '';
+  return { objectId, displayName: name === '' ? objectId : name };
+}
+
 const isPlainRecord = (value: unknown) => value !== null && typeof value === 'object' && !Array.isArray(value);
 
 /**
@@ -44,7 +56,7 @@ export async function decideFix(ctx: FixContext, input: FixDecisionInput): Promi
   const { id, ignoredFields } = readFixActionData(input.actionData);
   const log = ctx.log.child({ fixRequestId: id, decision: input.decision, actor: input.actor?.objectId, ...(input.turnId ? { turnId: input.turnId } : {}) });
   if (ignoredFields.length > 0) log.info('ignoring card action fields other than id', { ignoredFields });
-  const actor: FixActor = { objectId: String(input.actor?.objectId ?? '').toLowerCase(), displayName: String(input.actor?.displayName ?? '') };
+  const actor = decider(input.actor);
   const details = { attempted: input.decision, ...(ignoredFields.length > 0 ? { ignoredFields: ignoredFields.length } : {}) };
 
   const refuse = async (reason: FixRefusalReason, request: FixRequest | undefined, show: boolean, detail?: string): Promise<FixDecisionResult> => {

@@ -118,7 +118,10 @@ export class CardActionHandler {
         }),
       };
     }
-    // The fix, cause, target and conversation come from the stored action; only who pressed, where, from the invoke.
+    // The fix, cause and target come from the stored action; who pressed, and where, from the invoke. The request's
+    // conversation is the one the press came from (checked above to be the action's, or a thread of its channel):
+    // the approval card is posted there, so its Approve / Reject presses come from there too. An alert posted to a
+    // channel stores the channel, but its buttons are pressed in the thread the card started.
     const request: FixRequest = {
       target: action.target,
       fix: action.fix,
@@ -127,7 +130,7 @@ export class CardActionHandler {
       ...(action.cluster ? { cluster: action.cluster } : {}),
       ...(action.evidence ? { evidence: action.evidence } : {}),
       requestedBy: invoke.user,
-      conversationId: action.conversationId,
+      conversationId: invoke.conversationId,
       ...(invoke.tenantId ? { tenantId: invoke.tenantId } : {}),
       conversation: invoke.conversation,
     };

@@ -20,10 +20,10 @@ export type Conversation = { id: string; conversationType: 'personal' | 'channel
 export const personalChat = (id = `a:${randomUUID()}`, tenantId = TENANT_ID): Conversation => ({ id, conversationType: 'personal', tenantId });
 /** A group chat (`19:…@thread.v2`): several people see the bot's cards, as approvers must. */
 export const groupChat = (id = `19:${randomUUID().replace(/-/g, '')}@thread.v2`, tenantId = TENANT_ID): Conversation => ({ id, conversationType: 'groupChat', tenantId });
-export const channelThread = (id = `19:${randomUUID().replace(/-/g, '')}@thread.tacv2;messageid=1795735129931`): Conversation => ({
+export const channelThread = (id = `19:${randomUUID().replace(/-/g, '')}@thread.tacv2;messageid=1795735129931`, tenantId = TENANT_ID): Conversation => ({
   id,
   conversationType: 'channel',
-  tenantId: TENANT_ID,
+  tenantId,
 });
 
 function base(serviceUrl: string, conversation: Conversation, from: TeamsAccount = USER) {
