@@ -1,7 +1,7 @@
 import { PullDoctorError } from '../errors/index.js';
 import { describeFixRequest, type FixApprovals, type FixRequest as StoredFixRequest, type ResumeReport } from '../fixes/index.js';
 import type { Logger } from '../logging/index.js';
-import type { ApprovalCardAddresses } from './approval-card-addresses.js';
+import { STALE_CARD_GIVE_UP_MS, type ApprovalCardAddresses } from './approval-card-addresses.js';
 import type { ConversationAddress } from './conversation-address.js';
 import type { FixDecisionAnswer, FixDecisionPress, FixRequest, FixRequestHandler, FixRequestReceipt, TeamsOutlet } from './fix-request-handler.js';
 import type { AdaptiveCardJson } from './cards/render-card.js';
@@ -89,17 +89,21 @@ export class TeamsFixApprovals implements FixRequestHandler {
       if (request === undefined) return { card: teams.cards.fixRefused(result.refusal) };
       const card = this.card(teams, request, result.refusal.message);
       // The press found the request expired (and marked it so): everyone's card says so.
-      if (result.refusal.reason === 'expired') return { card, followUp: () => this.updateCard(request, teams, log, fallback) };
+      if (result.refusal.reason === 'expired') return { card, followUp: async () => void (await this.updateCard(request, teams, log, fallback)) };
       return { card };
     }
     const request = result.request;
     log.info(`fix ${result.decision}`, { fixRequestId: request.id });
-    if (result.decision === 'rejected') return { card: this.card(teams, request), followUp: () => this.updateCard(request, teams, log, fallback) };
+    if (result.decision === 'rejected') return { card: this.card(teams, request), followUp: async () => void (await this.updateCard(request, teams, log, fallback)) };
     return { card: this.card(teams, request), followUp: () => this.execute(request.id, teams, log, fallback) };
   }
 
-  /** Updates, for everyone, the approval cards of the requests `resumeInterrupted` ran to the end or expired. */
+  /**
+   * Updates, for everyone, the approval cards of the requests `resumeInterrupted` ran to the end or expired, and
+   * tries again the cards Teams refused to update before.
+   */
   async refreshCards(report: ResumeReport, teams: TeamsOutlet, log: Logger): Promise<void> {
+    await this.retryStaleCards(teams, log);
     for (const { id, execution } of report.resumed) {
       if (execution.kind === 'finished') await this.updateCard(execution.request, teams, log);
       else log.info('resumed fix execution did not finish here', { fixRequestId: id, reason: execution.reason });
@@ -110,6 +114,23 @@ export class TeamsFixApprovals implements FixRequestHandler {
         return null;
       });
       if (request !== null) await this.updateCard(request, teams, log);
+    }
+  }
+
+  private async retryStaleCards(teams: TeamsOutlet, log: Logger): Promise<void> {
+    const stale = await this.options.addresses.stale().catch((error: unknown) => {
+      log.warn('could not list the approval cards to update again', { error });
+      return [];
+    });
+    for (const { fixRequestId, since } of stale) {
+      const request = await this.options.approvals.get(fixRequestId).catch(() => null);
+      const givenUp = this.now().getTime() - Date.parse(since) > STALE_CARD_GIVE_UP_MS;
+      if (request === null || givenUp) {
+        if (givenUp) log.warn('gave up updating an approval card Teams keeps refusing', { fixRequestId, since });
+        await this.options.addresses.clearStale(fixRequestId).catch(() => undefined);
+        continue;
+      }
+      if (await this.updateCard(request, teams, log)) await this.options.addresses.clearStale(fixRequestId).catch(() => undefined);
     }
   }
 
@@ -152,19 +173,25 @@ export class TeamsFixApprovals implements FixRequestHandler {
     log.info('fix execution skipped here', { fixRequestId: id, reason: execution.reason });
   }
 
-  /** Replaces the approval card for everyone in the conversation. */
-  private async updateCard(request: StoredFixRequest, teams: TeamsOutlet, log: Logger, fallback?: { address: ConversationAddress; messageId?: string }): Promise<void> {
+  /**
+   * Replaces the approval card for everyone in the conversation. When Teams refuses, the card is remembered as stale
+   * and the periodic pass (`refreshCards`) tries again with the request's state at that time. True when updated.
+   */
+  private async updateCard(request: StoredFixRequest, teams: TeamsOutlet, log: Logger, fallback?: { address: ConversationAddress; messageId?: string }): Promise<boolean> {
     try {
       const address = (await this.options.addresses.get(request.id)) ?? fallback?.address;
       const messageId = request.approvalCardMessageId ?? fallback?.messageId;
       if (address === undefined || messageId === undefined) {
         log.warn('no approval card to update', { fixRequestId: request.id, status: request.status });
-        return;
+        return false;
       }
       await teams.sender.updateCard(address, messageId, this.card(teams, request), log);
       log.info('approval card updated', { fixRequestId: request.id, status: request.status });
+      return true;
     } catch (error) {
-      log.warn('could not update the approval card', { fixRequestId: request.id, error });
+      log.warn('could not update the approval card; it is tried again at the next periodic pass', { fixRequestId: request.id, error });
+      await this.options.addresses.markStale(request.id, this.now()).catch((markError: unknown) => log.warn('could not remember the approval card to update again', { fixRequestId: request.id, error: markError }));
+      return false;
     }
   }
 }

@@ -433,19 +433,31 @@ describe('fix approvals in Teams: the bot application on the sandbox, its endpoi
       assert.deepEqual(roleAssignmentPuts(bot), []);
     });
 
-    it('still applies the fix exactly once when the approval card cannot be updated, and says so in the log', async () => {
+    it('still applies the fix exactly once when the approval card cannot be updated, and updates the card at the next periodic pass', async () => {
       bot = await world.start();
       const { connector } = world;
       const chat = sandboxGroupChat();
       const { card, messageId } = await requestedFix(bot, connector, chat);
       connector.failUpdatesWith = 404;
       await press(bot, connector, chat, messageId, button(card, 'Approve'), MEGAN);
-      await waitFor('the refused update to be logged', () => bot.logs.some((r) => r.msg === 'could not update the approval card'), 15_000);
+      await waitFor('the refused update to be logged', () => bot.logs.some((r) => r.msg.startsWith('could not update the approval card')), 15_000);
       const id = button(card, 'Approve').data.id as string;
       assert.equal((await bot.app.fixApprovals!.approvals.get(id))!.status, 'completed');
       assert.equal(roleAssignmentPuts(bot).length, 1);
       const report = await bot.app.fixApprovals!.resumeNow();
       assert.deepEqual(report.resumed, [], 'a finished request is not run again');
+      assert.equal(roleAssignmentPuts(bot).length, 1);
+      const updatesOf = () => connector.calls.filter((c) => c.operation === 'update' && c.activityId === messageId);
+      assert.deepEqual(updatesOf(), [], 'Teams still refuses');
+
+      connector.failUpdatesWith = undefined;
+      await bot.app.fixApprovals!.resumeNow();
+      const shown = updatesOf().map((u) => cardTexts(cardOf(u)));
+      assert.equal(shown.length, 1);
+      assert.ok(shown[0]!.some((t) => t.endsWith(': done')), JSON.stringify(shown));
+      const updates = updatesOf().length;
+      await bot.app.fixApprovals!.resumeNow();
+      assert.equal(updatesOf().length, updates, 'updated once, then forgotten');
       assert.equal(roleAssignmentPuts(bot).length, 1);
     });
   });
