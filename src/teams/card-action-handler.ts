@@ -118,7 +118,10 @@ export class CardActionHandler {
         }),
       };
     }
-    // The fix, cause, target and conversation come from the stored action; only who pressed, where, from the invoke.
+    // The fix, cause and target come from the stored action; who pressed, and where, from the invoke. The request
+    // belongs to the conversation the press came from (checked above to be the action's, or a thread of its
+    // channel): the approval card is posted there and decided from there. An alert card posted to a channel has the
+    // channel's id in its actions, but its buttons are pressed, and its approval card shown, in its own thread.
     const request: FixRequest = {
       target: action.target,
       fix: action.fix,
@@ -127,7 +130,7 @@ export class CardActionHandler {
       ...(action.cluster ? { cluster: action.cluster } : {}),
       ...(action.evidence ? { evidence: action.evidence } : {}),
       requestedBy: invoke.user,
-      conversationId: action.conversationId,
+      conversationId: invoke.conversationId,
       ...(invoke.tenantId ? { tenantId: invoke.tenantId } : {}),
       conversation: invoke.conversation,
     };
