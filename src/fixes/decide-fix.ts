@@ -47,7 +47,7 @@ const isPlainRecord = (value: unknown) => value !== null && typeof value === 'ob
 
 /**
  * Approves or rejects a pending request, enforcing everything server-side: the request exists; the press comes
- * from the request's tenant and conversation; the actor is an approver and not the requester; the request has not
+ * from the request's tenant and conversation; the actor is not the requester and is an approver; the request has not
  * expired; and pending → approved/rejected happens exactly once (compare-and-swap). Anything else is a refusal
  * with a reason and changes nothing. Every decision and every refusal is audited.
  */
@@ -91,12 +91,13 @@ export async function decideFix(ctx: FixContext, input: FixDecisionInput): Promi
   if (typeof input.tenantId !== 'string' || !same(input.tenantId, request.tenantId)) return refuse('wrong-tenant', request, false);
   if (typeof input.conversationId !== 'string' || input.conversationId !== request.conversationId) return refuse('wrong-conversation', request, false);
   if (!GUID.test(actor.objectId)) return refuse('not-approver', request, true);
+  // Before the approver check: the requester is told why whether or not they are an approver (and no Graph call).
+  if (same(actor.objectId, request.requester.objectId)) return refuse('self-approval', request, true);
 
   const verdict = await ctx.approvers(actor.objectId);
   if (!verdict.approver) {
     return verdict.error === undefined ? refuse('not-approver', request, true) : refuse('approver-check-failed', request, true, verdict.error);
   }
-  if (same(actor.objectId, request.requester.objectId)) return refuse('self-approval', request, true);
 
   const decided = input.decision === 'approve' ? 'approved' : 'rejected';
   const result = await updateWithRetry<FixRequest>(

@@ -26,7 +26,7 @@ export { DEFAULT_WRITE_RETRY, type WriteRetryOptions } from './write-retry.js';
 export { describeFixRequest, type FixRequestView } from './describe-fix-request.js';
 export { readFixActionData } from './action-data.js';
 export { isFixRequestId } from './fix-request-id.js';
-export { GRANTABLE_ROLES } from './allowed-fix.js';
+export { GRANTABLE_ROLES, registryNameOf, roleNameOf } from './allowed-fix.js';
 export { forbiddenAdvice, delegationCondition, RBAC_ADMINISTRATOR_ROLE_ID } from './forbidden-advice.js';
 export { KUBELET_BACKOFF_REMINDER } from './fix-outcomes.js';
 export { roleAssignmentName } from '../clients/azure/role-assignment-name.js';

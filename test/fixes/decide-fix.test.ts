@@ -69,6 +69,12 @@ describe('fix decisions: every refusal changes nothing, writes nothing and is au
       assert.equal(record.target?.principalId, KUBELET_PRINCIPAL);
     });
 
+    it('tells a requester who is not an approver that someone else must decide (self-approval comes first)', async () => {
+      request = await approvals.request(newRequest({ requester: CARL }));
+      const { result } = await refused(approve(request.id, CARL), 'self-approval');
+      assert.match(!result.ok ? result.refusal.message : '', /someone else must decide/);
+    });
+
     it('refuses someone who is not an approver', async () => {
       const { result } = await refused(approve(request.id, CARL), 'not-approver');
       assert.match(!result.ok ? result.refusal.message : '', /not one of the approvers/);

@@ -287,6 +287,17 @@ describe('Teams cards', () => {
     assert.ok(texts.includes('**Requested by:** Alex Wilber'));
   });
 
+  it('shows the whole next step of a fix request, and names the role the fix grants', () => {
+    const nextStep =
+      'An approval card follows in this conversation. Sandbox approvers: Megan Bowen, Adele Vance, Isaiah Langer, Patti Fernandez, Lynne Robbins can approve it ' +
+      'until 2026-11-27 04:57:26 UTC; nobody approves their own request. This is a personal chat: only you see the card here. ' +
+      'Request the fix where an approver can see it (a channel or group chat).';
+    const reader = { ...fixRequest, fix: { ...fixRequest.fix, roleDefinitionId: `${fixRequest.fix.roleDefinitionId.replace(/[^/]+$/, '')}b93aa761-3e63-49ed-ac28-beffa264f7ac` } };
+    const texts = cardTexts(cards.fixRequested(reader, { reference: 'FR-2026-0042', nextStep }));
+    assert.ok(texts.includes(nextStep.replace(/[()]/g, (c) => `\\${c}`)), `not cut short: ${texts.join('\n')}`);
+    assert.ok(texts.includes('**Change:** Assign Container Registry Repository Reader on shopacr to the kubelet identity 5d3b8f2a-9c41-4e7b-b0d6-2f1a7c9e4b31'));
+  });
+
   describe('the alert card', () => {
     it('names the workload, where it runs, the pods affected and the newest one, and since when it fails', () => {
       const texts = cardTexts(cards.alert({ view: firingAlert, actions: ids }));
