@@ -111,7 +111,8 @@ export function fixApprovalCardData(input: FixApprovalCardInput): object {
     ],
     cause: view.why.cause === null ? 'the diagnosis proposed this change.' : CAUSE_IN_PLAIN_WORDS[view.why.cause],
     why: whyLines(view),
-    approvers: inertText(input.approvers, TEXT_LIMITS.summary),
+    // Once decided or expired, who could have approved is no longer news.
+    approvers: view.canDecide ? inertText(input.approvers, TEXT_LIMITS.summary) : '',
     outcome: outcome(view),
     reference: inertText(view.id, 40),
     canDecide: view.canDecide,

@@ -424,6 +424,7 @@ describe('Teams cards', () => {
       assert.equal(status({ ...pendingRequest, expiresAt: '2026-11-26T23:19:59.000Z' }), 'Expired at 2026-11-26 23:19:59 UTC without a decision: nothing was changed', 'a pending request past its expiry reads expired');
       for (const request of [executingRequest, completedRequest, failedRequest, rejectedRequest, expiredRequest]) {
         assert.deepEqual(executeActions(approval(cards, request)), [], request.status);
+        assert.ok(!cardTexts(approval(cards, request)).some((t) => t.startsWith('**Who can approve:**')), `${request.status}: no longer says who can approve`);
       }
     });
 
