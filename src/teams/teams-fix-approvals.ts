@@ -67,7 +67,7 @@ export class TeamsFixApprovals implements FixRequestHandler {
         `An approval card follows in this conversation. ${this.options.approvers} can approve it until ${formatUtc(stored.expiresAt)}; ` +
         'nobody approves their own request.' +
         (personal ? ' This is a personal chat: only you see the card here. Request the fix where an approver can see it (a channel or group chat).' : ''),
-      followUp: () => this.postApprovalCard(stored, request.conversation, teams, log),
+      followUp: async () => void (await this.postApprovalCard(stored, request.conversation, teams, log)),
     };
   }
 
@@ -117,6 +117,7 @@ export class TeamsFixApprovals implements FixRequestHandler {
     }
   }
 
+  /** Cards Teams refused before: an approval card never posted (while its request is pending), or an update. */
   private async retryStaleCards(teams: TeamsOutlet, log: Logger): Promise<void> {
     const stale = await this.options.addresses.stale().catch((error: unknown) => {
       log.warn('could not list the approval cards to update again', { error });
@@ -130,7 +131,14 @@ export class TeamsFixApprovals implements FixRequestHandler {
         await this.options.addresses.clearStale(fixRequestId).catch(() => undefined);
         continue;
       }
-      if (await this.updateCard(request, teams, log)) await this.options.addresses.clearStale(fixRequestId).catch(() => undefined);
+      let done: boolean;
+      if (request.approvalCardMessageId !== undefined) done = await this.updateCard(request, teams, log);
+      else if (request.status !== 'pending' || Date.parse(request.expiresAt) <= this.now().getTime()) done = true; // no card, and none is due now
+      else {
+        const address = await this.options.addresses.get(request.id).catch(() => undefined);
+        done = address !== undefined && (await this.postApprovalCard(request, address, teams, log));
+      }
+      if (done) await this.options.addresses.clearStale(fixRequestId).catch(() => undefined);
     }
   }
 
@@ -138,20 +146,32 @@ export class TeamsFixApprovals implements FixRequestHandler {
     return teams.cards.fixApproval({ view: describeFixRequest(request, this.now()), approvers: this.options.approvers, ...(notice === undefined ? {} : { notice }) });
   }
 
-  /** After the receipt went out: the approval card, in the same conversation; its message id is kept for updates. */
-  private async postApprovalCard(request: StoredFixRequest, to: ConversationAddress, teams: TeamsOutlet, log: Logger): Promise<void> {
+  /**
+   * After the receipt went out: the approval card, in the same conversation; its message id is kept for updates.
+   * When Teams refuses, the request stays pending and the periodic pass (`refreshCards`) posts the card later.
+   */
+  private async postApprovalCard(request: StoredFixRequest, to: ConversationAddress, teams: TeamsOutlet, log: Logger): Promise<boolean> {
+    let activityId: string | undefined;
     try {
-      const { activityId } = await teams.sender.sendCard(to, this.card(teams, request), log);
-      if (!activityId) {
-        log.warn('Teams gave no id for the approval card: it cannot be updated later', { fixRequestId: request.id });
-        return;
-      }
+      ({ activityId } = await teams.sender.sendCard(to, this.card(teams, request), log));
+    } catch (error) {
+      // Nothing was changed; the request expires unless the card gets through and someone decides on it.
+      log.error('could not post the approval card; it is tried again at the next periodic pass', { fixRequestId: request.id, error });
+      await this.options.addresses.markStale(request.id, this.now()).catch((markError: unknown) => log.warn('could not remember the approval card to post again', { fixRequestId: request.id, error: markError }));
+      return false;
+    }
+    if (!activityId) {
+      log.warn('Teams gave no id for the approval card: it cannot be updated later', { fixRequestId: request.id });
+      return true;
+    }
+    try {
       await this.options.approvals.setApprovalCardMessageId(request.id, activityId);
       log.info('approval card posted', { fixRequestId: request.id, messageId: activityId });
     } catch (error) {
-      // The request stays pending and expires unless someone decides on it; nothing was changed.
-      log.error('could not post the approval card', { fixRequestId: request.id, error });
+      // Posted once is enough: not posted again, but its updates fall back to the message pressed.
+      log.error('the approval card was posted but its message id could not be kept', { fixRequestId: request.id, messageId: activityId, error });
     }
+    return true;
   }
 
   /** After an approval was answered: execute it, then show everyone how it ended. */

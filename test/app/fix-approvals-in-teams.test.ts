@@ -418,7 +418,7 @@ describe('fix approvals in Teams: the bot application on the sandbox, its endpoi
   });
 
   describe('when Teams refuses', () => {
-    it('keeps the request pending and changes nothing when the approval card cannot be posted', async () => {
+    it('keeps the request pending and changes nothing when the approval card cannot be posted, and posts it at the next periodic pass', async () => {
       bot = await world.start();
       const { connector } = world;
       const chat = sandboxGroupChat();
@@ -426,11 +426,25 @@ describe('fix approvals in Teams: the bot application on the sandbox, its endpoi
       connector.failSendsWith = 403;
       const receipt = await press(bot, connector, chat, diagnosis.activityId!, button(cardOf(diagnosis), 'Request fix'), DANA);
       assert.ok(cardTexts(receipt).some((t) => t.includes('An approval card follows')));
-      await waitFor('the refused post to be logged', () => bot.logs.some((r) => r.msg === 'could not post the approval card'));
+      await waitFor('the refused post to be logged', () => bot.logs.some((r) => r.msg.startsWith('could not post the approval card')));
       const [stored] = await bot.app.store.documents.list<{ status: string; approvalCardMessageId?: string }>('fix-requests');
       assert.equal(stored!.value.status, 'pending');
       assert.equal(stored!.value.approvalCardMessageId, undefined);
       assert.deepEqual(roleAssignmentPuts(bot), []);
+
+      const approvalPosts = () => connector.calls.filter((c) => c.operation !== 'update' && c.conversationId === chat.id && c.activity?.type === 'message' && isApprovalCard(cardOf(c)));
+      await bot.app.fixApprovals!.resumeNow();
+      assert.equal(approvalPosts().length, 0, 'Teams still refuses');
+      connector.failSendsWith = undefined;
+      await bot.app.fixApprovals!.resumeNow();
+      assert.equal(approvalPosts().length, 1, 'posted once Teams takes it');
+      const [posted] = await bot.app.store.documents.list<{ status: string; approvalCardMessageId?: string }>('fix-requests');
+      assert.equal(posted!.value.approvalCardMessageId, approvalPosts()[0]!.resultId);
+      await bot.app.fixApprovals!.resumeNow();
+      assert.equal(approvalPosts().length, 1, 'and not again');
+
+      await press(bot, connector, chat, approvalPosts()[0]!.resultId!, button(cardOf(approvalPosts()[0]!), 'Approve'), MEGAN);
+      await waitFor('the fix to be applied', () => roleAssignmentPuts(bot).length === 1);
     });
 
     it('still applies the fix exactly once when the approval card cannot be updated, and updates the card at the next periodic pass', async () => {
