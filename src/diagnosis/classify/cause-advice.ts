@@ -100,12 +100,12 @@ const REMEDIATION_BY_REGISTRY: Readonly<Partial<Record<Cause, { acr: string; oth
       "Check the spelling of the repository and tag in the pod spec against the registry's web page and that the push finished. If the repository is private, add an imagePullSecret for this registry.",
   },
   unauthorized: {
-    acr: "The cluster's kubelet identity needs the AcrPull role on the registry (Container Registry Repository Reader if the registry uses ABAC repository permissions): see the kubelet identity check below. Verify with `az aks check-acr --resource-group RG --name CLUSTER --acr REGISTRY.azurecr.io`.",
+    acr: "The cluster's kubelet identity needs the AcrPull role on the registry (Container Registry Repository Reader if the registry uses ABAC repository permissions): see the kubelet identity role check (acr-pull-role). Verify with `az aks check-acr --resource-group RG --name CLUSTER --acr REGISTRY.azurecr.io`.",
     other:
       "Create an imagePullSecret (`kubectl create secret docker-registry`) for this registry in the pod's namespace, reference it from the pod or its service account, and check that the token has not expired.",
   },
   forbidden: {
-    acr: "If the message names a client IP, allow the cluster's egress IP (`az acr network-rule add`) or reach the registry through a private endpoint whose privatelink.azurecr.io DNS zone is linked to the cluster's virtual network: see the network check below.",
+    acr: "If the message names a client IP, allow the cluster's egress IP (`az acr network-rule add`) or reach the registry through a private endpoint whose privatelink.azurecr.io DNS zone is linked to the cluster's virtual network: see the registry network check (acr-network).",
     other: 'Check that the account or token may read this repository (for GitHub, the package visibility and the token\'s read:packages scope).',
   },
 };
