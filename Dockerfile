@@ -27,4 +27,5 @@ COPY cards ./cards
 USER node
 EXPOSE 3978
 # Node is PID 1 and handles SIGTERM itself: in-flight turns finish (up to 20 s) before it exits.
-CMD ["node", "dist/server/main.js"]
+# --disable-warning=DEP0111: restify's spdy → http-deceiver reads process.binding('http_parser') at import.
+CMD ["node", "--disable-warning=DEP0111", "dist/server/main.js"]

@@ -36,7 +36,9 @@ try {
 }
 
 const mode = chooseStartMode(process.env, { forceSandbox, fileExists: existsSync });
-const botArgs = ['--import', 'tsx', join(root, 'src', 'server', 'main.ts')];
+// restify 11 loads spdy → http-deceiver, which reads process.binding('http_parser') at import (DEP0111): a warning
+// about a dependency's internals that says nothing to someone trying the bot, so it is not shown.
+const botArgs = ['--disable-warning=DEP0111', '--import', 'tsx', join(root, 'src', 'server', 'main.ts')];
 const botEnv: NodeJS.ProcessEnv = { ...process.env };
 if (mode.kind === 'sandbox') {
   const { dir, caFile } = ensureSandboxCertificates(join(root, 'data', 'sandbox-tls'));
