@@ -1,6 +1,7 @@
 import { describeCause } from '../diagnosis/classify/index.js';
-import type { CheckStatus, Diagnosis } from '../diagnosis/types.js';
+import type { CheckStatus, Diagnosis, Finding } from '../diagnosis/types.js';
 import { ROLE_IDS } from '../diagnosis/types.js';
+import { isAzureContainerRegistry } from '../diagnosis/image/image-reference.js';
 
 const MARK: Record<CheckStatus, string> = { pass: '✓', fail: '✗', warn: '!', skip: '-', error: '?' };
 
@@ -32,25 +33,39 @@ export function renderTextReport(d: Diagnosis): string {
   const lines: string[] = [];
   lines.push(`Pod ${d.namespace}/${d.pod}${d.cluster ? ` on ${d.cluster}` : ''}: ${VERDICT[d.verdict]}`);
   if (d.cause) {
-    const c = describeCause(d.cause);
+    // The same registry-aware words as the pull-error check, so the two never disagree (ACR vs Docker Hub).
+    const host = d.evidence.registryHost;
+    const c = describeCause(d.cause, host ? { registry: isAzureContainerRegistry(host) ? 'acr' : 'other' } : {});
     lines.push(`Cause: ${c.title} (${d.cause})`);
     lines.push(indent(c.explanation, '  '));
   } else if (d.verdict === 'problem' && d.problems[0]) {
-    lines.push(`Cause: ${d.problems[0].reason}${d.problems[0].message ? ` — ${d.problems[0].message}` : ''}`);
+    // The message may run over several lines ("Last run: …" then the kubelet's back-off message): indent the rest.
+    const [first, ...rest] = (d.problems[0].message ?? '').split('\n');
+    lines.push(`Cause: ${d.problems[0].reason}${first ? ` — ${first}` : ''}`);
+    if (rest.length > 0) lines.push(indent(rest.join('\n'), '  '));
   }
-  lines.push('');
-  lines.push('Evidence');
-  if (d.evidence.image) lines.push(`  image:     ${d.evidence.image}`);
-  if (d.evidence.registryResourceId) lines.push(`  registry:  ${d.evidence.registryResourceId}`);
-  if (d.evidence.kubeletIdentity) lines.push(`  kubelet identity (object id): ${d.evidence.kubeletIdentity.principalId}`);
-  if (d.evidence.keyEvent) lines.push(`  key event: ${d.evidence.keyEvent.reason} (x${d.evidence.keyEvent.count}): ${d.evidence.keyEvent.message}`);
+  const evidence: string[] = [];
+  if (d.evidence.image) evidence.push(`  image:     ${d.evidence.image}`);
+  if (d.evidence.registryResourceId) evidence.push(`  registry:  ${d.evidence.registryResourceId}`);
+  if (d.evidence.kubeletIdentity) evidence.push(`  kubelet identity (object id): ${d.evidence.kubeletIdentity.principalId}`);
+  if (d.evidence.keyEvent) evidence.push(`  key event: ${d.evidence.keyEvent.reason} (x${d.evidence.keyEvent.count}): ${d.evidence.keyEvent.message}`);
+  if (evidence.length > 0) {
+    lines.push('');
+    lines.push('Evidence');
+    lines.push(...evidence);
+  }
   lines.push('');
   lines.push('Checks');
   for (const f of d.findings) {
     lines.push(`  ${MARK[f.status]} ${f.check.padEnd(18)} ${f.summary}`);
     if (f.detail && f.status !== 'pass') lines.push(indent(f.detail, ' '.repeat(23)));
   }
-  const todo = d.findings.filter((f) => f.remediation && (f.status === 'fail' || f.status === 'error' || f.status === 'warn'));
+  // The failed checks that pinpoint the cause (the missing role, tag or secret, with the exact command) come first;
+  // then the cause's general advice (pull-error), as on the Teams card; then the warnings.
+  const rank = (f: Finding) => (f.status === 'warn' ? 2 : f.check === 'pull-error' ? 1 : 0);
+  const todo = d.findings
+    .filter((f) => f.remediation && (f.status === 'fail' || f.status === 'error' || f.status === 'warn'))
+    .sort((a, b) => rank(a) - rank(b));
   if (todo.length > 0 || d.fix) {
     lines.push('');
     lines.push('What to do');

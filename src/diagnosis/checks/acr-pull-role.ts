@@ -32,6 +32,17 @@ export const acrPullRoleCheck: Check = {
         }
         const role = pullRoleFor(registry.roleAssignmentMode);
         const abac = registry.roleAssignmentMode === 'AbacRepositoryPermissions';
+        // ACR answers "not found" only to a client it has let in: the node got past sign-in (anonymous pull, or a
+        // role this check cannot see), so the role is not why this pod fails and assigning one would not fix it.
+        const pastSignIn = (await ctx.facts.pullError())?.cause === 'image-not-found';
+        if (pastSignIn) {
+          return finding('acr-pull-role', 'warn', `No role assignment found that lets the kubelet identity of ${cluster.name} pull from ${registry.name}.`, {
+            detail: [
+              `Kubelet identity (object id) ${principalId}; registry ${registry.id}.`,
+              `The node still got past the registry's sign-in (it answered "not found"), so this is not why this pod fails.`,
+            ].join('\n'),
+          });
+        }
         return finding('acr-pull-role', 'fail', `The kubelet identity of ${cluster.name} has no role that lets it pull from ${registry.name}.`, {
           detail: [
             `Kubelet identity (object id) ${principalId}; registry ${registry.id}.`,

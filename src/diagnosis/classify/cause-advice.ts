@@ -95,14 +95,14 @@ const EXPLANATION_BY_REGISTRY: Readonly<Partial<Record<Cause, { acr: string; oth
 /** What to do when the registry is known to be an Azure Container Registry, or known not to be one. */
 const REMEDIATION_BY_REGISTRY: Readonly<Partial<Record<Cause, { acr: string; other: string }>>> = {
   'image-not-found': {
-    acr: 'Check the spelling of the repository and tag in the pod spec against the registry (`az acr repository show-tags --name REGISTRY --repository REPO`) and that the push finished; roll back to a tag that exists.',
+    acr: 'Check the spelling of the repository and tag in the pod spec, and that the push finished; the image check (image-exists) shows how to list the tags that exist.',
     other:
       "Check the spelling of the repository and tag in the pod spec against the registry's web page and that the push finished. If the repository is private, add an imagePullSecret for this registry.",
   },
   unauthorized: {
-    acr: "The cluster's kubelet identity needs the AcrPull role on the registry (Container Registry Repository Reader if the registry uses ABAC repository permissions): see the kubelet identity role check (acr-pull-role). Verify with `az aks check-acr --resource-group RG --name CLUSTER --acr REGISTRY.azurecr.io`.",
+    acr: "Check that the cluster's kubelet identity may pull from the registry (AcrPull, or Container Registry Repository Reader if the registry uses ABAC repository permissions): see the kubelet identity role check (acr-pull-role). Test a pull from the cluster with `az aks check-acr --resource-group RG --name CLUSTER --acr REGISTRY.azurecr.io`.",
     other:
-      "Create an imagePullSecret (`kubectl create secret docker-registry`) for this registry in the pod's namespace, reference it from the pod or its service account, and check that the token has not expired.",
+      "The pod needs working credentials for this registry: an imagePullSecret in the pod's namespace, referenced from the workload's pod template or its service account, whose token has not expired (see the pull secrets check, pull-secrets).",
   },
   forbidden: {
     acr: "If the message names a client IP, allow the cluster's egress IP (`az acr network-rule add`) or reach the registry through a private endpoint whose privatelink.azurecr.io DNS zone is linked to the cluster's virtual network: see the registry network check (acr-network).",
