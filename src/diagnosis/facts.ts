@@ -150,7 +150,7 @@ export class DiagnosisFacts {
   async credentialFor(ref: ImageReference): Promise<CredentialChoice> {
     const azure = this.sources.azure;
     if (isAzureContainerRegistry(ref.registry) && azure.available && azure.registryTokens) {
-      return { credential: { kind: 'azure-ad', source: "Pull Doctor's own Azure identity" }, description: "Pull Doctor's own Azure identity (Entra token exchanged at /oauth2/exchange)" };
+      return { credential: { kind: 'azure-ad', source: "Pull Doctor's own Azure identity" }, description: "Pull Doctor's own Azure identity" };
     }
     const secrets = await this.pullSecrets();
     for (const s of secrets) {
@@ -163,7 +163,7 @@ export class DiagnosisFacts {
         };
       }
     }
-    return { credential: { kind: 'anonymous' }, description: 'no credentials (anonymous)' };
+    return { credential: { kind: 'anonymous' }, description: 'no credentials' };
   }
 
   readonly manifest = memoizeAsync(
@@ -240,7 +240,7 @@ export class DiagnosisFacts {
       if (!azure.available) return skipped(azure.reason);
       const [cluster, acr] = await Promise.all([this.cluster(), this.acrRegistry(registry)]);
       if (cluster.status !== 'found') return cluster.status === 'skipped' ? skipped(cluster.reason) : skipped(`Cannot check the kubelet identity: ${cluster.reason}`);
-      if (acr.status !== 'found') return acr.status === 'skipped' ? skipped(acr.reason) : skipped(`Cannot check its roles: ${acr.reason}`);
+      if (acr.status !== 'found') return skipped(acr.reason);
       const identity = cluster.value.kubeletIdentity;
       if (!identity) {
         return missing(`Cluster ${cluster.value.name} has no kubelet managed identity (it uses a service principal), so role assignments cannot be checked here.`);

@@ -23,6 +23,8 @@ export const acrNetworkCheck: Check = {
         if (acr.status !== 'found') return [];
         const r = acr.value;
         const out: Finding[] = [];
+        const cluster = await ctx.facts.cluster().catch(() => undefined);
+        const aks = cluster?.status === 'found' ? `-g ${cluster.value.resourceGroup} -n ${cluster.value.name}` : '-g CLUSTER_RG -n CLUSTER';
         const approvedEndpoints = r.privateEndpointConnections.filter((p) => (p.status ?? 'Approved').toLowerCase() === 'approved');
         if (r.publicNetworkAccess === 'Disabled') {
           if (approvedEndpoints.length === 0) {
@@ -42,14 +44,13 @@ export const acrNetworkCheck: Check = {
           out.push(
             finding('acr-network', forbidden ? 'fail' : 'warn', `${r.name}'s firewall denies access by default; ${r.ipRules.length} IP range${r.ipRules.length === 1 ? ' is' : 's are'} allowed.`, {
               detail: r.ipRules.length > 0 ? `Allowed: ${r.ipRules.slice(0, 10).join(', ')}${r.ipRules.length > 10 ? ` and ${r.ipRules.length - 10} more` : ''}.` : 'No IP range is allowed.',
-              remediation: `Allow the cluster's egress IPs: \`az acr network-rule add -n ${r.name} --ip-address <egress IP>\` (find them with \`az aks show -g <rg> -n <cluster> --query networkProfile.loadBalancerProfile.effectiveOutboundIPs\`), or use a private endpoint.`,
+              remediation: `Allow the cluster's egress IP: \`az acr network-rule add -g ${r.resourceGroup} -n ${r.name} --ip-address EGRESS_IP\` (with a load balancer outbound, list them with \`az network public-ip show --ids $(az aks show ${aks} --query "networkProfile.loadBalancerProfile.effectiveOutboundIPs[].id" -o tsv) --query "[].ipAddress" -o tsv\`), or reach the registry through a private endpoint.`,
             }),
           );
         } else {
           out.push(finding('acr-network', 'pass', `${r.name} accepts connections from public networks (no firewall restriction).`));
         }
 
-        const cluster = await ctx.facts.cluster().catch(() => undefined);
         if (cluster?.status === 'found' && normalizeLocation(cluster.value.location) !== normalizeLocation(r.location)) {
           out.push(
             finding('acr-network', 'warn', `${r.name} is in ${r.location} but the cluster is in ${cluster.value.location}.`, {

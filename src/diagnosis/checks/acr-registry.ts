@@ -15,7 +15,7 @@ export const acrRegistryCheck: Check = {
         if (acr.status === 'missing') {
           return finding('acr-registry', 'warn', `No Azure Container Registry with login server ${registry} was found.`, {
             detail: acr.reason,
-            remediation: `Check the registry name in the image (\`az acr list --query "[].loginServer" -o tsv\`). If the registry is in another subscription, set AZURE_SUBSCRIPTION_ID to it.`,
+            remediation: `If the registry name is right, the registry is in another subscription: set Pull Doctor's AZURE_SUBSCRIPTION_ID to it so its roles and network rules can be checked.`,
           });
         }
         const r = acr.value;

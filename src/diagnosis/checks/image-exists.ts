@@ -48,9 +48,9 @@ export const imageExistsCheck: Check = {
             });
           }
           case 'forbidden':
+            // An explanation, not an action: the pull-error and network checks say what to do.
             return finding('image-exists', 'warn', `${ref.registry} answered 403 Forbidden for ${what} (${using}).`, {
-              detail: registrySaid(result.errors),
-              remediation: 'A 403 from a registry usually means a firewall or network rule blocks the client IP, or the identity lacks the repository permission.',
+              detail: [registrySaid(result.errors), 'A 403 from a registry usually means a firewall or network rule blocks the client IP, or the identity lacks the repository permission.'].filter((s) => s).join('\n'),
             });
           case 'rate-limited':
             return finding('image-exists', 'warn', `${ref.registry} is rate-limiting requests (HTTP 429).`, {

@@ -10,8 +10,8 @@ export const imageReferenceCheck: Check = {
     return ctx.facts.pullTargets.map((t): Finding => {
       if (!t.parse.ok) {
         return finding('image-reference', 'fail', `"${t.image}" is not a valid image reference.`, {
+          // What to do is the invalid-reference advice of the pull-error check; saying it twice helps nobody.
           detail: t.parse.reason,
-          remediation: 'Fix the image in the workload spec: `registry/repository:tag` or `@sha256:digest`, repository in lowercase.',
         });
       }
       const r = t.parse.ref;

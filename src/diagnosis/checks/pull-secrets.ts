@@ -21,11 +21,15 @@ export const pullSecretsCheck: Check = {
     const sa = ctx.facts.pod.spec?.serviceAccountName ?? 'default';
     const findings: Finding[] = [];
 
+    // The registry the secret is for, when the pod pulls from one registry that needs a secret (not ACR).
+    const pullHosts = [...new Set(ctx.facts.validReferences().map((r) => r.registry))].filter((r) => !isAzureContainerRegistry(r));
+    const server = pullHosts.length === 1 ? pullHosts[0]! : 'REGISTRY';
     for (const s of secrets) {
       if (!s.exists) {
         findings.push(
           finding('pull-secrets', 'fail', `The imagePullSecret "${s.name}" named by ${origin(s.source, sa)} does not exist in namespace ${ns}.`, {
-            remediation: `Create it: \`kubectl create secret docker-registry ${s.name} -n ${ns} --docker-server=REGISTRY --docker-username=USER --docker-password=...\`, or remove the reference.`,
+            // PASSWORD rather than "password=…": the card redacts anything after "password=".
+            remediation: `Create it: \`kubectl create secret docker-registry ${s.name} -n ${ns} --docker-server=${server} --docker-username=USER --docker-password PASSWORD\`, or remove the reference.`,
           }),
         );
       } else if (s.parse && !s.parse.ok) {
@@ -67,6 +71,9 @@ export const pullSecretsCheck: Check = {
             remediation: `Add an entry for ${ref.registry} (the server must match the image's registry host, e.g. --docker-server=${ref.registry}).`,
           }),
         );
+      } else if (denied && secrets.length > 0) {
+        // Every secret the pod names is missing or unusable: the findings above say which, and how to fix it.
+        continue;
       } else if (denied) {
         findings.push(
           finding('pull-secrets', 'fail', `The image on ${ref.registry} needs credentials, and the pod has no imagePullSecret.`, {

@@ -41,7 +41,9 @@ export const registryEndpointCheck: Check = {
           ? c.scheme.toLowerCase() === 'bearer'
             ? `asks for a Bearer token (realm ${c.realm ?? '?'}, service ${c.service ?? '?'})`
             : `asks for ${c.scheme} credentials${c.realm ? ` (realm ${c.realm})` : ''}`
-          : 'allows anonymous access';
+          : ping.status === 200
+            ? 'allows anonymous access'
+            : 'does not ask for credentials';
         const status = ping.status === 200 || ping.status === 401 ? 'pass' : 'warn';
         return finding('registry-endpoint', status, `https://${host}/v2/ answers HTTP ${ping.status} and ${how}.`);
       }),
