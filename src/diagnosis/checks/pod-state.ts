@@ -1,4 +1,4 @@
-import { finding, type Check } from '../check.js';
+import { finding, type Check, type DiagnosisTarget } from '../check.js';
 import type { Finding, PodProblem } from '../types.js';
 
 function where(p: PodProblem): string {
@@ -7,19 +7,26 @@ function where(p: PodProblem): string {
 
 const REMEDIATION: Partial<Record<PodProblem['kind'], string>> = {
   'crash-loop':
-    'The image was pulled; the process keeps exiting. Read its logs: `kubectl logs POD -c CONTAINER --previous`, and check the command, configuration and dependencies it needs at start-up.',
+    'The image was pulled; the process keeps exiting. Read its logs: `kubectl logs POD -n NAMESPACE -c CONTAINER --previous`, and check the command, configuration and dependencies it needs at start-up.',
   'oom-killed':
-    'The container used more memory than its limit. Raise `resources.limits.memory` (and the request), or find the leak: `kubectl top pod`, and the logs before the kill.',
+    'The container used more memory than its limit. Raise `resources.limits.memory` (and the request), or find the leak: the logs before the kill (`kubectl logs POD -n NAMESPACE -c CONTAINER --previous`) and its memory use (`kubectl top pod POD -n NAMESPACE --containers`).',
   'container-config':
     'A Secret or ConfigMap the container needs is missing or has no such key. `kubectl describe pod` names it; create it or fix the reference.',
   unschedulable:
     'No node can take the pod. The scheduler message says why: add nodes (or enable the cluster autoscaler), reduce requests, or fix taints/affinity/node selectors.',
-  'terminated-error': 'Read the logs of the failed container: `kubectl logs POD -c CONTAINER`.',
+  'terminated-error': 'Read the logs of the failed container: `kubectl logs POD -n NAMESPACE -c CONTAINER`.',
   'image-never-pull':
     'The pull policy is `Never` and the image is not on the node. Use `imagePullPolicy: IfNotPresent` (or `Always`), or pre-load the image on every node.',
 };
 
-function describeProblem(p: PodProblem): Finding {
+/** The advice's POD, NAMESPACE and CONTAINER filled in, so the commands can be pasted as they are. */
+function remediationFor(p: PodProblem, target: DiagnosisTarget): string | undefined {
+  const text = REMEDIATION[p.kind];
+  if (!text || p.container === '') return text;
+  return text.replaceAll('POD', target.pod).replaceAll('NAMESPACE', target.namespace).replaceAll('CONTAINER', p.container);
+}
+
+function describeProblem(p: PodProblem, target: DiagnosisTarget): Finding {
   if (p.kind === 'unschedulable') {
     return finding('pod-state', 'fail', 'The pod cannot be scheduled on any node.', { detail: p.message, remediation: REMEDIATION.unschedulable });
   }
@@ -38,7 +45,7 @@ function describeProblem(p: PodProblem): Finding {
     pending: `${where(p)} is not running yet (${p.reason}).`,
   };
   const detail = [p.image ? `Image: ${p.image}` : '', p.message ?? ''].filter((s) => s !== '').join('\n');
-  return finding('pod-state', 'fail', summaries[p.kind], { detail, remediation: REMEDIATION[p.kind] });
+  return finding('pod-state', 'fail', summaries[p.kind], { detail, remediation: remediationFor(p, target) });
 }
 
 /** Is the pod healthy? Which containers (init containers included) fail, and how. */
@@ -48,7 +55,7 @@ export const podStateCheck: Check = {
   applies: () => true,
   async run(ctx) {
     const a = ctx.analysis;
-    if (a.problems.length > 0) return a.problems.map(describeProblem);
+    if (a.problems.length > 0) return a.problems.map((p) => describeProblem(p, ctx.target));
     if (a.healthy) {
       const summary = a.phase === 'Succeeded' ? 'The pod ran to completion.' : `The pod is running; ${a.readyCount} of ${a.containerCount} containers are ready.`;
       return [finding('pod-state', 'pass', summary)];
