@@ -57,7 +57,7 @@ describe('the bot application on the sandbox (store, real engine, Teams bot, ser
     const texts = cardTexts(card);
     assert.equal(texts[0], '🧪 **Sandbox** — bundled demo cluster, not a real one');
     assert.equal(texts[1], '❌ web-7d4c9b6f5-x2k8p cannot pull its image');
-    assert.ok(texts.includes('The registry refused the credentials the node pulled with: the cluster is not allowed to pull from this registry.'));
+    assert.ok(texts.includes('The registry refused the pull: the node offered no credentials, or credentials the registry does not accept.'));
     assert.ok(texts.includes('**Image:** shopacr.azurecr.io/shop/web:2.4.1'));
     assert.deepEqual(executeActions(card).map((a) => a.title), ['Request fix', 'Re-run checks', 'Show events'], 'the fix approval flow is wired on the sandbox');
     assert.deepEqual(adaptiveCardProblems(card), []);

@@ -6,6 +6,10 @@ import { startSandboxHarness, type SandboxHarness } from '../support/sandbox.js'
 function failing(d: Diagnosis): string[] {
   return d.findings.filter((f) => f.status === 'fail').map((f) => f.check);
 }
+/** Every remediation a report would list, for assertions on what is (not) advised. */
+function advice(d: Diagnosis): string {
+  return d.findings.filter((f) => f.status !== 'pass' && f.remediation).map((f) => f.remediation).join('\n');
+}
 function findingOf(d: Diagnosis, check: string, status?: Finding['status']): Finding {
   const f = d.findings.find((x) => x.check === check && (status === undefined || x.status === status));
   assert.ok(f, `no ${status ?? ''} finding from ${check} in ${JSON.stringify(d.findings, null, 2)}`);
@@ -27,6 +31,9 @@ describe('diagnosis scenarios (fake Kubernetes API, fake ARM and fake registries
     assert.equal(d.verdict, 'problem');
     assert.equal(d.cause, 'unauthorized');
     assert.ok(failing(d).includes('acr-pull-role'));
+    // The general advice points at the role check and verifies with check-acr on this cluster, no placeholders.
+    assert.match(findingOf(d, 'pull-error').remediation ?? '', /az aks check-acr --resource-group rg-shop --name shop-aks --acr shopacr\.azurecr\.io/);
+    assert.doesNotMatch(advice(d), /imagePullSecret|kubectl create secret/);
     assert.deepEqual(d.fix, {
       kind: 'assign-acr-pull',
       principalId: h.world.ids.kubeletObjectId,
@@ -41,6 +48,11 @@ describe('diagnosis scenarios (fake Kubernetes API, fake ARM and fake registries
     assert.equal(d.cause, 'unauthorized');
     assert.match(findingOf(d, 'acr-pull-role', 'pass').summary, /AcrPull inherited from resource group rg-platform/);
     assert.equal(d.fix, null);
+    // No advice may contradict the passing role check by asking for the role again.
+    const todo = findingOf(d, 'pull-error').remediation ?? '';
+    assert.match(todo, /already has a role that lets it pull from platformacr/);
+    assert.match(todo, /az aks check-acr --resource-group rg-shop --name shop-aks --acr platformacr\.azurecr\.io/);
+    assert.doesNotMatch(advice(d), /needs the AcrPull role|Assign AcrPull|--attach-acr/);
   });
 
   it('wrong tag: image-not-found, and the image check fails with the registry\'s answer', async () => {
@@ -51,6 +63,11 @@ describe('diagnosis scenarios (fake Kubernetes API, fake ARM and fake registries
     assert.match(f.detail ?? '', /MANIFEST_UNKNOWN/);
     assert.match(f.remediation ?? '', /az acr repository show-tags -n shopacr --repository shop\/checkout/);
     assert.equal(d.fix, null);
+    // ACR answers "not found" only to a client it let in: the role is not why this pod fails, so no advice to assign one.
+    assert.equal(findingOf(d, 'acr-pull-role').status, 'warn');
+    assert.doesNotMatch(advice(d), /Assign AcrPull|--attach-acr|imagePullSecret/);
+    // The show-tags command is given once, with the real names (not again with placeholders).
+    assert.equal(advice(d).match(/show-tags/g)?.length, 1);
   });
 
   it('private Docker Hub image without a secret: the pull-secrets check fails and says how to add one', async () => {
@@ -59,6 +76,8 @@ describe('diagnosis scenarios (fake Kubernetes API, fake ARM and fake registries
     assert.equal(d.cause, 'unauthorized');
     assert.match(findingOf(d, 'pull-secrets', 'fail').summary, /needs credentials, and the pod has no imagePullSecret/);
     assert.equal(d.fix, null);
+    // Docker Hub: no Azure Container Registry advice.
+    assert.doesNotMatch(advice(d), /az acr|az aks|AcrPull|kubelet identity/);
   });
 
   it('a pull secret for another host: the pull-secrets check fails naming the hosts the secret has', async () => {
@@ -73,7 +92,13 @@ describe('diagnosis scenarios (fake Kubernetes API, fake ARM and fake registries
   it('a missing secret: the pull-secrets check fails naming the secret and the namespace', async () => {
     const d = await h.diagnose('worker-6d5c4b3a2-w1x2y');
     assert.equal(d.cause, 'unauthorized');
-    assert.match(findingOf(d, 'pull-secrets', 'fail').summary, /"regcred" named by the pod spec does not exist in namespace shop/);
+    const f = findingOf(d, 'pull-secrets', 'fail');
+    assert.match(f.summary, /"regcred" named by the pod spec does not exist in namespace shop/);
+    // The command names the image's registry (not a REGISTRY placeholder) and survives the card's redaction.
+    assert.match(f.remediation ?? '', /kubectl create secret docker-registry regcred -n shop --docker-server=docker\.io /);
+    assert.doesNotMatch(f.remediation ?? '', /password=/);
+    // The pod does name a secret: no second finding claiming it has none.
+    assert.ok(!d.findings.some((x) => /has no imagePullSecret/.test(x.summary)), 'contradicts the missing-secret finding');
   });
 
   it('a typo in the registry host: dns, the DNS check fails, and no registry in the subscription has that login server', async () => {
@@ -83,6 +108,9 @@ describe('diagnosis scenarios (fake Kubernetes API, fake ARM and fake registries
     assert.match(findingOf(d, 'acr-registry', 'warn').summary, /No Azure Container Registry with login server shopacrr\.azurecr\.io/);
     assert.equal(findingOf(d, 'registry-endpoint').status, 'skip');
     assert.equal(d.fix, null);
+    assert.doesNotMatch(findingOf(d, 'acr-pull-role', 'skip').summary, /Not checked: Cannot check/);
+    // "Check the registry name" once, not once per check.
+    assert.equal(advice(d).match(/az acr list/g)?.length, 1);
   });
 
   it('the ACR firewall refuses the cluster: forbidden, and the network check fails on the default-deny rule', async () => {
@@ -92,6 +120,14 @@ describe('diagnosis scenarios (fake Kubernetes API, fake ARM and fake registries
     assert.match(findingOf(d, 'acr-network', 'warn').summary, /lockedacr is in northeurope but the cluster is in westeurope/);
     assert.equal(findingOf(d, 'acr-pull-role').status, 'pass');
     assert.equal(d.fix, null);
+    // A 403 with no challenge is not "anonymous access".
+    assert.doesNotMatch(findingOf(d, 'registry-endpoint').summary, /anonymous/);
+    // The firewall command is filled in with this registry and cluster, no <rg>/<cluster> placeholders.
+    const net = findingOf(d, 'acr-network', 'fail').remediation ?? '';
+    assert.match(net, /az acr network-rule add -g rg-shop -n lockedacr --ip-address EGRESS_IP/);
+    assert.match(net, /az aks show -g rg-shop -n shop-aks /);
+    assert.doesNotMatch(net, /<rg>|<cluster>/);
+    assert.equal(findingOf(d, 'image-exists', 'warn').remediation, undefined, 'the 403 explanation is not a second thing to do');
   });
 
   it("Docker Hub's rate limit: rate-limited, the pull-error check fails with advice to authenticate or mirror", async () => {
@@ -125,6 +161,8 @@ describe('diagnosis scenarios (fake Kubernetes API, fake ARM and fake registries
     const d = await h.diagnose('search-1c2d3e4f5-s6t7u');
     assert.equal(d.cause, 'invalid-reference');
     assert.match(findingOf(d, 'image-reference', 'fail').detail ?? '', /must be lowercase/);
+    // "Fix the image name" said once (by the cause's advice), not twice.
+    assert.equal(advice(d).match(/Fix the image/g)?.length, 1);
     assert.equal(h.world.registries.requests.length, before);
   });
 
@@ -142,7 +180,10 @@ describe('diagnosis scenarios (fake Kubernetes API, fake ARM and fake registries
     assert.equal(d.cause, null);
     const f = findingOf(d, 'pod-state', 'fail');
     assert.match(f.summary, /killed for using too much memory/);
-    assert.match(f.detail ?? '', /OOMKilled, exit code 137/);
+    assert.match(f.detail ?? '', /OOMKilled, exit code 137 at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/);
+    // Commands ready to paste: this pod, namespace and container.
+    assert.match(f.remediation ?? '', /kubectl logs orders-6f7a8b9c0-o1p2q -n shop -c orders --previous/);
+    assert.match(f.remediation ?? '', /kubectl top pod orders-6f7a8b9c0-o1p2q -n shop/);
     assert.ok(!d.findings.some((x) => x.check.startsWith('registry') || x.check.startsWith('acr') || x.check === 'image-exists'));
   });
 

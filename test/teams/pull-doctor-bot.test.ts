@@ -131,7 +131,7 @@ describe('the Teams bot over /api/messages (the real engine on the sandbox)', fu
 
     const texts = cardTexts(card);
     assert.equal(texts[0], `❌ ${WEB} cannot pull its image`);
-    assert.ok(texts.includes('The registry refused the credentials the node pulled with: the cluster is not allowed to pull from this registry.'));
+    assert.ok(texts.includes('The registry refused the pull: the node offered no credentials, or credentials the registry does not accept.'));
     assert.deepEqual(adaptiveCardProblems(card), []);
     assert.deepEqual(diagnoser.requests, [{ pod: WEB, namespace: 'shop' }]);
   });

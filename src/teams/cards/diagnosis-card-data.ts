@@ -53,6 +53,8 @@ function evidence(d: Diagnosis): Array<{ title: string; value: string }> {
 }
 
 function problemLine(p: PodProblem): string {
+  // A pod-level problem (unschedulable, evicted) has no container or image: its reason and the scheduler's words.
+  if (p.container === '') return `• ${inertText(p.reason, TEXT_LIMITS.name)}${p.message ? ` — ${inertText(p.message, TEXT_LIMITS.summary)}` : ''}`;
   const init = p.initContainer ? ' (init)' : '';
   return `• ${inertText(p.container, TEXT_LIMITS.name)}${init} — ${inertText(p.reason, TEXT_LIMITS.name)} — ${inertText(p.image, TEXT_LIMITS.image)}`;
 }
@@ -109,9 +111,9 @@ export function diagnosisCardData(input: DiagnosisCardInput): object {
     cause: explainVerdict(d),
     evidence: evidence(d),
     problems: shownProblems.map((p) => ({ text: problemLine(p) })),
-    moreProblems: hiddenProblems > 0 ? `…and ${hiddenProblems} more failing containers` : '',
+    moreProblems: hiddenProblems > 0 ? `…and ${hiddenProblems} more failing container${hiddenProblems === 1 ? '' : 's'}` : '',
     checks: shownChecks.map(checkEntry),
-    moreChecks: hiddenChecks > 0 ? `…and ${hiddenChecks} more checks that need attention (\`pulldoctor diagnose\` lists them all)` : '',
+    moreChecks: hiddenChecks > 0 ? `…and ${hiddenChecks} more check${hiddenChecks === 1 ? '' : 's'} that need${hiddenChecks === 1 ? 's' : ''} attention (\`pulldoctor diagnose\` lists them all)` : '',
     tally: tally(d.findings),
     footer: `Run ${input.run} · checked at ${formatUtc(d.diagnosedAt)}`,
     rerunId: input.actions.rerunId,

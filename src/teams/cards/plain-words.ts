@@ -3,8 +3,8 @@ import type { Cause, Diagnosis, ProblemKind } from '../../diagnosis/types.js';
 /** Why an image pull failed, for someone on call at 3 a.m. */
 export const CAUSE_IN_PLAIN_WORDS: Record<Cause, string> = {
   'image-not-found': 'The image or tag does not exist in the registry (or the identity pulling it cannot see it).',
-  unauthorized: 'The registry refused the credentials the node pulled with: the cluster is not allowed to pull from this registry.',
-  forbidden: 'The registry recognised the identity but does not allow it to pull this repository.',
+  unauthorized: 'The registry refused the pull: the node offered no credentials, or credentials the registry does not accept.',
+  forbidden: 'The registry refused access from the node: usually its firewall or network rules, sometimes a missing repository permission.',
   dns: 'The registry name does not resolve from the node: the registry may not exist, or private DNS is missing.',
   'network-timeout': 'The node could not reach the registry in time: a firewall, network rule or private endpoint is blocking it.',
   tls: 'The TLS connection to the registry failed: the certificate is not trusted or does not match the name.',

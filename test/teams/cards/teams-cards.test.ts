@@ -7,6 +7,7 @@ import type { FixRequest } from '../../../src/teams/fix-request-handler.js';
 import { adaptiveCardProblems } from '../../support/adaptive-card-validator.js';
 import { cardBytes, cardTexts, executeActions } from '../../support/card-text.js';
 import { firingAlert, floodSummary, hostileAlert, resolvedAlert, resolvedSummary, undiagnosedAlert } from '../../fixtures/alerts/index.js';
+import { DIAGNOSIS_CARD_LIMITS } from '../../../src/teams/cards/diagnosis-card-data.js';
 import { ALL_DIAGNOSES, crashLoop, healthy, hostile, manyContainers, missingAcrPull } from '../../fixtures/diagnoses/index.js';
 import { ALL_FIX_REQUESTS, completedRequest, executingRequest, expiredRequest, failedRequest, hostileRequest, NOW, pendingRequest, rejectedRequest } from '../../fixtures/fix-requests.js';
 import { describeFixRequest, FIX_REFUSAL_REASONS, fixRefusal, type FixRequest as StoredFixRequest } from '../../../src/fixes/index.js';
@@ -91,7 +92,7 @@ describe('Teams cards', () => {
       const texts = cardTexts(cards.diagnosis({ diagnosis: missingAcrPull, run: 1, actions: ids }));
       assert.equal(texts[0], '❌ web-7d4c9 cannot pull its image');
       assert.equal(texts[1], 'Pod shop/web-7d4c9 · cluster shop-aks');
-      assert.ok(texts.includes('The registry refused the credentials the node pulled with: the cluster is not allowed to pull from this registry.'));
+      assert.ok(texts.includes('The registry refused the pull: the node offered no credentials, or credentials the registry does not accept.'));
     });
 
     it('shows the evidence: image, registry, the identity that pulls and the key event', () => {
@@ -169,6 +170,18 @@ describe('Teams cards', () => {
       const crash = cardTexts(cards.diagnosis({ diagnosis: crashLoop, run: 1, actions: ids }));
       assert.equal(crash[0], '❌ worker-6c9d7b5f4-8kz2m is failing: CrashLoopBackOff');
       assert.ok(crash.includes('The image pulls fine, but the container keeps crashing after it starts.'));
+    });
+
+    it('names a pod-level problem (unschedulable) by its reason and message, not an empty container line, and counts one hidden check in the singular', () => {
+      const unschedulable = {
+        ...crashLoop,
+        problems: [{ kind: 'unschedulable' as const, container: '', initContainer: false, image: '', reason: 'Unschedulable', message: '0/3 nodes are available: 3 Insufficient cpu.' }],
+        findings: Array.from({ length: DIAGNOSIS_CARD_LIMITS.checks + 1 }, (_, i) => ({ check: `c${i}`, status: 'warn' as const, summary: `warning ${i}` })),
+      };
+      const texts = cardTexts(cards.diagnosis({ diagnosis: unschedulable, run: 1, actions: ids }));
+      assert.ok(texts.includes('• Unschedulable — 0/3 nodes are available: 3 Insufficient cpu.'), texts.join('\n'));
+      assert.ok(!texts.some((t) => t.startsWith('•  —')));
+      assert.ok(texts.some((t) => t.startsWith('…and 1 more check that needs attention')));
     });
 
     it('shows hostile cluster text as inert text: no links, mentions, formatting, date functions or tokens', () => {
@@ -402,7 +415,7 @@ describe('Teams cards', () => {
       assert.ok(texts.includes(`**On:** the container registry shopacr: ${pendingRequest.fix.scope}`));
       assert.ok(texts.includes('**Pod:** shop/web-7d4c9 on cluster shop-aks'));
       assert.ok(texts.includes('**Expires:** 2026-11-27 00:15:00 UTC'));
-      assert.ok(texts.includes('**Why:** The registry refused the credentials the node pulled with: the cluster is not allowed to pull from this registry.'));
+      assert.ok(texts.includes('**Why:** The registry refused the pull: the node offered no credentials, or credentials the registry does not accept.'));
       assert.ok(texts.some((t) => t.startsWith('• Failed ×6: Failed to pull image') && t.endsWith('401 Unauthorized')));
       assert.ok(texts.includes('**Who can approve:** Megan Bowen, Adele Vance. Not the requester.'));
       assert.deepEqual(
