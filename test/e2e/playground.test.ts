@@ -111,7 +111,7 @@ describe('Pull Doctor in the Agents Playground, on the sandbox (end to end)', fu
       const text = await card.innerText();
       assert.match(text, /Sandbox — bundled demo cluster/);
       assert.match(text, new RegExp(`Pod shop/${WEB} · cluster shop-aks`));
-      assert.match(text, /The registry refused the credentials the node pulled with/);
+      assert.match(text, /The registry refused the pull: the node offered no credentials/);
       assert.match(text, /shopacr\.azurecr\.io\/shop\/web:2\.4\.1/);
       assert.match(text, /401 Unauthorized/);
       assert.match(text, /The kubelet identity of shop-aks has no role that lets it pull from shopacr/);
