@@ -64,23 +64,38 @@ function sameSecret(given: string, secret: SecretValue): boolean {
   return timingSafeEqual(a, b);
 }
 
-export function createAlertmanagerWebhook(options: AlertmanagerWebhookOptions): (request: WebhookRequest) => Promise<WebhookResponse> {
+/**
+ * The webhook, plus `refuseByHeaders`: the answer a request gets from its headers alone (404 when off, 401 without the
+ * secret), or undefined when its body is worth reading. The transport calls it first, so that an unauthenticated
+ * client cannot make the server buffer and drain bodies.
+ */
+export type AlertmanagerWebhook = ((request: WebhookRequest) => Promise<WebhookResponse>) & {
+  refuseByHeaders(headers: WebhookRequest['headers']): WebhookResponse | undefined;
+};
+
+export function createAlertmanagerWebhook(options: AlertmanagerWebhookOptions): AlertmanagerWebhook {
   const log = (options.log ?? silentLogger()).child({ component: 'alertmanager-webhook' });
   const maxBytes = options.maxBodyBytes ?? MAX_ALERTMANAGER_BODY_BYTES;
   const count = (result: string) => options.metrics?.inc('alertmanager_requests_total', { result });
 
-  return async (request) => {
+  const refuseByHeaders = (headers: WebhookRequest['headers']): WebhookResponse | undefined => {
     if (!options.secret) {
       count('disabled');
       return answer(404, { error: 'The Alertmanager webhook is not enabled (set ALERTMANAGER_WEBHOOK_SECRET).' });
     }
-    const authorization = header(request, 'authorization') ?? '';
+    const authorization = header({ headers, body: '' }, 'authorization') ?? '';
     const match = authorization.match(/^Bearer\s+(\S+)\s*$/i);
     if (!match || !sameSecret(match[1]!, options.secret)) {
       count('unauthorized');
       log.warn('refused an Alertmanager request without the right bearer secret');
       return answer(401, { error: 'Missing or wrong bearer token.' });
     }
+    return undefined;
+  };
+
+  const handle = async (request: WebhookRequest): Promise<WebhookResponse> => {
+    const refused = refuseByHeaders(request.headers);
+    if (refused !== undefined) return refused;
     const size = typeof request.body === 'string' ? Buffer.byteLength(request.body) : request.body.length;
     if (size > maxBytes) {
       count('too-large');
@@ -128,6 +143,7 @@ export function createAlertmanagerWebhook(options: AlertmanagerWebhookOptions): 
     log.info('Alertmanager alerts taken', { accepted: unique.length, ignored });
     return answer(202, { accepted: unique.length, ignored });
   };
+  return Object.assign(handle, { refuseByHeaders });
 }
 
 function readPodAlert(item: unknown): PodAlert | undefined {

@@ -207,6 +207,7 @@ export function createAlertsWiring(options: AlertsWiringOptions): AlertsWiring |
         const answer = await webhook({ headers: request.headers, body: request.body });
         return { status: answer.status, body: answer.body };
       },
+      refuseByHeaders: (headers) => webhook.refuseByHeaders(headers),
     },
     attach(teams) {
       channel = new TeamsAlertChannel({

@@ -4,6 +4,8 @@
  * therefore known (infra templates are checked against it).
  */
 
+import { redactText } from '../logging/redact.js';
+
 export type Env = Readonly<Record<string, string | undefined>>;
 
 export class EnvReader {
@@ -87,12 +89,13 @@ export class EnvReader {
     try {
       const parsed = new URL(value);
       if (!protocols.includes(parsed.protocol)) {
-        this.problem(`${key} must use ${protocols.join(' or ')} (got "${value}")`);
+        // Shown without userinfo, query or fragment: a pasted SAS URL carries its signature there.
+        this.problem(`${key} must use ${protocols.join(' or ')} (got "${parsed.protocol}//${parsed.host}${parsed.pathname}")`);
         return fallback;
       }
       return value.replace(/\/+$/, '');
     } catch {
-      this.problem(`${key} must be a URL (got "${value}")`);
+      this.problem(`${key} must be a URL (got "${redactText(value).slice(0, 200)}")`);
       return fallback;
     }
   }

@@ -35,6 +35,10 @@ export function storedFixRequestProblem(value: unknown, id: string): string | un
   if (r.decision !== undefined) {
     const d = r.decision as Record<string, unknown>;
     if ((d.kind !== 'approved' && d.kind !== 'rejected') || !isActor(d.by) || !TIME.test(String(d.at))) return 'a malformed decision';
+    // decideFix never lets the requester decide: a document that says so was not written by it.
+    if (d.kind === 'approved' && String((d.by as Record<string, unknown>).objectId).toLowerCase() === String((r.requester as Record<string, unknown>).objectId).toLowerCase()) {
+      return 'approved by its own requester';
+    }
   }
   const needsDecision = r.status === 'approved' || r.status === 'rejected' || r.status === 'executing' || r.status === 'completed' || r.status === 'failed';
   if (needsDecision && r.decision === undefined) return `status ${String(r.status)} without a decision`;

@@ -1,21 +1,31 @@
 /**
  * Secrets never leave the process. These helpers scrub values that look like credentials from anything that
- * is about to be logged or shown: keys named like secrets, bearer tokens, JWTs, basic-auth headers, `auth`
- * blobs from docker config files, and URL passwords.
+ * is about to be logged or shown: keys named like secrets, bearer tokens, JWTs, basic-auth headers (any case), `auth`
+ * blobs from docker config files (also quoted inside JSON strings), secret-named JSON fields, SAS signatures and
+ * connection-string keys, kubeconfig `token:`/`client-key-data:` lines, and URL passwords.
  */
 
-const SECRET_KEY = /pass(word)?|secret|token|authorization|^auth$|credential|apikey|api_key|dockerconfigjson|dockercfg|private.?key|client.?secret|refresh_token|access_token/i;
+const SECRET_KEY =
+  /pass(word)?|secret|token|authorization|^auth$|credential|apikey|api_key|api-key|dockerconfigjson|dockercfg|private.?key|client.?secret|refresh_token|access_token|connection.?string|account.?key|shared.?access|subscription.?key|^sig$|cookie/i;
+
+/** JSON fields whose value is a secret; the quotes may be escaped (a JSON document quoted inside another). */
+const JSON_SECRET_FIELD = 'auth|password|passwd|secret|token|identitytoken|registrytoken|(?:client|access|refresh|id)_?(?:secret|token)|api_?key|account_?key';
 
 const PATTERNS: Array<[RegExp, string]> = [
-  // Authorization headers and bearer tokens
-  [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/g, '$1 [redacted]'],
+  // Authorization headers and bearer tokens (auth schemes are case-insensitive)
+  [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi, '$1 [redacted]'],
   // JSON Web Tokens
   [/\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g, '[redacted-jwt]'],
-  // "auth":"base64" in docker config JSON, and password/token fields in JSON or query strings
-  [/("(?:auth|password|identitytoken|registrytoken|refresh_token|access_token)"\s*:\s*")[^"]*(")/gi, '$1[redacted]$2'],
-  [/\b((?:password|access_token|refresh_token|client_secret)=)[^&\s]+/gi, '$1[redacted]'],
+  // "auth":"base64" in docker config JSON, and password/token/secret fields in JSON, also inside a JSON string
+  [new RegExp(`(\\\\?"(?:${JSON_SECRET_FIELD})\\\\?"\\s*:\\s*\\\\?")(?:[^"\\\\]|\\\\(?!"))*(\\\\?")`, 'gi'), '$1[redacted]$2'],
+  // query strings and forms, SAS signatures, storage and Service Bus connection strings
+  [/\b((?:password|passwd|access_token|refresh_token|id_token|client_secret|token|sig|AccountKey|SharedAccessKey)=)[^&;\s"']+/gi, '$1[redacted]'],
+  // kubeconfig / YAML `token: …`, `client-key-data: …`, at the start of a line (containerd's "failed to fetch
+  // anonymous token: 401 Unauthorized" is prose)
+  [/^(\s*(?:-\s+)?)((?:token|password|passwd|client-key-data|client-secret|id-token|refresh-token|access-token)\s*:\s+)(?!\[redacted)[^\s,}"']+/gim, '$1$2[redacted]'],
   // user:password@ in URLs
-  [/(\/\/[^/\s:@]+:)[^@/\s]+@/g, '$1[redacted]@'],
+  // (to the last @ before the path, as URL parsers split it: a password may hold an unescaped @)
+  [/(\/\/[^/\s:@]+:)[^/\s]*@/g, '$1[redacted]@'],
 ];
 
 export function redactText(text: string): string {

@@ -74,6 +74,13 @@ export function createBotServer(options: BotServerOptions): BotServer {
 
   for (const route of options.rawPostRoutes ?? []) {
     postRoute(route.path, async (req, res) => {
+      const refused = route.refuseByHeaders?.(req.headers);
+      if (refused !== undefined) {
+        // Not read: the connection is closed after the answer rather than kept for a body nobody wants.
+        res.header('Connection', 'close');
+        res.send(refused.status, refused.body);
+        return;
+      }
       const read = await readLimitedBody(req, route.maxBodyBytes);
       if ('tooLarge' in read) {
         if (!res.headersSent) res.send(413, { error: `The body is larger than ${route.maxBodyBytes} bytes.` });

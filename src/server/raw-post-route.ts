@@ -9,6 +9,8 @@ export interface RawPostRoute {
   /** Largest body accepted; a larger one is answered 413 without being kept in memory. */
   maxBodyBytes: number;
   handle(request: { headers: IncomingHttpHeaders; body: Buffer }): Promise<{ status: number; body: object }>;
+  /** The answer from the headers alone (e.g. 401 without the secret), given before any of the body is read. */
+  refuseByHeaders?(headers: IncomingHttpHeaders): { status: number; body: object } | undefined;
 }
 
 /** Past this many times the limit the connection is closed rather than drained to the end. */

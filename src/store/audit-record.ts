@@ -34,7 +34,8 @@ const MAX_AUDIT_RECORD_BYTES = 64 * 1024;
  * Checks the shape of an audit record and refuses secret-looking content: any string that the log redaction
  * (src/logging/redact.ts) would change — bearer/basic credentials, JWTs, docker `auth` blobs, passwords in
  * query strings or URLs — and any string under a key named like a secret (`password`, `token`, `clientSecret`,
- * …; numbers and booleans under such keys, like `tokenCount: 2`, are fine). Also refuses storage account keys and SAS signatures, which redaction does not know.
+ * …; numbers and booleans under such keys, like `tokenCount: 2`, are fine). Storage account keys and SAS signatures are
+ * also refused by name, even where redaction would leave them (an empty `SharedAccessSignature=`).
  * The error names the field, never its value.
  */
 export function assertAuditRecord(record: AuditRecord): void {

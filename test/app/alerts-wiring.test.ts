@@ -180,6 +180,30 @@ describe('alerts in Teams: POST /api/alerts (Alertmanager)', function () {
     assert.equal(world.connector.calls.filter(isAlertCard).length, 0);
   });
 
+  it('answers a request without the secret before reading its body', async () => {
+    // Unauthenticated clients must not make the server buffer (and drain) bodies: the 401 comes from the headers
+    // alone, while the client is still holding back all but the first bytes of a 200 KiB body.
+    const { request } = await import('node:http');
+    const target = new URL('/api/alerts', replica.url);
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(
+        { host: target.hostname, port: target.port, path: target.pathname, method: 'POST', headers: { 'content-type': 'application/json', 'content-length': String(200 * 1024), authorization: 'Bearer wrong' } },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
+      req.on('error', reject);
+      req.write('{"alerts":[');
+      const timer = setTimeout(() => {
+        req.destroy();
+        reject(new Error('no answer while the body was held back: the server waited for the body before checking the secret'));
+      }, 3000);
+      req.on('response', () => clearTimeout(timer));
+    });
+    assert.equal(status, 401);
+  });
+
   it('turns a firing Alertmanager alert about a pod that cannot pull into an alert card, without the grace period', async () => {
     world.fail('web', 1);
     const answer = await post(alertmanagerPayload([{ namespace: 'shop', pod: 'web-7d4c9b8f6d-p1', cluster: 'prod' }]), bearer);

@@ -83,6 +83,19 @@ describe('store configuration', () => {
     assert.ok(!problems.join('\n').includes('TOPSECRETSIG'));
   });
 
+  it('refuses an account URL with the wrong scheme without echoing its SAS signature or password', () => {
+    // A SAS URL pasted with http:// (or a typo in the scheme): the problem names the key, not the secret in the value.
+    for (const url of [
+      'http://pdstate.blob.core.windows.net/?sv=2022-11-02&ss=b&srt=co&sp=rwdlac&se=2027-01-01&sig=AbCd%2BTopSecretSig%3D',
+      'htps://pdstate.blob.core.windows.net/?sv=2022-11-02&sig=AbCd%2BTopSecretSig%3D',
+      'http://pd:TopSecretSig@pdstate.blob.core.windows.net/',
+    ]) {
+      const problems = problemsOf({ STORE_KIND: 'azure-blob', STORE_BLOB_ACCOUNT_URL: url });
+      assert.match(problems.join('\n'), /STORE_BLOB_ACCOUNT_URL must use https:/);
+      assert.ok(!problems.join('\n').includes('TopSecretSig'), problems.join('\n'));
+    }
+  });
+
   it('declares every store key', () => {
     for (const key of ['STORE_KIND', 'STORE_SQLITE_PATH', 'STORE_BLOB_ACCOUNT_URL', 'STORE_BLOB_CONTAINER', 'STORE_BLOB_CONNECTION_STRING']) {
       assert.ok(CONFIG_KEYS.includes(key), key);

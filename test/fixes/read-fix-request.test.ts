@@ -40,4 +40,31 @@ describe('stored fix requests the bot will act on', () => {
     await store.close();
     await azure.close();
   });
+
+  it('never executes a request the store says its own requester approved', async () => {
+    // decideFix refuses self-approval; a document that says otherwise was written by hand (or by a bug), and the
+    // periodic resume would otherwise run it with nobody else having looked at it.
+    const store = await openSqliteStore({ path: ':memory:', log: silentLogger() });
+    const azure = await startShopAzure();
+    try {
+      const approvals = fixApprovalsFor(store, azure, testClock());
+      const request = await approvals.request(newRequest());
+      const stored = (await store.documents.get<FixRequest>('fix-requests', request.id))!;
+      const self = {
+        ...stored.value,
+        status: 'approved',
+        decision: { kind: 'approved', by: stored.value.requester, at: stored.value.createdAt },
+      };
+      assert.match(storedFixRequestProblem(self, request.id)!, /approved by its own requester/);
+      await store.documents.replace('fix-requests', request.id, self, stored.etag);
+
+      const execution = await approvals.execute(request.id);
+      assert.deepEqual([execution.kind, execution.kind === 'skipped' && execution.reason], ['skipped', 'unknown-request']);
+      assert.deepEqual(await approvals.resumeInterrupted(), { resumed: [], expired: [], errors: [] });
+      assert.deepEqual(azure.writes(), []);
+    } finally {
+      await store.close();
+      await azure.close();
+    }
+  });
 });

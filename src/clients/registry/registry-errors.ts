@@ -33,7 +33,7 @@ export function parseRegistryErrors(body: string): RegistryErrorSummary[] {
 }
 
 function summary(code: string, message: string): RegistryErrorSummary {
-  return { code: clip(code, MAX_CODE), message: clip(redactText(message), MAX_MESSAGE) };
+  return { code: clip(redactText(code), MAX_CODE), message: clip(redactText(message), MAX_MESSAGE) };
 }
 
 function clip(text: string, max: number): string {

@@ -1,6 +1,7 @@
 /**
  * Docker config keys and secret data keys are not secret, but they are untrusted text that ends up in chat cards
- * and logs. This renders one safely: a `user:password@` part is hidden (a URL key may carry one), invisible and
+ * and logs. This renders one safely: a `user:password@` part is hidden (a URL key may carry one; up to the last `@`
+ * before the path, as Go's url.Parse splits it, so a password may hold `@`), invisible and
  * control characters and lone surrogates are shown as `\u{...}`, backticks cannot close the code span they are
  * shown in, and very long keys are shortened.
  */
@@ -9,7 +10,7 @@ const KEEP_WHEN_SHORTENED = 100;
 const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ud800-\udfff\ufeff\ufff9-\ufffb`]/gu;
 
 export function displayKey(key: string): string {
-  const withoutUserinfo = key.replace(/^([A-Za-z][A-Za-z0-9+.-]*:\/\/)?[^/@]*@/u, (_match, scheme: string | undefined) => `${scheme ?? ''}[redacted]@`);
+  const withoutUserinfo = key.replace(/^([A-Za-z][A-Za-z0-9+.-]*:\/\/)?[^/]*@/u, (_match, scheme: string | undefined) => `${scheme ?? ''}[redacted]@`);
   const visible = withoutUserinfo.replace(INVISIBLE, (c) => `\\u{${(c.codePointAt(0) as number).toString(16)}}`);
   const chars = Array.from(visible);
   return chars.length <= MAX_SHOWN ? visible : `${chars.slice(0, KEEP_WHEN_SHORTENED).join('')}…(${chars.length} characters)`;

@@ -37,4 +37,14 @@ describe('parseRegistryErrors', () => {
     const echoed = parseRegistryErrors('{"errors":[{"code":"UNAUTHORIZED","message":"bad token Bearer eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln"}]}');
     assert.ok(!JSON.stringify(echoed).includes('eyJzdWIiOiJ4In0'));
   });
+
+  it('scrubs a credential a registry echoes back in the error code, not only in the message', () => {
+    // A registry (or a proxy in front of it) that repeats the Authorization header it was sent — the pull secret's
+    // Basic credentials — in the code: the code reaches the CLI report and the card like the message does.
+    const basic = 'cHVsbGVyOmh1bnRlcjItcHVsbC1zZWNyZXQ=';
+    const echoed = parseRegistryErrors(JSON.stringify({ errors: [{ code: `Basic ${basic}`, message: 'denied' }] }));
+    assert.ok(!JSON.stringify(echoed).includes(basic), JSON.stringify(echoed));
+    const oauth = parseRegistryErrors(JSON.stringify({ error: `invalid_grant refresh_token=${basic}`, error_description: 'x' }));
+    assert.ok(!JSON.stringify(oauth).includes(basic), JSON.stringify(oauth));
+  });
 });

@@ -102,6 +102,17 @@ describe('secret values never leak', () => {
     assertNoLeak(secret, ['RawData-Fixture-Pw'], 'raw data');
   });
 
+  it("keeps a key's userinfo password out even when the password holds an unescaped @", () => {
+    // Go's url.Parse (and so the kubelet) splits userinfo at the last @ before the path: all of "At@Fixture@Pw-42"
+    // is the password. Hiding only up to the first @ showed "Fixture@Pw-42".
+    for (const key of ['https://pd-bot:At@Fixture@Pw-42@registry.example.com', 'pd-bot:At@Fixture@Pw-42@registry.example.com/v2/']) {
+      const secret = dockerConfigJsonSecret(JSON.stringify({ auths: { [key]: { auth: b64('u:p') } } }));
+      const texts = humanStrings(secret);
+      assert.ok(texts.some((t) => t.includes('registry.example.com')), JSON.stringify(texts));
+      assertNoLeak(secret, ['Fixture@Pw', 'Pw-42'], key);
+    }
+  });
+
   it('returns the credential itself only from findCredentialFor, which is meant to', () => {
     const parsed = parsePullSecret(loadSecret('kubectl-ghcr.json'));
     assert.ok(parsed.ok);
