@@ -12,8 +12,12 @@ const SECRET_KEY =
 const JSON_SECRET_FIELD = 'auth|password|passwd|secret|token|identitytoken|registrytoken|(?:client|access|refresh|id)_?(?:secret|token)|api_?key|account_?key';
 
 const PATTERNS: Array<[RegExp, string]> = [
-  // Authorization headers and bearer tokens (auth schemes are case-insensitive)
-  [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi, '$1 [redacted]'],
+  // Authorization headers, whatever their scheme and credential look like (auth schemes are case-insensitive)
+  [/\b((?:proxy-)?authorization\s*[:=]\s*"?)([A-Za-z][\w-]*)\s+(?!\[redacted)[^\s"',;]+/gi, '$1$2 [redacted]'],
+  // Bearer and Basic credentials elsewhere; a plain word of up to 15 letters after the scheme is prose ("a Basic
+  // challenge", "Bearer authentication"), not a credential, which is longer or has digits, symbols or capitals inside
+  // (case-sensitive on purpose: the scheme's case is spelled out, so that [a-z] in the look-aheads means lower case)
+  [/\b([Bb][Ee][Aa][Rr][Ee][Rr]|[Bb][Aa][Ss][Ii][Cc])\s+(?![A-Z]?[a-z]{1,15}(?![A-Za-z0-9._~+/=-]))[A-Za-z0-9._~+/=-]{8,}/g, '$1 [redacted]'],
   // JSON Web Tokens
   [/\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g, '[redacted-jwt]'],
   // "auth":"base64" in docker config JSON, and password/token/secret fields in JSON, also inside a JSON string

@@ -42,6 +42,10 @@ const LEAKS: Array<{ shape: string; text: string; secret: string }> = [
   { shape: 'kubeconfig YAML client-key-data', text: '    client-key-data: LS0tLS1CRUdJTiBSU0EgUFJJVkFURSBLRVktLS0tLQ==', secret: 'LS0tLS1CRUdJTiBSU0EgUFJJVkFURSBLRVktLS0tLQ==' },
   { shape: 'URL password holding an unescaped @', text: 'GET https://pd-bot:At@Fixture@Pw-42@registry.example.com/v2/ failed', secret: 'Pw-42' },
   { shape: 'query-string token', text: 'GET /hook?token=wh_9a8b7c6d5e4f failed', secret: 'wh_9a8b7c6d5e4f' },
+  { shape: 'credential of another scheme in an Authorization header', text: 'proxy said: Proxy-Authorization: Negotiate YIIGhgYGKwYBBQUCoIIGejCCBnag', secret: 'YIIGhgYGKwYBBQUCoIIGejCCBnag' },
+  { shape: 'all-letter bearer token after the header', text: 'sent Authorization: Bearer abcdefghijkl', secret: 'abcdefghijkl' },
+  { shape: 'bearer token starting with a lower-case word', text: 'retrying with Bearer abc.def-ghi_123456', secret: 'abc.def-ghi' },
+  { shape: 'base64 basic credentials of letters only', text: 'with Basic dXNlcjpwYXNz', secret: 'dXNlcjpwYXNz' },
 ];
 
 describe('redactText', () => {
@@ -59,7 +63,8 @@ describe('redactText', () => {
       'AccountName=pdstate;AccountKey=[redacted];EndpointSuffix=core.windows.net',
     );
     for (const prose of ['refresh token expired', 'the token realm x is not https', 'InvalidAuthenticationToken: The access token is invalid.', 'incorrect username or password',
-      'failed to fetch anonymous token: 401 Unauthorized', 'failed to fetch oauth token: unexpected status from GET request to https://shopacr.azurecr.io/oauth2/token?scope=repository%3Ashop%2Fweb%3Apull&service=shopacr.azurecr.io: 401 Unauthorized']) {
+      'failed to fetch anonymous token: 401 Unauthorized', 'the registry answered 401 without a Bearer or Basic challenge',
+      'asks for Basic authentication (realm "Registry")', 'BASIC Authentication is off', 'failed to fetch oauth token: unexpected status from GET request to https://shopacr.azurecr.io/oauth2/token?scope=repository%3Ashop%2Fweb%3Apull&service=shopacr.azurecr.io: 401 Unauthorized']) {
       assert.equal(redactText(prose), prose);
     }
   });
