@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseConfig } from '../../src/config/index.js';
@@ -9,7 +9,7 @@ import { BUILT_IN_ROLE_IDS } from '../../src/sandbox/resource-manager/built-in-r
 import { SANDBOX_IDS } from '../../src/sandbox/sandbox-identity.js';
 import { PLAYGROUND_OTHER_USERS } from '../../src/sandbox/playground-users.js';
 import { startPlayground, DEFAULT_PLAYGROUND_USER, type Playground, type PlaygroundUser } from '../support/playground.js';
-import { launchBrowser, type TestBrowser } from '../support/browser.js';
+import { launchBrowser, stepKeepingEvidence, type TestBrowser } from '../support/browser.js';
 import { PlaygroundPage } from '../support/playground-page.js';
 import { testTls } from '../support/tls.js';
 
@@ -71,14 +71,8 @@ describe('Fix approvals in the Agents Playground, on the sandbox (end to end)', 
   });
 
   /** Runs a step; on failure keeps a screenshot, the page and the Playground's output. */
-  async function step(name: string, body: () => Promise<void>): Promise<void> {
-    try {
-      await body();
-    } catch (error) {
-      await browser.page.screenshot({ path: join(ARTIFACTS, `failure-approval-${name}.png`), fullPage: true }).catch(() => undefined);
-      writeFileSync(join(ARTIFACTS, `failure-approval-${name}.html`), await browser.page.content().catch(() => ''));
-      throw new Error(`${(error as Error).message}\n--- Playground output ---\n${playground.output()}`, { cause: error });
-    }
+  function step(name: string, body: () => Promise<void>): Promise<void> {
+    return stepKeepingEvidence({ name: `approval-${name}`, artifactsDir: ARTIFACTS, browser, context: () => `--- Playground output ---\n${playground.output()}` }, body);
   }
 
   /** The role assignments of the sandbox's kubelet identity on shopacr, in the fake ARM. */

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseConfig } from '../../src/config/index.js';
@@ -7,7 +7,7 @@ import { createLogger, memorySink, type LogRecord } from '../../src/logging/inde
 import { startBotApplication, type BotApplication } from '../../src/app/bot-application.js';
 import type { FixRequest, FixRequestHandler } from '../../src/teams/fix-request-handler.js';
 import { startPlayground, DEFAULT_PLAYGROUND_USER, type Playground } from '../support/playground.js';
-import { launchBrowser, type TestBrowser } from '../support/browser.js';
+import { launchBrowser, stepKeepingEvidence, type TestBrowser } from '../support/browser.js';
 import { PlaygroundPage } from '../support/playground-page.js';
 import { testTls } from '../support/tls.js';
 
@@ -79,14 +79,8 @@ describe('Pull Doctor in the Agents Playground, on the sandbox (end to end)', fu
   });
 
   /** Runs a step; on failure keeps a screenshot, the page and the Playground's output. */
-  async function step(name: string, body: () => Promise<void>): Promise<void> {
-    try {
-      await body();
-    } catch (error) {
-      await browser.page.screenshot({ path: join(ARTIFACTS, `failure-${name}.png`) }).catch(() => undefined);
-      writeFileSync(join(ARTIFACTS, `failure-${name}.html`), await browser.page.content().catch(() => ''));
-      throw new Error(`${(error as Error).message}\n--- Playground output ---\n${playground.output()}`, { cause: error });
-    }
+  function step(name: string, body: () => Promise<void>): Promise<void> {
+    return stepKeepingEvidence({ name, artifactsDir: ARTIFACTS, browser, context: () => `--- Playground output ---\n${playground.output()}` }, body);
   }
 
   it('welcomes the user with the sandbox pods to try', async () => {

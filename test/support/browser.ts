@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
@@ -58,4 +58,21 @@ export async function launchBrowser(options: { viewport?: { width: number; heigh
       rmSync(profile, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Runs one step of an end-to-end test; when it fails, keeps a screenshot and the page's HTML in `artifactsDir`
+ * (named after the step) and adds `context()` (e.g. the Playground's output) to the error.
+ */
+export async function stepKeepingEvidence(
+  step: { name: string; artifactsDir: string; browser: TestBrowser; context: () => string },
+  body: () => Promise<void>,
+): Promise<void> {
+  try {
+    await body();
+  } catch (error) {
+    await step.browser.page.screenshot({ path: join(step.artifactsDir, `failure-${step.name}.png`), fullPage: true }).catch(() => undefined);
+    writeFileSync(join(step.artifactsDir, `failure-${step.name}.html`), await step.browser.page.content().catch(() => ''));
+    throw new Error(`${(error as Error).message}\n${step.context()}`, { cause: error });
+  }
 }
