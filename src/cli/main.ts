@@ -9,7 +9,7 @@ export type { CliIo } from './io.js';
 const USAGE = `Pull Doctor: why is this pod failing, and above all why can't it pull its image?
 
 Commands:
-  pulldoctor diagnose POD [-n NAMESPACE] [--context CTX] [--cluster-id ID] [--output text|json]
+  pulldoctor diagnose POD [-n NAMESPACE] [--cluster NAME | --context CTX] [--cluster-id ID] [--output text|json]
   pulldoctor classify [MESSAGE]          (or one message per stdin line)
   pulldoctor audit [--since DURATION] [--output text|json]
 

@@ -46,7 +46,7 @@ export interface AlertsConfig {
   floodThreshold: number;
   /** Static routes (ALERT_ROUTES); chat subscriptions (`alerts on`) add to them. */
   routes: AlertRoute[];
-  /** The cluster's name in alerts and routes; the kubeconfig's cluster name when unset. */
+  /** The cluster's name in alerts and routes; when unset, the kubeconfig's context name (docs/alerts.md). */
   clusterName?: string;
   /** `Authorization: Bearer <secret>` expected on POST /api/alerts; the endpoint is off without it. */
   webhookSecret?: SecretValue;

@@ -10,7 +10,7 @@ import { GUID, type EnvReader } from './env-reader.js';
  * deprecated identity type.
  *
  * Without `MicrosoftAppId` the bot runs in local mode: inbound requests are not authenticated (for the Agents
- * Playground on this machine). `assertBotMayStart` refuses that when `NODE_ENV=production`.
+ * Playground on this machine). `botStartProblems` refuses that when `NODE_ENV=production`.
  */
 export const BOT_KEYS = ['MicrosoftAppId', 'MicrosoftAppType', 'MicrosoftAppTenantId', 'MicrosoftAppPassword', 'PORT', 'NODE_ENV'] as const;
 
