@@ -2,14 +2,13 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseConfig } from '../../src/config/index.js';
-import { createLogger, memorySink, type LogRecord } from '../../src/logging/index.js';
-import { startBotApplication, type BotApplication } from '../../src/app/bot-application.js';
+import type { LogRecord } from '../../src/logging/index.js';
+import type { BotApplication } from '../../src/app/bot-application.js';
 import { ConnectorServer, type ConnectorCall } from '../support/connector-server.js';
 import { cardActionInvoke, messageActivity, personalChat, postActivity } from '../support/teams-activities.js';
 import { adaptiveCardProblems } from '../support/adaptive-card-validator.js';
 import { cardTexts, executeActions } from '../support/card-text.js';
-import { testTls } from '../support/tls.js';
+import { startSandboxBotApplication } from '../support/sandbox-bot-application.js';
 
 function cardOf(call: ConnectorCall): Record<string, unknown> {
   return (call.activity!.attachments as Array<{ content: Record<string, unknown> }>)[0]!.content;
@@ -25,16 +24,7 @@ describe('the bot application on the sandbox (store, real engine, Teams bot, ser
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'pulldoctor-app-'));
-    const tls = testTls();
-    const sink = memorySink();
-    logs = sink.records;
-    app = await startBotApplication({
-      config: parseConfig({ STORE_SQLITE_PATH: join(dir, 'state.sqlite') }),
-      env: { HOME: dir },
-      log: createLogger({ sink, level: 'debug' }),
-      sandboxTls: { cert: tls.cert, key: tls.key, ca: tls.ca },
-    });
-    url = (await app.server.listen(0, '127.0.0.1')).url;
+    ({ app, url, logs } = await startSandboxBotApplication(dir));
     connector = await ConnectorServer.start();
   });
 

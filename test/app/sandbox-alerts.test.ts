@@ -3,30 +3,18 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AlertService } from '../../src/alerts/alert-service.js';
-import { startBotApplication, type BotApplication } from '../../src/app/bot-application.js';
-import { parseConfig } from '../../src/config/index.js';
-import { createLogger, memorySink } from '../../src/logging/index.js';
+import type { BotApplication } from '../../src/app/bot-application.js';
 import { OUTAGE_POD } from '../../src/sandbox/sandbox-outage.js';
-import type { FixRequest, FixRequestHandler } from '../../src/teams/fix-request-handler.js';
 import { adaptiveCardProblems } from '../support/adaptive-card-validator.js';
 import { cardOf, isAlertCard } from '../support/alerting-bot.js';
 import { cardTexts, executeActions } from '../support/card-text.js';
 import { ConnectorServer, type ConnectorCall } from '../support/connector-server.js';
 import { ManualClock } from '../support/manual-clock.js';
 import { cardActionInvoke, messageActivity, personalChat, postActivity, USER, type Conversation } from '../support/teams-activities.js';
-import { testTls } from '../support/tls.js';
+import { RecordingFixRequests, startSandboxBotApplication } from '../support/sandbox-bot-application.js';
 import { waitFor } from '../support/wait-for.js';
 
 const SANDBOX_GRACE_MS = 10_000;
-
-/** Stands in for the approval flow: records the requests it would send for approval. */
-class RecordingFixRequests implements FixRequestHandler {
-  readonly requests: FixRequest[] = [];
-  async requestFix(request: FixRequest) {
-    this.requests.push(request);
-    return { reference: 'FR-2026-0107', nextStep: 'An approver has been asked.' };
-  }
-}
 
 describe('alerts on the sandbox (npm start)', function () {
   this.timeout(30_000);
@@ -38,16 +26,7 @@ describe('alerts on the sandbox (npm start)', function () {
   let fixes: RecordingFixRequests;
 
   async function start(env: Record<string, string> = {}): Promise<void> {
-    const tls = testTls();
-    app = await startBotApplication({
-      config: parseConfig({ STORE_SQLITE_PATH: join(dir, 'state.sqlite'), ...env }),
-      env: { HOME: dir },
-      log: createLogger({ sink: memorySink(), level: 'debug' }),
-      sandboxTls: { cert: tls.cert, key: tls.key, ca: tls.ca },
-      fixRequests: fixes,
-      alertTuning: { clock },
-    });
-    url = (await app.server.listen(0, '127.0.0.1')).url;
+    ({ app, url } = await startSandboxBotApplication(dir, { env, fixRequests: fixes, alertTuning: { clock } }));
   }
 
   const service = (): AlertService => app.alerts!.services.get('shop-aks')!;
@@ -71,7 +50,7 @@ describe('alerts on the sandbox (npm start)', function () {
     dir = mkdtempSync(join(tmpdir(), 'pulldoctor-sandbox-alerts-'));
     connector = await ConnectorServer.start();
     clock = new ManualClock(Date.now());
-    fixes = new RecordingFixRequests();
+    fixes = new RecordingFixRequests('FR-2026-0107');
   });
   afterEach(async () => {
     await app?.stop(2000);

@@ -2,16 +2,15 @@ import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseConfig } from '../../src/config/index.js';
-import { createLogger, memorySink, type LogRecord } from '../../src/logging/index.js';
-import { startBotApplication, type BotApplication } from '../../src/app/bot-application.js';
+import type { LogRecord } from '../../src/logging/index.js';
+import type { BotApplication } from '../../src/app/bot-application.js';
 import { BUILT_IN_ROLE_IDS } from '../../src/sandbox/resource-manager/built-in-role-definitions.js';
 import { SANDBOX_IDS } from '../../src/sandbox/sandbox-identity.js';
 import { PLAYGROUND_OTHER_USERS } from '../../src/sandbox/playground-users.js';
 import { startPlayground, DEFAULT_PLAYGROUND_USER, type Playground, type PlaygroundUser } from '../support/playground.js';
 import { launchBrowser, stepKeepingEvidence, type TestBrowser } from '../support/browser.js';
 import { PlaygroundPage } from '../support/playground-page.js';
-import { testTls } from '../support/tls.js';
+import { startSandboxBotApplication } from '../support/sandbox-bot-application.js';
 
 const ARTIFACTS = join(process.cwd(), 'test-artifacts', 'e2e');
 /** The sandbox pod whose cluster's kubelet identity has no pull role on its registry (shopacr). */
@@ -37,6 +36,7 @@ describe('Fix approvals in the Agents Playground, on the sandbox (end to end)', 
   this.timeout(90_000);
   let app: BotApplication;
   let logs: LogRecord[];
+  let url: string;
   let playground: Playground;
   let browser: TestBrowser;
   let ui: PlaygroundPage;
@@ -45,17 +45,8 @@ describe('Fix approvals in the Agents Playground, on the sandbox (end to end)', 
   before(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     workDir = mkdtempSync(join(tmpdir(), 'pulldoctor-playground-approvals-'));
-    const tls = testTls();
-    const sink = memorySink();
-    logs = sink.records;
-    app = await startBotApplication({
-      config: parseConfig({ STORE_SQLITE_PATH: join(workDir, 'state.sqlite') }),
-      env: { HOME: workDir },
-      log: createLogger({ sink, level: 'debug' }),
-      sandboxTls: { cert: tls.cert, key: tls.key, ca: tls.ca },
-    });
+    ({ app, url, logs } = await startSandboxBotApplication(workDir));
     assert.ok(app.fixApprovals, 'the sandbox wires the real approval flow in');
-    const { url } = await app.server.listen(0, '127.0.0.1');
     playground = await startPlayground({ botUrl: url, workDir, personalChatId: PERSONAL_CHAT });
     browser = await launchBrowser({ viewport: { width: 1400, height: 1600 } });
     ui = new PlaygroundPage(browser.page);

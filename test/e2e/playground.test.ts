@@ -2,14 +2,12 @@ import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseConfig } from '../../src/config/index.js';
-import { createLogger, memorySink, type LogRecord } from '../../src/logging/index.js';
-import { startBotApplication, type BotApplication } from '../../src/app/bot-application.js';
-import type { FixRequest, FixRequestHandler } from '../../src/teams/fix-request-handler.js';
+import type { LogRecord } from '../../src/logging/index.js';
+import type { BotApplication } from '../../src/app/bot-application.js';
 import { startPlayground, DEFAULT_PLAYGROUND_USER, type Playground } from '../support/playground.js';
 import { launchBrowser, stepKeepingEvidence, type TestBrowser } from '../support/browser.js';
 import { PlaygroundPage } from '../support/playground-page.js';
-import { testTls } from '../support/tls.js';
+import { RecordingFixRequests, startSandboxBotApplication } from '../support/sandbox-bot-application.js';
 
 const ARTIFACTS = join(process.cwd(), 'test-artifacts', 'e2e');
 const WEB = 'web-7d4c9b6f5-x2k8p';
@@ -24,15 +22,6 @@ async function eventually(condition: () => Promise<boolean>, what: string, timeo
   }
 }
 
-/** Stands in for the approval flow (being built elsewhere): records what would be sent for approval. */
-class RecordingFixRequests implements FixRequestHandler {
-  readonly requests: FixRequest[] = [];
-  async requestFix(request: FixRequest) {
-    this.requests.push(request);
-    return { reference: 'FR-e2e-1', nextStep: 'An approver has been asked.' };
-  }
-}
-
 /**
  * End to end as `npm start` runs it: the bot application (real engine, real clients, the sandbox world in this
  * process, card actions in a SQLite store), the Microsoft 365 Agents Playground as a child process, and headless
@@ -42,28 +31,21 @@ describe('Pull Doctor in the Agents Playground, on the sandbox (end to end)', fu
   this.timeout(90_000);
   let app: BotApplication;
   let logs: LogRecord[];
+  let url: string;
   let playground: Playground;
   let browser: TestBrowser;
   let ui: PlaygroundPage;
   let workDir: string;
-  const fixRequests = new RecordingFixRequests();
+  const fixRequests = new RecordingFixRequests('FR-e2e-1');
 
   before(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     workDir = mkdtempSync(join(tmpdir(), 'pulldoctor-playground-'));
-    const tls = testTls();
-    const sink = memorySink();
-    logs = sink.records;
-    app = await startBotApplication({
-      config: parseConfig({ STORE_SQLITE_PATH: join(workDir, 'state.sqlite') }),
-      env: { HOME: workDir },
-      log: createLogger({ sink, level: 'debug' }),
-      sandboxTls: { cert: tls.cert, key: tls.key, ca: tls.ca },
+    ({ app, url, logs } = await startSandboxBotApplication(workDir, {
       fixRequests,
       // Alerts as `npm start` runs them, quicker: the bad rollout 1 s after "alerts on", its card 2 s later.
       alertTuning: { sandbox: { gracePeriodMs: 2_000, failAfterMs: 1_000, recoverAfterMs: 600_000 } },
-    });
-    const { url } = await app.server.listen(0, '127.0.0.1');
+    }));
     await app.alerts!.start();
     playground = await startPlayground({ botUrl: url, workDir });
     browser = await launchBrowser({ viewport: { width: 1400, height: 1400 } });
