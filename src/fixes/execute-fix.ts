@@ -45,8 +45,10 @@ export async function runClaimed(ctx: FixContext, request: FixRequest, resumed: 
   const log = ctx.log.child({ fixRequestId: request.id, executorId: claim.executorId, round: claim.round });
   await auditBeforeActing(
     ctx.store.audit,
+    ctx.log,
     { action: FIX_AUDIT_ACTIONS.executionStarted, result: 'ok', request, details: { executorId: claim.executorId, round: claim.round, resumed } },
     ctx.now(),
+    'The fix was not started and nothing was written to Azure',
   );
   log.info('fix execution started', { resumed });
   const recheck = await recheckAccess(ctx, request, log);

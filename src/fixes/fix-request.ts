@@ -26,6 +26,16 @@ export interface FixDecision {
   at: string;
 }
 
+/**
+ * A decision being recorded: set on a pending request (by compare-and-swap) before the decision's audit record is
+ * written, so that of racing presses only one writes a record; replaced by `decision` once the record is kept.
+ * One older than a minute is ignored (its press died or could not record it).
+ */
+export interface FixDecisionInProgress extends FixDecision {
+  /** Tells this press's reservation from another's. */
+  token: string;
+}
+
 /** Which executor holds the request while it runs; another may take over once `renewedAt` is older than the lease. */
 export interface FixExecutionClaim {
   executorId: string;
@@ -92,6 +102,8 @@ export interface FixRequest {
   /** Id of the approval card's message, set by the transport so that it can update the card. */
   approvalCardMessageId?: string;
   decision?: FixDecision;
+  /** Only while pending: a decision whose audit record is being written. */
+  deciding?: FixDecisionInProgress;
   expiredAt?: string;
   claim?: FixExecutionClaim;
   outcome?: FixOutcome;
