@@ -48,11 +48,18 @@ export function takeOverStaleClaim(ctx: FixContext, id: string): Promise<ClaimRe
   );
 }
 
-/** Renews this executor's claim; false when it is no longer ours (taken over, or finished by someone else). */
-export async function renewClaim(ctx: FixContext, request: FixRequest): Promise<boolean> {
+/**
+ * Renews this executor's claim; false when it is no longer ours (taken over, or finished by someone else).
+ * `beforeWrite`: a role assignment PUT follows at once, and is counted in `assignmentWritesSent`.
+ */
+export async function renewClaim(ctx: FixContext, request: FixRequest, options: { beforeWrite?: boolean } = {}): Promise<boolean> {
   const mine = request.claim!;
   const at = ctx.now().toISOString();
-  const result = await swap(ctx, request.id, (current) => (isMine(current, mine) ? { ...current, claim: { ...current.claim!, renewedAt: at } } : undefined));
+  const result = await swap(ctx, request.id, (current) =>
+    isMine(current, mine)
+      ? { ...current, claim: { ...current.claim!, renewedAt: at }, ...(options.beforeWrite ? { assignmentWritesSent: (current.assignmentWritesSent ?? 0) + 1 } : {}) }
+      : undefined,
+  );
   return result.claimed;
 }
 

@@ -113,9 +113,31 @@ describe('fix execution: what Azure answers and what the bot makes of it', () =>
       const outcome = outcomeOf(execution);
       assert.equal(outcome.kind, 'already-fixed');
       assert.equal(outcome.writeAttempts, 0);
-      assert.match(outcome.summary, /can already pull from shopacr/);
+      assert.equal(outcome.summary, 'The kubelet identity can already pull from shopacr (AcrPull on the registry itself) through the role assignment 0f1e2d3c-4b5a-4697-8877-665544332211, found already present (not written by Pull Doctor: another name); nothing was changed.');
       assert.deepEqual(azure.writes(), []);
       assert.deepEqual(audit.map((r) => [r.action, r.result]), [['fix.execution-started', 'ok'], ['fix.applied', 'already-fixed'], ['fix.rediagnosed', 'problem']]);
+      assert.equal(audit[1]!.details?.assignmentWrittenBy, 'someone-else');
+    });
+
+    it('says so when the grant was written by an earlier request for the same grant, not by this one', async () => {
+      const approvals = fixApprovalsFor(store, azure, clock);
+      const first = await approvals.request(newRequest());
+      const second = await approvals.request(newRequest({ pod: { namespace: 'shop', name: 'web-7d9c5b6f4-q8m2n' } }));
+      for (const { id } of [first, second]) assert.ok((await approvals.decide(approve(id))).ok);
+      assert.equal(outcomeOf(await approvals.execute(first.id)).writtenBy, 'this-request');
+
+      const outcome = outcomeOf(await approvals.execute(second.id));
+      assert.deepEqual([outcome.kind, outcome.writtenBy, outcome.writeAttempts], ['already-fixed', 'another-request', 0]);
+      assert.equal(
+        outcome.summary,
+        `The kubelet identity can already pull from shopacr (AcrPull on the registry itself) through the role assignment ${NAME}, which Pull Doctor wrote for an earlier request for the same grant (it has the name Pull Doctor gives this grant); this request changed nothing.`,
+      );
+      assert.equal(azure.writes().length, 1);
+      const applied = (await auditOf(store)).filter((r) => r.action === 'fix.applied');
+      assert.deepEqual(applied.map((r) => [r.target?.fixRequestId, r.result, r.details?.assignmentWrittenBy]), [
+        [first.id, 'created', 'this-request'],
+        [second.id, 'already-fixed', 'another-request'],
+      ]);
     });
 
     it('writes nothing and fails when the roles cannot be re-checked', async () => {
