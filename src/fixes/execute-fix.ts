@@ -28,7 +28,11 @@ export async function executeFix(ctx: FixContext, id: string, options: { resumed
   const claim = await claimApproved(ctx, id);
   if (!claim.claimed) {
     const request = claim.request;
-    if (request === null) return { kind: 'skipped', reason: 'unknown-request', request };
+    if (request === null) {
+      // Called after an approval: an absent request was lost with the store's data (see docs/deploy.md).
+      if (claim.absent) ctx.log.error('no fix request is stored under this id, so nothing was executed; if it was approved, the store lost it', { fixRequestId: id });
+      return { kind: 'skipped', reason: 'unknown-request', request };
+    }
     if (request.status === 'executing') return { kind: 'skipped', reason: 'already-running', request };
     return { kind: 'skipped', reason: isFinished(request.status) && request.decision?.kind === 'approved' ? 'already-finished' : 'not-approved', request };
   }

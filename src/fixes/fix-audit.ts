@@ -16,6 +16,7 @@ export const FIX_AUDIT_ACTIONS = {
   applied: 'fix.applied',
   failed: 'fix.failed',
   rediagnosed: 'fix.rediagnosed',
+  restored: 'fix.restored',
 } as const;
 
 export interface FixAuditEvent {

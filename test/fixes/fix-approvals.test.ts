@@ -2,10 +2,12 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { BlobServiceClient, ContainerSASPermissions, generateBlobSASQueryParameters, StorageSharedKeyCredential } from '@azure/storage-blob';
 import Database from 'better-sqlite3';
 import { createLogger, memorySink, silentLogger } from '../../src/logging/index.js';
 import { FIX_REQUESTS_COLLECTION, KUBELET_BACKOFF_REMINDER, roleAssignmentName, type FixRequest } from '../../src/fixes/index.js';
-import { openSqliteStore, type Store } from '../../src/store/index.js';
+import { openBlobStore, openSqliteStore, type Store } from '../../src/store/index.js';
+import { AZURITE_ACCOUNT, AZURITE_ACCOUNT_KEY, startAzurite, type RunningAzurite } from '../support/azurite.js';
 import type { AzureRoleAssignments } from '../support/azure-role-assignments.js';
 import { ACR_PULL, ANA, approve, auditOf, BEN, CLUSTER_ID, DANA, FIX, fixApprovalsFor, forEachStore, KUBELET_PRINCIPAL, newRequest, REGISTRY_ID, startShopAzure, testClock } from './fix-harness.js';
 
@@ -229,5 +231,45 @@ describe('fix approvals when the audit log cannot be written (a real SQLite file
       (await auditOf(store)).map((r) => r.action),
       ['fix.requested', 'fix.approved', 'fix.execution-started', 'fix.applied', 'fix.rediagnosed'],
     );
+  });
+});
+
+describe('fix approvals when the Blob container is gone and may not be created again (Azurite, a container-scoped SAS)', function () {
+  this.timeout(30_000);
+  let azurite: RunningAzurite;
+  let azure: AzureRoleAssignments;
+  before(async () => {
+    azurite = await startAzurite();
+  });
+  after(() => azurite?.close());
+  beforeEach(async () => {
+    azure = await startShopAzure();
+  });
+  afterEach(() => azure.close());
+
+  it('accepts no request and no approval, and writes nothing to Azure', async () => {
+    const name = 'gone-for-good';
+    const owner = BlobServiceClient.fromConnectionString(azurite.connectionString).getContainerClient(name);
+    await owner.create();
+    const sas = generateBlobSASQueryParameters(
+      { containerName: name, permissions: ContainerSASPermissions.parse('rcwdl'), expiresOn: new Date(Date.now() + 3_600_000) },
+      new StorageSharedKeyCredential(AZURITE_ACCOUNT, AZURITE_ACCOUNT_KEY),
+    ).toString();
+    const store = await openBlobStore({ container: BlobServiceClient.fromConnectionString(`BlobEndpoint=${azurite.blobUrl};SharedAccessSignature=${sas}`).getContainerClient(name), log: silentLogger() });
+    const approvals = fixApprovalsFor(store, azure, testClock());
+    const pending = await approvals.request(newRequest());
+    await owner.delete();
+
+    await assert.rejects(approvals.request(newRequest()), (error: Error & { code?: string }) => {
+      assert.equal(error.code, 'STORE_UNAVAILABLE');
+      assert.match(error.message, /^The fix request was not accepted and nothing was stored, because its audit record could not be written \(The Blob container gone-for-good is gone/);
+      return true;
+    });
+    await assert.rejects(approvals.decide(approve(pending.id)), { code: 'STORE_UNAVAILABLE' });
+    await assert.rejects(approvals.execute(pending.id), { code: 'STORE_UNAVAILABLE' });
+    await assert.rejects(approvals.resumeInterrupted(), { code: 'STORE_UNAVAILABLE' });
+    assert.deepEqual(azure.writes(), []);
+    assert.equal(await owner.exists(), false);
+    await store.close();
   });
 });
