@@ -123,7 +123,7 @@ function keepContainer(container: ContainerClient, audit: BlobAppendLog<AuditRec
 
 function containerGoneAdvice(name: string): string {
   return (
-    `Restore the container: it is soft-deleted for 7 days (infra/azure.bicep), and restoring it brings back its fix requests and audit log. ` +
+    `Restore the container: it is soft-deleted for 7 days with the templates (infra/modules/state-storage.bicep), and restoring it brings back its fix requests and audit log. ` +
     `\`az storage container list --account-name ACCOUNT --include-deleted --auth-mode login\` shows its deleted version; ` +
     `\`az storage container restore --account-name ACCOUNT --name ${name} --deleted-version VERSION --auth-mode login\` restores it. ` +
     `Or run \`atk provision\` to create it again, empty.`
