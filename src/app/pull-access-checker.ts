@@ -46,7 +46,7 @@ export function createPullAccessChecker(reader: AzureReader): PullAccessChecker 
     const where = (a: RoleAssignmentInfo) => describeScopeRelation(a.scope, registry.id);
     if (unconditional.canPull) {
       const first = unconditional.granting[0]!;
-      return { canPull: true, detail: `${first.roleName} ${where(first.assignment)}` };
+      return { canPull: true, detail: `${first.roleName} ${where(first.assignment)}`, grantedBy: unconditional.granting.map((g) => ({ name: g.assignment.name, id: g.assignment.id })) };
     }
     // The conditional ones, evaluated as if unconditional: would they grant pull but for their condition?
     const conditional = evaluate(assignments.filter(hasCondition).map(withoutCondition));

@@ -57,7 +57,8 @@ const DEFAULT_ADVICE: Record<ErrorCode, string> = {
   AZURE_API_ERROR: 'Retry in a moment; check https://status.azure.com if it persists.',
   REGISTRY_UNREACHABLE: 'Check DNS and network access to the registry from where Pull Doctor runs.',
   STORE_CONFLICT: 'Reload and try again.',
-  STORE_UNAVAILABLE: 'Check the storage configuration and that the storage account is reachable.',
+  STORE_UNAVAILABLE:
+    'Check the state store the message names: for SQLite (STORE_SQLITE_PATH), the file, its folder and the disk; for Azure Blob, that the storage account is reachable and that the identity may use the container.',
   FIX_REFUSED: 'Ask an approver to review the request.',
   FIX_FAILED: 'See the reason above. A failed request cannot be approved again: once the cause is fixed, diagnose the pod again and request a new fix.',
   TEAMS_SEND_FAILED: 'Check that the bot is still installed in the conversation.',

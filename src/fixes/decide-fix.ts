@@ -1,8 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import { updateWithRetry } from '../store/index.js';
 import { readFixActionData } from './action-data.js';
-import { auditAfterTheFact, FIX_AUDIT_ACTIONS } from './fix-audit.js';
+import { auditAfterTheFact, auditBeforeActing, FIX_AUDIT_ACTIONS } from './fix-audit.js';
 import type { FixContext } from './fix-context.js';
-import { FIX_REQUESTS_COLLECTION, type FixActor, type FixRequest } from './fix-request.js';
+import { FIX_REQUESTS_COLLECTION, type FixActor, type FixDecisionInProgress, type FixRequest } from './fix-request.js';
 import { isStoredFixRequest } from './read-fix-request.js';
 import { fixRefusal, type FixRefusal, type FixRefusalReason } from './refusals.js';
 
@@ -49,7 +50,10 @@ const isPlainRecord = (value: unknown) => value !== null && typeof value === 'ob
  * Approves or rejects a pending request, enforcing everything server-side: the request exists; the press comes
  * from the request's tenant and conversation; the actor is not the requester and is an approver; the request has not
  * expired; and pending → approved/rejected happens exactly once (compare-and-swap). Anything else is a refusal
- * with a reason and changes nothing. Every decision and every refusal is audited.
+ * with a reason and changes nothing. Every decision and every refusal is audited. A decision is recorded before it
+ * is stored, in three steps: reserve (a compare-and-swap that one press wins), append the audit record, then store
+ * the decision; a decision whose record cannot be written is not accepted (STORE_UNAVAILABLE) and the request stays
+ * pending.
  */
 export async function decideFix(ctx: FixContext, input: FixDecisionInput): Promise<FixDecisionResult> {
   const now = ctx.now();
@@ -59,7 +63,8 @@ export async function decideFix(ctx: FixContext, input: FixDecisionInput): Promi
   const actor = decider(input.actor);
   const details = { attempted: input.decision, ...(ignoredFields.length > 0 ? { ignoredFields: ignoredFields.length } : {}) };
 
-  const refuse = async (reason: FixRefusalReason, request: FixRequest | undefined, show: boolean, detail?: string): Promise<FixDecisionResult> => {
+  /** `voids`: the decision record written ahead of a decision that then lost its race (see below). */
+  const refuse = async (reason: FixRefusalReason, request: FixRequest | undefined, show: boolean, detail?: string, voids?: string): Promise<FixDecisionResult> => {
     const refusal = fixRefusal(reason, detail);
     log.info('fix decision refused', { reason });
     await auditAfterTheFact(
@@ -72,7 +77,7 @@ export async function decideFix(ctx: FixContext, input: FixDecisionInput): Promi
         ...(GUID.test(actor.objectId) ? { actor } : {}),
         reason: refusal.message,
         ...(input.turnId === undefined ? {} : { turnId: input.turnId }),
-        details: { ...details, reasonCode: reason },
+        details: { ...details, reasonCode: reason, ...(voids === undefined ? {} : { voids }) },
       },
       now,
     );
@@ -100,37 +105,60 @@ export async function decideFix(ctx: FixContext, input: FixDecisionInput): Promi
   }
 
   const decided = input.decision === 'approve' ? 'approved' : 'rejected';
-  const result = await updateWithRetry<FixRequest>(
-    ctx.store.documents,
-    FIX_REQUESTS_COLLECTION,
-    id,
-    (current) => {
-      if (current === null || !isStoredFixRequest(current, id) || current.status !== 'pending') return undefined;
-      if (now.getTime() >= Date.parse(current.expiresAt)) return { ...current, status: 'expired', expiredAt: now.toISOString() };
-      return { ...current, status: decided, decision: { kind: decided, by: actor, at: now.toISOString() } };
-    },
-    { attempts: 10 },
-  );
-  if (result === null) return refuse('unknown-request', undefined, false);
-  const after = result.value;
-  if (result.changed && after.status === 'expired') {
-    await auditAfterTheFact(ctx.store.audit, ctx.log, { action: FIX_AUDIT_ACTIONS.expired, result: 'ok', request: after, details: { expiresAt: after.expiresAt } }, now);
-  }
-  if (!result.changed || after.status !== decided) return refuse(after.status === 'expired' ? 'expired' : 'already-decided', after, true);
+  const action = decided === 'approved' ? FIX_AUDIT_ACTIONS.approved : FIX_AUDIT_ACTIONS.rejected;
+  const decision: FixDecisionInProgress = { kind: decided, by: actor, at: now.toISOString(), token: randomBytes(9).toString('base64url') };
+  const isMine = (current: FixRequest) => current.status === 'pending' && current.deciding?.token === decision.token;
+  const swap = (mutate: (current: FixRequest) => FixRequest | undefined) =>
+    updateWithRetry<FixRequest>(ctx.store.documents, FIX_REQUESTS_COLLECTION, id, (current) => (current !== null && isStoredFixRequest(current, id) ? mutate(current) : undefined), {
+      attempts: 10,
+    });
 
+  // 1. Reserve the decision (pending → pending, being decided by this press): of racing presses exactly one wins.
+  const reserved = await swap((current) => {
+    if (current.status !== 'pending') return undefined;
+    if (now.getTime() >= Date.parse(current.expiresAt)) return { ...withoutReservation(current), status: 'expired', expiredAt: now.toISOString() };
+    if (current.deciding !== undefined && now.getTime() - Date.parse(current.deciding.at) < DECIDING_STALE_MS) return undefined;
+    return { ...current, deciding: decision };
+  });
+  if (reserved === null) return refuse('unknown-request', undefined, false);
+  if (reserved.changed && reserved.value.status === 'expired') {
+    await auditAfterTheFact(ctx.store.audit, ctx.log, { action: FIX_AUDIT_ACTIONS.expired, result: 'ok', request: reserved.value, details: { expiresAt: reserved.value.expiresAt } }, now);
+  }
+  if (!reserved.changed || !isMine(reserved.value)) return refuse(reserved.value.status === 'expired' ? 'expired' : 'already-decided', withoutReservation(reserved.value), true);
+
+  // 2. Record it. A decision that cannot be recorded is not accepted: the reservation is withdrawn, nothing else changed.
+  try {
+    await auditBeforeActing(
+      ctx.store.audit,
+      ctx.log,
+      { action, result: 'ok', request, actor, ...(input.turnId === undefined ? {} : { turnId: input.turnId }), details: { ...details, approverVia: verdict.via, requester: request.requester.objectId } },
+      now,
+      `The ${decided === 'approved' ? 'approval' : 'rejection'} was not accepted and the request is unchanged`,
+    );
+  } catch (error) {
+    await swap((current) => (isMine(current) ? withoutReservation(current) : undefined)).catch((withdrawal: unknown) =>
+      log.error('could not withdraw the reservation of an unrecorded decision; it lapses on its own', { error: withdrawal }),
+    );
+    throw error;
+  }
+
+  // 3. Store it (only an executor that sees `approved` acts, and that is after the record).
+  const done = await swap((current) => (isMine(current) ? { ...withoutReservation(current), status: decided, decision: { kind: decided, by: actor, at: decision.at } } : undefined));
+  if (done === null || !done.changed) {
+    // The reservation lapsed and was taken over, or the request vanished: the record written above is void.
+    const after = done === null ? undefined : withoutReservation(done.value);
+    return refuse(after?.status === 'expired' ? 'expired' : after === undefined ? 'unknown-request' : 'already-decided', after, after !== undefined, undefined, action);
+  }
   log.info(`fix ${decided}`, { verifiedBy: verdict.via });
-  await auditAfterTheFact(
-    ctx.store.audit,
-    ctx.log,
-    {
-      action: decided === 'approved' ? FIX_AUDIT_ACTIONS.approved : FIX_AUDIT_ACTIONS.rejected,
-      result: 'ok',
-      request: after,
-      actor,
-      ...(input.turnId === undefined ? {} : { turnId: input.turnId }),
-      details: { ...details, approverVia: verdict.via, requester: after.requester.objectId },
-    },
-    now,
-  );
-  return { ok: true, decision: decided, request: after };
+  return { ok: true, decision: decided, request: done.value };
+}
+
+/** How long a reservation holds a request against other presses: far longer than the audit write it waits for. */
+const DECIDING_STALE_MS = 60_000;
+
+function withoutReservation(request: FixRequest): FixRequest {
+  if (request.deciding === undefined) return request;
+  const copy = { ...request };
+  delete copy.deciding;
+  return copy;
 }

@@ -9,6 +9,7 @@ import { forbiddenAdvice } from './forbidden-advice.js';
 import { KUBELET_BACKOFF_REMINDER, outcomeSummary } from './fix-outcomes.js';
 import { roleAssignmentName } from '../clients/azure/role-assignment-name.js';
 import { classifyWriteFailure, retryDelayMs } from './write-retry.js';
+import type { PullAccess } from './ports.js';
 
 export type FixExecution =
   | { kind: 'finished'; request: FixRequest; outcome: FixOutcome }
@@ -27,7 +28,11 @@ export async function executeFix(ctx: FixContext, id: string, options: { resumed
   const claim = await claimApproved(ctx, id);
   if (!claim.claimed) {
     const request = claim.request;
-    if (request === null) return { kind: 'skipped', reason: 'unknown-request', request };
+    if (request === null) {
+      // Called after an approval: an absent request was lost with the store's data (see docs/deploy.md).
+      if (claim.absent) ctx.log.error('no fix request is stored under this id, so nothing was executed; if it was approved, the store lost it', { fixRequestId: id });
+      return { kind: 'skipped', reason: 'unknown-request', request };
+    }
     if (request.status === 'executing') return { kind: 'skipped', reason: 'already-running', request };
     return { kind: 'skipped', reason: isFinished(request.status) && request.decision?.kind === 'approved' ? 'already-finished' : 'not-approved', request };
   }
@@ -45,30 +50,46 @@ export async function runClaimed(ctx: FixContext, request: FixRequest, resumed: 
   const log = ctx.log.child({ fixRequestId: request.id, executorId: claim.executorId, round: claim.round });
   await auditBeforeActing(
     ctx.store.audit,
+    ctx.log,
     { action: FIX_AUDIT_ACTIONS.executionStarted, result: 'ok', request, details: { executorId: claim.executorId, round: claim.round, resumed } },
     ctx.now(),
+    'The fix was not started and nothing was written to Azure',
   );
   log.info('fix execution started', { resumed });
   const recheck = await recheckAccess(ctx, request, log);
   if (recheck === 'claim-lost') return claimLost(ctx, request, log);
   if ('kind' in recheck) return finish(ctx, request, recheck);
-  if (recheck.canPull) {
-    return finish(ctx, request, {
-      kind: 'already-fixed',
-      summary: outcomeSummary.alreadyFixed(request.fix, recheck.detail),
-      recheck: recheck.detail,
-      writeAttempts: 0,
-      reminder: KUBELET_BACKOFF_REMINDER,
-    });
-  }
+  if (recheck.canPull) return finish(ctx, request, alreadyGranted(request, recheck));
   const written = await writeAssignment(ctx, request, recheck.detail, log);
   return written === 'claim-lost' ? claimLost(ctx, request, log) : finish(ctx, request, written);
 }
 
 type Unfinished = Omit<FixOutcome, 'at'>;
 
+/**
+ * The outcome when the re-check finds the principal can already pull, nothing written. Who made the grant is told by
+ * the granting assignment's name: Pull Doctor's deterministic name for this grant is this request's own when one of
+ * its executors sent the PUT (a resumed execution whose first executor died with its PUT in flight: `created`), or
+ * an earlier request's; any other name was found already present.
+ */
+function alreadyGranted(request: FixRequest, recheck: PullAccess): Unfinished {
+  const { fix } = request;
+  const name = roleAssignmentName(fix.scope, fix.principalId, fix.roleDefinitionId);
+  const base = { recheck: recheck.detail, roleAssignmentName: name, writeAttempts: 0, reminder: KUBELET_BACKOFF_REMINDER };
+  const ours = recheck.grantedBy?.find((a) => a.name.toLowerCase() === name);
+  if (ours !== undefined && (request.assignmentWritesSent ?? 0) > 0) {
+    return { ...base, kind: 'created', summary: outcomeSummary.writtenBeforeInterruption(fix, name), roleAssignmentId: ours.id, writtenBy: 'this-request' };
+  }
+  if (ours !== undefined) {
+    return { ...base, kind: 'already-fixed', summary: outcomeSummary.writtenByAnotherRequest(fix, recheck.detail, name), roleAssignmentId: ours.id, writtenBy: 'another-request' };
+  }
+  const other = recheck.grantedBy?.[0];
+  if (other === undefined) return { ...base, kind: 'already-fixed', summary: outcomeSummary.alreadyFixed(fix, recheck.detail) };
+  return { ...base, kind: 'already-fixed', summary: outcomeSummary.foundPresent(fix, recheck.detail, other.name), roleAssignmentId: other.id, writtenBy: 'someone-else' };
+}
+
 /** Can the principal pull already? Retries what is transient; a failed outcome when it cannot tell. */
-async function recheckAccess(ctx: FixContext, request: FixRequest, log: Logger): Promise<{ canPull: boolean; detail: string } | Unfinished | 'claim-lost'> {
+async function recheckAccess(ctx: FixContext, request: FixRequest, log: Logger): Promise<PullAccess | Unfinished | 'claim-lost'> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await ctx.checkPullAccess(request.fix);
@@ -95,19 +116,19 @@ async function writeAssignment(ctx: FixContext, request: FixRequest, recheck: st
   const name = roleAssignmentName(fix.scope, fix.principalId, fix.roleDefinitionId);
   const base = { recheck, roleAssignmentName: name };
   for (let attempt = 1; ; attempt++) {
-    if (!(await renewClaim(ctx, request))) return 'claim-lost';
+    if (!(await renewClaim(ctx, request, { beforeWrite: true }))) return 'claim-lost';
     try {
       const written = await ctx.writer.createRoleAssignment({ scope: fix.scope, name, roleDefinitionId: fix.roleDefinitionId, principalId: fix.principalId, principalType: 'ServicePrincipal' });
       const kind = written.outcome === 'created' ? 'created' : 'exists';
       const summary = kind === 'created' ? outcomeSummary.created(fix) : outcomeSummary.exists(fix);
-      return { ...base, kind, summary, roleAssignmentId: written.id, writeAttempts: attempt, reminder: KUBELET_BACKOFF_REMINDER };
+      return { ...base, kind, summary, roleAssignmentId: written.id, writeAttempts: attempt, reminder: KUBELET_BACKOFF_REMINDER, writtenBy: kind === 'created' ? 'this-request' : 'someone-else' };
     } catch (error) {
       const failure = classifyWriteFailure(error);
       const advice = describeError(error);
       const failed = { ...base, kind: 'failed' as const, writeAttempts: attempt, errorCode: advice.code };
       switch (failure.kind) {
         case 'exists':
-          return { ...base, kind: 'exists', summary: outcomeSummary.exists(fix), writeAttempts: attempt, reminder: KUBELET_BACKOFF_REMINDER };
+          return { ...base, kind: 'exists', summary: outcomeSummary.exists(fix), writeAttempts: attempt, reminder: KUBELET_BACKOFF_REMINDER, writtenBy: 'someone-else' };
         case 'forbidden':
           return {
             ...failed,
@@ -165,6 +186,7 @@ async function finish(ctx: FixContext, request: FixRequest, result: Omit<FixOutc
   if (outcome.roleAssignmentName) details.roleAssignmentName = outcome.roleAssignmentName;
   if (outcome.roleAssignmentId) details.roleAssignmentId = outcome.roleAssignmentId;
   if (outcome.errorCode) details.errorCode = outcome.errorCode;
+  if (outcome.writtenBy) details.assignmentWrittenBy = outcome.writtenBy;
   await auditAfterTheFact(
     ctx.store.audit,
     ctx.log,

@@ -1,3 +1,4 @@
+import { describeError, PullDoctorError } from '../errors/index.js';
 import type { Logger } from '../logging/index.js';
 import { assertAuditRecord, type AppendLog, type AuditRecord } from '../store/index.js';
 import { roleNameOf } from './allowed-fix.js';
@@ -15,6 +16,7 @@ export const FIX_AUDIT_ACTIONS = {
   applied: 'fix.applied',
   failed: 'fix.failed',
   rediagnosed: 'fix.rediagnosed',
+  restored: 'fix.restored',
 } as const;
 
 export interface FixAuditEvent {
@@ -90,7 +92,22 @@ export async function auditAfterTheFact(audit: AppendLog<AuditRecord>, log: Logg
   }
 }
 
-/** Appends a record that must exist before the bot acts (the start of an execution): fails when it cannot. */
-export async function auditBeforeActing(audit: AppendLog<AuditRecord>, event: FixAuditEvent, at: Date): Promise<void> {
-  await audit.append(fixAuditRecord(event, at));
+/**
+ * Appends a record that must exist before the bot acts: a request or a decision is accepted, and an execution
+ * started, only once its record is kept. When the audit log fails, the action is refused with STORE_UNAVAILABLE
+ * (`refusal` says what did not happen, e.g. "The approval was not accepted and the request is unchanged") and the
+ * caller changes nothing.
+ */
+export async function auditBeforeActing(audit: AppendLog<AuditRecord>, log: Logger, event: FixAuditEvent, at: Date, refusal: string): Promise<void> {
+  const record = fixAuditRecord(event, at);
+  try {
+    await audit.append(record);
+  } catch (error) {
+    log.error('audit record could not be written; refusing the action it records', { audit: record, error });
+    const why = describeError(error);
+    throw new PullDoctorError('STORE_UNAVAILABLE', `${refusal}, because its audit record could not be written (${why.message}).`, {
+      cause: error,
+      advice: `Pull Doctor accepts no fix request, decision or change it cannot record. ${why.advice} Then try again.`,
+    });
+  }
 }

@@ -26,6 +26,16 @@ export interface FixDecision {
   at: string;
 }
 
+/**
+ * A decision being recorded: set on a pending request (by compare-and-swap) before the decision's audit record is
+ * written, so that of racing presses only one writes a record; replaced by `decision` once the record is kept.
+ * One older than a minute is ignored (its press died or could not record it).
+ */
+export interface FixDecisionInProgress extends FixDecision {
+  /** Tells this press's reservation from another's. */
+  token: string;
+}
+
 /** Which executor holds the request while it runs; another may take over once `renewedAt` is older than the lease. */
 export interface FixExecutionClaim {
   executorId: string;
@@ -58,6 +68,13 @@ export interface FixOutcome {
   roleAssignmentName?: string;
   /** Id of the assignment that now grants the role (created or existing). */
   roleAssignmentId?: string;
+  /**
+   * Who wrote that assignment: `this-request` (created now, or by an earlier executor of this request whose PUT was
+   * sent before it was interrupted: the assignment has Pull Doctor's deterministic name for this grant),
+   * `another-request` (Pull Doctor's name, but this request had sent no PUT: an earlier request for the same grant),
+   * `someone-else` (another name). Absent when nothing grants the role (failed) or the re-check named no assignment.
+   */
+  writtenBy?: 'this-request' | 'another-request' | 'someone-else';
   /** How many times the role assignment PUT was sent. */
   writeAttempts: number;
   /** For `failed`: the stable error code and what a human can do. */
@@ -92,6 +109,14 @@ export interface FixRequest {
   /** Id of the approval card's message, set by the transport so that it can update the card. */
   approvalCardMessageId?: string;
   decision?: FixDecision;
+  /**
+   * How many role assignment PUTs executors of this request have sent, counted when the claim is renewed just before
+   * each one (so a PUT cut short by a crash counts): tells, on resuming, whether an assignment under Pull Doctor's
+   * name for this grant is this request's own.
+   */
+  assignmentWritesSent?: number;
+  /** Only while pending: a decision whose audit record is being written. */
+  deciding?: FixDecisionInProgress;
   expiredAt?: string;
   claim?: FixExecutionClaim;
   outcome?: FixOutcome;

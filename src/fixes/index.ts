@@ -21,7 +21,7 @@ export {
 export { FIX_REFUSAL_REASONS, fixRefusal, type FixRefusal, type FixRefusalReason } from './refusals.js';
 export { FIX_AUDIT_ACTIONS } from './fix-audit.js';
 export { createApproverCheck, type ApproverCheck, type ApproverVerdict } from './approvers.js';
-export type { PullAccessChecker, RoleAssignmentWriter, CreateRoleAssignmentInput, Rediagnose, RediagnosisSummary } from './ports.js';
+export type { PullAccess, PullAccessChecker, RoleAssignmentWriter, CreateRoleAssignmentInput, Rediagnose, RediagnosisSummary } from './ports.js';
 export { DEFAULT_WRITE_RETRY, type WriteRetryOptions } from './write-retry.js';
 export { describeFixRequest, type FixRequestView } from './describe-fix-request.js';
 export { readFixActionData } from './action-data.js';

@@ -6,7 +6,15 @@ import type { FixRequest } from './fix-request.js';
  * with the engine's role evaluation over the role assignments the principal holds at or above the registry.
  * Throws a PullDoctorError (with the same facts as the writer's) when it cannot tell.
  */
-export type PullAccessChecker = (fix: Fix) => Promise<{ canPull: boolean; detail: string }>;
+export type PullAccessChecker = (fix: Fix) => Promise<PullAccess>;
+
+export interface PullAccess {
+  canPull: boolean;
+  /** What was found, in words (the granting role and where, or why nothing counts). */
+  detail: string;
+  /** When it can pull: the role assignments that grant it, by name and id (their names tell who made them). */
+  grantedBy?: Array<{ name: string; id: string }>;
+}
 
 /**
  * Creates role assignments: `createRoleAssignmentWriter` (src/clients/azure/role-assignment-writer.ts, over

@@ -2,7 +2,7 @@ import { CAUSES, type Cause, type Fix } from '../diagnosis/types.js';
 import { describeError, isPullDoctorError, PullDoctorError } from '../errors/index.js';
 import { redactText } from '../logging/index.js';
 import { assertAllowedFix } from './allowed-fix.js';
-import { auditAfterTheFact, FIX_AUDIT_ACTIONS } from './fix-audit.js';
+import { auditAfterTheFact, auditBeforeActing, FIX_AUDIT_ACTIONS } from './fix-audit.js';
 import type { FixContext } from './fix-context.js';
 import { FIX_REQUESTS_COLLECTION, type FixActor, type FixRequest } from './fix-request.js';
 import { newFixRequestId } from './fix-request-id.js';
@@ -84,11 +84,13 @@ function buildRequest(input: NewFixRequest, id: string, now: Date, ttlMs: number
 }
 
 /**
- * Stores a new pending request under a fresh opaque id and audits it. Refuses (and audits the refusal of) a fix
- * the bot would never apply (FIX_REFUSED) and malformed input (INVALID_INPUT).
+ * Audits and stores a new pending request under a fresh opaque id. The record is written first: a request whose
+ * record cannot be kept is not accepted (STORE_UNAVAILABLE, nothing stored). Refuses (and audits the refusal of)
+ * a fix the bot would never apply (FIX_REFUSED) and malformed input (INVALID_INPUT).
  */
 export async function requestFix(ctx: FixContext, input: NewFixRequest): Promise<FixRequest> {
   const now = ctx.now();
+  const turn = input.turnId === undefined ? {} : { turnId: input.turnId };
   let request: FixRequest;
   try {
     request = buildRequest(input, newFixRequestId(), now, ctx.requestTtlMs);
@@ -104,7 +106,7 @@ export async function requestFix(ctx: FixContext, input: NewFixRequest): Promise
         request: {},
         ...(requester ? { actor: requester } : {}),
         reason: describeError(error).message,
-        ...(input.turnId === undefined ? {} : { turnId: input.turnId }),
+        ...turn,
         details: { errorCode: error.code },
       },
       now,
@@ -112,28 +114,36 @@ export async function requestFix(ctx: FixContext, input: NewFixRequest): Promise
     throw error;
   }
   for (let attempt = 1; ; attempt++) {
+    await auditBeforeActing(
+      ctx.store.audit,
+      ctx.log,
+      {
+        action: FIX_AUDIT_ACTIONS.requested,
+        result: 'ok',
+        request,
+        actor: request.requester,
+        ...turn,
+        details: { expiresAt: request.expiresAt, ...(request.evidence.cause ? { cause: request.evidence.cause } : {}) },
+      },
+      now,
+      'The fix request was not accepted and nothing was stored',
+    );
     try {
       await ctx.store.documents.create(FIX_REQUESTS_COLLECTION, request.id, request);
       break;
     } catch (error) {
+      // The record above is now untrue: say so in the log that holds it.
+      await auditAfterTheFact(
+        ctx.store.audit,
+        ctx.log,
+        { action: FIX_AUDIT_ACTIONS.requested, result: 'failed', request: { id: request.id }, actor: request.requester, reason: 'The request could not be stored; nothing was kept under this id.', ...turn, details: { errorCode: describeError(error).code } },
+        now,
+      );
       // 144 random bits do not collide; if the store says they did, draw again rather than fail.
       if (!isPullDoctorError(error) || error.code !== 'STORE_CONFLICT' || attempt >= 3) throw error;
       request = { ...request, id: newFixRequestId() };
     }
   }
   ctx.log.info('fix requested', { fixRequestId: request.id, requester: request.requester.objectId, scope: request.fix.scope });
-  await auditAfterTheFact(
-    ctx.store.audit,
-    ctx.log,
-    {
-      action: FIX_AUDIT_ACTIONS.requested,
-      result: 'ok',
-      request,
-      actor: request.requester,
-      ...(input.turnId === undefined ? {} : { turnId: input.turnId }),
-      details: { expiresAt: request.expiresAt, ...(request.evidence.cause ? { cause: request.evidence.cause } : {}) },
-    },
-    now,
-  );
   return request;
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { AccessToken, TokenCredential } from '@azure/identity';
 import { wireFixApprovals } from '../../src/app/fix-approvals-wiring.js';
 import { parseConfig } from '../../src/config/index.js';
-import { createLogger, memorySink, type LogRecord } from '../../src/logging/index.js';
+import { createLogger, memorySink, silentLogger, type LogRecord } from '../../src/logging/index.js';
 import { sandboxGraphCredential, startFakeGraph, type FakeGraph } from '../../src/sandbox/graph/index.js';
 import { PLAYGROUND_TENANT_ID } from '../../src/sandbox/playground-users.js';
 import { startSandboxWorld, type SandboxWorld } from '../../src/sandbox/sandbox-world.js';
@@ -76,7 +76,7 @@ describe('wiring the fix approval flow from configuration (wireFixApprovals)', f
     ] as const) {
       it(`with ${what}`, async () => {
         const sink = memorySink();
-        const store = await openSqliteStore({ path: join(dir.dir, `${what.replace(/ /g, '-')}.sqlite`), log: createLogger({ sink }) });
+        const store = await openSqliteStore({ path: join(dir.dir, `${what.replace(/ /g, '-')}.sqlite`), log: silentLogger() });
         try {
           const wiring = wireFixApprovals({ config: parseConfig({ ...env }), store, credential, log: createLogger({ sink }) });
           assert.equal(wiring, undefined);

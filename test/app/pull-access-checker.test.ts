@@ -51,14 +51,21 @@ describe('the fix executor re-check: can the principal already pull from the who
     assert.deepEqual(arm.writes, []);
   });
 
-  it('says yes for AcrPull on the registry itself, and names it', async () => {
-    arm.addRoleAssignment({ scope: legacy, roleDefinitionId: BUILT_IN_ROLE_IDS.acrPull, principalId: KUBELET });
-    assert.deepEqual(await check(fixOn(legacy)), { canPull: true, detail: 'AcrPull on the registry itself' });
+  it('says yes for AcrPull on the registry itself, and names it and the assignment that grants it', async () => {
+    const name = '6a1f3c2e-0b4d-4e8f-9a7c-5d2e1f0a3b4c';
+    arm.addRoleAssignment({ name, scope: legacy, roleDefinitionId: BUILT_IN_ROLE_IDS.acrPull, principalId: KUBELET });
+    assert.deepEqual(await check(fixOn(legacy)), {
+      canPull: true,
+      detail: 'AcrPull on the registry itself',
+      grantedBy: [{ name, id: `${legacy}/providers/Microsoft.Authorization/roleAssignments/${name}` }],
+    });
   });
 
   it('counts roles inherited from the resource group and the subscription, and those held through a group', async () => {
     arm.addRoleAssignment({ scope: `/subscriptions/${SUB}/resourceGroups/rg-shop`, roleDefinitionId: BUILT_IN_ROLE_IDS.acrPull, principalId: NODE_GROUP });
-    assert.deepEqual(await check(fixOn(legacy)), { canPull: true, detail: 'AcrPull inherited from resource group rg-shop' });
+    const inherited = await check(fixOn(legacy));
+    assert.deepEqual([inherited.canPull, inherited.detail], [true, 'AcrPull inherited from resource group rg-shop']);
+    assert.match(inherited.grantedBy?.[0]?.id ?? '', new RegExp(`^/subscriptions/${SUB}/resourceGroups/rg-shop/providers/Microsoft.Authorization/roleAssignments/`));
     arm.addRoleAssignment({ scope: `/subscriptions/${SUB}`, roleDefinitionId: BUILT_IN_ROLE_IDS.reader, principalId: KUBELET });
     assert.equal((await check(fixOn(legacy))).canPull, true);
   });
@@ -82,7 +89,8 @@ describe('the fix executor re-check: can the principal already pull from the who
     assert.equal(before.canPull, false);
     assert.match(before.detail, /not counted: AcrPull on the registry itself: AcrPull is not honoured by a registry in ABAC mode/);
     arm.addRoleAssignment({ scope: abac, roleDefinitionId: BUILT_IN_ROLE_IDS.containerRegistryRepositoryReader, principalId: KUBELET });
-    assert.deepEqual(await check(reader), { canPull: true, detail: 'Container Registry Repository Reader on the registry itself' });
+    const after = await check(reader);
+    assert.deepEqual([after.canPull, after.detail, after.grantedBy?.length], [true, 'Container Registry Repository Reader on the registry itself', 1]);
   });
 
   it('does not count a role limited to some repositories by a condition: the fix grants on the whole registry', async () => {

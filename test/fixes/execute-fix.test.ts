@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
+import { BlobServiceClient } from '@azure/storage-blob';
 import { PullDoctorError } from '../../src/errors/index.js';
 import { roleAssignmentName, type FixApprovals, type FixExecution } from '../../src/fixes/index.js';
 import { armErrors } from '../../src/sandbox/resource-manager/index.js';
-import type { AuditRecord, Store } from '../../src/store/index.js';
+import { createLogger, memorySink } from '../../src/logging/index.js';
+import { openBlobStore, type AuditRecord, type Store } from '../../src/store/index.js';
+import { startAzurite, type RunningAzurite } from '../support/azurite.js';
 import type { AzureRoleAssignments } from '../support/azure-role-assignments.js';
 import { ACR_PULL, approve, auditOf, fixApprovalsFor, forEachStore, KUBELET_PRINCIPAL, newRequest, REGISTRY_ID, startShopAzure, testClock } from './fix-harness.js';
 
@@ -113,9 +116,31 @@ describe('fix execution: what Azure answers and what the bot makes of it', () =>
       const outcome = outcomeOf(execution);
       assert.equal(outcome.kind, 'already-fixed');
       assert.equal(outcome.writeAttempts, 0);
-      assert.match(outcome.summary, /can already pull from shopacr/);
+      assert.equal(outcome.summary, 'The kubelet identity can already pull from shopacr (AcrPull on the registry itself) through the role assignment 0f1e2d3c-4b5a-4697-8877-665544332211, found already present (not written by Pull Doctor: another name); nothing was changed.');
       assert.deepEqual(azure.writes(), []);
       assert.deepEqual(audit.map((r) => [r.action, r.result]), [['fix.execution-started', 'ok'], ['fix.applied', 'already-fixed'], ['fix.rediagnosed', 'problem']]);
+      assert.equal(audit[1]!.details?.assignmentWrittenBy, 'someone-else');
+    });
+
+    it('says so when the grant was written by an earlier request for the same grant, not by this one', async () => {
+      const approvals = fixApprovalsFor(store, azure, clock);
+      const first = await approvals.request(newRequest());
+      const second = await approvals.request(newRequest({ pod: { namespace: 'shop', name: 'web-7d9c5b6f4-q8m2n' } }));
+      for (const { id } of [first, second]) assert.ok((await approvals.decide(approve(id))).ok);
+      assert.equal(outcomeOf(await approvals.execute(first.id)).writtenBy, 'this-request');
+
+      const outcome = outcomeOf(await approvals.execute(second.id));
+      assert.deepEqual([outcome.kind, outcome.writtenBy, outcome.writeAttempts], ['already-fixed', 'another-request', 0]);
+      assert.equal(
+        outcome.summary,
+        `The kubelet identity can already pull from shopacr (AcrPull on the registry itself) through the role assignment ${NAME}, which Pull Doctor wrote for an earlier request for the same grant (it has the name Pull Doctor gives this grant); this request changed nothing.`,
+      );
+      assert.equal(azure.writes().length, 1);
+      const applied = (await auditOf(store)).filter((r) => r.action === 'fix.applied');
+      assert.deepEqual(applied.map((r) => [r.target?.fixRequestId, r.result, r.details?.assignmentWrittenBy]), [
+        [first.id, 'created', 'this-request'],
+        [second.id, 'already-fixed', 'another-request'],
+      ]);
     });
 
     it('writes nothing and fails when the roles cannot be re-checked', async () => {
@@ -151,5 +176,73 @@ describe('fix execution: what Azure answers and what the bot makes of it', () =>
       assert.deepEqual(audit.at(-1)!.action, 'fix.rediagnosed');
       assert.deepEqual(audit.at(-1)!.result, 'error');
     });
+  });
+});
+
+describe('fix execution when the Blob container disappears (Azurite)', function () {
+  this.timeout(30_000);
+  let azurite: RunningAzurite;
+  let azure: AzureRoleAssignments;
+  before(async () => {
+    azurite = await startAzurite();
+  });
+  after(() => azurite?.close());
+  beforeEach(async () => {
+    azure = await startShopAzure();
+  });
+  afterEach(() => azure.close());
+
+  it('writes back the request it was executing and finishes it, and reports what was lost', async () => {
+    const container = BlobServiceClient.fromConnectionString(azurite.connectionString).getContainerClient('lost-during-execution');
+    const sink = memorySink();
+    const log = createLogger({ sink });
+    const store = await openBlobStore({ container, log });
+    const clock = testClock();
+    // Someone deletes the container while the executor waits out ARM's throttling.
+    let deleted = false;
+    const sleep = async (ms: number) => {
+      if (!deleted) await container.delete();
+      deleted = true;
+      await clock.sleep(ms);
+    };
+    const approvals = fixApprovalsFor(store, azure, clock, { sleep }, log);
+    const executing = await approvals.request(newRequest());
+    const waiting = await approvals.request(newRequest({ pod: { namespace: 'shop', name: 'web-7d9c5b6f4-q8m2n' } }));
+    for (const { id } of [executing, waiting]) assert.ok((await approvals.decide(approve(id))).ok);
+    azure.answerNext({ status: 429, retryAfter: 1 });
+
+    const execution = await approvals.execute(executing.id);
+    assert.ok(deleted);
+    const outcome = execution.kind === 'finished' ? execution.outcome : assert.fail(`not finished: ${execution.kind}`);
+    assert.deepEqual([outcome.kind, outcome.writtenBy, outcome.writeAttempts], ['created', 'this-request', 2]);
+    assert.equal(azure.writes().length, 2);
+    assert.equal(azure.assignments().length, 1);
+    assert.deepEqual([(await approvals.get(executing.id))?.status, (await approvals.get(executing.id))?.outcome?.kind], ['completed', 'created']);
+    // The new container's audit log holds the loss (stamped by the real clock, the fix records by the test's), then
+    // what the executor did; everything before is gone.
+    const audit = await store.audit.list();
+    assert.deepEqual(audit.filter((r) => r.action.startsWith('store.')).map((r) => [r.action, r.result]), [['store.container-recreated', 'data-lost']]);
+    assert.deepEqual(
+      audit.filter((r) => r.action.startsWith('fix.')).map((r) => [r.action, r.result, r.target?.fixRequestId]),
+      [
+        ['fix.restored', 'ok', executing.id],
+        ['fix.applied', 'created', executing.id],
+        ['fix.rediagnosed', 'problem', executing.id],
+      ],
+    );
+
+    // The approved request nobody was executing went with the container: executing it does nothing, and says so.
+    const lost = await approvals.execute(waiting.id);
+    assert.deepEqual([lost.kind, lost.kind === 'skipped' && lost.reason], ['skipped', 'unknown-request']);
+    assert.equal(azure.writes().length, 2);
+    assert.deepEqual(
+      sink.records.filter((r) => r.level === 'error').map((r) => r.msg),
+      [
+        'the Blob container was gone; created it again, empty: everything it held is lost',
+        'a fix request vanished from the store while this executor held it; wrote it back from its own copy',
+        'no fix request is stored under this id, so nothing was executed; if it was approved, the store lost it',
+      ],
+    );
+    await store.close();
   });
 });

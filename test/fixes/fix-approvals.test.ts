@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BlobServiceClient, ContainerSASPermissions, generateBlobSASQueryParameters, StorageSharedKeyCredential } from '@azure/storage-blob';
+import Database from 'better-sqlite3';
+import { createLogger, memorySink, silentLogger } from '../../src/logging/index.js';
 import { FIX_REQUESTS_COLLECTION, KUBELET_BACKOFF_REMINDER, roleAssignmentName, type FixRequest } from '../../src/fixes/index.js';
-import type { Store } from '../../src/store/index.js';
+import { openBlobStore, openSqliteStore, type Store } from '../../src/store/index.js';
+import { AZURITE_ACCOUNT, AZURITE_ACCOUNT_KEY, startAzurite, type RunningAzurite } from '../support/azurite.js';
 import type { AzureRoleAssignments } from '../support/azure-role-assignments.js';
 import { ACR_PULL, ANA, approve, auditOf, BEN, CLUSTER_ID, DANA, FIX, fixApprovalsFor, forEachStore, KUBELET_PRINCIPAL, newRequest, REGISTRY_ID, startShopAzure, testClock } from './fix-harness.js';
 
@@ -138,5 +145,131 @@ describe('fix approvals: request, approve, execute', () => {
       assert.equal(audit.filter((r) => r.action === 'fix.approved').length, 1);
       assert.equal(audit.filter((r) => r.action === 'fix.applied').length, 1);
     });
+  });
+});
+
+describe('fix approvals when the audit log cannot be written (a real SQLite file whose audit table fails)', () => {
+  /** Two ways SQLite itself refuses an audit record, done from another connection as an operator or a bad tool would. */
+  const failures = [
+    { what: 'the audit table refuses writes', sql: "CREATE TRIGGER audit_refuses_writes BEFORE INSERT ON log_records BEGIN SELECT RAISE(ABORT, 'the audit table refuses writes'); END" },
+    { what: 'the audit table is gone', sql: 'DROP TABLE log_records' },
+  ];
+  let dir: string;
+  let path: string;
+  let store: Store;
+  let azure: AzureRoleAssignments;
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'pulldoctor-audit-fails-'));
+    path = join(dir, 'state.sqlite');
+    azure = await startShopAzure();
+  });
+  afterEach(async () => {
+    await store?.close();
+    await azure.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const breakAuditLog = (sql: string) => {
+    const other = new Database(path);
+    other.exec(sql);
+    other.close();
+  };
+
+  for (const failure of failures) {
+    describe(`when ${failure.what}`, () => {
+      it('accepts no fix request: nothing is stored, nothing is written to Azure, and the error log keeps the record', async () => {
+        const sink = memorySink();
+        store = await openSqliteStore({ path, log: silentLogger() });
+        const approvals = fixApprovalsFor(store, azure, testClock(), {}, createLogger({ sink }));
+        breakAuditLog(failure.sql);
+
+        await assert.rejects(approvals.request(newRequest()), (error: Error & { code?: string }) => {
+          assert.equal(error.code, 'STORE_UNAVAILABLE');
+          assert.match(error.message, /^The fix request was not accepted and nothing was stored, because its audit record could not be written \(.*SQLite says/);
+          return true;
+        });
+        assert.deepEqual(await store.documents.list(FIX_REQUESTS_COLLECTION), []);
+        assert.deepEqual(azure.writes(), []);
+        const logged = sink.records.filter((r) => r.level === 'error' && r.msg === 'audit record could not be written; refusing the action it records');
+        assert.deepEqual(logged.map((r) => (r.audit as { action: string }).action), ['fix.requested']);
+      });
+
+      it('accepts no approval: the request stays pending, neither execute nor resume writes anything to Azure', async () => {
+        store = await openSqliteStore({ path, log: silentLogger() });
+        const clock = testClock();
+        const approvals = fixApprovalsFor(store, azure, clock);
+        const request = await approvals.request(newRequest());
+        breakAuditLog(failure.sql);
+
+        await assert.rejects(approvals.decide(approve(request.id)), (error: Error & { code?: string }) => {
+          assert.equal(error.code, 'STORE_UNAVAILABLE');
+          assert.match(error.message, /^The approval was not accepted and the request is unchanged, because its audit record could not be written/);
+          return true;
+        });
+        assert.deepEqual((await store.documents.get<FixRequest>(FIX_REQUESTS_COLLECTION, request.id))?.value, request);
+        const execution = await approvals.execute(request.id);
+        assert.deepEqual([execution.kind, execution.kind === 'skipped' && execution.reason], ['skipped', 'not-approved']);
+        clock.advance(5 * 60_000);
+        assert.deepEqual((await approvals.resumeInterrupted()).resumed, []);
+        assert.deepEqual(azure.writes(), []);
+      });
+    });
+  }
+
+  it('accepts the approval once the audit log works again, with exactly one approval record', async () => {
+    store = await openSqliteStore({ path, log: silentLogger() });
+    const approvals = fixApprovalsFor(store, azure, testClock());
+    const request = await approvals.request(newRequest());
+    breakAuditLog(failures[0]!.sql);
+    await assert.rejects(approvals.decide(approve(request.id)), { code: 'STORE_UNAVAILABLE' });
+    breakAuditLog('DROP TRIGGER audit_refuses_writes');
+
+    const decision = await approvals.decide(approve(request.id));
+    assert.ok(decision.ok);
+    assert.equal((await approvals.execute(request.id)).kind, 'finished');
+    assert.equal(azure.writes().length, 1);
+    assert.deepEqual(
+      (await auditOf(store)).map((r) => r.action),
+      ['fix.requested', 'fix.approved', 'fix.execution-started', 'fix.applied', 'fix.rediagnosed'],
+    );
+  });
+});
+
+describe('fix approvals when the Blob container is gone and may not be created again (Azurite, a container-scoped SAS)', function () {
+  this.timeout(30_000);
+  let azurite: RunningAzurite;
+  let azure: AzureRoleAssignments;
+  before(async () => {
+    azurite = await startAzurite();
+  });
+  after(() => azurite?.close());
+  beforeEach(async () => {
+    azure = await startShopAzure();
+  });
+  afterEach(() => azure.close());
+
+  it('accepts no request and no approval, and writes nothing to Azure', async () => {
+    const name = 'gone-for-good';
+    const owner = BlobServiceClient.fromConnectionString(azurite.connectionString).getContainerClient(name);
+    await owner.create();
+    const sas = generateBlobSASQueryParameters(
+      { containerName: name, permissions: ContainerSASPermissions.parse('rcwdl'), expiresOn: new Date(Date.now() + 3_600_000) },
+      new StorageSharedKeyCredential(AZURITE_ACCOUNT, AZURITE_ACCOUNT_KEY),
+    ).toString();
+    const store = await openBlobStore({ container: BlobServiceClient.fromConnectionString(`BlobEndpoint=${azurite.blobUrl};SharedAccessSignature=${sas}`).getContainerClient(name), log: silentLogger() });
+    const approvals = fixApprovalsFor(store, azure, testClock());
+    const pending = await approvals.request(newRequest());
+    await owner.delete();
+
+    await assert.rejects(approvals.request(newRequest()), (error: Error & { code?: string }) => {
+      assert.equal(error.code, 'STORE_UNAVAILABLE');
+      assert.match(error.message, /^The fix request was not accepted and nothing was stored, because its audit record could not be written \(The Blob container gone-for-good is gone/);
+      return true;
+    });
+    await assert.rejects(approvals.decide(approve(pending.id)), { code: 'STORE_UNAVAILABLE' });
+    await assert.rejects(approvals.execute(pending.id), { code: 'STORE_UNAVAILABLE' });
+    await assert.rejects(approvals.resumeInterrupted(), { code: 'STORE_UNAVAILABLE' });
+    assert.deepEqual(azure.writes(), []);
+    assert.equal(await owner.exists(), false);
+    await store.close();
   });
 });

@@ -9,12 +9,16 @@ import { silentLogger } from '../../src/logging/index.js';
 import { openBlobStore, openSqliteStore, type Store } from '../../src/store/index.js';
 import { startAzurite, type RunningAzurite } from '../support/azurite.js';
 import type { AzureRoleAssignments } from '../support/azure-role-assignments.js';
-import { auditOf, fixApprovalsFor, newRequest, startShopAzure, testClock } from './fix-harness.js';
+import { roleAssignmentName } from '../../src/fixes/index.js';
+import { ACR_PULL, auditOf, fixApprovalsFor, KUBELET_PRINCIPAL, newRequest, REGISTRY_ID, startShopAzure, testClock } from './fix-harness.js';
 import type { FixProcessArgs, StoreSpec } from './fix-process.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** Later than any lease: the restarted process finds the dead executor's claim stale. */
 const AFTER_THE_LEASE = 3 * 60_000;
+/** The name Pull Doctor gives this grant, and the name of one made by hand. */
+const NAME = roleAssignmentName(REGISTRY_ID, KUBELET_PRINCIPAL, ACR_PULL);
+const BY_HAND = '5e4d3c2b-1a09-4f8e-9d7c-6b5a4f3e2d1c';
 
 /** The child's environment: this one's, which trusts the test CA the fake ARM's certificate is signed by. */
 function childEnv(): NodeJS.ProcessEnv {
@@ -144,7 +148,7 @@ describe('fix requests survive a killed process (real child processes, SIGKILL)'
         assert.equal((await status(id))?.outcome?.kind, 'created');
       });
 
-      it('does not write again when the process was killed right after the PUT went through', async () => {
+      it('does not write again when the process was killed right after the PUT went through, and records the change as its own', async () => {
         const id = await pendingRequest();
         const killed = await run('die-after-write', id);
         assert.equal(killed.signal, 'SIGKILL', killed.stderr);
@@ -152,12 +156,39 @@ describe('fix requests survive a killed process (real child processes, SIGKILL)'
         assert.equal(azure.writes().length, 1);
 
         const resumed = await run('resume', id, AFTER_THE_LEASE);
-        assert.deepEqual(JSON.parse(resumed.stdout).resumed, [{ id, kind: 'finished', outcome: 'already-fixed' }]);
+        assert.deepEqual(JSON.parse(resumed.stdout).resumed, [{ id, kind: 'finished', outcome: 'created' }]);
         assert.equal(azure.writes().length, 1);
-        assert.equal(azure.assignments().length, 1);
+        assert.deepEqual(azure.assignments().map((a) => a.name), [NAME]);
         const audit = await auditOf(store);
         assert.deepEqual(audit.filter((r) => r.action === 'fix.execution-started').map((r) => r.details?.round), [1, 2]);
-        assert.deepEqual(audit.filter((r) => r.action === 'fix.applied').map((r) => r.result), ['already-fixed']);
+        // The assignment has this grant's deterministic name and this request had sent its PUT: the change is its own.
+        const applied = audit.filter((r) => r.action === 'fix.applied');
+        assert.deepEqual(applied.map((r) => [r.result, r.details?.assignmentWrittenBy, r.details?.roleAssignmentName, r.details?.writeAttempts]), [['created', 'this-request', NAME, 0]]);
+        assert.equal(
+          applied[0]!.reason,
+          `Granted AcrPull on shopacr for the kubelet identity ${KUBELET_PRINCIPAL}: the role assignment ${NAME} was written by this request before Pull Doctor was interrupted, and found in place on resuming (it has the name Pull Doctor gives this grant); nothing more was changed.`,
+        );
+      });
+
+      it('records a grant found already present under another name as not its own, when the process was killed before its PUT', async () => {
+        const id = await pendingRequest();
+        const killed = await run('die-before-write', id);
+        assert.equal(killed.signal, 'SIGKILL', killed.stderr);
+        assert.equal(azure.writes().length, 0);
+        // Meanwhile someone grants it by hand.
+        azure.addAssignment({ name: BY_HAND, scope: REGISTRY_ID, principalId: KUBELET_PRINCIPAL, roleDefinitionId: ACR_PULL });
+
+        const resumed = await run('resume', id, AFTER_THE_LEASE);
+        assert.deepEqual(JSON.parse(resumed.stdout).resumed, [{ id, kind: 'finished', outcome: 'already-fixed' }]);
+        assert.equal(azure.writes().length, 0);
+        const applied = (await auditOf(store)).filter((r) => r.action === 'fix.applied');
+        assert.deepEqual(applied.map((r) => [r.result, r.details?.assignmentWrittenBy, r.details?.roleAssignmentId]), [
+          ['already-fixed', 'someone-else', `${REGISTRY_ID}/providers/Microsoft.Authorization/roleAssignments/${BY_HAND}`],
+        ]);
+        assert.equal(
+          applied[0]!.reason,
+          `The kubelet identity can already pull from shopacr (AcrPull on the registry itself) through the role assignment ${BY_HAND}, found already present (not written by Pull Doctor: another name); nothing was changed.`,
+        );
       });
     });
   }

@@ -94,7 +94,9 @@ describe('resuming interrupted fix requests', () => {
       clock.advance(LEASE + 1000);
       const report = await (await restarted()).resumeInterrupted();
       const execution = report.resumed[0]!.execution;
-      assert.equal(execution.kind === 'finished' && execution.outcome.kind, 'already-fixed');
+      // The assignment under this grant's name is there, and this request had sent its PUT: the change is its own.
+      assert.equal(execution.kind === 'finished' && execution.outcome.kind, 'created');
+      assert.equal(execution.kind === 'finished' && execution.outcome.writtenBy, 'this-request');
       assert.equal(azure.writes().length, 1);
 
       // The first executor wakes up: its claim is gone, so it records nothing.
@@ -102,9 +104,9 @@ describe('resuming interrupted fix requests', () => {
       const late: FixExecution = await firstExecution;
       assert.deepEqual([late.kind, late.kind === 'skipped' && late.reason], ['skipped', 'claim-lost']);
       const stored = await (await restarted()).get(request.id);
-      assert.equal(stored?.outcome?.kind, 'already-fixed');
+      assert.equal(stored?.outcome?.kind, 'created');
       const audit = await auditOf(store);
-      assert.equal(audit.filter((r) => r.action === 'fix.applied').length, 1);
+      assert.deepEqual(audit.filter((r) => r.action === 'fix.applied').map((r) => [r.result, r.details?.assignmentWrittenBy]), [['created', 'this-request']]);
     });
 
     it('marks pending requests past their expiry as expired, once', async () => {

@@ -10,6 +10,7 @@ import {
   SASProtocol,
   StorageSharedKeyCredential,
 } from '@azure/storage-blob';
+import { describeError } from '../../src/errors/index.js';
 import { createStore, openBlobStore } from '../../src/store/index.js';
 import { SecretValue, type BlobStoreConfig } from '../../src/config/store.js';
 import { createLogger, memorySink, silentLogger } from '../../src/logging/index.js';
@@ -81,17 +82,72 @@ describe('Azure Blob store (against Azurite)', function () {
       await store.close();
     });
 
-    it('fails with STORE_UNAVAILABLE, rather than answer "no document", when the container is gone', async () => {
+    it('creates a container that disappeared again on the next write, and reports the loss in the error log and the new audit log', async () => {
       const container = serviceClient().getContainerClient(`layout-${++containers}`);
-      const store = await openBlobStore({ container, log: silentLogger() });
-      await store.documents.create('fix-requests', 'fr-1', { status: 'pending' });
+      const sink = memorySink();
+      const store = await openBlobStore({ container, log: createLogger({ sink }) });
+      await store.documents.create('fix-requests', 'fr-1', { status: 'approved' });
+      await store.audit.append({ at: '2025-03-14T09:00:00.000Z', action: 'fix.approved', result: 'ok' });
       await container.delete();
-      await rejectsWith(store.documents.get('fix-requests', 'fr-1'), 'STORE_UNAVAILABLE');
-      await rejectsWith(store.documents.delete('fix-requests', 'fr-1'), 'STORE_UNAVAILABLE');
-      await rejectsWith(store.documents.create('fix-requests', 'fr-2', {}), 'STORE_UNAVAILABLE');
-      await rejectsWith(store.documents.list('fix-requests'), 'STORE_UNAVAILABLE');
-      await rejectsWith(store.audit.list(), 'STORE_UNAVAILABLE');
-      await rejectsWith(store.ping(), 'STORE_UNAVAILABLE');
+
+      await store.documents.create('fix-requests', 'fr-2', { status: 'pending' });
+      assert.equal(await container.exists(), true);
+      assert.equal(await store.documents.get('fix-requests', 'fr-1'), null);
+      assert.deepEqual((await store.documents.list('fix-requests')).map((d) => d.id), ['fr-2']);
+      const audit = await store.audit.list();
+      assert.deepEqual(audit.map((r) => [r.action, r.result, r.target]), [['store.container-recreated', 'data-lost', { container: container.containerName }]]);
+      assert.match(audit[0]!.reason!, /was gone \(deleted outside Pull Doctor\) and was created again, empty: every fix request, approval, card action, alert state and audit record it held before .* is lost/);
+      const errors = sink.records.filter((r) => r.level === 'error');
+      assert.deepEqual(errors.map((r) => r.msg), ['the Blob container was gone; created it again, empty: everything it held is lost']);
+      await store.close();
+    });
+
+    it('makes one creation and one report of the loss when many operations meet it at once', async () => {
+      const container = serviceClient().getContainerClient(`layout-${++containers}`);
+      const sink = memorySink();
+      const store = await openBlobStore({ container, log: createLogger({ sink }) });
+      await container.delete();
+      await Promise.all([
+        ...Array.from({ length: 10 }, (_, i) => store.documents.create('alerts', `a-${i}`, { i })),
+        ...Array.from({ length: 5 }, () => store.documents.get('alerts', 'a-0')),
+        store.ping(),
+      ]);
+      assert.equal((await store.documents.list('alerts')).length, 10);
+      assert.deepEqual((await store.audit.list()).map((r) => r.action), ['store.container-recreated']);
+      assert.equal(sink.records.filter((r) => r.level === 'error').length, 1);
+      await store.close();
+    });
+
+    it('fails every operation and the readiness ping with restore advice when the container is gone and may not be created again', async () => {
+      const name = `least-privilege-gone-${++containers}`;
+      await serviceClient().getContainerClient(name).create();
+      const sas = generateBlobSASQueryParameters(
+        { containerName: name, permissions: ContainerSASPermissions.parse('rcwdl'), expiresOn: new Date(Date.now() + 3_600_000) },
+        new StorageSharedKeyCredential(AZURITE_ACCOUNT, AZURITE_ACCOUNT_KEY),
+      ).toString();
+      const sink = memorySink();
+      const config: BlobStoreConfig = { kind: 'azure-blob', container: name, connectionString: new SecretValue(`BlobEndpoint=${azurite.blobUrl};SharedAccessSignature=${sas}`) };
+      const store = await createStore(config, { log: createLogger({ sink }), blobPipeline: NO_RETRIES });
+      await store.documents.create('fix-requests', 'fr-1', { status: 'approved' });
+      await serviceClient().getContainerClient(name).delete();
+
+      for (const operation of [() => store.documents.get('fix-requests', 'fr-1'), () => store.documents.create('fix-requests', 'fr-2', {}), () => store.audit.list(), () => store.ping()]) {
+        await assert.rejects(operation(), (error: unknown) => {
+          const advice = describeError(error);
+          assert.equal(advice.code, 'STORE_UNAVAILABLE');
+          assert.match(advice.message, new RegExp(`The Blob container ${name} is gone \\(deleted outside Pull Doctor\\), and Pull Doctor may not create it again`));
+          assert.match(advice.advice, /az storage container restore --account-name ACCOUNT --name least-privilege-gone-\d+ --deleted-version VERSION/);
+          return true;
+        });
+      }
+      assert.equal(await serviceClient().getContainerClient(name).exists(), false);
+      assert.deepEqual(sink.records.filter((r) => r.level === 'error').map((r) => r.msg), ['the Blob container is gone and cannot be created again: every store operation fails until it is restored']);
+      assert.doesNotMatch(JSON.stringify(sink.records), /sig=|Eby8vdM02/);
+
+      // Once an operator brings a container back, the store works again.
+      await serviceClient().getContainerClient(name).create();
+      await store.ping();
+      await store.documents.create('fix-requests', 'fr-3', {});
       await store.close();
     });
 

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { describeError } from '../../src/errors/index.js';
 import { createStore } from '../../src/store/index.js';
 import { parseConfig } from '../../src/config/index.js';
 import { createLogger, memorySink } from '../../src/logging/index.js';
@@ -22,13 +23,19 @@ describe('createStore', () => {
     await store.documents.create('alerts', 'a', { seen: 1 });
     assert.equal(store.describe(), `sqlite:${path}`);
     assert.deepEqual(
-      sink.records.map((r) => ({ msg: r.msg, store: r.store, path: r.path })),
-      [{ msg: 'store opened', store: 'sqlite', path }],
+      sink.records.map((r) => ({ level: r.level, msg: r.msg, store: r.store, path: r.path })),
+      [
+        { level: 'warn', msg: `created a new empty store at ${path}`, store: 'sqlite', path },
+        { level: 'info', msg: 'store opened', store: 'sqlite', path },
+      ],
     );
     await store.close();
+    sink.records.length = 0;
     const again = await createStore(config.store, { log: createLogger({ sink }) });
     assert.deepEqual((await again.documents.get('alerts', 'a'))?.value, { seen: 1 });
     await again.close();
+    // Opening the same store again creates nothing.
+    assert.deepEqual(sink.records.filter((r) => r.level !== 'info'), []);
   });
 
   it('fails with STORE_UNAVAILABLE when the SQLite file cannot be created', async () => {
@@ -36,8 +43,13 @@ describe('createStore', () => {
     const first = await createStore({ kind: 'sqlite', path: blocked }, { log: createLogger({ sink: () => undefined }) });
     await first.close();
     // A path under a regular file cannot be a database.
-    await assert.rejects(createStore({ kind: 'sqlite', path: join(blocked, 'state.sqlite') }, { log: createLogger({ sink: () => undefined }) }), {
-      code: 'STORE_UNAVAILABLE',
+    await assert.rejects(createStore({ kind: 'sqlite', path: join(blocked, 'state.sqlite') }, { log: createLogger({ sink: () => undefined }) }), (error: unknown) => {
+      const advice = describeError(error);
+      assert.equal(advice.code, 'STORE_UNAVAILABLE');
+      // The file system's own reason, and advice about the local file rather than a storage account.
+      assert.match(advice.message, /the file system says "E[A-Z]+: [^"]+file-not-folder/);
+      assert.match(advice.advice, /local SQLite file/);
+      return true;
     });
   });
 });

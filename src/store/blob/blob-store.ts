@@ -1,9 +1,9 @@
 import type { ContainerClient } from '@azure/storage-blob';
 import type { Logger } from '../../logging/index.js';
-import type { AppendLog } from '../append-log.js';
 import { assertAuditRecord, type AuditRecord } from '../audit-record.js';
 import type { Store } from '../store.js';
-import { storeClosed } from '../store-errors.js';
+import { isPullDoctorError } from '../../errors/index.js';
+import { storeClosed, storeUnavailable } from '../store-errors.js';
 import { BlobAppendLog } from './blob-append-log.js';
 import { blobErrorFacts } from './blob-errors.js';
 import { blobUnavailable } from './blob-io.js';
@@ -16,15 +16,19 @@ export interface BlobStoreOptions {
 }
 
 /**
- * The store for several replicas: an Azure Blob Storage container. Creates the container when it is missing
- * (the identity needs Storage Blob Data Contributor on the account or container).
+ * The store for several replicas: an Azure Blob Storage container. Creates the container when it is missing at
+ * open (the identity needs Storage Blob Data Contributor on the account or container), logging that a new, empty
+ * store was created.
+ *
+ * A container that disappears later (deleted outside Pull Doctor) is noticed by the first operation that gets
+ * ContainerNotFound: see `keepContainer`.
  */
 export async function openBlobStore(options: BlobStoreOptions): Promise<Store> {
   const { container } = options;
   const where = safeUrl(container.url);
   const log = options.log.child({ store: 'azure-blob', container: container.containerName });
   try {
-    await ensureContainer(container, log);
+    if (await ensureContainer(container, log)) log.warn(`created a new empty store: the Blob container ${container.containerName} did not exist`, { where });
   } catch (error) {
     log.error('cannot open the Blob store', { where, ...blobErrorFacts(error) });
     throw blobUnavailable(`open the container ${container.containerName}`, error);
@@ -36,39 +40,109 @@ export async function openBlobStore(options: BlobStoreOptions): Promise<Store> {
     if (!open) throw storeClosed();
     return container;
   };
-  const audit: AppendLog<AuditRecord> = new BlobAppendLog<AuditRecord>(client, log, assertAuditRecord);
+  const audit = new BlobAppendLog<AuditRecord>(client, log, assertAuditRecord);
+  const documents = new BlobDocumentStore(client, log);
+  const kept = keepContainer(container, audit, log, where);
   return {
-    documents: new BlobDocumentStore(client, log),
-    audit,
+    documents: {
+      get: (collection, id) => kept(() => documents.get(collection, id)),
+      create: (collection, id, value) => kept(() => documents.create(collection, id, value)),
+      replace: (collection, id, value, ifMatch) => kept(() => documents.replace(collection, id, value, ifMatch)),
+      delete: (collection, id, ifMatch) => kept(() => documents.delete(collection, id, ifMatch)),
+      list: (collection, listOptions) => kept(() => documents.list(collection, listOptions)),
+    },
+    audit: {
+      append: (record) => kept(() => audit.append(record)),
+      list: (listOptions) => kept(() => audit.list(listOptions)),
+    },
     async close() {
       if (!open) return;
       open = false;
       log.info('store closed', { where });
     },
     describe: () => `azure-blob:${where}`,
-    async ping() {
-      try {
-        await client().getProperties();
-      } catch (error) {
-        throw blobUnavailable('answer a ping', error);
-      }
-    },
+    // One listed blob rather than the container's properties: an identity (or SAS) scoped to the container may list
+    // its blobs but not always read its properties.
+    ping: () =>
+      kept(async () => {
+        try {
+          await client().listBlobsFlat().byPage({ maxPageSize: 1 }).next();
+        } catch (error) {
+          throw blobUnavailable('answer a ping', error);
+        }
+      }),
   };
 }
 
 /**
- * Creates the container when missing. An identity granted data access on the container alone (least
- * privilege) may not create containers: if creating is forbidden but the container can be listed, it exists
- * and that is enough.
+ * Runs store operations, and deals with a container that disappeared (ContainerNotFound) while the store was open.
+ * Everything the container held is gone: fix requests (approved ones included), card actions, alert state and the
+ * audit log. The first operation that meets the loss:
+ * - creates the container again (one creation for all the operations that meet it at once), logs the loss at error
+ *   level, and writes `store.container-recreated` (result `data-lost`) as the first record of the new audit log;
+ *   then the operation runs again on the new, empty container. A container some other replica (or an operator)
+ *   created meanwhile is used as it is: its creator reports.
+ * - when the container may not be created (least privilege: Storage Blob Data Contributor on the container only),
+ *   fails with STORE_UNAVAILABLE and advice to restore the soft-deleted container, which brings its state back;
+ *   every operation (the readiness ping included) fails so until it is there again. The loss is logged once.
  */
-async function ensureContainer(container: ContainerClient, log: Logger): Promise<void> {
+function keepContainer(container: ContainerClient, audit: BlobAppendLog<AuditRecord>, log: Logger, where: string) {
+  const name = container.containerName;
+  let recovering: Promise<void> | undefined;
+  let reported = false;
+  const recover = async (): Promise<void> => {
+    let created: boolean;
+    try {
+      created = (await container.createIfNotExists()).succeeded;
+    } catch (error) {
+      if (!reported) log.error('the Blob container is gone and cannot be created again: every store operation fails until it is restored', { where, ...blobErrorFacts(error) });
+      reported = true;
+      throw storeUnavailable(`The Blob container ${name} is gone (deleted outside Pull Doctor), and Pull Doctor may not create it again`, error, blobErrorFacts(error), containerGoneAdvice(name));
+    }
+    reported = false;
+    if (!created) return;
+    const lost = `The Blob container ${name} was gone (deleted outside Pull Doctor) and was created again, empty: every fix request, approval, card action, alert state and audit record it held before ${new Date().toISOString()} is lost.`;
+    log.error('the Blob container was gone; created it again, empty: everything it held is lost', { where });
+    await audit.append({ at: new Date().toISOString(), action: 'store.container-recreated', result: 'data-lost', reason: lost, target: { container: name } }).catch((error: unknown) =>
+      log.error('could not record the loss of the Blob container in the new audit log', { where, error }),
+    );
+  };
+  return async <R>(work: () => Promise<R>): Promise<R> => {
+    try {
+      const result = await work();
+      reported = false;
+      return result;
+    } catch (error) {
+      if (!(isPullDoctorError(error) && error.facts.blobErrorCode === 'ContainerNotFound')) throw error;
+      recovering ??= recover().finally(() => (recovering = undefined));
+      await recovering;
+      return work();
+    }
+  };
+}
+
+function containerGoneAdvice(name: string): string {
+  return (
+    `Restore the container: it is soft-deleted for 7 days with the templates (infra/modules/state-storage.bicep), and restoring it brings back its fix requests and audit log. ` +
+    `\`az storage container list --account-name ACCOUNT --include-deleted --auth-mode login\` shows its deleted version; ` +
+    `\`az storage container restore --account-name ACCOUNT --name ${name} --deleted-version VERSION --auth-mode login\` restores it. ` +
+    `Or run \`atk provision\` to create it again, empty.`
+  );
+}
+
+/**
+ * Creates the container when missing; true when it created it. An identity granted data access on the container
+ * alone (least privilege) may not create containers: if creating is forbidden but the container can be listed, it
+ * exists and that is enough.
+ */
+async function ensureContainer(container: ContainerClient, log: Logger): Promise<boolean> {
   try {
-    await container.createIfNotExists();
-    return;
+    return (await container.createIfNotExists()).succeeded;
   } catch (error) {
     if (blobErrorFacts(error).status !== 403) throw error;
     log.debug('not allowed to create the container; checking that it exists', blobErrorFacts(error));
     await container.listBlobsFlat().byPage({ maxPageSize: 1 }).next();
+    return false;
   }
 }
 

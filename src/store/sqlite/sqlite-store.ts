@@ -7,7 +7,10 @@ import { SqliteConnection, type SqliteOpenOptions } from './sqlite-database.js';
 import { SqliteDocumentStore } from './sqlite-document-store.js';
 
 export interface SqliteStoreOptions extends SqliteOpenOptions {
-  /** The database file (created with its folder if missing), or `:memory:` for a private throwaway store. */
+  /**
+   * The database file, or `:memory:` for a private throwaway store. A missing file is created with its folder
+   * (and logged at warn level), unless a store was kept there before: see SqliteConnection.
+   */
   path: string;
   log: Logger;
 }
@@ -16,6 +19,10 @@ export interface SqliteStoreOptions extends SqliteOpenOptions {
 export async function openSqliteStore(options: SqliteStoreOptions): Promise<Store> {
   const connection = new SqliteConnection(options.path, options);
   const log = options.log.child({ store: 'sqlite' });
+  if (connection.created && connection.path !== ':memory:') {
+    // Loud on purpose: on a deployment that has run before, this means its state (fix requests, audit log) is gone.
+    log.warn(`created a new empty store at ${connection.path}`, { path: connection.path });
+  }
   log.info('store opened', { path: connection.path });
   const audit: AppendLog<AuditRecord> = new SqliteAppendLog<AuditRecord>(connection, 'audit', assertAuditRecord);
   return {
