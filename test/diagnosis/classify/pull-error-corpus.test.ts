@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { CAUSES } from '../../../src/diagnosis/types.js';
 import { classifyPullError, PULL_ERROR_RULES, pullErrorAmbiguity } from '../../../src/diagnosis/classify/index.js';
 import { boundMessage } from '../../../src/diagnosis/classify/bounded-message.js';
@@ -122,6 +123,13 @@ describe('the labelled corpus of real pull-error messages', () => {
       .map((row) => `${row.ambiguous ? 'flagged but not detected' : 'detected but not flagged'}: ${row.message.slice(0, 160)}`);
     assert.deepEqual(disagreements, []);
     assert.ok(corpus.filter((row) => row.ambiguous).length >= 20);
+  });
+
+  it('has every family and every rule described in docs/classification.md', () => {
+    const doc = readFileSync(new URL('../../../docs/classification.md', import.meta.url), 'utf8');
+    const families = [...new Set(corpus.map((row) => row.family))];
+    assert.deepEqual(families.filter((family) => !doc.includes(`\`${family}\``)), []);
+    assert.deepEqual(PULL_ERROR_RULES.filter((rule) => !doc.includes(`\`${rule.id}\``)).map((rule) => rule.id), []);
   });
 
   it('gives every rule at least one real message that it matches', () => {
