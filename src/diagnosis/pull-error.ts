@@ -1,4 +1,4 @@
-import { classifyPullError } from './classify/index.js';
+import { classifyPullError, pullErrorAmbiguity } from './classify/index.js';
 import { newestPullFailure } from './events/summarize-events.js';
 import type { Cause, PodEventSummary, PodProblem } from './types.js';
 
@@ -10,15 +10,16 @@ export interface PullErrorExplanation {
   source: 'container-state' | 'event' | 'none';
   event?: PodEventSummary;
   /**
-   * Set when the runtime's words cannot tell a missing repository from a private one (Docker Hub and others
-   * answer "pull access denied ... may require authorization" for both) and the cause was decided from whether
-   * the pod presents credentials for the registry.
+   * Set when the runtime's words cannot tell a missing repository from a private one (Docker Hub answers "pull
+   * access denied ... may require authorization" for both, Quay "not authorized", Artifact Registry "(or it may not
+   * exist)", GHCR a 403): says so and what to check first. The diagnosis refines it from whether the pod presents
+   * credentials for the registry.
    */
   ambiguity?: string;
 }
 
 /** Registries that hide private repositories answer the same for "does not exist" and "needs credentials". */
-export const AMBIGUOUS_DENIAL = /pull access denied|may require (?:authorization|'docker login'|"docker login")|insufficient_scope/i;
+export const AMBIGUOUS_DENIAL = { test: (message: string): boolean => pullErrorAmbiguity(message) !== undefined };
 
 const BACK_OFF = /^back-off pulling image/i;
 
@@ -38,12 +39,20 @@ export function explainPullError(problems: readonly PodProblem[], events: readon
   const stateMessage = problem.message && !BACK_OFF.test(problem.message) ? problem.message : undefined;
   const event = newestPullFailure(events, problem.image);
   if (stateMessage) {
-    const out: PullErrorExplanation = { problem, cause: classifyPullError(stateMessage), message: stateMessage, source: 'container-state' };
+    const out = classified({ problem, cause: 'other', message: stateMessage, source: 'container-state' });
     if (event) out.event = event;
     return out;
   }
-  if (event) return { problem, cause: classifyPullError(event.message), message: event.message, source: 'event', event };
+  if (event) return classified({ problem, cause: 'other', message: event.message, source: 'event', event });
   return withMessage({ problem, cause: 'other', source: problem.message ? 'container-state' : 'none' }, problem.message);
+}
+
+/** The cause of the explanation's message, and whether its wording leaves "not found" and "no access" open. */
+function classified(e: PullErrorExplanation & { message: string }): PullErrorExplanation {
+  e.cause = classifyPullError(e.message);
+  const ambiguity = pullErrorAmbiguity(e.message);
+  if (ambiguity !== undefined) e.ambiguity = ambiguity;
+  return e;
 }
 
 function withMessage(e: PullErrorExplanation, message: string | undefined): PullErrorExplanation {

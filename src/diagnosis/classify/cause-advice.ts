@@ -51,9 +51,10 @@ const ADVICE: Readonly<Record<Cause, CauseAdvice>> = {
   },
   'rate-limited': {
     title: 'The registry is throttling pulls',
-    explanation: 'The registry answered 429 Too Many Requests: this node or its egress IP made too many pulls (Docker Hub limits anonymous pulls per IP).',
+    explanation:
+      "The registry answered 429 Too Many Requests: this node or its egress IP made too many pulls (Docker Hub limits anonymous pulls per IP). \"pull QPS exceeded\" is the kubelet's own limit instead (registryPullQPS, 5 pulls a second by default): no registry was asked.",
     remediation:
-      "Pull with an authenticated account (imagePullSecret), or copy the image into your own registry (`az acr import`, or an ACR artifact cache rule) and point the pod at it. Otherwise wait for the limit to reset.",
+      "Pull with an authenticated account (imagePullSecret), or copy the image into your own registry (`az acr import`, or an ACR artifact cache rule) and point the pod at it. Otherwise wait for the limit to reset. For the kubelet's \"pull QPS exceeded\", the kubelet retries by itself; if many pods start at once on a node, raise registryPullQPS and registryBurst in the node pool's kubelet configuration.",
   },
   'platform-mismatch': {
     title: "The image is not built for this node's platform",
@@ -64,13 +65,13 @@ const ADVICE: Readonly<Record<Cause, CauseAdvice>> = {
   'invalid-reference': {
     title: 'The image name in the pod spec is not valid',
     explanation:
-      'The kubelet or runtime cannot parse the image reference: upper-case letters in the repository, a URL scheme such as https://, an empty value from a template, or a short name the runtime cannot resolve.',
+      'The kubelet or runtime cannot parse the image reference: upper-case letters in the repository, a URL scheme such as https://, an empty value from a template, or a short name the runtime cannot resolve (CRI-O: no alias and no search registry, or several search registries that could serve it when short-name mode is enforcing).',
     remediation: 'Fix the image in the pod spec (or the template that renders it) to REGISTRY/REPOSITORY:TAG or REGISTRY/REPOSITORY@sha256:DIGEST, in lower case, without https://.',
   },
   policy: {
     title: 'A policy blocked the image',
     explanation:
-      'The image was refused on purpose: imagePullPolicy is Never and the image is not on the node, an admission policy (Azure Policy, Gatekeeper, Ratify, Kyverno, Sigstore) denied the pod, or the runtime rejected the image signature.',
+      'The image was refused on purpose: imagePullPolicy is Never and the image is not on the node, an admission policy (Azure Policy, Gatekeeper, Ratify and AKS Image Integrity, Kyverno, Sigstore, an ImagePolicyWebhook) denied the pod, or the runtime rejected the image signature. An admission denial reads "Forbidden" because that is the API server\'s answer, not the registry\'s.',
     remediation:
       'Read which policy the message names. Pull policy Never: pre-load the image or use IfNotPresent. Admission or signature policy: use an allowed registry, sign the image with a trusted key, or ask the policy owner for an exemption; if the verifier itself was refused by the registry, fix its credentials.',
   },

@@ -1,4 +1,5 @@
 export { classifyPullError } from './classify-pull-error.js';
+export { pullErrorAmbiguity } from './pull-error-ambiguity.js';
 export { extractPullErrorFacts, type PullErrorFacts } from './pull-error-facts.js';
 export { describeCause, type CauseAdvice } from './cause-advice.js';
 export { MAX_MESSAGE_CHARS } from './bounded-message.js';

@@ -29,6 +29,16 @@ describe('describeCause', () => {
     assert.match(describeCause('forbidden').remediation, /az acr network-rule add|private endpoint/);
   });
 
+  it("tells apart the registry's 429 from the kubelet's own pull QPS limit", () => {
+    const advice = describeCause('rate-limited');
+    assert.match(advice.explanation, /pull QPS exceeded/);
+    assert.match(advice.remediation, /registryPullQPS/);
+  });
+
+  it('says that an admission denial reads Forbidden without being a registry refusal', () => {
+    assert.match(describeCause('policy').explanation, /API server/);
+  });
+
   it('hands out a copy, so a caller cannot change the advice for everyone', () => {
     const first = describeCause('dns');
     first.title = 'changed';
