@@ -42,6 +42,8 @@ export interface BotApplicationOptions {
   /** Extension points for alerts. */
   alerts?: AlertCommandHandler;
   conversations?: ConversationInstallListener;
+  /** How long a readiness report answers `/readyz` (default: READINESS_CACHE_MS of src/server/bot-server.ts). */
+  readinessCacheMs?: number;
   /** How often expired card actions are deleted from the store. Default: hourly. */
   cardActionSweepMs?: number;
   /** Timing of proactive alerts (tests: a manual clock, a short lease). */
@@ -146,6 +148,7 @@ export async function startBotApplication(options: BotApplicationOptions): Promi
       bot: config.bot,
       endpoint: teams.endpoint,
       readinessProbes: readinessProbes({ store, clusters, noCluster }),
+      ...(options.readinessCacheMs !== undefined ? { readinessCacheMs: options.readinessCacheMs } : {}),
       ...(alerts ? { rawPostRoutes: [alerts.route] } : {}),
       log,
     });

@@ -3,9 +3,12 @@ import type { AddressInfo } from 'node:net';
 import { botStartProblems, ConfigError, type BotConfig } from '../config/index.js';
 import type { Logger } from '../logging/index.js';
 import type { BotEndpoint } from '../teams/bot-endpoint.js';
-import { checkReadiness, type ReadinessProbe } from './readiness.js';
+import { cachedReadiness, type ReadinessProbe } from './readiness.js';
 import { InFlight } from './in-flight.js';
 import { readLimitedBody, type RawPostRoute } from './raw-post-route.js';
+
+/** How long a readiness report is reused: Kubernetes probes every 10 s by default, so each probe still sees a fresh one. */
+export const READINESS_CACHE_MS = 5_000;
 
 export interface BotServerOptions {
   bot: BotConfig;
@@ -13,6 +16,10 @@ export interface BotServerOptions {
   /** Dependencies `/readyz` checks (cluster API, state store...). The configuration is loaded once the server exists. */
   readinessProbes?: readonly ReadinessProbe[];
   readinessTimeoutMs?: number;
+  /** How long a readiness report answers `/readyz` (default 5 s): probes within it do not call the dependencies again. */
+  readinessCacheMs?: number;
+  /** The clock of the readiness cache (tests). */
+  now?: () => number;
   /** More POST endpoints that read their raw body (the Alertmanager webhook). */
   rawPostRoutes?: readonly RawPostRoute[];
   log: Logger;
@@ -31,16 +38,19 @@ export interface BotServer {
 
 /**
  * The HTTP wiring, and nothing else: `POST /api/messages` to the bot endpoint, raw POST routes (`POST /api/alerts`),
- * `GET /healthz` (the process is alive),
- * `GET /readyz` (dependencies reachable, and not shutting down). Refuses to exist in a configuration that must not
- * serve (local mode with NODE_ENV=production).
+ * `GET /healthz` (the process is alive), `GET /readyz` (dependencies reachable, and not shutting down; checked at most
+ * once per READINESS_CACHE_MS). Refuses to exist in a configuration that must not serve (local mode with
+ * NODE_ENV=production).
  */
 export function createBotServer(options: BotServerOptions): BotServer {
   const problems = botStartProblems(options.bot);
   if (problems.length > 0) throw new ConfigError(problems);
   const { endpoint, log } = options;
-  const probes = options.readinessProbes ?? [];
-  const readinessTimeoutMs = options.readinessTimeoutMs ?? 3000;
+  const readiness = cachedReadiness(options.readinessProbes ?? [], {
+    timeoutMs: options.readinessTimeoutMs ?? 3000,
+    cacheMs: options.readinessCacheMs ?? READINESS_CACHE_MS,
+    ...(options.now ? { now: options.now } : {}),
+  });
   const inFlight = new InFlight();
   let draining = false;
 
@@ -100,8 +110,8 @@ export function createBotServer(options: BotServerOptions): BotServer {
       res.send(503, { status: 'shutting-down', checks: [] });
       return;
     }
-    const report = await checkReadiness(probes, readinessTimeoutMs);
-    if (!report.ready) log.warn('not ready', { checks: report.checks.filter((c) => !c.ok) });
+    const { report, fresh } = await readiness();
+    if (fresh && !report.ready) log.warn('not ready', { checks: report.checks.filter((c) => !c.ok) });
     res.send(report.ready ? 200 : 503, { status: report.ready ? 'ready' : 'not-ready', checks: report.checks });
   });
 

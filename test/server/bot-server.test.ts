@@ -138,6 +138,36 @@ describe('the bot server', () => {
     });
   });
 
+  it('checks its dependencies once for probes that arrive together, and not again within the cache window', async () => {
+    let calls = 0;
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let now = 1_000_000;
+    bot = await startBotUnderTest({
+      readinessCacheMs: 5000,
+      now: () => now,
+      readinessProbes: [
+        probe('kubernetes', async () => {
+          calls++;
+          await held;
+        }),
+      ],
+    });
+    const together = Array.from({ length: 50 }, () => fetch(`${bot!.url}/readyz`));
+    await until(() => calls === 1, 'the first probe started the check');
+    release();
+    const statuses = await Promise.all(together.map(async (r) => (await r).status));
+    assert.deepEqual(new Set(statuses), new Set([200]));
+    assert.equal(calls, 1, 'fifty probes at once: one check');
+
+    now += 4999;
+    assert.equal((await fetch(`${bot.url}/readyz`)).status, 200);
+    assert.equal(calls, 1, 'within the window: the report is reused');
+    now += 1;
+    assert.equal((await fetch(`${bot.url}/readyz`)).status, 200);
+    assert.equal(calls, 2, 'after the window: checked again');
+  });
+
   it('listens on 127.0.0.1 only in local mode', async () => {
     const config = parseConfig({});
     const server = createBotServer({ bot: { ...config.bot, port: 0 }, endpoint: { handle: async () => {}, idle: async () => true }, log: silentLogger() });
