@@ -76,6 +76,6 @@ export function createTeamsBot(options: TeamsBotOptions): TeamsBot {
     followUps,
     log,
   });
-  const endpoint = createBotEndpoint({ adapter, bot, followUps, localMode: options.auth.mode === 'local', log });
+  const endpoint = createBotEndpoint({ adapter, bot, followUps, auth: options.auth, log });
   return { endpoint, sender, cards };
 }
