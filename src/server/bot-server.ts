@@ -119,8 +119,12 @@ export function createBotServer(options: BotServerOptions): BotServer {
       await inFlight.track(async () => {
         try {
           const answer = await route.handle({ headers: req.headers, body: read.body });
-          send(res, answer);
-          answer.afterAnswer?.();
+          try {
+            send(res, answer);
+          } finally {
+            // The turn's follow-ups (a diagnosis replacing its "Diagnosing…" card) run even if the answer was lost.
+            answer.afterAnswer?.();
+          }
         } catch (error) {
           log.error(`request to ${route.path} failed`, { error });
           if (!res.headersSent) res.send(500, { error: 'internal error' });
