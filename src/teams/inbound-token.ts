@@ -44,9 +44,11 @@ function jsonSegment(segment: string): Record<string, unknown> | undefined {
  *
  * What legitimate traffic carries: Teams' messages come through the Bot Connector service with a token issued by
  * `https://api.botframework.com`, whose claims are `serviceurl`, `nbf`, `exp`, `iss` and `aud` (the bot's app id) —
- * no `tid` at all. Entra tokens (the Emulator path, which single-tenant bots accept) carry the `tid` of the tenant that
- * issued them, and for this bot's app id only its own tenant issues any: a single-tenant app registration and a
- * user-assigned managed identity exist in one tenant. So a token whose `tid` is present must name the configured tenant
+ * no `tid` at all (botbuilder's maintainers, microsoft/botframework-sdk#6644: "The token from Azure Bot Service does
+ * not contain either of these claims [tid, tenantId]. It never has."). Entra tokens (the Emulator path, which
+ * single-tenant bots accept; also what a single-tenant bot would get should the service ever sign with Entra, issuer
+ * `https://sts.windows.net/{tenant}/`) carry the `tid` of the tenant that issued them, and for this bot's app id only
+ * its own tenant issues any: a single-tenant app registration and a user-assigned managed identity exist in one tenant. So a token whose `tid` is present must name the configured tenant
  * (exactly as configured, or in lower case as Entra writes it) or a tenant the library lists from the start; any
  * other is refused here, and the list grows by four entries at most, once.
  */
