@@ -3,6 +3,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import type { KubernetesReader } from '../clients/kubernetes/kubernetes-reader.js';
 import type { AlertsConfig } from '../config/alerts.js';
 import type { Diagnosis } from '../diagnosis/types.js';
+import { PullDoctorError } from '../errors/index.js';
 import { silentLogger, type Logger } from '../logging/index.js';
 import type { DocumentStore } from '../store/index.js';
 import { AlertEngine, type AlertEngineSettings } from './alert-engine.js';
@@ -14,6 +15,7 @@ import { systemClock, type Clock } from './clock.js';
 import { ALERT_COLLECTIONS } from './collections.js';
 import { ConversationRegistry } from './conversation-registry.js';
 import { LeaderElector } from './leader-elector.js';
+import { PodCheckQueue } from './pod-check-queue.js';
 import type { SendRateLimiter } from './rate-limiter.js';
 import type { DiagnoseTarget } from './pull-failure-detector.js';
 import { SubscriptionService } from './subscription-service.js';
@@ -43,6 +45,11 @@ export interface AlertServiceOptions {
    * are per conversation and per app, whichever cluster an alert is about. Default: this service's own.
    */
   sendLimiter?: SendRateLimiter;
+  /**
+   * The checks Alertmanager asks for, shared by every AlertService of the process (one per cluster) and every
+   * request: a few at a time, duplicates merged, a bounded backlog. Default: this service's own.
+   */
+  podChecks?: PodCheckQueue;
 }
 
 /**
@@ -58,6 +65,7 @@ export class AlertService {
   /** POST /api/alerts: headers and raw body in, status and JSON body out. */
   readonly handleAlertmanager: (request: WebhookRequest) => Promise<WebhookResponse>;
   private readonly router: AlertRouter;
+  private readonly podChecks: PodCheckQueue;
   private readonly elector: LeaderElector | undefined;
   private readonly clock: Clock;
   private readonly log: Logger;
@@ -73,6 +81,7 @@ export class AlertService {
     this.conversations = new ConversationRegistry(options.store, this.clock);
     this.subscriptions = new SubscriptionService({ store: options.store, routes: options.config.routes, alertsEnabled: options.config.enabled, clock: this.clock, onChange: () => this.router.invalidate() });
     this.router = new AlertRouter({ routes: options.config.routes, subscriptions: this.subscriptions, clock: this.clock });
+    this.podChecks = options.podChecks ?? new PodCheckQueue({ log: this.log });
     this.handleAlertmanager = createAlertmanagerWebhook({
       secret: options.config.enabled ? options.config.webhookSecret : undefined,
       onPodAlert: (alert) => this.takeAlertmanagerAlert(alert),
@@ -172,21 +181,35 @@ export class AlertService {
   }
 
   /**
-   * An Alertmanager report about a pod: checked now by the leader; a follower leaves it in the store's inbox for the
-   * leader. Reports naming another cluster are ignored. `handleAlertmanager` calls it; so does a process-wide webhook
-   * that picks the service by the alert's `cluster` label.
+   * An Alertmanager report about a pod: checked by the leader in its turn (the process-wide PodCheckQueue); a
+   * follower leaves it in the store's inbox for the leader. Reports naming another cluster are ignored.
+   * `handleAlertmanager` calls it; so does a process-wide webhook that picks the service by the alert's `cluster`
+   * label. Throws BUSY when the queue is full (the webhook answers 503 and Alertmanager retries).
    */
   async takeAlertmanagerAlert(alert: PodAlert): Promise<void> {
     if (alert.cluster !== undefined && alert.cluster !== this.options.cluster) {
       this.log.info('ignoring an Alertmanager alert about another cluster', { cluster: alert.cluster.slice(0, 63) });
       return;
     }
-    const engine = this.current;
-    if (engine?.isRunning) {
-      // Answer at once; the diagnosis can take seconds. Failures are logged by the detector.
-      void engine.checkPod(alert.namespace, alert.pod, 'alertmanager');
+    if (!this.current?.isRunning) {
+      await this.leaveForLeader(alert);
       return;
     }
+    // Answer at once; the check reads the pod (and may diagnose it) when its turn comes.
+    const key = JSON.stringify([this.options.cluster, alert.namespace, alert.pod]);
+    if (this.podChecks.offer(key, () => this.checkNow(alert)) === 'full') {
+      throw new PullDoctorError('BUSY', 'Too many pod checks are waiting already.', { advice: 'Alertmanager retries the notification.' });
+    }
+  }
+
+  /** The queued check: by the engine if this replica still leads, else left for the leader. */
+  private async checkNow(alert: PodAlert): Promise<void> {
+    const engine = this.current;
+    if (engine?.isRunning) await engine.checkPod(alert.namespace, alert.pod, 'alertmanager');
+    else await this.leaveForLeader(alert);
+  }
+
+  private async leaveForLeader(alert: PodAlert): Promise<void> {
     const id = `${alert.namespace}/${alert.pod}`;
     const value = { namespace: alert.namespace, pod: alert.pod, status: alert.status, at: new Date(this.clock.now()).toISOString() };
     const existing = await this.options.store.get(ALERT_COLLECTIONS.inbox, id);

@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { SecretValue } from '../config/store.js';
+import { isPullDoctorError } from '../errors/index.js';
 import { silentLogger, type Logger } from '../logging/index.js';
 import type { AlertMetrics } from './alert-metrics.js';
 
@@ -10,9 +11,11 @@ import type { AlertMetrics } from './alert-metrics.js';
  * with `http_config.authorization.credentials` (sent as `Authorization: Bearer <secret>`).
  *
  * Transport-neutral: headers and the raw body in, a status and a JSON body out. Alerts that name a pod
- * (`labels.namespace` and `labels.pod`) are handed to `onPodAlert`; the pod is then read and, if it fails to pull
- * its image, goes through the same diagnosis and alert flow as the watcher's — without the grace period, since
- * Alertmanager's rule already waited its `for:` duration. Other alerts are ignored (counted in the answer).
+ * (`labels.namespace` and `labels.pod`) are handed to `onPodAlert`, once per pod; the pod is then read (in its turn:
+ * pod-check-queue.ts) and, if it fails to pull its image, goes through the same diagnosis and alert flow as the
+ * watcher's — without the grace period, since Alertmanager's rule already waited its `for:` duration. Other alerts are
+ * ignored (counted in the answer). When too many checks wait already (`onPodAlert` throws BUSY), 503: Alertmanager
+ * retries.
  */
 export interface WebhookRequest {
   /** Header names in any case (Node lower-cases them). */
@@ -134,6 +137,12 @@ export function createAlertmanagerWebhook(options: AlertmanagerWebhookOptions): 
       try {
         await options.onPodAlert(podAlert);
       } catch (error) {
+        if (isPullDoctorError(error) && error.code === 'BUSY') {
+          // The pod checks already waiting are taken; Alertmanager retries this notification (and its pods merge).
+          count('busy');
+          log.warn('Alertmanager alerts refused: too many pod checks waiting', { taken: unique.indexOf(podAlert), refused: unique.length - unique.indexOf(podAlert) });
+          return answer(503, { error: 'Too many pod checks are waiting; Alertmanager will retry.' });
+        }
         count('failed');
         log.error('could not take an Alertmanager alert', { namespace: podAlert.namespace, pod: podAlert.pod, error });
         return answer(503, { error: 'The alert could not be recorded; Alertmanager will retry.' });

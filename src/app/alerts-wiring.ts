@@ -4,6 +4,7 @@ import type { AlertEngineSettings } from '../alerts/alert-engine.js';
 import { createAlertmanagerWebhook, MAX_ALERTMANAGER_BODY_BYTES, type PodAlert } from '../alerts/alertmanager-webhook.js';
 import { systemClock, type Clock } from '../alerts/clock.js';
 import { ConversationRegistry } from '../alerts/conversation-registry.js';
+import { PodCheckQueue, type PodCheckLimits } from '../alerts/pod-check-queue.js';
 import { SendRateLimiter } from '../alerts/rate-limiter.js';
 import { SubscriptionService } from '../alerts/subscription-service.js';
 import type { AlertRoute } from '../config/alert-routes.js';
@@ -39,6 +40,8 @@ export interface AlertsTuning {
   leaderElection?: AlertServiceOptions['leaderElection'];
   engine?: Partial<AlertEngineSettings>;
   connectRetryMs?: number;
+  /** The bound on Alertmanager's pod checks (default POD_CHECK_LIMITS). */
+  podChecks?: Partial<PodCheckLimits>;
   sandbox?: { gracePeriodMs?: number; failAfterMs?: number; recoverAfterMs?: number };
 }
 
@@ -103,6 +106,8 @@ export function createAlertsWiring(options: AlertsWiringOptions): AlertsWiring |
   const clusters = alertClusters(options.clusters, fromClusterFile, sandbox ? undefined : alerts.clusterName);
   const metrics = new AlertMetrics();
   const limiter = new SendRateLimiter({ clock, ...(tuning?.engine?.sendLimits ?? {}) });
+  // Alertmanager's pod checks, for every cluster and request: a few at a time, duplicates merged, a bounded backlog.
+  const podChecks = new PodCheckQueue({ ...(tuning?.podChecks ?? {}), log: baseLog });
   const services = new Map<string, AlertService>();
   const timers = new Set<unknown>();
   /** Static routes of every cluster, for `alerts status` (grows as the cluster file's clusters connect). */
@@ -172,6 +177,7 @@ export function createAlertsWiring(options: AlertsWiringOptions): AlertsWiring |
         clock,
         metrics,
         sendLimiter: limiter,
+        podChecks,
         log: serviceLog,
         ...(tuning?.leaderElection ? { leaderElection: tuning.leaderElection } : {}),
         ...(tuning?.engine ? { engine: tuning.engine } : {}),
@@ -231,6 +237,8 @@ export function createAlertsWiring(options: AlertsWiringOptions): AlertsWiring |
       for (const timer of timers) clock.clearTimeout(timer);
       timers.clear();
       await Promise.all([...services.values()].map((s) => s.stop().catch((error: unknown) => log.warn('alerts did not stop cleanly', { reason: describeError(error).message }))));
+      // Checks still queued leave their pods in the store's inbox for the next leader (the store closes after this).
+      await Promise.race([podChecks.idle(), new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
     },
   };
 }

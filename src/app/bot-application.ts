@@ -1,7 +1,7 @@
 import type { TokenCredential } from '@azure/identity';
 import { CHAT_COMMANDS, parseChatCommand } from '../chat/index.js';
 import { createAzureCredential } from '../clients/azure/create-azure-credential.js';
-import { botStartProblems, ConfigError, type Config, type Env } from '../config/index.js';
+import { botStartProblems, ConfigError, localModeProblems, type Config, type Env } from '../config/index.js';
 import { describeError } from '../errors/index.js';
 import type { RegistryNetwork } from '../clients/registry/registry-client.js';
 import type { Logger } from '../logging/index.js';
@@ -42,6 +42,8 @@ export interface BotApplicationOptions {
   /** Extension points for alerts. */
   alerts?: AlertCommandHandler;
   conversations?: ConversationInstallListener;
+  /** How long a readiness report answers `/readyz` (default: READINESS_CACHE_MS of src/server/bot-server.ts). */
+  readinessCacheMs?: number;
   /** How often expired card actions are deleted from the store. Default: hourly. */
   cardActionSweepMs?: number;
   /** Timing of proactive alerts (tests: a manual clock, a short lease). */
@@ -85,6 +87,24 @@ function clusterOf(options: BotApplicationOptions, world: SandboxWorld | undefin
 }
 
 /**
+ * Unauthenticated local mode on real credentials with approvers: refused (ConfigError) unless LOCAL_MODE=true, and
+ * then warned about. Not for the bundled sandbox, whose credentials and approvers are its own.
+ */
+function checkLocalMode(config: Config, real: { cluster: string | undefined; credential: boolean }, log: Logger): void {
+  if (config.bot.auth.mode !== 'local') return;
+  const credentials = [
+    ...(real.cluster !== undefined ? [`the cluster ${real.cluster}`] : []),
+    ...(real.credential ? [`an Azure identity (AZURE_CREDENTIAL=${config.azure.credential})`] : []),
+  ];
+  const approvers = [...(config.approvals.approvers.length > 0 ? ['APPROVERS'] : []), ...(config.approvals.approverGroupId !== undefined ? ['APPROVER_GROUP_ID'] : [])];
+  const problems = localModeProblems(config.bot, { credentials, approvers });
+  if (problems.length > 0) throw new ConfigError(problems);
+  if (config.bot.localModeAcknowledged) {
+    log.warn('LOCAL_MODE=true: requests are not authenticated; any process on this machine can act as any Teams user (every approval is logged)', { credentials, approvers });
+  }
+}
+
+/**
  * Builds the bot from configuration: the store (card actions live there: buttons survive restarts and work on every
  * replica), the cluster's clients (once, for the life of the process), the Teams bot on the real chat grammar, and
  * the HTTP server with its readiness probes. In sandbox mode it starts the sandbox world first and labels every
@@ -106,6 +126,7 @@ export async function startBotApplication(options: BotApplicationOptions): Promi
       log.info('sandbox started', { kubernetes: world.kube.url, resourceManager: world.arm.url, pods: world.scenarios.length });
     }
     const { clusters, noCluster } = clusterOf(options, world, credential);
+    if (!world) checkLocalMode(config, { cluster: clusters?.names[0], credential: credential !== null }, log);
     const cardActions = new StoreCardActionStore(store.documents);
     const fixApprovals = options.fixRequests
       ? undefined
@@ -146,6 +167,7 @@ export async function startBotApplication(options: BotApplicationOptions): Promi
       bot: config.bot,
       endpoint: teams.endpoint,
       readinessProbes: readinessProbes({ store, clusters, noCluster }),
+      ...(options.readinessCacheMs !== undefined ? { readinessCacheMs: options.readinessCacheMs } : {}),
       ...(alerts ? { rawPostRoutes: [alerts.route] } : {}),
       log,
     });

@@ -134,6 +134,8 @@ export function wireFixApprovals(options: FixApprovalsWiringOptions): FixApprova
     approvals,
     addresses: new ApprovalCardAddresses(store.documents),
     approvers: assembly.approversText,
+    // Local mode outside the sandbox (allowed with LOCAL_MODE=true only): nobody authenticated the press.
+    unauthenticated: config.bot.auth.mode === 'local' && options.sandbox === undefined,
     ...(tuning.now ? { now: tuning.now } : {}),
   });
 

@@ -23,6 +23,7 @@ export const ERROR_CODES = [
   'FIX_REFUSED',
   'FIX_FAILED',
   'TEAMS_SEND_FAILED',
+  'BUSY',
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -32,6 +32,7 @@ const TITLES: Record<ErrorCode, string> = {
   FIX_REFUSED: 'The fix was refused',
   FIX_FAILED: 'The fix could not be applied',
   TEAMS_SEND_FAILED: 'The message could not be sent to Teams',
+  BUSY: 'Pull Doctor is busy',
   INTERNAL: 'Something went wrong inside Pull Doctor',
 };
 
@@ -62,6 +63,7 @@ const DEFAULT_ADVICE: Record<ErrorCode, string> = {
   FIX_REFUSED: 'Ask an approver to review the request.',
   FIX_FAILED: 'See the reason above. A failed request cannot be approved again: once the cause is fixed, diagnose the pod again and request a new fix.',
   TEAMS_SEND_FAILED: 'Check that the bot is still installed in the conversation.',
+  BUSY: 'Try again in a minute or two.',
   INTERNAL: 'Try again; if it happens again, share the time and the request id with the Pull Doctor maintainers.',
 };
 

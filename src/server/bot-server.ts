@@ -3,9 +3,35 @@ import type { AddressInfo } from 'node:net';
 import { botStartProblems, ConfigError, type BotConfig } from '../config/index.js';
 import type { Logger } from '../logging/index.js';
 import type { BotEndpoint } from '../teams/bot-endpoint.js';
-import { checkReadiness, type ReadinessProbe } from './readiness.js';
+import { cachedReadiness, type ReadinessProbe } from './readiness.js';
 import { InFlight } from './in-flight.js';
-import { readLimitedBody, type RawPostRoute } from './raw-post-route.js';
+import { declaresMoreThan, discardBody, DRAIN_FACTOR, readLimitedBody, refuseEncoded, refuseUnlessJson, type PostAnswer, type RawPostRoute } from './raw-post-route.js';
+
+/** How long a readiness report is reused: Kubernetes probes every 10 s by default, so each probe still sees a fresh one. */
+export const READINESS_CACHE_MS = 5_000;
+
+/** The largest activity accepted on `POST /api/messages`. */
+export const MAX_ACTIVITY_BYTES = 512 * 1024;
+
+const SHUTTING_DOWN: PostAnswer = { status: 503, body: { error: 'shutting down' } };
+
+/** `POST /api/messages`: JSON only, at most MAX_ACTIVITY_BYTES, parsed here and handed to the bot endpoint. */
+function messagesRoute(endpoint: BotEndpoint): RawPostRoute {
+  return {
+    path: '/api/messages',
+    maxBodyBytes: MAX_ACTIVITY_BYTES,
+    refuseByHeaders: (headers) => refuseUnlessJson(headers) ?? endpoint.refuseByHeaders(headers),
+    async handle({ headers, body }) {
+      let activity: unknown;
+      try {
+        activity = JSON.parse(body.toString('utf8'));
+      } catch {
+        return { status: 400, body: { error: 'The body is not valid JSON.' } };
+      }
+      return endpoint.handle({ headers, activity });
+    },
+  };
+}
 
 export interface BotServerOptions {
   bot: BotConfig;
@@ -13,6 +39,10 @@ export interface BotServerOptions {
   /** Dependencies `/readyz` checks (cluster API, state store...). The configuration is loaded once the server exists. */
   readinessProbes?: readonly ReadinessProbe[];
   readinessTimeoutMs?: number;
+  /** How long a readiness report answers `/readyz` (default 5 s): probes within it do not call the dependencies again. */
+  readinessCacheMs?: number;
+  /** The clock of the readiness cache (tests). */
+  now?: () => number;
   /** More POST endpoints that read their raw body (the Alertmanager webhook). */
   rawPostRoutes?: readonly RawPostRoute[];
   log: Logger;
@@ -31,63 +61,75 @@ export interface BotServer {
 
 /**
  * The HTTP wiring, and nothing else: `POST /api/messages` to the bot endpoint, raw POST routes (`POST /api/alerts`),
- * `GET /healthz` (the process is alive),
- * `GET /readyz` (dependencies reachable, and not shutting down). Refuses to exist in a configuration that must not
- * serve (local mode with NODE_ENV=production).
+ * `GET /healthz` (the process is alive), `GET /readyz` (dependencies reachable, and not shutting down; checked at most
+ * once per READINESS_CACHE_MS). Refuses to exist in a configuration that must not serve (local mode with
+ * NODE_ENV=production).
  */
 export function createBotServer(options: BotServerOptions): BotServer {
   const problems = botStartProblems(options.bot);
   if (problems.length > 0) throw new ConfigError(problems);
   const { endpoint, log } = options;
-  const probes = options.readinessProbes ?? [];
-  const readinessTimeoutMs = options.readinessTimeoutMs ?? 3000;
+  const readiness = cachedReadiness(options.readinessProbes ?? [], {
+    timeoutMs: options.readinessTimeoutMs ?? 3000,
+    cacheMs: options.readinessCacheMs ?? READINESS_CACHE_MS,
+    ...(options.now ? { now: options.now } : {}),
+  });
   const inFlight = new InFlight();
   let draining = false;
 
   const server = restify.createServer({ name: 'pull-doctor', handleUncaughtExceptions: false });
-  // Bodies are read and parsed (Bot Framework activities are JSON), except on raw routes, which read their own.
-  const rawPaths = new Set((options.rawPostRoutes ?? []).map((r) => r.path));
-  for (const handler of restify.plugins.bodyParser({ maxBodySize: 512 * 1024, mapParams: false })) {
-    server.use((req: restify.Request, res: restify.Response, next: restify.Next) => (rawPaths.has(req.getPath()) ? next() : handler(req, res, next)));
-  }
+  // No body parser: every POST route reads its own body, bounded, in memory (nothing is ever written to disk).
+  const routes: RawPostRoute[] = [messagesRoute(endpoint), ...(options.rawPostRoutes ?? [])];
 
-  /** A POST route that refuses new work while draining, is tracked until it answers, and answers 500 on a crash. */
-  const postRoute = (path: string, handle: (req: restify.Request, res: restify.Response) => Promise<void>) =>
-    server.post(path, async (req: restify.Request, res: restify.Response) => {
-      if (draining) {
-        res.header('Connection', 'close');
-        res.header('Retry-After', '5');
-        res.send(503, { error: 'shutting down' });
-        return;
-      }
-      await inFlight.track(async () => {
-        try {
-          await handle(req, res);
-        } catch (error) {
-          log.error(`request to ${path} failed`, { error });
-          if (!res.headersSent) res.send(500, { error: 'internal error' });
-        }
-      });
-    });
+  const send = (res: restify.Response, answer: PostAnswer) => {
+    if (answer.body === undefined) res.send(answer.status);
+    else res.send(answer.status, answer.body);
+  };
 
-  postRoute('/api/messages', (req, res) => endpoint.handle(req, res));
-
-  for (const route of options.rawPostRoutes ?? []) {
-    postRoute(route.path, async (req, res) => {
-      const refused = route.refuseByHeaders?.(req.headers);
+  for (const route of routes) {
+    server.post(route.path, async (req: restify.Request, res: restify.Response) => {
+      const drainLimit = DRAIN_FACTOR * route.maxBodyBytes;
+      const refused = draining ? SHUTTING_DOWN : (refuseEncoded(req.headers) ?? route.refuseByHeaders?.(req.headers));
       if (refused !== undefined) {
-        // Not read: the connection is closed after the answer rather than kept for a body nobody wants.
-        res.header('Connection', 'close');
-        res.send(refused.status, refused.body);
+        // Answered from the headers: the body is read and dropped (up to a bound), never kept.
+        if (draining || declaresMoreThan(req, drainLimit)) res.header('Connection', 'close');
+        if (draining) res.header('Retry-After', '5');
+        send(res, refused);
+        discardBody(req, drainLimit);
         return;
       }
-      const read = await readLimitedBody(req, route.maxBodyBytes);
+      let read: Awaited<ReturnType<typeof readLimitedBody>>;
+      try {
+        read = await readLimitedBody(req, route.maxBodyBytes);
+      } catch {
+        return; // the client went away before its body ended: nobody to answer
+      }
       if ('tooLarge' in read) {
         if (!res.headersSent) res.send(413, { error: `The body is larger than ${route.maxBodyBytes} bytes.` });
         return;
       }
-      const answer = await route.handle({ headers: req.headers, body: read.body });
-      res.send(answer.status, answer.body);
+      // A request whose body was still arriving when the shutdown began is refused too (Teams and Alertmanager retry).
+      if (draining) {
+        res.header('Connection', 'close');
+        res.header('Retry-After', '5');
+        send(res, SHUTTING_DOWN);
+        return;
+      }
+      // Tracked until it answers (a shutdown waits for it); a crash answers 500.
+      await inFlight.track(async () => {
+        try {
+          const answer = await route.handle({ headers: req.headers, body: read.body });
+          try {
+            send(res, answer);
+          } finally {
+            // The turn's follow-ups (a diagnosis replacing its "Diagnosing…" card) run even if the answer was lost.
+            answer.afterAnswer?.();
+          }
+        } catch (error) {
+          log.error(`request to ${route.path} failed`, { error });
+          if (!res.headersSent) res.send(500, { error: 'internal error' });
+        }
+      });
     });
   }
 
@@ -100,8 +142,12 @@ export function createBotServer(options: BotServerOptions): BotServer {
       res.send(503, { status: 'shutting-down', checks: [] });
       return;
     }
-    const report = await checkReadiness(probes, readinessTimeoutMs);
-    if (!report.ready) log.warn('not ready', { checks: report.checks.filter((c) => !c.ok) });
+    const { report, fresh } = await readiness();
+    if (draining) {
+      res.send(503, { status: 'shutting-down', checks: [] });
+      return;
+    }
+    if (fresh && !report.ready) log.warn('not ready', { checks: report.checks.filter((c) => !c.ok) });
     res.send(report.ready ? 200 : 503, { status: report.ready ? 'ready' : 'not-ready', checks: report.checks });
   });
 

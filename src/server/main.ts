@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseConfig, ConfigError, type Config } from '../config/index.js';
 import { describeError } from '../errors/index.js';
-import { createLogger, streamSink } from '../logging/index.js';
+import { createLogger, routeConsole, streamSink } from '../logging/index.js';
 import { startBotApplication, type BotApplication } from '../app/bot-application.js';
 
 /** Kubernetes' default grace period is 30 s: finish turns within 20 s, then close. */
@@ -53,6 +53,8 @@ async function main(): Promise<void> {
     refuse('--sandbox-tls-dir with NODE_ENV=production: the bundled sandbox is for trying Pull Doctor out, not for production');
   }
   const log = createLogger({ level: config.logging.level, sink: streamSink(process.stdout) }).child({ service: 'pull-doctor' });
+  // Libraries' console output (botbuilder prints a stack for every token it refuses) goes through the logger, bounded.
+  routeConsole(log);
   let app: BotApplication;
   try {
     app = await startBotApplication({ config, env: process.env, log, ...(sandboxDir !== undefined ? { sandboxTls: sandboxTls(sandboxDir) } : {}) });

@@ -47,3 +47,27 @@ export async function checkReadiness(probes: readonly ReadinessProbe[], timeoutM
   );
   return { ready: checks.every((c) => c.ok), checks };
 }
+
+/**
+ * `checkReadiness`, shared and remembered: probes that arrive while a check runs wait for that one, and its report
+ * answers every probe for `cacheMs` after it finished. `/readyz` is unauthenticated: a flood of probes must not turn
+ * into as many calls to the cluster and the store. `fresh` says whether this call ran the check.
+ */
+export function cachedReadiness(
+  probes: readonly ReadinessProbe[],
+  options: { timeoutMs: number; cacheMs: number; now?: () => number },
+): () => Promise<{ report: ReadinessReport; fresh: boolean }> {
+  const now = options.now ?? Date.now;
+  let last: { report: Promise<ReadinessReport>; finishedAt?: number } | undefined;
+  return async () => {
+    const current = last;
+    if (current && (current.finishedAt === undefined || now() - current.finishedAt < options.cacheMs)) return { report: await current.report, fresh: false };
+    const entry: { report: Promise<ReadinessReport>; finishedAt?: number } = {
+      report: checkReadiness(probes, options.timeoutMs).finally(() => {
+        entry.finishedAt = now();
+      }),
+    };
+    last = entry;
+    return { report: await entry.report, fresh: true };
+  };
+}

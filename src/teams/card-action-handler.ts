@@ -64,7 +64,8 @@ function expired(): PullDoctorError {
  * Answers the cards' buttons. The card carries only `{ id }`; the id must have been issued for this verb and this
  * conversation (any thread of the channel it was issued in: an alert posted to a channel comes back from its own
  * thread), and everything else comes from the stored action. **Re-run checks** and **Diagnose NAME** answer at
- * once with a "Re-running checks…" / "Diagnosing…" card and leave the diagnosis as a follow-up; **Show events**
+ * once with a "Re-running checks…" / "Diagnosing…" card (or "Waiting…" when the diagnosis queues behind others, or
+ * "busy" when the queue is full) and leave the diagnosis as a follow-up; **Show events**
  * answers from stored data; **Request fix** waits for the FixRequestHandler (which must answer within seconds).
  */
 export class CardActionHandler {
@@ -97,7 +98,11 @@ export class CardActionHandler {
       case 'diagnose': {
         const run = action.run + 1;
         const { target, conversationId } = action;
-        return { card: cards.diagnosing(target, run), followUp: () => this.options.diagnosisCards.make(target, run, conversationId, log) };
+        const { diagnosisCards } = this.options;
+        const outlook = diagnosisCards.outlook();
+        if ('full' in outlook) return { card: await diagnosisCards.busy(target, run, conversationId, log) };
+        if (outlook.queued) log.info('diagnosis queued', { position: outlook.position });
+        return { card: cards.diagnosing(target, run, outlook.queued ? outlook.position : undefined), followUp: () => diagnosisCards.make(target, run, conversationId, log) };
       }
       case 'events':
         // Only stored data: answered within the invoke.

@@ -6,6 +6,7 @@ import type { ChatCommandDescription } from './chat-command.js';
 import type { CommandParser } from './command-parser.js';
 import type { ConversationInstallListener } from './conversation-install-listener.js';
 import type { Diagnoser } from './diagnoser.js';
+import type { DiagnosisLimits } from './diagnosis-queue.js';
 import type { FixRequestHandler } from './fix-request-handler.js';
 import type { SamplePod } from './sample-pod.js';
 import { loadCardTemplates, type CardTemplates } from './cards/render-card.js';
@@ -41,6 +42,8 @@ export interface TeamsBotOptions {
   /** Pods the welcome and help cards suggest asking about (the sandbox's). */
   samplePods?: readonly SamplePod[];
   defaultNamespace?: string;
+  /** Diagnoses running at once and waiting in this process (default DIAGNOSIS_LIMITS of diagnosis-queue.ts). */
+  diagnosisLimits?: DiagnosisLimits;
   cardTemplates?: CardTemplates;
   log: Logger;
 }
@@ -68,6 +71,7 @@ export function createTeamsBot(options: TeamsBotOptions): TeamsBot {
     ...(options.alerts ? { alerts: options.alerts } : {}),
     ...(options.conversations ? { conversations: options.conversations } : {}),
     ...(options.defaultNamespace ? { defaultNamespace: options.defaultNamespace } : {}),
+    ...(options.diagnosisLimits ? { diagnosisLimits: options.diagnosisLimits } : {}),
     parseCommand: options.parseCommand,
     commands: options.commands,
     cardActions: options.cardActions,
@@ -76,6 +80,6 @@ export function createTeamsBot(options: TeamsBotOptions): TeamsBot {
     followUps,
     log,
   });
-  const endpoint = createBotEndpoint({ adapter, bot, followUps, localMode: options.auth.mode === 'local', log });
+  const endpoint = createBotEndpoint({ adapter, bot, followUps, auth: options.auth, log });
   return { endpoint, sender, cards };
 }

@@ -16,6 +16,7 @@ import type { AdaptiveCardJson } from './cards/render-card.js';
 import { inertText, TEXT_LIMITS } from './cards/inert-text.js';
 import { cardInvokeResponse, cardMessage } from './activity-cards.js';
 import { DiagnosisCardMaker } from './diagnosis-card-maker.js';
+import { DiagnosisQueue, type DiagnosisLimits } from './diagnosis-queue.js';
 import { CardActionHandler } from './card-action-handler.js';
 import { beginTurnLog, turnLog } from './turn-log.js';
 
@@ -38,6 +39,8 @@ export interface PullDoctorBotOptions {
   conversations?: ConversationInstallListener;
   /** Namespace when the message names none. Default `default`, as kubectl. */
   defaultNamespace?: string;
+  /** Diagnoses running at once and waiting (default DIAGNOSIS_LIMITS). */
+  diagnosisLimits?: DiagnosisLimits;
   log: Logger;
 }
 
@@ -63,6 +66,7 @@ export class PullDoctorBot extends TeamsActivityHandler {
       cardActions: options.cardActions,
       cards: options.cards,
       fixRequestsEnabled: options.fixRequests !== undefined,
+      queue: new DiagnosisQueue(options.diagnosisLimits),
     });
     this.cardActionHandler = new CardActionHandler({
       cardActions: options.cardActions,
@@ -200,12 +204,22 @@ export class PullDoctorBot extends TeamsActivityHandler {
     await context.sendActivity(cardMessage(card));
   }
 
-  /** Typing and a "Diagnosing…" card now; the diagnosis replaces that card once Teams has its HTTP answer. */
+  /**
+   * Typing and a "Diagnosing…" card now (or "Waiting to diagnose…" when it queues behind others); the diagnosis
+   * replaces that card once Teams has its HTTP answer. When the queue is full, the answer is "busy" at once.
+   */
   private async diagnose(context: TurnContext, target: DiagnoseRequest, log: Logger): Promise<void> {
-    if (context.activity.conversation.conversationType === 'personal') await context.sendActivity({ type: ActivityTypes.Typing });
-    const placeholder = await context.sendActivity(cardMessage(this.options.cards.diagnosing(target)));
-    const address = conversationAddressOf(context.activity);
     const conversationId = context.activity.conversation.id;
+    const outlook = this.diagnosisCards.outlook();
+    if ('full' in outlook) {
+      log.warn('diagnosis not started: the queue is full', { pod: target.pod, namespace: target.namespace });
+      await context.sendActivity(cardMessage(await this.diagnosisCards.busy(target, 1, conversationId, log)));
+      return;
+    }
+    if (outlook.queued) log.info('diagnosis queued', { position: outlook.position });
+    if (context.activity.conversation.conversationType === 'personal') await context.sendActivity({ type: ActivityTypes.Typing });
+    const placeholder = await context.sendActivity(cardMessage(this.options.cards.diagnosing(target, 1, outlook.queued ? outlook.position : undefined)));
+    const address = conversationAddressOf(context.activity);
     this.options.followUps.defer(
       context,
       'diagnosis',

@@ -14,6 +14,11 @@ export interface TeamsFixApprovalsOptions {
   addresses: ApprovalCardAddresses;
   /** Who can approve, in words, for the cards ("Sandbox approvers: Megan Bowen, …", "2 people listed in APPROVERS"). */
   approvers: string;
+  /**
+   * Presses are not authenticated (local mode with LOCAL_MODE=true, outside the sandbox): who pressed is only what the
+   * request says, so every approval is logged as a warning.
+   */
+  unauthenticated?: boolean;
   now?: () => Date;
 }
 
@@ -94,6 +99,9 @@ export class TeamsFixApprovals implements FixRequestHandler {
     }
     const request = result.request;
     log.info(`fix ${result.decision}`, { fixRequestId: request.id });
+    if (this.options.unauthenticated && result.decision === 'approved') {
+      log.warn('local mode: a fix was approved by a request nobody authenticated (LOCAL_MODE=true)', { fixRequestId: request.id, approverObjectId: press.user.aadObjectId ?? null });
+    }
     if (result.decision === 'rejected') return { card: this.card(teams, request), followUp: async () => void (await this.updateCard(request, teams, log, fallback)) };
     return { card: this.card(teams, request), followUp: () => this.execute(request.id, teams, log, fallback) };
   }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { createAlertmanagerWebhook, type PodAlert } from '../../src/alerts/alertmanager-webhook.js';
 import type { AlertView } from '../../src/alerts/alert-view.js';
 import { SecretValue } from '../../src/config/index.js';
+import { PodCheckQueue } from '../../src/alerts/pod-check-queue.js';
 import { startAlertsWorld, OPS, type AlertsWorld } from '../support/alerts-world.js';
 import { waitFor } from '../support/wait-for.js';
 import { alertmanagerPayload } from '../support/alertmanager-payload.js';
@@ -74,6 +75,51 @@ describe('the Alertmanager webhook', () => {
       assert.equal(card.source, 'alertmanager');
       assert.equal(card.workload.name, 'web');
       assert.equal(world.channel.posts[0]!.conversationId, OPS);
+    });
+
+    it('reads a few pods at a time for all requests together, merges pods asked twice, and answers 503 past its backlog', async () => {
+      let reading = 0;
+      let mostAtOnce = 0;
+      const read: string[] = [];
+      let open = () => {};
+      const gate = new Promise<void>((resolve) => (open = resolve));
+      const podChecks = new PodCheckQueue({ concurrency: 2, backlog: 5 });
+      const service = await world.replica({
+        env: { ALERTMANAGER_WEBHOOK_SECRET: SECRET },
+        more: { podChecks },
+        engineReader: (reader) => ({
+          ...reader,
+          async readPod(namespace: string, name: string) {
+            reading++;
+            mostAtOnce = Math.max(mostAtOnce, reading);
+            try {
+              await gate;
+              read.push(name);
+              return await reader.readPod(namespace, name);
+            } finally {
+              reading--;
+            }
+          },
+        }),
+      });
+      await service.start();
+      world.fail('web', 1);
+      const pods = (names: string[]) => payload(names.map((pod) => ({ namespace: 'shop', pod })));
+
+      const first = await service.handleAlertmanager({ headers: headers(), body: pods(['web-7d4c9b8f6d-p1', 'api-1', 'api-2', 'api-3']) });
+      const second = await service.handleAlertmanager({ headers: headers(), body: pods(['api-2', 'api-3', 'api-4', 'api-5', 'api-6']) });
+      assert.deepEqual([first.status, second.status], [202, 202]);
+      assert.equal(reading, 2, 'two reads at once');
+      assert.equal(podChecks.size, 7, 'api-2 and api-3 were asked twice and are checked once');
+      const third = await service.handleAlertmanager({ headers: headers(), body: pods(['api-7']) });
+      assert.deepEqual(third, { status: 503, body: { error: 'Too many pod checks are waiting; Alertmanager will retry.' } });
+
+      open();
+      await podChecks.idle();
+      assert.deepEqual(read.sort(), ['api-1', 'api-2', 'api-3', 'api-4', 'api-5', 'api-6', 'web-7d4c9b8f6d-p1']);
+      assert.equal(mostAtOnce, 2);
+      await waitFor('the alert of the failing pod that waited its turn', () => world.channel.posts.length === 1);
+      assert.equal((await service.handleAlertmanager({ headers: headers(), body: pods(['api-7']) })).status, 202, 'room again once the backlog is read');
     });
 
     it('on a follower, leaves the report for the leader, which picks it up', async () => {

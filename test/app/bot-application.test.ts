@@ -24,7 +24,8 @@ describe('the bot application on the sandbox (store, real engine, Teams bot, ser
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'pulldoctor-app-'));
-    ({ app, url, logs } = await startSandboxBotApplication(dir));
+    // Every /readyz checks again (the cache of readiness reports is tested in test/server/bot-server.test.ts).
+    ({ app, url, logs } = await startSandboxBotApplication(dir, { readinessCacheMs: 0 }));
     connector = await ConnectorServer.start();
   });
 

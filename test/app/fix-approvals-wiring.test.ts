@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AccessToken, TokenCredential } from '@azure/identity';
 import { wireFixApprovals } from '../../src/app/fix-approvals-wiring.js';
-import { parseConfig } from '../../src/config/index.js';
+import { ConfigError, parseConfig } from '../../src/config/index.js';
 import { createLogger, memorySink, silentLogger, type LogRecord } from '../../src/logging/index.js';
 import { sandboxGraphCredential, startFakeGraph, type FakeGraph } from '../../src/sandbox/graph/index.js';
 import { PLAYGROUND_TENANT_ID } from '../../src/sandbox/playground-users.js';
@@ -106,8 +106,9 @@ describe('wiring the fix approval flow from configuration (wireFixApprovals)', f
       const kubeconfig = join(bots.dir, 'kubeconfig');
       writeFileSync(kubeconfig, world.kubeconfigYaml, { mode: 0o600 });
       identity = testIdentity(world);
-      // AZURE_CREDENTIAL says what production would use; the test identity replaces it.
-      env = { ...world.env, KUBECONFIG: kubeconfig, AZURE_CREDENTIAL: 'workload-identity', GRAPH_ENDPOINT: graph.url };
+      // AZURE_CREDENTIAL says what production would use; the test identity replaces it. Without MicrosoftAppId
+      // requests are not authenticated: with real credentials and approvers that takes LOCAL_MODE=true.
+      env = { ...world.env, KUBECONFIG: kubeconfig, AZURE_CREDENTIAL: 'workload-identity', GRAPH_ENDPOINT: graph.url, LOCAL_MODE: 'true' };
     });
     afterEach(async () => {
       await bots.close();
@@ -118,6 +119,16 @@ describe('wiring the fix approval flow from configuration (wireFixApprovals)', f
     const start = (more: Record<string, string>): Promise<FixBot> =>
       bots.start({ sandbox: false, env: { ...env, ...more }, azureCredential: identity, registryNetwork: world.network });
     const puts = () => world.arm.writes.filter((w) => w.method === 'PUT' && /\/roleAssignments\//i.test(w.path));
+
+    it('refuses to start unauthenticated (no MicrosoftAppId) with real credentials and approvers, unless LOCAL_MODE=true', async () => {
+      await assert.rejects(
+        start({ LOCAL_MODE: 'false', APPROVERS: ADELE.aadObjectId }),
+        (error: unknown) => error instanceof ConfigError && /any process on this machine could approve a fix as anyone/.test(error.message) && /LOCAL_MODE=true/.test(error.message),
+      );
+      await assert.rejects(start({ LOCAL_MODE: 'false', APPROVER_GROUP_ID: PLATFORM_ADMINS }), ConfigError);
+      const bot = await start({ APPROVERS: ADELE.aadObjectId });
+      assert.ok(warnings(bot.logs).some((w) => w.startsWith('LOCAL_MODE=true: requests are not authenticated')), JSON.stringify(warnings(bot.logs)));
+    });
 
     it('offers no Request fix when no approvers are configured, though the diagnosis proposes the fix', async () => {
       const bot = await start({});
@@ -167,6 +178,10 @@ describe('wiring the fix approval flow from configuration (wireFixApprovals)', f
       await connector.waitFor((c) => c.operation === 'update' && c.activityId === messageId && cardTexts(cardOf(c)).some((t) => t.endsWith(': done')), 15_000);
       assert.equal(puts().length, 1);
       assert.deepEqual(graph.requests, []);
+      const approvals = bot.logs.filter((r) => r.msg === 'local mode: a fix was approved by a request nobody authenticated (LOCAL_MODE=true)');
+      assert.equal(approvals.length, 1, 'LOCAL_MODE: every approval is logged as a warning');
+      assert.equal(approvals[0]!.level, 'warn');
+      assert.equal(approvals[0]!.approverObjectId, ADELE.aadObjectId);
     });
   });
 });

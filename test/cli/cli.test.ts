@@ -175,6 +175,24 @@ describe('pulldoctor CLI', function () {
       const lines = run.stdout.trim().split('\n').map((l) => JSON.parse(l) as { cause: string });
       assert.deepEqual(lines.map((l) => l.cause), ['rate-limited', 'tls', 'image-not-found']);
     });
+
+    it('prints the message redacted, like every other output, and classifies it as given', async () => {
+      const withPassword =
+        'Failed to pull image "registry.example.com/shop/web:2.4.1": rpc error: code = Unknown desc = failed to pull and unpack image ' +
+        '"registry.example.com/shop/web:2.4.1": failed to resolve reference "registry.example.com/shop/web:2.4.1": failed to do request: ' +
+        'Head "https://robot:S3cr3t-Pa55word@registry.example.com/v2/shop/web/manifests/2.4.1": dial tcp: lookup registry.example.com: no such host';
+      const run = await cli(['classify', withPassword], { env: {} });
+      assert.equal(run.code, 0);
+      assert.ok(!run.stdout.includes('S3cr3t-Pa55word'), run.stdout);
+      const line = JSON.parse(run.stdout) as { message: string; cause: string };
+      assert.equal(line.cause, 'dns');
+      assert.match(line.message, /https:\/\/robot:\[redacted\]@registry\.example\.com\/v2\//);
+
+      const token = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJyb2JvdCJ9.c2lnbmF0dXJlLXZhbHVl';
+      const piped = await cli(['classify'], { env: {} }, `unexpected status code 401 Unauthorized (Authorization: Bearer ${token})\n`);
+      assert.ok(!piped.stdout.includes(token) && !piped.stdout.includes('c2lnbmF0dXJlLXZhbHVl'), piped.stdout);
+      assert.equal((JSON.parse(piped.stdout) as { cause: string }).cause, 'unauthorized');
+    });
   });
 
   describe('as a process', () => {

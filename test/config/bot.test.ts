@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { parseConfig, ConfigError, botStartProblems, CONFIG_KEYS } from '../../src/config/index.js';
+import { parseConfig, ConfigError, botStartProblems, localModeProblems, CONFIG_KEYS } from '../../src/config/index.js';
 
 const APP_ID = '3f8a2c1e-5b7d-4e9f-a1c3-0d2e4f6a8b9c';
 const TENANT_ID = '72f988bf-86f1-41af-91ab-2d7cd011db47';
@@ -17,7 +17,7 @@ function problemsOf(env: Record<string, string>): readonly string[] {
 describe('bot configuration', () => {
   it('runs in local mode on port 3978 when no app id is set', () => {
     const { bot } = parseConfig({});
-    assert.deepEqual(bot, { auth: { mode: 'local' }, port: 3978, environment: 'development' });
+    assert.deepEqual(bot, { auth: { mode: 'local' }, port: 3978, environment: 'development', localModeAcknowledged: false });
   });
 
   it('reads a user-assigned managed identity without a secret', () => {
@@ -76,7 +76,29 @@ describe('bot configuration', () => {
     );
   });
 
+  it('refuses unauthenticated local mode with real credentials and approvers, unless LOCAL_MODE=true says it is meant', () => {
+    const real = { credentials: ['the cluster shop-aks', 'an Azure identity (AZURE_CREDENTIAL=cli)'], approvers: ['APPROVERS'] };
+    const [problem] = localModeProblems(parseConfig({}).bot, real);
+    assert.match(problem!, /^MicrosoftAppId is not set, so requests are not authenticated \(local mode\), but real credentials \(the cluster shop-aks, an Azure identity \(AZURE_CREDENTIAL=cli\)\) and approvers \(APPROVERS\) are configured/);
+    assert.match(problem!, /set LOCAL_MODE=true to run unauthenticated on purpose/);
+    assert.deepEqual(localModeProblems(parseConfig({ LOCAL_MODE: 'true' }).bot, real), []);
+    assert.deepEqual(localModeProblems(parseConfig({}).bot, { ...real, approvers: [] }), [], 'without approvers nothing can be approved');
+    assert.deepEqual(localModeProblems(parseConfig({}).bot, { ...real, credentials: [] }), [], 'without real credentials nothing real can change');
+    const authenticated = parseConfig({ MicrosoftAppId: APP_ID, MicrosoftAppType: 'UserAssignedMsi', MicrosoftAppTenantId: TENANT_ID }).bot;
+    assert.deepEqual(localModeProblems(authenticated, real), []);
+  });
+
+  it('reads LOCAL_MODE as a boolean, and refuses it next to an app id', () => {
+    assert.equal(parseConfig({ LOCAL_MODE: 'true' }).bot.localModeAcknowledged, true);
+    assert.equal(parseConfig({}).bot.localModeAcknowledged, false);
+    assert.match(problemsOf({ LOCAL_MODE: 'yes please' })[0]!, /LOCAL_MODE/);
+    assert.match(
+      problemsOf({ LOCAL_MODE: 'true', MicrosoftAppId: APP_ID, MicrosoftAppType: 'UserAssignedMsi', MicrosoftAppTenantId: TENANT_ID })[0]!,
+      /LOCAL_MODE=true but MicrosoftAppId is set/,
+    );
+  });
+
   it('declares its keys in the shared list', () => {
-    for (const key of ['MicrosoftAppId', 'MicrosoftAppType', 'MicrosoftAppTenantId', 'MicrosoftAppPassword', 'PORT', 'NODE_ENV']) assert.ok(CONFIG_KEYS.includes(key), key);
+    for (const key of ['MicrosoftAppId', 'MicrosoftAppType', 'MicrosoftAppTenantId', 'MicrosoftAppPassword', 'PORT', 'NODE_ENV', 'LOCAL_MODE']) assert.ok(CONFIG_KEYS.includes(key), key);
   });
 });

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
+import { gzipSync } from 'node:zlib';
 import { PullDoctorError } from '../../src/errors/index.js';
 import { ConfigError, parseConfig } from '../../src/config/index.js';
 import { createBotServer } from '../../src/server/bot-server.js';
@@ -7,6 +8,7 @@ import { silentLogger, type Logger } from '../../src/logging/index.js';
 import type { Diagnosis } from '../../src/diagnosis/types.js';
 import type { DiagnoseRequest, Diagnoser } from '../../src/teams/diagnoser.js';
 import type { ReadinessProbe } from '../../src/server/readiness.js';
+import type { BotEndpoint } from '../../src/teams/bot-endpoint.js';
 import type { AlertCommandHandler, AlertCommandResult } from '../../src/teams/alert-command-handler.js';
 import { ConnectorServer } from '../support/connector-server.js';
 import { startBotUnderTest, type BotUnderTest } from '../support/bot-under-test.js';
@@ -84,6 +86,9 @@ function halfSent(baseUrl: string, method: string, path: string, body: object): 
 
 const probe = (name: string, check: () => Promise<void>): ReadinessProbe => ({ name, check });
 
+/** A server whose `/api/messages` answers 200 to everything: for what the server does around the bot. */
+const NO_BOT: BotEndpoint = { refuseByHeaders: () => undefined, handle: async () => ({ status: 200 }), idle: async () => true };
+
 describe('the bot server', () => {
   let bot: BotUnderTest | undefined;
   let connector: ConnectorServer | undefined;
@@ -138,9 +143,39 @@ describe('the bot server', () => {
     });
   });
 
+  it('checks its dependencies once for probes that arrive together, and not again within the cache window', async () => {
+    let calls = 0;
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let now = 1_000_000;
+    bot = await startBotUnderTest({
+      readinessCacheMs: 5000,
+      now: () => now,
+      readinessProbes: [
+        probe('kubernetes', async () => {
+          calls++;
+          await held;
+        }),
+      ],
+    });
+    const together = Array.from({ length: 50 }, () => fetch(`${bot!.url}/readyz`));
+    await until(() => calls === 1, 'the first probe started the check');
+    release();
+    const statuses = await Promise.all(together.map(async (r) => (await r).status));
+    assert.deepEqual(new Set(statuses), new Set([200]));
+    assert.equal(calls, 1, 'fifty probes at once: one check');
+
+    now += 4999;
+    assert.equal((await fetch(`${bot.url}/readyz`)).status, 200);
+    assert.equal(calls, 1, 'within the window: the report is reused');
+    now += 1;
+    assert.equal((await fetch(`${bot.url}/readyz`)).status, 200);
+    assert.equal(calls, 2, 'after the window: checked again');
+  });
+
   it('listens on 127.0.0.1 only in local mode', async () => {
     const config = parseConfig({});
-    const server = createBotServer({ bot: { ...config.bot, port: 0 }, endpoint: { handle: async () => {}, idle: async () => true }, log: silentLogger() });
+    const server = createBotServer({ bot: { ...config.bot, port: 0 }, endpoint: NO_BOT, log: silentLogger() });
     const { host } = await server.listen();
     assert.equal(host, '127.0.0.1');
     await server.shutdown(100);
@@ -149,7 +184,7 @@ describe('the bot server', () => {
   it('refuses to start in production without an app id (fail closed)', () => {
     const config = parseConfig({ NODE_ENV: 'production' });
     assert.throws(
-      () => createBotServer({ bot: config.bot, endpoint: { handle: async () => {}, idle: async () => true }, log: silentLogger() }),
+      () => createBotServer({ bot: config.bot, endpoint: NO_BOT, log: silentLogger() }),
       (error: unknown) => error instanceof ConfigError && /MicrosoftAppId is not set but NODE_ENV=production/.test(error.message),
     );
   });
@@ -169,7 +204,7 @@ describe('the bot server', () => {
     let url: string;
     beforeEach(async () => {
       seen.length = 0;
-      server = createBotServer({ bot: { ...config.bot, port: 0 }, endpoint: { handle: async () => {}, idle: async () => true }, rawPostRoutes: [route], log: silentLogger() });
+      server = createBotServer({ bot: { ...config.bot, port: 0 }, endpoint: NO_BOT, rawPostRoutes: [route], log: silentLogger() });
       url = (await server.listen()).url;
     });
     afterEach(async () => {
@@ -191,6 +226,19 @@ describe('the bot server', () => {
       assert.equal(exact.status, 202);
     });
 
+    it('refuses a compressed body (415) rather than inflating it, before reading it', async () => {
+      const response = await fetch(`${url}/api/alerts`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+        body: gzipSync(JSON.stringify({ alerts: [] })),
+      });
+      assert.equal(response.status, 415);
+      assert.deepEqual(await response.json(), { error: 'Send the body without a Content-Encoding.' });
+      assert.deepEqual(seen, []);
+      const identity = await fetch(`${url}/api/alerts`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': 'identity' }, body: '{}' });
+      assert.equal(identity.status, 202);
+    });
+
     it('closes the connection of a body far over its limit rather than reading it all', async () => {
       await assert.rejects(fetch(`${url}/api/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: 'x'.repeat(64 * 1024) }));
       assert.deepEqual(seen, []);
@@ -207,10 +255,10 @@ describe('the bot server', () => {
     });
 
     /** The bot with a diagnosis under way (left after the HTTP answer) that waits until `held.release()`. */
-    async function startWithDiagnosisUnderWay() {
+    async function startWithDiagnosisUnderWay(more: { readinessProbes?: ReadinessProbe[] } = {}) {
       connector = await ConnectorServer.start();
       const held = new HeldDiagnoser(sandbox.engine);
-      bot = await startBotUnderTest({ diagnoser: held });
+      bot = await startBotUnderTest({ diagnoser: held, ...more });
       const chat = personalChat();
       const answered = await postActivity(bot.url, messageActivity(connector.serviceUrl, chat, `why is pod ${SANDBOX_PODS.missingAcrPull} failing in shop`));
       assert.equal(answered.status, 200, 'Teams has its answer (the "Diagnosing…" card) before the diagnosis ends');
@@ -229,13 +277,28 @@ describe('the bot server', () => {
       await assert.rejects(fetch(`${running.url}/healthz`), 'no longer accepting connections');
     });
 
-    it('answers 503 to a turn, and to readiness, whose request was still arriving when the shutdown began', async () => {
-      const { held, chat, running, connectorServer } = await startWithDiagnosisUnderWay();
+    it('answers 503 to a turn whose body was still arriving, and to a readiness probe under way, when the shutdown began', async () => {
+      let releaseProbe = () => {};
+      let probing = false;
+      const probeHeld = new Promise<void>((resolve) => (releaseProbe = resolve));
+      const { held, chat, running, connectorServer } = await startWithDiagnosisUnderWay({
+        readinessProbes: [
+          probe('kubernetes', async () => {
+            probing = true;
+            await probeHeld;
+          }),
+        ],
+      });
       const late = await halfSent(running.url, 'POST', '/api/messages', messageActivity(connectorServer.serviceUrl, chat, `why is pod ${SANDBOX_PODS.missingAcrPull} failing in shop`));
-      const readiness = await halfSent(running.url, 'GET', '/readyz', {});
+      const readiness = fetch(`${running.url}/readyz`);
+      await until(() => probing, 'the readiness check is under way');
 
       const stopping = running.server.shutdown(5000);
-      assert.deepEqual(await Promise.all([late.finish(), readiness.finish()]), [503, 503]);
+      releaseProbe();
+      const [lateStatus, ready] = await Promise.all([late.finish(), readiness]);
+      assert.equal(lateStatus, 503);
+      assert.equal(ready.status, 503);
+      assert.deepEqual(await ready.json(), { status: 'shutting-down', checks: [] });
       held.release();
       assert.deepEqual(await stopping, { drained: true });
       assert.equal(held.started, 1, 'the late turn never reached the bot');

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConnectorServer } from '../support/connector-server.js';
@@ -53,6 +53,26 @@ describe('the server entry point', function () {
     const [code] = await once(main.child, 'exit');
     assert.equal(code, 2);
     assert.match(main.stderr(), /MicrosoftAppId is not set but NODE_ENV=production: the bot would accept unauthenticated requests/);
+  });
+
+  it('refuses unauthenticated local mode with a kubeconfig, an Azure identity and approvers (any NODE_ENV but production), exit code 2', async () => {
+    const kubeconfig = join(dir, 'kubeconfig');
+    writeFileSync(
+      kubeconfig,
+      'apiVersion: v1\nkind: Config\nclusters:\n- name: shop-aks\n  cluster: {server: "https://127.0.0.1:9"}\nusers:\n- name: u\n  user: {token: t}\ncontexts:\n- name: shop-aks\n  context: {cluster: shop-aks, user: u}\ncurrent-context: shop-aks\n',
+    );
+    const main = startMain({
+      NODE_ENV: 'prod',
+      HOME: dir,
+      KUBECONFIG: kubeconfig,
+      AZURE_CREDENTIAL: 'cli',
+      APPROVERS: '4e1d7c2a-9b3f-4a8e-8c6d-5f0a1b2c3d4e',
+      STORE_SQLITE_PATH: join(dir, 'state.sqlite'),
+    });
+    const [code] = await once(main.child, 'exit');
+    assert.equal(code, 2, main.stderr());
+    assert.match(main.stderr(), /MicrosoftAppId is not set, so requests are not authenticated \(local mode\), but real credentials \(the cluster shop-aks, an Azure identity \(AZURE_CREDENTIAL=cli\)\) and approvers \(APPROVERS\) are configured/);
+    assert.match(main.stderr(), /or set LOCAL_MODE=true/);
   });
 
   it('lists every configuration problem and exits 2', async () => {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { AlertService, type AlertServiceOptions } from '../../src/alerts/alert-service.js';
 import { createKubernetesReader } from '../../src/clients/kubernetes/create-kubernetes-reader.js';
+import type { KubernetesReader } from '../../src/clients/kubernetes/kubernetes-reader.js';
 import { createRegistryClient } from '../../src/clients/registry/create-registry-client.js';
 import { staticRegistryNetwork } from '../../src/clients/registry/static-network.js';
 import { parseConfig } from '../../src/config/index.js';
@@ -38,7 +39,14 @@ export interface AlertsWorld {
   /** A replica: its own AlertService (and its own store connection), sharing the API server, the store file, the channel and the clock. */
   /** Upserts a failing pod of a Deployment with the kubelet's events for it (the diagnosis reads the cause from them). */
   fail(deployment: string, index: number, options?: { image?: string; namespace?: string }): WirePod;
-  replica(options?: { env?: Record<string, string>; server?: string; identity?: string; more?: Partial<AlertServiceOptions> }): Promise<AlertService>;
+  replica(options?: {
+    env?: Record<string, string>;
+    server?: string;
+    identity?: string;
+    more?: Partial<AlertServiceOptions>;
+    /** Wraps the replica's real reader for the alert engine (not for its diagnoses), e.g. to hold or count reads. */
+    engineReader?: (reader: KubernetesReader) => KubernetesReader;
+  }): Promise<AlertService>;
   close(): Promise<void>;
 }
 
@@ -89,7 +97,7 @@ export async function startAlertsWorld(): Promise<AlertsWorld> {
         config,
         cluster: 'prod',
         kubeConfig,
-        reader,
+        reader: options.engineReader ? options.engineReader(reader) : reader,
         diagnose: (target) => diagnosePod(target, { kube: reader, registry, azure: { available: false, reason: 'no Azure in this test' }, log: replicaLog, now: () => new Date(clock.now()) }),
         store: replicaStore.documents,
         channel,

@@ -18,6 +18,9 @@ export type BotUnderTestOptions = Partial<Omit<TeamsBotOptions, 'auth' | 'log'>>
   env?: Env;
   readinessProbes?: ReadinessProbe[];
   readinessTimeoutMs?: number;
+  readinessCacheMs?: number;
+  /** The server's clock (the readiness cache). */
+  now?: () => number;
 };
 
 /**
@@ -26,7 +29,7 @@ export type BotUnderTestOptions = Partial<Omit<TeamsBotOptions, 'auth' | 'log'>>
  * kept in memory unless `cardActions` says otherwise.
  */
 export async function startBotUnderTest(options: BotUnderTestOptions = {}): Promise<BotUnderTest> {
-  const { env = {}, readinessProbes, readinessTimeoutMs, ...teamsOptions } = options;
+  const { env = {}, readinessProbes, readinessTimeoutMs, readinessCacheMs, now, ...teamsOptions } = options;
   const config = parseConfig(env);
   const sink = memorySink();
   const log = createLogger({ level: 'debug', sink });
@@ -44,6 +47,8 @@ export async function startBotUnderTest(options: BotUnderTestOptions = {}): Prom
     log,
     ...(readinessProbes ? { readinessProbes } : {}),
     ...(readinessTimeoutMs ? { readinessTimeoutMs } : {}),
+    ...(readinessCacheMs !== undefined ? { readinessCacheMs } : {}),
+    ...(now ? { now } : {}),
   });
   const { url } = await server.listen(0, '127.0.0.1');
   let stopped = false;

@@ -73,6 +73,31 @@ class HeldDiagnoser implements Diagnoser {
   }
 }
 
+/** A diagnoser that holds every diagnosis until the test opens it, counting how many run at once. */
+class GatedDiagnoser implements Diagnoser {
+  running = 0;
+  mostAtOnce = 0;
+  started = 0;
+  private opened = false;
+  private waiting: Array<() => void> = [];
+  constructor(private readonly inner: Diagnoser) {}
+  async diagnose(request: DiagnoseRequest, log: Logger): Promise<Diagnosis> {
+    this.started++;
+    this.running++;
+    this.mostAtOnce = Math.max(this.mostAtOnce, this.running);
+    try {
+      if (!this.opened) await new Promise<void>((resolve) => this.waiting.push(resolve));
+      return await this.inner.diagnose(request, log);
+    } finally {
+      this.running--;
+    }
+  }
+  open(): void {
+    this.opened = true;
+    for (const go of this.waiting.splice(0)) go();
+  }
+}
+
 async function until(condition: () => boolean): Promise<void> {
   for (let i = 0; i < 300 && !condition(); i++) await new Promise((r) => setTimeout(r, 10));
   assert.ok(condition(), `condition not met: ${condition.toString()}`);
@@ -367,6 +392,38 @@ describe('the Teams bot over /api/messages (the real engine on the sandbox)', fu
     assert.equal(texts[0], 'That request is not valid');
     assert.ok(texts.includes("Pod name 'Web\\_Pod' may only contain lower-case letters, digits, '-' and '.'."), JSON.stringify(texts));
     assert.equal(diagnoser.requests.length, 0);
+  });
+
+  it('runs a bounded number of diagnoses at once: the next wait in line, saying so, and past the line the answer is busy', async () => {
+    const gated = new GatedDiagnoser(sandbox.engine);
+    await start({ diagnoser: gated, diagnosisLimits: { running: 2, waiting: 2 } });
+    const chats = Array.from({ length: 5 }, () => personalChat());
+    for (const chat of chats) assert.equal((await postActivity(bot.url, messageActivity(connector.serviceUrl, chat, `why is pod ${WEB} failing in shop`))).status, 200);
+    const firstCard = (chat: Conversation) => cardTexts(cardOf(connector.activities(chat.id).find((c) => c.activity?.type === 'message')!));
+
+    assert.equal(gated.started, 2, 'two diagnoses run');
+    assert.deepEqual(chats.slice(0, 4).map((chat) => firstCard(chat)[0]), [
+      `⏳ Diagnosing shop/${WEB}…`,
+      `⏳ Diagnosing shop/${WEB}…`,
+      `⏳ Waiting to diagnose shop/${WEB}… (number 1 in line)`,
+      `⏳ Waiting to diagnose shop/${WEB}… (number 2 in line)`,
+    ]);
+    const busy = connector.activities(chats[4]!.id).find((c) => c.activity?.type === 'message')!;
+    assert.equal(cardTexts(cardOf(busy))[0], 'Pull Doctor is busy');
+    assert.ok(cardTexts(cardOf(busy)).includes('**What you can do:** Try again in a minute or two.'), JSON.stringify(cardTexts(cardOf(busy))));
+
+    gated.open();
+    for (const chat of chats.slice(0, 4)) {
+      const update = await connector.waitFor((c) => c.operation === 'update' && c.conversationId === chat.id);
+      assert.equal(cardTexts(cardOf(update))[0], `❌ ${WEB} cannot pull its image`, 'a diagnosis that waited completes too');
+    }
+    assert.equal(gated.mostAtOnce, 2, 'never more than two at once');
+
+    const tryAgain = executeActions(cardOf(busy)).find((a) => a.title === 'Try again')!;
+    const answer = await postActivity(bot.url, cardActionInvoke(connector.serviceUrl, chats[4]!, busy.resultId!, tryAgain));
+    assert.equal(cardTexts(invokeCard(answer.body))[0], `⏳ Re-running checks for shop/${WEB}… (run 2)`);
+    const update = await connector.waitFor((c) => c.operation === 'update' && c.conversationId === chats[4]!.id);
+    assert.equal(cardTexts(cardOf(update))[0], `❌ ${WEB} cannot pull its image`);
   });
 
   it('sends the diagnosis as a new message when Teams refuses to update the placeholder', async () => {

@@ -30,9 +30,12 @@ export class TeamsCards {
     private readonly samplePods: readonly SamplePod[] = [],
   ) {}
 
-  /** The placeholder a diagnosis replaces: "Diagnosing…" for run 1, "Re-running checks…" after. */
-  diagnosing(target: DiagnoseRequest, run = 1): AdaptiveCardJson {
-    return renderCard(this.templates.diagnosing, diagnosingCardData(target, run, this.sandbox));
+  /**
+   * The placeholder a diagnosis replaces: "Diagnosing…" for run 1, "Re-running checks…" after; with `position`, that
+   * it waits in line behind other diagnoses.
+   */
+  diagnosing(target: DiagnoseRequest, run = 1, position?: number): AdaptiveCardJson {
+    return renderCard(this.templates.diagnosing, diagnosingCardData(target, run, this.sandbox, position));
   }
 
   diagnosis(input: WithoutSandbox<DiagnosisCardInput>): AdaptiveCardJson {

@@ -12,6 +12,8 @@ export const INTENTIONALLY_UNSET: Readonly<Record<string, string>> = {
   STORE_BLOB_CONNECTION_STRING: 'A connection string holds the account key; the account refuses shared keys and the bot uses its managed identity (STORE_BLOB_ACCOUNT_URL). Development and Azurite only.',
   POD_NAME:
     "The downward API (fieldRef metadata.name) is Kubernetes'; Container Apps has no fieldRef. The Lease holder identity then falls back to pull-doctor-<8 random hex digits>, unique per process, which is all leader election needs.",
+  LOCAL_MODE:
+    'It acknowledges unauthenticated local mode (no MicrosoftAppId) with real credentials, for a developer machine; the Azure deployment always sets MicrosoftAppId, and an Azure deployment must never run unauthenticated.',
   ALERT_CLUSTER_NAME:
     'It names the single kubeconfig cluster; in Azure the clusters come from the cluster file (pulldoctorConfig), and alerts use the names given there.',
 };

@@ -44,6 +44,7 @@ function everyCard(c: TeamsCards): Array<[string, AdaptiveCardJson]> {
   return [
     ['diagnosing', c.diagnosing({ pod: 'web-7d4c9', namespace: 'shop' })],
     ['re-running', c.diagnosing({ pod: 'web-7d4c9', namespace: 'shop' }, 2)],
+    ['diagnosing (queued)', c.diagnosing({ pod: 'web-7d4c9', namespace: 'shop' }, 1, 3)],
     ...ALL_DIAGNOSES.map((d): [string, AdaptiveCardJson] => [`diagnosis ${d.pod}`, c.diagnosis({ diagnosis: d, run: 1, actions: { ...ids, requestFixId: 'f-1' } })]),
     ...ALL_DIAGNOSES.map((d): [string, AdaptiveCardJson] => [`events ${d.pod}`, c.events({ target: d, events: d.events, diagnosedAt: d.diagnosedAt, rerunId: 'r-1' })]),
     ['events (none)', c.events({ target: healthy, events: [], diagnosedAt: healthy.diagnosedAt, rerunId: 'r-1' })],
@@ -235,6 +236,14 @@ describe('Teams cards', () => {
     assert.deepEqual(cardTexts(cards.diagnosing({ pod: 'web-7d4c9', namespace: 'shop', cluster: 'prod' }, 3)).slice(0, 1), [
       '⏳ Re-running checks for shop/web-7d4c9 on cluster prod… (run 3)',
     ]);
+  });
+
+  it('says when a diagnosis waits in line behind others, and its place', () => {
+    assert.deepEqual(cardTexts(cards.diagnosing({ pod: 'web-7d4c9', namespace: 'shop' }, 1, 3)), [
+      '⏳ Waiting to diagnose shop/web-7d4c9… (number 3 in line)',
+      'Pull Doctor is diagnosing other pods right now. This one starts in turn, and this card then shows its result.',
+    ]);
+    assert.deepEqual(cardTexts(cards.diagnosing({ pod: 'web-7d4c9', namespace: 'shop' }, 2, 1)).slice(0, 1), ['⏳ Waiting to re-run checks for shop/web-7d4c9… (run 2, number 1 in line)']);
   });
 
   it('offers a Diagnose button per similar pod name, before Try again, carrying only ids', () => {
