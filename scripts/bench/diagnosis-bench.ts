@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { parseConfig } from '../../src/config/index.js';
-import { buildDiagnosisDependencies } from '../../src/app/diagnosis-dependencies.js';
+import { buildDiagnosisDependencies } from '../../src/clusters/cluster-connections.js';
 import { diagnosePod } from '../../src/diagnosis/diagnose-pod.js';
 import { silentLogger } from '../../src/logging/index.js';
 import { startSandboxWorld } from '../../src/sandbox/sandbox-world.js';

@@ -1,4 +1,4 @@
-import type { ChatCommandDescription } from '../../src/teams/chat-command.js';
+import type { ChatCommandDescription } from '../../src/teams/diagnosis-card-data.js';
 
 /** Placeholder for the bot's Microsoft App ID in appPackage/manifest.json, filled in by `npm run package`. */
 export const BOT_ID_PLACEHOLDER = '${{MicrosoftAppId}}';

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { parseConfig } from '../config/index.js';
-import { buildDiagnosisDependencies } from '../app/diagnosis-dependencies.js';
+import { buildDiagnosisDependencies } from '../clusters/cluster-connections.js';
 import { diagnosePod } from '../diagnosis/diagnose-pod.js';
 import { toReport } from '../diagnosis/types.js';
 import { PullDoctorError } from '../errors/index.js';
@@ -8,7 +8,7 @@ import { createLogger, streamSink } from '../logging/index.js';
 import { isDnsLabel, isDnsSubdomain } from './names.js';
 import { renderTextReport } from './render-text-report.js';
 import { createAzureCredential } from '../clients/azure/create-azure-credential.js';
-import { loadClustersFile } from '../clusters/load-clusters-file.js';
+import { loadClustersFile } from '../clusters/clusters-file.js';
 import { createClusterRegistry, type ClusterConnection } from '../clusters/cluster-registry.js';
 import { EXIT, write, type CliIo } from './io.js';
 

@@ -10,7 +10,7 @@ import type { CliIo } from '../../src/cli/io.js';
 import { isPullDoctorError } from '../../src/errors/index.js';
 import { silentLogger } from '../../src/logging/index.js';
 import { createStore, openBlobStore, openSqliteStore, type Store } from '../../src/store/index.js';
-import { writeFakeAz } from '../../src/sandbox/fake-az/index.js';
+import { writeFakeAz } from '../support/fake-az.js';
 import { startAzurite } from '../support/azurite.js';
 import { StorageTokenCredential } from '../support/storage-token-credential.js';
 import { approve, CARL, fixApprovalsFor, newRequest, startShopAzure, testClock } from '../fixes/fix-harness.js';

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { parse, stringify } from 'yaml';
 import { runCli, type CliIo } from '../../src/cli/main.js';
-import { writeFakeAz } from '../../src/sandbox/fake-az/index.js';
+import { writeFakeAz } from '../support/fake-az.js';
 import { SANDBOX_IDS } from '../../src/sandbox/sandbox-identity.js';
 import { startSandboxHarness, type SandboxHarness } from '../support/sandbox.js';
 

@@ -3,11 +3,13 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LogRecord } from '../../src/logging/index.js';
-import type { BotApplication } from '../../src/app/bot-application.js';
-import { startPlayground, DEFAULT_PLAYGROUND_USER, type Playground } from '../support/playground.js';
+import type { App } from '../../src/app/compose.js';
+import type { FixRequest as StoredFixRequest } from '../../src/fixes/index.js';
+import type { SandboxWorld } from '../../src/sandbox/sandbox-world.js';
+import { startPlayground, DEFAULT_PLAYGROUND_USER, type Playground } from '../../src/sandbox/playground.js';
 import { launchBrowser, stepKeepingEvidence, type TestBrowser } from '../support/browser.js';
 import { PlaygroundPage } from '../support/playground-page.js';
-import { RecordingFixRequests, startSandboxBotApplication } from '../support/sandbox-bot-application.js';
+import { startBot, type BotUnderTest } from '../support/bot.js';
 
 const ARTIFACTS = join(process.cwd(), 'test-artifacts', 'e2e');
 const WEB = 'web-7d4c9b6f5-x2k8p';
@@ -29,23 +31,25 @@ async function eventually(condition: () => Promise<boolean>, what: string, timeo
  */
 describe('Pull Doctor in the Agents Playground, on the sandbox (end to end)', function () {
   this.timeout(90_000);
-  let app: BotApplication;
+  let bot: BotUnderTest;
+  let app: App;
+  let world: SandboxWorld | undefined;
   let logs: LogRecord[];
   let url: string;
   let playground: Playground;
   let browser: TestBrowser;
   let ui: PlaygroundPage;
   let workDir: string;
-  const fixRequests = new RecordingFixRequests('FR-e2e-1');
 
   before(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     workDir = mkdtempSync(join(tmpdir(), 'pulldoctor-playground-'));
-    ({ app, url, logs } = await startSandboxBotApplication(workDir, {
-      fixRequests,
+    bot = await startBot({
+      dir: workDir,
       // Alerts as `npm start` runs them, quicker: the bad rollout 1 s after "alerts on", its card 2 s later.
-      alertTuning: { sandbox: { gracePeriodMs: 2_000, failAfterMs: 1_000, recoverAfterMs: 600_000 } },
-    }));
+      sandbox: { gracePeriodMs: 2_000, failAfterMs: 1_000, recoverAfterMs: 600_000 },
+    });
+    ({ app, url, logs, world } = bot);
     await app.alerts!.start();
     playground = await startPlayground({ botUrl: url, workDir });
     browser = await launchBrowser({ viewport: { width: 1400, height: 1400 } });
@@ -56,7 +60,7 @@ describe('Pull Doctor in the Agents Playground, on the sandbox (end to end)', fu
     await browser?.close();
     await playground?.stop();
     if (playground) copyFileSync(playground.logFile, join(ARTIFACTS, 'playground.log'));
-    await app?.stop(5000);
+    await bot?.stop(5000);
     if (workDir) rmSync(workDir, { recursive: true, force: true });
   });
 
@@ -113,10 +117,11 @@ describe('Pull Doctor in the Agents Playground, on the sandbox (end to end)', fu
       const receipt = ui.card(`Fix requested for shop/${WEB}`);
       await receipt.waitFor({ state: 'visible' });
       await browser.page.screenshot({ path: join(ARTIFACTS, '3-fix-requested.png') });
-      assert.match(await receipt.innerText(), /FR-e2e-1/);
-      assert.equal(fixRequests.requests.length, 1);
-      assert.equal(fixRequests.requests[0]!.requestedBy.name, DEFAULT_PLAYGROUND_USER.name, 'the user comes from the Playground config file');
-      assert.equal(fixRequests.requests[0]!.fix.scope, app.sandbox!.ids.registryIds.shopacr);
+      const requests = await app.store.documents.list<StoredFixRequest>('fix-requests');
+      assert.equal(requests.length, 1);
+      assert.ok((await receipt.innerText()).includes(requests[0]!.value.id));
+      assert.equal(requests[0]!.value.requester.displayName, DEFAULT_PLAYGROUND_USER.name, 'the user comes from the Playground config file');
+      assert.equal(requests[0]!.value.fix.scope, world!.ids.registryIds.shopacr);
     });
     assert.deepEqual(logs.filter((r) => r.level === 'error'), []);
   });

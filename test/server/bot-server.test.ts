@@ -6,38 +6,44 @@ import { ConfigError, parseConfig } from '../../src/config/index.js';
 import { createBotServer } from '../../src/server/bot-server.js';
 import { silentLogger, type Logger } from '../../src/logging/index.js';
 import type { Diagnosis } from '../../src/diagnosis/types.js';
-import type { DiagnoseRequest, Diagnoser } from '../../src/teams/diagnoser.js';
+import type { DiagnoseRequest } from '../../src/teams/diagnosis-card-data.js';
+import type { Diagnose } from '../../src/teams/diagnosis-cards.js';
 import type { ReadinessProbe } from '../../src/server/readiness.js';
 import type { BotEndpoint } from '../../src/teams/bot-endpoint.js';
-import type { AlertCommandHandler, AlertCommandResult } from '../../src/teams/alert-command-handler.js';
 import { ConnectorServer } from '../support/connector-server.js';
-import { startBotUnderTest, type BotUnderTest } from '../support/bot-under-test.js';
+import { startBot, type BotUnderTest } from '../support/bot.js';
 import { SANDBOX_PODS, startSandboxDiagnoser, type SandboxDiagnoser } from '../support/sandbox-diagnoser.js';
 import { messageActivity, personalChat, postActivity } from '../support/teams-activities.js';
 
 /** A diagnoser whose answers wait until the test releases them: a turn that stays in flight. */
-class HeldDiagnoser implements Diagnoser {
+class HeldDiagnoser {
   private releases: Array<() => void> = [];
   started = 0;
-  constructor(private readonly inner: Diagnoser) {}
-  async diagnose(request: DiagnoseRequest, log: Logger): Promise<Diagnosis> {
+  constructor(private readonly inner: Diagnose) {}
+  readonly diagnose = async (request: DiagnoseRequest, log: Logger): Promise<Diagnosis> => {
     this.started++;
     await new Promise<void>((resolve) => this.releases.push(resolve));
-    return this.inner.diagnose(request, log);
-  }
+    return this.inner(request, log);
+  };
   release(): void {
     for (const r of this.releases.splice(0)) r();
   }
 }
 
-/** An alert handler that answers only when the test releases it: an HTTP request that stays in flight. */
-class HeldAlerts implements AlertCommandHandler {
+/** An endpoint that answers only when the test releases it: an HTTP request that stays in flight. */
+class HeldEndpoint implements BotEndpoint {
   private releases: Array<() => void> = [];
   started = 0;
-  async handle(): Promise<AlertCommandResult> {
+  refuseByHeaders() {
+    return undefined;
+  }
+  async handle() {
     this.started++;
     await new Promise<void>((resolve) => this.releases.push(resolve));
-    return { summary: 'Alerts are off.' };
+    return { status: 200 };
+  }
+  async idle() {
+    return true;
   }
   release(): void {
     for (const r of this.releases.splice(0)) r();
@@ -89,8 +95,16 @@ const probe = (name: string, check: () => Promise<void>): ReadinessProbe => ({ n
 /** A server whose `/api/messages` answers 200 to everything: for what the server does around the bot. */
 const NO_BOT: BotEndpoint = { refuseByHeaders: () => undefined, handle: async () => ({ status: 200 }), idle: async () => true };
 
+/** The server alone, around `endpoint`, listening on 127.0.0.1 (what the server does with probes and shutdowns). */
+async function startServer(options: { endpoint?: BotEndpoint; readinessProbes?: ReadinessProbe[]; readinessTimeoutMs?: number; readinessCacheMs?: number; now?: () => number } = {}) {
+  const { endpoint = NO_BOT, ...rest } = options;
+  const server = createBotServer({ bot: parseConfig({}).bot, endpoint, log: silentLogger(), ...rest });
+  const { url } = await server.listen(0, '127.0.0.1');
+  return { url, server, stop: () => server.shutdown(2000).then(() => undefined) };
+}
+
 describe('the bot server', () => {
-  let bot: BotUnderTest | undefined;
+  let bot: Pick<BotUnderTest, 'url' | 'stop'> | undefined;
   let connector: ConnectorServer | undefined;
 
   afterEach(async () => {
@@ -101,14 +115,14 @@ describe('the bot server', () => {
   });
 
   it('says it is alive on /healthz', async () => {
-    bot = await startBotUnderTest();
+    bot = await startBot();
     const response = await fetch(`${bot.url}/healthz`);
     assert.equal(response.status, 200);
     assert.deepEqual(await response.json(), { status: 'alive' });
   });
 
   it('is ready on /readyz when every probe passes', async () => {
-    bot = await startBotUnderTest({ readinessProbes: [probe('kubernetes', async () => {}), probe('state-store', async () => {})] });
+    bot = await startServer({ readinessProbes: [probe('kubernetes', async () => {}), probe('state-store', async () => {})] });
     const response = await fetch(`${bot.url}/readyz`);
     assert.equal(response.status, 200);
     assert.deepEqual(await response.json(), {
@@ -121,7 +135,7 @@ describe('the bot server', () => {
   });
 
   it('is not ready when a probe fails or does not answer in time, and says which without leaking the error text', async () => {
-    bot = await startBotUnderTest({
+    bot = await startServer({
       readinessTimeoutMs: 100,
       readinessProbes: [
         probe('kubernetes', async () => {
@@ -148,7 +162,7 @@ describe('the bot server', () => {
     let release = () => {};
     const held = new Promise<void>((resolve) => (release = resolve));
     let now = 1_000_000;
-    bot = await startBotUnderTest({
+    bot = await startServer({
       readinessCacheMs: 5000,
       now: () => now,
       readinessProbes: [
@@ -255,21 +269,22 @@ describe('the bot server', () => {
     });
 
     /** The bot with a diagnosis under way (left after the HTTP answer) that waits until `held.release()`. */
-    async function startWithDiagnosisUnderWay(more: { readinessProbes?: ReadinessProbe[] } = {}) {
+    async function startWithDiagnosisUnderWay() {
       connector = await ConnectorServer.start();
       const held = new HeldDiagnoser(sandbox.engine);
-      bot = await startBotUnderTest({ diagnoser: held, ...more });
+      const started = await startBot({ diagnose: held.diagnose });
+      bot = started;
       const chat = personalChat();
       const answered = await postActivity(bot.url, messageActivity(connector.serviceUrl, chat, `why is pod ${SANDBOX_PODS.missingAcrPull} failing in shop`));
       assert.equal(answered.status, 200, 'Teams has its answer (the "Diagnosing…" card) before the diagnosis ends');
       await until(() => held.started === 1, 'the diagnosis started');
-      return { held, chat, running: bot, connectorServer: connector };
+      return { held, chat, running: started, connectorServer: connector };
     }
 
     it('finishes the diagnoses under way and delivers their cards, then stops accepting connections', async () => {
       const { held, running, connectorServer } = await startWithDiagnosisUnderWay();
 
-      const stopping = running.server.shutdown(5000);
+      const stopping = running.app.server.shutdown(5000);
       held.release();
       assert.deepEqual(await stopping, { drained: true });
       const update = connectorServer.calls.find((c) => c.operation === 'update');
@@ -281,7 +296,9 @@ describe('the bot server', () => {
       let releaseProbe = () => {};
       let probing = false;
       const probeHeld = new Promise<void>((resolve) => (releaseProbe = resolve));
-      const { held, chat, running, connectorServer } = await startWithDiagnosisUnderWay({
+      const held = new HeldEndpoint();
+      const running = await startServer({
+        endpoint: held,
         readinessProbes: [
           probe('kubernetes', async () => {
             probing = true;
@@ -289,7 +306,11 @@ describe('the bot server', () => {
           }),
         ],
       });
-      const late = await halfSent(running.url, 'POST', '/api/messages', messageActivity(connectorServer.serviceUrl, chat, `why is pod ${SANDBOX_PODS.missingAcrPull} failing in shop`));
+      bot = running;
+      const chat = personalChat();
+      const first = postActivity(running.url, messageActivity('http://127.0.0.1:9/', chat, 'help'));
+      await until(() => held.started === 1, 'the first turn is in flight');
+      const late = await halfSent(running.url, 'POST', '/api/messages', messageActivity('http://127.0.0.1:9/', chat, 'help'));
       const readiness = fetch(`${running.url}/readyz`);
       await until(() => probing, 'the readiness check is under way');
 
@@ -301,25 +322,26 @@ describe('the bot server', () => {
       assert.deepEqual(await ready.json(), { status: 'shutting-down', checks: [] });
       held.release();
       assert.deepEqual(await stopping, { drained: true });
+      assert.equal((await first).status, 200, 'the turn in flight finished');
       assert.equal(held.started, 1, 'the late turn never reached the bot');
     });
 
     it('gives up on diagnoses that outlast the timeout and closes anyway', async () => {
       const { held, running } = await startWithDiagnosisUnderWay();
-      assert.deepEqual(await running.server.shutdown(50), { drained: false });
+      assert.deepEqual(await running.app.server.shutdown(50), { drained: false });
       assert.ok(running.logs.some((r) => r.msg === 'shutdown timeout: turns still in flight are cut off'));
       held.release();
     });
 
     it('cuts off a request still being answered at the timeout: its connection is closed', async () => {
-      connector = await ConnectorServer.start();
-      const alerts = new HeldAlerts();
-      bot = await startBotUnderTest({ alerts });
-      const request = postActivity(bot.url, messageActivity(connector.serviceUrl, personalChat(), 'alerts status')).catch((e: Error) => e);
-      await until(() => alerts.started === 1, 'the alerts command reached its handler');
-      assert.deepEqual(await bot.server.shutdown(50), { drained: false });
+      const held = new HeldEndpoint();
+      const running = await startServer({ endpoint: held });
+      bot = running;
+      const request = postActivity(running.url, messageActivity('http://127.0.0.1:9/', personalChat(), 'alerts status')).catch((e: Error) => e);
+      await until(() => held.started === 1, 'the request reached the endpoint');
+      assert.deepEqual(await running.server.shutdown(50), { drained: false });
       assert.ok((await request) instanceof Error, 'the cut-off request sees its connection closed');
-      alerts.release();
+      held.release();
     });
   });
 });

@@ -10,7 +10,7 @@ import { gzipSync } from 'node:zlib';
 import { messageActivity, personalChat } from '../support/teams-activities.js';
 
 const MAIN = join(process.cwd(), 'src', 'server', 'main.ts');
-const LOOPBACK_ONLY = join(process.cwd(), 'test', 'support', 'loopback-only.cjs');
+const LOOPBACK_ONLY = join(process.cwd(), 'src', 'sandbox', 'loopback-only.cjs');
 
 const APP_ID = '3f8a2c1e-5b7d-4e9f-a1c3-0d2e4f6a8b9c';
 const TENANT_ID = '72c1e5a9-4b3d-4f8e-9a6c-1d2e3f4a5b6c';

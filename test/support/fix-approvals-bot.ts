@@ -2,17 +2,18 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TokenCredential } from '@azure/identity';
+import type { AlertsTuning } from '../../src/alerts/alerts-assembly.js';
+import type { App } from '../../src/app/compose.js';
 import type { RegistryNetwork } from '../../src/clients/registry/registry-client.js';
-import { startBotApplication, type BotApplication } from '../../src/app/bot-application.js';
-import type { AlertsTuning } from '../../src/app/alerts-wiring.js';
-import type { FixApprovalsTuning } from '../../src/app/fix-approvals-wiring.js';
-import { parseConfig } from '../../src/config/index.js';
-import { createLogger, memorySink, type LogRecord } from '../../src/logging/index.js';
-import { PLAYGROUND_CURRENT_USER, PLAYGROUND_OTHER_USERS, PLAYGROUND_TENANT_ID, type PlaygroundUser } from '../../src/sandbox/playground-users.js';
+import type { FixApprovalsTuning } from '../../src/fixes/fix-approvals-assembly.js';
+import type { LogRecord } from '../../src/logging/index.js';
+import { PLAYGROUND_CURRENT_USER, PLAYGROUND_OTHER_USERS, PLAYGROUND_TENANT_ID, type PlaygroundUser } from '../../src/sandbox/playground.js';
+import type { SandboxTuning } from '../../src/sandbox/profile.js';
+import type { SandboxWorld } from '../../src/sandbox/sandbox-world.js';
+import { startBot } from './bot.js';
 import { cardTexts, executeActions } from './card-text.js';
 import { ConnectorServer, type ConnectorCall } from './connector-server.js';
 import { cardActionInvoke, groupChat, messageActivity, postActivity, type Conversation, type TeamsAccount } from './teams-activities.js';
-import { testTls } from './tls.js';
 import { waitFor } from './wait-for.js';
 
 /**
@@ -50,7 +51,9 @@ export function isApprovalCard(card: unknown): boolean {
 }
 
 export interface FixBot {
-  app: BotApplication;
+  app: App;
+  /** The sandbox's world (in sandbox mode). */
+  world: SandboxWorld | undefined;
   url: string;
   logs: LogRecord[];
   stop(): Promise<void>;
@@ -60,6 +63,8 @@ export interface StartOptions {
   env?: Record<string, string>;
   tuning?: FixApprovalsTuning;
   alertTuning?: AlertsTuning;
+  /** The sandbox's own timing (a clock, a grace period, the drill). */
+  sandboxTuning?: SandboxTuning;
   /** `false`: configured mode (the cluster of KUBECONFIG in `env`), with `azureCredential` and `registryNetwork`. */
   sandbox?: boolean;
   azureCredential?: TokenCredential | null;
@@ -85,31 +90,15 @@ export async function startFixBotWorld(): Promise<FixBotWorld> {
     dir,
     storePath,
     async start(options = {}) {
-      const tls = testTls();
-      const env = { HOME: dir, STORE_SQLITE_PATH: storePath, ...(options.env ?? {}) };
-      const sink = memorySink();
-      const app = await startBotApplication({
-        config: parseConfig(env),
-        env,
-        log: createLogger({ sink, level: 'debug' }),
-        ...(options.sandbox === false ? {} : { sandboxTls: { cert: tls.cert, key: tls.key, ca: tls.ca } }),
-        ...(options.tuning ? { fixApprovalsTuning: options.tuning } : {}),
-        ...(options.alertTuning ? { alertTuning: options.alertTuning } : {}),
+      const started = await startBot({
+        dir,
+        env: options.env ?? {},
+        sandbox: options.sandbox === false ? false : (options.sandboxTuning ?? true),
+        tuning: { fixes: options.tuning ?? {}, alerts: options.alertTuning ?? {} },
         ...(options.azureCredential !== undefined ? { azureCredential: options.azureCredential } : {}),
         ...(options.registryNetwork ? { registryNetwork: options.registryNetwork } : {}),
       });
-      const { url } = await app.server.listen(0, '127.0.0.1');
-      let stopped = false;
-      const bot: FixBot = {
-        app,
-        url,
-        logs: sink.records,
-        async stop() {
-          if (stopped) return;
-          stopped = true;
-          await app.stop(5000);
-        },
-      };
+      const bot: FixBot = { app: started.app, world: started.world, url: started.url, logs: started.logs, stop: () => started.stop(5000) };
       bots.push(bot);
       return bot;
     },

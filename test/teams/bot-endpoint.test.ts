@@ -3,17 +3,17 @@ import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ConfigurationBotFrameworkAuthentication } from 'botbuilder';
-import { CHAT_COMMANDS, parseChatCommand } from '../../src/chat/index.js';
-import { createLogger, memorySink, routeConsole } from '../../src/logging/index.js';
-import { BackgroundWork } from '../../src/teams/background-work.js';
-import { BotAdapter, botFrameworkSettings } from '../../src/teams/bot-adapter.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createLogger, memorySink, routeConsole, silentLogger } from '../../src/logging/index.js';
+import { openSqliteStore, type Store } from '../../src/store/index.js';
+import { BackgroundWork, BotAdapter, botFrameworkSettings, FollowUps, TeamsCards, type TeamsTransport } from '../../src/teams/bot-framework.js';
+import { PullDoctorBot } from '../../src/teams/bot.js';
 import { createBotEndpoint, UNAUTHORIZED, type BotEndpoint } from '../../src/teams/bot-endpoint.js';
-import { loadCardTemplates } from '../../src/teams/cards/render-card.js';
-import { TeamsCards } from '../../src/teams/cards/teams-cards.js';
-import { FollowUps } from '../../src/teams/follow-ups.js';
-import { MemoryCardActionStore } from '../../src/teams/memory-card-action-store.js';
-import { AdapterProactiveSender } from '../../src/teams/proactive-sender.js';
-import { PullDoctorBot } from '../../src/teams/pull-doctor-bot.js';
+import { loadCardTemplates } from '../../src/teams/cards.js';
+import { CardActionStore } from '../../src/teams/card-actions.js';
+import { ProactiveSender } from '../../src/teams/conversations.js';
 import { cardTexts } from '../support/card-text.js';
 import { cardActionInvoke, personalChat } from '../support/teams-activities.js';
 
@@ -49,6 +49,8 @@ describe('the bot endpoint with a Bot Framework identity (the real token validat
   const keys = generateKeyPairSync('rsa', { modulusLength: 2048 });
   let keyServer: { url: string; server: Server };
   let endpoint: BotEndpoint;
+  let store: Store;
+  const dir = mkdtempSync(join(tmpdir(), 'pulldoctor-endpoint-'));
   const sink = memorySink();
 
   before(async () => {
@@ -68,22 +70,23 @@ describe('the bot endpoint with a Bot Framework identity (the real token validat
       }),
     );
     const log = createLogger({ sink, level: 'debug' });
-    const followUps = new FollowUps(new BackgroundWork());
-    const cards = new TeamsCards(loadCardTemplates(), false);
-    const bot = new PullDoctorBot({
-      parseCommand: parseChatCommand,
-      commands: CHAT_COMMANDS,
-      cardActions: new MemoryCardActionStore(),
-      cards,
-      sender: new AdapterProactiveSender(adapter, AUTH),
-      followUps,
-      log,
-    });
-    endpoint = createBotEndpoint({ adapter, bot, followUps, auth: AUTH, log });
+    store = await openSqliteStore({ path: join(dir, 'state.sqlite'), log: silentLogger() });
+    const teams: TeamsTransport = {
+      auth: AUTH,
+      adapter,
+      sender: new ProactiveSender(adapter, AUTH),
+      cards: new TeamsCards(loadCardTemplates(), false),
+      followUps: new FollowUps(new BackgroundWork()),
+      label: { sandbox: false, samplePods: [] },
+    };
+    const bot = new PullDoctorBot({ teams, diagnose: undefined, cardActions: new CardActionStore(store.documents), fixes: undefined, alerts: undefined, log });
+    endpoint = createBotEndpoint({ adapter, bot, followUps: teams.followUps, auth: AUTH, log });
   });
 
   after(async () => {
     await new Promise((resolve) => keyServer.server.close(resolve));
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   /** A button press (an invoke: answered within the request, nothing sent to the connector). */

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { channelOf, sameConversation } from '../../src/teams/conversation-id.js';
+import { channelOf, sameConversation } from '../../src/teams/conversations.js';
 
 describe('conversation ids of channels and their threads', () => {
   it('reads the channel of a thread, and leaves other conversation ids as they are', () => {

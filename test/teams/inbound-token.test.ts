@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { MAX_AUTHORIZATION_CHARS, screenInboundToken } from '../../src/teams/inbound-token.js';
+import { MAX_AUTHORIZATION_CHARS, screenInboundToken } from '../../src/teams/bot-endpoint.js';
 
 const APP_ID = '3f8a2c1e-5b7d-4e9f-a1c3-0d2e4f6a8b9c';
 const TENANT_ID = '72C1E5A9-4B3D-4F8E-9A6C-1D2E3F4A5B6C';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CARD_NAMES, DEFAULT_CARDS_DIR, loadCardTemplates, renderCard } from '../../../src/teams/cards/render-card.js';
+import { CARD_NAMES, DEFAULT_CARDS_DIR, loadCardTemplates, renderCard } from '../../../src/teams/cards.js';
 
 describe('card templates', () => {
   it('exist for every card name, each declaring its schema and version 1.5', () => {

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
-import { TeamsCards } from '../../../src/teams/cards/teams-cards.js';
-import { loadCardTemplates } from '../../../src/teams/cards/render-card.js';
+import { TeamsCards } from '../../../src/teams/bot-framework.js';
+import { loadCardTemplates } from '../../../src/teams/cards.js';
 import { PullDoctorError } from '../../../src/errors/index.js';
-import type { AdaptiveCardJson } from '../../../src/teams/cards/render-card.js';
-import type { FixRequest } from '../../../src/teams/fix-request-handler.js';
+import type { AdaptiveCardJson } from '../../../src/teams/cards.js';
+import type { TeamsFixRequest } from '../../../src/teams/fix-card-data.js';
 import { adaptiveCardProblems } from '../../support/adaptive-card-validator.js';
 import { cardBytes, cardTexts, executeActions } from '../../support/card-text.js';
 import { firingAlert, floodSummary, hostileAlert, resolvedAlert, resolvedSummary, undiagnosedAlert } from '../../fixtures/alerts/index.js';
-import { DIAGNOSIS_CARD_LIMITS } from '../../../src/teams/cards/diagnosis-card-data.js';
+import { DIAGNOSIS_CARD_LIMITS } from '../../../src/teams/diagnosis-card-data.js';
 import { ALL_DIAGNOSES, crashLoop, healthy, hostile, manyContainers, missingAcrPull } from '../../fixtures/diagnoses/index.js';
 import { ALL_FIX_REQUESTS, completedRequest, executingRequest, expiredRequest, failedRequest, hostileRequest, NOW, pendingRequest, rejectedRequest } from '../../fixtures/fix-requests.js';
 import { describeFixRequest, FIX_REFUSAL_REASONS, fixRefusal, type FixRequest as StoredFixRequest } from '../../../src/fixes/index.js';
@@ -26,7 +26,7 @@ const commands = [
   { id: 'diagnose', title: 'diagnose', description: 'Explain why a pod is failing', examples: ['why is pod web-7d4c9 failing in shop', 'diagnose web-7d4c9 -n shop'] },
   { id: 'help', title: 'help', description: 'List what I understand', examples: ['help'] },
 ];
-const fixRequest: FixRequest = {
+const fixRequest: TeamsFixRequest = {
   target: { pod: 'web-7d4c9', namespace: 'shop' },
   fix: missingAcrPull.fix!,
   cause: 'unauthorized',
