@@ -3,7 +3,8 @@ import type { KubernetesReader } from '../clients/kubernetes/kubernetes-reader.j
 import type { ManagedClusterInfo, RegistryInfo, RoleDefinitionInfo } from '../clients/azure/azure-reader.js';
 import type { DnsResult, ManifestResult, PingResult, RegistryClient, RegistryCredential } from '../clients/registry/registry-client.js';
 import { parseImageReference, isAzureContainerRegistry, type ImageReference, type ImageReferenceParse } from './image/image-reference.js';
-import { parsePullSecret, findCredentialFor, type PullSecretParse } from './credentials/index.js';
+import { parsePullSecret, type PullSecretParse } from './credentials/pull-secret.js';
+import { findCredentialFor } from './credentials/keyring.js';
 import { evaluatePullAccess, type PullAccessEvaluation } from './roles/index.js';
 import { summarizeEvents } from './events/summarize-events.js';
 import { IMAGE_PROBLEM_KINDS } from './pod-state/analyze-pod-state.js';

@@ -1,4 +1,5 @@
-import { describeEntries, findCredentialFor } from '../credentials/index.js';
+import { describeEntries } from '../credentials/pull-secret.js';
+import { findCredentialFor } from '../credentials/keyring.js';
 import { isAzureContainerRegistry } from '../image/image-reference.js';
 import { finding, hasPullFailure, type Check } from '../check.js';
 import type { Finding } from '../types.js';

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { describeEntries, findCredentialFor, inspectPullSecret, parsePullSecret } from '../../../src/diagnosis/credentials/index.js';
+import { describeEntries, inspectPullSecret, parsePullSecret } from '../../../src/diagnosis/credentials/pull-secret.js';
+import { findCredentialFor } from '../../../src/diagnosis/credentials/keyring.js';
 import { allSecretFixtures, b64, dockerConfigJsonSecret, loadSecret, type ApiSecret } from '../../support/secret-fixtures.js';
 
 /**

@@ -1,27 +1,147 @@
 /**
- * From a Secret as the Kubernetes API returns it (`type`, `data` with base64 values) to the registry entries the
- * kubelet would read from it (pkg/credentialprovider/secrets/secrets.go): only type
- * `kubernetes.io/dockerconfigjson` with a non-empty `.dockerconfigjson`, or legacy `kubernetes.io/dockercfg`
- * with a non-empty `.dockercfg`, is read. Every failure is described by key and position, never by value.
+ * Image pull secrets as the kubelet reads them. Values (passwords, `auth` blobs, tokens) stay inside the returned
+ * entries; every string meant for humans (problem details, issue texts, described keys) names keys and
+ * positions only.
  */
-import type { PullSecretProblem } from './docker-config.js';
-import { decodeDockerConfig, type ConfigLayout, type DecodedEntry } from './docker-config-decode.js';
-import { displayKey, listKeys } from './display-key.js';
-import { decodeGoBase64 } from './go-base64.js';
-import { parseJsonDocument } from './json-document.js';
+import { decodeDockerConfig, displayKey, listKeys, type ConfigLayout, type DecodedEntry, type DockerConfigEntry } from './docker-config.js';
+import { decodeGoBase64, parseJsonDocument } from './go-decoding.js';
+import { keyringKeyFor } from './keyring.js';
 
-export const DOCKER_CONFIG_JSON_TYPE = 'kubernetes.io/dockerconfigjson';
-export const DOCKERCFG_TYPE = 'kubernetes.io/dockercfg';
+export type PullSecretProblem =
+  | 'wrong-type'
+  | 'missing-key'
+  | 'not-base64'
+  | 'not-json'
+  | 'no-entries'
+  | 'entry-without-credentials'
+  | 'auth-not-decodable';
+
+export type PullSecretParse =
+  | { ok: true; format: 'dockerconfigjson' | 'dockercfg'; entries: DockerConfigEntry[] }
+  | { ok: false; problem: PullSecretProblem; detail: string }; // detail: human text, NEVER includes values
+
+export type PullSecretIssueCode =
+  | PullSecretProblem
+  /** The kubelet passes only username and password from pull secrets; identity and registry tokens are dropped. */
+  | 'token-ignored-by-kubelet'
+  /** A username without a password, or a password without a username. */
+  | 'incomplete-credentials'
+  /** The kubelet cannot parse the key as a URL and ignores the entry. */
+  | 'key-ignored-by-kubelet'
+  /** The key parses, but can never match the images its author meant. */
+  | 'key-never-matches';
+
+export interface PullSecretIssue {
+  code: PullSecretIssueCode;
+  /** True when the kubelet gets no usable credentials from the secret at all. */
+  fatal: boolean;
+  /** The entry concerned, rendered safely (see describeEntries). */
+  key?: string;
+  detail: string;
+}
+
+export interface PullSecretInspection {
+  parse: PullSecretParse;
+  issues: PullSecretIssue[];
+}
+
+/** Hosts people write for Docker Hub that the kubelet never matches with `docker.io/...` images. */
+const DOCKER_HUB_LOOKALIKES = new Set(['registry-1.docker.io', 'registry.hub.docker.com', 'hub.docker.com', '*.docker.io']);
+const DOCKER_HUB_HINT = 'name the entry `https://index.docker.io/v1/` (what `kubectl create secret docker-registry` writes by default) or `docker.io`';
+
+/**
+ * Everything worth telling an engineer about one pull secret, in value-free sentences: the fatal problem when the
+ * kubelet cannot use the secret at all, otherwise the entries that will not work as their author meant.
+ */
+export function inspectPullSecret(secret: { type?: string; data?: Record<string, string> }): PullSecretInspection {
+  const read = readPullSecret(secret);
+  if (!read.ok) {
+    return {
+      parse: { ok: false, problem: read.problem, detail: read.detail },
+      issues: [{ code: read.problem, fatal: true, detail: read.detail }],
+    };
+  }
+  return {
+    parse: { ok: true, format: read.format, entries: read.entries.map(toDockerConfigEntry) },
+    issues: read.entries.flatMap(entryIssues),
+  };
+}
+
+function entryIssues(entry: DecodedEntry): PullSecretIssue[] {
+  const key = displayKey(entry.key);
+  const named = listKeys([entry.key]);
+  const issue = (code: PullSecretIssueCode, detail: string): PullSecretIssue => ({ code, fatal: false, key, detail });
+  const issues: PullSecretIssue[] = [];
+
+  const keyringKey = keyringKeyFor(entry.key);
+  if (keyringKey === undefined) {
+    issues.push(issue('key-ignored-by-kubelet', `The kubelet cannot parse the key ${named} as a URL and ignores this entry.`));
+  } else if (/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(entry.key) && !/^https?:\/\//.test(entry.key)) {
+    issues.push(
+      issue(
+        'key-never-matches',
+        `The key ${named} starts with a scheme other than a lowercase \`http://\` or \`https://\`, which is all the kubelet strips, so it never matches an image; write the host alone.`,
+      ),
+    );
+  } else if (DOCKER_HUB_LOOKALIKES.has(keyringKey.split('/')[0] as string)) {
+    issues.push(issue('key-never-matches', `The kubelet never uses the key ${named} for Docker Hub images (docker.io/...); ${DOCKER_HUB_HINT}.`));
+  }
+
+  if (!hasCredentials(entry)) {
+    issues.push(issue('entry-without-credentials', `The entry ${named} has no \`auth\`, \`username\`/\`password\` or token; pulls it matches go out anonymously.`));
+  } else if (entry.identityToken !== undefined || entry.hasRegistryToken) {
+    const token = entry.identityToken !== undefined ? 'an identity token' : 'a registry token';
+    const missing = entry.password ? '' : entry.username ? ', and this entry has no password' : ', and this entry has neither username nor password';
+    issues.push(
+      issue(
+        'token-ignored-by-kubelet',
+        `The entry ${named} carries ${token}, which the kubelet does not pass to the container runtime: it sends only username and password${missing}. Put a username and password in the secret instead (for ACR: a repository-scoped token or a service principal).`,
+      ),
+    );
+  } else if (!entry.username !== !entry.password) {
+    const has = entry.username ? 'a username but an empty password' : 'a password but an empty username';
+    issues.push(issue('incomplete-credentials', `The entry ${named} has ${has}${entry.fromAuth ? ' in its `auth`' : ''}.`));
+  }
+  return issues;
+}
+
+export function parsePullSecret(secret: { type?: string; data?: Record<string, string> }): PullSecretParse {
+  const read = readPullSecret(secret);
+  if (!read.ok) return { ok: false, problem: read.problem, detail: read.detail };
+  return { ok: true, format: read.format, entries: read.entries.map(toDockerConfigEntry) };
+}
+
+/** A safe, human description of a secret's entries: keys only, e.g. ["ghcr.io", "https://index.docker.io/v1/"]. */
+export function describeEntries(entries: DockerConfigEntry[]): string[] {
+  return entries.map((entry) => displayKey(entry.key));
+}
+
+function toDockerConfigEntry(decoded: DecodedEntry): DockerConfigEntry {
+  const entry: DockerConfigEntry = { key: decoded.key };
+  if (decoded.username !== undefined) entry.username = decoded.username;
+  if (decoded.password !== undefined) entry.password = decoded.password;
+  if (decoded.identityToken !== undefined) entry.identityToken = decoded.identityToken;
+  return entry;
+}
+
+const DOCKER_CONFIG_JSON_TYPE = 'kubernetes.io/dockerconfigjson';
+const DOCKERCFG_TYPE = 'kubernetes.io/dockercfg';
 const FORMATS = {
   [DOCKER_CONFIG_JSON_TYPE]: { format: 'dockerconfigjson', dataKey: '.dockerconfigjson' },
   [DOCKERCFG_TYPE]: { format: 'dockercfg', dataKey: '.dockercfg' },
 } as const;
 
-export type SecretRead =
+type SecretRead =
   | { ok: true; format: 'dockerconfigjson' | 'dockercfg'; dataKey: string; entries: DecodedEntry[]; layout: ConfigLayout }
   | { ok: false; problem: PullSecretProblem; detail: string };
 
-export function readPullSecret(secret: unknown): SecretRead {
+/**
+ * From a Secret as the Kubernetes API returns it (`type`, `data` with base64 values) to the registry entries the
+ * kubelet would read from it (pkg/credentialprovider/secrets/secrets.go): only type
+ * `kubernetes.io/dockerconfigjson` with a non-empty `.dockerconfigjson`, or legacy `kubernetes.io/dockercfg`
+ * with a non-empty `.dockercfg`, is read. Every failure is described by key and position, never by value.
+ */
+function readPullSecret(secret: unknown): SecretRead {
   const { type, data } = secretShape(secret);
   const known = type === DOCKER_CONFIG_JSON_TYPE || type === DOCKERCFG_TYPE ? FORMATS[type] : undefined;
   if (known === undefined) return wrongType(type, data);
@@ -59,7 +179,7 @@ export function readPullSecret(secret: unknown): SecretRead {
 }
 
 /** Username, password or a token: something a registry could accept (the kubelet itself only passes username/password). */
-export function hasCredentials(entry: DecodedEntry): boolean {
+function hasCredentials(entry: DecodedEntry): boolean {
   return Boolean(entry.username || entry.password || entry.identityToken || entry.hasRegistryToken);
 }
 
