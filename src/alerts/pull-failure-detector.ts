@@ -2,7 +2,7 @@ import type { V1Pod } from '@kubernetes/client-node';
 import type { KubernetesReader } from '../clients/kubernetes/kubernetes-reader.js';
 import { describeError } from '../errors/index.js';
 import { redactText, silentLogger, type Logger } from '../logging/index.js';
-import { parseImageReference } from '../diagnosis/image/index.js';
+import { parseImageReference } from '../diagnosis/image/image-reference.js';
 import type { Diagnosis } from '../diagnosis/types.js';
 import { ActivityTracker } from './activity-tracker.js';
 import type { AlertMetrics } from './alert-metrics.js';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { isDefaultRegistryMatch, keyringKeyFor, keyringKeyMatches, lookupInKeyring, parseGoUrl, splitGoHostPort, goFilepathMatch, findCredentialFor } from '../../../src/diagnosis/credentials/keyring.js';
 import { parsePullSecret, type PullSecretParse } from '../../../src/diagnosis/credentials/pull-secret.js';
 import type { DockerConfigEntry } from '../../../src/diagnosis/credentials/docker-config.js';
-import { parseImageReference } from '../../../src/diagnosis/image/index.js';
+import { parseImageReference } from '../../../src/diagnosis/image/image-reference.js';
 import { loadSecret } from '../../support/secret-fixtures.js';
 
 /** Looks `image` up in a keyring made of `keys`, like `BasicDockerKeyring.Add` then `Lookup`; returns matched keys. */

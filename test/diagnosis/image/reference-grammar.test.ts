@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { parseReferenceSyntax } from '../../../src/diagnosis/image/parse-reference.js';
+import { parseReferenceSyntax } from '../../../src/diagnosis/image/reference-grammar.js';
 
 /**
  * `TestReferenceParse` and `TestSerialization` of github.com/distribution/reference v0.6.0, reference_test.go
