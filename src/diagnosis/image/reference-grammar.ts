@@ -72,6 +72,14 @@ export const REFERENCE_ERRORS = {
   nameTooLong: `repository name must not be more than ${REPOSITORY_NAME_TOTAL_LENGTH_MAX} characters`,
 } as const;
 
+const ANCHORED_REMOTE_NAME_REGEXP = new RegExp(anchored(remoteName));
+const ANCHORED_TAG_REGEXP = new RegExp(anchored(tag));
+
+/** A repository path (no domain) as `Parse` accepts it: what may follow `/v2/` in a registry API URL. */
+export function isRepositoryPath(path: string): boolean {
+  return path.length <= REPOSITORY_NAME_TOTAL_LENGTH_MAX && ANCHORED_REMOTE_NAME_REGEXP.test(path);
+}
+
 /**
  * Digest validation as github.com/opencontainers/go-digest v1.0.0 does it (digest.go `Validate`, algorithm.go
  * `Validate`), which distribution/reference calls on the `@digest` part of every reference. v1.0.0 is the release
@@ -109,6 +117,11 @@ export function digestError(digest: string): string | undefined {
   const encoded = digest.slice(colon + 1);
   if (encoded.length !== algorithm.length) return DIGEST_ERRORS.invalidLength;
   return algorithm.pattern.test(encoded) ? undefined : DIGEST_ERRORS.invalidFormat;
+}
+
+/** A tag, or a digest go-digest accepts: what may follow `/manifests/` in a registry API URL. */
+export function isTagOrDigest(reference: string): boolean {
+  return ANCHORED_TAG_REGEXP.test(reference) || digestError(reference) === undefined;
 }
 
 /**

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { parseReferenceSyntax } from '../../../src/diagnosis/image/reference-grammar.js';
+import { isRepositoryPath, isTagOrDigest, parseReferenceSyntax } from '../../../src/diagnosis/image/reference-grammar.js';
 
 /**
  * `TestReferenceParse` and `TestSerialization` of github.com/distribution/reference v0.6.0, reference_test.go
@@ -110,4 +110,26 @@ describe('parseReferenceSyntax (distribution/reference Parse)', () => {
       });
     }
   }
+});
+
+describe('the parts of a reference that go into a registry URL (isRepositoryPath, isTagOrDigest)', () => {
+  it('accepts the repository paths and tags of real images', () => {
+    for (const path of ['library/nginx', 'shop/web', 'team-a/api_v2/worker', 'a.b/c__d']) assert.equal(isRepositoryPath(path), true, path);
+    for (const reference of ['latest', '1.27-alpine', 'v2.4.1', 'A_B.c-d', 'x'.repeat(128)]) assert.equal(isTagOrDigest(reference), true, reference);
+  });
+
+  it('accepts a digest only when go-digest does: sha256, sha384 or sha512 with the right length of lowercase hex', () => {
+    assert.equal(isTagOrDigest(`sha256:${'a'.repeat(64)}`), true);
+    assert.equal(isTagOrDigest(`sha512:${'0'.repeat(128)}`), true);
+    assert.equal(isTagOrDigest(`sha256:${'A'.repeat(64)}`), false);
+    assert.equal(isTagOrDigest(`sha256:${'a'.repeat(63)}`), false);
+    assert.equal(isTagOrDigest(`md5:${'a'.repeat(32)}`), false);
+  });
+
+  it('refuses what could walk out of the manifest URL or was never a name', () => {
+    for (const path of ['../../v2/_catalog', 'Shop/Web', 'shop//web', '/shop/web', 'shop/web/', '', `a/${'b'.repeat(254)}`]) {
+      assert.equal(isRepositoryPath(path), false, path);
+    }
+    for (const reference of ['../x', 'latest?x=1', '-bad', '', 'x'.repeat(129), 'tag with space']) assert.equal(isTagOrDigest(reference), false, reference);
+  });
 });
