@@ -1,7 +1,6 @@
 import type { AzureReader, RoleAssignmentInfo, RoleDefinitionInfo } from '../clients/azure/azure-reader.js';
 import { parseResourceId, sameResourceId } from '../clients/azure/resource-id.js';
-import { evaluatePullAccess } from '../diagnosis/roles/index.js';
-import { describeScopeRelation } from '../diagnosis/scope-relation.js';
+import { evaluatePullAccess, describeScopeRelation } from '../diagnosis/roles/pull-access.js';
 import { isPullDoctorError, PullDoctorError } from '../errors/index.js';
 import type { PullAccessChecker } from '../fixes/index.js';
 

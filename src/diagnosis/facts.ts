@@ -5,7 +5,7 @@ import type { DnsResult, ManifestResult, PingResult, RegistryClient, RegistryCre
 import { parseImageReference, isAzureContainerRegistry, type ImageReference, type ImageReferenceParse } from './image/image-reference.js';
 import { parsePullSecret, type PullSecretParse } from './credentials/pull-secret.js';
 import { findCredentialFor } from './credentials/keyring.js';
-import { evaluatePullAccess, type PullAccessEvaluation } from './roles/index.js';
+import { evaluatePullAccess, type PullAccessEvaluation } from './roles/pull-access.js';
 import { summarizeEvents } from './events/summarize-events.js';
 import { IMAGE_PROBLEM_KINDS } from './pod-state/analyze-pod-state.js';
 import { memoizeAsync, once } from './memo.js';

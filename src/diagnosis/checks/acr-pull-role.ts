@@ -1,6 +1,6 @@
 import { isAzureContainerRegistry } from '../image/image-reference.js';
 import { finding, hasPullFailure, type Check } from '../check.js';
-import { describeScopeRelation } from '../scope-relation.js';
+import { describeScopeRelation } from '../roles/pull-access.js';
 import { pullRoleFor } from '../propose-fix.js';
 import type { Finding } from '../types.js';
 

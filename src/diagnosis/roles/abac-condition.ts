@@ -1,4 +1,4 @@
-import { permissionMatches } from './permission-matches.js';
+import { permissionMatches } from './rbac.js';
 
 // Evaluates an Azure role assignment condition (ABAC, conditionVersion 2.0) for one request: an action and a
 // repository name. Syntax and semantics follow learn.microsoft.com "Azure role assignment condition format and

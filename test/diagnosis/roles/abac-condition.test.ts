@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { evaluateCondition, REPOSITORY_CONTENT_READ, type ConditionResult } from '../../../src/diagnosis/roles/index.js';
+import { evaluateCondition, type ConditionResult } from '../../../src/diagnosis/roles/abac-condition.js';
+import { REPOSITORY_CONTENT_READ } from '../../../src/diagnosis/roles/pull-access.js';
 
 const ATTR = '@Request[Microsoft.ContainerRegistry/registries/repositories:name]';
 const READS = `!(ActionMatches{'Microsoft.ContainerRegistry/registries/repositories/content/read'}) AND !(ActionMatches{'Microsoft.ContainerRegistry/registries/repositories/metadata/read'})`;

@@ -1,7 +1,10 @@
+/**
+ * "Can principal P pull from registry R?": its role assignments at or above the registry, their role definitions,
+ * and what they grant in the registry's role assignment mode (legacy RBAC, or ABAC repository permissions).
+ */
 import type { RoleAssignmentInfo, RoleAssignmentMode, RoleDefinitionInfo } from '../../clients/azure/azure-reader.js';
 import { evaluateCondition } from './abac-condition.js';
-import { permissionMatches } from './permission-matches.js';
-import { roleGrants } from './role-grants.js';
+import { permissionMatches, roleGrants } from './rbac.js';
 
 /** The control-plane action that lets an identity pull from a registry in legacy ("RBAC Registry Permissions") mode. */
 export const PULL_ACTION = 'Microsoft.ContainerRegistry/registries/pull/read';
@@ -115,4 +118,16 @@ export function evaluatePullAccess(input: PullAccessInput): PullAccessEvaluation
   }
   result.canPull = result.granting.length > 0;
   return result;
+}
+
+/** How an assignment's scope relates to a resource: on it, or inherited from one of its ancestors. */
+export function describeScopeRelation(assignmentScope: string, resourceId: string): string {
+  const scope = assignmentScope.toLowerCase().replace(/\/+$/, '');
+  const resource = resourceId.toLowerCase();
+  if (scope === resource) return 'on the registry itself';
+  if (scope === '/' || scope === '') return 'inherited from the root scope';
+  if (/\/providers\/microsoft\.management\/managementgroups\/[^/]+$/.test(scope)) return `inherited from management group ${assignmentScope.split('/').pop()}`;
+  if (/^\/subscriptions\/[^/]+$/.test(scope)) return `inherited from subscription ${assignmentScope.split('/')[2]}`;
+  if (/^\/subscriptions\/[^/]+\/resourcegroups\/[^/]+$/.test(scope)) return `inherited from resource group ${assignmentScope.split('/')[4]}`;
+  return `at scope ${assignmentScope}`;
 }

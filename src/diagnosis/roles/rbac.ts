@@ -1,3 +1,10 @@
+/**
+ * Azure RBAC as Pull Doctor needs it: whether a permission pattern covers an operation, and whether a role
+ * definition grants one.
+ */
+
+import type { RoleDefinitionInfo } from '../../clients/azure/azure-reader.js';
+
 // Azure RBAC permission matching: does the pattern in a role's actions/notActions/dataActions/notDataActions
 // cover an operation? Comparison is case-insensitive and `*` matches any run of characters anywhere, `/`
 // included, so `*` covers everything, `*/read` covers every read (`Microsoft.ContainerRegistry/registries/pull/read`
@@ -14,4 +21,17 @@ export function permissionMatches(pattern: string, operation: string): boolean {
     .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
     .join('.*');
   return new RegExp(`^${source}$`, 'is').test(op);
+}
+
+/**
+ * Whether a role definition grants `operation`: some permission block lists it in `actions` (for a control-plane
+ * action) or `dataActions` (for a data action) and the same block does not exclude it with `notActions` /
+ * `notDataActions`. `actions` never grant data actions, and the reverse: `*` in actions covers no data action.
+ */
+export function roleGrants(definition: RoleDefinitionInfo, operation: string, kind: 'action' | 'dataAction'): boolean {
+  return definition.permissions.some((block) => {
+    const allow = kind === 'action' ? block.actions : block.dataActions;
+    const deny = kind === 'action' ? block.notActions : block.notDataActions;
+    return allow.some((p) => permissionMatches(p, operation)) && !deny.some((p) => permissionMatches(p, operation));
+  });
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { RoleAssignmentMode, RoleDefinitionInfo } from '../../../src/clients/azure/azure-reader.js';
-import { evaluatePullAccess } from '../../../src/diagnosis/roles/index.js';
+import { evaluatePullAccess, describeScopeRelation } from '../../../src/diagnosis/roles/pull-access.js';
 import { assignment, BUILT_IN_ROLE_IDS, builtInDefinitions, definition } from './role-fixtures.js';
 
 const ids = BUILT_IN_ROLE_IDS;
@@ -164,5 +164,19 @@ describe('evaluatePullAccess', () => {
     assert.equal(result.canPull, true);
     assert.deepEqual(result.granting.map((g) => g.roleName), ['Container Registry Repository Reader']);
     assert.deepEqual(result.notHonoured.map((n) => n.roleName), ['AcrPull', 'Container Registry Repository Writer']);
+  });
+});
+
+const registry = '/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-shop/providers/Microsoft.ContainerRegistry/registries/shopacr';
+
+describe('describeScopeRelation', () => {
+  it('says an assignment on the registry is on the registry itself, whatever the case', () => {
+    assert.equal(describeScopeRelation(registry.toLowerCase(), registry), 'on the registry itself');
+  });
+
+  it('names the resource group, subscription or management group an assignment is inherited from', () => {
+    assert.equal(describeScopeRelation('/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-shop', registry), 'inherited from resource group rg-shop');
+    assert.equal(describeScopeRelation('/subscriptions/11111111-2222-3333-4444-555555555555', registry), 'inherited from subscription 11111111-2222-3333-4444-555555555555');
+    assert.equal(describeScopeRelation('/providers/Microsoft.Management/managementGroups/platform', registry), 'inherited from management group platform');
   });
 });
