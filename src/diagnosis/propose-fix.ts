@@ -1,14 +1,7 @@
-import type { RoleAssignmentMode } from '../clients/azure/azure-reader.js';
 import { isAzureContainerRegistry } from './image/image-reference.js';
 import type { DiagnosisFacts } from './facts.js';
-import { ROLE_IDS, type Cause, type Fix } from './types.js';
-
-/** The role that lets a principal pull, by the registry's role assignment mode. */
-export function pullRoleFor(mode: RoleAssignmentMode | undefined): { id: string; name: string } {
-  return mode === 'AbacRepositoryPermissions'
-    ? { id: ROLE_IDS.containerRegistryRepositoryReader, name: 'Container Registry Repository Reader' }
-    : { id: ROLE_IDS.acrPull, name: 'AcrPull' };
-}
+import { pullRoleFor } from './roles/rbac.js';
+import type { Cause, Fix } from './types.js';
 
 /**
  * The fix, proposed only when the evidence supports it: the pull fails as unauthorized, the image is in an

@@ -31,12 +31,6 @@ export interface Finding {
   remediation?: string;
 }
 
-/** Well-known Azure built-in role definition ids (the GUID part), shared by the engine and the fix executor. */
-export const ROLE_IDS = {
-  acrPull: '7f951dda-4ed3-4680-a7ca-43fe172d538d',
-  containerRegistryRepositoryReader: 'b93aa761-3e63-49ed-ac28-beffa264f7ac',
-} as const;
-
 /** The one fix the product can apply: give the kubelet identity a pull role on the registry. */
 export interface AssignAcrPullFix {
   kind: 'assign-acr-pull';

@@ -4,7 +4,8 @@ import { createAzureReader } from '../../src/clients/azure/create-azure-reader.j
 import type { AssignAcrPullFix } from '../../src/diagnosis/types.js';
 import { isPullDoctorError, type PullDoctorError } from '../../src/errors/index.js';
 import type { PullAccessChecker } from '../../src/fixes/index.js';
-import { armErrors, BUILT_IN_ROLE_IDS, startFakeResourceManager, type FakeResourceManager } from '../../src/sandbox/resource-manager/index.js';
+import { ROLE_IDS } from '../../src/diagnosis/roles/rbac.js';
+import { armErrors, startFakeResourceManager, type FakeResourceManager } from '../../src/sandbox/resource-manager/index.js';
 import { staticTokenCredential } from '../support/static-token-credential.js';
 import { testTls } from '../support/tls.js';
 
@@ -31,7 +32,7 @@ describe('the fix executor re-check: can the principal already pull from the who
   let check: PullAccessChecker;
   let legacy: string;
   let abac: string;
-  const fixOn = (scope: string, role: string = BUILT_IN_ROLE_IDS.acrPull): AssignAcrPullFix => ({ kind: 'assign-acr-pull', principalId: KUBELET, scope, roleDefinitionId: roleId(role) });
+  const fixOn = (scope: string, role: string = ROLE_IDS.acrPull): AssignAcrPullFix => ({ kind: 'assign-acr-pull', principalId: KUBELET, scope, roleDefinitionId: roleId(role) });
 
   beforeEach(async () => {
     arm = await startFakeResourceManager({ tls: testTls() });
@@ -52,42 +53,42 @@ describe('the fix executor re-check: can the principal already pull from the who
   });
 
   it('says yes for AcrPull on the registry itself, and names it', async () => {
-    arm.addRoleAssignment({ scope: legacy, roleDefinitionId: BUILT_IN_ROLE_IDS.acrPull, principalId: KUBELET });
+    arm.addRoleAssignment({ scope: legacy, roleDefinitionId: ROLE_IDS.acrPull, principalId: KUBELET });
     assert.deepEqual(await check(fixOn(legacy)), { canPull: true, detail: 'AcrPull on the registry itself' });
   });
 
   it('counts roles inherited from the resource group and the subscription, and those held through a group', async () => {
-    arm.addRoleAssignment({ scope: `/subscriptions/${SUB}/resourceGroups/rg-shop`, roleDefinitionId: BUILT_IN_ROLE_IDS.acrPull, principalId: NODE_GROUP });
+    arm.addRoleAssignment({ scope: `/subscriptions/${SUB}/resourceGroups/rg-shop`, roleDefinitionId: ROLE_IDS.acrPull, principalId: NODE_GROUP });
     assert.deepEqual(await check(fixOn(legacy)), { canPull: true, detail: 'AcrPull inherited from resource group rg-shop' });
-    arm.addRoleAssignment({ scope: `/subscriptions/${SUB}`, roleDefinitionId: BUILT_IN_ROLE_IDS.reader, principalId: KUBELET });
+    arm.addRoleAssignment({ scope: `/subscriptions/${SUB}`, roleDefinitionId: ROLE_IDS.reader, principalId: KUBELET });
     assert.equal((await check(fixOn(legacy))).canPull, true);
   });
 
   it("does not count another principal's role, or a role on another registry", async () => {
-    arm.addRoleAssignment({ scope: legacy, roleDefinitionId: BUILT_IN_ROLE_IDS.acrPull, principalId: OTHER });
-    arm.addRoleAssignment({ scope: abac, roleDefinitionId: BUILT_IN_ROLE_IDS.acrPull, principalId: KUBELET });
+    arm.addRoleAssignment({ scope: legacy, roleDefinitionId: ROLE_IDS.acrPull, principalId: OTHER });
+    arm.addRoleAssignment({ scope: abac, roleDefinitionId: ROLE_IDS.acrPull, principalId: KUBELET });
     assert.equal((await check(fixOn(legacy))).canPull, false);
   });
 
   it('finds the registry whatever the letter case of the fix scope', async () => {
-    arm.addRoleAssignment({ scope: legacy, roleDefinitionId: BUILT_IN_ROLE_IDS.acrPull, principalId: KUBELET });
+    arm.addRoleAssignment({ scope: legacy, roleDefinitionId: ROLE_IDS.acrPull, principalId: KUBELET });
     const shouted = legacy.replace('resourceGroups/rg-shop', 'resourcegroups/RG-SHOP').replace('shopacr', 'ShopAcr');
     assert.equal((await check(fixOn(shouted))).canPull, true);
   });
 
   it('follows the registry mode: in ABAC mode AcrPull is not honoured, Container Registry Repository Reader is', async () => {
-    arm.addRoleAssignment({ scope: abac, roleDefinitionId: BUILT_IN_ROLE_IDS.acrPull, principalId: KUBELET });
-    const reader = fixOn(abac, BUILT_IN_ROLE_IDS.containerRegistryRepositoryReader);
+    arm.addRoleAssignment({ scope: abac, roleDefinitionId: ROLE_IDS.acrPull, principalId: KUBELET });
+    const reader = fixOn(abac, ROLE_IDS.containerRegistryRepositoryReader);
     const before = await check(reader);
     assert.equal(before.canPull, false);
     assert.match(before.detail, /not counted: AcrPull on the registry itself: AcrPull is not honoured by a registry in ABAC mode/);
-    arm.addRoleAssignment({ scope: abac, roleDefinitionId: BUILT_IN_ROLE_IDS.containerRegistryRepositoryReader, principalId: KUBELET });
+    arm.addRoleAssignment({ scope: abac, roleDefinitionId: ROLE_IDS.containerRegistryRepositoryReader, principalId: KUBELET });
     assert.deepEqual(await check(reader), { canPull: true, detail: 'Container Registry Repository Reader on the registry itself' });
   });
 
   it('does not count a role limited to some repositories by a condition: the fix grants on the whole registry', async () => {
-    arm.addRoleAssignment({ scope: abac, roleDefinitionId: BUILT_IN_ROLE_IDS.containerRegistryRepositoryReader, principalId: KUBELET, condition: NOT_TEAM_B });
-    const access = await check(fixOn(abac, BUILT_IN_ROLE_IDS.containerRegistryRepositoryReader));
+    arm.addRoleAssignment({ scope: abac, roleDefinitionId: ROLE_IDS.containerRegistryRepositoryReader, principalId: KUBELET, condition: NOT_TEAM_B });
+    const access = await check(fixOn(abac, ROLE_IDS.containerRegistryRepositoryReader));
     assert.equal(access.canPull, false);
     assert.match(access.detail, /Container Registry Repository Reader on the registry itself: a condition limits it to some repositories, and the fix grants on the whole registry/);
   });

@@ -1,7 +1,7 @@
 import { isAzureContainerRegistry } from '../image/image-reference.js';
 import { finding, hasPullFailure, type Check } from '../check.js';
 import { describeScopeRelation } from '../roles/pull-access.js';
-import { pullRoleFor } from '../propose-fix.js';
+import { pullRoleFor } from '../roles/rbac.js';
 import type { Finding } from '../types.js';
 
 /**

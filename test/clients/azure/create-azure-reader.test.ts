@@ -4,7 +4,8 @@ import { createAzureReader } from '../../../src/clients/azure/create-azure-reade
 import type { AzureRetryOptions } from '../../../src/clients/azure/azure-client-options.js';
 import { isPullDoctorError, type PullDoctorError } from '../../../src/errors/index.js';
 import { createLogger, memorySink } from '../../../src/logging/index.js';
-import { armError, armErrors, BUILT_IN_ROLE_IDS, startFakeResourceManager, type FakeResourceManager } from '../../../src/sandbox/resource-manager/index.js';
+import { ROLE_IDS } from '../../../src/diagnosis/roles/rbac.js';
+import { armError, armErrors, startFakeResourceManager, type FakeResourceManager } from '../../../src/sandbox/resource-manager/index.js';
 import { staticTokenCredential } from '../../support/static-token-credential.js';
 import { testTls } from '../../support/tls.js';
 
@@ -135,20 +136,20 @@ describe('createAzureReader against the fake ARM, through the real SDKs', () => 
     beforeEach(() => {
       arm.addPrincipal({ objectId: KUBELET, principalType: 'ServicePrincipal', memberOf: [TEAM_GROUP] });
       arm.addPrincipal({ objectId: TEAM_GROUP, principalType: 'Group' });
-      arm.addRoleAssignment({ scope: registryId, roleDefinitionId: BUILT_IN_ROLE_IDS.acrPull, principalId: SOMEONE_ELSE });
-      arm.addRoleAssignment({ scope: `/subscriptions/${SUB}/resourceGroups/${RG}`, roleDefinitionId: BUILT_IN_ROLE_IDS.reader, principalId: KUBELET });
-      arm.addRoleAssignment({ scope: `/subscriptions/${SUB}`, roleDefinitionId: BUILT_IN_ROLE_IDS.acrPush, principalId: TEAM_GROUP });
-      arm.addRoleAssignment({ scope: '/providers/Microsoft.Management/managementGroups/mg-corp', roleDefinitionId: BUILT_IN_ROLE_IDS.contributor, principalId: KUBELET });
-      arm.addRoleAssignment({ scope: `${clusterId}`, roleDefinitionId: BUILT_IN_ROLE_IDS.owner, principalId: KUBELET });
+      arm.addRoleAssignment({ scope: registryId, roleDefinitionId: ROLE_IDS.acrPull, principalId: SOMEONE_ELSE });
+      arm.addRoleAssignment({ scope: `/subscriptions/${SUB}/resourceGroups/${RG}`, roleDefinitionId: ROLE_IDS.reader, principalId: KUBELET });
+      arm.addRoleAssignment({ scope: `/subscriptions/${SUB}`, roleDefinitionId: ROLE_IDS.acrPush, principalId: TEAM_GROUP });
+      arm.addRoleAssignment({ scope: '/providers/Microsoft.Management/managementGroups/mg-corp', roleDefinitionId: ROLE_IDS.contributor, principalId: KUBELET });
+      arm.addRoleAssignment({ scope: `${clusterId}`, roleDefinitionId: ROLE_IDS.owner, principalId: KUBELET });
     });
 
     it("lists the principal's assignments inherited from the group, subscription (via a group) and management group", async () => {
       const assignments = await reader().listRoleAssignmentsForPrincipal(registryId, KUBELET);
       const seen = assignments.map((a) => `${a.roleDefinitionId.split('/').pop()}@${a.scope}`).sort();
       assert.deepEqual(seen, [
-        `${BUILT_IN_ROLE_IDS.acrPush}@/subscriptions/${SUB}`,
-        `${BUILT_IN_ROLE_IDS.reader}@/subscriptions/${SUB}/resourceGroups/${RG}`,
-        `${BUILT_IN_ROLE_IDS.contributor}@/providers/Microsoft.Management/managementGroups/mg-corp`,
+        `${ROLE_IDS.acrPush}@/subscriptions/${SUB}`,
+        `${ROLE_IDS.reader}@/subscriptions/${SUB}/resourceGroups/${RG}`,
+        `${ROLE_IDS.contributor}@/providers/Microsoft.Management/managementGroups/mg-corp`,
       ].sort());
       const request = arm.requests.at(-1)!;
       assert.equal(request.query.$filter, `atScope() and assignedTo('${KUBELET}')`);
@@ -159,8 +160,8 @@ describe('createAzureReader against the fake ARM, through the real SDKs', () => 
       const assignments = await reader().listRoleAssignmentsForPrincipal(registryId, KUBELET);
       const fromGroup = assignments.find((a) => a.scope.endsWith(RG))!;
       const fromManagementGroup = assignments.find((a) => a.scope.includes('managementGroups'))!;
-      assert.equal(fromGroup.roleDefinitionId, `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/${BUILT_IN_ROLE_IDS.reader}`);
-      assert.equal(fromManagementGroup.roleDefinitionId, `/providers/Microsoft.Authorization/roleDefinitions/${BUILT_IN_ROLE_IDS.contributor}`);
+      assert.equal(fromGroup.roleDefinitionId, `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/${ROLE_IDS.reader}`);
+      assert.equal(fromManagementGroup.roleDefinitionId, `/providers/Microsoft.Authorization/roleDefinitions/${ROLE_IDS.contributor}`);
       assert.equal(fromGroup.principalType, 'ServicePrincipal');
     });
 
@@ -172,12 +173,12 @@ describe('createAzureReader against the fake ARM, through the real SDKs', () => 
 
     it('reads role definitions by subscription-level id, tenant-level id and bare GUID', async () => {
       const r = reader();
-      const bySubscription = await r.getRoleDefinition(`/subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/${BUILT_IN_ROLE_IDS.acrPull}`);
-      const byTenant = await r.getRoleDefinition(`/providers/Microsoft.Authorization/roleDefinitions/${BUILT_IN_ROLE_IDS.containerRegistryRepositoryReader}`);
-      const byGuid = await r.getRoleDefinition(BUILT_IN_ROLE_IDS.contributor);
+      const bySubscription = await r.getRoleDefinition(`/subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/${ROLE_IDS.acrPull}`);
+      const byTenant = await r.getRoleDefinition(`/providers/Microsoft.Authorization/roleDefinitions/${ROLE_IDS.containerRegistryRepositoryReader}`);
+      const byGuid = await r.getRoleDefinition(ROLE_IDS.contributor);
       assert.deepEqual(bySubscription, {
-        id: `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/${BUILT_IN_ROLE_IDS.acrPull}`,
-        name: BUILT_IN_ROLE_IDS.acrPull,
+        id: `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/${ROLE_IDS.acrPull}`,
+        name: ROLE_IDS.acrPull,
         roleName: 'AcrPull',
         roleType: 'BuiltInRole',
         permissions: [{ actions: ['Microsoft.ContainerRegistry/registries/pull/read'], notActions: [], dataActions: [], notDataActions: [] }],
@@ -240,7 +241,7 @@ describe('createAzureReader against the fake ARM, through the real SDKs', () => 
 
     it('maps a 400 from ARM to AZURE_API_ERROR with the status and code as facts', async () => {
       arm.failNext({ pathPattern: 'roleDefinitions' }, 400, armError('BadRequest', 'Something about the request was wrong.'));
-      const error = await failure(reader().getRoleDefinition(BUILT_IN_ROLE_IDS.acrPull));
+      const error = await failure(reader().getRoleDefinition(ROLE_IDS.acrPull));
       assert.equal(error.code, 'AZURE_API_ERROR');
       assert.equal(error.facts.status, 400);
       assert.equal(error.facts.armCode, 'BadRequest');

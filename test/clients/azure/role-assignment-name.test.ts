@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { roleAssignmentName, uuidV5 } from '../../../src/clients/azure/role-assignment-name.js';
 import { roleAssignmentName as executorsName } from '../../../src/fixes/index.js';
-import { BUILT_IN_ROLE_IDS } from '../../../src/sandbox/resource-manager/index.js';
+import { ROLE_IDS } from '../../../src/diagnosis/roles/rbac.js';
 
 const SUB = '1f2e3d4c-5b6a-4798-8a7b-6c5d4e3f2a1b';
 const REGISTRY_ID = `/subscriptions/${SUB}/resourceGroups/rg-shop/providers/Microsoft.ContainerRegistry/registries/shopacr`;
 const KUBELET = 'c0ffee00-1234-4abc-8def-0123456789ab';
-const ACR_PULL = `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/${BUILT_IN_ROLE_IDS.acrPull}`;
+const ACR_PULL = `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/${ROLE_IDS.acrPull}`;
 
 describe('deterministic role assignment names', () => {
   it('computes RFC 4122 version-5 UUIDs (the DNS namespace test vectors)', () => {
@@ -27,14 +27,14 @@ describe('deterministic role assignment names', () => {
     const name = roleAssignmentName(REGISTRY_ID, KUBELET, ACR_PULL);
     assert.match(name, /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     assert.equal(roleAssignmentName(`${REGISTRY_ID.toUpperCase()}/`, KUBELET.toUpperCase(), ACR_PULL.toUpperCase()), name);
-    assert.equal(roleAssignmentName(REGISTRY_ID.slice(1), KUBELET, `/providers/Microsoft.Authorization/roleDefinitions/${BUILT_IN_ROLE_IDS.acrPull}`), name);
-    assert.equal(roleAssignmentName(REGISTRY_ID, KUBELET, BUILT_IN_ROLE_IDS.acrPull), name);
+    assert.equal(roleAssignmentName(REGISTRY_ID.slice(1), KUBELET, `/providers/Microsoft.Authorization/roleDefinitions/${ROLE_IDS.acrPull}`), name);
+    assert.equal(roleAssignmentName(REGISTRY_ID, KUBELET, ROLE_IDS.acrPull), name);
   });
 
   it('gives different names for a different registry, principal or role', () => {
     const name = roleAssignmentName(REGISTRY_ID, KUBELET, ACR_PULL);
     assert.notEqual(roleAssignmentName(REGISTRY_ID.replace('shopacr', 'shopacr2'), KUBELET, ACR_PULL), name);
     assert.notEqual(roleAssignmentName(REGISTRY_ID, KUBELET.replace('c0ffee00', 'c0ffee01'), ACR_PULL), name);
-    assert.notEqual(roleAssignmentName(REGISTRY_ID, KUBELET, BUILT_IN_ROLE_IDS.containerRegistryRepositoryReader), name);
+    assert.notEqual(roleAssignmentName(REGISTRY_ID, KUBELET, ROLE_IDS.containerRegistryRepositoryReader), name);
   });
 });

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { createRoleAssignmentWriter, roleAssignmentName } from '../../../src/clients/azure/role-assignment-writer.js';
 import { isPullDoctorError, type PullDoctorError } from '../../../src/errors/index.js';
-import { armError, armErrors, BUILT_IN_ROLE_IDS, startFakeResourceManager, type FakeResourceManager } from '../../../src/sandbox/resource-manager/index.js';
+import { ROLE_IDS } from '../../../src/diagnosis/roles/rbac.js';
+import { armError, armErrors, startFakeResourceManager, type FakeResourceManager } from '../../../src/sandbox/resource-manager/index.js';
 import { staticTokenCredential } from '../../support/static-token-credential.js';
 import { testTls } from '../../support/tls.js';
 
@@ -22,7 +23,7 @@ async function failure(promise: Promise<unknown>): Promise<PullDoctorError> {
 describe('createRoleAssignmentWriter against the fake ARM', () => {
   let arm: FakeResourceManager;
   let registryId: string;
-  const acrPull = `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/${BUILT_IN_ROLE_IDS.acrPull}`;
+  const acrPull = `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/${ROLE_IDS.acrPull}`;
 
   function writer() {
     return createRoleAssignmentWriter({ credential: staticTokenCredential(), endpoint: arm.url, retry: FAST });
@@ -59,7 +60,7 @@ describe('createRoleAssignmentWriter against the fake ARM', () => {
   });
 
   it("reports 'exists' with the existing assignment's id when the grant exists under another name", async () => {
-    const existing = arm.addRoleAssignment({ scope: registryId, roleDefinitionId: BUILT_IN_ROLE_IDS.acrPull, principalId: KUBELET });
+    const existing = arm.addRoleAssignment({ scope: registryId, roleDefinitionId: ROLE_IDS.acrPull, principalId: KUBELET });
     const result = await writer().createRoleAssignment({
       scope: registryId,
       name: roleAssignmentName(registryId, KUBELET, acrPull),
@@ -72,7 +73,7 @@ describe('createRoleAssignmentWriter against the fake ARM', () => {
   });
 
   it("finds the existing assignment by listing when ARM's 409 does not name it (older message)", async () => {
-    const existing = arm.addRoleAssignment({ scope: registryId, roleDefinitionId: BUILT_IN_ROLE_IDS.acrPull, principalId: KUBELET });
+    const existing = arm.addRoleAssignment({ scope: registryId, roleDefinitionId: ROLE_IDS.acrPull, principalId: KUBELET });
     arm.failNext({ method: 'PUT', pathPattern: 'roleAssignments' }, 409, armError('RoleAssignmentExists', 'The role assignment already exists.'));
     const result = await writer().createRoleAssignment({
       scope: registryId,

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import type { RoleAssignmentMode, RoleDefinitionInfo } from '../../../src/clients/azure/azure-reader.js';
 import { evaluatePullAccess, describeScopeRelation } from '../../../src/diagnosis/roles/pull-access.js';
-import { assignment, BUILT_IN_ROLE_IDS, builtInDefinitions, definition } from './role-fixtures.js';
+import { ROLE_IDS } from '../../../src/diagnosis/roles/rbac.js';
+import { assignment, builtInDefinitions, definition } from './role-fixtures.js';
 
-const ids = BUILT_IN_ROLE_IDS;
+const ids = ROLE_IDS;
 const ATTR = '@Request[Microsoft.ContainerRegistry/registries/repositories:name]';
 const portal = (expression: string) =>
   `((!(ActionMatches{'Microsoft.ContainerRegistry/registries/repositories/content/read'}) AND !(ActionMatches{'Microsoft.ContainerRegistry/registries/repositories/metadata/read'})) OR (${expression}))`;

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { permissionMatches, roleGrants } from '../../../src/diagnosis/roles/rbac.js';
 import { PULL_ACTION, REPOSITORY_CONTENT_READ } from '../../../src/diagnosis/roles/pull-access.js';
-import { BUILT_IN_ROLE_IDS, builtInDefinitions, definition } from './role-fixtures.js';
+import { ROLE_IDS } from '../../../src/diagnosis/roles/rbac.js';
+import { builtInDefinitions, definition } from './role-fixtures.js';
 
 const PULL = 'Microsoft.ContainerRegistry/registries/pull/read';
 
@@ -42,7 +43,7 @@ describe('permissionMatches', () => {
 describe('roleGrants', () => {
   const builtIns = builtInDefinitions();
   const builtIn = (guid: string) => builtIns.get(`/providers/Microsoft.Authorization/roleDefinitions/${guid}`)!;
-  const ids = BUILT_IN_ROLE_IDS;
+  const ids = ROLE_IDS;
 
   const rows: Array<[name: string, role: ReturnType<typeof builtIn>, operation: string, kind: 'action' | 'dataAction', expected: boolean]> = [
     ['AcrPull grants pull/read', builtIn(ids.acrPull), PULL_ACTION, 'action', true],
