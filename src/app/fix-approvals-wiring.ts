@@ -14,7 +14,7 @@ import { ApprovalCardAddresses } from '../teams/approval-card-addresses.js';
 import type { TeamsOutlet } from '../teams/fix-request-handler.js';
 import { TeamsFixApprovals } from '../teams/teams-fix-approvals.js';
 import type { ClusterConnections } from './cluster-connections.js';
-import { createPullAccessChecker } from './pull-access-checker.js';
+import { createPullAccessChecker } from '../diagnosis/roles/pull-access.js';
 import { rediagnoseWithEngine } from './rediagnose-with-engine.js';
 
 /**

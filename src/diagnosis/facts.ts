@@ -1,11 +1,11 @@
 import type { V1Pod, V1Secret } from '@kubernetes/client-node';
 import type { KubernetesReader } from '../clients/kubernetes/kubernetes-reader.js';
-import type { ManagedClusterInfo, RegistryInfo, RoleDefinitionInfo } from '../clients/azure/azure-reader.js';
+import type { ManagedClusterInfo, RegistryInfo } from '../clients/azure/azure-reader.js';
 import type { DnsResult, ManifestResult, PingResult, RegistryClient, RegistryCredential } from '../clients/registry/registry-client.js';
 import { parseImageReference, isAzureContainerRegistry, type ImageReference, type ImageReferenceParse } from './image/image-reference.js';
 import { parsePullSecret, type PullSecretParse } from './credentials/pull-secret.js';
 import { findCredentialFor } from './credentials/keyring.js';
-import { evaluatePullAccess, type PullAccessEvaluation } from './roles/pull-access.js';
+import { readPullAccess, type PullAccessEvaluation } from './roles/pull-access.js';
 import { summarizeEvents } from './events/summarize-events.js';
 import { IMAGE_PROBLEM_KINDS } from './pod-state/analyze-pod-state.js';
 import { memoizeAsync, once } from './memo.js';
@@ -41,7 +41,6 @@ export interface KubeletPullAccess {
   registry: RegistryInfo;
   principalId: string;
   evaluation: PullAccessEvaluation;
-  definitions: ReadonlyMap<string, RoleDefinitionInfo>;
 }
 
 export interface FactsSources {
@@ -56,10 +55,6 @@ function hostOf(server: string): string {
   } catch {
     return '';
   }
-}
-
-function guidOf(roleDefinitionId: string): string {
-  return (roleDefinitionId.split('/').pop() ?? roleDefinitionId).toLowerCase();
 }
 
 /**
@@ -228,11 +223,15 @@ export class DiagnosisFacts {
     return missing(`No container registry in subscription ${subs.join(', ')} has the login server ${registry}.`);
   });
 
-  private readonly roleDefinition = memoizeAsync((guid: string) => {
-    const azure = this.sources.azure;
-    if (!azure.available) return Promise.reject(new Error('Azure is not available'));
-    return azure.reader.getRoleDefinition(`/providers/Microsoft.Authorization/roleDefinitions/${guid}`);
-  });
+  /** Role definitions by id, read once per diagnosis whatever the number of registries and repositories. */
+  private readonly roleDefinition = memoizeAsync(
+    (id: string) => {
+      const azure = this.sources.azure;
+      if (!azure.available) return Promise.reject(new Error('Azure is not available'));
+      return azure.reader.getRoleDefinition(id);
+    },
+    (id) => id.toLowerCase(),
+  );
 
   /** Whether the cluster's kubelet identity can pull `repository` from the ACR behind `registry`. */
   readonly kubeletPullAccess = memoizeAsync(
@@ -246,15 +245,9 @@ export class DiagnosisFacts {
       if (!identity) {
         return missing(`Cluster ${cluster.value.name} has no kubelet managed identity (it uses a service principal), so role assignments cannot be checked here.`);
       }
-      const assignments = await azure.reader.listRoleAssignmentsForPrincipal(acr.value.id, identity.objectId);
-      const guids = [...new Set(assignments.map((a) => guidOf(a.roleDefinitionId)))];
-      const defs = await Promise.all(guids.map((g) => this.roleDefinition(g)));
-      const definitions = new Map<string, RoleDefinitionInfo>();
-      for (const d of defs) definitions.set(d.name.toLowerCase(), d);
-      const input: Parameters<typeof evaluatePullAccess>[0] = { repository, assignments, definitions };
-      if (acr.value.roleAssignmentMode !== undefined) input.mode = acr.value.roleAssignmentMode;
-      const evaluation = evaluatePullAccess(input);
-      return found({ cluster: cluster.value, registry: acr.value, principalId: identity.objectId, evaluation, definitions });
+      const roles = { listRoleAssignmentsForPrincipal: azure.reader.listRoleAssignmentsForPrincipal.bind(azure.reader), getRoleDefinition: this.roleDefinition };
+      const evaluation = await readPullAccess(roles, { registry: acr.value, principalId: identity.objectId, repository });
+      return found({ cluster: cluster.value, registry: acr.value, principalId: identity.objectId, evaluation });
     },
     (k) => `${k.registry}\u0000${k.repository}`,
   );

@@ -1,8 +1,14 @@
 /**
- * "Can principal P pull from registry R?": its role assignments at or above the registry, their role definitions,
- * and what they grant in the registry's role assignment mode (legacy RBAC, or ABAC repository permissions).
+ * "Can principal P pull from registry R?", answered once for the diagnosis (the kubelet identity, one repository)
+ * and for the fix executor's re-check (the fix's principal, the whole registry): the principal's role assignments
+ * at or above the registry, the definitions of their roles (read by the id each assignment carries, so custom roles
+ * defined in a subscription are found), and what they grant in the registry's role assignment mode (legacy RBAC,
+ * or ABAC repository permissions).
  */
-import type { RoleAssignmentInfo, RoleAssignmentMode, RoleDefinitionInfo } from '../../clients/azure/azure-reader.js';
+import type { AzureReader, RegistryInfo, RoleAssignmentInfo, RoleAssignmentMode, RoleDefinitionInfo } from '../../clients/azure/azure-reader.js';
+import { parseResourceId, sameResourceId } from '../../clients/azure/resource-id.js';
+import { isPullDoctorError, PullDoctorError } from '../../errors/index.js';
+import type { AssignAcrPullFix } from '../types.js';
 import { evaluateCondition } from './abac-condition.js';
 import { permissionMatches, roleGrants } from './rbac.js';
 
@@ -130,4 +136,117 @@ export function describeScopeRelation(assignmentScope: string, resourceId: strin
   if (/^\/subscriptions\/[^/]+$/.test(scope)) return `inherited from subscription ${assignmentScope.split('/')[2]}`;
   if (/^\/subscriptions\/[^/]+\/resourcegroups\/[^/]+$/.test(scope)) return `inherited from resource group ${assignmentScope.split('/')[4]}`;
   return `at scope ${assignmentScope}`;
+}
+
+/** What reading a principal's roles needs from Azure. */
+export type RoleReader = Pick<AzureReader, 'listRoleAssignmentsForPrincipal' | 'getRoleDefinition'>;
+
+export interface PrincipalRoles {
+  /** The principal's assignments that apply at the registry: on it, or inherited from above it. */
+  assignments: RoleAssignmentInfo[];
+  /** Their role definitions by GUID; a role whose definition no longer exists (404) is left out. */
+  definitions: Map<string, RoleDefinitionInfo>;
+}
+
+/**
+ * The principal's role assignments at or above `registryId` (ARM's `atScope() and assignedTo()`, so those held
+ * through a group count) and their role definitions, one read per role, by the id the assignment carries.
+ * Failures other than a missing role definition are thrown as the reader's PullDoctorError.
+ */
+export async function readPrincipalRoles(reader: RoleReader, registryId: string, principalId: string): Promise<PrincipalRoles> {
+  const assignments = await reader.listRoleAssignmentsForPrincipal(registryId, principalId);
+  const idByGuid = new Map<string, string>();
+  for (const a of assignments) if (!idByGuid.has(guidOf(a.roleDefinitionId))) idByGuid.set(guidOf(a.roleDefinitionId), a.roleDefinitionId);
+  const read = await Promise.all(
+    [...idByGuid.values()].map(async (id) => {
+      try {
+        return await reader.getRoleDefinition(id);
+      } catch (error) {
+        if (isPullDoctorError(error) && error.code === 'AZURE_NOT_FOUND') return undefined;
+        throw error;
+      }
+    }),
+  );
+  const definitions = new Map<string, RoleDefinitionInfo>();
+  for (const d of read) if (d !== undefined) definitions.set(guidOf(d.id), d);
+  return { assignments, definitions };
+}
+
+/** Can `principalId` pull `repository` from `registry`? The diagnosis' question (acr-pull-role, the proposed fix). */
+export async function readPullAccess(
+  reader: RoleReader,
+  target: { registry: RegistryInfo; principalId: string; repository: string },
+): Promise<PullAccessEvaluation> {
+  const { assignments, definitions } = await readPrincipalRoles(reader, target.registry.id, target.principalId);
+  const input: PullAccessInput = { repository: target.repository, assignments, definitions };
+  if (target.registry.roleAssignmentMode !== undefined) input.mode = target.registry.roleAssignmentMode;
+  return evaluatePullAccess(input);
+}
+
+/**
+ * The fix executor's re-check: can the fix's principal already pull from the fix's registry?
+ *
+ * 1. The registry, from the list of its subscription's registries (ids compared case-insensitively, as ARM does):
+ *    its roleAssignmentMode decides which roles count (legacy: AcrPull and the like; ABAC: the repository roles).
+ * 2. The principal's roles at the registry (readPrincipalRoles).
+ * 3. evaluatePullAccess.
+ *
+ * A fix grants the role on the whole registry, so only an assignment without a condition counts as "can already
+ * pull": one limited by an ABAC condition to some repositories does not make the registry-wide grant redundant
+ * (the pod may pull from another repository). Such assignments are named in the detail.
+ *
+ * Any failure to read Azure is thrown as the reader's PullDoctorError (AZURE_FORBIDDEN, AZURE_THROTTLED, …); a
+ * registry missing from its subscription is AZURE_NOT_FOUND. A role definition that no longer exists (404) only
+ * keeps its assignment from counting.
+ */
+export function createPullAccessChecker(
+  reader: RoleReader & Pick<AzureReader, 'listRegistries'>,
+): (fix: AssignAcrPullFix) => Promise<{ canPull: boolean; detail: string }> {
+  return async (fix) => {
+    const scope = parseResourceId(fix.scope);
+    if (scope.kind !== 'resource' || scope.subscriptionId === undefined) {
+      throw new PullDoctorError('INVALID_INPUT', `"${scope.id}" is not the resource id of a container registry.`);
+    }
+    const registries = await reader.listRegistries(scope.subscriptionId);
+    const registry = registries.find((r) => sameResourceId(r.id, scope.id));
+    if (registry === undefined) {
+      throw new PullDoctorError('AZURE_NOT_FOUND', `The registry ${scope.name} is not among the container registries of subscription ${scope.subscriptionId}.`, {
+        facts: { operation: `find registry ${scope.name}`, resource: scope.id },
+        advice: "Check that the registry still exists and that Pull Doctor's identity can read it (Reader on the registry or above).",
+      });
+    }
+    const { assignments, definitions } = await readPrincipalRoles(reader, registry.id, fix.principalId);
+    // No assignment given to the evaluation has a condition, so the repository name is never looked at.
+    const evaluate = (list: RoleAssignmentInfo[]) => {
+      const input: PullAccessInput = { repository: '', assignments: list, definitions };
+      if (registry.roleAssignmentMode !== undefined) input.mode = registry.roleAssignmentMode;
+      return evaluatePullAccess(input);
+    };
+
+    const unconditional = evaluate(assignments.filter((a) => !hasCondition(a)));
+    const where = (a: RoleAssignmentInfo) => describeScopeRelation(a.scope, registry.id);
+    if (unconditional.canPull) {
+      const first = unconditional.granting[0]!;
+      return { canPull: true, detail: `${first.roleName} ${where(first.assignment)}` };
+    }
+    // The conditional ones, evaluated as if unconditional: would they grant pull but for their condition?
+    const conditional = evaluate(assignments.filter(hasCondition).map(withoutCondition));
+    const notCounted = [
+      ...[...unconditional.notHonoured, ...conditional.notHonoured].map((n) => `${n.roleName} ${where(n.assignment)}: ${n.why}`),
+      ...conditional.granting.map((g) => `${g.roleName} ${where(g.assignment)}: a condition limits it to some repositories, and the fix grants on the whole registry`),
+    ];
+    const detail = `no role assignment lets the principal pull from the whole registry ${registry.name}`;
+    return { canPull: false, detail: notCounted.length === 0 ? detail : `${detail}; not counted: ${notCounted.join('; ')}` };
+  };
+}
+
+function hasCondition(assignment: RoleAssignmentInfo): boolean {
+  return assignment.condition !== undefined && assignment.condition.trim() !== '';
+}
+
+function withoutCondition(assignment: RoleAssignmentInfo): RoleAssignmentInfo {
+  const copy = { ...assignment };
+  delete copy.condition;
+  delete copy.conditionVersion;
+  return copy;
 }
