@@ -2,15 +2,13 @@ import type { KubernetesReader } from '../clients/kubernetes/kubernetes-reader.j
 import type { RegistryClient } from '../clients/registry/registry-client.js';
 import { PullDoctorError, describeError } from '../errors/index.js';
 import type { Logger } from '../logging/index.js';
-import type { AzureAccess } from './azure-access.js';
-import { finding, type Check, type CheckContext, type DiagnosisTarget } from './check.js';
+import { finding, type Check, type CheckContext } from './check.js';
 import { ALL_CHECKS } from './checks/index.js';
-import { DiagnosisFacts } from './facts.js';
+import { DiagnosisFacts, type AzureAccess } from './facts.js';
+import { pullRoleFor } from './roles/rbac.js';
 import { analyzePodState } from './pod-state/analyze-pod-state.js';
-import { proposeFix } from './propose-fix.js';
-import { similarNames } from './similar-names.js';
 import { isAzureContainerRegistry } from './image/image-reference.js';
-import type { Cause, Diagnosis, Evidence, Finding, Verdict } from './types.js';
+import type { Cause, Diagnosis, DiagnosisTarget, Evidence, Finding, Fix, Verdict } from './types.js';
 
 export interface DiagnosisDependencies {
   kube: KubernetesReader;
@@ -109,4 +107,73 @@ export async function diagnosePod(target: DiagnosisTarget, deps: DiagnosisDepend
   if (target.cluster) diagnosis.cluster = target.cluster;
   log.info('diagnosed', { verdict, cause, findings: findings.length, fix: fix !== null });
   return diagnosis;
+}
+
+/**
+ * The fix, proposed only when the evidence supports it: the pull fails as unauthorized, the image is in an
+ * Azure Container Registry we found, and the kubelet identity holds no role that grants pull there.
+ */
+async function proposeFix(facts: DiagnosisFacts, cause: Cause | null): Promise<Fix | null> {
+  if (cause !== 'unauthorized') return null;
+  const explanation = await facts.pullError();
+  const failing = explanation?.problem.image;
+  const ref = facts.validReferences().find((r) => r.original === failing && isAzureContainerRegistry(r.registry));
+  if (!ref) return null;
+  let access;
+  try {
+    access = await facts.kubeletPullAccess({ registry: ref.registry, repository: ref.repository });
+  } catch {
+    return null; // the acr-pull-role check reports the error
+  }
+  if (access.status !== 'found' || access.value.evaluation.canPull) return null;
+  const registry = access.value.registry;
+  const role = pullRoleFor(registry.roleAssignmentMode);
+  return {
+    kind: 'assign-acr-pull',
+    principalId: access.value.principalId,
+    scope: registry.id,
+    roleDefinitionId: `/subscriptions/${registry.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${role.id}`,
+  };
+}
+
+/** Levenshtein distance, bounded: stops early once it exceeds `max` (returns max + 1). */
+export function editDistance(a: string, b: string, max = 64): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    let rowMin = i;
+    for (let j = 1; j <= b.length; j++) {
+      const v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      cur.push(v);
+      if (v < rowMin) rowMin = v;
+    }
+    if (rowMin > max) return max + 1;
+    prev = cur;
+  }
+  return prev[b.length]!;
+}
+
+/**
+ * Names close to `wanted`: same prefix (a Deployment's pods share `web-7d4c9b-`), or a few edits away. Best first,
+ * at most `limit`.
+ */
+export function similarNames(wanted: string, candidates: readonly string[], limit = 5): string[] {
+  const w = wanted.toLowerCase();
+  const scored = candidates
+    .map((name) => {
+      const n = name.toLowerCase();
+      const prefix = n.startsWith(w) || w.startsWith(n) ? 0 : commonPrefix(n, w) >= Math.min(4, w.length) ? 1 : 2;
+      const distance = editDistance(w, n, 12);
+      return { name, prefix, distance };
+    })
+    .filter((s) => s.prefix < 2 || s.distance <= Math.max(2, Math.floor(w.length / 3)))
+    .sort((a, b) => a.prefix - b.prefix || a.distance - b.distance || a.name.localeCompare(b.name));
+  return scored.slice(0, limit).map((s) => s.name);
+}
+
+function commonPrefix(a: string, b: string): number {
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  return i;
 }

@@ -1,6 +1,6 @@
 import type { V1Pod, V1Secret } from '@kubernetes/client-node';
 import type { KubernetesReader } from '../clients/kubernetes/kubernetes-reader.js';
-import type { ManagedClusterInfo, RegistryInfo } from '../clients/azure/azure-reader.js';
+import type { AzureReader, ManagedClusterInfo, RegistryInfo } from '../clients/azure/azure-reader.js';
 import type { DnsResult, ManifestResult, PingResult, RegistryClient, RegistryCredential } from '../clients/registry/registry-client.js';
 import { parseImageReference, isAzureContainerRegistry, type ImageReference, type ImageReferenceParse } from './image/image-reference.js';
 import { parsePullSecret, type PullSecretParse } from './credentials/pull-secret.js';
@@ -8,11 +8,34 @@ import { findCredentialFor } from './credentials/keyring.js';
 import { readPullAccess, type PullAccessEvaluation } from './roles/pull-access.js';
 import { summarizeEvents } from './events/summarize-events.js';
 import { IMAGE_PROBLEM_KINDS } from './pod-state/analyze-pod-state.js';
-import { memoizeAsync, once } from './memo.js';
-import { found, missing, skipped, type Lookup } from './lookup.js';
-import type { AzureAccess } from './azure-access.js';
 import { AMBIGUOUS_DENIAL, explainPullError, type PullErrorExplanation } from './pull-error.js';
 import type { PodEventSummary, PodProblem } from './types.js';
+
+/** How the diagnosis may use Azure: a reader and where to look, or why the Azure checks are skipped. */
+export type AzureAccess =
+  | {
+      available: true;
+      reader: AzureReader;
+      /** Subscription to search for the cluster and registries when no cluster id is given. */
+      subscriptionId?: string;
+      /** The AKS cluster's resource id, when known (`--cluster-id` or multi-cluster configuration). */
+      clusterId?: string;
+      /** Whether the registry client can authenticate to ACR with our own Entra identity. */
+      registryTokens: boolean;
+    }
+  | { available: false; reason: string };
+
+/** The result of looking something up that may legitimately be absent or not looked up at all. */
+export type Lookup<T> =
+  | { status: 'found'; value: T }
+  /** Looked for, not there: a finding in itself. */
+  | { status: 'missing'; reason: string }
+  /** Not looked for (not configured, not applicable): the check is skipped with this reason. */
+  | { status: 'skipped'; reason: string };
+
+export const found = <T>(value: T): Lookup<T> => ({ status: 'found', value });
+export const missing = <T>(reason: string): Lookup<T> => ({ status: 'missing', reason });
+export const skipped = <T>(reason: string): Lookup<T> => ({ status: 'skipped', reason });
 
 /** An image a failing container tries to pull, with every failing container that uses it. */
 export interface PullTarget {
@@ -262,4 +285,29 @@ function collectPullTargets(problems: readonly PodProblem[]): PullTarget[] {
     else byImage.set(p.image, { image: p.image, containers: [p.container], parse: parseImageReference(p.image) });
   }
   return [...byImage.values()];
+}
+
+/**
+ * Memoizes an async function by key so that checks running concurrently share one call per fact (one API
+ * request per pod, per registry, per role definition...). A rejected promise stays memoized: every check that
+ * needs the fact sees the same failure instead of retrying it.
+ */
+export function memoizeAsync<K, V>(fn: (key: K) => Promise<V>, keyOf: (key: K) => string = String): (key: K) => Promise<V> {
+  const cache = new Map<string, Promise<V>>();
+  return (key: K) => {
+    const k = keyOf(key);
+    let p = cache.get(k);
+    if (!p) {
+      p = fn(key);
+      // Avoid unhandled-rejection noise for facts nobody awaited yet; callers still see the rejection.
+      p.catch(() => undefined);
+      cache.set(k, p);
+    }
+    return p;
+  };
+}
+
+export function once<V>(fn: () => Promise<V>): () => Promise<V> {
+  const memo = memoizeAsync<null, V>(() => fn(), () => '');
+  return () => memo(null);
 }

@@ -3,6 +3,16 @@
  * types; the JSON contract (`pulldoctor diagnose --output json`) is `DiagnosisReport`.
  */
 
+/**
+ * What to diagnose: a pod in a namespace, and for multi-cluster setups the configured name of its cluster (the
+ * default cluster when absent). The CLI, the Teams bot and the alert watcher all ask with this.
+ */
+export interface DiagnosisTarget {
+  pod: string;
+  namespace: string;
+  cluster?: string;
+}
+
 /** Why an image pull failed. Exactly these labels; `other` when no rule matches. */
 export const CAUSES = [
   'image-not-found',

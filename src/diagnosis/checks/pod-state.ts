@@ -1,5 +1,5 @@
-import { finding, type Check, type DiagnosisTarget } from '../check.js';
-import type { Finding, PodProblem } from '../types.js';
+import { finding, type Check } from '../check.js';
+import type { DiagnosisTarget, Finding, PodProblem } from '../types.js';
 
 function where(p: PodProblem): string {
   return p.initContainer ? `Init container "${p.container}"` : `Container "${p.container}"`;
