@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { KubernetesReader } from '../clients/kubernetes/kubernetes-reader.js';
 import type { AlertsConfig } from '../config/alerts.js';
-import type { Diagnosis } from '../diagnosis/types.js';
+import type { Diagnosis, DiagnosisTarget } from '../diagnosis/types.js';
 import { silentLogger, type Logger } from '../logging/index.js';
 import type { DocumentStore } from '../store/index.js';
 import { AlertEngine, type AlertEngineSettings } from './alert-engine.js';
@@ -15,7 +15,6 @@ import { ALERT_COLLECTIONS } from './collections.js';
 import { ConversationRegistry } from './conversation-registry.js';
 import { LeaderElector } from './leader-elector.js';
 import type { SendRateLimiter } from './rate-limiter.js';
-import type { DiagnoseTarget } from './pull-failure-detector.js';
 import { SubscriptionService } from './subscription-service.js';
 
 export interface AlertServiceOptions {
@@ -25,7 +24,7 @@ export interface AlertServiceOptions {
   kubeConfig: KubeConfig;
   reader: KubernetesReader;
   /** The diagnosis engine (diagnosePod with the composition root's clients). */
-  diagnose: (target: DiagnoseTarget) => Promise<Diagnosis>;
+  diagnose: (target: DiagnosisTarget) => Promise<Diagnosis>;
   store: DocumentStore;
   /** The Teams layer's proactive sender. */
   channel: AlertChannel;

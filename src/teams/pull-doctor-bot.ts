@@ -7,7 +7,7 @@ import type { ChatCommandDescription } from './chat-command.js';
 import type { CommandParser, ParsedCommand } from './command-parser.js';
 import { conversationAddressOf, type ConversationAddress } from './conversation-address.js';
 import type { ConversationInstallEvent, ConversationInstallListener } from './conversation-install-listener.js';
-import type { DiagnoseRequest, Diagnoser } from './diagnoser.js';
+import type { Diagnoser } from './diagnoser.js';
 import type { FixRequestHandler, TeamsUser } from './fix-request-handler.js';
 import type { FollowUps } from './follow-ups.js';
 import type { ProactiveSender } from './proactive-sender.js';
@@ -18,6 +18,7 @@ import { cardInvokeResponse, cardMessage } from './activity-cards.js';
 import { DiagnosisCardMaker } from './diagnosis-card-maker.js';
 import { CardActionHandler } from './card-action-handler.js';
 import { beginTurnLog, turnLog } from './turn-log.js';
+import type { DiagnosisTarget } from '../diagnosis/types.js';
 
 export interface PullDoctorBotOptions {
   /** Absent when no cluster is configured: diagnoses answer with an error card saying so. */
@@ -165,7 +166,7 @@ export class PullDoctorBot extends TeamsActivityHandler {
         await this.answerAlerts(context, command, log);
         return;
       case 'diagnose': {
-        const target: DiagnoseRequest = { pod: command.pod, namespace: command.namespace ?? this.options.defaultNamespace ?? 'default' };
+        const target: DiagnosisTarget = { pod: command.pod, namespace: command.namespace ?? this.options.defaultNamespace ?? 'default' };
         if (command.cluster !== undefined) target.cluster = command.cluster;
         await this.diagnose(context, target, log);
         return;
@@ -201,7 +202,7 @@ export class PullDoctorBot extends TeamsActivityHandler {
   }
 
   /** Typing and a "Diagnosing…" card now; the diagnosis replaces that card once Teams has its HTTP answer. */
-  private async diagnose(context: TurnContext, target: DiagnoseRequest, log: Logger): Promise<void> {
+  private async diagnose(context: TurnContext, target: DiagnosisTarget, log: Logger): Promise<void> {
     if (context.activity.conversation.conversationType === 'personal') await context.sendActivity({ type: ActivityTypes.Typing });
     const placeholder = await context.sendActivity(cardMessage(this.options.cards.diagnosing(target)));
     const address = conversationAddressOf(context.activity);
