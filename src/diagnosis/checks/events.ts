@@ -1,5 +1,5 @@
 import { finding, type Check } from '../check.js';
-import { formatUtcTime } from '../format-utc.js';
+import { formatUtc } from '../format-utc.js';
 
 const INTERESTING = new Set(['Failed', 'BackOff', 'Pulling', 'FailedScheduling', 'FailedMount', 'FailedCreatePodSandBox', 'Unhealthy', 'Killing', 'Evicted', 'OOMKilling']);
 
@@ -15,7 +15,7 @@ export const eventsCheck: Check = {
     const warnings = relevant.filter((e) => e.type === 'Warning');
     // With warnings, name the newest warning (a Normal BackOff at the same second is not the news).
     const newest = warnings[0] ?? relevant[0]!;
-    const lines = relevant.slice(0, 5).map((e) => `${e.lastSeen ? formatUtcTime(e.lastSeen) : '?'}  ${e.type} ${e.reason} (x${e.count}): ${e.message}`);
+    const lines = relevant.slice(0, 5).map((e) => `${e.lastSeen ? formatUtc(e.lastSeen, e.lastSeen) : '?'}  ${e.type} ${e.reason} (x${e.count}): ${e.message}`);
     const status = warnings.length > 0 ? 'warn' : 'pass';
     const count = warnings.reduce((n, e) => n + e.count, 0);
     const summary = warnings.length > 0 ? `${count} warning event${count === 1 ? '' : 's'}; newest: ${newest.reason}.` : `Newest event: ${newest.reason}.`;

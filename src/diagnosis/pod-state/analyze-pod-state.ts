@@ -1,6 +1,6 @@
 import type { V1Container, V1ContainerStatus, V1Pod } from '@kubernetes/client-node';
 import type { PodProblem, ProblemKind } from '../types.js';
-import { formatUtcTime } from '../format-utc.js';
+import { formatUtc } from '../format-utc.js';
 
 /** Waiting reasons that mean the image could not be pulled. */
 export const IMAGE_PULL_REASONS: ReadonlySet<string> = new Set(['ErrImagePull', 'ImagePullBackOff']);
@@ -69,7 +69,7 @@ function problemFor(pod: V1Pod, status: V1ContainerStatus, init: boolean): PodPr
 export function describeTermination(t: { reason?: string; exitCode: number; finishedAt?: Date; message?: string } | undefined): string | undefined {
   if (!t) return undefined;
   const parts = [`${t.reason ?? 'Terminated'}, exit code ${t.exitCode}`];
-  if (t.finishedAt) parts.push(`at ${formatUtcTime(t.finishedAt)}`);
+  if (t.finishedAt) parts.push(`at ${formatUtc(t.finishedAt, String(t.finishedAt))}`);
   const head = parts.join(' ');
   return t.message ? `${head}: ${t.message.trim()}` : head;
 }

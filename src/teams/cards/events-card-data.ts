@@ -1,6 +1,6 @@
 import type { DiagnosisTarget, PodEventSummary } from '../../diagnosis/types.js';
 import { inertText, TEXT_LIMITS } from './inert-text.js';
-import { formatUtc } from './format-time.js';
+import { formatUtc } from '../../diagnosis/format-utc.js';
 import { targetText } from './target-text.js';
 
 export interface EventsCardInput {
