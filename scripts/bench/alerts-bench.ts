@@ -13,7 +13,7 @@ import { AlertService } from '../../src/alerts/alert-service.js';
 import type { AlertChannel } from '../../src/alerts/alert-channel.js';
 import { createKubernetesReader } from '../../src/clients/kubernetes/create-kubernetes-reader.js';
 import { createRegistryClient } from '../../src/clients/registry/create-registry-client.js';
-import { staticRegistryNetwork } from '../../src/clients/registry/static-network.js';
+import { staticRegistryNetwork } from '../../src/clients/registry/registry-network.js';
 import { parseConfig } from '../../src/config/index.js';
 import { diagnosePod } from '../../src/diagnosis/diagnose-pod.js';
 import { silentLogger } from '../../src/logging/index.js';

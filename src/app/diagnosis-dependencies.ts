@@ -6,7 +6,7 @@ import { createKubernetesReader } from '../clients/kubernetes/create-kubernetes-
 import type { KubernetesReader } from '../clients/kubernetes/kubernetes-reader.js';
 import { createAzureCredential } from '../clients/azure/create-azure-credential.js';
 import { createRegistryClient } from '../clients/registry/create-registry-client.js';
-import { systemRegistryNetwork } from '../clients/registry/system-network.js';
+import { systemRegistryNetwork } from '../clients/registry/registry-network.js';
 import type { RegistryNetwork } from '../clients/registry/registry-client.js';
 import type { DiagnosisDependencies } from '../diagnosis/diagnose-pod.js';
 import type { Logger } from '../logging/index.js';

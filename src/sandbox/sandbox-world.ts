@@ -1,7 +1,7 @@
 import type { TokenCredential } from '@azure/identity';
 import type { RegistryNetwork } from '../clients/registry/registry-client.js';
 import { ROLE_IDS } from '../diagnosis/roles/rbac.js';
-import type { StaticHostMap } from '../clients/registry/static-network.js';
+import type { StaticHostMap } from '../clients/registry/registry-network.js';
 import { payloads, startFakeKubernetesApi, type FakeKubernetesApi } from './kubernetes-api/index.js';
 import { startFakeResourceManager, type FakeResourceManager } from './resource-manager/index.js';
 import { startFakeRegistryServer, type FakeRegistryServer, type RepositoryContent } from './registry/index.js';

@@ -3,7 +3,7 @@ import { loadKubeConfig } from '../../src/clients/kubernetes/load-kube-config.js
 import { createKubernetesReader } from '../../src/clients/kubernetes/create-kubernetes-reader.js';
 import { createAzureReader } from '../../src/clients/azure/create-azure-reader.js';
 import { createRegistryClient } from '../../src/clients/registry/create-registry-client.js';
-import { staticRegistryNetwork } from '../../src/clients/registry/static-network.js';
+import { staticRegistryNetwork } from '../../src/clients/registry/registry-network.js';
 import { DiagnosisFacts } from '../../src/diagnosis/facts.js';
 import { startFakeResourceManager, type FakeResourceManager } from '../../src/sandbox/resource-manager/index.js';
 import { sandboxCredential } from '../../src/sandbox/sandbox-identity.js';

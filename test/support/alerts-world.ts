@@ -5,7 +5,7 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { AlertService, type AlertServiceOptions } from '../../src/alerts/alert-service.js';
 import { createKubernetesReader } from '../../src/clients/kubernetes/create-kubernetes-reader.js';
 import { createRegistryClient } from '../../src/clients/registry/create-registry-client.js';
-import { staticRegistryNetwork } from '../../src/clients/registry/static-network.js';
+import { staticRegistryNetwork } from '../../src/clients/registry/registry-network.js';
 import { parseConfig } from '../../src/config/index.js';
 import { diagnosePod } from '../../src/diagnosis/diagnose-pod.js';
 import { createLogger, memorySink, type LogRecord } from '../../src/logging/index.js';

@@ -1,26 +1,27 @@
-import { silentLogger, type Logger } from '../../logging/index.js';
+/**
+ * The RegistryClient over HTTPS: DNS, `GET /v2/` and its challenge, and a manifest HEAD made as a container runtime
+ * makes it (the runtime's Accept list, the token flows of registry-auth.ts, redirects followed only to https and
+ * without the Authorization header off the registry endpoint).
+ */
+import { isRepositoryPath, isTagOrDigest } from '../../diagnosis/image/reference-grammar.js';
 import { PullDoctorError } from '../../errors/index.js';
-import type {
-  AadTokenProvider,
-  AuthUsed,
-  DnsResult,
-  ImageLocation,
-  ManifestResult,
-  PingResult,
-  RegistryClient,
-  RegistryCredential,
-  RegistryNetwork,
+import { silentLogger, type Logger } from '../../logging/index.js';
+import { basicAuthorization, fetchBearerToken, header, ownError, parseRegistryErrors, refusal, sameEndpoint } from './registry-auth.js';
+import {
+  MANIFEST_ACCEPT,
+  type AadTokenProvider,
+  type AuthUsed,
+  type ConnectionFailure,
+  type DnsResult,
+  type ImageLocation,
+  type ManifestResult,
+  type PingResult,
+  type RegistryClient,
+  type RegistryCredential,
+  type RegistryNetwork,
 } from './registry-client.js';
-import { registryEndpoint, type RegistryEndpoint } from './registry-endpoint.js';
-import { registryHttp, type RegistryHttp } from './registry-http.js';
+import { endpointOfUrl, registryEndpoint, registryHttp, type HttpsAnswer, type RegistryEndpoint, type RegistryHttp } from './registry-https.js';
 import { parseWwwAuthenticate, preferredChallenge } from './www-authenticate.js';
-import { parseRegistryErrors } from './registry-errors.js';
-import { requestManifest, type ManifestAnswer } from './manifest-request.js';
-import { fetchBearerToken } from './bearer-token.js';
-import { basicAuthorization } from './basic-authorization.js';
-import { header, ownError, refusal } from './token-answer.js';
-import { manifestPath } from './image-path.js';
-import type { HttpsAnswer } from './https-request.js';
 
 export interface RegistryClientOptions {
   network: RegistryNetwork;
@@ -181,4 +182,57 @@ async function bodyOf(http: RegistryHttp, registry: RegistryEndpoint, path: stri
 function notAnswered(answer: Exclude<ManifestAnswer, { ok: true }>, auth: AuthUsed): ManifestResult {
   if ('failure' in answer) return { outcome: 'unreachable', step: 'registry', ...answer.failure };
   return ownError('registry', auth, answer.refused);
+}
+
+export type ManifestAnswer =
+  | { ok: true; answer: HttpsAnswer }
+  | { ok: false; failure: ConnectionFailure }
+  | { ok: false; refused: string };
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+const MAX_REDIRECTS = 3;
+
+/**
+ * A manifest request with the runtime's `Accept` list. Redirects are followed (at most three) only to https;
+ * the Authorization header goes only to the registry endpoint itself, never to a host it redirects to.
+ */
+export async function requestManifest(
+  http: RegistryHttp,
+  registry: RegistryEndpoint,
+  method: 'HEAD' | 'GET',
+  path: string,
+  authorization?: string,
+): Promise<ManifestAnswer> {
+  let url = new URL(`https://${registry.authority}${path}`);
+  for (let hop = 0; ; hop++) {
+    const headers: Record<string, string> = { Accept: MANIFEST_ACCEPT };
+    if (authorization !== undefined && sameEndpoint(endpointOfUrl(url), registry)) headers.Authorization = authorization;
+    const outcome = await http.send({ method, url, headers });
+    if (!outcome.ok) return outcome;
+    const { answer } = outcome;
+    const location = answer.headers.location;
+    if (!REDIRECTS.has(answer.status) || typeof location !== 'string') return outcome;
+    if (hop >= MAX_REDIRECTS) return { ok: false, refused: `the registry redirected more than ${MAX_REDIRECTS} times; not followed further` };
+    let next: URL;
+    try {
+      next = new URL(location, url);
+    } catch {
+      return { ok: false, refused: `the registry answered ${answer.status} with an invalid Location; not followed` };
+    }
+    if (next.protocol !== 'https:') {
+      return { ok: false, refused: `the registry redirected to a ${next.protocol.replace(':', '')} URL on ${next.host}; only https redirects are followed` };
+    }
+    url = next;
+  }
+}
+
+/** `/v2/<repository>/manifests/<reference>`, refusing anything that is not a valid repository and tag or digest. */
+export function manifestPath(image: ImageLocation): string {
+  if (!isRepositoryPath(image.repository)) {
+    throw new PullDoctorError('INVALID_INPUT', `"${image.repository.slice(0, 100)}" is not a valid repository name`);
+  }
+  if (!isTagOrDigest(image.reference)) {
+    throw new PullDoctorError('INVALID_INPUT', `"${image.reference.slice(0, 100)}" is not a valid tag or digest`);
+  }
+  return `/v2/${image.repository}/manifests/${image.reference}`;
 }

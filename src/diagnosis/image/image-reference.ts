@@ -4,7 +4,7 @@
  * registry host of one means: where its API lives, whether it is an Azure Container Registry. An invalid reference
  * yields the runtime's own error text.
  */
-import { DOCKER_HUB_API_HOST } from '../../clients/registry/registry-endpoint.js';
+import { DOCKER_HUB_API_HOST } from '../../clients/registry/registry-https.js';
 import { DEFAULT_TAG, DOCKER_HUB_DOMAIN, parseNormalizedReference } from './reference-grammar.js';
 
 export interface ImageReference {

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { createRegistryClient, staticRegistryNetwork, type RegistryClient } from '../../../src/clients/registry/index.js';
-import { MANIFEST_MEDIA_TYPES } from '../../../src/clients/registry/media-types.js';
+import { createRegistryClient } from '../../../src/clients/registry/create-registry-client.js';
+import { staticRegistryNetwork } from '../../../src/clients/registry/registry-network.js';
+import { type RegistryClient, MANIFEST_MEDIA_TYPES } from '../../../src/clients/registry/registry-client.js';
 import { sampleImage, sampleIndex, sampleRepository, type RepositoryContent } from '../../../src/sandbox/registry/index.js';
 import { dockerRegistryUnavailable, startDockerRegistry, type RunningDockerRegistry } from '../../support/docker-registry.js';
 import { pushRepository } from '../../support/push-image.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { createRegistryClient, type RegistryClient } from '../../../src/clients/registry/index.js';
+import { createRegistryClient } from '../../../src/clients/registry/create-registry-client.js';
+import { type RegistryClient, MANIFEST_MEDIA_TYPES } from '../../../src/clients/registry/registry-client.js';
 import { startFakeRegistryServer, sampleRepository, testEntraToken, type FakeRegistryServer, type FakeAcrOptions } from '../../../src/sandbox/registry/index.js';
-import { MANIFEST_MEDIA_TYPES } from '../../../src/clients/registry/media-types.js';
 import { testTls } from '../../support/tls.js';
 
 const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';

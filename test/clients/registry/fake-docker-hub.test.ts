@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { createRegistryClient, type RegistryClient } from '../../../src/clients/registry/index.js';
+import { createRegistryClient } from '../../../src/clients/registry/create-registry-client.js';
+import { type RegistryClient, MANIFEST_MEDIA_TYPES } from '../../../src/clients/registry/registry-client.js';
 import { startFakeRegistryServer, sampleRepository, type FakeDockerHubOptions, type FakeRegistryServer } from '../../../src/sandbox/registry/index.js';
-import { MANIFEST_MEDIA_TYPES } from '../../../src/clients/registry/media-types.js';
 import { testTls } from '../../support/tls.js';
 
 describe('registry client against a Docker Hub-like registry', () => {

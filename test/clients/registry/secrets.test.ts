@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { createRegistryClient, type ImageLocation, type RegistryCredential } from '../../../src/clients/registry/index.js';
+import { createRegistryClient } from '../../../src/clients/registry/create-registry-client.js';
+import type { ImageLocation, RegistryCredential } from '../../../src/clients/registry/registry-client.js';
 import { createLogger, memorySink } from '../../../src/logging/index.js';
 import { startFakeRegistryServer, sampleRepository, testEntraToken, type FakeRegistryServer } from '../../../src/sandbox/registry/index.js';
 import { testTls } from '../../support/tls.js';

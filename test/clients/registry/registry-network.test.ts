@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { systemRegistryNetwork } from '../../../src/clients/registry/index.js';
+import { systemRegistryNetwork } from '../../../src/clients/registry/registry-network.js';
 
 describe('systemRegistryNetwork', () => {
   it('resolves through the system resolver (/etc/hosts) and connects to the first address on the same port', async () => {

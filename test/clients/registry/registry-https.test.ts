@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { httpsCall } from '../../../src/clients/registry/https-request.js';
-import { staticRegistryNetwork } from '../../../src/clients/registry/index.js';
+import { httpsCall, registryEndpoint } from '../../../src/clients/registry/registry-https.js';
+import { staticRegistryNetwork } from '../../../src/clients/registry/registry-network.js';
 import { startHttpsTestServer, type HttpsTestServer } from '../../support/https-test-server.js';
 
 describe('httpsCall', () => {
@@ -43,5 +43,22 @@ describe('httpsCall', () => {
 
   it('refuses to speak anything but https', async () => {
     await assert.rejects(httpsCall({ method: 'GET', url: new URL('http://registry.example.com/v2/') }, options()));
+  });
+});
+
+describe('registryEndpoint', () => {
+  it('sends Docker Hub references to registry-1.docker.io, as the runtime does', () => {
+    assert.deepEqual(registryEndpoint('docker.io'), { host: 'registry-1.docker.io', port: 443, authority: 'registry-1.docker.io' });
+    assert.equal(registryEndpoint('index.docker.io').host, 'registry-1.docker.io');
+  });
+
+  it('keeps explicit ports and IPv6 literals, and lower-cases host names', () => {
+    assert.deepEqual(registryEndpoint('localhost:5000'), { host: 'localhost', port: 5000, authority: 'localhost:5000' });
+    assert.deepEqual(registryEndpoint('[::1]:5000'), { host: '::1', port: 5000, authority: '[::1]:5000' });
+    assert.deepEqual(registryEndpoint('MyACR.azurecr.io'), { host: 'myacr.azurecr.io', port: 443, authority: 'myacr.azurecr.io' });
+  });
+
+  it('refuses things that are not a host', () => {
+    for (const bad of ['https://myacr.azurecr.io', 'a/b', 'host:99999', 'user@host', '']) assert.throws(() => registryEndpoint(bad), bad);
   });
 });
