@@ -1,6 +1,6 @@
 import type { TokenCredential } from '@azure/identity';
-import type { AzureRetryOptions } from '../clients/azure/azure-client-options.js';
-import { createAzureReader } from '../clients/azure/create-azure-reader.js';
+import type { AzureRetryOptions } from '../clients/azure/azure-sdk.js';
+import { createAzureReader } from '../clients/azure/azure-reader.js';
 import { createRoleAssignmentWriter } from '../clients/azure/role-assignment-writer.js';
 import { createGraphClient } from '../clients/graph/index.js';
 import { approvalsEnabled } from '../config/approvals.js';

@@ -1,5 +1,5 @@
 import { ROLE_IDS } from '../diagnosis/roles/rbac.js';
-import { type Fix } from '../diagnosis/types.js';
+import type { Fix } from '../diagnosis/types.js';
 import { registryNameOf } from './allowed-fix.js';
 
 /** Built-in "Role Based Access Control Administrator": may manage role assignments, nothing else. */

@@ -1,9 +1,7 @@
 import { parse } from 'yaml';
 import { PullDoctorError } from '../../errors/index.js';
-import { azureCall } from './azure-call.js';
-import type { AzureClientOptions } from './azure-client-options.js';
-import { requireCluster } from './azure-input.js';
-import { AzureSdkClients } from './azure-sdk-clients.js';
+import { AzureSdkClients, azureCall, type AzureClientOptions } from './azure-sdk.js';
+import { requireCluster } from './resource-id.js';
 
 /** Where a cluster's API server is and which CA signs it: enough to open a TLS connection to it. */
 export interface ClusterEndpoint {

@@ -10,7 +10,7 @@ import {
   WorkloadIdentityCredential,
 } from '@azure/identity';
 import { createAzureCredential } from '../../../src/clients/azure/create-azure-credential.js';
-import { createAzureReader } from '../../../src/clients/azure/create-azure-reader.js';
+import { createAzureReader } from '../../../src/clients/azure/azure-reader.js';
 import type { AzureConfig, AzureCredentialKind } from '../../../src/config/index.js';
 import { isPullDoctorError } from '../../../src/errors/index.js';
 import { writeFakeAz, type FakeAz } from '../../../src/sandbox/fake-az/index.js';

@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
-import type { AzureReader, RegistryInfo, RoleAssignmentMode, RoleDefinitionInfo } from '../../../src/clients/azure/azure-reader.js';
+import { type AzureReader, type RegistryInfo, type RoleAssignmentMode, type RoleDefinitionInfo, createAzureReader } from '../../../src/clients/azure/azure-reader.js';
 import { createPullAccessChecker, describeScopeRelation, evaluatePullAccess, PULL_ACTION, readPullAccess } from '../../../src/diagnosis/roles/pull-access.js';
 import { ROLE_IDS } from '../../../src/diagnosis/roles/rbac.js';
 import { assignment, builtInDefinitions, definition } from './role-fixtures.js';
-import { createAzureReader } from '../../../src/clients/azure/create-azure-reader.js';
 import type { AssignAcrPullFix } from '../../../src/diagnosis/types.js';
 import { isPullDoctorError, type PullDoctorError } from '../../../src/errors/index.js';
 import type { PullAccessChecker } from '../../../src/fixes/index.js';

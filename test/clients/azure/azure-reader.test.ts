@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { CredentialUnavailableError, type TokenCredential } from '@azure/identity';
-import { createAzureReader } from '../../../src/clients/azure/create-azure-reader.js';
-import type { AzureRetryOptions } from '../../../src/clients/azure/azure-client-options.js';
+import { createAzureReader } from '../../../src/clients/azure/azure-reader.js';
+import type { AzureRetryOptions } from '../../../src/clients/azure/azure-sdk.js';
 import { isPullDoctorError, type PullDoctorError } from '../../../src/errors/index.js';
 import { createLogger, memorySink } from '../../../src/logging/index.js';
 import { ROLE_IDS } from '../../../src/diagnosis/roles/rbac.js';
