@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { loadKubeConfig } from '../../src/clients/kubernetes/load-kube-config.js';
-import { createKubernetesReader } from '../../src/clients/kubernetes/create-kubernetes-reader.js';
+import { loadKubeConfig } from '../../src/clients/kubernetes/kube-config.js';
+import { createKubernetesReader } from '../../src/clients/kubernetes/kubernetes-reader.js';
 import { createAzureReader } from '../../src/clients/azure/azure-reader.js';
 import { createRegistryClient } from '../../src/clients/registry/create-registry-client.js';
 import { staticRegistryNetwork } from '../../src/clients/registry/registry-network.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { AlertService, type AlertServiceOptions } from '../../src/alerts/alert-service.js';
-import { createKubernetesReader } from '../../src/clients/kubernetes/create-kubernetes-reader.js';
+import { createKubernetesReader } from '../../src/clients/kubernetes/kubernetes-reader.js';
 import { createRegistryClient } from '../../src/clients/registry/create-registry-client.js';
 import { staticRegistryNetwork } from '../../src/clients/registry/registry-network.js';
 import { parseConfig } from '../../src/config/index.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { KubeConfig } from '@kubernetes/client-node';
-import { createKubernetesReader } from '../../../src/clients/kubernetes/index.js';
+import { createKubernetesReader } from '../../../src/clients/kubernetes/kubernetes-reader.js';
 import { describeError, PullDoctorError } from '../../../src/errors/index.js';
 import { createLogger, memorySink } from '../../../src/logging/index.js';
 import { startFakeKubernetesApi, payloads, type FakeKubernetesApi, type KubeconfigOptions } from '../../../src/sandbox/kubernetes-api/index.js';

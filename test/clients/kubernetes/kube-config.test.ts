@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createKubernetesReader, loadKubeConfig } from '../../../src/clients/kubernetes/index.js';
+import { createKubernetesReader } from '../../../src/clients/kubernetes/kubernetes-reader.js';
+import { loadKubeConfig, kubeConfigForServer, refreshingToken } from '../../../src/clients/kubernetes/kube-config.js';
 import { describeError, PullDoctorError } from '../../../src/errors/index.js';
 import { startFakeKubernetesApi, payloads, type FakeKubernetesApi } from '../../../src/sandbox/kubernetes-api/index.js';
 import { testTls } from '../../support/tls.js';
@@ -157,4 +158,118 @@ describe('loadKubeConfig', () => {
       assert.throws(() => loadKubeConfig({ inCluster: true }, {}, { serviceAccountDir }), invalidKubeconfig(/KUBERNETES_SERVICE_HOST is not set/));
     });
   });
+});
+
+describe('kubeConfigForServer', () => {
+  let fake: FakeKubernetesApi;
+
+  beforeEach(async () => {
+    const tls = testTls();
+    fake = await startFakeKubernetesApi({
+      tls: { cert: tls.cert, key: tls.key, ca: tls.ca },
+      auth: { bearerTokens: [{ token: 'entra-token-1', user: 'aad:oncall@contoso.com' }, { token: 'entra-token-2', user: 'aad:oncall@contoso.com' }], clientCa: tls.ca },
+    });
+    fake.upsertPod(payloads.runningPod({ namespace: 'shop', name: 'web-1', image: 'shopacr.azurecr.io/web:1' }));
+  });
+  afterEach(async () => {
+    await fake.close();
+  });
+
+  it('reaches a server with a static token and the CA as PEM', async () => {
+    const config = kubeConfigForServer({ server: fake.url, caData: testTls().ca, token: 'entra-token-1', name: 'shop-aks' });
+    const reader = createKubernetesReader(config);
+    assert.equal(reader.clusterName, 'shop-aks');
+    assert.equal((await reader.readPod('shop', 'web-1'))?.metadata?.name, 'web-1');
+  });
+
+  it('accepts the CA and client certificate base64-encoded, as ARM and kubeconfig files carry them', async () => {
+    const tls = testTls();
+    const b64 = (pem: string) => Buffer.from(pem).toString('base64');
+    const config = kubeConfigForServer({ server: fake.url, caData: b64(tls.ca), clientCert: b64(tls.clientCert), clientKey: b64(tls.clientKey) });
+    assert.equal((await createKubernetesReader(config).readPod('shop', 'web-1'))?.metadata?.name, 'web-1');
+    assert.equal(fake.requests.at(-1)!.user, 'client');
+  });
+
+  it('asks the token provider before each request, so a refreshed token is used', async () => {
+    let token = 'entra-token-1';
+    let calls = 0;
+    const config = kubeConfigForServer({
+      server: fake.url,
+      caData: testTls().ca,
+      token: async () => {
+        calls++;
+        return token;
+      },
+    });
+    const reader = createKubernetesReader(config);
+    await reader.readPod('shop', 'web-1');
+    token = 'entra-token-2';
+    await reader.readPod('shop', 'web-1');
+    assert.equal(calls, 2);
+    token = 'revoked-token';
+    await assert.rejects(reader.readPod('shop', 'web-1'), (e: unknown) => e instanceof PullDoctorError && e.code === 'KUBE_UNAUTHORIZED');
+  });
+
+  it('refuses a server address that is not an https URL, and a certificate without its key', () => {
+    const invalid = (e: unknown) => e instanceof PullDoctorError && e.code === 'KUBECONFIG_INVALID';
+    assert.throws(() => kubeConfigForServer({ server: 'shop-aks.hcp.westeurope.azmk8s.io' }), invalid);
+    assert.throws(() => kubeConfigForServer({ server: 'http://shop-aks.hcp.westeurope.azmk8s.io' }), invalid);
+    assert.throws(() => kubeConfigForServer({ server: fake.url, clientCert: testTls().clientCert }), invalid);
+  });
+});
+
+describe('refreshingToken', () => {
+  let fake: FakeKubernetesApi;
+
+  beforeEach(async () => {
+    const tls = testTls();
+    fake = await startFakeKubernetesApi({
+      tls: { cert: tls.cert, key: tls.key, ca: tls.ca },
+      auth: { bearerTokens: [{ token: 'entra-token-1', user: 'aad:oncall@contoso.com' }, { token: 'entra-token-2', user: 'aad:oncall@contoso.com' }] },
+    });
+    fake.upsertPod(payloads.runningPod({ namespace: 'shop', name: 'web-1', image: 'shopacr.azurecr.io/web:1' }));
+  });
+  afterEach(async () => {
+    await fake.close();
+  });
+
+  it('refreshes an expiring token shortly before it expires, with one fetch for concurrent requests', async () => {
+    let now = 1_000_000;
+    const issued: string[] = [];
+    const provider = refreshingToken(
+      async () => {
+        const token = `entra-token-${issued.length + 1}`;
+        issued.push(token);
+        return { token, expiresOnTimestamp: now + 60 * 60_000 };
+      },
+      { now: () => now, refreshBeforeMs: 5 * 60_000 },
+    );
+    const reader = createKubernetesReader(kubeConfigForServer({ server: fake.url, caData: testTls().ca, token: provider }));
+    await Promise.all([reader.readPod('shop', 'web-1'), reader.listPods('shop'), reader.namespaceExists('shop')]);
+    assert.deepEqual(issued, ['entra-token-1']);
+    now += 54 * 60_000;
+    await reader.readPod('shop', 'web-1');
+    assert.deepEqual(issued, ['entra-token-1']);
+    now += 2 * 60_000;
+    await reader.readPod('shop', 'web-1');
+    assert.deepEqual(issued, ['entra-token-1', 'entra-token-2']);
+    assert.ok(fake.requests.every((r) => r.status === 200 || r.status === 404));
+  });
+
+  it('reports a source that yields no token as KUBE_UNAUTHORIZED, and a failing source\'s own error unchanged', async () => {
+    const empty = createKubernetesReader(kubeConfigForServer({ server: fake.url, caData: testTls().ca, token: refreshingToken(async () => null) }));
+    await assert.rejects(empty.readPod('shop', 'web-1'), (e: unknown) => e instanceof PullDoctorError && e.code === 'KUBE_UNAUTHORIZED');
+    const failing = createKubernetesReader(
+      kubeConfigForServer({
+        server: fake.url,
+        caData: testTls().ca,
+        token: refreshingToken(async () => {
+          throw new PullDoctorError('AZURE_CREDENTIAL_UNAVAILABLE', 'Managed identity is not available.');
+        }),
+      }),
+    );
+    await assert.rejects(failing.readPod('shop', 'web-1'), (e: unknown) => e instanceof PullDoctorError && e.code === 'AZURE_CREDENTIAL_UNAVAILABLE');
+    assert.deepEqual(fake.requests, []);
+  });
+
 });
