@@ -2,7 +2,7 @@ import type { TokenCredential } from '@azure/identity';
 import type { AzureRetryOptions } from '../clients/azure/azure-sdk.js';
 import { createAzureReader } from '../clients/azure/azure-reader.js';
 import { createRoleAssignmentWriter } from '../clients/azure/role-assignment-writer.js';
-import { createGraphClient } from '../clients/graph/index.js';
+import { createGraphClient } from '../clients/graph/graph-client.js';
 import { approvalsEnabled } from '../config/approvals.js';
 import type { Config } from '../config/index.js';
 import { createApproverCheck, createFixApprovals, type ApproverCheck, type FixApprovals, type ResumeReport } from '../fixes/index.js';
