@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { invalidNameReason } from '../../src/chat/kubernetes-names.js';
+import { invalidNameReason } from '../../../src/clients/kubernetes/kubernetes-names.js';
 
 describe('invalidNameReason', () => {
   it('accepts DNS-1123 subdomains as pod names and labels as namespaces', () => {
