@@ -1,8 +1,9 @@
 /**
- * Validation of the names a chat user types, with a reason a human can act on. Pods are DNS-1123 subdomains
- * (≤ 253), namespaces DNS-1123 labels (≤ 63), cluster names (as configured in Pull Doctor)
- * `[a-z0-9]([-a-z0-9_.]*[a-z0-9])?` (≤ 63). A name is echoed back only when it is made of harmless characters,
- * so a reason can never carry markup or links into a card.
+ * Kubernetes' names, checked once for everyone: what a chat user types (with a reason a human can act on), what the
+ * configuration names (namespaces, lease and pod names) and what the Kubernetes reader is asked for. Pods and other
+ * objects are DNS-1123 subdomains (≤ 253), namespaces DNS-1123 labels (≤ 63), cluster names (as configured in Pull
+ * Doctor) `[a-z0-9]([-a-z0-9_.]*[a-z0-9])?` (≤ 63). A name is echoed back only when it is made of harmless
+ * characters, so a reason can never carry markup or links into a card.
  */
 
 export type NameKind = 'pod' | 'namespace' | 'cluster';
@@ -48,4 +49,19 @@ export function invalidNameReason(kind: NameKind, name: string): string | undefi
     return `${quoted(name, rule.label)} has an empty or badly formed part between dots.`;
   }
   return undefined;
+}
+
+/** A DNS-1123 label (≤ 63 characters): a namespace. */
+export function isDnsLabel(name: string): boolean {
+  return invalidNameReason('namespace', name) === undefined;
+}
+
+/** A DNS-1123 subdomain (≤ 253 characters): a pod, secret, service account or lease. */
+export function isDnsSubdomain(name: string): boolean {
+  return invalidNameReason('pod', name) === undefined;
+}
+
+/** A cluster name as Pull Doctor's configuration allows it. */
+export function isClusterName(name: string): boolean {
+  return invalidNameReason('cluster', name) === undefined;
 }

@@ -7,6 +7,7 @@ import { ApiException, CoreV1Api, createConfiguration, ServerConfiguration } fro
 import type { CoreV1Event, KubeConfig, Middleware, RequestContext, ResponseContext, V1Pod, V1Secret, V1ServiceAccount } from '@kubernetes/client-node';
 import { isPullDoctorError, PullDoctorError } from '../../errors/index.js';
 import { silentLogger, type Logger } from '../../logging/index.js';
+import { isDnsLabel, isDnsSubdomain } from './kubernetes-names.js';
 
 /**
  * Everything the diagnosis reads from a Kubernetes cluster. Implemented over @kubernetes/client-node
@@ -49,12 +50,9 @@ export interface KubernetesReaderOptions {
 /** Lists stop after this many pages: a server that keeps sending continue tokens is not followed forever. */
 const MAX_PAGES = 50;
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-
 /** Names Kubernetes can never have cannot exist: answer "not found" without asking (and without odd URLs). */
-const validNamespace = (name: string) => name.length <= 63 && DNS_LABEL.test(name);
-const validObjectName = (name: string) => name.length <= 253 && DNS_SUBDOMAIN.test(name);
+const validNamespace = isDnsLabel;
+const validObjectName = isDnsSubdomain;
 
 /** Field selector values escape `\`, `,` and `=` (k8s.io/apimachinery/pkg/fields.EscapeValue). */
 export function escapeFieldSelectorValue(value: string): string {
