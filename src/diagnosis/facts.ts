@@ -3,7 +3,7 @@ import type { KubernetesReader } from '../clients/kubernetes/kubernetes-reader.j
 import type { AzureReader, ManagedClusterInfo, RegistryInfo } from '../clients/azure/azure-reader.js';
 import type { DnsResult, ManifestResult, PingResult, RegistryClient, RegistryCredential } from '../clients/registry/registry-client.js';
 import { parseImageReference, isAzureContainerRegistry, type ImageReference, type ImageReferenceParse } from './image/image-reference.js';
-import { parsePullSecret, type PullSecretParse } from './credentials/pull-secret.js';
+import { inspectPullSecret, type PullSecretIssue, type PullSecretParse } from './credentials/pull-secret.js';
 import { findCredentialFor } from './credentials/keyring.js';
 import { readPullAccess, type PullAccessEvaluation } from './roles/pull-access.js';
 import { summarizeEvents } from './events/summarize-events.js';
@@ -48,9 +48,11 @@ export interface PullSecretState {
   name: string;
   /** Where the reference comes from: the pod spec or its service account. */
   source: 'pod' | 'service-account';
-  /** null when the secret does not exist. */
   exists: boolean;
+  /** When it exists: its entries, or why the kubelet cannot use it at all. */
   parse?: PullSecretParse;
+  /** When it exists: entries that will not work as their author meant (keys never matched, tokens dropped…). */
+  issues?: PullSecretIssue[];
 }
 
 /** The credential a manifest check uses, and a human (secret-free) description of where it came from. */
@@ -156,7 +158,8 @@ export class DiagnosisFacts {
         const input: { type?: string; data?: Record<string, string> } = {};
         if (secret.type !== undefined) input.type = secret.type;
         if (secret.data !== undefined) input.data = secret.data;
-        return { name, source, exists: true, parse: parsePullSecret(input) };
+        const { parse, issues } = inspectPullSecret(input);
+        return { name, source, exists: true, parse, issues };
       }),
     );
   });

@@ -105,12 +105,6 @@ function entryIssues(entry: DecodedEntry): PullSecretIssue[] {
   return issues;
 }
 
-export function parsePullSecret(secret: { type?: string; data?: Record<string, string> }): PullSecretParse {
-  const read = readPullSecret(secret);
-  if (!read.ok) return { ok: false, problem: read.problem, detail: read.detail };
-  return { ok: true, format: read.format, entries: read.entries.map(toDockerConfigEntry) };
-}
-
 /** A safe, human description of a secret's entries: keys only, e.g. ["ghcr.io", "https://index.docker.io/v1/"]. */
 export function describeEntries(entries: DockerConfigEntry[]): string[] {
   return entries.map((entry) => displayKey(entry.key));

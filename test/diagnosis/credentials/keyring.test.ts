@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { isDefaultRegistryMatch, keyringKeyFor, keyringKeyMatches, lookupInKeyring, parseGoUrl, splitGoHostPort, goFilepathMatch, findCredentialFor } from '../../../src/diagnosis/credentials/keyring.js';
-import { parsePullSecret, type PullSecretParse } from '../../../src/diagnosis/credentials/pull-secret.js';
+import { inspectPullSecret, type PullSecretParse } from '../../../src/diagnosis/credentials/pull-secret.js';
 import type { DockerConfigEntry } from '../../../src/diagnosis/credentials/docker-config.js';
 import { parseImageReference } from '../../../src/diagnosis/image/image-reference.js';
 import { loadSecret } from '../../support/secret-fixtures.js';
@@ -338,7 +338,7 @@ describe('findCredentialFor', () => {
   });
 
   it('picks the entry the kubelet would try first in a multi-registry secret', () => {
-    const entries = entriesOf(parsePullSecret(loadSecret('multi-registry.json')));
+    const entries = entriesOf(inspectPullSecret(loadSecret('multi-registry.json')).parse);
     const keyFor = (registry: string, repository: string): string | undefined => findCredentialFor(entries, registry, repository)?.key;
     assert.equal(keyFor('docker.io', 'library/nginx'), 'https://index.docker.io/v1/');
     assert.equal(keyFor('docker.io', 'contoso/api'), 'https://index.docker.io/v1/');
@@ -356,12 +356,12 @@ describe('findCredentialFor', () => {
 
   it('sends Docker Hub credentials to a bare localhost registry, as the kubelet does', () => {
     // isDefaultRegistryMatch: a first path element without "." or ":" counts as Docker Hub.
-    const entries = entriesOf(parsePullSecret(loadSecret('kubectl-dockerhub.json')));
+    const entries = entriesOf(inspectPullSecret(loadSecret('kubectl-dockerhub.json')).parse);
     assert.equal(findCredentialFor(entries, 'localhost', 'app')?.key, 'https://index.docker.io/v1/');
   });
 
   it('works on what parseImageReference returns', () => {
-    const entries = entriesOf(parsePullSecret(loadSecret('kubectl-dockerhub.json')));
+    const entries = entriesOf(inspectPullSecret(loadSecret('kubectl-dockerhub.json')).parse);
     for (const image of ['nginx', 'nginx:1.27', 'docker.io/library/nginx', 'index.docker.io/contoso/api:2']) {
       const parsed = parseImageReference(image);
       assert.ok(parsed.ok);

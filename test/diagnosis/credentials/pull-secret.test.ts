@@ -1,18 +1,21 @@
 import assert from 'node:assert/strict';
-import { describeEntries, parsePullSecret, type PullSecretParse, inspectPullSecret, type PullSecretIssue } from '../../../src/diagnosis/credentials/pull-secret.js';
+import { describeEntries, type PullSecretParse, inspectPullSecret, type PullSecretIssue } from '../../../src/diagnosis/credentials/pull-secret.js';
 import { findCredentialFor } from '../../../src/diagnosis/credentials/keyring.js';
 import type { DockerConfigEntry } from '../../../src/diagnosis/credentials/docker-config.js';
 import { b64, dockerConfigJsonSecret, loadSecret } from '../../support/secret-fixtures.js';
+
+/** The entries of a secret, or why the kubelet cannot use it: the `parse` half of an inspection. */
+const parsed = (secret: Parameters<typeof inspectPullSecret>[0]): PullSecretParse => inspectPullSecret(secret).parse;
 
 function entriesOf(result: PullSecretParse): DockerConfigEntry[] {
   assert.ok(result.ok, `expected a readable secret, got ${JSON.stringify(result)}`);
   return result.entries;
 }
 
-describe('parsePullSecret', () => {
+describe('inspectPullSecret: reading a secret as the kubelet does', () => {
   describe('reads secrets made the usual ways', () => {
     it('reads a Docker Hub secret made by kubectl create secret docker-registry', () => {
-      const result = parsePullSecret(loadSecret('kubectl-dockerhub.json'));
+      const result = parsed(loadSecret('kubectl-dockerhub.json'));
       assert.deepEqual(result, {
         ok: true,
         format: 'dockerconfigjson',
@@ -21,16 +24,16 @@ describe('parsePullSecret', () => {
     });
 
     it('reads GHCR and ACR secrets made by kubectl with --docker-server', () => {
-      assert.deepEqual(entriesOf(parsePullSecret(loadSecret('kubectl-ghcr.json'))), [
+      assert.deepEqual(entriesOf(parsed(loadSecret('kubectl-ghcr.json'))), [
         { key: 'ghcr.io', username: 'contoso-bot', password: 'fixture-ghcr-pat-7f3a9c1e5d' },
       ]);
-      assert.deepEqual(entriesOf(parsePullSecret(loadSecret('kubectl-acr-service-principal.json'))), [
+      assert.deepEqual(entriesOf(parsed(loadSecret('kubectl-acr-service-principal.json'))), [
         { key: 'contosoacr.azurecr.io', username: '3f9a1c2e-7b4d-4e8f-a1b2-c3d4e5f6a7b8', password: 'Q7x8Q~fixtureSpSecret.2b8dKq1' },
       ]);
     });
 
     it('reads a legacy kubernetes.io/dockercfg secret, which has no auths wrapper', () => {
-      assert.deepEqual(parsePullSecret(loadSecret('dockercfg-legacy.json')), {
+      assert.deepEqual(parsed(loadSecret('dockercfg-legacy.json')), {
         ok: true,
         format: 'dockercfg',
         entries: [{ key: 'https://index.docker.io/v1/', username: 'legacyuser', password: 'Legacy-Fixture-Pw-91' }],
@@ -38,7 +41,7 @@ describe('parsePullSecret', () => {
     });
 
     it('keeps the identity token of an ACR refresh-token login next to the user from auth', () => {
-      assert.deepEqual(entriesOf(parsePullSecret(loadSecret('acr-identity-token.json'))), [
+      assert.deepEqual(entriesOf(parsed(loadSecret('acr-identity-token.json'))), [
         {
           key: 'contosoacr.azurecr.io',
           username: '00000000-0000-0000-0000-000000000000',
@@ -49,7 +52,7 @@ describe('parsePullSecret', () => {
     });
 
     it('reads every entry of a multi-registry config, in document order', () => {
-      const entries = entriesOf(parsePullSecret(loadSecret('multi-registry.json')));
+      const entries = entriesOf(parsed(loadSecret('multi-registry.json')));
       assert.deepEqual(
         entries.map((e) => e.key),
         ['*.azurecr.io', '[fd00::5]:5000', 'ghcr.io', 'https://index.docker.io/v1/', 'localhost:5000', 'quay.io', 'quay.io/contoso', 'registry-1.docker.io'],
@@ -75,7 +78,7 @@ describe('parsePullSecret', () => {
     ];
     for (const [file, problem, detail] of CASES) {
       it(`reports ${problem} for ${file}`, () => {
-        const result = parsePullSecret(loadSecret(file));
+        const result = parsed(loadSecret(file));
         assert.ok(!result.ok);
         assert.equal(result.problem, problem);
         assert.match(result.detail, detail);
@@ -84,51 +87,51 @@ describe('parsePullSecret', () => {
 
     it('says when the secret has no type, no data, or an empty value', () => {
       assert.match(
-        (parsePullSecret({}) as { detail: string }).detail,
+        (parsed({}) as { detail: string }).detail,
         /has no type \(Kubernetes treats it as `Opaque`\)/,
       );
-      assert.deepEqual(parsePullSecret({ type: 'kubernetes.io/dockerconfigjson' }), {
+      assert.deepEqual(parsed({ type: 'kubernetes.io/dockerconfigjson' }), {
         ok: false,
         problem: 'missing-key',
         detail: 'The kubernetes.io/dockerconfigjson secret has no `.dockerconfigjson` key, so the kubelet skips it. It has no data at all.',
       });
-      const empty = parsePullSecret({ type: 'kubernetes.io/dockerconfigjson', data: { '.dockerconfigjson': '' } });
+      const empty = parsed({ type: 'kubernetes.io/dockerconfigjson', data: { '.dockerconfigjson': '' } });
       assert.ok(!empty.ok && empty.problem === 'missing-key' && /has an empty `\.dockerconfigjson`/.test(empty.detail));
-      const swapped = parsePullSecret({ type: 'kubernetes.io/dockercfg', data: { '.dockerconfigjson': b64('{}') } });
+      const swapped = parsed({ type: 'kubernetes.io/dockercfg', data: { '.dockerconfigjson': b64('{}') } });
       assert.ok(!swapped.ok && /It holds `\.dockerconfigjson`, which belongs to type kubernetes\.io\/dockerconfigjson/.test(swapped.detail));
     });
 
     it('survives values of the wrong JavaScript type', () => {
       for (const secret of [null, undefined, 42, 'x', [], { type: 7, data: 'x' }, { type: 'kubernetes.io/dockerconfigjson', data: { '.dockerconfigjson': 5 } }]) {
-        const result = parsePullSecret(secret as never);
+        const result = parsed(secret as never);
         assert.equal(result.ok, false);
       }
     });
 
     it('applies Go rules: a wrong type anywhere, even in HttpHeaders, makes the secret unreadable', () => {
-      const result = parsePullSecret(dockerConfigJsonSecret(`{"auths":{"ghcr.io":{"auth":"${b64('u:p')}"}},"HttpHeaders":{"X-Retries":3}}`));
+      const result = parsed(dockerConfigJsonSecret(`{"auths":{"ghcr.io":{"auth":"${b64('u:p')}"}},"HttpHeaders":{"X-Retries":3}}`));
       assert.ok(!result.ok && result.problem === 'not-json');
       assert.match(result.detail, /the header `X-Retries` in `HttpHeaders` is a number where a string belongs/);
     });
 
     it('reports a top-level array or string as JSON of the wrong shape', () => {
       for (const config of ['[]', '"auths"', '42']) {
-        const result = parsePullSecret(dockerConfigJsonSecret(config));
+        const result = parsed(dockerConfigJsonSecret(config));
         assert.ok(!result.ok && result.problem === 'not-json' && /is JSON, but not a docker config: the document is/.test(result.detail));
       }
-      assert.equal((parsePullSecret(dockerConfigJsonSecret('null')) as { problem: string }).problem, 'no-entries');
-      assert.equal((parsePullSecret(dockerConfigJsonSecret('{"auths":null}')) as { problem: string }).problem, 'no-entries');
+      assert.equal((parsed(dockerConfigJsonSecret('null')) as { problem: string }).problem, 'no-entries');
+      assert.equal((parsed(dockerConfigJsonSecret('{"auths":null}')) as { problem: string }).problem, 'no-entries');
     });
 
     it('reports a byte order mark, which JSON decoders refuse', () => {
-      const result = parsePullSecret(dockerConfigJsonSecret(`\ufeff{"auths":{"ghcr.io":{"auth":"${b64('u:p')}"}}}`));
+      const result = parsed(dockerConfigJsonSecret(`\ufeff{"auths":{"ghcr.io":{"auth":"${b64('u:p')}"}}}`));
       assert.ok(!result.ok && /position 0.*byte order mark/.test(result.detail));
     });
   });
 
   describe('stays correct on hostile secrets', () => {
     it('treats __proto__, constructor and prototype as registry names and pollutes nothing', () => {
-      const entries = entriesOf(parsePullSecret(loadSecret('hostile/prototype-pollution.json')));
+      const entries = entriesOf(parsed(loadSecret('hostile/prototype-pollution.json')));
       assert.deepEqual(
         entries.map((e) => [e.key, e.username]),
         [
@@ -144,26 +147,26 @@ describe('parsePullSecret', () => {
     });
 
     it('ignores nested garbage in fields the kubelet does not read', () => {
-      assert.deepEqual(entriesOf(parsePullSecret(loadSecret('hostile/nested-garbage.json'))), [
+      assert.deepEqual(entriesOf(parsed(loadSecret('hostile/nested-garbage.json'))), [
         { key: 'ghcr.io', username: 'garbage-user', password: 'Garbage-Fixture-17' },
       ]);
     });
 
     it('matches field names case-insensitively, merges repeated auths and lets the last value win, like Go', () => {
-      assert.deepEqual(entriesOf(parsePullSecret(loadSecret('hostile/case-variants.json'))), [
+      assert.deepEqual(entriesOf(parsed(loadSecret('hostile/case-variants.json'))), [
         { key: 'ghcr.io', username: 'longs', password: 'Case-LongS-Fixture-21' },
         { key: 'quay.io', username: 'mixed', password: 'Case-Mixed-Fixture-20' },
       ]);
     });
 
     it('refuses nesting deeper than Go allows', () => {
-      const result = parsePullSecret(dockerConfigJsonSecret(`{"auths":{"x.io":${'['.repeat(20_000)}${']'.repeat(20_000)}}}`));
+      const result = parsed(dockerConfigJsonSecret(`{"auths":{"x.io":${'['.repeat(20_000)}${']'.repeat(20_000)}}}`));
       assert.ok(!result.ok && result.problem === 'not-json' && /nesting deeper than 10000 levels/.test(result.detail));
     });
 
     it('reads a secret of a megabyte with 20,000 entries', () => {
       const members = Array.from({ length: 20_000 }, (_, k) => `"r${k}.example.com":{"auth":"${b64(`user${k}:pw${k}`)}"}`);
-      const entries = entriesOf(parsePullSecret(dockerConfigJsonSecret(`{"auths":{${members.join(',')}}}`)));
+      const entries = entriesOf(parsed(dockerConfigJsonSecret(`{"auths":{${members.join(',')}}}`)));
       assert.equal(entries.length, 20_000);
       assert.deepEqual(findCredentialFor(entries, 'r19999.example.com', 'app'), { key: 'r19999.example.com', username: 'user19999', password: 'pw19999' });
     });
@@ -172,12 +175,12 @@ describe('parsePullSecret', () => {
 
 describe('describeEntries', () => {
   it('lists the keys of a secret, in order', () => {
-    assert.deepEqual(describeEntries(entriesOf(parsePullSecret(loadSecret('kubectl-dockerhub.json')))), ['https://index.docker.io/v1/']);
+    assert.deepEqual(describeEntries(entriesOf(parsed(loadSecret('kubectl-dockerhub.json')))), ['https://index.docker.io/v1/']);
     assert.deepEqual(describeEntries([{ key: 'ghcr.io' }, { key: 'https://index.docker.io/v1/' }]), ['ghcr.io', 'https://index.docker.io/v1/']);
   });
 
   it('shows hostile keys safely: no userinfo, visible control characters, no backticks, bounded length', () => {
-    const described = describeEntries(entriesOf(parsePullSecret(loadSecret('hostile/odd-keys.json'))));
+    const described = describeEntries(entriesOf(parsed(loadSecret('hostile/odd-keys.json'))));
     assert.deepEqual(described.slice(0, 4), ['HTTPS://ghcr.io', '\\u{60}ghcr.io\\u{60}', 'evil\\u{0}.example.com', 'ghcr.io\\u{202e}\\u{a}moc.live']);
     assert.ok(described.includes('https://[redacted]@registry.example.com'));
     const long = described.find((d) => d.startsWith('xxxx'));
@@ -192,7 +195,7 @@ describe('describeEntries', () => {
 
 const codes = (issues: PullSecretIssue[]): Array<[string, string | undefined, boolean]> => issues.map((i) => [i.code, i.key, i.fatal]);
 
-describe('inspectPullSecret', () => {
+describe('inspectPullSecret: what will not work as its author meant', () => {
   it('finds nothing to say about the secrets kubectl makes', () => {
     for (const file of ['kubectl-dockerhub.json', 'kubectl-ghcr.json', 'kubectl-acr-service-principal.json', 'dockercfg-legacy.json']) {
       const inspection = inspectPullSecret(loadSecret(file));
@@ -201,7 +204,7 @@ describe('inspectPullSecret', () => {
     }
   });
 
-  it('gives the fatal problem, the same as parsePullSecret, when the kubelet cannot use the secret', () => {
+  it('gives the fatal problem, the same as when the kubelet cannot use the secret', () => {
     const inspection = inspectPullSecret(loadSecret('malformed/auth-not-base64.json'));
     assert.ok(!inspection.parse.ok);
     assert.deepEqual(inspection.issues, [{ code: 'auth-not-decodable', fatal: true, detail: inspection.parse.detail }]);

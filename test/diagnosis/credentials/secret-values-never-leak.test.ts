@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describeEntries, inspectPullSecret, parsePullSecret } from '../../../src/diagnosis/credentials/pull-secret.js';
+import { describeEntries, inspectPullSecret } from '../../../src/diagnosis/credentials/pull-secret.js';
 import { findCredentialFor } from '../../../src/diagnosis/credentials/keyring.js';
 import { allSecretFixtures, b64, dockerConfigJsonSecret, loadSecret, type ApiSecret } from '../../support/secret-fixtures.js';
 
@@ -46,10 +46,10 @@ function secretValuesOf(secret: ApiSecret): string[] {
 
 function humanStrings(secret: ApiSecret): string[] {
   const out: string[] = [];
-  const parsed = parsePullSecret(secret);
+  const inspection = inspectPullSecret(secret);
+  const parsed = inspection.parse;
   if (!parsed.ok) out.push(parsed.problem, parsed.detail);
   else out.push(...describeEntries(parsed.entries));
-  const inspection = inspectPullSecret(secret);
   for (const issue of inspection.issues) out.push(issue.code, issue.detail, issue.key ?? '');
   return out;
 }
@@ -115,7 +115,7 @@ describe('secret values never leak', () => {
   });
 
   it('returns the credential itself only from findCredentialFor, which is meant to', () => {
-    const parsed = parsePullSecret(loadSecret('kubectl-ghcr.json'));
+    const parsed = inspectPullSecret(loadSecret('kubectl-ghcr.json')).parse;
     assert.ok(parsed.ok);
     assert.equal(findCredentialFor(parsed.entries, 'ghcr.io', 'contoso/web')?.password, 'fixture-ghcr-pat-7f3a9c1e5d');
     assert.deepEqual(describeEntries(parsed.entries), ['ghcr.io']);
