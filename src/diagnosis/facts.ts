@@ -295,7 +295,7 @@ function collectPullTargets(problems: readonly PodProblem[]): PullTarget[] {
  * request per pod, per registry, per role definition...). A rejected promise stays memoized: every check that
  * needs the fact sees the same failure instead of retrying it.
  */
-export function memoizeAsync<K, V>(fn: (key: K) => Promise<V>, keyOf: (key: K) => string = String): (key: K) => Promise<V> {
+function memoizeAsync<K, V>(fn: (key: K) => Promise<V>, keyOf: (key: K) => string = String): (key: K) => Promise<V> {
   const cache = new Map<string, Promise<V>>();
   return (key: K) => {
     const k = keyOf(key);

@@ -116,7 +116,7 @@ function oneOf<T extends string>(value: string | undefined, allowed: readonly T[
   return allowed.find((a) => a.toLowerCase() === value?.toLowerCase());
 }
 
-export function toManagedClusterInfo(cluster: ManagedCluster): ManagedClusterInfo {
+function toManagedClusterInfo(cluster: ManagedCluster): ManagedClusterInfo {
   const id = required(cluster.id, 'a managed cluster');
   const parsed = parseResourceId(id);
   const out: ManagedClusterInfo = {
@@ -140,7 +140,7 @@ export function toManagedClusterInfo(cluster: ManagedCluster): ManagedClusterInf
   return out;
 }
 
-export function toRegistryInfo(registry: Registry): RegistryInfo {
+function toRegistryInfo(registry: Registry): RegistryInfo {
   const id = required(registry.id, 'a registry');
   const parsed = parseResourceId(id);
   const out: RegistryInfo = {
@@ -171,7 +171,7 @@ export function toRegistryInfo(registry: Registry): RegistryInfo {
   return out;
 }
 
-export function toRoleAssignmentInfo(assignment: RoleAssignment): RoleAssignmentInfo {
+function toRoleAssignmentInfo(assignment: RoleAssignment): RoleAssignmentInfo {
   const out: RoleAssignmentInfo = {
     id: required(assignment.id, 'a role assignment'),
     name: required(assignment.name, 'a role assignment'),
@@ -185,7 +185,7 @@ export function toRoleAssignmentInfo(assignment: RoleAssignment): RoleAssignment
   return out;
 }
 
-export function toRoleDefinitionInfo(definition: RoleDefinition): RoleDefinitionInfo {
+function toRoleDefinitionInfo(definition: RoleDefinition): RoleDefinitionInfo {
   const out: RoleDefinitionInfo = {
     id: required(definition.id, 'a role definition'),
     name: required(definition.name, 'a role definition'),

@@ -23,7 +23,7 @@ export interface AzureRetryOptions {
   maxRetryAfterMs?: number;
 }
 
-export const DEFAULT_AZURE_RETRY: Required<AzureRetryOptions> = {
+const DEFAULT_AZURE_RETRY: Required<AzureRetryOptions> = {
   maxRetries: 3,
   retryDelayInMs: 800,
   maxRetryDelayInMs: 8_000,
@@ -83,7 +83,7 @@ function logPolicy(log: Logger): PipelinePolicy {
 }
 
 /** Options shared by the three SDK clients: endpoint (and `$host` for the older generated clients), retries, policies. */
-export function sdkClientOptions(options: AzureClientOptions) {
+function sdkClientOptions(options: AzureClientOptions) {
   const retry = { ...DEFAULT_AZURE_RETRY, ...options.retry };
   const endpoint = options.endpoint.replace(/\/+$/, '');
   const additionalPolicies: AdditionalPolicy[] = [{ policy: capRetryAfterPolicy(retry.maxRetryAfterMs), position: 'perRetry' }];
@@ -179,7 +179,7 @@ function detail(text: string): string {
 }
 
 /** The action ARM names in AuthorizationFailed: "does not have authorization to perform action '{action}' over scope". */
-export function missingActionFromMessage(message: string): string | undefined {
+function missingActionFromMessage(message: string): string | undefined {
   return /perform action '([^']+)'/.exec(message)?.[1];
 }
 

@@ -1,6 +1,6 @@
 /**
- * Azure resource ids and RBAC scopes: parse, format, compare (ARM compares ids case-insensitively), list the
- * scopes above one, and check ids (GUIDs, role definition ids, cluster ids) before they reach a URL or a $filter.
+ * Azure resource ids and RBAC scopes: parse and compare them (ARM compares ids case-insensitively), and check ids
+ * (GUIDs, role definition ids, cluster ids) before they reach a URL or a $filter.
  * Accepted forms: `/` (tenant root), `/providers/Microsoft.Management/managementGroups/{mg}`, `/subscriptions/{guid}`,
  * `.../resourceGroups/{rg}` and `.../providers/{namespace}/{type}/{name}[/{type}/{name}...]`.
  */
@@ -70,29 +70,6 @@ export function parseResourceId(input: string): ResourceId {
   };
 }
 
-export function tryParseResourceId(input: string): ResourceId | undefined {
-  try {
-    return parseResourceId(input);
-  } catch {
-    return undefined;
-  }
-}
-
-/** `/subscriptions/{s}[/resourceGroups/{g}[/providers/{provider}/{type}/{name}]]`. */
-export function formatResourceId(parts: {
-  subscriptionId: string;
-  resourceGroup?: string;
-  provider?: string;
-  resourceType?: string;
-  name?: string;
-}): string {
-  let id = `/subscriptions/${parts.subscriptionId}`;
-  if (parts.resourceGroup === undefined) return id;
-  id += `/resourceGroups/${parts.resourceGroup}`;
-  if (parts.provider === undefined || parts.resourceType === undefined || parts.name === undefined) return id;
-  return `${id}/providers/${parts.provider}/${parts.resourceType}/${parts.name}`;
-}
-
 /** The comparison form of an id: normalised slashes, lowercase. */
 export function resourceIdKey(id: string): string {
   const trimmed = id.trim().replace(/\/+$/, '');
@@ -102,31 +79,6 @@ export function resourceIdKey(id: string): string {
 
 export function sameResourceId(a: string, b: string): boolean {
   return resourceIdKey(a) === resourceIdKey(b);
-}
-
-/**
- * The scope and every scope above it that its id names, nearest first: parent resources, the resource group,
- * the subscription. Management groups above a subscription are not part of its id and are not listed; the
- * tenant root `/` is listed last for any scope.
- */
-export function scopeAncestry(scope: string): string[] {
-  const parsed = parseResourceId(scope);
-  if (parsed.kind === 'tenant') return ['/'];
-  if (parsed.kind === 'managementGroup') return [parsed.id, '/'];
-  const out: string[] = [];
-  const parts = parsed.id.slice(1).split('/');
-  for (let length = parts.length; length >= 2; length -= 2) {
-    if (length === 6) continue; // `/subscriptions/s/resourceGroups/g/providers/{namespace}` is not a scope
-    out.push(`/${parts.slice(0, length).join('/')}`);
-  }
-  out.push('/');
-  return out;
-}
-
-/** Whether `scope` is `ancestor` or below it, judged from the ids alone. */
-export function isSameOrBelow(scope: string, ancestor: string): boolean {
-  const key = resourceIdKey(ancestor);
-  return scopeAncestry(scope).some((s) => resourceIdKey(s) === key);
 }
 
 /** The form the @azure/arm-authorization `scope`/`roleId` path parameters expect: no leading slash. */

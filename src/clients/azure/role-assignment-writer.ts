@@ -30,7 +30,7 @@ function assignmentId(scope: string, name: string): string {
 }
 
 /** "The role assignment already exists. The ID of the existing role assignment is 716c4d159bc8476da3c16ccb70082517." */
-export function existingAssignmentName(message: string): string | undefined {
+function existingAssignmentName(message: string): string | undefined {
   const hex = /existing role assignment is ([0-9a-f]{32})\b/i.exec(message)?.[1]?.toLowerCase();
   return hex && `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
@@ -92,7 +92,7 @@ export function createRoleAssignmentWriter(options: AzureClientOptions): RoleAss
  * Namespace of Pull Doctor's role assignment names (a random v4 UUID chosen once; never change it, or retries
  * after an upgrade would create a second assignment instead of finding the first).
  */
-export const ROLE_ASSIGNMENT_NAMESPACE = '3f0c2b7e-9d41-4a8e-b6c5-8e2d1a7f4c90';
+const ROLE_ASSIGNMENT_NAMESPACE = '3f0c2b7e-9d41-4a8e-b6c5-8e2d1a7f4c90';
 
 /** RFC 4122 §4.3 name-based UUID, version 5 (SHA-1). */
 export function uuidV5(namespace: string, name: string): string {

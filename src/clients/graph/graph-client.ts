@@ -168,7 +168,7 @@ const PERMISSION_ADVICE =
   '(admin consent required), or list the approvers by object id in APPROVERS instead of APPROVER_GROUP_ID.';
 
 /** Turns a Graph HTTP answer other than 200 into a PullDoctorError with a stable code; never quotes the token. */
-export function graphAnswerError(status: number, body: string, headers: { requestId?: string; retryAfter?: string }, operation: string): PullDoctorError {
+function graphAnswerError(status: number, body: string, headers: { requestId?: string; retryAfter?: string }, operation: string): PullDoctorError {
   let parsed: GraphErrorBody = {};
   try {
     parsed = JSON.parse(body) as GraphErrorBody;
@@ -203,7 +203,7 @@ export function graphAnswerError(status: number, body: string, headers: { reques
   }
 }
 
-export function graphUnreachable(operation: string, error: unknown, baseUrl: string): PullDoctorError {
+function graphUnreachable(operation: string, error: unknown, baseUrl: string): PullDoctorError {
   const message = error instanceof Error ? error.message : String(error);
   return new PullDoctorError('AZURE_API_ERROR', `Microsoft Graph (${baseUrl}) could not be reached to ${operation}: ${oneLine(message)}`, {
     cause: error,
@@ -212,7 +212,7 @@ export function graphUnreachable(operation: string, error: unknown, baseUrl: str
   });
 }
 
-export function graphCredentialError(operation: string, error: unknown): PullDoctorError {
+function graphCredentialError(operation: string, error: unknown): PullDoctorError {
   const name = typeof error === 'object' && error !== null ? String((error as { name?: unknown }).name) : 'Error';
   return new PullDoctorError('AZURE_CREDENTIAL_UNAVAILABLE', `No Microsoft Graph token could be obtained to ${operation}.`, {
     cause: error,
@@ -220,7 +220,7 @@ export function graphCredentialError(operation: string, error: unknown): PullDoc
   });
 }
 
-export function graphMalformedAnswer(operation: string, why: string): PullDoctorError {
+function graphMalformedAnswer(operation: string, why: string): PullDoctorError {
   return new PullDoctorError('AZURE_API_ERROR', `Microsoft Graph answered ${operation} with something unexpected (${why}).`, {
     facts: { service: 'microsoft-graph', operation, status: 200 },
   });

@@ -33,7 +33,7 @@ export interface KubeConfigLocations {
   serviceAccountDir?: string;
 }
 
-export const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
+const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
 
 function invalid(message: string, advice?: string): PullDoctorError {
   return new PullDoctorError('KUBECONFIG_INVALID', message, advice === undefined ? {} : { advice });

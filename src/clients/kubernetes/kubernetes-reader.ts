@@ -55,7 +55,7 @@ const validNamespace = isDnsLabel;
 const validObjectName = isDnsSubdomain;
 
 /** Field selector values escape `\`, `,` and `=` (k8s.io/apimachinery/pkg/fields.EscapeValue). */
-export function escapeFieldSelectorValue(value: string): string {
+function escapeFieldSelectorValue(value: string): string {
   return value.replace(/\\/g, '\\\\').replace(/,/g, '\\,').replace(/=/g, '\\=');
 }
 
@@ -208,7 +208,7 @@ function describeOperation(op: KubernetesOperation): string {
 }
 
 /** The RBAC rule that would allow the operation, in the words of a Role manifest. */
-export function missingRule(op: KubernetesOperation): string {
+function missingRule(op: KubernetesOperation): string {
   const rule = `apiGroups: ["${op.apiGroup ?? ''}"], resources: ["${op.resource}"], verbs: ["${op.verb}"]`;
   const scope = op.namespace ? `a Role in namespace "${op.namespace}" (or a ClusterRole) bound to Pull Doctor's identity` : 'a ClusterRole bound to Pull Doctor\'s identity';
   return `Grant Pull Doctor's identity "${op.verb}" on "${op.resource}" with ${scope}: ${rule}. See infra/k8s/ for the complete role.`;
@@ -229,7 +229,7 @@ function serverStatus(body: unknown): ServerStatus {
 }
 
 /** The HTTP status of a failed call, when the server answered. */
-export function httpStatusOf(error: unknown): number | undefined {
+function httpStatusOf(error: unknown): number | undefined {
   return error instanceof ApiException && typeof error.code === 'number' ? error.code : undefined;
 }
 

@@ -32,7 +32,7 @@ export interface RegistryClientOptions {
   log?: Logger;
 }
 
-export const DEFAULT_REGISTRY_TIMEOUT_MS = 5000;
+const DEFAULT_REGISTRY_TIMEOUT_MS = 5000;
 
 export function createRegistryClient(options: RegistryClientOptions): RegistryClient {
   const timeoutMs = options.timeoutMs ?? DEFAULT_REGISTRY_TIMEOUT_MS;
@@ -196,7 +196,7 @@ const MAX_REDIRECTS = 3;
  * A manifest request with the runtime's `Accept` list. Redirects are followed (at most three) only to https;
  * the Authorization header goes only to the registry endpoint itself, never to a host it redirects to.
  */
-export async function requestManifest(
+async function requestManifest(
   http: RegistryHttp,
   registry: RegistryEndpoint,
   method: 'HEAD' | 'GET',

@@ -131,7 +131,7 @@ const FORM = { 'Content-Type': 'application/x-www-form-urlencoded' };
  *        grant_type=refresh_token&service=<service>&scope=<scope>&refresh_token=<ACR refresh token> → {"access_token"}
  * A 401 at step 2 after a successful step 1 is how ACR says "signed in, but no pull permission".
  */
-export async function acrAccessToken(
+async function acrAccessToken(
   http: RegistryHttp,
   registry: RegistryEndpoint,
   realm: URL,
@@ -223,7 +223,7 @@ function stepName(step: AuthStep): string {
 }
 
 /** Reads `{"token"}` / `{"access_token"}` (distribution token spec) or `{"refresh_token"}` (ACR exchange). */
-export function tokenField(body: string, field: 'token' | 'refresh_token'): string | undefined {
+function tokenField(body: string, field: 'token' | 'refresh_token'): string | undefined {
   let parsed: unknown;
   try {
     parsed = JSON.parse(body);

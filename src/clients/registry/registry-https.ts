@@ -40,7 +40,7 @@ export function registryEndpoint(registry: string): RegistryEndpoint {
   return endpointOf(host, port);
 }
 
-export function endpointOf(host: string, port: number): RegistryEndpoint {
+function endpointOf(host: string, port: number): RegistryEndpoint {
   const bracketed = host.includes(':') ? `[${host}]` : host;
   return { host, port, authority: port === 443 ? bracketed : `${bracketed}:${port}` };
 }
@@ -219,7 +219,7 @@ function kindOf(code: string | undefined, phase: ConnectionPhase): ConnectionFai
 }
 
 /** Turns what Node threw into a precise, secret-free failure, keeping Node's code. */
-export function connectionFailure(error: unknown, phase: ConnectionPhase, host: string): ConnectionFailure {
+function connectionFailure(error: unknown, phase: ConnectionPhase, host: string): ConnectionFailure {
   const code = typeof (error as { code?: unknown })?.code === 'string' ? (error as { code: string }).code : undefined;
   const raw = error instanceof Error ? error.message : String(error);
   const message = redactText(raw).slice(0, 300);
@@ -228,7 +228,7 @@ export function connectionFailure(error: unknown, phase: ConnectionPhase, host: 
   return failure;
 }
 
-export function timeoutFailure(phase: ConnectionPhase, host: string, timeoutMs: number): ConnectionFailure {
+function timeoutFailure(phase: ConnectionPhase, host: string, timeoutMs: number): ConnectionFailure {
   const during = { dns: 'resolving the name', connect: 'connecting', tls: 'the TLS handshake', response: 'waiting for the answer' }[phase];
   return { kind: 'timeout', phase, host, code: 'ETIMEDOUT', message: `no answer from ${host} within ${timeoutMs} ms (while ${during})` };
 }

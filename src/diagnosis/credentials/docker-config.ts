@@ -46,7 +46,7 @@ export type ConfigDecode =
 
 type Failure = Extract<ConfigDecode, { ok: false }>;
 
-export const KUBELET_REJECTS_SECRET = 'The kubelet cannot decode this secret and fails every image pull that uses it.';
+const KUBELET_REJECTS_SECRET = 'The kubelet cannot decode this secret and fails every image pull that uses it.';
 
 class DecodeFailure {
   constructor(readonly failure: Failure) {}

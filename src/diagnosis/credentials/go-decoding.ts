@@ -115,7 +115,7 @@ export interface JsonMember {
 
 export type JsonParse = { ok: true; value: JsonValue } | { ok: false; position: number; problem: string };
 
-export const MAX_NESTING_DEPTH = 10_000;
+const MAX_NESTING_DEPTH = 10_000;
 
 type Container = Extract<JsonValue, { kind: 'object' } | { kind: 'array' }>;
 interface Frame {

@@ -19,7 +19,7 @@
  */
 import type { DockerConfigEntry } from './docker-config.js';
 
-export const DOCKER_HUB_KEYRING_KEY = 'index.docker.io';
+const DOCKER_HUB_KEYRING_KEY = 'index.docker.io';
 
 /** `BasicDockerKeyring.Add`: the keyring key of a docker config key, or undefined when the kubelet drops it. */
 export function keyringKeyFor(configKey: string): string | undefined {
@@ -66,7 +66,7 @@ export function isDefaultRegistryMatch(image: string): boolean {
 }
 
 /** Go compares strings byte by byte (UTF-8); JavaScript's `<` compares UTF-16 code units. */
-export function compareGoStrings(a: string, b: string): number {
+function compareGoStrings(a: string, b: string): number {
   return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
 }
 

@@ -51,21 +51,21 @@ const remoteName = pathComponent + anyTimes('/', pathComponent);
 const namePattern = optional(domainAndPort, '/') + remoteName;
 
 /** `^(name)(?::(tag))?(?:@(digest))?$` — groups 1, 2, 3. */
-export const REFERENCE_REGEXP = new RegExp(
+const REFERENCE_REGEXP = new RegExp(
   anchored(capture(namePattern), optional(':', capture(tag)), optional('@', capture(digestPattern))),
 );
 
 /** `^(?:(domain)/)?(remote-name)$` — splits a name into its domain (group 1, may be absent) and path (group 2). */
-export const ANCHORED_NAME_REGEXP = new RegExp(anchored(optional(capture(domainAndPort), '/'), capture(remoteName)));
+const ANCHORED_NAME_REGEXP = new RegExp(anchored(optional(capture(domainAndPort), '/'), capture(remoteName)));
 
 /** A bare 64-hex-digit identifier, which `ParseNormalizedNamed` refuses as a repository name. */
-export const ANCHORED_IDENTIFIER_REGEXP = new RegExp(anchored(identifier));
+const ANCHORED_IDENTIFIER_REGEXP = new RegExp(anchored(identifier));
 
 /** The longest repository path (domain excluded) that `Parse` accepts; distribution/reference#9 (v0.6.0). */
-export const REPOSITORY_NAME_TOTAL_LENGTH_MAX = 255;
+const REPOSITORY_NAME_TOTAL_LENGTH_MAX = 255;
 
 /** The error texts of reference.go and normalize.go, verbatim. */
-export const REFERENCE_ERRORS = {
+const REFERENCE_ERRORS = {
   invalidFormat: 'invalid reference format',
   nameContainsUppercase: 'repository name must be lowercase',
   nameEmpty: 'repository name must have at least one component',
@@ -97,7 +97,7 @@ const ENCODED_BY_ALGORITHM: ReadonlyMap<string, { length: number; pattern: RegEx
 /** go-digest `DigestRegexpAnchored`: the shape of any digest, registered algorithm or not. */
 const ANY_DIGEST = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/;
 
-export const DIGEST_ERRORS = {
+const DIGEST_ERRORS = {
   /** go-digest `ErrDigestInvalidFormat`. */
   invalidFormat: 'invalid checksum digest format',
   /** go-digest `ErrDigestInvalidLength`. */
@@ -107,7 +107,7 @@ export const DIGEST_ERRORS = {
 } as const;
 
 /** Returns the go-digest error text for an invalid digest, or undefined when it is valid. */
-export function digestError(digest: string): string | undefined {
+function digestError(digest: string): string | undefined {
   const colon = digest.indexOf(':');
   if (colon <= 0 || colon + 1 === digest.length) return DIGEST_ERRORS.invalidFormat;
   const algorithm = ENCODED_BY_ALGORITHM.get(digest.slice(0, colon));
@@ -131,7 +131,7 @@ export function isTagOrDigest(reference: string): boolean {
  * JavaScript. The conditional final-sigma rule also differs, but both results are non-ASCII and so can never
  * make a reference match.
  */
-export function goToLower(text: string): string {
+function goToLower(text: string): string {
   return text.replace(/\u0130/g, 'i').toLowerCase();
 }
 
@@ -183,8 +183,8 @@ export function parseReferenceSyntax(text: string): SyntacticParse {
 
 /** Docker Hub's canonical domain, its legacy "index" domain, and the namespace of official images (normalize.go). */
 export const DOCKER_HUB_DOMAIN = 'docker.io';
-export const LEGACY_DOCKER_HUB_DOMAIN = 'index.docker.io';
-export const OFFICIAL_REPOSITORY_PREFIX = 'library/';
+const LEGACY_DOCKER_HUB_DOMAIN = 'index.docker.io';
+const OFFICIAL_REPOSITORY_PREFIX = 'library/';
 export const DEFAULT_TAG = 'latest';
 const LOCALHOST = 'localhost';
 
@@ -204,7 +204,7 @@ export type NormalizedParse = { ok: true; ref: NormalizedReference } | { ok: fal
  * `:`, or has uppercase letters (repository paths cannot); otherwise the name is on Docker Hub, and a single
  * element there lives under `library/`.
  */
-export function splitDockerDomain(name: string): { domain: string; remainder: string } {
+function splitDockerDomain(name: string): { domain: string; remainder: string } {
   const slash = name.indexOf('/');
   if (slash === -1) return { domain: DOCKER_HUB_DOMAIN, remainder: OFFICIAL_REPOSITORY_PREFIX + name };
 

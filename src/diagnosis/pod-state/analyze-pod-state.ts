@@ -66,7 +66,7 @@ function problemFor(pod: V1Pod, status: V1ContainerStatus, init: boolean): PodPr
 }
 
 /** "OOMKilled, exit code 137, at 2026-11-26T10:00:00Z" from a terminated state. */
-export function describeTermination(t: { reason?: string; exitCode: number; finishedAt?: Date; message?: string } | undefined): string | undefined {
+function describeTermination(t: { reason?: string; exitCode: number; finishedAt?: Date; message?: string } | undefined): string | undefined {
   if (!t) return undefined;
   const parts = [`${t.reason ?? 'Terminated'}, exit code ${t.exitCode}`];
   if (t.finishedAt) parts.push(`at ${formatUtc(t.finishedAt, String(t.finishedAt))}`);

@@ -21,7 +21,7 @@ export interface ConditionRequest {
   repository: string;
 }
 
-export const REPOSITORY_NAME_ATTRIBUTE = 'Microsoft.ContainerRegistry/registries/repositories:name';
+const REPOSITORY_NAME_ATTRIBUTE = 'Microsoft.ContainerRegistry/registries/repositories:name';
 
 type Token =
   | { kind: '(' | ')' | '{' | '}' | ',' | '!' }
