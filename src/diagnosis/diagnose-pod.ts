@@ -56,7 +56,7 @@ function refineCause(cause: Cause, findings: readonly Finding[]): Cause {
  * Throws PullDoctorError POD_NOT_FOUND / NAMESPACE_NOT_FOUND, or a KUBE_* error when the pod cannot be read.
  */
 export async function diagnosePod(target: DiagnosisTarget, deps: DiagnosisDependencies): Promise<Diagnosis> {
-  const log = deps.log.child({ pod: target.pod, namespace: target.namespace, ...(target.cluster ? { cluster: target.cluster } : {}) });
+  const log = deps.log.child({ pod: target.pod, namespace: target.namespace, cluster: target.cluster });
   const now = deps.now ?? (() => new Date());
   const pod = await deps.kube.readPod(target.namespace, target.pod);
   if (!pod) throw await notFound(deps.kube, target);
@@ -86,7 +86,10 @@ export async function diagnosePod(target: DiagnosisTarget, deps: DiagnosisDepend
     if (cluster?.status === 'found') {
       evidence.clusterResourceId = cluster.value.id;
       const k = cluster.value.kubeletIdentity;
-      if (k) evidence.kubeletIdentity = { principalId: k.objectId, ...(k.clientId ? { clientId: k.clientId } : {}), ...(k.resourceId ? { resourceId: k.resourceId } : {}) };
+      if (k) {
+        const { objectId, ...ids } = k;
+        evidence.kubeletIdentity = { principalId: objectId, ...ids };
+      }
     }
   }
   const keyEvent = explanation?.event ?? events.find((e) => e.type === 'Warning');

@@ -33,8 +33,8 @@ const MAX_BODY_BYTES = 64 * 1024;
 interface Answer {
   status: number;
   body: string;
-  requestId?: string;
-  retryAfter?: string;
+  requestId?: string | undefined;
+  retryAfter?: string | undefined;
 }
 
 /** A Graph client over node:https with a bearer token from the injected credential; no retries (callers decide). */
@@ -131,14 +131,7 @@ function post(url: URL, token: string, body: string, timeoutMs: number): Promise
           const v = res.headers[name];
           return Array.isArray(v) ? v[0] : v;
         };
-        const requestId = header('request-id');
-        const retryAfter = header('retry-after');
-        resolve({
-          status: res.statusCode ?? 0,
-          body: Buffer.concat(chunks).toString('utf8'),
-          ...(requestId === undefined ? {} : { requestId }),
-          ...(retryAfter === undefined ? {} : { retryAfter }),
-        });
+        resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), requestId: header('request-id'), retryAfter: header('retry-after') });
       });
       res.on('error', (error) => {
         clearTimeout(timer);
@@ -168,7 +161,7 @@ const PERMISSION_ADVICE =
   '(admin consent required), or list the approvers by object id in APPROVERS instead of APPROVER_GROUP_ID.';
 
 /** Turns a Graph HTTP answer other than 200 into a PullDoctorError with a stable code; never quotes the token. */
-function graphAnswerError(status: number, body: string, headers: { requestId?: string; retryAfter?: string }, operation: string): PullDoctorError {
+function graphAnswerError(status: number, body: string, headers: { requestId?: string | undefined; retryAfter?: string | undefined }, operation: string): PullDoctorError {
   let parsed: GraphErrorBody = {};
   try {
     parsed = JSON.parse(body) as GraphErrorBody;

@@ -90,9 +90,9 @@ async function ping(http: RegistryHttp, registry: RegistryEndpoint): Promise<Pin
     ok: true,
     host: registry.host,
     status: answer.status,
-    ...(challenge === undefined ? {} : { challenge }),
+    challenge,
     challenges,
-    ...(apiVersionHeader === undefined ? {} : { apiVersionHeader }),
+    apiVersionHeader,
     errors: answer.status >= 400 ? parseRegistryErrors(answer.body) : [],
   };
 }
@@ -156,9 +156,9 @@ async function conclude(
     return {
       outcome: 'found',
       status: answer.status,
-      ...(mediaType ? { mediaType } : {}),
-      ...(digest ? { digest } : {}),
-      ...(Number.isSafeInteger(length) && length > 0 ? { size: length } : {}),
+      mediaType: mediaType || undefined,
+      digest: digest || undefined,
+      size: Number.isSafeInteger(length) && length > 0 ? length : undefined,
       auth,
     };
   }

@@ -60,10 +60,10 @@ export type PingResult =
       host: string;
       status: number;
       /** The first Bearer or Basic challenge, if any. */
-      challenge?: AuthChallenge;
+      challenge?: AuthChallenge | undefined;
       /** Every challenge the registry sent, in order. */
       challenges: AuthChallenge[];
-      apiVersionHeader?: string;
+      apiVersionHeader?: string | undefined;
       /** The registry's `errors` body on a non-2xx answer (e.g. ACR firewall `DENIED`). */
       errors: RegistryErrorSummary[];
     }
@@ -87,7 +87,7 @@ export type AuthUsed = 'none' | 'basic' | 'bearer';
 export type AuthStep = 'registry' | 'token' | 'exchange';
 
 export type ManifestResult =
-  | { outcome: 'found'; status: number; mediaType?: string; digest?: string; size?: number; auth: AuthUsed }
+  | { outcome: 'found'; status: number; mediaType?: string | undefined; digest?: string | undefined; size?: number | undefined; auth: AuthUsed }
   | { outcome: 'not-found'; status: number; errors: RegistryErrorSummary[]; auth: AuthUsed }
   | {
       outcome: 'unauthorized' | 'forbidden' | 'rate-limited' | 'error';

@@ -11,7 +11,7 @@ const acrPod = () => payloads.imagePullBackOffPod({ namespace: 'shop', name: 'we
 const registry = shopAcr();
 const RG = `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg-shop`;
 
-function run(access: FactsStub['kubeletPullAccess'], cause: 'unauthorized' | 'image-not-found' = 'unauthorized') {
+function run(access: NonNullable<FactsStub['kubeletPullAccess']>, cause: 'unauthorized' | 'image-not-found' = 'unauthorized') {
   const pod = acrPod();
   return acrPullRoleCheck.run(checkContext(pod, { kubeletPullAccess: access, pullError: pullErrorOf(pod, cause) }));
 }
