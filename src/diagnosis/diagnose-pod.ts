@@ -26,7 +26,12 @@ async function runCheck(check: Check, ctx: CheckContext): Promise<Finding[]> {
   } catch (error) {
     const advice = describeError(error);
     ctx.log.warn('check failed', { check: check.id, code: advice.code, error });
-    return [finding(check.id, 'error', `${check.title} could not run: ${advice.title.toLowerCase()}.`, { detail: advice.message, remediation: advice.advice })];
+    return [
+      finding(check.id, 'error', `${check.title} could not run: ${advice.title.toLowerCase()}.`, {
+        detail: advice.message,
+        remediation: advice.advice,
+      }),
+    ];
   }
 }
 
@@ -37,7 +42,8 @@ async function notFound(kube: KubernetesReader, target: DiagnosisTarget): Promis
   const names = (await kube.listPods(target.namespace).catch(() => [])).flatMap((p) => (p.metadata?.name ? [p.metadata.name] : []));
   const suggestions = similarNames(target.pod, names);
   const message =
-    `No pod "${target.pod}" in namespace "${target.namespace}".` + (suggestions.length > 0 ? ` Did you mean: ${suggestions.join(', ')}?` : '');
+    `No pod "${target.pod}" in namespace "${target.namespace}".` +
+    (suggestions.length > 0 ? ` Did you mean: ${suggestions.join(', ')}?` : '');
   return new PullDoctorError('POD_NOT_FOUND', message, { facts: { suggestions: suggestions.join(',') } });
 }
 

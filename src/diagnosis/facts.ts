@@ -172,7 +172,10 @@ export class DiagnosisFacts {
   async credentialFor(ref: ImageReference): Promise<CredentialChoice> {
     const azure = this.sources.azure;
     if (isAzureContainerRegistry(ref.registry) && azure.available && azure.registryTokens) {
-      return { credential: { kind: 'azure-ad', source: "Pull Doctor's own Azure identity" }, description: "Pull Doctor's own Azure identity" };
+      return {
+        credential: { kind: 'azure-ad', source: "Pull Doctor's own Azure identity" },
+        description: "Pull Doctor's own Azure identity",
+      };
     }
     const secrets = await this.pullSecrets();
     for (const s of secrets) {
@@ -205,7 +208,8 @@ export class DiagnosisFacts {
     const azure = this.sources.azure;
     if (!azure.available) return skipped(azure.reason);
     if (azure.clusterId) return found(await azure.reader.getManagedCluster(azure.clusterId));
-    if (!azure.subscriptionId) return skipped('No AKS cluster id and no subscription configured (use --cluster-id or set AZURE_SUBSCRIPTION_ID).');
+    if (!azure.subscriptionId)
+      return skipped('No AKS cluster id and no subscription configured (use --cluster-id or set AZURE_SUBSCRIPTION_ID).');
     const clusters = await azure.reader.listManagedClusters(azure.subscriptionId);
     const server = hostOf(this.sources.kube.server);
     const byHost = clusters.find((c) => [c.fqdn, c.privateFqdn].some((f) => f !== undefined && f.toLowerCase() === server));
@@ -242,7 +246,8 @@ export class DiagnosisFacts {
     if (!isAzureContainerRegistry(registry)) return skipped(`${registry} is not an Azure Container Registry.`);
     if (!azure.available) return skipped(azure.reason);
     const subs = await this.registrySubscriptions();
-    if (subs.length === 0) return skipped('No subscription configured to search for the registry (set AZURE_SUBSCRIPTION_ID or use --cluster-id).');
+    if (subs.length === 0)
+      return skipped('No subscription configured to search for the registry (set AZURE_SUBSCRIPTION_ID or use --cluster-id).');
     const lists = await Promise.all(subs.map((s) => this.registriesIn(s)));
     const match = lists.flat().find((r) => r.loginServer.toLowerCase() === registry.toLowerCase());
     if (match) return found(match);
@@ -265,13 +270,19 @@ export class DiagnosisFacts {
       const azure = this.sources.azure;
       if (!azure.available) return skipped(azure.reason);
       const [cluster, acr] = await Promise.all([this.cluster(), this.acrRegistry(registry)]);
-      if (cluster.status !== 'found') return cluster.status === 'skipped' ? skipped(cluster.reason) : skipped(`Cannot check the kubelet identity: ${cluster.reason}`);
+      if (cluster.status !== 'found')
+        return cluster.status === 'skipped' ? skipped(cluster.reason) : skipped(`Cannot check the kubelet identity: ${cluster.reason}`);
       if (acr.status !== 'found') return skipped(acr.reason);
       const identity = cluster.value.kubeletIdentity;
       if (!identity) {
-        return missing(`Cluster ${cluster.value.name} has no kubelet managed identity (it uses a service principal), so role assignments cannot be checked here.`);
+        return missing(
+          `Cluster ${cluster.value.name} has no kubelet managed identity (it uses a service principal), so role assignments cannot be checked here.`,
+        );
       }
-      const roles = { listRoleAssignmentsForPrincipal: azure.reader.listRoleAssignmentsForPrincipal.bind(azure.reader), getRoleDefinition: this.roleDefinition };
+      const roles = {
+        listRoleAssignmentsForPrincipal: azure.reader.listRoleAssignmentsForPrincipal.bind(azure.reader),
+        getRoleDefinition: this.roleDefinition,
+      };
       const evaluation = await readPullAccess(roles, { registry: acr.value, principalId: identity.objectId, repository });
       return found({ cluster: cluster.value, registry: acr.value, principalId: identity.objectId, evaluation });
     },
@@ -311,6 +322,9 @@ function memoizeAsync<K, V>(fn: (key: K) => Promise<V>, keyOf: (key: K) => strin
 }
 
 export function once<V>(fn: () => Promise<V>): () => Promise<V> {
-  const memo = memoizeAsync<null, V>(() => fn(), () => '');
+  const memo = memoizeAsync<null, V>(
+    () => fn(),
+    () => '',
+  );
   return () => memo(null);
 }

@@ -130,8 +130,6 @@ export function toReport(d: DiagnosisReport): DiagnosisReport {
       if (f.remediation !== undefined) out.remediation = f.remediation;
       return out;
     }),
-    fix: d.fix
-      ? { kind: d.fix.kind, principalId: d.fix.principalId, scope: d.fix.scope, roleDefinitionId: d.fix.roleDefinitionId }
-      : null,
+    fix: d.fix ? { kind: d.fix.kind, principalId: d.fix.principalId, scope: d.fix.scope, roleDefinitionId: d.fix.roleDefinitionId } : null,
   };
 }

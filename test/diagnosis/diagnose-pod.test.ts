@@ -22,7 +22,10 @@ describe('a check that cannot run is data, not a crash of the diagnosis', functi
     assert.equal(d.cause, 'unauthorized');
     assert.equal(d.fix, null, 'no fix without the evidence that the role is missing');
     for (const check of ['pod-state', 'pull-error', 'image-exists', 'aks-cluster', 'acr-registry', 'acr-network']) {
-      assert.ok(d.findings.some((f) => f.check === check && f.status !== 'error'), `${check} should have run`);
+      assert.ok(
+        d.findings.some((f) => f.check === check && f.status !== 'error'),
+        `${check} should have run`,
+      );
     }
   });
 
@@ -40,7 +43,9 @@ describe('a check that cannot run is data, not a crash of the diagnosis', functi
 
   it('skips the Azure checks with the reason when no Azure credential is configured', async () => {
     const deps = h.dependencies();
-    const d = await (await import('../../src/diagnosis/diagnose-pod.js')).diagnosePod(
+    const d = await (
+      await import('../../src/diagnosis/diagnose-pod.js')
+    ).diagnosePod(
       { pod: 'web-7d4c9b6f5-x2k8p', namespace: 'shop' },
       { ...deps, azure: { available: false, reason: 'no Azure credential is configured (set AZURE_CREDENTIAL).' } },
     );

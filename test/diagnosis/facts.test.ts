@@ -38,8 +38,21 @@ describe('finding the AKS cluster behind a kubeconfig', () => {
     arm.addSubscription({ subscriptionId: SUB });
     arm.addResourceGroup({ subscriptionId: SUB, name: 'rg-a' });
     arm.addResourceGroup({ subscriptionId: SUB, name: 'rg-b' });
-    ids.public = arm.addManagedCluster({ subscriptionId: SUB, resourceGroup: 'rg-a', name: 'prod', location: 'westeurope', fqdn: 'prod-dns-4k2j1h0g.hcp.westeurope.azmk8s.io' }).id;
-    ids.private = arm.addManagedCluster({ subscriptionId: SUB, resourceGroup: 'rg-a', name: 'vault', location: 'westeurope', fqdn: null, privateFqdn: 'vault-dns-9z8y7x6w.privatelink.westeurope.azmk8s.io' }).id;
+    ids.public = arm.addManagedCluster({
+      subscriptionId: SUB,
+      resourceGroup: 'rg-a',
+      name: 'prod',
+      location: 'westeurope',
+      fqdn: 'prod-dns-4k2j1h0g.hcp.westeurope.azmk8s.io',
+    }).id;
+    ids.private = arm.addManagedCluster({
+      subscriptionId: SUB,
+      resourceGroup: 'rg-a',
+      name: 'vault',
+      location: 'westeurope',
+      fqdn: null,
+      privateFqdn: 'vault-dns-9z8y7x6w.privatelink.westeurope.azmk8s.io',
+    }).id;
     ids.twinA = arm.addManagedCluster({ subscriptionId: SUB, resourceGroup: 'rg-a', name: 'twin', location: 'westeurope' }).id;
     ids.twinB = arm.addManagedCluster({ subscriptionId: SUB, resourceGroup: 'rg-b', name: 'twin', location: 'westeurope' }).id;
   });
@@ -56,7 +69,7 @@ describe('finding the AKS cluster behind a kubeconfig', () => {
     });
   }
 
-  it('matches the API server host against the clusters\' public FQDN', async () => {
+  it("matches the API server host against the clusters' public FQDN", async () => {
     const c = await facts('https://prod-dns-4k2j1h0g.hcp.westeurope.azmk8s.io:443', 'whatever').cluster();
     assert.equal(c.status === 'found' && c.value.id, ids.public);
   });
@@ -74,13 +87,19 @@ describe('finding the AKS cluster behind a kubeconfig', () => {
   it('does not guess between two clusters of the same name', async () => {
     const c = await facts('https://10.0.0.4:443', 'twin').cluster();
     assert.equal(c.status, 'missing');
-    assert.match(c.status === 'missing' ? c.reason : '', /No AKS cluster in subscription .* has the API server host "10\.0\.0\.4" or the name "twin"/);
+    assert.match(
+      c.status === 'missing' ? c.reason : '',
+      /No AKS cluster in subscription .* has the API server host "10\.0\.0\.4" or the name "twin"/,
+    );
   });
 
   it('uses the resource id given with --cluster-id without searching', async () => {
     const before = arm.requests.length;
     const c = await facts('https://10.0.0.4:443', 'twin', ids.twinB).cluster();
     assert.equal(c.status === 'found' && c.value.id, ids.twinB);
-    assert.ok(arm.requests.slice(before).every((r) => !/managedClusters$/.test(r.path)), 'no list call');
+    assert.ok(
+      arm.requests.slice(before).every((r) => !/managedClusters$/.test(r.path)),
+      'no list call',
+    );
   });
 });

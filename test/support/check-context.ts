@@ -42,7 +42,9 @@ function settle<V>(value: V | Error): Promise<V> {
 }
 
 function notGiven(name: string, key?: string): Promise<never> {
-  return Promise.reject(new Error(`the check asked for the fact ${name}${key === undefined ? '' : `(${key})`}, which the test did not give`));
+  return Promise.reject(
+    new Error(`the check asked for the fact ${name}${key === undefined ? '' : `(${key})`}, which the test did not give`),
+  );
 }
 
 /**
@@ -54,8 +56,10 @@ export function checkContext(pod: WirePod | V1Pod, stub: FactsStub = {}, target:
   const v1 = pod as V1Pod;
   const analysis = analyzePodState(v1);
   const facts = new DiagnosisFacts(v1, analysis.problems, NO_SOURCES);
-  const one = <K extends 'events' | 'pullError' | 'pullSecrets' | 'cluster'>(name: K) => () =>
-    Object.hasOwn(stub, name) ? settle(stub[name] as Fact<K> | Error) : notGiven(name);
+  const one =
+    <K extends 'events' | 'pullError' | 'pullSecrets' | 'cluster'>(name: K) =>
+    () =>
+      Object.hasOwn(stub, name) ? settle(stub[name] as Fact<K> | Error) : notGiven(name);
   const keyed =
     <K extends 'dns' | 'ping' | 'manifest' | 'acrRegistry' | 'kubeletPullAccess', A>(name: K, keyOf: (arg: A) => string) =>
     (arg: A) => {
@@ -125,7 +129,11 @@ export function shopAcr(overrides: Partial<RegistryInfo> = {}): RegistryInfo {
 }
 
 /** A role assignment of the kubelet identity, as ARM lists it. */
-export function kubeletAssignment(role: keyof typeof ROLE_IDS, scope: string, overrides: Partial<RoleAssignmentInfo> = {}): RoleAssignmentInfo {
+export function kubeletAssignment(
+  role: keyof typeof ROLE_IDS,
+  scope: string,
+  overrides: Partial<RoleAssignmentInfo> = {},
+): RoleAssignmentInfo {
   const name = '6f2d4b8a-1c3e-4a5b-9d7f-2e4c6a8b0d1f';
   return {
     id: `${scope}/providers/Microsoft.Authorization/roleAssignments/${name}`,
@@ -139,7 +147,11 @@ export function kubeletAssignment(role: keyof typeof ROLE_IDS, scope: string, ov
 }
 
 /** What DiagnosisFacts.kubeletPullAccess finds: the cluster, the registry and the evaluation of the kubelet's roles. */
-export function kubeletPullAccess(evaluation: KubeletPullAccess['evaluation'], registry = shopAcr(), cluster = shopCluster()): KubeletPullAccess {
+export function kubeletPullAccess(
+  evaluation: KubeletPullAccess['evaluation'],
+  registry = shopAcr(),
+  cluster = shopCluster(),
+): KubeletPullAccess {
   return { cluster, registry, principalId: KUBELET_OBJECT_ID, evaluation };
 }
 

@@ -224,15 +224,17 @@ export function createAzureReader(options: AzureClientOptions): AzureReader {
 
     async listManagedClusters(subscriptionId) {
       requireGuid(subscriptionId, 'The subscription id');
-      return call({ operation: `list AKS clusters in subscription ${subscriptionId}`, resource: `/subscriptions/${subscriptionId}` }, async () =>
-        (await collect(clients.containerService(subscriptionId).managedClusters.list())).map(toManagedClusterInfo),
+      return call(
+        { operation: `list AKS clusters in subscription ${subscriptionId}`, resource: `/subscriptions/${subscriptionId}` },
+        async () => (await collect(clients.containerService(subscriptionId).managedClusters.list())).map(toManagedClusterInfo),
       );
     },
 
     async listRegistries(subscriptionId) {
       requireGuid(subscriptionId, 'The subscription id');
-      return call({ operation: `list container registries in subscription ${subscriptionId}`, resource: `/subscriptions/${subscriptionId}` }, async () =>
-        (await collect(clients.containerRegistry(subscriptionId).registries.list())).map(toRegistryInfo),
+      return call(
+        { operation: `list container registries in subscription ${subscriptionId}`, resource: `/subscriptions/${subscriptionId}` },
+        async () => (await collect(clients.containerRegistry(subscriptionId).registries.list())).map(toRegistryInfo),
       );
     },
 
@@ -241,7 +243,9 @@ export function createAzureReader(options: AzureClientOptions): AzureReader {
       requireGuid(principalId, 'The principal id');
       const filter = `atScope() and assignedTo('${principalId}')`;
       return call({ operation: `list role assignments of ${principalId} at ${id.id}`, resource: id.id }, async () =>
-        (await collect(clients.authorization(id.subscriptionId).roleAssignments.listForScope(scopeForSdk(id.id), { filter }))).map(toRoleAssignmentInfo),
+        (await collect(clients.authorization(id.subscriptionId).roleAssignments.listForScope(scopeForSdk(id.id), { filter }))).map(
+          toRoleAssignmentInfo,
+        ),
       );
     },
 

@@ -112,11 +112,19 @@ export class AzureSdkClients {
   }
 
   containerService(subscriptionId: string): ContainerServiceClient {
-    return cached(this.containerServices, subscriptionId, () => new ContainerServiceClient(this.base.credential, subscriptionId, this.options));
+    return cached(
+      this.containerServices,
+      subscriptionId,
+      () => new ContainerServiceClient(this.base.credential, subscriptionId, this.options),
+    );
   }
 
   containerRegistry(subscriptionId: string): ContainerRegistryManagementClient {
-    return cached(this.registries, subscriptionId, () => new ContainerRegistryManagementClient(this.base.credential, subscriptionId, this.options));
+    return cached(
+      this.registries,
+      subscriptionId,
+      () => new ContainerRegistryManagementClient(this.base.credential, subscriptionId, this.options),
+    );
   }
 
   /**
@@ -124,7 +132,11 @@ export class AzureSdkClients {
    * a constructor requirement, so scopes above any subscription use a placeholder.
    */
   authorization(subscriptionId = '00000000-0000-0000-0000-000000000000'): AuthorizationManagementClient {
-    return cached(this.authorizations, subscriptionId, () => new AuthorizationManagementClient(this.base.credential, subscriptionId, this.options));
+    return cached(
+      this.authorizations,
+      subscriptionId,
+      () => new AuthorizationManagementClient(this.base.credential, subscriptionId, this.options),
+    );
   }
 }
 
@@ -166,7 +178,12 @@ interface RestErrorLike {
   response?: { headers?: { get(name: string): string | undefined } };
 }
 
-const CREDENTIAL_ERRORS = new Set(['CredentialUnavailableError', 'AuthenticationError', 'AggregateAuthenticationError', 'AuthenticationRequiredError']);
+const CREDENTIAL_ERRORS = new Set([
+  'CredentialUnavailableError',
+  'AuthenticationError',
+  'AggregateAuthenticationError',
+  'AuthenticationRequiredError',
+]);
 const MAX_DETAIL = 300;
 
 function isRestError(error: unknown): error is RestErrorLike {
@@ -196,12 +213,16 @@ export function mapAzureError(error: unknown, context: AzureOperation): PullDoct
   const message = error instanceof Error ? error.message : String(error);
 
   if (CREDENTIAL_ERRORS.has(name)) {
-    return new PullDoctorError('AZURE_CREDENTIAL_UNAVAILABLE', `No Azure token could be obtained to ${context.operation}: ${detail(message)}`, {
-      cause: error,
-      facts: { ...facts, credentialError: name },
-      advice:
-        'Check the credential chosen with AZURE_CREDENTIAL: for cli run `az login`; for managed-identity check the identity is assigned (and AZURE_CLIENT_ID); for workload-identity check AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_FEDERATED_TOKEN_FILE.',
-    });
+    return new PullDoctorError(
+      'AZURE_CREDENTIAL_UNAVAILABLE',
+      `No Azure token could be obtained to ${context.operation}: ${detail(message)}`,
+      {
+        cause: error,
+        facts: { ...facts, credentialError: name },
+        advice:
+          'Check the credential chosen with AZURE_CREDENTIAL: for cli run `az login`; for managed-identity check the identity is assigned (and AZURE_CLIENT_ID); for workload-identity check AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_FEDERATED_TOKEN_FILE.',
+      },
+    );
   }
   if (name === 'AbortError') {
     return new PullDoctorError('AZURE_API_ERROR', `The request to ${context.operation} was aborted or timed out.`, { cause: error, facts });
@@ -228,7 +249,10 @@ export function mapAzureError(error: unknown, context: AzureOperation): PullDoct
         advice: 'Check network access from where Pull Doctor runs to the ARM endpoint (AZURE_RESOURCE_MANAGER_ENDPOINT).',
       });
     case 401:
-      return new PullDoctorError('AZURE_UNAUTHORIZED', `Azure rejected the token used to ${context.operation} (${armSays}).`, { cause: error, facts });
+      return new PullDoctorError('AZURE_UNAUTHORIZED', `Azure rejected the token used to ${context.operation} (${armSays}).`, {
+        cause: error,
+        facts,
+      });
     case 403: {
       const action = missingActionFromMessage(message);
       if (action !== undefined) facts.action = action;
@@ -240,19 +264,28 @@ export function mapAzureError(error: unknown, context: AzureOperation): PullDoct
         {
           cause: error,
           facts,
-          ...(action === undefined ? {} : { advice: `Grant Pull Doctor's identity a role that includes ${action} at that scope (or above it).` }),
+          ...(action === undefined
+            ? {}
+            : { advice: `Grant Pull Doctor's identity a role that includes ${action} at that scope (or above it).` }),
         },
       );
     }
     case 404:
-      return new PullDoctorError('AZURE_NOT_FOUND', `${context.resource ?? 'The resource'} was not found while trying to ${context.operation} (${armSays}).`, {
-        cause: error,
-        facts,
-      });
+      return new PullDoctorError(
+        'AZURE_NOT_FOUND',
+        `${context.resource ?? 'The resource'} was not found while trying to ${context.operation} (${armSays}).`,
+        {
+          cause: error,
+          facts,
+        },
+      );
     case 429: {
       const retryAfter = Number(error.response?.headers?.get('retry-after'));
       if (Number.isFinite(retryAfter)) facts.retryAfterSeconds = retryAfter;
-      return new PullDoctorError('AZURE_THROTTLED', `Azure throttled the request to ${context.operation} (${armSays}).`, { cause: error, facts });
+      return new PullDoctorError('AZURE_THROTTLED', `Azure throttled the request to ${context.operation} (${armSays}).`, {
+        cause: error,
+        facts,
+      });
     }
     default:
       return new PullDoctorError('AZURE_API_ERROR', `Azure Resource Manager answered ${status} to ${context.operation} (${armSays}).`, {

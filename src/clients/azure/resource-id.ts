@@ -29,7 +29,8 @@ const SEGMENT = /^[^\s/?#\\]+$/;
 function invalid(id: string, why: string): PullDoctorError {
   const shown = id.length > 200 ? `${id.slice(0, 200)}…` : id;
   return new PullDoctorError('INVALID_INPUT', `"${shown}" is not an Azure resource id: ${why}.`, {
-    advice: 'Use the full id, e.g. /subscriptions/{subscription}/resourceGroups/{group}/providers/Microsoft.ContainerService/managedClusters/{name}.',
+    advice:
+      'Use the full id, e.g. /subscriptions/{subscription}/resourceGroups/{group}/providers/Microsoft.ContainerService/managedClusters/{name}.',
   });
 }
 
@@ -101,15 +102,25 @@ export function normaliseRoleDefinitionId(value: string): string {
   const trimmed = value.trim();
   if (GUID.test(trimmed)) return `/providers/Microsoft.Authorization/roleDefinitions/${trimmed}`;
   if (!ROLE_DEFINITION_ID.test(trimmed)) {
-    throw new PullDoctorError('INVALID_INPUT', `"${trimmed.slice(0, 200)}" is not a role definition id (…/providers/Microsoft.Authorization/roleDefinitions/{guid}).`);
+    throw new PullDoctorError(
+      'INVALID_INPUT',
+      `"${trimmed.slice(0, 200)}" is not a role definition id (…/providers/Microsoft.Authorization/roleDefinitions/{guid}).`,
+    );
   }
   return trimmed;
 }
 
 export function requireCluster(resourceId: string): ResourceId & { subscriptionId: string; resourceGroup: string; name: string } {
   const id = parseResourceId(resourceId);
-  if (id.kind !== 'resource' || id.provider?.toLowerCase() !== 'microsoft.containerservice' || id.resourceType?.toLowerCase() !== 'managedclusters') {
-    throw new PullDoctorError('INVALID_INPUT', `"${id.id}" is not the id of an AKS cluster (…/providers/Microsoft.ContainerService/managedClusters/{name}).`);
+  if (
+    id.kind !== 'resource' ||
+    id.provider?.toLowerCase() !== 'microsoft.containerservice' ||
+    id.resourceType?.toLowerCase() !== 'managedclusters'
+  ) {
+    throw new PullDoctorError(
+      'INVALID_INPUT',
+      `"${id.id}" is not the id of an AKS cluster (…/providers/Microsoft.ContainerService/managedClusters/{name}).`,
+    );
   }
   return id as ResourceId & { subscriptionId: string; resourceGroup: string; name: string };
 }

@@ -70,16 +70,27 @@ export function createRoleAssignmentWriter(options: AzureClientOptions): RoleAss
         const name =
           existingAssignmentName(error instanceof Error ? error.message : '') ??
           (await call(context, async () => {
-            for await (const a of client.roleAssignments.listForScope(scopeForSdk(scope.id), { filter: `principalId eq '${input.principalId}'` })) {
-              if (a.scope && sameResourceId(a.scope, scope.id) && a.roleDefinitionId?.split('/').pop()?.toLowerCase() === role?.toLowerCase()) return a.name;
+            for await (const a of client.roleAssignments.listForScope(scopeForSdk(scope.id), {
+              filter: `principalId eq '${input.principalId}'`,
+            })) {
+              if (
+                a.scope &&
+                sameResourceId(a.scope, scope.id) &&
+                a.roleDefinitionId?.split('/').pop()?.toLowerCase() === role?.toLowerCase()
+              )
+                return a.name;
             }
             return undefined;
           }));
         if (!name) {
-          throw new PullDoctorError('AZURE_API_ERROR', `Azure says ${input.principalId} already has role ${role} on ${scope.id}, but the assignment could not be found.`, {
-            cause: error,
-            facts: mapped.facts,
-          });
+          throw new PullDoctorError(
+            'AZURE_API_ERROR',
+            `Azure says ${input.principalId} already has role ${role} on ${scope.id}, but the assignment could not be found.`,
+            {
+              cause: error,
+              facts: mapped.facts,
+            },
+          );
         }
         options.log?.info('role assignment already existed', { scope: scope.id, name, role, principalId: input.principalId });
         return { outcome: 'exists', id: assignmentId(scope.id, name) };
@@ -113,6 +124,11 @@ export function uuidV5(namespace: string, name: string): string {
  * grant therefore PUTs the same name, which ARM treats as the same assignment.
  */
 export function roleAssignmentName(scope: string, principalId: string, roleDefinitionId: string): string {
-  const roleGuid = (roleDefinitionId.split('/').filter((s) => s !== '').pop() ?? '').toLowerCase();
+  const roleGuid = (
+    roleDefinitionId
+      .split('/')
+      .filter((s) => s !== '')
+      .pop() ?? ''
+  ).toLowerCase();
   return uuidV5(ROLE_ASSIGNMENT_NAMESPACE, `${resourceIdKey(scope)}\n${principalId.trim().toLowerCase()}\n${roleGuid}`);
 }

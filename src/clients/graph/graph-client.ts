@@ -131,7 +131,12 @@ function post(url: URL, token: string, body: string, timeoutMs: number): Promise
           const v = res.headers[name];
           return Array.isArray(v) ? v[0] : v;
         };
-        resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), requestId: header('request-id'), retryAfter: header('retry-after') });
+        resolve({
+          status: res.statusCode ?? 0,
+          body: Buffer.concat(chunks).toString('utf8'),
+          requestId: header('request-id'),
+          retryAfter: header('retry-after'),
+        });
       });
       res.on('error', (error) => {
         clearTimeout(timer);
@@ -161,7 +166,12 @@ const PERMISSION_ADVICE =
   '(admin consent required), or list the approvers by object id in APPROVERS instead of APPROVER_GROUP_ID.';
 
 /** Turns a Graph HTTP answer other than 200 into a PullDoctorError with a stable code; never quotes the token. */
-function graphAnswerError(status: number, body: string, headers: { requestId?: string | undefined; retryAfter?: string | undefined }, operation: string): PullDoctorError {
+function graphAnswerError(
+  status: number,
+  body: string,
+  headers: { requestId?: string | undefined; retryAfter?: string | undefined },
+  operation: string,
+): PullDoctorError {
   let parsed: GraphErrorBody = {};
   try {
     parsed = JSON.parse(body) as GraphErrorBody;
@@ -172,7 +182,8 @@ function graphAnswerError(status: number, body: string, headers: { requestId?: s
   const graphMessage = typeof parsed.error?.message === 'string' ? oneLine(parsed.error.message) : undefined;
   const facts: Facts = { service: 'microsoft-graph', operation, status };
   if (graphCode !== undefined) facts.graphCode = graphCode;
-  const requestId = headers.requestId ?? (typeof parsed.error?.innerError?.['request-id'] === 'string' ? parsed.error.innerError['request-id'] : undefined);
+  const requestId =
+    headers.requestId ?? (typeof parsed.error?.innerError?.['request-id'] === 'string' ? parsed.error.innerError['request-id'] : undefined);
   if (requestId !== undefined) facts.requestId = oneLine(requestId);
   const says = `${graphCode ?? `HTTP ${status}`}${graphMessage ? `: ${graphMessage}` : ''}`;
 
@@ -183,9 +194,16 @@ function graphAnswerError(status: number, body: string, headers: { requestId?: s
         advice: 'Check the identity Pull Doctor uses for Microsoft Graph (managed identity or app registration) and its tenant.',
       });
     case 403:
-      return new PullDoctorError('AZURE_FORBIDDEN', `Not allowed to ${operation} in Microsoft Graph (${says}).`, { facts, advice: PERMISSION_ADVICE });
+      return new PullDoctorError('AZURE_FORBIDDEN', `Not allowed to ${operation} in Microsoft Graph (${says}).`, {
+        facts,
+        advice: PERMISSION_ADVICE,
+      });
     case 404:
-      return new PullDoctorError('AZURE_NOT_FOUND', `Microsoft Graph does not know the directory object (${says}) while trying to ${operation}.`, { facts });
+      return new PullDoctorError(
+        'AZURE_NOT_FOUND',
+        `Microsoft Graph does not know the directory object (${says}) while trying to ${operation}.`,
+        { facts },
+      );
     case 429: {
       const retryAfter = Number(headers.retryAfter);
       if (Number.isFinite(retryAfter)) facts.retryAfter = retryAfter;

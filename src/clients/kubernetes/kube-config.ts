@@ -104,7 +104,8 @@ function loadPathList(list: string, source: string): KubeConfig {
 function loadInCluster(env: Env, serviceAccountDir: string): KubeConfig {
   const host = env.KUBERNETES_SERVICE_HOST;
   const port = env.KUBERNETES_SERVICE_PORT ?? '443';
-  if (!host) throw invalid('In-cluster configuration was requested but KUBERNETES_SERVICE_HOST is not set: Pull Doctor is not running in a pod.');
+  if (!host)
+    throw invalid('In-cluster configuration was requested but KUBERNETES_SERVICE_HOST is not set: Pull Doctor is not running in a pod.');
   const tokenFile = join(serviceAccountDir, 'token');
   const caFile = join(serviceAccountDir, 'ca.crt');
   if (!existsSync(tokenFile) || !existsSync(caFile)) {
@@ -117,7 +118,9 @@ function loadInCluster(env: Env, serviceAccountDir: string): KubeConfig {
   const namespace = existsSync(namespaceFile) ? readFileSync(namespaceFile, 'utf8').trim() : undefined;
   const server = `https://${isIPv6(host) ? `[${host}]` : host}:${port}`;
   const config = new KubeConfig();
-  const context: Context = namespace ? { name: 'inClusterContext', cluster: 'inCluster', user: 'inClusterUser', namespace } : { name: 'inClusterContext', cluster: 'inCluster', user: 'inClusterUser' };
+  const context: Context = namespace
+    ? { name: 'inClusterContext', cluster: 'inCluster', user: 'inClusterUser', namespace }
+    : { name: 'inClusterContext', cluster: 'inCluster', user: 'inClusterUser' };
   config.loadFromOptions({
     clusters: [{ name: 'inCluster', server, caFile, skipTLSVerify: false }],
     // the tokenFile provider re-reads the file, so projected (rotating) tokens keep working
@@ -132,13 +135,19 @@ function select(config: KubeConfig, options: LoadKubeConfigOptions, source: stri
   const contexts = config.getContexts().map((c) => c.name);
   if (options.context !== undefined) {
     if (!contexts.includes(options.context)) {
-      throw invalid(`The context "${options.context}" is not in the kubeconfig (${source}); it has: ${contexts.join(', ') || 'no contexts'}.`, 'Pick one of the listed contexts (KUBE_CONTEXT), or `kubectl config get-contexts` to see them.');
+      throw invalid(
+        `The context "${options.context}" is not in the kubeconfig (${source}); it has: ${contexts.join(', ') || 'no contexts'}.`,
+        'Pick one of the listed contexts (KUBE_CONTEXT), or `kubectl config get-contexts` to see them.',
+      );
     }
     config.setCurrentContext(options.context);
   }
   const current = config.getCurrentContext();
   if (!current || config.getContextObject(current) === null) {
-    throw invalid(`The kubeconfig (${source}) has no usable current context${contexts.length > 0 ? `; it has: ${contexts.join(', ')}` : ''}.`, 'Choose a context with KUBE_CONTEXT or `kubectl config use-context NAME`.');
+    throw invalid(
+      `The kubeconfig (${source}) has no usable current context${contexts.length > 0 ? `; it has: ${contexts.join(', ')}` : ''}.`,
+      'Choose a context with KUBE_CONTEXT or `kubectl config use-context NAME`.',
+    );
   }
   const cluster = config.getCurrentCluster();
   if (!cluster) throw invalid(`The context "${current}" in the kubeconfig (${source}) refers to a cluster that is not defined.`);
@@ -147,7 +156,8 @@ function select(config: KubeConfig, options: LoadKubeConfigOptions, source: stri
     ['client-certificate', config.getCurrentUser()?.certFile],
     ['client-key', config.getCurrentUser()?.keyFile],
   ] as const) {
-    if (file !== undefined && !existsSync(file)) throw invalid(`The ${what} file ${file} named in the kubeconfig (${source}) does not exist.`);
+    if (file !== undefined && !existsSync(file))
+      throw invalid(`The ${what} file ${file} named in the kubeconfig (${source}) does not exist.`);
   }
   return config;
 }
@@ -159,14 +169,17 @@ function select(config: KubeConfig, options: LoadKubeConfigOptions, source: stri
 export function loadKubeConfig(options: LoadKubeConfigOptions, env: Env = {}, locations: KubeConfigLocations = {}): KubeConfig {
   const serviceAccountDir = locations.serviceAccountDir ?? SERVICE_ACCOUNT_DIR;
   if (options.kubeconfigYaml !== undefined) return select(parse(options.kubeconfigYaml, 'given as YAML'), options, 'given as YAML');
-  if (options.kubeconfigPath !== undefined) return select(loadPathList(options.kubeconfigPath, 'the configured path'), options, options.kubeconfigPath);
+  if (options.kubeconfigPath !== undefined)
+    return select(loadPathList(options.kubeconfigPath, 'the configured path'), options, options.kubeconfigPath);
   if (options.inCluster) return select(loadInCluster(env, serviceAccountDir), options, 'in-cluster service account');
-  if (env.KUBECONFIG !== undefined && env.KUBECONFIG.trim() !== '') return select(loadPathList(env.KUBECONFIG, 'KUBECONFIG'), options, `KUBECONFIG=${env.KUBECONFIG}`);
+  if (env.KUBECONFIG !== undefined && env.KUBECONFIG.trim() !== '')
+    return select(loadPathList(env.KUBECONFIG, 'KUBECONFIG'), options, `KUBECONFIG=${env.KUBECONFIG}`);
   if (env.HOME) {
     const home = join(env.HOME, '.kube', 'config');
     if (existsSync(home)) return select(loadFile(home), options, home);
   }
-  if (env.KUBERNETES_SERVICE_HOST && existsSync(join(serviceAccountDir, 'token'))) return select(loadInCluster(env, serviceAccountDir), options, 'in-cluster service account');
+  if (env.KUBERNETES_SERVICE_HOST && existsSync(join(serviceAccountDir, 'token')))
+    return select(loadInCluster(env, serviceAccountDir), options, 'in-cluster service account');
   throw invalid(
     `No kubeconfig found: KUBECONFIG is not set, ${env.HOME ? `${join(env.HOME, '.kube', 'config')} does not exist` : 'HOME is not set'}, and Pull Doctor is not running in a pod.`,
   );
@@ -213,7 +226,8 @@ class TokenProviderAuthenticator {
 
   async applyAuthentication(_user: User, opts: https.RequestOptions): Promise<void> {
     const token = await this.provider();
-    if (typeof token !== 'string' || token === '') throw new PullDoctorError('KUBE_UNAUTHORIZED', 'The token provider returned no token for the Kubernetes API server.');
+    if (typeof token !== 'string' || token === '')
+      throw new PullDoctorError('KUBE_UNAUTHORIZED', 'The token provider returned no token for the Kubernetes API server.');
     opts.headers = { ...(opts.headers ?? {}), Authorization: `Bearer ${token}` };
   }
 }
@@ -225,7 +239,8 @@ export function kubeConfigForServer(credentials: ServerCredentials): KubeConfig 
   } catch {
     throw new PullDoctorError('KUBECONFIG_INVALID', `The API server address "${credentials.server}" is not a URL.`);
   }
-  if (url.protocol !== 'https:') throw new PullDoctorError('KUBECONFIG_INVALID', `The API server address "${credentials.server}" must use https.`);
+  if (url.protocol !== 'https:')
+    throw new PullDoctorError('KUBECONFIG_INVALID', `The API server address "${credentials.server}" must use https.`);
   if ((credentials.clientCert === undefined) !== (credentials.clientKey === undefined)) {
     throw new PullDoctorError('KUBECONFIG_INVALID', 'A client certificate needs its key, and a key its certificate.');
   }
@@ -246,7 +261,12 @@ export function kubeConfigForServer(credentials: ServerCredentials): KubeConfig 
 
   const config = new KubeConfig();
   if (typeof credentials.token === 'function') config.addAuthenticator(new TokenProviderAuthenticator(credentials.token));
-  config.loadFromOptions({ clusters: [cluster], users: [user as User], contexts: [{ name, cluster: name, user: user.name }], currentContext: name });
+  config.loadFromOptions({
+    clusters: [cluster],
+    users: [user as User],
+    contexts: [{ name, cluster: name, user: user.name }],
+    currentContext: name,
+  });
   return config;
 }
 

@@ -4,7 +4,16 @@
  * the implementation against the fake API server in src/sandbox/kubernetes-api/.
  */
 import { ApiException, CoreV1Api, createConfiguration, ServerConfiguration } from '@kubernetes/client-node';
-import type { CoreV1Event, KubeConfig, Middleware, RequestContext, ResponseContext, V1Pod, V1Secret, V1ServiceAccount } from '@kubernetes/client-node';
+import type {
+  CoreV1Event,
+  KubeConfig,
+  Middleware,
+  RequestContext,
+  ResponseContext,
+  V1Pod,
+  V1Secret,
+  V1ServiceAccount,
+} from '@kubernetes/client-node';
 import { isPullDoctorError, PullDoctorError } from '../../errors/index.js';
 import { silentLogger, type Logger } from '../../logging/index.js';
 import { isDnsLabel, isDnsSubdomain } from './kubernetes-names.js';
@@ -107,7 +116,10 @@ export function createKubernetesReader(kubeConfig: KubeConfig, options: Kubernet
       }
     });
 
-  const listAll = async <T>(op: KubernetesOperation, page: (cont: string | undefined) => Promise<{ items: T[]; metadata?: { _continue?: string } }>): Promise<T[]> =>
+  const listAll = async <T>(
+    op: KubernetesOperation,
+    page: (cont: string | undefined) => Promise<{ items: T[]; metadata?: { _continue?: string } }>,
+  ): Promise<T[]> =>
     call(op, async () => {
       const items: T[] = [];
       let cont: string | undefined;
@@ -138,7 +150,9 @@ export function createKubernetesReader(kubeConfig: KubeConfig, options: Kubernet
 
     async namespaceExists(namespace) {
       if (!validNamespace(namespace)) return false;
-      const found = await readOne({ verb: 'get', resource: 'namespaces', namespace, name: namespace }, () => core.readNamespace({ name: namespace }));
+      const found = await readOne({ verb: 'get', resource: 'namespaces', namespace, name: namespace }, () =>
+        core.readNamespace({ name: namespace }),
+      );
       return found !== null;
     },
 
@@ -154,7 +168,9 @@ export function createKubernetesReader(kubeConfig: KubeConfig, options: Kubernet
 
     async readServiceAccount(namespace, name) {
       if (!validNamespace(namespace) || !validObjectName(name)) return null;
-      return readOne({ verb: 'get', resource: 'serviceaccounts', namespace, name }, () => core.readNamespacedServiceAccount({ namespace, name }));
+      return readOne({ verb: 'get', resource: 'serviceaccounts', namespace, name }, () =>
+        core.readNamespacedServiceAccount({ namespace, name }),
+      );
     },
 
     async readSecret(namespace, name) {
@@ -189,7 +205,18 @@ interface ServerStatus {
   reason?: string;
 }
 
-const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'ECONNABORTED', 'EPROTO']);
+const UNREACHABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EPIPE',
+  'ECONNABORTED',
+  'EPROTO',
+]);
 const TLS_CODES = new Set([
   'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
   'UNABLE_TO_GET_ISSUER_CERT',
@@ -210,7 +237,9 @@ function describeOperation(op: KubernetesOperation): string {
 /** The RBAC rule that would allow the operation, in the words of a Role manifest. */
 function missingRule(op: KubernetesOperation): string {
   const rule = `apiGroups: ["${op.apiGroup ?? ''}"], resources: ["${op.resource}"], verbs: ["${op.verb}"]`;
-  const scope = op.namespace ? `a Role in namespace "${op.namespace}" (or a ClusterRole) bound to Pull Doctor's identity` : 'a ClusterRole bound to Pull Doctor\'s identity';
+  const scope = op.namespace
+    ? `a Role in namespace "${op.namespace}" (or a ClusterRole) bound to Pull Doctor's identity`
+    : "a ClusterRole bound to Pull Doctor's identity";
   return `Grant Pull Doctor's identity "${op.verb}" on "${op.resource}" with ${scope}: ${rule}. See infra/k8s/ for the complete role.`;
 }
 
@@ -249,40 +278,73 @@ export function toKubernetesError(error: unknown, op: KubernetesOperation, conte
     if (server.reason) facts.reason = server.reason;
     const said = server.message ? `: ${server.message}` : '';
     if (status === 401) {
-      return new PullDoctorError('KUBE_UNAUTHORIZED', `The Kubernetes API server ${context.server} rejected Pull Doctor's credentials (401) when trying to ${doing}.`, { cause: error, facts });
+      return new PullDoctorError(
+        'KUBE_UNAUTHORIZED',
+        `The Kubernetes API server ${context.server} rejected Pull Doctor's credentials (401) when trying to ${doing}.`,
+        { cause: error, facts },
+      );
     }
     if (status === 403) {
-      return new PullDoctorError('KUBE_FORBIDDEN', `Pull Doctor is not allowed to ${doing}${said}`, { cause: error, facts, advice: missingRule(op) });
+      return new PullDoctorError('KUBE_FORBIDDEN', `Pull Doctor is not allowed to ${doing}${said}`, {
+        cause: error,
+        facts,
+        advice: missingRule(op),
+      });
     }
-    return new PullDoctorError('KUBE_API_ERROR', `The Kubernetes API server answered ${status}${server.reason ? ` ${server.reason}` : ''} when trying to ${doing}${said}`, { cause: error, facts });
+    return new PullDoctorError(
+      'KUBE_API_ERROR',
+      `The Kubernetes API server answered ${status}${server.reason ? ` ${server.reason}` : ''} when trying to ${doing}${said}`,
+      { cause: error, facts },
+    );
   }
 
   const e = error as { name?: string; type?: string; code?: unknown; errno?: unknown };
   if (e?.name === 'AbortError' || e?.type === 'aborted' || e?.type === 'request-timeout') {
-    return new PullDoctorError('KUBE_UNREACHABLE', `The Kubernetes API server ${context.server} did not answer within ${context.timeoutMs} ms (trying to ${doing}).`, {
-      cause: error,
-      facts: { server: context.server, timeoutMs: context.timeoutMs },
-    });
+    return new PullDoctorError(
+      'KUBE_UNREACHABLE',
+      `The Kubernetes API server ${context.server} did not answer within ${context.timeoutMs} ms (trying to ${doing}).`,
+      {
+        cause: error,
+        facts: { server: context.server, timeoutMs: context.timeoutMs },
+      },
+    );
   }
   const code = typeof e?.code === 'string' ? e.code : typeof e?.errno === 'string' ? e.errno : undefined;
   if (code !== undefined && TLS_CODES.has(code)) {
-    return new PullDoctorError('KUBE_UNREACHABLE', `The TLS certificate of the Kubernetes API server ${context.server} is not trusted (${code}).`, {
-      cause: error,
-      facts: { server: context.server, code },
-      advice: "Check the cluster's certificate-authority-data in the kubeconfig (re-run `az aks get-credentials`), and that no proxy intercepts TLS.",
-    });
+    return new PullDoctorError(
+      'KUBE_UNREACHABLE',
+      `The TLS certificate of the Kubernetes API server ${context.server} is not trusted (${code}).`,
+      {
+        cause: error,
+        facts: { server: context.server, code },
+        advice:
+          "Check the cluster's certificate-authority-data in the kubeconfig (re-run `az aks get-credentials`), and that no proxy intercepts TLS.",
+      },
+    );
   }
   if (code !== undefined && (UNREACHABLE_CODES.has(code) || code.startsWith('UND_ERR'))) {
-    return new PullDoctorError('KUBE_UNREACHABLE', `The Kubernetes API server ${context.server} cannot be reached (${code}) when trying to ${doing}.`, {
-      cause: error,
-      facts: { server: context.server, code },
-    });
+    return new PullDoctorError(
+      'KUBE_UNREACHABLE',
+      `The Kubernetes API server ${context.server} cannot be reached (${code}) when trying to ${doing}.`,
+      {
+        cause: error,
+        facts: { server: context.server, code },
+      },
+    );
   }
   if (code === 'ENOENT' || code === 'EACCES') {
-    return new PullDoctorError('KUBECONFIG_INVALID', `A file the kubeconfig refers to (token, certificate or key) cannot be read (${code}).`, { cause: error, facts: { code } });
+    return new PullDoctorError(
+      'KUBECONFIG_INVALID',
+      `A file the kubeconfig refers to (token, certificate or key) cannot be read (${code}).`,
+      { cause: error, facts: { code } },
+    );
   }
-  return new PullDoctorError('KUBE_API_ERROR', `Reading from the Kubernetes API server ${context.server} failed unexpectedly when trying to ${doing}.`, {
-    cause: error,
-    facts: { server: context.server },
-  });
+  return new PullDoctorError(
+    'KUBE_API_ERROR',
+    `Reading from the Kubernetes API server ${context.server} failed unexpectedly when trying to ${doing}.`,
+    {
+      cause: error,
+      facts: { server: context.server },
+    },
+  );
 }

@@ -20,7 +20,14 @@ import {
   type RegistryCredential,
   type RegistryNetwork,
 } from './registry-client.js';
-import { endpointOfUrl, registryEndpoint, registryHttp, type HttpsAnswer, type RegistryEndpoint, type RegistryHttp } from './registry-https.js';
+import {
+  endpointOfUrl,
+  registryEndpoint,
+  registryHttp,
+  type HttpsAnswer,
+  type RegistryEndpoint,
+  type RegistryHttp,
+} from './registry-https.js';
 import { parseWwwAuthenticate, preferredChallenge } from './www-authenticate.js';
 
 export interface RegistryClientOptions {
@@ -42,8 +49,21 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
     resolve: (host) => resolveHost(options.network, host, timeoutMs),
     ping: (registry) => ping(http, endpoint(registry)),
     async headManifest(image, credential) {
-      const result = await headManifest(http, endpoint(image.registry), manifestPath(image), image.repository, credential, options.aadToken);
-      log.debug('manifest checked', { registry: image.registry, repository: image.repository, reference: image.reference, credential: credential.kind, outcome: result.outcome });
+      const result = await headManifest(
+        http,
+        endpoint(image.registry),
+        manifestPath(image),
+        image.repository,
+        credential,
+        options.aadToken,
+      );
+      log.debug('manifest checked', {
+        registry: image.registry,
+        repository: image.repository,
+        reference: image.reference,
+        credential: credential.kind,
+        outcome: result.outcome,
+      });
       return result;
     },
   };
@@ -66,14 +86,21 @@ async function resolveHost(network: RegistryNetwork, host: string, timeoutMs: nu
   }
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(Object.assign(new Error(`resolving ${name} took longer than ${timeoutMs} ms`), { code: 'ETIMEOUT' })), timeoutMs);
+    timer = setTimeout(
+      () => reject(Object.assign(new Error(`resolving ${name} took longer than ${timeoutMs} ms`), { code: 'ETIMEOUT' })),
+      timeoutMs,
+    );
   });
   try {
     const addresses = await Promise.race([network.resolve(name), deadline]);
     return { ok: true, addresses };
   } catch (error) {
     const code = (error as { code?: unknown }).code;
-    return { ok: false, code: typeof code === 'string' ? code : 'EUNKNOWN', message: error instanceof Error ? error.message.slice(0, 300) : `cannot resolve ${name}` };
+    return {
+      ok: false,
+      code: typeof code === 'string' ? code : 'EUNKNOWN',
+      message: error instanceof Error ? error.message.slice(0, 300) : `cannot resolve ${name}`,
+    };
   } finally {
     clearTimeout(timer);
   }
@@ -167,13 +194,22 @@ async function conclude(
   let why = message;
   const challenge = preferredChallenge(parseWwwAuthenticate(answer.headers['www-authenticate']));
   if (why === undefined && answer.status === 401 && auth !== 'none') {
-    why = challenge?.error === 'insufficient_scope' ? 'the token does not grant pull on this repository (insufficient_scope)' : 'the registry refused the credentials';
+    why =
+      challenge?.error === 'insufficient_scope'
+        ? 'the token does not grant pull on this repository (insufficient_scope)'
+        : 'the registry refused the credentials';
   }
   return refusal(withBody, 'registry', auth, why);
 }
 
 /** The same request as GET, to read the error body a HEAD answer cannot carry; falls back to the HEAD answer. */
-async function bodyOf(http: RegistryHttp, registry: RegistryEndpoint, path: string, head: HttpsAnswer, authorization: string | undefined): Promise<HttpsAnswer> {
+async function bodyOf(
+  http: RegistryHttp,
+  registry: RegistryEndpoint,
+  path: string,
+  head: HttpsAnswer,
+  authorization: string | undefined,
+): Promise<HttpsAnswer> {
   const again = await requestManifest(http, registry, 'GET', path, authorization);
   if (again.ok && again.answer.status === head.status) return { ...head, body: again.answer.body };
   return head;
@@ -184,10 +220,7 @@ function notAnswered(answer: Exclude<ManifestAnswer, { ok: true }>, auth: AuthUs
   return ownError('registry', auth, answer.refused);
 }
 
-export type ManifestAnswer =
-  | { ok: true; answer: HttpsAnswer }
-  | { ok: false; failure: ConnectionFailure }
-  | { ok: false; refused: string };
+export type ManifestAnswer = { ok: true; answer: HttpsAnswer } | { ok: false; failure: ConnectionFailure } | { ok: false; refused: string };
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const MAX_REDIRECTS = 3;
@@ -212,7 +245,8 @@ async function requestManifest(
     const { answer } = outcome;
     const location = answer.headers.location;
     if (!REDIRECTS.has(answer.status) || typeof location !== 'string') return outcome;
-    if (hop >= MAX_REDIRECTS) return { ok: false, refused: `the registry redirected more than ${MAX_REDIRECTS} times; not followed further` };
+    if (hop >= MAX_REDIRECTS)
+      return { ok: false, refused: `the registry redirected more than ${MAX_REDIRECTS} times; not followed further` };
     let next: URL;
     try {
       next = new URL(location, url);
@@ -220,7 +254,10 @@ async function requestManifest(
       return { ok: false, refused: `the registry answered ${answer.status} with an invalid Location; not followed` };
     }
     if (next.protocol !== 'https:') {
-      return { ok: false, refused: `the registry redirected to a ${next.protocol.replace(':', '')} URL on ${next.host}; only https redirects are followed` };
+      return {
+        ok: false,
+        refused: `the registry redirected to a ${next.protocol.replace(':', '')} URL on ${next.host}; only https redirects are followed`,
+      };
     }
     url = next;
   }

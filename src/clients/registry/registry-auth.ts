@@ -6,7 +6,15 @@
 import { isIP } from 'node:net';
 import { isPullDoctorError } from '../../errors/index.js';
 import { redactText } from '../../logging/index.js';
-import type { AadTokenProvider, AuthChallenge, AuthStep, AuthUsed, ManifestResult, RegistryCredential, RegistryErrorSummary } from './registry-client.js';
+import type {
+  AadTokenProvider,
+  AuthChallenge,
+  AuthStep,
+  AuthUsed,
+  ManifestResult,
+  RegistryCredential,
+  RegistryErrorSummary,
+} from './registry-client.js';
 import { endpointOfUrl, type HttpsAnswer, type RegistryEndpoint, type RegistryHttp } from './registry-https.js';
 
 /**
@@ -92,7 +100,10 @@ export async function fetchBearerToken(
     return { ok: false, result: ownError('token', 'none', 'the registry sent a Bearer challenge without a valid realm URL', 401) };
   }
   if (realm.protocol !== 'https:') {
-    return { ok: false, result: ownError('token', 'none', `the token realm ${realm.protocol}//${realm.host} is not https; not contacted`, 401) };
+    return {
+      ok: false,
+      result: ownError('token', 'none', `the token realm ${realm.protocol}//${realm.host} is not https; not contacted`, 401),
+    };
   }
   const scopes = [...new Set([`repository:${repository}:pull`, ...(challenge.scope ? [challenge.scope] : [])])];
 
@@ -105,7 +116,12 @@ export async function fetchBearerToken(
     if (!realmMayReceiveBasic(registry, realm)) {
       return {
         ok: false,
-        result: ownError('token', 'none', `the token realm ${realm.host} is not on the registry's domain; the credentials from ${credential.source} were not sent there`, 401),
+        result: ownError(
+          'token',
+          'none',
+          `the token realm ${realm.host} is not on the registry's domain; the credentials from ${credential.source} were not sent there`,
+          401,
+        ),
       };
     }
     headers.Authorization = basicAuthorization(credential.username, credential.password);
@@ -140,10 +156,21 @@ async function acrAccessToken(
   aadToken: AadTokenProvider | undefined,
 ): Promise<{ ok: true; token: string } | { ok: false; result: ManifestResult }> {
   if (aadToken === undefined) {
-    return { ok: false, result: ownError('exchange', 'none', 'no Entra token provider is configured, so the azure-ad credential cannot be checked') };
+    return {
+      ok: false,
+      result: ownError('exchange', 'none', 'no Entra token provider is configured, so the azure-ad credential cannot be checked'),
+    };
   }
   if (!realmMayReceiveEntraToken(registry, realm)) {
-    return { ok: false, result: ownError('exchange', 'none', `the token realm ${realm.host} is not the registry host ${registry.host}; the Entra token was not sent`, 401) };
+    return {
+      ok: false,
+      result: ownError(
+        'exchange',
+        'none',
+        `the token realm ${realm.host} is not the registry host ${registry.host}; the Entra token was not sent`,
+        401,
+      ),
+    };
   }
   let aad: { token: string; tenantId?: string };
   try {
@@ -156,11 +183,17 @@ async function acrAccessToken(
   const exchangeForm = new URLSearchParams({ grant_type: 'access_token', service });
   if (tenant !== undefined) exchangeForm.set('tenant', tenant);
   exchangeForm.set('access_token', aad.token);
-  const exchanged = await http.send({ method: 'POST', url: new URL('/oauth2/exchange', realm.origin), headers: FORM, body: exchangeForm.toString() });
+  const exchanged = await http.send({
+    method: 'POST',
+    url: new URL('/oauth2/exchange', realm.origin),
+    headers: FORM,
+    body: exchangeForm.toString(),
+  });
   if (!exchanged.ok) return { ok: false, result: { outcome: 'unreachable', step: 'exchange', ...exchanged.failure } };
   if (exchanged.answer.status !== 200) return { ok: false, result: refusal(exchanged.answer, 'exchange', 'bearer') };
   const refreshToken = tokenField(exchanged.answer.body, 'refresh_token');
-  if (refreshToken === undefined) return { ok: false, result: ownError('exchange', 'bearer', '/oauth2/exchange answered 200 without a refresh_token', 200) };
+  if (refreshToken === undefined)
+    return { ok: false, result: ownError('exchange', 'bearer', '/oauth2/exchange answered 200 without a refresh_token', 200) };
 
   const tokenForm = new URLSearchParams({ grant_type: 'refresh_token', service });
   for (const scope of scopes) tokenForm.append('scope', scope);
@@ -169,7 +202,8 @@ async function acrAccessToken(
   if (!issued.ok) return { ok: false, result: { outcome: 'unreachable', step: 'token', ...issued.failure } };
   if (issued.answer.status !== 200) return { ok: false, result: refusal(issued.answer, 'token', 'bearer') };
   const accessToken = tokenField(issued.answer.body, 'token');
-  if (accessToken === undefined) return { ok: false, result: ownError('token', 'bearer', '/oauth2/token answered 200 without an access_token', 200) };
+  if (accessToken === undefined)
+    return { ok: false, result: ownError('token', 'bearer', '/oauth2/token answered 200 without an access_token', 200) };
   return { ok: true, token: accessToken };
 }
 

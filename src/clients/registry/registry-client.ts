@@ -20,9 +20,7 @@ export interface RegistryNetwork {
   connectTarget(host: string, port: number): Promise<{ address: string; port: number }>;
 }
 
-export type DnsResult =
-  | { ok: true; addresses: string[] }
-  | { ok: false; code: string; message: string };
+export type DnsResult = { ok: true; addresses: string[] } | { ok: false; code: string; message: string };
 
 /** One parsed `WWW-Authenticate` challenge (RFC 7235). */
 export interface AuthChallenge {
@@ -87,7 +85,14 @@ export type AuthUsed = 'none' | 'basic' | 'bearer';
 export type AuthStep = 'registry' | 'token' | 'exchange';
 
 export type ManifestResult =
-  | { outcome: 'found'; status: number; mediaType?: string | undefined; digest?: string | undefined; size?: number | undefined; auth: AuthUsed }
+  | {
+      outcome: 'found';
+      status: number;
+      mediaType?: string | undefined;
+      digest?: string | undefined;
+      size?: number | undefined;
+      auth: AuthUsed;
+    }
   | { outcome: 'not-found'; status: number; errors: RegistryErrorSummary[]; auth: AuthUsed }
   | {
       outcome: 'unauthorized' | 'forbidden' | 'rate-limited' | 'error';

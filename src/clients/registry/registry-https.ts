@@ -155,7 +155,18 @@ export async function httpsCall(call: HttpsCall, options: HttpsOptions): Promise
         size += chunk.length;
       });
       res.on('end', done);
-      res.on('aborted', () => finish({ ok: false, failure: { kind: 'reset', phase: 'response', code: 'ECONNRESET', host: endpoint.host, message: `${endpoint.host} closed the connection in the middle of the answer` } }));
+      res.on('aborted', () =>
+        finish({
+          ok: false,
+          failure: {
+            kind: 'reset',
+            phase: 'response',
+            code: 'ECONNRESET',
+            host: endpoint.host,
+            message: `${endpoint.host} closed the connection in the middle of the answer`,
+          },
+        }),
+      );
       res.on('error', (error) => finish({ ok: false, failure: connectionFailure(error, 'response', endpoint.host) }));
     });
     req.end(call.body);
@@ -246,8 +257,15 @@ export function registryHttp(options: { network: RegistryNetwork; timeoutMs: num
       const started = Date.now();
       const outcome = await httpsCall(call, { network: options.network, timeoutMs: options.timeoutMs, maxBodyBytes: MAX_BODY_BYTES });
       const fields = { method: call.method, host: call.url.host, path: call.url.pathname, ms: Date.now() - started };
-      if (outcome.ok) options.log.debug('registry request', { ...fields, status: outcome.answer.status, truncated: outcome.answer.truncated });
-      else options.log.debug('registry request failed', { ...fields, kind: outcome.failure.kind, phase: outcome.failure.phase, code: outcome.failure.code });
+      if (outcome.ok)
+        options.log.debug('registry request', { ...fields, status: outcome.answer.status, truncated: outcome.answer.truncated });
+      else
+        options.log.debug('registry request failed', {
+          ...fields,
+          kind: outcome.failure.kind,
+          phase: outcome.failure.phase,
+          code: outcome.failure.code,
+        });
       return outcome;
     },
   };

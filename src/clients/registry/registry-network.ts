@@ -50,7 +50,10 @@ export function systemRegistryNetwork(options: SystemNetworkOptions = {}): Regis
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(
-        () => reject(Object.assign(new Error(`queryA ETIMEOUT ${host}: no DNS answer within ${timeoutMs} ms`), { code: 'ETIMEOUT', hostname: host })),
+        () =>
+          reject(
+            Object.assign(new Error(`queryA ETIMEOUT ${host}: no DNS answer within ${timeoutMs} ms`), { code: 'ETIMEOUT', hostname: host }),
+          ),
         timeoutMs,
       );
     });

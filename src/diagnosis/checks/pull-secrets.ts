@@ -34,10 +34,15 @@ export const pullSecretsCheck: Check = {
     for (const s of secrets) {
       if (!s.exists) {
         findings.push(
-          finding('pull-secrets', 'fail', `The imagePullSecret "${s.name}" named by ${origin(s.source, sa)} does not exist in namespace ${ns}.`, {
-            // PASSWORD rather than "password=…": the card redacts anything after "password=".
-            remediation: `Create it: \`kubectl create secret docker-registry ${s.name} -n ${ns} --docker-server=${server} --docker-username=USER --docker-password PASSWORD\`, or remove the reference.`,
-          }),
+          finding(
+            'pull-secrets',
+            'fail',
+            `The imagePullSecret "${s.name}" named by ${origin(s.source, sa)} does not exist in namespace ${ns}.`,
+            {
+              // PASSWORD rather than "password=…": the card redacts anything after "password=".
+              remediation: `Create it: \`kubectl create secret docker-registry ${s.name} -n ${ns} --docker-server=${server} --docker-username=USER --docker-password PASSWORD\`, or remove the reference.`,
+            },
+          ),
         );
       } else if (s.parse && !s.parse.ok) {
         findings.push(
@@ -54,13 +59,21 @@ export const pullSecretsCheck: Check = {
       const matching = secrets.flatMap((s) => {
         if (!s.parse?.ok) return [];
         const entry = findCredentialFor(s.parse.entries, ref.registry, ref.repository);
-        return entry ? [{ secret: s.name, key: entry.key, sendable: Boolean(entry.username && entry.password), issues: s.issues ?? [] }] : [];
+        return entry
+          ? [{ secret: s.name, key: entry.key, sendable: Boolean(entry.username && entry.password), issues: s.issues ?? [] }]
+          : [];
       });
       // The kubelet tries every matching entry until a pull works: one with a username and a password is enough.
       const sendable = matching.find((m) => m.sendable);
       if (sendable) {
         // The key is shown safely: a URL key may carry a user and password (`https://user:password@host`).
-        findings.push(finding('pull-secrets', 'pass', `The pull secret "${sendable.secret}" has credentials for ${ref.registry} (entry "${displayKey(sendable.key)}").`));
+        findings.push(
+          finding(
+            'pull-secrets',
+            'pass',
+            `The pull secret "${sendable.secret}" has credentials for ${ref.registry} (entry "${displayKey(sendable.key)}").`,
+          ),
+        );
         continue;
       }
       if (matching.length > 0) {
@@ -68,15 +81,20 @@ export const pullSecretsCheck: Check = {
         const shown = displayKey(m.key);
         const acr = isAzureContainerRegistry(ref.registry);
         findings.push(
-          finding('pull-secrets', denied && !acr ? 'fail' : 'warn', `The pull secret "${m.secret}" has an entry for ${ref.registry} ("${shown}"), but no username and password the kubelet can send.`, {
-            detail: [
-              ...m.issues.filter((i) => !i.fatal && i.key === shown && !KEY_ISSUES.has(i.code)).map((i) => i.detail),
-              acr ? 'On AKS the nodes also pull from Azure Container Registry with the kubelet identity.' : '',
-            ]
-              .filter((s) => s)
-              .join('\n'),
-            remediation: `Recreate it with a username and password: \`kubectl create secret docker-registry ${m.secret} -n ${ns} --docker-server=${ref.registry} --docker-username=USER --docker-password PASSWORD\`.`,
-          }),
+          finding(
+            'pull-secrets',
+            denied && !acr ? 'fail' : 'warn',
+            `The pull secret "${m.secret}" has an entry for ${ref.registry} ("${shown}"), but no username and password the kubelet can send.`,
+            {
+              detail: [
+                ...m.issues.filter((i) => !i.fatal && i.key === shown && !KEY_ISSUES.has(i.code)).map((i) => i.detail),
+                acr ? 'On AKS the nodes also pull from Azure Container Registry with the kubelet identity.' : '',
+              ]
+                .filter((s) => s)
+                .join('\n'),
+              remediation: `Recreate it with a username and password: \`kubectl create secret docker-registry ${m.secret} -n ${ns} --docker-server=${ref.registry} --docker-username=USER --docker-password PASSWORD\`.`,
+            },
+          ),
         );
         continue;
       }
@@ -85,18 +103,28 @@ export const pullSecretsCheck: Check = {
       const keyIssues = usable.flatMap((s) => (s.issues ?? []).filter((i) => KEY_ISSUES.has(i.code)).map((i) => `${s.name}: ${i.detail}`));
       if (isAzureContainerRegistry(ref.registry)) {
         findings.push(
-          finding('pull-secrets', 'pass', `No pull secret for ${ref.registry}: AKS nodes pull from Azure Container Registry with the kubelet identity.`, {
-            detail: hosts.length > 0 ? `Secrets present for other registries: ${hosts.join(', ')}.` : undefined,
-          }),
+          finding(
+            'pull-secrets',
+            'pass',
+            `No pull secret for ${ref.registry}: AKS nodes pull from Azure Container Registry with the kubelet identity.`,
+            {
+              detail: hosts.length > 0 ? `Secrets present for other registries: ${hosts.join(', ')}.` : undefined,
+            },
+          ),
         );
         continue;
       }
       if (usable.length > 0) {
         findings.push(
-          finding('pull-secrets', denied ? 'fail' : 'warn', `No pull secret has credentials for ${ref.registry}; the secrets present are for other registries.`, {
-            detail: [`Entries: ${hosts.join(', ')}.`, ...keyIssues].join('\n'),
-            remediation: `Add an entry for ${ref.registry} (the server must match the image's registry host, e.g. --docker-server=${ref.registry}).`,
-          }),
+          finding(
+            'pull-secrets',
+            denied ? 'fail' : 'warn',
+            `No pull secret has credentials for ${ref.registry}; the secrets present are for other registries.`,
+            {
+              detail: [`Entries: ${hosts.join(', ')}.`, ...keyIssues].join('\n'),
+              remediation: `Add an entry for ${ref.registry} (the server must match the image's registry host, e.g. --docker-server=${ref.registry}).`,
+            },
+          ),
         );
       } else if (denied && secrets.length > 0) {
         // Every secret the pod names is missing or unusable: the findings above say which, and how to fix it.

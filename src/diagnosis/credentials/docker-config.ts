@@ -41,8 +41,7 @@ export interface ConfigLayout {
 }
 
 export type ConfigDecode =
-  | { ok: true; entries: DecodedEntry[]; layout: ConfigLayout }
-  | { ok: false; problem: 'not-json' | 'auth-not-decodable'; detail: string };
+  { ok: true; entries: DecodedEntry[]; layout: ConfigLayout } | { ok: false; problem: 'not-json' | 'auth-not-decodable'; detail: string };
 
 type Failure = Extract<ConfigDecode, { ok: false }>;
 
@@ -214,10 +213,14 @@ export function decodeAuthField(field: string): AuthFieldDecode {
  */
 const MAX_SHOWN = 120;
 const KEEP_WHEN_SHORTENED = 100;
-const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ud800-\udfff\ufeff\ufff9-\ufffb`]/gu;
+const INVISIBLE =
+  /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ud800-\udfff\ufeff\ufff9-\ufffb`]/gu;
 
 export function displayKey(key: string): string {
-  const withoutUserinfo = key.replace(/^([A-Za-z][A-Za-z0-9+.-]*:\/\/)?[^/]*@/u, (_match, scheme: string | undefined) => `${scheme ?? ''}[redacted]@`);
+  const withoutUserinfo = key.replace(
+    /^([A-Za-z][A-Za-z0-9+.-]*:\/\/)?[^/]*@/u,
+    (_match, scheme: string | undefined) => `${scheme ?? ''}[redacted]@`,
+  );
   const visible = withoutUserinfo.replace(INVISIBLE, (c) => `\\u{${(c.codePointAt(0) as number).toString(16)}}`);
   const chars = Array.from(visible);
   return chars.length <= MAX_SHOWN ? visible : `${chars.slice(0, KEEP_WHEN_SHORTENED).join('')}…(${chars.length} characters)`;

@@ -83,7 +83,9 @@ export function decodeGoBase64(text: string, padded: boolean): Base64Decode {
  * way, so `{"Auths": ...}` works for it.
  */
 export function goFieldNameMatches(key: string, field: string): boolean {
-  const folded = Array.from(key, (c) => (c === '\u017f' ? 's' : c === '\u212a' ? 'k' : c.length === 1 && c < '\u0080' ? c.toLowerCase() : c)).join('');
+  const folded = Array.from(key, (c) =>
+    c === '\u017f' ? 's' : c === '\u212a' ? 'k' : c.length === 1 && c < '\u0080' ? c.toLowerCase() : c,
+  ).join('');
   return folded === field.toLowerCase();
 }
 

@@ -104,7 +104,7 @@ export interface GoUrl {
   path: string;
 }
 
-const HOST_SAFE_PUNCTUATION = new Set("-_.~!$&'()*+,;=:[]<>\"");
+const HOST_SAFE_PUNCTUATION = new Set('-_.~!$&\'()*+,;=:[]<>"');
 const USERINFO_SAFE = new Set("-._:~!$&'()*+,;=%@");
 const isAlnum = (c: string): boolean => /^[A-Za-z0-9]$/.test(c);
 const isHexDigit = (c: string | undefined): boolean => c !== undefined && /^[0-9A-Fa-f]$/.test(c);
@@ -162,7 +162,7 @@ function validOptionalPort(port: string): boolean {
 function percentDecode(text: string, mode: 'host' | 'other'): string | undefined {
   const bytes: number[] = [];
   const raw = Buffer.from(text, 'utf8');
-  for (let i = 0; i < raw.length; ) {
+  for (let i = 0; i < raw.length;) {
     const b = raw[i] as number;
     if (b === 0x25) {
       const h1 = String.fromCharCode(raw[i + 1] ?? 0);
@@ -210,7 +210,11 @@ export function splitGoHostPort(hostport: string): { host: string; port: string 
  * A malformed pattern matches nothing, as `URLsMatch` treats Go's ErrBadPattern as "no match".
  */
 
-type Token = { kind: 'star' } | { kind: 'any' } | { kind: 'literal'; char: string } | { kind: 'class'; negated: boolean; ranges: Array<[number, number]> };
+type Token =
+  | { kind: 'star' }
+  | { kind: 'any' }
+  | { kind: 'literal'; char: string }
+  | { kind: 'class'; negated: boolean; ranges: Array<[number, number]> };
 
 function tokenize(pattern: string): Token[] | undefined {
   const chars = Array.from(pattern);

@@ -8,13 +8,7 @@ import { decodeGoBase64, parseJsonDocument } from './go-decoding.js';
 import { keyringKeyFor } from './keyring.js';
 
 export type PullSecretProblem =
-  | 'wrong-type'
-  | 'missing-key'
-  | 'not-base64'
-  | 'not-json'
-  | 'no-entries'
-  | 'entry-without-credentials'
-  | 'auth-not-decodable';
+  'wrong-type' | 'missing-key' | 'not-base64' | 'not-json' | 'no-entries' | 'entry-without-credentials' | 'auth-not-decodable';
 
 export type PullSecretParse =
   | { ok: true; format: 'dockerconfigjson' | 'dockercfg'; entries: DockerConfigEntry[] }
@@ -47,7 +41,8 @@ export interface PullSecretInspection {
 
 /** Hosts people write for Docker Hub that the kubelet never matches with `docker.io/...` images. */
 const DOCKER_HUB_LOOKALIKES = new Set(['registry-1.docker.io', 'registry.hub.docker.com', 'hub.docker.com', '*.docker.io']);
-const DOCKER_HUB_HINT = 'name the entry `https://index.docker.io/v1/` (what `kubectl create secret docker-registry` writes by default) or `docker.io`';
+const DOCKER_HUB_HINT =
+  'name the entry `https://index.docker.io/v1/` (what `kubectl create secret docker-registry` writes by default) or `docker.io`';
 
 /**
  * Everything worth telling an engineer about one pull secret, in value-free sentences: the fatal problem when the
@@ -84,14 +79,25 @@ function entryIssues(entry: DecodedEntry): PullSecretIssue[] {
       ),
     );
   } else if (DOCKER_HUB_LOOKALIKES.has(keyringKey.split('/')[0] as string)) {
-    issues.push(issue('key-never-matches', `The kubelet never uses the key ${named} for Docker Hub images (docker.io/...); ${DOCKER_HUB_HINT}.`));
+    issues.push(
+      issue('key-never-matches', `The kubelet never uses the key ${named} for Docker Hub images (docker.io/...); ${DOCKER_HUB_HINT}.`),
+    );
   }
 
   if (!hasCredentials(entry)) {
-    issues.push(issue('entry-without-credentials', `The entry ${named} has no \`auth\`, \`username\`/\`password\` or token; pulls it matches go out anonymously.`));
+    issues.push(
+      issue(
+        'entry-without-credentials',
+        `The entry ${named} has no \`auth\`, \`username\`/\`password\` or token; pulls it matches go out anonymously.`,
+      ),
+    );
   } else if (entry.identityToken !== undefined || entry.hasRegistryToken) {
     const token = entry.identityToken !== undefined ? 'an identity token' : 'a registry token';
-    const missing = entry.password ? '' : entry.username ? ', and this entry has no password' : ', and this entry has neither username nor password';
+    const missing = entry.password
+      ? ''
+      : entry.username
+        ? ', and this entry has no password'
+        : ', and this entry has neither username nor password';
     issues.push(
       issue(
         'token-ignored-by-kubelet',
@@ -198,7 +204,8 @@ function dataKeys(data: Record<string, unknown> | undefined): string[] {
 }
 
 function wrongType(type: string | undefined, data: Record<string, unknown> | undefined): SecretRead {
-  const shown = type === undefined ? 'The secret has no type (Kubernetes treats it as `Opaque`)' : `The secret is of type \`${displayKey(type)}\``;
+  const shown =
+    type === undefined ? 'The secret has no type (Kubernetes treats it as `Opaque`)' : `The secret is of type \`${displayKey(type)}\``;
   const holds = ['.dockerconfigjson', '.dockercfg'].filter((k) => ownString(data, k) !== undefined);
   const hint =
     holds.length > 0

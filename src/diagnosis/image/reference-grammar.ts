@@ -51,9 +51,7 @@ const remoteName = pathComponent + anyTimes('/', pathComponent);
 const namePattern = optional(domainAndPort, '/') + remoteName;
 
 /** `^(name)(?::(tag))?(?:@(digest))?$` — groups 1, 2, 3. */
-const REFERENCE_REGEXP = new RegExp(
-  anchored(capture(namePattern), optional(':', capture(tag)), optional('@', capture(digestPattern))),
-);
+const REFERENCE_REGEXP = new RegExp(anchored(capture(namePattern), optional(':', capture(tag)), optional('@', capture(digestPattern))));
 
 /** `^(?:(domain)/)?(remote-name)$` — splits a name into its domain (group 1, may be absent) and path (group 2). */
 const ANCHORED_NAME_REGEXP = new RegExp(anchored(optional(capture(domainAndPort), '/'), capture(remoteName)));

@@ -5,7 +5,13 @@
  * defined in a subscription are found), and what they grant in the registry's role assignment mode (legacy RBAC,
  * or ABAC repository permissions).
  */
-import type { AzureReader, RegistryInfo, RoleAssignmentInfo, RoleAssignmentMode, RoleDefinitionInfo } from '../../clients/azure/azure-reader.js';
+import type {
+  AzureReader,
+  RegistryInfo,
+  RoleAssignmentInfo,
+  RoleAssignmentMode,
+  RoleDefinitionInfo,
+} from '../../clients/azure/azure-reader.js';
 import { parseResourceId, sameResourceId } from '../../clients/azure/resource-id.js';
 import { isPullDoctorError, PullDoctorError } from '../../errors/index.js';
 import type { AssignAcrPullFix } from '../types.js';
@@ -37,7 +43,12 @@ export interface PullAccessInput {
 }
 
 function guidOf(id: string): string {
-  return (id.split('/').filter((s) => s !== '').pop() ?? '').toLowerCase();
+  return (
+    id
+      .split('/')
+      .filter((s) => s !== '')
+      .pop() ?? ''
+  ).toLowerCase();
 }
 
 function indexByGuid(definitions: ReadonlyMap<string, RoleDefinitionInfo>): Map<string, RoleDefinitionInfo> {
@@ -79,7 +90,11 @@ export function evaluatePullAccess(input: PullAccessInput): PullAccessEvaluation
     const guid = guidOf(assignment.roleDefinitionId);
     const definition = definitions.get(guid);
     if (!definition) {
-      result.notHonoured.push({ assignment, roleName: guid, why: `its role definition ${guid} could not be read, so what it grants is unknown` });
+      result.notHonoured.push({
+        assignment,
+        roleName: guid,
+        why: `its role definition ${guid} could not be read, so what it grants is unknown`,
+      });
       continue;
     }
     const roleName = definition.roleName;
@@ -113,7 +128,11 @@ export function evaluatePullAccess(input: PullAccessInput): PullAccessEvaluation
     const allowed = evaluateCondition(assignment.condition, { action: operation, repository: input.repository });
     if (allowed.value === true) result.granting.push({ assignment, roleName });
     else if (allowed.value === false) {
-      result.notHonoured.push({ assignment, roleName, why: `its condition limits ${roleName} to other repositories than "${input.repository}"` });
+      result.notHonoured.push({
+        assignment,
+        roleName,
+        why: `its condition limits ${roleName} to other repositories than "${input.repository}"`,
+      });
     } else {
       result.notHonoured.push({
         assignment,
@@ -132,9 +151,11 @@ export function describeScopeRelation(assignmentScope: string, resourceId: strin
   const resource = resourceId.toLowerCase();
   if (scope === resource) return 'on the registry itself';
   if (scope === '/' || scope === '') return 'inherited from the root scope';
-  if (/\/providers\/microsoft\.management\/managementgroups\/[^/]+$/.test(scope)) return `inherited from management group ${assignmentScope.split('/').pop()}`;
+  if (/\/providers\/microsoft\.management\/managementgroups\/[^/]+$/.test(scope))
+    return `inherited from management group ${assignmentScope.split('/').pop()}`;
   if (/^\/subscriptions\/[^/]+$/.test(scope)) return `inherited from subscription ${assignmentScope.split('/')[2]}`;
-  if (/^\/subscriptions\/[^/]+\/resourcegroups\/[^/]+$/.test(scope)) return `inherited from resource group ${assignmentScope.split('/')[4]}`;
+  if (/^\/subscriptions\/[^/]+\/resourcegroups\/[^/]+$/.test(scope))
+    return `inherited from resource group ${assignmentScope.split('/')[4]}`;
   return `at scope ${assignmentScope}`;
 }
 
@@ -210,10 +231,14 @@ export function createPullAccessChecker(
     const registries = await reader.listRegistries(scope.subscriptionId);
     const registry = registries.find((r) => sameResourceId(r.id, scope.id));
     if (registry === undefined) {
-      throw new PullDoctorError('AZURE_NOT_FOUND', `The registry ${scope.name} is not among the container registries of subscription ${scope.subscriptionId}.`, {
-        facts: { operation: `find registry ${scope.name}`, resource: scope.id },
-        advice: "Check that the registry still exists and that Pull Doctor's identity can read it (Reader on the registry or above).",
-      });
+      throw new PullDoctorError(
+        'AZURE_NOT_FOUND',
+        `The registry ${scope.name} is not among the container registries of subscription ${scope.subscriptionId}.`,
+        {
+          facts: { operation: `find registry ${scope.name}`, resource: scope.id },
+          advice: "Check that the registry still exists and that Pull Doctor's identity can read it (Reader on the registry or above).",
+        },
+      );
     }
     const { assignments, definitions } = await readPrincipalRoles(reader, registry.id, fix.principalId);
     // No assignment given to the evaluation has a condition, so the repository name is never looked at.
@@ -233,7 +258,9 @@ export function createPullAccessChecker(
     const conditional = evaluate(assignments.filter(hasCondition).map(withoutCondition));
     const notCounted = [
       ...[...unconditional.notHonoured, ...conditional.notHonoured].map((n) => `${n.roleName} ${where(n.assignment)}: ${n.why}`),
-      ...conditional.granting.map((g) => `${g.roleName} ${where(g.assignment)}: a condition limits it to some repositories, and the fix grants on the whole registry`),
+      ...conditional.granting.map(
+        (g) => `${g.roleName} ${where(g.assignment)}: a condition limits it to some repositories, and the fix grants on the whole registry`,
+      ),
     ];
     const detail = `no role assignment lets the principal pull from the whole registry ${registry.name}`;
     return { canPull: false, detail: notCounted.length === 0 ? detail : `${detail}; not counted: ${notCounted.join('; ')}` };

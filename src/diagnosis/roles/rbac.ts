@@ -32,7 +32,6 @@ export function pullRoleFor(mode: RoleAssignmentMode | undefined): { id: string;
     : { id: ROLE_IDS.acrPull, name: 'AcrPull' };
 }
 
-
 // Azure RBAC permission matching: does the pattern in a role's actions/notActions/dataActions/notDataActions
 // cover an operation? Comparison is case-insensitive and `*` matches any run of characters anywhere, `/`
 // included, so `*` covers everything, `*/read` covers every read (`Microsoft.ContainerRegistry/registries/pull/read`

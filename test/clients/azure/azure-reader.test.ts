@@ -137,20 +137,31 @@ describe('createAzureReader against the fake ARM, through the real SDKs', () => 
       arm.addPrincipal({ objectId: KUBELET, principalType: 'ServicePrincipal', memberOf: [TEAM_GROUP] });
       arm.addPrincipal({ objectId: TEAM_GROUP, principalType: 'Group' });
       arm.addRoleAssignment({ scope: registryId, roleDefinitionId: ROLE_IDS.acrPull, principalId: SOMEONE_ELSE });
-      arm.addRoleAssignment({ scope: `/subscriptions/${SUB}/resourceGroups/${RG}`, roleDefinitionId: ROLE_IDS.reader, principalId: KUBELET });
+      arm.addRoleAssignment({
+        scope: `/subscriptions/${SUB}/resourceGroups/${RG}`,
+        roleDefinitionId: ROLE_IDS.reader,
+        principalId: KUBELET,
+      });
       arm.addRoleAssignment({ scope: `/subscriptions/${SUB}`, roleDefinitionId: ROLE_IDS.acrPush, principalId: TEAM_GROUP });
-      arm.addRoleAssignment({ scope: '/providers/Microsoft.Management/managementGroups/mg-corp', roleDefinitionId: ROLE_IDS.contributor, principalId: KUBELET });
+      arm.addRoleAssignment({
+        scope: '/providers/Microsoft.Management/managementGroups/mg-corp',
+        roleDefinitionId: ROLE_IDS.contributor,
+        principalId: KUBELET,
+      });
       arm.addRoleAssignment({ scope: `${clusterId}`, roleDefinitionId: ROLE_IDS.owner, principalId: KUBELET });
     });
 
     it("lists the principal's assignments inherited from the group, subscription (via a group) and management group", async () => {
       const assignments = await reader().listRoleAssignmentsForPrincipal(registryId, KUBELET);
       const seen = assignments.map((a) => `${a.roleDefinitionId.split('/').pop()}@${a.scope}`).sort();
-      assert.deepEqual(seen, [
-        `${ROLE_IDS.acrPush}@/subscriptions/${SUB}`,
-        `${ROLE_IDS.reader}@/subscriptions/${SUB}/resourceGroups/${RG}`,
-        `${ROLE_IDS.contributor}@/providers/Microsoft.Management/managementGroups/mg-corp`,
-      ].sort());
+      assert.deepEqual(
+        seen,
+        [
+          `${ROLE_IDS.acrPush}@/subscriptions/${SUB}`,
+          `${ROLE_IDS.reader}@/subscriptions/${SUB}/resourceGroups/${RG}`,
+          `${ROLE_IDS.contributor}@/providers/Microsoft.Management/managementGroups/mg-corp`,
+        ].sort(),
+      );
       const request = arm.requests.at(-1)!;
       assert.equal(request.query.$filter, `atScope() and assignedTo('${KUBELET}')`);
       assert.equal(request.path, `${registryId}/providers/Microsoft.Authorization/roleAssignments`);
@@ -160,7 +171,10 @@ describe('createAzureReader against the fake ARM, through the real SDKs', () => 
       const assignments = await reader().listRoleAssignmentsForPrincipal(registryId, KUBELET);
       const fromGroup = assignments.find((a) => a.scope.endsWith(RG))!;
       const fromManagementGroup = assignments.find((a) => a.scope.includes('managementGroups'))!;
-      assert.equal(fromGroup.roleDefinitionId, `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/${ROLE_IDS.reader}`);
+      assert.equal(
+        fromGroup.roleDefinitionId,
+        `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/${ROLE_IDS.reader}`,
+      );
       assert.equal(fromManagementGroup.roleDefinitionId, `/providers/Microsoft.Authorization/roleDefinitions/${ROLE_IDS.contributor}`);
       assert.equal(fromGroup.principalType, 'ServicePrincipal');
     });
@@ -173,15 +187,21 @@ describe('createAzureReader against the fake ARM, through the real SDKs', () => 
 
     it('reads role definitions by subscription-level id, tenant-level id and bare GUID', async () => {
       const r = reader();
-      const bySubscription = await r.getRoleDefinition(`/subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/${ROLE_IDS.acrPull}`);
-      const byTenant = await r.getRoleDefinition(`/providers/Microsoft.Authorization/roleDefinitions/${ROLE_IDS.containerRegistryRepositoryReader}`);
+      const bySubscription = await r.getRoleDefinition(
+        `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/${ROLE_IDS.acrPull}`,
+      );
+      const byTenant = await r.getRoleDefinition(
+        `/providers/Microsoft.Authorization/roleDefinitions/${ROLE_IDS.containerRegistryRepositoryReader}`,
+      );
       const byGuid = await r.getRoleDefinition(ROLE_IDS.contributor);
       assert.deepEqual(bySubscription, {
         id: `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/${ROLE_IDS.acrPull}`,
         name: ROLE_IDS.acrPull,
         roleName: 'AcrPull',
         roleType: 'BuiltInRole',
-        permissions: [{ actions: ['Microsoft.ContainerRegistry/registries/pull/read'], notActions: [], dataActions: [], notDataActions: [] }],
+        permissions: [
+          { actions: ['Microsoft.ContainerRegistry/registries/pull/read'], notActions: [], dataActions: [], notDataActions: [] },
+        ],
       });
       assert.equal(byTenant.roleName, 'Container Registry Repository Reader');
       assert.ok(byGuid.permissions[0]!.notActions.includes('Microsoft.Authorization/*/Write'));
@@ -207,7 +227,7 @@ describe('createAzureReader against the fake ARM, through the real SDKs', () => 
       assert.match(error.advice ?? '', /Microsoft\.Authorization\/roleAssignments\/read/);
     });
 
-    it('maps 404 to AZURE_NOT_FOUND naming the resource and ARM\'s code', async () => {
+    it("maps 404 to AZURE_NOT_FOUND naming the resource and ARM's code", async () => {
       const error = await failure(reader().getManagedCluster(clusterId.replace('aks-prod', 'aks-gone')));
       assert.equal(error.code, 'AZURE_NOT_FOUND');
       assert.equal(error.facts.armCode, 'ResourceNotFound');
@@ -218,7 +238,10 @@ describe('createAzureReader against the fake ARM, through the real SDKs', () => 
       arm.failNext({ pathPattern: 'managedClusters' }, 429, armErrors.throttled(), { retryAfter: 0 });
       const cluster = await reader().getManagedCluster(clusterId);
       assert.equal(cluster.name, 'aks-prod');
-      assert.deepEqual(arm.requests.map((r) => r.status), [429, 200]);
+      assert.deepEqual(
+        arm.requests.map((r) => r.status),
+        [429, 200],
+      );
     });
 
     it('shortens a long Retry-After to the configured bound instead of waiting for it', async () => {

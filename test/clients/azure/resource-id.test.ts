@@ -19,7 +19,9 @@ describe('resource ids', () => {
   });
 
   it('parses nested resources, resource groups, subscriptions, management groups and the tenant root', () => {
-    const replication = parseResourceId(`/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.ContainerRegistry/registries/acr/replications/weu/`);
+    const replication = parseResourceId(
+      `/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.ContainerRegistry/registries/acr/replications/weu/`,
+    );
     assert.equal(replication.resourceType, 'registries/replications');
     assert.equal(replication.name, 'weu');
     assert.equal(parseResourceId(`subscriptions/${SUB}/resourcegroups/RG`).kind, 'resourceGroup');
@@ -38,7 +40,10 @@ describe('resource ids', () => {
       ['resourceGroups/rg-aks', /must start with/],
       ['https://portal.azure.com/#resource', /malformed/],
     ] as const) {
-      assert.throws(() => parseResourceId(id), (e: unknown) => isPullDoctorError(e) && e.code === 'INVALID_INPUT' && why.test(e.message));
+      assert.throws(
+        () => parseResourceId(id),
+        (e: unknown) => isPullDoctorError(e) && e.code === 'INVALID_INPUT' && why.test(e.message),
+      );
     }
   });
 

@@ -43,11 +43,19 @@ describe('createRoleAssignmentWriter against the fake ARM', () => {
 
   it('creates the assignment with the given name and principal type, and PUTs exactly once', async () => {
     const name = roleAssignmentName(registryId, KUBELET, acrPull);
-    const result = await writer().createRoleAssignment({ scope: registryId, name, roleDefinitionId: acrPull, principalId: KUBELET, principalType: 'ServicePrincipal' });
+    const result = await writer().createRoleAssignment({
+      scope: registryId,
+      name,
+      roleDefinitionId: acrPull,
+      principalId: KUBELET,
+      principalType: 'ServicePrincipal',
+    });
     assert.deepEqual(result, { outcome: 'created', id: `${registryId}/providers/Microsoft.Authorization/roleAssignments/${name}` });
     assert.equal(arm.writes.length, 1);
     assert.equal(arm.writes[0]!.path, `${registryId}/providers/Microsoft.Authorization/roleAssignments/${name}`);
-    assert.deepEqual(arm.writes[0]!.body, { properties: { roleDefinitionId: acrPull, principalId: KUBELET, principalType: 'ServicePrincipal' } });
+    assert.deepEqual(arm.writes[0]!.body, {
+      properties: { roleDefinitionId: acrPull, principalId: KUBELET, principalType: 'ServicePrincipal' },
+    });
     assert.equal(arm.roleAssignments()[0]?.principalType, 'ServicePrincipal');
   });
 
@@ -70,12 +78,19 @@ describe('createRoleAssignmentWriter against the fake ARM', () => {
       principalType: 'ServicePrincipal',
     });
     assert.deepEqual(result, { outcome: 'exists', id: existing.id });
-    assert.deepEqual(arm.writes.map((w) => w.status), [409]);
+    assert.deepEqual(
+      arm.writes.map((w) => w.status),
+      [409],
+    );
   });
 
   it("finds the existing assignment by listing when ARM's 409 does not name it (older message)", async () => {
     const existing = arm.addRoleAssignment({ scope: registryId, roleDefinitionId: ROLE_IDS.acrPull, principalId: KUBELET });
-    arm.failNext({ method: 'PUT', pathPattern: 'roleAssignments' }, 409, armError('RoleAssignmentExists', 'The role assignment already exists.'));
+    arm.failNext(
+      { method: 'PUT', pathPattern: 'roleAssignments' },
+      409,
+      armError('RoleAssignmentExists', 'The role assignment already exists.'),
+    );
     const result = await writer().createRoleAssignment({
       scope: registryId,
       name: roleAssignmentName(registryId, KUBELET, acrPull),
@@ -119,20 +134,38 @@ describe('createRoleAssignmentWriter against the fake ARM', () => {
     assert.deepEqual([unknownRole.facts.status, unknownRole.facts.armCode], [400, 'RoleDefinitionDoesNotExist']);
 
     const gone = await failure(
-      writer().createRoleAssignment({ scope: `${registryId}x`, name, roleDefinitionId: acrPull, principalId: KUBELET, principalType: 'ServicePrincipal' }),
+      writer().createRoleAssignment({
+        scope: `${registryId}x`,
+        name,
+        roleDefinitionId: acrPull,
+        principalId: KUBELET,
+        principalType: 'ServicePrincipal',
+      }),
     );
     assert.deepEqual([gone.code, gone.facts.armCode], ['AZURE_NOT_FOUND', 'ResourceNotFound']);
 
     arm.failNext({ method: 'PUT', pathPattern: 'roleAssignments' }, 500, armErrors.internal(), { times: 2 });
     const broken = await failure(
-      writer().createRoleAssignment({ scope: registryId, name, roleDefinitionId: acrPull, principalId: KUBELET, principalType: 'ServicePrincipal' }),
+      writer().createRoleAssignment({
+        scope: registryId,
+        name,
+        roleDefinitionId: acrPull,
+        principalId: KUBELET,
+        principalType: 'ServicePrincipal',
+      }),
     );
     assert.deepEqual([broken.code, broken.facts.status], ['AZURE_API_ERROR', 500]);
   });
 
   it('refuses a name or principal that is not a GUID before calling Azure', async () => {
     const error = await failure(
-      writer().createRoleAssignment({ scope: registryId, name: 'acrpull-for-aks', roleDefinitionId: acrPull, principalId: KUBELET, principalType: 'ServicePrincipal' }),
+      writer().createRoleAssignment({
+        scope: registryId,
+        name: 'acrpull-for-aks',
+        roleDefinitionId: acrPull,
+        principalId: KUBELET,
+        principalType: 'ServicePrincipal',
+      }),
     );
     assert.equal(error.code, 'INVALID_INPUT');
     assert.equal(arm.requests.length, 0);
@@ -163,7 +196,10 @@ describe('deterministic role assignment names', () => {
     const name = roleAssignmentName(REGISTRY_ID, KUBELET, ACR_PULL);
     assert.match(name, /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     assert.equal(roleAssignmentName(`${REGISTRY_ID.toUpperCase()}/`, KUBELET.toUpperCase(), ACR_PULL.toUpperCase()), name);
-    assert.equal(roleAssignmentName(REGISTRY_ID.slice(1), KUBELET, `/providers/Microsoft.Authorization/roleDefinitions/${ROLE_IDS.acrPull}`), name);
+    assert.equal(
+      roleAssignmentName(REGISTRY_ID.slice(1), KUBELET, `/providers/Microsoft.Authorization/roleDefinitions/${ROLE_IDS.acrPull}`),
+      name,
+    );
     assert.equal(roleAssignmentName(REGISTRY_ID, KUBELET, ROLE_IDS.acrPull), name);
   });
 

@@ -10,7 +10,15 @@ import { testTls } from '../../support/tls.js';
 
 const TOKEN = 'kubeconfig-test-token-77aa88bb';
 
-function kubeconfig(options: { cluster: string; server: string; context?: string; current?: string; extra?: string; caPath?: string; token?: string }): string {
+function kubeconfig(options: {
+  cluster: string;
+  server: string;
+  context?: string;
+  current?: string;
+  extra?: string;
+  caPath?: string;
+  token?: string;
+}): string {
   const context = options.context ?? options.cluster;
   return [
     'apiVersion: v1',
@@ -60,7 +68,10 @@ describe('loadKubeConfig', () => {
   });
 
   it('loads YAML given directly and switches to the requested context', () => {
-    const yaml = kubeconfig({ cluster: 'a', server: 'https://a.example.com' }).replace('contexts:', 'contexts:\n- name: other\n  context:\n    cluster: a\n    user: a-user');
+    const yaml = kubeconfig({ cluster: 'a', server: 'https://a.example.com' }).replace(
+      'contexts:',
+      'contexts:\n- name: other\n  context:\n    cluster: a\n    user: a-user',
+    );
     const config = loadKubeConfig({ kubeconfigYaml: yaml, context: 'other' });
     assert.equal(config.getCurrentContext(), 'other');
     assert.equal(config.getCurrentCluster()?.server, 'https://a.example.com');
@@ -68,11 +79,20 @@ describe('loadKubeConfig', () => {
 
   it('merges the files of KUBECONFIG like kubectl: the first current-context and the first entry of a name win', () => {
     const first = file('one.yaml', kubeconfig({ cluster: 'prod', server: 'https://prod.example.com' }));
-    const second = file('two.yaml', kubeconfig({ cluster: 'prod', server: 'https://impostor.example.com', context: 'staging', current: 'staging' }));
+    const second = file(
+      'two.yaml',
+      kubeconfig({ cluster: 'prod', server: 'https://impostor.example.com', context: 'staging', current: 'staging' }),
+    );
     const config = loadKubeConfig({}, { KUBECONFIG: `${first}:${join(dir, 'missing.yaml')}:${second}` });
     assert.equal(config.getCurrentContext(), 'prod');
     assert.equal(config.getCurrentCluster()?.server, 'https://prod.example.com');
-    assert.deepEqual(config.getContexts().map((c) => c.name).sort(), ['prod', 'staging']);
+    assert.deepEqual(
+      config
+        .getContexts()
+        .map((c) => c.name)
+        .sort(),
+      ['prod', 'staging'],
+    );
   });
 
   it('prefers an explicit path over KUBECONFIG, and KUBECONFIG over ~/.kube/config', () => {
@@ -90,13 +110,20 @@ describe('loadKubeConfig', () => {
     const path = file('config.yaml', kubeconfig({ cluster: 'a', server: 'https://a.example.com', caPath: 'certs/ca.pem' }));
     assert.equal(loadKubeConfig({ kubeconfigPath: path }).getCurrentCluster()?.caFile, join(dir, 'certs/ca.pem'));
     const broken = file('broken.yaml', kubeconfig({ cluster: 'a', server: 'https://a.example.com', caPath: 'certs/nope.pem' }));
-    assert.throws(() => loadKubeConfig({ kubeconfigPath: broken }), invalidKubeconfig(/certificate-authority file .*certs\/nope\.pem named in the kubeconfig .* does not exist/));
+    assert.throws(
+      () => loadKubeConfig({ kubeconfigPath: broken }),
+      invalidKubeconfig(/certificate-authority file .*certs\/nope\.pem named in the kubeconfig .* does not exist/),
+    );
   });
 
   it('explains what it looked at when there is no kubeconfig at all', () => {
     assert.throws(
       () => loadKubeConfig({}, { HOME: dir }, { serviceAccountDir: join(dir, 'sa') }),
-      invalidKubeconfig(new RegExp(`No kubeconfig found: KUBECONFIG is not set, ${join(dir, '.kube', 'config')} does not exist, and Pull Doctor is not running in a pod`)),
+      invalidKubeconfig(
+        new RegExp(
+          `No kubeconfig found: KUBECONFIG is not set, ${join(dir, '.kube', 'config')} does not exist, and Pull Doctor is not running in a pod`,
+        ),
+      ),
     );
     assert.throws(() => loadKubeConfig({ kubeconfigPath: join(dir, 'nope.yaml') }), invalidKubeconfig(/nope\.yaml .* does not exist/));
     assert.match(describeError(new PullDoctorError('KUBECONFIG_INVALID', 'x')).advice, /az aks get-credentials/);
@@ -120,7 +147,10 @@ describe('loadKubeConfig', () => {
     assert.throws(() => loadKubeConfig({ kubeconfigYaml: noServer }), invalidKubeconfig(/clusters\[0\]\.cluster\.server is missing/));
     const noCurrent = kubeconfig({ cluster: 'a', server: 'https://a.example.com', current: '' });
     assert.throws(() => loadKubeConfig({ kubeconfigYaml: noCurrent }), invalidKubeconfig(/has no usable current context; it has: a/));
-    assert.throws(() => loadKubeConfig({ kubeconfigYaml: noCurrent, context: 'b' }), invalidKubeconfig(/The context "b" is not in the kubeconfig .*; it has: a/));
+    assert.throws(
+      () => loadKubeConfig({ kubeconfigYaml: noCurrent, context: 'b' }),
+      invalidKubeconfig(/The context "b" is not in the kubeconfig .*; it has: a/),
+    );
   });
 
   describe('in a pod', () => {
@@ -129,7 +159,10 @@ describe('loadKubeConfig', () => {
 
     beforeEach(async () => {
       const tls = testTls();
-      fake = await startFakeKubernetesApi({ tls: { cert: tls.cert, key: tls.key, ca: tls.ca }, auth: { bearerTokens: [{ token: TOKEN, user: 'system:serviceaccount:pulldoctor:pulldoctor' }] } });
+      fake = await startFakeKubernetesApi({
+        tls: { cert: tls.cert, key: tls.key, ca: tls.ca },
+        auth: { bearerTokens: [{ token: TOKEN, user: 'system:serviceaccount:pulldoctor:pulldoctor' }] },
+      });
       serviceAccountDir = join(dir, 'serviceaccount');
       file('serviceaccount/token', TOKEN);
       file('serviceaccount/ca.crt', tls.ca);
@@ -155,7 +188,10 @@ describe('loadKubeConfig', () => {
     });
 
     it('refuses in-cluster mode outside a pod', () => {
-      assert.throws(() => loadKubeConfig({ inCluster: true }, {}, { serviceAccountDir }), invalidKubeconfig(/KUBERNETES_SERVICE_HOST is not set/));
+      assert.throws(
+        () => loadKubeConfig({ inCluster: true }, {}, { serviceAccountDir }),
+        invalidKubeconfig(/KUBERNETES_SERVICE_HOST is not set/),
+      );
     });
   });
 });
@@ -167,7 +203,13 @@ describe('kubeConfigForServer', () => {
     const tls = testTls();
     fake = await startFakeKubernetesApi({
       tls: { cert: tls.cert, key: tls.key, ca: tls.ca },
-      auth: { bearerTokens: [{ token: 'entra-token-1', user: 'aad:oncall@contoso.com' }, { token: 'entra-token-2', user: 'aad:oncall@contoso.com' }], clientCa: tls.ca },
+      auth: {
+        bearerTokens: [
+          { token: 'entra-token-1', user: 'aad:oncall@contoso.com' },
+          { token: 'entra-token-2', user: 'aad:oncall@contoso.com' },
+        ],
+        clientCa: tls.ca,
+      },
     });
     fake.upsertPod(payloads.runningPod({ namespace: 'shop', name: 'web-1', image: 'shopacr.azurecr.io/web:1' }));
   });
@@ -185,7 +227,12 @@ describe('kubeConfigForServer', () => {
   it('accepts the CA and client certificate base64-encoded, as ARM and kubeconfig files carry them', async () => {
     const tls = testTls();
     const b64 = (pem: string) => Buffer.from(pem).toString('base64');
-    const config = kubeConfigForServer({ server: fake.url, caData: b64(tls.ca), clientCert: b64(tls.clientCert), clientKey: b64(tls.clientKey) });
+    const config = kubeConfigForServer({
+      server: fake.url,
+      caData: b64(tls.ca),
+      clientCert: b64(tls.clientCert),
+      clientKey: b64(tls.clientKey),
+    });
     assert.equal((await createKubernetesReader(config).readPod('shop', 'web-1'))?.metadata?.name, 'web-1');
     assert.equal(fake.requests.at(-1)!.user, 'client');
   });
@@ -225,7 +272,12 @@ describe('refreshingToken', () => {
     const tls = testTls();
     fake = await startFakeKubernetesApi({
       tls: { cert: tls.cert, key: tls.key, ca: tls.ca },
-      auth: { bearerTokens: [{ token: 'entra-token-1', user: 'aad:oncall@contoso.com' }, { token: 'entra-token-2', user: 'aad:oncall@contoso.com' }] },
+      auth: {
+        bearerTokens: [
+          { token: 'entra-token-1', user: 'aad:oncall@contoso.com' },
+          { token: 'entra-token-2', user: 'aad:oncall@contoso.com' },
+        ],
+      },
     });
     fake.upsertPod(payloads.runningPod({ namespace: 'shop', name: 'web-1', image: 'shopacr.azurecr.io/web:1' }));
   });
@@ -256,8 +308,10 @@ describe('refreshingToken', () => {
     assert.ok(fake.requests.every((r) => r.status === 200 || r.status === 404));
   });
 
-  it('reports a source that yields no token as KUBE_UNAUTHORIZED, and a failing source\'s own error unchanged', async () => {
-    const empty = createKubernetesReader(kubeConfigForServer({ server: fake.url, caData: testTls().ca, token: refreshingToken(async () => null) }));
+  it("reports a source that yields no token as KUBE_UNAUTHORIZED, and a failing source's own error unchanged", async () => {
+    const empty = createKubernetesReader(
+      kubeConfigForServer({ server: fake.url, caData: testTls().ca, token: refreshingToken(async () => null) }),
+    );
     await assert.rejects(empty.readPod('shop', 'web-1'), (e: unknown) => e instanceof PullDoctorError && e.code === 'KUBE_UNAUTHORIZED');
     const failing = createKubernetesReader(
       kubeConfigForServer({
@@ -268,8 +322,10 @@ describe('refreshingToken', () => {
         }),
       }),
     );
-    await assert.rejects(failing.readPod('shop', 'web-1'), (e: unknown) => e instanceof PullDoctorError && e.code === 'AZURE_CREDENTIAL_UNAVAILABLE');
+    await assert.rejects(
+      failing.readPod('shop', 'web-1'),
+      (e: unknown) => e instanceof PullDoctorError && e.code === 'AZURE_CREDENTIAL_UNAVAILABLE',
+    );
     assert.deepEqual(fake.requests, []);
   });
-
 });

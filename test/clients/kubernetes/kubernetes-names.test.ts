@@ -3,7 +3,8 @@ import { invalidNameReason, isClusterName, isDnsLabel, isDnsSubdomain } from '..
 
 describe('invalidNameReason', () => {
   it('accepts DNS-1123 subdomains as pod names and labels as namespaces', () => {
-    for (const pod of ['web-7d4c9', 'a', '0', 'kube-proxy.node-1', 'x'.repeat(253)]) assert.equal(invalidNameReason('pod', pod), undefined, pod);
+    for (const pod of ['web-7d4c9', 'a', '0', 'kube-proxy.node-1', 'x'.repeat(253)])
+      assert.equal(invalidNameReason('pod', pod), undefined, pod);
     for (const ns of ['shop', 'kube-system', 'a1', 'x'.repeat(63)]) assert.equal(invalidNameReason('namespace', ns), undefined, ns);
     for (const cluster of ['prod', 'prod_eu.2', 'aks-weu-01']) assert.equal(invalidNameReason('cluster', cluster), undefined, cluster);
   });
@@ -29,12 +30,15 @@ describe('invalidNameReason', () => {
 describe('the DNS-1123 names the configuration and the Kubernetes reader check', () => {
   it('takes namespaces as DNS labels: 63 characters at most, no dots', () => {
     for (const ok of ['shop', 'kube-system', 'a', '0', 'a'.repeat(63)]) assert.equal(isDnsLabel(ok), true, ok);
-    for (const bad of ['', 'Shop', 'shop.prod', '-shop', 'shop-', 'a'.repeat(64), 'shop_prod', 'ünïcode']) assert.equal(isDnsLabel(bad), false, bad);
+    for (const bad of ['', 'Shop', 'shop.prod', '-shop', 'shop-', 'a'.repeat(64), 'shop_prod', 'ünïcode'])
+      assert.equal(isDnsLabel(bad), false, bad);
   });
 
   it('takes pods, secrets and leases as DNS subdomains: dot-separated labels, 253 characters at most', () => {
-    for (const ok of ['web-7d4c9b6f5-x2k8p', 'pull-doctor.leader', 'a.b.c', `${'a'.repeat(63)}.${'b'.repeat(189)}`]) assert.equal(isDnsSubdomain(ok), true, ok);
-    for (const bad of ['', 'a..b', 'a.-b', 'a-.b', '.a', 'a.', 'Web', 'a'.repeat(254), 'a b', '../etc']) assert.equal(isDnsSubdomain(bad), false, bad);
+    for (const ok of ['web-7d4c9b6f5-x2k8p', 'pull-doctor.leader', 'a.b.c', `${'a'.repeat(63)}.${'b'.repeat(189)}`])
+      assert.equal(isDnsSubdomain(ok), true, ok);
+    for (const bad of ['', 'a..b', 'a.-b', 'a-.b', '.a', 'a.', 'Web', 'a'.repeat(254), 'a b', '../etc'])
+      assert.equal(isDnsSubdomain(bad), false, bad);
   });
 
   it("takes cluster names as Pull Doctor's configuration allows them: '_' and '.' inside, 63 characters at most", () => {

@@ -3,7 +3,12 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { createKubernetesReader } from '../../../src/clients/kubernetes/kubernetes-reader.js';
 import { describeError, PullDoctorError } from '../../../src/errors/index.js';
 import { createLogger, memorySink } from '../../../src/logging/index.js';
-import { startFakeKubernetesApi, payloads, type FakeKubernetesApi, type KubeconfigOptions } from '../../../src/sandbox/kubernetes-api/index.js';
+import {
+  startFakeKubernetesApi,
+  payloads,
+  type FakeKubernetesApi,
+  type KubeconfigOptions,
+} from '../../../src/sandbox/kubernetes-api/index.js';
 import { testTls } from '../../support/tls.js';
 
 const TOKEN = 'reader-test-token-5e4d3c2b1a';
@@ -40,7 +45,15 @@ describe('createKubernetesReader', () => {
 
   describe('reading', () => {
     it('reads a pod over HTTPS into the client models, with its waiting reason and message', async () => {
-      const stored = fake.upsertPod(payloads.imagePullBackOffPod({ namespace: 'shop', image, ownerDeployment: 'web', kubeletVersion: '1.32', pullError: payloads.pullErrors.anonymousUnauthorized(image) }));
+      const stored = fake.upsertPod(
+        payloads.imagePullBackOffPod({
+          namespace: 'shop',
+          image,
+          ownerDeployment: 'web',
+          kubeletVersion: '1.32',
+          pullError: payloads.pullErrors.anonymousUnauthorized(image),
+        }),
+      );
       const pod = await reader().readPod('shop', stored.metadata!.name!);
       assert.ok(pod);
       assert.equal(pod.metadata?.uid, stored.metadata!.uid);
@@ -73,10 +86,19 @@ describe('createKubernetesReader', () => {
 
     it('reads a service account with its image pull secrets, and the secret with its data', async () => {
       fake.upsertServiceAccount(payloads.serviceAccount({ namespace: 'shop', name: 'web', imagePullSecrets: ['acr-pull'] }));
-      const stored = fake.upsertSecret(payloads.dockerConfigJsonSecret({ namespace: 'shop', name: 'acr-pull', auths: { 'shopacr.azurecr.io': { username: 'shopacr', password: 'p4ssw0rd-not-real' } } }));
+      const stored = fake.upsertSecret(
+        payloads.dockerConfigJsonSecret({
+          namespace: 'shop',
+          name: 'acr-pull',
+          auths: { 'shopacr.azurecr.io': { username: 'shopacr', password: 'p4ssw0rd-not-real' } },
+        }),
+      );
       const r = reader();
       const sa = await r.readServiceAccount('shop', 'web');
-      assert.deepEqual(sa?.imagePullSecrets?.map((s) => s.name), ['acr-pull']);
+      assert.deepEqual(
+        sa?.imagePullSecrets?.map((s) => s.name),
+        ['acr-pull'],
+      );
       const secret = await r.readSecret('shop', 'acr-pull');
       assert.equal(secret?.type, 'kubernetes.io/dockerconfigjson');
       assert.equal(secret?.data?.['.dockerconfigjson'], stored.data!['.dockerconfigjson']);
@@ -86,7 +108,10 @@ describe('createKubernetesReader', () => {
       for (let i = 1; i <= 5; i++) fake.upsertPod(payloads.runningPod({ namespace: 'shop', name: `web-${i}`, image }));
       fake.upsertPod(payloads.runningPod({ namespace: 'other', name: 'api-1', image }));
       const pods = await reader({ pageSize: 2 }).listPods('shop');
-      assert.deepEqual(pods.map((p) => p.metadata?.name), ['web-1', 'web-2', 'web-3', 'web-4', 'web-5']);
+      assert.deepEqual(
+        pods.map((p) => p.metadata?.name),
+        ['web-1', 'web-2', 'web-3', 'web-4', 'web-5'],
+      );
       const lists = fake.requests.filter((r) => r.verb === 'list' && r.resource === 'pods');
       assert.equal(lists.length, 3);
       assert.equal(lists[0]!.query.limit, '2');
@@ -94,9 +119,14 @@ describe('createKubernetesReader', () => {
     });
 
     it('lists the events of a pod by name, and only that incarnation of it when the uid is given', async () => {
-      const old = fake.upsertPod(payloads.imagePullBackOffPod({ namespace: 'shop', name: 'db-0', image, uid: '11111111-1111-4111-8111-111111111111' }));
-      for (const e of payloads.imagePullEvents(old, { attempts: 2 })) fake.addEvent({ ...e, metadata: { ...e.metadata, name: `${e.metadata!.name}-old` } });
-      const current = fake.upsertPod(payloads.imagePullBackOffPod({ namespace: 'shop', name: 'db-0', image, uid: '22222222-2222-4222-8222-222222222222' }));
+      const old = fake.upsertPod(
+        payloads.imagePullBackOffPod({ namespace: 'shop', name: 'db-0', image, uid: '11111111-1111-4111-8111-111111111111' }),
+      );
+      for (const e of payloads.imagePullEvents(old, { attempts: 2 }))
+        fake.addEvent({ ...e, metadata: { ...e.metadata, name: `${e.metadata!.name}-old` } });
+      const current = fake.upsertPod(
+        payloads.imagePullBackOffPod({ namespace: 'shop', name: 'db-0', image, uid: '22222222-2222-4222-8222-222222222222' }),
+      );
       const currentEvents = payloads.imagePullEvents(current, { attempts: 3 });
       for (const e of currentEvents) fake.addEvent(e);
       const other = fake.upsertPod(payloads.runningPod({ namespace: 'shop', name: 'db-1', image }));
@@ -108,7 +138,10 @@ describe('createKubernetesReader', () => {
       assert.ok(byName.every((e) => e.involvedObject.name === 'db-0'));
       const byUid = await r.listPodEvents('shop', { name: 'db-0', uid: current.metadata!.uid! });
       assert.deepEqual(byUid.map((e) => e.metadata.name).sort(), currentEvents.map((e) => e.metadata!.name!).sort());
-      assert.equal(fake.requests.at(-1)!.query.fieldSelector, `involvedObject.kind=Pod,involvedObject.name=db-0,involvedObject.uid=${current.metadata!.uid}`);
+      assert.equal(
+        fake.requests.at(-1)!.query.fieldSelector,
+        `involvedObject.kind=Pod,involvedObject.name=db-0,involvedObject.uid=${current.metadata!.uid}`,
+      );
     });
 
     it('authenticates with a client certificate', async () => {
@@ -173,7 +206,10 @@ describe('createKubernetesReader', () => {
           assert.match(e.advice!, /Role in namespace "shop"/);
         }),
       );
-      await assert.rejects(reader().listPodEvents('shop', { name: 'web-1' }), rejectsWith('KUBE_FORBIDDEN', (e) => assert.match(e.advice!, /resources: \["events"\], verbs: \["list"\]/)));
+      await assert.rejects(
+        reader().listPodEvents('shop', { name: 'web-1' }),
+        rejectsWith('KUBE_FORBIDDEN', (e) => assert.match(e.advice!, /resources: \["events"\], verbs: \["list"\]/)),
+      );
     });
 
     it('reports a server error as KUBE_API_ERROR with its status and reason', async () => {
@@ -186,11 +222,18 @@ describe('createKubernetesReader', () => {
         }),
       );
       fake.failNext(1, 429);
-      await assert.rejects(reader().readPod('shop', 'web-1'), rejectsWith('KUBE_API_ERROR', (e) => assert.equal(e.facts.status, 429)));
+      await assert.rejects(
+        reader().readPod('shop', 'web-1'),
+        rejectsWith('KUBE_API_ERROR', (e) => assert.equal(e.facts.status, 429)),
+      );
     });
 
-    it('reports a proxy\'s HTML error page and a truncated body as KUBE_API_ERROR', async () => {
-      fake.answerNext(1, { status: 502, body: '<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center></body></html>', headers: { 'Content-Type': 'text/html' } });
+    it("reports a proxy's HTML error page and a truncated body as KUBE_API_ERROR", async () => {
+      fake.answerNext(1, {
+        status: 502,
+        body: '<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center></body></html>',
+        headers: { 'Content-Type': 'text/html' },
+      });
       await assert.rejects(
         reader().readPod('shop', 'web-1'),
         rejectsWith('KUBE_API_ERROR', (e) => {
@@ -198,8 +241,15 @@ describe('createKubernetesReader', () => {
           assert.ok(!e.message.includes('<html>'));
         }),
       );
-      fake.answerNext(1, { status: 200, body: '{"kind":"PodList","apiVersion":"v1","metadata":{"resourceVersion":"1"},"items":[{"metadata":{"na', headers: { 'Content-Type': 'application/json' } });
-      await assert.rejects(reader().listPods('shop'), rejectsWith('KUBE_API_ERROR', (e) => assert.match(e.message, /failed unexpectedly when trying to list pods in namespace "shop"/)));
+      fake.answerNext(1, {
+        status: 200,
+        body: '{"kind":"PodList","apiVersion":"v1","metadata":{"resourceVersion":"1"},"items":[{"metadata":{"na',
+        headers: { 'Content-Type': 'application/json' },
+      });
+      await assert.rejects(
+        reader().listPods('shop'),
+        rejectsWith('KUBE_API_ERROR', (e) => assert.match(e.message, /failed unexpectedly when trying to list pods in namespace "shop"/)),
+      );
     });
 
     it('reports an API server that refuses connections as KUBE_UNREACHABLE', async () => {
@@ -217,13 +267,18 @@ describe('createKubernetesReader', () => {
       fake.latencyMs = 5_000;
       await assert.rejects(
         reader({ timeoutMs: 100 }).readPod('shop', 'web-1'),
-        rejectsWith('KUBE_UNREACHABLE', (e) => assert.match(e.message, /did not answer within 100 ms \(trying to get pods "web-1" in namespace "shop"\)/)),
+        rejectsWith('KUBE_UNREACHABLE', (e) =>
+          assert.match(e.message, /did not answer within 100 ms \(trying to get pods "web-1" in namespace "shop"\)/),
+        ),
       );
     });
 
     it('reports an API server whose certificate is not trusted as KUBE_UNREACHABLE with TLS advice', async () => {
       const tls = testTls();
-      const impostor = await startFakeKubernetesApi({ tls: { cert: tls.untrustedCert, key: tls.untrustedKey, ca: tls.ca }, auth: { bearerTokens: [TOKEN] } });
+      const impostor = await startFakeKubernetesApi({
+        tls: { cert: tls.untrustedCert, key: tls.untrustedKey, ca: tls.ca },
+        auth: { bearerTokens: [TOKEN] },
+      });
       try {
         const kc = new KubeConfig();
         kc.loadFromString(impostor.kubeconfig({ token: TOKEN }));
@@ -243,7 +298,13 @@ describe('createKubernetesReader', () => {
     it('logs failures with their code and status, and never a secret value', async () => {
       const sink = memorySink();
       const log = createLogger({ sink, level: 'debug' });
-      fake.upsertSecret(payloads.dockerConfigJsonSecret({ namespace: 'shop', name: 'acr-pull', auths: { 'shopacr.azurecr.io': { username: 'shopacr', password: 'p4ssw0rd-not-real' } } }));
+      fake.upsertSecret(
+        payloads.dockerConfigJsonSecret({
+          namespace: 'shop',
+          name: 'acr-pull',
+          auths: { 'shopacr.azurecr.io': { username: 'shopacr', password: 'p4ssw0rd-not-real' } },
+        }),
+      );
       const r = reader({ log });
       await r.readSecret('shop', 'acr-pull');
       fake.failNext(1, 503);
@@ -253,7 +314,8 @@ describe('createKubernetesReader', () => {
       assert.equal(failed?.status, 503);
       assert.equal(failed?.resource, 'secrets');
       const text = JSON.stringify(sink.records);
-      for (const secret of ['p4ssw0rd-not-real', Buffer.from('shopacr:p4ssw0rd-not-real').toString('base64'), TOKEN]) assert.ok(!text.includes(secret), `${secret} leaked`);
+      for (const secret of ['p4ssw0rd-not-real', Buffer.from('shopacr:p4ssw0rd-not-real').toString('base64'), TOKEN])
+        assert.ok(!text.includes(secret), `${secret} leaked`);
     });
   });
 });

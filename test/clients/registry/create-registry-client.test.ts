@@ -10,7 +10,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 
 describe('manifestPath', () => {
   it('builds the manifest path for a tag or a digest', () => {
-    assert.equal(manifestPath({ registry: 'r', repository: 'library/nginx', reference: '1.27-alpine' }), '/v2/library/nginx/manifests/1.27-alpine');
+    assert.equal(
+      manifestPath({ registry: 'r', repository: 'library/nginx', reference: '1.27-alpine' }),
+      '/v2/library/nginx/manifests/1.27-alpine',
+    );
     const digest = `sha256:${'a'.repeat(64)}`;
     assert.equal(manifestPath({ registry: 'r', repository: 'shop/web', reference: digest }), `/v2/shop/web/manifests/${digest}`);
   });
@@ -92,12 +95,19 @@ describe('registry client connection failures', () => {
   });
 
   it('reports a name that does not resolve as a DNS failure with ENOTFOUND, without asking real DNS', async () => {
-    assert.deepEqual(await client.resolve('nope.azurecr.io'), { ok: false, code: 'ENOTFOUND', message: 'getaddrinfo ENOTFOUND nope.azurecr.io' });
+    assert.deepEqual(await client.resolve('nope.azurecr.io'), {
+      ok: false,
+      code: 'ENOTFOUND',
+      message: 'getaddrinfo ENOTFOUND nope.azurecr.io',
+    });
     assert.deepEqual(await client.resolve('healthy.example.com'), { ok: true, addresses: ['127.0.0.1'] });
     const ping = await client.ping('nope.azurecr.io');
     assert.ok(!ping.ok);
     assert.deepEqual([ping.kind, ping.phase, ping.code, ping.host], ['dns', 'dns', 'ENOTFOUND', 'nope.azurecr.io']);
-    const manifest = await client.headManifest({ registry: 'nope.azurecr.io', repository: 'shop/web', reference: 'v1' }, { kind: 'anonymous' });
+    const manifest = await client.headManifest(
+      { registry: 'nope.azurecr.io', repository: 'shop/web', reference: 'v1' },
+      { kind: 'anonymous' },
+    );
     assert.ok(manifest.outcome === 'unreachable');
     assert.deepEqual([manifest.kind, manifest.code, manifest.step], ['dns', 'ENOTFOUND', 'registry']);
   });
@@ -144,7 +154,10 @@ describe('registry client connection failures', () => {
   });
 
   it('times out a registry that completes TLS but never answers', async () => {
-    const manifest = await client.headManifest({ registry: 'silent.example.com', repository: 'shop/web', reference: 'v1' }, { kind: 'anonymous' });
+    const manifest = await client.headManifest(
+      { registry: 'silent.example.com', repository: 'shop/web', reference: 'v1' },
+      { kind: 'anonymous' },
+    );
     assert.ok(manifest.outcome === 'unreachable');
     assert.deepEqual([manifest.kind, manifest.phase, manifest.step], ['timeout', 'response', 'registry']);
   });
@@ -189,7 +202,9 @@ describe('registry client against misbehaving registries', () => {
   before(async () => {
     server = await startHttpsTestServer((req, res) => SCRIPTS[(req.headers.host ?? '').split(':')[0]!]!(req, res));
     client = createRegistryClient({
-      network: staticRegistryNetwork(Object.fromEntries(Object.keys(SCRIPTS).map((host) => [host, { address: '127.0.0.1', port: server.port }]))),
+      network: staticRegistryNetwork(
+        Object.fromEntries(Object.keys(SCRIPTS).map((host) => [host, { address: '127.0.0.1', port: server.port }])),
+      ),
     });
   });
   after(() => server.close());
@@ -225,7 +240,14 @@ describe('registry client against misbehaving registries', () => {
 
   it('reports a server error as an error with the status', async () => {
     const result = await head('broken.example.com');
-    assert.deepEqual(result, { outcome: 'error', status: 500, errors: [], step: 'registry', auth: 'none', message: 'the registry answered HTTP 500' });
+    assert.deepEqual(result, {
+      outcome: 'error',
+      status: 500,
+      errors: [],
+      step: 'registry',
+      auth: 'none',
+      message: 'the registry answered HTTP 500',
+    });
   });
 
   it('stops following a redirect loop', async () => {

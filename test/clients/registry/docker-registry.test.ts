@@ -76,16 +76,29 @@ describe('registry client against the real docker-registry (distribution 2.8)', 
 
   it('reports a missing tag as not-found with MANIFEST_UNKNOWN, as the registry answers', async () => {
     const result = await client.headManifest({ registry: host, repository: 'shop/web', reference: 'v9.9.9' }, basic);
-    assert.deepEqual(result, { outcome: 'not-found', status: 404, errors: [{ code: 'MANIFEST_UNKNOWN', message: 'manifest unknown' }], auth: 'basic' });
+    assert.deepEqual(result, {
+      outcome: 'not-found',
+      status: 404,
+      errors: [{ code: 'MANIFEST_UNKNOWN', message: 'manifest unknown' }],
+      auth: 'basic',
+    });
   });
 
   it('reports a missing repository as not-found; distribution 2.8 says MANIFEST_UNKNOWN there too (ACR says NAME_UNKNOWN)', async () => {
     const result = await client.headManifest({ registry: host, repository: 'shop/nothing-here', reference: 'latest' }, basic);
-    assert.deepEqual(result, { outcome: 'not-found', status: 404, errors: [{ code: 'MANIFEST_UNKNOWN', message: 'manifest unknown' }], auth: 'basic' });
+    assert.deepEqual(result, {
+      outcome: 'not-found',
+      status: 404,
+      errors: [{ code: 'MANIFEST_UNKNOWN', message: 'manifest unknown' }],
+      auth: 'basic',
+    });
   });
 
   it('reports a wrong password as unauthorized by the registry', async () => {
-    const result = await client.headManifest({ registry: host, repository: 'shop/web', reference: 'latest' }, { ...basic, password: `${password}-wrong` });
+    const result = await client.headManifest(
+      { registry: host, repository: 'shop/web', reference: 'latest' },
+      { ...basic, password: `${password}-wrong` },
+    );
     assert.ok(result.outcome === 'unauthorized');
     assert.equal(result.status, 401);
     assert.equal(result.step, 'registry');

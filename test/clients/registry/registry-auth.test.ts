@@ -48,7 +48,9 @@ describe('where credentials may go', () => {
           return res.end();
         }
         if (host === 'sneaky.azurecr.io') {
-          res.writeHead(401, { 'WWW-Authenticate': 'Bearer realm="https://collector.azurecr.io/oauth2/token",service="sneaky.azurecr.io"' });
+          res.writeHead(401, {
+            'WWW-Authenticate': 'Bearer realm="https://collector.azurecr.io/oauth2/token",service="sneaky.azurecr.io"',
+          });
           return res.end();
         }
         // redirect.example.com: Basic auth, then a redirect for the manifest
@@ -89,8 +91,14 @@ describe('where credentials may go', () => {
     });
 
     it('does not send the Entra token to a realm on another host', async () => {
-      const client = createRegistryClient({ network: network(), aadToken: async () => ({ token: testEntraToken({ oid: 'o', tid: 't' }) }) });
-      const result = await client.headManifest({ registry: 'sneaky.azurecr.io', repository: 'shop/web', reference: 'v1' }, { kind: 'azure-ad', source: 'kubelet identity' });
+      const client = createRegistryClient({
+        network: network(),
+        aadToken: async () => ({ token: testEntraToken({ oid: 'o', tid: 't' }) }),
+      });
+      const result = await client.headManifest(
+        { registry: 'sneaky.azurecr.io', repository: 'shop/web', reference: 'v1' },
+        { kind: 'azure-ad', source: 'kubelet identity' },
+      );
       assert.ok(result.outcome === 'error');
       assert.equal(result.step, 'exchange');
       assert.equal(collector.seen.length, 0);
@@ -130,11 +138,13 @@ describe('parseRegistryErrors', () => {
     ]);
   });
 
-  it("reads OAuth2 and Docker Hub token endpoint error shapes", () => {
+  it('reads OAuth2 and Docker Hub token endpoint error shapes', () => {
     assert.deepEqual(parseRegistryErrors('{"error":"invalid_grant","error_description":"refresh token expired"}'), [
       { code: 'invalid_grant', message: 'refresh token expired' },
     ]);
-    assert.deepEqual(parseRegistryErrors('{"details":"incorrect username or password"}'), [{ code: 'UNKNOWN', message: 'incorrect username or password' }]);
+    assert.deepEqual(parseRegistryErrors('{"details":"incorrect username or password"}'), [
+      { code: 'UNKNOWN', message: 'incorrect username or password' },
+    ]);
   });
 
   it('yields nothing for HTML, truncated JSON or unexpected shapes', () => {
@@ -150,7 +160,9 @@ describe('parseRegistryErrors', () => {
     const out = parseRegistryErrors(many);
     assert.equal(out.length, 10);
     assert.ok(out[0]!.code.length <= 64 && out[0]!.message.length <= 300);
-    const echoed = parseRegistryErrors('{"errors":[{"code":"UNAUTHORIZED","message":"bad token Bearer eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln"}]}');
+    const echoed = parseRegistryErrors(
+      '{"errors":[{"code":"UNAUTHORIZED","message":"bad token Bearer eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln"}]}',
+    );
     assert.ok(!JSON.stringify(echoed).includes('eyJzdWIiOiJ4In0'));
   });
 

@@ -24,7 +24,11 @@ describe('httpsCall', () => {
   });
   after(() => server.close());
 
-  const options = () => ({ network: staticRegistryNetwork({ 'registry.example.com': { address: '127.0.0.1', port: server.port } }), timeoutMs: 2000, maxBodyBytes: 64 * 1024 });
+  const options = () => ({
+    network: staticRegistryNetwork({ 'registry.example.com': { address: '127.0.0.1', port: server.port } }),
+    timeoutMs: 2000,
+    maxBodyBytes: 64 * 1024,
+  });
 
   it('connects where the network says but sends the registry host as Host and TLS name', async () => {
     const out = await httpsCall({ method: 'GET', url: new URL('https://registry.example.com/v2/') }, options());

@@ -7,12 +7,26 @@ import { payloads } from '../../../src/sandbox/kubernetes-api/index.js';
 import { checkContext, pullErrorOf, shopAcr, shopCluster } from '../../support/check-context.js';
 
 const now = new Date('2026-11-27T04:12:01Z');
-const acrPod = () => payloads.imagePullBackOffPod({ namespace: 'shop', name: 'ledger-4e3d2c1b0-l9m8n', container: 'ledger', image: 'shopacr.azurecr.io/shop/ledger:7.1', now });
-const ENDPOINT = '/subscriptions/3b8e1f2a-6c4d-4e5f-9a0b-1c2d3e4f5a6b/resourceGroups/rg-network/providers/Microsoft.Network/privateEndpoints/shopacr-pe';
+const acrPod = () =>
+  payloads.imagePullBackOffPod({
+    namespace: 'shop',
+    name: 'ledger-4e3d2c1b0-l9m8n',
+    container: 'ledger',
+    image: 'shopacr.azurecr.io/shop/ledger:7.1',
+    now,
+  });
+const ENDPOINT =
+  '/subscriptions/3b8e1f2a-6c4d-4e5f-9a0b-1c2d3e4f5a6b/resourceGroups/rg-network/providers/Microsoft.Network/privateEndpoints/shopacr-pe';
 
 function run(registry: RegistryInfo, cause: Cause = 'forbidden', cluster = shopCluster()) {
   const pod = acrPod();
-  return acrNetworkCheck.run(checkContext(pod, { pullError: pullErrorOf(pod, cause), acrRegistry: { 'shopacr.azurecr.io': found(registry) }, cluster: found(cluster) }));
+  return acrNetworkCheck.run(
+    checkContext(pod, {
+      pullError: pullErrorOf(pod, cause),
+      acrRegistry: { 'shopacr.azurecr.io': found(registry) },
+      cluster: found(cluster),
+    }),
+  );
 }
 
 describe('the acr-network check', () => {
@@ -22,7 +36,7 @@ describe('the acr-network check', () => {
     assert.equal(acrNetworkCheck.applies(checkContext(hub)), false);
   });
 
-  it('passes a registry open to public networks in the cluster\'s region', async () => {
+  it("passes a registry open to public networks in the cluster's region", async () => {
     assert.deepEqual(await run(shopAcr(), 'unauthorized'), [
       { check: 'acr-network', status: 'pass', summary: 'shopacr accepts connections from public networks (no firewall restriction).' },
     ]);
@@ -33,7 +47,10 @@ describe('the acr-network check', () => {
     assert.equal(f?.status, 'fail');
     assert.equal(f?.summary, "shopacr's firewall denies access by default; 2 IP ranges are allowed.");
     assert.equal(f?.detail, 'Allowed: 203.0.113.0/24, 198.51.100.7.');
-    assert.match(f?.remediation ?? '', /`az acr network-rule add -g rg-shop -n shopacr --ip-address EGRESS_IP`.*\$\(az aks show -g rg-shop -n shop-aks /);
+    assert.match(
+      f?.remediation ?? '',
+      /`az acr network-rule add -g rg-shop -n shopacr --ip-address EGRESS_IP`.*\$\(az aks show -g rg-shop -n shop-aks /,
+    );
     const [unrelated] = await run(shopAcr({ networkDefaultAction: 'Deny', ipRules: [] }), 'image-not-found');
     assert.equal(unrelated?.status, 'warn');
     assert.equal(unrelated?.detail, 'No IP range is allowed.');
@@ -64,16 +81,33 @@ describe('the acr-network check', () => {
 
   it('says nothing about a registry it did not find (the acr-registry check does), and uses placeholders when the cluster is unknown', async () => {
     const pod = acrPod();
-    const none = await acrNetworkCheck.run(checkContext(pod, { pullError: pullErrorOf(pod, 'forbidden'), acrRegistry: { 'shopacr.azurecr.io': missing('No container registry has the login server shopacr.azurecr.io.') } }));
+    const none = await acrNetworkCheck.run(
+      checkContext(pod, {
+        pullError: pullErrorOf(pod, 'forbidden'),
+        acrRegistry: { 'shopacr.azurecr.io': missing('No container registry has the login server shopacr.azurecr.io.') },
+      }),
+    );
     assert.deepEqual(none, []);
     const [f] = await acrNetworkCheck.run(
-      checkContext(pod, { pullError: pullErrorOf(pod, 'forbidden'), acrRegistry: { 'shopacr.azurecr.io': found(shopAcr({ networkDefaultAction: 'Deny' })) }, cluster: new Error('ARM answered 500') }),
+      checkContext(pod, {
+        pullError: pullErrorOf(pod, 'forbidden'),
+        acrRegistry: { 'shopacr.azurecr.io': found(shopAcr({ networkDefaultAction: 'Deny' })) },
+        cluster: new Error('ARM answered 500'),
+      }),
     );
     assert.match(f?.remediation ?? '', /az aks show -g CLUSTER_RG -n CLUSTER /);
   });
 
   it('fails as a whole when the registry cannot be read, so the engine reports it as an error', async () => {
     const pod = acrPod();
-    await assert.rejects(acrNetworkCheck.run(checkContext(pod, { pullError: pullErrorOf(pod, 'forbidden'), acrRegistry: { 'shopacr.azurecr.io': new Error('ARM answered 500') } })), /500/);
+    await assert.rejects(
+      acrNetworkCheck.run(
+        checkContext(pod, {
+          pullError: pullErrorOf(pod, 'forbidden'),
+          acrRegistry: { 'shopacr.azurecr.io': new Error('ARM answered 500') },
+        }),
+      ),
+      /500/,
+    );
   });
 });

@@ -5,7 +5,14 @@ import { payloads } from '../../../src/sandbox/kubernetes-api/index.js';
 import { checkContext, shopAcr, type FactsStub } from '../../support/check-context.js';
 
 const now = new Date('2026-11-27T04:12:01Z');
-const acrPod = () => payloads.imagePullBackOffPod({ namespace: 'shop', name: 'web-7d4c9b6f5-x2k8p', container: 'web', image: 'shopacr.azurecr.io/shop/web:2.4.1', now });
+const acrPod = () =>
+  payloads.imagePullBackOffPod({
+    namespace: 'shop',
+    name: 'web-7d4c9b6f5-x2k8p',
+    container: 'web',
+    image: 'shopacr.azurecr.io/shop/web:2.4.1',
+    now,
+  });
 const run = (acr: NonNullable<FactsStub['acrRegistry']>) => acrRegistryCheck.run(checkContext(acrPod(), { acrRegistry: acr }));
 
 describe('the acr-registry check', () => {

@@ -1,9 +1,13 @@
 import assert from 'node:assert/strict';
 import { decodeAuthField } from '../../../src/diagnosis/credentials/docker-config.js';
 
-describe('decodeAuthField (the kubelet\'s decodeDockerConfigFieldAuth)', () => {
+describe("decodeAuthField (the kubelet's decodeDockerConfigFieldAuth)", () => {
   it('splits base64 of user:password at the first colon', () => {
-    assert.deepEqual(decodeAuthField(Buffer.from('contoso-bot:pa:ss').toString('base64')), { ok: true, username: 'contoso-bot', password: 'pa:ss' });
+    assert.deepEqual(decodeAuthField(Buffer.from('contoso-bot:pa:ss').toString('base64')), {
+      ok: true,
+      username: 'contoso-bot',
+      password: 'pa:ss',
+    });
   });
 
   it('reads unpadded base64 when the value does not end with =', () => {
@@ -26,7 +30,12 @@ describe('decodeAuthField (the kubelet\'s decodeDockerConfigFieldAuth)', () => {
 
   it('decides padding after trimming, but decodes the untrimmed value, like Go', () => {
     // "dTpwYQ== " ends with "=" once trimmed, so standard base64 reads it and stops at the space.
-    assert.deepEqual(decodeAuthField('dTpwYQ== '), { ok: false, reason: 'not-base64', offset: 8, kubeletError: 'illegal base64 data at input byte 8' });
+    assert.deepEqual(decodeAuthField('dTpwYQ== '), {
+      ok: false,
+      reason: 'not-base64',
+      offset: 8,
+      kubeletError: 'illegal base64 data at input byte 8',
+    });
     // U+3000 is white space for Go's TrimSpace too.
     assert.equal(decodeAuthField('dTpwYQ==\u3000').ok, false);
   });

@@ -1,5 +1,14 @@
 import assert from 'node:assert/strict';
-import { isDefaultRegistryMatch, keyringKeyFor, keyringKeyMatches, lookupInKeyring, parseGoUrl, splitGoHostPort, goFilepathMatch, findCredentialFor } from '../../../src/diagnosis/credentials/keyring.js';
+import {
+  isDefaultRegistryMatch,
+  keyringKeyFor,
+  keyringKeyMatches,
+  lookupInKeyring,
+  parseGoUrl,
+  splitGoHostPort,
+  goFilepathMatch,
+  findCredentialFor,
+} from '../../../src/diagnosis/credentials/keyring.js';
 import { inspectPullSecret, type PullSecretParse } from '../../../src/diagnosis/credentials/pull-secret.js';
 import type { DockerConfigEntry } from '../../../src/diagnosis/credentials/docker-config.js';
 import { parseImageReference } from '../../../src/diagnosis/image/image-reference.js';
@@ -80,13 +89,15 @@ describe('kubelet keyring matching', () => {
 
   describe('Add and Lookup (TestDockerKeyringForGlob)', () => {
     for (const [configKey, target] of KEYRING_FOR_GLOB) {
-      it(`finds the entry ${configKey} for ${target}/foo/bar`, () => assert.deepEqual(lookup([configKey], `${target}/foo/bar`), [configKey]));
+      it(`finds the entry ${configKey} for ${target}/foo/bar`, () =>
+        assert.deepEqual(lookup([configKey], `${target}/foo/bar`), [configKey]));
     }
   });
 
   describe('misses (TestKeyringMiss)', () => {
     for (const [configKey, image] of KEYRING_MISS) {
-      it(`finds nothing for ${image}/foo/bar with the entry ${configKey}`, () => assert.deepEqual(lookup([configKey], `${image}/foo/bar`), []));
+      it(`finds nothing for ${image}/foo/bar with the entry ${configKey}`, () =>
+        assert.deepEqual(lookup([configKey], `${image}/foo/bar`), []));
     }
   });
 
@@ -162,53 +173,53 @@ describe('kubelet keyring matching', () => {
 
 // Expected values printed by Go 1.19 net/url `url.Parse` (host and path, or null for an error).
 const URL_PARSE: Array<[raw: string, expected: { host: string; path: string } | null]> = [
-  ["https://ghcr.io",{"host":"ghcr.io","path":""}],
-  ["https://index.docker.io/v1/",{"host":"index.docker.io","path":"/v1/"}],
-  ["https://user:pass@host:5000/p",{"host":"host:5000","path":"/p"}],
-  ["https://[::1]:5000/x",{"host":"[::1]:5000","path":"/x"}],
-  ["https://[::1]/x",{"host":"[::1]","path":"/x"}],
-  ["https://host:abc",null],
-  ["https://host:",{"host":"host:","path":""}],
-  ["https://ho st",null],
-  ["https://h%41st",null],
-  ["https://h%c3%a9st",{"host":"hést","path":""}],
-  ["https://host/a%2Fb",{"host":"host","path":"/a/b"}],
-  ["https://host/%zz",null],
-  ["https://host?x=1",{"host":"host","path":""}],
-  ["https://host/p?x=%zz",{"host":"host","path":"/p"}],
-  ["https://host#frag",{"host":"host","path":""}],
-  ["https://host#%zz",null],
-  ["https://evil\u0000.com",null],
-  ["https://us er@host",null],
-  ["https://HTTPS://ghcr.io",{"host":"HTTPS:","path":"//ghcr.io"}],
-  ["https://[::1",null],
-  ["https://[::1]x",null],
-  ["https://",{"host":"","path":""}],
-  ["https://host/a b",{"host":"host","path":"/a b"}],
-  ["https://*.azurecr.io",{"host":"*.azurecr.io","path":""}],
-  ["https://[a-z]cr.io",null],
-  ["https://h%25st",{"host":"h%st","path":""}],
-  ["http://localhost:5000/v2/",{"host":"localhost:5000","path":"/v2/"}],
-  ["https://a@b@c/d",{"host":"c","path":"/d"}],
-  ["https://host/p\u007f",null],
+  ['https://ghcr.io', { host: 'ghcr.io', path: '' }],
+  ['https://index.docker.io/v1/', { host: 'index.docker.io', path: '/v1/' }],
+  ['https://user:pass@host:5000/p', { host: 'host:5000', path: '/p' }],
+  ['https://[::1]:5000/x', { host: '[::1]:5000', path: '/x' }],
+  ['https://[::1]/x', { host: '[::1]', path: '/x' }],
+  ['https://host:abc', null],
+  ['https://host:', { host: 'host:', path: '' }],
+  ['https://ho st', null],
+  ['https://h%41st', null],
+  ['https://h%c3%a9st', { host: 'hést', path: '' }],
+  ['https://host/a%2Fb', { host: 'host', path: '/a/b' }],
+  ['https://host/%zz', null],
+  ['https://host?x=1', { host: 'host', path: '' }],
+  ['https://host/p?x=%zz', { host: 'host', path: '/p' }],
+  ['https://host#frag', { host: 'host', path: '' }],
+  ['https://host#%zz', null],
+  ['https://evil\u0000.com', null],
+  ['https://us er@host', null],
+  ['https://HTTPS://ghcr.io', { host: 'HTTPS:', path: '//ghcr.io' }],
+  ['https://[::1', null],
+  ['https://[::1]x', null],
+  ['https://', { host: '', path: '' }],
+  ['https://host/a b', { host: 'host', path: '/a b' }],
+  ['https://*.azurecr.io', { host: '*.azurecr.io', path: '' }],
+  ['https://[a-z]cr.io', null],
+  ['https://h%25st', { host: 'h%st', path: '' }],
+  ['http://localhost:5000/v2/', { host: 'localhost:5000', path: '/v2/' }],
+  ['https://a@b@c/d', { host: 'c', path: '/d' }],
+  ['https://host/p\u007f', null],
 ];
 
 // Expected values printed by Go 1.19 net `SplitHostPort` (or null for an error).
 const SPLIT_HOST_PORT: Array<[hostport: string, expected: { host: string; port: string } | null]> = [
-  ["ghcr.io",null],
-  ["ghcr.io:443",{"host":"ghcr.io","port":"443"}],
-  ["[::1]:5000",{"host":"::1","port":"5000"}],
-  ["[::1]",null],
-  ["::1",null],
-  ["host:",{"host":"host","port":""}],
-  ["a:b:c",null],
-  ["[::1]:",{"host":"::1","port":""}],
-  ["[a]b:1",null],
-  ["x]:1",null],
-  ["[x:1",null],
-  ["[::1]:5000:1",null],
-  [":80",{"host":"","port":"80"}],
-  ["",null],
+  ['ghcr.io', null],
+  ['ghcr.io:443', { host: 'ghcr.io', port: '443' }],
+  ['[::1]:5000', { host: '::1', port: '5000' }],
+  ['[::1]', null],
+  ['::1', null],
+  ['host:', { host: 'host', port: '' }],
+  ['a:b:c', null],
+  ['[::1]:', { host: '::1', port: '' }],
+  ['[a]b:1', null],
+  ['x]:1', null],
+  ['[x:1', null],
+  ['[::1]:5000:1', null],
+  [':80', { host: '', port: '80' }],
+  ['', null],
 ];
 
 describe('parseGoUrl', () => {
@@ -232,62 +243,62 @@ describe('splitGoHostPort', () => {
  * returns ErrBadPattern expect `false`: the kubelet's URLsMatch treats a bad pattern as no match.
  */
 const MATCH_TESTS: Array<[pattern: string, name: string, match: boolean, badPattern?: true]> = [
-  ["abc", "abc", true],
-  ["*", "abc", true],
-  ["*c", "abc", true],
-  ["a*", "a", true],
-  ["a*", "abc", true],
-  ["a*", "ab/c", false],
-  ["a*/b", "abc/b", true],
-  ["a*/b", "a/c/b", false],
-  ["a*b*c*d*e*/f", "axbxcxdxe/f", true],
-  ["a*b*c*d*e*/f", "axbxcxdxexxx/f", true],
-  ["a*b*c*d*e*/f", "axbxcxdxe/xxx/f", false],
-  ["a*b*c*d*e*/f", "axbxcxdxexxx/fff", false],
-  ["a*b?c*x", "abxbbxdbxebxczzx", true],
-  ["a*b?c*x", "abxbbxdbxebxczzy", false],
-  ["ab[c]", "abc", true],
-  ["ab[b-d]", "abc", true],
-  ["ab[e-g]", "abc", false],
-  ["ab[^c]", "abc", false],
-  ["ab[^b-d]", "abc", false],
-  ["ab[^e-g]", "abc", true],
-  ["a\\*b", "a*b", true],
-  ["a\\*b", "ab", false],
-  ["a?b", "a☺b", true],
-  ["a[^a]b", "a☺b", true],
-  ["a???b", "a☺b", false],
-  ["a[^a][^a][^a]b", "a☺b", false],
-  ["[a-ζ]*", "α", true],
-  ["*[a-ζ]", "A", false],
-  ["a?b", "a/b", false],
-  ["a*b", "a/b", false],
-  ["[\\]a]", "]", true],
-  ["[\\-]", "-", true],
-  ["[x\\-]", "x", true],
-  ["[x\\-]", "-", true],
-  ["[x\\-]", "z", false],
-  ["[\\-x]", "x", true],
-  ["[\\-x]", "-", true],
-  ["[\\-x]", "a", false],
-  ["[]a]", "]", false, true],
-  ["[-]", "-", false, true],
-  ["[x-]", "x", false, true],
-  ["[x-]", "-", false, true],
-  ["[x-]", "z", false, true],
-  ["[-x]", "x", false, true],
-  ["[-x]", "-", false, true],
-  ["[-x]", "a", false, true],
-  ["\\", "a", false, true],
-  ["[a-b-c]", "a", false, true],
-  ["[", "a", false, true],
-  ["[^", "a", false, true],
-  ["[^bc", "a", false, true],
-  ["a[", "a", false, true],
-  ["a[", "ab", false, true],
-  ["a[", "x", false, true],
-  ["a/b[", "x", false, true],
-  ["*x", "xxx", true],
+  ['abc', 'abc', true],
+  ['*', 'abc', true],
+  ['*c', 'abc', true],
+  ['a*', 'a', true],
+  ['a*', 'abc', true],
+  ['a*', 'ab/c', false],
+  ['a*/b', 'abc/b', true],
+  ['a*/b', 'a/c/b', false],
+  ['a*b*c*d*e*/f', 'axbxcxdxe/f', true],
+  ['a*b*c*d*e*/f', 'axbxcxdxexxx/f', true],
+  ['a*b*c*d*e*/f', 'axbxcxdxe/xxx/f', false],
+  ['a*b*c*d*e*/f', 'axbxcxdxexxx/fff', false],
+  ['a*b?c*x', 'abxbbxdbxebxczzx', true],
+  ['a*b?c*x', 'abxbbxdbxebxczzy', false],
+  ['ab[c]', 'abc', true],
+  ['ab[b-d]', 'abc', true],
+  ['ab[e-g]', 'abc', false],
+  ['ab[^c]', 'abc', false],
+  ['ab[^b-d]', 'abc', false],
+  ['ab[^e-g]', 'abc', true],
+  ['a\\*b', 'a*b', true],
+  ['a\\*b', 'ab', false],
+  ['a?b', 'a☺b', true],
+  ['a[^a]b', 'a☺b', true],
+  ['a???b', 'a☺b', false],
+  ['a[^a][^a][^a]b', 'a☺b', false],
+  ['[a-ζ]*', 'α', true],
+  ['*[a-ζ]', 'A', false],
+  ['a?b', 'a/b', false],
+  ['a*b', 'a/b', false],
+  ['[\\]a]', ']', true],
+  ['[\\-]', '-', true],
+  ['[x\\-]', 'x', true],
+  ['[x\\-]', '-', true],
+  ['[x\\-]', 'z', false],
+  ['[\\-x]', 'x', true],
+  ['[\\-x]', '-', true],
+  ['[\\-x]', 'a', false],
+  ['[]a]', ']', false, true],
+  ['[-]', '-', false, true],
+  ['[x-]', 'x', false, true],
+  ['[x-]', '-', false, true],
+  ['[x-]', 'z', false, true],
+  ['[-x]', 'x', false, true],
+  ['[-x]', '-', false, true],
+  ['[-x]', 'a', false, true],
+  ['\\', 'a', false, true],
+  ['[a-b-c]', 'a', false, true],
+  ['[', 'a', false, true],
+  ['[^', 'a', false, true],
+  ['[^bc', 'a', false, true],
+  ['a[', 'a', false, true],
+  ['a[', 'ab', false, true],
+  ['a[', 'x', false, true],
+  ['a/b[', 'x', false, true],
+  ['*x', 'xxx', true],
 ];
 
 describe('goFilepathMatch', () => {
@@ -326,13 +337,28 @@ describe('findCredentialFor', () => {
   const hubEntry = (key: string): DockerConfigEntry[] => [{ key, username: 'u', password: 'p' }];
 
   it('finds Docker Hub credentials under every key the kubelet accepts for docker.io images', () => {
-    for (const key of ['https://index.docker.io/v1/', 'index.docker.io', 'index.docker.io/v1/', 'https://index.docker.io/v2/', 'http://index.docker.io', 'docker.io', 'https://docker.io']) {
+    for (const key of [
+      'https://index.docker.io/v1/',
+      'index.docker.io',
+      'index.docker.io/v1/',
+      'https://index.docker.io/v2/',
+      'http://index.docker.io',
+      'docker.io',
+      'https://docker.io',
+    ]) {
       assert.equal(findCredentialFor(hubEntry(key), 'docker.io', 'library/nginx')?.key, key, key);
     }
   });
 
   it('never uses Docker Hub look-alike keys for docker.io images, as the kubelet never does (keyring.go)', () => {
-    for (const key of ['registry-1.docker.io', 'https://registry-1.docker.io/v2/', 'registry.hub.docker.com', 'hub.docker.com', '*.docker.io', 'docker.io:443']) {
+    for (const key of [
+      'registry-1.docker.io',
+      'https://registry-1.docker.io/v2/',
+      'registry.hub.docker.com',
+      'hub.docker.com',
+      '*.docker.io',
+      'docker.io:443',
+    ]) {
       assert.equal(findCredentialFor(hubEntry(key), 'docker.io', 'library/nginx'), undefined, key);
     }
   });

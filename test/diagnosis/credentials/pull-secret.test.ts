@@ -1,5 +1,10 @@
 import assert from 'node:assert/strict';
-import { describeEntries, type PullSecretParse, inspectPullSecret, type PullSecretIssue } from '../../../src/diagnosis/credentials/pull-secret.js';
+import {
+  describeEntries,
+  type PullSecretParse,
+  inspectPullSecret,
+  type PullSecretIssue,
+} from '../../../src/diagnosis/credentials/pull-secret.js';
 import { findCredentialFor } from '../../../src/diagnosis/credentials/keyring.js';
 import type { DockerConfigEntry } from '../../../src/diagnosis/credentials/docker-config.js';
 import { b64, dockerConfigJsonSecret, loadSecret } from '../../support/secret-fixtures.js';
@@ -55,7 +60,16 @@ describe('inspectPullSecret: reading a secret as the kubelet does', () => {
       const entries = entriesOf(parsed(loadSecret('multi-registry.json')));
       assert.deepEqual(
         entries.map((e) => e.key),
-        ['*.azurecr.io', '[fd00::5]:5000', 'ghcr.io', 'https://index.docker.io/v1/', 'localhost:5000', 'quay.io', 'quay.io/contoso', 'registry-1.docker.io'],
+        [
+          '*.azurecr.io',
+          '[fd00::5]:5000',
+          'ghcr.io',
+          'https://index.docker.io/v1/',
+          'localhost:5000',
+          'quay.io',
+          'quay.io/contoso',
+          'registry-1.docker.io',
+        ],
       );
     });
   });
@@ -71,10 +85,26 @@ describe('inspectPullSecret: reading a secret as the kubelet does', () => {
       ['malformed/auths-empty.json', 'no-entries', /empty `auths` object/],
       ['malformed/entry-not-object.json', 'not-json', /the entry `ghcr\.io` is a string where an object belongs.*fails every image pull/],
       ['malformed/username-not-string.json', 'not-json', /`username` of the entry `ghcr\.io` is a number where a string belongs/],
-      ['malformed/auth-not-base64.json', 'auth-not-decodable', /entry `ghcr\.io` has an `auth` that is not base64 of user:password.*"illegal base64 data at input byte 7"/],
-      ['malformed/auth-without-colon.json', 'auth-not-decodable', /entry `contosoacr\.azurecr\.io`.*without the `:`.*must be formatted as base64\(username:password\)/],
-      ['malformed/dockerconfigjson-in-dockercfg.json', 'entry-without-credentials', /`auths` has no `auth`.*\.dockerconfigjson layout, but this is a kubernetes\.io\/dockercfg secret/],
-      ['docker-desktop-credsstore.json', 'entry-without-credentials', /`ghcr\.io` and `https:\/\/index\.docker\.io\/v1\/` have no `auth`.*`credsStore: desktop`.*kubectl create secret docker-registry/],
+      [
+        'malformed/auth-not-base64.json',
+        'auth-not-decodable',
+        /entry `ghcr\.io` has an `auth` that is not base64 of user:password.*"illegal base64 data at input byte 7"/,
+      ],
+      [
+        'malformed/auth-without-colon.json',
+        'auth-not-decodable',
+        /entry `contosoacr\.azurecr\.io`.*without the `:`.*must be formatted as base64\(username:password\)/,
+      ],
+      [
+        'malformed/dockerconfigjson-in-dockercfg.json',
+        'entry-without-credentials',
+        /`auths` has no `auth`.*\.dockerconfigjson layout, but this is a kubernetes\.io\/dockercfg secret/,
+      ],
+      [
+        'docker-desktop-credsstore.json',
+        'entry-without-credentials',
+        /`ghcr\.io` and `https:\/\/index\.docker\.io\/v1\/` have no `auth`.*`credsStore: desktop`.*kubectl create secret docker-registry/,
+      ],
     ];
     for (const [file, problem, detail] of CASES) {
       it(`reports ${problem} for ${file}`, () => {
@@ -86,10 +116,7 @@ describe('inspectPullSecret: reading a secret as the kubelet does', () => {
     }
 
     it('says when the secret has no type, no data, or an empty value', () => {
-      assert.match(
-        (parsed({}) as { detail: string }).detail,
-        /has no type \(Kubernetes treats it as `Opaque`\)/,
-      );
+      assert.match((parsed({}) as { detail: string }).detail, /has no type \(Kubernetes treats it as `Opaque`\)/);
       assert.deepEqual(parsed({ type: 'kubernetes.io/dockerconfigjson' }), {
         ok: false,
         problem: 'missing-key',
@@ -98,11 +125,21 @@ describe('inspectPullSecret: reading a secret as the kubelet does', () => {
       const empty = parsed({ type: 'kubernetes.io/dockerconfigjson', data: { '.dockerconfigjson': '' } });
       assert.ok(!empty.ok && empty.problem === 'missing-key' && /has an empty `\.dockerconfigjson`/.test(empty.detail));
       const swapped = parsed({ type: 'kubernetes.io/dockercfg', data: { '.dockerconfigjson': b64('{}') } });
-      assert.ok(!swapped.ok && /It holds `\.dockerconfigjson`, which belongs to type kubernetes\.io\/dockerconfigjson/.test(swapped.detail));
+      assert.ok(
+        !swapped.ok && /It holds `\.dockerconfigjson`, which belongs to type kubernetes\.io\/dockerconfigjson/.test(swapped.detail),
+      );
     });
 
     it('survives values of the wrong JavaScript type', () => {
-      for (const secret of [null, undefined, 42, 'x', [], { type: 7, data: 'x' }, { type: 'kubernetes.io/dockerconfigjson', data: { '.dockerconfigjson': 5 } }]) {
+      for (const secret of [
+        null,
+        undefined,
+        42,
+        'x',
+        [],
+        { type: 7, data: 'x' },
+        { type: 'kubernetes.io/dockerconfigjson', data: { '.dockerconfigjson': 5 } },
+      ]) {
         const result = parsed(secret as never);
         assert.equal(result.ok, false);
       }
@@ -168,7 +205,11 @@ describe('inspectPullSecret: reading a secret as the kubelet does', () => {
       const members = Array.from({ length: 20_000 }, (_, k) => `"r${k}.example.com":{"auth":"${b64(`user${k}:pw${k}`)}"}`);
       const entries = entriesOf(parsed(dockerConfigJsonSecret(`{"auths":{${members.join(',')}}}`)));
       assert.equal(entries.length, 20_000);
-      assert.deepEqual(findCredentialFor(entries, 'r19999.example.com', 'app'), { key: 'r19999.example.com', username: 'user19999', password: 'pw19999' });
+      assert.deepEqual(findCredentialFor(entries, 'r19999.example.com', 'app'), {
+        key: 'r19999.example.com',
+        username: 'user19999',
+        password: 'pw19999',
+      });
     });
   });
 });
@@ -176,12 +217,20 @@ describe('inspectPullSecret: reading a secret as the kubelet does', () => {
 describe('describeEntries', () => {
   it('lists the keys of a secret, in order', () => {
     assert.deepEqual(describeEntries(entriesOf(parsed(loadSecret('kubectl-dockerhub.json')))), ['https://index.docker.io/v1/']);
-    assert.deepEqual(describeEntries([{ key: 'ghcr.io' }, { key: 'https://index.docker.io/v1/' }]), ['ghcr.io', 'https://index.docker.io/v1/']);
+    assert.deepEqual(describeEntries([{ key: 'ghcr.io' }, { key: 'https://index.docker.io/v1/' }]), [
+      'ghcr.io',
+      'https://index.docker.io/v1/',
+    ]);
   });
 
   it('shows hostile keys safely: no userinfo, visible control characters, no backticks, bounded length', () => {
     const described = describeEntries(entriesOf(parsed(loadSecret('hostile/odd-keys.json'))));
-    assert.deepEqual(described.slice(0, 4), ['HTTPS://ghcr.io', '\\u{60}ghcr.io\\u{60}', 'evil\\u{0}.example.com', 'ghcr.io\\u{202e}\\u{a}moc.live']);
+    assert.deepEqual(described.slice(0, 4), [
+      'HTTPS://ghcr.io',
+      '\\u{60}ghcr.io\\u{60}',
+      'evil\\u{0}.example.com',
+      'ghcr.io\\u{202e}\\u{a}moc.live',
+    ]);
     assert.ok(described.includes('https://[redacted]@registry.example.com'));
     const long = described.find((d) => d.startsWith('xxxx'));
     assert.ok(long !== undefined && long.length < 130 && long.endsWith('…(5012 characters)'));
@@ -238,7 +287,9 @@ describe('inspectPullSecret: what will not work as its author meant', () => {
   });
 
   it('flags an entry without credentials next to entries that have them', () => {
-    const inspection = inspectPullSecret(dockerConfigJsonSecret(`{"auths":{"ghcr.io":{"auth":"${b64('u:p')}"},"quay.io":{"email":"ops@contoso.example"}}}`));
+    const inspection = inspectPullSecret(
+      dockerConfigJsonSecret(`{"auths":{"ghcr.io":{"auth":"${b64('u:p')}"},"quay.io":{"email":"ops@contoso.example"}}}`),
+    );
     assert.ok(inspection.parse.ok);
     assert.deepEqual(codes(inspection.issues), [['entry-without-credentials', 'quay.io', false]]);
   });

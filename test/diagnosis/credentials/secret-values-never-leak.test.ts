@@ -33,7 +33,10 @@ function secretValuesOf(secret: ApiSecret): string[] {
   };
   for (const encoded of Object.values(secret.data ?? {})) {
     addText(encoded);
-    for (const text of [Buffer.from(encoded, 'base64').toString('utf8'), Buffer.from(Buffer.from(encoded, 'base64').toString('utf8'), 'base64').toString('utf8')]) {
+    for (const text of [
+      Buffer.from(encoded, 'base64').toString('utf8'),
+      Buffer.from(Buffer.from(encoded, 'base64').toString('utf8'), 'base64').toString('utf8'),
+    ]) {
       try {
         walk(JSON.parse(text));
       } catch {
@@ -56,7 +59,8 @@ function humanStrings(secret: ApiSecret): string[] {
 
 function assertNoLeak(secret: ApiSecret, forbidden: string[], label: string): void {
   for (const text of humanStrings(secret)) {
-    for (const value of forbidden) assert.ok(!text.includes(value), `${label}: a secret value appears in ${JSON.stringify(text.slice(0, 200))}`);
+    for (const value of forbidden)
+      assert.ok(!text.includes(value), `${label}: a secret value appears in ${JSON.stringify(text.slice(0, 200))}`);
     // Every value in the fixtures is marked "Fixture" or "fixture"; no key, type or data key is.
     assert.doesNotMatch(text, /fixture/i, `${label}: ${text.slice(0, 200)}`);
   }
@@ -73,7 +77,10 @@ describe('secret values never leak', () => {
   }
 
   it('keeps the password out of the JSON error wherever the document is cut', () => {
-    const config = '{"auths":{"ghcr.io":{"username":"leak-check-user","password":"Cut-Anywhere-Fixture-S3cr3t","auth":"' + b64('leak-check-user:Cut-Anywhere-Fixture-S3cr3t') + '"}}}';
+    const config =
+      '{"auths":{"ghcr.io":{"username":"leak-check-user","password":"Cut-Anywhere-Fixture-S3cr3t","auth":"' +
+      b64('leak-check-user:Cut-Anywhere-Fixture-S3cr3t') +
+      '"}}}';
     const forbidden = ['leak-check-user', 'Cut-Anywhere', 'S3cr3t', b64('leak-check-user:Cut-Anywhere-Fixture-S3cr3t').slice(0, 12)];
     for (let cut = 0; cut < config.length; cut++) {
       assertNoLeak(dockerConfigJsonSecret(config.slice(0, cut)), forbidden, `cut at ${cut}`);
@@ -89,7 +96,12 @@ describe('secret values never leak', () => {
   });
 
   it('keeps a plain-text auth out of the auth problem', () => {
-    for (const auth of ['Plain-Fixture-User:Plain-Fixture-Pw', 'Plain-Fixture-Token', 'Plain Fixture With Spaces', b64('Plain-Fixture-NoColon')]) {
+    for (const auth of [
+      'Plain-Fixture-User:Plain-Fixture-Pw',
+      'Plain-Fixture-Token',
+      'Plain Fixture With Spaces',
+      b64('Plain-Fixture-NoColon'),
+    ]) {
       assertNoLeak(dockerConfigJsonSecret(`{"auths":{"ghcr.io":{"auth":"${auth}"}}}`), [auth, 'Plain-Fixture'], auth);
     }
   });
@@ -109,7 +121,10 @@ describe('secret values never leak', () => {
     for (const key of ['https://pd-bot:At@Fixture@Pw-42@registry.example.com', 'pd-bot:At@Fixture@Pw-42@registry.example.com/v2/']) {
       const secret = dockerConfigJsonSecret(JSON.stringify({ auths: { [key]: { auth: b64('u:p') } } }));
       const texts = humanStrings(secret);
-      assert.ok(texts.some((t) => t.includes('registry.example.com')), JSON.stringify(texts));
+      assert.ok(
+        texts.some((t) => t.includes('registry.example.com')),
+        JSON.stringify(texts),
+      );
       assertNoLeak(secret, ['Fixture@Pw', 'Pw-42'], key);
     }
   });

@@ -1,5 +1,10 @@
 import assert from 'node:assert/strict';
-import { parseImageReference, type ImageReference, isAzureContainerRegistry, registryApiHost } from '../../../src/diagnosis/image/image-reference.js';
+import {
+  parseImageReference,
+  type ImageReference,
+  isAzureContainerRegistry,
+  registryApiHost,
+} from '../../../src/diagnosis/image/image-reference.js';
 
 const LOWERCASE = (remote: string): string => `invalid reference format: repository name (${remote}) must be lowercase`;
 const INVALID = 'invalid reference format';
@@ -35,7 +40,10 @@ const NORMALIZE_TEST_ROWS: Row[] = [
   ['192.168.0.1:80', { registry: 'docker.io', repository: 'library/192.168.0.1', tag: '80' }],
   ['192.168.0.1:8/debian', { registry: '192.168.0.1:8', repository: 'debian' }],
   ['192.168.0.2:25000/debian', { registry: '192.168.0.2:25000', repository: 'debian' }],
-  ['thisisthesongthatneverendsitgoesonandonandonthisisthesongthatnev', { repository: 'library/thisisthesongthatneverendsitgoesonandonandonthisisthesongthatnev' }],
+  [
+    'thisisthesongthatneverendsitgoesonandonandonthisisthesongthatnev',
+    { repository: 'library/thisisthesongthatneverendsitgoesonandonandonthisisthesongthatnev' },
+  ],
   ['[fc00::1]:5000/docker', { registry: '[fc00::1]:5000', repository: 'docker' }],
   ['[fc00::1]:5000/docker/docker', { registry: '[fc00::1]:5000', repository: 'docker/docker' }],
   ['[fc00:1:2:3:4:5:6:7]:5000/library/debian', { registry: '[fc00:1:2:3:4:5:6:7]:5000', repository: 'library/debian' }],
@@ -153,7 +161,10 @@ const REAL_WORLD_ROWS: Row[] = [
   ['ghcr.io/Contoso/web:1', LOWERCASE('Contoso/web')],
   ['ghcr.io/${{ github.repository }}:latest', INVALID],
   // Amazon ECR
-  ['123456789012.dkr.ecr.eu-west-1.amazonaws.com/team/api:v2', { registry: '123456789012.dkr.ecr.eu-west-1.amazonaws.com', repository: 'team/api' }],
+  [
+    '123456789012.dkr.ecr.eu-west-1.amazonaws.com/team/api:v2',
+    { registry: '123456789012.dkr.ecr.eu-west-1.amazonaws.com', repository: 'team/api' },
+  ],
   // Other public registries
   ['registry.k8s.io/pause:3.9', { registry: 'registry.k8s.io', repository: 'pause' }],
   ['quay.io/prometheus/node-exporter:v1.8.1', { registry: 'quay.io', repository: 'prometheus/node-exporter' }],

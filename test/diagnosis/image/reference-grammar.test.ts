@@ -30,10 +30,7 @@ const TEST_REFERENCE_PARSE: Row[] = [
   ['test:5000/Uppercase/lowercase:tag', 'repository name must be lowercase'],
   ['lowercase:Uppercase', { name: 'lowercase', tag: 'Uppercase' }],
   [`domain/${'a'.repeat(256)}:tag`, 'repository name must not be more than 255 characters'],
-  [
-    `${'a/'.repeat(127)}a:tag-puts-this-over-max`,
-    { name: `${'a/'.repeat(127)}a`, domain: 'a', tag: 'tag-puts-this-over-max' },
-  ],
+  [`${'a/'.repeat(127)}a:tag-puts-this-over-max`, { name: `${'a/'.repeat(127)}a`, domain: 'a', tag: 'tag-puts-this-over-max' }],
   ['aa/asdf$$^/aa', 'invalid reference format'],
   ['sub-dom1.foo.com/bar/baz/quux', { name: 'sub-dom1.foo.com/bar/baz/quux', domain: 'sub-dom1.foo.com' }],
   [
@@ -64,10 +61,7 @@ const TEST_REFERENCE_PARSE: Row[] = [
   ['[2001:db8:1:2:3:4:5:6]/repo:tag', { name: '[2001:db8:1:2:3:4:5:6]/repo', domain: '[2001:db8:1:2:3:4:5:6]', tag: 'tag' }],
   ['[2001:db8::1]:5000/repo', { name: '[2001:db8::1]:5000/repo', domain: '[2001:db8::1]:5000' }],
   ['[2001:db8::1]:5000/repo:tag', { name: '[2001:db8::1]:5000/repo', domain: '[2001:db8::1]:5000', tag: 'tag' }],
-  [
-    `[2001:db8::1]:5000/repo@sha256:${F64}`,
-    { name: '[2001:db8::1]:5000/repo', domain: '[2001:db8::1]:5000', digest: `sha256:${F64}` },
-  ],
+  [`[2001:db8::1]:5000/repo@sha256:${F64}`, { name: '[2001:db8::1]:5000/repo', domain: '[2001:db8::1]:5000', digest: `sha256:${F64}` }],
   [
     `[2001:db8::1]:5000/repo:tag@sha256:${F64}`,
     { name: '[2001:db8::1]:5000/repo', domain: '[2001:db8::1]:5000', tag: 'tag', digest: `sha256:${F64}` },
@@ -115,7 +109,8 @@ describe('parseReferenceSyntax (distribution/reference Parse)', () => {
 describe('the parts of a reference that go into a registry URL (isRepositoryPath, isTagOrDigest)', () => {
   it('accepts the repository paths and tags of real images', () => {
     for (const path of ['library/nginx', 'shop/web', 'team-a/api_v2/worker', 'a.b/c__d']) assert.equal(isRepositoryPath(path), true, path);
-    for (const reference of ['latest', '1.27-alpine', 'v2.4.1', 'A_B.c-d', 'x'.repeat(128)]) assert.equal(isTagOrDigest(reference), true, reference);
+    for (const reference of ['latest', '1.27-alpine', 'v2.4.1', 'A_B.c-d', 'x'.repeat(128)])
+      assert.equal(isTagOrDigest(reference), true, reference);
   });
 
   it('accepts a digest only when go-digest does: sha256, sha384 or sha512 with the right length of lowercase hex', () => {
@@ -130,6 +125,7 @@ describe('the parts of a reference that go into a registry URL (isRepositoryPath
     for (const path of ['../../v2/_catalog', 'Shop/Web', 'shop//web', '/shop/web', 'shop/web/', '', `a/${'b'.repeat(254)}`]) {
       assert.equal(isRepositoryPath(path), false, path);
     }
-    for (const reference of ['../x', 'latest?x=1', '-bad', '', 'x'.repeat(129), 'tag with space']) assert.equal(isTagOrDigest(reference), false, reference);
+    for (const reference of ['../x', 'latest?x=1', '-bad', '', 'x'.repeat(129), 'tag with space'])
+      assert.equal(isTagOrDigest(reference), false, reference);
   });
 });

@@ -1,6 +1,18 @@
 import assert from 'node:assert/strict';
-import { type AzureReader, type RegistryInfo, type RoleAssignmentMode, type RoleDefinitionInfo, createAzureReader } from '../../../src/clients/azure/azure-reader.js';
-import { createPullAccessChecker, describeScopeRelation, evaluatePullAccess, PULL_ACTION, readPullAccess } from '../../../src/diagnosis/roles/pull-access.js';
+import {
+  type AzureReader,
+  type RegistryInfo,
+  type RoleAssignmentMode,
+  type RoleDefinitionInfo,
+  createAzureReader,
+} from '../../../src/clients/azure/azure-reader.js';
+import {
+  createPullAccessChecker,
+  describeScopeRelation,
+  evaluatePullAccess,
+  PULL_ACTION,
+  readPullAccess,
+} from '../../../src/diagnosis/roles/pull-access.js';
 import { ROLE_IDS } from '../../../src/diagnosis/roles/rbac.js';
 import { assignment, builtInDefinitions, definition } from './role-fixtures.js';
 import type { AssignAcrPullFix } from '../../../src/diagnosis/types.js';
@@ -16,7 +28,10 @@ const portal = (expression: string) =>
   `((!(ActionMatches{'Microsoft.ContainerRegistry/registries/repositories/content/read'}) AND !(ActionMatches{'Microsoft.ContainerRegistry/registries/repositories/metadata/read'})) OR (${expression}))`;
 
 const customWildcard = definition('ACR Everything', { actions: ['Microsoft.ContainerRegistry/*'] });
-const customNoPull = definition('ACR Admin Without Pull', { actions: ['Microsoft.ContainerRegistry/*'], notActions: ['Microsoft.ContainerRegistry/registries/pull/read'] });
+const customNoPull = definition('ACR Admin Without Pull', {
+  actions: ['Microsoft.ContainerRegistry/*'],
+  notActions: ['Microsoft.ContainerRegistry/registries/pull/read'],
+});
 const customData = definition('Repo Data', { dataActions: ['Microsoft.ContainerRegistry/registries/repositories/*'] });
 
 function definitions(): Map<string, RoleDefinitionInfo> {
@@ -49,7 +64,10 @@ describe('evaluatePullAccess', () => {
       it(`lets ${roleName} pull`, () => {
         const result = evaluate(undefined, guid);
         assert.equal(result.canPull, true);
-        assert.deepEqual(result.granting.map((g) => g.roleName), [roleName]);
+        assert.deepEqual(
+          result.granting.map((g) => g.roleName),
+          [roleName],
+        );
         assert.deepEqual(result.notHonoured, []);
       });
     }
@@ -113,7 +131,10 @@ describe('evaluatePullAccess', () => {
       it(`lets ${roleName} pull when its assignment has no condition`, () => {
         const result = evaluate(mode, guid);
         assert.equal(result.canPull, true);
-        assert.deepEqual(result.granting.map((g) => g.roleName), [roleName]);
+        assert.deepEqual(
+          result.granting.map((g) => g.roleName),
+          [roleName],
+        );
       });
     }
 
@@ -126,29 +147,48 @@ describe('evaluatePullAccess', () => {
       ['an exact repository condition that names another', `${ATTR} StringEqualsIgnoreCase 'team-b/api'`, 'team-a/api', false],
       ['a prefix condition covering it', `${ATTR} StringStartsWithIgnoreCase 'team-a/'`, 'team-a/api', true],
       ['a prefix condition for another team', `${ATTR} StringStartsWithIgnoreCase 'team-a/'`, 'team-abc/api', false],
-      ['a ForAnyOfAnyValues:StringLikeIgnoreCase list', `${ATTR} ForAnyOfAnyValues:StringLikeIgnoreCase {'team-b/*', 'team-a/*'}`, 'team-a/api', true],
+      [
+        'a ForAnyOfAnyValues:StringLikeIgnoreCase list',
+        `${ATTR} ForAnyOfAnyValues:StringLikeIgnoreCase {'team-b/*', 'team-a/*'}`,
+        'team-a/api',
+        true,
+      ],
       ['two exact names joined by OR', `${ATTR} StringEquals 'x' OR ${ATTR} StringEquals 'team-a/api'`, 'team-a/api', true],
     ];
     for (const [title, expression, repository, allowed] of conditions) {
       it(`${allowed ? 'grants' : 'refuses'} with ${title}`, () => {
         const result = evaluate(mode, ids.containerRegistryRepositoryReader, portal(expression), repository);
         assert.equal(result.canPull, allowed);
-        if (!allowed) assert.match(result.notHonoured[0]!.why, new RegExp(`limits Container Registry Repository Reader to other repositories than "${repository}"`));
+        if (!allowed)
+          assert.match(
+            result.notHonoured[0]!.why,
+            new RegExp(`limits Container Registry Repository Reader to other repositories than "${repository}"`),
+          );
       });
     }
 
     it('counts a condition it cannot evaluate as not proven, with the reason', () => {
-      const result = evaluate(mode, ids.containerRegistryRepositoryReader, portal(`@Environment[Microsoft.Network/virtualNetworks/subnets] StringEquals 'x'`));
+      const result = evaluate(
+        mode,
+        ids.containerRegistryRepositoryReader,
+        portal(`@Environment[Microsoft.Network/virtualNetworks/subnets] StringEquals 'x'`),
+      );
       assert.equal(result.canPull, false);
       assert.match(result.notHonoured[0]!.why, /not proven to allow pulling "team-a\/api": it depends on @Environment/);
     });
 
     it('finds role definitions by GUID whatever the scope prefix of the id', () => {
-      const tenantKeyed = new Map([...definitions()].map(([, d]) => [d.name, { ...d, id: `/providers/Microsoft.Authorization/roleDefinitions/${d.name}` }]));
+      const tenantKeyed = new Map(
+        [...definitions()].map(([, d]) => [d.name, { ...d, id: `/providers/Microsoft.Authorization/roleDefinitions/${d.name}` }]),
+      );
       const result = evaluatePullAccess({
         mode,
         repository: 'team-a/api',
-        assignments: [assignment(ids.containerRegistryRepositoryReader, { roleDefinitionId: `/subscriptions/${'9'.repeat(8)}-0000-4000-8000-000000000000/providers/Microsoft.Authorization/roleDefinitions/${ids.containerRegistryRepositoryReader.toUpperCase()}` })],
+        assignments: [
+          assignment(ids.containerRegistryRepositoryReader, {
+            roleDefinitionId: `/subscriptions/${'9'.repeat(8)}-0000-4000-8000-000000000000/providers/Microsoft.Authorization/roleDefinitions/${ids.containerRegistryRepositoryReader.toUpperCase()}`,
+          }),
+        ],
         definitions: tenantKeyed,
       });
       assert.equal(result.canPull, true);
@@ -156,7 +196,11 @@ describe('evaluatePullAccess', () => {
   });
 
   it('lists an assignment whose role definition is missing as not honoured', () => {
-    const result = evaluatePullAccess({ repository: 'a', assignments: [assignment('deadbeef-0000-4000-8000-000000000000')], definitions: new Map() });
+    const result = evaluatePullAccess({
+      repository: 'a',
+      assignments: [assignment('deadbeef-0000-4000-8000-000000000000')],
+      definitions: new Map(),
+    });
     assert.equal(result.canPull, false);
     assert.match(result.notHonoured[0]!.why, /could not be read/);
   });
@@ -165,16 +209,27 @@ describe('evaluatePullAccess', () => {
     const result = evaluatePullAccess({
       mode: 'AbacRepositoryPermissions',
       repository: 'team-a/api',
-      assignments: [assignment(ids.acrPull), assignment(ids.containerRegistryRepositoryReader), assignment(ids.containerRegistryRepositoryWriter, { condition: portal(`${ATTR} StringEquals 'other'`) })],
+      assignments: [
+        assignment(ids.acrPull),
+        assignment(ids.containerRegistryRepositoryReader),
+        assignment(ids.containerRegistryRepositoryWriter, { condition: portal(`${ATTR} StringEquals 'other'`) }),
+      ],
       definitions: definitions(),
     });
     assert.equal(result.canPull, true);
-    assert.deepEqual(result.granting.map((g) => g.roleName), ['Container Registry Repository Reader']);
-    assert.deepEqual(result.notHonoured.map((n) => n.roleName), ['AcrPull', 'Container Registry Repository Writer']);
+    assert.deepEqual(
+      result.granting.map((g) => g.roleName),
+      ['Container Registry Repository Reader'],
+    );
+    assert.deepEqual(
+      result.notHonoured.map((n) => n.roleName),
+      ['AcrPull', 'Container Registry Repository Writer'],
+    );
   });
 });
 
-const registry = '/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-shop/providers/Microsoft.ContainerRegistry/registries/shopacr';
+const registry =
+  '/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-shop/providers/Microsoft.ContainerRegistry/registries/shopacr';
 
 describe('describeScopeRelation', () => {
   it('says an assignment on the registry is on the registry itself, whatever the case', () => {
@@ -182,9 +237,18 @@ describe('describeScopeRelation', () => {
   });
 
   it('names the resource group, subscription or management group an assignment is inherited from', () => {
-    assert.equal(describeScopeRelation('/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-shop', registry), 'inherited from resource group rg-shop');
-    assert.equal(describeScopeRelation('/subscriptions/11111111-2222-3333-4444-555555555555', registry), 'inherited from subscription 11111111-2222-3333-4444-555555555555');
-    assert.equal(describeScopeRelation('/providers/Microsoft.Management/managementGroups/platform', registry), 'inherited from management group platform');
+    assert.equal(
+      describeScopeRelation('/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-shop', registry),
+      'inherited from resource group rg-shop',
+    );
+    assert.equal(
+      describeScopeRelation('/subscriptions/11111111-2222-3333-4444-555555555555', registry),
+      'inherited from subscription 11111111-2222-3333-4444-555555555555',
+    );
+    assert.equal(
+      describeScopeRelation('/providers/Microsoft.Management/managementGroups/platform', registry),
+      'inherited from management group platform',
+    );
   });
 });
 
@@ -194,7 +258,8 @@ const OTHER = 'a1b2c3d4-1234-4abc-8def-0123456789ab';
 const NODE_GROUP = '9a9a9a9a-1111-4222-8333-944455556666';
 const roleId = (guid: string) => `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/${guid}`;
 /** Every repository but team-b's: a condition that allows most pulls, still not the whole registry. */
-const NOT_TEAM_B = "((!(ActionMatches{'Microsoft.ContainerRegistry/registries/repositories/content/read'})) OR (@Request[Microsoft.ContainerRegistry/registries/repositories:name] StringNotStartsWith 'team-b/'))";
+const NOT_TEAM_B =
+  "((!(ActionMatches{'Microsoft.ContainerRegistry/registries/repositories/content/read'})) OR (@Request[Microsoft.ContainerRegistry/registries/repositories:name] StringNotStartsWith 'team-b/'))";
 
 async function failure(promise: Promise<unknown>): Promise<PullDoctorError> {
   try {
@@ -211,7 +276,12 @@ describe('the fix executor re-check: can the principal already pull from the who
   let check: PullAccessChecker;
   let legacy: string;
   let abac: string;
-  const fixOn = (scope: string, role: string = ROLE_IDS.acrPull): AssignAcrPullFix => ({ kind: 'assign-acr-pull', principalId: KUBELET, scope, roleDefinitionId: roleId(role) });
+  const fixOn = (scope: string, role: string = ROLE_IDS.acrPull): AssignAcrPullFix => ({
+    kind: 'assign-acr-pull',
+    principalId: KUBELET,
+    scope,
+    roleDefinitionId: roleId(role),
+  });
 
   beforeEach(async () => {
     arm = await startFakeResourceManager({ tls: testTls() });
@@ -220,8 +290,15 @@ describe('the fix executor re-check: can the principal already pull from the who
     arm.addPrincipal({ objectId: KUBELET, principalType: 'ServicePrincipal', memberOf: [NODE_GROUP] });
     arm.addPrincipal({ objectId: NODE_GROUP, principalType: 'Group' });
     legacy = arm.addRegistry({ subscriptionId: SUB, resourceGroup: 'rg-shop', name: 'shopacr' }).id;
-    abac = arm.addRegistry({ subscriptionId: SUB, resourceGroup: 'rg-shop', name: 'teamsacr', roleAssignmentMode: 'AbacRepositoryPermissions' }).id;
-    check = createPullAccessChecker(createAzureReader({ credential: staticTokenCredential(), endpoint: arm.url, retry: { maxRetries: 0 } }));
+    abac = arm.addRegistry({
+      subscriptionId: SUB,
+      resourceGroup: 'rg-shop',
+      name: 'teamsacr',
+      roleAssignmentMode: 'AbacRepositoryPermissions',
+    }).id;
+    check = createPullAccessChecker(
+      createAzureReader({ credential: staticTokenCredential(), endpoint: arm.url, retry: { maxRetries: 0 } }),
+    );
   });
   afterEach(() => arm.close());
 
@@ -237,7 +314,11 @@ describe('the fix executor re-check: can the principal already pull from the who
   });
 
   it('counts roles inherited from the resource group and the subscription, and those held through a group', async () => {
-    arm.addRoleAssignment({ scope: `/subscriptions/${SUB}/resourceGroups/rg-shop`, roleDefinitionId: ROLE_IDS.acrPull, principalId: NODE_GROUP });
+    arm.addRoleAssignment({
+      scope: `/subscriptions/${SUB}/resourceGroups/rg-shop`,
+      roleDefinitionId: ROLE_IDS.acrPull,
+      principalId: NODE_GROUP,
+    });
     assert.deepEqual(await check(fixOn(legacy)), { canPull: true, detail: 'AcrPull inherited from resource group rg-shop' });
     arm.addRoleAssignment({ scope: `/subscriptions/${SUB}`, roleDefinitionId: ROLE_IDS.reader, principalId: KUBELET });
     assert.equal((await check(fixOn(legacy))).canPull, true);
@@ -266,10 +347,18 @@ describe('the fix executor re-check: can the principal already pull from the who
   });
 
   it('does not count a role limited to some repositories by a condition: the fix grants on the whole registry', async () => {
-    arm.addRoleAssignment({ scope: abac, roleDefinitionId: ROLE_IDS.containerRegistryRepositoryReader, principalId: KUBELET, condition: NOT_TEAM_B });
+    arm.addRoleAssignment({
+      scope: abac,
+      roleDefinitionId: ROLE_IDS.containerRegistryRepositoryReader,
+      principalId: KUBELET,
+      condition: NOT_TEAM_B,
+    });
     const access = await check(fixOn(abac, ROLE_IDS.containerRegistryRepositoryReader));
     assert.equal(access.canPull, false);
-    assert.match(access.detail, /Container Registry Repository Reader on the registry itself: a condition limits it to some repositories, and the fix grants on the whole registry/);
+    assert.match(
+      access.detail,
+      /Container Registry Repository Reader on the registry itself: a condition limits it to some repositories, and the fix grants on the whole registry/,
+    );
   });
 
   it('does not count an assignment whose role definition no longer exists', async () => {
@@ -304,7 +393,8 @@ describe("the diagnosis' question: can the kubelet identity pull this repository
   let reader: AzureReader;
   let legacy: RegistryInfo;
   let abac: RegistryInfo;
-  const access = (registry: RegistryInfo, repository = 'shop/web') => readPullAccess(reader, { registry, principalId: KUBELET, repository });
+  const access = (registry: RegistryInfo, repository = 'shop/web') =>
+    readPullAccess(reader, { registry, principalId: KUBELET, repository });
 
   beforeEach(async () => {
     arm = await startFakeResourceManager({ tls: testTls() });
@@ -322,14 +412,25 @@ describe("the diagnosis' question: can the kubelet identity pull this repository
   afterEach(() => arm.close());
 
   it('answers yes for AcrPull held through a group on the resource group, and says which assignment grants it', async () => {
-    arm.addRoleAssignment({ scope: `/subscriptions/${SUB}/resourceGroups/rg-shop`, roleDefinitionId: ROLE_IDS.acrPull, principalId: NODE_GROUP });
+    arm.addRoleAssignment({
+      scope: `/subscriptions/${SUB}/resourceGroups/rg-shop`,
+      roleDefinitionId: ROLE_IDS.acrPull,
+      principalId: NODE_GROUP,
+    });
     const evaluation = await access(legacy);
     assert.equal(evaluation.canPull, true);
-    assert.deepEqual(evaluation.granting.map((g) => [g.roleName, describeScopeRelation(g.assignment.scope, legacy.id)]), [['AcrPull', 'inherited from resource group rg-shop']]);
+    assert.deepEqual(
+      evaluation.granting.map((g) => [g.roleName, describeScopeRelation(g.assignment.scope, legacy.id)]),
+      [['AcrPull', 'inherited from resource group rg-shop']],
+    );
   });
 
   it('reads a custom role by the id its assignment carries, so a role defined in the subscription counts', async () => {
-    const puller = arm.addRoleDefinition({ roleName: 'Shop Image Puller', assignableScopes: [`/subscriptions/${SUB}`], permissions: [{ actions: [PULL_ACTION] }] });
+    const puller = arm.addRoleDefinition({
+      roleName: 'Shop Image Puller',
+      assignableScopes: [`/subscriptions/${SUB}`],
+      permissions: [{ actions: [PULL_ACTION] }],
+    });
     arm.addRoleAssignment({ scope: legacy.id, roleDefinitionId: puller.guid, principalId: KUBELET });
     const evaluation = await access(legacy);
     assert.equal(evaluation.canPull, true);
@@ -337,11 +438,19 @@ describe("the diagnosis' question: can the kubelet identity pull this repository
   });
 
   it('evaluates a repository condition for the repository the pod pulls', async () => {
-    arm.addRoleAssignment({ scope: abac.id, roleDefinitionId: ROLE_IDS.containerRegistryRepositoryReader, principalId: KUBELET, condition: NOT_TEAM_B });
+    arm.addRoleAssignment({
+      scope: abac.id,
+      roleDefinitionId: ROLE_IDS.containerRegistryRepositoryReader,
+      principalId: KUBELET,
+      condition: NOT_TEAM_B,
+    });
     assert.equal((await access(abac, 'team-a/api')).canPull, true);
     const teamB = await access(abac, 'team-b/api');
     assert.equal(teamB.canPull, false);
-    assert.match(teamB.notHonoured[0]?.why ?? '', /its condition limits Container Registry Repository Reader to other repositories than "team-b\/api"/);
+    assert.match(
+      teamB.notHonoured[0]?.why ?? '',
+      /its condition limits Container Registry Repository Reader to other repositories than "team-b\/api"/,
+    );
   });
 
   it('does not count an assignment whose role definition no longer exists, and says so rather than failing', async () => {
@@ -351,7 +460,7 @@ describe("the diagnosis' question: can the kubelet identity pull this repository
     assert.match(evaluation.notHonoured[0]?.why ?? '', /its role definition 0d0d0d0d-1111-4222-8333-944455556666 could not be read/);
   });
 
-  it('passes on a refusal to read role definitions as the reader\'s error', async () => {
+  it("passes on a refusal to read role definitions as the reader's error", async () => {
     arm.addRoleAssignment({ scope: legacy.id, roleDefinitionId: ROLE_IDS.acrPull, principalId: KUBELET });
     arm.forbid('Microsoft.Authorization/roleDefinitions/read', { scope: `/subscriptions/${SUB}` });
     const error = await failure(access(legacy));

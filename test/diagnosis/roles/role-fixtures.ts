@@ -15,14 +15,22 @@ export function builtInDefinitions(): Map<string, RoleDefinitionInfo> {
   );
 }
 
-export function definition(roleName: string, ...permissions: Array<Partial<RoleDefinitionInfo['permissions'][number]>>): RoleDefinitionInfo {
+export function definition(
+  roleName: string,
+  ...permissions: Array<Partial<RoleDefinitionInfo['permissions'][number]>>
+): RoleDefinitionInfo {
   const guid = '0c0c0c0c-0000-4000-8000-' + Buffer.from(roleName).toString('hex').padEnd(12, '0').slice(0, 12);
   return {
     id: `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/${guid}`,
     name: guid,
     roleName,
     roleType: 'CustomRole',
-    permissions: permissions.map((p) => ({ actions: p.actions ?? [], notActions: p.notActions ?? [], dataActions: p.dataActions ?? [], notDataActions: p.notDataActions ?? [] })),
+    permissions: permissions.map((p) => ({
+      actions: p.actions ?? [],
+      notActions: p.notActions ?? [],
+      dataActions: p.dataActions ?? [],
+      notDataActions: p.notDataActions ?? [],
+    })),
   };
 }
 
