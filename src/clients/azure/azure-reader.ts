@@ -103,7 +103,7 @@ export interface AzureReader {
   getRoleDefinition(roleDefinitionId: string): Promise<RoleDefinitionInfo>;
 }
 
-/** SDK models → the slim types of azure-reader.ts. A response without the fields ARM always sends is an API error. */
+/** SDK models → the slim types above. A response without the fields ARM always sends is an API error. */
 
 function required<T>(value: T | undefined | null, what: string): T {
   if (value === undefined || value === null || value === '') {
@@ -209,7 +209,7 @@ async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
 
 /**
  * The AzureReader over the real SDK clients (@azure/arm-containerservice, -containerregistry, -authorization),
- * pointed at `endpoint`. Retries are the SDK's, bounded by `retry` (see azure-client-options.ts).
+ * pointed at `endpoint`. Retries are the SDK's, bounded by `retry` (see azure-sdk.ts).
  */
 export function createAzureReader(options: AzureClientOptions): AzureReader {
   const clients = new AzureSdkClients(options);

@@ -45,7 +45,7 @@ export interface KubernetesReader {
 
 /**
  * KubernetesReader over @kubernetes/client-node: typed CoreV1Api calls with a per-request timeout, lists read
- * page by page, 404 on a single object as null, and every failure as a PullDoctorError (see kubernetes-errors).
+ * page by page, 404 on a single object as null, and every failure as a PullDoctorError (see toKubernetesError below).
  */
 
 export interface KubernetesReaderOptions {

@@ -81,8 +81,8 @@ export type TokenOutcome = { ok: true; token: string } | { ok: false; result: Ma
 /**
  * Gets a pull token for `repository` from the realm of a Bearer challenge, as the runtime would:
  * - anonymous: `GET realm?service=&scope=repository:<repo>:pull` without credentials;
- * - basic: the same GET with Basic credentials (only to a realm allowed by credential-destinations.ts);
- * - azure-ad: ACR's `/oauth2/exchange` then `/oauth2/token` (acr-token-exchange.ts).
+ * - basic: the same GET with Basic credentials (only to a realm allowed by realmMayReceiveBasic);
+ * - azure-ad: ACR's `/oauth2/exchange` then `/oauth2/token` (acrAccessToken).
  */
 export async function fetchBearerToken(
   http: RegistryHttp,

@@ -308,7 +308,7 @@ export function goFilepathMatch(pattern: string, name: string): boolean {
 
 /**
  * The entry the kubelet would use for an image in `registry` (normalized, as in ImageReference.registry) and
- * `repository`: the first credential its keyring lookup returns for `registry/repository` (keyring-matching.ts).
+ * `repository`: the first credential its keyring lookup returns for `registry/repository` (lookupInKeyring above).
  * The kubelet goes on to the next matching entry when a pull with this one fails.
  * Note that `registry` is lowercase, while the kubelet compares the host as the pod spec writes it.
  */
