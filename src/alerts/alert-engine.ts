@@ -1,6 +1,6 @@
 import type { KubeConfig, V1Pod } from '@kubernetes/client-node';
 import type { KubernetesReader } from '../clients/kubernetes/kubernetes-reader.js';
-import type { Diagnosis } from '../diagnosis/types.js';
+import type { Diagnosis, DiagnosisTarget } from '../diagnosis/types.js';
 import { describeError } from '../errors/index.js';
 import { silentLogger, type Logger } from '../logging/index.js';
 import type { DocumentStore } from '../store/index.js';
@@ -17,7 +17,7 @@ import type { ConversationRegistry } from './conversation-registry.js';
 import { isDeliveryState, withoutStale } from './delivery-state.js';
 import { imagePullFailures } from './image-pull-failure.js';
 import { PodWatcher } from './pod-watcher.js';
-import { PullFailureDetector, type DiagnoseTarget, type FailureSink } from './pull-failure-detector.js';
+import { PullFailureDetector, type FailureSink } from './pull-failure-detector.js';
 import { SendRateLimiter, type RateWindow } from './rate-limiter.js';
 import { SendQueue, type SendItem } from './send-queue.js';
 import { updateWithRetry } from '../store/index.js';
@@ -45,7 +45,7 @@ export interface AlertEngineOptions extends AlertEngineSettings {
   cluster: string;
   kubeConfig: KubeConfig;
   reader: KubernetesReader;
-  diagnose: (target: DiagnoseTarget) => Promise<Diagnosis>;
+  diagnose: (target: DiagnosisTarget) => Promise<Diagnosis>;
   store: DocumentStore;
   channel: AlertChannel;
   conversations: ConversationRegistry;

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { KubernetesReader } from '../clients/kubernetes/kubernetes-reader.js';
 import type { AlertsConfig } from '../config/alerts.js';
-import type { Diagnosis } from '../diagnosis/types.js';
+import type { Diagnosis, DiagnosisTarget } from '../diagnosis/types.js';
 import { PullDoctorError } from '../errors/index.js';
 import { silentLogger, type Logger } from '../logging/index.js';
 import type { DocumentStore } from '../store/index.js';
@@ -17,7 +17,6 @@ import { ConversationRegistry } from './conversation-registry.js';
 import { LeaderElector } from './leader-elector.js';
 import { PodCheckQueue } from './pod-check-queue.js';
 import type { SendRateLimiter } from './rate-limiter.js';
-import type { DiagnoseTarget } from './pull-failure-detector.js';
 import { SubscriptionService } from './subscription-service.js';
 
 export interface AlertServiceOptions {
@@ -27,7 +26,7 @@ export interface AlertServiceOptions {
   kubeConfig: KubeConfig;
   reader: KubernetesReader;
   /** The diagnosis engine (diagnosePod with the composition root's clients). */
-  diagnose: (target: DiagnoseTarget) => Promise<Diagnosis>;
+  diagnose: (target: DiagnosisTarget) => Promise<Diagnosis>;
   store: DocumentStore;
   /** The Teams layer's proactive sender. */
   channel: AlertChannel;

@@ -12,4 +12,3 @@ export { SendRateLimiter, TEAMS_PER_CONVERSATION_LIMITS, TEAMS_PER_APP_LIMITS, t
 export { ALERT_COLLECTIONS } from './collections.js';
 export type { AlertRecord, AlertStatus, AlertSource, AlertDiagnosisSummary } from './alert-record.js';
 export type { WorkloadRef } from './workload.js';
-export type { DiagnoseTarget } from './pull-failure-detector.js';

@@ -1,7 +1,7 @@
 import type { TokenCredential } from '@azure/identity';
 import { Alerts, type AlertsTuning } from '../alerts/alerts-assembly.js';
 import { createAzureCredential } from '../clients/azure/create-azure-credential.js';
-import { createGraphClient } from '../clients/graph/index.js';
+import { createGraphClient } from '../clients/graph/graph-client.js';
 import type { RegistryNetwork } from '../clients/registry/registry-client.js';
 import { configuredClusters, type ClusterConnections } from '../clusters/cluster-connections.js';
 import { approvalsEnabled } from '../config/approvals.js';

@@ -5,7 +5,7 @@ import { diagnosePod } from '../diagnosis/diagnose-pod.js';
 import { toReport } from '../diagnosis/types.js';
 import { PullDoctorError } from '../errors/index.js';
 import { createLogger, streamSink } from '../logging/index.js';
-import { isDnsLabel, isDnsSubdomain } from './names.js';
+import { isDnsLabel, isDnsSubdomain } from '../clients/kubernetes/kubernetes-names.js';
 import { renderTextReport } from './render-text-report.js';
 import { createAzureCredential } from '../clients/azure/create-azure-credential.js';
 import { loadClustersFile } from '../clusters/clusters-file.js';

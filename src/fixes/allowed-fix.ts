@@ -1,4 +1,5 @@
-import { ROLE_IDS, type Fix } from '../diagnosis/types.js';
+import { ROLE_IDS } from '../diagnosis/roles/rbac.js';
+import type { Fix } from '../diagnosis/types.js';
 import { PullDoctorError } from '../errors/index.js';
 
 const GUID = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';

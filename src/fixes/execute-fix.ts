@@ -7,7 +7,7 @@ import { rediagnoseAfterFix } from './rediagnose-after-fix.js';
 import { claimApproved, releaseClaim, renewClaim } from './execution-claim.js';
 import { forbiddenAdvice } from './forbidden-advice.js';
 import { KUBELET_BACKOFF_REMINDER, outcomeSummary } from './fix-outcomes.js';
-import { roleAssignmentName } from '../clients/azure/role-assignment-name.js';
+import { roleAssignmentName } from '../clients/azure/role-assignment-writer.js';
 import { classifyWriteFailure, retryDelayMs } from './write-retry.js';
 import type { PullAccess } from './ports.js';
 

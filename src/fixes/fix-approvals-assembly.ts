@@ -1,11 +1,11 @@
 import type { TokenCredential } from '@azure/identity';
-import type { AzureRetryOptions } from '../clients/azure/azure-client-options.js';
-import { createAzureReader } from '../clients/azure/create-azure-reader.js';
+import type { AzureRetryOptions } from '../clients/azure/azure-sdk.js';
+import { createAzureReader } from '../clients/azure/azure-reader.js';
 import { parseResourceId } from '../clients/azure/resource-id.js';
 import { createRoleAssignmentWriter } from '../clients/azure/role-assignment-writer.js';
 import type { ClusterConnections } from '../clusters/cluster-connections.js';
 import { diagnosePod } from '../diagnosis/diagnose-pod.js';
-import { createPullAccessChecker } from '../app/pull-access-checker.js';
+import { createPullAccessChecker } from '../diagnosis/roles/pull-access.js';
 import type { Diagnosis, Fix } from '../diagnosis/types.js';
 import type { Logger } from '../logging/index.js';
 import type { Store } from '../store/index.js';

@@ -1,4 +1,5 @@
-import { ROLE_IDS, type Fix } from '../diagnosis/types.js';
+import { ROLE_IDS } from '../diagnosis/roles/rbac.js';
+import type { Fix } from '../diagnosis/types.js';
 import { registryNameOf } from './allowed-fix.js';
 
 /** Built-in "Role Based Access Control Administrator": may manage role assignments, nothing else. */

@@ -29,4 +29,4 @@ export { isFixRequestId } from './fix-request-id.js';
 export { GRANTABLE_ROLES, registryNameOf, roleNameOf } from './allowed-fix.js';
 export { forbiddenAdvice, delegationCondition, RBAC_ADMINISTRATOR_ROLE_ID } from './forbidden-advice.js';
 export { KUBELET_BACKOFF_REMINDER } from './fix-outcomes.js';
-export { roleAssignmentName } from '../clients/azure/role-assignment-name.js';
+export { roleAssignmentName } from '../clients/azure/role-assignment-writer.js';

@@ -1,7 +1,7 @@
 import { systemClock, type Clock } from '../alerts/clock.js';
 import type { Profile } from '../app/compose.js';
-import { createKubernetesReader } from '../clients/kubernetes/create-kubernetes-reader.js';
-import { loadKubeConfig } from '../clients/kubernetes/load-kube-config.js';
+import { createKubernetesReader } from '../clients/kubernetes/kubernetes-reader.js';
+import { loadKubeConfig } from '../clients/kubernetes/kube-config.js';
 import { buildDiagnosisDependencies, singleCluster, type ClusterConnections } from '../clusters/cluster-connections.js';
 import { approvalsEnabled } from '../config/approvals.js';
 import type { Config } from '../config/index.js';

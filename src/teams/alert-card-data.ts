@@ -1,5 +1,6 @@
 import type { AlertSummaryView, AlertSummaryWorkload, AlertView } from '../alerts/alert-view.js';
-import { formatUtc, inertText, TEXT_LIMITS } from './cards.js';
+import { inertText, TEXT_LIMITS } from './cards.js';
+import { formatUtc } from '../diagnosis/format-utc.js';
 
 // The template data of the alerts' cards: one workload's alert, the flood summary, and the answer to `alerts …`.
 

@@ -10,7 +10,7 @@ import type { AdaptiveCardJson } from './cards.js';
 import type { CardActionStore } from './card-actions.js';
 import { channelOf, type ConversationAddress } from './conversations.js';
 import type { AlertCommandResult } from './alert-card-data.js';
-import type { DiagnoseRequest } from './diagnosis-card-data.js';
+import type { DiagnosisTarget } from '../diagnosis/types.js';
 import { storeDiagnosisActions } from './diagnosis-cards.js';
 import type { TeamsUser } from './fix-card-data.js';
 
@@ -135,7 +135,7 @@ export class TeamsAlertChannel implements AlertChannel {
 
   private actionInput(conversationId: string, view: AlertView) {
     const cluster = this.options.diagnoserCluster ? this.options.diagnoserCluster(view.cluster) : view.cluster;
-    const target: DiagnoseRequest = { pod: view.diagnosis.pod, namespace: view.namespace, ...(cluster !== undefined ? { cluster } : {}) };
+    const target: DiagnosisTarget = { pod: view.diagnosis.pod, namespace: view.namespace, ...(cluster !== undefined ? { cluster } : {}) };
     return {
       conversationId,
       target,

@@ -1,9 +1,9 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Activity, TurnContext } from 'botbuilder';
+import { isLoopbackUrl } from '../clients/loopback.js';
 import type { BotAuth } from '../config/bot.js';
 import { ThrottledLog, type Logger } from '../logging/index.js';
 import type { AuthenticatedRequest, BotAdapter, FollowUps } from './bot-framework.js';
-import { isLoopbackUrl } from './conversations.js';
 
 // `POST /api/messages`: what is refused before the Bot Framework library sees a request (the token screen), the
 // library's own validation, and the turn.

@@ -10,6 +10,7 @@ import {
 } from 'botbuilder';
 import type { AlertSummaryView } from '../alerts/alert-view.js';
 import type { BotAuth } from '../config/bot.js';
+import type { DiagnosisTarget } from '../diagnosis/types.js';
 import type { FixRefusal } from '../fixes/index.js';
 import type { Logger } from '../logging/index.js';
 import { alertCardData, alertsCardData, alertSummaryCardData, type AlertCardInput, type AlertCommandResult } from './alert-card-data.js';
@@ -21,7 +22,6 @@ import {
   errorCardData,
   eventsCardData,
   helpCardData,
-  type DiagnoseRequest,
   type DiagnosisCardInput,
   type ErrorCardInput,
   type EventsCardInput,
@@ -255,7 +255,7 @@ export class TeamsCards {
    * The placeholder a diagnosis replaces: "Diagnosing…" for run 1, "Re-running checks…" after; with `position`, that
    * it waits in line behind other diagnoses.
    */
-  diagnosing(target: DiagnoseRequest, run = 1, position?: number): AdaptiveCardJson {
+  diagnosing(target: DiagnosisTarget, run = 1, position?: number): AdaptiveCardJson {
     return renderCard(this.templates.diagnosing, diagnosingCardData(target, run, this.sandbox, position));
   }
 

@@ -7,7 +7,8 @@ import { turnLog, beginTurnLog, type FollowUps, type TeamsCards, type TeamsTrans
 import { cardInvokeResponse, cardMessage, inertText, TEXT_LIMITS, type AdaptiveCardJson } from './cards.js';
 import { CardActionRouter, type CardActionHandlers, type CardActionStore } from './card-actions.js';
 import { conversationAddressOf, type ConversationAddress, type ProactiveSender } from './conversations.js';
-import type { ChatCommandDescription, DiagnoseRequest } from './diagnosis-card-data.js';
+import type { DiagnosisTarget } from '../diagnosis/types.js';
+import type { ChatCommandDescription } from './diagnosis-card-data.js';
 import { DiagnosisCardMaker, type Diagnose, type DiagnosisLimits } from './diagnosis-cards.js';
 import type { TeamsFixApprovals } from './fix-approvals.js';
 import type { TeamsUser } from './fix-card-data.js';
@@ -171,7 +172,7 @@ export class PullDoctorBot extends TeamsActivityHandler {
         await this.answerAlerts(context, command, log);
         return;
       case 'diagnose': {
-        const target: DiagnoseRequest = { pod: command.pod, namespace: command.namespace ?? this.options.teams.label.defaultNamespace ?? 'default' };
+        const target: DiagnosisTarget = { pod: command.pod, namespace: command.namespace ?? this.options.teams.label.defaultNamespace ?? 'default' };
         if (command.cluster !== undefined) target.cluster = command.cluster;
         await this.diagnose(context, target, log);
         return;
@@ -211,7 +212,7 @@ export class PullDoctorBot extends TeamsActivityHandler {
    * Typing and a "Diagnosing…" card now (or "Waiting to diagnose…" when it queues behind others); the diagnosis
    * replaces that card once Teams has its HTTP answer. When the queue is full, the answer is "busy" at once.
    */
-  private async diagnose(context: TurnContext, target: DiagnoseRequest, log: Logger): Promise<void> {
+  private async diagnose(context: TurnContext, target: DiagnosisTarget, log: Logger): Promise<void> {
     const conversationId = context.activity.conversation.id;
     const outlook = this.diagnosisCards.outlook();
     if ('full' in outlook) {

@@ -5,7 +5,7 @@ import type { Logger } from '../logging/index.js';
 import type { DocumentStore } from '../store/index.js';
 import type { AdaptiveCardJson } from './cards.js';
 import { sameConversation, type ConversationAddress } from './conversations.js';
-import type { DiagnoseRequest } from './diagnosis-card-data.js';
+import type { DiagnosisTarget } from '../diagnosis/types.js';
 import { FIX_DECISION_VERBS, type TeamsUser } from './fix-card-data.js';
 
 // The cards' buttons: what an opaque card action id stands for (kept in the bot's store), and the invoke plumbing
@@ -21,7 +21,7 @@ export type CardActionVerb = (typeof CARD_ACTION_VERBS)[number];
 interface CardActionBase {
   /** The conversation the card was sent to: an id is only honoured there. */
   conversationId: string;
-  target: DiagnoseRequest;
+  target: DiagnosisTarget;
   /** The run counter of the card that carries the button (1 for the first diagnosis). */
   run: number;
 }

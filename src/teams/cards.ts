@@ -170,12 +170,3 @@ export function explainVerdict(d: Diagnosis): string {
   const first = d.problems[0];
   return first ? PROBLEM_IN_PLAIN_WORDS[first.kind] : 'The pod is failing; the checks below say where.';
 }
-
-
-/** `2026-11-26 23:14:05 UTC` from an ISO time; `an unknown time` when it is not one (never the raw input). */
-export function formatUtc(iso: string | undefined): string {
-  if (iso === undefined) return 'an unknown time';
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return 'an unknown time';
-  return `${date.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
-}

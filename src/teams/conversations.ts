@@ -1,6 +1,7 @@
 // Conversations: where the bot can post later (an address it can store), channels and their threads, and the
 // proactive sender that posts and updates cards outside a turn.
 import { TurnContext, type Activity, type CloudAdapter, type ConversationReference } from 'botbuilder';
+import { isLoopbackUrl } from '../clients/loopback.js';
 import type { BotAuth } from '../config/bot.js';
 import { PullDoctorError } from '../errors/index.js';
 import type { Logger } from '../logging/index.js';
@@ -88,19 +89,6 @@ export function channelOf(conversationId: string): string {
 /** Whether two conversation ids are the same conversation, or threads of the same channel. */
 export function sameConversation(a: string, b: string): boolean {
   return channelOf(a) === channelOf(b);
-}
-
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
-
-/** True for `http(s)://localhost|127.0.0.1|[::1][:port]/...`. */
-export function isLoopbackUrl(value: unknown): boolean {
-  if (typeof value !== 'string') return false;
-  try {
-    const url = new URL(value);
-    return (url.protocol === 'http:' || url.protocol === 'https:') && LOOPBACK_HOSTS.has(url.hostname);
-  } catch {
-    return false;
-  }
 }
 
 /** The Retry-After header of a refused request (botframework-connector's RestError keeps the response), if any. */

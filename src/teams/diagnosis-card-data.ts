@@ -1,16 +1,10 @@
-import type { Diagnosis, Finding, PodEventSummary, PodProblem } from '../diagnosis/types.js';
+import type { Diagnosis, DiagnosisTarget, Finding, PodEventSummary, PodProblem } from '../diagnosis/types.js';
 import { invalidNameReason } from '../chat/index.js';
 import { describeError, isPullDoctorError } from '../errors/index.js';
-import { explainVerdict, formatUtc, inertText, isPullProblem, TEXT_LIMITS, truncate } from './cards.js';
+import { explainVerdict, inertText, isPullProblem, TEXT_LIMITS, truncate } from './cards.js';
+import { formatUtc } from '../diagnosis/format-utc.js';
 
 // The template data of the cards about one pod: diagnosing (the placeholder), diagnosis, events, error, and help.
-
-/** What to diagnose. `cluster` names one of the configured clusters (multi-cluster); the default one when absent. */
-export interface DiagnoseRequest {
-  pod: string;
-  namespace: string;
-  cluster?: string;
-}
 
 /** A pod worth asking about (the sandbox's scenarios), listed on the welcome and help cards with what it shows. */
 export interface SamplePod {
@@ -28,7 +22,7 @@ export interface ChatCommandDescription {
 }
 
 /** `shop/web-7d4c9` (and ` on cluster shop-aks` when one is named), made inert. */
-export function targetText(target: DiagnoseRequest): string {
+export function targetText(target: DiagnosisTarget): string {
   const cluster = target.cluster ? ` on cluster ${inertText(target.cluster, TEXT_LIMITS.name)}` : '';
   return `${inertText(target.namespace, TEXT_LIMITS.name)}/${inertText(target.pod, TEXT_LIMITS.name)}${cluster}`;
 }
@@ -57,7 +51,7 @@ const WAITING = 'Pull Doctor is diagnosing other pods right now. This one starts
  * first run, "Re-running checks…" for a later one, "Waiting to …" with its place in line when the diagnosis is queued
  * behind others (src/teams/diagnosis-queue.ts).
  */
-export function diagnosingCardData(target: DiagnoseRequest, run: number, sandbox: boolean, position?: number): object {
+export function diagnosingCardData(target: DiagnosisTarget, run: number, sandbox: boolean, position?: number): object {
   const what = targetText(target);
   if (position !== undefined) {
     const heading = run > 1 ? `⏳ Waiting to re-run checks for ${what}… (run ${run}, number ${position} in line)` : `⏳ Waiting to diagnose ${what}… (number ${position} in line)`;
@@ -187,7 +181,7 @@ export function diagnosisCardData(input: DiagnosisCardInput): object {
 }
 
 export interface EventsCardInput {
-  target: DiagnoseRequest;
+  target: DiagnosisTarget;
   events: readonly PodEventSummary[];
   /** How many events there were in all, when `events` holds only the newest. Default: `events.length`. */
   eventCount?: number;
@@ -228,7 +222,7 @@ export function eventsCardData(input: EventsCardInput): object {
 
 export interface ErrorCardInput {
   error: unknown;
-  target?: DiagnoseRequest;
+  target?: DiagnosisTarget;
   sandbox: boolean;
   /** A card action id that retries (re-runs the diagnosis); no button without it. */
   retryId?: string;

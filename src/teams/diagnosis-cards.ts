@@ -6,7 +6,8 @@ import type { Logger } from '../logging/index.js';
 import type { TeamsCards } from './bot-framework.js';
 import { truncateMiddle, type AdaptiveCardJson } from './cards.js';
 import type { CardActionHandlers, CardActionStore } from './card-actions.js';
-import { EVENTS_CARD_LIMIT, podSuggestions, SUGGESTION_LIMITS, type DiagnoseRequest } from './diagnosis-card-data.js';
+import { EVENTS_CARD_LIMIT, podSuggestions, SUGGESTION_LIMITS } from './diagnosis-card-data.js';
+import type { DiagnosisTarget } from '../diagnosis/types.js';
 
 // A diagnosis in Teams: run it (in its turn), and turn its outcome into a card whose buttons are stored server-side.
 
@@ -15,7 +16,7 @@ import { EVENTS_CARD_LIMIT, podSuggestions, SUGGESTION_LIMITS, type DiagnoseRequ
  * (POD_NOT_FOUND with similar names in `facts.suggestions`, NAMESPACE_NOT_FOUND, KUBE_*, INVALID_INPUT for a cluster
  * the bot does not know), shown as an error card through `describeError`; anything else becomes INTERNAL.
  */
-export type Diagnose = (target: DiagnoseRequest, log: Logger) => Promise<Diagnosis>;
+export type Diagnose = (target: DiagnosisTarget, log: Logger) => Promise<Diagnosis>;
 
 /**
  * The engine over the clusters' clients (built once per process); each diagnosis logs through the turn's logger,
@@ -98,7 +99,7 @@ export class DiagnosisQueue {
 /** What the buttons of a card about one diagnosis act on (the diagnosis card, an alert card). */
 export interface DiagnosisActionsInput {
   conversationId: string;
-  target: DiagnoseRequest;
+  target: DiagnosisTarget;
   run: number;
   events: readonly PodEventSummary[];
   /** How many events the diagnosis saw (the card shows the newest EVENTS_CARD_LIMIT). */
@@ -214,7 +215,7 @@ export class DiagnosisCardMaker {
     }),
   };
 
-  async make(target: DiagnoseRequest, run: number, conversationId: string, log: Logger): Promise<AdaptiveCardJson> {
+  async make(target: DiagnosisTarget, run: number, conversationId: string, log: Logger): Promise<AdaptiveCardJson> {
     const { diagnose } = this.options;
     let started = Date.now();
     let diagnosis: Diagnosis;
@@ -246,11 +247,11 @@ export class DiagnosisCardMaker {
   }
 
   /** The answer to a diagnosis not started because the queue is full: busy, with Try again. */
-  busy(target: DiagnoseRequest, run: number, conversationId: string, log: Logger): Promise<AdaptiveCardJson> {
+  busy(target: DiagnosisTarget, run: number, conversationId: string, log: Logger): Promise<AdaptiveCardJson> {
     return this.errorCard(this.queue.busy(), target, run, conversationId, log);
   }
 
-  private async again(target: DiagnoseRequest, run: number, conversationId: string, log: Logger) {
+  private async again(target: DiagnosisTarget, run: number, conversationId: string, log: Logger) {
     const outlook = this.outlook();
     if ('full' in outlook) return { card: await this.busy(target, run, conversationId, log) };
     if (outlook.queued) log.info('diagnosis queued', { position: outlook.position });
@@ -260,7 +261,7 @@ export class DiagnosisCardMaker {
     };
   }
 
-  private async errorCard(error: unknown, target: DiagnoseRequest, run: number, conversationId: string, log: Logger): Promise<AdaptiveCardJson> {
+  private async errorCard(error: unknown, target: DiagnosisTarget, run: number, conversationId: string, log: Logger): Promise<AdaptiveCardJson> {
     const { cards, cardActions } = this.options;
     log.warn('diagnosis failed', { error, pod: target.pod, namespace: target.namespace, run });
     try {
@@ -274,17 +275,17 @@ export class DiagnosisCardMaker {
   }
 
   /** A "Diagnose NAME" button for each of the first similar pod names of a POD_NOT_FOUND error. */
-  private async storeSuggestions(error: unknown, target: DiagnoseRequest, conversationId: string) {
+  private async storeSuggestions(error: unknown, target: DiagnosisTarget, conversationId: string) {
     const names = podSuggestions(error).slice(0, SUGGESTION_LIMITS.buttons);
     return Promise.all(
       names.map(async (pod) => {
-        const suggestion: DiagnoseRequest = { ...target, pod };
+        const suggestion: DiagnosisTarget = { ...target, pod };
         return { pod, diagnoseId: await this.options.cardActions.put({ verb: 'diagnose', conversationId, target: suggestion, run: 0 }) };
       }),
     );
   }
 
-  private storeActions(d: Diagnosis, target: DiagnoseRequest, run: number, conversationId: string) {
+  private storeActions(d: Diagnosis, target: DiagnosisTarget, run: number, conversationId: string) {
     return storeDiagnosisActions(
       this.options.cardActions,
       {

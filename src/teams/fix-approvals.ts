@@ -3,10 +3,11 @@ import { describeFixRequest, type FixApprovals, type FixRequest, type ResumeRepo
 import type { Logger } from '../logging/index.js';
 import type { DocumentStore } from '../store/index.js';
 import type { TeamsTransport } from './bot-framework.js';
-import { formatUtc, type AdaptiveCardJson } from './cards.js';
+import { type AdaptiveCardJson } from './cards.js';
 import type { CardAction, CardActionInvoke, CardActionOutcome, FixDecisionHandler } from './card-actions.js';
 import type { ConversationAddress } from './conversations.js';
 import type { FixRequestReceipt, TeamsFixRequest } from './fix-card-data.js';
+import { formatUtc } from '../diagnosis/format-utc.js';
 
 // The fix approval flow in Teams: Request fix, the approval card, Approve / Reject, and the cards of resumed requests.
 

@@ -1,8 +1,10 @@
 import type { Cause, Fix } from '../diagnosis/types.js';
 import { registryNameOf, roleNameOf, type FixOutcomeKind, type FixRefusal, type FixRefusalReason, type FixRequestStatus, type FixRequestView } from '../fixes/index.js';
-import { CAUSE_IN_PLAIN_WORDS, formatUtc, inertText, TEXT_LIMITS } from './cards.js';
+import { CAUSE_IN_PLAIN_WORDS, inertText, TEXT_LIMITS } from './cards.js';
 import type { ConversationAddress } from './conversations.js';
-import { targetText, type DiagnoseRequest } from './diagnosis-card-data.js';
+import { targetText } from './diagnosis-card-data.js';
+import type { DiagnosisTarget } from '../diagnosis/types.js';
+import { formatUtc } from '../diagnosis/format-utc.js';
 
 // The template data of the fix approval flow's cards: the receipt (fix requested), the approval card, a refused press.
 
@@ -15,7 +17,7 @@ export interface TeamsUser {
 
 /** A request to apply a diagnosis's fix, built from facts stored server-side when the card was sent. */
 export interface TeamsFixRequest {
-  target: DiagnoseRequest;
+  target: DiagnosisTarget;
   fix: Fix;
   cause: Cause | null;
   /** When the diagnosis that proposed the fix finished. */

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { createGraphClient } from '../../src/clients/graph/index.js';
+import { createGraphClient } from '../../src/clients/graph/graph-client.js';
 import { createApproverCheck, createFixApprovals, type FixApprovals } from '../../src/fixes/index.js';
 import { createLogger, memorySink, silentLogger } from '../../src/logging/index.js';
 import { graphErrors, sandboxGraphCredential, startFakeGraph, type FakeGraph } from '../support/graph/index.js';

@@ -6,7 +6,7 @@ import { ConfigError, parseConfig } from '../../src/config/index.js';
 import { createBotServer } from '../../src/server/bot-server.js';
 import { silentLogger, type Logger } from '../../src/logging/index.js';
 import type { Diagnosis } from '../../src/diagnosis/types.js';
-import type { DiagnoseRequest } from '../../src/teams/diagnosis-card-data.js';
+import type { DiagnosisTarget } from '../../src/diagnosis/types.js';
 import type { Diagnose } from '../../src/teams/diagnosis-cards.js';
 import type { ReadinessProbe } from '../../src/server/readiness.js';
 import type { BotEndpoint } from '../../src/teams/bot-endpoint.js';
@@ -20,7 +20,7 @@ class HeldDiagnoser {
   private releases: Array<() => void> = [];
   started = 0;
   constructor(private readonly inner: Diagnose) {}
-  readonly diagnose = async (request: DiagnoseRequest, log: Logger): Promise<Diagnosis> => {
+  readonly diagnose = async (request: DiagnosisTarget, log: Logger): Promise<Diagnosis> => {
     this.started++;
     await new Promise<void>((resolve) => this.releases.push(resolve));
     return this.inner(request, log);

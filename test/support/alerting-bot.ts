@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { AlertService } from '../../src/alerts/alert-service.js';
 import type { AlertsTuning } from '../../src/alerts/alerts-assembly.js';
 import type { App } from '../../src/app/compose.js';
-import { staticRegistryNetwork } from '../../src/clients/registry/static-network.js';
+import { staticRegistryNetwork } from '../../src/clients/registry/registry-network.js';
 import { silentLogger, type LogRecord } from '../../src/logging/index.js';
 import { payloads, startFakeKubernetesApi, type FakeKubernetesApi } from '../../src/sandbox/kubernetes-api/index.js';
 import { openSqliteStore, type Store } from '../../src/store/index.js';

@@ -2,7 +2,7 @@ import { parseConfig } from '../../src/config/index.js';
 import { silentLogger } from '../../src/logging/index.js';
 import { sandboxCluster } from '../../src/sandbox/profile.js';
 import { startSandboxWorld, type SandboxWorld } from '../../src/sandbox/sandbox-world.js';
-import type { DiagnoseRequest } from '../../src/teams/diagnosis-card-data.js';
+import type { DiagnosisTarget } from '../../src/diagnosis/types.js';
 import { diagnoseOnClusters, type Diagnose } from '../../src/teams/diagnosis-cards.js';
 import { testTls } from './tls.js';
 
@@ -16,9 +16,9 @@ export const SANDBOX_PODS = {
 } as const;
 
 /** A diagnosis that passes every request on to another one and remembers it (tests count what was diagnosed). */
-export function recording(inner: Diagnose): Diagnose & { requests: DiagnoseRequest[] } {
-  const requests: DiagnoseRequest[] = [];
-  const diagnose = (request: DiagnoseRequest, log: Parameters<Diagnose>[1]) => {
+export function recording(inner: Diagnose): Diagnose & { requests: DiagnosisTarget[] } {
+  const requests: DiagnosisTarget[] = [];
+  const diagnose = (request: DiagnosisTarget, log: Parameters<Diagnose>[1]) => {
     requests.push({ ...request });
     return inner(request, log);
   };

@@ -25,7 +25,7 @@ import {
 import { hostile, manyContainers } from '../fixtures/diagnoses/index.js';
 import { CHAT_COMMANDS } from '../../src/chat/index.js';
 import type { Diagnosis } from '../../src/diagnosis/types.js';
-import type { DiagnoseRequest } from '../../src/teams/diagnosis-card-data.js';
+import type { DiagnosisTarget } from '../../src/diagnosis/types.js';
 import type { Diagnose } from '../../src/teams/diagnosis-cards.js';
 import { channelOf, type ConversationAddress } from '../../src/teams/conversations.js';
 import { silentLogger, type Logger } from '../../src/logging/index.js';
@@ -51,7 +51,7 @@ class HeldDiagnoser {
   private releases: Array<() => void> = [];
   started = 0;
   constructor(private readonly inner: Diagnose) {}
-  readonly diagnose = async (request: DiagnoseRequest, log: Logger): Promise<Diagnosis> => {
+  readonly diagnose = async (request: DiagnosisTarget, log: Logger): Promise<Diagnosis> => {
     this.started++;
     await new Promise<void>((resolve) => this.releases.push(resolve));
     return this.inner(request, log);
@@ -69,7 +69,7 @@ class GatedDiagnoser {
   private opened = false;
   private waiting: Array<() => void> = [];
   constructor(private readonly inner: Diagnose) {}
-  readonly diagnose = async (request: DiagnoseRequest, log: Logger): Promise<Diagnosis> => {
+  readonly diagnose = async (request: DiagnosisTarget, log: Logger): Promise<Diagnosis> => {
     this.started++;
     this.running++;
     this.mostAtOnce = Math.max(this.mostAtOnce, this.running);
