@@ -4,7 +4,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GUID } from '../src/config/env-reader.js';
-import { CHAT_COMMANDS } from '../src/chat/index.js';
+import { CHAT_COMMANDS } from '../src/chat/command-words.js';
 import { buildManifest } from './lib/app-manifest.js';
 import { zip } from './lib/zip.js';
 

@@ -4,7 +4,7 @@ import { createAzureCredential } from '../clients/azure/create-azure-credential.
 import { createGraphClient } from '../clients/graph/graph-client.js';
 import type { RegistryNetwork } from '../clients/registry/registry-client.js';
 import { configuredClusters, type ClusterConnections } from '../clusters/cluster-connections.js';
-import { approvalsEnabled } from '../config/approvals.js';
+import { approvalsEnabled } from '../config/index.js';
 import { botStartProblems, ConfigError, localModeProblems, type AlertsConfig, type Config, type Env } from '../config/index.js';
 import { describeError } from '../errors/index.js';
 import { assembleFixApprovals, FixResumer, type FixApprovalsTuning } from '../fixes/fix-approvals-assembly.js';

@@ -1,5 +1,4 @@
-import { tokenize, type ChatToken } from './chat-tokens.js';
-import { isTailError, parseCommandTail, type CommandField, type CommandTail } from './command-tail.js';
+import { isTailError, parseCommandTail, tokenize, type ChatToken, type CommandField, type CommandTail } from './command-tail.js';
 import {
   ALERT_OFF,
   ALERT_ON,

@@ -16,7 +16,6 @@ import { GUID, type EnvReader } from './env-reader.js';
 export const BOT_KEYS = ['MicrosoftAppId', 'MicrosoftAppType', 'MicrosoftAppTenantId', 'MicrosoftAppPassword', 'PORT', 'NODE_ENV', 'LOCAL_MODE'] as const;
 
 export const BOT_APP_TYPES = ['SingleTenant', 'UserAssignedMsi'] as const;
-export type BotAppType = (typeof BOT_APP_TYPES)[number];
 
 export type BotAuth =
   | { mode: 'local' }

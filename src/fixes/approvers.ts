@@ -1,4 +1,4 @@
-import type { ApprovalsConfig } from '../config/approvals.js';
+import type { ApprovalsConfig } from '../config/index.js';
 import type { GraphClient } from '../clients/graph/graph-client.js';
 import { describeError } from '../errors/index.js';
 import type { Logger } from '../logging/index.js';

@@ -3,7 +3,7 @@ import type { Profile } from '../app/compose.js';
 import { createKubernetesReader } from '../clients/kubernetes/kubernetes-reader.js';
 import { loadKubeConfig } from '../clients/kubernetes/kube-config.js';
 import { buildDiagnosisDependencies, singleCluster, type ClusterConnections } from '../clusters/cluster-connections.js';
-import { approvalsEnabled } from '../config/approvals.js';
+import { approvalsEnabled } from '../config/index.js';
 import type { Config } from '../config/index.js';
 import { createApproverCheck } from '../fixes/index.js';
 import type { Logger } from '../logging/index.js';

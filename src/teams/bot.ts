@@ -1,5 +1,6 @@
 import { ActivityTypes, TeamsActivityHandler, type InvokeResponse, type TurnContext } from 'botbuilder';
-import { CHAT_COMMANDS, parseChatCommand, type ParsedCommand } from '../chat/index.js';
+import { CHAT_COMMANDS } from '../chat/command-words.js';
+import { parseChatCommand, type ParsedCommand } from '../chat/parse-command.js';
 import { PullDoctorError } from '../errors/index.js';
 import type { Logger } from '../logging/index.js';
 import type { AlertsInTeams, ConversationInstallEvent } from './alerts.js';

@@ -1,5 +1,5 @@
 import type { Diagnosis, DiagnosisTarget, Finding, PodEventSummary, PodProblem } from '../diagnosis/types.js';
-import { invalidNameReason } from '../chat/index.js';
+import { invalidNameReason } from '../clients/kubernetes/kubernetes-names.js';
 import { describeError, isPullDoctorError } from '../errors/index.js';
 import { explainVerdict, inertText, isPullProblem, TEXT_LIMITS, truncate } from './cards.js';
 import { formatUtc } from '../diagnosis/format-utc.js';

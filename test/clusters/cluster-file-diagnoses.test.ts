@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { configuredClusters as configuredCluster } from '../../src/clusters/cluster-connections.js';
 import { diagnoseOnClusters, type Diagnose } from '../../src/teams/diagnosis-cards.js';
-import { parseChatCommand } from '../../src/chat/index.js';
+import { parseChatCommand } from '../../src/chat/parse-command.js';
 import { parseConfig } from '../../src/config/index.js';
 import { isPullDoctorError } from '../../src/errors/index.js';
 import { silentLogger } from '../../src/logging/index.js';

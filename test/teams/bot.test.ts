@@ -23,7 +23,7 @@ import {
   type Conversation,
 } from '../support/teams-activities.js';
 import { hostile, manyContainers } from '../fixtures/diagnoses/index.js';
-import { CHAT_COMMANDS } from '../../src/chat/index.js';
+import { CHAT_COMMANDS } from '../../src/chat/command-words.js';
 import type { Diagnosis } from '../../src/diagnosis/types.js';
 import type { DiagnosisTarget } from '../../src/diagnosis/types.js';
 import type { Diagnose } from '../../src/teams/diagnosis-cards.js';

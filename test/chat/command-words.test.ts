@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { CHAT_COMMANDS } from '../../src/chat/command-registry.js';
+import { CHAT_COMMANDS } from '../../src/chat/command-words.js';
 import { parseChatCommand } from '../../src/chat/parse-command.js';
 
 describe('CHAT_COMMANDS', () => {

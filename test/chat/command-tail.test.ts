@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { tokenize } from '../../src/chat/chat-tokens.js';
+import { tokenize } from '../../src/chat/command-tail.js';
 
 describe('tokenize', () => {
   it('strips quotes, backticks and trailing punctuation but keeps names as typed', () => {
