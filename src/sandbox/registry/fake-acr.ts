@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { RepositoryContent } from './repository-content.js';
+import type { RepositoryContent } from './sample-image.js';
 import type { FakeHostHandler, FakeRequestRecord } from './fake-http.js';
-import { findManifest } from './repository-content.js';
+import { findManifest } from './sample-image.js';
 import { manifestRoute, presentedAuth, readForm, recordableForm, repositoryScopes, sendErrors, sendJson } from './fake-http.js';
-import { serveManifest } from './serve-manifest.js';
+import { serveManifest } from './sample-image.js';
 import { TokenIssuer, type Grant } from './token-issuer.js';
 import { readEntraClaims } from './entra-token.js';
 

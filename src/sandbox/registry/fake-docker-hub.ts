@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { RepositoryContent } from './repository-content.js';
-import { findManifest } from './repository-content.js';
+import type { RepositoryContent } from './sample-image.js';
+import { findManifest } from './sample-image.js';
 import type { FakeHostHandler } from './fake-http.js';
 import { manifestRoute, presentedAuth, repositoryScopes, sendErrors, sendJson } from './fake-http.js';
-import { serveManifest } from './serve-manifest.js';
+import { serveManifest } from './sample-image.js';
 import { TokenIssuer } from './token-issuer.js';
 
 /**

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SUPPORTED_API_VERSIONS } from './api-versions.js';
+import { SUPPORTED_API_VERSIONS } from './route.js';
 import { armError, armErrors, MISSING_TOKEN_DESCRIPTION, type ArmErrorBody } from './arm-errors.js';
 import type {
   FakeArmRequestRecord,
