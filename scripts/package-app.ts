@@ -16,7 +16,11 @@ if (!botId || !GUID.test(botId)) {
   process.exit(2);
 }
 const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
-const manifest = buildManifest(JSON.parse(readFileSync(join(appPackage, 'manifest.json'), 'utf8')), { botId, version, commands: CHAT_COMMANDS });
+const manifest = buildManifest(JSON.parse(readFileSync(join(appPackage, 'manifest.json'), 'utf8')), {
+  botId,
+  version,
+  commands: CHAT_COMMANDS,
+});
 
 const out = join(appPackage, 'build', 'pull-doctor.zip');
 mkdirSync(join(appPackage, 'build'), { recursive: true });

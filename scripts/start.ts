@@ -102,7 +102,13 @@ async function start(): Promise<void> {
   async function botIsUp(): Promise<boolean> {
     for (let i = 0; i < 600; i++) {
       if (bot.exitCode !== null) return false;
-      if (await fetch(`${botUrl}/healthz`).then((r) => r.ok, () => false)) return true;
+      if (
+        await fetch(`${botUrl}/healthz`).then(
+          (r) => r.ok,
+          () => false,
+        )
+      )
+        return true;
       await new Promise((r) => setTimeout(r, 100));
     }
     return false;
@@ -117,9 +123,12 @@ async function start(): Promise<void> {
     process.stderr.write(`npm start: the bot did not come up on ${botUrl}\n`);
     await stop(1);
   } else if (config.bot.auth.mode !== 'local') {
-    process.stdout.write(`npm start: MicrosoftAppId is set, so the bot expects Bot Framework tokens; the Agents Playground is not started.\n`);
+    process.stdout.write(
+      `npm start: MicrosoftAppId is set, so the bot expects Bot Framework tokens; the Agents Playground is not started.\n`,
+    );
   } else {
-    const hasDisplay = process.platform === 'darwin' || process.platform === 'win32' || Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY);
+    const hasDisplay =
+      process.platform === 'darwin' || process.platform === 'win32' || Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY);
     const workDir = join(tmpdir(), 'pull-doctor-playground');
     playground = await startPlayground({
       botUrl,

@@ -25,7 +25,9 @@ for (const runtime of RUNTIMES) {
 const ambiguous = corpus.filter((row) => row.ambiguous);
 const detected = ambiguous.filter((row) => pullErrorAmbiguity(row.message) !== undefined).length;
 const falseAlarms = corpus.filter((row) => !row.ambiguous && pullErrorAmbiguity(row.message) !== undefined).length;
-console.log(`\nnot-found-or-no-access wordings: ${detected} of ${ambiguous.length} flagged rows detected, ${falseAlarms} other rows flagged`);
+console.log(
+  `\nnot-found-or-no-access wordings: ${detected} of ${ambiguous.length} flagged rows detected, ${falseAlarms} other rows flagged`,
+);
 
 if (score.misses.length > 0) {
   console.log('\nmisses:');

@@ -24,7 +24,10 @@ try {
   const kubeconfig = join(dir, 'kubeconfig');
   writeFileSync(kubeconfig, world.kubeconfigYaml);
   const env = { ...world.env, KUBECONFIG: kubeconfig, AZURE_CREDENTIAL: 'cli', HOME: dir };
-  const deps = buildDiagnosisDependencies(parseConfig(env), env, {}, silentLogger(), { azureCredential: world.credential, registryNetwork: world.network });
+  const deps = buildDiagnosisDependencies(parseConfig(env), env, {}, silentLogger(), {
+    azureCredential: world.credential,
+    registryNetwork: world.network,
+  });
   await diagnosePod({ pod: POD, namespace: 'shop' }, deps); // warm up connections and SDK clients
 
   console.log(`Diagnosis of ${POD} (ACR image, kubelet identity without AcrPull), ${RUNS} runs per latency:\n`);

@@ -9,7 +9,13 @@ import type { AlertChannel } from './alert-channel.js';
 import type { AlertEngineSettings } from './alert-engine.js';
 import { AlertMetrics } from './alert-metrics.js';
 import { AlertService, type AlertServiceOptions } from './alert-service.js';
-import { createAlertmanagerWebhook, MAX_ALERTMANAGER_BODY_BYTES, type PodAlert, type WebhookRequest, type WebhookResponse } from './alertmanager-webhook.js';
+import {
+  createAlertmanagerWebhook,
+  MAX_ALERTMANAGER_BODY_BYTES,
+  type PodAlert,
+  type WebhookRequest,
+  type WebhookResponse,
+} from './alertmanager-webhook.js';
 import { systemClock, type Clock } from './clock.js';
 import { ConversationRegistry } from './conversation-registry.js';
 import { PodCheckQueue, type PodCheckLimits } from './pod-check-queue.js';
@@ -65,7 +71,11 @@ export function alertClusters(clusters: ClusterConnections, clusterName: string 
  * One cluster's static routes: those of its entry in the cluster file (`routes: { namespace or "*": conversation }`)
  * and ALERT_ROUTES; two routes for the same namespace and cluster pattern send to the conversations of both.
  */
-export function alertRoutesFor(cluster: string, fileRoutes: Readonly<Record<string, string>>, configured: readonly AlertRoute[]): AlertRoute[] {
+export function alertRoutesFor(
+  cluster: string,
+  fileRoutes: Readonly<Record<string, string>>,
+  configured: readonly AlertRoute[],
+): AlertRoute[] {
   const merged = new Map<string, AlertRoute>();
   const add = (route: AlertRoute) => {
     const key = `${route.cluster}\u0000${route.namespace}`;
@@ -97,7 +107,11 @@ export class Alerts {
   readonly subscriptions: SubscriptionService;
   readonly gracePeriodMs: number;
   /** `POST /api/alerts`, Alertmanager's webhook (its body bounded by MAX_ALERTMANAGER_BODY_BYTES). */
-  readonly webhook: { maxBodyBytes: number; handle(request: WebhookRequest): Promise<WebhookResponse>; refuseByHeaders(headers: WebhookRequest['headers']): WebhookResponse | undefined };
+  readonly webhook: {
+    maxBodyBytes: number;
+    handle(request: WebhookRequest): Promise<WebhookResponse>;
+    refuseByHeaders(headers: WebhookRequest['headers']): WebhookResponse | undefined;
+  };
   private readonly config: AlertsConfig;
   private readonly clock: Clock;
   private readonly log: Logger;
@@ -132,8 +146,17 @@ export class Alerts {
         for (const service of this.services.values()) service.subscriptionsChanged();
       },
     });
-    const webhook = createAlertmanagerWebhook({ secret: config.webhookSecret, onPodAlert: (alert) => this.takeAlert(alert), metrics: this.metrics, log: options.log });
-    this.webhook = { maxBodyBytes: MAX_ALERTMANAGER_BODY_BYTES, handle: (request) => webhook(request), refuseByHeaders: (headers) => webhook.refuseByHeaders(headers) };
+    const webhook = createAlertmanagerWebhook({
+      secret: config.webhookSecret,
+      onPodAlert: (alert) => this.takeAlert(alert),
+      metrics: this.metrics,
+      log: options.log,
+    });
+    this.webhook = {
+      maxBodyBytes: MAX_ALERTMANAGER_BODY_BYTES,
+      handle: (request) => webhook(request),
+      refuseByHeaders: (headers) => webhook.refuseByHeaders(headers),
+    };
   }
 
   /** The alert cluster a name stands for (one of its aliases), if any. */
@@ -186,7 +209,8 @@ export class Alerts {
         cluster: cluster.name,
         kubeConfig: connection.kubeConfig,
         reader: connection.kube,
-        diagnose: (target) => diagnosePod({ ...target, cluster: target.cluster ?? cluster.name }, { ...dependencies, log, now: () => new Date(clock.now()) }),
+        diagnose: (target) =>
+          diagnosePod({ ...target, cluster: target.cluster ?? cluster.name }, { ...dependencies, log, now: () => new Date(clock.now()) }),
         store,
         channel: this.options.channel,
         clock,
@@ -199,10 +223,18 @@ export class Alerts {
       });
       this.services.set(cluster.name, service);
       await service.start();
-      this.log.info('alerts started for a cluster', { cluster: cluster.name, identity: service.identity, leaderElection: config.leaderElection?.namespace ?? 'off' });
+      this.log.info('alerts started for a cluster', {
+        cluster: cluster.name,
+        identity: service.identity,
+        leaderElection: config.leaderElection?.namespace ?? 'off',
+      });
     } catch (error) {
       const retryMs = tuning?.connectRetryMs ?? ALERT_CLUSTER_RETRY_MS;
-      this.log.warn('alerts could not start for a cluster; trying again later', { cluster: cluster.name, reason: describeError(error).message, retryMs });
+      this.log.warn('alerts could not start for a cluster; trying again later', {
+        cluster: cluster.name,
+        reason: describeError(error).message,
+        retryMs,
+      });
       const failed = this.services.get(cluster.name);
       this.services.delete(cluster.name);
       await failed?.stop().catch(() => undefined);

@@ -109,9 +109,14 @@ export async function compose(options: ComposeOptions): Promise<App> {
     if (problems.length > 0) throw new ConfigError(problems);
     // The configured Azure identity (AZURE_CREDENTIAL): for the store, and for the configured profile.
     const credential = options.azureCredential !== undefined ? options.azureCredential : createAzureCredential(config.azure);
-    const store = await createStore(config.store, { log, ...(credential ? { credential } : {}) });
+    const store = await createStore(config.store, { log, credential: credential ?? undefined });
     try {
-      return assemble(options, options.profile ?? configuredProfile(config, options.env, log, credential, options.registryNetwork), store, tuning);
+      return assemble(
+        options,
+        options.profile ?? configuredProfile(config, options.env, log, credential, options.registryNetwork),
+        store,
+        tuning,
+      );
     } catch (error) {
       await store.close();
       throw error;
@@ -161,7 +166,13 @@ function assemble(options: ComposeOptions, profile: Profile, store: Store, tunin
   });
   const server = createBotServer({
     bot: config.bot,
-    endpoint: createBotEndpoint({ adapter: teams.adapter, bot, followUps: teams.followUps, auth: config.bot.auth, log: log.child({ component: 'teams' }) }),
+    endpoint: createBotEndpoint({
+      adapter: teams.adapter,
+      bot,
+      followUps: teams.followUps,
+      auth: config.bot.auth,
+      log: log.child({ component: 'teams' }),
+    }),
     readinessProbes: readinessProbes({ store, clusters, noCluster: profile.noCluster }),
     readinessCacheMs: tuning.readinessCacheMs,
     rawPostRoutes: alerts ? [{ path: '/api/alerts', ...alerts.webhook }] : [],
@@ -198,7 +209,14 @@ function assemble(options: ComposeOptions, profile: Profile, store: Store, tunin
 /** The fix approval flow over the profile's identity, its Teams side, and the periodic resume that updates its cards. */
 function fixApprovals(
   profile: FixesProfile,
-  parts: { config: Config; store: Store; teams: TeamsTransport; clusters: ClusterConnections | undefined; log: Logger; tuning: FixApprovalsTuning | undefined },
+  parts: {
+    config: Config;
+    store: Store;
+    teams: TeamsTransport;
+    clusters: ClusterConnections | undefined;
+    log: Logger;
+    tuning: FixApprovalsTuning | undefined;
+  },
 ) {
   const log = parts.log.child({ component: 'fix-approvals' });
   const approvals = assembleFixApprovals({
@@ -228,11 +246,17 @@ function fixApprovals(
  * there is no usable one), AZURE_CREDENTIAL and APPROVERS / APPROVER_GROUP_ID for fixes, ALERTS_ENABLED. Refuses
  * (ConfigError) unauthenticated local mode on real credentials with approvers unless LOCAL_MODE=true.
  */
-export function configuredProfile(config: Config, env: Env, log: Logger, credential: TokenCredential | null, registryNetwork?: RegistryNetwork): Profile {
+export function configuredProfile(
+  config: Config,
+  env: Env,
+  log: Logger,
+  credential: TokenCredential | null,
+  registryNetwork?: RegistryNetwork,
+): Profile {
   let clusters: ClusterConnections | undefined;
   let noCluster: unknown;
   try {
-    clusters = configuredClusters(config, env, log, { azureCredential: credential, ...(registryNetwork ? { registryNetwork } : {}) });
+    clusters = configuredClusters(config, env, log, { azureCredential: credential, registryNetwork });
     log.info('diagnosing the configured cluster', { cluster: clusters.names[0], azureCredential: config.azure.credential });
   } catch (error) {
     log.warn('no cluster to diagnose: diagnoses will say so', { reason: describeError(error).message });
@@ -264,10 +288,13 @@ function checkLocalMode(config: Config, real: { cluster: string | undefined; cre
   const problems = localModeProblems(config.bot, { credentials, approvers });
   if (problems.length > 0) throw new ConfigError(problems);
   if (config.bot.localModeAcknowledged) {
-    log.warn('LOCAL_MODE=true: requests are not authenticated; any process on this machine can act as any Teams user (every approval is logged)', {
-      credentials,
-      approvers,
-    });
+    log.warn(
+      'LOCAL_MODE=true: requests are not authenticated; any process on this machine can act as any Teams user (every approval is logged)',
+      {
+        credentials,
+        approvers,
+      },
+    );
   }
 }
 
@@ -275,7 +302,8 @@ function checkLocalMode(config: Config, real: { cluster: string | undefined; cre
 function configuredFixes(config: Config, credential: TokenCredential | null, log: Logger): FixesProfile | undefined {
   const reasons: string[] = [];
   if (credential === null) reasons.push('no Azure credential is configured (AZURE_CREDENTIAL), so Pull Doctor cannot grant roles');
-  if (!approvalsEnabled(config.approvals)) reasons.push('no approvers are configured (APPROVERS or APPROVER_GROUP_ID), so nobody could approve');
+  if (!approvalsEnabled(config.approvals))
+    reasons.push('no approvers are configured (APPROVERS or APPROVER_GROUP_ID), so nobody could approve');
   if (credential === null || reasons.length > 0) {
     log.warn(`fix requests are not offered: ${reasons.join('; ')}`, { reasons });
     return undefined;
@@ -283,13 +311,17 @@ function configuredFixes(config: Config, credential: TokenCredential | null, log
   const { approvers, approverGroupId, graphEndpoint } = config.approvals;
   const graph = approverGroupId === undefined ? undefined : createGraphClient({ credential, baseUrl: graphEndpoint, log });
   const resourceManagerEndpoint = config.azure.resourceManagerEndpoint;
-  log.info('fix approvals enabled', { approvers: approvers.length, approverGroup: approverGroupId ?? null, resourceManager: resourceManagerEndpoint });
+  log.info('fix approvals enabled', {
+    approvers: approvers.length,
+    approverGroup: approverGroupId ?? null,
+    resourceManager: resourceManagerEndpoint,
+  });
   const listed = approvers.length === 0 ? '' : `${approvers.length} ${approvers.length === 1 ? 'person' : 'people'} listed in APPROVERS`;
   const group = approverGroupId === undefined ? '' : 'members of the approver group';
   return {
     credential,
     resourceManagerEndpoint,
-    approvers: createApproverCheck({ approvers, ...(approverGroupId ? { approverGroupId } : {}) }, { ...(graph ? { graph } : {}), log }),
+    approvers: createApproverCheck({ approvers, approverGroupId }, { graph, log }),
     approversText: [listed, group].filter((t) => t !== '').join(' and '),
     unauthenticated: config.bot.auth.mode === 'local',
   };

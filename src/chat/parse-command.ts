@@ -39,7 +39,8 @@ const INVISIBLE_REASON =
 const USAGE = 'Try: diagnose POD -n NAMESPACE, or help.';
 
 const unknown = (normalized: string): ParsedCommand => ({ kind: 'unknown', text: normalized.slice(0, MAX_UNKNOWN_TEXT_CHARS) });
-const invalid = (reason: string, field?: CommandField): ParsedCommand => (field === undefined ? { kind: 'invalid', reason } : { kind: 'invalid', reason, field });
+const invalid = (reason: string, field?: CommandField): ParsedCommand =>
+  field === undefined ? { kind: 'invalid', reason } : { kind: 'invalid', reason, field };
 
 function withoutCourtesy(tokens: ChatToken[]): ChatToken[] {
   let start = 0;

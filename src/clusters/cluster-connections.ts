@@ -57,7 +57,11 @@ export interface DiagnosisScope {
 export const ACR_TOKEN_SCOPE = 'https://containerregistry.azure.net/.default';
 
 /** One cluster, known by its kubeconfig context and cluster names. */
-export function singleCluster(connection: ClusterConnection, dependencies: DiagnosisDependencies, names: ReadonlyArray<string | undefined>): ClusterConnections {
+export function singleCluster(
+  connection: ClusterConnection,
+  dependencies: DiagnosisDependencies,
+  names: ReadonlyArray<string | undefined>,
+): ClusterConnections {
   const known = [...new Set(names.filter((n): n is string => n !== undefined && n !== ''))];
   const connected: ConnectedCluster = { connection, dependencies };
   return {
@@ -66,7 +70,10 @@ export function singleCluster(connection: ClusterConnection, dependencies: Diagn
     async connect(cluster) {
       if (cluster !== undefined && !known.includes(cluster)) {
         throw new PullDoctorError('INVALID_INPUT', `Pull Doctor has no cluster named "${cluster}".`, {
-          advice: known.length > 0 ? `It diagnoses ${known[0]}: ask again without "on cluster", or name ${known.join(' or ')}.` : 'Ask again without "on cluster".',
+          advice:
+            known.length > 0
+              ? `It diagnoses ${known[0]}: ask again without "on cluster", or name ${known.join(' or ')}.`
+              : 'Ask again without "on cluster".',
           facts: { cluster },
         });
       }
@@ -76,7 +83,10 @@ export function singleCluster(connection: ClusterConnection, dependencies: Diagn
 }
 
 /** The clusters of the cluster file (PULLDOCTOR_CONFIG), connected on first use; clients built once per cluster. */
-export function registeredClusters(registry: ClusterRegistry, build: (connection: ClusterConnection) => DiagnosisDependencies): ClusterConnections {
+export function registeredClusters(
+  registry: ClusterRegistry,
+  build: (connection: ClusterConnection) => DiagnosisDependencies,
+): ClusterConnections {
   const built = new Map<string, ConnectedCluster>();
   return {
     names: registry.names(),
@@ -124,17 +134,23 @@ export function configuredClusters(
 /** The kubeconfig the configuration points at (KUBECONFIG, ~/.kube/config or in-cluster), with the context chosen. */
 export function loadConfiguredKubeConfig(config: Config, env: Env, scope: DiagnosisScope = {}): KubeConfig {
   const context = scope.context ?? config.kubernetes.context;
-  return loadKubeConfig({ ...(config.kubernetes.kubeconfig ? { kubeconfigPath: config.kubernetes.kubeconfig } : {}), ...(context ? { context } : {}) }, env);
+  return loadKubeConfig({ kubeconfigPath: config.kubernetes.kubeconfig || undefined, context: context || undefined }, env);
 }
 
 /** The clients of a diagnosis: real clients built from configuration, unless overridden. */
-export function buildDiagnosisDependencies(config: Config, env: Env, scope: DiagnosisScope, log: Logger, overrides: DependencyOverrides = {}): DiagnosisDependencies {
+export function buildDiagnosisDependencies(
+  config: Config,
+  env: Env,
+  scope: DiagnosisScope,
+  log: Logger,
+  overrides: DependencyOverrides = {},
+): DiagnosisDependencies {
   const kube = overrides.kube ?? scope.connection?.kube ?? createKubernetesReader(loadConfiguredKubeConfig(config, env, scope), { log });
   const credential = overrides.azureCredential !== undefined ? overrides.azureCredential : createAzureCredential(config.azure);
   const clusterId = scope.clusterId ?? scope.connection?.clusterId;
   const registry = createRegistryClient({
     network: overrides.registryNetwork ?? systemRegistryNetwork(),
-    ...(credential ? { aadToken: registryTokenProvider(credential) } : {}),
+    aadToken: credential ? registryTokenProvider(credential) : undefined,
     log,
   });
   return { kube, azure: azureAccessFrom(config.azure, credential, clusterId, log), registry, log };
@@ -145,10 +161,15 @@ function azureAccessFrom(config: AzureConfig, credential: TokenCredential | null
   if (!credential) {
     return {
       available: false,
-      reason: 'no Azure credential is configured (set AZURE_CREDENTIAL to cli, managed-identity, workload-identity, environment or default).',
+      reason:
+        'no Azure credential is configured (set AZURE_CREDENTIAL to cli, managed-identity, workload-identity, environment or default).',
     };
   }
-  const access: AzureAccess = { available: true, reader: createAzureReader({ credential, endpoint: config.resourceManagerEndpoint, log }), registryTokens: true };
+  const access: AzureAccess = {
+    available: true,
+    reader: createAzureReader({ credential, endpoint: config.resourceManagerEndpoint, log }),
+    registryTokens: true,
+  };
   if (config.subscriptionId) access.subscriptionId = config.subscriptionId;
   if (clusterId) access.clusterId = clusterId;
   return access;
@@ -158,7 +179,8 @@ function azureAccessFrom(config: AzureConfig, credential: TokenCredential | null
 function registryTokenProvider(credential: TokenCredential): () => Promise<{ token: string; tenantId?: string }> {
   return async () => {
     const token = await credential.getToken(ACR_TOKEN_SCOPE);
-    if (!token) throw new PullDoctorError('AZURE_CREDENTIAL_UNAVAILABLE', 'The Azure credential returned no token for Azure Container Registry.');
+    if (!token)
+      throw new PullDoctorError('AZURE_CREDENTIAL_UNAVAILABLE', 'The Azure credential returned no token for Azure Container Registry.');
     const tenantId = tenantOf(token.token);
     return tenantId ? { token: token.token, tenantId } : { token: token.token };
   };

@@ -99,7 +99,11 @@ export class FixResumer {
   private async pass(): Promise<ResumeReport> {
     const report = await this.approvals.resumeInterrupted();
     if (report.resumed.length + report.expired.length + report.errors.length > 0) {
-      this.log.info('fix requests resumed', { resumed: report.resumed.length, expired: report.expired.length, errors: report.errors.length });
+      this.log.info('fix requests resumed', {
+        resumed: report.resumed.length,
+        expired: report.expired.length,
+        errors: report.errors.length,
+      });
     }
     await this.onReport(report);
     return report;

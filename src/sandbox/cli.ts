@@ -21,7 +21,13 @@ try {
   process.stderr.write('Sandbox: the bundled demo cluster shop-aks (namespace shop), not a real one.\n');
   process.exitCode = await runCli(argv, {
     // Only the sandbox's settings: nothing from this machine's kubeconfig, Azure login or cluster file is used.
-    env: { ...world.env, KUBECONFIG: kubeconfig, HOME: home, AZURE_CREDENTIAL: 'cli', ...(process.env.LOG_LEVEL ? { LOG_LEVEL: process.env.LOG_LEVEL } : {}) },
+    env: {
+      ...world.env,
+      KUBECONFIG: kubeconfig,
+      HOME: home,
+      AZURE_CREDENTIAL: 'cli',
+      ...(process.env.LOG_LEVEL ? { LOG_LEVEL: process.env.LOG_LEVEL } : {}),
+    },
     stdin: process.stdin,
     stdout: process.stdout,
     stderr: process.stderr,

@@ -177,10 +177,28 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
   mkdirSync(options.workDir, { recursive: true });
   const logFile = join(options.workDir, 'm365agentsplayground.log');
   const configFile = join(options.workDir, '.m365agentsplayground.yml');
-  writeFileSync(configFile, playgroundConfigYaml({ currentUser: options.currentUser ?? DEFAULT_PLAYGROUND_USER, ...(options.personalChatId ? { personalChatId: options.personalChatId } : {}) }));
+  writeFileSync(
+    configFile,
+    playgroundConfigYaml({ currentUser: options.currentUser ?? DEFAULT_PLAYGROUND_USER, personalChatId: options.personalChatId }),
+  );
 
-  const args = ['--require', LOOPBACK_PRELOAD, PLAYGROUND_CLI, '-p', String(options.port ?? 0), '-e', `${options.botUrl.replace(/\/+$/, '')}/api/messages`, '-c', 'msteams', '--dt'];
-  const child = spawn(process.execPath, args, { cwd: options.workDir, env: childEnv(options, logFile, configFile), stdio: ['ignore', 'pipe', 'pipe'] });
+  const args = [
+    '--require',
+    LOOPBACK_PRELOAD,
+    PLAYGROUND_CLI,
+    '-p',
+    String(options.port ?? 0),
+    '-e',
+    `${options.botUrl.replace(/\/+$/, '')}/api/messages`,
+    '-c',
+    'msteams',
+    '--dt',
+  ];
+  const child = spawn(process.execPath, args, {
+    cwd: options.workDir,
+    env: childEnv(options, logFile, configFile),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   const onChunk = (chunk: Buffer) => {
     const text = chunk.toString('utf8');
@@ -191,7 +209,10 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
   child.stderr!.on('data', onChunk);
 
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => fail(new Error(`the Agents Playground did not start within ${options.startTimeoutMs ?? 20_000} ms:\n${output}`)), options.startTimeoutMs ?? 20_000);
+    const timer = setTimeout(
+      () => fail(new Error(`the Agents Playground did not start within ${options.startTimeoutMs ?? 20_000} ms:\n${output}`)),
+      options.startTimeoutMs ?? 20_000,
+    );
     const onData = () => {
       const match = output.match(/Listening on (\d+)/);
       if (match) {
@@ -265,4 +286,3 @@ function stopChild(child: ChildProcess): Promise<void> {
     child.kill('SIGTERM');
   });
 }
-

@@ -57,7 +57,8 @@ export async function sandboxProfile(options: {
   const approvers = sandboxApprovers();
   const names = approvers.map((a) => a.name).join(', ');
   const fixLog = log.child({ component: 'fix-approvals' });
-  if (approvalsEnabled(config.approvals)) fixLog.warn('sandbox mode: APPROVERS and APPROVER_GROUP_ID are not used; the sandbox approvers are', { approvers: names });
+  if (approvalsEnabled(config.approvals))
+    fixLog.warn('sandbox mode: APPROVERS and APPROVER_GROUP_ID are not used; the sandbox approvers are', { approvers: names });
   fixLog.info('fix approvals on the sandbox: sandbox approvers are the Playground users other than the current one', {
     approvers: approvers.map((a) => `${a.name} (${a.objectId})`),
     resourceManager: world.arm.url,
@@ -101,7 +102,12 @@ export async function sandboxProfile(options: {
  * subscription, the sandbox identity as the Azure credential, and the fake registries as the registry network.
  */
 export function sandboxCluster(world: SandboxWorld, config: Config, log: Logger): ClusterConnections {
-  const azure = { ...config.azure, resourceManagerEndpoint: world.arm.url, subscriptionId: world.ids.subscriptionId, tenantId: world.ids.tenantId };
+  const azure = {
+    ...config.azure,
+    resourceManagerEndpoint: world.arm.url,
+    subscriptionId: world.ids.subscriptionId,
+    tenantId: world.ids.tenantId,
+  };
   const kubeConfig = loadKubeConfig({ kubeconfigYaml: world.kubeconfigYaml });
   const kube = createKubernetesReader(kubeConfig, { log });
   const overrides = { kube, azureCredential: world.credential, registryNetwork: world.network };
@@ -117,14 +123,23 @@ export function sandboxCluster(world: SandboxWorld, config: Config, log: Logger)
 export function breakOutagePod(kube: FakeKubernetesApi, now: Date): void {
   const pullError = payloads.pullErrors.notFound(OUTAGE_IMAGE);
   const pod = kube.upsertPod(
-    payloads.imagePullBackOffPod({ namespace: SANDBOX_NAMESPACE, name: OUTAGE_POD, image: OUTAGE_IMAGE, ownerDeployment: OUTAGE_DEPLOYMENT, pullError, now }),
+    payloads.imagePullBackOffPod({
+      namespace: SANDBOX_NAMESPACE,
+      name: OUTAGE_POD,
+      image: OUTAGE_IMAGE,
+      ownerDeployment: OUTAGE_DEPLOYMENT,
+      pullError,
+      now,
+    }),
   );
   for (const event of payloads.imagePullEvents(pod, { pullError, now })) kube.addEvent(event);
 }
 
 /** The rollback: the pod runs its good image again. */
 export function repairOutagePod(kube: FakeKubernetesApi, now: Date): void {
-  kube.upsertPod(payloads.runningPod({ namespace: SANDBOX_NAMESPACE, name: OUTAGE_POD, image: GOOD_IMAGE, ownerDeployment: OUTAGE_DEPLOYMENT, now }));
+  kube.upsertPod(
+    payloads.runningPod({ namespace: SANDBOX_NAMESPACE, name: OUTAGE_POD, image: GOOD_IMAGE, ownerDeployment: OUTAGE_DEPLOYMENT, now }),
+  );
 }
 
 const seconds = (ms: number) => {
@@ -143,7 +158,14 @@ class OutageDrill {
   private stopped = false;
 
   constructor(
-    private readonly options: { kube: FakeKubernetesApi; clock: Clock; failAfterMs: number; recoverAfterMs: number; gracePeriodMs: number; log: Logger },
+    private readonly options: {
+      kube: FakeKubernetesApi;
+      clock: Clock;
+      failAfterMs: number;
+      recoverAfterMs: number;
+      gracePeriodMs: number;
+      log: Logger;
+    },
   ) {}
 
   /** Starts a drill unless one is under way; returns what to tell the user. */

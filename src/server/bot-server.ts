@@ -5,7 +5,16 @@ import type { Logger } from '../logging/index.js';
 import type { BotEndpoint } from '../teams/bot-endpoint.js';
 import { cachedReadiness, type ReadinessProbe } from './readiness.js';
 import { InFlight } from './in-flight.js';
-import { declaresMoreThan, discardBody, DRAIN_FACTOR, readLimitedBody, refuseEncoded, refuseUnlessJson, type PostAnswer, type RawPostRoute } from './raw-post-route.js';
+import {
+  declaresMoreThan,
+  discardBody,
+  DRAIN_FACTOR,
+  readLimitedBody,
+  refuseEncoded,
+  refuseUnlessJson,
+  type PostAnswer,
+  type RawPostRoute,
+} from './raw-post-route.js';
 
 /** How long a readiness report is reused: Kubernetes probes every 10 s by default, so each probe still sees a fresh one. */
 export const READINESS_CACHE_MS = 5_000;
@@ -72,7 +81,7 @@ export function createBotServer(options: BotServerOptions): BotServer {
   const readiness = cachedReadiness(options.readinessProbes ?? [], {
     timeoutMs: options.readinessTimeoutMs ?? 3000,
     cacheMs: options.readinessCacheMs ?? READINESS_CACHE_MS,
-    ...(options.now ? { now: options.now } : {}),
+    now: options.now,
   });
   const inFlight = new InFlight();
   let draining = false;

@@ -63,7 +63,8 @@ export function cachedReadiness(
   let last: { report: Promise<ReadinessReport>; finishedAt?: number } | undefined;
   return async () => {
     const current = last;
-    if (current && (current.finishedAt === undefined || now() - current.finishedAt < options.cacheMs)) return { report: await current.report, fresh: false };
+    if (current && (current.finishedAt === undefined || now() - current.finishedAt < options.cacheMs))
+      return { report: await current.report, fresh: false };
     const entry: { report: Promise<ReadinessReport>; finishedAt?: number } = {
       report: checkReadiness(probes, options.timeoutMs).finally(() => {
         entry.finishedAt = now();
@@ -85,7 +86,11 @@ export const PROBE_NAMESPACE = 'default';
  *   /api/v1/namespaces/default`, which needs `get` on `namespaces` (granted by infra/k8s/reader.yaml). Without a
  *   cluster, the reason it could not be set up.
  */
-export function readinessProbes(options: { store: Store; clusters: ClusterConnections | undefined; noCluster?: unknown }): ReadinessProbe[] {
+export function readinessProbes(options: {
+  store: Store;
+  clusters: ClusterConnections | undefined;
+  noCluster?: unknown;
+}): ReadinessProbe[] {
   const { store, clusters, noCluster } = options;
   return [
     { name: 'config', check: async () => {} },

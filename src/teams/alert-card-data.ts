@@ -41,7 +41,10 @@ function evidence(view: AlertView): Array<{ title: string; value: string }> {
   if (view.evidence.image) facts.push({ title: 'Image', value: inertText(view.evidence.image, TEXT_LIMITS.image) });
   if (view.evidence.registry) facts.push({ title: 'Registry', value: inertText(view.evidence.registry, TEXT_LIMITS.name) });
   if (view.evidence.keyEvent) facts.push({ title: 'Key event', value: inertText(view.evidence.keyEvent, TEXT_LIMITS.message, 'middle') });
-  facts.push({ title: 'Diagnosed', value: `pod ${inertText(view.diagnosis.pod, TEXT_LIMITS.name)} at ${formatUtc(view.diagnosis.diagnosedAt)}` });
+  facts.push({
+    title: 'Diagnosed',
+    value: `pod ${inertText(view.diagnosis.pod, TEXT_LIMITS.name)} at ${formatUtc(view.diagnosis.diagnosedAt)}`,
+  });
   return facts;
 }
 
@@ -58,7 +61,9 @@ export function alertCardData(input: AlertCardInput): object {
     status: status(view),
     pods: pods(view),
     cause: { title: view.causeTitle, explanation: view.causeExplanation },
-    diagnosisError: view.diagnosis.error ? `**The diagnosis could not finish:** ${inertText(view.diagnosis.error, TEXT_LIMITS.summary)}` : '',
+    diagnosisError: view.diagnosis.error
+      ? `**The diagnosis could not finish:** ${inertText(view.diagnosis.error, TEXT_LIMITS.summary)}`
+      : '',
     evidence: evidence(view),
     footer: `${view.source === 'alertmanager' ? 'Reported by Alertmanager' : 'Seen by the pod watcher'} · this message is updated as pods fail and recover`,
     rerunId: input.actions.rerunId,
@@ -78,7 +83,6 @@ export interface AlertSummaryCardInput {
  */
 export const SUMMARY_TEXT_BUDGET = 12_000;
 const NAME = 63;
-
 
 function workloadLine(w: AlertSummaryWorkload): string {
   const icon = w.status === 'firing' ? '🔴' : '✅';
@@ -119,12 +123,15 @@ export function alertSummaryCardData(input: AlertSummaryCardInput): object {
     sandbox: input.sandbox,
     banner: {
       style: resolved ? 'good' : 'attention',
-      title: resolved ? `✅ All ${plural(t.workloads, 'workload', 'workloads')} recovered` : `🚨 ${t.firing === 1 ? '1 workload cannot pull its image' : `${t.firing} workloads cannot pull their images`}`,
+      title: resolved
+        ? `✅ All ${plural(t.workloads, 'workload', 'workloads')} recovered`
+        : `🚨 ${t.firing === 1 ? '1 workload cannot pull its image' : `${t.firing} workloads cannot pull their images`}`,
       subtitle: `Started ${formatUtc(view.startedAt)} · updated ${formatUtc(view.updatedAt)}`,
     },
     totals: `**${plural(t.workloads, 'workload', 'workloads')}** · ${t.firing} firing · ${t.resolved} resolved · ${plural(t.podsAffected, 'pod', 'pods')} affected`,
     groups,
-    footer: 'Many workloads failed at once, so they are listed here rather than one card each. Ask “why is pod NAME failing in NAMESPACE” for any of them.',
+    footer:
+      'Many workloads failed at once, so they are listed here rather than one card each. Ask “why is pod NAME failing in NAMESPACE” for any of them.',
   };
 }
 
@@ -138,4 +145,3 @@ export function alertsCardData(result: AlertCommandResult, sandbox: boolean): ob
   if (details.length > shown.length) shown.push({ text: `…and ${details.length - shown.length} more` });
   return { sandbox, summary: inertText(result.summary, TEXT_LIMITS.summary), details: shown };
 }
-

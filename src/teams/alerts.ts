@@ -122,14 +122,20 @@ export class TeamsAlertChannel implements AlertChannel {
     const address = storedAddress(conversation);
     if (address === undefined) {
       this.log.error('the stored conversation reference cannot be used to post', { conversationId: conversation.conversationId });
-      throw new PullDoctorError('INVALID_INPUT', 'The stored conversation reference is not a conversation address.', { facts: { conversationId: conversation.conversationId } });
+      throw new PullDoctorError('INVALID_INPUT', 'The stored conversation reference is not a conversation address.', {
+        facts: { conversationId: conversation.conversationId },
+      });
     }
     return address;
   }
 
   private async render(conversation: StoredConversation, card: AlertCard): Promise<AdaptiveCardJson> {
     if (card.kind === 'summary') return this.options.teams.cards.alertSummary(card);
-    const actions = await storeDiagnosisActions(this.options.cardActions, this.actionInput(conversation.conversationId, card), this.options.fixRequestsEnabled);
+    const actions = await storeDiagnosisActions(
+      this.options.cardActions,
+      this.actionInput(conversation.conversationId, card),
+      this.options.fixRequestsEnabled,
+    );
     return this.options.teams.cards.alert({ view: card, actions });
   }
 
@@ -155,7 +161,11 @@ export class TeamsAlertChannel implements AlertChannel {
     } catch (error) {
       if (isPullDoctorError(error) && error.code === 'TEAMS_SEND_FAILED' && typeof error.facts.status === 'number') {
         const retryAfter = error.facts.retryAfter;
-        throw teamsSendFailed(error.facts.status, error.message, typeof retryAfter === 'string' || typeof retryAfter === 'number' ? retryAfter : undefined);
+        throw teamsSendFailed(
+          error.facts.status,
+          error.message,
+          typeof retryAfter === 'string' || typeof retryAfter === 'number' ? retryAfter : undefined,
+        );
       }
       throw error;
     }
@@ -194,10 +204,15 @@ export class AlertsInTeams {
     switch (command.action) {
       case 'on': {
         await this.remember(command.conversation, log, true);
-        const by = command.requestedBy.name === undefined ? { id: command.requestedBy.id } : { id: command.requestedBy.id, name: command.requestedBy.name };
+        const by =
+          command.requestedBy.name === undefined
+            ? { id: command.requestedBy.id }
+            : { id: command.requestedBy.id, name: command.requestedBy.name };
         const change = await subscriptions.subscribe(conversationId, scope, by);
         log.info('alerts on', { conversationId, changed: change.changed, namespace: scope.namespace, cluster: scope.cluster });
-        const summary = change.changed ? `🔔 Alerts are on here for ${this.scopeText(scope)}.` : `Alerts were already on here for ${this.scopeText(scope)}.`;
+        const summary = change.changed
+          ? `🔔 Alerts are on here for ${this.scopeText(scope)}.`
+          : `Alerts were already on here for ${this.scopeText(scope)}.`;
         const extra = this.onAlertsOn?.() ?? [];
         return { summary, details: [...this.howItWorks(), ...this.statusLines(change.status), ...extra] };
       }
@@ -211,8 +226,18 @@ export class AlertsInTeams {
       }
       case 'status': {
         const status = await subscriptions.status(conversationId);
-        const summary = status.subscribed ? '🔔 Alerts are on here.' : status.staticRoutes.length > 0 ? 'Alerts come here from the configured routes.' : 'Alerts are off here.';
-        return { summary, details: [...this.statusLines(status), ...(status.subscribed || status.staticRoutes.length > 0 ? [] : ['Say "alerts on" to get them here.'])] };
+        const summary = status.subscribed
+          ? '🔔 Alerts are on here.'
+          : status.staticRoutes.length > 0
+            ? 'Alerts come here from the configured routes.'
+            : 'Alerts are off here.';
+        return {
+          summary,
+          details: [
+            ...this.statusLines(status),
+            ...(status.subscribed || status.staticRoutes.length > 0 ? [] : ['Say "alerts on" to get them here.']),
+          ],
+        };
       }
     }
   }
@@ -250,7 +275,9 @@ export class AlertsInTeams {
     const lines: string[] = [];
     if (status.scopes.length > 0) lines.push(`Subscribed here: ${status.scopes.map((s) => this.scopeText(s)).join('; ')}.`);
     if (status.staticRoutes.length > 0) {
-      lines.push(`Configured routes also send alerts here, set by an administrator: ${status.staticRoutes.map((r) => `${r.cluster}/${r.namespace}`).join(', ')}.`);
+      lines.push(
+        `Configured routes also send alerts here, set by an administrator: ${status.staticRoutes.map((r) => `${r.cluster}/${r.namespace}`).join(', ')}.`,
+      );
     }
     if ((status.subscribed || status.staticRoutes.length > 0) && !status.conversationKnown) {
       lines.push('I cannot post here yet: add me to this conversation (or say anything to me here) so that I know where it is.');
@@ -281,15 +308,17 @@ export class AlertsInTeams {
   async remember(address: ConversationAddress, log: Logger, onlyIfChanged: boolean): Promise<string | undefined> {
     const input = alertReferenceOf(address);
     if (input === undefined) {
-      log.warn('conversation not remembered for alerts: Teams did not say what kind of conversation it is', { conversationType: address.conversation.conversationType });
+      log.warn('conversation not remembered for alerts: Teams did not say what kind of conversation it is', {
+        conversationType: address.conversation.conversationType,
+      });
       return undefined;
     }
     if (onlyIfChanged) {
       const stored = await this.alerts.conversations.get(input.conversationId);
-      if (stored && JSON.stringify(stored.reference) === JSON.stringify(input.reference) && stored.tenantId === input.tenantId) return undefined;
+      if (stored && JSON.stringify(stored.reference) === JSON.stringify(input.reference) && stored.tenantId === input.tenantId)
+        return undefined;
     }
     await this.alerts.conversations.remember(input);
     return input.conversationId;
   }
 }
-

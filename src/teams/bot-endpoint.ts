@@ -81,7 +81,11 @@ export function createBotEndpoint(options: {
   log: Logger;
 }): BotEndpoint {
   const { adapter, bot, followUps, auth, log } = options;
-  const refusals = new ThrottledLog(log, { limit: REFUSAL_LOG_LIMIT, windowMs: 60_000, summary: 'more requests refused (not logged one by one)' });
+  const refusals = new ThrottledLog(log, {
+    limit: REFUSAL_LOG_LIMIT,
+    windowMs: 60_000,
+    summary: 'more requests refused (not logged one by one)',
+  });
   const refuseByHeaders = (headers: IncomingHttpHeaders): EndpointAnswer | undefined => {
     if (auth.mode === 'local') return undefined;
     const reason = screenInboundToken(headers.authorization, auth);
@@ -186,4 +190,3 @@ export function screenInboundToken(authorization: string | undefined, auth: Excl
   if (tid === auth.tenantId || tid === auth.tenantId.toLowerCase() || LIBRARY_TENANTS.has(tid)) return undefined;
   return 'foreign-tenant';
 }
-

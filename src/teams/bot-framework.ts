@@ -63,7 +63,12 @@ export interface TeamsTransport {
 }
 
 /** The adapter, the sender and the cards of one bot identity (`auth`), labelled. */
-export function createTeamsTransport(auth: BotAuth, label: CardLabel, log: Logger, templates: CardTemplates = loadCardTemplates()): TeamsTransport {
+export function createTeamsTransport(
+  auth: BotAuth,
+  label: CardLabel,
+  log: Logger,
+  templates: CardTemplates = loadCardTemplates(),
+): TeamsTransport {
   const cards = new TeamsCards(templates, label.sandbox, label.samplePods);
   const adapter = createBotAdapter(auth, cards, log.child({ component: 'teams' }));
   return { auth, adapter, sender: new ProactiveSender(adapter, auth), cards, followUps: new FollowUps(new BackgroundWork()), label };
@@ -78,7 +83,12 @@ export function botFrameworkSettings(auth: BotAuth): ConfigurationBotFrameworkAu
     case 'UserAssignedMsi':
       return { MicrosoftAppId: auth.appId, MicrosoftAppType: 'UserAssignedMsi', MicrosoftAppTenantId: auth.tenantId };
     case 'SingleTenant':
-      return { MicrosoftAppId: auth.appId, MicrosoftAppType: 'SingleTenant', MicrosoftAppTenantId: auth.tenantId, MicrosoftAppPassword: auth.password };
+      return {
+        MicrosoftAppId: auth.appId,
+        MicrosoftAppType: 'SingleTenant',
+        MicrosoftAppTenantId: auth.tenantId,
+        MicrosoftAppPassword: auth.password,
+      };
   }
 }
 
@@ -101,7 +111,11 @@ export class BotAdapter extends CloudAdapter {
   }
 
   /** Runs the turn of an activity `authenticate` accepted; resolves with the invoke answer, if any. */
-  runTurn(request: AuthenticatedRequest, activity: Activity, logic: (context: TurnContext) => Promise<void>): Promise<InvokeResponse | undefined> {
+  runTurn(
+    request: AuthenticatedRequest,
+    activity: Activity,
+    logic: (context: TurnContext) => Promise<void>,
+  ): Promise<InvokeResponse | undefined> {
     return this.processActivity(request, activity, logic);
   }
 }
@@ -303,4 +317,3 @@ export class TeamsCards {
     return renderCard(this.templates['alert-summary'], alertSummaryCardData({ view, sandbox: this.sandbox }));
   }
 }
-

@@ -36,7 +36,9 @@ const fixesNotEnabled =
   (cards: TeamsCards): CardActionHandlers['requestFix'] =>
   async (action, _invoke, log) => {
     log.warn('card action refused: fix requests are not enabled');
-    const error = new PullDoctorError('FIX_REFUSED', 'Fix requests are not enabled on this bot.', { advice: 'Apply the fix by hand; the diagnosis card says how.' });
+    const error = new PullDoctorError('FIX_REFUSED', 'Fix requests are not enabled on this bot.', {
+      advice: 'Apply the fix by hand; the diagnosis card says how.',
+    });
     return { card: cards.error({ error, target: action.target }) };
   };
 
@@ -97,7 +99,8 @@ export class PullDoctorBot extends TeamsActivityHandler {
     });
 
     this.onMembersRemoved(async (context, next) => {
-      if (this.concernsBot(context, context.activity.membersRemoved)) await this.tellInstallListener(context, 'uninstalled', 'conversationUpdate');
+      if (this.concernsBot(context, context.activity.membersRemoved))
+        await this.tellInstallListener(context, 'uninstalled', 'conversationUpdate');
       await next();
     });
 
@@ -173,7 +176,10 @@ export class PullDoctorBot extends TeamsActivityHandler {
         await this.answerAlerts(context, command, log);
         return;
       case 'diagnose': {
-        const target: DiagnosisTarget = { pod: command.pod, namespace: command.namespace ?? this.options.teams.label.defaultNamespace ?? 'default' };
+        const target: DiagnosisTarget = {
+          pod: command.pod,
+          namespace: command.namespace ?? this.options.teams.label.defaultNamespace ?? 'default',
+        };
         if (command.cluster !== undefined) target.cluster = command.cluster;
         await this.diagnose(context, target, log);
         return;
@@ -223,7 +229,9 @@ export class PullDoctorBot extends TeamsActivityHandler {
     }
     if (outlook.queued) log.info('diagnosis queued', { position: outlook.position });
     if (context.activity.conversation.conversationType === 'personal') await context.sendActivity({ type: ActivityTypes.Typing });
-    const placeholder = await context.sendActivity(cardMessage(this.cards.diagnosing(target, 1, outlook.queued ? outlook.position : undefined)));
+    const placeholder = await context.sendActivity(
+      cardMessage(this.cards.diagnosing(target, 1, outlook.queued ? outlook.position : undefined)),
+    );
     const address = conversationAddressOf(context.activity);
     this.followUps.defer(
       context,
@@ -234,7 +242,13 @@ export class PullDoctorBot extends TeamsActivityHandler {
   }
 
   /** Replaces a message's card; if Teams refuses (or there is no message), optionally sends the card as a new one. */
-  private async deliver(address: ConversationAddress, messageId: string | undefined, card: AdaptiveCardJson, log: Logger, sendIfRefused: boolean): Promise<void> {
+  private async deliver(
+    address: ConversationAddress,
+    messageId: string | undefined,
+    card: AdaptiveCardJson,
+    log: Logger,
+    sendIfRefused: boolean,
+  ): Promise<void> {
     const { sender } = this;
     if (messageId) {
       try {
@@ -267,7 +281,11 @@ export class PullDoctorBot extends TeamsActivityHandler {
     }
   }
 
-  private async tellInstallListener(context: TurnContext, what: 'installed' | 'uninstalled', source: ConversationInstallEvent['source']): Promise<void> {
+  private async tellInstallListener(
+    context: TurnContext,
+    what: 'installed' | 'uninstalled',
+    source: ConversationInstallEvent['source'],
+  ): Promise<void> {
     const log = turnLog(context, this.log);
     log.info(`bot ${what}`, { source, conversationType: context.activity.conversation?.conversationType });
     const listener = this.options.alerts;
@@ -288,4 +306,3 @@ function userOf(context: TurnContext): TeamsUser {
   if (from?.aadObjectId) user.aadObjectId = from.aadObjectId;
   return user;
 }
-

@@ -192,7 +192,6 @@ export class CardActionStore {
   }
 }
 
-
 function isVerb(value: unknown): value is CardActionVerb {
   return typeof value === 'string' && (CARD_ACTION_VERBS as readonly string[]).includes(value);
 }
@@ -250,11 +249,18 @@ export class CardActionRouter {
       return { card: refused(error) };
     }
     if (action === undefined || action.verb !== invoke.verb || !sameConversation(action.conversationId, invoke.conversationId)) {
-      log.warn('card action refused', { verb: invoke.verb, reason: action === undefined ? 'unknown or expired id' : 'verb or conversation mismatch' });
+      log.warn('card action refused', {
+        verb: invoke.verb,
+        reason: action === undefined ? 'unknown or expired id' : 'verb or conversation mismatch',
+      });
       return { card: refused(expiredCard()) };
     }
     log.info('card action', { verb: action.verb, pod: action.target.pod, namespace: action.target.namespace, run: action.run });
-    const handler = this.options.handlers[action.verb] as (action: CardAction, invoke: CardActionInvoke, log: Logger) => Promise<CardActionOutcome>;
+    const handler = this.options.handlers[action.verb] as (
+      action: CardAction,
+      invoke: CardActionInvoke,
+      log: Logger,
+    ) => Promise<CardActionOutcome>;
     return handler(action, invoke, log);
   }
 }

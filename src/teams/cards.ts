@@ -8,7 +8,19 @@ import type { Cause, Diagnosis, ProblemKind } from '../diagnosis/types.js';
 import { redactText } from '../logging/index.js';
 
 /** The card templates in `cards/*.json` (Adaptive Cards 1.5, adaptivecards-templating syntax). */
-export const CARD_NAMES = ['diagnosing', 'diagnosis', 'events', 'error', 'help', 'fix-requested', 'fix-approval', 'fix-refused', 'alerts', 'alert', 'alert-summary'] as const;
+export const CARD_NAMES = [
+  'diagnosing',
+  'diagnosis',
+  'events',
+  'error',
+  'help',
+  'fix-requested',
+  'fix-approval',
+  'fix-refused',
+  'alerts',
+  'alert',
+  'alert-summary',
+] as const;
 export type CardName = (typeof CARD_NAMES)[number];
 
 /** An Adaptive Card as JSON (what goes into an attachment's `content`). */
@@ -83,7 +95,10 @@ const MARKDOWN_PUNCTUATION = /[\\*_[\]()#`~|!]/g;
 export function truncate(text: string, max: number): string {
   const chars = Array.from(text);
   if (chars.length <= max) return text;
-  return `${chars.slice(0, Math.max(0, max - 1)).join('').trimEnd()}…`;
+  return `${chars
+    .slice(0, Math.max(0, max - 1))
+    .join('')
+    .trimEnd()}…`;
 }
 
 /**
@@ -95,7 +110,10 @@ export function truncateMiddle(text: string, max: number): string {
   if (chars.length <= max) return text;
   const tail = Math.floor((max - 1) * 0.4);
   const head = max - 1 - tail;
-  return `${chars.slice(0, head).join('').trimEnd()}…${chars.slice(chars.length - tail).join('').trimStart()}`;
+  return `${chars.slice(0, head).join('').trimEnd()}…${chars
+    .slice(chars.length - tail)
+    .join('')
+    .trimStart()}`;
 }
 
 /** Escapes text for a TextBlock or Fact value so that it renders literally. Input must already be one line. */

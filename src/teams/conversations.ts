@@ -32,7 +32,9 @@ export interface ConversationAddress {
   locale?: string;
 }
 
-function account(a: { id?: string; name?: string; aadObjectId?: string } | undefined): { id: string; name?: string; aadObjectId?: string } | undefined {
+function account(
+  a: { id?: string; name?: string; aadObjectId?: string } | undefined,
+): { id: string; name?: string; aadObjectId?: string } | undefined {
   if (a?.id === undefined) return undefined;
   return { id: a.id, ...(a.name ? { name: a.name } : {}), ...(a.aadObjectId ? { aadObjectId: a.aadObjectId } : {}) };
 }
@@ -71,7 +73,15 @@ export function conversationReferenceOf(address: ConversationAddress): Partial<C
       ...(address.conversation.tenantId ? { tenantId: address.conversation.tenantId } : {}),
     },
     bot: { id: address.bot.id, name: address.bot.name ?? '' },
-    ...(address.user ? { user: { id: address.user.id, name: address.user.name ?? '', ...(address.user.aadObjectId ? { aadObjectId: address.user.aadObjectId } : {}) } } : {}),
+    ...(address.user
+      ? {
+          user: {
+            id: address.user.id,
+            name: address.user.name ?? '',
+            ...(address.user.aadObjectId ? { aadObjectId: address.user.aadObjectId } : {}),
+          },
+        }
+      : {}),
     ...(address.locale ? { locale: address.locale } : {}),
   };
 }
@@ -97,7 +107,10 @@ function retryAfterOf(error: unknown): string | undefined {
   let value: unknown;
   if (headers !== null && typeof headers === 'object') {
     const get = (headers as { get?: unknown }).get;
-    value = typeof get === 'function' ? (get as (name: string) => unknown).call(headers, 'retry-after') : (headers as Record<string, unknown>)['retry-after'];
+    value =
+      typeof get === 'function'
+        ? (get as (name: string) => unknown).call(headers, 'retry-after')
+        : (headers as Record<string, unknown>)['retry-after'];
   }
   return typeof value === 'string' && value.trim() !== '' && value.length <= 64 ? value.trim() : undefined;
 }
@@ -108,7 +121,11 @@ function sendFailed(what: string, error: unknown): PullDoctorError {
   if (typeof status === 'number') facts.status = status;
   const retryAfter = retryAfterOf(error);
   if (retryAfter !== undefined) facts.retryAfter = retryAfter;
-  return new PullDoctorError('TEAMS_SEND_FAILED', `Teams did not accept the ${what}${typeof status === 'number' ? ` (HTTP ${status})` : ''}.`, { cause: error, facts });
+  return new PullDoctorError(
+    'TEAMS_SEND_FAILED',
+    `Teams did not accept the ${what}${typeof status === 'number' ? ` (HTTP ${status})` : ''}.`,
+    { cause: error, facts },
+  );
 }
 
 /**
@@ -163,4 +180,3 @@ export class ProactiveSender {
     return outcome.value;
   }
 }
-

@@ -54,7 +54,10 @@ const WAITING = 'Pull Doctor is diagnosing other pods right now. This one starts
 export function diagnosingCardData(target: DiagnosisTarget, run: number, sandbox: boolean, position?: number): object {
   const what = targetText(target);
   if (position !== undefined) {
-    const heading = run > 1 ? `⏳ Waiting to re-run checks for ${what}… (run ${run}, number ${position} in line)` : `⏳ Waiting to diagnose ${what}… (number ${position} in line)`;
+    const heading =
+      run > 1
+        ? `⏳ Waiting to re-run checks for ${what}… (run ${run}, number ${position} in line)`
+        : `⏳ Waiting to diagnose ${what}… (number ${position} in line)`;
     return { sandbox, heading, detail: WAITING };
   }
   const heading = run > 1 ? `⏳ Re-running checks for ${what}… (run ${run})` : `⏳ Diagnosing ${what}…`;
@@ -100,19 +103,26 @@ function evidence(d: Diagnosis): Array<{ title: string; value: string }> {
   if (e.registryHost) facts.push({ title: 'Registry', value: inertText(e.registryHost, TEXT_LIMITS.name) });
   if (e.kubeletIdentity) {
     const client = e.kubeletIdentity.clientId ? ` (client id ${inertText(e.kubeletIdentity.clientId, TEXT_LIMITS.name)})` : '';
-    facts.push({ title: 'Pulls as', value: `kubelet identity, object id ${inertText(e.kubeletIdentity.principalId, TEXT_LIMITS.name)}${client}` });
+    facts.push({
+      title: 'Pulls as',
+      value: `kubelet identity, object id ${inertText(e.kubeletIdentity.principalId, TEXT_LIMITS.name)}${client}`,
+    });
   }
   if (e.keyEvent) {
     const k = e.keyEvent;
     const times = k.count > 1 ? ` ×${k.count}` : '';
-    facts.push({ title: 'Key event', value: `${inertText(k.reason, TEXT_LIMITS.name)}${times}: ${inertText(k.message, TEXT_LIMITS.message, 'middle')}` });
+    facts.push({
+      title: 'Key event',
+      value: `${inertText(k.reason, TEXT_LIMITS.name)}${times}: ${inertText(k.message, TEXT_LIMITS.message, 'middle')}`,
+    });
   }
   return facts;
 }
 
 function problemLine(p: PodProblem): string {
   // A pod-level problem (unschedulable, evicted) has no container or image: its reason and the scheduler's words.
-  if (p.container === '') return `• ${inertText(p.reason, TEXT_LIMITS.name)}${p.message ? ` — ${inertText(p.message, TEXT_LIMITS.summary)}` : ''}`;
+  if (p.container === '')
+    return `• ${inertText(p.reason, TEXT_LIMITS.name)}${p.message ? ` — ${inertText(p.message, TEXT_LIMITS.summary)}` : ''}`;
   const init = p.initContainer ? ' (init)' : '';
   return `• ${inertText(p.container, TEXT_LIMITS.name)}${init} — ${inertText(p.reason, TEXT_LIMITS.name)} — ${inertText(p.image, TEXT_LIMITS.image)}`;
 }
@@ -171,7 +181,10 @@ export function diagnosisCardData(input: DiagnosisCardInput): object {
     problems: shownProblems.map((p) => ({ text: problemLine(p) })),
     moreProblems: hiddenProblems > 0 ? `…and ${hiddenProblems} more failing container${hiddenProblems === 1 ? '' : 's'}` : '',
     checks: shownChecks.map(checkEntry),
-    moreChecks: hiddenChecks > 0 ? `…and ${hiddenChecks} more check${hiddenChecks === 1 ? '' : 's'} that need${hiddenChecks === 1 ? 's' : ''} attention (\`pulldoctor diagnose\` lists them all)` : '',
+    moreChecks:
+      hiddenChecks > 0
+        ? `…and ${hiddenChecks} more check${hiddenChecks === 1 ? '' : 's'} that need${hiddenChecks === 1 ? 's' : ''} attention (\`pulldoctor diagnose\` lists them all)`
+        : '',
     tally: tally(d.findings),
     footer: `Run ${input.run} · checked at ${formatUtc(d.diagnosedAt)}`,
     rerunId: input.actions.rerunId,
@@ -287,8 +300,9 @@ export function helpCardData(input: HelpCardInput): object {
       description: inertText(c.description, TEXT_LIMITS.summary),
       examples: c.examples.slice(0, 3).map((e) => inertText(e, TEXT_LIMITS.short)),
     })),
-    tryThis: first ? `Ask for example: why is pod ${inertText(first.pod, TEXT_LIMITS.name)} failing in ${inertText(first.namespace, TEXT_LIMITS.name)}` : '',
+    tryThis: first
+      ? `Ask for example: why is pod ${inertText(first.pod, TEXT_LIMITS.name)} failing in ${inertText(first.namespace, TEXT_LIMITS.name)}`
+      : '',
     samplePods: samples.map((p) => ({ text: `• **${inertText(p.pod, TEXT_LIMITS.name)}** — ${inertText(p.title, TEXT_LIMITS.summary)}` })),
   };
 }
-

@@ -90,9 +90,13 @@ export class DiagnosisQueue {
 
   /** Why a diagnosis was not started. */
   busy(): PullDoctorError {
-    return new PullDoctorError('BUSY', `Pull Doctor is running ${this.limits.running} diagnoses and ${this.limits.waiting} more are waiting, so this one was not started.`, {
-      advice: 'Try again in a minute or two.',
-    });
+    return new PullDoctorError(
+      'BUSY',
+      `Pull Doctor is running ${this.limits.running} diagnoses and ${this.limits.waiting} more are waiting, so this one was not started.`,
+      {
+        advice: 'Try again in a minute or two.',
+      },
+    );
   }
 }
 
@@ -124,7 +128,11 @@ export interface DiagnosisActionIds {
  * enabled — **Request fix**, and returns their opaque ids for the card. The stored actions carry everything the
  * buttons act on (server-side), so a forged card cannot change what is diagnosed or fixed.
  */
-export async function storeDiagnosisActions(cardActions: CardActionStore, input: DiagnosisActionsInput, fixRequestsEnabled: boolean): Promise<DiagnosisActionIds> {
+export async function storeDiagnosisActions(
+  cardActions: CardActionStore,
+  input: DiagnosisActionsInput,
+  fixRequestsEnabled: boolean,
+): Promise<DiagnosisActionIds> {
   const base = { conversationId: input.conversationId, target: input.target, run: input.run };
   const rerunId = await cardActions.put({ verb: 'rerun', ...base });
   const eventsId = await cardActions.put({
@@ -261,7 +269,13 @@ export class DiagnosisCardMaker {
     };
   }
 
-  private async errorCard(error: unknown, target: DiagnosisTarget, run: number, conversationId: string, log: Logger): Promise<AdaptiveCardJson> {
+  private async errorCard(
+    error: unknown,
+    target: DiagnosisTarget,
+    run: number,
+    conversationId: string,
+    log: Logger,
+  ): Promise<AdaptiveCardJson> {
     const { cards, cardActions } = this.options;
     log.warn('diagnosis failed', { error, pod: target.pod, namespace: target.namespace, run });
     try {
@@ -297,11 +311,13 @@ export class DiagnosisCardMaker {
         diagnosedAt: d.diagnosedAt,
         fix: d.fix,
         cause: d.cause,
-        cluster: { ...(d.cluster ? { name: d.cluster } : {}), ...(d.evidence.clusterResourceId ? { resourceId: d.evidence.clusterResourceId } : {}) },
+        cluster: {
+          ...(d.cluster ? { name: d.cluster } : {}),
+          ...(d.evidence.clusterResourceId ? { resourceId: d.evidence.clusterResourceId } : {}),
+        },
         evidence: fixEvidenceLines(d),
       },
       this.options.fixRequestsEnabled,
     );
   }
 }
-

@@ -69,7 +69,10 @@ export class ApprovalCardAddresses {
   /** The requests whose card is stale, oldest id first, with since when. */
   async stale(): Promise<Array<{ fixRequestId: string; since: string }>> {
     const documents = await this.documents.list<{ since?: unknown }>(STALE_APPROVAL_CARDS_COLLECTION, { limit: STALE_CARDS_PER_PASS });
-    return documents.map((d) => ({ fixRequestId: d.id, since: typeof d.value?.since === 'string' ? d.value.since : new Date(0).toISOString() }));
+    return documents.map((d) => ({
+      fixRequestId: d.id,
+      since: typeof d.value?.since === 'string' ? d.value.since : new Date(0).toISOString(),
+    }));
   }
 
   async clearStale(fixRequestId: string): Promise<void> {
@@ -131,7 +134,11 @@ export class TeamsFixApprovals {
    * of its channel): the approval card is posted there, so its Approve / Reject presses come from there too. An alert
    * posted to a channel stores the channel, but its buttons are pressed in the thread the card started.
    */
-  readonly requestFix = async (action: Extract<CardAction, { verb: 'requestFix' }>, invoke: CardActionInvoke, log: Logger): Promise<CardActionOutcome> => {
+  readonly requestFix = async (
+    action: Extract<CardAction, { verb: 'requestFix' }>,
+    invoke: CardActionInvoke,
+    log: Logger,
+  ): Promise<CardActionOutcome> => {
     const { cards } = this.teams;
     const request: TeamsFixRequest = {
       target: action.target,
@@ -168,14 +175,22 @@ export class TeamsFixApprovals {
   private async receive(request: TeamsFixRequest, log: Logger): Promise<FixRequestReceipt> {
     const objectId = request.requestedBy.aadObjectId;
     if (!objectId) {
-      throw new PullDoctorError('FIX_REFUSED', 'Teams did not say who you are (no Entra object id came with your press), so the fix cannot be requested.', {
-        advice: 'Request the fix from Microsoft Teams, signed in with your work account.',
-      });
+      throw new PullDoctorError(
+        'FIX_REFUSED',
+        'Teams did not say who you are (no Entra object id came with your press), so the fix cannot be requested.',
+        {
+          advice: 'Request the fix from Microsoft Teams, signed in with your work account.',
+        },
+      );
     }
     if (!request.tenantId) {
-      throw new PullDoctorError('FIX_REFUSED', 'Teams did not say which organisation this conversation belongs to, so the fix cannot be requested.', {
-        advice: 'Request the fix from a Teams chat or channel of your organisation.',
-      });
+      throw new PullDoctorError(
+        'FIX_REFUSED',
+        'Teams did not say which organisation this conversation belongs to, so the fix cannot be requested.',
+        {
+          advice: 'Request the fix from a Teams chat or channel of your organisation.',
+        },
+      );
     }
     const stored = await this.options.approvals.request({
       fix: request.fix,
@@ -194,7 +209,9 @@ export class TeamsFixApprovals {
       nextStep:
         `An approval card follows in this conversation. ${this.options.approvers} can approve it until ${formatUtc(stored.expiresAt)}; ` +
         'nobody approves their own request.' +
-        (personal ? ' This is a personal chat: only you see the card here. Request the fix where an approver can see it (a channel or group chat).' : ''),
+        (personal
+          ? ' This is a personal chat: only you see the card here. Request the fix where an approver can see it (a channel or group chat).'
+          : ''),
       followUp: async () => void (await this.postApprovalCard(stored, request.conversation, log)),
     };
   }
@@ -217,7 +234,8 @@ export class TeamsFixApprovals {
       if (request === undefined) return { card: this.teams.cards.fixRefused(result.refusal) };
       const card = this.card(request, result.refusal.message);
       // The press found the request expired (and marked it so): everyone's card says so.
-      if (result.refusal.reason === 'expired') return { card, afterAnswer: async () => void (await this.updateCard(request, log, fallback)) };
+      if (result.refusal.reason === 'expired')
+        return { card, afterAnswer: async () => void (await this.updateCard(request, log, fallback)) };
       return { card };
     }
     const request = result.request;
@@ -228,7 +246,8 @@ export class TeamsFixApprovals {
         approverObjectId: press.user.aadObjectId ?? null,
       });
     }
-    if (result.decision === 'rejected') return { card: this.card(request), afterAnswer: async () => void (await this.updateCard(request, log, fallback)) };
+    if (result.decision === 'rejected')
+      return { card: this.card(request), afterAnswer: async () => void (await this.updateCard(request, log, fallback)) };
     return { card: this.card(request), afterAnswer: () => this.execute(request.id, log, fallback) };
   }
 
@@ -267,7 +286,8 @@ export class TeamsFixApprovals {
       }
       let done: boolean;
       if (request.approvalCardMessageId !== undefined) done = await this.updateCard(request, log);
-      else if (request.status !== 'pending' || Date.parse(request.expiresAt) <= this.now().getTime()) done = true; // no card, and none is due now
+      else if (request.status !== 'pending' || Date.parse(request.expiresAt) <= this.now().getTime())
+        done = true; // no card, and none is due now
       else {
         const address = await this.addresses.get(request.id).catch(() => undefined);
         done = address !== undefined && (await this.postApprovalCard(request, address, log));
@@ -277,7 +297,11 @@ export class TeamsFixApprovals {
   }
 
   private card(request: FixRequest, notice?: string): AdaptiveCardJson {
-    return this.teams.cards.fixApproval({ view: describeFixRequest(request, this.now()), approvers: this.options.approvers, ...(notice === undefined ? {} : { notice }) });
+    return this.teams.cards.fixApproval({
+      view: describeFixRequest(request, this.now()),
+      approvers: this.options.approvers,
+      ...(notice === undefined ? {} : { notice }),
+    });
   }
 
   /**
@@ -291,7 +315,11 @@ export class TeamsFixApprovals {
     } catch (error) {
       // Nothing was changed; the request expires unless the card gets through and someone decides on it.
       log.error('could not post the approval card; it is tried again at the next periodic pass', { fixRequestId: request.id, error });
-      await this.addresses.markStale(request.id, this.now()).catch((markError: unknown) => log.warn('could not remember the approval card to post again', { fixRequestId: request.id, error: markError }));
+      await this.addresses
+        .markStale(request.id, this.now())
+        .catch((markError: unknown) =>
+          log.warn('could not remember the approval card to post again', { fixRequestId: request.id, error: markError }),
+        );
       return false;
     }
     if (!activityId) {
@@ -303,7 +331,11 @@ export class TeamsFixApprovals {
       log.info('approval card posted', { fixRequestId: request.id, messageId: activityId });
     } catch (error) {
       // Posted once is enough: not posted again, but its updates fall back to the message pressed.
-      log.error('the approval card was posted but its message id could not be kept', { fixRequestId: request.id, messageId: activityId, error });
+      log.error('the approval card was posted but its message id could not be kept', {
+        fixRequestId: request.id,
+        messageId: activityId,
+        error,
+      });
     }
     return true;
   }
@@ -331,7 +363,11 @@ export class TeamsFixApprovals {
    * Replaces the approval card for everyone in the conversation. When Teams refuses, the card is remembered as stale
    * and the periodic pass (`refreshCards`) tries again with the request's state at that time. True when updated.
    */
-  private async updateCard(request: FixRequest, log: Logger, fallback?: { address: ConversationAddress; messageId?: string }): Promise<boolean> {
+  private async updateCard(
+    request: FixRequest,
+    log: Logger,
+    fallback?: { address: ConversationAddress; messageId?: string },
+  ): Promise<boolean> {
     try {
       const address = (await this.addresses.get(request.id)) ?? fallback?.address;
       const messageId = request.approvalCardMessageId ?? fallback?.messageId;
@@ -344,9 +380,12 @@ export class TeamsFixApprovals {
       return true;
     } catch (error) {
       log.warn('could not update the approval card; it is tried again at the next periodic pass', { fixRequestId: request.id, error });
-      await this.addresses.markStale(request.id, this.now()).catch((markError: unknown) => log.warn('could not remember the approval card to update again', { fixRequestId: request.id, error: markError }));
+      await this.addresses
+        .markStale(request.id, this.now())
+        .catch((markError: unknown) =>
+          log.warn('could not remember the approval card to update again', { fixRequestId: request.id, error: markError }),
+        );
       return false;
     }
   }
 }
-

@@ -1,5 +1,13 @@
 import type { Cause, Fix } from '../diagnosis/types.js';
-import { registryNameOf, roleNameOf, type FixOutcomeKind, type FixRefusal, type FixRefusalReason, type FixRequestStatus, type FixRequestView } from '../fixes/index.js';
+import {
+  registryNameOf,
+  roleNameOf,
+  type FixOutcomeKind,
+  type FixRefusal,
+  type FixRefusalReason,
+  type FixRequestStatus,
+  type FixRequestView,
+} from '../fixes/index.js';
 import { CAUSE_IN_PLAIN_WORDS, inertText, TEXT_LIMITS } from './cards.js';
 import type { ConversationAddress } from './conversations.js';
 import { targetText } from './diagnosis-card-data.js';
@@ -107,7 +115,9 @@ const name = (value: string) => inertText(value, TEXT_LIMITS.name);
 
 /** The card's status line: who decided and when, or until when it waits (absolute times: a card is not a clock). */
 function statusLine(view: FixRequestView): string {
-  const decided = view.decision ? `${view.decision.kind === 'approved' ? 'Approved' : 'Rejected'} by ${name(view.decision.by)} at ${formatUtc(view.decision.at)}` : '';
+  const decided = view.decision
+    ? `${view.decision.kind === 'approved' ? 'Approved' : 'Rejected'} by ${name(view.decision.by)} at ${formatUtc(view.decision.at)}`
+    : '';
   switch (view.status) {
     case 'pending':
       return `Waiting for an approver until ${formatUtc(view.expiresAt)}`;
@@ -126,7 +136,9 @@ function statusLine(view: FixRequestView): string {
 }
 
 function whyLines(view: FixRequestView): Array<{ text: string }> {
-  const lines = view.why.lines.slice(0, FIX_APPROVAL_CARD_LIMITS.evidenceLines).map((l) => ({ text: `• ${inertText(l, TEXT_LIMITS.message, 'middle')}` }));
+  const lines = view.why.lines
+    .slice(0, FIX_APPROVAL_CARD_LIMITS.evidenceLines)
+    .map((l) => ({ text: `• ${inertText(l, TEXT_LIMITS.message, 'middle')}` }));
   const more = view.why.lines.length - lines.length;
   if (more > 0) lines.push({ text: `…and ${more} more` });
   return lines;
@@ -205,4 +217,3 @@ export function fixRefusedCardData(refusal: FixRefusal, sandbox: boolean): objec
     reason: refusal.reason,
   };
 }
-

@@ -32,7 +32,8 @@ describe('alerts for the clusters of the cluster file', function () {
     for (const name of ['prod', 'staging']) {
       await waitFor(`${name} to watch`, () => service(name)?.engine?.watcher.isSynced('shop') === true);
     }
-    for (const id of [PROD_OPS, STAGING_OPS]) await postActivity(replica.url, installationUpdateActivity(world.connector.serviceUrl, channelThread(id), 'add'));
+    for (const id of [PROD_OPS, STAGING_OPS])
+      await postActivity(replica.url, installationUpdateActivity(world.connector.serviceUrl, channelThread(id), 'add'));
   });
   afterEach(async () => {
     await world.close();
@@ -41,20 +42,30 @@ describe('alerts for the clusters of the cluster file', function () {
   it('watches every cluster, each alert naming its cluster and going where that cluster routes it', async () => {
     world.fail('web', 1, 'staging');
     world.fail('api', 1, 'prod');
-    await waitFor('both failures to be noticed', () => service('staging').engine!.detector.pending === 1 && service('prod').engine!.detector.pending === 1);
+    await waitFor(
+      'both failures to be noticed',
+      () => service('staging').engine!.detector.pending === 1 && service('prod').engine!.detector.pending === 1,
+    );
     await world.clock.advance(GRACE_MS);
     await waitFor('both alerts', () => world.alertCalls().length === 2);
     const [staging] = world.alertCalls(STAGING_OPS);
     const [prod] = world.alertCalls(PROD_OPS);
-    assert.deepEqual(cardTexts(cardOf(staging!)).slice(0, 2), ['🔔 Deployment web cannot pull its image', 'Namespace shop · cluster staging']);
+    assert.deepEqual(cardTexts(cardOf(staging!)).slice(0, 2), [
+      '🔔 Deployment web cannot pull its image',
+      'Namespace shop · cluster staging',
+    ]);
     assert.deepEqual(cardTexts(cardOf(prod!)).slice(0, 2), ['🔔 Deployment api cannot pull its image', 'Namespace shop · cluster prod']);
   });
 
-  it("picks the cluster of an Alertmanager alert from its cluster label, and the default cluster without one", async () => {
+  it('picks the cluster of an Alertmanager alert from its cluster label, and the default cluster without one', async () => {
     world.fail('web', 1, 'staging');
     world.fail('api', 1, 'prod');
     const post = (alerts: Parameters<typeof alertmanagerPayload>[0]) =>
-      fetch(`${replica.url}/api/alerts`, { method: 'POST', headers: { authorization: `Bearer ${WEBHOOK_SECRET}`, 'content-type': 'application/json' }, body: alertmanagerPayload(alerts) });
+      fetch(`${replica.url}/api/alerts`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${WEBHOOK_SECRET}`, 'content-type': 'application/json' },
+        body: alertmanagerPayload(alerts),
+      });
     assert.equal((await post([{ namespace: 'shop', pod: 'web-7d4c9b8f6d-p1', cluster: 'staging' }])).status, 202);
     assert.equal((await post([{ namespace: 'shop', pod: 'api-7d4c9b8f6d-p1' }])).status, 202);
     await waitFor('both alerts', () => world.alertCalls().length === 2);
@@ -64,9 +75,16 @@ describe('alerts for the clusters of the cluster file', function () {
 
   it("says in alerts status which of the cluster file's routes lead to the conversation", async () => {
     const before = world.connector.calls.length;
-    await postActivity(replica.url, messageActivity(world.connector.serviceUrl, channelThread(`${STAGING_OPS};messageid=1795735129931`), 'alerts status'));
+    await postActivity(
+      replica.url,
+      messageActivity(world.connector.serviceUrl, channelThread(`${STAGING_OPS};messageid=1795735129931`), 'alerts status'),
+    );
     const reply = await world.connector.waitFor((c) => world.connector.calls.indexOf(c) >= before && c.activity?.type === 'message');
-    assert.deepEqual(cardTexts(cardOf(reply)), ['🔔 Alerts', 'Alerts come here from the configured routes.', 'Configured routes also send alerts here, set by an administrator: staging/shop.']);
+    assert.deepEqual(cardTexts(cardOf(reply)), [
+      '🔔 Alerts',
+      'Alerts come here from the configured routes.',
+      'Configured routes also send alerts here, set by an administrator: staging/shop.',
+    ]);
   });
 });
 
@@ -75,7 +93,9 @@ describe('the clusters alerts watch', () => {
   const clusters = singleCluster(connection, {} as Parameters<typeof singleCluster>[1], ['aks-prod-weu', 'aks-prod-weu-admin']);
 
   it('names the only cluster after ALERT_CLUSTER_NAME, else its context, and knows it by its other names too', () => {
-    assert.deepEqual(alertClusters(clusters, 'prod'), [{ name: 'prod', connectAs: undefined, aliases: ['prod', 'aks-prod-weu', 'aks-prod-weu-admin'] }]);
+    assert.deepEqual(alertClusters(clusters, 'prod'), [
+      { name: 'prod', connectAs: undefined, aliases: ['prod', 'aks-prod-weu', 'aks-prod-weu-admin'] },
+    ]);
     assert.deepEqual(alertClusters(clusters, undefined)[0]!.name, 'aks-prod-weu');
   });
 

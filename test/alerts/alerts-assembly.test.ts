@@ -13,7 +13,14 @@ import {
   type AlertingBotWorld,
   type Replica,
 } from '../support/alerting-bot.js';
-import { channelThread, installationUpdateActivity, messageActivity, personalChat, postActivity, type Conversation } from '../support/teams-activities.js';
+import {
+  channelThread,
+  installationUpdateActivity,
+  messageActivity,
+  personalChat,
+  postActivity,
+  type Conversation,
+} from '../support/teams-activities.js';
 import { waitFor } from '../support/wait-for.js';
 
 const OPS = '19:7e1c3f0a9b2d4e5f8a6b0c1d2e3f4a5b@thread.tacv2';
@@ -38,7 +45,9 @@ describe('alerts in Teams: alerts on, off and status in chat', function () {
     const before = world.connector.calls.length;
     const answered = await postActivity(replica.url, messageActivity(world.connector.serviceUrl, conversation, text));
     assert.equal(answered.status, 200);
-    const reply = await world.connector.waitFor((c) => world.connector.calls.indexOf(c) >= before && c.conversationId === conversation.id && c.activity?.type === 'message');
+    const reply = await world.connector.waitFor(
+      (c) => world.connector.calls.indexOf(c) >= before && c.conversationId === conversation.id && c.activity?.type === 'message',
+    );
     return cardTexts(cardOf(reply));
   }
 
@@ -94,7 +103,10 @@ describe('alerts in Teams: alerts on, off and status in chat', function () {
 
   it('knows the cluster by its name, and refuses one it does not watch', async () => {
     const chat = personalChat();
-    assert.equal((await say(chat, 'alerts on for namespace shop on cluster prod'))[1], '🔔 Alerts are on here for namespace shop on cluster prod.');
+    assert.equal(
+      (await say(chat, 'alerts on for namespace shop on cluster prod'))[1],
+      '🔔 Alerts are on here for namespace shop on cluster prod.',
+    );
     const refused = await say(chat, 'alerts on on cluster staging');
     assert.ok(refused.includes('Alerts do not watch a cluster named "staging".'), JSON.stringify(refused));
     assert.ok(refused.some((t) => t.includes('Alerts watch prod')));
@@ -128,7 +140,12 @@ describe('alerts in Teams: two replicas of the bot', function () {
     const first = await world.replica({ env });
     await leadingAndSynced(world, first);
     const second = await world.replica({ env });
-    await world.clock.runUntil('the second replica to try for the lease', () => world.fake.requests.filter((r) => r.resource === 'leases' && r.verb === 'get').length >= 3, 100, { realMs: 10 });
+    await world.clock.runUntil(
+      'the second replica to try for the lease',
+      () => world.fake.requests.filter((r) => r.resource === 'leases' && r.verb === 'get').length >= 3,
+      100,
+      { realMs: 10 },
+    );
     assert.equal(second.service().isLeader, false);
     await postActivity(second.url, installationUpdateActivity(world.connector.serviceUrl, ops, 'add'));
     for (const r of [first, second]) assert.equal((await fetch(`${r.url}/readyz`)).status, 200, 'ready, leader or not');
@@ -149,7 +166,11 @@ describe('alerts in Teams: two replicas of the bot', function () {
     await world.clock.runUntil('the second alert', () => world.alertCalls(OPS).length === 2, 500, { realMs: 10 });
     await settled(second);
     const texts = world.alertCalls(OPS).map((c) => cardTexts(cardOf(c))[0]);
-    assert.deepEqual(texts, ['🔔 Deployment web cannot pull its image', '🔔 Deployment api cannot pull its image'], 'web is not posted again after the hand-over');
+    assert.deepEqual(
+      texts,
+      ['🔔 Deployment web cannot pull its image', '🔔 Deployment api cannot pull its image'],
+      'web is not posted again after the hand-over',
+    );
     assert.equal(posted(second), 1);
   });
 });
@@ -158,7 +179,8 @@ describe('alerts in Teams: POST /api/alerts (Alertmanager)', function () {
   this.timeout(30_000);
   let world: AlertingBotWorld;
   let replica: Replica;
-  const post = (body: string, headers: Record<string, string>) => fetch(`${replica.url}/api/alerts`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+  const post = (body: string, headers: Record<string, string>) =>
+    fetch(`${replica.url}/api/alerts`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
   const bearer = { authorization: `Bearer ${WEBHOOK_SECRET}` };
 
   beforeEach(async () => {
@@ -187,7 +209,13 @@ describe('alerts in Teams: POST /api/alerts (Alertmanager)', function () {
     const target = new URL('/api/alerts', replica.url);
     const status = await new Promise<number>((resolve, reject) => {
       const req = request(
-        { host: target.hostname, port: target.port, path: target.pathname, method: 'POST', headers: { 'content-type': 'application/json', 'content-length': String(200 * 1024), authorization: 'Bearer wrong' } },
+        {
+          host: target.hostname,
+          port: target.port,
+          path: target.pathname,
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'content-length': String(200 * 1024), authorization: 'Bearer wrong' },
+        },
         (res) => {
           res.resume();
           resolve(res.statusCode ?? 0);

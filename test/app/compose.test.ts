@@ -50,9 +50,15 @@ describe('the bot application on the sandbox (store, real engine, Teams bot, ser
     const texts = cardTexts(card);
     assert.equal(texts[0], '🧪 **Sandbox** — bundled demo cluster, not a real one');
     assert.equal(texts[1], '❌ web-7d4c9b6f5-x2k8p cannot pull its image');
-    assert.ok(texts.includes('The registry refused the pull: the node offered no credentials, or credentials the registry does not accept.'));
+    assert.ok(
+      texts.includes('The registry refused the pull: the node offered no credentials, or credentials the registry does not accept.'),
+    );
     assert.ok(texts.includes('**Image:** shopacr.azurecr.io/shop/web:2.4.1'));
-    assert.deepEqual(executeActions(card).map((a) => a.title), ['Request fix', 'Re-run checks', 'Show events'], 'the fix approval flow is wired on the sandbox');
+    assert.deepEqual(
+      executeActions(card).map((a) => a.title),
+      ['Request fix', 'Re-run checks', 'Show events'],
+      'the fix approval flow is wired on the sandbox',
+    );
     assert.deepEqual(adaptiveCardProblems(card), []);
   });
 
@@ -64,7 +70,13 @@ describe('the bot application on the sandbox (store, real engine, Teams bot, ser
     const suggestion = executeActions(cardOf(update)).find((a) => a.title === 'Diagnose web-7d4c9b6f5-x2k8p');
     assert.ok(suggestion);
     await postActivity(url, cardActionInvoke(connector.serviceUrl, chat, update.activityId!, suggestion));
-    await connector.waitFor((c) => c.operation === 'update' && c.activityId === update.activityId && cardTexts(cardOf(c))[1] === '❌ web-7d4c9b6f5-x2k8p cannot pull its image', 15_000);
+    await connector.waitFor(
+      (c) =>
+        c.operation === 'update' &&
+        c.activityId === update.activityId &&
+        cardTexts(cardOf(c))[1] === '❌ web-7d4c9b6f5-x2k8p cannot pull its image',
+      15_000,
+    );
   });
 
   it('shows a cluster failure as the error card describeError gives, never a stack trace', async () => {
@@ -72,7 +84,10 @@ describe('the bot application on the sandbox (store, real engine, Teams bot, ser
     const { update } = await ask('diagnose cache-3f2e1d0c9-c7d8e -n shop');
     const texts = cardTexts(cardOf(update));
     assert.equal(texts[1], 'Not allowed to read this from Kubernetes');
-    assert.ok(texts.some((t) => t.startsWith('**What you can do:** Grant Pull Doctor\'s identity "get" on "pods"')), JSON.stringify(texts));
+    assert.ok(
+      texts.some((t) => t.startsWith('**What you can do:** Grant Pull Doctor\'s identity "get" on "pods"')),
+      JSON.stringify(texts),
+    );
     assert.ok(texts.includes('Error code KUBE_FORBIDDEN'));
     assert.ok(!JSON.stringify(texts).includes('    at '), 'no stack trace');
   });
@@ -83,7 +98,11 @@ describe('the bot application on the sandbox (store, real engine, Teams bot, ser
     const texts = cardTexts(cardOf(await connector.waitFor((c) => c.conversationId === chat.id)));
     assert.ok(texts.includes('Pods to try'));
     assert.ok(texts.includes('Ask for example: why is pod web-7d4c9b6f5-x2k8p failing in shop'));
-    for (const scenario of world!.scenarios) assert.ok(texts.some((t) => t.startsWith(`• **${scenario.pod}** — `)), `${scenario.pod} in ${JSON.stringify(texts)}`);
+    for (const scenario of world!.scenarios)
+      assert.ok(
+        texts.some((t) => t.startsWith(`• **${scenario.pod}** — `)),
+        `${scenario.pod} in ${JSON.stringify(texts)}`,
+      );
   });
 
   it('is ready when the store and the Kubernetes API answer, and says which one does not', async () => {
@@ -94,7 +113,10 @@ describe('the bot application on the sandbox (store, real engine, Teams bot, ser
       const down = await fetch(`${url}/readyz`);
       assert.equal(down.status, 503);
       const body = (await down.json()) as { checks: Array<{ name: string; ok: boolean; reason?: string }> };
-      assert.deepEqual(body.checks.find((c) => c.name === 'kubernetes'), { name: 'kubernetes', ok: false, reason: 'The Kubernetes API server cannot be reached' });
+      assert.deepEqual(
+        body.checks.find((c) => c.name === 'kubernetes'),
+        { name: 'kubernetes', ok: false, reason: 'The Kubernetes API server cannot be reached' },
+      );
       assert.ok(body.checks.find((c) => c.name === 'state-store')!.ok);
     } finally {
       await world!.kube.setDown(false);

@@ -16,10 +16,16 @@ describe('tokenize', () => {
   });
 
   it('splits --flag=value and drops tokens that were only punctuation', () => {
-    assert.deepEqual(tokenize('diagnose x --namespace=shop -c=prod ?! ...').map((t) => t.text), ['diagnose', 'x', '--namespace', 'shop', '-c', 'prod']);
+    assert.deepEqual(
+      tokenize('diagnose x --namespace=shop -c=prod ?! ...').map((t) => t.text),
+      ['diagnose', 'x', '--namespace', 'shop', '-c', 'prod'],
+    );
   });
 
   it('keeps dots and slashes inside names', () => {
-    assert.deepEqual(tokenize('shop/kube-proxy.node-1.').map((t) => t.text), ['shop/kube-proxy.node-1']);
+    assert.deepEqual(
+      tokenize('shop/kube-proxy.node-1.').map((t) => t.text),
+      ['shop/kube-proxy.node-1'],
+    );
   });
 });

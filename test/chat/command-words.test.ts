@@ -10,7 +10,10 @@ describe('CHAT_COMMANDS', () => {
   it("keeps titles within Teams' 32 characters and descriptions within 128", () => {
     for (const command of CHAT_COMMANDS) {
       assert.ok(command.title.length > 0 && command.title.length <= 32, `${command.id} title is ${command.title.length} characters`);
-      assert.ok(command.description.length > 0 && command.description.length <= 128, `${command.id} description is ${command.description.length} characters`);
+      assert.ok(
+        command.description.length > 0 && command.description.length <= 128,
+        `${command.id} description is ${command.description.length} characters`,
+      );
     }
   });
 

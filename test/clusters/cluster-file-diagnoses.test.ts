@@ -13,7 +13,11 @@ describe('the bot diagnoser with several clusters (PULLDOCTOR_CONFIG)', function
   let diagnoser: { diagnose: Diagnose };
   before(async () => {
     world = await startTwoAksClusters();
-    const env = { PULLDOCTOR_CONFIG: world.clustersJson(), AZURE_CREDENTIAL: 'managed-identity', AZURE_RESOURCE_MANAGER_ENDPOINT: world.arm.url };
+    const env = {
+      PULLDOCTOR_CONFIG: world.clustersJson(),
+      AZURE_CREDENTIAL: 'managed-identity',
+      AZURE_RESOURCE_MANAGER_ENDPOINT: world.arm.url,
+    };
     diagnoser = engineOn(configuredCluster(parseConfig(env), env, silentLogger(), { azureCredential: aksIdentity(3_600_000) }));
   });
   after(async () => {
@@ -24,7 +28,10 @@ describe('the bot diagnoser with several clusters (PULLDOCTOR_CONFIG)', function
     const command = parseChatCommand(`<at>Pull Doctor</at> check pod ${PROD_POD} in namespace shop on cluster prod`);
     assert.equal(command.kind, 'diagnose');
     if (command.kind !== 'diagnose') return;
-    const d = await diagnoser.diagnose({ pod: command.pod, namespace: command.namespace ?? 'default', ...(command.cluster ? { cluster: command.cluster } : {}) }, silentLogger());
+    const d = await diagnoser.diagnose(
+      { pod: command.pod, namespace: command.namespace ?? 'default', ...(command.cluster ? { cluster: command.cluster } : {}) },
+      silentLogger(),
+    );
     assert.equal(d.cluster, 'prod');
     assert.match(d.findings[0]!.summary, /too much memory/);
   });

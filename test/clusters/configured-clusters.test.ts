@@ -24,7 +24,10 @@ describe('the configured cluster (kubeconfig and AZURE_CREDENTIAL, as outside th
 
   it('diagnoses the cluster of KUBECONFIG, known by its context name', async () => {
     const config = parseConfig(h.env);
-    const clusters = configuredCluster(config, h.env, silentLogger(), { azureCredential: h.world.credential, registryNetwork: h.world.network });
+    const clusters = configuredCluster(config, h.env, silentLogger(), {
+      azureCredential: h.world.credential,
+      registryNetwork: h.world.network,
+    });
     assert.deepEqual(clusters.names, ['shop-aks']);
     const d = await engineOn(clusters).diagnose({ pod: 'checkout-5b7c8d9f6-z9x8w', namespace: 'shop' }, silentLogger());
     assert.equal(d.cause, 'image-not-found');

@@ -66,7 +66,10 @@ describe('the engine diagnoser (the Teams Diagnoser over diagnosePod, on the san
 
   it('logs each diagnosis through the logger of the turn that asked', async () => {
     const sink = memorySink();
-    await diagnoser.diagnose({ pod: 'cache-3f2e1d0c9-c7d8e', namespace: 'shop' }, createLogger({ sink, level: 'debug' }).child({ turnId: 'turn-42' }));
+    await diagnoser.diagnose(
+      { pod: 'cache-3f2e1d0c9-c7d8e', namespace: 'shop' },
+      createLogger({ sink, level: 'debug' }).child({ turnId: 'turn-42' }),
+    );
     const diagnosed = sink.records.find((r) => r.msg === 'diagnosed');
     assert.ok(diagnosed, JSON.stringify(sink.records.map((r) => r.msg)));
     assert.equal(diagnosed.turnId, 'turn-42');
@@ -92,7 +95,10 @@ describe('the engine diagnoser (the Teams Diagnoser over diagnosePod, on the san
 
   it('passes cluster failures on as PullDoctorErrors (the bot shows them with describeError)', async () => {
     world.kube.failNext(1, 403, { verb: 'get', resource: 'pods' });
-    await assert.rejects(diagnoser.diagnose({ pod: 'web-7d4c9b6f5-x2k8p', namespace: 'shop' }, silentLogger()), failsWith('KUBE_FORBIDDEN'));
+    await assert.rejects(
+      diagnoser.diagnose({ pod: 'web-7d4c9b6f5-x2k8p', namespace: 'shop' }, silentLogger()),
+      failsWith('KUBE_FORBIDDEN'),
+    );
   });
 });
 

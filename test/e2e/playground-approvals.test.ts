@@ -67,7 +67,10 @@ describe('Fix approvals in the Agents Playground, on the sandbox (end to end)', 
 
   /** Runs a step; on failure keeps a screenshot, the page and the Playground's output. */
   function step(name: string, body: () => Promise<void>): Promise<void> {
-    return stepKeepingEvidence({ name: `approval-${name}`, artifactsDir: ARTIFACTS, browser, context: () => `--- Playground output ---\n${playground.output()}` }, body);
+    return stepKeepingEvidence(
+      { name: `approval-${name}`, artifactsDir: ARTIFACTS, browser, context: () => `--- Playground output ---\n${playground.output()}` },
+      body,
+    );
   }
 
   /** The role assignments of the sandbox's kubelet identity on shopacr, in the fake ARM. */
@@ -93,7 +96,11 @@ describe('Fix approvals in the Agents Playground, on the sandbox (end to end)', 
       value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' },
       channelData: { source: { name: 'message' }, tenant: { id: (activity.conversation as { tenantId: string }).tenantId } },
     };
-    const sent = await fetch(`${playground.url}/_internal/v1/customActivities`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(invoke) });
+    const sent = await fetch(`${playground.url}/_internal/v1/customActivities`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(invoke),
+    });
     assert.equal(sent.status, 200, await sent.text());
   }
 
@@ -112,7 +119,10 @@ describe('Fix approvals in the Agents Playground, on the sandbox (end to end)', 
       assert.ok(reference, `a reference on the receipt:\n${receiptText}`);
       requestId = reference[1]!;
       assert.match(receiptText, /nothing has been changed yet/);
-      assert.match(receiptText, /Sandbox approvers: Megan Bowen, Adele Vance, Isaiah Langer, Patti Fernandez, Lynne Robbins can approve it until/);
+      assert.match(
+        receiptText,
+        /Sandbox approvers: Megan Bowen, Adele Vance, Isaiah Langer, Patti Fernandez, Lynne Robbins can approve it until/,
+      );
 
       const approval = ui.card(`Request ${requestId}`);
       await approval.waitFor({ state: 'visible' });

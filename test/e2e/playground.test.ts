@@ -66,7 +66,10 @@ describe('Pull Doctor in the Agents Playground, on the sandbox (end to end)', fu
 
   /** Runs a step; on failure keeps a screenshot, the page and the Playground's output. */
   function step(name: string, body: () => Promise<void>): Promise<void> {
-    return stepKeepingEvidence({ name, artifactsDir: ARTIFACTS, browser, context: () => `--- Playground output ---\n${playground.output()}` }, body);
+    return stepKeepingEvidence(
+      { name, artifactsDir: ARTIFACTS, browser, context: () => `--- Playground output ---\n${playground.output()}` },
+      body,
+    );
   }
 
   it('welcomes the user with the sandbox pods to try', async () => {
@@ -98,7 +101,14 @@ describe('Pull Doctor in the Agents Playground, on the sandbox (end to end)', fu
       assert.ok(await ui.button(card, 'Request fix').isVisible());
       assert.ok(await ui.button(card, 'Re-run checks').isVisible());
       assert.ok(await ui.button(card, 'Show events').isVisible());
-      assert.equal(await ui.cards().filter({ hasText: `Diagnosing shop/${WEB}` }).count(), 0, 'the "Diagnosing" placeholder was replaced, not kept');
+      assert.equal(
+        await ui
+          .cards()
+          .filter({ hasText: `Diagnosing shop/${WEB}` })
+          .count(),
+        0,
+        'the "Diagnosing" placeholder was replaced, not kept',
+      );
     });
 
     await step('rerun', async () => {
@@ -108,7 +118,14 @@ describe('Pull Doctor in the Agents Playground, on the sandbox (end to end)', fu
       await rerun.waitFor({ state: 'visible' });
       await browser.page.screenshot({ path: join(ARTIFACTS, '2-rerun.png') });
       assert.match(await rerun.innerText(), new RegExp(`${WEB} cannot pull its image`));
-      assert.equal(await ui.cards().filter({ hasText: `${WEB} cannot pull its image` }).count(), 1, 'the same message was updated');
+      assert.equal(
+        await ui
+          .cards()
+          .filter({ hasText: `${WEB} cannot pull its image` })
+          .count(),
+        1,
+        'the same message was updated',
+      );
       assert.equal(await ui.cards().filter({ hasText: 'Re-running checks' }).count(), 0, 'the interim answer did not stay');
     });
 
@@ -120,10 +137,17 @@ describe('Pull Doctor in the Agents Playground, on the sandbox (end to end)', fu
       const requests = await app.store.documents.list<StoredFixRequest>('fix-requests');
       assert.equal(requests.length, 1);
       assert.ok((await receipt.innerText()).includes(requests[0]!.value.id));
-      assert.equal(requests[0]!.value.requester.displayName, DEFAULT_PLAYGROUND_USER.name, 'the user comes from the Playground config file');
+      assert.equal(
+        requests[0]!.value.requester.displayName,
+        DEFAULT_PLAYGROUND_USER.name,
+        'the user comes from the Playground config file',
+      );
       assert.equal(requests[0]!.value.fix.scope, world!.ids.registryIds.shopacr);
     });
-    assert.deepEqual(logs.filter((r) => r.level === 'error'), []);
+    assert.deepEqual(
+      logs.filter((r) => r.level === 'error'),
+      [],
+    );
   });
 
   it('names the similar pod when the one asked about does not exist, and diagnoses it from its button', async () => {
@@ -133,9 +157,20 @@ describe('Pull Doctor in the Agents Playground, on the sandbox (end to end)', fu
       await notFound.getByText('Pod not found').waitFor();
       assert.match(await notFound.innerText(), new RegExp(`No pod "web-7d4c9" in namespace "shop"\\. Did you mean: ${WEB}\\?`));
       await browser.page.screenshot({ path: join(ARTIFACTS, '4-not-found.png') });
-      const before = await ui.cards().filter({ hasText: `${WEB} cannot pull its image` }).count();
+      const before = await ui
+        .cards()
+        .filter({ hasText: `${WEB} cannot pull its image` })
+        .count();
       await ui.button(notFound, `Diagnose ${WEB}`).click();
-      await eventually(async () => (await ui.cards().filter({ hasText: `${WEB} cannot pull its image` }).count()) === before + 1, 'the diagnosis replaced the card');
+      await eventually(
+        async () =>
+          (await ui
+            .cards()
+            .filter({ hasText: `${WEB} cannot pull its image` })
+            .count()) ===
+          before + 1,
+        'the diagnosis replaced the card',
+      );
       assert.equal(await ui.cards().filter({ hasText: 'Pod not found' }).count(), 0, 'the "not found" card became the diagnosis');
       await browser.page.screenshot({ path: join(ARTIFACTS, '5-suggested-pod.png') });
     });
@@ -176,7 +211,15 @@ describe('Pull Doctor in the Agents Playground, on the sandbox (end to end)', fu
       assert.match(text, /shopacr\.azurecr\.io\/shop\/storefront:3\.1/);
       assert.ok(await ui.button(alert, 'Re-run checks').isVisible());
       assert.ok(await ui.button(alert, 'Show events').isVisible());
-      assert.equal(await ui.cards().filter({ hasText: 'cannot pull its image' }).filter({ hasText: 'this message is updated as pods fail and recover' }).count(), 1, 'one alert card: only the storefront');
+      assert.equal(
+        await ui
+          .cards()
+          .filter({ hasText: 'cannot pull its image' })
+          .filter({ hasText: 'this message is updated as pods fail and recover' })
+          .count(),
+        1,
+        'one alert card: only the storefront',
+      );
     });
   });
 });

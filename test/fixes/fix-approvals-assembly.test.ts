@@ -44,7 +44,9 @@ function testIdentity(world: SandboxWorld): TokenCredential & { issued: string[]
     issued,
     async getToken(scopes): Promise<AccessToken> {
       const scope = Array.isArray(scopes) ? scopes[0]! : scopes;
-      const token = scope.startsWith('https://graph.microsoft.com') ? await graph.getToken(scopes) : await world.credential.getToken(scopes);
+      const token = scope.startsWith('https://graph.microsoft.com')
+        ? await graph.getToken(scopes)
+        : await world.credential.getToken(scopes);
       issued.push(token!.token);
       return token!;
     },
@@ -66,7 +68,12 @@ describe('wiring the fix approval flow from configuration (the configured profil
     });
 
     for (const [what, env, credential, reason] of [
-      ['no approvers', {}, staticTokenCredential(), 'fix requests are not offered: no approvers are configured (APPROVERS or APPROVER_GROUP_ID), so nobody could approve'],
+      [
+        'no approvers',
+        {},
+        staticTokenCredential(),
+        'fix requests are not offered: no approvers are configured (APPROVERS or APPROVER_GROUP_ID), so nobody could approve',
+      ],
       [
         'no Azure identity',
         { APPROVERS: MEGAN.aadObjectId },
@@ -126,11 +133,17 @@ describe('wiring the fix approval flow from configuration (the configured profil
     it('refuses to start unauthenticated (no MicrosoftAppId) with real credentials and approvers, unless LOCAL_MODE=true', async () => {
       await assert.rejects(
         start({ LOCAL_MODE: 'false', APPROVERS: ADELE.aadObjectId }),
-        (error: unknown) => error instanceof ConfigError && /any process on this machine could approve a fix as anyone/.test(error.message) && /LOCAL_MODE=true/.test(error.message),
+        (error: unknown) =>
+          error instanceof ConfigError &&
+          /any process on this machine could approve a fix as anyone/.test(error.message) &&
+          /LOCAL_MODE=true/.test(error.message),
       );
       await assert.rejects(start({ LOCAL_MODE: 'false', APPROVER_GROUP_ID: PLATFORM_ADMINS }), ConfigError);
       const bot = await start({ APPROVERS: ADELE.aadObjectId });
-      assert.ok(warnings(bot.logs).some((w) => w.startsWith('LOCAL_MODE=true: requests are not authenticated')), JSON.stringify(warnings(bot.logs)));
+      assert.ok(
+        warnings(bot.logs).some((w) => w.startsWith('LOCAL_MODE=true: requests are not authenticated')),
+        JSON.stringify(warnings(bot.logs)),
+      );
     });
 
     it('offers no Request fix when no approvers are configured, though the diagnosis proposes the fix', async () => {
@@ -138,9 +151,19 @@ describe('wiring the fix approval flow from configuration (the configured profil
       assert.equal(bot.app.fixes, undefined);
       const diagnosis = await diagnose(bot, bots.connector, sandboxGroupChat());
       const card = cardOf(diagnosis);
-      assert.ok(cardTexts(card).some((t) => t.includes('AcrPull')), 'the diagnosis proposes granting AcrPull');
-      assert.deepEqual(executeActions(card).map((a) => a.title), ['Re-run checks', 'Show events']);
-      assert.ok(warnings(bot.logs).includes('fix requests are not offered: no approvers are configured (APPROVERS or APPROVER_GROUP_ID), so nobody could approve'));
+      assert.ok(
+        cardTexts(card).some((t) => t.includes('AcrPull')),
+        'the diagnosis proposes granting AcrPull',
+      );
+      assert.deepEqual(
+        executeActions(card).map((a) => a.title),
+        ['Re-run checks', 'Show events'],
+      );
+      assert.ok(
+        warnings(bot.logs).includes(
+          'fix requests are not offered: no approvers are configured (APPROVERS or APPROVER_GROUP_ID), so nobody could approve',
+        ),
+      );
     });
 
     it('lets members of APPROVER_GROUP_ID approve (checked through Graph), refuses others, and logs no token', async () => {
@@ -148,7 +171,10 @@ describe('wiring the fix approval flow from configuration (the configured profil
       const { connector } = bots;
       const chat = sandboxGroupChat();
       const { card, messageId } = await requestedFix(bot, connector, chat);
-      assert.ok(cardTexts(card).includes('**Who can approve:** members of the approver group. Not the requester.'), JSON.stringify(cardTexts(card)));
+      assert.ok(
+        cardTexts(card).includes('**Who can approve:** members of the approver group. Not the requester.'),
+        JSON.stringify(cardTexts(card)),
+      );
 
       const refused = await press(bot, connector, chat, messageId, button(card, 'Approve'), ADELE);
       assert.ok(cardTexts(refused).includes('⛔ You are not one of the approvers for fixes.'), JSON.stringify(cardTexts(refused)));
@@ -156,7 +182,10 @@ describe('wiring the fix approval flow from configuration (the configured profil
 
       await press(bot, connector, chat, messageId, button(card, 'Approve'), MEGAN);
       const done = await connector.waitFor((c) => c.operation === 'update' && c.activityId === messageId, 15_000);
-      assert.ok(cardTexts(cardOf(done)).some((t) => t.startsWith('Approved by Megan Bowen at ') && t.endsWith(': done')), JSON.stringify(cardTexts(cardOf(done))));
+      assert.ok(
+        cardTexts(cardOf(done)).some((t) => t.startsWith('Approved by Megan Bowen at ') && t.endsWith(': done')),
+        JSON.stringify(cardTexts(cardOf(done))),
+      );
       assert.equal(puts().length, 1);
       assert.deepEqual(
         graph.requests.map((r) => [r.path, r.status, r.groupIds]),
@@ -167,7 +196,8 @@ describe('wiring the fix approval flow from configuration (the configured profil
 
       assert.ok(identity.issued.length >= 2, 'tokens were issued for ARM and Graph');
       const seen = [JSON.stringify(bot.logs), JSON.stringify(connector.calls), JSON.stringify(await bot.app.store.audit.list())].join('\n');
-      for (const token of identity.issued) assert.ok(!seen.includes(token.split('.')[1]!), 'no token (not even its claims) in logs, cards or audit');
+      for (const token of identity.issued)
+        assert.ok(!seen.includes(token.split('.')[1]!), 'no token (not even its claims) in logs, cards or audit');
       assert.ok(!seen.includes('Bearer '));
     });
 
@@ -178,10 +208,15 @@ describe('wiring the fix approval flow from configuration (the configured profil
       const { card, messageId } = await requestedFix(bot, connector, chat);
       assert.ok(cardTexts(card).includes('**Who can approve:** 1 person listed in APPROVERS. Not the requester.'));
       await press(bot, connector, chat, messageId, button(card, 'Approve'), ADELE);
-      await connector.waitFor((c) => c.operation === 'update' && c.activityId === messageId && cardTexts(cardOf(c)).some((t) => t.endsWith(': done')), 15_000);
+      await connector.waitFor(
+        (c) => c.operation === 'update' && c.activityId === messageId && cardTexts(cardOf(c)).some((t) => t.endsWith(': done')),
+        15_000,
+      );
       assert.equal(puts().length, 1);
       assert.deepEqual(graph.requests, []);
-      const approvals = bot.logs.filter((r) => r.msg === 'local mode: a fix was approved by a request nobody authenticated (LOCAL_MODE=true)');
+      const approvals = bot.logs.filter(
+        (r) => r.msg === 'local mode: a fix was approved by a request nobody authenticated (LOCAL_MODE=true)',
+      );
       assert.equal(approvals.length, 1, 'LOCAL_MODE: every approval is logged as a warning');
       assert.equal(approvals[0]!.level, 'warn');
       assert.equal(approvals[0]!.approverObjectId, ADELE.aadObjectId);

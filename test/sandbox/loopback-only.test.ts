@@ -18,16 +18,26 @@ describe('the loopback-only preload', () => {
   };
 
   before(() => {
-    const out = execFileSync(process.execPath, ['--require', join(FIXTURES, 'tripwire.cjs'), '--require', LOOPBACK_PRELOAD, join(FIXTURES, 'probe.cjs')], {
-      encoding: 'utf8',
-      env: { PATH: process.env.PATH },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const out = execFileSync(
+      process.execPath,
+      ['--require', join(FIXTURES, 'tripwire.cjs'), '--require', LOOPBACK_PRELOAD, join(FIXTURES, 'probe.cjs')],
+      {
+        encoding: 'utf8',
+        env: { PATH: process.env.PATH },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     result = JSON.parse(out);
   });
 
   it('makes every server listen on 127.0.0.1, whatever address it asks for', () => {
-    assert.deepEqual(result.listen, { port: '127.0.0.1', allInterfaces: '127.0.0.1', ipv6Any: '127.0.0.1', http: '127.0.0.1', noArguments: '127.0.0.1' });
+    assert.deepEqual(result.listen, {
+      port: '127.0.0.1',
+      allInterfaces: '127.0.0.1',
+      ipv6Any: '127.0.0.1',
+      http: '127.0.0.1',
+      noArguments: '127.0.0.1',
+    });
   });
 
   it('refuses outbound connections and look-ups of anything but loopback, as ordinary network errors', () => {

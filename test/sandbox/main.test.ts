@@ -11,7 +11,10 @@ import { cardTexts } from '../support/card-text.js';
 const MAIN = join(process.cwd(), 'src', 'sandbox', 'main.ts');
 
 function startMain(env: Record<string, string>, args: string[] = []) {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], {
+    env: { PATH: process.env.PATH, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -49,7 +52,15 @@ describe('the sandbox entry point (src/sandbox/main.ts, what npm start runs with
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   it('refuses the sandbox in production', async () => {
-    const main = startMain({ NODE_ENV: 'production', MicrosoftAppId: '3f8a2c1e-5b7d-4e9f-a1c3-0d2e4f6a8b9c', MicrosoftAppType: 'UserAssignedMsi', MicrosoftAppTenantId: '72f988bf-86f1-41af-91ab-2d7cd011db47' }, ['--sandbox-tls-dir', process.env.PULLDOCTOR_TEST_TLS_DIR!]);
+    const main = startMain(
+      {
+        NODE_ENV: 'production',
+        MicrosoftAppId: '3f8a2c1e-5b7d-4e9f-a1c3-0d2e4f6a8b9c',
+        MicrosoftAppType: 'UserAssignedMsi',
+        MicrosoftAppTenantId: '72f988bf-86f1-41af-91ab-2d7cd011db47',
+      },
+      ['--sandbox-tls-dir', process.env.PULLDOCTOR_TEST_TLS_DIR!],
+    );
     const [code] = await once(main.child, 'exit');
     assert.equal(code, 2);
     assert.match(main.stderr(), /the bundled sandbox is for trying Pull Doctor out, not for production/);
@@ -57,7 +68,10 @@ describe('the sandbox entry point (src/sandbox/main.ts, what npm start runs with
 
   it('with --sandbox-tls-dir, diagnoses the sandbox pods through the real engine and is ready', async () => {
     const tlsDir = process.env.PULLDOCTOR_TEST_TLS_DIR!;
-    const main = startMain({ PORT: '0', HOME: dir, STORE_SQLITE_PATH: join(dir, 'state.sqlite'), NODE_EXTRA_CA_CERTS: join(tlsDir, 'ca.pem') }, ['--sandbox-tls-dir', tlsDir]);
+    const main = startMain(
+      { PORT: '0', HOME: dir, STORE_SQLITE_PATH: join(dir, 'state.sqlite'), NODE_EXTRA_CA_CERTS: join(tlsDir, 'ca.pem') },
+      ['--sandbox-tls-dir', tlsDir],
+    );
     const connector = await ConnectorServer.start();
     try {
       const port = await listeningPort(main);

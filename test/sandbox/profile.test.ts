@@ -42,7 +42,9 @@ describe('alerts on the sandbox (npm start)', function () {
   async function say(chat: Conversation, text: string): Promise<string[]> {
     const before = connector.calls.length;
     await postActivity(url, messageActivity(connector.serviceUrl, chat, text));
-    const reply = await connector.waitFor((c) => connector.calls.indexOf(c) >= before && c.conversationId === chat.id && c.activity?.type === 'message');
+    const reply = await connector.waitFor(
+      (c) => connector.calls.indexOf(c) >= before && c.conversationId === chat.id && c.activity?.type === 'message',
+    );
     return cardTexts(cardOf(reply));
   }
 
@@ -71,7 +73,10 @@ describe('alerts on the sandbox (npm start)', function () {
     const chat = personalChat();
     const on = await say(chat, 'alerts on');
     assert.equal(on[2], '🔔 Alerts are on here for every namespace.');
-    assert.ok(on.some((t) => t.startsWith(`🧪 Sandbox: in 3 seconds the healthy pod ${OUTAGE_POD} gets a bad rollout`)), JSON.stringify(on));
+    assert.ok(
+      on.some((t) => t.startsWith(`🧪 Sandbox: in 3 seconds the healthy pod ${OUTAGE_POD} gets a bad rollout`)),
+      JSON.stringify(on),
+    );
 
     await clock.advance(3_000);
     await waitFor('the bad rollout to be noticed', () => service().engine!.detector.pending === 1);
@@ -87,7 +92,10 @@ describe('alerts on the sandbox (npm start)', function () {
     assert.deepEqual(adaptiveCardProblems(cardOf(alert!)), []);
 
     await clock.advance(90_000);
-    await connector.waitFor((c) => c.operation === 'update' && c.activityId === alert!.resultId && cardTexts(cardOf(c))[1] === '✅ Resolved: Deployment storefront');
+    await connector.waitFor(
+      (c) =>
+        c.operation === 'update' && c.activityId === alert!.resultId && cardTexts(cardOf(c))[1] === '✅ Resolved: Deployment storefront',
+    );
   });
 
   it('offers Request fix on an alert whose diagnosis proposes one, and hands the stored fix to the approval flow', async () => {
@@ -99,7 +107,10 @@ describe('alerts on the sandbox (npm start)', function () {
     await clock.runUntil("web's alert", () => web() !== undefined, 1_000, { realMs: 20, maxSteps: 200 });
     const card = cardOf(web()!);
     const buttons = executeActions(card);
-    assert.deepEqual(buttons.map((b) => b.title), ['Request fix', 'Re-run checks', 'Show events']);
+    assert.deepEqual(
+      buttons.map((b) => b.title),
+      ['Request fix', 'Re-run checks', 'Show events'],
+    );
 
     const answer = await postActivity(url, cardActionInvoke(connector.serviceUrl, chat, web()!.resultId!, buttons[0]!));
     assert.equal(answer.status, 200);
@@ -112,6 +123,9 @@ describe('alerts on the sandbox (npm start)', function () {
     assert.equal(request.conversationId, chat.id);
     assert.equal(request.requester.objectId, USER.aadObjectId);
     const receipt = cardTexts((answer.body as { value: unknown }).value);
-    assert.ok(receipt.some((t) => t.replace(/\\/g, '').includes(request.id)), JSON.stringify({ receipt, id: request.id }));
+    assert.ok(
+      receipt.some((t) => t.replace(/\\/g, '').includes(request.id)),
+      JSON.stringify({ receipt, id: request.id }),
+    );
   });
 });

@@ -18,7 +18,8 @@ describe('how npm start chooses between the sandbox and the configured cluster',
       [{ KUBECONFIG: '/tmp/kubeconfig' }, 'KUBECONFIG is set (/tmp/kubeconfig)'],
       [{ KUBERNETES_SERVICE_HOST: '10.0.0.1' }, 'running in a Kubernetes pod'],
     ];
-    for (const [env, reason] of cases) assert.deepEqual(chooseStartMode({ HOME: '/home/dana', ...env }, nothingOnDisk), { kind: 'configured', reason });
+    for (const [env, reason] of cases)
+      assert.deepEqual(chooseStartMode({ HOME: '/home/dana', ...env }, nothingOnDisk), { kind: 'configured', reason });
     const withKubeconfig = chooseStartMode({ HOME: '/home/dana' }, { fileExists: (path) => path === '/home/dana/.kube/config' });
     assert.deepEqual(withKubeconfig, { kind: 'configured', reason: '/home/dana/.kube/config exists' });
   });
@@ -28,6 +29,9 @@ describe('how npm start chooses between the sandbox and the configured cluster',
   });
 
   it('runs the sandbox when asked, whatever is configured', () => {
-    assert.deepEqual(chooseStartMode({ KUBECONFIG: '/tmp/kubeconfig' }, { forceSandbox: true, ...nothingOnDisk }), { kind: 'sandbox', reason: '--sandbox was given' });
+    assert.deepEqual(chooseStartMode({ KUBECONFIG: '/tmp/kubeconfig' }, { forceSandbox: true, ...nothingOnDisk }), {
+      kind: 'sandbox',
+      reason: '--sandbox was given',
+    });
   });
 });

@@ -96,7 +96,15 @@ const probe = (name: string, check: () => Promise<void>): ReadinessProbe => ({ n
 const NO_BOT: BotEndpoint = { refuseByHeaders: () => undefined, handle: async () => ({ status: 200 }), idle: async () => true };
 
 /** The server alone, around `endpoint`, listening on 127.0.0.1 (what the server does with probes and shutdowns). */
-async function startServer(options: { endpoint?: BotEndpoint; readinessProbes?: ReadinessProbe[]; readinessTimeoutMs?: number; readinessCacheMs?: number; now?: () => number } = {}) {
+async function startServer(
+  options: {
+    endpoint?: BotEndpoint;
+    readinessProbes?: ReadinessProbe[];
+    readinessTimeoutMs?: number;
+    readinessCacheMs?: number;
+    now?: () => number;
+  } = {},
+) {
   const { endpoint = NO_BOT, ...rest } = options;
   const server = createBotServer({ bot: parseConfig({}).bot, endpoint, log: silentLogger(), ...rest });
   const { url } = await server.listen(0, '127.0.0.1');
@@ -210,7 +218,11 @@ describe('the bot server', () => {
       path: '/api/alerts',
       maxBodyBytes: 1024,
       async handle(request: { headers: Record<string, string | string[] | undefined>; body: Buffer }) {
-        seen.push({ type: request.headers['content-type'] as string | undefined, bytes: request.body.length, text: request.body.toString('utf8') });
+        seen.push({
+          type: request.headers['content-type'] as string | undefined,
+          bytes: request.body.length,
+          text: request.body.toString('utf8'),
+        });
         return { status: 202, body: { accepted: 1 } };
       },
     };
@@ -226,17 +238,29 @@ describe('the bot server', () => {
     });
 
     it('gets the body as sent, unparsed, with the headers, and answers what the route says', async () => {
-      const response = await fetch(`${url}/api/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"alerts": [' });
+      const response = await fetch(`${url}/api/alerts`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"alerts": [',
+      });
       assert.equal(response.status, 202);
       assert.deepEqual(await response.json(), { accepted: 1 });
       assert.deepEqual(seen, [{ type: 'application/json', bytes: 12, text: '{"alerts": [' }]);
     });
 
     it('answers 413 to a body over its limit without handing it on', async () => {
-      const response = await fetch(`${url}/api/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: 'x'.repeat(1025) });
+      const response = await fetch(`${url}/api/alerts`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: 'x'.repeat(1025),
+      });
       assert.equal(response.status, 413);
       assert.deepEqual(seen, []);
-      const exact = await fetch(`${url}/api/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: 'x'.repeat(1024) });
+      const exact = await fetch(`${url}/api/alerts`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: 'x'.repeat(1024),
+      });
       assert.equal(exact.status, 202);
     });
 
@@ -249,12 +273,18 @@ describe('the bot server', () => {
       assert.equal(response.status, 415);
       assert.deepEqual(await response.json(), { error: 'Send the body without a Content-Encoding.' });
       assert.deepEqual(seen, []);
-      const identity = await fetch(`${url}/api/alerts`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': 'identity' }, body: '{}' });
+      const identity = await fetch(`${url}/api/alerts`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'content-encoding': 'identity' },
+        body: '{}',
+      });
       assert.equal(identity.status, 202);
     });
 
     it('closes the connection of a body far over its limit rather than reading it all', async () => {
-      await assert.rejects(fetch(`${url}/api/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: 'x'.repeat(64 * 1024) }));
+      await assert.rejects(
+        fetch(`${url}/api/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: 'x'.repeat(64 * 1024) }),
+      );
       assert.deepEqual(seen, []);
     });
   });
@@ -275,7 +305,10 @@ describe('the bot server', () => {
       const started = await startBot({ diagnose: held.diagnose });
       bot = started;
       const chat = personalChat();
-      const answered = await postActivity(bot.url, messageActivity(connector.serviceUrl, chat, `why is pod ${SANDBOX_PODS.missingAcrPull} failing in shop`));
+      const answered = await postActivity(
+        bot.url,
+        messageActivity(connector.serviceUrl, chat, `why is pod ${SANDBOX_PODS.missingAcrPull} failing in shop`),
+      );
       assert.equal(answered.status, 200, 'Teams has its answer (the "Diagnosing…" card) before the diagnosis ends');
       await until(() => held.started === 1, 'the diagnosis started');
       return { held, chat, running: started, connectorServer: connector };
@@ -337,7 +370,9 @@ describe('the bot server', () => {
       const held = new HeldEndpoint();
       const running = await startServer({ endpoint: held });
       bot = running;
-      const request = postActivity(running.url, messageActivity('http://127.0.0.1:9/', personalChat(), 'alerts status')).catch((e: Error) => e);
+      const request = postActivity(running.url, messageActivity('http://127.0.0.1:9/', personalChat(), 'alerts status')).catch(
+        (e: Error) => e,
+      );
       await until(() => held.started === 1, 'the request reached the endpoint');
       assert.deepEqual(await running.server.shutdown(50), { drained: false });
       assert.ok((await request) instanceof Error, 'the cut-off request sees its connection closed');

@@ -11,7 +11,10 @@ import { cardTexts } from '../support/card-text.js';
 const MAIN = join(process.cwd(), 'src', 'server', 'main.ts');
 
 function startMain(env: Record<string, string>, args: string[] = []) {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], {
+    env: { PATH: process.env.PATH, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -71,7 +74,10 @@ describe('the server entry point', function () {
     });
     const [code] = await once(main.child, 'exit');
     assert.equal(code, 2, main.stderr());
-    assert.match(main.stderr(), /MicrosoftAppId is not set, so requests are not authenticated \(local mode\), but real credentials \(the cluster shop-aks, an Azure identity \(AZURE_CREDENTIAL=cli\)\) and approvers \(APPROVERS\) are configured/);
+    assert.match(
+      main.stderr(),
+      /MicrosoftAppId is not set, so requests are not authenticated \(local mode\), but real credentials \(the cluster shop-aks, an Azure identity \(AZURE_CREDENTIAL=cli\)\) and approvers \(APPROVERS\) are configured/,
+    );
     assert.match(main.stderr(), /or set LOCAL_MODE=true/);
   });
 

@@ -24,7 +24,10 @@ describe('the production entry (src/server/main.ts)', function () {
   it('loads no module of the sandbox (fake servers) nor of the tests, while it serves a turn', async () => {
     const loaded = join(dir, 'loaded-modules.txt');
     const env = { PATH: process.env.PATH, HOME: dir, PORT: '0', STORE_SQLITE_PATH: join(dir, 'state.sqlite'), LOADED_MODULES_FILE: loaded };
-    const child = spawn(process.execPath, ['--import', 'tsx', '--import', pathToFileURL(RECORDER).href, MAIN], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', '--import', pathToFileURL(RECORDER).href, MAIN], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
     const connector = await ConnectorServer.start();
@@ -41,17 +44,28 @@ describe('the production entry (src/server/main.ts)', function () {
       await postActivity(`http://127.0.0.1:${port}`, messageActivity(connector.serviceUrl, chat, 'help'));
       await postActivity(`http://127.0.0.1:${port}`, messageActivity(connector.serviceUrl, chat, 'why is pod web-1 failing in shop'));
       const update = await connector.waitFor((c) => c.operation === 'update', 20_000);
-      assert.ok(cardTexts((update.activity!.attachments as Array<{ content: unknown }>)[0]!.content).includes('No cluster is configured for this bot, so there is nothing to diagnose yet.'));
+      assert.ok(
+        cardTexts((update.activity!.attachments as Array<{ content: unknown }>)[0]!.content).includes(
+          'No cluster is configured for this bot, so there is nothing to diagnose yet.',
+        ),
+      );
     } finally {
       await connector.stop();
       child.kill('SIGTERM');
       await once(child, 'exit');
     }
-    const urls = readFileSync(loaded, 'utf8').split('\n').filter((u) => u.startsWith(pathToFileURL(ROOT).href) && !u.includes('/node_modules/'));
+    const urls = readFileSync(loaded, 'utf8')
+      .split('\n')
+      .filter((u) => u.startsWith(pathToFileURL(ROOT).href) && !u.includes('/node_modules/'));
     const ours = urls.map((u) => u.slice(pathToFileURL(ROOT).href.length + 1));
     // The recorder sees what it should: the entry, the composition root, the Teams bot.
-    for (const file of ['src/server/main.ts', 'src/app/compose.ts', 'src/teams/bot.ts']) assert.ok(ours.includes(file), `${file} in ${ours.join(', ')}`);
-    const forbidden = [...new Set(ours.filter((f) => f.startsWith('src/sandbox/') || (f.startsWith('test/') && f !== 'test/support/record-loaded-modules.mjs')))];
+    for (const file of ['src/server/main.ts', 'src/app/compose.ts', 'src/teams/bot.ts'])
+      assert.ok(ours.includes(file), `${file} in ${ours.join(', ')}`);
+    const forbidden = [
+      ...new Set(
+        ours.filter((f) => f.startsWith('src/sandbox/') || (f.startsWith('test/') && f !== 'test/support/record-loaded-modules.mjs')),
+      ),
+    ];
     assert.deepEqual(forbidden, []);
   });
 });

@@ -68,8 +68,15 @@ export function operations(calls: ConnectorCall[]): Array<'post' | 'update'> {
 
 /** One kubeconfig with a context per cluster (named after it), the first one current. */
 function mergedKubeconfig(fakes: ReadonlyMap<string, FakeKubernetesApi>): string {
-  const docs = [...fakes].map(([name, fake]) => parseYaml(fake.kubeconfig({ token: KUBE_TOKEN, clusterName: name, contextName: name })) as Record<string, unknown[]>);
-  const merged = { ...docs[0]!, clusters: docs.flatMap((d) => d.clusters!), contexts: docs.flatMap((d) => d.contexts!), users: docs.flatMap((d) => d.users!) };
+  const docs = [...fakes].map(
+    ([name, fake]) => parseYaml(fake.kubeconfig({ token: KUBE_TOKEN, clusterName: name, contextName: name })) as Record<string, unknown[]>,
+  );
+  const merged = {
+    ...docs[0]!,
+    clusters: docs.flatMap((d) => d.clusters!),
+    contexts: docs.flatMap((d) => d.contexts!),
+    users: docs.flatMap((d) => d.users!),
+  };
   return stringifyYaml(merged);
 }
 
@@ -155,7 +162,11 @@ export async function startAlertingBotWorld(options: { clusters?: string[] } = {
       const api = cluster === undefined ? fake : fakes.get(cluster)!;
       const pod = api.upsertPod(failingPod(deployment, index));
       const image = `shopacr.azurecr.io/shop/${deployment}:2.4.1`;
-      for (const event of payloads.imagePullEvents(pod, { pullError: payloads.pullErrors.anonymousUnauthorized(image), now: new Date(clock.now()) })) api.addEvent(event);
+      for (const event of payloads.imagePullEvents(pod, {
+        pullError: payloads.pullErrors.anonymousUnauthorized(image),
+        now: new Date(clock.now()),
+      }))
+        api.addEvent(event);
     },
     alertCalls(conversationId) {
       return connector.calls.filter((c) => isAlertCard(c) && (conversationId === undefined || c.conversationId === conversationId));

@@ -7,7 +7,12 @@ import type { App } from '../../src/app/compose.js';
 import type { RegistryNetwork } from '../../src/clients/registry/registry-client.js';
 import type { FixApprovalsTuning } from '../../src/fixes/fix-approvals-assembly.js';
 import type { LogRecord } from '../../src/logging/index.js';
-import { PLAYGROUND_CURRENT_USER, PLAYGROUND_OTHER_USERS, PLAYGROUND_TENANT_ID, type PlaygroundUser } from '../../src/sandbox/playground.js';
+import {
+  PLAYGROUND_CURRENT_USER,
+  PLAYGROUND_OTHER_USERS,
+  PLAYGROUND_TENANT_ID,
+  type PlaygroundUser,
+} from '../../src/sandbox/playground.js';
 import type { SandboxTuning } from '../../src/sandbox/profile.js';
 import type { SandboxWorld } from '../../src/sandbox/sandbox-world.js';
 import { startBot } from './bot.js';
@@ -111,9 +116,18 @@ export async function startFixBotWorld(): Promise<FixBotWorld> {
 }
 
 /** Asks for the diagnosis of the sandbox pod; resolves with the message that shows it (the update of "Diagnosing…"). */
-export async function diagnose(bot: FixBot, connector: ConnectorServer, chat: Conversation, from: TeamsAccount = DANA, pod = POD): Promise<ConnectorCall> {
+export async function diagnose(
+  bot: FixBot,
+  connector: ConnectorServer,
+  chat: Conversation,
+  from: TeamsAccount = DANA,
+  pod = POD,
+): Promise<ConnectorCall> {
   await postActivity(bot.url, messageActivity(connector.serviceUrl, chat, `why is pod ${pod} failing in shop`, from));
-  return connector.waitFor((c) => c.operation === 'update' && c.conversationId === chat.id && !cardTexts(cardOf(c)).some((t) => t.startsWith('⏳')), 15_000);
+  return connector.waitFor(
+    (c) => c.operation === 'update' && c.conversationId === chat.id && !cardTexts(cardOf(c)).some((t) => t.startsWith('⏳')),
+    15_000,
+  );
 }
 
 /** Presses a button of the card on message `messageId` as `from`; resolves with the card the invoke answered. */
@@ -138,7 +152,10 @@ export function button(card: unknown, title: string): { title: string; verb: str
 
 /** The approval card posted for a request: the first message (not an update) in the conversation that is one. */
 export function approvalPost(connector: ConnectorServer, chat: Conversation): Promise<ConnectorCall> {
-  return connector.waitFor((c) => c.operation !== 'update' && c.conversationId === chat.id && c.activity?.type === 'message' && isApprovalCard(cardOf(c)), 10_000);
+  return connector.waitFor(
+    (c) => c.operation !== 'update' && c.conversationId === chat.id && c.activity?.type === 'message' && isApprovalCard(cardOf(c)),
+    10_000,
+  );
 }
 
 /** Diagnoses the pod, presses Request fix as `requester`, and waits for the approval card. */

@@ -23,7 +23,9 @@ export class FixtureDiagnoser {
     this.requests.push({ ...request });
     const inNamespace = this.diagnoses.filter((d) => d.namespace === request.namespace);
     if (inNamespace.length === 0) {
-      throw new PullDoctorError('NAMESPACE_NOT_FOUND', `Namespace ${request.namespace} was not found`, { facts: { namespace: request.namespace } });
+      throw new PullDoctorError('NAMESPACE_NOT_FOUND', `Namespace ${request.namespace} was not found`, {
+        facts: { namespace: request.namespace },
+      });
     }
     const found = inNamespace.find((d) => d.pod === request.pod);
     if (found === undefined) {

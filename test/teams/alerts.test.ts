@@ -118,7 +118,9 @@ describe('alerts in Teams: the bot application, its endpoint and the Bot Connect
 
     world.fake.upsertPod(runningPod('web', 1));
     world.fake.deletePod('shop', 'web-7d4c9b8f6d-p2');
-    await world.connector.waitFor((c) => c.operation === 'update' && c.activityId === post.resultId && cardTexts(cardOf(c))[0] === '✅ Resolved: Deployment web');
+    await world.connector.waitFor(
+      (c) => c.operation === 'update' && c.activityId === post.resultId && cardTexts(cardOf(c))[0] === '✅ Resolved: Deployment web',
+    );
     await settled(replica);
     const calls = world.alertCalls(OPS);
     const [first, ...rest] = operations(calls);
@@ -135,22 +137,63 @@ describe('alerts in Teams: the bot application, its endpoint and the Bot Connect
     await failedAndAlerted(replica, 'web', 1);
     const post = world.alertCalls(OPS)[0]!;
     const buttons = executeActions(cardOf(post));
-    assert.deepEqual(buttons.map((b) => b.title), ['Re-run checks', 'Show events'], 'no Request fix without a fix (and no fix request handler)');
+    assert.deepEqual(
+      buttons.map((b) => b.title),
+      ['Re-run checks', 'Show events'],
+      'no Request fix without a fix (and no fix request handler)',
+    );
     const thread = channelThread(`${OPS};messageid=${post.resultId}`);
 
-    const events = await postActivity(replica.url, cardActionInvoke(world.connector.serviceUrl, thread, post.resultId!, buttons.find((b) => b.verb === 'events')!));
+    const events = await postActivity(
+      replica.url,
+      cardActionInvoke(
+        world.connector.serviceUrl,
+        thread,
+        post.resultId!,
+        buttons.find((b) => b.verb === 'events')!,
+      ),
+    );
     assert.equal(events.status, 200);
     const eventsTexts = cardTexts(invokeCard(events.body));
     assert.equal(eventsTexts[0], 'Events for shop/web-7d4c9b8f6d-p1 on cluster prod');
-    assert.ok(eventsTexts.some((t) => t.startsWith('⚠️ Failed')), JSON.stringify(eventsTexts));
+    assert.ok(
+      eventsTexts.some((t) => t.startsWith('⚠️ Failed')),
+      JSON.stringify(eventsTexts),
+    );
 
-    const rerun = await postActivity(replica.url, cardActionInvoke(world.connector.serviceUrl, thread, post.resultId!, buttons.find((b) => b.verb === 'rerun')!));
+    const rerun = await postActivity(
+      replica.url,
+      cardActionInvoke(
+        world.connector.serviceUrl,
+        thread,
+        post.resultId!,
+        buttons.find((b) => b.verb === 'rerun')!,
+      ),
+    );
     assert.equal(cardTexts(invokeCard(rerun.body))[0], '⏳ Re-running checks for shop/web-7d4c9b8f6d-p1 on cluster prod… (run 2)');
-    const rediagnosed = await world.connector.waitFor((c) => c.operation === 'update' && c.activityId === post.resultId && !isAlertCard(c) && c.activity?.type === 'message' && cardTexts(cardOf(c))[0] === '❌ web-7d4c9b8f6d-p1 cannot pull its image');
+    const rediagnosed = await world.connector.waitFor(
+      (c) =>
+        c.operation === 'update' &&
+        c.activityId === post.resultId &&
+        !isAlertCard(c) &&
+        c.activity?.type === 'message' &&
+        cardTexts(cardOf(c))[0] === '❌ web-7d4c9b8f6d-p1 cannot pull its image',
+    );
     assert.ok(cardTexts(cardOf(rediagnosed)).some((t) => t.startsWith('Run 2 · checked at')));
 
-    const elsewhere = await postActivity(replica.url, cardActionInvoke(world.connector.serviceUrl, channelThread(), post.resultId!, buttons.find((b) => b.verb === 'events')!));
-    assert.ok(cardTexts(invokeCard(elsewhere.body)).includes('This card has expired or does not belong to this conversation.'), 'not from another channel');
+    const elsewhere = await postActivity(
+      replica.url,
+      cardActionInvoke(
+        world.connector.serviceUrl,
+        channelThread(),
+        post.resultId!,
+        buttons.find((b) => b.verb === 'events')!,
+      ),
+    );
+    assert.ok(
+      cardTexts(invokeCard(elsewhere.body)).includes('This card has expired or does not belong to this conversation.'),
+      'not from another channel',
+    );
   });
 
   it('forgets the channel when the bot is removed, and when Teams answers 403 to an alert', async () => {

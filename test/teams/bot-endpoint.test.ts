@@ -8,7 +8,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger, memorySink, routeConsole, silentLogger } from '../../src/logging/index.js';
 import { openSqliteStore, type Store } from '../../src/store/index.js';
-import { BackgroundWork, BotAdapter, botFrameworkSettings, FollowUps, TeamsCards, type TeamsTransport } from '../../src/teams/bot-framework.js';
+import {
+  BackgroundWork,
+  BotAdapter,
+  botFrameworkSettings,
+  FollowUps,
+  TeamsCards,
+  type TeamsTransport,
+} from '../../src/teams/bot-framework.js';
 import { PullDoctorBot } from '../../src/teams/bot.js';
 import { createBotEndpoint, UNAUTHORIZED, type BotEndpoint } from '../../src/teams/bot-endpoint.js';
 import { loadCardTemplates } from '../../src/teams/cards.js';
@@ -29,8 +36,10 @@ async function startKeyServer(publicKey: KeyObject): Promise<{ url: string; serv
   const server = createServer((req, res) => {
     const { port } = server.address() as AddressInfo;
     res.setHeader('content-type', 'application/json');
-    if (req.url === '/openidconfiguration') res.end(JSON.stringify({ issuer: 'https://api.botframework.com', jwks_uri: `http://127.0.0.1:${port}/keys` }));
-    else if (req.url === '/keys') res.end(JSON.stringify({ keys: [{ kty: 'RSA', use: 'sig', kid: KID, n: jwk.n, e: jwk.e, endorsements: ['msteams'] }] }));
+    if (req.url === '/openidconfiguration')
+      res.end(JSON.stringify({ issuer: 'https://api.botframework.com', jwks_uri: `http://127.0.0.1:${port}/keys` }));
+    else if (req.url === '/keys')
+      res.end(JSON.stringify({ keys: [{ kty: 'RSA', use: 'sig', kid: KID, n: jwk.n, e: jwk.e, endorsements: ['msteams'] }] }));
     else res.writeHead(404).end('{}');
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -43,7 +52,14 @@ function signedToken(privateKey: KeyObject, claims: object): string {
 }
 
 const now = () => Math.floor(Date.now() / 1000);
-const connectorClaims = (more: object = {}) => ({ serviceurl: SERVICE_URL, nbf: now() - 60, exp: now() + 3600, iss: 'https://api.botframework.com', aud: APP_ID, ...more });
+const connectorClaims = (more: object = {}) => ({
+  serviceurl: SERVICE_URL,
+  nbf: now() - 60,
+  exp: now() + 3600,
+  iss: 'https://api.botframework.com',
+  aud: APP_ID,
+  ...more,
+});
 
 describe('the bot endpoint with a Bot Framework identity (the real token validation, against keys served here)', () => {
   const keys = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -79,7 +95,14 @@ describe('the bot endpoint with a Bot Framework identity (the real token validat
       followUps: new FollowUps(new BackgroundWork()),
       label: { sandbox: false, samplePods: [] },
     };
-    const bot = new PullDoctorBot({ teams, diagnose: undefined, cardActions: new CardActionStore(store.documents), fixes: undefined, alerts: undefined, log });
+    const bot = new PullDoctorBot({
+      teams,
+      diagnose: undefined,
+      cardActions: new CardActionStore(store.documents),
+      fixes: undefined,
+      alerts: undefined,
+      log,
+    });
     endpoint = createBotEndpoint({ adapter, bot, followUps: teams.followUps, auth: AUTH, log });
   });
 

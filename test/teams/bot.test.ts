@@ -151,7 +151,9 @@ describe('the Teams bot over /api/messages (the real engine on the sandbox)', fu
 
     const texts = cardTexts(card);
     assert.equal(texts[0], `❌ ${WEB} cannot pull its image`);
-    assert.ok(texts.includes('The registry refused the pull: the node offered no credentials, or credentials the registry does not accept.'));
+    assert.ok(
+      texts.includes('The registry refused the pull: the node offered no credentials, or credentials the registry does not accept.'),
+    );
     assert.deepEqual(adaptiveCardProblems(card), []);
     assert.deepEqual(diagnoser.requests, [{ pod: WEB, namespace: 'shop' }]);
   });
@@ -160,10 +162,13 @@ describe('the Teams bot over /api/messages (the real engine on the sandbox)', fu
     await start();
     const thread = channelThread();
     await askAbout(thread, `diagnose ${WEB} -n shop`);
-    assert.deepEqual(connector.activities(thread.id).map((c) => [c.operation, c.activity!.type]), [
-      ['reply', 'message'],
-      ['update', 'message'],
-    ]);
+    assert.deepEqual(
+      connector.activities(thread.id).map((c) => [c.operation, c.activity!.type]),
+      [
+        ['reply', 'message'],
+        ['update', 'message'],
+      ],
+    );
   });
 
   it('re-runs the checks from the card: answers at once with "Re-running checks", then updates the message with the new diagnosis', async () => {
@@ -179,7 +184,9 @@ describe('the Teams bot over /api/messages (the real engine on the sandbox)', fu
     assert.equal(cardTexts(answer)[0], `⏳ Re-running checks for shop/${WEB}… (run 2)`);
     assert.deepEqual(adaptiveCardProblems(answer), []);
 
-    const update = await connector.waitFor((c) => c.operation === 'update' && c.activityId === messageId && cardTexts(cardOf(c)).some((t) => t.startsWith('Run 2 · ')));
+    const update = await connector.waitFor(
+      (c) => c.operation === 'update' && c.activityId === messageId && cardTexts(cardOf(c)).some((t) => t.startsWith('Run 2 · ')),
+    );
     assert.equal(diagnoser.requests.length, 2);
     const refreshed = cardOf(update);
     assert.equal(cardTexts(refreshed)[0], `❌ ${WEB} cannot pull its image`);
@@ -214,9 +221,15 @@ describe('the Teams bot over /api/messages (the real engine on the sandbox)', fu
     const eventsCard = invokeCard(result.body);
     const texts = cardTexts(eventsCard);
     assert.equal(texts[0], `Events for shop/${WEB}`);
-    assert.ok(texts.some((t) => /^ℹ️ BackOff ×\d+ · last \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/.test(t)), JSON.stringify(texts));
+    assert.ok(
+      texts.some((t) => /^ℹ️ BackOff ×\d+ · last \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/.test(t)),
+      JSON.stringify(texts),
+    );
     assert.ok(texts.some((t) => t.includes('401 Unauthorized')));
-    assert.deepEqual(executeActions(eventsCard).map((a) => a.verb), ['rerun']);
+    assert.deepEqual(
+      executeActions(eventsCard).map((a) => a.verb),
+      ['rerun'],
+    );
     assert.deepEqual(adaptiveCardProblems(eventsCard), []);
     assert.equal(diagnoser.requests.length, 1, 'showing events does not diagnose again');
   });
@@ -224,7 +237,10 @@ describe('the Teams bot over /api/messages (the real engine on the sandbox)', fu
   it('offers no Request fix button when no fix request handler is configured', async () => {
     await start();
     const { card } = await askAbout(personalChat(), `why is pod ${WEB} failing in shop`);
-    assert.deepEqual(executeActions(card).map((a) => a.title), ['Re-run checks', 'Show events']);
+    assert.deepEqual(
+      executeActions(card).map((a) => a.title),
+      ['Re-run checks', 'Show events'],
+    );
   });
 
   it('records a fix request with the fix stored server-side and the user who pressed the button', async () => {
@@ -242,7 +258,14 @@ describe('the Teams bot over /api/messages (the real engine on the sandbox)', fu
     const stored = await bot.app.fixes!.approvals.get(reference.replace(/\\/g, ''));
     assert.ok(stored, `the request ${reference} is stored`);
     assert.deepEqual(
-      { fix: stored.fix, cluster: stored.cluster, pod: stored.pod, requester: stored.requester, tenantId: stored.tenantId, conversationId: stored.conversationId },
+      {
+        fix: stored.fix,
+        cluster: stored.cluster,
+        pod: stored.pod,
+        requester: stored.requester,
+        tenantId: stored.tenantId,
+        conversationId: stored.conversationId,
+      },
       {
         fix: {
           kind: 'assign-acr-pull',
@@ -260,18 +283,30 @@ describe('the Teams bot over /api/messages (the real engine on the sandbox)', fu
     assert.equal(stored.evidence.cause, 'unauthorized');
     const evidence = stored.evidence.lines;
     assert.equal(evidence[0], 'Image shopacr.azurecr.io/shop/web:2.4.1');
-    assert.ok(evidence[1]!.startsWith('Failed ×') && evidence[1]!.endsWith('401 Unauthorized'), 'the key event is cut in the middle: its verdict stays');
+    assert.ok(
+      evidence[1]!.startsWith('Failed ×') && evidence[1]!.endsWith('401 Unauthorized'),
+      'the key event is cut in the middle: its verdict stays',
+    );
     assert.ok(evidence.every((l) => l.length <= 300));
     assert.ok(evidence.includes('The kubelet identity of shop-aks has no role that lets it pull from shopacr.'));
     // The approval card follows in the conversation the press came from.
-    const approval = await connector.waitFor((c) => c.conversationId === chat.id && c.activity?.type === 'message' && c.operation !== 'update' && cardTexts(cardOf(c)).includes('Fix approval'));
+    const approval = await connector.waitFor(
+      (c) =>
+        c.conversationId === chat.id &&
+        c.activity?.type === 'message' &&
+        c.operation !== 'update' &&
+        cardTexts(cardOf(c)).includes('Fix approval'),
+    );
     assert.equal(approval.conversationId, chat.id);
   });
 
   it('never offers Request fix for a diagnosis without a fix', async () => {
     await start(withFixes());
     const { card } = await askAbout(personalChat(), `why is pod ${SANDBOX_PODS.crashLoop} failing in shop`);
-    assert.deepEqual(executeActions(card).map((a) => a.verb), ['rerun', 'events']);
+    assert.deepEqual(
+      executeActions(card).map((a) => a.verb),
+      ['rerun', 'events'],
+    );
   });
 
   it('refuses a card action id that is made up, used with another verb, or replayed in another conversation', async () => {
@@ -307,11 +342,19 @@ describe('the Teams bot over /api/messages (the real engine on the sandbox)', fu
     assert.ok(!texts.some((t) => t.startsWith('Did you mean')), 'the names are not repeated');
     assert.deepEqual(adaptiveCardProblems(card), []);
     const buttons = executeActions(card);
-    assert.deepEqual(buttons.map((a) => [a.title, a.verb]), [[`Diagnose ${WEB}`, 'diagnose'], ['Try again', 'rerun']]);
+    assert.deepEqual(
+      buttons.map((a) => [a.title, a.verb]),
+      [
+        [`Diagnose ${WEB}`, 'diagnose'],
+        ['Try again', 'rerun'],
+      ],
+    );
 
     const again = await postActivity(bot.url, cardActionInvoke(connector.serviceUrl, chat, messageId, buttons[1]!));
     assert.equal(cardTexts(invokeCard(again.body))[0], '⏳ Re-running checks for shop/web-7d4c9b… (run 2)');
-    await connector.waitFor((c) => c.operation === 'update' && c.activityId === messageId && cardTexts(cardOf(c)).includes('Pod shop/web-7d4c9b'));
+    await connector.waitFor(
+      (c) => c.operation === 'update' && c.activityId === messageId && cardTexts(cardOf(c)).includes('Pod shop/web-7d4c9b'),
+    );
     assert.deepEqual(diagnoser.requests.at(-1), { pod: 'web-7d4c9b', namespace: 'shop' });
   });
 
@@ -322,7 +365,9 @@ describe('the Teams bot over /api/messages (the real engine on the sandbox)', fu
     const suggestion = executeActions(card).find((a) => a.verb === 'diagnose')!;
     const answer = await postActivity(bot.url, cardActionInvoke(connector.serviceUrl, chat, messageId, suggestion));
     assert.equal(cardTexts(invokeCard(answer.body))[0], `⏳ Diagnosing shop/${WEB}…`);
-    const update = await connector.waitFor((c) => c.operation === 'update' && c.activityId === messageId && cardTexts(cardOf(c))[0] === `❌ ${WEB} cannot pull its image`);
+    const update = await connector.waitFor(
+      (c) => c.operation === 'update' && c.activityId === messageId && cardTexts(cardOf(c))[0] === `❌ ${WEB} cannot pull its image`,
+    );
     assert.ok(cardTexts(cardOf(update)).some((t) => t.startsWith('Run 1 · checked at')));
     assert.deepEqual(diagnoser.requests.at(-1), { pod: WEB, namespace: 'shop' });
   });
@@ -387,19 +432,29 @@ describe('the Teams bot over /api/messages (the real engine on the sandbox)', fu
     const gated = new GatedDiagnoser(sandbox.engine);
     bot = await startBot({ diagnose: gated.diagnose, tuning: { diagnosisLimits: { running: 2, waiting: 2 } } });
     const chats = Array.from({ length: 5 }, () => personalChat());
-    for (const chat of chats) assert.equal((await postActivity(bot.url, messageActivity(connector.serviceUrl, chat, `why is pod ${WEB} failing in shop`))).status, 200);
+    for (const chat of chats)
+      assert.equal(
+        (await postActivity(bot.url, messageActivity(connector.serviceUrl, chat, `why is pod ${WEB} failing in shop`))).status,
+        200,
+      );
     const firstCard = (chat: Conversation) => cardTexts(cardOf(connector.activities(chat.id).find((c) => c.activity?.type === 'message')!));
 
     assert.equal(gated.started, 2, 'two diagnoses run');
-    assert.deepEqual(chats.slice(0, 4).map((chat) => firstCard(chat)[0]), [
-      `⏳ Diagnosing shop/${WEB}…`,
-      `⏳ Diagnosing shop/${WEB}…`,
-      `⏳ Waiting to diagnose shop/${WEB}… (number 1 in line)`,
-      `⏳ Waiting to diagnose shop/${WEB}… (number 2 in line)`,
-    ]);
+    assert.deepEqual(
+      chats.slice(0, 4).map((chat) => firstCard(chat)[0]),
+      [
+        `⏳ Diagnosing shop/${WEB}…`,
+        `⏳ Diagnosing shop/${WEB}…`,
+        `⏳ Waiting to diagnose shop/${WEB}… (number 1 in line)`,
+        `⏳ Waiting to diagnose shop/${WEB}… (number 2 in line)`,
+      ],
+    );
     const busy = connector.activities(chats[4]!.id).find((c) => c.activity?.type === 'message')!;
     assert.equal(cardTexts(cardOf(busy))[0], 'Pull Doctor is busy');
-    assert.ok(cardTexts(cardOf(busy)).includes('**What you can do:** Try again in a minute or two.'), JSON.stringify(cardTexts(cardOf(busy))));
+    assert.ok(
+      cardTexts(cardOf(busy)).includes('**What you can do:** Try again in a minute or two.'),
+      JSON.stringify(cardTexts(cardOf(busy))),
+    );
 
     gated.open();
     for (const chat of chats.slice(0, 4)) {
@@ -420,7 +475,10 @@ describe('the Teams bot over /api/messages (the real engine on the sandbox)', fu
     connector.failUpdatesWith = 400;
     const chat = personalChat();
     await postActivity(bot.url, messageActivity(connector.serviceUrl, chat, `why is pod ${WEB} failing in shop`));
-    await connector.waitFor((c) => c.conversationId === chat.id && c.activity?.type === 'message' && cardTexts(cardOf(c))[0] === `❌ ${WEB} cannot pull its image`);
+    await connector.waitFor(
+      (c) =>
+        c.conversationId === chat.id && c.activity?.type === 'message' && cardTexts(cardOf(c))[0] === `❌ ${WEB} cannot pull its image`,
+    );
     const messages = connector.activities(chat.id).filter((c) => c.activity!.type === 'message');
     assert.equal(messages.length, 2);
     assert.equal(cardTexts(cardOf(messages[1]!))[0], `❌ ${WEB} cannot pull its image`);
@@ -472,7 +530,11 @@ describe('the Teams bot over /api/messages (the real engine on the sandbox)', fu
 
   it('with an app id, rejects requests without a Bot Framework token before the bot sees them', async () => {
     await start({
-      env: { MicrosoftAppId: '3f8a2c1e-5b7d-4e9f-a1c3-0d2e4f6a8b9c', MicrosoftAppType: 'UserAssignedMsi', MicrosoftAppTenantId: '72f988bf-86f1-41af-91ab-2d7cd011db47' },
+      env: {
+        MicrosoftAppId: '3f8a2c1e-5b7d-4e9f-a1c3-0d2e4f6a8b9c',
+        MicrosoftAppType: 'UserAssignedMsi',
+        MicrosoftAppTenantId: '72f988bf-86f1-41af-91ab-2d7cd011db47',
+      },
     });
     const result = await postActivity(bot.url, messageActivity(connector.serviceUrl, personalChat(), `why is pod ${WEB} failing in shop`));
     assert.equal(result.status, 401);
@@ -553,8 +615,14 @@ describe('the Teams bot over /api/messages (the real engine on the sandbox)', fu
       const chat = personalChat();
       await postActivity(bot.url, installationUpdateActivity(connector.serviceUrl, chat, 'add'));
       assert.equal((await postActivity(bot.url, botAddedActivity(connector.serviceUrl, chat))).status, 200);
-      assert.equal(((await bot.app.alerts!.conversations.get(chat.id))?.reference as ConversationAddress | undefined)?.serviceUrl, connector.serviceUrl);
-      for (const activity of [installationUpdateActivity(connector.serviceUrl, chat, 'remove'), botRemovedActivity(connector.serviceUrl, chat)]) {
+      assert.equal(
+        ((await bot.app.alerts!.conversations.get(chat.id))?.reference as ConversationAddress | undefined)?.serviceUrl,
+        connector.serviceUrl,
+      );
+      for (const activity of [
+        installationUpdateActivity(connector.serviceUrl, chat, 'remove'),
+        botRemovedActivity(connector.serviceUrl, chat),
+      ]) {
         assert.equal((await postActivity(bot.url, activity)).status, 200);
       }
       assert.equal(await bot.app.alerts!.conversations.get(chat.id), null);
@@ -576,7 +644,9 @@ describe('the Teams bot over /api/messages (the real engine on the sandbox)', fu
       const installed = (await bot.app.alerts!.conversations.get(chat.id))!.reference as ConversationAddress;
       const card = bot.app.teams.cards.alerts({ summary: 'web-7d4c9 in shop cannot pull its image.' });
       const sent = await bot.app.teams.sender.sendCard(installed, card, silentLogger());
-      const call = await connector.waitFor((c) => c.conversationId === chat.id && c.activity?.type === 'message' && c.resultId === sent.activityId);
+      const call = await connector.waitFor(
+        (c) => c.conversationId === chat.id && c.activity?.type === 'message' && c.resultId === sent.activityId,
+      );
       assert.ok(cardTexts(cardOf(call)).includes('web-7d4c9 in shop cannot pull its image.'));
     });
   });

@@ -108,7 +108,11 @@ describe('CardActionStore', function () {
     });
     behavesAsACardActionStore(async () => {
       const name = `card-actions-${++containers}`;
-      const open = () => openBlobStore({ container: BlobServiceClient.fromConnectionString(azurite.connectionString).getContainerClient(name), log: silentLogger() });
+      const open = () =>
+        openBlobStore({
+          container: BlobServiceClient.fromConnectionString(azurite.connectionString).getContainerClient(name),
+          log: silentLogger(),
+        });
       const first = await open();
       const second = await open();
       return { first, second, close: async () => void (await Promise.all([first.close(), second.close()])) };
@@ -133,7 +137,12 @@ describe('CardActionStore', function () {
       const actions = new CardActionStore(store.documents);
       const id = await actions.put(rerun);
       const { etag } = (await store.documents.get(CARD_ACTIONS_COLLECTION, id))!;
-      await store.documents.replace(CARD_ACTIONS_COLLECTION, id, { action: { verb: 'deleteCluster', conversationId: 'a:1' }, expiresAt: Date.now() + DAY }, etag);
+      await store.documents.replace(
+        CARD_ACTIONS_COLLECTION,
+        id,
+        { action: { verb: 'deleteCluster', conversationId: 'a:1' }, expiresAt: Date.now() + DAY },
+        etag,
+      );
       assert.equal(await actions.get(id), undefined);
     });
 

@@ -35,7 +35,9 @@ const OTHER_TENANT = '2c1b0a9f-8e7d-4c6b-9a5f-4e3d2c1b0a9f';
 const SHOPACR = `/subscriptions/${SANDBOX_IDS.subscriptionId}/resourceGroups/rg-shop/providers/Microsoft.ContainerRegistry/registries/shopacr`;
 
 function roleAssignmentPuts(bot: FixBot): FakeArmWriteRecord[] {
-  return bot.world!.arm.writes.filter((w) => w.method === 'PUT' && /\/providers\/Microsoft\.Authorization\/roleAssignments\//i.test(w.path));
+  return bot.world!.arm.writes.filter(
+    (w) => w.method === 'PUT' && /\/providers\/Microsoft\.Authorization\/roleAssignments\//i.test(w.path),
+  );
 }
 
 async function auditText(storePath: string): Promise<{ out: string; json: Array<Record<string, unknown>> }> {
@@ -43,7 +45,12 @@ async function auditText(storePath: string): Promise<{ out: string; json: Array<
     const stdout = new PassThrough();
     let out = '';
     stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
-    const code = await runAudit(args, { env: { STORE_SQLITE_PATH: storePath }, stdin: new PassThrough(), stdout, stderr: new PassThrough() });
+    const code = await runAudit(args, {
+      env: { STORE_SQLITE_PATH: storePath },
+      stdin: new PassThrough(),
+      stdout,
+      stderr: new PassThrough(),
+    });
     assert.equal(code, 0);
     return out;
   };
@@ -73,25 +80,46 @@ describe('fix approvals in Teams: the bot application on the sandbox, its endpoi
 
     const receipt = await press(bot, connector, chat, diagnosis.activityId!, requestFix, DANA);
     const receiptTexts = cardTexts(receipt);
-    assert.ok(receiptTexts.some((t) => t.includes('An approval card follows in this conversation.')), JSON.stringify(receiptTexts));
+    assert.ok(
+      receiptTexts.some((t) => t.includes('An approval card follows in this conversation.')),
+      JSON.stringify(receiptTexts),
+    );
 
     const posted = await approvalPost(connector, chat);
     const card = cardOf(posted);
     assert.deepEqual(adaptiveCardProblems(card), []);
     const texts = cardTexts(card);
-    assert.ok(texts.some((t) => t.startsWith('Waiting for an approver until ')), JSON.stringify(texts));
+    assert.ok(
+      texts.some((t) => t.startsWith('Waiting for an approver until ')),
+      JSON.stringify(texts),
+    );
     assert.ok(texts.some((t) => t.startsWith('**Requested by:** Dana Oncall at ')));
-    assert.ok(texts.some((t) => t.includes(SANDBOX_IDS.kubeletObjectId)), 'names the kubelet identity');
-    assert.ok(texts.some((t) => t.includes(ACR_PULL_GUID)), 'names the AcrPull role definition');
+    assert.ok(
+      texts.some((t) => t.includes(SANDBOX_IDS.kubeletObjectId)),
+      'names the kubelet identity',
+    );
+    assert.ok(
+      texts.some((t) => t.includes(ACR_PULL_GUID)),
+      'names the AcrPull role definition',
+    );
     const buttons = executeActions(card);
-    assert.deepEqual(buttons.map((b) => [b.title, b.verb]), [['Approve', 'approveFix'], ['Reject', 'rejectFix']]);
+    assert.deepEqual(
+      buttons.map((b) => [b.title, b.verb]),
+      [
+        ['Approve', 'approveFix'],
+        ['Reject', 'rejectFix'],
+      ],
+    );
     for (const b of buttons) assert.deepEqual(Object.keys(b.data), ['id'], 'Approve and Reject carry only the request id');
     const id = buttons[0]!.data.id as string;
     assert.deepEqual(roleAssignmentPuts(bot), [], 'nothing written before the approval');
 
     const applying = await press(bot, connector, chat, posted.resultId!, buttons[0]!, MEGAN);
     const applyingTexts = cardTexts(applying);
-    assert.ok(applyingTexts.some((t) => t.startsWith('Approved by Megan Bowen at ') && t.endsWith(': applying the change…')), JSON.stringify(applyingTexts));
+    assert.ok(
+      applyingTexts.some((t) => t.startsWith('Approved by Megan Bowen at ') && t.endsWith(': applying the change…')),
+      JSON.stringify(applyingTexts),
+    );
     assert.deepEqual(executeActions(applying), [], 'no buttons once approved');
 
     const updated = await connector.waitFor(
@@ -99,8 +127,14 @@ describe('fix approvals in Teams: the bot application on the sandbox, its endpoi
       15_000,
     );
     const done = cardTexts(cardOf(updated));
-    assert.ok(done.some((t) => t.startsWith('**Result:** Role assignment created')), JSON.stringify(done));
-    assert.ok(done.some((t) => t.startsWith('**Diagnosis after the change:** ')), 'shows the diagnosis after the change');
+    assert.ok(
+      done.some((t) => t.startsWith('**Result:** Role assignment created')),
+      JSON.stringify(done),
+    );
+    assert.ok(
+      done.some((t) => t.startsWith('**Diagnosis after the change:** ')),
+      'shows the diagnosis after the change',
+    );
     assert.deepEqual(executeActions(cardOf(updated)), []);
     assert.deepEqual(adaptiveCardProblems(cardOf(updated)), []);
 
@@ -119,8 +153,12 @@ describe('fix approvals in Teams: the bot application on the sandbox, its endpoi
     const audit = await auditText(world.storePath);
     const ofRequest = audit.json.filter((r) => (r.target as Record<string, string> | undefined)?.fixRequestId === id);
     const actions = ofRequest.map((r) => r.action);
-    for (const action of ['fix.requested', 'fix.approved', 'fix.execution-started', 'fix.applied']) assert.ok(actions.includes(action), `${action} in ${JSON.stringify(actions)}`);
-    assert.ok(actions.indexOf('fix.requested') < actions.indexOf('fix.approved') && actions.indexOf('fix.approved') < actions.indexOf('fix.applied'));
+    for (const action of ['fix.requested', 'fix.approved', 'fix.execution-started', 'fix.applied'])
+      assert.ok(actions.includes(action), `${action} in ${JSON.stringify(actions)}`);
+    assert.ok(
+      actions.indexOf('fix.requested') < actions.indexOf('fix.approved') &&
+        actions.indexOf('fix.approved') < actions.indexOf('fix.applied'),
+    );
     const requested = ofRequest.find((r) => r.action === 'fix.requested')!;
     assert.deepEqual(requested.actor, { id: DANA.aadObjectId, name: 'Dana Oncall' });
     const approved = ofRequest.find((r) => r.action === 'fix.approved')!;
@@ -131,7 +169,12 @@ describe('fix approvals in Teams: the bot application on the sandbox, its endpoi
 
     // No secret of the sandbox (its bearer tokens, the kube token, the Docker Hub password) in the logs, cards or audit.
     const token = (await bot.world!.credential.getToken('https://management.azure.com/.default'))!.token;
-    const everything = [JSON.stringify(bot.logs), JSON.stringify(connector.calls.map((c) => c.activity)), JSON.stringify(audit.json), audit.out].join('\n');
+    const everything = [
+      JSON.stringify(bot.logs),
+      JSON.stringify(connector.calls.map((c) => c.activity)),
+      JSON.stringify(audit.json),
+      audit.out,
+    ].join('\n');
     for (const secret of [token.split('.')[0]!, 'sandbox-kubernetes-token', 'sandbox-hub-password', 'Bearer ']) {
       assert.ok(!everything.includes(secret), `${secret.slice(0, 12)}… must not be logged, shown or audited`);
     }
@@ -149,7 +192,9 @@ describe('fix approvals in Teams: the bot application on the sandbox, its endpoi
       await waitFor('the rejection to be shown', () => bot.logs.some((r) => r.msg === 'approval card updated'));
       const updates = updatesOf(messageId);
       assert.equal(updates.length, 1, 'only the rejection updated the card');
-      assert.ok(cardTexts(cardOf(updates[0]!)).some((t) => t.startsWith('Rejected by Adele Vance at ') && t.endsWith(': nothing was changed')));
+      assert.ok(
+        cardTexts(cardOf(updates[0]!)).some((t) => t.startsWith('Rejected by Adele Vance at ') && t.endsWith(': nothing was changed')),
+      );
       assert.deepEqual(roleAssignmentPuts(bot), []);
     }
 
@@ -175,7 +220,11 @@ describe('fix approvals in Teams: the bot application on the sandbox, its endpoi
       const { card, messageId } = await requestedFix(bot, connector, chat);
       const answer = await press(bot, connector, chat, messageId, button(card, 'Approve'), MALLORY);
       assert.ok(cardTexts(answer).includes('⛔ You are not one of the approvers for fixes.'), JSON.stringify(cardTexts(answer)));
-      assert.deepEqual(executeActions(answer).map((a) => a.title), ['Approve', 'Reject'], 'still pending: the buttons stay');
+      assert.deepEqual(
+        executeActions(answer).map((a) => a.title),
+        ['Approve', 'Reject'],
+        'still pending: the buttons stay',
+      );
       await onlyTheRejectionUpdates(messageId, button(card, 'Approve').data.id as string);
     });
 
@@ -191,8 +240,12 @@ describe('fix approvals in Teams: the bot application on the sandbox, its endpoi
         'Refusal wrong-conversation',
       ]);
       const otherTenant = await press(bot, connector, groupChat(chat.id, OTHER_TENANT), messageId, approve, MEGAN);
-      assert.ok(cardTexts(otherTenant).includes('This fix request belongs to another organisation.'), JSON.stringify(cardTexts(otherTenant)));
-      for (const answer of [elsewhere, otherTenant]) assert.ok(!JSON.stringify(answer).includes('shopacr'), 'the request is not shown outside its conversation');
+      assert.ok(
+        cardTexts(otherTenant).includes('This fix request belongs to another organisation.'),
+        JSON.stringify(cardTexts(otherTenant)),
+      );
+      for (const answer of [elsewhere, otherTenant])
+        assert.ok(!JSON.stringify(answer).includes('shopacr'), 'the request is not shown outside its conversation');
       await onlyTheRejectionUpdates(messageId, approve.data.id as string);
     });
 
@@ -200,12 +253,22 @@ describe('fix approvals in Teams: the bot application on the sandbox, its endpoi
       const { connector } = world;
       const { card, messageId } = await requestedFix(bot, connector, chat);
       const approve = button(card, 'Approve');
-      const forged = await press(bot, connector, chat, messageId, { verb: 'approveFix', data: { ...approve.data, scope: '/subscriptions/x' } }, MEGAN);
+      const forged = await press(
+        bot,
+        connector,
+        chat,
+        messageId,
+        { verb: 'approveFix', data: { ...approve.data, scope: '/subscriptions/x' } },
+        MEGAN,
+      );
       assert.ok(cardTexts(forged).includes('Refusal altered-card'), JSON.stringify(cardTexts(forged)));
       const unknown = await press(bot, connector, chat, messageId, { verb: 'approveFix', data: { id: 'AAAAAAAAAAAAAAAAAAAAAA' } }, MEGAN);
       assert.ok(cardTexts(unknown).includes('Refusal unknown-request'), JSON.stringify(cardTexts(unknown)));
       const audit = await bot.app.store.audit.list();
-      assert.ok(audit.some((r) => r.action === 'fix.refused' && r.details?.reasonCode === 'altered-card'), 'the forgery is audited');
+      assert.ok(
+        audit.some((r) => r.action === 'fix.refused' && r.details?.reasonCode === 'altered-card'),
+        'the forgery is audited',
+      );
       await onlyTheRejectionUpdates(messageId, approve.data.id as string);
     });
 
@@ -213,10 +276,16 @@ describe('fix approvals in Teams: the bot application on the sandbox, its endpoi
       const { connector } = world;
       const { card, messageId } = await requestedFix(bot, connector, chat);
       await press(bot, connector, chat, messageId, button(card, 'Approve'), MEGAN);
-      await connector.waitFor((c) => c.operation === 'update' && c.activityId === messageId && cardTexts(cardOf(c)).some((t) => t.endsWith(': done')), 15_000);
+      await connector.waitFor(
+        (c) => c.operation === 'update' && c.activityId === messageId && cardTexts(cardOf(c)).some((t) => t.endsWith(': done')),
+        15_000,
+      );
       const again = await press(bot, connector, chat, messageId, button(card, 'Approve'), ADELE);
       assert.ok(cardTexts(again).includes('⛔ This fix request has already been decided.'), JSON.stringify(cardTexts(again)));
-      assert.ok(cardTexts(again).some((t) => t.endsWith(': done')), 'the answer shows how it ended');
+      assert.ok(
+        cardTexts(again).some((t) => t.endsWith(': done')),
+        'the answer shows how it ended',
+      );
       assert.equal(roleAssignmentPuts(bot).length, 1);
       assert.equal(updatesOf(messageId).length, 1, 'the refusal did not update the card');
     });
@@ -243,9 +312,15 @@ describe('fix approvals in Teams: the bot application on the sandbox, its endpoi
     const { card, messageId } = await requestedFix(bot, connector, chat);
     clock.advance(60 * 60_000 + 1);
     const answer = await press(bot, connector, chat, messageId, button(card, 'Approve'), MEGAN);
-    assert.ok(cardTexts(answer).includes('⛔ This fix request has expired; run the diagnosis again to request the fix anew.'), JSON.stringify(cardTexts(answer)));
+    assert.ok(
+      cardTexts(answer).includes('⛔ This fix request has expired; run the diagnosis again to request the fix anew.'),
+      JSON.stringify(cardTexts(answer)),
+    );
     const updated = await connector.waitFor((c) => c.operation === 'update' && c.activityId === messageId);
-    assert.ok(cardTexts(cardOf(updated)).some((t) => t.startsWith('Expired at ') && t.endsWith('without a decision: nothing was changed')), JSON.stringify(cardTexts(cardOf(updated))));
+    assert.ok(
+      cardTexts(cardOf(updated)).some((t) => t.startsWith('Expired at ') && t.endsWith('without a decision: nothing was changed')),
+      JSON.stringify(cardTexts(cardOf(updated))),
+    );
     assert.deepEqual(executeActions(cardOf(updated)), []);
     assert.deepEqual(roleAssignmentPuts(bot), []);
   });
@@ -261,10 +336,16 @@ describe('fix approvals in Teams: the bot application on the sandbox, its endpoi
     const id = button(card, 'Approve').data.id as string;
     assert.deepEqual(report.expired, [id]);
     const updated = await connector.waitFor((c) => c.operation === 'update' && c.activityId === messageId);
-    assert.ok(cardTexts(cardOf(updated)).some((t) => t.startsWith('Expired at ')), JSON.stringify(cardTexts(cardOf(updated))));
+    assert.ok(
+      cardTexts(cardOf(updated)).some((t) => t.startsWith('Expired at ')),
+      JSON.stringify(cardTexts(cardOf(updated))),
+    );
     assert.deepEqual(executeActions(cardOf(updated)), []);
     const late = await press(bot, connector, chat, messageId, button(card, 'Approve'), MEGAN);
-    assert.ok(cardTexts(late).includes('⛔ This fix request has expired; run the diagnosis again to request the fix anew.'), JSON.stringify(cardTexts(late)));
+    assert.ok(
+      cardTexts(late).includes('⛔ This fix request has expired; run the diagnosis again to request the fix anew.'),
+      JSON.stringify(cardTexts(late)),
+    );
     assert.deepEqual(roleAssignmentPuts(bot), []);
   });
 
@@ -278,7 +359,10 @@ describe('fix approvals in Teams: the bot application on the sandbox, its endpoi
     const applying = answers.filter((a) => cardTexts(a).some((t) => t.endsWith(': applying the change…')) && !refused.includes(a));
     assert.equal(applying.length, 1, 'one approval');
     assert.equal(refused.length, 1, 'the other press is refused');
-    await connector.waitFor((c) => c.operation === 'update' && c.activityId === messageId && cardTexts(cardOf(c)).some((t) => t.endsWith(': done')), 15_000);
+    await connector.waitFor(
+      (c) => c.operation === 'update' && c.activityId === messageId && cardTexts(cardOf(c)).some((t) => t.endsWith(': done')),
+      15_000,
+    );
     await waitFor('the card update to be logged', () => bot.logs.some((r) => r.msg === 'approval card updated'));
     assert.equal(roleAssignmentPuts(bot).length, 1);
     const audit = await bot.app.store.audit.list();
@@ -296,7 +380,14 @@ describe('fix approvals in Teams: the bot application on the sandbox, its endpoi
     await bot.app.alerts!.start();
     const service = bot.app.alerts!.services.get('shop-aks')!;
     await waitFor('the watch to be synced', () => service.engine?.watcher.isSynced('shop') === true);
-    const web = () => connector.calls.find((c) => c.conversationId === OPS && c.operation !== 'update' && isAlertCard(c) && cardTexts(cardOf(c))[1] === '🔔 Deployment web cannot pull its image');
+    const web = () =>
+      connector.calls.find(
+        (c) =>
+          c.conversationId === OPS &&
+          c.operation !== 'update' &&
+          isAlertCard(c) &&
+          cardTexts(cardOf(c))[1] === '🔔 Deployment web cannot pull its image',
+      );
     await clock.runUntil("web's alert", () => web() !== undefined, 1_000, { realMs: 20, maxSteps: 200 });
     const alert = web()!;
 
@@ -305,8 +396,14 @@ describe('fix approvals in Teams: the bot application on the sandbox, its endpoi
     await press(bot, connector, thread, alert.resultId!, button(cardOf(alert), 'Request fix'), DANA);
     const posted = await approvalPost(connector, thread);
     const answer = await press(bot, connector, thread, posted.resultId!, button(cardOf(posted), 'Approve'), MEGAN);
-    assert.ok(cardTexts(answer).some((t) => t.endsWith(': applying the change…')), JSON.stringify(cardTexts(answer)));
-    await connector.waitFor((c) => c.operation === 'update' && c.activityId === posted.resultId && cardTexts(cardOf(c)).some((t) => t.endsWith(': done')), 15_000);
+    assert.ok(
+      cardTexts(answer).some((t) => t.endsWith(': applying the change…')),
+      JSON.stringify(cardTexts(answer)),
+    );
+    await connector.waitFor(
+      (c) => c.operation === 'update' && c.activityId === posted.resultId && cardTexts(cardOf(c)).some((t) => t.endsWith(': done')),
+      15_000,
+    );
     assert.equal(roleAssignmentPuts(bot).length, 1);
   });
 
@@ -320,14 +417,34 @@ describe('fix approvals in Teams: the bot application on the sandbox, its endpoi
       await press(bot, connector, chat, messageId, button(card, 'Approve'), MEGAN);
       const updated = await connector.waitFor((c) => c.operation === 'update' && c.activityId === messageId, 15_000);
       const texts = cardTexts(cardOf(updated));
-      assert.ok(texts.some((t) => t.endsWith(': the change could not be applied')), JSON.stringify(texts));
+      assert.ok(
+        texts.some((t) => t.endsWith(': the change could not be applied')),
+        JSON.stringify(texts),
+      );
       assert.ok(texts.some((t) => t.startsWith('**Result:** Failed: nothing was changed')));
-      assert.ok(texts.includes("Pull Doctor's identity may not create role assignments on the registry shopacr: it lacks Microsoft.Authorization/roleAssignments/write there."), JSON.stringify(texts));
-      assert.ok(texts.some((t) => t.startsWith('az role assignment create ') && t.includes('f58310d9-a9f6-439a-9e8d-f62e7b41a168')), 'the narrow grant, as a command');
+      assert.ok(
+        texts.includes(
+          "Pull Doctor's identity may not create role assignments on the registry shopacr: it lacks Microsoft.Authorization/roleAssignments/write there.",
+        ),
+        JSON.stringify(texts),
+      );
+      assert.ok(
+        texts.some((t) => t.startsWith('az role assignment create ') && t.includes('f58310d9-a9f6-439a-9e8d-f62e7b41a168')),
+        'the narrow grant, as a command',
+      );
       assert.deepEqual(adaptiveCardProblems(cardOf(updated)), []);
       const puts = roleAssignmentPuts(bot);
-      assert.deepEqual(puts.map((p) => p.status), [403], 'one PUT, refused; not retried');
-      assert.equal(bot.world!.arm.roleAssignments().filter((a) => a.principalId === SANDBOX_IDS.kubeletObjectId && a.scope.toLowerCase() === SHOPACR.toLowerCase()).length, 0);
+      assert.deepEqual(
+        puts.map((p) => p.status),
+        [403],
+        'one PUT, refused; not retried',
+      );
+      assert.equal(
+        bot
+          .world!.arm.roleAssignments()
+          .filter((a) => a.principalId === SANDBOX_IDS.kubeletObjectId && a.scope.toLowerCase() === SHOPACR.toLowerCase()).length,
+        0,
+      );
       const audit = await bot.app.store.audit.list();
       assert.ok(audit.some((r) => r.action === 'fix.failed' && r.details?.errorCode === 'AZURE_FORBIDDEN'));
     });
@@ -341,8 +458,15 @@ describe('fix approvals in Teams: the bot application on the sandbox, its endpoi
       const { card, messageId } = await requestedFix(bot, connector, chat);
       await press(bot, connector, chat, messageId, button(card, 'Approve'), MEGAN);
       const updated = await connector.waitFor((c) => c.operation === 'update' && c.activityId === messageId, 15_000);
-      assert.ok(cardTexts(cardOf(updated)).some((t) => t.startsWith('**Result:** Role assignment created')), JSON.stringify(cardTexts(cardOf(updated))));
-      assert.deepEqual(roleAssignmentPuts(bot).map((p) => p.status), [429, 201], 'throttled once, then created');
+      assert.ok(
+        cardTexts(cardOf(updated)).some((t) => t.startsWith('**Result:** Role assignment created')),
+        JSON.stringify(cardTexts(cardOf(updated))),
+      );
+      assert.deepEqual(
+        roleAssignmentPuts(bot).map((p) => p.status),
+        [429, 201],
+        'throttled once, then created',
+      );
       assert.deepEqual(sleeps, [17_000], 'waited as long as Retry-After said, through the flow (not the SDK)');
       const audit = await bot.app.store.audit.list();
       assert.ok(audit.some((r) => r.action === 'fix.write-retry' && r.details?.delayMs === 17_000));
@@ -373,7 +497,10 @@ describe('fix approvals in Teams: the bot application on the sandbox, its endpoi
     bot = second;
     const updated = await connector.waitFor((c) => c.operation === 'update' && c.activityId === messageId, 15_000);
     const texts = cardTexts(cardOf(updated));
-    assert.ok(texts.some((t) => t.startsWith('Approved by Megan Bowen at ') && t.endsWith(': done')), JSON.stringify(texts));
+    assert.ok(
+      texts.some((t) => t.startsWith('Approved by Megan Bowen at ') && t.endsWith(': done')),
+      JSON.stringify(texts),
+    );
     assert.ok(texts.some((t) => t.startsWith('**Result:** Role assignment created')));
     assert.equal(roleAssignmentPuts(second).length, 1, 'the new process wrote it, once');
     assert.equal((await second.app.fixes!.approvals.get(id))!.status, 'completed');
@@ -390,7 +517,10 @@ describe('fix approvals in Teams: the bot application on the sandbox, its endpoi
       const diagnosis = await diagnose(bot, connector, chat);
       const anonymous = { id: '29:guest', name: 'Guest', aadObjectId: '' };
       const answer = await press(bot, connector, chat, diagnosis.activityId!, button(cardOf(diagnosis), 'Request fix'), anonymous);
-      assert.ok(cardTexts(answer).some((t) => t.includes('Teams did not say who you are')), JSON.stringify(cardTexts(answer)));
+      assert.ok(
+        cardTexts(answer).some((t) => t.includes('Teams did not say who you are')),
+        JSON.stringify(cardTexts(answer)),
+      );
       assert.deepEqual(await bot.app.store.documents.list('fix-requests'), []);
       assert.equal(connector.calls.filter((c) => c.activity?.type === 'message' && isApprovalCard(cardOf(c))).length, 0);
     });
@@ -400,7 +530,10 @@ describe('fix approvals in Teams: the bot application on the sandbox, its endpoi
       const { connector } = world;
       const chat = personalChat(undefined, PLAYGROUND_TENANT_ID);
       const { receipt } = await requestedFix(bot, connector, chat);
-      assert.ok(cardTexts(receipt).some((t) => t.includes('This is a personal chat: only you see the card here.')), JSON.stringify(cardTexts(receipt)));
+      assert.ok(
+        cardTexts(receipt).some((t) => t.includes('This is a personal chat: only you see the card here.')),
+        JSON.stringify(cardTexts(receipt)),
+      );
     });
 
     it('names an approver Teams gives no display name by their object id, on the card and in the audit', async () => {
@@ -410,8 +543,14 @@ describe('fix approvals in Teams: the bot application on the sandbox, its endpoi
       const { card, messageId } = await requestedFix(bot, connector, chat);
       const nameless = { id: MEGAN.id, name: '', aadObjectId: MEGAN.aadObjectId };
       const answer = await press(bot, connector, chat, messageId, button(card, 'Approve'), nameless);
-      assert.ok(cardTexts(answer).some((t) => t.startsWith(`Approved by ${MEGAN.aadObjectId} at `)), JSON.stringify(cardTexts(answer)));
-      await connector.waitFor((c) => c.operation === 'update' && c.activityId === messageId && cardTexts(cardOf(c)).some((t) => t.endsWith(': done')), 15_000);
+      assert.ok(
+        cardTexts(answer).some((t) => t.startsWith(`Approved by ${MEGAN.aadObjectId} at `)),
+        JSON.stringify(cardTexts(answer)),
+      );
+      await connector.waitFor(
+        (c) => c.operation === 'update' && c.activityId === messageId && cardTexts(cardOf(c)).some((t) => t.endsWith(': done')),
+        15_000,
+      );
       const approved = (await bot.app.store.audit.list()).find((r) => r.action === 'fix.approved');
       assert.deepEqual(approved?.actor, { id: MEGAN.aadObjectId, name: MEGAN.aadObjectId });
     });
@@ -432,7 +571,10 @@ describe('fix approvals in Teams: the bot application on the sandbox, its endpoi
       assert.equal(stored!.value.approvalCardMessageId, undefined);
       assert.deepEqual(roleAssignmentPuts(bot), []);
 
-      const approvalPosts = () => connector.calls.filter((c) => c.operation !== 'update' && c.conversationId === chat.id && c.activity?.type === 'message' && isApprovalCard(cardOf(c)));
+      const approvalPosts = () =>
+        connector.calls.filter(
+          (c) => c.operation !== 'update' && c.conversationId === chat.id && c.activity?.type === 'message' && isApprovalCard(cardOf(c)),
+        );
       await bot.app.fixes!.resumeNow();
       assert.equal(approvalPosts().length, 0, 'Teams still refuses');
       connector.failSendsWith = undefined;
@@ -454,7 +596,11 @@ describe('fix approvals in Teams: the bot application on the sandbox, its endpoi
       const { card, messageId } = await requestedFix(bot, connector, chat);
       connector.failUpdatesWith = 404;
       await press(bot, connector, chat, messageId, button(card, 'Approve'), MEGAN);
-      await waitFor('the refused update to be logged', () => bot.logs.some((r) => r.msg.startsWith('could not update the approval card')), 15_000);
+      await waitFor(
+        'the refused update to be logged',
+        () => bot.logs.some((r) => r.msg.startsWith('could not update the approval card')),
+        15_000,
+      );
       const id = button(card, 'Approve').data.id as string;
       assert.equal((await bot.app.fixes!.approvals.get(id))!.status, 'completed');
       assert.equal(roleAssignmentPuts(bot).length, 1);
@@ -468,7 +614,10 @@ describe('fix approvals in Teams: the bot application on the sandbox, its endpoi
       await bot.app.fixes!.resumeNow();
       const shown = updatesOf().map((u) => cardTexts(cardOf(u)));
       assert.equal(shown.length, 1);
-      assert.ok(shown[0]!.some((t) => t.endsWith(': done')), JSON.stringify(shown));
+      assert.ok(
+        shown[0]!.some((t) => t.endsWith(': done')),
+        JSON.stringify(shown),
+      );
       const updates = updatesOf().length;
       await bot.app.fixes!.resumeNow();
       assert.equal(updatesOf().length, updates, 'updated once, then forgotten');

@@ -35,14 +35,21 @@ describe('Request fix in Teams', function () {
       diagnosedAt: missingAcrPull.diagnosedAt,
       cluster: { name: 'shop-aks' },
     });
-    const answer = await postActivity(bot.url, cardActionInvoke(connector.serviceUrl, channelThread(THREAD, TENANT_ID), '1795735129931', { verb: 'requestFix', data: { id } }));
+    const answer = await postActivity(
+      bot.url,
+      cardActionInvoke(connector.serviceUrl, channelThread(THREAD, TENANT_ID), '1795735129931', { verb: 'requestFix', data: { id } }),
+    );
     assert.equal(answer.status, 200);
     const receipt = cardTexts((answer.body as { value: unknown }).value);
     assert.ok(receipt.includes('Fix requested for shop/web-7d4c9'), JSON.stringify(receipt));
     // The approval card goes to that thread, and Approve is pressed there: the request must belong to it.
     const [stored] = await bot.app.store.documents.list<{ conversationId: string }>('fix-requests');
     assert.equal(stored!.value.conversationId, THREAD);
-    const approval = await connector.waitFor((c) => c.operation !== 'update' && cardTexts((c.activity?.attachments as Array<{ content: unknown }> | undefined)?.[0]?.content).includes('Fix approval'));
+    const approval = await connector.waitFor(
+      (c) =>
+        c.operation !== 'update' &&
+        cardTexts((c.activity?.attachments as Array<{ content: unknown }> | undefined)?.[0]?.content).includes('Fix approval'),
+    );
     assert.equal(approval.conversationId, THREAD);
   });
 });

@@ -47,7 +47,13 @@ describe('the proactive sender (posting outside a turn, for follow-ups and alert
     await bot.app.teams.sender.updateCard(to, activityId, bot.app.teams.cards.alerts({ summary: 'second' }), log);
     const [sent, updated] = connector.calls;
     assert.equal(sent!.conversationId, 'a:proactive-1');
-    assert.deepEqual(sent!.activity!.conversation, { id: 'a:proactive-1', isGroup: false, name: '', conversationType: 'personal', tenantId: TENANT_ID });
+    assert.deepEqual(sent!.activity!.conversation, {
+      id: 'a:proactive-1',
+      isGroup: false,
+      name: '',
+      conversationType: 'personal',
+      tenantId: TENANT_ID,
+    });
     assert.equal(updated!.operation, 'update');
     assert.equal(updated!.activityId, activityId);
     const content = (updated!.activity!.attachments as Array<{ content: unknown }>)[0]!.content;
@@ -56,19 +62,28 @@ describe('the proactive sender (posting outside a turn, for follow-ups and alert
 
   it("reports Teams' refusals as TEAMS_SEND_FAILED with the HTTP status (403: the bot was removed)", async () => {
     connector.failSendsWith = 403;
-    await assert.rejects(bot.app.teams.sender.sendCard(address(connector.serviceUrl), bot.app.teams.cards.alerts({ summary: 'x' }), log), sendFailed(403));
+    await assert.rejects(
+      bot.app.teams.sender.sendCard(address(connector.serviceUrl), bot.app.teams.cards.alerts({ summary: 'x' }), log),
+      sendFailed(403),
+    );
     connector.failUpdatesWith = 404;
-    await assert.rejects(bot.app.teams.sender.updateCard(address(connector.serviceUrl), 'activity-9', bot.app.teams.cards.alerts({ summary: 'x' }), log), sendFailed(404));
+    await assert.rejects(
+      bot.app.teams.sender.updateCard(address(connector.serviceUrl), 'activity-9', bot.app.teams.cards.alerts({ summary: 'x' }), log),
+      sendFailed(404),
+    );
   });
 
   it("passes on Teams' Retry-After with a 429 once the connector client's own retries are spent", async () => {
     connector.failSendsWith = 429;
     connector.failSendsRetryAfter = '0';
-    await assert.rejects(bot.app.teams.sender.sendCard(address(connector.serviceUrl), bot.app.teams.cards.alerts({ summary: 'x' }), log), (error: unknown) => {
-      assert.ok(isPullDoctorError(error) && error.code === 'TEAMS_SEND_FAILED');
-      assert.deepEqual(error.facts, { status: 429, retryAfter: '0' });
-      return true;
-    });
+    await assert.rejects(
+      bot.app.teams.sender.sendCard(address(connector.serviceUrl), bot.app.teams.cards.alerts({ summary: 'x' }), log),
+      (error: unknown) => {
+        assert.ok(isPullDoctorError(error) && error.code === 'TEAMS_SEND_FAILED');
+        assert.deepEqual(error.facts, { status: 429, retryAfter: '0' });
+        return true;
+      },
+    );
     // botframework-connector's pipeline (@azure/core-rest-pipeline) retries a 429 three times, waiting Retry-After.
     assert.equal(connector.refused.length, 4);
   });

@@ -24,7 +24,12 @@ export function blob(mediaType: string, bytes: Buffer): ContentBlob {
 }
 
 const MEDIA = {
-  oci: { manifest: MANIFEST_MEDIA_TYPES.ociManifest, index: MANIFEST_MEDIA_TYPES.ociIndex, config: 'application/vnd.oci.image.config.v1+json', layer: 'application/vnd.oci.image.layer.v1.tar+gzip' },
+  oci: {
+    manifest: MANIFEST_MEDIA_TYPES.ociManifest,
+    index: MANIFEST_MEDIA_TYPES.ociIndex,
+    config: 'application/vnd.oci.image.config.v1+json',
+    layer: 'application/vnd.oci.image.layer.v1.tar+gzip',
+  },
   docker: {
     manifest: MANIFEST_MEDIA_TYPES.dockerManifest,
     index: MANIFEST_MEDIA_TYPES.dockerManifestList,

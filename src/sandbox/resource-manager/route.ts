@@ -64,7 +64,14 @@ export function json(status: number, body: unknown, headers?: Record<string, str
  */
 export function page(items: unknown[], context: RouteContext): Reply {
   const token = context.request.url.searchParams.get('$skipToken');
-  const offset = token === null ? 0 : Number(Buffer.from(token, 'base64url').toString('utf8').replace(/^offset:/, ''));
+  const offset =
+    token === null
+      ? 0
+      : Number(
+          Buffer.from(token, 'base64url')
+            .toString('utf8')
+            .replace(/^offset:/, ''),
+        );
   const start = Number.isInteger(offset) && offset > 0 ? offset : 0;
   const value = items.slice(start, start + context.pageSize);
   const body: { value: unknown[]; nextLink?: string } = { value };

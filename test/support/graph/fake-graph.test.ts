@@ -7,7 +7,13 @@ const TENANT = '8f3e6a1c-2b4d-4e5f-9a6b-7c8d9e0f1a2b';
 const GROUP = '5d2c9b8a-7f6e-4d3c-8b2a-1f0e9d8c7b6a';
 const USER = '6f1e2d3c-4b5a-4987-8a6b-5c4d3e2f1a0b';
 
-function call(graph: FakeGraph, method: string, path: string, body?: unknown, token?: string): Promise<{ status: number; json: any; headers: Record<string, unknown> }> {
+function call(
+  graph: FakeGraph,
+  method: string,
+  path: string,
+  body?: unknown,
+  token?: string,
+): Promise<{ status: number; json: any; headers: Record<string, unknown> }> {
   return new Promise((resolve, reject) => {
     const text = body === undefined ? undefined : JSON.stringify(body);
     const req = request(`${graph.url}${path}`, {
@@ -38,7 +44,10 @@ describe('fake Microsoft Graph', () => {
   it('answers checkMemberGroups with an OData string collection and request ids', async () => {
     const answer = await call(graph, 'POST', `/v1.0/directoryObjects/${USER}/checkMemberGroups`, { groupIds: [GROUP] }, token);
     assert.equal(answer.status, 200);
-    assert.deepEqual(answer.json, { '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#Collection(Edm.String)', value: [GROUP] });
+    assert.deepEqual(answer.json, {
+      '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#Collection(Edm.String)',
+      value: [GROUP],
+    });
     assert.match(String(answer.headers['content-type']), /^application\/json;odata\.metadata=minimal/);
     assert.match(String(answer.headers['request-id']), /^[0-9a-f-]{36}$/);
   });

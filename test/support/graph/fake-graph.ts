@@ -121,7 +121,12 @@ export async function startFakeGraph(options: StartFakeGraphOptions): Promise<Fa
   };
 
   const server: Server = createServer({ cert: options.tls.cert, key: options.tls.key }, (req, res) => {
-    const record: FakeGraphRequestRecord = { method: req.method ?? '', path: (req.url ?? '').split('?')[0]!, status: 0, authenticated: false };
+    const record: FakeGraphRequestRecord = {
+      method: req.method ?? '',
+      path: (req.url ?? '').split('?')[0]!,
+      status: 0,
+      authenticated: false,
+    };
     requests.push(record);
     handle(req, res, record).catch(() => {
       if (!res.headersSent) {

@@ -26,12 +26,16 @@ export const graphErrors = {
   expiredToken: () => graphError('InvalidAuthenticationToken', 'Lifetime validation failed, the token is expired.'),
   insufficientPrivileges: () => graphError('Authorization_RequestDenied', 'Insufficient privileges to complete the operation.'),
   notFound: (id: string) =>
-    graphError('Request_ResourceNotFound', `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`),
+    graphError(
+      'Request_ResourceNotFound',
+      `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`,
+    ),
   invalidId: (id: string) => graphError('Request_BadRequest', `Invalid object identifier '${id}'.`),
   badBody: (detail: string) => graphError('Request_BadRequest', detail),
   tooManyGroups: () => graphError('Request_BadRequest', 'The number of group ids in the request exceeds the limit of 20.'),
   methodNotAllowed: () => graphError('Request_BadRequest', 'Specified HTTP method is not allowed for the request target.'),
-  noRoute: (path: string) => graphError('BadRequest', `Resource not found for the segment '${path.split('/').filter(Boolean).pop() ?? ''}'.`),
+  noRoute: (path: string) =>
+    graphError('BadRequest', `Resource not found for the segment '${path.split('/').filter(Boolean).pop() ?? ''}'.`),
   throttled: () => graphError('TooManyRequests', 'Too many requests.'),
   serviceUnavailable: () => graphError('serviceNotAvailable', 'The service is temporarily unavailable. Please retry later.'),
 };
