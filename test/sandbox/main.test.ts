@@ -1,47 +1,16 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConnectorServer } from '../support/connector-server.js';
+import { listeningPort, startEntry, stopEntry } from '../support/entry-process.js';
 import { messageActivity, personalChat, postActivity } from '../support/teams-activities.js';
 import { cardTexts } from '../support/card-text.js';
 
 const MAIN = join(process.cwd(), 'src', 'sandbox', 'main.ts');
 
-function startMain(env: Record<string, string>, args: string[] = []) {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], {
-    env: { PATH: process.env.PATH, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-  return { child, stdout: () => stdout, stderr: () => stderr };
-}
-
-async function listeningPort(main: ReturnType<typeof startMain>): Promise<number> {
-  for (let i = 0; i < 300; i++) {
-    const listening = main
-      .stdout()
-      .split('\n')
-      .filter((l) => l.startsWith('{'))
-      .map((l) => JSON.parse(l) as Record<string, unknown>)
-      .find((r) => r.msg === 'listening');
-    if (listening) return listening.port as number;
-    if (main.child.exitCode !== null) break;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  assert.fail(`no "listening" record in ${main.stdout()}${main.stderr()}`);
-}
-
-async function stopMain(main: ReturnType<typeof startMain>): Promise<number> {
-  main.child.kill('SIGTERM');
-  const [code] = await once(main.child, 'exit');
-  return code as number;
-}
+const startMain = (env: Record<string, string>, args: string[] = []) => startEntry(MAIN, env, args);
 
 describe('the sandbox entry point (src/sandbox/main.ts, what npm start runs with nothing configured)', function () {
   this.timeout(30_000);
@@ -86,7 +55,7 @@ describe('the sandbox entry point (src/sandbox/main.ts, what npm start runs with
       assert.equal(texts[2], 'Pod shop/web-7d4c9b6f5-x2k8p · cluster shop-aks');
     } finally {
       await connector.stop();
-      assert.equal(await stopMain(main), 0);
+      assert.equal(await stopEntry(main), 0);
     }
   });
 });

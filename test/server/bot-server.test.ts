@@ -4,31 +4,13 @@ import { gzipSync } from 'node:zlib';
 import { PullDoctorError } from '../../src/errors/index.js';
 import { ConfigError, parseConfig } from '../../src/config/index.js';
 import { createBotServer } from '../../src/server/bot-server.js';
-import { silentLogger, type Logger } from '../../src/logging/index.js';
-import type { Diagnosis } from '../../src/diagnosis/types.js';
-import type { DiagnosisTarget } from '../../src/diagnosis/types.js';
-import type { Diagnose } from '../../src/teams/diagnosis-cards.js';
+import { silentLogger } from '../../src/logging/index.js';
 import type { ReadinessProbe } from '../../src/server/readiness.js';
 import type { BotEndpoint } from '../../src/teams/bot-endpoint.js';
 import { ConnectorServer } from '../support/connector-server.js';
 import { startBot, type BotUnderTest } from '../support/bot.js';
-import { SANDBOX_PODS, startSandboxDiagnoser, type SandboxDiagnoser } from '../support/sandbox-diagnoser.js';
+import { HeldDiagnoser, SANDBOX_PODS, startSandboxDiagnoser, type SandboxDiagnoser } from '../support/sandbox-diagnoser.js';
 import { messageActivity, personalChat, postActivity } from '../support/teams-activities.js';
-
-/** A diagnoser whose answers wait until the test releases them: a turn that stays in flight. */
-class HeldDiagnoser {
-  private releases: Array<() => void> = [];
-  started = 0;
-  constructor(private readonly inner: Diagnose) {}
-  readonly diagnose = async (request: DiagnosisTarget, log: Logger): Promise<Diagnosis> => {
-    this.started++;
-    await new Promise<void>((resolve) => this.releases.push(resolve));
-    return this.inner(request, log);
-  };
-  release(): void {
-    for (const r of this.releases.splice(0)) r();
-  }
-}
 
 /** An endpoint that answers only when the test releases it: an HTTP request that stays in flight. */
 class HeldEndpoint implements BotEndpoint {

@@ -1,47 +1,13 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConnectorServer } from '../support/connector-server.js';
-import { messageActivity, personalChat, postActivity } from '../support/teams-activities.js';
-import { cardTexts } from '../support/card-text.js';
+import { listeningPort, startEntry, stopEntry } from '../support/entry-process.js';
 
 const MAIN = join(process.cwd(), 'src', 'server', 'main.ts');
 
-function startMain(env: Record<string, string>, args: string[] = []) {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], {
-    env: { PATH: process.env.PATH, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-  return { child, stdout: () => stdout, stderr: () => stderr };
-}
-
-async function listeningPort(main: ReturnType<typeof startMain>): Promise<number> {
-  for (let i = 0; i < 300; i++) {
-    const listening = main
-      .stdout()
-      .split('\n')
-      .filter((l) => l.startsWith('{'))
-      .map((l) => JSON.parse(l) as Record<string, unknown>)
-      .find((r) => r.msg === 'listening');
-    if (listening) return listening.port as number;
-    if (main.child.exitCode !== null) break;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  assert.fail(`no "listening" record in ${main.stdout()}${main.stderr()}`);
-}
-
-async function stopMain(main: ReturnType<typeof startMain>): Promise<number> {
-  main.child.kill('SIGTERM');
-  const [code] = await once(main.child, 'exit');
-  return code as number;
-}
+const startMain = (env: Record<string, string>, args: string[] = []) => startEntry(MAIN, env, args);
 
 describe('the server entry point', function () {
   this.timeout(30_000);
@@ -110,7 +76,7 @@ describe('the server entry point', function () {
         { name: 'kubernetes', ok: false, reason: 'The kubeconfig cannot be used' },
       ],
     });
-    assert.equal(await stopMain(main), 0);
+    assert.equal(await stopEntry(main), 0);
     assert.ok(main.stdout().includes('"msg":"stopped"'));
   });
 });

@@ -1,5 +1,6 @@
 import { parseConfig } from '../../src/config/index.js';
-import { silentLogger } from '../../src/logging/index.js';
+import { silentLogger, type Logger } from '../../src/logging/index.js';
+import type { Diagnosis } from '../../src/diagnosis/types.js';
 import { sandboxCluster } from '../../src/sandbox/profile.js';
 import { startSandboxWorld, type SandboxWorld } from '../../src/sandbox/sandbox-world.js';
 import type { DiagnosisTarget } from '../../src/diagnosis/types.js';
@@ -37,4 +38,19 @@ export async function startSandboxDiagnoser(): Promise<SandboxDiagnoser> {
   const tls = testTls();
   const world = await startSandboxWorld({ tls: { cert: tls.cert, key: tls.key, ca: tls.ca } });
   return { world, engine: diagnoseOnClusters(sandboxCluster(world, parseConfig({}), silentLogger())), close: () => world.close() };
+}
+
+/** A diagnosis whose answers wait until the test releases them (a turn whose follow-up stays under way). */
+export class HeldDiagnoser {
+  private releases: Array<() => void> = [];
+  started = 0;
+  constructor(private readonly inner: Diagnose) {}
+  readonly diagnose = async (request: DiagnosisTarget, log: Logger): Promise<Diagnosis> => {
+    this.started++;
+    await new Promise<void>((resolve) => this.releases.push(resolve));
+    return this.inner(request, log);
+  };
+  release(): void {
+    for (const r of this.releases.splice(0)) r();
+  }
 }

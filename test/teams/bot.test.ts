@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { ConnectorServer, type ConnectorCall } from '../support/connector-server.js';
 import { startBot, type BotUnderTest, type StartBotOptions } from '../support/bot.js';
 import { FixtureDiagnoser } from '../support/fixture-diagnoser.js';
-import { recording, SANDBOX_PODS, startSandboxDiagnoser, type SandboxDiagnoser } from '../support/sandbox-diagnoser.js';
+import { HeldDiagnoser, recording, SANDBOX_PODS, startSandboxDiagnoser, type SandboxDiagnoser } from '../support/sandbox-diagnoser.js';
 import { adaptiveCardProblems } from '../support/adaptive-card-validator.js';
 import { cardBytes, cardTexts, executeActions } from '../support/card-text.js';
 import {
@@ -44,21 +44,6 @@ function invokeCard(body: unknown): Card {
   assert.equal(response.statusCode, 200);
   assert.equal(response.type, 'application/vnd.microsoft.card.adaptive');
   return response.value;
-}
-
-/** A diagnoser whose answers wait until the test releases them. */
-class HeldDiagnoser {
-  private releases: Array<() => void> = [];
-  started = 0;
-  constructor(private readonly inner: Diagnose) {}
-  readonly diagnose = async (request: DiagnosisTarget, log: Logger): Promise<Diagnosis> => {
-    this.started++;
-    await new Promise<void>((resolve) => this.releases.push(resolve));
-    return this.inner(request, log);
-  };
-  release(): void {
-    for (const r of this.releases.splice(0)) r();
-  }
 }
 
 /** A diagnoser that holds every diagnosis until the test opens it, counting how many run at once. */
