@@ -29,7 +29,3 @@ export function imagePullFailures(pod: V1Pod): ImagePullFailure[] {
   collect(pod.status?.containerStatuses, false);
   return failures;
 }
-
-export function isFailingToPull(pod: V1Pod): boolean {
-  return imagePullFailures(pod).length > 0;
-}

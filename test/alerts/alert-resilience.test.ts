@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import type { AlertView } from '../../src/alerts/alert-view.js';
 import type { AlertService } from '../../src/alerts/alert-service.js';
+import { ConversationRegistry } from '../../src/alerts/conversation-registry.js';
 import { startAlertsWorld, runningPod, OPS, type AlertsWorld } from '../support/alerts-world.js';
 import { waitFor } from '../support/wait-for.js';
 
@@ -104,7 +105,7 @@ describe('proactive alerts: watch resilience, no missed and no duplicate alerts'
     await waitFor('noticed', () => service.engine!.detector.pending === 1);
     await world.clock.advance(GRACE_MS);
     await waitFor('forgotten', () => service.metrics.total('alert_conversations_forgotten_total') === 1);
-    assert.equal(await service.conversations.get(OPS), null);
+    assert.equal(await new ConversationRegistry(world.store.documents).get(OPS), null, 'forgotten in the store');
     assert.equal(world.channel.refusals.filter((r) => r.status === 403).length, 1);
   });
 });

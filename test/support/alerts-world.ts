@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { AlertService, type AlertServiceOptions } from '../../src/alerts/alert-service.js';
+import { ConversationRegistry } from '../../src/alerts/conversation-registry.js';
 import { createKubernetesReader } from '../../src/clients/kubernetes/create-kubernetes-reader.js';
 import type { KubernetesReader } from '../../src/clients/kubernetes/kubernetes-reader.js';
 import { createRegistryClient } from '../../src/clients/registry/create-registry-client.js';
@@ -107,7 +108,7 @@ export async function startAlertsWorld(): Promise<AlertsWorld> {
         engine: { watchBackoff: { initialMs: 1000, maxMs: 8000 } },
         ...(options.more ?? {}),
       });
-      await service.conversations.remember({ conversationId: OPS, conversationType: 'channel', reference: channelReference(OPS) });
+      await new ConversationRegistry(replicaStore.documents, clock).remember({ conversationId: OPS, conversationType: 'channel', reference: channelReference(OPS) });
       services.push(service);
       return service;
     },
