@@ -5,10 +5,9 @@ import { silentLogger, type Logger } from '../logging/index.js';
 import type { AlertBook } from './alert-book.js';
 import type { AlertChannel } from './alert-channel.js';
 import type { AlertMetrics } from './alert-metrics.js';
-import type { AlertRecord } from './alert-record.js';
+import { ALERT_COLLECTIONS, type AlertRecord } from './alert-record.js';
 import { alertView, cardFingerprint, summaryView, type AlertCard } from './alert-view.js';
 import { isoTime, type Clock } from './clock.js';
-import { ALERT_COLLECTIONS } from './collections.js';
 import type { ConversationRegistry, StoredConversation } from './conversation-registry.js';
 import {
   isDeliveryState,

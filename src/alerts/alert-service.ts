@@ -12,7 +12,7 @@ import { AlertMetrics } from './alert-metrics.js';
 import { AlertRouter } from './alert-router.js';
 import type { PodAlert } from './alertmanager-webhook.js';
 import { systemClock, type Clock } from './clock.js';
-import { ALERT_COLLECTIONS } from './collections.js';
+import { ALERT_COLLECTIONS } from './alert-record.js';
 import { ConversationRegistry } from './conversation-registry.js';
 import { LeaderElector } from './leader-elector.js';
 import { PodCheckQueue } from './pod-check-queue.js';

@@ -1,7 +1,7 @@
 import { PullDoctorError } from '../errors/index.js';
 import type { DocumentStore } from '../store/index.js';
 import { isoTime, systemClock, type Clock } from './clock.js';
-import { ALERT_COLLECTIONS } from './collections.js';
+import { ALERT_COLLECTIONS } from './alert-record.js';
 
 /** Teams conversation types (`conversation.conversationType` of an activity). */
 export type ConversationType = 'personal' | 'groupChat' | 'channel';

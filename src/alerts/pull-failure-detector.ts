@@ -6,11 +6,10 @@ import { parseImageReference } from '../diagnosis/image/index.js';
 import type { Diagnosis } from '../diagnosis/types.js';
 import { ActivityTracker } from './activity-tracker.js';
 import type { AlertMetrics } from './alert-metrics.js';
-import type { AlertDiagnosisSummary, AlertSource } from './alert-record.js';
+import { workloadOf, type AlertDiagnosisSummary, type AlertSource, type WorkloadRef } from './alert-record.js';
 import { Backoff } from './backoff.js';
 import type { Clock } from './clock.js';
 import { imagePullFailures } from './image-pull-failure.js';
-import { workloadOf, type WorkloadRef } from './workload.js';
 
 /** What the detector asks of the rest: diagnose a pod, raise or clear its part in an alert. */
 export interface DiagnoseTarget {

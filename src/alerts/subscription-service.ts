@@ -3,7 +3,7 @@ import type { DocumentStore } from '../store/index.js';
 import { updateWithRetry } from '../store/index.js';
 import type { AlertRoute } from '../config/alert-routes.js';
 import { isoTime, systemClock, type Clock } from './clock.js';
-import { ALERT_COLLECTIONS } from './collections.js';
+import { ALERT_COLLECTIONS } from './alert-record.js';
 
 /** What `alerts on` narrowed to; both absent means every alert. */
 export interface SubscriptionScope {
