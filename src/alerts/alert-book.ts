@@ -10,7 +10,7 @@ import {
   type AlertRecord,
   type PodFailureReport,
 } from './alert-record.js';
-import { isoTime, type Clock } from './clock.js';
+import { isoTime, type Clock } from './machinery.js';
 
 export interface AlertBookOptions {
   store: DocumentStore;

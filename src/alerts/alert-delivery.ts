@@ -4,10 +4,9 @@ import { updateWithRetry } from '../store/index.js';
 import { silentLogger, type Logger } from '../logging/index.js';
 import type { AlertBook } from './alert-book.js';
 import type { AlertChannel } from './alert-channel.js';
-import type { AlertMetrics } from './alert-metrics.js';
+import { isoTime, type AlertMetrics, type Clock } from './machinery.js';
 import { ALERT_COLLECTIONS, type AlertRecord } from './alert-record.js';
 import { alertView, cardFingerprint, summaryView, type AlertCard } from './alert-view.js';
-import { isoTime, type Clock } from './clock.js';
 import type { ConversationRegistry, StoredConversation } from './conversation-registry.js';
 import {
   isDeliveryState,

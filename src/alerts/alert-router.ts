@@ -1,5 +1,5 @@
 import { conversationsForRoute, type AlertRoute } from '../config/alert-routes.js';
-import type { Clock } from './clock.js';
+import type { Clock } from './machinery.js';
 import { scopeCovers, type SubscriptionScope, type SubscriptionService } from './subscription-service.js';
 
 export interface AlertRouterOptions {

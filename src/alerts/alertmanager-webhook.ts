@@ -2,7 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { SecretValue } from '../config/store.js';
 import { isPullDoctorError } from '../errors/index.js';
 import { silentLogger, type Logger } from '../logging/index.js';
-import type { AlertMetrics } from './alert-metrics.js';
+import type { AlertMetrics } from './machinery.js';
 
 /**
  * POST /api/alerts: Prometheus Alertmanager's webhook (`webhook_config`, payload version "4": `receiver`, `status`,

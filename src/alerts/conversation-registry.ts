@@ -1,6 +1,6 @@
 import { PullDoctorError } from '../errors/index.js';
 import type { DocumentStore } from '../store/index.js';
-import { isoTime, systemClock, type Clock } from './clock.js';
+import { isoTime, systemClock, type Clock } from './machinery.js';
 import { ALERT_COLLECTIONS } from './alert-record.js';
 
 /** Teams conversation types (`conversation.conversationType` of an activity). */

@@ -2,8 +2,7 @@ import { ApiException, CoordinationV1Api, createConfiguration, ServerConfigurati
 import { describeError } from '../errors/index.js';
 import { toKubernetesError } from '../clients/kubernetes/kubernetes-errors.js';
 import { silentLogger, type Logger } from '../logging/index.js';
-import type { AlertMetrics } from './alert-metrics.js';
-import { delay, type Clock } from './clock.js';
+import { delay, type AlertMetrics, type Clock } from './machinery.js';
 
 export interface LeaderElectorOptions {
   kubeConfig: KubeConfig;

@@ -13,9 +13,7 @@ import {
 } from '@kubernetes/client-node';
 import { toKubernetesError } from '../clients/kubernetes/kubernetes-errors.js';
 import { silentLogger, type Logger } from '../logging/index.js';
-import type { AlertMetrics } from './alert-metrics.js';
-import { Backoff } from './backoff.js';
-import type { Clock } from './clock.js';
+import { Backoff, type AlertMetrics, type Clock } from './machinery.js';
 
 export interface PodWatcherHandlers {
   /** A pod was listed, added or changed. */

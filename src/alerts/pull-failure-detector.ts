@@ -4,11 +4,8 @@ import { describeError } from '../errors/index.js';
 import { redactText, silentLogger, type Logger } from '../logging/index.js';
 import { parseImageReference } from '../diagnosis/image/index.js';
 import type { Diagnosis } from '../diagnosis/types.js';
-import { ActivityTracker } from './activity-tracker.js';
-import type { AlertMetrics } from './alert-metrics.js';
+import { ActivityTracker, Backoff, type AlertMetrics, type Clock } from './machinery.js';
 import { workloadOf, type AlertDiagnosisSummary, type AlertSource, type WorkloadRef } from './alert-record.js';
-import { Backoff } from './backoff.js';
-import type { Clock } from './clock.js';
 import { imagePullFailures } from './image-pull-failure.js';
 
 /** What the detector asks of the rest: diagnose a pod, raise or clear its part in an alert. */

@@ -1,4 +1,4 @@
-import { delay, type Clock } from './clock.js';
+import { delay, type Clock } from './machinery.js';
 
 /** At most `max` operations in any `periodMs`. */
 export interface RateWindow {

@@ -1,10 +1,7 @@
 import { describeError } from '../errors/index.js';
 import { silentLogger, type Logger } from '../logging/index.js';
-import { ActivityTracker } from './activity-tracker.js';
-import type { AlertMetrics } from './alert-metrics.js';
+import { ActivityTracker, Backoff, type AlertMetrics, type Clock } from './machinery.js';
 import { classifySendFailure } from './alert-channel.js';
-import { Backoff } from './backoff.js';
-import type { Clock } from './clock.js';
 
 /** One thing to bring up to date in a conversation: an alert's card, or a summary card. */
 export type SendItem = { kind: 'alert'; key: string } | { kind: 'summary'; id: string };

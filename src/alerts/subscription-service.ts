@@ -2,7 +2,7 @@ import { PullDoctorError } from '../errors/index.js';
 import type { DocumentStore } from '../store/index.js';
 import { updateWithRetry } from '../store/index.js';
 import type { AlertRoute } from '../config/alert-routes.js';
-import { isoTime, systemClock, type Clock } from './clock.js';
+import { isoTime, systemClock, type Clock } from './machinery.js';
 import { ALERT_COLLECTIONS } from './alert-record.js';
 
 /** What `alerts on` narrowed to; both absent means every alert. */

@@ -1,7 +1,7 @@
 import type { AlertChannel } from '../../src/alerts/alert-channel.js';
 import { teamsSendFailed } from '../../src/alerts/alert-channel.js';
 import type { AlertCard } from '../../src/alerts/alert-view.js';
-import type { Clock } from '../../src/alerts/clock.js';
+import type { Clock } from '../../src/alerts/machinery.js';
 import type { StoredConversation } from '../../src/alerts/conversation-registry.js';
 import { TEAMS_PER_CONVERSATION_LIMITS } from '../../src/alerts/rate-limiter.js';
 
