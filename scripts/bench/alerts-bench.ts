@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { AlertService } from '../../src/alerts/alert-service.js';
-import type { AlertChannel } from '../../src/alerts/alert-channel.js';
+import type { AlertChannel } from '../../src/alerts/alert-delivery.js';
 import { ConversationRegistry } from '../../src/alerts/conversation-registry.js';
 import { createKubernetesReader } from '../../src/clients/kubernetes/create-kubernetes-reader.js';
 import { createRegistryClient } from '../../src/clients/registry/create-registry-client.js';

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { DocumentStore } from '../store/index.js';
 import { updateWithRetry } from '../store/index.js';
+import { PullDoctorError } from '../errors/index.js';
 import { silentLogger, type Logger } from '../logging/index.js';
 import type { AlertBook } from './alert-book.js';
-import type { AlertChannel } from './alert-channel.js';
 import { isoTime, type AlertMetrics, type Clock } from './machinery.js';
 import { ALERT_COLLECTIONS, type AlertRecord } from './alert-record.js';
 import { alertView, cardFingerprint, summaryView, type AlertCard } from './alert-view.js';
@@ -19,7 +19,24 @@ import {
   type DeliveryTarget,
   type FloodRule,
 } from './delivery-state.js';
-import type { SendItem } from './send-queue.js';
+import type { SendItem } from './sending.js';
+
+/**
+ * How alert cards reach a conversation. The Teams layer implements it with proactive messages (continueConversation
+ * + sendActivity / updateActivity). Failures are PullDoctorError TEAMS_SEND_FAILED with `facts.status` (the HTTP
+ * status) and, for 429, `facts.retryAfter` (the Retry-After header: seconds, or an HTTP date).
+ */
+export interface AlertChannel {
+  post(conversation: StoredConversation, card: AlertCard): Promise<{ messageId: string }>;
+  update(conversation: StoredConversation, messageId: string, card: AlertCard): Promise<void>;
+}
+
+/** The error an AlertChannel throws when Teams refuses a send. */
+export function teamsSendFailed(status: number, message: string, retryAfter?: number | string): PullDoctorError {
+  const facts: Record<string, string | number> = { status };
+  if (retryAfter !== undefined) facts.retryAfter = retryAfter;
+  return new PullDoctorError('TEAMS_SEND_FAILED', message, { facts });
+}
 
 export interface AlertDeliveryOptions {
   store: DocumentStore;

@@ -6,8 +6,7 @@ import { silentLogger, type Logger } from '../logging/index.js';
 import type { DocumentStore } from '../store/index.js';
 import { ActivityTracker, type AlertMetrics, type Clock } from './machinery.js';
 import { AlertBook } from './alert-book.js';
-import type { AlertChannel } from './alert-channel.js';
-import { AlertDelivery } from './alert-delivery.js';
+import { AlertDelivery, type AlertChannel } from './alert-delivery.js';
 import { ALERT_COLLECTIONS, type AlertRecord, type AlertSource } from './alert-record.js';
 import type { AlertRouter } from './alert-router.js';
 import type { ConversationRegistry } from './conversation-registry.js';
@@ -15,8 +14,7 @@ import { isDeliveryState, withoutStale } from './delivery-state.js';
 import { imagePullFailures } from './image-pull-failure.js';
 import { PodWatcher } from './pod-watcher.js';
 import { PullFailureDetector, type DiagnoseTarget, type FailureSink } from './pull-failure-detector.js';
-import { SendRateLimiter, type RateWindow } from './rate-limiter.js';
-import { SendQueue, type SendItem } from './send-queue.js';
+import { SendQueue, SendRateLimiter, type RateWindow, type SendItem } from './sending.js';
 import { updateWithRetry } from '../store/index.js';
 
 /** Settings of the leader's machinery; the defaults are the product's, tests shorten some. */

@@ -7,7 +7,7 @@ import { PullDoctorError } from '../errors/index.js';
 import { silentLogger, type Logger } from '../logging/index.js';
 import type { DocumentStore } from '../store/index.js';
 import { AlertEngine, type AlertEngineSettings } from './alert-engine.js';
-import type { AlertChannel } from './alert-channel.js';
+import type { AlertChannel } from './alert-delivery.js';
 import { AlertMetrics, systemClock, type Clock } from './machinery.js';
 import { AlertRouter } from './alert-router.js';
 import type { PodAlert } from './alertmanager-webhook.js';
@@ -15,7 +15,7 @@ import { ALERT_COLLECTIONS } from './alert-record.js';
 import { ConversationRegistry } from './conversation-registry.js';
 import { LeaderElector } from './leader-elector.js';
 import { PodCheckQueue } from './pod-check-queue.js';
-import type { SendRateLimiter } from './rate-limiter.js';
+import type { SendRateLimiter } from './sending.js';
 import type { DiagnoseTarget } from './pull-failure-detector.js';
 import { SubscriptionService } from './subscription-service.js';
 

@@ -4,7 +4,7 @@ import type { AlertEngineSettings } from '../alerts/alert-engine.js';
 import { createAlertmanagerWebhook, MAX_ALERTMANAGER_BODY_BYTES, type PodAlert } from '../alerts/alertmanager-webhook.js';
 import { ConversationRegistry } from '../alerts/conversation-registry.js';
 import { PodCheckQueue, type PodCheckLimits } from '../alerts/pod-check-queue.js';
-import { SendRateLimiter } from '../alerts/rate-limiter.js';
+import { SendRateLimiter } from '../alerts/sending.js';
 import { SubscriptionService } from '../alerts/subscription-service.js';
 import type { AlertRoute } from '../config/alert-routes.js';
 import type { AlertsConfig } from '../config/alerts.js';

@@ -1,4 +1,4 @@
-import { teamsSendFailed, type AlertChannel } from '../../alerts/alert-channel.js';
+import { teamsSendFailed, type AlertChannel } from '../../alerts/alert-delivery.js';
 import type { AlertCard, AlertView } from '../../alerts/alert-view.js';
 import type { StoredConversation } from '../../alerts/conversation-registry.js';
 import { isPullDoctorError, PullDoctorError } from '../../errors/index.js';

@@ -1,7 +1,10 @@
-import { describeError } from '../errors/index.js';
+import { describeError, isPullDoctorError } from '../errors/index.js';
 import { silentLogger, type Logger } from '../logging/index.js';
-import { ActivityTracker, Backoff, type AlertMetrics, type Clock } from './machinery.js';
-import { classifySendFailure } from './alert-channel.js';
+import { ActivityTracker, Backoff, delay, type AlertMetrics, type Clock } from './machinery.js';
+
+/**
+ * Sending alert cards: one queue per conversation, paced by Teams' rate limits, retried after Teams refuses.
+ */
 
 /** One thing to bring up to date in a conversation: an alert's card, or a summary card. */
 export type SendItem = { kind: 'alert'; key: string } | { kind: 'summary'; id: string };
@@ -150,5 +153,152 @@ export class SendQueue {
     this.log.warn('sending an alert card failed; retrying', { conversationId, item, attempt, kind: failure.kind, code: advice.code, waitMs: wait });
     this.options.onPause(conversationId, wait);
     return 'retry';
+  }
+}
+
+type SendFailure =
+  /** 429: wait (Retry-After when given), then try again. */
+  | { kind: 'throttled'; retryAfterMs?: number }
+  /** 403/404: the bot was removed from the conversation (or it was deleted): forget it. */
+  | { kind: 'gone'; status: number }
+  /** Anything else (412, 5xx, network, the store): try again after a back-off. */
+  | { kind: 'transient'; status?: number };
+
+/** Retry-After as seconds or an HTTP date, in milliseconds from `now`; undefined when absent or unreadable. */
+function retryAfterMs(value: unknown, now: number): number | undefined {
+  if (typeof value === 'number' && Number.isFinite(value) && value >= 0) return value * 1000;
+  if (typeof value !== 'string' || value.trim() === '') return undefined;
+  if (/^\d+(\.\d+)?$/.test(value.trim())) return Number(value.trim()) * 1000;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+function classifySendFailure(error: unknown, now: number): SendFailure {
+  if (isPullDoctorError(error) && error.code === 'TEAMS_SEND_FAILED') {
+    const status = typeof error.facts.status === 'number' ? error.facts.status : Number(error.facts.status);
+    if (status === 429) {
+      const wait = retryAfterMs(error.facts.retryAfter, now);
+      return wait === undefined ? { kind: 'throttled' } : { kind: 'throttled', retryAfterMs: wait };
+    }
+    if (status === 403 || status === 404) return { kind: 'gone', status };
+    return Number.isFinite(status) ? { kind: 'transient', status } : { kind: 'transient' };
+  }
+  return { kind: 'transient' };
+}
+
+/** At most `max` operations in any `periodMs`. */
+export interface RateWindow {
+  periodMs: number;
+  max: number;
+}
+
+/**
+ * Teams' per bot per thread limits for "Send to conversation" (learn.microsoft.com/microsoftteams/platform/bots/how-to/rate-limit,
+ * MicrosoftDocs/msteams-docs msteams-platform/bots/how-to/rate-limit.md): 7 per 1 s, 8 per 2 s, 60 per 30 s,
+ * 1800 per 3600 s. Updates count like sends: "All requests are subject to the same rate limiting policy".
+ */
+export const TEAMS_PER_CONVERSATION_LIMITS: readonly RateWindow[] = [
+  { periodMs: 1_000, max: 7 },
+  { periodMs: 2_000, max: 8 },
+  { periodMs: 30_000, max: 60 },
+  { periodMs: 3_600_000, max: 1_800 },
+];
+
+/** Same page: "The global limit per app per tenant is 30 Requests Per Second". */
+export const TEAMS_PER_APP_LIMITS: readonly RateWindow[] = [{ periodMs: 1_000, max: 30 }];
+
+/** Sliding-window log: the times of the operations of the longest window. */
+class WindowLog {
+  private readonly times: number[] = [];
+  constructor(private readonly windows: readonly RateWindow[]) {}
+
+  /** How long to wait from `now` until one more operation fits every window (0: now). */
+  waitMs(now: number): number {
+    this.prune(now);
+    let wait = 0;
+    for (const w of this.windows) {
+      const inWindow = this.times.filter((t) => t > now - w.periodMs);
+      if (inWindow.length >= w.max) {
+        const oldestThatMustLeave = inWindow[inWindow.length - w.max]!;
+        wait = Math.max(wait, oldestThatMustLeave + w.periodMs - now);
+      }
+    }
+    return wait;
+  }
+
+  record(now: number): void {
+    this.times.push(now);
+  }
+
+  get empty(): boolean {
+    return this.times.length === 0;
+  }
+
+  prune(now: number): void {
+    const longest = Math.max(0, ...this.windows.map((w) => w.periodMs));
+    let drop = 0;
+    while (drop < this.times.length && this.times[drop]! <= now - longest) drop++;
+    if (drop > 0) this.times.splice(0, drop);
+  }
+}
+
+export interface SendRateLimiterOptions {
+  clock: Clock;
+  perConversation?: readonly RateWindow[];
+  perApp?: readonly RateWindow[];
+}
+
+/**
+ * Paces operations towards Teams: per conversation and for the whole app, plus pauses ordered by a 429's
+ * Retry-After. `acquire` waits (on the injected clock) until an operation may go, then counts it.
+ */
+export class SendRateLimiter {
+  private readonly conversations = new Map<string, WindowLog>();
+  private readonly pausedUntil = new Map<string, number>();
+  private readonly app: WindowLog;
+  private readonly clock: Clock;
+  private readonly perConversation: readonly RateWindow[];
+
+  constructor(options: SendRateLimiterOptions) {
+    this.clock = options.clock;
+    this.perConversation = options.perConversation ?? TEAMS_PER_CONVERSATION_LIMITS;
+    this.app = new WindowLog(options.perApp ?? TEAMS_PER_APP_LIMITS);
+  }
+
+  /** How long an operation towards this conversation would have to wait now. */
+  waitMs(conversationId: string): number {
+    const now = this.clock.now();
+    const paused = Math.max(0, (this.pausedUntil.get(conversationId) ?? 0) - now);
+    return Math.max(paused, this.logFor(conversationId).waitMs(now), this.app.waitMs(now));
+  }
+
+  async acquire(conversationId: string, signal?: AbortSignal): Promise<boolean> {
+    for (;;) {
+      if (signal?.aborted) return false;
+      const wait = this.waitMs(conversationId);
+      if (wait <= 0) break;
+      await delay(this.clock, wait, signal);
+    }
+    const now = this.clock.now();
+    this.logFor(conversationId).record(now);
+    this.app.record(now);
+    return true;
+  }
+
+  /** No operation towards this conversation before `ms` from now (a 429's Retry-After, or a back-off). */
+  pause(conversationId: string, ms: number): void {
+    const until = this.clock.now() + ms;
+    this.pausedUntil.set(conversationId, Math.max(until, this.pausedUntil.get(conversationId) ?? 0));
+  }
+
+  forget(conversationId: string): void {
+    this.conversations.delete(conversationId);
+    this.pausedUntil.delete(conversationId);
+  }
+
+  private logFor(conversationId: string): WindowLog {
+    let log = this.conversations.get(conversationId);
+    if (!log) this.conversations.set(conversationId, (log = new WindowLog(this.perConversation)));
+    return log;
   }
 }

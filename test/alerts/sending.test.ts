@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { SendRateLimiter, TEAMS_PER_CONVERSATION_LIMITS } from '../../src/alerts/rate-limiter.js';
+import { SendRateLimiter, TEAMS_PER_CONVERSATION_LIMITS } from '../../src/alerts/sending.js';
 import { ManualClock } from '../support/manual-clock.js';
 
 describe('SendRateLimiter', () => {
