@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { AlertService } from '../../src/alerts/alert-service.js';
 import type { AlertChannel } from '../../src/alerts/alert-delivery.js';
-import { ConversationRegistry } from '../../src/alerts/conversation-registry.js';
+import { ConversationRegistry } from '../../src/alerts/routing.js';
 import { createKubernetesReader } from '../../src/clients/kubernetes/create-kubernetes-reader.js';
 import { createRegistryClient } from '../../src/clients/registry/create-registry-client.js';
 import { staticRegistryNetwork } from '../../src/clients/registry/static-network.js';

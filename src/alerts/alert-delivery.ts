@@ -7,7 +7,7 @@ import type { AlertBook } from './alert-book.js';
 import { isoTime, type AlertMetrics, type Clock } from './machinery.js';
 import { ALERT_COLLECTIONS, type AlertRecord } from './alert-record.js';
 import { alertView, cardFingerprint, summaryView, type AlertCard } from './alert-view.js';
-import type { ConversationRegistry, StoredConversation } from './conversation-registry.js';
+import type { ConversationRegistry, StoredConversation } from './routing.js';
 import {
   isDeliveryState,
   summariesListing,

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { AlertView } from '../../src/alerts/alert-view.js';
 import type { AlertService } from '../../src/alerts/alert-service.js';
-import { ConversationRegistry } from '../../src/alerts/conversation-registry.js';
+import { ConversationRegistry } from '../../src/alerts/routing.js';
 import { startAlertsWorld, runningPod, OPS, type AlertsWorld } from '../support/alerts-world.js';
 import { waitFor } from '../support/wait-for.js';
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { KubeConfig } from '@kubernetes/client-node';
 import { AlertService } from '../../src/alerts/alert-service.js';
 import { systemClock } from '../../src/alerts/machinery.js';
-import { ConversationRegistry } from '../../src/alerts/conversation-registry.js';
+import { ConversationRegistry } from '../../src/alerts/routing.js';
 import { parseConfig } from '../../src/config/index.js';
 import { diagnosePod } from '../../src/diagnosis/diagnose-pod.js';
 import { isPullDoctorError } from '../../src/errors/index.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { AlertService, type AlertServiceOptions } from '../../src/alerts/alert-service.js';
-import { ConversationRegistry } from '../../src/alerts/conversation-registry.js';
+import { ConversationRegistry } from '../../src/alerts/routing.js';
 import { createKubernetesReader } from '../../src/clients/kubernetes/create-kubernetes-reader.js';
 import type { KubernetesReader } from '../../src/clients/kubernetes/kubernetes-reader.js';
 import { createRegistryClient } from '../../src/clients/registry/create-registry-client.js';
