@@ -10,9 +10,8 @@ import { AlertDelivery, type AlertChannel } from './alert-delivery.js';
 import { ALERT_COLLECTIONS, type AlertRecord, type AlertSource } from './alert-record.js';
 import type { AlertRouter, ConversationRegistry } from './routing.js';
 import { isDeliveryState, withoutStale } from './delivery-state.js';
-import { imagePullFailures } from './image-pull-failure.js';
 import { PodWatcher } from './pod-watcher.js';
-import { PullFailureDetector, type DiagnoseTarget, type FailureSink } from './pull-failure-detector.js';
+import { imagePullFailures, PullFailureDetector, type DiagnoseTarget, type FailureSink } from './pull-failure-detector.js';
 import { SendQueue, SendRateLimiter, type RateWindow, type SendItem } from './sending.js';
 import { updateWithRetry } from '../store/index.js';
 

@@ -10,10 +10,9 @@ import { AlertEngine, type AlertEngineSettings } from './alert-engine.js';
 import type { AlertChannel } from './alert-delivery.js';
 import { AlertMetrics, systemClock, type Clock } from './machinery.js';
 import { AlertRouter, ConversationRegistry, SubscriptionService } from './routing.js';
-import type { PodAlert } from './alertmanager-webhook.js';
+import { PodCheckQueue, type PodAlert } from './alertmanager-webhook.js';
 import { ALERT_COLLECTIONS } from './alert-record.js';
 import { LeaderElector } from './leader-elector.js';
-import { PodCheckQueue } from './pod-check-queue.js';
 import type { SendRateLimiter } from './sending.js';
 import type { DiagnoseTarget } from './pull-failure-detector.js';
 

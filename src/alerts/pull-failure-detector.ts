@@ -1,12 +1,12 @@
-import type { V1Pod } from '@kubernetes/client-node';
+import type { V1ContainerStatus, V1Pod } from '@kubernetes/client-node';
 import type { KubernetesReader } from '../clients/kubernetes/kubernetes-reader.js';
 import { describeError } from '../errors/index.js';
 import { redactText, silentLogger, type Logger } from '../logging/index.js';
 import { parseImageReference } from '../diagnosis/image/index.js';
+import { IMAGE_PULL_REASONS } from '../diagnosis/pod-state/analyze-pod-state.js';
 import type { Diagnosis } from '../diagnosis/types.js';
 import { ActivityTracker, Backoff, type AlertMetrics, type Clock } from './machinery.js';
 import { workloadOf, type AlertDiagnosisSummary, type AlertSource, type WorkloadRef } from './alert-record.js';
-import { imagePullFailures } from './image-pull-failure.js';
 
 /** What the detector asks of the rest: diagnose a pod, raise or clear its part in an alert. */
 export interface DiagnoseTarget {
@@ -255,4 +255,33 @@ export function summarize(diagnosis: Diagnosis, fallbackImage: string): AlertDia
   const key = diagnosis.evidence.keyEvent;
   if (key) summary.keyEvent = redactText(`${key.reason}: ${key.message}`).slice(0, MAX_KEY_EVENT_CHARS);
   return summary;
+}
+
+/** One container (or init container) of a pod waiting because its image cannot be pulled. */
+export interface ImagePullFailure {
+  container: string;
+  initContainer: boolean;
+  image: string;
+  reason: string;
+}
+
+/**
+ * The containers and init containers of a pod waiting in ErrImagePull or ImagePullBackOff. Works on what the
+ * informer hands over: typed objects from a list and plain JSON from a watch. A pod being deleted fails nothing.
+ */
+export function imagePullFailures(pod: V1Pod): ImagePullFailure[] {
+  if (pod.metadata?.deletionTimestamp) return [];
+  const failures: ImagePullFailure[] = [];
+  const collect = (statuses: V1ContainerStatus[] | undefined, initContainer: boolean) => {
+    for (const status of statuses ?? []) {
+      const reason = status.state?.waiting?.reason;
+      if (reason === undefined || !IMAGE_PULL_REASONS.has(reason)) continue;
+      const specs = initContainer ? pod.spec?.initContainers : pod.spec?.containers;
+      const image = specs?.find((c) => c.name === status.name)?.image ?? status.image ?? '';
+      failures.push({ container: status.name, initContainer, image, reason });
+    }
+  };
+  collect(pod.status?.initContainerStatuses, true);
+  collect(pod.status?.containerStatuses, false);
+  return failures;
 }

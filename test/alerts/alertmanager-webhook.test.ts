@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
-import { createAlertmanagerWebhook, type PodAlert } from '../../src/alerts/alertmanager-webhook.js';
+import { createAlertmanagerWebhook, PodCheckQueue, type PodAlert } from '../../src/alerts/alertmanager-webhook.js';
 import type { AlertView } from '../../src/alerts/alert-view.js';
-import { PodCheckQueue } from '../../src/alerts/pod-check-queue.js';
 import { SecretValue } from '../../src/config/index.js';
 import { isPullDoctorError, PullDoctorError } from '../../src/errors/index.js';
 import { alertmanagerPayload } from '../support/alertmanager-payload.js';

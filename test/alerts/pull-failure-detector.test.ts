@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { V1Pod } from '@kubernetes/client-node';
-import { imagePullFailures } from '../../src/alerts/image-pull-failure.js';
+import { imagePullFailures } from '../../src/alerts/pull-failure-detector.js';
 import { payloads } from '../../src/sandbox/kubernetes-api/index.js';
 
 describe('imagePullFailures', () => {
