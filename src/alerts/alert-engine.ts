@@ -88,7 +88,7 @@ export class AlertEngine {
       enqueue: (conversationId, item, delayMs) => this.enqueue(conversationId, item, delayMs),
       metrics,
       log: this.log,
-      ...(options.claimTimeoutMs !== undefined ? { claimTimeoutMs: options.claimTimeoutMs } : {}),
+      claimTimeoutMs: options.claimTimeoutMs,
     });
     this.queue = new SendQueue({
       clock,
@@ -131,7 +131,7 @@ export class AlertEngine {
       metrics,
       log: this.log,
       tracker: this.tracker,
-      ...(options.diagnosisConcurrency !== undefined ? { concurrency: options.diagnosisConcurrency } : {}),
+      concurrency: options.diagnosisConcurrency,
     });
     this.watcher = new PodWatcher({
       kubeConfig: options.kubeConfig,
@@ -142,7 +142,7 @@ export class AlertEngine {
       onPod: (pod) => this.detector.observe(pod),
       onPodDeleted: (pod) => this.detector.forget(pod),
       onSynced: (namespace) => void this.tracker.track(() => this.resync(namespace)),
-      ...(options.watchBackoff ? { backoff: options.watchBackoff } : {}),
+      backoff: options.watchBackoff,
     });
   }
 

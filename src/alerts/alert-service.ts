@@ -144,7 +144,7 @@ export class AlertService {
         metrics: this.metrics,
         instanceId: this.identity,
         log: this.log,
-        ...(this.options.sendLimiter ? { limiter: this.options.sendLimiter } : {}),
+        limiter: this.options.sendLimiter,
       });
       this.current = engine;
       await engine.start();

@@ -165,7 +165,11 @@ class ResilientInformer {
     this.errors += 1;
     this.synced = false;
     if (this.stopped) return;
-    const failure = toKubernetesError(error, { verb: 'watch', resource: 'pods', ...(this.namespace ? { namespace: this.namespace } : {}) }, { server: this.options.kubeConfig.getCurrentCluster()?.server ?? '', timeoutMs: 0 });
+    const failure = toKubernetesError(
+      error,
+      { verb: 'watch', resource: 'pods', namespace: this.namespace },
+      { server: this.options.kubeConfig.getCurrentCluster()?.server ?? '', timeoutMs: 0 },
+    );
     const wait = this.backoff.next();
     this.options.metrics.inc('alert_watch_errors_total');
     this.log.warn('pod watch failed; restarting after a back-off', { code: failure.code, reason: failure.message, attempt: this.backoff.attempts, waitMs: wait });

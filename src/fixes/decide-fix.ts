@@ -1,10 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { updateWithRetry } from '../store/index.js';
-import { readFixActionData } from './action-data.js';
 import { auditAfterTheFact, auditBeforeActing, FIX_AUDIT_ACTIONS } from './fix-audit.js';
 import type { FixContext } from './fix-context.js';
-import { FIX_REQUESTS_COLLECTION, type FixActor, type FixDecisionInProgress, type FixRequest } from './fix-request.js';
-import { isStoredFixRequest } from './read-fix-request.js';
+import {
+  FIX_REQUESTS_COLLECTION,
+  isStoredFixRequest,
+  readFixActionData,
+  type FixActor,
+  type FixDecisionInProgress,
+  type FixRequest,
+} from './fix-request.js';
 import { fixRefusal, type FixRefusal, type FixRefusalReason } from './refusals.js';
 
 /** A press of **Approve** or **Reject**, as the transport received it. */

@@ -2,8 +2,7 @@ import { isPullDoctorError } from '../errors/index.js';
 import { updateWithRetry } from '../store/index.js';
 import { auditAfterTheFact, FIX_AUDIT_ACTIONS } from './fix-audit.js';
 import type { FixContext } from './fix-context.js';
-import { FIX_REQUESTS_COLLECTION, type FixExecutionClaim, type FixRequest } from './fix-request.js';
-import { isStoredFixRequest } from './read-fix-request.js';
+import { FIX_REQUESTS_COLLECTION, isStoredFixRequest, type FixExecutionClaim, type FixRequest } from './fix-request.js';
 
 /**
  * The claim protocol that gives a request exactly one executor among many replicas. Each step is a

@@ -3,9 +3,7 @@ import { updateWithRetry } from '../store/index.js';
 import { decideFix, type FixDecisionInput, type FixDecisionResult } from './decide-fix.js';
 import { executeFix, type FixExecution } from './execute-fix.js';
 import { fixContext, type FixApprovalsDeps } from './fix-context.js';
-import { FIX_REQUESTS_COLLECTION, type FixRequest } from './fix-request.js';
-import { isFixRequestId } from './fix-request-id.js';
-import { isStoredFixRequest } from './read-fix-request.js';
+import { FIX_REQUESTS_COLLECTION, isFixRequestId, isStoredFixRequest, type FixRequest } from './fix-request.js';
 import { requestFix, type NewFixRequest } from './request-fix.js';
 import { resumeInterrupted, type ResumeReport } from './resume-interrupted.js';
 

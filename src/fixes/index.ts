@@ -6,16 +6,18 @@ export type { FixDecisionInput, FixDecisionResult } from './decide-fix.js';
 export type { FixExecution } from './execute-fix.js';
 export type { ResumeReport } from './resume-interrupted.js';
 export {
-  FIX_REQUESTS_COLLECTION,
   FIX_REQUEST_STATUSES,
+  FIX_REQUESTS_COLLECTION,
   isFinished,
-  type FixRequest,
-  type FixRequestStatus,
+  isFixRequestId,
+  readFixActionData,
   type FixActor,
   type FixDecision,
   type FixExecutionClaim,
   type FixOutcome,
   type FixOutcomeKind,
+  type FixRequest,
+  type FixRequestStatus,
   type RediagnosisRecord,
 } from './fix-request.js';
 export { FIX_REFUSAL_REASONS, fixRefusal, type FixRefusal, type FixRefusalReason } from './refusals.js';
@@ -24,8 +26,6 @@ export { createApproverCheck, type ApproverCheck, type ApproverVerdict } from '.
 export type { PullAccess, PullAccessChecker, RoleAssignmentWriter, CreateRoleAssignmentInput, Rediagnose, RediagnosisSummary } from './ports.js';
 export { DEFAULT_WRITE_RETRY, type WriteRetryOptions } from './write-retry.js';
 export { describeFixRequest, type FixRequestView } from './describe-fix-request.js';
-export { readFixActionData } from './action-data.js';
-export { isFixRequestId } from './fix-request-id.js';
 export { GRANTABLE_ROLES, registryNameOf, roleNameOf } from './allowed-fix.js';
 export { forbiddenAdvice, delegationCondition, RBAC_ADMINISTRATOR_ROLE_ID } from './forbidden-advice.js';
 export { KUBELET_BACKOFF_REMINDER } from './fix-outcomes.js';

@@ -4,8 +4,7 @@ import { redactText } from '../logging/index.js';
 import { assertAllowedFix } from './allowed-fix.js';
 import { auditAfterTheFact, auditBeforeActing, FIX_AUDIT_ACTIONS } from './fix-audit.js';
 import type { FixContext } from './fix-context.js';
-import { FIX_REQUESTS_COLLECTION, type FixActor, type FixRequest } from './fix-request.js';
-import { newFixRequestId } from './fix-request-id.js';
+import { FIX_REQUESTS_COLLECTION, newFixRequestId, type FixActor, type FixRequest } from './fix-request.js';
 
 /** What the transport knows when someone presses **Request fix**. */
 export interface NewFixRequest {

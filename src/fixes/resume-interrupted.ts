@@ -2,10 +2,9 @@ import { describeError } from '../errors/index.js';
 import { updateWithRetry } from '../store/index.js';
 import { auditAfterTheFact, FIX_AUDIT_ACTIONS } from './fix-audit.js';
 import type { FixContext } from './fix-context.js';
-import { FIX_REQUESTS_COLLECTION, type FixRequest } from './fix-request.js';
+import { FIX_REQUESTS_COLLECTION, isStoredFixRequest, type FixRequest } from './fix-request.js';
 import { isStaleClaim, takeOverStaleClaim } from './execution-claim.js';
 import { executeFix, runClaimed, type FixExecution } from './execute-fix.js';
-import { isStoredFixRequest } from './read-fix-request.js';
 
 export interface ResumeReport {
   /** Executions this call ran (approved but never claimed, or claimed by an executor that stopped renewing). */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { silentLogger } from '../../src/logging/index.js';
-import { storedFixRequestProblem } from '../../src/fixes/read-fix-request.js';
+import { storedFixRequestProblem } from '../../src/fixes/fix-request.js';
 import type { FixRequest } from '../../src/fixes/index.js';
 import { openSqliteStore } from '../../src/store/index.js';
 import { approve, fixApprovalsFor, newRequest, startShopAzure, testClock } from './fix-harness.js';
