@@ -1,7 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import type { GraphClient } from '../clients/graph/index.js';
+import type { ApprovalsConfig } from '../config/approvals.js';
+import { describeError } from '../errors/index.js';
+import type { Logger } from '../logging/index.js';
 import { updateWithRetry } from '../store/index.js';
 import { auditAfterTheFact, auditBeforeActing, FIX_AUDIT_ACTIONS } from './fix-audit.js';
-import type { FixContext } from './fix-context.js';
+import type { ApproverCheck, FixContext } from './fix-context.js';
 import {
   FIX_REQUESTS_COLLECTION,
   isStoredFixRequest,
@@ -10,7 +14,67 @@ import {
   type FixDecisionInProgress,
   type FixRequest,
 } from './fix-request.js';
-import { fixRefusal, type FixRefusal, type FixRefusalReason } from './refusals.js';
+
+/** Why a decision on a fix request was refused. Stable strings: cards and scripts rely on them. */
+export const FIX_REFUSAL_REASONS = [
+  'altered-card',
+  'unknown-request',
+  'wrong-tenant',
+  'wrong-conversation',
+  'not-approver',
+  'approver-check-failed',
+  'self-approval',
+  'expired',
+  'already-decided',
+] as const;
+export type FixRefusalReason = (typeof FIX_REFUSAL_REASONS)[number];
+
+export interface FixRefusal {
+  reason: FixRefusalReason;
+  /** One sentence a person can act on; names no one's secrets. */
+  message: string;
+}
+
+const MESSAGES: Record<FixRefusalReason, string> = {
+  'altered-card': 'This button does not carry what Pull Doctor put on the approval card (its data was changed), so nothing was done.',
+  'unknown-request': 'This fix request does not exist (or no longer exists).',
+  'wrong-tenant': 'This fix request belongs to another organisation.',
+  'wrong-conversation': 'This fix request can only be decided in the conversation where it was made.',
+  'not-approver': 'You are not one of the approvers for fixes.',
+  'approver-check-failed': 'Your approver group membership could not be checked, so the decision was refused.',
+  'self-approval': 'You made this request: someone else must decide on it.',
+  expired: 'This fix request has expired; run the diagnosis again to request the fix anew.',
+  'already-decided': 'This fix request has already been decided.',
+};
+
+export function fixRefusal(reason: FixRefusalReason, detail?: string): FixRefusal {
+  return { reason, message: detail === undefined ? MESSAGES[reason] : `${MESSAGES[reason]} ${detail}` };
+}
+
+/**
+ * Approvers are the object ids in APPROVERS, plus the (transitive) members of APPROVER_GROUP_ID when one is
+ * configured, asked of Microsoft Graph each time (membership changes take effect at once; no cache).
+ */
+export function createApproverCheck(config: Pick<ApprovalsConfig, 'approvers' | 'approverGroupId'>, deps: { graph?: GraphClient; log: Logger }): ApproverCheck {
+  const listed = new Set(config.approvers.map((id) => id.toLowerCase()));
+  const group = config.approverGroupId?.toLowerCase();
+  if (group !== undefined && deps.graph === undefined) throw new Error('APPROVER_GROUP_ID is set: a Graph client is needed to check membership');
+  return async (objectId) => {
+    const id = objectId.toLowerCase();
+    if (listed.has(id)) return { approver: true, via: 'list' };
+    if (group === undefined) return { approver: false };
+    try {
+      const groups = await deps.graph!.checkMemberGroups(id, [group]);
+      return groups.includes(group) ? { approver: true, via: 'group' } : { approver: false };
+    } catch (error) {
+      const advice = describeError(error);
+      // An object Graph does not know is simply not a member.
+      if (advice.code === 'AZURE_NOT_FOUND') return { approver: false };
+      deps.log.warn('approver group membership could not be checked', { code: advice.code, error });
+      return { approver: false, error: `${advice.title}: ${advice.message} ${advice.advice}` };
+    }
+  };
+}
 
 /** A press of **Approve** or **Reject**, as the transport received it. */
 export interface FixDecisionInput {

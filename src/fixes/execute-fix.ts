@@ -1,15 +1,13 @@
-import { describeError } from '../errors/index.js';
+import type { Fix } from '../diagnosis/types.js';
+import { describeError, isPullDoctorError, type PullDoctorError } from '../errors/index.js';
 import type { Logger } from '../logging/index.js';
 import { auditAfterTheFact, auditBeforeActing, FIX_AUDIT_ACTIONS } from './fix-audit.js';
-import type { FixContext } from './fix-context.js';
+import type { FixContext, PullAccess, WriteRetryOptions } from './fix-context.js';
 import { FIX_REQUESTS_COLLECTION, isFinished, type FixOutcome, type FixRequest } from './fix-request.js';
-import { rediagnoseAfterFix } from './rediagnose-after-fix.js';
+import { rediagnoseAfterFix } from './rediagnosis.js';
 import { claimApproved, releaseClaim, renewClaim } from './execution-claim.js';
-import { forbiddenAdvice } from './forbidden-advice.js';
-import { KUBELET_BACKOFF_REMINDER, outcomeSummary } from './fix-outcomes.js';
 import { roleAssignmentName } from '../clients/azure/role-assignment-name.js';
-import { classifyWriteFailure, retryDelayMs } from './write-retry.js';
-import type { PullAccess } from './ports.js';
+import { forbiddenAdvice, registryNameOf, roleNameOf } from './allowed-fix.js';
 
 export type FixExecution =
   | { kind: 'finished'; request: FixRequest; outcome: FixOutcome }
@@ -197,3 +195,68 @@ async function finish(ctx: FixContext, request: FixRequest, result: Omit<FixOutc
   const rediagnosed = await rediagnoseAfterFix(ctx, finished, outcome);
   return { kind: 'finished', request: rediagnosed, outcome: rediagnosed.outcome ?? outcome };
 }
+
+/** What a failed Azure call means for the fix. */
+export type WriteFailure =
+  | { kind: 'exists' }
+  | { kind: 'transient'; error: PullDoctorError; retryAfterMs?: number }
+  | { kind: 'forbidden'; error: PullDoctorError; missingAction?: string }
+  | { kind: 'fatal'; error: unknown };
+
+const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)) ? Number(v) : undefined);
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+
+/**
+ * Sorts an error of the writer (or the access checker): 429 and 5xx (and no answer at all) are worth retrying,
+ * 409 RoleAssignmentExists is success, 403 is a missing permission, the rest is final. Reads the facts the Azure
+ * client's mapAzureError sets: `status`, `armCode`, `action` (403) and `retryAfterSeconds` (429).
+ */
+export function classifyWriteFailure(error: unknown): WriteFailure {
+  if (!isPullDoctorError(error)) return { kind: 'fatal', error };
+  const status = num(error.facts.status);
+  if (status === 409 && error.facts.armCode === 'RoleAssignmentExists') return { kind: 'exists' };
+  if (error.code === 'AZURE_FORBIDDEN') {
+    const missingAction = str(error.facts.action);
+    return missingAction === undefined ? { kind: 'forbidden', error } : { kind: 'forbidden', error, missingAction };
+  }
+  if (error.code === 'AZURE_THROTTLED') {
+    const seconds = num(error.facts.retryAfterSeconds);
+    return seconds === undefined ? { kind: 'transient', error } : { kind: 'transient', error, retryAfterMs: Math.max(0, seconds) * 1000 };
+  }
+  if (error.code === 'AZURE_API_ERROR' && (status === undefined || status >= 500)) return { kind: 'transient', error };
+  return { kind: 'fatal', error };
+}
+
+/**
+ * How long to wait before attempt `attempt + 1`, or undefined to give up: exponential back-off, or the server's
+ * Retry-After when it gave one (never earlier; longer than maxRetryAfterMs is a reason to stop).
+ */
+export function retryDelayMs(attempt: number, failure: { retryAfterMs?: number }, options: Required<WriteRetryOptions>): number | undefined {
+  if (attempt >= options.attempts) return undefined;
+  if (failure.retryAfterMs !== undefined) return failure.retryAfterMs > options.maxRetryAfterMs ? undefined : failure.retryAfterMs;
+  return Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** (attempt - 1));
+}
+
+/** The sentences an outcome is told in (cards and audit records use the same words). */
+
+export const KUBELET_BACKOFF_REMINDER =
+  'The kubelet retries the image pull on its own back-off (up to 5 minutes between attempts): the pod should start within a few minutes, without a restart. Role assignments can also take a minute or two to take effect.';
+
+const grant = (fix: Fix) => `${roleNameOf(fix.roleDefinitionId)} on ${registryNameOf(fix.scope)} for the kubelet identity ${fix.principalId}`;
+
+export const outcomeSummary = {
+  created: (fix: Fix) => `Granted ${grant(fix)}.`,
+  exists: (fix: Fix) => `Azure already had ${grant(fix)}; nothing new was created.`,
+  alreadyFixed: (fix: Fix, detail: string) => `The kubelet identity can already pull from ${registryNameOf(fix.scope)} (${detail}); nothing was changed.`,
+  /** Resumed: the assignment under this grant's deterministic name is there, and this request had sent its PUT. */
+  writtenBeforeInterruption: (fix: Fix, name: string) =>
+    `Granted ${grant(fix)}: the role assignment ${name} was written by this request before Pull Doctor was interrupted, and found in place on resuming (it has the name Pull Doctor gives this grant); nothing more was changed.`,
+  writtenByAnotherRequest: (fix: Fix, detail: string, name: string) =>
+    `The kubelet identity can already pull from ${registryNameOf(fix.scope)} (${detail}) through the role assignment ${name}, which Pull Doctor wrote for an earlier request for the same grant (it has the name Pull Doctor gives this grant); this request changed nothing.`,
+  foundPresent: (fix: Fix, detail: string, name: string) =>
+    `The kubelet identity can already pull from ${registryNameOf(fix.scope)} (${detail}) through the role assignment ${name}, found already present (not written by Pull Doctor: another name); nothing was changed.`,
+  recheckFailed: (fix: Fix, why: string) => `Could not check the current roles of the kubelet identity on ${registryNameOf(fix.scope)} (${why}), so nothing was changed.`,
+  forbidden: (fix: Fix, action: string) => `Azure refused to grant ${grant(fix)}: Pull Doctor's identity lacks ${action} on the registry.`,
+  gaveUp: (fix: Fix, attempts: number, why: string) => `Azure kept failing to grant ${grant(fix)} (${why}); gave up after ${attempts} attempts. Check the registry's access control before requesting again.`,
+  failed: (fix: Fix, why: string) => `Could not grant ${grant(fix)}: ${why}`,
+};

@@ -11,7 +11,8 @@
  *   resume               run resumeInterrupted() (with the clock moved by clockOffsetMs) and print its report.
  */
 import { BlobServiceClient } from '@azure/storage-blob';
-import { createApproverCheck, createFixApprovals, type RoleAssignmentWriter } from '../../src/fixes/index.js';
+import { createApproverCheck, createFixApprovals } from '../../src/fixes/index.js';
+import type { RoleAssignmentWriter } from '../../src/clients/azure/role-assignment-writer.js';
 import { silentLogger } from '../../src/logging/index.js';
 import { openBlobStore, openSqliteStore, type Store } from '../../src/store/index.js';
 import { connectAzureRoleAssignments } from '../support/azure-role-assignments.js';

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { roleAssignmentName, uuidV5 } from '../../../src/clients/azure/role-assignment-name.js';
-import { roleAssignmentName as executorsName } from '../../../src/fixes/index.js';
+import { roleAssignmentName, roleAssignmentName as executorsName, uuidV5 } from '../../../src/clients/azure/role-assignment-name.js';
 import { BUILT_IN_ROLE_IDS } from '../../../src/sandbox/resource-manager/index.js';
 
 const SUB = '1f2e3d4c-5b6a-4798-8a7b-6c5d4e3f2a1b';

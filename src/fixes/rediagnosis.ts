@@ -1,8 +1,10 @@
+import type { Diagnosis, Fix } from '../diagnosis/types.js';
 import { describeError } from '../errors/index.js';
 import { redactText } from '../logging/index.js';
 import { updateWithRetry } from '../store/index.js';
 import { auditAfterTheFact, FIX_AUDIT_ACTIONS, type FixAuditEvent } from './fix-audit.js';
-import type { FixContext } from './fix-context.js';
+import { registryNameOf } from './allowed-fix.js';
+import type { FixContext, RediagnosisSummary } from './fix-context.js';
 import { FIX_REQUESTS_COLLECTION, type FixOutcome, type FixRequest, type RediagnosisRecord } from './fix-request.js';
 
 const MAX_SUMMARY = 500;
@@ -32,4 +34,34 @@ export async function rediagnoseAfterFix(ctx: FixContext, request: FixRequest, o
       : { action: FIX_AUDIT_ACTIONS.rediagnosed, result: 'error', request, reason: record.error };
   await auditAfterTheFact(ctx.store.audit, ctx.log, event, ctx.now());
   return stored?.changed ? stored.value : request;
+}
+
+const sameFix = (a: Fix, b: Fix) =>
+  a.principalId.toLowerCase() === b.principalId.toLowerCase() &&
+  a.scope.toLowerCase() === b.scope.toLowerCase() &&
+  a.roleDefinitionId.toLowerCase() === b.roleDefinitionId.toLowerCase();
+
+/**
+ * What the diagnosis after a fix says, in a sentence for the approval card and the audit log: healthy; still no role
+ * (a new assignment takes a minute or two); or the roles allow pulling now and what the pod still reports.
+ */
+export function rediagnosisSummary(d: Diagnosis, fix: Fix): RediagnosisSummary {
+  const registry = registryNameOf(fix.scope);
+  const base = { verdict: d.verdict, cause: d.cause };
+  if (d.verdict === 'healthy') return { ...base, summary: 'The pod is healthy now.' };
+  if (d.fix !== null && sameFix(d.fix, fix)) {
+    return {
+      ...base,
+      summary: `The diagnosis still finds no role that lets the kubelet identity pull from ${registry}: a new role assignment can take a minute or two to take effect. Re-run the checks shortly.`,
+    };
+  }
+  const still = d.findings.find((f) => f.status === 'fail' && f.check !== 'acr-pull-role');
+  const now = `The kubelet identity's roles now allow pulling from ${registry}.`;
+  if (d.verdict === 'unknown') return { ...base, summary: `${now} Some checks could not run, so there is no verdict for the pod yet.` };
+  return {
+    ...base,
+    summary: still
+      ? `${now} The pod still reports: ${still.summary} It should change at the kubelet's next pull attempt.`
+      : `${now} The pod is not healthy yet; it should change at the kubelet's next pull attempt.`,
+  };
 }
