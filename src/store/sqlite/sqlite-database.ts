@@ -3,7 +3,7 @@ import { existsSync, linkSync, mkdirSync, rmSync, statSync, writeFileSync } from
 import { basename, dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { isPullDoctorError, type PullDoctorError } from '../../errors/index.js';
-import { storeClosed, storeUnavailable } from '../store-errors.js';
+import { storeClosed, storeUnavailable } from '../store.js';
 
 export type SqliteDatabase = Database.Database;
 

@@ -10,13 +10,13 @@ import {
   SASProtocol,
   StorageSharedKeyCredential,
 } from '@azure/storage-blob';
-import { describeError } from '../../src/errors/index.js';
-import { createStore, openBlobStore } from '../../src/store/index.js';
-import { SecretValue, type BlobStoreConfig } from '../../src/config/store.js';
-import { createLogger, memorySink, silentLogger } from '../../src/logging/index.js';
-import { AZURITE_ACCOUNT, AZURITE_ACCOUNT_KEY, startAzurite, type RunningAzurite } from '../support/azurite.js';
-import { StorageTokenCredential } from '../support/storage-token-credential.js';
-import { defineStoreContract, rejectsWith } from './store-contract.js';
+import { describeError } from '../../../src/errors/index.js';
+import { createStore, openBlobStore } from '../../../src/store/index.js';
+import { SecretValue, type BlobStoreConfig } from '../../../src/config/store.js';
+import { createLogger, memorySink, silentLogger } from '../../../src/logging/index.js';
+import { AZURITE_ACCOUNT, AZURITE_ACCOUNT_KEY, startAzurite, type RunningAzurite } from '../../support/azurite.js';
+import { StorageTokenCredential } from '../../support/storage-token-credential.js';
+import { defineStoreContract, rejectsWith } from '../store-contract.js';
 
 const NO_RETRIES = { retryOptions: { maxTries: 1, tryTimeoutInMs: 5000 } };
 

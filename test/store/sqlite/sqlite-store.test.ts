@@ -6,10 +6,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { describeError } from '../../src/errors/index.js';
-import { openSqliteStore, type Store } from '../../src/store/index.js';
-import { createLogger, memorySink, silentLogger } from '../../src/logging/index.js';
-import { defineStoreContract, rejectsWith } from './store-contract.js';
+import { describeError } from '../../../src/errors/index.js';
+import { openSqliteStore, type Store } from '../../../src/store/index.js';
+import { createLogger, memorySink, silentLogger } from '../../../src/logging/index.js';
+import { defineStoreContract, rejectsWith } from '../store-contract.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
