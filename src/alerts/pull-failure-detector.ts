@@ -1,7 +1,8 @@
 import type { V1ContainerStatus, V1Pod } from '@kubernetes/client-node';
 import type { KubernetesReader } from '../clients/kubernetes/kubernetes-reader.js';
 import { describeError } from '../errors/index.js';
-import { redactText, silentLogger, type Logger } from '../logging/index.js';
+import { silentLogger, type Logger } from '../logging/index.js';
+import { redactText } from '../logging/redact.js';
 import { parseImageReference } from '../diagnosis/image/index.js';
 import { IMAGE_PULL_REASONS } from '../diagnosis/pod-state/analyze-pod-state.js';
 import type { Diagnosis } from '../diagnosis/types.js';

@@ -1,6 +1,6 @@
 import type { Diagnosis, Fix } from '../diagnosis/types.js';
 import { describeError } from '../errors/index.js';
-import { redactText } from '../logging/index.js';
+import { redactText } from '../logging/redact.js';
 import { updateWithRetry } from '../store/index.js';
 import { auditAfterTheFact, FIX_AUDIT_ACTIONS, type FixAuditEvent } from './fix-audit.js';
 import { registryNameOf } from './allowed-fix.js';

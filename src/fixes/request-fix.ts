@@ -1,6 +1,6 @@
 import { CAUSES, type Cause, type Fix } from '../diagnosis/types.js';
 import { describeError, isPullDoctorError, PullDoctorError } from '../errors/index.js';
-import { redactText } from '../logging/index.js';
+import { redactText } from '../logging/redact.js';
 import { assertAllowedFix } from './allowed-fix.js';
 import { auditAfterTheFact, auditBeforeActing, FIX_AUDIT_ACTIONS } from './fix-audit.js';
 import type { FixContext } from './fix-context.js';

@@ -1,4 +1,4 @@
-import { redactText, redactValue } from '../logging/index.js';
+import { redactText, redactValue } from '../logging/redact.js';
 import { invalidStoreInput, MAX_DOCUMENT_BYTES, storeUnavailable, type AuditRecord } from './store.js';
 
 /**

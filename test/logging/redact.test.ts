@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { createLogger, memorySink, redactText } from '../../src/logging/index.js';
+import { createLogger, memorySink } from '../../src/logging/index.js';
+import { redactText } from '../../src/logging/redact.js';
 
 /**
  * Secret shapes seen in real error text: what Azure SDKs, registries, kubeconfigs and HTTP stacks echo back.

@@ -1,5 +1,5 @@
 import { PullDoctorError } from '../../errors/index.js';
-import { redactText } from '../../logging/index.js';
+import { redactText } from '../../logging/redact.js';
 
 type Facts = Record<string, string | number | boolean>;
 

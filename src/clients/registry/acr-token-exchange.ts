@@ -3,7 +3,7 @@ import type { RegistryHttp } from './registry-http.js';
 import type { RegistryEndpoint } from './registry-endpoint.js';
 import { realmMayReceiveEntraToken } from './credential-destinations.js';
 import { ownError, refusal, tokenField } from './token-answer.js';
-import { redactText } from '../../logging/index.js';
+import { redactText } from '../../logging/redact.js';
 import { isPullDoctorError } from '../../errors/index.js';
 
 const FORM = { 'Content-Type': 'application/x-www-form-urlencoded' };

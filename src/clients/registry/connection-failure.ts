@@ -1,4 +1,4 @@
-import { redactText } from '../../logging/index.js';
+import { redactText } from '../../logging/redact.js';
 import type { ConnectionFailure, ConnectionFailureKind, ConnectionPhase } from './registry-client.js';
 
 /** OpenSSL certificate verification codes as Node reports them on `error.code`. */

@@ -1,4 +1,4 @@
-import { redactText } from '../../logging/index.js';
+import { redactText } from '../../logging/redact.js';
 import type { RegistryErrorSummary } from './registry-client.js';
 
 const MAX_ENTRIES = 10;
