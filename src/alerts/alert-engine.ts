@@ -4,7 +4,7 @@ import type { Diagnosis } from '../diagnosis/types.js';
 import { describeError } from '../errors/index.js';
 import { silentLogger, type Logger } from '../logging/index.js';
 import type { DocumentStore } from '../store/index.js';
-import { ActivityTracker, type AlertMetrics, type Clock } from './machinery.js';
+import { ActivityTracker, isoTime, type AlertMetrics, type Clock } from './machinery.js';
 import { AlertBook } from './alert-book.js';
 import { AlertDelivery, type AlertChannel } from './alert-delivery.js';
 import { ALERT_COLLECTIONS, type AlertRecord, type AlertSource } from './alert-record.js';
@@ -255,7 +255,7 @@ export class AlertEngine {
   private async housekeeping(): Promise<void> {
     const retentionMs = Math.max(7 * DAY_MS, 2 * this.options.quietWindowMs);
     const live = await this.book.prune(retentionMs);
-    const now = new Date(this.options.clock.now()).toISOString();
+    const now = isoTime(this.options.clock.now());
     for (const doc of await this.options.store.list<unknown>(ALERT_COLLECTIONS.deliveries)) {
       if (!isDeliveryState(doc.value)) continue;
       await updateWithRetry(this.options.store, ALERT_COLLECTIONS.deliveries, doc.id, (current) => withoutStale(isDeliveryState(current) ? current : null, live, now, retentionMs)).catch(() => undefined);

@@ -131,7 +131,7 @@ export interface PodFailureReport extends AlertGroup {
   conversations: string[];
 }
 
-export const MAX_AFFECTED_NAMES = 500;
+const MAX_AFFECTED_NAMES = 500;
 
 function addAffected(record: AlertRecord, pod: string): void {
   if (record.affectedPods.includes(pod)) return;

@@ -8,7 +8,7 @@ import { silentLogger, type Logger } from '../logging/index.js';
 import type { DocumentStore } from '../store/index.js';
 import { AlertEngine, type AlertEngineSettings } from './alert-engine.js';
 import type { AlertChannel } from './alert-delivery.js';
-import { AlertMetrics, systemClock, type Clock } from './machinery.js';
+import { AlertMetrics, isoTime, systemClock, type Clock } from './machinery.js';
 import { AlertRouter, ConversationRegistry, SubscriptionService } from './routing.js';
 import { PodCheckQueue, type PodAlert } from './alertmanager-webhook.js';
 import { ALERT_COLLECTIONS } from './alert-record.js';
@@ -200,7 +200,7 @@ export class AlertService {
 
   private async leaveForLeader(alert: PodAlert): Promise<void> {
     const id = `${alert.namespace}/${alert.pod}`;
-    const value = { namespace: alert.namespace, pod: alert.pod, status: alert.status, at: new Date(this.clock.now()).toISOString() };
+    const value = { namespace: alert.namespace, pod: alert.pod, status: alert.status, at: isoTime(this.clock.now()) };
     const existing = await this.options.store.get(ALERT_COLLECTIONS.inbox, id);
     if (existing) await this.options.store.replace(ALERT_COLLECTIONS.inbox, id, value, existing.etag).catch(() => undefined);
     else await this.options.store.create(ALERT_COLLECTIONS.inbox, id, value).catch(() => undefined);

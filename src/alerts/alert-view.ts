@@ -74,7 +74,7 @@ export interface AlertSummaryView {
 export type AlertCard = AlertView | AlertSummaryView;
 
 /** How many workloads a summary card lists before it says "and N more" (cards must stay well under 28 KB). */
-export const MAX_SUMMARY_WORKLOADS = 100;
+const MAX_SUMMARY_WORKLOADS = 100;
 
 export function alertView(record: AlertRecord): AlertView {
   const registry = record.diagnosis.registry;

@@ -55,7 +55,7 @@ export interface FloodRule {
   floodWindowMs: number;
 }
 
-export function emptyDeliveryState(conversationId: string): DeliveryState {
+function emptyDeliveryState(conversationId: string): DeliveryState {
   return { schema: 1, conversationId, cards: {}, recentPosts: [], summaries: {} };
 }
 

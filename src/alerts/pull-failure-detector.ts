@@ -6,7 +6,7 @@ import { redactText } from '../logging/redact.js';
 import { parseImageReference } from '../diagnosis/image/index.js';
 import { IMAGE_PULL_REASONS } from '../diagnosis/pod-state/analyze-pod-state.js';
 import type { Diagnosis } from '../diagnosis/types.js';
-import { ActivityTracker, Backoff, type AlertMetrics, type Clock } from './machinery.js';
+import { ActivityTracker, Backoff, delay, isoTime, type AlertMetrics, type Clock } from './machinery.js';
 import { workloadOf, type AlertDiagnosisSummary, type AlertSource, type WorkloadRef } from './alert-record.js';
 
 /** What the detector asks of the rest: diagnose a pod, raise or clear its part in an alert. */
@@ -162,7 +162,7 @@ export class PullFailureDetector {
           return undefined;
         }
         this.log.warn('could not read a failing pod; retrying', { namespace, pod: name, code: advice.code, attempt });
-        await this.tracker.idleWhile(new Promise<void>((resolve) => this.options.clock.setTimeout(resolve, backoff.next())));
+        await this.tracker.idleWhile(delay(this.options.clock, backoff.next()));
       }
     }
   }
@@ -203,7 +203,7 @@ export class PullFailureDetector {
       const advice = describeError(error);
       this.options.metrics.inc('alert_diagnosis_errors_total');
       this.log.warn('diagnosis failed; alerting without it', { namespace, pod, code: advice.code });
-      const summary: AlertDiagnosisSummary = { pod, diagnosedAt: new Date(this.options.clock.now()).toISOString(), fix: null, events: [], error: `${advice.title}: ${advice.message}`, image };
+      const summary: AlertDiagnosisSummary = { pod, diagnosedAt: isoTime(this.options.clock.now()), fix: null, events: [], error: `${advice.title}: ${advice.message}`, image };
       const registry = registryOf(image);
       if (registry) summary.registry = registry;
       return { diagnosis: null, summary };

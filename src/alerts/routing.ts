@@ -77,16 +77,8 @@ export class ConversationRegistry {
     if (input.teamId !== undefined) stored.teamId = input.teamId;
     if (input.channelId !== undefined) stored.channelId = input.channelId;
     // Last writer wins: a reference is replaced as a whole by a newer one of the same conversation.
-    for (let attempt = 0; ; attempt++) {
-      const current = await this.store.get(ALERT_COLLECTIONS.conversations, input.conversationId);
-      try {
-        if (current) await this.store.replace(ALERT_COLLECTIONS.conversations, input.conversationId, stored, current.etag);
-        else await this.store.create(ALERT_COLLECTIONS.conversations, input.conversationId, stored);
-        return stored;
-      } catch (error) {
-        if (!(error instanceof PullDoctorError && error.code === 'STORE_CONFLICT') || attempt >= 4) throw error;
-      }
-    }
+    await updateWithRetry<StoredConversation>(this.store, ALERT_COLLECTIONS.conversations, input.conversationId, () => stored);
+    return stored;
   }
 
   async get(conversationId: string): Promise<StoredConversation | null> {
@@ -143,7 +135,7 @@ export interface SubscriptionChange {
   status: SubscriptionStatus;
 }
 
-export const MAX_SCOPES_PER_CONVERSATION = 50;
+const MAX_SCOPES_PER_CONVERSATION = 50;
 
 const sameScope = (a: SubscriptionScope, b: SubscriptionScope) => (a.namespace ?? '') === (b.namespace ?? '') && (a.cluster ?? '') === (b.cluster ?? '');
 const isEverything = (s: SubscriptionScope) => s.namespace === undefined && s.cluster === undefined;

@@ -205,7 +205,7 @@ export const TEAMS_PER_CONVERSATION_LIMITS: readonly RateWindow[] = [
 ];
 
 /** Same page: "The global limit per app per tenant is 30 Requests Per Second". */
-export const TEAMS_PER_APP_LIMITS: readonly RateWindow[] = [{ periodMs: 1_000, max: 30 }];
+const TEAMS_PER_APP_LIMITS: readonly RateWindow[] = [{ periodMs: 1_000, max: 30 }];
 
 /** Sliding-window log: the times of the operations of the longest window. */
 class WindowLog {

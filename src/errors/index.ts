@@ -3,7 +3,7 @@ import { redactText } from '../logging/redact.js';
 /**
  * Stable error codes. Users, scripts and the advice sink rely on these strings: add, never rename.
  */
-export const ERROR_CODES = [
+const ERROR_CODES = [
   'CONFIG_INVALID',
   'INVALID_INPUT',
   'POD_NOT_FOUND',

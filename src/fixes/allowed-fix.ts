@@ -8,13 +8,13 @@ const REGISTRY_ID = new RegExp(`^/subscriptions/(${GUID})/resourceGroups/[-\\w._
 const ROLE_DEFINITION_ID = new RegExp(`^(?:/subscriptions/(${GUID}))?/providers/Microsoft\\.Authorization/roleDefinitions/(${GUID})$`, 'i');
 
 /** The only roles the bot ever grants, by GUID, with the names people know them by. */
-export const GRANTABLE_ROLES: Readonly<Record<string, string>> = {
+const GRANTABLE_ROLES: Readonly<Record<string, string>> = {
   [ROLE_IDS.acrPull]: 'AcrPull',
   [ROLE_IDS.containerRegistryRepositoryReader]: 'Container Registry Repository Reader',
 };
 
 /** The GUID at the end of a role definition id, lowercase. */
-export function roleGuidOf(roleDefinitionId: string): string {
+function roleGuidOf(roleDefinitionId: string): string {
   return (roleDefinitionId.split('/').pop() ?? '').toLowerCase();
 }
 
@@ -61,7 +61,7 @@ export function assertAllowedFix(fix: unknown): Fix {
 }
 
 /** Built-in "Role Based Access Control Administrator": may manage role assignments, nothing else. */
-export const RBAC_ADMINISTRATOR_ROLE_ID = 'f58310d9-a9f6-439a-9e8d-f62e7b41a168';
+const RBAC_ADMINISTRATOR_ROLE_ID = 'f58310d9-a9f6-439a-9e8d-f62e7b41a168';
 
 const ROLE_ASSIGNMENTS_WRITE = 'Microsoft.Authorization/roleAssignments/write';
 
@@ -70,7 +70,7 @@ const ROLE_ASSIGNMENTS_WRITE = 'Microsoft.Authorization/roleAssignments/write';
  * AcrPull and Container Registry Repository Reader to service principals only. Syntax from "Examples to delegate
  * Azure role assignment management with conditions" (learn.microsoft.com, role-based-access-control).
  */
-export function delegationCondition(): string {
+function delegationCondition(): string {
   const roles = `{${ROLE_IDS.acrPull}, ${ROLE_IDS.containerRegistryRepositoryReader}}`;
   const attribute = (source: 'Request' | 'Resource') =>
     `@${source}[Microsoft.Authorization/roleAssignments:RoleDefinitionId] ForAnyOfAnyValues:GuidEquals ${roles} AND ` +

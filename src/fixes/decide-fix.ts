@@ -127,7 +127,7 @@ const isPlainRecord = (value: unknown) => value !== null && typeof value === 'ob
 export async function decideFix(ctx: FixContext, input: FixDecisionInput): Promise<FixDecisionResult> {
   const now = ctx.now();
   const { id, ignoredFields } = readFixActionData(input.actionData);
-  const log = ctx.log.child({ fixRequestId: id, decision: input.decision, actor: input.actor?.objectId, ...(input.turnId ? { turnId: input.turnId } : {}) });
+  const log = ctx.log.child({ fixRequestId: id, decision: input.decision, actor: input.actor?.objectId, turnId: input.turnId });
   if (ignoredFields.length > 0) log.info('ignoring card action fields other than id', { ignoredFields });
   const actor = decider(input.actor);
   const details = { attempted: input.decision, ...(ignoredFields.length > 0 ? { ignoredFields: ignoredFields.length } : {}) };
@@ -143,9 +143,9 @@ export async function decideFix(ctx: FixContext, input: FixDecisionInput): Promi
         action: FIX_AUDIT_ACTIONS.refused,
         result: 'refused',
         request: request ?? (id === undefined ? {} : { id }),
-        ...(GUID.test(actor.objectId) ? { actor } : {}),
+        actor: GUID.test(actor.objectId) ? actor : undefined,
         reason: refusal.message,
-        ...(input.turnId === undefined ? {} : { turnId: input.turnId }),
+        turnId: input.turnId,
         details: { ...details, reasonCode: reason, ...(voids === undefined ? {} : { voids }) },
       },
       now,
@@ -200,7 +200,7 @@ export async function decideFix(ctx: FixContext, input: FixDecisionInput): Promi
     await auditBeforeActing(
       ctx.store.audit,
       ctx.log,
-      { action, result: 'ok', request, actor, ...(input.turnId === undefined ? {} : { turnId: input.turnId }), details: { ...details, approverVia: verdict.via, requester: request.requester.objectId } },
+      { action, result: 'ok', request, actor, turnId: input.turnId, details: { ...details, approverVia: verdict.via, requester: request.requester.objectId } },
       now,
       `The ${decided === 'approved' ? 'approval' : 'rejection'} was not accepted and the request is unchanged`,
     );

@@ -68,7 +68,7 @@ export function describeFixRequest(request: FixRequest, now: Date): FixRequestVi
     requestedBy: { name: request.requester.displayName, objectId: request.requester.objectId },
     requestedAt: request.createdAt,
     change: { role, roleDefinitionId: request.fix.roleDefinitionId, registry, scope: request.fix.scope, principalId: request.fix.principalId },
-    target: { cluster, ...(request.cluster.resourceId ? { clusterResourceId: request.cluster.resourceId } : {}), namespace: request.pod.namespace, pod: request.pod.name },
+    target: { cluster, clusterResourceId: request.cluster.resourceId, namespace: request.pod.namespace, pod: request.pod.name },
     why: { cause: request.evidence.cause, lines: [...request.evidence.lines] },
     status,
     statusText: statusText(request, status, now),

@@ -244,7 +244,7 @@ export const KUBELET_BACKOFF_REMINDER =
 
 const grant = (fix: Fix) => `${roleNameOf(fix.roleDefinitionId)} on ${registryNameOf(fix.scope)} for the kubelet identity ${fix.principalId}`;
 
-export const outcomeSummary = {
+const outcomeSummary = {
   created: (fix: Fix) => `Granted ${grant(fix)}.`,
   exists: (fix: Fix) => `Azure already had ${grant(fix)}; nothing new was created.`,
   alreadyFixed: (fix: Fix, detail: string) => `The kubelet identity can already pull from ${registryNameOf(fix.scope)} (${detail}); nothing was changed.`,

@@ -60,7 +60,7 @@ export async function renewClaim(ctx: FixContext, request: FixRequest, options: 
   const renew = (current: FixRequest): FixRequest => ({
     ...current,
     claim: { ...current.claim!, renewedAt: at },
-    ...(options.beforeWrite ? { assignmentWritesSent: (current.assignmentWritesSent ?? 0) + 1 } : {}),
+    assignmentWritesSent: options.beforeWrite ? (current.assignmentWritesSent ?? 0) + 1 : current.assignmentWritesSent,
   });
   const result = await swap(ctx, request.id, (current) => (isMine(current, mine) ? renew(current) : undefined));
   if (result.claimed) return true;

@@ -49,7 +49,7 @@ function safeMap<T extends string | number | boolean>(map: Record<string, T>): R
 }
 
 /** Principal, scope, role, cluster and pod of a request: what every record of it names. */
-export function fixAuditTarget(request: FixRequest | { id?: string }): Record<string, string> {
+function fixAuditTarget(request: FixRequest | { id?: string }): Record<string, string> {
   if (!('fix' in request)) return request.id === undefined ? {} : { fixRequestId: request.id };
   const target: Record<string, string> = {
     fixRequestId: request.id,
@@ -65,7 +65,7 @@ export function fixAuditTarget(request: FixRequest | { id?: string }): Record<st
   return target;
 }
 
-export function fixAuditRecord(event: FixAuditEvent, at: Date): AuditRecord {
+function fixAuditRecord(event: FixAuditEvent, at: Date): AuditRecord {
   const record: AuditRecord = {
     at: at.toISOString(),
     action: event.action,

@@ -52,7 +52,7 @@ export interface FixContext {
   sleep: (ms: number) => Promise<void>;
 }
 
-export const DEFAULT_LEASE_MS = 2 * 60_000;
+const DEFAULT_LEASE_MS = 2 * 60_000;
 
 export function fixContext(deps: FixApprovalsDeps): FixContext {
   const retry = { ...DEFAULT_WRITE_RETRY, ...deps.retry };

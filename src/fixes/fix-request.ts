@@ -12,7 +12,7 @@ export const FIX_REQUESTS_COLLECTION = 'fix-requests';
  *      │ └──reject───▶ rejected                 ▲  │
  *      └──(ttl)──────▶ expired                  └──┘ a stale claim is taken over on resume
  */
-export const FIX_REQUEST_STATUSES = ['pending', 'approved', 'rejected', 'expired', 'executing', 'completed', 'failed'] as const;
+const FIX_REQUEST_STATUSES = ['pending', 'approved', 'rejected', 'expired', 'executing', 'completed', 'failed'] as const;
 export type FixRequestStatus = (typeof FIX_REQUEST_STATUSES)[number];
 
 /** A person, as Entra ID knows them: the object id decides, the name is for humans. */

@@ -30,7 +30,7 @@ export async function rediagnoseAfterFix(ctx: FixContext, request: FixRequest, o
   );
   const event: FixAuditEvent =
     'verdict' in record
-      ? { action: FIX_AUDIT_ACTIONS.rediagnosed, result: record.verdict, request, ...(record.summary ? { reason: record.summary } : {}), ...(record.cause ? { details: { cause: record.cause } } : {}) }
+      ? { action: FIX_AUDIT_ACTIONS.rediagnosed, result: record.verdict, request, reason: record.summary || undefined, details: record.cause ? { cause: record.cause } : undefined }
       : { action: FIX_AUDIT_ACTIONS.rediagnosed, result: 'error', request, reason: record.error };
   await auditAfterTheFact(ctx.store.audit, ctx.log, event, ctx.now());
   return stored?.changed ? stored.value : request;

@@ -70,7 +70,7 @@ function buildRequest(input: NewFixRequest, id: string, now: Date, ttlMs: number
     schema: 1,
     id,
     fix,
-    cluster: { ...(clusterName === undefined ? {} : { name: clusterName }), ...(clusterId === undefined ? {} : { resourceId: clusterId }) },
+    cluster: { name: clusterName, resourceId: clusterId },
     pod: { namespace: text(input.pod?.namespace, 'the namespace', 63), name: text(input.pod?.name, 'the pod name', 253) },
     requester: actor(input.requester),
     tenantId: input.tenantId.toLowerCase(),
@@ -89,7 +89,6 @@ function buildRequest(input: NewFixRequest, id: string, now: Date, ttlMs: number
  */
 export async function requestFix(ctx: FixContext, input: NewFixRequest): Promise<FixRequest> {
   const now = ctx.now();
-  const turn = input.turnId === undefined ? {} : { turnId: input.turnId };
   let request: FixRequest;
   try {
     request = buildRequest(input, newFixRequestId(), now, ctx.requestTtlMs);
@@ -103,9 +102,9 @@ export async function requestFix(ctx: FixContext, input: NewFixRequest): Promise
         action: FIX_AUDIT_ACTIONS.requested,
         result: 'refused',
         request: {},
-        ...(requester ? { actor: requester } : {}),
+        actor: requester,
         reason: describeError(error).message,
-        ...turn,
+        turnId: input.turnId,
         details: { errorCode: error.code },
       },
       now,
@@ -121,7 +120,7 @@ export async function requestFix(ctx: FixContext, input: NewFixRequest): Promise
         result: 'ok',
         request,
         actor: request.requester,
-        ...turn,
+        turnId: input.turnId,
         details: { expiresAt: request.expiresAt, ...(request.evidence.cause ? { cause: request.evidence.cause } : {}) },
       },
       now,
@@ -135,7 +134,7 @@ export async function requestFix(ctx: FixContext, input: NewFixRequest): Promise
       await auditAfterTheFact(
         ctx.store.audit,
         ctx.log,
-        { action: FIX_AUDIT_ACTIONS.requested, result: 'failed', request: { id: request.id }, actor: request.requester, reason: 'The request could not be stored; nothing was kept under this id.', ...turn, details: { errorCode: describeError(error).code } },
+        { action: FIX_AUDIT_ACTIONS.requested, result: 'failed', request: { id: request.id }, actor: request.requester, reason: 'The request could not be stored; nothing was kept under this id.', turnId: input.turnId, details: { errorCode: describeError(error).code } },
         now,
       );
       // 144 random bits do not collide; if the store says they did, draw again rather than fail.

@@ -171,7 +171,7 @@ export function routeConsole(log: Logger, options: { now?: () => number } = {}):
     windowMs: 60_000,
     summary: 'more console output left out',
     level: 'debug',
-    ...(options.now ? { now: options.now } : {}),
+    now: options.now,
   });
   const original = new Map(METHODS.map((m) => [m, console[m]] as const));
   for (const method of METHODS) {

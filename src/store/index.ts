@@ -28,7 +28,7 @@ export interface CreateStoreDeps {
 /** Opens the configured store. Fails with STORE_UNAVAILABLE, CONFIG_INVALID or AZURE_CREDENTIAL_UNAVAILABLE. */
 export async function createStore(config: StoreConfig, deps: CreateStoreDeps): Promise<Store> {
   if (config.kind === 'sqlite') return openSqliteStore({ path: config.path, log: deps.log });
-  const container = blobContainerFor(config, { ...(deps.credential ? { credential: deps.credential } : {}), ...(deps.blobPipeline ? { pipeline: deps.blobPipeline } : {}) });
+  const container = blobContainerFor(config, { credential: deps.credential, pipeline: deps.blobPipeline });
   if (config.connectionString !== undefined && !isLoopback(container.url)) {
     deps.log.warn('the Blob store uses a connection string (an account key) outside development; prefer STORE_BLOB_ACCOUNT_URL with a managed identity');
   }

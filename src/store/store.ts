@@ -120,7 +120,7 @@ export function storeConflict(message: string, facts: Facts = {}): PullDoctorErr
  * says what to do about this backend's failure (a local SQLite file is not a storage account).
  */
 export function storeUnavailable(message: string, cause?: unknown, facts: Facts = {}, advice?: string): PullDoctorError {
-  return new PullDoctorError('STORE_UNAVAILABLE', message, { cause, facts, ...(advice === undefined ? {} : { advice }) });
+  return new PullDoctorError('STORE_UNAVAILABLE', message, { cause, facts, advice });
 }
 
 export function invalidStoreInput(message: string): PullDoctorError {

@@ -9,7 +9,7 @@ import { invalidStoreInput, MAX_DOCUMENT_BYTES, storeUnavailable, type AuditReco
 const COLLECTION = /^[a-z][a-z0-9-]{0,39}$/;
 /** The audit log's blobs live under `audit/`; no document collection may sit there. */
 const RESERVED_COLLECTIONS: ReadonlySet<string> = new Set(['audit']);
-export const MAX_ID_BYTES = 256;
+const MAX_ID_BYTES = 256;
 const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
 const LONE_SURROGATE = /\p{Cs}/u;
 

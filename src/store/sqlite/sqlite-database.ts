@@ -110,7 +110,7 @@ function migrate(db: SqliteDatabase): void {
 }
 
 /** The file beside the database that says a store is kept here (written when the database is created or opened). */
-export function markerPath(path: string): string {
+function markerPath(path: string): string {
   return `${path}.created`;
 }
 

@@ -60,7 +60,7 @@ interface DocumentRow {
  * (absent / etag equals), so the check and the write are one atomic step even across processes. Etags are
  * random, so a document deleted and created again never matches an etag of its earlier life.
  */
-export class SqliteDocumentStore implements DocumentStore {
+class SqliteDocumentStore implements DocumentStore {
   constructor(private readonly connection: SqliteConnection) {}
 
   async get<T>(collection: string, id: string): Promise<StoredDocument<T> | null> {
@@ -149,7 +149,7 @@ function newEtag(): string {
  * An append-only log stored as rows of `log_records`, one row per record, ordered by `at` and then by
  * insertion. `validate` runs before anything is written (the audit log passes its secret guard).
  */
-export class SqliteAppendLog<T extends { at: string }> implements AppendLog<T> {
+class SqliteAppendLog<T extends { at: string }> implements AppendLog<T> {
   constructor(
     private readonly connection: SqliteConnection,
     private readonly name: string,
