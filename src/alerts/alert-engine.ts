@@ -1,6 +1,6 @@
 import type { KubeConfig, V1Pod } from '@kubernetes/client-node';
 import type { KubernetesReader } from '../clients/kubernetes/kubernetes-reader.js';
-import type { Diagnosis } from '../diagnosis/types.js';
+import type { Diagnosis, DiagnosisTarget } from '../diagnosis/types.js';
 import { describeError } from '../errors/index.js';
 import { silentLogger, type Logger } from '../logging/index.js';
 import type { DocumentStore } from '../store/index.js';
@@ -11,7 +11,7 @@ import { ALERT_COLLECTIONS, type AlertRecord, type AlertSource } from './alert-r
 import type { AlertRouter, ConversationRegistry } from './routing.js';
 import { isDeliveryState, withoutStale } from './delivery-state.js';
 import { PodWatcher } from './pod-watcher.js';
-import { imagePullFailures, PullFailureDetector, type DiagnoseTarget, type FailureSink } from './pull-failure-detector.js';
+import { imagePullFailures, PullFailureDetector, type FailureSink } from './pull-failure-detector.js';
 import { SendQueue, SendRateLimiter, type RateWindow, type SendItem } from './sending.js';
 import { updateWithRetry } from '../store/index.js';
 
@@ -38,7 +38,7 @@ export interface AlertEngineOptions extends AlertEngineSettings {
   cluster: string;
   kubeConfig: KubeConfig;
   reader: KubernetesReader;
-  diagnose: (target: DiagnoseTarget) => Promise<Diagnosis>;
+  diagnose: (target: DiagnosisTarget) => Promise<Diagnosis>;
   store: DocumentStore;
   channel: AlertChannel;
   conversations: ConversationRegistry;

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { KubernetesReader } from '../clients/kubernetes/kubernetes-reader.js';
 import type { AlertsConfig } from '../config/alerts.js';
-import type { Diagnosis } from '../diagnosis/types.js';
+import type { Diagnosis, DiagnosisTarget } from '../diagnosis/types.js';
 import { PullDoctorError } from '../errors/index.js';
 import { silentLogger, type Logger } from '../logging/index.js';
 import type { DocumentStore } from '../store/index.js';
@@ -14,7 +14,6 @@ import { PodCheckQueue, type PodAlert } from './alertmanager-webhook.js';
 import { ALERT_COLLECTIONS } from './alert-record.js';
 import { LeaderElector } from './leader-elector.js';
 import type { SendRateLimiter } from './sending.js';
-import type { DiagnoseTarget } from './pull-failure-detector.js';
 
 export interface AlertServiceOptions {
   config: AlertsConfig;
@@ -23,7 +22,7 @@ export interface AlertServiceOptions {
   kubeConfig: KubeConfig;
   reader: KubernetesReader;
   /** The diagnosis engine (diagnosePod with the composition root's clients). */
-  diagnose: (target: DiagnoseTarget) => Promise<Diagnosis>;
+  diagnose: (target: DiagnosisTarget) => Promise<Diagnosis>;
   store: DocumentStore;
   /** The Teams layer's proactive sender. */
   channel: AlertChannel;

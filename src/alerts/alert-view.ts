@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describeCause } from '../diagnosis/classify/cause-advice.js';
-import { isAzureContainerRegistry } from '../diagnosis/image/registry-host.js';
+import { isAzureContainerRegistry } from '../diagnosis/image/image-reference.js';
 import type { Cause, Fix, PodEventSummary } from '../diagnosis/types.js';
 import type { AlertRecord, AlertSource, AlertStatus } from './alert-record.js';
 

@@ -1,6 +1,6 @@
 import { ApiException, CoordinationV1Api, createConfiguration, ServerConfiguration, V1MicroTime, type KubeConfig, type V1Lease } from '@kubernetes/client-node';
 import { describeError } from '../errors/index.js';
-import { toKubernetesError } from '../clients/kubernetes/kubernetes-errors.js';
+import { toKubernetesError } from '../clients/kubernetes/kubernetes-reader.js';
 import { silentLogger, type Logger } from '../logging/index.js';
 import { delay, type AlertMetrics, type Clock } from './machinery.js';
 

@@ -11,7 +11,7 @@ import {
   type ResponseContext,
   type V1Pod,
 } from '@kubernetes/client-node';
-import { toKubernetesError } from '../clients/kubernetes/kubernetes-errors.js';
+import { toKubernetesError } from '../clients/kubernetes/kubernetes-reader.js';
 import { silentLogger, type Logger } from '../logging/index.js';
 import { Backoff, type AlertMetrics, type Clock } from './machinery.js';
 

@@ -3,19 +3,13 @@ import type { KubernetesReader } from '../clients/kubernetes/kubernetes-reader.j
 import { describeError } from '../errors/index.js';
 import { silentLogger, type Logger } from '../logging/index.js';
 import { redactText } from '../logging/redact.js';
-import { parseImageReference } from '../diagnosis/image/index.js';
+import { parseImageReference } from '../diagnosis/image/image-reference.js';
 import { IMAGE_PULL_REASONS } from '../diagnosis/pod-state/analyze-pod-state.js';
-import type { Diagnosis } from '../diagnosis/types.js';
+import type { Diagnosis, DiagnosisTarget } from '../diagnosis/types.js';
 import { ActivityTracker, Backoff, delay, isoTime, type AlertMetrics, type Clock } from './machinery.js';
 import { workloadOf, type AlertDiagnosisSummary, type AlertSource, type WorkloadRef } from './alert-record.js';
 
-/** What the detector asks of the rest: diagnose a pod, raise or clear its part in an alert. */
-export interface DiagnoseTarget {
-  namespace: string;
-  pod: string;
-  cluster?: string;
-}
-
+/** What the detector asks of the rest: diagnose a pod (a DiagnosisTarget), raise or clear its part in an alert. */
 export interface FailureSink {
   /** The pod is failing to pull after its grace period: count it in its group's alert. */
   raise(report: { namespace: string; pod: string; workload: WorkloadRef; diagnosis: Diagnosis | null; summary: AlertDiagnosisSummary; source: AlertSource }): Promise<void>;
@@ -28,7 +22,7 @@ export interface FailureSink {
 export interface PullFailureDetectorOptions {
   cluster: string;
   reader: KubernetesReader;
-  diagnose: (target: DiagnoseTarget) => Promise<Diagnosis>;
+  diagnose: (target: DiagnosisTarget) => Promise<Diagnosis>;
   sink: FailureSink;
   clock: Clock;
   gracePeriodMs: number;
@@ -193,7 +187,7 @@ export class PullFailureDetector {
   private async diagnoseNow(namespace: string, pod: string, image: string, reuseKey: string, reuseMs: number): Promise<{ diagnosis: Diagnosis | null; summary: AlertDiagnosisSummary }> {
     await this.slot();
     try {
-      const target: DiagnoseTarget = { namespace, pod, cluster: this.options.cluster };
+      const target: DiagnosisTarget = { namespace, pod, cluster: this.options.cluster };
       this.options.metrics.inc('alert_diagnoses_total');
       const diagnosis = await this.options.diagnose(target);
       const result = { diagnosis, summary: summarize(diagnosis, image) };

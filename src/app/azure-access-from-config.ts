@@ -1,7 +1,7 @@
 import type { TokenCredential } from '@azure/identity';
 import type { AzureConfig } from '../config/index.js';
-import { createAzureReader } from '../clients/azure/create-azure-reader.js';
-import type { AzureAccess } from '../diagnosis/azure-access.js';
+import { createAzureReader } from '../clients/azure/azure-reader.js';
+import type { AzureAccess } from '../diagnosis/facts.js';
 import type { Logger } from '../logging/index.js';
 
 /** Azure access for the diagnosis from configuration and an (explicitly chosen) credential. */

@@ -1,6 +1,6 @@
 import type { TokenCredential } from '@azure/identity';
 import type { Config, Env } from '../config/index.js';
-import { createKubernetesReader } from '../clients/kubernetes/create-kubernetes-reader.js';
+import { createKubernetesReader } from '../clients/kubernetes/kubernetes-reader.js';
 import { createClusterRegistry } from '../clusters/cluster-registry.js';
 import { loadClustersFile } from '../clusters/load-clusters-file.js';
 import type { Logger } from '../logging/index.js';

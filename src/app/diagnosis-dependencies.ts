@@ -1,12 +1,11 @@
 import type { TokenCredential } from '@azure/identity';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Config, Env } from '../config/index.js';
-import { loadKubeConfig } from '../clients/kubernetes/load-kube-config.js';
-import { createKubernetesReader } from '../clients/kubernetes/create-kubernetes-reader.js';
-import type { KubernetesReader } from '../clients/kubernetes/kubernetes-reader.js';
+import { loadKubeConfig } from '../clients/kubernetes/kube-config.js';
+import { createKubernetesReader, type KubernetesReader } from '../clients/kubernetes/kubernetes-reader.js';
 import { createAzureCredential } from '../clients/azure/create-azure-credential.js';
 import { createRegistryClient } from '../clients/registry/create-registry-client.js';
-import { systemRegistryNetwork } from '../clients/registry/system-network.js';
+import { systemRegistryNetwork } from '../clients/registry/registry-network.js';
 import type { RegistryNetwork } from '../clients/registry/registry-client.js';
 import type { DiagnosisDependencies } from '../diagnosis/diagnose-pod.js';
 import type { Logger } from '../logging/index.js';

@@ -1,7 +1,7 @@
 import { diagnosePod } from '../diagnosis/diagnose-pod.js';
-import type { Diagnosis } from '../diagnosis/types.js';
+import type { Diagnosis, DiagnosisTarget } from '../diagnosis/types.js';
 import type { Logger } from '../logging/index.js';
-import type { DiagnoseRequest, Diagnoser } from '../teams/diagnoser.js';
+import type { Diagnoser } from '../teams/diagnoser.js';
 import type { ClusterConnections } from './cluster-connections.js';
 
 /**
@@ -12,7 +12,7 @@ import type { ClusterConnections } from './cluster-connections.js';
 export class EngineDiagnoser implements Diagnoser {
   constructor(private readonly clusters: ClusterConnections) {}
 
-  async diagnose(request: DiagnoseRequest, log: Logger): Promise<Diagnosis> {
+  async diagnose(request: DiagnosisTarget, log: Logger): Promise<Diagnosis> {
     const { connection, dependencies } = await this.clusters.connect(request.cluster);
     // Name the cluster on the card even when the question did not: on-call engineers juggle several.
     const cluster = request.cluster ?? (connection.name || this.clusters.names[0]);

@@ -1,8 +1,8 @@
 import type { TokenCredential } from '@azure/identity';
-import type { AzureRetryOptions } from '../clients/azure/azure-client-options.js';
-import { createAzureReader } from '../clients/azure/create-azure-reader.js';
+import type { AzureRetryOptions } from '../clients/azure/azure-sdk.js';
+import { createAzureReader } from '../clients/azure/azure-reader.js';
 import { createRoleAssignmentWriter } from '../clients/azure/role-assignment-writer.js';
-import { createGraphClient } from '../clients/graph/index.js';
+import { createGraphClient } from '../clients/graph/graph-client.js';
 import { approvalsEnabled } from '../config/approvals.js';
 import type { Config } from '../config/index.js';
 import { createApproverCheck, createFixApprovals, type ApproverCheck, type FixApprovals, type ResumeReport } from '../fixes/index.js';
@@ -14,7 +14,7 @@ import { ApprovalCardAddresses } from '../teams/approval-card-addresses.js';
 import type { TeamsOutlet } from '../teams/fix-request-handler.js';
 import { TeamsFixApprovals } from '../teams/teams-fix-approvals.js';
 import type { ClusterConnections } from './cluster-connections.js';
-import { createPullAccessChecker } from './pull-access-checker.js';
+import { createPullAccessChecker } from '../diagnosis/roles/pull-access.js';
 import { rediagnoseWithEngine } from './rediagnose-with-engine.js';
 
 /**

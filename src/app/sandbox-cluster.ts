@@ -1,6 +1,6 @@
 import type { Config } from '../config/index.js';
-import { createKubernetesReader } from '../clients/kubernetes/create-kubernetes-reader.js';
-import { loadKubeConfig } from '../clients/kubernetes/load-kube-config.js';
+import { createKubernetesReader } from '../clients/kubernetes/kubernetes-reader.js';
+import { loadKubeConfig } from '../clients/kubernetes/kube-config.js';
 import type { Logger } from '../logging/index.js';
 import type { SandboxWorld } from '../sandbox/sandbox-world.js';
 import { buildDiagnosisDependencies } from './diagnosis-dependencies.js';

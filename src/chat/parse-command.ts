@@ -16,7 +16,7 @@ import {
   WHY_AUXILIARIES,
   WRONG_WORDS,
 } from './command-words.js';
-import { invalidNameReason } from './kubernetes-names.js';
+import { invalidNameReason } from '../clients/kubernetes/kubernetes-names.js';
 import { hasInvisibleCharacters, normalizeMessageText } from './normalize-message.js';
 
 export type ParsedCommand =

@@ -1,6 +1,6 @@
 import { describeCause } from '../diagnosis/classify/index.js';
 import type { CheckStatus, Diagnosis, Finding } from '../diagnosis/types.js';
-import { ROLE_IDS } from '../diagnosis/types.js';
+import { ROLE_IDS } from '../diagnosis/roles/rbac.js';
 import { isAzureContainerRegistry } from '../diagnosis/image/image-reference.js';
 
 const MARK: Record<CheckStatus, string> = { pass: '✓', fail: '✗', warn: '!', skip: '-', error: '?' };

@@ -1,11 +1,8 @@
 import type { TokenCredential } from '@azure/identity';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { createClusterCredentials } from '../clients/azure/cluster-credentials.js';
-import { createKubernetesReader } from '../clients/kubernetes/create-kubernetes-reader.js';
-import { kubeConfigForServer } from '../clients/kubernetes/kube-config-for-server.js';
-import { loadKubeConfig } from '../clients/kubernetes/load-kube-config.js';
-import type { KubernetesReader } from '../clients/kubernetes/kubernetes-reader.js';
-import { refreshingToken } from '../clients/kubernetes/refreshing-token.js';
+import { createKubernetesReader, type KubernetesReader } from '../clients/kubernetes/kubernetes-reader.js';
+import { kubeConfigForServer, loadKubeConfig, refreshingToken } from '../clients/kubernetes/kube-config.js';
 import type { Env, KubernetesConfig } from '../config/index.js';
 import { PullDoctorError } from '../errors/index.js';
 import type { Logger } from '../logging/index.js';

@@ -1,3 +1,4 @@
+import { isClusterName, isDnsLabel, isDnsSubdomain } from '../clients/kubernetes/kubernetes-names.js';
 import type { EnvReader } from './env-reader.js';
 import { parseAlertRoutes, type AlertRoute } from './alert-routes.js';
 import { SecretValue } from './store.js';
@@ -56,9 +57,6 @@ export interface AlertsConfig {
   podName?: string;
 }
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-const DNS_SUBDOMAIN = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const CLUSTER_NAME = /^[a-z0-9]([-a-z0-9_.]{0,61}[a-z0-9])?$/;
 const DAY_MS = 86_400_000;
 
 function duration(r: EnvReader, key: string, fallback: number, maxMs: number): number {
@@ -74,7 +72,7 @@ export function parseAlertsConfig(r: EnvReader): AlertsConfig {
   const enabled = r.boolean('ALERTS_ENABLED', false);
   const namespaces = [...new Set(r.list('ALERT_NAMESPACES'))];
   for (const ns of namespaces) {
-    if (!DNS_LABEL.test(ns)) r.problem(`ALERT_NAMESPACES: "${ns.slice(0, 80)}" is not a namespace name (lower-case letters, digits and '-')`);
+    if (!isDnsLabel(ns)) r.problem(`ALERT_NAMESPACES: "${ns.slice(0, 80)}" is not a namespace name (lower-case letters, digits and '-')`);
   }
   const config: AlertsConfig = {
     enabled,
@@ -90,7 +88,7 @@ export function parseAlertsConfig(r: EnvReader): AlertsConfig {
 
   const clusterName = r.string('ALERT_CLUSTER_NAME');
   if (clusterName !== undefined) {
-    if (CLUSTER_NAME.test(clusterName)) config.clusterName = clusterName;
+    if (isClusterName(clusterName)) config.clusterName = clusterName;
     else r.problem(`ALERT_CLUSTER_NAME must be lower-case letters, digits, '-', '_' or '.' (got "${clusterName.slice(0, 80)}")`);
   }
 
@@ -103,15 +101,15 @@ export function parseAlertsConfig(r: EnvReader): AlertsConfig {
 
   const leaseNamespace = r.string('LEADER_ELECTION_NAMESPACE');
   const leaseName = r.string('LEADER_ELECTION_LEASE_NAME', DEFAULT_LEASE_NAME);
-  if (!DNS_SUBDOMAIN.test(leaseName)) r.problem(`LEADER_ELECTION_LEASE_NAME must be a DNS subdomain name (got "${leaseName.slice(0, 80)}")`);
+  if (!isDnsSubdomain(leaseName)) r.problem(`LEADER_ELECTION_LEASE_NAME must be a DNS subdomain name (got "${leaseName.slice(0, 80)}")`);
   if (leaseNamespace !== undefined) {
-    if (DNS_LABEL.test(leaseNamespace)) config.leaderElection = { namespace: leaseNamespace, leaseName };
+    if (isDnsLabel(leaseNamespace)) config.leaderElection = { namespace: leaseNamespace, leaseName };
     else r.problem(`LEADER_ELECTION_NAMESPACE must be a namespace name (got "${leaseNamespace.slice(0, 80)}")`);
   }
 
   const podName = r.string('POD_NAME');
   if (podName !== undefined) {
-    if (DNS_SUBDOMAIN.test(podName)) config.podName = podName;
+    if (isDnsSubdomain(podName)) config.podName = podName;
     else r.problem(`POD_NAME must be a pod name (got "${podName.slice(0, 80)}")`);
   }
   return config;

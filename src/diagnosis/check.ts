@@ -1,14 +1,7 @@
 import type { Logger } from '../logging/index.js';
 import type { DiagnosisFacts } from './facts.js';
 import type { PodStateAnalysis } from './pod-state/analyze-pod-state.js';
-import type { CheckStatus, Finding } from './types.js';
-
-export interface DiagnosisTarget {
-  pod: string;
-  namespace: string;
-  /** Configured cluster name (multi-cluster), shown in reports. */
-  cluster?: string;
-}
+import type { CheckStatus, DiagnosisTarget, Finding } from './types.js';
 
 export interface CheckContext {
   target: DiagnosisTarget;

@@ -2,15 +2,13 @@ import type { KubernetesReader } from '../clients/kubernetes/kubernetes-reader.j
 import type { RegistryClient } from '../clients/registry/registry-client.js';
 import { PullDoctorError, describeError } from '../errors/index.js';
 import type { Logger } from '../logging/index.js';
-import type { AzureAccess } from './azure-access.js';
-import { finding, type Check, type CheckContext, type DiagnosisTarget } from './check.js';
+import { finding, type Check, type CheckContext } from './check.js';
 import { ALL_CHECKS } from './checks/index.js';
-import { DiagnosisFacts } from './facts.js';
+import { DiagnosisFacts, type AzureAccess } from './facts.js';
+import { pullRoleFor } from './roles/rbac.js';
 import { analyzePodState } from './pod-state/analyze-pod-state.js';
-import { proposeFix } from './propose-fix.js';
-import { similarNames } from './similar-names.js';
 import { isAzureContainerRegistry } from './image/image-reference.js';
-import type { Cause, Diagnosis, Evidence, Finding, Verdict } from './types.js';
+import type { Cause, Diagnosis, DiagnosisTarget, Evidence, Finding, Fix, Verdict } from './types.js';
 
 export interface DiagnosisDependencies {
   kube: KubernetesReader;
@@ -28,7 +26,12 @@ async function runCheck(check: Check, ctx: CheckContext): Promise<Finding[]> {
   } catch (error) {
     const advice = describeError(error);
     ctx.log.warn('check failed', { check: check.id, code: advice.code, error });
-    return [finding(check.id, 'error', `${check.title} could not run: ${advice.title.toLowerCase()}.`, { detail: advice.message, remediation: advice.advice })];
+    return [
+      finding(check.id, 'error', `${check.title} could not run: ${advice.title.toLowerCase()}.`, {
+        detail: advice.message,
+        remediation: advice.advice,
+      }),
+    ];
   }
 }
 
@@ -39,7 +42,8 @@ async function notFound(kube: KubernetesReader, target: DiagnosisTarget): Promis
   const names = (await kube.listPods(target.namespace).catch(() => [])).flatMap((p) => (p.metadata?.name ? [p.metadata.name] : []));
   const suggestions = similarNames(target.pod, names);
   const message =
-    `No pod "${target.pod}" in namespace "${target.namespace}".` + (suggestions.length > 0 ? ` Did you mean: ${suggestions.join(', ')}?` : '');
+    `No pod "${target.pod}" in namespace "${target.namespace}".` +
+    (suggestions.length > 0 ? ` Did you mean: ${suggestions.join(', ')}?` : '');
   return new PullDoctorError('POD_NOT_FOUND', message, { facts: { suggestions: suggestions.join(',') } });
 }
 
@@ -58,7 +62,7 @@ function refineCause(cause: Cause, findings: readonly Finding[]): Cause {
  * Throws PullDoctorError POD_NOT_FOUND / NAMESPACE_NOT_FOUND, or a KUBE_* error when the pod cannot be read.
  */
 export async function diagnosePod(target: DiagnosisTarget, deps: DiagnosisDependencies): Promise<Diagnosis> {
-  const log = deps.log.child({ pod: target.pod, namespace: target.namespace, ...(target.cluster ? { cluster: target.cluster } : {}) });
+  const log = deps.log.child({ pod: target.pod, namespace: target.namespace, cluster: target.cluster });
   const now = deps.now ?? (() => new Date());
   const pod = await deps.kube.readPod(target.namespace, target.pod);
   if (!pod) throw await notFound(deps.kube, target);
@@ -88,7 +92,10 @@ export async function diagnosePod(target: DiagnosisTarget, deps: DiagnosisDepend
     if (cluster?.status === 'found') {
       evidence.clusterResourceId = cluster.value.id;
       const k = cluster.value.kubeletIdentity;
-      if (k) evidence.kubeletIdentity = { principalId: k.objectId, ...(k.clientId ? { clientId: k.clientId } : {}), ...(k.resourceId ? { resourceId: k.resourceId } : {}) };
+      if (k) {
+        const { objectId, ...ids } = k;
+        evidence.kubeletIdentity = { principalId: objectId, ...ids };
+      }
     }
   }
   const keyEvent = explanation?.event ?? events.find((e) => e.type === 'Warning');
@@ -109,4 +116,73 @@ export async function diagnosePod(target: DiagnosisTarget, deps: DiagnosisDepend
   if (target.cluster) diagnosis.cluster = target.cluster;
   log.info('diagnosed', { verdict, cause, findings: findings.length, fix: fix !== null });
   return diagnosis;
+}
+
+/**
+ * The fix, proposed only when the evidence supports it: the pull fails as unauthorized, the image is in an
+ * Azure Container Registry we found, and the kubelet identity holds no role that grants pull there.
+ */
+async function proposeFix(facts: DiagnosisFacts, cause: Cause | null): Promise<Fix | null> {
+  if (cause !== 'unauthorized') return null;
+  const explanation = await facts.pullError();
+  const failing = explanation?.problem.image;
+  const ref = facts.validReferences().find((r) => r.original === failing && isAzureContainerRegistry(r.registry));
+  if (!ref) return null;
+  let access;
+  try {
+    access = await facts.kubeletPullAccess({ registry: ref.registry, repository: ref.repository });
+  } catch {
+    return null; // the acr-pull-role check reports the error
+  }
+  if (access.status !== 'found' || access.value.evaluation.canPull) return null;
+  const registry = access.value.registry;
+  const role = pullRoleFor(registry.roleAssignmentMode);
+  return {
+    kind: 'assign-acr-pull',
+    principalId: access.value.principalId,
+    scope: registry.id,
+    roleDefinitionId: `/subscriptions/${registry.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${role.id}`,
+  };
+}
+
+/** Levenshtein distance, bounded: stops early once it exceeds `max` (returns max + 1). */
+export function editDistance(a: string, b: string, max = 64): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    let rowMin = i;
+    for (let j = 1; j <= b.length; j++) {
+      const v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      cur.push(v);
+      if (v < rowMin) rowMin = v;
+    }
+    if (rowMin > max) return max + 1;
+    prev = cur;
+  }
+  return prev[b.length]!;
+}
+
+/**
+ * Names close to `wanted`: same prefix (a Deployment's pods share `web-7d4c9b-`), or a few edits away. Best first,
+ * at most `limit`.
+ */
+export function similarNames(wanted: string, candidates: readonly string[], limit = 5): string[] {
+  const w = wanted.toLowerCase();
+  const scored = candidates
+    .map((name) => {
+      const n = name.toLowerCase();
+      const prefix = n.startsWith(w) || w.startsWith(n) ? 0 : commonPrefix(n, w) >= Math.min(4, w.length) ? 1 : 2;
+      const distance = editDistance(w, n, 12);
+      return { name, prefix, distance };
+    })
+    .filter((s) => s.prefix < 2 || s.distance <= Math.max(2, Math.floor(w.length / 3)))
+    .sort((a, b) => a.prefix - b.prefix || a.distance - b.distance || a.name.localeCompare(b.name));
+  return scored.slice(0, limit).map((s) => s.name);
+}
+
+function commonPrefix(a: string, b: string): number {
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  return i;
 }

@@ -1,17 +1,41 @@
 import type { V1Pod, V1Secret } from '@kubernetes/client-node';
 import type { KubernetesReader } from '../clients/kubernetes/kubernetes-reader.js';
-import type { ManagedClusterInfo, RegistryInfo, RoleDefinitionInfo } from '../clients/azure/azure-reader.js';
+import type { AzureReader, ManagedClusterInfo, RegistryInfo } from '../clients/azure/azure-reader.js';
 import type { DnsResult, ManifestResult, PingResult, RegistryClient, RegistryCredential } from '../clients/registry/registry-client.js';
 import { parseImageReference, isAzureContainerRegistry, type ImageReference, type ImageReferenceParse } from './image/image-reference.js';
-import { parsePullSecret, findCredentialFor, type PullSecretParse } from './credentials/index.js';
-import { evaluatePullAccess, type PullAccessEvaluation } from './roles/index.js';
+import { inspectPullSecret, type PullSecretIssue, type PullSecretParse } from './credentials/pull-secret.js';
+import { findCredentialFor } from './credentials/keyring.js';
+import { readPullAccess, type PullAccessEvaluation } from './roles/pull-access.js';
 import { summarizeEvents } from './events/summarize-events.js';
 import { IMAGE_PROBLEM_KINDS } from './pod-state/analyze-pod-state.js';
-import { memoizeAsync, once } from './memo.js';
-import { found, missing, skipped, type Lookup } from './lookup.js';
-import type { AzureAccess } from './azure-access.js';
 import { AMBIGUOUS_DENIAL, explainPullError, type PullErrorExplanation } from './pull-error.js';
 import type { PodEventSummary, PodProblem } from './types.js';
+
+/** How the diagnosis may use Azure: a reader and where to look, or why the Azure checks are skipped. */
+export type AzureAccess =
+  | {
+      available: true;
+      reader: AzureReader;
+      /** Subscription to search for the cluster and registries when no cluster id is given. */
+      subscriptionId?: string;
+      /** The AKS cluster's resource id, when known (`--cluster-id` or multi-cluster configuration). */
+      clusterId?: string;
+      /** Whether the registry client can authenticate to ACR with our own Entra identity. */
+      registryTokens: boolean;
+    }
+  | { available: false; reason: string };
+
+/** The result of looking something up that may legitimately be absent or not looked up at all. */
+export type Lookup<T> =
+  | { status: 'found'; value: T }
+  /** Looked for, not there: a finding in itself. */
+  | { status: 'missing'; reason: string }
+  /** Not looked for (not configured, not applicable): the check is skipped with this reason. */
+  | { status: 'skipped'; reason: string };
+
+export const found = <T>(value: T): Lookup<T> => ({ status: 'found', value });
+export const missing = <T>(reason: string): Lookup<T> => ({ status: 'missing', reason });
+export const skipped = <T>(reason: string): Lookup<T> => ({ status: 'skipped', reason });
 
 /** An image a failing container tries to pull, with every failing container that uses it. */
 export interface PullTarget {
@@ -24,9 +48,11 @@ export interface PullSecretState {
   name: string;
   /** Where the reference comes from: the pod spec or its service account. */
   source: 'pod' | 'service-account';
-  /** null when the secret does not exist. */
   exists: boolean;
+  /** When it exists: its entries, or why the kubelet cannot use it at all. */
   parse?: PullSecretParse;
+  /** When it exists: entries that will not work as their author meant (keys never matched, tokens dropped…). */
+  issues?: PullSecretIssue[];
 }
 
 /** The credential a manifest check uses, and a human (secret-free) description of where it came from. */
@@ -40,7 +66,6 @@ export interface KubeletPullAccess {
   registry: RegistryInfo;
   principalId: string;
   evaluation: PullAccessEvaluation;
-  definitions: ReadonlyMap<string, RoleDefinitionInfo>;
 }
 
 export interface FactsSources {
@@ -55,10 +80,6 @@ function hostOf(server: string): string {
   } catch {
     return '';
   }
-}
-
-function guidOf(roleDefinitionId: string): string {
-  return (roleDefinitionId.split('/').pop() ?? roleDefinitionId).toLowerCase();
 }
 
 /**
@@ -137,7 +158,8 @@ export class DiagnosisFacts {
         const input: { type?: string; data?: Record<string, string> } = {};
         if (secret.type !== undefined) input.type = secret.type;
         if (secret.data !== undefined) input.data = secret.data;
-        return { name, source, exists: true, parse: parsePullSecret(input) };
+        const { parse, issues } = inspectPullSecret(input);
+        return { name, source, exists: true, parse, issues };
       }),
     );
   });
@@ -150,7 +172,10 @@ export class DiagnosisFacts {
   async credentialFor(ref: ImageReference): Promise<CredentialChoice> {
     const azure = this.sources.azure;
     if (isAzureContainerRegistry(ref.registry) && azure.available && azure.registryTokens) {
-      return { credential: { kind: 'azure-ad', source: "Pull Doctor's own Azure identity" }, description: "Pull Doctor's own Azure identity" };
+      return {
+        credential: { kind: 'azure-ad', source: "Pull Doctor's own Azure identity" },
+        description: "Pull Doctor's own Azure identity",
+      };
     }
     const secrets = await this.pullSecrets();
     for (const s of secrets) {
@@ -183,7 +208,8 @@ export class DiagnosisFacts {
     const azure = this.sources.azure;
     if (!azure.available) return skipped(azure.reason);
     if (azure.clusterId) return found(await azure.reader.getManagedCluster(azure.clusterId));
-    if (!azure.subscriptionId) return skipped('No AKS cluster id and no subscription configured (use --cluster-id or set AZURE_SUBSCRIPTION_ID).');
+    if (!azure.subscriptionId)
+      return skipped('No AKS cluster id and no subscription configured (use --cluster-id or set AZURE_SUBSCRIPTION_ID).');
     const clusters = await azure.reader.listManagedClusters(azure.subscriptionId);
     const server = hostOf(this.sources.kube.server);
     const byHost = clusters.find((c) => [c.fqdn, c.privateFqdn].some((f) => f !== undefined && f.toLowerCase() === server));
@@ -220,18 +246,23 @@ export class DiagnosisFacts {
     if (!isAzureContainerRegistry(registry)) return skipped(`${registry} is not an Azure Container Registry.`);
     if (!azure.available) return skipped(azure.reason);
     const subs = await this.registrySubscriptions();
-    if (subs.length === 0) return skipped('No subscription configured to search for the registry (set AZURE_SUBSCRIPTION_ID or use --cluster-id).');
+    if (subs.length === 0)
+      return skipped('No subscription configured to search for the registry (set AZURE_SUBSCRIPTION_ID or use --cluster-id).');
     const lists = await Promise.all(subs.map((s) => this.registriesIn(s)));
     const match = lists.flat().find((r) => r.loginServer.toLowerCase() === registry.toLowerCase());
     if (match) return found(match);
     return missing(`No container registry in subscription ${subs.join(', ')} has the login server ${registry}.`);
   });
 
-  private readonly roleDefinition = memoizeAsync((guid: string) => {
-    const azure = this.sources.azure;
-    if (!azure.available) return Promise.reject(new Error('Azure is not available'));
-    return azure.reader.getRoleDefinition(`/providers/Microsoft.Authorization/roleDefinitions/${guid}`);
-  });
+  /** Role definitions by id, read once per diagnosis whatever the number of registries and repositories. */
+  private readonly roleDefinition = memoizeAsync(
+    (id: string) => {
+      const azure = this.sources.azure;
+      if (!azure.available) return Promise.reject(new Error('Azure is not available'));
+      return azure.reader.getRoleDefinition(id);
+    },
+    (id) => id.toLowerCase(),
+  );
 
   /** Whether the cluster's kubelet identity can pull `repository` from the ACR behind `registry`. */
   readonly kubeletPullAccess = memoizeAsync(
@@ -239,21 +270,21 @@ export class DiagnosisFacts {
       const azure = this.sources.azure;
       if (!azure.available) return skipped(azure.reason);
       const [cluster, acr] = await Promise.all([this.cluster(), this.acrRegistry(registry)]);
-      if (cluster.status !== 'found') return cluster.status === 'skipped' ? skipped(cluster.reason) : skipped(`Cannot check the kubelet identity: ${cluster.reason}`);
+      if (cluster.status !== 'found')
+        return cluster.status === 'skipped' ? skipped(cluster.reason) : skipped(`Cannot check the kubelet identity: ${cluster.reason}`);
       if (acr.status !== 'found') return skipped(acr.reason);
       const identity = cluster.value.kubeletIdentity;
       if (!identity) {
-        return missing(`Cluster ${cluster.value.name} has no kubelet managed identity (it uses a service principal), so role assignments cannot be checked here.`);
+        return missing(
+          `Cluster ${cluster.value.name} has no kubelet managed identity (it uses a service principal), so role assignments cannot be checked here.`,
+        );
       }
-      const assignments = await azure.reader.listRoleAssignmentsForPrincipal(acr.value.id, identity.objectId);
-      const guids = [...new Set(assignments.map((a) => guidOf(a.roleDefinitionId)))];
-      const defs = await Promise.all(guids.map((g) => this.roleDefinition(g)));
-      const definitions = new Map<string, RoleDefinitionInfo>();
-      for (const d of defs) definitions.set(d.name.toLowerCase(), d);
-      const input: Parameters<typeof evaluatePullAccess>[0] = { repository, assignments, definitions };
-      if (acr.value.roleAssignmentMode !== undefined) input.mode = acr.value.roleAssignmentMode;
-      const evaluation = evaluatePullAccess(input);
-      return found({ cluster: cluster.value, registry: acr.value, principalId: identity.objectId, evaluation, definitions });
+      const roles = {
+        listRoleAssignmentsForPrincipal: azure.reader.listRoleAssignmentsForPrincipal.bind(azure.reader),
+        getRoleDefinition: this.roleDefinition,
+      };
+      const evaluation = await readPullAccess(roles, { registry: acr.value, principalId: identity.objectId, repository });
+      return found({ cluster: cluster.value, registry: acr.value, principalId: identity.objectId, evaluation });
     },
     (k) => `${k.registry}\u0000${k.repository}`,
   );
@@ -268,4 +299,32 @@ function collectPullTargets(problems: readonly PodProblem[]): PullTarget[] {
     else byImage.set(p.image, { image: p.image, containers: [p.container], parse: parseImageReference(p.image) });
   }
   return [...byImage.values()];
+}
+
+/**
+ * Memoizes an async function by key so that checks running concurrently share one call per fact (one API
+ * request per pod, per registry, per role definition...). A rejected promise stays memoized: every check that
+ * needs the fact sees the same failure instead of retrying it.
+ */
+function memoizeAsync<K, V>(fn: (key: K) => Promise<V>, keyOf: (key: K) => string = String): (key: K) => Promise<V> {
+  const cache = new Map<string, Promise<V>>();
+  return (key: K) => {
+    const k = keyOf(key);
+    let p = cache.get(k);
+    if (!p) {
+      p = fn(key);
+      // Avoid unhandled-rejection noise for facts nobody awaited yet; callers still see the rejection.
+      p.catch(() => undefined);
+      cache.set(k, p);
+    }
+    return p;
+  };
+}
+
+export function once<V>(fn: () => Promise<V>): () => Promise<V> {
+  const memo = memoizeAsync<null, V>(
+    () => fn(),
+    () => '',
+  );
+  return () => memo(null);
 }

@@ -3,6 +3,16 @@
  * types; the JSON contract (`pulldoctor diagnose --output json`) is `DiagnosisReport`.
  */
 
+/**
+ * What to diagnose: a pod in a namespace, and for multi-cluster setups the configured name of its cluster (the
+ * default cluster when absent). The CLI, the Teams bot and the alert watcher all ask with this.
+ */
+export interface DiagnosisTarget {
+  pod: string;
+  namespace: string;
+  cluster?: string;
+}
+
 /** Why an image pull failed. Exactly these labels; `other` when no rule matches. */
 export const CAUSES = [
   'image-not-found',
@@ -30,12 +40,6 @@ export interface Finding {
   detail?: string;
   remediation?: string;
 }
-
-/** Well-known Azure built-in role definition ids (the GUID part), shared by the engine and the fix executor. */
-export const ROLE_IDS = {
-  acrPull: '7f951dda-4ed3-4680-a7ca-43fe172d538d',
-  containerRegistryRepositoryReader: 'b93aa761-3e63-49ed-ac28-beffa264f7ac',
-} as const;
 
 /** The one fix the product can apply: give the kubelet identity a pull role on the registry. */
 export interface AssignAcrPullFix {
@@ -126,8 +130,6 @@ export function toReport(d: DiagnosisReport): DiagnosisReport {
       if (f.remediation !== undefined) out.remediation = f.remediation;
       return out;
     }),
-    fix: d.fix
-      ? { kind: d.fix.kind, principalId: d.fix.principalId, scope: d.fix.scope, roleDefinitionId: d.fix.roleDefinitionId }
-      : null,
+    fix: d.fix ? { kind: d.fix.kind, principalId: d.fix.principalId, scope: d.fix.scope, roleDefinitionId: d.fix.roleDefinitionId } : null,
   };
 }

@@ -1,4 +1,5 @@
-import { ROLE_IDS, type Fix } from '../diagnosis/types.js';
+import { ROLE_IDS } from '../diagnosis/roles/rbac.js';
+import type { Fix } from '../diagnosis/types.js';
 import { PullDoctorError } from '../errors/index.js';
 
 const GUID = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
@@ -60,9 +61,6 @@ export function assertAllowedFix(fix: unknown): Fix {
   return { kind: f.kind, principalId: f.principalId.toLowerCase(), scope: f.scope, roleDefinitionId: f.roleDefinitionId };
 }
 
-/** Built-in "Role Based Access Control Administrator": may manage role assignments, nothing else. */
-const RBAC_ADMINISTRATOR_ROLE_ID = 'f58310d9-a9f6-439a-9e8d-f62e7b41a168';
-
 const ROLE_ASSIGNMENTS_WRITE = 'Microsoft.Authorization/roleAssignments/write';
 
 /**
@@ -91,7 +89,7 @@ export function forbiddenAdvice(fix: Fix, missingAction: string | undefined): st
     `Pull Doctor's identity may not create role assignments on the registry ${registryNameOf(fix.scope)}: it lacks ${action} there.`,
     `Grant it narrowly: the built-in role "Role Based Access Control Administrator" on that registry only, with a condition that lets it assign only AcrPull and Container Registry Repository Reader to service principals:`,
     `az role assignment create --assignee-object-id <Pull Doctor's object id> --assignee-principal-type ServicePrincipal ` +
-      `--role ${RBAC_ADMINISTRATOR_ROLE_ID} --scope ${fix.scope} --condition-version 2.0 --condition "${delegationCondition()}"`,
+      `--role ${ROLE_IDS.roleBasedAccessControlAdministrator} --scope ${fix.scope} --condition-version 2.0 --condition "${delegationCondition()}"`,
     'Then request the fix again.',
   ].join('\n');
 }

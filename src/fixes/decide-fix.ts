@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { GraphClient } from '../clients/graph/index.js';
+import type { GraphClient } from '../clients/graph/graph-client.js';
 import type { ApprovalsConfig } from '../config/approvals.js';
 import { describeError } from '../errors/index.js';
 import type { Logger } from '../logging/index.js';

@@ -6,7 +6,7 @@ import type { FixContext, PullAccess, WriteRetryOptions } from './fix-context.js
 import { FIX_REQUESTS_COLLECTION, isFinished, type FixOutcome, type FixRequest } from './fix-request.js';
 import { rediagnoseAfterFix } from './rediagnosis.js';
 import { claimApproved, releaseClaim, renewClaim } from './execution-claim.js';
-import { roleAssignmentName } from '../clients/azure/role-assignment-name.js';
+import { roleAssignmentName } from '../clients/azure/role-assignment-writer.js';
 import { forbiddenAdvice, registryNameOf, roleNameOf } from './allowed-fix.js';
 
 export type FixExecution =

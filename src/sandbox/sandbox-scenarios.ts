@@ -1,3 +1,4 @@
+import { ROLE_IDS } from '../diagnosis/roles/rbac.js';
 import { payloads, type FakeKubernetesApi } from './kubernetes-api/index.js';
 import type { FakeResourceManager } from './resource-manager/index.js';
 import { sampleRepository, type RepositoryContent } from './registry/index.js';
@@ -236,7 +237,7 @@ export const SANDBOX_SCENARIOS: readonly SandboxScenario[] = [
 ];
 
 function acrPullId(ctx: ScenarioContext): string {
-  return `/subscriptions/${ctx.ids.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/7f951dda-4ed3-4680-a7ca-43fe172d538d`;
+  return `/subscriptions/${ctx.ids.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${ROLE_IDS.acrPull}`;
 }
 
 export { SANDBOX_IDS };

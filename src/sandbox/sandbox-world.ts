@@ -1,6 +1,7 @@
 import type { TokenCredential } from '@azure/identity';
 import type { RegistryNetwork } from '../clients/registry/registry-client.js';
-import type { StaticHostMap } from '../clients/registry/static-network.js';
+import { ROLE_IDS } from '../diagnosis/roles/rbac.js';
+import type { StaticHostMap } from '../clients/registry/registry-network.js';
 import { payloads, startFakeKubernetesApi, type FakeKubernetesApi } from './kubernetes-api/index.js';
 import { startFakeResourceManager, type FakeResourceManager } from './resource-manager/index.js';
 import { startFakeRegistryServer, type FakeRegistryServer, type RepositoryContent } from './registry/index.js';
@@ -37,7 +38,6 @@ export interface SandboxWorld {
   close(): Promise<void>;
 }
 
-const ACR_PULL = '7f951dda-4ed3-4680-a7ca-43fe172d538d';
 const KUBE_TOKEN = 'sandbox-kubernetes-token';
 
 export async function startSandboxWorld(options: SandboxWorldOptions): Promise<SandboxWorld> {
@@ -68,7 +68,7 @@ export async function startSandboxWorld(options: SandboxWorldOptions): Promise<S
       vaultacr: registry('vaultacr', 'rg-shop', { roleAssignmentMode: 'AbacRepositoryPermissions' }),
       lockedacr: registry('lockedacr', 'rg-shop', { location: 'northeurope', networkRuleSet: { defaultAction: 'Deny', ipRules: ['203.0.113.0/24'] } }),
     };
-    const acrPull = `/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${ACR_PULL}`;
+    const acrPull = `/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${ROLE_IDS.acrPull}`;
     // The kubelet identity: AcrPull inherited from rg-platform, and on lockedacr (whose firewall blocks it anyway).
     arm.addRoleAssignment({ scope: `/subscriptions/${subscriptionId}/resourceGroups/rg-platform`, roleDefinitionId: acrPull, principalId: SANDBOX_IDS.kubeletObjectId, principalType: 'ServicePrincipal' });
     arm.addRoleAssignment({ scope: registryIds.lockedacr, roleDefinitionId: acrPull, principalId: SANDBOX_IDS.kubeletObjectId, principalType: 'ServicePrincipal' });

@@ -1,5 +1,6 @@
 import type { TokenCredential } from '@azure/identity';
 import type { StoragePipelineOptions } from '@azure/storage-blob';
+import { isLoopbackUrl } from '../clients/loopback.js';
 import type { StoreConfig } from '../config/store.js';
 import type { Logger } from '../logging/index.js';
 import { blobContainerFor, openBlobStore } from './blob/blob-store.js';
@@ -29,13 +30,8 @@ export interface CreateStoreDeps {
 export async function createStore(config: StoreConfig, deps: CreateStoreDeps): Promise<Store> {
   if (config.kind === 'sqlite') return openSqliteStore({ path: config.path, log: deps.log });
   const container = blobContainerFor(config, { credential: deps.credential, pipeline: deps.blobPipeline });
-  if (config.connectionString !== undefined && !isLoopback(container.url)) {
+  if (config.connectionString !== undefined && !isLoopbackUrl(container.url)) {
     deps.log.warn('the Blob store uses a connection string (an account key) outside development; prefer STORE_BLOB_ACCOUNT_URL with a managed identity');
   }
   return openBlobStore({ container, log: deps.log });
-}
-
-function isLoopback(url: string): boolean {
-  const host = new URL(url).hostname;
-  return host === 'localhost' || host === '[::1]' || /^127\./.test(host);
 }

@@ -1,5 +1,4 @@
-import type { Cause, Fix, PodEventSummary } from '../diagnosis/types.js';
-import type { DiagnoseRequest } from './diagnoser.js';
+import type { Cause, DiagnosisTarget, Fix, PodEventSummary } from '../diagnosis/types.js';
 
 /**
  * The verbs of the cards' `Action.Execute` buttons: `rerun` (diagnose the card's pod again), `events`, `requestFix`,
@@ -11,7 +10,7 @@ export type CardActionVerb = (typeof CARD_ACTION_VERBS)[number];
 interface CardActionBase {
   /** The conversation the card was sent to: an id is only honoured there. */
   conversationId: string;
-  target: DiagnoseRequest;
+  target: DiagnosisTarget;
   /** The run counter of the card that carries the button (1 for the first diagnosis). */
   run: number;
 }

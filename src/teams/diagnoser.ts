@@ -1,12 +1,5 @@
-import type { Diagnosis } from '../diagnosis/types.js';
+import type { Diagnosis, DiagnosisTarget } from '../diagnosis/types.js';
 import type { Logger } from '../logging/index.js';
-
-/** What to diagnose. `cluster` names one of the configured clusters (multi-cluster); the default one when absent. */
-export interface DiagnoseRequest {
-  pod: string;
-  namespace: string;
-  cluster?: string;
-}
 
 /**
  * The one way the Teams transport reaches the diagnosis engine. Failures are thrown as PullDoctorError (e.g.
@@ -14,5 +7,5 @@ export interface DiagnoseRequest {
  * through `describeError`; anything else becomes INTERNAL.
  */
 export interface Diagnoser {
-  diagnose(request: DiagnoseRequest, log: Logger): Promise<Diagnosis>;
+  diagnose(request: DiagnosisTarget, log: Logger): Promise<Diagnosis>;
 }

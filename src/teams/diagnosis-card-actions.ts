@@ -1,12 +1,11 @@
-import type { Cause, Fix, PodEventSummary } from '../diagnosis/types.js';
+import type { Cause, DiagnosisTarget, Fix, PodEventSummary } from '../diagnosis/types.js';
 import type { CardActionStore } from './card-action-store.js';
-import type { DiagnoseRequest } from './diagnoser.js';
 import { EVENTS_CARD_LIMIT } from './cards/events-card-data.js';
 
 /** What the buttons of a card about one diagnosis act on (the diagnosis card, an alert card). */
 export interface DiagnosisActionsInput {
   conversationId: string;
-  target: DiagnoseRequest;
+  target: DiagnosisTarget;
   run: number;
   events: readonly PodEventSummary[];
   /** How many events the diagnosis saw (the card shows the newest EVENTS_CARD_LIMIT). */

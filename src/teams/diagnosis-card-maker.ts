@@ -1,7 +1,7 @@
-import type { Diagnosis } from '../diagnosis/types.js';
+import type { Diagnosis, DiagnosisTarget } from '../diagnosis/types.js';
 import type { Logger } from '../logging/index.js';
 import type { CardActionStore } from './card-action-store.js';
-import type { DiagnoseRequest, Diagnoser } from './diagnoser.js';
+import type { Diagnoser } from './diagnoser.js';
 import type { DiagnosisOutlook, DiagnosisQueue } from './diagnosis-queue.js';
 import type { TeamsCards } from './cards/teams-cards.js';
 import type { AdaptiveCardJson } from './cards/render-card.js';
@@ -35,7 +35,7 @@ export class DiagnosisCardMaker {
     return this.options.queue.outlook();
   }
 
-  async make(target: DiagnoseRequest, run: number, conversationId: string, log: Logger): Promise<AdaptiveCardJson> {
+  async make(target: DiagnosisTarget, run: number, conversationId: string, log: Logger): Promise<AdaptiveCardJson> {
     const { diagnoser, queue } = this.options;
     let started = Date.now();
     let diagnosis: Diagnosis;
@@ -67,11 +67,11 @@ export class DiagnosisCardMaker {
   }
 
   /** The answer to a diagnosis not started because the queue is full: busy, with Try again. */
-  busy(target: DiagnoseRequest, run: number, conversationId: string, log: Logger): Promise<AdaptiveCardJson> {
+  busy(target: DiagnosisTarget, run: number, conversationId: string, log: Logger): Promise<AdaptiveCardJson> {
     return this.errorCard(this.options.queue.busy(), target, run, conversationId, log);
   }
 
-  private async errorCard(error: unknown, target: DiagnoseRequest, run: number, conversationId: string, log: Logger): Promise<AdaptiveCardJson> {
+  private async errorCard(error: unknown, target: DiagnosisTarget, run: number, conversationId: string, log: Logger): Promise<AdaptiveCardJson> {
     const { cards, cardActions } = this.options;
     log.warn('diagnosis failed', { error, pod: target.pod, namespace: target.namespace, run });
     try {
@@ -85,17 +85,17 @@ export class DiagnosisCardMaker {
   }
 
   /** A "Diagnose NAME" button for each of the first similar pod names of a POD_NOT_FOUND error. */
-  private async storeSuggestions(error: unknown, target: DiagnoseRequest, conversationId: string) {
+  private async storeSuggestions(error: unknown, target: DiagnosisTarget, conversationId: string) {
     const names = podSuggestions(error).slice(0, SUGGESTION_LIMITS.buttons);
     return Promise.all(
       names.map(async (pod) => {
-        const suggestion: DiagnoseRequest = { ...target, pod };
+        const suggestion: DiagnosisTarget = { ...target, pod };
         return { pod, diagnoseId: await this.options.cardActions.put({ verb: 'diagnose', conversationId, target: suggestion, run: 0 }) };
       }),
     );
   }
 
-  private storeActions(d: Diagnosis, target: DiagnoseRequest, run: number, conversationId: string) {
+  private storeActions(d: Diagnosis, target: DiagnosisTarget, run: number, conversationId: string) {
     return storeDiagnosisActions(
       this.options.cardActions,
       {

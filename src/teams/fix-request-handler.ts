@@ -1,7 +1,6 @@
-import type { Cause, Fix } from '../diagnosis/types.js';
+import type { Cause, DiagnosisTarget, Fix } from '../diagnosis/types.js';
 import type { Logger } from '../logging/index.js';
 import type { ConversationAddress } from './conversation-address.js';
-import type { DiagnoseRequest } from './diagnoser.js';
 import type { ProactiveSender } from './proactive-sender.js';
 import type { AdaptiveCardJson } from './cards/render-card.js';
 import type { TeamsCards } from './cards/teams-cards.js';
@@ -15,7 +14,7 @@ export interface TeamsUser {
 
 /** A request to apply a diagnosis's fix, built from facts stored server-side when the card was sent. */
 export interface FixRequest {
-  target: DiagnoseRequest;
+  target: DiagnosisTarget;
   fix: Fix;
   cause: Cause | null;
   /** When the diagnosis that proposed the fix finished. */

@@ -7,7 +7,7 @@ import type { ChatCommandDescription } from './chat-command.js';
 import type { CommandParser, ParsedCommand } from './command-parser.js';
 import { conversationAddressOf, type ConversationAddress } from './conversation-address.js';
 import type { ConversationInstallEvent, ConversationInstallListener } from './conversation-install-listener.js';
-import type { DiagnoseRequest, Diagnoser } from './diagnoser.js';
+import type { Diagnoser } from './diagnoser.js';
 import type { FixRequestHandler, TeamsUser } from './fix-request-handler.js';
 import type { FollowUps } from './follow-ups.js';
 import type { ProactiveSender } from './proactive-sender.js';
@@ -19,6 +19,7 @@ import { DiagnosisCardMaker } from './diagnosis-card-maker.js';
 import { DiagnosisQueue, type DiagnosisLimits } from './diagnosis-queue.js';
 import { CardActionHandler } from './card-action-handler.js';
 import { beginTurnLog, turnLog } from './turn-log.js';
+import type { DiagnosisTarget } from '../diagnosis/types.js';
 
 export interface PullDoctorBotOptions {
   /** Absent when no cluster is configured: diagnoses answer with an error card saying so. */
@@ -169,7 +170,7 @@ export class PullDoctorBot extends TeamsActivityHandler {
         await this.answerAlerts(context, command, log);
         return;
       case 'diagnose': {
-        const target: DiagnoseRequest = { pod: command.pod, namespace: command.namespace ?? this.options.defaultNamespace ?? 'default' };
+        const target: DiagnosisTarget = { pod: command.pod, namespace: command.namespace ?? this.options.defaultNamespace ?? 'default' };
         if (command.cluster !== undefined) target.cluster = command.cluster;
         await this.diagnose(context, target, log);
         return;
@@ -208,7 +209,7 @@ export class PullDoctorBot extends TeamsActivityHandler {
    * Typing and a "Diagnosing…" card now (or "Waiting to diagnose…" when it queues behind others); the diagnosis
    * replaces that card once Teams has its HTTP answer. When the queue is full, the answer is "busy" at once.
    */
-  private async diagnose(context: TurnContext, target: DiagnoseRequest, log: Logger): Promise<void> {
+  private async diagnose(context: TurnContext, target: DiagnosisTarget, log: Logger): Promise<void> {
     const conversationId = context.activity.conversation.id;
     const outlook = this.diagnosisCards.outlook();
     if ('full' in outlook) {

@@ -5,7 +5,7 @@ import { STALE_CARD_GIVE_UP_MS, type ApprovalCardAddresses } from './approval-ca
 import type { ConversationAddress } from './conversation-address.js';
 import type { FixDecisionAnswer, FixDecisionPress, FixRequest, FixRequestHandler, FixRequestReceipt, TeamsOutlet } from './fix-request-handler.js';
 import type { AdaptiveCardJson } from './cards/render-card.js';
-import { formatUtc } from './cards/format-time.js';
+import { formatUtc } from '../diagnosis/format-utc.js';
 
 export interface TeamsFixApprovalsOptions {
   /** The transport-neutral approval flow (src/fixes): it decides, executes and audits. */

@@ -20,7 +20,15 @@ function thirdPartyPod(name: string, image: string, secret: string, pullError: s
     namespace: 'shop',
     title: name,
     install(ctx) {
-      const pod = payloads.imagePullBackOffPod({ namespace: 'shop', name, image, ownerDeployment: name.split('-')[0]!, imagePullSecrets: [secret], pullError, now: ctx.now });
+      const pod = payloads.imagePullBackOffPod({
+        namespace: 'shop',
+        name,
+        image,
+        ownerDeployment: name.split('-')[0]!,
+        imagePullSecrets: [secret],
+        pullError,
+        now: ctx.now,
+      });
       ctx.kube.upsertPod(pod);
       for (const e of payloads.imagePullEvents(pod, { pullError, now: ctx.now })) ctx.kube.addEvent(e);
     },
@@ -50,8 +58,18 @@ describe('diagnosis scenarios against a real OCI registry (Debian docker-registr
           ctx.kube.upsertSecret(secretFor('good-creds', RIGHT));
         },
       },
-      thirdPartyPod('app-5d6c7b8a9-w1w2w', 'registry.example.com/team/app:1.0', 'stale-creds', payloads.pullErrors.credentialsUnauthorized('registry.example.com/team/app:1.0')),
-      thirdPartyPod('app-5d6c7b8a9-t3t4t', 'registry.example.com/team/app:1.1', 'good-creds', payloads.pullErrors.notFound('registry.example.com/team/app:1.1')),
+      thirdPartyPod(
+        'app-5d6c7b8a9-w1w2w',
+        'registry.example.com/team/app:1.0',
+        'stale-creds',
+        payloads.pullErrors.credentialsUnauthorized('registry.example.com/team/app:1.0'),
+      ),
+      thirdPartyPod(
+        'app-5d6c7b8a9-t3t4t',
+        'registry.example.com/team/app:1.1',
+        'good-creds',
+        payloads.pullErrors.notFound('registry.example.com/team/app:1.1'),
+      ),
     ];
     h = await startSandboxHarness({ scenarios, extraHosts: { 'registry.example.com': { address: '127.0.0.1', port: registry.port } } });
   });
@@ -68,7 +86,10 @@ describe('diagnosis scenarios against a real OCI registry (Debian docker-registr
   it('a pull secret with a wrong password: unauthorized, and the registry rejects the credentials of that secret', async () => {
     const d = await h.diagnose('app-5d6c7b8a9-w1w2w');
     assert.equal(d.cause, 'unauthorized');
-    assert.match(d.findings.find((f) => f.check === 'pull-secrets')?.summary ?? '', /"stale-creds" has credentials for registry\.example\.com/);
+    assert.match(
+      d.findings.find((f) => f.check === 'pull-secrets')?.summary ?? '',
+      /"stale-creds" has credentials for registry\.example\.com/,
+    );
     const exists = d.findings.find((f) => f.check === 'image-exists');
     assert.equal(exists?.status, 'fail');
     assert.match(exists?.summary ?? '', /rejects the credentials in the pull secret "stale-creds"/);
@@ -76,7 +97,7 @@ describe('diagnosis scenarios against a real OCI registry (Debian docker-registr
     assertNoPassword(d);
   });
 
-  it('a missing tag with working credentials: image-not-found with the registry\'s own answer', async () => {
+  it("a missing tag with working credentials: image-not-found with the registry's own answer", async () => {
     const d = await h.diagnose('app-5d6c7b8a9-t3t4t');
     assert.equal(d.cause, 'image-not-found');
     const exists = d.findings.find((f) => f.check === 'image-exists');

@@ -8,7 +8,10 @@ function failing(d: Diagnosis): string[] {
 }
 /** Every remediation a report would list, for assertions on what is (not) advised. */
 function advice(d: Diagnosis): string {
-  return d.findings.filter((f) => f.status !== 'pass' && f.remediation).map((f) => f.remediation).join('\n');
+  return d.findings
+    .filter((f) => f.status !== 'pass' && f.remediation)
+    .map((f) => f.remediation)
+    .join('\n');
 }
 function findingOf(d: Diagnosis, check: string, status?: Finding['status']): Finding {
   const f = d.findings.find((x) => x.check === check && (status === undefined || x.status === status));
@@ -32,7 +35,10 @@ describe('diagnosis scenarios (fake Kubernetes API, fake ARM and fake registries
     assert.equal(d.cause, 'unauthorized');
     assert.ok(failing(d).includes('acr-pull-role'));
     // The general advice points at the role check and verifies with check-acr on this cluster, no placeholders.
-    assert.match(findingOf(d, 'pull-error').remediation ?? '', /az aks check-acr --resource-group rg-shop --name shop-aks --acr shopacr\.azurecr\.io/);
+    assert.match(
+      findingOf(d, 'pull-error').remediation ?? '',
+      /az aks check-acr --resource-group rg-shop --name shop-aks --acr shopacr\.azurecr\.io/,
+    );
     assert.doesNotMatch(advice(d), /imagePullSecret|kubectl create secret/);
     assert.deepEqual(d.fix, {
       kind: 'assign-acr-pull',
@@ -55,7 +61,7 @@ describe('diagnosis scenarios (fake Kubernetes API, fake ARM and fake registries
     assert.doesNotMatch(advice(d), /needs the AcrPull role|Assign AcrPull|--attach-acr/);
   });
 
-  it('wrong tag: image-not-found, and the image check fails with the registry\'s answer', async () => {
+  it("wrong tag: image-not-found, and the image check fails with the registry's answer", async () => {
     const d = await h.diagnose('checkout-5b7c8d9f6-z9x8w');
     assert.equal(d.cause, 'image-not-found');
     const f = findingOf(d, 'image-exists', 'fail');
@@ -171,7 +177,10 @@ describe('diagnosis scenarios (fake Kubernetes API, fake ARM and fake registries
     assert.equal(d.verdict, 'healthy');
     assert.equal(d.cause, null);
     assert.equal(d.fix, null);
-    assert.deepEqual(d.findings.map((f) => `${f.check}:${f.status}`), ['pod-state:pass']);
+    assert.deepEqual(
+      d.findings.map((f) => `${f.check}:${f.status}`),
+      ['pod-state:pass'],
+    );
   });
 
   it('CrashLoopBackOff after OOMKilled: a problem without a pull cause, explained by the last termination, without registry checks', async () => {
@@ -204,6 +213,9 @@ describe('diagnosis scenarios (fake Kubernetes API, fake ARM and fake registries
   });
 
   it('a namespace that does not exist: NAMESPACE_NOT_FOUND', async () => {
-    await assert.rejects(h.diagnose('web-7d4c9b6f5-x2k8p', 'shoop'), (e: unknown) => isPullDoctorError(e) && e.code === 'NAMESPACE_NOT_FOUND');
+    await assert.rejects(
+      h.diagnose('web-7d4c9b6f5-x2k8p', 'shoop'),
+      (e: unknown) => isPullDoctorError(e) && e.code === 'NAMESPACE_NOT_FOUND',
+    );
   });
 });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LogRecord } from '../../src/logging/index.js';
 import type { BotApplication } from '../../src/app/bot-application.js';
-import { BUILT_IN_ROLE_IDS } from '../../src/sandbox/resource-manager/built-in-role-definitions.js';
+import { ROLE_IDS } from '../../src/diagnosis/roles/rbac.js';
 import { SANDBOX_IDS } from '../../src/sandbox/sandbox-identity.js';
 import { PLAYGROUND_OTHER_USERS } from '../../src/sandbox/playground-users.js';
 import { startPlayground, DEFAULT_PLAYGROUND_USER, type Playground, type PlaygroundUser } from '../support/playground.js';
@@ -162,7 +162,7 @@ describe('Fix approvals in the Agents Playground, on the sandbox (end to end)', 
       assert.equal(stored?.outcome?.kind, 'created');
       const assignments = kubeletAssignmentsOnShopacr();
       assert.equal(assignments.length, 1, 'exactly one role assignment');
-      assert.equal(assignments[0]!.roleDefinitionId.toLowerCase().endsWith(BUILT_IN_ROLE_IDS.acrPull.toLowerCase()), true);
+      assert.equal(assignments[0]!.roleDefinitionId.toLowerCase().endsWith(ROLE_IDS.acrPull.toLowerCase()), true);
       assert.equal(app.sandbox!.arm.writes.filter((w) => w.method === 'PUT').length, 1, 'one PUT');
     });
     assert.deepEqual(

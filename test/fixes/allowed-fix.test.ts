@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { ROLE_IDS } from '../../src/diagnosis/types.js';
+import { ROLE_IDS } from '../../src/diagnosis/roles/rbac.js';
 import { assertAllowedFix, fixProblem, registryNameOf, roleNameOf } from '../../src/fixes/allowed-fix.js';
 import { ACR_PULL, FIX, KUBELET_PRINCIPAL, REGISTRY_ID } from './fix-harness.js';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { createGraphClient } from '../../src/clients/graph/index.js';
+import { createGraphClient } from '../../src/clients/graph/graph-client.js';
 import { createApproverCheck, createFixApprovals, type FixApprovals, type FixDecisionInput, type FixRefusalReason, type FixRequest } from '../../src/fixes/index.js';
 import { createLogger, memorySink, silentLogger } from '../../src/logging/index.js';
 import { graphErrors, sandboxGraphCredential, startFakeGraph, type FakeGraph } from '../../src/sandbox/graph/index.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { BlobServiceClient } from '@azure/storage-blob';
-import { roleAssignmentName } from '../../src/clients/azure/role-assignment-name.js';
+import { roleAssignmentName } from '../../src/clients/azure/role-assignment-writer.js';
 import { PullDoctorError } from '../../src/errors/index.js';
 import { classifyWriteFailure, retryDelayMs } from '../../src/fixes/execute-fix.js';
 import { DEFAULT_WRITE_RETRY } from '../../src/fixes/fix-context.js';

@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import { createLogger, memorySink, silentLogger } from '../../src/logging/index.js';
 import { KUBELET_BACKOFF_REMINDER, type FixRequest } from '../../src/fixes/index.js';
 import { FIX_REQUESTS_COLLECTION } from '../../src/fixes/fix-request.js';
-import { roleAssignmentName } from '../../src/clients/azure/role-assignment-name.js';
+import { roleAssignmentName } from '../../src/clients/azure/role-assignment-writer.js';
 import { openBlobStore, openSqliteStore, type Store } from '../../src/store/index.js';
 import { AZURITE_ACCOUNT, AZURITE_ACCOUNT_KEY, startAzurite, type RunningAzurite } from '../support/azurite.js';
 import type { AzureRoleAssignments } from '../support/azure-role-assignments.js';

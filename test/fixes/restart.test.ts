@@ -9,7 +9,7 @@ import { silentLogger } from '../../src/logging/index.js';
 import { openBlobStore, openSqliteStore, type Store } from '../../src/store/index.js';
 import { startAzurite, type RunningAzurite } from '../support/azurite.js';
 import type { AzureRoleAssignments } from '../support/azure-role-assignments.js';
-import { roleAssignmentName } from '../../src/clients/azure/role-assignment-name.js';
+import { roleAssignmentName } from '../../src/clients/azure/role-assignment-writer.js';
 import { ACR_PULL, auditOf, fixApprovalsFor, KUBELET_PRINCIPAL, newRequest, REGISTRY_ID, startShopAzure, testClock } from './fix-harness.js';
 import type { FixProcessArgs, StoreSpec } from './fix-process.js';
 

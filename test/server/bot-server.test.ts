@@ -5,8 +5,8 @@ import { PullDoctorError } from '../../src/errors/index.js';
 import { ConfigError, parseConfig } from '../../src/config/index.js';
 import { createBotServer } from '../../src/server/bot-server.js';
 import { silentLogger, type Logger } from '../../src/logging/index.js';
-import type { Diagnosis } from '../../src/diagnosis/types.js';
-import type { DiagnoseRequest, Diagnoser } from '../../src/teams/diagnoser.js';
+import type { Diagnosis, DiagnosisTarget } from '../../src/diagnosis/types.js';
+import type { Diagnoser } from '../../src/teams/diagnoser.js';
 import type { ReadinessProbe } from '../../src/server/readiness.js';
 import type { BotEndpoint } from '../../src/teams/bot-endpoint.js';
 import type { AlertCommandHandler, AlertCommandResult } from '../../src/teams/alert-command-handler.js';
@@ -20,7 +20,7 @@ class HeldDiagnoser implements Diagnoser {
   private releases: Array<() => void> = [];
   started = 0;
   constructor(private readonly inner: Diagnoser) {}
-  async diagnose(request: DiagnoseRequest, log: Logger): Promise<Diagnosis> {
+  async diagnose(request: DiagnosisTarget, log: Logger): Promise<Diagnosis> {
     this.started++;
     await new Promise<void>((resolve) => this.releases.push(resolve));
     return this.inner.diagnose(request, log);

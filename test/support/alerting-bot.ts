@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { AlertService } from '../../src/alerts/alert-service.js';
 import { startBotApplication, type BotApplication } from '../../src/app/bot-application.js';
 import type { AlertsTuning } from '../../src/app/alerts-wiring.js';
-import { staticRegistryNetwork } from '../../src/clients/registry/static-network.js';
+import { staticRegistryNetwork } from '../../src/clients/registry/registry-network.js';
 import { parseConfig } from '../../src/config/index.js';
 import { createLogger, memorySink, silentLogger, type LogRecord } from '../../src/logging/index.js';
 import { payloads, startFakeKubernetesApi, type FakeKubernetesApi } from '../../src/sandbox/kubernetes-api/index.js';

@@ -1,6 +1,6 @@
-import { createPullAccessChecker } from '../../src/app/pull-access-checker.js';
-import type { AzureRetryOptions } from '../../src/clients/azure/azure-client-options.js';
-import { createAzureReader } from '../../src/clients/azure/create-azure-reader.js';
+import { createPullAccessChecker } from '../../src/diagnosis/roles/pull-access.js';
+import type { AzureRetryOptions } from '../../src/clients/azure/azure-sdk.js';
+import { createAzureReader } from '../../src/clients/azure/azure-reader.js';
 import { parseResourceId } from '../../src/clients/azure/resource-id.js';
 import {
   createRoleAssignmentWriter,

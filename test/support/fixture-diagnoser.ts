@@ -1,7 +1,7 @@
 import { PullDoctorError } from '../../src/errors/index.js';
-import type { Diagnosis } from '../../src/diagnosis/types.js';
+import type { Diagnosis, DiagnosisTarget } from '../../src/diagnosis/types.js';
 import type { Logger } from '../../src/logging/index.js';
-import type { DiagnoseRequest, Diagnoser } from '../../src/teams/diagnoser.js';
+import type { Diagnoser } from '../../src/teams/diagnoser.js';
 
 /**
  * A Diagnoser over stored diagnoses (test/fixtures/diagnoses), for the tests that need what no cluster (not even the
@@ -12,14 +12,14 @@ import type { DiagnoseRequest, Diagnoser } from '../../src/teams/diagnoser.js';
  */
 export class FixtureDiagnoser implements Diagnoser {
   /** Every request, in order (tests check what was asked). */
-  readonly requests: DiagnoseRequest[] = [];
+  readonly requests: DiagnosisTarget[] = [];
 
   constructor(
     private readonly diagnoses: readonly Diagnosis[],
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  async diagnose(request: DiagnoseRequest, log: Logger): Promise<Diagnosis> {
+  async diagnose(request: DiagnosisTarget, log: Logger): Promise<Diagnosis> {
     this.requests.push({ ...request });
     const inNamespace = this.diagnoses.filter((d) => d.namespace === request.namespace);
     if (inNamespace.length === 0) {

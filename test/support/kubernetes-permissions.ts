@@ -28,7 +28,7 @@ export interface KubernetesCall {
 export const BOT_NAMESPACE = 'pulldoctor';
 
 /**
- * The calls of src/clients/kubernetes/create-kubernetes-reader.ts, one per KubernetesReader method, as the fake API
+ * The calls of src/clients/kubernetes/kubernetes-reader.ts, one per KubernetesReader method, as the fake API
  * server would record them for a pod `web-7d4c9` in namespace `shop`:
  *   readPod            GET /api/v1/namespaces/{ns}/pods/{name}             get pods
  *   listPods           GET /api/v1/namespaces/{ns}/pods?limit=500          list pods

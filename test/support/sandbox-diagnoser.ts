@@ -1,10 +1,10 @@
 import { parseConfig } from '../../src/config/index.js';
 import { EngineDiagnoser } from '../../src/app/engine-diagnoser.js';
 import { sandboxCluster } from '../../src/app/sandbox-cluster.js';
-import type { Diagnosis } from '../../src/diagnosis/types.js';
+import type { Diagnosis, DiagnosisTarget } from '../../src/diagnosis/types.js';
 import { silentLogger, type Logger } from '../../src/logging/index.js';
 import { startSandboxWorld, type SandboxWorld } from '../../src/sandbox/sandbox-world.js';
-import type { DiagnoseRequest, Diagnoser } from '../../src/teams/diagnoser.js';
+import type { Diagnoser } from '../../src/teams/diagnoser.js';
 import { testTls } from './tls.js';
 
 /** Sandbox pods the bot tests ask about (see src/sandbox/sandbox-scenarios.ts). */
@@ -18,9 +18,9 @@ export const SANDBOX_PODS = {
 
 /** A Diagnoser that passes every request on to another one and remembers it (tests count what was diagnosed). */
 export class RecordingDiagnoser implements Diagnoser {
-  readonly requests: DiagnoseRequest[] = [];
+  readonly requests: DiagnosisTarget[] = [];
   constructor(private readonly inner: Diagnoser) {}
-  diagnose(request: DiagnoseRequest, log: Logger): Promise<Diagnosis> {
+  diagnose(request: DiagnosisTarget, log: Logger): Promise<Diagnosis> {
     this.requests.push({ ...request });
     return this.inner.diagnose(request, log);
   }

@@ -24,8 +24,8 @@ import {
 } from '../support/teams-activities.js';
 import { hostile, manyContainers } from '../fixtures/diagnoses/index.js';
 import { CHAT_COMMANDS } from '../../src/chat/index.js';
-import type { Diagnosis } from '../../src/diagnosis/types.js';
-import type { DiagnoseRequest, Diagnoser } from '../../src/teams/diagnoser.js';
+import type { Diagnosis, DiagnosisTarget } from '../../src/diagnosis/types.js';
+import type { Diagnoser } from '../../src/teams/diagnoser.js';
 import type { FixRequest, FixRequestHandler } from '../../src/teams/fix-request-handler.js';
 import type { AlertCommand, AlertCommandHandler } from '../../src/teams/alert-command-handler.js';
 import type { ConversationInstallEvent, ConversationInstallListener } from '../../src/teams/conversation-install-listener.js';
@@ -63,7 +63,7 @@ class HeldDiagnoser implements Diagnoser {
   private releases: Array<() => void> = [];
   started = 0;
   constructor(private readonly inner: Diagnoser) {}
-  async diagnose(request: DiagnoseRequest, log: Logger): Promise<Diagnosis> {
+  async diagnose(request: DiagnosisTarget, log: Logger): Promise<Diagnosis> {
     this.started++;
     await new Promise<void>((resolve) => this.releases.push(resolve));
     return this.inner.diagnose(request, log);
@@ -81,7 +81,7 @@ class GatedDiagnoser implements Diagnoser {
   private opened = false;
   private waiting: Array<() => void> = [];
   constructor(private readonly inner: Diagnoser) {}
-  async diagnose(request: DiagnoseRequest, log: Logger): Promise<Diagnosis> {
+  async diagnose(request: DiagnosisTarget, log: Logger): Promise<Diagnosis> {
     this.started++;
     this.running++;
     this.mostAtOnce = Math.max(this.mostAtOnce, this.running);

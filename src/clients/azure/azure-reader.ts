@@ -6,6 +6,12 @@
  * Failures are thrown as PullDoctorError with codes AZURE_UNAUTHORIZED, AZURE_FORBIDDEN, AZURE_NOT_FOUND,
  * AZURE_THROTTLED, AZURE_API_ERROR or AZURE_CREDENTIAL_UNAVAILABLE.
  */
+import type { RoleAssignment, RoleDefinition } from '@azure/arm-authorization';
+import type { Registry } from '@azure/arm-containerregistry';
+import type { ManagedCluster } from '@azure/arm-containerservice';
+import { PullDoctorError } from '../../errors/index.js';
+import { AzureSdkClients, azureCall, type AzureClientOptions } from './azure-sdk.js';
+import { normaliseRoleDefinitionId, parseResourceId, requireCluster, requireGuid, scopeForSdk } from './resource-id.js';
 
 export interface KubeletIdentity {
   /** Object (principal) id: what role assignments name. */
@@ -95,4 +101,160 @@ export interface AzureReader {
   listRoleAssignmentsForPrincipal(scope: string, principalId: string): Promise<RoleAssignmentInfo[]>;
   /** By full id (`.../roleDefinitions/{guid}`). */
   getRoleDefinition(roleDefinitionId: string): Promise<RoleDefinitionInfo>;
+}
+
+/** SDK models → the slim types above. A response without the fields ARM always sends is an API error. */
+
+function required<T>(value: T | undefined | null, what: string): T {
+  if (value === undefined || value === null || value === '') {
+    throw new PullDoctorError('AZURE_API_ERROR', `Azure Resource Manager returned ${what} without the expected fields.`);
+  }
+  return value;
+}
+
+function oneOf<T extends string>(value: string | undefined, allowed: readonly T[]): T | undefined {
+  return allowed.find((a) => a.toLowerCase() === value?.toLowerCase());
+}
+
+function toManagedClusterInfo(cluster: ManagedCluster): ManagedClusterInfo {
+  const id = required(cluster.id, 'a managed cluster');
+  const parsed = parseResourceId(id);
+  const out: ManagedClusterInfo = {
+    id,
+    name: required(cluster.name, 'a managed cluster'),
+    resourceGroup: required(parsed.resourceGroup, 'a managed cluster id'),
+    subscriptionId: required(parsed.subscriptionId, 'a managed cluster id'),
+    location: cluster.location,
+  };
+  if (cluster.fqdn) out.fqdn = cluster.fqdn;
+  if (cluster.privateFqdn) out.privateFqdn = cluster.privateFqdn;
+  const kubelet = cluster.identityProfile?.kubeletidentity;
+  if (kubelet?.objectId) {
+    out.kubeletIdentity = { objectId: kubelet.objectId };
+    if (kubelet.clientId) out.kubeletIdentity.clientId = kubelet.clientId;
+    if (kubelet.resourceId) out.kubeletIdentity.resourceId = kubelet.resourceId;
+  }
+  if (cluster.servicePrincipalProfile?.clientId) out.servicePrincipalClientId = cluster.servicePrincipalProfile.clientId;
+  if (cluster.powerState?.code) out.powerState = cluster.powerState.code;
+  if (cluster.provisioningState) out.provisioningState = cluster.provisioningState;
+  return out;
+}
+
+function toRegistryInfo(registry: Registry): RegistryInfo {
+  const id = required(registry.id, 'a registry');
+  const parsed = parseResourceId(id);
+  const out: RegistryInfo = {
+    id,
+    name: required(registry.name, 'a registry'),
+    resourceGroup: required(parsed.resourceGroup, 'a registry id'),
+    subscriptionId: required(parsed.subscriptionId, 'a registry id'),
+    location: registry.location,
+    loginServer: required(registry.loginServer, 'a registry'),
+    ipRules: (registry.networkRuleSet?.ipRules ?? []).map((r) => r.iPAddressOrRange).filter((r): r is string => typeof r === 'string'),
+    privateEndpointConnections: (registry.privateEndpointConnections ?? []).map((c) => {
+      const connection: { id: string; status?: string } = { id: c.id ?? c.privateEndpoint?.id ?? '' };
+      if (c.privateLinkServiceConnectionState?.status) connection.status = c.privateLinkServiceConnectionState.status;
+      return connection;
+    }),
+  };
+  if (registry.sku?.name) out.sku = registry.sku.name;
+  const access = oneOf(registry.publicNetworkAccess, ['Enabled', 'Disabled'] as const);
+  if (access) out.publicNetworkAccess = access;
+  const action = oneOf(registry.networkRuleSet?.defaultAction, ['Allow', 'Deny'] as const);
+  if (action) out.networkDefaultAction = action;
+  if (registry.networkRuleBypassOptions) out.networkRuleBypass = registry.networkRuleBypassOptions;
+  const mode = oneOf<RoleAssignmentMode>(registry.roleAssignmentMode, ['LegacyRegistryPermissions', 'AbacRepositoryPermissions']);
+  if (mode) out.roleAssignmentMode = mode;
+  if (registry.anonymousPullEnabled !== undefined) out.anonymousPullEnabled = registry.anonymousPullEnabled;
+  if (registry.dataEndpointEnabled !== undefined) out.dataEndpointEnabled = registry.dataEndpointEnabled;
+  if (registry.adminUserEnabled !== undefined) out.adminUserEnabled = registry.adminUserEnabled;
+  return out;
+}
+
+function toRoleAssignmentInfo(assignment: RoleAssignment): RoleAssignmentInfo {
+  const out: RoleAssignmentInfo = {
+    id: required(assignment.id, 'a role assignment'),
+    name: required(assignment.name, 'a role assignment'),
+    scope: required(assignment.scope, 'a role assignment'),
+    roleDefinitionId: required(assignment.roleDefinitionId, 'a role assignment'),
+    principalId: required(assignment.principalId, 'a role assignment'),
+  };
+  if (assignment.principalType) out.principalType = assignment.principalType;
+  if (assignment.condition) out.condition = assignment.condition;
+  if (assignment.conditionVersion) out.conditionVersion = assignment.conditionVersion;
+  return out;
+}
+
+function toRoleDefinitionInfo(definition: RoleDefinition): RoleDefinitionInfo {
+  const out: RoleDefinitionInfo = {
+    id: required(definition.id, 'a role definition'),
+    name: required(definition.name, 'a role definition'),
+    roleName: required(definition.roleName, 'a role definition'),
+    permissions: (definition.permissions ?? []).map((p) => ({
+      actions: p.actions ?? [],
+      notActions: p.notActions ?? [],
+      dataActions: p.dataActions ?? [],
+      notDataActions: p.notDataActions ?? [],
+    })),
+  };
+  if (definition.roleType) out.roleType = definition.roleType;
+  return out;
+}
+
+async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const item of items) out.push(item);
+  return out;
+}
+
+/**
+ * The AzureReader over the real SDK clients (@azure/arm-containerservice, -containerregistry, -authorization),
+ * pointed at `endpoint`. Retries are the SDK's, bounded by `retry` (see azure-sdk.ts).
+ */
+export function createAzureReader(options: AzureClientOptions): AzureReader {
+  const clients = new AzureSdkClients(options);
+  const call = azureCall(options);
+  return {
+    async getManagedCluster(resourceId) {
+      const id = requireCluster(resourceId);
+      return call({ operation: `read AKS cluster ${id.name}`, resource: id.id }, async () =>
+        toManagedClusterInfo(await clients.containerService(id.subscriptionId).managedClusters.get(id.resourceGroup, id.name)),
+      );
+    },
+
+    async listManagedClusters(subscriptionId) {
+      requireGuid(subscriptionId, 'The subscription id');
+      return call(
+        { operation: `list AKS clusters in subscription ${subscriptionId}`, resource: `/subscriptions/${subscriptionId}` },
+        async () => (await collect(clients.containerService(subscriptionId).managedClusters.list())).map(toManagedClusterInfo),
+      );
+    },
+
+    async listRegistries(subscriptionId) {
+      requireGuid(subscriptionId, 'The subscription id');
+      return call(
+        { operation: `list container registries in subscription ${subscriptionId}`, resource: `/subscriptions/${subscriptionId}` },
+        async () => (await collect(clients.containerRegistry(subscriptionId).registries.list())).map(toRegistryInfo),
+      );
+    },
+
+    async listRoleAssignmentsForPrincipal(scope, principalId) {
+      const id = parseResourceId(scope);
+      requireGuid(principalId, 'The principal id');
+      const filter = `atScope() and assignedTo('${principalId}')`;
+      return call({ operation: `list role assignments of ${principalId} at ${id.id}`, resource: id.id }, async () =>
+        (await collect(clients.authorization(id.subscriptionId).roleAssignments.listForScope(scopeForSdk(id.id), { filter }))).map(
+          toRoleAssignmentInfo,
+        ),
+      );
+    },
+
+    async getRoleDefinition(roleDefinitionId) {
+      const id = normaliseRoleDefinitionId(roleDefinitionId);
+      const subscriptionId = /^\/subscriptions\/([^/]+)/i.exec(id)?.[1];
+      return call({ operation: `read role definition ${id.split('/').pop()}`, resource: id }, async () =>
+        toRoleDefinitionInfo(await clients.authorization(subscriptionId).roleDefinitions.getById(scopeForSdk(id))),
+      );
+    },
+  };
 }

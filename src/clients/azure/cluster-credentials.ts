@@ -1,9 +1,7 @@
 import { parse } from 'yaml';
 import { PullDoctorError } from '../../errors/index.js';
-import { azureCall } from './azure-call.js';
-import type { AzureClientOptions } from './azure-client-options.js';
-import { requireCluster } from './azure-input.js';
-import { AzureSdkClients } from './azure-sdk-clients.js';
+import { AzureSdkClients, azureCall, type AzureClientOptions } from './azure-sdk.js';
+import { requireCluster } from './resource-id.js';
 
 /** Where a cluster's API server is and which CA signs it: enough to open a TLS connection to it. */
 export interface ClusterEndpoint {
@@ -24,7 +22,9 @@ interface KubeconfigShape {
 }
 
 function malformed(clusterId: string, why: string): PullDoctorError {
-  return new PullDoctorError('AZURE_API_ERROR', `The kubeconfig Azure returned for ${clusterId} is unusable: ${why}.`, { facts: { resource: clusterId } });
+  return new PullDoctorError('AZURE_API_ERROR', `The kubeconfig Azure returned for ${clusterId} is unusable: ${why}.`, {
+    facts: { resource: clusterId },
+  });
 }
 
 /** The server and CA of the current context's cluster (or the only cluster) of a kubeconfig. */
@@ -35,15 +35,22 @@ export function clusterEndpointFromKubeconfig(yamlText: string, clusterId: strin
   } catch {
     throw malformed(clusterId, 'it is not YAML');
   }
-  if (typeof doc !== 'object' || !Array.isArray(doc.clusters) || doc.clusters.length === 0) throw malformed(clusterId, 'it has no clusters');
+  if (typeof doc !== 'object' || !Array.isArray(doc.clusters) || doc.clusters.length === 0)
+    throw malformed(clusterId, 'it has no clusters');
   const current = doc['current-context'];
   const contextCluster = Array.isArray(doc.contexts) ? doc.contexts.find((c) => c.name === current)?.context?.cluster : undefined;
-  const entry = doc.clusters.find((c) => contextCluster !== undefined && c.name === contextCluster) ?? (doc.clusters.length === 1 ? doc.clusters[0] : undefined);
+  const entry =
+    doc.clusters.find((c) => contextCluster !== undefined && c.name === contextCluster) ??
+    (doc.clusters.length === 1 ? doc.clusters[0] : undefined);
   if (!entry) throw malformed(clusterId, 'its current context names no listed cluster');
   const server = entry.cluster?.server;
   const caData = entry.cluster?.['certificate-authority-data'];
   if (typeof server !== 'string' || !/^https:\/\/[^\s/]+/i.test(server)) throw malformed(clusterId, 'the cluster has no https server URL');
-  if (typeof caData !== 'string' || !/^[A-Za-z0-9+/=\s]+$/.test(caData) || !Buffer.from(caData, 'base64').toString('utf8').includes('-----BEGIN CERTIFICATE-----')) {
+  if (
+    typeof caData !== 'string' ||
+    !/^[A-Za-z0-9+/=\s]+$/.test(caData) ||
+    !Buffer.from(caData, 'base64').toString('utf8').includes('-----BEGIN CERTIFICATE-----')
+  ) {
     throw malformed(clusterId, 'the cluster has no certificate-authority-data');
   }
   return { server, caData: caData.replace(/\s+/g, '') };

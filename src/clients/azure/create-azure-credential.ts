@@ -29,7 +29,10 @@ export function createAzureCredential(config: AzureConfig): TokenCredential | nu
     case 'none':
       return null;
     case 'cli':
-      return new AzureCliCredential({ processTimeoutInMs: 20_000, ...(config.tenantId === undefined ? {} : { tenantId: config.tenantId }) });
+      return new AzureCliCredential({
+        processTimeoutInMs: 20_000,
+        ...(config.tenantId === undefined ? {} : { tenantId: config.tenantId }),
+      });
     case 'managed-identity':
       return config.clientId === undefined ? new ManagedIdentityCredential() : new ManagedIdentityCredential({ clientId: config.clientId });
     case 'workload-identity':
@@ -40,11 +43,15 @@ export function createAzureCredential(config: AzureConfig): TokenCredential | nu
           ...(config.clientId === undefined ? {} : { clientId: config.clientId }),
         });
       } catch (error) {
-        throw new PullDoctorError('AZURE_CREDENTIAL_UNAVAILABLE', `Workload identity is not set up: ${error instanceof Error ? error.message : String(error)}`, {
-          cause: error,
-          advice:
-            'Run in a pod with the azure.workload.identity/use label and a federated service account, or set AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_FEDERATED_TOKEN_FILE.',
-        });
+        throw new PullDoctorError(
+          'AZURE_CREDENTIAL_UNAVAILABLE',
+          `Workload identity is not set up: ${error instanceof Error ? error.message : String(error)}`,
+          {
+            cause: error,
+            advice:
+              'Run in a pod with the azure.workload.identity/use label and a federated service account, or set AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_FEDERATED_TOKEN_FILE.',
+          },
+        );
       }
     case 'environment':
       return new EnvironmentCredential(authority);

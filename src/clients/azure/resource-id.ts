@@ -1,10 +1,10 @@
-import { PullDoctorError } from '../../errors/index.js';
-
 /**
- * Azure resource ids and RBAC scopes: parse, format, compare (ARM compares ids case-insensitively) and list the
- * scopes above one. Accepted forms: `/` (tenant root), `/providers/Microsoft.Management/managementGroups/{mg}`,
- * `/subscriptions/{guid}`, `.../resourceGroups/{rg}` and `.../providers/{namespace}/{type}/{name}[/{type}/{name}...]`.
+ * Azure resource ids and RBAC scopes: parse and compare them (ARM compares ids case-insensitively), and check ids
+ * (GUIDs, role definition ids, cluster ids) before they reach a URL or a $filter.
+ * Accepted forms: `/` (tenant root), `/providers/Microsoft.Management/managementGroups/{mg}`, `/subscriptions/{guid}`,
+ * `.../resourceGroups/{rg}` and `.../providers/{namespace}/{type}/{name}[/{type}/{name}...]`.
  */
+import { PullDoctorError } from '../../errors/index.js';
 
 export type ScopeKind = 'tenant' | 'managementGroup' | 'subscription' | 'resourceGroup' | 'resource';
 
@@ -29,7 +29,8 @@ const SEGMENT = /^[^\s/?#\\]+$/;
 function invalid(id: string, why: string): PullDoctorError {
   const shown = id.length > 200 ? `${id.slice(0, 200)}…` : id;
   return new PullDoctorError('INVALID_INPUT', `"${shown}" is not an Azure resource id: ${why}.`, {
-    advice: 'Use the full id, e.g. /subscriptions/{subscription}/resourceGroups/{group}/providers/Microsoft.ContainerService/managedClusters/{name}.',
+    advice:
+      'Use the full id, e.g. /subscriptions/{subscription}/resourceGroups/{group}/providers/Microsoft.ContainerService/managedClusters/{name}.',
   });
 }
 
@@ -70,29 +71,6 @@ export function parseResourceId(input: string): ResourceId {
   };
 }
 
-export function tryParseResourceId(input: string): ResourceId | undefined {
-  try {
-    return parseResourceId(input);
-  } catch {
-    return undefined;
-  }
-}
-
-/** `/subscriptions/{s}[/resourceGroups/{g}[/providers/{provider}/{type}/{name}]]`. */
-export function formatResourceId(parts: {
-  subscriptionId: string;
-  resourceGroup?: string;
-  provider?: string;
-  resourceType?: string;
-  name?: string;
-}): string {
-  let id = `/subscriptions/${parts.subscriptionId}`;
-  if (parts.resourceGroup === undefined) return id;
-  id += `/resourceGroups/${parts.resourceGroup}`;
-  if (parts.provider === undefined || parts.resourceType === undefined || parts.name === undefined) return id;
-  return `${id}/providers/${parts.provider}/${parts.resourceType}/${parts.name}`;
-}
-
 /** The comparison form of an id: normalised slashes, lowercase. */
 export function resourceIdKey(id: string): string {
   const trimmed = id.trim().replace(/\/+$/, '');
@@ -104,32 +82,45 @@ export function sameResourceId(a: string, b: string): boolean {
   return resourceIdKey(a) === resourceIdKey(b);
 }
 
-/**
- * The scope and every scope above it that its id names, nearest first: parent resources, the resource group,
- * the subscription. Management groups above a subscription are not part of its id and are not listed; the
- * tenant root `/` is listed last for any scope.
- */
-export function scopeAncestry(scope: string): string[] {
-  const parsed = parseResourceId(scope);
-  if (parsed.kind === 'tenant') return ['/'];
-  if (parsed.kind === 'managementGroup') return [parsed.id, '/'];
-  const out: string[] = [];
-  const parts = parsed.id.slice(1).split('/');
-  for (let length = parts.length; length >= 2; length -= 2) {
-    if (length === 6) continue; // `/subscriptions/s/resourceGroups/g/providers/{namespace}` is not a scope
-    out.push(`/${parts.slice(0, length).join('/')}`);
-  }
-  out.push('/');
-  return out;
-}
-
-/** Whether `scope` is `ancestor` or below it, judged from the ids alone. */
-export function isSameOrBelow(scope: string, ancestor: string): boolean {
-  const key = resourceIdKey(ancestor);
-  return scopeAncestry(scope).some((s) => resourceIdKey(s) === key);
-}
-
 /** The form the @azure/arm-authorization `scope`/`roleId` path parameters expect: no leading slash. */
 export function scopeForSdk(scope: string): string {
   return scope.replace(/^\/+/, '');
+}
+
+// Checks on ids before they reach a URL or a $filter.
+
+const ROLE_DEFINITION_ID =
+  /^(\/subscriptions\/[0-9a-f-]{36}|\/providers\/Microsoft\.Management\/managementGroups\/[^/]+)?\/providers\/Microsoft\.Authorization\/roleDefinitions\/([0-9a-f-]{36})$/i;
+
+export function requireGuid(value: string, what: string): string {
+  if (!GUID.test(value)) throw new PullDoctorError('INVALID_INPUT', `${what} must be a GUID (got "${value.slice(0, 80)}").`);
+  return value;
+}
+
+/** A full role definition id (subscription- or tenant-level); a bare GUID means the tenant-level id. */
+export function normaliseRoleDefinitionId(value: string): string {
+  const trimmed = value.trim();
+  if (GUID.test(trimmed)) return `/providers/Microsoft.Authorization/roleDefinitions/${trimmed}`;
+  if (!ROLE_DEFINITION_ID.test(trimmed)) {
+    throw new PullDoctorError(
+      'INVALID_INPUT',
+      `"${trimmed.slice(0, 200)}" is not a role definition id (…/providers/Microsoft.Authorization/roleDefinitions/{guid}).`,
+    );
+  }
+  return trimmed;
+}
+
+export function requireCluster(resourceId: string): ResourceId & { subscriptionId: string; resourceGroup: string; name: string } {
+  const id = parseResourceId(resourceId);
+  if (
+    id.kind !== 'resource' ||
+    id.provider?.toLowerCase() !== 'microsoft.containerservice' ||
+    id.resourceType?.toLowerCase() !== 'managedclusters'
+  ) {
+    throw new PullDoctorError(
+      'INVALID_INPUT',
+      `"${id.id}" is not the id of an AKS cluster (…/providers/Microsoft.ContainerService/managedClusters/{name}).`,
+    );
+  }
+  return id as ResourceId & { subscriptionId: string; resourceGroup: string; name: string };
 }

@@ -1,12 +1,7 @@
+import { createHash } from 'node:crypto';
 import { PullDoctorError } from '../../errors/index.js';
-import type { AzureClientOptions } from './azure-client-options.js';
-import { AzureSdkClients } from './azure-sdk-clients.js';
-import { azureCall } from './azure-call.js';
-import { normaliseRoleDefinitionId, requireGuid } from './azure-input.js';
-import { mapAzureError } from './map-azure-error.js';
-import { parseResourceId, sameResourceId, scopeForSdk } from './resource-id.js';
-
-export { roleAssignmentName } from './role-assignment-name.js';
+import { AzureSdkClients, azureCall, mapAzureError, type AzureClientOptions } from './azure-sdk.js';
+import { normaliseRoleDefinitionId, parseResourceId, requireGuid, resourceIdKey, sameResourceId, scopeForSdk } from './resource-id.js';
 
 export interface CreateRoleAssignmentInput {
   /** Resource id the role is granted on, e.g. a registry. */
@@ -35,7 +30,7 @@ function assignmentId(scope: string, name: string): string {
 }
 
 /** "The role assignment already exists. The ID of the existing role assignment is 716c4d159bc8476da3c16ccb70082517." */
-export function existingAssignmentName(message: string): string | undefined {
+function existingAssignmentName(message: string): string | undefined {
   const hex = /existing role assignment is ([0-9a-f]{32})\b/i.exec(message)?.[1]?.toLowerCase();
   return hex && `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
@@ -75,20 +70,65 @@ export function createRoleAssignmentWriter(options: AzureClientOptions): RoleAss
         const name =
           existingAssignmentName(error instanceof Error ? error.message : '') ??
           (await call(context, async () => {
-            for await (const a of client.roleAssignments.listForScope(scopeForSdk(scope.id), { filter: `principalId eq '${input.principalId}'` })) {
-              if (a.scope && sameResourceId(a.scope, scope.id) && a.roleDefinitionId?.split('/').pop()?.toLowerCase() === role?.toLowerCase()) return a.name;
+            for await (const a of client.roleAssignments.listForScope(scopeForSdk(scope.id), {
+              filter: `principalId eq '${input.principalId}'`,
+            })) {
+              if (
+                a.scope &&
+                sameResourceId(a.scope, scope.id) &&
+                a.roleDefinitionId?.split('/').pop()?.toLowerCase() === role?.toLowerCase()
+              )
+                return a.name;
             }
             return undefined;
           }));
         if (!name) {
-          throw new PullDoctorError('AZURE_API_ERROR', `Azure says ${input.principalId} already has role ${role} on ${scope.id}, but the assignment could not be found.`, {
-            cause: error,
-            facts: mapped.facts,
-          });
+          throw new PullDoctorError(
+            'AZURE_API_ERROR',
+            `Azure says ${input.principalId} already has role ${role} on ${scope.id}, but the assignment could not be found.`,
+            {
+              cause: error,
+              facts: mapped.facts,
+            },
+          );
         }
         options.log?.info('role assignment already existed', { scope: scope.id, name, role, principalId: input.principalId });
         return { outcome: 'exists', id: assignmentId(scope.id, name) };
       }
     },
   };
+}
+
+/**
+ * Namespace of Pull Doctor's role assignment names (a random v4 UUID chosen once; never change it, or retries
+ * after an upgrade would create a second assignment instead of finding the first).
+ */
+const ROLE_ASSIGNMENT_NAMESPACE = '3f0c2b7e-9d41-4a8e-b6c5-8e2d1a7f4c90';
+
+/** RFC 4122 §4.3 name-based UUID, version 5 (SHA-1). */
+export function uuidV5(namespace: string, name: string): string {
+  const ns = Buffer.from(namespace.replace(/-/g, ''), 'hex');
+  if (ns.length !== 16) throw new Error(`not a UUID: ${namespace}`);
+  const bytes = createHash('sha1').update(ns).update(name, 'utf8').digest().subarray(0, 16);
+  bytes[6] = (bytes[6]! & 0x0f) | 0x50;
+  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
+  const hex = bytes.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/**
+ * The role assignment name (a GUID, as ARM requires) for granting `roleDefinitionId` to `principalId` at
+ * `scope`: a version-5 UUID in ROLE_ASSIGNMENT_NAMESPACE of "{scope}\n{principalId}\n{role GUID}", all lowercase,
+ * the scope with one leading slash and none trailing. Only the role's GUID is used, so the subscription-level
+ * and tenant-level forms of the same role give the same name, as they are the same grant to ARM. Retrying a
+ * grant therefore PUTs the same name, which ARM treats as the same assignment.
+ */
+export function roleAssignmentName(scope: string, principalId: string, roleDefinitionId: string): string {
+  const roleGuid = (
+    roleDefinitionId
+      .split('/')
+      .filter((s) => s !== '')
+      .pop() ?? ''
+  ).toLowerCase();
+  return uuidV5(ROLE_ASSIGNMENT_NAMESPACE, `${resourceIdKey(scope)}\n${principalId.trim().toLowerCase()}\n${roleGuid}`);
 }

@@ -1,26 +1,34 @@
-import { silentLogger, type Logger } from '../../logging/index.js';
+/**
+ * The RegistryClient over HTTPS: DNS, `GET /v2/` and its challenge, and a manifest HEAD made as a container runtime
+ * makes it (the runtime's Accept list, the token flows of registry-auth.ts, redirects followed only to https and
+ * without the Authorization header off the registry endpoint).
+ */
+import { isRepositoryPath, isTagOrDigest } from '../../diagnosis/image/reference-grammar.js';
 import { PullDoctorError } from '../../errors/index.js';
-import type {
-  AadTokenProvider,
-  AuthUsed,
-  DnsResult,
-  ImageLocation,
-  ManifestResult,
-  PingResult,
-  RegistryClient,
-  RegistryCredential,
-  RegistryNetwork,
+import { silentLogger, type Logger } from '../../logging/index.js';
+import { basicAuthorization, fetchBearerToken, header, ownError, parseRegistryErrors, refusal, sameEndpoint } from './registry-auth.js';
+import {
+  MANIFEST_ACCEPT,
+  type AadTokenProvider,
+  type AuthUsed,
+  type ConnectionFailure,
+  type DnsResult,
+  type ImageLocation,
+  type ManifestResult,
+  type PingResult,
+  type RegistryClient,
+  type RegistryCredential,
+  type RegistryNetwork,
 } from './registry-client.js';
-import { registryEndpoint, type RegistryEndpoint } from './registry-endpoint.js';
-import { registryHttp, type RegistryHttp } from './registry-http.js';
+import {
+  endpointOfUrl,
+  registryEndpoint,
+  registryHttp,
+  type HttpsAnswer,
+  type RegistryEndpoint,
+  type RegistryHttp,
+} from './registry-https.js';
 import { parseWwwAuthenticate, preferredChallenge } from './www-authenticate.js';
-import { parseRegistryErrors } from './registry-errors.js';
-import { requestManifest, type ManifestAnswer } from './manifest-request.js';
-import { fetchBearerToken } from './bearer-token.js';
-import { basicAuthorization } from './basic-authorization.js';
-import { header, ownError, refusal } from './token-answer.js';
-import { manifestPath } from './image-path.js';
-import type { HttpsAnswer } from './https-request.js';
 
 export interface RegistryClientOptions {
   network: RegistryNetwork;
@@ -31,7 +39,7 @@ export interface RegistryClientOptions {
   log?: Logger;
 }
 
-export const DEFAULT_REGISTRY_TIMEOUT_MS = 5000;
+const DEFAULT_REGISTRY_TIMEOUT_MS = 5000;
 
 export function createRegistryClient(options: RegistryClientOptions): RegistryClient {
   const timeoutMs = options.timeoutMs ?? DEFAULT_REGISTRY_TIMEOUT_MS;
@@ -41,8 +49,21 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
     resolve: (host) => resolveHost(options.network, host, timeoutMs),
     ping: (registry) => ping(http, endpoint(registry)),
     async headManifest(image, credential) {
-      const result = await headManifest(http, endpoint(image.registry), manifestPath(image), image.repository, credential, options.aadToken);
-      log.debug('manifest checked', { registry: image.registry, repository: image.repository, reference: image.reference, credential: credential.kind, outcome: result.outcome });
+      const result = await headManifest(
+        http,
+        endpoint(image.registry),
+        manifestPath(image),
+        image.repository,
+        credential,
+        options.aadToken,
+      );
+      log.debug('manifest checked', {
+        registry: image.registry,
+        repository: image.repository,
+        reference: image.reference,
+        credential: credential.kind,
+        outcome: result.outcome,
+      });
       return result;
     },
   };
@@ -65,14 +86,21 @@ async function resolveHost(network: RegistryNetwork, host: string, timeoutMs: nu
   }
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(Object.assign(new Error(`resolving ${name} took longer than ${timeoutMs} ms`), { code: 'ETIMEOUT' })), timeoutMs);
+    timer = setTimeout(
+      () => reject(Object.assign(new Error(`resolving ${name} took longer than ${timeoutMs} ms`), { code: 'ETIMEOUT' })),
+      timeoutMs,
+    );
   });
   try {
     const addresses = await Promise.race([network.resolve(name), deadline]);
     return { ok: true, addresses };
   } catch (error) {
     const code = (error as { code?: unknown }).code;
-    return { ok: false, code: typeof code === 'string' ? code : 'EUNKNOWN', message: error instanceof Error ? error.message.slice(0, 300) : `cannot resolve ${name}` };
+    return {
+      ok: false,
+      code: typeof code === 'string' ? code : 'EUNKNOWN',
+      message: error instanceof Error ? error.message.slice(0, 300) : `cannot resolve ${name}`,
+    };
   } finally {
     clearTimeout(timer);
   }
@@ -89,9 +117,9 @@ async function ping(http: RegistryHttp, registry: RegistryEndpoint): Promise<Pin
     ok: true,
     host: registry.host,
     status: answer.status,
-    ...(challenge === undefined ? {} : { challenge }),
+    challenge,
     challenges,
-    ...(apiVersionHeader === undefined ? {} : { apiVersionHeader }),
+    apiVersionHeader,
     errors: answer.status >= 400 ? parseRegistryErrors(answer.body) : [],
   };
 }
@@ -155,9 +183,9 @@ async function conclude(
     return {
       outcome: 'found',
       status: answer.status,
-      ...(mediaType ? { mediaType } : {}),
-      ...(digest ? { digest } : {}),
-      ...(Number.isSafeInteger(length) && length > 0 ? { size: length } : {}),
+      mediaType: mediaType || undefined,
+      digest: digest || undefined,
+      size: Number.isSafeInteger(length) && length > 0 ? length : undefined,
       auth,
     };
   }
@@ -166,13 +194,22 @@ async function conclude(
   let why = message;
   const challenge = preferredChallenge(parseWwwAuthenticate(answer.headers['www-authenticate']));
   if (why === undefined && answer.status === 401 && auth !== 'none') {
-    why = challenge?.error === 'insufficient_scope' ? 'the token does not grant pull on this repository (insufficient_scope)' : 'the registry refused the credentials';
+    why =
+      challenge?.error === 'insufficient_scope'
+        ? 'the token does not grant pull on this repository (insufficient_scope)'
+        : 'the registry refused the credentials';
   }
   return refusal(withBody, 'registry', auth, why);
 }
 
 /** The same request as GET, to read the error body a HEAD answer cannot carry; falls back to the HEAD answer. */
-async function bodyOf(http: RegistryHttp, registry: RegistryEndpoint, path: string, head: HttpsAnswer, authorization: string | undefined): Promise<HttpsAnswer> {
+async function bodyOf(
+  http: RegistryHttp,
+  registry: RegistryEndpoint,
+  path: string,
+  head: HttpsAnswer,
+  authorization: string | undefined,
+): Promise<HttpsAnswer> {
   const again = await requestManifest(http, registry, 'GET', path, authorization);
   if (again.ok && again.answer.status === head.status) return { ...head, body: again.answer.body };
   return head;
@@ -181,4 +218,58 @@ async function bodyOf(http: RegistryHttp, registry: RegistryEndpoint, path: stri
 function notAnswered(answer: Exclude<ManifestAnswer, { ok: true }>, auth: AuthUsed): ManifestResult {
   if ('failure' in answer) return { outcome: 'unreachable', step: 'registry', ...answer.failure };
   return ownError('registry', auth, answer.refused);
+}
+
+export type ManifestAnswer = { ok: true; answer: HttpsAnswer } | { ok: false; failure: ConnectionFailure } | { ok: false; refused: string };
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+const MAX_REDIRECTS = 3;
+
+/**
+ * A manifest request with the runtime's `Accept` list. Redirects are followed (at most three) only to https;
+ * the Authorization header goes only to the registry endpoint itself, never to a host it redirects to.
+ */
+async function requestManifest(
+  http: RegistryHttp,
+  registry: RegistryEndpoint,
+  method: 'HEAD' | 'GET',
+  path: string,
+  authorization?: string,
+): Promise<ManifestAnswer> {
+  let url = new URL(`https://${registry.authority}${path}`);
+  for (let hop = 0; ; hop++) {
+    const headers: Record<string, string> = { Accept: MANIFEST_ACCEPT };
+    if (authorization !== undefined && sameEndpoint(endpointOfUrl(url), registry)) headers.Authorization = authorization;
+    const outcome = await http.send({ method, url, headers });
+    if (!outcome.ok) return outcome;
+    const { answer } = outcome;
+    const location = answer.headers.location;
+    if (!REDIRECTS.has(answer.status) || typeof location !== 'string') return outcome;
+    if (hop >= MAX_REDIRECTS)
+      return { ok: false, refused: `the registry redirected more than ${MAX_REDIRECTS} times; not followed further` };
+    let next: URL;
+    try {
+      next = new URL(location, url);
+    } catch {
+      return { ok: false, refused: `the registry answered ${answer.status} with an invalid Location; not followed` };
+    }
+    if (next.protocol !== 'https:') {
+      return {
+        ok: false,
+        refused: `the registry redirected to a ${next.protocol.replace(':', '')} URL on ${next.host}; only https redirects are followed`,
+      };
+    }
+    url = next;
+  }
+}
+
+/** `/v2/<repository>/manifests/<reference>`, refusing anything that is not a valid repository and tag or digest. */
+export function manifestPath(image: ImageLocation): string {
+  if (!isRepositoryPath(image.repository)) {
+    throw new PullDoctorError('INVALID_INPUT', `"${image.repository.slice(0, 100)}" is not a valid repository name`);
+  }
+  if (!isTagOrDigest(image.reference)) {
+    throw new PullDoctorError('INVALID_INPUT', `"${image.reference.slice(0, 100)}" is not a valid tag or digest`);
+  }
+  return `/v2/${image.repository}/manifests/${image.reference}`;
 }

@@ -20,9 +20,7 @@ export interface RegistryNetwork {
   connectTarget(host: string, port: number): Promise<{ address: string; port: number }>;
 }
 
-export type DnsResult =
-  | { ok: true; addresses: string[] }
-  | { ok: false; code: string; message: string };
+export type DnsResult = { ok: true; addresses: string[] } | { ok: false; code: string; message: string };
 
 /** One parsed `WWW-Authenticate` challenge (RFC 7235). */
 export interface AuthChallenge {
@@ -60,10 +58,10 @@ export type PingResult =
       host: string;
       status: number;
       /** The first Bearer or Basic challenge, if any. */
-      challenge?: AuthChallenge;
+      challenge?: AuthChallenge | undefined;
       /** Every challenge the registry sent, in order. */
       challenges: AuthChallenge[];
-      apiVersionHeader?: string;
+      apiVersionHeader?: string | undefined;
       /** The registry's `errors` body on a non-2xx answer (e.g. ACR firewall `DENIED`). */
       errors: RegistryErrorSummary[];
     }
@@ -87,7 +85,14 @@ export type AuthUsed = 'none' | 'basic' | 'bearer';
 export type AuthStep = 'registry' | 'token' | 'exchange';
 
 export type ManifestResult =
-  | { outcome: 'found'; status: number; mediaType?: string; digest?: string; size?: number; auth: AuthUsed }
+  | {
+      outcome: 'found';
+      status: number;
+      mediaType?: string | undefined;
+      digest?: string | undefined;
+      size?: number | undefined;
+      auth: AuthUsed;
+    }
   | { outcome: 'not-found'; status: number; errors: RegistryErrorSummary[]; auth: AuthUsed }
   | {
       outcome: 'unauthorized' | 'forbidden' | 'rate-limited' | 'error';
@@ -131,3 +136,18 @@ export interface RegistryClient {
 
 /** The tool's own Entra ID token (for ACR's `/oauth2/exchange`), with its tenant when known. */
 export type AadTokenProvider = () => Promise<{ token: string; tenantId?: string }>;
+
+/** Manifest media types a container runtime accepts, as containerd sends them in `Accept`. */
+export const MANIFEST_MEDIA_TYPES = {
+  ociIndex: 'application/vnd.oci.image.index.v1+json',
+  ociManifest: 'application/vnd.oci.image.manifest.v1+json',
+  dockerManifest: 'application/vnd.docker.distribution.manifest.v2+json',
+  dockerManifestList: 'application/vnd.docker.distribution.manifest.list.v2+json',
+} as const;
+
+export const MANIFEST_ACCEPT = [
+  MANIFEST_MEDIA_TYPES.ociIndex,
+  MANIFEST_MEDIA_TYPES.ociManifest,
+  MANIFEST_MEDIA_TYPES.dockerManifestList,
+  MANIFEST_MEDIA_TYPES.dockerManifest,
+].join(', ');

@@ -1,7 +1,7 @@
 import { isAzureContainerRegistry } from '../image/image-reference.js';
 import { finding, hasPullFailure, type Check } from '../check.js';
-import { describeScopeRelation } from '../scope-relation.js';
-import { pullRoleFor } from '../propose-fix.js';
+import { describeScopeRelation } from '../roles/pull-access.js';
+import { pullRoleFor } from '../roles/rbac.js';
 import type { Finding } from '../types.js';
 
 /**
@@ -20,15 +20,22 @@ export const acrPullRoleCheck: Check = {
         if (access.status === 'skipped') return finding('acr-pull-role', 'skip', `Not checked: ${access.reason}`);
         if (access.status === 'missing') return finding('acr-pull-role', 'warn', access.reason);
         const { evaluation, registry, principalId, cluster } = access.value;
-        const notHonoured = evaluation.notHonoured.map((n) => `${n.roleName} ${describeScopeRelation(n.assignment.scope, registry.id)}: ${n.why}`);
+        const notHonoured = evaluation.notHonoured.map(
+          (n) => `${n.roleName} ${describeScopeRelation(n.assignment.scope, registry.id)}: ${n.why}`,
+        );
         if (evaluation.canPull) {
           const g = evaluation.granting[0]!;
-          return finding('acr-pull-role', 'pass', `The kubelet identity can pull from ${registry.name}: ${g.roleName} ${describeScopeRelation(g.assignment.scope, registry.id)}.`, {
-            detail: [
-              ...evaluation.granting.slice(1).map((x) => `Also ${x.roleName} ${describeScopeRelation(x.assignment.scope, registry.id)}.`),
-              ...notHonoured.map((n) => `Not counted: ${n}.`),
-            ].join('\n'),
-          });
+          return finding(
+            'acr-pull-role',
+            'pass',
+            `The kubelet identity can pull from ${registry.name}: ${g.roleName} ${describeScopeRelation(g.assignment.scope, registry.id)}.`,
+            {
+              detail: [
+                ...evaluation.granting.slice(1).map((x) => `Also ${x.roleName} ${describeScopeRelation(x.assignment.scope, registry.id)}.`),
+                ...notHonoured.map((n) => `Not counted: ${n}.`),
+              ].join('\n'),
+            },
+          );
         }
         const role = pullRoleFor(registry.roleAssignmentMode);
         const abac = registry.roleAssignmentMode === 'AbacRepositoryPermissions';
@@ -36,25 +43,37 @@ export const acrPullRoleCheck: Check = {
         // role this check cannot see), so the role is not why this pod fails and assigning one would not fix it.
         const pastSignIn = (await ctx.facts.pullError())?.cause === 'image-not-found';
         if (pastSignIn) {
-          return finding('acr-pull-role', 'warn', `No role assignment found that lets the kubelet identity of ${cluster.name} pull from ${registry.name}.`, {
+          return finding(
+            'acr-pull-role',
+            'warn',
+            `No role assignment found that lets the kubelet identity of ${cluster.name} pull from ${registry.name}.`,
+            {
+              detail: [
+                `Kubelet identity (object id) ${principalId}; registry ${registry.id}.`,
+                `The node still got past the registry's sign-in (it answered "not found"), so this is not why this pod fails.`,
+              ].join('\n'),
+            },
+          );
+        }
+        return finding(
+          'acr-pull-role',
+          'fail',
+          `The kubelet identity of ${cluster.name} has no role that lets it pull from ${registry.name}.`,
+          {
             detail: [
               `Kubelet identity (object id) ${principalId}; registry ${registry.id}.`,
-              `The node still got past the registry's sign-in (it answered "not found"), so this is not why this pod fails.`,
-            ].join('\n'),
-          });
-        }
-        return finding('acr-pull-role', 'fail', `The kubelet identity of ${cluster.name} has no role that lets it pull from ${registry.name}.`, {
-          detail: [
-            `Kubelet identity (object id) ${principalId}; registry ${registry.id}.`,
-            abac ? 'The registry uses ABAC repository permissions: AcrPull, AcrPush and the Owner/Contributor/Reader roles do not grant image pulls there.' : '',
-            ...notHonoured.map((n) => `Not counted: ${n}.`),
-          ]
-            .filter((s) => s)
-            .join('\n'),
-          remediation: abac
-            ? `Assign "${role.name}" to the kubelet identity on the registry: \`az role assignment create --assignee-object-id ${principalId} --assignee-principal-type ServicePrincipal --role "${role.name}" --scope ${registry.id}\`.`
-            : `Assign AcrPull to the kubelet identity on the registry: \`az aks update -n ${cluster.name} -g ${cluster.resourceGroup} --attach-acr ${registry.id}\` (or \`az role assignment create --assignee-object-id ${principalId} --assignee-principal-type ServicePrincipal --role AcrPull --scope ${registry.id}\`).`,
-        });
+              abac
+                ? 'The registry uses ABAC repository permissions: AcrPull, AcrPush and the Owner/Contributor/Reader roles do not grant image pulls there.'
+                : '',
+              ...notHonoured.map((n) => `Not counted: ${n}.`),
+            ]
+              .filter((s) => s)
+              .join('\n'),
+            remediation: abac
+              ? `Assign "${role.name}" to the kubelet identity on the registry: \`az role assignment create --assignee-object-id ${principalId} --assignee-principal-type ServicePrincipal --role "${role.name}" --scope ${registry.id}\`.`
+              : `Assign AcrPull to the kubelet identity on the registry: \`az aks update -n ${cluster.name} -g ${cluster.resourceGroup} --attach-acr ${registry.id}\` (or \`az role assignment create --assignee-object-id ${principalId} --assignee-principal-type ServicePrincipal --role AcrPull --scope ${registry.id}\`).`,
+          },
+        );
       }),
     );
   },

@@ -13,7 +13,7 @@ export const aksClusterCheck: Check = {
       return [
         finding('aks-cluster', 'warn', 'The AKS cluster behind this kubeconfig was not found.', {
           detail: cluster.reason,
-          remediation: 'Pass the cluster resource id with --cluster-id, or set AZURE_SUBSCRIPTION_ID to the cluster\'s subscription.',
+          remediation: "Pass the cluster resource id with --cluster-id, or set AZURE_SUBSCRIPTION_ID to the cluster's subscription.",
         }),
       ];
     }
@@ -22,14 +22,18 @@ export const aksClusterCheck: Check = {
       return [
         finding('aks-cluster', 'warn', `AKS cluster ${c.name} uses a service principal, not a kubelet managed identity.`, {
           detail: c.servicePrincipalClientId ? `Service principal client id ${c.servicePrincipalClientId}.` : undefined,
-          remediation: 'Grant the cluster service principal AcrPull on the registry, or migrate the cluster to managed identity (`az aks update --enable-managed-identity`).',
+          remediation:
+            'Grant the cluster service principal AcrPull on the registry, or migrate the cluster to managed identity (`az aks update --enable-managed-identity`).',
         }),
       ];
     }
     const k = c.kubeletIdentity;
     return [
       finding('aks-cluster', 'pass', `The pod runs on AKS cluster ${c.name} (${c.location}); its kubelet identity is ${k.objectId}.`, {
-        detail: [`Cluster ${c.id}`, k.clientId ? `kubelet client id ${k.clientId}` : '', k.resourceId ? `identity ${k.resourceId}` : ''].filter((s) => s).join('; ') + '.',
+        detail:
+          [`Cluster ${c.id}`, k.clientId ? `kubelet client id ${k.clientId}` : '', k.resourceId ? `identity ${k.resourceId}` : '']
+            .filter((s) => s)
+            .join('; ') + '.',
       }),
     ];
   },

@@ -26,14 +26,22 @@ export const imageExistsCheck: Check = {
       ctx.facts.validReferences().map(async (ref): Promise<Finding> => {
         // The manifest request starts with the reachability probes rather than after them: one round trip less on
         // the critical path; when the registry is unreachable the probes' findings explain it and this one skips.
-        const [dns, ping, { result, credential }] = await Promise.all([ctx.facts.dns(ref.registry), ctx.facts.ping(ref.registry), ctx.facts.manifest(ref)]);
-        if (!dns.ok || !ping.ok) return finding('image-exists', 'skip', `Not checked: the registry ${ref.registry} is not reachable from here.`);
+        const [dns, ping, { result, credential }] = await Promise.all([
+          ctx.facts.dns(ref.registry),
+          ctx.facts.ping(ref.registry),
+          ctx.facts.manifest(ref),
+        ]);
+        if (!dns.ok || !ping.ok)
+          return finding('image-exists', 'skip', `Not checked: the registry ${ref.registry} is not reachable from here.`);
         const what = `${ref.repository}:${ref.digest ?? ref.tag ?? 'latest'}`;
         const using = `checked with ${credential.description}`;
         switch (result.outcome) {
           case 'found':
             return finding('image-exists', 'pass', `${ref.registry} has ${what}.`, {
-              detail: [`Media type ${result.mediaType ?? 'unknown'}`, result.digest ? `digest ${result.digest}` : '', using].filter((s) => s).join('; ') + '.',
+              detail:
+                [`Media type ${result.mediaType ?? 'unknown'}`, result.digest ? `digest ${result.digest}` : '', using]
+                  .filter((s) => s)
+                  .join('; ') + '.',
             });
           case 'not-found':
             return finding('image-exists', 'fail', `${ref.registry} has no ${what} (HTTP ${result.status}).`, {
@@ -42,26 +50,44 @@ export const imageExistsCheck: Check = {
             });
           case 'unauthorized': {
             const secret = credential.credential.kind === 'basic';
-            return finding('image-exists', secret ? 'fail' : 'warn', secret ? `${ref.registry} rejects the credentials in ${credential.description}.` : `Could not verify ${what}: ${ref.registry} requires credentials (${using}).`, {
-              detail: registrySaid(result.errors),
-              remediation: secret ? 'Update the pull secret with a valid username and password or token for this registry.' : undefined,
-            });
+            return finding(
+              'image-exists',
+              secret ? 'fail' : 'warn',
+              secret
+                ? `${ref.registry} rejects the credentials in ${credential.description}.`
+                : `Could not verify ${what}: ${ref.registry} requires credentials (${using}).`,
+              {
+                detail: registrySaid(result.errors),
+                remediation: secret ? 'Update the pull secret with a valid username and password or token for this registry.' : undefined,
+              },
+            );
           }
           case 'forbidden':
             // An explanation, not an action: the pull-error and network checks say what to do.
             return finding('image-exists', 'warn', `${ref.registry} answered 403 Forbidden for ${what} (${using}).`, {
-              detail: [registrySaid(result.errors), 'A 403 from a registry usually means a firewall or network rule blocks the client IP, or the identity lacks the repository permission.'].filter((s) => s).join('\n'),
+              detail: [
+                registrySaid(result.errors),
+                'A 403 from a registry usually means a firewall or network rule blocks the client IP, or the identity lacks the repository permission.',
+              ]
+                .filter((s) => s)
+                .join('\n'),
             });
           case 'rate-limited':
             return finding('image-exists', 'warn', `${ref.registry} is rate-limiting requests (HTTP 429).`, {
-              detail: [registrySaid(result.errors), result.retryAfter ? `Retry-After: ${result.retryAfter}` : ''].filter((s) => s).join(' '),
-              remediation: 'Authenticate pulls (authenticated Docker Hub accounts get higher limits), mirror the image into your own registry (e.g. `az acr import`), or use a pull-through cache.',
+              detail: [registrySaid(result.errors), result.retryAfter ? `Retry-After: ${result.retryAfter}` : '']
+                .filter((s) => s)
+                .join(' '),
+              remediation:
+                'Authenticate pulls (authenticated Docker Hub accounts get higher limits), mirror the image into your own registry (e.g. `az acr import`), or use a pull-through cache.',
             });
           case 'unreachable':
             return finding('image-exists', 'skip', `Not checked: ${result.message}`);
           default:
-            if (result.status === 0) return finding('image-exists', 'skip', `Could not check ${what}: ${result.message ?? 'the registry sign-in failed'}.`);
-            return finding('image-exists', 'warn', `${ref.registry} answered HTTP ${result.status} for ${what}.`, { detail: registrySaid(result.errors) });
+            if (result.status === 0)
+              return finding('image-exists', 'skip', `Could not check ${what}: ${result.message ?? 'the registry sign-in failed'}.`);
+            return finding('image-exists', 'warn', `${ref.registry} answered HTTP ${result.status} for ${what}.`, {
+              detail: registrySaid(result.errors),
+            });
         }
       }),
     );

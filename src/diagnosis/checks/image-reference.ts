@@ -16,7 +16,10 @@ export const imageReferenceCheck: Check = {
       }
       const r = t.parse.ref;
       const what = r.digest ? `digest ${r.digest}` : `tag ${r.tag ?? 'latest'}`;
-      const summary = r.canonical === t.image ? `${t.image} is a valid image reference.` : `${t.image} is a valid image reference, short for ${r.canonical}.`;
+      const summary =
+        r.canonical === t.image
+          ? `${t.image} is a valid image reference.`
+          : `${t.image} is a valid image reference, short for ${r.canonical}.`;
       return finding('image-reference', 'pass', summary, { detail: `Registry ${r.registry}, repository ${r.repository}, ${what}.` });
     });
   },

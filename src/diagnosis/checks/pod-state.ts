@@ -1,5 +1,5 @@
-import { finding, type Check, type DiagnosisTarget } from '../check.js';
-import type { Finding, PodProblem } from '../types.js';
+import { finding, type Check } from '../check.js';
+import type { DiagnosisTarget, Finding, PodProblem } from '../types.js';
 
 function where(p: PodProblem): string {
   return p.initContainer ? `Init container "${p.container}"` : `Container "${p.container}"`;
@@ -28,10 +28,16 @@ function remediationFor(p: PodProblem, target: DiagnosisTarget): string | undefi
 
 function describeProblem(p: PodProblem, target: DiagnosisTarget): Finding {
   if (p.kind === 'unschedulable') {
-    return finding('pod-state', 'fail', 'The pod cannot be scheduled on any node.', { detail: p.message, remediation: REMEDIATION.unschedulable });
+    return finding('pod-state', 'fail', 'The pod cannot be scheduled on any node.', {
+      detail: p.message,
+      remediation: REMEDIATION.unschedulable,
+    });
   }
   if (p.kind === 'terminated-error' && p.container === '') {
-    return finding('pod-state', 'fail', `The pod has failed (${p.reason}).`, { detail: p.message, remediation: 'Check `kubectl describe pod` for why it was stopped (eviction, node pressure, deadline).' });
+    return finding('pod-state', 'fail', `The pod has failed (${p.reason}).`, {
+      detail: p.message,
+      remediation: 'Check `kubectl describe pod` for why it was stopped (eviction, node pressure, deadline).',
+    });
   }
   const summaries: Record<PodProblem['kind'], string> = {
     'image-pull': `${where(p)} cannot pull its image (${p.reason}).`,
@@ -57,7 +63,10 @@ export const podStateCheck: Check = {
     const a = ctx.analysis;
     if (a.problems.length > 0) return a.problems.map((p) => describeProblem(p, ctx.target));
     if (a.healthy) {
-      const summary = a.phase === 'Succeeded' ? 'The pod ran to completion.' : `The pod is running; ${a.readyCount} of ${a.containerCount} containers are ready.`;
+      const summary =
+        a.phase === 'Succeeded'
+          ? 'The pod ran to completion.'
+          : `The pod is running; ${a.readyCount} of ${a.containerCount} containers are ready.`;
       return [finding('pod-state', 'pass', summary)];
     }
     return [finding('pod-state', 'warn', `The pod is ${a.phase} but no container is in a known failing state.`, { detail: a.unexplained })];

@@ -28,8 +28,14 @@ export const pullErrorCheck: Check = {
     const failing = ctx.facts.validReferences().find((r) => r.original === explanation.problem.image);
     const acr = failing ? isAzureContainerRegistry(failing.registry) : undefined;
     const advice = describeCause(explanation.cause, acr === undefined ? {} : { registry: acr ? 'acr' : 'other' });
-    if (failing && acr && explanation.cause === 'unauthorized') advice.remediation = (await acrUnauthorizedAdvice(ctx, failing)) ?? advice.remediation;
-    const from = explanation.source === 'event' ? 'the kubelet event' : explanation.source === 'container-state' ? 'the container status' : 'no message';
+    if (failing && acr && explanation.cause === 'unauthorized')
+      advice.remediation = (await acrUnauthorizedAdvice(ctx, failing)) ?? advice.remediation;
+    const from =
+      explanation.source === 'event'
+        ? 'the kubelet event'
+        : explanation.source === 'container-state'
+          ? 'the container status'
+          : 'no message';
     const detail = explanation.message ? `From ${from}: ${explanation.message}` : 'Kubernetes gave no error message for this pull.';
     const text = [advice.explanation, explanation.ambiguity, detail].filter((t) => t).join('\n');
     return [finding('pull-error', 'fail', `${advice.title} (${explanation.cause}).`, { detail: text, remediation: advice.remediation })];

@@ -1,4 +1,6 @@
-import { describeEntries, findCredentialFor } from '../credentials/index.js';
+import { displayKey } from '../credentials/docker-config.js';
+import { findCredentialFor } from '../credentials/keyring.js';
+import { describeEntries, type PullSecretIssue } from '../credentials/pull-secret.js';
 import { isAzureContainerRegistry } from '../image/image-reference.js';
 import { finding, hasPullFailure, type Check } from '../check.js';
 import type { Finding } from '../types.js';
@@ -7,9 +9,14 @@ function origin(source: 'pod' | 'service-account', sa: string): string {
   return source === 'pod' ? 'the pod spec' : `service account "${sa}"`;
 }
 
+/** Issues about a key: the kubelet ignores it, or it never matches the images its author meant. */
+const KEY_ISSUES: ReadonlySet<PullSecretIssue['code']> = new Set(['key-ignored-by-kubelet', 'key-never-matches']);
+
 /**
  * The pod's imagePullSecrets and its service account's: does each exist, is it a well-formed docker config, and
- * does one of them hold credentials for the image's registry? Values are never shown: only entry keys.
+ * does one of them hold credentials for the image's registry that the kubelet can send (a username and a
+ * password)? When none matches, the entries whose keys the kubelet ignores or never matches say why. Values are
+ * never shown: only entry keys.
  */
 export const pullSecretsCheck: Check = {
   id: 'pull-secrets',
@@ -27,10 +34,15 @@ export const pullSecretsCheck: Check = {
     for (const s of secrets) {
       if (!s.exists) {
         findings.push(
-          finding('pull-secrets', 'fail', `The imagePullSecret "${s.name}" named by ${origin(s.source, sa)} does not exist in namespace ${ns}.`, {
-            // PASSWORD rather than "password=…": the card redacts anything after "password=".
-            remediation: `Create it: \`kubectl create secret docker-registry ${s.name} -n ${ns} --docker-server=${server} --docker-username=USER --docker-password PASSWORD\`, or remove the reference.`,
-          }),
+          finding(
+            'pull-secrets',
+            'fail',
+            `The imagePullSecret "${s.name}" named by ${origin(s.source, sa)} does not exist in namespace ${ns}.`,
+            {
+              // PASSWORD rather than "password=…": the card redacts anything after "password=".
+              remediation: `Create it: \`kubectl create secret docker-registry ${s.name} -n ${ns} --docker-server=${server} --docker-username=USER --docker-password PASSWORD\`, or remove the reference.`,
+            },
+          ),
         );
       } else if (s.parse && !s.parse.ok) {
         findings.push(
@@ -47,29 +59,72 @@ export const pullSecretsCheck: Check = {
       const matching = secrets.flatMap((s) => {
         if (!s.parse?.ok) return [];
         const entry = findCredentialFor(s.parse.entries, ref.registry, ref.repository);
-        return entry ? [{ secret: s.name, key: entry.key }] : [];
+        return entry
+          ? [{ secret: s.name, key: entry.key, sendable: Boolean(entry.username && entry.password), issues: s.issues ?? [] }]
+          : [];
       });
+      // The kubelet tries every matching entry until a pull works: one with a username and a password is enough.
+      const sendable = matching.find((m) => m.sendable);
+      if (sendable) {
+        // The key is shown safely: a URL key may carry a user and password (`https://user:password@host`).
+        findings.push(
+          finding(
+            'pull-secrets',
+            'pass',
+            `The pull secret "${sendable.secret}" has credentials for ${ref.registry} (entry "${displayKey(sendable.key)}").`,
+          ),
+        );
+        continue;
+      }
       if (matching.length > 0) {
         const m = matching[0]!;
-        findings.push(finding('pull-secrets', 'pass', `The pull secret "${m.secret}" has credentials for ${ref.registry} (entry "${m.key}").`));
+        const shown = displayKey(m.key);
+        const acr = isAzureContainerRegistry(ref.registry);
+        findings.push(
+          finding(
+            'pull-secrets',
+            denied && !acr ? 'fail' : 'warn',
+            `The pull secret "${m.secret}" has an entry for ${ref.registry} ("${shown}"), but no username and password the kubelet can send.`,
+            {
+              detail: [
+                ...m.issues.filter((i) => !i.fatal && i.key === shown && !KEY_ISSUES.has(i.code)).map((i) => i.detail),
+                acr ? 'On AKS the nodes also pull from Azure Container Registry with the kubelet identity.' : '',
+              ]
+                .filter((s) => s)
+                .join('\n'),
+              remediation: `Recreate it with a username and password: \`kubectl create secret docker-registry ${m.secret} -n ${ns} --docker-server=${ref.registry} --docker-username=USER --docker-password PASSWORD\`.`,
+            },
+          ),
+        );
         continue;
       }
       const usable = secrets.filter((s) => s.parse?.ok);
       const hosts = usable.flatMap((s) => (s.parse?.ok ? describeEntries(s.parse.entries).map((h) => `${s.name}: ${h}`) : []));
+      const keyIssues = usable.flatMap((s) => (s.issues ?? []).filter((i) => KEY_ISSUES.has(i.code)).map((i) => `${s.name}: ${i.detail}`));
       if (isAzureContainerRegistry(ref.registry)) {
         findings.push(
-          finding('pull-secrets', 'pass', `No pull secret for ${ref.registry}: AKS nodes pull from Azure Container Registry with the kubelet identity.`, {
-            detail: hosts.length > 0 ? `Secrets present for other registries: ${hosts.join(', ')}.` : undefined,
-          }),
+          finding(
+            'pull-secrets',
+            'pass',
+            `No pull secret for ${ref.registry}: AKS nodes pull from Azure Container Registry with the kubelet identity.`,
+            {
+              detail: hosts.length > 0 ? `Secrets present for other registries: ${hosts.join(', ')}.` : undefined,
+            },
+          ),
         );
         continue;
       }
       if (usable.length > 0) {
         findings.push(
-          finding('pull-secrets', denied ? 'fail' : 'warn', `No pull secret has credentials for ${ref.registry}; the secrets present are for other registries.`, {
-            detail: `Entries: ${hosts.join(', ')}.`,
-            remediation: `Add an entry for ${ref.registry} (the server must match the image's registry host, e.g. --docker-server=${ref.registry}).`,
-          }),
+          finding(
+            'pull-secrets',
+            denied ? 'fail' : 'warn',
+            `No pull secret has credentials for ${ref.registry}; the secrets present are for other registries.`,
+            {
+              detail: [`Entries: ${hosts.join(', ')}.`, ...keyIssues].join('\n'),
+              remediation: `Add an entry for ${ref.registry} (the server must match the image's registry host, e.g. --docker-server=${ref.registry}).`,
+            },
+          ),
         );
       } else if (denied && secrets.length > 0) {
         // Every secret the pod names is missing or unusable: the findings above say which, and how to fix it.

@@ -5,14 +5,22 @@ import type { Finding } from '../types.js';
 const FAILURE_ADVICE: Record<string, { summary: string; remediation: string }> = {
   tls: {
     summary: 'the TLS handshake failed',
-    remediation: 'The registry presents a certificate the client does not trust or that is for another name. Use the registry\'s real host name; for a private CA, install it on the nodes (containerd config) rather than disabling verification.',
+    remediation:
+      "The registry presents a certificate the client does not trust or that is for another name. Use the registry's real host name; for a private CA, install it on the nodes (containerd config) rather than disabling verification.",
   },
   timeout: {
     summary: 'the connection timed out',
-    remediation: 'A firewall, NSG, route table or proxy drops the traffic. From AKS, egress to the registry (HTTPS 443) must be allowed, including the registry\'s data endpoint.',
+    remediation:
+      "A firewall, NSG, route table or proxy drops the traffic. From AKS, egress to the registry (HTTPS 443) must be allowed, including the registry's data endpoint.",
   },
-  refused: { summary: 'the connection was refused', remediation: 'Nothing listens on that port: check the registry host and port in the image.' },
-  reset: { summary: 'the connection was reset', remediation: 'A middlebox (firewall, proxy) interrupts the connection; check egress rules.' },
+  refused: {
+    summary: 'the connection was refused',
+    remediation: 'Nothing listens on that port: check the registry host and port in the image.',
+  },
+  reset: {
+    summary: 'the connection was reset',
+    remediation: 'A middlebox (firewall, proxy) interrupts the connection; check egress rules.',
+  },
   dns: { summary: 'the host does not resolve', remediation: 'See the DNS finding.' },
   other: { summary: 'the request failed', remediation: 'Check network access from the cluster to the registry.' },
 };
@@ -31,10 +39,15 @@ export const registryEndpointCheck: Check = {
         const ping = await ctx.facts.ping(registry);
         if (!ping.ok) {
           const advice = FAILURE_ADVICE[ping.kind] ?? FAILURE_ADVICE.other!;
-          return finding('registry-endpoint', 'fail', `https://${host}/v2/ is not reachable: ${advice.summary}${ping.code ? ` (${ping.code})` : ''}.`, {
-            detail: ping.message,
-            remediation: advice.remediation,
-          });
+          return finding(
+            'registry-endpoint',
+            'fail',
+            `https://${host}/v2/ is not reachable: ${advice.summary}${ping.code ? ` (${ping.code})` : ''}.`,
+            {
+              detail: ping.message,
+              remediation: advice.remediation,
+            },
+          );
         }
         const c = ping.challenge;
         const how = c

@@ -8,7 +8,7 @@ function toIso(value: Date | string | undefined): string | undefined {
 }
 
 /** The time an event was last seen, from whichever field the API server filled in. */
-export function eventLastSeen(e: CoreV1Event): string | undefined {
+function eventLastSeen(e: CoreV1Event): string | undefined {
   return (
     toIso(e.series?.lastObservedTime as Date | string | undefined) ??
     toIso(e.lastTimestamp) ??

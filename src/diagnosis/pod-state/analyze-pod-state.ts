@@ -1,6 +1,6 @@
 import type { V1Container, V1ContainerStatus, V1Pod } from '@kubernetes/client-node';
 import type { PodProblem, ProblemKind } from '../types.js';
-import { formatUtcTime } from '../format-utc.js';
+import { formatUtc } from '../format-utc.js';
 
 /** Waiting reasons that mean the image could not be pulled. */
 export const IMAGE_PULL_REASONS: ReadonlySet<string> = new Set(['ErrImagePull', 'ImagePullBackOff']);
@@ -48,7 +48,8 @@ function problemFor(pod: V1Pod, status: V1ContainerStatus, init: boolean): PodPr
       const problem: PodProblem = { ...base, kind, reason: waiting.reason };
       const crashed = kind === 'crash-loop' || kind === 'oom-killed';
       const lastRun = crashed ? describeTermination(lastTerminated) : undefined;
-      const message = [lastRun ? `Last run: ${lastRun}` : undefined, waiting.message].filter((m) => m !== undefined && m !== '').join('\n') || undefined;
+      const message =
+        [lastRun ? `Last run: ${lastRun}` : undefined, waiting.message].filter((m) => m !== undefined && m !== '').join('\n') || undefined;
       if (message) problem.message = message;
       return problem;
     }
@@ -66,10 +67,12 @@ function problemFor(pod: V1Pod, status: V1ContainerStatus, init: boolean): PodPr
 }
 
 /** "OOMKilled, exit code 137, at 2026-11-26T10:00:00Z" from a terminated state. */
-export function describeTermination(t: { reason?: string; exitCode: number; finishedAt?: Date; message?: string } | undefined): string | undefined {
+function describeTermination(
+  t: { reason?: string; exitCode: number; finishedAt?: Date; message?: string } | undefined,
+): string | undefined {
   if (!t) return undefined;
   const parts = [`${t.reason ?? 'Terminated'}, exit code ${t.exitCode}`];
-  if (t.finishedAt) parts.push(`at ${formatUtcTime(t.finishedAt)}`);
+  if (t.finishedAt) parts.push(`at ${formatUtc(t.finishedAt, String(t.finishedAt))}`);
   const head = parts.join(' ');
   return t.message ? `${head}: ${t.message.trim()}` : head;
 }
@@ -108,7 +111,13 @@ export function analyzePodState(pod: V1Pod): PodStateAnalysis {
     problems.push(problem);
   }
   if (phase === 'Failed' && problems.length === 0) {
-    const problem: PodProblem = { kind: 'terminated-error', container: '', initContainer: false, image: '', reason: pod.status?.reason ?? 'Failed' };
+    const problem: PodProblem = {
+      kind: 'terminated-error',
+      container: '',
+      initContainer: false,
+      image: '',
+      reason: pod.status?.reason ?? 'Failed',
+    };
     if (pod.status?.message) problem.message = pod.status.message;
     problems.push(problem);
   }
@@ -125,7 +134,8 @@ export function analyzePodState(pod: V1Pod): PodStateAnalysis {
     phase,
     containerCount,
     readyCount,
-    healthy: problems.length === 0 && (phase === 'Succeeded' || (phase === 'Running' && containerCount > 0 && readyCount === containerCount)),
+    healthy:
+      problems.length === 0 && (phase === 'Succeeded' || (phase === 'Running' && containerCount > 0 && readyCount === containerCount)),
   };
   if (problems.length === 0 && !analysis.healthy) {
     analysis.unexplained =

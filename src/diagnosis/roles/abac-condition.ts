@@ -1,4 +1,4 @@
-import { permissionMatches } from './permission-matches.js';
+import { permissionMatches } from './rbac.js';
 
 // Evaluates an Azure role assignment condition (ABAC, conditionVersion 2.0) for one request: an action and a
 // repository name. Syntax and semantics follow learn.microsoft.com "Azure role assignment condition format and
@@ -21,7 +21,7 @@ export interface ConditionRequest {
   repository: string;
 }
 
-export const REPOSITORY_NAME_ATTRIBUTE = 'Microsoft.ContainerRegistry/registries/repositories:name';
+const REPOSITORY_NAME_ATTRIBUTE = 'Microsoft.ContainerRegistry/registries/repositories:name';
 
 type Token =
   | { kind: '(' | ')' | '{' | '}' | ',' | '!' }
@@ -30,7 +30,10 @@ type Token =
   | { kind: 'attribute'; source: string; name: string }
   | { kind: 'word'; value: string };
 
-type Operand = { kind: 'attribute'; source: string; name: string } | { kind: 'values'; values: string[]; list: boolean } | { kind: 'other'; text: string };
+type Operand =
+  | { kind: 'attribute'; source: string; name: string }
+  | { kind: 'values'; values: string[]; list: boolean }
+  | { kind: 'other'; text: string };
 
 type Node =
   | { kind: 'and' | 'or'; items: Node[] }
@@ -242,13 +245,17 @@ function compareOne(base: string, ignoreCase: boolean, value: string, pattern: s
 
 function evaluateCompare(node: Extract<Node, { kind: 'compare' }>, request: ConditionRequest): ConditionResult {
   const { left, right } = node;
-  if (left.kind !== 'attribute') return unknown(`it compares ${left.kind === 'values' ? 'literal values' : left.text} rather than an attribute`);
+  if (left.kind !== 'attribute')
+    return unknown(`it compares ${left.kind === 'values' ? 'literal values' : left.text} rather than an attribute`);
   const attribute = `@${left.source}[${left.name}]`;
   if (left.source.toLowerCase() !== 'request' || left.name.toLowerCase() !== REPOSITORY_NAME_ATTRIBUTE.toLowerCase()) {
     return unknown(`it depends on ${attribute}, which Pull Doctor cannot see`);
   }
-  if (right.kind !== 'values') return unknown(`it compares the repository name with ${right.kind === 'other' ? right.text : 'another attribute'}`);
-  const [quantifier, operator] = node.operator.includes(':') ? (node.operator.split(':', 2) as [string, string]) : [undefined, node.operator];
+  if (right.kind !== 'values')
+    return unknown(`it compares the repository name with ${right.kind === 'other' ? right.text : 'another attribute'}`);
+  const [quantifier, operator] = node.operator.includes(':')
+    ? (node.operator.split(':', 2) as [string, string])
+    : [undefined, node.operator];
   const m = STRING_OPERATOR.exec(operator);
   if (!m) return unknown(`it uses the operator ${node.operator}, which Pull Doctor does not evaluate on a repository name`);
   const test = (pattern: string) => compareOne(m[1]!, m[2] !== undefined, request.repository, pattern);

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { RegistryNetwork } from '../../clients/registry/registry-client.js';
-import { staticRegistryNetwork, type StaticHostMap } from '../../clients/registry/static-network.js';
+import { staticRegistryNetwork, type StaticHostMap } from '../../clients/registry/registry-network.js';
 import { acrHost, type FakeAcrOptions } from './fake-acr.js';
 import { dockerHubHosts, DOCKER_HUB_AUTH_HOST, DOCKER_HUB_REGISTRY_HOST, type FakeDockerHubOptions } from './fake-docker-hub.js';
 import { sendErrors, type FakeHostHandler, type FakeRequestRecord } from './fake-http.js';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
-import { MANIFEST_MEDIA_TYPES } from '../../clients/registry/media-types.js';
+import { MANIFEST_MEDIA_TYPES } from '../../clients/registry/registry-client.js';
 
 /** Bytes with their media type and `sha256:` digest, as a registry stores them. */
 export interface ContentBlob {

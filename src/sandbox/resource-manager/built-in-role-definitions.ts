@@ -11,6 +11,7 @@
  *   (updated 2025-10-07, which dropped "in preview" from the description).
  * Timestamps other than those two are placeholders: the docs do not publish them.
  */
+import { ROLE_IDS } from '../../diagnosis/roles/rbac.js';
 
 export interface FakeRolePermission {
   actions: string[];
@@ -59,24 +60,8 @@ function builtIn(
   };
 }
 
-export const BUILT_IN_ROLE_IDS = {
-  acrPull: '7f951dda-4ed3-4680-a7ca-43fe172d538d',
-  acrPush: '8311e382-0749-4cb8-b61a-304f252e45ec',
-  acrDelete: 'c2f4ef07-c644-48eb-af81-4b1b4947fb11',
-  reader: 'acdd72a7-3385-48ef-bd42-f606fba81ae7',
-  contributor: 'b24988ac-6180-42a0-ab88-20f7382dd24c',
-  owner: '8e3af657-a8ff-443c-a75c-2fe8c4bcb635',
-  userAccessAdministrator: '18d7d88d-d35e-4fb5-a5c3-7773c20a72d9',
-  roleBasedAccessControlAdministrator: 'f58310d9-a9f6-439a-9e8d-f62e7b41a168',
-  containerRegistryRepositoryReader: 'b93aa761-3e63-49ed-ac28-beffa264f7ac',
-  containerRegistryRepositoryWriter: '2a1e307c-b015-4ebd-883e-5b7698a07328',
-  containerRegistryRepositoryContributor: '2efddaa5-3f1f-4df3-97df-af3f13818f4c',
-  containerRegistryRepositoryCatalogLister: 'bfdb9389-c9a5-478a-bb2f-ba9ca092c3c7',
-  containerRegistryDataImporterAndDataReader: '577a9874-89fd-4f24-9dbd-b5034d0ad23a',
-} as const;
-
 export function builtInRoleDefinitions(): FakeRoleDefinition[] {
-  const ids = BUILT_IN_ROLE_IDS;
+  const ids = ROLE_IDS;
   return [
     builtIn(ids.acrPull, 'AcrPull', 'acr pull', { actions: ['Microsoft.ContainerRegistry/registries/pull/read'] }, {
       createdOn: '2018-10-22T19:01:56.822Z',

@@ -7,10 +7,10 @@ import type { CardActionStore } from '../card-action-store.js';
 import type { TeamsCards } from '../cards/teams-cards.js';
 import type { AdaptiveCardJson } from '../cards/render-card.js';
 import type { ConversationAddress } from '../conversation-address.js';
-import type { DiagnoseRequest } from '../diagnoser.js';
 import { storeDiagnosisActions } from '../diagnosis-card-actions.js';
 import type { ProactiveSender } from '../proactive-sender.js';
 import { storedAddress } from './alert-address.js';
+import type { DiagnosisTarget } from '../../diagnosis/types.js';
 
 export interface TeamsAlertChannelOptions {
   /** `createTeamsBot(...).sender`: posts as the bot, outside a turn. */
@@ -74,7 +74,7 @@ export class TeamsAlertChannel implements AlertChannel {
 
   private actionInput(conversationId: string, view: AlertView) {
     const cluster = this.options.diagnoserCluster ? this.options.diagnoserCluster(view.cluster) : view.cluster;
-    const target: DiagnoseRequest = { pod: view.diagnosis.pod, namespace: view.namespace, ...(cluster !== undefined ? { cluster } : {}) };
+    const target: DiagnosisTarget = { pod: view.diagnosis.pod, namespace: view.namespace, ...(cluster !== undefined ? { cluster } : {}) };
     return {
       conversationId,
       target,

@@ -1,6 +1,6 @@
 import type { AlertView } from '../../alerts/alert-view.js';
 import { inertText, TEXT_LIMITS } from './inert-text.js';
-import { formatUtc } from './format-time.js';
+import { formatUtc } from '../../diagnosis/format-utc.js';
 
 export interface AlertCardInput {
   view: AlertView;

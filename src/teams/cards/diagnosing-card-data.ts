@@ -1,5 +1,5 @@
-import type { DiagnoseRequest } from '../diagnoser.js';
 import { targetText } from './target-text.js';
+import type { DiagnosisTarget } from '../../diagnosis/types.js';
 
 const RUNNING = 'Checking the pod, its image, the registry and the identity that pulls. This usually takes a few seconds.';
 const WAITING = 'Pull Doctor is diagnosing other pods right now. This one starts in turn, and this card then shows its result.';
@@ -9,7 +9,7 @@ const WAITING = 'Pull Doctor is diagnosing other pods right now. This one starts
  * first run, "Re-running checks…" for a later one, "Waiting to …" with its place in line when the diagnosis is queued
  * behind others (src/teams/diagnosis-queue.ts).
  */
-export function diagnosingCardData(target: DiagnoseRequest, run: number, sandbox: boolean, position?: number): object {
+export function diagnosingCardData(target: DiagnosisTarget, run: number, sandbox: boolean, position?: number): object {
   const what = targetText(target);
   if (position !== undefined) {
     const heading = run > 1 ? `⏳ Waiting to re-run checks for ${what}… (run ${run}, number ${position} in line)` : `⏳ Waiting to diagnose ${what}… (number ${position} in line)`;

@@ -1,7 +1,7 @@
 import type { Diagnosis, Finding, PodProblem } from '../../diagnosis/types.js';
 import { inertText, TEXT_LIMITS } from './inert-text.js';
 import { explainVerdict, isPullProblem } from './plain-words.js';
-import { formatUtc } from './format-time.js';
+import { formatUtc } from '../../diagnosis/format-utc.js';
 
 export interface DiagnosisCardInput {
   diagnosis: Diagnosis;

@@ -1,12 +1,12 @@
 import { describeError } from '../../errors/index.js';
-import type { DiagnoseRequest } from '../diagnoser.js';
 import { podSuggestions } from '../pod-suggestions.js';
 import { inertText, TEXT_LIMITS, truncate } from './inert-text.js';
 import { targetText } from './target-text.js';
+import type { DiagnosisTarget } from '../../diagnosis/types.js';
 
 export interface ErrorCardInput {
   error: unknown;
-  target?: DiagnoseRequest;
+  target?: DiagnosisTarget;
   sandbox: boolean;
   /** A card action id that retries (re-runs the diagnosis); no button without it. */
   retryId?: string;

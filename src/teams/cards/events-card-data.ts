@@ -1,11 +1,10 @@
-import type { PodEventSummary } from '../../diagnosis/types.js';
-import type { DiagnoseRequest } from '../diagnoser.js';
+import type { DiagnosisTarget, PodEventSummary } from '../../diagnosis/types.js';
 import { inertText, TEXT_LIMITS } from './inert-text.js';
-import { formatUtc } from './format-time.js';
+import { formatUtc } from '../../diagnosis/format-utc.js';
 import { targetText } from './target-text.js';
 
 export interface EventsCardInput {
-  target: DiagnoseRequest;
+  target: DiagnosisTarget;
   events: readonly PodEventSummary[];
   /** How many events there were in all, when `events` holds only the newest. Default: `events.length`. */
   eventCount?: number;

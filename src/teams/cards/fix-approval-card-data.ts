@@ -1,5 +1,5 @@
 import type { FixOutcomeKind, FixRequestStatus, FixRequestView } from '../../fixes/index.js';
-import { formatUtc } from './format-time.js';
+import { formatUtc } from '../../diagnosis/format-utc.js';
 import { inertText, TEXT_LIMITS } from './inert-text.js';
 import { CAUSE_IN_PLAIN_WORDS } from './plain-words.js';
 

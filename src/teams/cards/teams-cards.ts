@@ -1,6 +1,5 @@
 import type { AlertSummaryView } from '../../alerts/alert-view.js';
 import type { AlertCommandResult } from '../alert-command-handler.js';
-import type { DiagnoseRequest } from '../diagnoser.js';
 import type { FixRequest, FixRequestReceipt } from '../fix-request-handler.js';
 import type { SamplePod } from '../sample-pod.js';
 import { renderCard, type AdaptiveCardJson, type CardTemplates } from './render-card.js';
@@ -16,6 +15,7 @@ import { fixRequestedCardData } from './fix-requested-card-data.js';
 import { fixApprovalCardData, type FixApprovalCardInput } from './fix-approval-card-data.js';
 import { fixRefusedCardData } from './fix-refused-card-data.js';
 import type { FixRefusal } from '../../fixes/index.js';
+import type { DiagnosisTarget } from '../../diagnosis/types.js';
 
 type WithoutSandbox<T> = Omit<T, 'sandbox'>;
 
@@ -34,7 +34,7 @@ export class TeamsCards {
    * The placeholder a diagnosis replaces: "Diagnosing…" for run 1, "Re-running checks…" after; with `position`, that
    * it waits in line behind other diagnoses.
    */
-  diagnosing(target: DiagnoseRequest, run = 1, position?: number): AdaptiveCardJson {
+  diagnosing(target: DiagnosisTarget, run = 1, position?: number): AdaptiveCardJson {
     return renderCard(this.templates.diagnosing, diagnosingCardData(target, run, this.sandbox, position));
   }
 

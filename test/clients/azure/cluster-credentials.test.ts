@@ -26,27 +26,38 @@ describe('cluster credentials', () => {
       subscriptionId: SUB,
       resourceGroup: 'rg',
       name: 'aks-prod',
-      kubeconfig: { server: 'https://aks-prod-dns-5e5e5e5e.hcp.westeurope.azmk8s.io:443', caPem: testTls().ca, user: { kind: 'token', token: 'kubeconfig-user-token' } },
+      kubeconfig: {
+        server: 'https://aks-prod-dns-5e5e5e5e.hcp.westeurope.azmk8s.io:443',
+        caPem: testTls().ca,
+        user: { kind: 'token', token: 'kubeconfig-user-token' },
+      },
     });
     const credentials = createClusterCredentials({ credential: staticTokenCredential(), endpoint: arm.url });
     const endpoint = await credentials.getClusterUserKubeconfig(cluster.id);
     assert.equal(endpoint.server, 'https://aks-prod-dns-5e5e5e5e.hcp.westeurope.azmk8s.io:443');
     assert.equal(Buffer.from(endpoint.caData, 'base64').toString('utf8'), testTls().ca);
     assert.ok(!JSON.stringify(endpoint).includes('kubeconfig-user-token'));
-    assert.deepEqual(arm.requests.map((r) => `${r.method} ${r.path.split('/').pop()}`), ['POST listClusterUserCredential']);
+    assert.deepEqual(
+      arm.requests.map((r) => `${r.method} ${r.path.split('/').pop()}`),
+      ['POST listClusterUserCredential'],
+    );
   });
 
   it('follows a server changed after creation, so tests can point clusters at local API servers', async () => {
     const cluster = arm.addManagedCluster({ subscriptionId: SUB, resourceGroup: 'rg', name: 'aks-dev' });
     arm.setClusterKubeconfig(cluster.id, { server: 'https://127.0.0.1:6443', caPem: testTls().ca });
-    const endpoint = await createClusterCredentials({ credential: staticTokenCredential(), endpoint: arm.url }).getClusterUserKubeconfig(cluster.id);
+    const endpoint = await createClusterCredentials({ credential: staticTokenCredential(), endpoint: arm.url }).getClusterUserKubeconfig(
+      cluster.id,
+    );
     assert.equal(endpoint.server, 'https://127.0.0.1:6443');
   });
 
   it('maps a missing cluster to AZURE_NOT_FOUND', async () => {
     const credentials = createClusterCredentials({ credential: staticTokenCredential(), endpoint: arm.url });
     await assert.rejects(
-      credentials.getClusterUserKubeconfig(`/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/nope`),
+      credentials.getClusterUserKubeconfig(
+        `/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/nope`,
+      ),
       (e: unknown) => isPullDoctorError(e) && e.code === 'AZURE_NOT_FOUND',
     );
   });
@@ -54,7 +65,13 @@ describe('cluster credentials', () => {
   describe('reading a kubeconfig', () => {
     const ca = Buffer.from(testTls().ca).toString('base64');
     const config = (clusters: unknown[], current = 'b') =>
-      stringify({ apiVersion: 'v1', kind: 'Config', clusters, contexts: [{ name: 'b', context: { cluster: 'b', user: 'u' } }], 'current-context': current });
+      stringify({
+        apiVersion: 'v1',
+        kind: 'Config',
+        clusters,
+        contexts: [{ name: 'b', context: { cluster: 'b', user: 'u' } }],
+        'current-context': current,
+      });
 
     it("picks the current context's cluster among several", () => {
       const yaml = config([
@@ -69,11 +86,25 @@ describe('cluster credentials', () => {
         '{ not: [yaml',
         config([{ name: 'b', cluster: { server: 'https://b.example.com', 'insecure-skip-tls-verify': true } }]),
         config([{ name: 'b', cluster: { server: 'http://b.example.com', 'certificate-authority-data': ca } }]),
-        config([{ name: 'a', cluster: { server: 'https://a.example.com', 'certificate-authority-data': ca } }, { name: 'c', cluster: {} }], 'zzz'),
-        config([{ name: 'b', cluster: { server: 'https://b.example.com', 'certificate-authority-data': Buffer.from('not a cert').toString('base64') } }]),
+        config(
+          [
+            { name: 'a', cluster: { server: 'https://a.example.com', 'certificate-authority-data': ca } },
+            { name: 'c', cluster: {} },
+          ],
+          'zzz',
+        ),
+        config([
+          {
+            name: 'b',
+            cluster: { server: 'https://b.example.com', 'certificate-authority-data': Buffer.from('not a cert').toString('base64') },
+          },
+        ]),
         'apiVersion: v1\nclusters: []\n',
       ]) {
-        assert.throws(() => clusterEndpointFromKubeconfig(yaml, 'id'), (e: unknown) => isPullDoctorError(e) && e.code === 'AZURE_API_ERROR');
+        assert.throws(
+          () => clusterEndpointFromKubeconfig(yaml, 'id'),
+          (e: unknown) => isPullDoctorError(e) && e.code === 'AZURE_API_ERROR',
+        );
       }
     });
   });

@@ -10,7 +10,7 @@ import {
   WorkloadIdentityCredential,
 } from '@azure/identity';
 import { createAzureCredential } from '../../../src/clients/azure/create-azure-credential.js';
-import { createAzureReader } from '../../../src/clients/azure/create-azure-reader.js';
+import { createAzureReader } from '../../../src/clients/azure/azure-reader.js';
 import type { AzureConfig, AzureCredentialKind } from '../../../src/config/index.js';
 import { isPullDoctorError } from '../../../src/errors/index.js';
 import { writeFakeAz, type FakeAz } from '../../../src/sandbox/fake-az/index.js';
@@ -72,7 +72,10 @@ describe('createAzureCredential', () => {
     withEnv('AZURE_FEDERATED_TOKEN_FILE', undefined, () => {
       assert.throws(
         () => createAzureCredential(config('workload-identity', { tenantId: TENANT, clientId: '3d3d3d3d-1b2c-4d3e-8f4a-5b6c7d8e9f00' })),
-        (e: unknown) => isPullDoctorError(e) && e.code === 'AZURE_CREDENTIAL_UNAVAILABLE' && /AZURE_FEDERATED_TOKEN_FILE/.test(e.message + (e.advice ?? '')),
+        (e: unknown) =>
+          isPullDoctorError(e) &&
+          e.code === 'AZURE_CREDENTIAL_UNAVAILABLE' &&
+          /AZURE_FEDERATED_TOKEN_FILE/.test(e.message + (e.advice ?? '')),
       );
     });
   });
@@ -103,7 +106,9 @@ describe('createAzureCredential', () => {
       assert.ok(credential);
       const clusters = await createAzureReader({ credential, endpoint: arm.url }).listManagedClusters(SUB);
       assert.deepEqual(clusters, []);
-      assert.deepEqual(await az.invocations(), [['account', 'get-access-token', '--output', 'json', '--resource', arm.url, '--tenant', TENANT]]);
+      assert.deepEqual(await az.invocations(), [
+        ['account', 'get-access-token', '--output', 'json', '--resource', arm.url, '--tenant', TENANT],
+      ]);
     });
 
     it("turns a logged-out CLI into AZURE_CREDENTIAL_UNAVAILABLE that says to run 'az login'", async () => {

@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
-import { createRoleAssignmentWriter, roleAssignmentName } from '../../../src/clients/azure/role-assignment-writer.js';
+import {
+  createRoleAssignmentWriter,
+  roleAssignmentName,
+  roleAssignmentName as executorsName,
+  uuidV5,
+} from '../../../src/clients/azure/role-assignment-writer.js';
 import { isPullDoctorError, type PullDoctorError } from '../../../src/errors/index.js';
-import { armError, armErrors, BUILT_IN_ROLE_IDS, startFakeResourceManager, type FakeResourceManager } from '../../../src/sandbox/resource-manager/index.js';
+import { ROLE_IDS } from '../../../src/diagnosis/roles/rbac.js';
+import { armError, armErrors, startFakeResourceManager, type FakeResourceManager } from '../../../src/sandbox/resource-manager/index.js';
 import { staticTokenCredential } from '../../support/static-token-credential.js';
 import { testTls } from '../../support/tls.js';
 
@@ -22,7 +28,7 @@ async function failure(promise: Promise<unknown>): Promise<PullDoctorError> {
 describe('createRoleAssignmentWriter against the fake ARM', () => {
   let arm: FakeResourceManager;
   let registryId: string;
-  const acrPull = `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/${BUILT_IN_ROLE_IDS.acrPull}`;
+  const acrPull = `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/${ROLE_IDS.acrPull}`;
 
   function writer() {
     return createRoleAssignmentWriter({ credential: staticTokenCredential(), endpoint: arm.url, retry: FAST });
@@ -41,11 +47,19 @@ describe('createRoleAssignmentWriter against the fake ARM', () => {
 
   it('creates the assignment with the given name and principal type, and PUTs exactly once', async () => {
     const name = roleAssignmentName(registryId, KUBELET, acrPull);
-    const result = await writer().createRoleAssignment({ scope: registryId, name, roleDefinitionId: acrPull, principalId: KUBELET, principalType: 'ServicePrincipal' });
+    const result = await writer().createRoleAssignment({
+      scope: registryId,
+      name,
+      roleDefinitionId: acrPull,
+      principalId: KUBELET,
+      principalType: 'ServicePrincipal',
+    });
     assert.deepEqual(result, { outcome: 'created', id: `${registryId}/providers/Microsoft.Authorization/roleAssignments/${name}` });
     assert.equal(arm.writes.length, 1);
     assert.equal(arm.writes[0]!.path, `${registryId}/providers/Microsoft.Authorization/roleAssignments/${name}`);
-    assert.deepEqual(arm.writes[0]!.body, { properties: { roleDefinitionId: acrPull, principalId: KUBELET, principalType: 'ServicePrincipal' } });
+    assert.deepEqual(arm.writes[0]!.body, {
+      properties: { roleDefinitionId: acrPull, principalId: KUBELET, principalType: 'ServicePrincipal' },
+    });
     assert.equal(arm.roleAssignments()[0]?.principalType, 'ServicePrincipal');
   });
 
@@ -59,7 +73,7 @@ describe('createRoleAssignmentWriter against the fake ARM', () => {
   });
 
   it("reports 'exists' with the existing assignment's id when the grant exists under another name", async () => {
-    const existing = arm.addRoleAssignment({ scope: registryId, roleDefinitionId: BUILT_IN_ROLE_IDS.acrPull, principalId: KUBELET });
+    const existing = arm.addRoleAssignment({ scope: registryId, roleDefinitionId: ROLE_IDS.acrPull, principalId: KUBELET });
     const result = await writer().createRoleAssignment({
       scope: registryId,
       name: roleAssignmentName(registryId, KUBELET, acrPull),
@@ -68,12 +82,19 @@ describe('createRoleAssignmentWriter against the fake ARM', () => {
       principalType: 'ServicePrincipal',
     });
     assert.deepEqual(result, { outcome: 'exists', id: existing.id });
-    assert.deepEqual(arm.writes.map((w) => w.status), [409]);
+    assert.deepEqual(
+      arm.writes.map((w) => w.status),
+      [409],
+    );
   });
 
   it("finds the existing assignment by listing when ARM's 409 does not name it (older message)", async () => {
-    const existing = arm.addRoleAssignment({ scope: registryId, roleDefinitionId: BUILT_IN_ROLE_IDS.acrPull, principalId: KUBELET });
-    arm.failNext({ method: 'PUT', pathPattern: 'roleAssignments' }, 409, armError('RoleAssignmentExists', 'The role assignment already exists.'));
+    const existing = arm.addRoleAssignment({ scope: registryId, roleDefinitionId: ROLE_IDS.acrPull, principalId: KUBELET });
+    arm.failNext(
+      { method: 'PUT', pathPattern: 'roleAssignments' },
+      409,
+      armError('RoleAssignmentExists', 'The role assignment already exists.'),
+    );
     const result = await writer().createRoleAssignment({
       scope: registryId,
       name: roleAssignmentName(registryId, KUBELET, acrPull),
@@ -117,22 +138,79 @@ describe('createRoleAssignmentWriter against the fake ARM', () => {
     assert.deepEqual([unknownRole.facts.status, unknownRole.facts.armCode], [400, 'RoleDefinitionDoesNotExist']);
 
     const gone = await failure(
-      writer().createRoleAssignment({ scope: `${registryId}x`, name, roleDefinitionId: acrPull, principalId: KUBELET, principalType: 'ServicePrincipal' }),
+      writer().createRoleAssignment({
+        scope: `${registryId}x`,
+        name,
+        roleDefinitionId: acrPull,
+        principalId: KUBELET,
+        principalType: 'ServicePrincipal',
+      }),
     );
     assert.deepEqual([gone.code, gone.facts.armCode], ['AZURE_NOT_FOUND', 'ResourceNotFound']);
 
     arm.failNext({ method: 'PUT', pathPattern: 'roleAssignments' }, 500, armErrors.internal(), { times: 2 });
     const broken = await failure(
-      writer().createRoleAssignment({ scope: registryId, name, roleDefinitionId: acrPull, principalId: KUBELET, principalType: 'ServicePrincipal' }),
+      writer().createRoleAssignment({
+        scope: registryId,
+        name,
+        roleDefinitionId: acrPull,
+        principalId: KUBELET,
+        principalType: 'ServicePrincipal',
+      }),
     );
     assert.deepEqual([broken.code, broken.facts.status], ['AZURE_API_ERROR', 500]);
   });
 
   it('refuses a name or principal that is not a GUID before calling Azure', async () => {
     const error = await failure(
-      writer().createRoleAssignment({ scope: registryId, name: 'acrpull-for-aks', roleDefinitionId: acrPull, principalId: KUBELET, principalType: 'ServicePrincipal' }),
+      writer().createRoleAssignment({
+        scope: registryId,
+        name: 'acrpull-for-aks',
+        roleDefinitionId: acrPull,
+        principalId: KUBELET,
+        principalType: 'ServicePrincipal',
+      }),
     );
     assert.equal(error.code, 'INVALID_INPUT');
     assert.equal(arm.requests.length, 0);
+  });
+});
+
+describe('deterministic role assignment names', () => {
+  const SUB = '1f2e3d4c-5b6a-4798-8a7b-6c5d4e3f2a1b';
+  const REGISTRY_ID = `/subscriptions/${SUB}/resourceGroups/rg-shop/providers/Microsoft.ContainerRegistry/registries/shopacr`;
+  const KUBELET = 'c0ffee00-1234-4abc-8def-0123456789ab';
+  const ACR_PULL = `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/${ROLE_IDS.acrPull}`;
+
+  it('computes RFC 4122 version-5 UUIDs (the DNS namespace test vectors)', () => {
+    assert.equal(uuidV5('6ba7b810-9dad-11d1-80b4-00c04fd430c8', 'www.example.com'), '2ed6657d-e927-568b-95e1-2665a8aea6a2');
+    // Python: uuid.uuid5(uuid.NAMESPACE_DNS, 'python.org')
+    assert.equal(uuidV5('6ba7b810-9dad-11d1-80b4-00c04fd430c8', 'python.org'), '886313e1-3b8a-5372-9b90-0c9aee199e5d');
+  });
+
+  it('never changes a name it has given: retries after an upgrade must find the first assignment', () => {
+    assert.equal(roleAssignmentName(REGISTRY_ID, KUBELET, ACR_PULL), '80ec594e-01c1-5700-8023-de322acd2d49');
+  });
+
+  it('is the one the fix executor uses', () => {
+    assert.equal(executorsName, roleAssignmentName);
+  });
+
+  it('gives the same name for the same grant, whatever the letter case, slashes or role id form', () => {
+    const name = roleAssignmentName(REGISTRY_ID, KUBELET, ACR_PULL);
+    assert.match(name, /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    assert.equal(roleAssignmentName(`${REGISTRY_ID.toUpperCase()}/`, KUBELET.toUpperCase(), ACR_PULL.toUpperCase()), name);
+    assert.equal(
+      roleAssignmentName(REGISTRY_ID.slice(1), KUBELET, `/providers/Microsoft.Authorization/roleDefinitions/${ROLE_IDS.acrPull}`),
+      name,
+    );
+    assert.equal(roleAssignmentName(REGISTRY_ID, KUBELET, ROLE_IDS.acrPull), name);
+  });
+
+  it('gives different names for a different registry, principal or role', () => {
+    const name = roleAssignmentName(REGISTRY_ID, KUBELET, ACR_PULL);
+    assert.notEqual(roleAssignmentName(REGISTRY_ID.replace('shopacr', 'shopacr2'), KUBELET, ACR_PULL), name);
+    assert.notEqual(roleAssignmentName(REGISTRY_ID, KUBELET.replace('c0ffee00', 'c0ffee01'), ACR_PULL), name);
+    assert.notEqual(roleAssignmentName(REGISTRY_ID, KUBELET, ROLE_IDS.containerRegistryRepositoryReader), name);
   });
 });

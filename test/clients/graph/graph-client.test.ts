@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { createGraphClient } from '../../../src/clients/graph/index.js';
+import { createGraphClient } from '../../../src/clients/graph/graph-client.js';
 import { isPullDoctorError, type ErrorCode } from '../../../src/errors/index.js';
 import { createLogger, memorySink } from '../../../src/logging/index.js';
 import { graphErrors, sandboxGraphCredential, startFakeGraph, type FakeGraph } from '../../../src/sandbox/graph/index.js';
@@ -12,7 +12,10 @@ const SRE_ONCALL = '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d';
 const ANA = '6f1e2d3c-4b5a-4987-8a6b-5c4d3e2f1a0b';
 const BEN = '0b9c8d7e-6f5a-4b3c-9d2e-1f0a9b8c7d6e';
 
-async function rejectsWith(promise: Promise<unknown>, code: ErrorCode): Promise<Error & { facts: Record<string, unknown>; advice?: string }> {
+async function rejectsWith(
+  promise: Promise<unknown>,
+  code: ErrorCode,
+): Promise<Error & { facts: Record<string, unknown>; advice?: string }> {
   try {
     await promise;
   } catch (error) {
@@ -71,12 +74,18 @@ describe('Microsoft Graph client (against the fake Graph)', () => {
   });
 
   it('fails with AZURE_NOT_FOUND for an object the directory does not know', async () => {
-    const error = await rejectsWith(client().graph.checkMemberGroups('11111111-2222-4333-8444-555555555555', [PLATFORM_ADMINS]), 'AZURE_NOT_FOUND');
+    const error = await rejectsWith(
+      client().graph.checkMemberGroups('11111111-2222-4333-8444-555555555555', [PLATFORM_ADMINS]),
+      'AZURE_NOT_FOUND',
+    );
     assert.equal(error.facts.graphCode, 'Request_ResourceNotFound');
   });
 
   it('fails with AZURE_UNAUTHORIZED for a token of another tenant', async () => {
-    const error = await rejectsWith(client(undefined, '00000000-0000-4000-8000-000000000000').graph.checkMemberGroups(ANA, [PLATFORM_ADMINS]), 'AZURE_UNAUTHORIZED');
+    const error = await rejectsWith(
+      client(undefined, '00000000-0000-4000-8000-000000000000').graph.checkMemberGroups(ANA, [PLATFORM_ADMINS]),
+      'AZURE_UNAUTHORIZED',
+    );
     assert.equal(error.facts.graphCode, 'InvalidAuthenticationToken');
   });
 
@@ -94,7 +103,13 @@ describe('Microsoft Graph client (against the fake Graph)', () => {
     const { graph: g } = client();
     await rejectsWith(g.checkMemberGroups('ana@contoso.com', [PLATFORM_ADMINS]), 'INVALID_INPUT');
     await rejectsWith(g.checkMemberGroups(ANA, ['../../users']), 'INVALID_INPUT');
-    await rejectsWith(g.checkMemberGroups(ANA, Array.from({ length: 21 }, () => PLATFORM_ADMINS)), 'INVALID_INPUT');
+    await rejectsWith(
+      g.checkMemberGroups(
+        ANA,
+        Array.from({ length: 21 }, () => PLATFORM_ADMINS),
+      ),
+      'INVALID_INPUT',
+    );
     await rejectsWith(g.checkMemberGroups(ANA, []), 'INVALID_INPUT');
     assert.equal(graph.requests.length, 0);
   });
@@ -121,7 +136,10 @@ describe('Microsoft Graph client (against misbehaving servers)', () => {
         res.end(body);
       });
       try {
-        const error = await rejectsWith(createGraphClient({ credential, baseUrl: `https://127.0.0.1:${server.port}` }).checkMemberGroups(ANA, [PLATFORM_ADMINS]), 'AZURE_API_ERROR');
+        const error = await rejectsWith(
+          createGraphClient({ credential, baseUrl: `https://127.0.0.1:${server.port}` }).checkMemberGroups(ANA, [PLATFORM_ADMINS]),
+          'AZURE_API_ERROR',
+        );
         assert.match(error.message, /unexpected/);
       } finally {
         await server.close();
@@ -135,7 +153,10 @@ describe('Microsoft Graph client (against misbehaving servers)', () => {
       res.end(JSON.stringify({ value: [SRE_ONCALL, PLATFORM_ADMINS.toUpperCase()] }));
     });
     try {
-      assert.deepEqual(await createGraphClient({ credential, baseUrl: `https://127.0.0.1:${server.port}` }).checkMemberGroups(ANA, [PLATFORM_ADMINS]), [PLATFORM_ADMINS]);
+      assert.deepEqual(
+        await createGraphClient({ credential, baseUrl: `https://127.0.0.1:${server.port}` }).checkMemberGroups(ANA, [PLATFORM_ADMINS]),
+        [PLATFORM_ADMINS],
+      );
     } finally {
       await server.close();
     }
@@ -145,7 +166,9 @@ describe('Microsoft Graph client (against misbehaving servers)', () => {
     const server = await startHttpsTestServer(() => undefined);
     try {
       const error = await rejectsWith(
-        createGraphClient({ credential, baseUrl: `https://127.0.0.1:${server.port}`, timeoutMs: 200 }).checkMemberGroups(ANA, [PLATFORM_ADMINS]),
+        createGraphClient({ credential, baseUrl: `https://127.0.0.1:${server.port}`, timeoutMs: 200 }).checkMemberGroups(ANA, [
+          PLATFORM_ADMINS,
+        ]),
         'AZURE_API_ERROR',
       );
       assert.match(error.message, /could not be reached/);
@@ -158,7 +181,10 @@ describe('Microsoft Graph client (against misbehaving servers)', () => {
     const tls = testTls();
     const server = await startHttpsTestServer((_req, res) => res.end('{"value":[]}'), { cert: tls.untrustedCert, key: tls.untrustedKey });
     try {
-      await rejectsWith(createGraphClient({ credential, baseUrl: `https://127.0.0.1:${server.port}` }).checkMemberGroups(ANA, [PLATFORM_ADMINS]), 'AZURE_API_ERROR');
+      await rejectsWith(
+        createGraphClient({ credential, baseUrl: `https://127.0.0.1:${server.port}` }).checkMemberGroups(ANA, [PLATFORM_ADMINS]),
+        'AZURE_API_ERROR',
+      );
       assert.equal(server.seen.length, 0);
     } finally {
       await server.close();
@@ -166,8 +192,14 @@ describe('Microsoft Graph client (against misbehaving servers)', () => {
   });
 
   it('fails with AZURE_CREDENTIAL_UNAVAILABLE when no token can be had', async () => {
-    const broken = { getToken: async () => Promise.reject(Object.assign(new Error('ManagedIdentityCredential: no identity'), { name: 'CredentialUnavailableError' })) };
-    const error = await rejectsWith(createGraphClient({ credential: broken, baseUrl: 'https://127.0.0.1:9' }).checkMemberGroups(ANA, [PLATFORM_ADMINS]), 'AZURE_CREDENTIAL_UNAVAILABLE');
+    const broken = {
+      getToken: async () =>
+        Promise.reject(Object.assign(new Error('ManagedIdentityCredential: no identity'), { name: 'CredentialUnavailableError' })),
+    };
+    const error = await rejectsWith(
+      createGraphClient({ credential: broken, baseUrl: 'https://127.0.0.1:9' }).checkMemberGroups(ANA, [PLATFORM_ADMINS]),
+      'AZURE_CREDENTIAL_UNAVAILABLE',
+    );
     assert.equal(error.facts.credentialError, 'CredentialUnavailableError');
   });
 });

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { createRegistryClient, staticRegistryNetwork, type RegistryClient } from '../../../src/clients/registry/index.js';
-import { MANIFEST_MEDIA_TYPES } from '../../../src/clients/registry/media-types.js';
+import { createRegistryClient } from '../../../src/clients/registry/create-registry-client.js';
+import { staticRegistryNetwork } from '../../../src/clients/registry/registry-network.js';
+import { type RegistryClient, MANIFEST_MEDIA_TYPES } from '../../../src/clients/registry/registry-client.js';
 import { sampleImage, sampleIndex, sampleRepository, type RepositoryContent } from '../../../src/sandbox/registry/index.js';
 import { dockerRegistryUnavailable, startDockerRegistry, type RunningDockerRegistry } from '../../support/docker-registry.js';
 import { pushRepository } from '../../support/push-image.js';
@@ -75,16 +76,29 @@ describe('registry client against the real docker-registry (distribution 2.8)', 
 
   it('reports a missing tag as not-found with MANIFEST_UNKNOWN, as the registry answers', async () => {
     const result = await client.headManifest({ registry: host, repository: 'shop/web', reference: 'v9.9.9' }, basic);
-    assert.deepEqual(result, { outcome: 'not-found', status: 404, errors: [{ code: 'MANIFEST_UNKNOWN', message: 'manifest unknown' }], auth: 'basic' });
+    assert.deepEqual(result, {
+      outcome: 'not-found',
+      status: 404,
+      errors: [{ code: 'MANIFEST_UNKNOWN', message: 'manifest unknown' }],
+      auth: 'basic',
+    });
   });
 
   it('reports a missing repository as not-found; distribution 2.8 says MANIFEST_UNKNOWN there too (ACR says NAME_UNKNOWN)', async () => {
     const result = await client.headManifest({ registry: host, repository: 'shop/nothing-here', reference: 'latest' }, basic);
-    assert.deepEqual(result, { outcome: 'not-found', status: 404, errors: [{ code: 'MANIFEST_UNKNOWN', message: 'manifest unknown' }], auth: 'basic' });
+    assert.deepEqual(result, {
+      outcome: 'not-found',
+      status: 404,
+      errors: [{ code: 'MANIFEST_UNKNOWN', message: 'manifest unknown' }],
+      auth: 'basic',
+    });
   });
 
   it('reports a wrong password as unauthorized by the registry', async () => {
-    const result = await client.headManifest({ registry: host, repository: 'shop/web', reference: 'latest' }, { ...basic, password: `${password}-wrong` });
+    const result = await client.headManifest(
+      { registry: host, repository: 'shop/web', reference: 'latest' },
+      { ...basic, password: `${password}-wrong` },
+    );
     assert.ok(result.outcome === 'unauthorized');
     assert.equal(result.status, 401);
     assert.equal(result.step, 'registry');

@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
-import { createRegistryClient, type RegistryClient } from '../../../src/clients/registry/index.js';
-import { startFakeRegistryServer, sampleRepository, testEntraToken, type FakeRegistryServer, type FakeAcrOptions } from '../../../src/sandbox/registry/index.js';
-import { MANIFEST_MEDIA_TYPES } from '../../../src/clients/registry/media-types.js';
+import { createRegistryClient } from '../../../src/clients/registry/create-registry-client.js';
+import { type RegistryClient, MANIFEST_MEDIA_TYPES } from '../../../src/clients/registry/registry-client.js';
+import {
+  startFakeRegistryServer,
+  sampleRepository,
+  testEntraToken,
+  type FakeRegistryServer,
+  type FakeAcrOptions,
+} from '../../../src/sandbox/registry/index.js';
 import { testTls } from '../../support/tls.js';
 
 const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
@@ -128,7 +134,12 @@ describe('registry client against a fake Azure Container Registry', () => {
 
   it('tells a missing tag (MANIFEST_UNKNOWN) from a missing repository (NAME_UNKNOWN)', async () => {
     const tag = await client.headManifest(web('v9.9.9'), azureAd);
-    assert.deepEqual(tag, { outcome: 'not-found', status: 404, errors: [{ code: 'MANIFEST_UNKNOWN', message: 'manifest tagged by "v9.9.9" is not found' }], auth: 'bearer' });
+    assert.deepEqual(tag, {
+      outcome: 'not-found',
+      status: 404,
+      errors: [{ code: 'MANIFEST_UNKNOWN', message: 'manifest tagged by "v9.9.9" is not found' }],
+      auth: 'bearer',
+    });
     const repo = await client.headManifest({ registry, repository: 'shop/missing', reference: 'latest' }, azureAd);
     assert.ok(repo.outcome === 'not-found');
     assert.deepEqual(repo.errors, [{ code: 'NAME_UNKNOWN', message: 'repository name not known to registry' }]);
@@ -138,7 +149,13 @@ describe('registry client against a fake Azure Container Registry', () => {
     acr.firewall = { allowedIps: ['198.51.100.10'], clientIp: '203.0.113.7' };
     const denied = "client with IP '203.0.113.7' is not allowed access. Refer https://aka.ms/acr/firewall to grant access.";
     const result = await client.headManifest(web('latest'), azureAd);
-    assert.deepEqual(result, { outcome: 'forbidden', status: 403, errors: [{ code: 'DENIED', message: denied }], step: 'registry', auth: 'none' });
+    assert.deepEqual(result, {
+      outcome: 'forbidden',
+      status: 403,
+      errors: [{ code: 'DENIED', message: denied }],
+      step: 'registry',
+      auth: 'none',
+    });
     const ping = await client.ping(registry);
     assert.ok(ping.ok);
     assert.equal(ping.status, 403);

@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
-import { createRegistryClient, type RegistryClient } from '../../../src/clients/registry/index.js';
-import { startFakeRegistryServer, sampleRepository, type FakeDockerHubOptions, type FakeRegistryServer } from '../../../src/sandbox/registry/index.js';
-import { MANIFEST_MEDIA_TYPES } from '../../../src/clients/registry/media-types.js';
+import { createRegistryClient } from '../../../src/clients/registry/create-registry-client.js';
+import { type RegistryClient, MANIFEST_MEDIA_TYPES } from '../../../src/clients/registry/registry-client.js';
+import {
+  startFakeRegistryServer,
+  sampleRepository,
+  type FakeDockerHubOptions,
+  type FakeRegistryServer,
+} from '../../../src/sandbox/registry/index.js';
 import { testTls } from '../../support/tls.js';
 
 describe('registry client against a Docker Hub-like registry', () => {
@@ -34,7 +39,10 @@ describe('registry client against a Docker Hub-like registry', () => {
   });
 
   it('pulls a public image with an anonymous token from auth.docker.io', async () => {
-    const result = await client.headManifest({ registry: 'docker.io', repository: 'library/nginx', reference: 'latest' }, { kind: 'anonymous' });
+    const result = await client.headManifest(
+      { registry: 'docker.io', repository: 'library/nginx', reference: 'latest' },
+      { kind: 'anonymous' },
+    );
     assert.ok(result.outcome === 'found');
     assert.equal(result.digest, nginx.tags.latest);
     assert.equal(result.mediaType, MANIFEST_MEDIA_TYPES.ociIndex);
@@ -49,7 +57,10 @@ describe('registry client against a Docker Hub-like registry', () => {
   });
 
   it('reports insufficient_scope for a private repository without credentials', async () => {
-    const result = await client.headManifest({ registry: 'docker.io', repository: 'acme/private', reference: 'latest' }, { kind: 'anonymous' });
+    const result = await client.headManifest(
+      { registry: 'docker.io', repository: 'acme/private', reference: 'latest' },
+      { kind: 'anonymous' },
+    );
     assert.ok(result.outcome === 'unauthorized');
     assert.equal(result.step, 'registry');
     assert.equal(result.auth, 'bearer');
@@ -64,20 +75,34 @@ describe('registry client against a Docker Hub-like registry', () => {
   });
 
   it('reports a wrong password as unauthorized at the token endpoint', async () => {
-    const result = await client.headManifest({ registry: 'docker.io', repository: 'acme/private', reference: 'latest' }, { ...bot, password: 'wrong' });
+    const result = await client.headManifest(
+      { registry: 'docker.io', repository: 'acme/private', reference: 'latest' },
+      { ...bot, password: 'wrong' },
+    );
     assert.ok(result.outcome === 'unauthorized');
     assert.equal(result.step, 'token');
     assert.deepEqual(result.errors, [{ code: 'UNKNOWN', message: 'incorrect username or password' }]);
   });
 
   it('reports a missing tag with the registry error', async () => {
-    const result = await client.headManifest({ registry: 'docker.io', repository: 'library/nginx', reference: '0.0.0-nope' }, { kind: 'anonymous' });
-    assert.deepEqual(result, { outcome: 'not-found', status: 404, errors: [{ code: 'MANIFEST_UNKNOWN', message: 'manifest unknown' }], auth: 'bearer' });
+    const result = await client.headManifest(
+      { registry: 'docker.io', repository: 'library/nginx', reference: '0.0.0-nope' },
+      { kind: 'anonymous' },
+    );
+    assert.deepEqual(result, {
+      outcome: 'not-found',
+      status: 404,
+      errors: [{ code: 'MANIFEST_UNKNOWN', message: 'manifest unknown' }],
+      auth: 'bearer',
+    });
   });
 
   it('reports the pull rate limit with its message and Retry-After', async () => {
     hub.rateLimit = { retryAfterSeconds: 3600 };
-    const result = await client.headManifest({ registry: 'docker.io', repository: 'library/nginx', reference: 'latest' }, { kind: 'anonymous' });
+    const result = await client.headManifest(
+      { registry: 'docker.io', repository: 'library/nginx', reference: 'latest' },
+      { kind: 'anonymous' },
+    );
     assert.ok(result.outcome === 'rate-limited');
     assert.equal(result.retryAfter, '3600');
     assert.match(result.errors[0]!.message, /pull rate limit/);

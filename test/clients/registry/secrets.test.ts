@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { createRegistryClient, type ImageLocation, type RegistryCredential } from '../../../src/clients/registry/index.js';
+import { createRegistryClient } from '../../../src/clients/registry/create-registry-client.js';
+import type { ImageLocation, RegistryCredential } from '../../../src/clients/registry/registry-client.js';
 import { createLogger, memorySink } from '../../../src/logging/index.js';
 import { startFakeRegistryServer, sampleRepository, testEntraToken, type FakeRegistryServer } from '../../../src/sandbox/registry/index.js';
 import { testTls } from '../../support/tls.js';
@@ -36,7 +37,11 @@ describe('registry client secrets', () => {
   it('keeps passwords, Entra tokens, registry tokens and Authorization headers out of results and debug logs', async () => {
     const sink = memorySink();
     let entra = allowed;
-    const client = createRegistryClient({ network: server.network(), aadToken: async () => ({ token: entra }), log: createLogger({ sink, level: 'debug' }) });
+    const client = createRegistryClient({
+      network: server.network(),
+      aadToken: async () => ({ token: entra }),
+      log: createLogger({ sink, level: 'debug' }),
+    });
     const acrWeb: ImageLocation = { registry: 'myacr.azurecr.io', repository: 'shop/web', reference: 'latest' };
     const hubPrivate: ImageLocation = { registry: 'docker.io', repository: 'acme/private', reference: 'latest' };
     const runs: Array<[ImageLocation, RegistryCredential]> = [
@@ -45,7 +50,10 @@ describe('registry client secrets', () => {
       [acrWeb, { kind: 'basic', username: 'myacr', password: `${adminPassword}x`, source: 'secret' }],
       [hubPrivate, { kind: 'basic', username: 'acme-bot', password: hubPassword, source: 'secret' }],
       [hubPrivate, { kind: 'basic', username: 'acme-bot', password: `${hubPassword}x`, source: 'secret' }],
-      [{ ...acrWeb, reference: 'missing' }, { kind: 'azure-ad', source: 'identity' }],
+      [
+        { ...acrWeb, reference: 'missing' },
+        { kind: 'azure-ad', source: 'identity' },
+      ],
     ];
     const results: unknown[] = [];
     for (const [image, credential] of runs) results.push(await client.headManifest(image, credential));
@@ -57,7 +65,10 @@ describe('registry client secrets', () => {
     assert.deepEqual(outcomes, ['found', 'found', 'unauthorized', 'found', 'unauthorized', 'not-found', 'unauthorized', undefined]);
     const issued = server.issuedTokens();
     assert.ok(issued.length >= 6, 'the flows issued registry tokens');
-    assert.ok(sink.records.some((r) => r.path === '/oauth2/exchange'), 'requests were logged');
+    assert.ok(
+      sink.records.some((r) => r.path === '/oauth2/exchange'),
+      'requests were logged',
+    );
 
     const text = JSON.stringify({ results, logs: sink.records });
     const secrets = [

@@ -3,7 +3,9 @@ import { parseWwwAuthenticate } from '../../../src/clients/registry/www-authenti
 
 describe('parseWwwAuthenticate', () => {
   it('reads the Bearer challenge Azure Container Registry sends from /v2/', () => {
-    const [challenge] = parseWwwAuthenticate('Bearer realm="https://contosoregistry.azurecr.io/oauth2/token",service="contosoregistry.azurecr.io"');
+    const [challenge] = parseWwwAuthenticate(
+      'Bearer realm="https://contosoregistry.azurecr.io/oauth2/token",service="contosoregistry.azurecr.io"',
+    );
     assert.deepEqual(challenge, {
       scheme: 'Bearer',
       realm: 'https://contosoregistry.azurecr.io/oauth2/token',
@@ -21,11 +23,15 @@ describe('parseWwwAuthenticate', () => {
   });
 
   it('reads the Basic realm of an htpasswd-protected registry', () => {
-    assert.deepEqual(parseWwwAuthenticate('Basic realm="Registry Realm"'), [{ scheme: 'Basic', realm: 'Registry Realm', params: { realm: 'Registry Realm' } }]);
+    assert.deepEqual(parseWwwAuthenticate('Basic realm="Registry Realm"'), [
+      { scheme: 'Basic', realm: 'Registry Realm', params: { realm: 'Registry Realm' } },
+    ]);
   });
 
   it('keeps commas and escaped quotes inside quoted strings', () => {
-    const [challenge] = parseWwwAuthenticate('Bearer realm="https://r.example.com/t?a=1,b=2",scope="repository:a/b:pull,push",note="say \\"hi\\""');
+    const [challenge] = parseWwwAuthenticate(
+      'Bearer realm="https://r.example.com/t?a=1,b=2",scope="repository:a/b:pull,push",note="say \\"hi\\""',
+    );
     assert.equal(challenge?.realm, 'https://r.example.com/t?a=1,b=2');
     assert.equal(challenge?.scope, 'repository:a/b:pull,push');
     assert.equal(challenge?.params.note, 'say "hi"');
@@ -62,6 +68,9 @@ describe('parseWwwAuthenticate', () => {
   });
 
   it('uses the first value of a parameter that is repeated', () => {
-    assert.equal(parseWwwAuthenticate('Bearer realm="https://first.example.com",realm="https://second.example.com"')[0]?.realm, 'https://first.example.com');
+    assert.equal(
+      parseWwwAuthenticate('Bearer realm="https://first.example.com",realm="https://second.example.com"')[0]?.realm,
+      'https://first.example.com',
+    );
   });
 });

@@ -1,256 +1,50 @@
 import assert from 'node:assert/strict';
-import {
-  describeEntries,
-  findCredentialFor,
-  parsePullSecret,
-  type DockerConfigEntry,
-  type PullSecretParse,
-} from '../../../src/diagnosis/credentials/index.js';
-import { parseImageReference } from '../../../src/diagnosis/image/index.js';
-import { b64, dockerConfigJsonSecret, loadSecret } from '../../support/secret-fixtures.js';
+import { decodeAuthField } from '../../../src/diagnosis/credentials/docker-config.js';
 
-function entriesOf(result: PullSecretParse): DockerConfigEntry[] {
-  assert.ok(result.ok, `expected a readable secret, got ${JSON.stringify(result)}`);
-  return result.entries;
-}
-
-describe('parsePullSecret', () => {
-  describe('reads secrets made the usual ways', () => {
-    it('reads a Docker Hub secret made by kubectl create secret docker-registry', () => {
-      const result = parsePullSecret(loadSecret('kubectl-dockerhub.json'));
-      assert.deepEqual(result, {
-        ok: true,
-        format: 'dockerconfigjson',
-        entries: [{ key: 'https://index.docker.io/v1/', username: 'contosoci', password: 'Hub-Pa55w0rd&Fixture<1>' }],
-      });
-    });
-
-    it('reads GHCR and ACR secrets made by kubectl with --docker-server', () => {
-      assert.deepEqual(entriesOf(parsePullSecret(loadSecret('kubectl-ghcr.json'))), [
-        { key: 'ghcr.io', username: 'contoso-bot', password: 'fixture-ghcr-pat-7f3a9c1e5d' },
-      ]);
-      assert.deepEqual(entriesOf(parsePullSecret(loadSecret('kubectl-acr-service-principal.json'))), [
-        { key: 'contosoacr.azurecr.io', username: '3f9a1c2e-7b4d-4e8f-a1b2-c3d4e5f6a7b8', password: 'Q7x8Q~fixtureSpSecret.2b8dKq1' },
-      ]);
-    });
-
-    it('reads a legacy kubernetes.io/dockercfg secret, which has no auths wrapper', () => {
-      assert.deepEqual(parsePullSecret(loadSecret('dockercfg-legacy.json')), {
-        ok: true,
-        format: 'dockercfg',
-        entries: [{ key: 'https://index.docker.io/v1/', username: 'legacyuser', password: 'Legacy-Fixture-Pw-91' }],
-      });
-    });
-
-    it('keeps the identity token of an ACR refresh-token login next to the user from auth', () => {
-      assert.deepEqual(entriesOf(parsePullSecret(loadSecret('acr-identity-token.json'))), [
-        {
-          key: 'contosoacr.azurecr.io',
-          username: '00000000-0000-0000-0000-000000000000',
-          password: '',
-          identityToken: 'eyJhbGciOiJub25lIn0.fixture-acr-refresh-token-c41d.NOT-REAL',
-        },
-      ]);
-    });
-
-    it('reads every entry of a multi-registry config, in document order', () => {
-      const entries = entriesOf(parsePullSecret(loadSecret('multi-registry.json')));
-      assert.deepEqual(
-        entries.map((e) => e.key),
-        ['*.azurecr.io', '[fd00::5]:5000', 'ghcr.io', 'https://index.docker.io/v1/', 'localhost:5000', 'quay.io', 'quay.io/contoso', 'registry-1.docker.io'],
-      );
+describe("decodeAuthField (the kubelet's decodeDockerConfigFieldAuth)", () => {
+  it('splits base64 of user:password at the first colon', () => {
+    assert.deepEqual(decodeAuthField(Buffer.from('contoso-bot:pa:ss').toString('base64')), {
+      ok: true,
+      username: 'contoso-bot',
+      password: 'pa:ss',
     });
   });
 
-  describe('names what is wrong with a malformed secret', () => {
-    const CASES: Array<[file: string, problem: string, detail: RegExp]> = [
-      ['malformed/opaque-type.json', 'wrong-type', /type `Opaque`.*kubernetes\.io\/dockerconfigjson.*It does hold `\.dockerconfigjson`/],
-      ['malformed/missing-key.json', 'missing-key', /has no `\.dockerconfigjson` key.*data keys are `config\.json`/],
-      ['malformed/not-base64.json', 'not-base64', /`\.dockerconfigjson` is not valid base64 \(invalid at position 0\)/],
-      ['malformed/not-json.json', 'not-json', /`\.dockerconfigjson` is not valid JSON at position 78 \(unexpected end of input/],
-      ['malformed/double-base64.json', 'not-json', /at position 0 .*base64-encoded twice/],
-      ['malformed/auths-missing.json', 'no-entries', /no `auths` object.*`ghcr\.io` look like registries.*legacy \.dockercfg layout/],
-      ['malformed/auths-empty.json', 'no-entries', /empty `auths` object/],
-      ['malformed/entry-not-object.json', 'not-json', /the entry `ghcr\.io` is a string where an object belongs.*fails every image pull/],
-      ['malformed/username-not-string.json', 'not-json', /`username` of the entry `ghcr\.io` is a number where a string belongs/],
-      ['malformed/auth-not-base64.json', 'auth-not-decodable', /entry `ghcr\.io` has an `auth` that is not base64 of user:password.*"illegal base64 data at input byte 7"/],
-      ['malformed/auth-without-colon.json', 'auth-not-decodable', /entry `contosoacr\.azurecr\.io`.*without the `:`.*must be formatted as base64\(username:password\)/],
-      ['malformed/dockerconfigjson-in-dockercfg.json', 'entry-without-credentials', /`auths` has no `auth`.*\.dockerconfigjson layout, but this is a kubernetes\.io\/dockercfg secret/],
-      ['docker-desktop-credsstore.json', 'entry-without-credentials', /`ghcr\.io` and `https:\/\/index\.docker\.io\/v1\/` have no `auth`.*`credsStore: desktop`.*kubectl create secret docker-registry/],
-    ];
-    for (const [file, problem, detail] of CASES) {
-      it(`reports ${problem} for ${file}`, () => {
-        const result = parsePullSecret(loadSecret(file));
-        assert.ok(!result.ok);
-        assert.equal(result.problem, problem);
-        assert.match(result.detail, detail);
-      });
-    }
+  it('reads unpadded base64 when the value does not end with =', () => {
+    assert.deepEqual(decodeAuthField('dTpwYQ'), { ok: true, username: 'u', password: 'pa' });
+  });
 
-    it('says when the secret has no type, no data, or an empty value', () => {
-      assert.match(
-        (parsePullSecret({}) as { detail: string }).detail,
-        /has no type \(Kubernetes treats it as `Opaque`\)/,
-      );
-      assert.deepEqual(parsePullSecret({ type: 'kubernetes.io/dockerconfigjson' }), {
-        ok: false,
-        problem: 'missing-key',
-        detail: 'The kubernetes.io/dockerconfigjson secret has no `.dockerconfigjson` key, so the kubelet skips it. It has no data at all.',
-      });
-      const empty = parsePullSecret({ type: 'kubernetes.io/dockerconfigjson', data: { '.dockerconfigjson': '' } });
-      assert.ok(!empty.ok && empty.problem === 'missing-key' && /has an empty `\.dockerconfigjson`/.test(empty.detail));
-      const swapped = parsePullSecret({ type: 'kubernetes.io/dockercfg', data: { '.dockerconfigjson': b64('{}') } });
-      assert.ok(!swapped.ok && /It holds `\.dockerconfigjson`, which belongs to type kubernetes\.io\/dockerconfigjson/.test(swapped.detail));
-    });
+  it('keeps an empty password, as ACR refresh-token logins write it', () => {
+    const auth = Buffer.from('00000000-0000-0000-0000-000000000000:').toString('base64');
+    assert.deepEqual(decodeAuthField(auth), { ok: true, username: '00000000-0000-0000-0000-000000000000', password: '' });
+  });
 
-    it('survives values of the wrong JavaScript type', () => {
-      for (const secret of [null, undefined, 42, 'x', [], { type: 7, data: 'x' }, { type: 'kubernetes.io/dockerconfigjson', data: { '.dockerconfigjson': 5 } }]) {
-        const result = parsePullSecret(secret as never);
-        assert.equal(result.ok, false);
-      }
-    });
-
-    it('applies Go rules: a wrong type anywhere, even in HttpHeaders, makes the secret unreadable', () => {
-      const result = parsePullSecret(dockerConfigJsonSecret(`{"auths":{"ghcr.io":{"auth":"${b64('u:p')}"}},"HttpHeaders":{"X-Retries":3}}`));
-      assert.ok(!result.ok && result.problem === 'not-json');
-      assert.match(result.detail, /the header `X-Retries` in `HttpHeaders` is a number where a string belongs/);
-    });
-
-    it('reports a top-level array or string as JSON of the wrong shape', () => {
-      for (const config of ['[]', '"auths"', '42']) {
-        const result = parsePullSecret(dockerConfigJsonSecret(config));
-        assert.ok(!result.ok && result.problem === 'not-json' && /is JSON, but not a docker config: the document is/.test(result.detail));
-      }
-      assert.equal((parsePullSecret(dockerConfigJsonSecret('null')) as { problem: string }).problem, 'no-entries');
-      assert.equal((parsePullSecret(dockerConfigJsonSecret('{"auths":null}')) as { problem: string }).problem, 'no-entries');
-    });
-
-    it('reports a byte order mark, which JSON decoders refuse', () => {
-      const result = parsePullSecret(dockerConfigJsonSecret(`\ufeff{"auths":{"ghcr.io":{"auth":"${b64('u:p')}"}}}`));
-      assert.ok(!result.ok && /position 0.*byte order mark/.test(result.detail));
+  it('refuses plain user:password with the byte offset Go reports', () => {
+    assert.deepEqual(decodeAuthField('contoso-bot:secret'), {
+      ok: false,
+      reason: 'not-base64',
+      offset: 7,
+      kubeletError: 'illegal base64 data at input byte 7',
     });
   });
 
-  describe('stays correct on hostile secrets', () => {
-    it('treats __proto__, constructor and prototype as registry names and pollutes nothing', () => {
-      const entries = entriesOf(parsePullSecret(loadSecret('hostile/prototype-pollution.json')));
-      assert.deepEqual(
-        entries.map((e) => [e.key, e.username]),
-        [
-          ['__proto__', 'proto'],
-          ['constructor', 'ctor'],
-          ['prototype', 'proto2'],
-          ['ghcr.io', 'real'],
-        ],
-      );
-      assert.equal(({} as Record<string, unknown>).polluted, undefined);
-      assert.equal(({} as Record<string, unknown>).auths, undefined);
-      assert.equal(findCredentialFor(entries, 'evil.example.com', 'x'), undefined);
+  it('decides padding after trimming, but decodes the untrimmed value, like Go', () => {
+    // "dTpwYQ== " ends with "=" once trimmed, so standard base64 reads it and stops at the space.
+    assert.deepEqual(decodeAuthField('dTpwYQ== '), {
+      ok: false,
+      reason: 'not-base64',
+      offset: 8,
+      kubeletError: 'illegal base64 data at input byte 8',
     });
+    // U+3000 is white space for Go's TrimSpace too.
+    assert.equal(decodeAuthField('dTpwYQ==\u3000').ok, false);
+  });
 
-    it('ignores nested garbage in fields the kubelet does not read', () => {
-      assert.deepEqual(entriesOf(parsePullSecret(loadSecret('hostile/nested-garbage.json'))), [
-        { key: 'ghcr.io', username: 'garbage-user', password: 'Garbage-Fixture-17' },
-      ]);
+  it('refuses a token without a user', () => {
+    assert.deepEqual(decodeAuthField(Buffer.from('just-a-token').toString('base64')), {
+      ok: false,
+      reason: 'no-colon',
+      kubeletError: 'unable to parse auth field, must be formatted as base64(username:password)',
     });
-
-    it('matches field names case-insensitively, merges repeated auths and lets the last value win, like Go', () => {
-      assert.deepEqual(entriesOf(parsePullSecret(loadSecret('hostile/case-variants.json'))), [
-        { key: 'ghcr.io', username: 'longs', password: 'Case-LongS-Fixture-21' },
-        { key: 'quay.io', username: 'mixed', password: 'Case-Mixed-Fixture-20' },
-      ]);
-    });
-
-    it('refuses nesting deeper than Go allows', () => {
-      const result = parsePullSecret(dockerConfigJsonSecret(`{"auths":{"x.io":${'['.repeat(20_000)}${']'.repeat(20_000)}}}`));
-      assert.ok(!result.ok && result.problem === 'not-json' && /nesting deeper than 10000 levels/.test(result.detail));
-    });
-
-    it('reads a secret of a megabyte with 20,000 entries', () => {
-      const members = Array.from({ length: 20_000 }, (_, k) => `"r${k}.example.com":{"auth":"${b64(`user${k}:pw${k}`)}"}`);
-      const entries = entriesOf(parsePullSecret(dockerConfigJsonSecret(`{"auths":{${members.join(',')}}}`)));
-      assert.equal(entries.length, 20_000);
-      assert.deepEqual(findCredentialFor(entries, 'r19999.example.com', 'app'), { key: 'r19999.example.com', username: 'user19999', password: 'pw19999' });
-    });
-  });
-});
-
-describe('findCredentialFor', () => {
-  const hubEntry = (key: string): DockerConfigEntry[] => [{ key, username: 'u', password: 'p' }];
-
-  it('finds Docker Hub credentials under every key the kubelet accepts for docker.io images', () => {
-    for (const key of ['https://index.docker.io/v1/', 'index.docker.io', 'index.docker.io/v1/', 'https://index.docker.io/v2/', 'http://index.docker.io', 'docker.io', 'https://docker.io']) {
-      assert.equal(findCredentialFor(hubEntry(key), 'docker.io', 'library/nginx')?.key, key, key);
-    }
-  });
-
-  it('never uses Docker Hub look-alike keys for docker.io images, as the kubelet never does (keyring.go)', () => {
-    for (const key of ['registry-1.docker.io', 'https://registry-1.docker.io/v2/', 'registry.hub.docker.com', 'hub.docker.com', '*.docker.io', 'docker.io:443']) {
-      assert.equal(findCredentialFor(hubEntry(key), 'docker.io', 'library/nginx'), undefined, key);
-    }
-  });
-
-  it('picks the entry the kubelet would try first in a multi-registry secret', () => {
-    const entries = entriesOf(parsePullSecret(loadSecret('multi-registry.json')));
-    const keyFor = (registry: string, repository: string): string | undefined => findCredentialFor(entries, registry, repository)?.key;
-    assert.equal(keyFor('docker.io', 'library/nginx'), 'https://index.docker.io/v1/');
-    assert.equal(keyFor('docker.io', 'contoso/api'), 'https://index.docker.io/v1/');
-    assert.equal(keyFor('contosoacr.azurecr.io', 'shop/web'), '*.azurecr.io');
-    assert.equal(keyFor('contosoacr.westeurope.data.azurecr.io', 'shop/web'), undefined);
-    assert.equal(keyFor('contosoacr.azurecr.io:443', 'shop/web'), undefined);
-    assert.equal(keyFor('quay.io', 'contoso/app'), 'quay.io/contoso');
-    assert.equal(keyFor('quay.io', 'other/app'), 'quay.io');
-    assert.equal(keyFor('localhost:5000', 'app'), 'localhost:5000');
-    assert.equal(keyFor('[fd00::5]:5000', 'app'), '[fd00::5]:5000');
-    assert.equal(keyFor('registry-1.docker.io', 'library/nginx'), 'registry-1.docker.io');
-    assert.equal(keyFor('ghcr.io', 'contoso/web'), 'ghcr.io');
-    assert.equal(keyFor('mcr.microsoft.com', 'dotnet/aspnet'), undefined);
-  });
-
-  it('sends Docker Hub credentials to a bare localhost registry, as the kubelet does', () => {
-    // isDefaultRegistryMatch: a first path element without "." or ":" counts as Docker Hub.
-    const entries = entriesOf(parsePullSecret(loadSecret('kubectl-dockerhub.json')));
-    assert.equal(findCredentialFor(entries, 'localhost', 'app')?.key, 'https://index.docker.io/v1/');
-  });
-
-  it('works on what parseImageReference returns', () => {
-    const entries = entriesOf(parsePullSecret(loadSecret('kubectl-dockerhub.json')));
-    for (const image of ['nginx', 'nginx:1.27', 'docker.io/library/nginx', 'index.docker.io/contoso/api:2']) {
-      const parsed = parseImageReference(image);
-      assert.ok(parsed.ok);
-      assert.equal(findCredentialFor(entries, parsed.ref.registry, parsed.ref.repository)?.username, 'contosoci', image);
-    }
-    const ghcr = parseImageReference('ghcr.io/contoso/web:1');
-    assert.ok(ghcr.ok);
-    assert.equal(findCredentialFor(entries, ghcr.ref.registry, ghcr.ref.repository), undefined);
-  });
-
-  it('skips keys the kubelet cannot parse', () => {
-    assert.equal(findCredentialFor([{ key: 'ghcr.io:port', username: 'u', password: 'p' }], 'ghcr.io', 'a/b'), undefined);
-    assert.equal(findCredentialFor([{ key: 'ghcr .io', username: 'u', password: 'p' }], 'ghcr .io', 'a/b'), undefined);
-  });
-
-  it('finds nothing in no entries', () => {
-    assert.equal(findCredentialFor([], 'docker.io', 'library/nginx'), undefined);
-  });
-});
-
-describe('describeEntries', () => {
-  it('lists the keys of a secret, in order', () => {
-    assert.deepEqual(describeEntries(entriesOf(parsePullSecret(loadSecret('kubectl-dockerhub.json')))), ['https://index.docker.io/v1/']);
-    assert.deepEqual(describeEntries([{ key: 'ghcr.io' }, { key: 'https://index.docker.io/v1/' }]), ['ghcr.io', 'https://index.docker.io/v1/']);
-  });
-
-  it('shows hostile keys safely: no userinfo, visible control characters, no backticks, bounded length', () => {
-    const described = describeEntries(entriesOf(parsePullSecret(loadSecret('hostile/odd-keys.json'))));
-    assert.deepEqual(described.slice(0, 4), ['HTTPS://ghcr.io', '\\u{60}ghcr.io\\u{60}', 'evil\\u{0}.example.com', 'ghcr.io\\u{202e}\\u{a}moc.live']);
-    assert.ok(described.includes('https://[redacted]@registry.example.com'));
-    const long = described.find((d) => d.startsWith('xxxx'));
-    assert.ok(long !== undefined && long.length < 130 && long.endsWith('…(5012 characters)'));
-    for (const text of described) assert.doesNotMatch(text, /[\u0000-\u001f`\u202e]/);
-  });
-
-  it('shows a lone surrogate as an escape, so the text stays valid Unicode', () => {
-    assert.deepEqual(describeEntries([{ key: 'ghcr\ud800.io' }, { key: 'ok\u{1f433}.io' }]), ['ghcr\\u{d800}.io', 'ok\u{1f433}.io']);
   });
 });

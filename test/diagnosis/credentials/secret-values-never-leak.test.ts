@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { describeEntries, findCredentialFor, inspectPullSecret, parsePullSecret } from '../../../src/diagnosis/credentials/index.js';
+import { describeEntries, inspectPullSecret } from '../../../src/diagnosis/credentials/pull-secret.js';
+import { findCredentialFor } from '../../../src/diagnosis/credentials/keyring.js';
 import { allSecretFixtures, b64, dockerConfigJsonSecret, loadSecret, type ApiSecret } from '../../support/secret-fixtures.js';
 
 /**
@@ -32,7 +33,10 @@ function secretValuesOf(secret: ApiSecret): string[] {
   };
   for (const encoded of Object.values(secret.data ?? {})) {
     addText(encoded);
-    for (const text of [Buffer.from(encoded, 'base64').toString('utf8'), Buffer.from(Buffer.from(encoded, 'base64').toString('utf8'), 'base64').toString('utf8')]) {
+    for (const text of [
+      Buffer.from(encoded, 'base64').toString('utf8'),
+      Buffer.from(Buffer.from(encoded, 'base64').toString('utf8'), 'base64').toString('utf8'),
+    ]) {
       try {
         walk(JSON.parse(text));
       } catch {
@@ -45,17 +49,18 @@ function secretValuesOf(secret: ApiSecret): string[] {
 
 function humanStrings(secret: ApiSecret): string[] {
   const out: string[] = [];
-  const parsed = parsePullSecret(secret);
+  const inspection = inspectPullSecret(secret);
+  const parsed = inspection.parse;
   if (!parsed.ok) out.push(parsed.problem, parsed.detail);
   else out.push(...describeEntries(parsed.entries));
-  const inspection = inspectPullSecret(secret);
   for (const issue of inspection.issues) out.push(issue.code, issue.detail, issue.key ?? '');
   return out;
 }
 
 function assertNoLeak(secret: ApiSecret, forbidden: string[], label: string): void {
   for (const text of humanStrings(secret)) {
-    for (const value of forbidden) assert.ok(!text.includes(value), `${label}: a secret value appears in ${JSON.stringify(text.slice(0, 200))}`);
+    for (const value of forbidden)
+      assert.ok(!text.includes(value), `${label}: a secret value appears in ${JSON.stringify(text.slice(0, 200))}`);
     // Every value in the fixtures is marked "Fixture" or "fixture"; no key, type or data key is.
     assert.doesNotMatch(text, /fixture/i, `${label}: ${text.slice(0, 200)}`);
   }
@@ -72,7 +77,10 @@ describe('secret values never leak', () => {
   }
 
   it('keeps the password out of the JSON error wherever the document is cut', () => {
-    const config = '{"auths":{"ghcr.io":{"username":"leak-check-user","password":"Cut-Anywhere-Fixture-S3cr3t","auth":"' + b64('leak-check-user:Cut-Anywhere-Fixture-S3cr3t') + '"}}}';
+    const config =
+      '{"auths":{"ghcr.io":{"username":"leak-check-user","password":"Cut-Anywhere-Fixture-S3cr3t","auth":"' +
+      b64('leak-check-user:Cut-Anywhere-Fixture-S3cr3t') +
+      '"}}}';
     const forbidden = ['leak-check-user', 'Cut-Anywhere', 'S3cr3t', b64('leak-check-user:Cut-Anywhere-Fixture-S3cr3t').slice(0, 12)];
     for (let cut = 0; cut < config.length; cut++) {
       assertNoLeak(dockerConfigJsonSecret(config.slice(0, cut)), forbidden, `cut at ${cut}`);
@@ -88,7 +96,12 @@ describe('secret values never leak', () => {
   });
 
   it('keeps a plain-text auth out of the auth problem', () => {
-    for (const auth of ['Plain-Fixture-User:Plain-Fixture-Pw', 'Plain-Fixture-Token', 'Plain Fixture With Spaces', b64('Plain-Fixture-NoColon')]) {
+    for (const auth of [
+      'Plain-Fixture-User:Plain-Fixture-Pw',
+      'Plain-Fixture-Token',
+      'Plain Fixture With Spaces',
+      b64('Plain-Fixture-NoColon'),
+    ]) {
       assertNoLeak(dockerConfigJsonSecret(`{"auths":{"ghcr.io":{"auth":"${auth}"}}}`), [auth, 'Plain-Fixture'], auth);
     }
   });
@@ -108,13 +121,16 @@ describe('secret values never leak', () => {
     for (const key of ['https://pd-bot:At@Fixture@Pw-42@registry.example.com', 'pd-bot:At@Fixture@Pw-42@registry.example.com/v2/']) {
       const secret = dockerConfigJsonSecret(JSON.stringify({ auths: { [key]: { auth: b64('u:p') } } }));
       const texts = humanStrings(secret);
-      assert.ok(texts.some((t) => t.includes('registry.example.com')), JSON.stringify(texts));
+      assert.ok(
+        texts.some((t) => t.includes('registry.example.com')),
+        JSON.stringify(texts),
+      );
       assertNoLeak(secret, ['Fixture@Pw', 'Pw-42'], key);
     }
   });
 
   it('returns the credential itself only from findCredentialFor, which is meant to', () => {
-    const parsed = parsePullSecret(loadSecret('kubectl-ghcr.json'));
+    const parsed = inspectPullSecret(loadSecret('kubectl-ghcr.json')).parse;
     assert.ok(parsed.ok);
     assert.equal(findCredentialFor(parsed.entries, 'ghcr.io', 'contoso/web')?.password, 'fixture-ghcr-pat-7f3a9c1e5d');
     assert.deepEqual(describeEntries(parsed.entries), ['ghcr.io']);

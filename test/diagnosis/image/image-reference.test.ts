@@ -1,5 +1,10 @@
 import assert from 'node:assert/strict';
-import { parseImageReference, type ImageReference } from '../../../src/diagnosis/image/index.js';
+import {
+  parseImageReference,
+  type ImageReference,
+  isAzureContainerRegistry,
+  registryApiHost,
+} from '../../../src/diagnosis/image/image-reference.js';
 
 const LOWERCASE = (remote: string): string => `invalid reference format: repository name (${remote}) must be lowercase`;
 const INVALID = 'invalid reference format';
@@ -35,7 +40,10 @@ const NORMALIZE_TEST_ROWS: Row[] = [
   ['192.168.0.1:80', { registry: 'docker.io', repository: 'library/192.168.0.1', tag: '80' }],
   ['192.168.0.1:8/debian', { registry: '192.168.0.1:8', repository: 'debian' }],
   ['192.168.0.2:25000/debian', { registry: '192.168.0.2:25000', repository: 'debian' }],
-  ['thisisthesongthatneverendsitgoesonandonandonthisisthesongthatnev', { repository: 'library/thisisthesongthatneverendsitgoesonandonandonthisisthesongthatnev' }],
+  [
+    'thisisthesongthatneverendsitgoesonandonandonthisisthesongthatnev',
+    { repository: 'library/thisisthesongthatneverendsitgoesonandonandonthisisthesongthatnev' },
+  ],
   ['[fc00::1]:5000/docker', { registry: '[fc00::1]:5000', repository: 'docker' }],
   ['[fc00::1]:5000/docker/docker', { registry: '[fc00::1]:5000', repository: 'docker/docker' }],
   ['[fc00:1:2:3:4:5:6:7]:5000/library/debian', { registry: '[fc00:1:2:3:4:5:6:7]:5000', repository: 'library/debian' }],
@@ -153,7 +161,10 @@ const REAL_WORLD_ROWS: Row[] = [
   ['ghcr.io/Contoso/web:1', LOWERCASE('Contoso/web')],
   ['ghcr.io/${{ github.repository }}:latest', INVALID],
   // Amazon ECR
-  ['123456789012.dkr.ecr.eu-west-1.amazonaws.com/team/api:v2', { registry: '123456789012.dkr.ecr.eu-west-1.amazonaws.com', repository: 'team/api' }],
+  [
+    '123456789012.dkr.ecr.eu-west-1.amazonaws.com/team/api:v2',
+    { registry: '123456789012.dkr.ecr.eu-west-1.amazonaws.com', repository: 'team/api' },
+  ],
   // Other public registries
   ['registry.k8s.io/pause:3.9', { registry: 'registry.k8s.io', repository: 'pause' }],
   ['quay.io/prometheus/node-exporter:v1.8.1', { registry: 'quay.io', repository: 'prometheus/node-exporter' }],
@@ -313,5 +324,67 @@ describe('parseImageReference', () => {
   it('has at least 80 rows taken from the Go library and 30 of real and hostile input', () => {
     assert.ok(NORMALIZE_TEST_ROWS.length >= 80, `${NORMALIZE_TEST_ROWS.length} rows`);
     assert.ok(REAL_WORLD_ROWS.length + HOSTILE_ROWS.length >= 30);
+  });
+});
+
+describe('registryApiHost', () => {
+  it('sends Docker Hub API calls to registry-1.docker.io, as containerd and Docker do', () => {
+    assert.equal(registryApiHost('docker.io'), 'registry-1.docker.io');
+  });
+
+  it('leaves every other registry as it is, port included', () => {
+    for (const registry of ['myacr.azurecr.io', 'ghcr.io', 'localhost:5000', '[::1]:5000', 'registry-1.docker.io', 'quay.io']) {
+      assert.equal(registryApiHost(registry), registry);
+    }
+  });
+
+  it('gives the API host of a parsed short name', () => {
+    const parsed = parseImageReference('nginx:1.27');
+    assert.ok(parsed.ok);
+    assert.equal(registryApiHost(parsed.ref.registry), 'registry-1.docker.io');
+  });
+});
+
+describe('isAzureContainerRegistry', () => {
+  it('recognises login servers in the public, China, Germany and US Government clouds', () => {
+    for (const registry of ['myacr.azurecr.io', 'contoso.azurecr.cn', 'legacy.azurecr.de', 'agency.azurecr.us']) {
+      assert.equal(isAzureContainerRegistry(registry), true, registry);
+    }
+  });
+
+  it('recognises a login server with a domain name label hash and in any letter case', () => {
+    assert.equal(isAzureContainerRegistry('contosoacr-d7hcffg5bwb6a8ap.azurecr.io'), true);
+    assert.equal(isAzureContainerRegistry('MyACR.AzureCR.IO'), true);
+  });
+
+  it('tolerates a port after the login server', () => {
+    assert.equal(isAzureContainerRegistry('myacr.azurecr.io:443'), true);
+  });
+
+  it('refuses look-alikes, data endpoints and other registries', () => {
+    for (const registry of [
+      'azurecr.io',
+      '.azurecr.io',
+      'myacr.azurecr.io.evil.example.com',
+      'myazurecr.io',
+      'myacr.azurecr.com',
+      'myacr.westeurope.data.azurecr.io',
+      '-myacr.azurecr.io',
+      'my_acr.azurecr.io',
+      'mcr.microsoft.com',
+      'docker.io',
+      '',
+      'myacr.azurecr.io:',
+      'myacr.azurecr.io/shop',
+      'myacr.azurecr.io\n',
+    ]) {
+      assert.equal(isAzureContainerRegistry(registry), false, JSON.stringify(registry));
+    }
+  });
+
+  it('agrees with the registry that parseImageReference finds', () => {
+    const parsed = parseImageReference('MyRegistry.azurecr.io/shop/web:1.4.2');
+    assert.ok(parsed.ok);
+    assert.equal(isAzureContainerRegistry(parsed.ref.registry), true);
   });
 });

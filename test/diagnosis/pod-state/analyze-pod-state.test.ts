@@ -20,15 +20,27 @@ describe('analyzePodState', () => {
   });
 
   it('finds an image pull failure with the container, its spec image and the reason', () => {
-    const a = analyzePodState(asPod(payloads.imagePullBackOffPod({ namespace: 'shop', name: 'web-1', image: 'shopacr.azurecr.io/web:1.2', now })));
+    const a = analyzePodState(
+      asPod(payloads.imagePullBackOffPod({ namespace: 'shop', name: 'web-1', image: 'shopacr.azurecr.io/web:1.2', now })),
+    );
     assert.equal(a.healthy, false);
     assert.equal(a.problems.length, 1);
-    assert.deepEqual({ kind: a.problems[0]!.kind, reason: a.problems[0]!.reason, image: a.problems[0]!.image }, { kind: 'image-pull', reason: 'ImagePullBackOff', image: 'shopacr.azurecr.io/web:1.2' });
+    assert.deepEqual(
+      { kind: a.problems[0]!.kind, reason: a.problems[0]!.reason, image: a.problems[0]!.image },
+      { kind: 'image-pull', reason: 'ImagePullBackOff', image: 'shopacr.azurecr.io/web:1.2' },
+    );
   });
 
   it('puts a failing init container first', () => {
     const pod = asPod(
-      payloads.imagePullBackOffPod({ namespace: 'shop', name: 'web-1', image: 'app:1', initContainers: [{ name: 'init-db', image: 'migrate:9' }], failingContainer: 'init-db', now }),
+      payloads.imagePullBackOffPod({
+        namespace: 'shop',
+        name: 'web-1',
+        image: 'app:1',
+        initContainers: [{ name: 'init-db', image: 'migrate:9' }],
+        failingContainer: 'init-db',
+        now,
+      }),
     );
     const a = analyzePodState(pod);
     assert.equal(a.problems[0]?.initContainer, true);
@@ -54,7 +66,17 @@ describe('analyzePodState', () => {
     const oom = analyzePodState(asPod(payloads.crashLoopBackOffPod({ namespace: 'shop', name: 'api-1', image: 'api:2', now })));
     assert.equal(oom.problems[0]?.kind, 'oom-killed');
     assert.match(oom.problems[0]?.message ?? '', /^Last run: OOMKilled, exit code 137/);
-    const crash = analyzePodState(asPod(payloads.crashLoopBackOffPod({ namespace: 'shop', name: 'api-1', image: 'api:2', lastTermination: { reason: 'Error', exitCode: 1 }, now })));
+    const crash = analyzePodState(
+      asPod(
+        payloads.crashLoopBackOffPod({
+          namespace: 'shop',
+          name: 'api-1',
+          image: 'api:2',
+          lastTermination: { reason: 'Error', exitCode: 1 },
+          now,
+        }),
+      ),
+    );
     assert.equal(crash.problems[0]?.kind, 'crash-loop');
     assert.match(crash.problems[0]?.message ?? '', /Error, exit code 1/);
   });

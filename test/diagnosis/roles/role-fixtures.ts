@@ -1,10 +1,9 @@
 import type { RoleAssignmentInfo, RoleDefinitionInfo } from '../../../src/clients/azure/azure-reader.js';
-import { builtInRoleDefinitions, BUILT_IN_ROLE_IDS } from '../../../src/sandbox/resource-manager/built-in-role-definitions.js';
+import { builtInRoleDefinitions } from '../../../src/sandbox/resource-manager/built-in-role-definitions.js';
 
 export const SUB = '1f1f1f1f-2a2a-4b4b-8c8c-3d3d3d3d3d3d';
 export const REGISTRY = `/subscriptions/${SUB}/resourceGroups/rg-acr/providers/Microsoft.ContainerRegistry/registries/corpacr`;
 export const KUBELET = '7e7e7e7e-2a2a-4b4b-8c8c-3d3d3d3d3d3d';
-export { BUILT_IN_ROLE_IDS };
 
 /** The real built-in definitions (as the fake ARM serves them), in the reader's slim shape, keyed by tenant-level id. */
 export function builtInDefinitions(): Map<string, RoleDefinitionInfo> {
@@ -16,14 +15,22 @@ export function builtInDefinitions(): Map<string, RoleDefinitionInfo> {
   );
 }
 
-export function definition(roleName: string, ...permissions: Array<Partial<RoleDefinitionInfo['permissions'][number]>>): RoleDefinitionInfo {
+export function definition(
+  roleName: string,
+  ...permissions: Array<Partial<RoleDefinitionInfo['permissions'][number]>>
+): RoleDefinitionInfo {
   const guid = '0c0c0c0c-0000-4000-8000-' + Buffer.from(roleName).toString('hex').padEnd(12, '0').slice(0, 12);
   return {
     id: `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/${guid}`,
     name: guid,
     roleName,
     roleType: 'CustomRole',
-    permissions: permissions.map((p) => ({ actions: p.actions ?? [], notActions: p.notActions ?? [], dataActions: p.dataActions ?? [], notDataActions: p.notDataActions ?? [] })),
+    permissions: permissions.map((p) => ({
+      actions: p.actions ?? [],
+      notActions: p.notActions ?? [],
+      dataActions: p.dataActions ?? [],
+      notDataActions: p.notDataActions ?? [],
+    })),
   };
 }
 

@@ -3,7 +3,8 @@ import { AuthorizationManagementClient } from '@azure/arm-authorization';
 import { ContainerRegistryManagementClient } from '@azure/arm-containerregistry';
 import { ContainerServiceClient } from '@azure/arm-containerservice';
 import { parse } from 'yaml';
-import { armErrors, BUILT_IN_ROLE_IDS, startFakeResourceManager, type FakeResourceManager } from '../../../src/sandbox/resource-manager/index.js';
+import { ROLE_IDS } from '../../../src/diagnosis/roles/rbac.js';
+import { armErrors, startFakeResourceManager, type FakeResourceManager } from '../../../src/sandbox/resource-manager/index.js';
 import { staticTokenCredential } from '../../support/static-token-credential.js';
 import { testTls } from '../../support/tls.js';
 
@@ -142,20 +143,20 @@ describe('fake Azure Resource Manager', () => {
     beforeEach(() => {
       arm.addPrincipal({ objectId: KUBELET, principalType: 'ServicePrincipal', memberOf: ['9a9a9a9a-1111-4222-8333-944455556666'] });
       arm.addPrincipal({ objectId: '9a9a9a9a-1111-4222-8333-944455556666', principalType: 'Group' });
-      arm.addRoleAssignment({ name: '10000000-0000-4000-8000-000000000001', scope: registryId, roleDefinitionId: BUILT_IN_ROLE_IDS.acrPull, principalId: KUBELET });
+      arm.addRoleAssignment({ name: '10000000-0000-4000-8000-000000000001', scope: registryId, roleDefinitionId: ROLE_IDS.acrPull, principalId: KUBELET });
       arm.addRoleAssignment({
         name: '10000000-0000-4000-8000-000000000002',
         scope: `/subscriptions/${SUB}/resourceGroups/${RG}`,
-        roleDefinitionId: BUILT_IN_ROLE_IDS.reader,
+        roleDefinitionId: ROLE_IDS.reader,
         principalId: '9a9a9a9a-1111-4222-8333-944455556666',
       });
       arm.addRoleAssignment({
         name: '10000000-0000-4000-8000-000000000003',
         scope: '/providers/Microsoft.Management/managementGroups/mg-platform',
-        roleDefinitionId: BUILT_IN_ROLE_IDS.contributor,
+        roleDefinitionId: ROLE_IDS.contributor,
         principalId: KUBELET,
       });
-      arm.addRoleAssignment({ name: '10000000-0000-4000-8000-000000000004', scope: registryId, roleDefinitionId: BUILT_IN_ROLE_IDS.acrPush, principalId: OTHER_PRINCIPAL });
+      arm.addRoleAssignment({ name: '10000000-0000-4000-8000-000000000004', scope: registryId, roleDefinitionId: ROLE_IDS.acrPush, principalId: OTHER_PRINCIPAL });
     });
 
     async function names(scope: string, filter?: string): Promise<string[]> {
@@ -193,7 +194,7 @@ describe('fake Azure Resource Manager', () => {
     it('creates an assignment with 201, is idempotent for the same name, and answers 409 for the same grant under another name', async () => {
       const { auth } = clients(arm);
       const parameters = {
-        roleDefinitionId: `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/${BUILT_IN_ROLE_IDS.containerRegistryRepositoryReader}`,
+        roleDefinitionId: `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/${ROLE_IDS.containerRegistryRepositoryReader}`,
         principalId: KUBELET,
         principalType: 'ServicePrincipal' as const,
       };
@@ -212,7 +213,7 @@ describe('fake Azure Resource Manager', () => {
     it('rejects a non-GUID name, an unknown role and a principal type that contradicts the directory', async () => {
       const { auth } = clients(arm);
       const scope = registryId.slice(1);
-      const roleDefinitionId = `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/${BUILT_IN_ROLE_IDS.acrPull}`;
+      const roleDefinitionId = `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/${ROLE_IDS.acrPull}`;
       const badName = await rejection(auth.roleAssignments.create(scope, 'not-a-guid', { roleDefinitionId, principalId: OTHER_PRINCIPAL }));
       assert.equal(badName.code, 'InvalidRoleAssignmentId');
       const badRole = await rejection(
@@ -234,7 +235,7 @@ describe('fake Azure Resource Manager', () => {
       const { auth } = clients(arm);
       const error = await rejection(
         auth.roleAssignments.create(registryId.slice(1), '40000000-0000-4000-8000-000000000001', {
-          roleDefinitionId: BUILT_IN_ROLE_IDS.acrPull,
+          roleDefinitionId: ROLE_IDS.acrPull,
           principalId: OTHER_PRINCIPAL,
           principalType: 'ServicePrincipal',
         }),
@@ -249,7 +250,7 @@ describe('fake Azure Resource Manager', () => {
       const scope = registryId.slice(1);
       const one = await auth.roleAssignments.get(scope, '10000000-0000-4000-8000-000000000001');
       assert.equal(one.principalId, KUBELET);
-      assert.equal(one.roleDefinitionId, `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/${BUILT_IN_ROLE_IDS.acrPull}`);
+      assert.equal(one.roleDefinitionId, `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/${ROLE_IDS.acrPull}`);
       await auth.roleAssignments.delete(scope, '10000000-0000-4000-8000-000000000001');
       const gone = await rejection(auth.roleAssignments.get(scope, '10000000-0000-4000-8000-000000000001'));
       assert.equal(gone.code, 'RoleAssignmentNotFound');
@@ -260,13 +261,13 @@ describe('fake Azure Resource Manager', () => {
   describe('role definitions', () => {
     it('serves built-in roles by id at subscription and tenant scope with their real permissions', async () => {
       const { auth } = clients(arm);
-      const atSubscription = await auth.roleDefinitions.getById(`subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/${BUILT_IN_ROLE_IDS.acrPull}`);
-      const atTenant = await auth.roleDefinitions.getById(`providers/Microsoft.Authorization/roleDefinitions/${BUILT_IN_ROLE_IDS.containerRegistryRepositoryReader}`);
-      assert.equal(atSubscription.id, `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/${BUILT_IN_ROLE_IDS.acrPull}`);
+      const atSubscription = await auth.roleDefinitions.getById(`subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/${ROLE_IDS.acrPull}`);
+      const atTenant = await auth.roleDefinitions.getById(`providers/Microsoft.Authorization/roleDefinitions/${ROLE_IDS.containerRegistryRepositoryReader}`);
+      assert.equal(atSubscription.id, `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/${ROLE_IDS.acrPull}`);
       assert.equal(atSubscription.roleName, 'AcrPull');
       assert.equal(atSubscription.roleType, 'BuiltInRole');
       assert.deepEqual(atSubscription.permissions?.[0]?.actions, ['Microsoft.ContainerRegistry/registries/pull/read']);
-      assert.equal(atTenant.id, `/providers/Microsoft.Authorization/roleDefinitions/${BUILT_IN_ROLE_IDS.containerRegistryRepositoryReader}`);
+      assert.equal(atTenant.id, `/providers/Microsoft.Authorization/roleDefinitions/${ROLE_IDS.containerRegistryRepositoryReader}`);
       assert.ok(atTenant.permissions?.[0]?.dataActions?.includes('Microsoft.ContainerRegistry/registries/repositories/content/read'));
     });
 
@@ -278,7 +279,7 @@ describe('fake Azure Resource Manager', () => {
       });
       const { auth } = clients(arm);
       const named = await collect(auth.roleDefinitions.list(`subscriptions/${SUB}`, { filter: "roleName eq 'AcrPush'" }));
-      assert.deepEqual(named.map((d) => d.name), [BUILT_IN_ROLE_IDS.acrPush]);
+      assert.deepEqual(named.map((d) => d.name), [ROLE_IDS.acrPush]);
       const inGroup = await auth.roleDefinitions.get(`subscriptions/${SUB}/resourceGroups/${RG}`, custom.guid);
       assert.equal(inGroup.roleType, 'CustomRole');
       const atSubscription = await rejection(auth.roleDefinitions.get(`subscriptions/${SUB}`, custom.guid));

@@ -1,1 +1,0 @@
-export { createGraphClient, type GraphClient, type GraphClientOptions } from './graph-client.js';

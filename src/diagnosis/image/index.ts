@@ -1,7 +1,0 @@
-export {
-  parseImageReference,
-  registryApiHost,
-  isAzureContainerRegistry,
-  type ImageReference,
-  type ImageReferenceParse,
-} from './image-reference.js';
