@@ -90,7 +90,9 @@ export class AlertDelivery {
     const conversation = await this.conversation(conversationId, record);
     if (!conversation) return;
     const now = isoTime(this.options.clock.now());
-    const allocated = await this.update(conversationId, (current) => withAllocation(current, conversationId, record, now, this.options.flood, newSummaryId()));
+    const allocated = await this.update(conversationId, (current) =>
+      withAllocation(current, conversationId, record, now, this.options.flood, newSummaryId()),
+    );
     const state = allocated ?? (await this.state(conversationId));
     if (!state) return;
     for (const id of summariesListing(state, key)) this.options.enqueue(conversationId, { kind: 'summary', id });
@@ -124,17 +126,25 @@ export class AlertDelivery {
       await this.turn(conversationId, signal);
       await this.options.channel.update(conversation, entry.messageId, card);
       this.options.metrics.inc('alert_messages_updated_total', { card: card.kind });
-      await this.update(conversationId, (current) => withSent(current, target, { renderedHash: hash, at: isoTime(this.options.clock.now()) }));
+      await this.update(conversationId, (current) =>
+        withSent(current, target, { renderedHash: hash, at: isoTime(this.options.clock.now()) }),
+      );
       return;
     }
-    if (entry.claim && entry.claim.by !== this.options.instanceId && this.options.clock.now() - Date.parse(entry.claim.at) < this.claimTimeoutMs) {
+    if (
+      entry.claim &&
+      entry.claim.by !== this.options.instanceId &&
+      this.options.clock.now() - Date.parse(entry.claim.at) < this.claimTimeoutMs
+    ) {
       // Another replica is posting it (or died doing so): look again once its claim would have expired.
       this.options.enqueue(conversationId, itemFor(target), this.claimTimeoutMs);
       return;
     }
     await this.turn(conversationId, signal);
     const now = isoTime(this.options.clock.now());
-    const claimed = await this.update(conversationId, (current) => withClaim(current, target, this.options.instanceId, now, this.claimTimeoutMs));
+    const claimed = await this.update(conversationId, (current) =>
+      withClaim(current, target, this.options.instanceId, now, this.claimTimeoutMs),
+    );
     if (!claimed) return;
     let messageId: string;
     try {
@@ -144,8 +154,15 @@ export class AlertDelivery {
       throw error;
     }
     this.options.metrics.inc('alert_messages_posted_total', { card: card.kind });
-    this.log.info('alert card posted', { conversationId, card: card.kind, id: card.kind === 'alert' ? card.alertId : card.summaryId, messageId });
-    await this.update(conversationId, (current) => withSent(current, target, { messageId, renderedHash: hash, at: isoTime(this.options.clock.now()) }));
+    this.log.info('alert card posted', {
+      conversationId,
+      card: card.kind,
+      id: card.kind === 'alert' ? card.alertId : card.summaryId,
+      messageId,
+    });
+    await this.update(conversationId, (current) =>
+      withSent(current, target, { messageId, renderedHash: hash, at: isoTime(this.options.clock.now()) }),
+    );
   }
 
   private async turn(conversationId: string, signal: AbortSignal): Promise<void> {
@@ -171,7 +188,10 @@ export class AlertDelivery {
     return doc && isDeliveryState(doc.value) ? doc.value : null;
   }
 
-  private async update(conversationId: string, mutate: (current: DeliveryState | null) => DeliveryState | undefined): Promise<DeliveryState | undefined> {
+  private async update(
+    conversationId: string,
+    mutate: (current: DeliveryState | null) => DeliveryState | undefined,
+  ): Promise<DeliveryState | undefined> {
     const result = await updateWithRetry<DeliveryState>(this.options.store, ALERT_COLLECTIONS.deliveries, conversationId, (current) =>
       mutate(current !== null && isDeliveryState(current) ? current : null),
     );

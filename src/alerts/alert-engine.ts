@@ -189,13 +189,22 @@ export class AlertEngine {
    * a store read. (The store is shared by the engines of every cluster: each one reconciles its own.)
    */
   async reconcileAll(): Promise<void> {
-    const active = (await this.book.listActive(Math.max(this.options.quietWindowMs, DAY_MS))).filter((r) => r.cluster === this.options.cluster);
-    for (const record of active) for (const conversationId of record.routedTo) this.queue.enqueue(conversationId, { kind: 'alert', key: record.key });
+    const active = (await this.book.listActive(Math.max(this.options.quietWindowMs, DAY_MS))).filter(
+      (r) => r.cluster === this.options.cluster,
+    );
+    for (const record of active)
+      for (const conversationId of record.routedTo) this.queue.enqueue(conversationId, { kind: 'alert', key: record.key });
   }
 
   private dispatch(records: AlertRecord[]): void {
     for (const record of records) {
-      const what = { alertId: record.key, namespace: record.namespace, workload: `${record.workload.kind}/${record.workload.name}`, cause: record.cause, status: record.status };
+      const what = {
+        alertId: record.key,
+        namespace: record.namespace,
+        workload: `${record.workload.kind}/${record.workload.name}`,
+        cause: record.cause,
+        status: record.status,
+      };
       if (record.status === 'resolved') this.options.metrics.inc('alerts_resolved_total');
       else if (record.revision === 1) this.options.metrics.inc('alerts_raised_total');
       else this.options.metrics.inc('alerts_updated_total');
@@ -204,7 +213,11 @@ export class AlertEngine {
         this.options.metrics.inc('alert_undeliverable_total');
         // Warned once: on a cluster with many failing workloads and no route yet, one line says what to do.
         if (this.warnedUndeliverable) this.log.info('no route or subscription covers this alert', what);
-        else this.log.warn('no route or subscription covers this alert: set ALERT_ROUTES or say "alerts on" in a conversation (said once; later ones are logged at info)', what);
+        else
+          this.log.warn(
+            'no route or subscription covers this alert: set ALERT_ROUTES or say "alerts on" in a conversation (said once; later ones are logged at info)',
+            what,
+          );
         this.warnedUndeliverable = true;
       }
       for (const conversationId of record.routedTo) this.queue.enqueue(conversationId, { kind: 'alert', key: record.key });
@@ -245,7 +258,8 @@ export class AlertEngine {
       const docs = await this.options.store.list<{ namespace: string; pod: string }>(ALERT_COLLECTIONS.inbox);
       for (const doc of docs) {
         if (!(await this.options.store.delete(ALERT_COLLECTIONS.inbox, doc.id, doc.etag).catch(() => false))) continue;
-        if (typeof doc.value?.namespace === 'string' && typeof doc.value?.pod === 'string') await this.checkPod(doc.value.namespace, doc.value.pod, 'alertmanager');
+        if (typeof doc.value?.namespace === 'string' && typeof doc.value?.pod === 'string')
+          await this.checkPod(doc.value.namespace, doc.value.pod, 'alertmanager');
       }
     } catch (error) {
       this.log.warn('could not read the Alertmanager inbox', { code: describeError(error).code });
@@ -258,7 +272,9 @@ export class AlertEngine {
     const now = isoTime(this.options.clock.now());
     for (const doc of await this.options.store.list<unknown>(ALERT_COLLECTIONS.deliveries)) {
       if (!isDeliveryState(doc.value)) continue;
-      await updateWithRetry(this.options.store, ALERT_COLLECTIONS.deliveries, doc.id, (current) => withoutStale(isDeliveryState(current) ? current : null, live, now, retentionMs)).catch(() => undefined);
+      await updateWithRetry(this.options.store, ALERT_COLLECTIONS.deliveries, doc.id, (current) =>
+        withoutStale(isDeliveryState(current) ? current : null, live, now, retentionMs),
+      ).catch(() => undefined);
     }
   }
 

@@ -147,7 +147,13 @@ function addAffected(record: AlertRecord, pod: string): void {
  * firing); after the window it starts a new generation (a new message). A firing alert is re-announced in a new
  * message only when a new pod fails after the window has passed since its last announcement.
  */
-export function withPodFailing(current: AlertRecord | null, report: PodFailureReport, key: string, now: string, quietWindowMs: number): AlertRecord | undefined {
+export function withPodFailing(
+  current: AlertRecord | null,
+  report: PodFailureReport,
+  key: string,
+  now: string,
+  quietWindowMs: number,
+): AlertRecord | undefined {
   if (current === null) {
     return {
       schema: 1,

@@ -73,7 +73,12 @@ export class AlertService {
     this.metrics = options.metrics ?? new AlertMetrics();
     this.identity = options.identity ?? `${options.config.podName ?? 'pull-doctor'}-${randomBytes(4).toString('hex')}`;
     this.conversations = new ConversationRegistry(options.store, this.clock);
-    const subscriptions = new SubscriptionService({ store: options.store, routes: options.config.routes, alertsEnabled: options.config.enabled, clock: this.clock });
+    const subscriptions = new SubscriptionService({
+      store: options.store,
+      routes: options.config.routes,
+      alertsEnabled: options.config.enabled,
+      clock: this.clock,
+    });
     this.router = new AlertRouter({ routes: options.config.routes, subscriptions, clock: this.clock });
     this.podChecks = options.podChecks ?? new PodCheckQueue({ log: this.log });
     const le = options.config.leaderElection;

@@ -122,7 +122,8 @@ export function createAlertmanagerWebhook(options: AlertmanagerWebhookOptions): 
       return answer(400, { error: 'Expected an Alertmanager webhook payload with an "alerts" array.' });
     }
     const version = (payload as { version?: unknown }).version;
-    if (version !== undefined && version !== '4') log.warn('Alertmanager webhook payload of an unknown version; reading it as version 4', { version: String(version).slice(0, 10) });
+    if (version !== undefined && version !== '4')
+      log.warn('Alertmanager webhook payload of an unknown version; reading it as version 4', { version: String(version).slice(0, 10) });
 
     const podAlerts: PodAlert[] = [];
     let ignored = 0;
@@ -140,7 +141,10 @@ export function createAlertmanagerWebhook(options: AlertmanagerWebhookOptions): 
         if (isPullDoctorError(error) && error.code === 'BUSY') {
           // The pod checks already waiting are taken; Alertmanager retries this notification (and its pods merge).
           count('busy');
-          log.warn('Alertmanager alerts refused: too many pod checks waiting', { taken: unique.indexOf(podAlert), refused: unique.length - unique.indexOf(podAlert) });
+          log.warn('Alertmanager alerts refused: too many pod checks waiting', {
+            taken: unique.indexOf(podAlert),
+            refused: unique.length - unique.indexOf(podAlert),
+          });
           return answer(503, { error: 'Too many pod checks are waiting; Alertmanager will retry.' });
         }
         count('failed');
@@ -162,7 +166,8 @@ function readPodAlert(item: unknown): PodAlert | undefined {
   const l = labels as Record<string, unknown>;
   const namespace = l.namespace;
   const pod = l.pod;
-  if (typeof namespace !== 'string' || typeof pod !== 'string' || !NAME.test(namespace) || namespace.length > 63 || !NAME.test(pod)) return undefined;
+  if (typeof namespace !== 'string' || typeof pod !== 'string' || !NAME.test(namespace) || namespace.length > 63 || !NAME.test(pod))
+    return undefined;
   const alert: PodAlert = { namespace, pod, status: status === 'resolved' ? 'resolved' : 'firing' };
   if (typeof l.cluster === 'string' && l.cluster !== '') alert.cluster = l.cluster;
   if (typeof l.alertname === 'string') alert.alertname = l.alertname.slice(0, 200);
@@ -201,7 +206,10 @@ export class PodCheckQueue {
   private readonly log: Logger;
 
   constructor(options: Partial<PodCheckLimits> & { log?: Logger } = {}) {
-    this.limits = { concurrency: options.concurrency ?? POD_CHECK_LIMITS.concurrency, backlog: options.backlog ?? POD_CHECK_LIMITS.backlog };
+    this.limits = {
+      concurrency: options.concurrency ?? POD_CHECK_LIMITS.concurrency,
+      backlog: options.backlog ?? POD_CHECK_LIMITS.backlog,
+    };
     this.log = (options.log ?? silentLogger()).child({ component: 'pod-check-queue' });
   }
 

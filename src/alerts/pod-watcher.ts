@@ -78,8 +78,15 @@ export class PodWatcher {
       const informer =
         namespace === undefined
           ? makeInformer<V1Pod>(this.options.kubeConfig, '/api/v1/pods', () => core.listPodForAllNamespaces())
-          : makeInformer<V1Pod>(this.options.kubeConfig, `/api/v1/namespaces/${namespace}/pods`, () => core.listNamespacedPod({ namespace }));
-      const resilient = new ResilientInformer(informer as PodInformer, namespace, this.options, this.log.child(namespace ? { namespace } : {}));
+          : makeInformer<V1Pod>(this.options.kubeConfig, `/api/v1/namespaces/${namespace}/pods`, () =>
+              core.listNamespacedPod({ namespace }),
+            );
+      const resilient = new ResilientInformer(
+        informer as PodInformer,
+        namespace,
+        this.options,
+        this.log.child(namespace ? { namespace } : {}),
+      );
       this.informers.set(namespace, resilient);
     }
     await Promise.all([...this.informers.values()].map((i) => i.start()));
@@ -172,7 +179,12 @@ class ResilientInformer {
     );
     const wait = this.backoff.next();
     this.options.metrics.inc('alert_watch_errors_total');
-    this.log.warn('pod watch failed; restarting after a back-off', { code: failure.code, reason: failure.message, attempt: this.backoff.attempts, waitMs: wait });
+    this.log.warn('pod watch failed; restarting after a back-off', {
+      code: failure.code,
+      reason: failure.message,
+      attempt: this.backoff.attempts,
+      waitMs: wait,
+    });
     this.options.clock.clearTimeout(this.restartTimer);
     this.restartTimer = this.options.clock.setTimeout(() => {
       this.options.metrics.inc('alert_watch_restarts_total');

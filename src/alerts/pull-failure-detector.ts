@@ -12,7 +12,14 @@ import { workloadOf, type AlertDiagnosisSummary, type AlertSource, type Workload
 /** What the detector asks of the rest: diagnose a pod (a DiagnosisTarget), raise or clear its part in an alert. */
 export interface FailureSink {
   /** The pod is failing to pull after its grace period: count it in its group's alert. */
-  raise(report: { namespace: string; pod: string; workload: WorkloadRef; diagnosis: Diagnosis | null; summary: AlertDiagnosisSummary; source: AlertSource }): Promise<void>;
+  raise(report: {
+    namespace: string;
+    pod: string;
+    workload: WorkloadRef;
+    diagnosis: Diagnosis | null;
+    summary: AlertDiagnosisSummary;
+    source: AlertSource;
+  }): Promise<void>;
   /** The pod no longer fails (or is gone). */
   recover(namespace: string, pod: string): Promise<void>;
   /** Whether a firing alert already counts this pod. */
@@ -152,7 +159,10 @@ export class PullFailureDetector {
       } catch (error) {
         const advice = describeError(error);
         if (attempt >= attempts || this.stopped) {
-          this.log.error('could not read a failing pod after its grace period; it will be checked again when it changes or the watch resyncs', { namespace, pod: name, code: advice.code });
+          this.log.error(
+            'could not read a failing pod after its grace period; it will be checked again when it changes or the watch resyncs',
+            { namespace, pod: name, code: advice.code },
+          );
           return undefined;
         }
         this.log.warn('could not read a failing pod; retrying', { namespace, pod: name, code: advice.code, attempt });
@@ -161,7 +171,12 @@ export class PullFailureDetector {
     }
   }
 
-  private async diagnosis(namespace: string, pod: string, workload: WorkloadRef, image: string): Promise<{ diagnosis: Diagnosis | null; summary: AlertDiagnosisSummary }> {
+  private async diagnosis(
+    namespace: string,
+    pod: string,
+    workload: WorkloadRef,
+    image: string,
+  ): Promise<{ diagnosis: Diagnosis | null; summary: AlertDiagnosisSummary }> {
     const reuseMs = this.options.reuseMs ?? 60_000;
     const reuseKey = JSON.stringify([namespace, workload.kind, workload.name, image]);
     const recent = this.reused.get(reuseKey);
@@ -184,7 +199,13 @@ export class PullFailureDetector {
     }
   }
 
-  private async diagnoseNow(namespace: string, pod: string, image: string, reuseKey: string, reuseMs: number): Promise<{ diagnosis: Diagnosis | null; summary: AlertDiagnosisSummary }> {
+  private async diagnoseNow(
+    namespace: string,
+    pod: string,
+    image: string,
+    reuseKey: string,
+    reuseMs: number,
+  ): Promise<{ diagnosis: Diagnosis | null; summary: AlertDiagnosisSummary }> {
     await this.slot();
     try {
       const target: DiagnosisTarget = { namespace, pod, cluster: this.options.cluster };
@@ -197,7 +218,14 @@ export class PullFailureDetector {
       const advice = describeError(error);
       this.options.metrics.inc('alert_diagnosis_errors_total');
       this.log.warn('diagnosis failed; alerting without it', { namespace, pod, code: advice.code });
-      const summary: AlertDiagnosisSummary = { pod, diagnosedAt: isoTime(this.options.clock.now()), fix: null, events: [], error: `${advice.title}: ${advice.message}`, image };
+      const summary: AlertDiagnosisSummary = {
+        pod,
+        diagnosedAt: isoTime(this.options.clock.now()),
+        fix: null,
+        events: [],
+        error: `${advice.title}: ${advice.message}`,
+        image,
+      };
       const registry = registryOf(image);
       if (registry) summary.registry = registry;
       return { diagnosis: null, summary };

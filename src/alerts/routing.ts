@@ -39,7 +39,8 @@ function invalid(message: string): PullDoctorError {
 }
 
 function optionalId(value: unknown, field: string): void {
-  if (value !== undefined && (typeof value !== 'string' || !ID.test(value))) throw invalid(`conversation ${field} must be a string of 1 to 256 printable characters`);
+  if (value !== undefined && (typeof value !== 'string' || !ID.test(value)))
+    throw invalid(`conversation ${field} must be a string of 1 to 256 printable characters`);
 }
 
 /**
@@ -55,7 +56,8 @@ export class ConversationRegistry {
 
   async remember(input: ConversationReferenceInput): Promise<StoredConversation> {
     if (input === null || typeof input !== 'object') throw invalid('a conversation reference must be an object');
-    if (typeof input.conversationId !== 'string' || !ID.test(input.conversationId)) throw invalid('conversationId must be a string of 1 to 256 printable characters');
+    if (typeof input.conversationId !== 'string' || !ID.test(input.conversationId))
+      throw invalid('conversationId must be a string of 1 to 256 printable characters');
     if (!TYPES.includes(input.conversationType)) throw invalid(`conversationType must be one of ${TYPES.join(', ')}`);
     optionalId(input.tenantId, 'tenantId');
     optionalId(input.teamId, 'teamId');
@@ -66,7 +68,8 @@ export class ConversationRegistry {
     } catch {
       throw invalid('the conversation reference must be plain JSON');
     }
-    if (json === undefined || Buffer.byteLength(json) > MAX_REFERENCE_BYTES) throw invalid(`the conversation reference must be JSON of at most ${MAX_REFERENCE_BYTES} bytes`);
+    if (json === undefined || Buffer.byteLength(json) > MAX_REFERENCE_BYTES)
+      throw invalid(`the conversation reference must be JSON of at most ${MAX_REFERENCE_BYTES} bytes`);
     const stored: StoredConversation = {
       conversationId: input.conversationId,
       conversationType: input.conversationType,
@@ -137,7 +140,8 @@ export interface SubscriptionChange {
 
 const MAX_SCOPES_PER_CONVERSATION = 50;
 
-const sameScope = (a: SubscriptionScope, b: SubscriptionScope) => (a.namespace ?? '') === (b.namespace ?? '') && (a.cluster ?? '') === (b.cluster ?? '');
+const sameScope = (a: SubscriptionScope, b: SubscriptionScope) =>
+  (a.namespace ?? '') === (b.namespace ?? '') && (a.cluster ?? '') === (b.cluster ?? '');
 const isEverything = (s: SubscriptionScope) => s.namespace === undefined && s.cluster === undefined;
 
 export interface SubscriptionServiceOptions {
@@ -164,17 +168,25 @@ export class SubscriptionService {
   async subscribe(conversationId: string, scope: SubscriptionScope = {}, by?: { id: string; name?: string }): Promise<SubscriptionChange> {
     const wanted = cleanScope(scope);
     const now = isoTime(this.clock.now());
-    const result = await updateWithRetry<SubscriptionDocument>(this.options.store, ALERT_COLLECTIONS.subscriptions, conversationId, (current) => {
-      const scopes = current?.scopes ?? [];
-      if (scopes.some((s) => sameScope(s, wanted) || isEverything(s))) return undefined;
-      const next = isEverything(wanted) ? [wanted] : [...scopes, wanted];
-      if (next.length > MAX_SCOPES_PER_CONVERSATION) {
-        throw new PullDoctorError('INVALID_INPUT', `A conversation can have at most ${MAX_SCOPES_PER_CONVERSATION} alert subscriptions; turn some off first (alerts off for namespace X).`);
-      }
-      const doc: SubscriptionDocument = { schema: 1, conversationId, scopes: next, updatedAt: now };
-      if (by) doc.updatedBy = by.name === undefined ? { id: by.id } : { id: by.id, name: by.name };
-      return doc;
-    });
+    const result = await updateWithRetry<SubscriptionDocument>(
+      this.options.store,
+      ALERT_COLLECTIONS.subscriptions,
+      conversationId,
+      (current) => {
+        const scopes = current?.scopes ?? [];
+        if (scopes.some((s) => sameScope(s, wanted) || isEverything(s))) return undefined;
+        const next = isEverything(wanted) ? [wanted] : [...scopes, wanted];
+        if (next.length > MAX_SCOPES_PER_CONVERSATION) {
+          throw new PullDoctorError(
+            'INVALID_INPUT',
+            `A conversation can have at most ${MAX_SCOPES_PER_CONVERSATION} alert subscriptions; turn some off first (alerts off for namespace X).`,
+          );
+        }
+        const doc: SubscriptionDocument = { schema: 1, conversationId, scopes: next, updatedAt: now };
+        if (by) doc.updatedBy = by.name === undefined ? { id: by.id } : { id: by.id, name: by.name };
+        return doc;
+      },
+    );
     if (result?.changed) this.options.onChange?.();
     return { changed: result?.changed ?? false, status: await this.status(conversationId) };
   }
@@ -187,10 +199,15 @@ export class SubscriptionService {
     } else {
       const unwanted = cleanScope(scope);
       const now = isoTime(this.clock.now());
-      const result = await updateWithRetry<SubscriptionDocument>(this.options.store, ALERT_COLLECTIONS.subscriptions, conversationId, (current) => {
-        if (!current || !current.scopes.some((s) => sameScope(s, unwanted))) return undefined;
-        return { ...current, scopes: current.scopes.filter((s) => !sameScope(s, unwanted)), updatedAt: now };
-      });
+      const result = await updateWithRetry<SubscriptionDocument>(
+        this.options.store,
+        ALERT_COLLECTIONS.subscriptions,
+        conversationId,
+        (current) => {
+          if (!current || !current.scopes.some((s) => sameScope(s, unwanted))) return undefined;
+          return { ...current, scopes: current.scopes.filter((s) => !sameScope(s, unwanted)), updatedAt: now };
+        },
+      );
       changed = result?.changed ?? false;
     }
     if (changed) this.options.onChange?.();
@@ -208,7 +225,9 @@ export class SubscriptionService {
       alertsEnabled: this.options.alertsEnabled,
       subscribed: scopes.length > 0,
       scopes: scopes.map((s) => ({ ...s })),
-      staticRoutes: this.options.routes.filter((r) => r.conversations.includes(conversationId)).map((r) => ({ cluster: r.cluster, namespace: r.namespace })),
+      staticRoutes: this.options.routes
+        .filter((r) => r.conversations.includes(conversationId))
+        .map((r) => ({ cluster: r.cluster, namespace: r.namespace })),
       conversationKnown: conversation !== null,
     };
   }
@@ -253,7 +272,9 @@ export class AlertRouter {
     if (!this.cache || now - this.cache.at > (this.options.cacheMs ?? 10_000)) {
       this.cache = { at: now, entries: await this.options.subscriptions.all() };
     }
-    const subscribed = this.cache.entries.filter((e) => e.scopes.some((s) => scopeCovers(s, cluster, namespace))).map((e) => e.conversationId);
+    const subscribed = this.cache.entries
+      .filter((e) => e.scopes.some((s) => scopeCovers(s, cluster, namespace)))
+      .map((e) => e.conversationId);
     return [...new Set([...conversationsForRoute(this.options.routes, cluster, namespace), ...subscribed])];
   }
 

@@ -127,7 +127,9 @@ export class SendQueue {
       this.options.metrics.inc('alert_conversations_forgotten_total');
       this.queues.delete(conversationId);
       this.queued.delete(conversationId);
-      await this.options.onGone(conversationId).catch((e) => this.log.error('could not forget the conversation', { conversationId, error: e }));
+      await this.options
+        .onGone(conversationId)
+        .catch((e) => this.log.error('could not forget the conversation', { conversationId, error: e }));
       return 'gone';
     }
     const attemptKey = `${conversationId}\u0000${itemId(item)}`;
@@ -138,7 +140,14 @@ export class SendQueue {
       this.attempts.delete(attemptKey);
       this.options.metrics.inc('alert_send_failures_total');
       const parkMs = this.options.parkMs ?? 5 * 60_000;
-      this.log.error('could not send an alert card; trying again later', { conversationId, item, attempts: attempt, code: advice.code, reason: advice.message, retryInMs: parkMs });
+      this.log.error('could not send an alert card; trying again later', {
+        conversationId,
+        item,
+        attempts: attempt,
+        code: advice.code,
+        reason: advice.message,
+        retryInMs: parkMs,
+      });
       const timer = this.options.clock.setTimeout(() => {
         this.parked.delete(timer);
         this.enqueue(conversationId, item);
@@ -150,7 +159,14 @@ export class SendQueue {
     for (let i = 1; i < attempt; i++) backoff.next();
     const wait = failure.kind === 'throttled' && failure.retryAfterMs !== undefined ? failure.retryAfterMs : backoff.next();
     this.options.metrics.inc('alert_send_retries_total');
-    this.log.warn('sending an alert card failed; retrying', { conversationId, item, attempt, kind: failure.kind, code: advice.code, waitMs: wait });
+    this.log.warn('sending an alert card failed; retrying', {
+      conversationId,
+      item,
+      attempt,
+      kind: failure.kind,
+      code: advice.code,
+      waitMs: wait,
+    });
     this.options.onPause(conversationId, wait);
     return 'retry';
   }

@@ -99,8 +99,7 @@ const DEFAULT_ADVICE: Record<ErrorCode, string> = {
   KUBE_UNREACHABLE:
     'Check that the cluster is running and that its API server is reachable from where Pull Doctor runs (authorized IP ranges, private cluster networking).',
   KUBE_UNAUTHORIZED: 'Refresh the kubeconfig credentials (`az aks get-credentials`) or check the identity Pull Doctor uses.',
-  KUBE_FORBIDDEN:
-    "Grant Pull Doctor's identity get/list on pods, events, serviceaccounts and get on secrets (see infra/k8s/).",
+  KUBE_FORBIDDEN: "Grant Pull Doctor's identity get/list on pods, events, serviceaccounts and get on secrets (see infra/k8s/).",
   KUBE_API_ERROR: 'Retry in a moment; if it persists, check the API server health.',
   KUBECONFIG_INVALID:
     'Point KUBECONFIG at a valid kubeconfig (`az aks get-credentials --resource-group RG --name CLUSTER` writes one), or run Pull Doctor in the cluster with a service account.',
@@ -116,7 +115,8 @@ const DEFAULT_ADVICE: Record<ErrorCode, string> = {
   STORE_UNAVAILABLE:
     'Check the state store the message names: for SQLite (STORE_SQLITE_PATH), the file, its folder and the disk; for Azure Blob, that the storage account is reachable and that the identity may use the container.',
   FIX_REFUSED: 'Ask an approver to review the request.',
-  FIX_FAILED: 'See the reason above. A failed request cannot be approved again: once the cause is fixed, diagnose the pod again and request a new fix.',
+  FIX_FAILED:
+    'See the reason above. A failed request cannot be approved again: once the cause is fixed, diagnose the pod again and request a new fix.',
   TEAMS_SEND_FAILED: 'Check that the bot is still installed in the conversation.',
   BUSY: 'Try again in a minute or two.',
   INTERNAL: 'Try again; if it happens again, share the time and the request id with the Pull Doctor maintainers.',

@@ -5,7 +5,10 @@ import { PullDoctorError } from '../errors/index.js';
 const GUID = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
 const GUID_ONLY = new RegExp(`^${GUID}$`);
 /** A container registry's resource id; resource group names as ARM allows them. */
-const REGISTRY_ID = new RegExp(`^/subscriptions/(${GUID})/resourceGroups/[-\\w._()]{1,90}/providers/Microsoft\\.ContainerRegistry/registries/[A-Za-z0-9]{5,50}$`, 'i');
+const REGISTRY_ID = new RegExp(
+  `^/subscriptions/(${GUID})/resourceGroups/[-\\w._()]{1,90}/providers/Microsoft\\.ContainerRegistry/registries/[A-Za-z0-9]{5,50}$`,
+  'i',
+);
 const ROLE_DEFINITION_ID = new RegExp(`^(?:/subscriptions/(${GUID}))?/providers/Microsoft\\.Authorization/roleDefinitions/(${GUID})$`, 'i');
 
 /** The only roles the bot ever grants, by GUID, with the names people know them by. */
@@ -27,7 +30,12 @@ export function roleNameOf(roleDefinitionId: string): string {
 
 /** The registry's name from its resource id (`…/registries/shopacr` → `shopacr`). */
 export function registryNameOf(scope: string): string {
-  return scope.split('/').filter((s) => s !== '').pop() ?? scope;
+  return (
+    scope
+      .split('/')
+      .filter((s) => s !== '')
+      .pop() ?? scope
+  );
 }
 
 /**
@@ -46,7 +54,8 @@ export function fixProblem(fix: unknown): string | undefined {
   if (typeof f.roleDefinitionId !== 'string') return 'the role definition id is missing';
   const role = ROLE_DEFINITION_ID.exec(f.roleDefinitionId);
   if (!role) return 'the role definition id is not a role definition resource id';
-  if (role[1] !== undefined && role[1].toLowerCase() !== registry[1]!.toLowerCase()) return "the role definition is not from the registry's subscription";
+  if (role[1] !== undefined && role[1].toLowerCase() !== registry[1]!.toLowerCase())
+    return "the role definition is not from the registry's subscription";
   if (GRANTABLE_ROLES[role[2]!.toLowerCase()] === undefined) return 'the role is neither AcrPull nor Container Registry Repository Reader';
   const extra = Object.keys(f).filter((k) => !['kind', 'principalId', 'scope', 'roleDefinitionId'].includes(k));
   if (extra.length > 0) return 'the fix has unexpected fields';

@@ -55,10 +55,14 @@ export function fixRefusal(reason: FixRefusalReason, detail?: string): FixRefusa
  * Approvers are the object ids in APPROVERS, plus the (transitive) members of APPROVER_GROUP_ID when one is
  * configured, asked of Microsoft Graph each time (membership changes take effect at once; no cache).
  */
-export function createApproverCheck(config: Pick<ApprovalsConfig, 'approvers' | 'approverGroupId'>, deps: { graph?: GraphClient; log: Logger }): ApproverCheck {
+export function createApproverCheck(
+  config: Pick<ApprovalsConfig, 'approvers' | 'approverGroupId'>,
+  deps: { graph?: GraphClient; log: Logger },
+): ApproverCheck {
   const listed = new Set(config.approvers.map((id) => id.toLowerCase()));
   const group = config.approverGroupId?.toLowerCase();
-  if (group !== undefined && deps.graph === undefined) throw new Error('APPROVER_GROUP_ID is set: a Graph client is needed to check membership');
+  if (group !== undefined && deps.graph === undefined)
+    throw new Error('APPROVER_GROUP_ID is set: a Graph client is needed to check membership');
   return async (objectId) => {
     const id = objectId.toLowerCase();
     if (listed.has(id)) return { approver: true, via: 'list' };
@@ -109,7 +113,13 @@ const MAX_NAME = 256;
  */
 function decider(actor: FixActor | undefined): FixActor {
   const objectId = String(actor?.objectId ?? '').toLowerCase();
-  const name = typeof actor?.displayName === 'string' ? actor.displayName.replace(/[\u0000-\u001f\u007f]/g, ' ').trim().slice(0, MAX_NAME) : '';
+  const name =
+    typeof actor?.displayName === 'string'
+      ? actor.displayName
+          .replace(/[\u0000-\u001f\u007f]/g, ' ')
+          .trim()
+          .slice(0, MAX_NAME)
+      : '';
   return { objectId, displayName: name === '' ? objectId : name };
 }
 
@@ -133,7 +143,13 @@ export async function decideFix(ctx: FixContext, input: FixDecisionInput): Promi
   const details = { attempted: input.decision, ...(ignoredFields.length > 0 ? { ignoredFields: ignoredFields.length } : {}) };
 
   /** `voids`: the decision record written ahead of a decision that then lost its race (see below). */
-  const refuse = async (reason: FixRefusalReason, request: FixRequest | undefined, show: boolean, detail?: string, voids?: string): Promise<FixDecisionResult> => {
+  const refuse = async (
+    reason: FixRefusalReason,
+    request: FixRequest | undefined,
+    show: boolean,
+    detail?: string,
+    voids?: string,
+  ): Promise<FixDecisionResult> => {
     const refusal = fixRefusal(reason, detail);
     log.info('fix decision refused', { reason });
     await auditAfterTheFact(
@@ -153,7 +169,8 @@ export async function decideFix(ctx: FixContext, input: FixDecisionInput): Promi
     return show && request ? { ok: false, refusal, request } : { ok: false, refusal };
   };
 
-  if (input.strict === true && (ignoredFields.length > 0 || !isPlainRecord(input.actionData))) return refuse('altered-card', undefined, false);
+  if (input.strict === true && (ignoredFields.length > 0 || !isPlainRecord(input.actionData)))
+    return refuse('altered-card', undefined, false);
   if (id === undefined) return refuse('unknown-request', undefined, false);
   const stored = await ctx.store.documents.get<unknown>(FIX_REQUESTS_COLLECTION, id);
   if (stored === null) return refuse('unknown-request', undefined, false);
@@ -163,14 +180,17 @@ export async function decideFix(ctx: FixContext, input: FixDecisionInput): Promi
   }
   const request = stored.value;
   if (typeof input.tenantId !== 'string' || !same(input.tenantId, request.tenantId)) return refuse('wrong-tenant', request, false);
-  if (typeof input.conversationId !== 'string' || input.conversationId !== request.conversationId) return refuse('wrong-conversation', request, false);
+  if (typeof input.conversationId !== 'string' || input.conversationId !== request.conversationId)
+    return refuse('wrong-conversation', request, false);
   if (!GUID.test(actor.objectId)) return refuse('not-approver', request, true);
   // Before the approver check: the requester is told why whether or not they are an approver (and no Graph call).
   if (same(actor.objectId, request.requester.objectId)) return refuse('self-approval', request, true);
 
   const verdict = await ctx.approvers(actor.objectId);
   if (!verdict.approver) {
-    return verdict.error === undefined ? refuse('not-approver', request, true) : refuse('approver-check-failed', request, true, verdict.error);
+    return verdict.error === undefined
+      ? refuse('not-approver', request, true)
+      : refuse('approver-check-failed', request, true, verdict.error);
   }
 
   const decided = input.decision === 'approve' ? 'approved' : 'rejected';
@@ -178,29 +198,49 @@ export async function decideFix(ctx: FixContext, input: FixDecisionInput): Promi
   const decision: FixDecisionInProgress = { kind: decided, by: actor, at: now.toISOString(), token: randomBytes(9).toString('base64url') };
   const isMine = (current: FixRequest) => current.status === 'pending' && current.deciding?.token === decision.token;
   const swap = (mutate: (current: FixRequest) => FixRequest | undefined) =>
-    updateWithRetry<FixRequest>(ctx.store.documents, FIX_REQUESTS_COLLECTION, id, (current) => (current !== null && isStoredFixRequest(current, id) ? mutate(current) : undefined), {
-      attempts: 10,
-    });
+    updateWithRetry<FixRequest>(
+      ctx.store.documents,
+      FIX_REQUESTS_COLLECTION,
+      id,
+      (current) => (current !== null && isStoredFixRequest(current, id) ? mutate(current) : undefined),
+      {
+        attempts: 10,
+      },
+    );
 
   // 1. Reserve the decision (pending → pending, being decided by this press): of racing presses exactly one wins.
   const reserved = await swap((current) => {
     if (current.status !== 'pending') return undefined;
-    if (now.getTime() >= Date.parse(current.expiresAt)) return { ...withoutReservation(current), status: 'expired', expiredAt: now.toISOString() };
+    if (now.getTime() >= Date.parse(current.expiresAt))
+      return { ...withoutReservation(current), status: 'expired', expiredAt: now.toISOString() };
     if (current.deciding !== undefined && now.getTime() - Date.parse(current.deciding.at) < DECIDING_STALE_MS) return undefined;
     return { ...current, deciding: decision };
   });
   if (reserved === null) return refuse('unknown-request', undefined, false);
   if (reserved.changed && reserved.value.status === 'expired') {
-    await auditAfterTheFact(ctx.store.audit, ctx.log, { action: FIX_AUDIT_ACTIONS.expired, result: 'ok', request: reserved.value, details: { expiresAt: reserved.value.expiresAt } }, now);
+    await auditAfterTheFact(
+      ctx.store.audit,
+      ctx.log,
+      { action: FIX_AUDIT_ACTIONS.expired, result: 'ok', request: reserved.value, details: { expiresAt: reserved.value.expiresAt } },
+      now,
+    );
   }
-  if (!reserved.changed || !isMine(reserved.value)) return refuse(reserved.value.status === 'expired' ? 'expired' : 'already-decided', withoutReservation(reserved.value), true);
+  if (!reserved.changed || !isMine(reserved.value))
+    return refuse(reserved.value.status === 'expired' ? 'expired' : 'already-decided', withoutReservation(reserved.value), true);
 
   // 2. Record it. A decision that cannot be recorded is not accepted: the reservation is withdrawn, nothing else changed.
   try {
     await auditBeforeActing(
       ctx.store.audit,
       ctx.log,
-      { action, result: 'ok', request, actor, turnId: input.turnId, details: { ...details, approverVia: verdict.via, requester: request.requester.objectId } },
+      {
+        action,
+        result: 'ok',
+        request,
+        actor,
+        turnId: input.turnId,
+        details: { ...details, approverVia: verdict.via, requester: request.requester.objectId },
+      },
       now,
       `The ${decided === 'approved' ? 'approval' : 'rejection'} was not accepted and the request is unchanged`,
     );
@@ -212,11 +252,21 @@ export async function decideFix(ctx: FixContext, input: FixDecisionInput): Promi
   }
 
   // 3. Store it (only an executor that sees `approved` acts, and that is after the record).
-  const done = await swap((current) => (isMine(current) ? { ...withoutReservation(current), status: decided, decision: { kind: decided, by: actor, at: decision.at } } : undefined));
+  const done = await swap((current) =>
+    isMine(current)
+      ? { ...withoutReservation(current), status: decided, decision: { kind: decided, by: actor, at: decision.at } }
+      : undefined,
+  );
   if (done === null || !done.changed) {
     // The reservation lapsed and was taken over, or the request vanished: the record written above is void.
     const after = done === null ? undefined : withoutReservation(done.value);
-    return refuse(after?.status === 'expired' ? 'expired' : after === undefined ? 'unknown-request' : 'already-decided', after, after !== undefined, undefined, action);
+    return refuse(
+      after?.status === 'expired' ? 'expired' : after === undefined ? 'unknown-request' : 'already-decided',
+      after,
+      after !== undefined,
+      undefined,
+      action,
+    );
   }
   log.info(`fix ${decided}`, { verifiedBy: verdict.via });
   return { ok: true, decision: decided, request: done.value };

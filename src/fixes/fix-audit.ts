@@ -98,7 +98,13 @@ export async function auditAfterTheFact(audit: AppendLog<AuditRecord>, log: Logg
  * (`refusal` says what did not happen, e.g. "The approval was not accepted and the request is unchanged") and the
  * caller changes nothing.
  */
-export async function auditBeforeActing(audit: AppendLog<AuditRecord>, log: Logger, event: FixAuditEvent, at: Date, refusal: string): Promise<void> {
+export async function auditBeforeActing(
+  audit: AppendLog<AuditRecord>,
+  log: Logger,
+  event: FixAuditEvent,
+  at: Date,
+  refusal: string,
+): Promise<void> {
   const record = fixAuditRecord(event, at);
   try {
     await audit.append(record);

@@ -57,9 +57,11 @@ const DEFAULT_LEASE_MS = 2 * 60_000;
 export function fixContext(deps: FixApprovalsDeps): FixContext {
   const retry = { ...DEFAULT_WRITE_RETRY, ...deps.retry };
   const leaseMs = deps.leaseMs ?? DEFAULT_LEASE_MS;
-  if (!(Number.isSafeInteger(retry.attempts) && retry.attempts >= 1)) throw new RangeError('retry.attempts must be a positive whole number');
+  if (!(Number.isSafeInteger(retry.attempts) && retry.attempts >= 1))
+    throw new RangeError('retry.attempts must be a positive whole number');
   // A claim is renewed before every write attempt; no single wait may outlast it, or another executor could take over mid-wait.
-  if (Math.max(retry.maxDelayMs, retry.maxRetryAfterMs) >= leaseMs) throw new RangeError('the longest retry wait must be shorter than the lease');
+  if (Math.max(retry.maxDelayMs, retry.maxRetryAfterMs) >= leaseMs)
+    throw new RangeError('the longest retry wait must be shorter than the lease');
   return {
     store: deps.store,
     approvers: deps.approvers,
@@ -120,4 +122,9 @@ export interface WriteRetryOptions {
   maxRetryAfterMs?: number;
 }
 
-export const DEFAULT_WRITE_RETRY: Required<WriteRetryOptions> = { attempts: 5, baseDelayMs: 2_000, maxDelayMs: 30_000, maxRetryAfterMs: 60_000 };
+export const DEFAULT_WRITE_RETRY: Required<WriteRetryOptions> = {
+  attempts: 5,
+  baseDelayMs: 2_000,
+  maxDelayMs: 30_000,
+  maxRetryAfterMs: 60_000,
+};

@@ -48,9 +48,7 @@ export interface FixExecutionClaim {
 }
 
 /** What the re-run diagnosis said after the change. */
-export type RediagnosisRecord =
-  | { at: string; verdict: Verdict; cause: Cause | null; summary: string }
-  | { at: string; error: string };
+export type RediagnosisRecord = { at: string; verdict: Verdict; cause: Cause | null; summary: string } | { at: string; error: string };
 
 /**
  * How an execution ended. `created`: the bot created the role assignment; `exists`: Azure already had it
@@ -165,7 +163,10 @@ const TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 const isText = (v: unknown): v is string => typeof v === 'string' && v !== '';
 const isActor = (v: unknown): boolean =>
-  v !== null && typeof v === 'object' && GUID.test(String((v as Record<string, unknown>).objectId)) && typeof (v as Record<string, unknown>).displayName === 'string';
+  v !== null &&
+  typeof v === 'object' &&
+  GUID.test(String((v as Record<string, unknown>).objectId)) &&
+  typeof (v as Record<string, unknown>).displayName === 'string';
 
 /**
  * Why a stored value is not a fix request this code can act on, or undefined when it is. The store gives back
@@ -188,18 +189,28 @@ export function storedFixRequestProblem(value: unknown, id: string): string | un
   if (!TIME.test(String(r.createdAt)) || !TIME.test(String(r.expiresAt))) return 'no creation or expiry time';
   if (!FIX_REQUEST_STATUSES.includes(r.status as never)) return `unknown status ${String(r.status)}`;
   const evidence = r.evidence as Record<string, unknown> | null;
-  if (evidence === null || typeof evidence !== 'object' || !Array.isArray(evidence.lines) || !evidence.lines.every((l) => typeof l === 'string')) {
+  if (
+    evidence === null ||
+    typeof evidence !== 'object' ||
+    !Array.isArray(evidence.lines) ||
+    !evidence.lines.every((l) => typeof l === 'string')
+  ) {
     return 'no evidence';
   }
   if (r.decision !== undefined) {
     const d = r.decision as Record<string, unknown>;
     if ((d.kind !== 'approved' && d.kind !== 'rejected') || !isActor(d.by) || !TIME.test(String(d.at))) return 'a malformed decision';
     // decideFix never lets the requester decide: a document that says so was not written by it.
-    if (d.kind === 'approved' && String((d.by as Record<string, unknown>).objectId).toLowerCase() === String((r.requester as Record<string, unknown>).objectId).toLowerCase()) {
+    if (
+      d.kind === 'approved' &&
+      String((d.by as Record<string, unknown>).objectId).toLowerCase() ===
+        String((r.requester as Record<string, unknown>).objectId).toLowerCase()
+    ) {
       return 'approved by its own requester';
     }
   }
-  const needsDecision = r.status === 'approved' || r.status === 'rejected' || r.status === 'executing' || r.status === 'completed' || r.status === 'failed';
+  const needsDecision =
+    r.status === 'approved' || r.status === 'rejected' || r.status === 'executing' || r.status === 'completed' || r.status === 'failed';
   if (needsDecision && r.decision === undefined) return `status ${String(r.status)} without a decision`;
   if (r.status === 'executing') {
     const c = r.claim as Record<string, unknown> | undefined;

@@ -7,7 +7,15 @@ import { FIX_REQUESTS_COLLECTION, isFixRequestId, isStoredFixRequest, type FixRe
 import { requestFix, type NewFixRequest } from './request-fix.js';
 import { resumeInterrupted, type ResumeReport } from './resume-interrupted.js';
 
-export { createApproverCheck, FIX_REFUSAL_REASONS, fixRefusal, type FixDecisionInput, type FixDecisionResult, type FixRefusal, type FixRefusalReason } from './decide-fix.js';
+export {
+  createApproverCheck,
+  FIX_REFUSAL_REASONS,
+  fixRefusal,
+  type FixDecisionInput,
+  type FixDecisionResult,
+  type FixRefusal,
+  type FixRefusalReason,
+} from './decide-fix.js';
 export { describeFixRequest, type FixRequestView } from './describe-fix-request.js';
 export { forbiddenAdvice, registryNameOf, roleNameOf } from './allowed-fix.js';
 export { KUBELET_BACKOFF_REMINDER, type FixExecution } from './execute-fix.js';
@@ -50,17 +58,22 @@ export function createFixApprovals(deps: FixApprovalsDeps): FixApprovals {
       return stored !== null && isStoredFixRequest(stored.value, id) ? stored.value : null;
     },
     async setApprovalCardMessageId(id, messageId) {
-      if (typeof messageId !== 'string' || messageId === '' || messageId.length > 512) throw new PullDoctorError('INVALID_INPUT', 'A message id must be 1 to 512 characters');
+      if (typeof messageId !== 'string' || messageId === '' || messageId.length > 512)
+        throw new PullDoctorError('INVALID_INPUT', 'A message id must be 1 to 512 characters');
       const result = isFixRequestId(id)
         ? await updateWithRetry<FixRequest>(ctx.store.documents, FIX_REQUESTS_COLLECTION, id, (current) =>
-            current !== null && isStoredFixRequest(current, id) && current.approvalCardMessageId !== messageId ? { ...current, approvalCardMessageId: messageId } : undefined,
+            current !== null && isStoredFixRequest(current, id) && current.approvalCardMessageId !== messageId
+              ? { ...current, approvalCardMessageId: messageId }
+              : undefined,
           )
         : null;
-      if (result === null || !isStoredFixRequest(result.value, id)) throw new PullDoctorError('INVALID_INPUT', 'There is no such fix request');
+      if (result === null || !isStoredFixRequest(result.value, id))
+        throw new PullDoctorError('INVALID_INPUT', 'There is no such fix request');
       return result.value;
     },
     decide: (input) => decideFix(ctx, input),
-    execute: (id) => (isFixRequestId(id) ? executeFix(ctx, id) : Promise.resolve({ kind: 'skipped', reason: 'unknown-request', request: null })),
+    execute: (id) =>
+      isFixRequestId(id) ? executeFix(ctx, id) : Promise.resolve({ kind: 'skipped', reason: 'unknown-request', request: null }),
     resumeInterrupted: () => resumeInterrupted(ctx),
   };
 }

@@ -18,7 +18,12 @@ export async function rediagnoseAfterFix(ctx: FixContext, request: FixRequest, o
   try {
     const summary = await ctx.rediagnose!(request);
     const text = redactText(String(summary.summary ?? ''));
-    record = { at: ctx.now().toISOString(), verdict: summary.verdict, cause: summary.cause, summary: text.length > MAX_SUMMARY ? `${text.slice(0, MAX_SUMMARY - 1)}…` : text };
+    record = {
+      at: ctx.now().toISOString(),
+      verdict: summary.verdict,
+      cause: summary.cause,
+      summary: text.length > MAX_SUMMARY ? `${text.slice(0, MAX_SUMMARY - 1)}…` : text,
+    };
   } catch (error) {
     ctx.log.warn('re-diagnosis after the fix failed', { fixRequestId: request.id, error });
     record = { at: ctx.now().toISOString(), error: describeError(error).message };
@@ -30,7 +35,13 @@ export async function rediagnoseAfterFix(ctx: FixContext, request: FixRequest, o
   );
   const event: FixAuditEvent =
     'verdict' in record
-      ? { action: FIX_AUDIT_ACTIONS.rediagnosed, result: record.verdict, request, reason: record.summary || undefined, details: record.cause ? { cause: record.cause } : undefined }
+      ? {
+          action: FIX_AUDIT_ACTIONS.rediagnosed,
+          result: record.verdict,
+          request,
+          reason: record.summary || undefined,
+          details: record.cause ? { cause: record.cause } : undefined,
+        }
       : { action: FIX_AUDIT_ACTIONS.rediagnosed, result: 'error', request, reason: record.error };
   await auditAfterTheFact(ctx.store.audit, ctx.log, event, ctx.now());
   return stored?.changed ? stored.value : request;

@@ -33,7 +33,8 @@ function invalid(message: string): PullDoctorError {
 }
 
 function text(value: unknown, what: string, max: number): string {
-  if (typeof value !== 'string' || value.trim() === '' || value.length > max || CONTROL.test(value)) throw invalid(`${what} must be 1 to ${max} printable characters`);
+  if (typeof value !== 'string' || value.trim() === '' || value.length > max || CONTROL.test(value))
+    throw invalid(`${what} must be 1 to ${max} printable characters`);
   return value.trim();
 }
 
@@ -42,8 +43,15 @@ function optionalText(value: unknown, what: string, max: number): string | undef
 }
 
 function actor(value: FixActor): FixActor {
-  if (typeof value?.objectId !== 'string' || !GUID.test(value.objectId)) throw invalid('the requester must be identified by an Entra object id');
-  const name = typeof value.displayName === 'string' ? value.displayName.replace(/[\u0000-\u001f\u007f]/g, ' ').trim().slice(0, MAX_NAME) : '';
+  if (typeof value?.objectId !== 'string' || !GUID.test(value.objectId))
+    throw invalid('the requester must be identified by an Entra object id');
+  const name =
+    typeof value.displayName === 'string'
+      ? value.displayName
+          .replace(/[\u0000-\u001f\u007f]/g, ' ')
+          .trim()
+          .slice(0, MAX_NAME)
+      : '';
   return { objectId: value.objectId.toLowerCase(), displayName: name === '' ? value.objectId.toLowerCase() : name };
 }
 
@@ -94,7 +102,8 @@ export async function requestFix(ctx: FixContext, input: NewFixRequest): Promise
     request = buildRequest(input, newFixRequestId(), now, ctx.requestTtlMs);
   } catch (error) {
     if (!isPullDoctorError(error)) throw error;
-    const requester = typeof input.requester?.objectId === 'string' && GUID.test(input.requester.objectId) ? actor(input.requester) : undefined;
+    const requester =
+      typeof input.requester?.objectId === 'string' && GUID.test(input.requester.objectId) ? actor(input.requester) : undefined;
     await auditAfterTheFact(
       ctx.store.audit,
       ctx.log,
@@ -134,7 +143,15 @@ export async function requestFix(ctx: FixContext, input: NewFixRequest): Promise
       await auditAfterTheFact(
         ctx.store.audit,
         ctx.log,
-        { action: FIX_AUDIT_ACTIONS.requested, result: 'failed', request: { id: request.id }, actor: request.requester, reason: 'The request could not be stored; nothing was kept under this id.', turnId: input.turnId, details: { errorCode: describeError(error).code } },
+        {
+          action: FIX_AUDIT_ACTIONS.requested,
+          result: 'failed',
+          request: { id: request.id },
+          actor: request.requester,
+          reason: 'The request could not be stored; nothing was kept under this id.',
+          turnId: input.turnId,
+          details: { errorCode: describeError(error).code },
+        },
         now,
       );
       // 144 random bits do not collide; if the store says they did, draw again rather than fail.

@@ -44,7 +44,11 @@ export async function resumeInterrupted(ctx: FixContext): Promise<ResumeReport> 
       } else if (value.status === 'executing' && isStaleClaim(value.claim, now, ctx.leaseMs)) {
         const claim = await takeOverStaleClaim(ctx, id);
         if (claim.claimed) {
-          ctx.log.warn('taking over a fix execution whose executor stopped', { fixRequestId: id, previous: value.claim?.executorId, round: claim.request.claim?.round });
+          ctx.log.warn('taking over a fix execution whose executor stopped', {
+            fixRequestId: id,
+            previous: value.claim?.executorId,
+            round: claim.request.claim?.round,
+          });
           report.resumed.push({ id, execution: await runClaimed(ctx, claim.request, true) });
         }
       }
@@ -64,7 +68,12 @@ async function expire(ctx: FixContext, id: string, now: Date): Promise<boolean> 
       : undefined,
   );
   if (!result?.changed) return false;
-  await auditAfterTheFact(ctx.store.audit, ctx.log, { action: FIX_AUDIT_ACTIONS.expired, result: 'ok', request: result.value, details: { expiresAt: result.value.expiresAt } }, now);
+  await auditAfterTheFact(
+    ctx.store.audit,
+    ctx.log,
+    { action: FIX_AUDIT_ACTIONS.expired, result: 'ok', request: result.value, details: { expiresAt: result.value.expiresAt } },
+    now,
+  );
   return true;
 }
 
@@ -117,7 +126,11 @@ export class ResumeLoop {
   private async pass(): Promise<ResumeReport> {
     const report = await this.options.resume();
     if (report.resumed.length + report.expired.length + report.errors.length > 0) {
-      this.options.log.info('fix requests resumed', { resumed: report.resumed.length, expired: report.expired.length, errors: report.errors.length });
+      this.options.log.info('fix requests resumed', {
+        resumed: report.resumed.length,
+        expired: report.expired.length,
+        errors: report.errors.length,
+      });
     }
     await this.options.onReport?.(report);
     return report;

@@ -10,7 +10,15 @@ import type { Store } from './store.js';
 export { assertAuditRecord } from './validation.js';
 export { openBlobStore } from './blob/blob-store.js';
 export { openSqliteStore } from './sqlite/sqlite-store.js';
-export { MAX_DOCUMENT_BYTES, updateWithRetry, type AppendLog, type AuditRecord, type DocumentStore, type Store, type StoredDocument } from './store.js';
+export {
+  MAX_DOCUMENT_BYTES,
+  updateWithRetry,
+  type AppendLog,
+  type AuditRecord,
+  type DocumentStore,
+  type Store,
+  type StoredDocument,
+} from './store.js';
 
 /**
  * The bot's state store, as the rest of the code sees it: the interfaces (store.ts), compare-and-swap updates, and
@@ -31,7 +39,9 @@ export async function createStore(config: StoreConfig, deps: CreateStoreDeps): P
   if (config.kind === 'sqlite') return openSqliteStore({ path: config.path, log: deps.log });
   const container = blobContainerFor(config, { credential: deps.credential, pipeline: deps.blobPipeline });
   if (config.connectionString !== undefined && !isLoopbackUrl(container.url)) {
-    deps.log.warn('the Blob store uses a connection string (an account key) outside development; prefer STORE_BLOB_ACCOUNT_URL with a managed identity');
+    deps.log.warn(
+      'the Blob store uses a connection string (an account key) outside development; prefer STORE_BLOB_ACCOUNT_URL with a managed identity',
+    );
   }
   return openBlobStore({ container, log: deps.log });
 }

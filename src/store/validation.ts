@@ -41,7 +41,14 @@ function assertIdText(text: string, what: string): void {
  * version", which would turn a compare-and-swap into a blind overwrite.
  */
 export function assertEtag(etag: string): void {
-  if (typeof etag !== 'string' || etag === '' || etag.trim() === '*' || etag.length > 256 || CONTROL_CHARACTER.test(etag) || /[^\u0020-\u007e]/.test(etag)) {
+  if (
+    typeof etag !== 'string' ||
+    etag === '' ||
+    etag.trim() === '*' ||
+    etag.length > 256 ||
+    CONTROL_CHARACTER.test(etag) ||
+    /[^\u0020-\u007e]/.test(etag)
+  ) {
     throw invalidStoreInput('An etag must be one that the store returned (printable ASCII, not "*")');
   }
 }
@@ -85,7 +92,8 @@ export function assertCanonicalTime(at: unknown, what: string): asserts at is st
 export function normalizeSince(since: string | undefined): string | undefined {
   if (since === undefined) return undefined;
   const parsed = typeof since === 'string' && /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2}))?$/.test(since) ? Date.parse(since) : NaN;
-  if (Number.isNaN(parsed)) throw invalidStoreInput(`"since" must be an ISO-8601 time like 2025-01-31T09:15:00.000Z (got ${JSON.stringify(since)})`);
+  if (Number.isNaN(parsed))
+    throw invalidStoreInput(`"since" must be an ISO-8601 time like 2025-01-31T09:15:00.000Z (got ${JSON.stringify(since)})`);
   const normalized = new Date(parsed).toISOString();
   if (!CANONICAL_TIME.test(normalized)) throw invalidStoreInput(`"since" is out of range (got ${JSON.stringify(since)})`);
   return normalized;
@@ -127,7 +135,11 @@ export function assertAuditRecord(record: AuditRecord): void {
     optionalText(record.actor.name, 'actor.name');
   }
   checkMap(record.target, 'target', (v) => typeof v === 'string');
-  checkMap(record.details, 'details', (v) => typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v)));
+  checkMap(
+    record.details,
+    'details',
+    (v) => typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v)),
+  );
   const known = new Set(['at', 'action', 'actor', 'target', 'result', 'reason', 'requestId', 'details']);
   for (const key of Object.keys(record)) if (!known.has(key)) throw invalidStoreInput(`audit record has an unknown field "${key}"`);
   if (Buffer.byteLength(JSON.stringify(record), 'utf8') > MAX_AUDIT_RECORD_BYTES) {

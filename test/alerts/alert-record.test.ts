@@ -87,16 +87,30 @@ describe('alert record transitions', () => {
 });
 
 const owned = (kind: string, name: string, labels: Record<string, string> = {}): V1Pod =>
-  ({ metadata: { name: `${name}-abcde`, namespace: 'shop', labels, ownerReferences: [{ apiVersion: 'apps/v1', kind, name, uid: 'u', controller: true }] } }) as V1Pod;
+  ({
+    metadata: {
+      name: `${name}-abcde`,
+      namespace: 'shop',
+      labels,
+      ownerReferences: [{ apiVersion: 'apps/v1', kind, name, uid: 'u', controller: true }],
+    },
+  }) as V1Pod;
 
 describe('workloadOf', () => {
   it('reads a Deployment from the ReplicaSet owner and the pod-template-hash label, without asking the API', () => {
-    const pod = payloads.imagePullBackOffPod({ namespace: 'shop', ownerDeployment: 'web', image: 'shopacr.azurecr.io/shop/web:2.4.1' }) as V1Pod;
+    const pod = payloads.imagePullBackOffPod({
+      namespace: 'shop',
+      ownerDeployment: 'web',
+      image: 'shopacr.azurecr.io/shop/web:2.4.1',
+    }) as V1Pod;
     assert.deepEqual(workloadOf(pod), { kind: 'Deployment', name: 'web' });
   });
 
   it('keeps a ReplicaSet whose name does not end in the pod-template-hash (or without the label) as a ReplicaSet', () => {
-    assert.deepEqual(workloadOf(owned('ReplicaSet', 'legacy-rs', { 'pod-template-hash': '7d4c9b8f6d' })), { kind: 'ReplicaSet', name: 'legacy-rs' });
+    assert.deepEqual(workloadOf(owned('ReplicaSet', 'legacy-rs', { 'pod-template-hash': '7d4c9b8f6d' })), {
+      kind: 'ReplicaSet',
+      name: 'legacy-rs',
+    });
     assert.deepEqual(workloadOf(owned('ReplicaSet', 'web-7d4c9b8f6d')), { kind: 'ReplicaSet', name: 'web-7d4c9b8f6d' });
   });
 

@@ -27,7 +27,10 @@ describe('the Alertmanager webhook', () => {
     assert.equal((await handle({ headers: {}, body })).status, 401);
     assert.equal((await handle({ headers: headers('f3a9c1e7b2d84a6f9e0c5b7d1a3f8e2d'), body })).status, 401);
     assert.equal((await handle({ headers: headers(`${SECRET}x`), body })).status, 401);
-    assert.equal((await handle({ headers: { authorization: `Basic ${Buffer.from(`a:${SECRET}`).toString('base64')}` }, body })).status, 401);
+    assert.equal(
+      (await handle({ headers: { authorization: `Basic ${Buffer.from(`a:${SECRET}`).toString('base64')}` }, body })).status,
+      401,
+    );
     assert.deepEqual(received, []);
   });
 
@@ -45,12 +48,24 @@ describe('the Alertmanager webhook', () => {
   });
 
   it('takes alerts about pods, once per pod, and counts the others as ignored', async () => {
-    const body = JSON.parse(payload([{ namespace: 'shop', pod: 'web-1' }, { namespace: 'shop', pod: 'web-1' }, { namespace: 'shop', pod: 'api-2', status: 'resolved' }]));
+    const body = JSON.parse(
+      payload([
+        { namespace: 'shop', pod: 'web-1' },
+        { namespace: 'shop', pod: 'web-1' },
+        { namespace: 'shop', pod: 'api-2', status: 'resolved' },
+      ]),
+    );
     body.alerts.push({ status: 'firing', labels: { alertname: 'NodeDown', instance: '10.224.0.4:9100' } });
     body.alerts.push({ status: 'firing', labels: { alertname: 'X', namespace: '../../etc', pod: 'p' } });
     const answer = await handle({ headers: headers(), body: JSON.stringify(body) });
     assert.deepEqual(answer, { status: 202, body: { accepted: 2, ignored: 2 } });
-    assert.deepEqual(received.map((a) => [a.namespace, a.pod, a.status]), [['shop', 'web-1', 'firing'], ['shop', 'api-2', 'resolved']]);
+    assert.deepEqual(
+      received.map((a) => [a.namespace, a.pod, a.status]),
+      [
+        ['shop', 'web-1', 'firing'],
+        ['shop', 'api-2', 'resolved'],
+      ],
+    );
   });
 
   it('is off (404) without a secret', async () => {
@@ -79,7 +94,12 @@ describe('Alertmanager reports taken by the alert service', () => {
     await world.close();
   });
 
-  const report = (pod: string, cluster?: string): PodAlert => ({ namespace: 'shop', pod, status: 'firing', ...(cluster ? { cluster } : {}) });
+  const report = (pod: string, cluster?: string): PodAlert => ({
+    namespace: 'shop',
+    pod,
+    status: 'firing',
+    ...(cluster ? { cluster } : {}),
+  });
 
   it('turns a firing alert about a pod that cannot pull into an alert card at once, without the grace period, and leaves other clusters alone', async () => {
     const service = await world.replica({ env: { ALERT_NAMESPACES: 'payments' } });
@@ -129,7 +149,10 @@ describe('Alertmanager reports taken by the alert service', () => {
     await take(['api-2', 'api-3', 'api-4', 'api-5', 'api-6']);
     assert.equal(reading, 2, 'two reads at once');
     assert.equal(podChecks.size, 7, 'api-2 and api-3 were reported twice and are checked once');
-    await assert.rejects(service.takeAlertmanagerAlert(report('api-7')), (error: unknown) => isPullDoctorError(error) && error.code === 'BUSY');
+    await assert.rejects(
+      service.takeAlertmanagerAlert(report('api-7')),
+      (error: unknown) => isPullDoctorError(error) && error.code === 'BUSY',
+    );
 
     open();
     await podChecks.idle();

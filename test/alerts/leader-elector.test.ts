@@ -45,12 +45,19 @@ describe('proactive alerts with two replicas: leader election on a Lease', funct
   });
 
   async function twoReplicas(firstServer?: string): Promise<[AlertService, AlertService]> {
-    const a = await world.replica({ env, identity: 'pull-doctor-5f7d9-a1b2', ...(firstServer ? { server: firstServer } : {}), more: { leaderElection: ELECTION } });
+    const a = await world.replica({
+      env,
+      identity: 'pull-doctor-5f7d9-a1b2',
+      ...(firstServer ? { server: firstServer } : {}),
+      more: { leaderElection: ELECTION },
+    });
     await a.start();
     await world.clock.runUntil('a to lead', () => a.isLeader, 100, { realMs: 10 });
     const b = await world.replica({ env, identity: 'pull-doctor-5f7d9-c3d4', more: { leaderElection: ELECTION } });
     await b.start();
-    await world.clock.runUntil('b to try', () => world.fake.requests.some((r) => r.resource === 'leases' && r.verb === 'get'), 100, { realMs: 10 });
+    await world.clock.runUntil('b to try', () => world.fake.requests.some((r) => r.resource === 'leases' && r.verb === 'get'), 100, {
+      realMs: 10,
+    });
     await waitFor('a to watch', () => a.engine?.watcher.isSynced('shop') === true);
     return [a, b];
   }
@@ -98,7 +105,10 @@ describe('proactive alerts with two replicas: leader election on a Lease', funct
     await world.clock.advance(GRACE_MS);
     await waitFor('the api alert from b', () => world.channel.posts.length === 2);
     await waitFor('b idle', () => b.engine!.busy === 0);
-    assert.deepEqual(world.channel.posts.map((p) => (p.card as AlertView).workload.name), ['web', 'api']);
+    assert.deepEqual(
+      world.channel.posts.map((p) => (p.card as AlertView).workload.name),
+      ['web', 'api'],
+    );
   });
 
   it('hands over at once when the leader is stopped (SIGTERM releases the lease)', async () => {

@@ -31,7 +31,14 @@ describe('ConversationRegistry', () => {
 
   it('keeps the reference as opaque JSON with its ids, and replaces it when the same conversation comes again', async () => {
     const id = '19:7e1c3f0a9b2d4e5f8a6b0c1d2e3f4a5b@thread.tacv2';
-    await registry.remember({ conversationId: id, conversationType: 'channel', tenantId: 't1', teamId: '19:team@thread.tacv2', channelId: id, reference: channelReference(id) });
+    await registry.remember({
+      conversationId: id,
+      conversationType: 'channel',
+      tenantId: 't1',
+      teamId: '19:team@thread.tacv2',
+      channelId: id,
+      reference: channelReference(id),
+    });
     const stored = await registry.get(id);
     assert.deepEqual(stored?.reference, channelReference(id));
     assert.equal(stored?.teamId, '19:team@thread.tacv2');
@@ -122,8 +129,17 @@ describe('AlertRouter', () => {
     try {
       const routes = parseAlertRoutes(`prod/*=${OPS};*/*=19:all@thread.tacv2`).routes;
       const clock = new ManualClock();
-      const router = new AlertRouter({ routes, subscriptions: new SubscriptionService({ store: store.documents, routes, alertsEnabled: true }), clock });
-      const subscriptions = new SubscriptionService({ store: store.documents, routes, alertsEnabled: true, onChange: () => router.invalidate() });
+      const router = new AlertRouter({
+        routes,
+        subscriptions: new SubscriptionService({ store: store.documents, routes, alertsEnabled: true }),
+        clock,
+      });
+      const subscriptions = new SubscriptionService({
+        store: store.documents,
+        routes,
+        alertsEnabled: true,
+        onChange: () => router.invalidate(),
+      });
       await subscriptions.subscribe(SHOP, { namespace: 'shop' });
       await subscriptions.subscribe(OPS, { cluster: 'prod' });
       assert.deepEqual(await router.conversationsFor('prod', 'shop'), [OPS, SHOP]);

@@ -1,13 +1,39 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { createGraphClient } from '../../src/clients/graph/graph-client.js';
-import { createApproverCheck, createFixApprovals, type FixApprovals, type FixDecisionInput, type FixRefusalReason, type FixRequest } from '../../src/fixes/index.js';
+import {
+  createApproverCheck,
+  createFixApprovals,
+  type FixApprovals,
+  type FixDecisionInput,
+  type FixRefusalReason,
+  type FixRequest,
+} from '../../src/fixes/index.js';
 import { createLogger, memorySink, silentLogger } from '../../src/logging/index.js';
 import { graphErrors, sandboxGraphCredential, startFakeGraph, type FakeGraph } from '../../src/sandbox/graph/index.js';
 import { openSqliteStore, type Store } from '../../src/store/index.js';
 import type { AzureRoleAssignments } from '../support/azure-role-assignments.js';
 import { testTls } from '../support/tls.js';
-import { ACR_PULL, ANA, approve, auditOf, BEN, CARL, CONVERSATION, DANA, fixApprovalsFor, forEachStore, KUBELET_PRINCIPAL, newRequest, OTHER_CONVERSATION, OTHER_TENANT, REGISTRY_ID, startShopAzure, TENANT, testClock } from './fix-harness.js';
+import {
+  ACR_PULL,
+  ANA,
+  approve,
+  auditOf,
+  BEN,
+  CARL,
+  CONVERSATION,
+  DANA,
+  fixApprovalsFor,
+  forEachStore,
+  KUBELET_PRINCIPAL,
+  newRequest,
+  OTHER_CONVERSATION,
+  OTHER_TENANT,
+  REGISTRY_ID,
+  startShopAzure,
+  TENANT,
+  testClock,
+} from './fix-harness.js';
 
 describe('fix decisions: every refusal changes nothing, writes nothing and is audited', () => {
   forEachStore((open) => {
@@ -75,7 +101,16 @@ describe('fix decisions: every refusal changes nothing, writes nothing and is au
     });
 
     it('refuses forged and malformed ids without looking them up', async () => {
-      for (const actionData of [{ id: '../fix-requests/x' }, { id: `${request.id}x` }, { id: 42 }, {}, null, 'id', [request.id], { fixRequestId: request.id }]) {
+      for (const actionData of [
+        { id: '../fix-requests/x' },
+        { id: `${request.id}x` },
+        { id: 42 },
+        {},
+        null,
+        'id',
+        [request.id],
+        { fixRequestId: request.id },
+      ]) {
         await refused({ ...approve(request.id), actionData }, 'unknown-request');
       }
     });
@@ -148,7 +183,10 @@ describe('fix decisions: every refusal changes nothing, writes nothing and is au
     it('in strict mode, refuses action data with any field but the id (the card was altered), and audits the attempt', async () => {
       const attacker = '11111111-2222-4333-8444-555555555555';
       await refused({ ...approve(request.id, BEN, { principalId: attacker }), strict: true }, 'altered-card');
-      await refused({ ...approve(request.id, BEN, { scope: REGISTRY_ID.replace('shopacr', 'prodsecrets') }), strict: true }, 'altered-card');
+      await refused(
+        { ...approve(request.id, BEN, { scope: REGISTRY_ID.replace('shopacr', 'prodsecrets') }), strict: true },
+        'altered-card',
+      );
       await refused({ ...approve(request.id, BEN), actionData: [request.id], strict: true }, 'altered-card');
       const records = (await auditOf(store)).filter((r) => r.details?.reasonCode === 'altered-card');
       assert.equal(records.length, 3);
@@ -159,7 +197,10 @@ describe('fix decisions: every refusal changes nothing, writes nothing and is au
     });
 
     it('reads the decision from the call, not from the card', async () => {
-      const result = await approvals.decide({ ...approve(request.id, BEN, { decision: 'approve', verb: 'approveFix' }), decision: 'reject' });
+      const result = await approvals.decide({
+        ...approve(request.id, BEN, { decision: 'approve', verb: 'approveFix' }),
+        decision: 'reject',
+      });
       assert.ok(result.ok);
       assert.equal(result.decision, 'rejected');
     });
@@ -189,18 +230,40 @@ describe('fix requests: what the bot refuses to store', () => {
 
     it('refuses any role other than AcrPull or Container Registry Repository Reader, and audits the attempt', async () => {
       const contributor = ACR_PULL.replace('7f951dda-4ed3-4680-a7ca-43fe172d538d', 'b24988ac-6180-42a0-ab88-20f7382dd24c');
-      await refusedRequest({ fix: { kind: 'assign-acr-pull', principalId: KUBELET_PRINCIPAL, scope: REGISTRY_ID, roleDefinitionId: contributor } }, 'FIX_REFUSED', /neither AcrPull nor/);
+      await refusedRequest(
+        { fix: { kind: 'assign-acr-pull', principalId: KUBELET_PRINCIPAL, scope: REGISTRY_ID, roleDefinitionId: contributor } },
+        'FIX_REFUSED',
+        /neither AcrPull nor/,
+      );
       const audit = await auditOf(store);
-      assert.deepEqual(audit.map((r) => [r.action, r.result, r.actor?.id, r.details?.errorCode]), [['fix.requested', 'refused', ANA.objectId, 'FIX_REFUSED']]);
+      assert.deepEqual(
+        audit.map((r) => [r.action, r.result, r.actor?.id, r.details?.errorCode]),
+        [['fix.requested', 'refused', ANA.objectId, 'FIX_REFUSED']],
+      );
     });
 
     it('refuses a scope that is not a container registry, such as a subscription', async () => {
-      await refusedRequest({ fix: { kind: 'assign-acr-pull', principalId: KUBELET_PRINCIPAL, scope: '/subscriptions/1f2e3d4c-5b6a-4798-8a7b-6c5d4e3f2a1b', roleDefinitionId: ACR_PULL } }, 'FIX_REFUSED', /not the resource id of a container registry/);
+      await refusedRequest(
+        {
+          fix: {
+            kind: 'assign-acr-pull',
+            principalId: KUBELET_PRINCIPAL,
+            scope: '/subscriptions/1f2e3d4c-5b6a-4798-8a7b-6c5d4e3f2a1b',
+            roleDefinitionId: ACR_PULL,
+          },
+        },
+        'FIX_REFUSED',
+        /not the resource id of a container registry/,
+      );
     });
 
     it('refuses a role definition from another subscription than the registry', async () => {
       const foreign = ACR_PULL.replace('1f2e3d4c-5b6a-4798-8a7b-6c5d4e3f2a1b', '99999999-5b6a-4798-8a7b-6c5d4e3f2a1b');
-      await refusedRequest({ fix: { kind: 'assign-acr-pull', principalId: KUBELET_PRINCIPAL, scope: REGISTRY_ID, roleDefinitionId: foreign } }, 'FIX_REFUSED', /subscription/);
+      await refusedRequest(
+        { fix: { kind: 'assign-acr-pull', principalId: KUBELET_PRINCIPAL, scope: REGISTRY_ID, roleDefinitionId: foreign } },
+        'FIX_REFUSED',
+        /subscription/,
+      );
     });
 
     it('refuses a requester without an object id, a tenant that is not a GUID, and a request without a cluster', async () => {
@@ -213,7 +276,12 @@ describe('fix requests: what the bot refuses to store', () => {
     it('keeps evidence short and strips secrets from it', async () => {
       const jwt = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhbmEifQ.c2lnbmF0dXJl';
       const request = await approvals.request(
-        newRequest({ evidence: { cause: 'unauthorized', lines: [`pull failed: Authorization: Bearer ${jwt}`, 'x'.repeat(1000), ...Array(20).fill('event')] } }),
+        newRequest({
+          evidence: {
+            cause: 'unauthorized',
+            lines: [`pull failed: Authorization: Bearer ${jwt}`, 'x'.repeat(1000), ...Array(20).fill('event')],
+          },
+        }),
       );
       assert.equal(request.evidence.lines.length, 10);
       assert.ok(!JSON.stringify(request).includes(jwt));
@@ -237,7 +305,11 @@ describe('fix decisions: tenants and conversations are compared exactly', () => 
     const azure = await startShopAzure();
     const approvals = fixApprovalsFor(store, azure, testClock());
     const request = await approvals.request(newRequest());
-    const upper = await approvals.decide({ ...approve(request.id), tenantId: TENANT.toUpperCase(), conversationId: CONVERSATION.toUpperCase() });
+    const upper = await approvals.decide({
+      ...approve(request.id),
+      tenantId: TENANT.toUpperCase(),
+      conversationId: CONVERSATION.toUpperCase(),
+    });
     assert.equal(!upper.ok && upper.refusal.reason, 'wrong-conversation');
     assert.ok((await approvals.decide({ ...approve(request.id), tenantId: TENANT.toUpperCase() })).ok);
     await store.close();
@@ -268,7 +340,10 @@ describe('approvers from an Entra group, checked through Microsoft Graph (fake G
 
   function approvalsWithGroup(options: { roles?: string[]; listed?: string[] } = {}): FixApprovals {
     const log = silentLogger();
-    const graphClient = createGraphClient({ credential: sandboxGraphCredential({ tenantId: TENANT, ...(options.roles ? { roles: options.roles } : {}) }), baseUrl: graph.url });
+    const graphClient = createGraphClient({
+      credential: sandboxGraphCredential({ tenantId: TENANT, ...(options.roles ? { roles: options.roles } : {}) }),
+      baseUrl: graph.url,
+    });
     return createFixApprovals({
       store,
       approvers: createApproverCheck({ approvers: options.listed ?? [], approverGroupId: PLATFORM_ADMINS }, { graph: graphClient, log }),
@@ -285,7 +360,10 @@ describe('approvers from an Entra group, checked through Microsoft Graph (fake G
     const request = await approvals.request(newRequest());
     const decision = await approvals.decide(approve(request.id, BEN));
     assert.ok(decision.ok);
-    assert.deepEqual(graph.requests.map((r) => [r.path, r.status, r.groupIds]), [[`/v1.0/directoryObjects/${BEN.objectId}/checkMemberGroups`, 200, [PLATFORM_ADMINS]]]);
+    assert.deepEqual(
+      graph.requests.map((r) => [r.path, r.status, r.groupIds]),
+      [[`/v1.0/directoryObjects/${BEN.objectId}/checkMemberGroups`, 200, [PLATFORM_ADMINS]]],
+    );
     const approved = (await auditOf(store)).find((r) => r.action === 'fix.approved');
     assert.equal(approved?.details?.approverVia, 'group');
   });
@@ -343,7 +421,10 @@ describe('approvers from an Entra group, checked through Microsoft Graph (fake G
   it('never logs the Graph token', async () => {
     const sink = memorySink();
     const credential = sandboxGraphCredential({ tenantId: TENANT, roles: [] });
-    const check = createApproverCheck({ approvers: [], approverGroupId: PLATFORM_ADMINS }, { graph: createGraphClient({ credential, baseUrl: graph.url }), log: createLogger({ sink, level: 'debug' }) });
+    const check = createApproverCheck(
+      { approvers: [], approverGroupId: PLATFORM_ADMINS },
+      { graph: createGraphClient({ credential, baseUrl: graph.url }), log: createLogger({ sink, level: 'debug' }) },
+    );
     assert.equal((await check(BEN.objectId)).approver, false);
     assert.ok(sink.records.length > 0);
     assert.ok(!JSON.stringify(sink.records).includes(credential.issued[0]!));

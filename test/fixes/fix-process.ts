@@ -37,7 +37,10 @@ const log = silentLogger();
 const store: Store =
   args.store.kind === 'sqlite'
     ? await openSqliteStore({ path: args.store.path, log, busyTimeoutMs: 10_000 })
-    : await openBlobStore({ container: BlobServiceClient.fromConnectionString(args.store.connectionString).getContainerClient(args.store.container), log });
+    : await openBlobStore({
+        container: BlobServiceClient.fromConnectionString(args.store.connectionString).getContainerClient(args.store.container),
+        log,
+      });
 const azure = connectAzureRoleAssignments(args.azure);
 /** The real writer; this process kills itself just before or just after it runs. */
 const writer: RoleAssignmentWriter = {
@@ -62,9 +65,17 @@ const approvals = createFixApprovals({
 if (args.step === 'resume') {
   const report = await approvals.resumeInterrupted();
   await store.close();
-  process.stdout.write(`${JSON.stringify({ resumed: report.resumed.map((r) => ({ id: r.id, kind: r.execution.kind, outcome: r.execution.kind === 'finished' ? r.execution.outcome.kind : r.execution.reason })), expired: report.expired, errors: report.errors })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ resumed: report.resumed.map((r) => ({ id: r.id, kind: r.execution.kind, outcome: r.execution.kind === 'finished' ? r.execution.outcome.kind : r.execution.reason })), expired: report.expired, errors: report.errors })}\n`,
+  );
 } else {
-  const decision = await approvals.decide({ decision: 'approve', actionData: { id: args.requestId }, actor: BEN, tenantId: TENANT, conversationId: CONVERSATION });
+  const decision = await approvals.decide({
+    decision: 'approve',
+    actionData: { id: args.requestId },
+    actor: BEN,
+    tenantId: TENANT,
+    conversationId: CONVERSATION,
+  });
   if (!decision.ok) throw new Error(`the approval was refused: ${decision.refusal.reason}`);
   if (args.step === 'approve-then-die') die();
   await approvals.execute(args.requestId);

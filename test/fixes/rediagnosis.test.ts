@@ -7,7 +7,9 @@ const fix = missingAcrPull.fix!;
 
 /** The pod's diagnosis after the fix: the one before, with the role check passing and the fix no longer proposed. */
 function after(changes: Partial<Diagnosis>): Diagnosis {
-  const findings = missingAcrPull.findings.map((f) => (f.check === 'acr-pull-role' ? { ...f, status: 'pass' as const, summary: 'AcrPull on shopacr' } : f));
+  const findings = missingAcrPull.findings.map((f) =>
+    f.check === 'acr-pull-role' ? { ...f, status: 'pass' as const, summary: 'AcrPull on shopacr' } : f,
+  );
   return { ...missingAcrPull, findings, fix: null, ...changes };
 }
 
@@ -27,7 +29,7 @@ describe('the re-diagnosis after a fix, in a sentence', () => {
     );
   });
 
-  it("names what the pod still reports once the roles allow pulling, other than the role check", () => {
+  it('names what the pod still reports once the roles allow pulling, other than the role check', () => {
     const summary = rediagnosisSummary(after({}), fix);
     assert.equal(
       summary.summary,
@@ -40,13 +42,17 @@ describe('the re-diagnosis after a fix, in a sentence', () => {
     assert.deepEqual(summary, {
       verdict: 'unknown',
       cause: null,
-      summary: "The kubelet identity's roles now allow pulling from shopacr. Some checks could not run, so there is no verdict for the pod yet.",
+      summary:
+        "The kubelet identity's roles now allow pulling from shopacr. Some checks could not run, so there is no verdict for the pod yet.",
     });
   });
 
   it('says the pod is not healthy yet when no check fails any more', () => {
     const passing = after({}).findings.map((f) => (f.status === 'fail' ? { ...f, status: 'pass' as const } : f));
     const summary = rediagnosisSummary(after({ findings: passing }), fix);
-    assert.equal(summary.summary, "The kubelet identity's roles now allow pulling from shopacr. The pod is not healthy yet; it should change at the kubelet's next pull attempt.");
+    assert.equal(
+      summary.summary,
+      "The kubelet identity's roles now allow pulling from shopacr. The pod is not healthy yet; it should change at the kubelet's next pull attempt.",
+    );
   });
 });

@@ -33,13 +33,19 @@ describe('resuming interrupted fix requests', () => {
 
       const second = await restarted();
       const report = await second.resumeInterrupted();
-      assert.deepEqual(report.resumed.map((r) => [r.id, r.execution.kind]), [[request.id, 'finished']]);
+      assert.deepEqual(
+        report.resumed.map((r) => [r.id, r.execution.kind]),
+        [[request.id, 'finished']],
+      );
       assert.equal(azure.writes().length, 1);
       assert.equal((await second.get(request.id))?.status, 'completed');
       assert.deepEqual((await second.resumeInterrupted()).resumed, []);
       assert.equal(azure.writes().length, 1);
       const started = (await auditOf(store)).filter((r) => r.action === 'fix.execution-started');
-      assert.deepEqual(started.map((r) => [r.details?.executorId, r.details?.resumed]), [['after-restart', true]]);
+      assert.deepEqual(
+        started.map((r) => [r.details?.executorId, r.details?.resumed]),
+        [['after-restart', true]],
+      );
     });
 
     it('leaves a running execution alone while its claim is fresh, and takes it over once the lease has passed', async () => {
@@ -67,10 +73,13 @@ describe('resuming interrupted fix requests', () => {
       assert.equal(execution.kind === 'finished' && execution.request.claim?.round, 2);
       assert.equal(azure.writes().length, 1);
       const started = (await auditOf(store)).filter((r) => r.action === 'fix.execution-started');
-      assert.deepEqual(started.map((r) => [r.details?.executorId, r.details?.round, r.details?.resumed]), [
-        ['before-restart', 1, false],
-        ['after-restart', 2, true],
-      ]);
+      assert.deepEqual(
+        started.map((r) => [r.details?.executorId, r.details?.round, r.details?.resumed]),
+        [
+          ['before-restart', 1, false],
+          ['after-restart', 2, true],
+        ],
+      );
 
       // The stalled executor wakes up: it no longer holds the claim, so it does not write.
       wake();
@@ -109,7 +118,10 @@ describe('resuming interrupted fix requests', () => {
       const stored = await (await restarted()).get(request.id);
       assert.equal(stored?.outcome?.kind, 'created');
       const audit = await auditOf(store);
-      assert.deepEqual(audit.filter((r) => r.action === 'fix.applied').map((r) => [r.result, r.details?.assignmentWrittenBy]), [['created', 'this-request']]);
+      assert.deepEqual(
+        audit.filter((r) => r.action === 'fix.applied').map((r) => [r.result, r.details?.assignmentWrittenBy]),
+        [['created', 'this-request']],
+      );
     });
 
     it('marks pending requests past their expiry as expired, once', async () => {
@@ -130,7 +142,10 @@ describe('resuming interrupted fix requests', () => {
       const approvals = fixApprovalsFor(store, azure, clock);
       const request = await approvals.request(newRequest());
       assert.ok((await approvals.decide(approve(request.id))).ok);
-      const replicas = [fixApprovalsFor(await open(), azure, clock, { executorId: 'a' }), fixApprovalsFor(await open(), azure, clock, { executorId: 'b' })];
+      const replicas = [
+        fixApprovalsFor(await open(), azure, clock, { executorId: 'a' }),
+        fixApprovalsFor(await open(), azure, clock, { executorId: 'b' }),
+      ];
       const reports = await Promise.all(replicas.map((r) => r.resumeInterrupted()));
       assert.equal(reports.flatMap((r) => r.resumed).length, 1);
       assert.equal(azure.writes().length, 1);
@@ -187,7 +202,11 @@ describe('the resume loop', () => {
   it('hands every report on before the pass resolves, and logs what was resumed', async () => {
     const sink = memorySink();
     const told: ResumeReport[] = [];
-    const loop = new ResumeLoop({ resume: async () => report(['x']), onReport: async (r) => void told.push(r), log: createLogger({ sink }) });
+    const loop = new ResumeLoop({
+      resume: async () => report(['x']),
+      onReport: async (r) => void told.push(r),
+      log: createLogger({ sink }),
+    });
     const answered = await loop.resumeNow();
     assert.deepEqual(told, [answered]);
     assert.deepEqual(

@@ -14,7 +14,10 @@ describe('logger', () => {
     const log = createLogger({ sink, level: 'warn' });
     log.info('quiet');
     log.warn('loud');
-    assert.deepEqual(sink.records.map((r) => r.msg), ['loud']);
+    assert.deepEqual(
+      sink.records.map((r) => r.msg),
+      ['loud'],
+    );
   });
 
   it('never writes secret-named fields, bearer tokens, JWTs or docker auth blobs', () => {
@@ -42,17 +45,23 @@ describe('a throttled log (lines outsiders can cause)', () => {
     let now = 0;
     const log = new ThrottledLog(createLogger({ sink }), { limit: 3, windowMs: 60_000, summary: 'more requests refused', now: () => now });
     for (let i = 0; i < 1000; i++) log.write('request refused', { reason: 'foreign-tenant', i });
-    assert.deepEqual(sink.records.map((r) => [r.msg, r.i]), [
-      ['request refused', 0],
-      ['request refused', 1],
-      ['request refused', 2],
-    ]);
+    assert.deepEqual(
+      sink.records.map((r) => [r.msg, r.i]),
+      [
+        ['request refused', 0],
+        ['request refused', 1],
+        ['request refused', 2],
+      ],
+    );
     now = 60_000;
     log.write('request refused', { reason: 'missing', i: 1000 });
-    assert.deepEqual(sink.records.slice(3).map((r) => [r.msg, r.count ?? r.i]), [
-      ['more requests refused', 997],
-      ['request refused', 1000],
-    ]);
+    assert.deepEqual(
+      sink.records.slice(3).map((r) => [r.msg, r.count ?? r.i]),
+      [
+        ['more requests refused', 997],
+        ['request refused', 1000],
+      ],
+    );
     assert.equal(sink.records[3]!.level, 'warn');
   });
 
@@ -63,10 +72,13 @@ describe('a throttled log (lines outsiders can cause)', () => {
     log.write('request refused');
     log.write('request refused');
     for (let i = 0; i < 100 && sink.records.length < 2; i++) await new Promise((r) => setTimeout(r, 10));
-    assert.deepEqual(sink.records.map((r) => [r.msg, r.count]), [
-      ['request refused', undefined],
-      ['more requests refused', 2],
-    ]);
+    assert.deepEqual(
+      sink.records.map((r) => [r.msg, r.count]),
+      [
+        ['request refused', undefined],
+        ['more requests refused', 2],
+      ],
+    );
   });
 });
 

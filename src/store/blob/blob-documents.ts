@@ -1,10 +1,37 @@
 import { randomBytes } from 'node:crypto';
 import type { ContainerClient } from '@azure/storage-blob';
 import type { Logger } from '../../logging/index.js';
-import { storeConflict, storeUnavailable, type AppendLog, type AppendLogListOptions, type DocumentStore, type ListDocumentsOptions, type StoredDocument } from '../store.js';
-import { assertCanonicalTime, assertCollection, assertEtag, assertId, assertIdPrefix, assertLimit, compareIds, normalizeSince, parseStoredJson, serializeValue } from '../validation.js';
+import {
+  storeConflict,
+  storeUnavailable,
+  type AppendLog,
+  type AppendLogListOptions,
+  type DocumentStore,
+  type ListDocumentsOptions,
+  type StoredDocument,
+} from '../store.js';
+import {
+  assertCanonicalTime,
+  assertCollection,
+  assertEtag,
+  assertId,
+  assertIdPrefix,
+  assertLimit,
+  compareIds,
+  normalizeSince,
+  parseStoredJson,
+  serializeValue,
+} from '../validation.js';
 import { blobUnavailable, classifyBlobError, mapWithConcurrency, readBody, uploadJson } from './blob-io.js';
-import { AUDIT_FOLDER, auditBlobName, auditDayFolder, dayOfAuditFolder, documentBlobName, documentNamePrefix, idFromDocumentBlobName } from './blob-names.js';
+import {
+  AUDIT_FOLDER,
+  auditBlobName,
+  auditDayFolder,
+  dayOfAuditFolder,
+  documentBlobName,
+  documentNamePrefix,
+  idFromDocumentBlobName,
+} from './blob-names.js';
 
 /** How many blobs a list downloads at once. */
 const LIST_DOWNLOAD_CONCURRENCY = 8;

@@ -37,7 +37,8 @@ export function blobContainerFor(config: BlobStoreConfig, deps: BlobContainerDep
   }
   if (deps.credential === undefined) {
     throw new PullDoctorError('AZURE_CREDENTIAL_UNAVAILABLE', 'The Blob store needs an Azure credential for STORE_BLOB_ACCOUNT_URL', {
-      advice: 'Choose a credential with AZURE_CREDENTIAL (managed-identity or workload-identity in Azure) and grant it Storage Blob Data Contributor.',
+      advice:
+        'Choose a credential with AZURE_CREDENTIAL (managed-identity or workload-identity in Azure) and grant it Storage Blob Data Contributor.',
     });
   }
   return new BlobServiceClient(config.accountUrl, deps.credential, options).getContainerClient(config.container);
@@ -62,7 +63,8 @@ export async function openBlobStore(options: BlobStoreOptions): Promise<Store> {
   const where = safeUrl(container.url);
   const log = options.log.child({ store: 'azure-blob', container: container.containerName });
   try {
-    if (await ensureContainer(container, log)) log.warn(`created a new empty store: the Blob container ${container.containerName} did not exist`, { where });
+    if (await ensureContainer(container, log))
+      log.warn(`created a new empty store: the Blob container ${container.containerName} did not exist`, { where });
   } catch (error) {
     log.error('cannot open the Blob store', { where, ...blobErrorFacts(error) });
     throw blobUnavailable(`open the container ${container.containerName}`, error);
@@ -129,17 +131,32 @@ function keepContainer(container: ContainerClient, audit: BlobAppendLog<AuditRec
     try {
       created = (await container.createIfNotExists()).succeeded;
     } catch (error) {
-      if (!reported) log.error('the Blob container is gone and cannot be created again: every store operation fails until it is restored', { where, ...blobErrorFacts(error) });
+      if (!reported)
+        log.error('the Blob container is gone and cannot be created again: every store operation fails until it is restored', {
+          where,
+          ...blobErrorFacts(error),
+        });
       reported = true;
-      throw storeUnavailable(`The Blob container ${name} is gone (deleted outside Pull Doctor), and Pull Doctor may not create it again`, error, blobErrorFacts(error), containerGoneAdvice(name));
+      throw storeUnavailable(
+        `The Blob container ${name} is gone (deleted outside Pull Doctor), and Pull Doctor may not create it again`,
+        error,
+        blobErrorFacts(error),
+        containerGoneAdvice(name),
+      );
     }
     reported = false;
     if (!created) return;
     const lost = `The Blob container ${name} was gone (deleted outside Pull Doctor) and was created again, empty: every fix request, approval, card action, alert state and audit record it held before ${new Date().toISOString()} is lost.`;
     log.error('the Blob container was gone; created it again, empty: everything it held is lost', { where });
-    await audit.append({ at: new Date().toISOString(), action: 'store.container-recreated', result: 'data-lost', reason: lost, target: { container: name } }).catch((error: unknown) =>
-      log.error('could not record the loss of the Blob container in the new audit log', { where, error }),
-    );
+    await audit
+      .append({
+        at: new Date().toISOString(),
+        action: 'store.container-recreated',
+        result: 'data-lost',
+        reason: lost,
+        target: { container: name },
+      })
+      .catch((error: unknown) => log.error('could not record the loss of the Blob container in the new audit log', { where, error }));
   };
   return async <R>(work: () => Promise<R>): Promise<R> => {
     try {

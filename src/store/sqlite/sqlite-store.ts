@@ -1,6 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../../logging/index.js';
-import { storeConflict, type AppendLog, type AppendLogListOptions, type AuditRecord, type DocumentStore, type ListDocumentsOptions, type Store, type StoredDocument } from '../store.js';
+import {
+  storeConflict,
+  type AppendLog,
+  type AppendLogListOptions,
+  type AuditRecord,
+  type DocumentStore,
+  type ListDocumentsOptions,
+  type Store,
+  type StoredDocument,
+} from '../store.js';
 import {
   assertAuditRecord,
   assertCanonicalTime,
@@ -67,7 +76,9 @@ class SqliteDocumentStore implements DocumentStore {
     assertCollection(collection);
     assertId(id);
     const row = this.connection.use('read a document', (db) =>
-      db.prepare<[string, string], DocumentRow>('SELECT id, value, etag FROM documents WHERE collection = ? AND id = ?').get(collection, id),
+      db
+        .prepare<[string, string], DocumentRow>('SELECT id, value, etag FROM documents WHERE collection = ? AND id = ?')
+        .get(collection, id),
     );
     if (row === undefined) return null;
     return { value: parseStoredJson(row.value, `${collection}/${id}`) as T, etag: row.etag };
@@ -78,10 +89,14 @@ class SqliteDocumentStore implements DocumentStore {
     assertId(id);
     const text = serializeValue(value);
     const etag = newEtag();
-    const changes = this.connection.use('create a document', (db) =>
-      db
-        .prepare('INSERT INTO documents (collection, id, value, etag, updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (collection, id) DO NOTHING')
-        .run(collection, id, text, etag, new Date().toISOString()).changes,
+    const changes = this.connection.use(
+      'create a document',
+      (db) =>
+        db
+          .prepare(
+            'INSERT INTO documents (collection, id, value, etag, updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (collection, id) DO NOTHING',
+          )
+          .run(collection, id, text, etag, new Date().toISOString()).changes,
     );
     if (changes !== 1) throw storeConflict(`${collection}/${id} already exists`, { collection });
     return etag;
@@ -93,10 +108,12 @@ class SqliteDocumentStore implements DocumentStore {
     assertEtag(ifMatch);
     const text = serializeValue(value);
     const etag = newEtag();
-    const changes = this.connection.use('replace a document', (db) =>
-      db
-        .prepare('UPDATE documents SET value = ?, etag = ?, updated_at = ? WHERE collection = ? AND id = ? AND etag = ?')
-        .run(text, etag, new Date().toISOString(), collection, id, ifMatch).changes,
+    const changes = this.connection.use(
+      'replace a document',
+      (db) =>
+        db
+          .prepare('UPDATE documents SET value = ?, etag = ?, updated_at = ? WHERE collection = ? AND id = ? AND etag = ?')
+          .run(text, etag, new Date().toISOString(), collection, id, ifMatch).changes,
     );
     if (changes !== 1) throw storeConflict(`${collection}/${id} was changed or deleted by someone else`, { collection });
     return etag;
@@ -114,7 +131,8 @@ class SqliteDocumentStore implements DocumentStore {
       // on the same state.
       return db
         .transaction(() => {
-          if (db.prepare('DELETE FROM documents WHERE collection = ? AND id = ? AND etag = ?').run(collection, id, ifMatch).changes === 1) return true;
+          if (db.prepare('DELETE FROM documents WHERE collection = ? AND id = ? AND etag = ?').run(collection, id, ifMatch).changes === 1)
+            return true;
           const exists = db.prepare('SELECT 1 FROM documents WHERE collection = ? AND id = ?').get(collection, id) !== undefined;
           if (exists) throw storeConflict(`${collection}/${id} was changed by someone else`, { collection });
           return false;
