@@ -88,6 +88,13 @@ export function assertCanonicalTime(at: unknown, what: string): asserts at is st
   }
 }
 
+/** The JSON text of an append-log record, once `validate` (the audit log's secret guard) and the time check pass. */
+export function logRecordText<T extends { at: string }>(record: T, validate: (record: T) => void): string {
+  validate(record);
+  assertCanonicalTime(record.at, 'a log record\'s "at"');
+  return JSON.stringify(record);
+}
+
 /** A `since` bound: any ISO-8601 date or time with a zone, normalised to the canonical UTC form. */
 export function normalizeSince(since: string | undefined): string | undefined {
   if (since === undefined) return undefined;

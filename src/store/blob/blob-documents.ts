@@ -11,7 +11,7 @@ import {
   type StoredDocument,
 } from '../store.js';
 import {
-  assertCanonicalTime,
+  logRecordText,
   assertCollection,
   assertEtag,
   assertId,
@@ -164,9 +164,7 @@ export class BlobAppendLog<T extends { at: string }> implements AppendLog<T> {
   ) {}
 
   async append(record: T): Promise<void> {
-    this.validate(record);
-    assertCanonicalTime(record.at, 'a log record\'s "at"');
-    const text = JSON.stringify(record);
+    const text = logRecordText(record, this.validate);
     const name = auditBlobName(record.at, randomBytes(8).toString('hex'));
     try {
       await uploadJson(this.container(), name, text, { ifNoneMatch: '*' });

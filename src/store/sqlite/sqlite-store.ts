@@ -12,7 +12,7 @@ import {
 } from '../store.js';
 import {
   assertAuditRecord,
-  assertCanonicalTime,
+  logRecordText,
   assertCollection,
   assertEtag,
   assertId,
@@ -175,9 +175,7 @@ class SqliteAppendLog<T extends { at: string }> implements AppendLog<T> {
   ) {}
 
   async append(record: T): Promise<void> {
-    this.validate(record);
-    assertCanonicalTime(record.at, 'a log record\'s "at"');
-    const text = JSON.stringify(record);
+    const text = logRecordText(record, this.validate);
     this.connection.use('append a log record', (db) =>
       db.prepare('INSERT INTO log_records (log, at, record) VALUES (?, ?, ?)').run(this.name, record.at, text),
     );
