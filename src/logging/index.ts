@@ -16,22 +16,14 @@ export interface LogRecord {
 
 export type LogSink = (record: LogRecord) => void;
 
-export interface Logger {
-  debug(msg: string, fields?: LogFields): void;
-  info(msg: string, fields?: LogFields): void;
-  warn(msg: string, fields?: LogFields): void;
-  error(msg: string, fields?: LogFields): void;
-  /** A logger that adds `fields` to every record, e.g. one per chat turn or per diagnosis. */
-  child(fields: LogFields): Logger;
-}
-
 export interface LoggerOptions {
   level?: LogLevel;
   sink: LogSink;
   now?: () => Date;
 }
 
-class StructuredLogger implements Logger {
+/** Structured logs, redacted as they are written: one record per call, with the fields bound by `child`. */
+export class Logger {
   constructor(
     private readonly options: Required<LoggerOptions>,
     private readonly bound: LogFields,
@@ -49,8 +41,9 @@ class StructuredLogger implements Logger {
   error(msg: string, fields?: LogFields): void {
     this.write('error', msg, fields);
   }
+  /** A logger that adds `fields` to every record, e.g. one per chat turn or per diagnosis. */
   child(fields: LogFields): Logger {
-    return new StructuredLogger(this.options, { ...this.bound, ...fields });
+    return new Logger(this.options, { ...this.bound, ...fields });
   }
 
   private write(level: LogLevel, msg: string, fields?: LogFields): void {
@@ -61,7 +54,7 @@ class StructuredLogger implements Logger {
 }
 
 export function createLogger(options: LoggerOptions): Logger {
-  return new StructuredLogger({ level: options.level ?? 'info', now: options.now ?? (() => new Date()), sink: options.sink }, {});
+  return new Logger({ level: options.level ?? 'info', now: options.now ?? (() => new Date()), sink: options.sink }, {});
 }
 
 /** JSON lines to a stream (stderr by default in the CLI, stdout in the server). */
