@@ -1,12 +1,15 @@
-import { AlertMetrics } from '../alerts/alert-metrics.js';
+import { AlertMetrics, systemClock, type Clock } from '../alerts/machinery.js';
 import { AlertService, type AlertServiceOptions } from '../alerts/alert-service.js';
 import type { AlertEngineSettings } from '../alerts/alert-engine.js';
-import { createAlertmanagerWebhook, MAX_ALERTMANAGER_BODY_BYTES, type PodAlert } from '../alerts/alertmanager-webhook.js';
-import { systemClock, type Clock } from '../alerts/clock.js';
-import { ConversationRegistry } from '../alerts/conversation-registry.js';
-import { PodCheckQueue, type PodCheckLimits } from '../alerts/pod-check-queue.js';
-import { SendRateLimiter } from '../alerts/rate-limiter.js';
-import { SubscriptionService } from '../alerts/subscription-service.js';
+import {
+  createAlertmanagerWebhook,
+  MAX_ALERTMANAGER_BODY_BYTES,
+  PodCheckQueue,
+  type PodAlert,
+  type PodCheckLimits,
+} from '../alerts/alertmanager-webhook.js';
+import { ConversationRegistry, SubscriptionService } from '../alerts/routing.js';
+import { SendRateLimiter } from '../alerts/sending.js';
 import type { AlertRoute } from '../config/alert-routes.js';
 import type { AlertsConfig } from '../config/alerts.js';
 import type { Config } from '../config/index.js';

@@ -1,4 +1,4 @@
-import type { Clock } from '../alerts/clock.js';
+import type { Clock } from '../alerts/machinery.js';
 import type { Logger } from '../logging/index.js';
 import { breakOutagePod, OUTAGE_IMAGE, OUTAGE_POD, repairOutagePod } from '../sandbox/sandbox-outage.js';
 import { SANDBOX_NAMESPACE } from '../sandbox/sandbox-scenarios.js';

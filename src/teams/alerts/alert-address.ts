@@ -1,4 +1,4 @@
-import type { ConversationReferenceInput, ConversationType, StoredConversation } from '../../alerts/conversation-registry.js';
+import type { ConversationReferenceInput, ConversationType, StoredConversation } from '../../alerts/routing.js';
 import type { ConversationAddress } from '../conversation-address.js';
 import { channelOf } from '../conversation-id.js';
 

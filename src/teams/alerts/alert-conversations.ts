@@ -1,4 +1,4 @@
-import type { ConversationRegistry } from '../../alerts/conversation-registry.js';
+import type { ConversationRegistry } from '../../alerts/routing.js';
 import type { Logger } from '../../logging/index.js';
 import { channelOf } from '../conversation-id.js';
 import type { ConversationAddress } from '../conversation-address.js';

@@ -1,4 +1,4 @@
-import type { SubscriptionScope, SubscriptionService, SubscriptionStatus } from '../../alerts/subscription-service.js';
+import type { SubscriptionScope, SubscriptionService, SubscriptionStatus } from '../../alerts/routing.js';
 import { PullDoctorError } from '../../errors/index.js';
 import type { Logger } from '../../logging/index.js';
 import type { AlertCommand, AlertCommandHandler, AlertCommandResult } from '../alert-command-handler.js';

@@ -1,6 +1,6 @@
-import { teamsSendFailed, type AlertChannel } from '../../alerts/alert-channel.js';
+import { teamsSendFailed, type AlertChannel } from '../../alerts/alert-delivery.js';
 import type { AlertCard, AlertView } from '../../alerts/alert-view.js';
-import type { StoredConversation } from '../../alerts/conversation-registry.js';
+import type { StoredConversation } from '../../alerts/routing.js';
 import { isPullDoctorError, PullDoctorError } from '../../errors/index.js';
 import type { Logger } from '../../logging/index.js';
 import type { CardActionStore } from '../card-action-store.js';

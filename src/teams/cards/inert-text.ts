@@ -1,4 +1,4 @@
-import { redactText } from '../../logging/index.js';
+import { redactText } from '../../logging/redact.js';
 
 /**
  * Text that comes from a cluster (pod names, images, event messages, findings) is chosen by whoever can create a pod
