@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { AlertService } from '../../src/alerts/alert-service.js';
-import type { AlertChannel } from '../../src/alerts/alert-channel.js';
+import type { AlertChannel } from '../../src/alerts/alert-delivery.js';
+import { ConversationRegistry } from '../../src/alerts/routing.js';
 import { createKubernetesReader } from '../../src/clients/kubernetes/kubernetes-reader.js';
 import { createRegistryClient } from '../../src/clients/registry/create-registry-client.js';
 import { staticRegistryNetwork } from '../../src/clients/registry/registry-network.js';
@@ -78,7 +79,7 @@ try {
     store: store.documents,
     channel,
   });
-  await service.conversations.remember({ conversationId: OPS, conversationType: 'channel', reference: {} });
+  await new ConversationRegistry(store.documents).remember({ conversationId: OPS, conversationType: 'channel', reference: {} });
 
   const before = heapAfterGc();
   const listStarted = performance.now();

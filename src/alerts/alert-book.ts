@@ -1,10 +1,16 @@
 import type { DocumentStore } from '../store/index.js';
 import { updateWithRetry } from '../store/index.js';
 import { silentLogger, type Logger } from '../logging/index.js';
-import { alertKey } from './alert-key.js';
-import { isAlertRecord, withPodFailing, withPodRecovered, type AlertRecord, type PodFailureReport } from './alert-record.js';
-import { isoTime, type Clock } from './clock.js';
-import { ALERT_COLLECTIONS } from './collections.js';
+import {
+  ALERT_COLLECTIONS,
+  alertKey,
+  isAlertRecord,
+  withPodFailing,
+  withPodRecovered,
+  type AlertRecord,
+  type PodFailureReport,
+} from './alert-record.js';
+import { isoTime, type Clock } from './machinery.js';
 
 export interface AlertBookOptions {
   store: DocumentStore;

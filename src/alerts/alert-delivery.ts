@@ -1,15 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import type { DocumentStore } from '../store/index.js';
 import { updateWithRetry } from '../store/index.js';
+import { PullDoctorError } from '../errors/index.js';
 import { silentLogger, type Logger } from '../logging/index.js';
 import type { AlertBook } from './alert-book.js';
-import type { AlertChannel } from './alert-channel.js';
-import type { AlertMetrics } from './alert-metrics.js';
-import type { AlertRecord } from './alert-record.js';
+import { isoTime, type AlertMetrics, type Clock } from './machinery.js';
+import { ALERT_COLLECTIONS, type AlertRecord } from './alert-record.js';
 import { alertView, cardFingerprint, summaryView, type AlertCard } from './alert-view.js';
-import { isoTime, type Clock } from './clock.js';
-import { ALERT_COLLECTIONS } from './collections.js';
-import type { ConversationRegistry, StoredConversation } from './conversation-registry.js';
+import type { ConversationRegistry, StoredConversation } from './routing.js';
 import {
   isDeliveryState,
   summariesListing,
@@ -21,7 +19,24 @@ import {
   type DeliveryTarget,
   type FloodRule,
 } from './delivery-state.js';
-import type { SendItem } from './send-queue.js';
+import type { SendItem } from './sending.js';
+
+/**
+ * How alert cards reach a conversation. The Teams layer implements it with proactive messages (continueConversation
+ * + sendActivity / updateActivity). Failures are PullDoctorError TEAMS_SEND_FAILED with `facts.status` (the HTTP
+ * status) and, for 429, `facts.retryAfter` (the Retry-After header: seconds, or an HTTP date).
+ */
+export interface AlertChannel {
+  post(conversation: StoredConversation, card: AlertCard): Promise<{ messageId: string }>;
+  update(conversation: StoredConversation, messageId: string, card: AlertCard): Promise<void>;
+}
+
+/** The error an AlertChannel throws when Teams refuses a send. */
+export function teamsSendFailed(status: number, message: string, retryAfter?: number | string): PullDoctorError {
+  const facts: Record<string, string | number> = { status };
+  if (retryAfter !== undefined) facts.retryAfter = retryAfter;
+  return new PullDoctorError('TEAMS_SEND_FAILED', message, { facts });
+}
 
 export interface AlertDeliveryOptions {
   store: DocumentStore;
@@ -75,7 +90,9 @@ export class AlertDelivery {
     const conversation = await this.conversation(conversationId, record);
     if (!conversation) return;
     const now = isoTime(this.options.clock.now());
-    const allocated = await this.update(conversationId, (current) => withAllocation(current, conversationId, record, now, this.options.flood, newSummaryId()));
+    const allocated = await this.update(conversationId, (current) =>
+      withAllocation(current, conversationId, record, now, this.options.flood, newSummaryId()),
+    );
     const state = allocated ?? (await this.state(conversationId));
     if (!state) return;
     for (const id of summariesListing(state, key)) this.options.enqueue(conversationId, { kind: 'summary', id });
@@ -109,17 +126,25 @@ export class AlertDelivery {
       await this.turn(conversationId, signal);
       await this.options.channel.update(conversation, entry.messageId, card);
       this.options.metrics.inc('alert_messages_updated_total', { card: card.kind });
-      await this.update(conversationId, (current) => withSent(current, target, { renderedHash: hash, at: isoTime(this.options.clock.now()) }));
+      await this.update(conversationId, (current) =>
+        withSent(current, target, { renderedHash: hash, at: isoTime(this.options.clock.now()) }),
+      );
       return;
     }
-    if (entry.claim && entry.claim.by !== this.options.instanceId && this.options.clock.now() - Date.parse(entry.claim.at) < this.claimTimeoutMs) {
+    if (
+      entry.claim &&
+      entry.claim.by !== this.options.instanceId &&
+      this.options.clock.now() - Date.parse(entry.claim.at) < this.claimTimeoutMs
+    ) {
       // Another replica is posting it (or died doing so): look again once its claim would have expired.
       this.options.enqueue(conversationId, itemFor(target), this.claimTimeoutMs);
       return;
     }
     await this.turn(conversationId, signal);
     const now = isoTime(this.options.clock.now());
-    const claimed = await this.update(conversationId, (current) => withClaim(current, target, this.options.instanceId, now, this.claimTimeoutMs));
+    const claimed = await this.update(conversationId, (current) =>
+      withClaim(current, target, this.options.instanceId, now, this.claimTimeoutMs),
+    );
     if (!claimed) return;
     let messageId: string;
     try {
@@ -129,8 +154,15 @@ export class AlertDelivery {
       throw error;
     }
     this.options.metrics.inc('alert_messages_posted_total', { card: card.kind });
-    this.log.info('alert card posted', { conversationId, card: card.kind, id: card.kind === 'alert' ? card.alertId : card.summaryId, messageId });
-    await this.update(conversationId, (current) => withSent(current, target, { messageId, renderedHash: hash, at: isoTime(this.options.clock.now()) }));
+    this.log.info('alert card posted', {
+      conversationId,
+      card: card.kind,
+      id: card.kind === 'alert' ? card.alertId : card.summaryId,
+      messageId,
+    });
+    await this.update(conversationId, (current) =>
+      withSent(current, target, { messageId, renderedHash: hash, at: isoTime(this.options.clock.now()) }),
+    );
   }
 
   private async turn(conversationId: string, signal: AbortSignal): Promise<void> {
@@ -156,7 +188,10 @@ export class AlertDelivery {
     return doc && isDeliveryState(doc.value) ? doc.value : null;
   }
 
-  private async update(conversationId: string, mutate: (current: DeliveryState | null) => DeliveryState | undefined): Promise<DeliveryState | undefined> {
+  private async update(
+    conversationId: string,
+    mutate: (current: DeliveryState | null) => DeliveryState | undefined,
+  ): Promise<DeliveryState | undefined> {
     const result = await updateWithRetry<DeliveryState>(this.options.store, ALERT_COLLECTIONS.deliveries, conversationId, (current) =>
       mutate(current !== null && isDeliveryState(current) ? current : null),
     );

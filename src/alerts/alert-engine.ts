@@ -4,22 +4,15 @@ import type { Diagnosis, DiagnosisTarget } from '../diagnosis/types.js';
 import { describeError } from '../errors/index.js';
 import { silentLogger, type Logger } from '../logging/index.js';
 import type { DocumentStore } from '../store/index.js';
-import { ActivityTracker } from './activity-tracker.js';
+import { ActivityTracker, isoTime, type AlertMetrics, type Clock } from './machinery.js';
 import { AlertBook } from './alert-book.js';
-import type { AlertChannel } from './alert-channel.js';
-import { AlertDelivery } from './alert-delivery.js';
-import type { AlertMetrics } from './alert-metrics.js';
-import type { AlertRecord, AlertSource } from './alert-record.js';
-import type { AlertRouter } from './alert-router.js';
-import type { Clock } from './clock.js';
-import { ALERT_COLLECTIONS } from './collections.js';
-import type { ConversationRegistry } from './conversation-registry.js';
+import { AlertDelivery, type AlertChannel } from './alert-delivery.js';
+import { ALERT_COLLECTIONS, type AlertRecord, type AlertSource } from './alert-record.js';
+import type { AlertRouter, ConversationRegistry } from './routing.js';
 import { isDeliveryState, withoutStale } from './delivery-state.js';
-import { imagePullFailures } from './image-pull-failure.js';
 import { PodWatcher } from './pod-watcher.js';
-import { PullFailureDetector, type FailureSink } from './pull-failure-detector.js';
-import { SendRateLimiter, type RateWindow } from './rate-limiter.js';
-import { SendQueue, type SendItem } from './send-queue.js';
+import { imagePullFailures, PullFailureDetector, type FailureSink } from './pull-failure-detector.js';
+import { SendQueue, SendRateLimiter, type RateWindow, type SendItem } from './sending.js';
 import { updateWithRetry } from '../store/index.js';
 
 /** Settings of the leader's machinery; the defaults are the product's, tests shorten some. */
@@ -95,7 +88,7 @@ export class AlertEngine {
       enqueue: (conversationId, item, delayMs) => this.enqueue(conversationId, item, delayMs),
       metrics,
       log: this.log,
-      ...(options.claimTimeoutMs !== undefined ? { claimTimeoutMs: options.claimTimeoutMs } : {}),
+      claimTimeoutMs: options.claimTimeoutMs,
     });
     this.queue = new SendQueue({
       clock,
@@ -138,7 +131,7 @@ export class AlertEngine {
       metrics,
       log: this.log,
       tracker: this.tracker,
-      ...(options.diagnosisConcurrency !== undefined ? { concurrency: options.diagnosisConcurrency } : {}),
+      concurrency: options.diagnosisConcurrency,
     });
     this.watcher = new PodWatcher({
       kubeConfig: options.kubeConfig,
@@ -149,7 +142,7 @@ export class AlertEngine {
       onPod: (pod) => this.detector.observe(pod),
       onPodDeleted: (pod) => this.detector.forget(pod),
       onSynced: (namespace) => void this.tracker.track(() => this.resync(namespace)),
-      ...(options.watchBackoff ? { backoff: options.watchBackoff } : {}),
+      backoff: options.watchBackoff,
     });
   }
 
@@ -196,13 +189,22 @@ export class AlertEngine {
    * a store read. (The store is shared by the engines of every cluster: each one reconciles its own.)
    */
   async reconcileAll(): Promise<void> {
-    const active = (await this.book.listActive(Math.max(this.options.quietWindowMs, DAY_MS))).filter((r) => r.cluster === this.options.cluster);
-    for (const record of active) for (const conversationId of record.routedTo) this.queue.enqueue(conversationId, { kind: 'alert', key: record.key });
+    const active = (await this.book.listActive(Math.max(this.options.quietWindowMs, DAY_MS))).filter(
+      (r) => r.cluster === this.options.cluster,
+    );
+    for (const record of active)
+      for (const conversationId of record.routedTo) this.queue.enqueue(conversationId, { kind: 'alert', key: record.key });
   }
 
   private dispatch(records: AlertRecord[]): void {
     for (const record of records) {
-      const what = { alertId: record.key, namespace: record.namespace, workload: `${record.workload.kind}/${record.workload.name}`, cause: record.cause, status: record.status };
+      const what = {
+        alertId: record.key,
+        namespace: record.namespace,
+        workload: `${record.workload.kind}/${record.workload.name}`,
+        cause: record.cause,
+        status: record.status,
+      };
       if (record.status === 'resolved') this.options.metrics.inc('alerts_resolved_total');
       else if (record.revision === 1) this.options.metrics.inc('alerts_raised_total');
       else this.options.metrics.inc('alerts_updated_total');
@@ -211,7 +213,11 @@ export class AlertEngine {
         this.options.metrics.inc('alert_undeliverable_total');
         // Warned once: on a cluster with many failing workloads and no route yet, one line says what to do.
         if (this.warnedUndeliverable) this.log.info('no route or subscription covers this alert', what);
-        else this.log.warn('no route or subscription covers this alert: set ALERT_ROUTES or say "alerts on" in a conversation (said once; later ones are logged at info)', what);
+        else
+          this.log.warn(
+            'no route or subscription covers this alert: set ALERT_ROUTES or say "alerts on" in a conversation (said once; later ones are logged at info)',
+            what,
+          );
         this.warnedUndeliverable = true;
       }
       for (const conversationId of record.routedTo) this.queue.enqueue(conversationId, { kind: 'alert', key: record.key });
@@ -252,7 +258,8 @@ export class AlertEngine {
       const docs = await this.options.store.list<{ namespace: string; pod: string }>(ALERT_COLLECTIONS.inbox);
       for (const doc of docs) {
         if (!(await this.options.store.delete(ALERT_COLLECTIONS.inbox, doc.id, doc.etag).catch(() => false))) continue;
-        if (typeof doc.value?.namespace === 'string' && typeof doc.value?.pod === 'string') await this.checkPod(doc.value.namespace, doc.value.pod, 'alertmanager');
+        if (typeof doc.value?.namespace === 'string' && typeof doc.value?.pod === 'string')
+          await this.checkPod(doc.value.namespace, doc.value.pod, 'alertmanager');
       }
     } catch (error) {
       this.log.warn('could not read the Alertmanager inbox', { code: describeError(error).code });
@@ -262,10 +269,12 @@ export class AlertEngine {
   private async housekeeping(): Promise<void> {
     const retentionMs = Math.max(7 * DAY_MS, 2 * this.options.quietWindowMs);
     const live = await this.book.prune(retentionMs);
-    const now = new Date(this.options.clock.now()).toISOString();
+    const now = isoTime(this.options.clock.now());
     for (const doc of await this.options.store.list<unknown>(ALERT_COLLECTIONS.deliveries)) {
       if (!isDeliveryState(doc.value)) continue;
-      await updateWithRetry(this.options.store, ALERT_COLLECTIONS.deliveries, doc.id, (current) => withoutStale(isDeliveryState(current) ? current : null, live, now, retentionMs)).catch(() => undefined);
+      await updateWithRetry(this.options.store, ALERT_COLLECTIONS.deliveries, doc.id, (current) =>
+        withoutStale(isDeliveryState(current) ? current : null, live, now, retentionMs),
+      ).catch(() => undefined);
     }
   }
 

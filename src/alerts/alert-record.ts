@@ -1,6 +1,73 @@
+import { createHash } from 'node:crypto';
+import type { V1OwnerReference, V1Pod } from '@kubernetes/client-node';
 import type { Cause, Fix, PodEventSummary } from '../diagnosis/types.js';
-import type { AlertGroup } from './alert-key.js';
-import type { WorkloadRef } from './workload.js';
+
+/** The store collections the alert machinery owns (see src/store/store.ts for the naming rule). */
+export const ALERT_COLLECTIONS = {
+  /** One document per alert, under its key. */
+  alerts: 'alerts',
+  /** One document per conversation: its stored Teams conversation reference. */
+  conversations: 'conversations',
+  /** One document per conversation: its `alerts on` scopes. */
+  subscriptions: 'alert-subscriptions',
+  /** One document per conversation: the messages sent there and the flood state. */
+  deliveries: 'alert-deliveries',
+  /** Pods reported by Alertmanager to a replica that is not the leader, for the leader to check. */
+  inbox: 'alert-inbox',
+} as const;
+
+/**
+ * The workload a pod belongs to, read from the pod alone (no API call): the controller owner reference, with a
+ * ReplicaSet named `<deployment>-<pod-template-hash>` read as its Deployment, and a Job named
+ * `<cronjob>-<minutes since the epoch>` (how the CronJob controller names its Jobs) as its CronJob. A pod without
+ * an owner is its own workload.
+ */
+export interface WorkloadRef {
+  /** `Deployment`, `ReplicaSet`, `StatefulSet`, `DaemonSet`, `Job`, `CronJob`, `Pod`, or another controller's kind. */
+  kind: string;
+  name: string;
+}
+
+/** CronJob controller v2: `fmt.Sprintf("%s-%d", cronJob.Name, scheduledTime.Unix()/60)` — eight digits or more today. */
+const CRONJOB_JOB_NAME = /^(.+)-(\d{8,})$/;
+
+function controllerOf(pod: V1Pod): V1OwnerReference | undefined {
+  const owners = pod.metadata?.ownerReferences ?? [];
+  return owners.find((o) => o.controller === true) ?? owners[0];
+}
+
+export function workloadOf(pod: V1Pod): WorkloadRef {
+  const owner = controllerOf(pod);
+  const podName = pod.metadata?.name ?? '';
+  if (!owner?.kind || !owner.name) return { kind: 'Pod', name: podName };
+  if (owner.kind === 'ReplicaSet') {
+    const hash = pod.metadata?.labels?.['pod-template-hash'];
+    if (hash && owner.name.endsWith(`-${hash}`) && owner.name.length > hash.length + 1) {
+      return { kind: 'Deployment', name: owner.name.slice(0, -(hash.length + 1)) };
+    }
+    return { kind: 'ReplicaSet', name: owner.name };
+  }
+  if (owner.kind === 'Job') {
+    const cron = owner.name.match(CRONJOB_JOB_NAME);
+    if (cron) return { kind: 'CronJob', name: cron[1]! };
+    return { kind: 'Job', name: owner.name };
+  }
+  return { kind: owner.kind, name: owner.name };
+}
+
+/** What makes two failures the same alert: one alert per cluster, namespace, owning workload and cause. */
+export interface AlertGroup {
+  cluster: string;
+  namespace: string;
+  workload: WorkloadRef;
+  cause: Cause;
+}
+
+/** The alert's id in the store and on cards: opaque, fixed length, the same on every replica. */
+export function alertKey(group: AlertGroup): string {
+  const text = JSON.stringify([group.cluster, group.namespace, group.workload.kind, group.workload.name, group.cause]);
+  return createHash('sha256').update(text).digest('hex').slice(0, 40);
+}
 
 /** What the newest diagnosis of a pod of the group said, kept with the alert (no secrets: ids and runtime text). */
 export interface AlertDiagnosisSummary {
@@ -64,7 +131,7 @@ export interface PodFailureReport extends AlertGroup {
   conversations: string[];
 }
 
-export const MAX_AFFECTED_NAMES = 500;
+const MAX_AFFECTED_NAMES = 500;
 
 function addAffected(record: AlertRecord, pod: string): void {
   if (record.affectedPods.includes(pod)) return;
@@ -80,7 +147,13 @@ function addAffected(record: AlertRecord, pod: string): void {
  * firing); after the window it starts a new generation (a new message). A firing alert is re-announced in a new
  * message only when a new pod fails after the window has passed since its last announcement.
  */
-export function withPodFailing(current: AlertRecord | null, report: PodFailureReport, key: string, now: string, quietWindowMs: number): AlertRecord | undefined {
+export function withPodFailing(
+  current: AlertRecord | null,
+  report: PodFailureReport,
+  key: string,
+  now: string,
+  quietWindowMs: number,
+): AlertRecord | undefined {
   if (current === null) {
     return {
       schema: 1,

@@ -7,17 +7,13 @@ import { PullDoctorError } from '../errors/index.js';
 import { silentLogger, type Logger } from '../logging/index.js';
 import type { DocumentStore } from '../store/index.js';
 import { AlertEngine, type AlertEngineSettings } from './alert-engine.js';
-import type { AlertChannel } from './alert-channel.js';
-import { AlertMetrics } from './alert-metrics.js';
-import { AlertRouter } from './alert-router.js';
-import { createAlertmanagerWebhook, type PodAlert, type WebhookRequest, type WebhookResponse } from './alertmanager-webhook.js';
-import { systemClock, type Clock } from './clock.js';
-import { ALERT_COLLECTIONS } from './collections.js';
-import { ConversationRegistry } from './conversation-registry.js';
+import type { AlertChannel } from './alert-delivery.js';
+import { AlertMetrics, isoTime, systemClock, type Clock } from './machinery.js';
+import { AlertRouter, ConversationRegistry, SubscriptionService } from './routing.js';
+import { PodCheckQueue, type PodAlert } from './alertmanager-webhook.js';
+import { ALERT_COLLECTIONS } from './alert-record.js';
 import { LeaderElector } from './leader-elector.js';
-import { PodCheckQueue } from './pod-check-queue.js';
-import type { SendRateLimiter } from './rate-limiter.js';
-import { SubscriptionService } from './subscription-service.js';
+import type { SendRateLimiter } from './sending.js';
 
 export interface AlertServiceOptions {
   config: AlertsConfig;
@@ -52,17 +48,16 @@ export interface AlertServiceOptions {
 }
 
 /**
- * Proactive alerts for one cluster, on every replica: conversation references, chat subscriptions and the
- * Alertmanager endpoint are served everywhere; the watcher and the senders run only on the replica holding the
- * lease (or on the only one, without LEADER_ELECTION_NAMESPACE), starting and stopping with leadership.
+ * Proactive alerts for one cluster, on every replica: Alertmanager's reports are taken everywhere (a follower leaves
+ * them in the store for the leader); the watcher and the senders run only on the replica holding the lease (or on the
+ * only one, without LEADER_ELECTION_NAMESPACE), starting and stopping with leadership. Chat subscriptions, conversation
+ * references and the webhook are the composition's (src/app/alerts-wiring.ts), shared by every cluster's service
+ * through the store.
  */
 export class AlertService {
-  readonly conversations: ConversationRegistry;
-  readonly subscriptions: SubscriptionService;
   readonly metrics: AlertMetrics;
   readonly identity: string;
-  /** POST /api/alerts: headers and raw body in, status and JSON body out. */
-  readonly handleAlertmanager: (request: WebhookRequest) => Promise<WebhookResponse>;
+  private readonly conversations: ConversationRegistry;
   private readonly router: AlertRouter;
   private readonly podChecks: PodCheckQueue;
   private readonly elector: LeaderElector | undefined;
@@ -78,15 +73,14 @@ export class AlertService {
     this.metrics = options.metrics ?? new AlertMetrics();
     this.identity = options.identity ?? `${options.config.podName ?? 'pull-doctor'}-${randomBytes(4).toString('hex')}`;
     this.conversations = new ConversationRegistry(options.store, this.clock);
-    this.subscriptions = new SubscriptionService({ store: options.store, routes: options.config.routes, alertsEnabled: options.config.enabled, clock: this.clock, onChange: () => this.router.invalidate() });
-    this.router = new AlertRouter({ routes: options.config.routes, subscriptions: this.subscriptions, clock: this.clock });
-    this.podChecks = options.podChecks ?? new PodCheckQueue({ log: this.log });
-    this.handleAlertmanager = createAlertmanagerWebhook({
-      secret: options.config.enabled ? options.config.webhookSecret : undefined,
-      onPodAlert: (alert) => this.takeAlertmanagerAlert(alert),
-      metrics: this.metrics,
-      log: this.log,
+    const subscriptions = new SubscriptionService({
+      store: options.store,
+      routes: options.config.routes,
+      alertsEnabled: options.config.enabled,
+      clock: this.clock,
     });
+    this.router = new AlertRouter({ routes: options.config.routes, subscriptions, clock: this.clock });
+    this.podChecks = options.podChecks ?? new PodCheckQueue({ log: this.log });
     const le = options.config.leaderElection;
     this.elector = le
       ? new LeaderElector({
@@ -154,7 +148,7 @@ export class AlertService {
         metrics: this.metrics,
         instanceId: this.identity,
         log: this.log,
-        ...(this.options.sendLimiter ? { limiter: this.options.sendLimiter } : {}),
+        limiter: this.options.sendLimiter,
       });
       this.current = engine;
       await engine.start();
@@ -172,8 +166,8 @@ export class AlertService {
   }
 
   /**
-   * Subscriptions changed elsewhere in this process (a chat command answered through another SubscriptionService over
-   * the same store): drop the cached routing at once instead of within 10 s.
+   * Subscriptions changed in this process (a chat command, answered by the composition's SubscriptionService over the
+   * same store): drop the cached routing at once instead of within 10 s.
    */
   subscriptionsChanged(): void {
     this.router.invalidate();
@@ -181,9 +175,9 @@ export class AlertService {
 
   /**
    * An Alertmanager report about a pod: checked by the leader in its turn (the process-wide PodCheckQueue); a
-   * follower leaves it in the store's inbox for the leader. Reports naming another cluster are ignored.
-   * `handleAlertmanager` calls it; so does a process-wide webhook that picks the service by the alert's `cluster`
-   * label. Throws BUSY when the queue is full (the webhook answers 503 and Alertmanager retries).
+   * follower leaves it in the store's inbox for the leader. Reports naming another cluster are ignored. The
+   * process-wide webhook calls it, having picked the service by the alert's `cluster` label. Throws BUSY when the
+   * queue is full (the webhook answers 503 and Alertmanager retries).
    */
   async takeAlertmanagerAlert(alert: PodAlert): Promise<void> {
     if (alert.cluster !== undefined && alert.cluster !== this.options.cluster) {
@@ -210,13 +204,9 @@ export class AlertService {
 
   private async leaveForLeader(alert: PodAlert): Promise<void> {
     const id = `${alert.namespace}/${alert.pod}`;
-    const value = { namespace: alert.namespace, pod: alert.pod, status: alert.status, at: new Date(this.clock.now()).toISOString() };
+    const value = { namespace: alert.namespace, pod: alert.pod, status: alert.status, at: isoTime(this.clock.now()) };
     const existing = await this.options.store.get(ALERT_COLLECTIONS.inbox, id);
     if (existing) await this.options.store.replace(ALERT_COLLECTIONS.inbox, id, value, existing.etag).catch(() => undefined);
     else await this.options.store.create(ALERT_COLLECTIONS.inbox, id, value).catch(() => undefined);
   }
-}
-
-export function createAlertService(options: AlertServiceOptions): AlertService {
-  return new AlertService(options);
 }

@@ -74,11 +74,14 @@ export interface AlertSummaryView {
 export type AlertCard = AlertView | AlertSummaryView;
 
 /** How many workloads a summary card lists before it says "and N more" (cards must stay well under 28 KB). */
-export const MAX_SUMMARY_WORKLOADS = 100;
+const MAX_SUMMARY_WORKLOADS = 100;
 
 export function alertView(record: AlertRecord): AlertView {
   const registry = record.diagnosis.registry;
-  const advice = describeCause(record.cause, registry === undefined ? {} : { registry: isAzureContainerRegistry(registry) ? 'acr' : 'other' });
+  const advice = describeCause(
+    record.cause,
+    registry === undefined ? {} : { registry: isAzureContainerRegistry(registry) ? 'acr' : 'other' },
+  );
   const evidence: AlertView['evidence'] = {};
   if (record.diagnosis.image !== undefined) evidence.image = record.diagnosis.image;
   if (record.diagnosis.registry !== undefined) evidence.registry = record.diagnosis.registry;
@@ -121,11 +124,17 @@ export function summaryView(summary: { id: string; startedAt: string }, records:
     if (!group) byGroup.set(id, (group = { registry, cause: record.cause, records: [] }));
     group.records.push(record);
   }
-  const ordered = [...byGroup.values()].sort((a, b) => b.records.length - a.records.length || a.registry.localeCompare(b.registry) || a.cause.localeCompare(b.cause));
+  const ordered = [...byGroup.values()].sort(
+    (a, b) => b.records.length - a.records.length || a.registry.localeCompare(b.registry) || a.cause.localeCompare(b.cause),
+  );
   let budget = MAX_SUMMARY_WORKLOADS;
   const groups: AlertSummaryGroup[] = ordered.map((group) => {
     const sorted = [...group.records].sort(
-      (a, b) => (a.status === b.status ? 0 : a.status === 'firing' ? -1 : 1) || a.cluster.localeCompare(b.cluster) || a.namespace.localeCompare(b.namespace) || a.workload.name.localeCompare(b.workload.name),
+      (a, b) =>
+        (a.status === b.status ? 0 : a.status === 'firing' ? -1 : 1) ||
+        a.cluster.localeCompare(b.cluster) ||
+        a.namespace.localeCompare(b.namespace) ||
+        a.workload.name.localeCompare(b.workload.name),
     );
     const listed = sorted.slice(0, Math.max(0, budget));
     budget -= listed.length;
@@ -157,7 +166,12 @@ export function summaryView(summary: { id: string; startedAt: string }, records:
     status: firing > 0 ? 'firing' : 'resolved',
     startedAt: summary.startedAt,
     updatedAt,
-    totals: { workloads: records.length, firing, resolved: records.length - firing, podsAffected: records.reduce((n, r) => n + r.podsAffected, 0) },
+    totals: {
+      workloads: records.length,
+      firing,
+      resolved: records.length - firing,
+      podsAffected: records.reduce((n, r) => n + r.podsAffected, 0),
+    },
     groups,
   };
 }

@@ -5,22 +5,21 @@ import { diagnosePod } from '../diagnosis/diagnose-pod.js';
 import { describeError, PullDoctorError } from '../errors/index.js';
 import type { Logger } from '../logging/index.js';
 import type { DocumentStore } from '../store/index.js';
-import type { AlertChannel } from './alert-channel.js';
+import type { AlertChannel } from './alert-delivery.js';
 import type { AlertEngineSettings } from './alert-engine.js';
-import { AlertMetrics } from './alert-metrics.js';
+import { AlertMetrics, systemClock, type Clock } from './machinery.js';
 import { AlertService, type AlertServiceOptions } from './alert-service.js';
 import {
   createAlertmanagerWebhook,
   MAX_ALERTMANAGER_BODY_BYTES,
+  PodCheckQueue,
   type PodAlert,
+  type PodCheckLimits,
   type WebhookRequest,
   type WebhookResponse,
 } from './alertmanager-webhook.js';
-import { systemClock, type Clock } from './clock.js';
-import { ConversationRegistry } from './conversation-registry.js';
-import { PodCheckQueue, type PodCheckLimits } from './pod-check-queue.js';
-import { SendRateLimiter } from './rate-limiter.js';
-import { SubscriptionService } from './subscription-service.js';
+import { SendRateLimiter } from './sending.js';
+import { ConversationRegistry, SubscriptionService } from './routing.js';
 
 /** How long to wait before trying again to start the alerts of a cluster that could not be connected. */
 export const ALERT_CLUSTER_RETRY_MS = 30_000;

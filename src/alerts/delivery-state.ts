@@ -55,13 +55,20 @@ export interface FloodRule {
   floodWindowMs: number;
 }
 
-export function emptyDeliveryState(conversationId: string): DeliveryState {
+function emptyDeliveryState(conversationId: string): DeliveryState {
   return { schema: 1, conversationId, cards: {}, recentPosts: [], summaries: {} };
 }
 
 export function isDeliveryState(value: unknown): value is DeliveryState {
   const v = value as Partial<DeliveryState> | null;
-  return v !== null && typeof v === 'object' && v.schema === 1 && typeof v.cards === 'object' && Array.isArray(v.recentPosts) && typeof v.summaries === 'object';
+  return (
+    v !== null &&
+    typeof v === 'object' &&
+    v.schema === 1 &&
+    typeof v.cards === 'object' &&
+    Array.isArray(v.recentPosts) &&
+    typeof v.summaries === 'object'
+  );
 }
 
 const ms = (iso: string) => Date.parse(iso);
@@ -77,7 +84,14 @@ export function activeSummary(state: DeliveryState, now: string, rule: FloodRule
  * Makes sure the alert has an entry for its generation: decides, for a generation not seen yet, between a message
  * of its own and the summary. Returns undefined when nothing changes. `newSummaryId` is used if a summary opens.
  */
-export function withAllocation(current: DeliveryState | null, conversationId: string, alert: { key: string; generation: number }, now: string, rule: FloodRule, newSummaryId: string): DeliveryState | undefined {
+export function withAllocation(
+  current: DeliveryState | null,
+  conversationId: string,
+  alert: { key: string; generation: number },
+  now: string,
+  rule: FloodRule,
+  newSummaryId: string,
+): DeliveryState | undefined {
   const existing = current?.cards[alert.key];
   if (existing && existing.generation >= alert.generation) return undefined;
   const state: DeliveryState = current ? structuredClone(current) : emptyDeliveryState(conversationId);
@@ -110,7 +124,10 @@ export function summariesListing(state: DeliveryState, key: string): string[] {
 
 type Target = { kind: 'card'; key: string } | { kind: 'summary'; id: string };
 
-function entryOf(state: DeliveryState, target: Target): { messageId?: string; claim?: MessageClaim; renderedHash?: string; postedAt?: string } | undefined {
+function entryOf(
+  state: DeliveryState,
+  target: Target,
+): { messageId?: string; claim?: MessageClaim; renderedHash?: string; postedAt?: string } | undefined {
   return target.kind === 'card' ? state.cards[target.key] : state.summaries[target.id];
 }
 
@@ -118,7 +135,13 @@ function entryOf(state: DeliveryState, target: Target): { messageId?: string; cl
  * Claims the right to post the message of a card or summary: granted when it has no message yet and no other
  * instance claimed it less than `claimTimeoutMs` ago. Returns undefined when the claim is refused.
  */
-export function withClaim(current: DeliveryState | null, target: Target, by: string, now: string, claimTimeoutMs: number): DeliveryState | undefined {
+export function withClaim(
+  current: DeliveryState | null,
+  target: Target,
+  by: string,
+  now: string,
+  claimTimeoutMs: number,
+): DeliveryState | undefined {
   if (!current) return undefined;
   const entry = entryOf(current, target);
   if (!entry || entry.messageId !== undefined) return undefined;
@@ -129,7 +152,11 @@ export function withClaim(current: DeliveryState | null, target: Target, by: str
 }
 
 /** Records the posted message (clearing the claim), or a new fingerprint after an update. */
-export function withSent(current: DeliveryState | null, target: Target, sent: { messageId?: string; renderedHash: string; at: string }): DeliveryState | undefined {
+export function withSent(
+  current: DeliveryState | null,
+  target: Target,
+  sent: { messageId?: string; renderedHash: string; at: string },
+): DeliveryState | undefined {
   if (!current) return undefined;
   const state = structuredClone(current);
   const entry = entryOf(state, target);
@@ -154,7 +181,12 @@ export function withoutClaim(current: DeliveryState | null, target: Target, by: 
 }
 
 /** Drops what no longer matters: messages of alerts gone from the store and summaries older than `retentionMs`. */
-export function withoutStale(current: DeliveryState | null, liveKeys: ReadonlySet<string>, now: string, retentionMs: number): DeliveryState | undefined {
+export function withoutStale(
+  current: DeliveryState | null,
+  liveKeys: ReadonlySet<string>,
+  now: string,
+  retentionMs: number,
+): DeliveryState | undefined {
   if (!current) return undefined;
   const state = structuredClone(current);
   let changed = false;

@@ -1,9 +1,16 @@
-import { ApiException, CoordinationV1Api, createConfiguration, ServerConfiguration, V1MicroTime, type KubeConfig, type V1Lease } from '@kubernetes/client-node';
+import {
+  ApiException,
+  CoordinationV1Api,
+  createConfiguration,
+  ServerConfiguration,
+  V1MicroTime,
+  type KubeConfig,
+  type V1Lease,
+} from '@kubernetes/client-node';
 import { describeError } from '../errors/index.js';
 import { toKubernetesError } from '../clients/kubernetes/kubernetes-reader.js';
 import { silentLogger, type Logger } from '../logging/index.js';
-import type { AlertMetrics } from './alert-metrics.js';
-import { delay, type Clock } from './clock.js';
+import { delay, type AlertMetrics, type Clock } from './machinery.js';
 
 export interface LeaderElectorOptions {
   kubeConfig: KubeConfig;
@@ -78,7 +85,11 @@ export class LeaderElector {
         ],
       }),
     );
-    this.log = (options.log ?? silentLogger()).child({ component: 'leader-election', lease: `${options.namespace}/${options.leaseName}`, identity: options.identity });
+    this.log = (options.log ?? silentLogger()).child({
+      component: 'leader-election',
+      lease: `${options.namespace}/${options.leaseName}`,
+      identity: options.identity,
+    });
   }
 
   get isLeader(): boolean {
@@ -164,7 +175,13 @@ export class LeaderElector {
               apiVersion: 'coordination.k8s.io/v1',
               kind: 'Lease',
               metadata: { name, namespace },
-              spec: { holderIdentity: identity, leaseDurationSeconds: durationSeconds, acquireTime: this.microTime(now), renewTime: this.microTime(now), leaseTransitions: 0 },
+              spec: {
+                holderIdentity: identity,
+                leaseDurationSeconds: durationSeconds,
+                acquireTime: this.microTime(now),
+                renewTime: this.microTime(now),
+                leaseTransitions: 0,
+              },
             },
           });
           this.observe(created, now);
@@ -224,7 +241,13 @@ export class LeaderElector {
           apiVersion: 'coordination.k8s.io/v1',
           kind: 'Lease',
           metadata: lease.metadata ?? { name, namespace },
-          spec: { holderIdentity: '', leaseDurationSeconds: 1, acquireTime: this.microTime(now), renewTime: this.microTime(now), leaseTransitions: lease.spec?.leaseTransitions ?? 0 },
+          spec: {
+            holderIdentity: '',
+            leaseDurationSeconds: 1,
+            acquireTime: this.microTime(now),
+            renewTime: this.microTime(now),
+            leaseTransitions: lease.spec?.leaseTransitions ?? 0,
+          },
         },
       });
       this.log.info('released the lease');
@@ -247,7 +270,11 @@ export class LeaderElector {
   }
 
   private report(verb: 'get' | 'create' | 'update' | 'release', error: unknown): void {
-    const failure = toKubernetesError(error, { verb: 'get', resource: 'leases', apiGroup: 'coordination.k8s.io', namespace: this.options.namespace, name: this.options.leaseName }, { server: this.options.kubeConfig.getCurrentCluster()?.server ?? '', timeoutMs: this.renewDeadlineMs });
+    const failure = toKubernetesError(
+      error,
+      { verb: 'get', resource: 'leases', apiGroup: 'coordination.k8s.io', namespace: this.options.namespace, name: this.options.leaseName },
+      { server: this.options.kubeConfig.getCurrentCluster()?.server ?? '', timeoutMs: this.renewDeadlineMs },
+    );
     this.log.warn(`could not ${verb} the lease`, { code: failure.code, reason: failure.message });
   }
 }

@@ -13,9 +13,7 @@ import {
 } from '@kubernetes/client-node';
 import { toKubernetesError } from '../clients/kubernetes/kubernetes-reader.js';
 import { silentLogger, type Logger } from '../logging/index.js';
-import type { AlertMetrics } from './alert-metrics.js';
-import { Backoff } from './backoff.js';
-import type { Clock } from './clock.js';
+import { Backoff, type AlertMetrics, type Clock } from './machinery.js';
 
 export interface PodWatcherHandlers {
   /** A pod was listed, added or changed. */
@@ -80,8 +78,15 @@ export class PodWatcher {
       const informer =
         namespace === undefined
           ? makeInformer<V1Pod>(this.options.kubeConfig, '/api/v1/pods', () => core.listPodForAllNamespaces())
-          : makeInformer<V1Pod>(this.options.kubeConfig, `/api/v1/namespaces/${namespace}/pods`, () => core.listNamespacedPod({ namespace }));
-      const resilient = new ResilientInformer(informer as PodInformer, namespace, this.options, this.log.child(namespace ? { namespace } : {}));
+          : makeInformer<V1Pod>(this.options.kubeConfig, `/api/v1/namespaces/${namespace}/pods`, () =>
+              core.listNamespacedPod({ namespace }),
+            );
+      const resilient = new ResilientInformer(
+        informer as PodInformer,
+        namespace,
+        this.options,
+        this.log.child(namespace ? { namespace } : {}),
+      );
       this.informers.set(namespace, resilient);
     }
     await Promise.all([...this.informers.values()].map((i) => i.start()));
@@ -167,10 +172,19 @@ class ResilientInformer {
     this.errors += 1;
     this.synced = false;
     if (this.stopped) return;
-    const failure = toKubernetesError(error, { verb: 'watch', resource: 'pods', ...(this.namespace ? { namespace: this.namespace } : {}) }, { server: this.options.kubeConfig.getCurrentCluster()?.server ?? '', timeoutMs: 0 });
+    const failure = toKubernetesError(
+      error,
+      { verb: 'watch', resource: 'pods', namespace: this.namespace },
+      { server: this.options.kubeConfig.getCurrentCluster()?.server ?? '', timeoutMs: 0 },
+    );
     const wait = this.backoff.next();
     this.options.metrics.inc('alert_watch_errors_total');
-    this.log.warn('pod watch failed; restarting after a back-off', { code: failure.code, reason: failure.message, attempt: this.backoff.attempts, waitMs: wait });
+    this.log.warn('pod watch failed; restarting after a back-off', {
+      code: failure.code,
+      reason: failure.message,
+      attempt: this.backoff.attempts,
+      waitMs: wait,
+    });
     this.options.clock.clearTimeout(this.restartTimer);
     this.restartTimer = this.options.clock.setTimeout(() => {
       this.options.metrics.inc('alert_watch_restarts_total');

@@ -1,21 +1,25 @@
-import type { V1Pod } from '@kubernetes/client-node';
+import type { V1ContainerStatus, V1Pod } from '@kubernetes/client-node';
 import type { KubernetesReader } from '../clients/kubernetes/kubernetes-reader.js';
 import { describeError } from '../errors/index.js';
-import { redactText, silentLogger, type Logger } from '../logging/index.js';
+import { silentLogger, type Logger } from '../logging/index.js';
+import { redactText } from '../logging/redact.js';
 import { parseImageReference } from '../diagnosis/image/image-reference.js';
+import { IMAGE_PULL_REASONS } from '../diagnosis/pod-state/analyze-pod-state.js';
 import type { Diagnosis, DiagnosisTarget } from '../diagnosis/types.js';
-import { ActivityTracker } from './activity-tracker.js';
-import type { AlertMetrics } from './alert-metrics.js';
-import type { AlertDiagnosisSummary, AlertSource } from './alert-record.js';
-import { Backoff } from './backoff.js';
-import type { Clock } from './clock.js';
-import { imagePullFailures } from './image-pull-failure.js';
-import { workloadOf, type WorkloadRef } from './workload.js';
+import { ActivityTracker, Backoff, delay, isoTime, type AlertMetrics, type Clock } from './machinery.js';
+import { workloadOf, type AlertDiagnosisSummary, type AlertSource, type WorkloadRef } from './alert-record.js';
 
 /** What the detector asks of the rest: diagnose a pod (a DiagnosisTarget), raise or clear its part in an alert. */
 export interface FailureSink {
   /** The pod is failing to pull after its grace period: count it in its group's alert. */
-  raise(report: { namespace: string; pod: string; workload: WorkloadRef; diagnosis: Diagnosis | null; summary: AlertDiagnosisSummary; source: AlertSource }): Promise<void>;
+  raise(report: {
+    namespace: string;
+    pod: string;
+    workload: WorkloadRef;
+    diagnosis: Diagnosis | null;
+    summary: AlertDiagnosisSummary;
+    source: AlertSource;
+  }): Promise<void>;
   /** The pod no longer fails (or is gone). */
   recover(namespace: string, pod: string): Promise<void>;
   /** Whether a firing alert already counts this pod. */
@@ -155,16 +159,24 @@ export class PullFailureDetector {
       } catch (error) {
         const advice = describeError(error);
         if (attempt >= attempts || this.stopped) {
-          this.log.error('could not read a failing pod after its grace period; it will be checked again when it changes or the watch resyncs', { namespace, pod: name, code: advice.code });
+          this.log.error(
+            'could not read a failing pod after its grace period; it will be checked again when it changes or the watch resyncs',
+            { namespace, pod: name, code: advice.code },
+          );
           return undefined;
         }
         this.log.warn('could not read a failing pod; retrying', { namespace, pod: name, code: advice.code, attempt });
-        await this.tracker.idleWhile(new Promise<void>((resolve) => this.options.clock.setTimeout(resolve, backoff.next())));
+        await this.tracker.idleWhile(delay(this.options.clock, backoff.next()));
       }
     }
   }
 
-  private async diagnosis(namespace: string, pod: string, workload: WorkloadRef, image: string): Promise<{ diagnosis: Diagnosis | null; summary: AlertDiagnosisSummary }> {
+  private async diagnosis(
+    namespace: string,
+    pod: string,
+    workload: WorkloadRef,
+    image: string,
+  ): Promise<{ diagnosis: Diagnosis | null; summary: AlertDiagnosisSummary }> {
     const reuseMs = this.options.reuseMs ?? 60_000;
     const reuseKey = JSON.stringify([namespace, workload.kind, workload.name, image]);
     const recent = this.reused.get(reuseKey);
@@ -187,7 +199,13 @@ export class PullFailureDetector {
     }
   }
 
-  private async diagnoseNow(namespace: string, pod: string, image: string, reuseKey: string, reuseMs: number): Promise<{ diagnosis: Diagnosis | null; summary: AlertDiagnosisSummary }> {
+  private async diagnoseNow(
+    namespace: string,
+    pod: string,
+    image: string,
+    reuseKey: string,
+    reuseMs: number,
+  ): Promise<{ diagnosis: Diagnosis | null; summary: AlertDiagnosisSummary }> {
     await this.slot();
     try {
       const target: DiagnosisTarget = { namespace, pod, cluster: this.options.cluster };
@@ -200,7 +218,14 @@ export class PullFailureDetector {
       const advice = describeError(error);
       this.options.metrics.inc('alert_diagnosis_errors_total');
       this.log.warn('diagnosis failed; alerting without it', { namespace, pod, code: advice.code });
-      const summary: AlertDiagnosisSummary = { pod, diagnosedAt: new Date(this.options.clock.now()).toISOString(), fix: null, events: [], error: `${advice.title}: ${advice.message}`, image };
+      const summary: AlertDiagnosisSummary = {
+        pod,
+        diagnosedAt: isoTime(this.options.clock.now()),
+        fix: null,
+        events: [],
+        error: `${advice.title}: ${advice.message}`,
+        image,
+      };
       const registry = registryOf(image);
       if (registry) summary.registry = registry;
       return { diagnosis: null, summary };
@@ -253,4 +278,33 @@ export function summarize(diagnosis: Diagnosis, fallbackImage: string): AlertDia
   const key = diagnosis.evidence.keyEvent;
   if (key) summary.keyEvent = redactText(`${key.reason}: ${key.message}`).slice(0, MAX_KEY_EVENT_CHARS);
   return summary;
+}
+
+/** One container (or init container) of a pod waiting because its image cannot be pulled. */
+export interface ImagePullFailure {
+  container: string;
+  initContainer: boolean;
+  image: string;
+  reason: string;
+}
+
+/**
+ * The containers and init containers of a pod waiting in ErrImagePull or ImagePullBackOff. Works on what the
+ * informer hands over: typed objects from a list and plain JSON from a watch. A pod being deleted fails nothing.
+ */
+export function imagePullFailures(pod: V1Pod): ImagePullFailure[] {
+  if (pod.metadata?.deletionTimestamp) return [];
+  const failures: ImagePullFailure[] = [];
+  const collect = (statuses: V1ContainerStatus[] | undefined, initContainer: boolean) => {
+    for (const status of statuses ?? []) {
+      const reason = status.state?.waiting?.reason;
+      if (reason === undefined || !IMAGE_PULL_REASONS.has(reason)) continue;
+      const specs = initContainer ? pod.spec?.initContainers : pod.spec?.containers;
+      const image = specs?.find((c) => c.name === status.name)?.image ?? status.image ?? '';
+      failures.push({ container: status.name, initContainer, image, reason });
+    }
+  };
+  collect(pod.status?.initContainerStatuses, true);
+  collect(pod.status?.containerStatuses, false);
+  return failures;
 }

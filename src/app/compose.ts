@@ -7,8 +7,8 @@ import { configuredClusters, type ClusterConnections } from '../clusters/cluster
 import { approvalsEnabled } from '../config/index.js';
 import { botStartProblems, ConfigError, localModeProblems, type AlertsConfig, type Config, type Env } from '../config/index.js';
 import { describeError } from '../errors/index.js';
-import { assembleFixApprovals, FixResumer, type FixApprovalsTuning } from '../fixes/fix-approvals-assembly.js';
-import { createApproverCheck, type ApproverCheck, type FixApprovals, type ResumeReport } from '../fixes/index.js';
+import { assembleFixApprovals, type FixApprovalsTuning } from '../fixes/fix-approvals-assembly.js';
+import { createApproverCheck, ResumeLoop, type ApproverCheck, type FixApprovals, type ResumeReport } from '../fixes/index.js';
 import type { Logger } from '../logging/index.js';
 import { createBotServer, type BotServer } from '../server/bot-server.js';
 import { readinessProbes } from '../server/readiness.js';
@@ -237,7 +237,12 @@ function fixApprovals(
     unauthenticated: profile.unauthenticated,
     now: parts.tuning?.now,
   });
-  const resumer = new FixResumer(approvals, (report) => teams.refreshCards(report, log), log, parts.tuning?.resumeEveryMs);
+  const resumer = new ResumeLoop({
+    resume: () => approvals.resumeInterrupted(),
+    onReport: (report) => teams.refreshCards(report, log),
+    everyMs: parts.tuning?.resumeEveryMs,
+    log,
+  });
   return { approvals, teams, resumer };
 }
 

@@ -1,6 +1,6 @@
 import { createInterface } from 'node:readline';
 import { classifyPullError } from '../diagnosis/classify/index.js';
-import { redactText } from '../logging/index.js';
+import { redactText } from '../logging/redact.js';
 import { EXIT, write, type CliIo } from './io.js';
 
 export const CLASSIFY_USAGE = `Usage: pulldoctor classify [MESSAGE]

@@ -5,17 +5,20 @@ import { PullDoctorError } from '../errors/index.js';
 const GUID = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
 const GUID_ONLY = new RegExp(`^${GUID}$`);
 /** A container registry's resource id; resource group names as ARM allows them. */
-const REGISTRY_ID = new RegExp(`^/subscriptions/(${GUID})/resourceGroups/[-\\w._()]{1,90}/providers/Microsoft\\.ContainerRegistry/registries/[A-Za-z0-9]{5,50}$`, 'i');
+const REGISTRY_ID = new RegExp(
+  `^/subscriptions/(${GUID})/resourceGroups/[-\\w._()]{1,90}/providers/Microsoft\\.ContainerRegistry/registries/[A-Za-z0-9]{5,50}$`,
+  'i',
+);
 const ROLE_DEFINITION_ID = new RegExp(`^(?:/subscriptions/(${GUID}))?/providers/Microsoft\\.Authorization/roleDefinitions/(${GUID})$`, 'i');
 
 /** The only roles the bot ever grants, by GUID, with the names people know them by. */
-export const GRANTABLE_ROLES: Readonly<Record<string, string>> = {
+const GRANTABLE_ROLES: Readonly<Record<string, string>> = {
   [ROLE_IDS.acrPull]: 'AcrPull',
   [ROLE_IDS.containerRegistryRepositoryReader]: 'Container Registry Repository Reader',
 };
 
 /** The GUID at the end of a role definition id, lowercase. */
-export function roleGuidOf(roleDefinitionId: string): string {
+function roleGuidOf(roleDefinitionId: string): string {
   return (roleDefinitionId.split('/').pop() ?? '').toLowerCase();
 }
 
@@ -27,7 +30,12 @@ export function roleNameOf(roleDefinitionId: string): string {
 
 /** The registry's name from its resource id (`…/registries/shopacr` → `shopacr`). */
 export function registryNameOf(scope: string): string {
-  return scope.split('/').filter((s) => s !== '').pop() ?? scope;
+  return (
+    scope
+      .split('/')
+      .filter((s) => s !== '')
+      .pop() ?? scope
+  );
 }
 
 /**
@@ -46,7 +54,8 @@ export function fixProblem(fix: unknown): string | undefined {
   if (typeof f.roleDefinitionId !== 'string') return 'the role definition id is missing';
   const role = ROLE_DEFINITION_ID.exec(f.roleDefinitionId);
   if (!role) return 'the role definition id is not a role definition resource id';
-  if (role[1] !== undefined && role[1].toLowerCase() !== registry[1]!.toLowerCase()) return "the role definition is not from the registry's subscription";
+  if (role[1] !== undefined && role[1].toLowerCase() !== registry[1]!.toLowerCase())
+    return "the role definition is not from the registry's subscription";
   if (GRANTABLE_ROLES[role[2]!.toLowerCase()] === undefined) return 'the role is neither AcrPull nor Container Registry Repository Reader';
   const extra = Object.keys(f).filter((k) => !['kind', 'principalId', 'scope', 'roleDefinitionId'].includes(k));
   if (extra.length > 0) return 'the fix has unexpected fields';
@@ -59,4 +68,37 @@ export function assertAllowedFix(fix: unknown): Fix {
   if (problem !== undefined) throw new PullDoctorError('FIX_REFUSED', `Pull Doctor will not apply this fix: ${problem}.`);
   const f = fix as Fix;
   return { kind: f.kind, principalId: f.principalId.toLowerCase(), scope: f.scope, roleDefinitionId: f.roleDefinitionId };
+}
+
+const ROLE_ASSIGNMENTS_WRITE = 'Microsoft.Authorization/roleAssignments/write';
+
+/**
+ * The ABAC condition that limits a Role Based Access Control Administrator assignment to granting (and removing)
+ * AcrPull and Container Registry Repository Reader to service principals only. Syntax from "Examples to delegate
+ * Azure role assignment management with conditions" (learn.microsoft.com, role-based-access-control).
+ */
+function delegationCondition(): string {
+  const roles = `{${ROLE_IDS.acrPull}, ${ROLE_IDS.containerRegistryRepositoryReader}}`;
+  const attribute = (source: 'Request' | 'Resource') =>
+    `@${source}[Microsoft.Authorization/roleAssignments:RoleDefinitionId] ForAnyOfAnyValues:GuidEquals ${roles} AND ` +
+    `@${source}[Microsoft.Authorization/roleAssignments:PrincipalType] ForAnyOfAnyValues:StringEqualsIgnoreCase {'ServicePrincipal'}`;
+  return (
+    `((!(ActionMatches{'${ROLE_ASSIGNMENTS_WRITE}'})) OR (${attribute('Request')})) AND ` +
+    `((!(ActionMatches{'Microsoft.Authorization/roleAssignments/delete'})) OR (${attribute('Resource')}))`
+  );
+}
+
+/**
+ * What to tell people when Azure answers 403: which permission the bot's own identity lacks, on which registry,
+ * and how to grant it narrowly — never Owner or User Access Administrator.
+ */
+export function forbiddenAdvice(fix: Fix, missingAction: string | undefined): string {
+  const action = missingAction ?? ROLE_ASSIGNMENTS_WRITE;
+  return [
+    `Pull Doctor's identity may not create role assignments on the registry ${registryNameOf(fix.scope)}: it lacks ${action} there.`,
+    `Grant it narrowly: the built-in role "Role Based Access Control Administrator" on that registry only, with a condition that lets it assign only AcrPull and Container Registry Repository Reader to service principals:`,
+    `az role assignment create --assignee-object-id <Pull Doctor's object id> --assignee-principal-type ServicePrincipal ` +
+      `--role ${ROLE_IDS.roleBasedAccessControlAdministrator} --scope ${fix.scope} --condition-version 2.0 --condition "${delegationCondition()}"`,
+    'Then request the fix again.',
+  ].join('\n');
 }

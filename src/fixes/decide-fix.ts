@@ -1,11 +1,84 @@
 import { randomBytes } from 'node:crypto';
+import type { GraphClient } from '../clients/graph/graph-client.js';
+import type { ApprovalsConfig } from '../config/index.js';
+import { describeError } from '../errors/index.js';
+import type { Logger } from '../logging/index.js';
 import { updateWithRetry } from '../store/index.js';
-import { readFixActionData } from './action-data.js';
 import { auditAfterTheFact, auditBeforeActing, FIX_AUDIT_ACTIONS } from './fix-audit.js';
-import type { FixContext } from './fix-context.js';
-import { FIX_REQUESTS_COLLECTION, type FixActor, type FixDecisionInProgress, type FixRequest } from './fix-request.js';
-import { isStoredFixRequest } from './read-fix-request.js';
-import { fixRefusal, type FixRefusal, type FixRefusalReason } from './refusals.js';
+import type { ApproverCheck, FixContext } from './fix-context.js';
+import {
+  FIX_REQUESTS_COLLECTION,
+  isStoredFixRequest,
+  readFixActionData,
+  type FixActor,
+  type FixDecisionInProgress,
+  type FixRequest,
+} from './fix-request.js';
+
+/** Why a decision on a fix request was refused. Stable strings: cards and scripts rely on them. */
+export const FIX_REFUSAL_REASONS = [
+  'altered-card',
+  'unknown-request',
+  'wrong-tenant',
+  'wrong-conversation',
+  'not-approver',
+  'approver-check-failed',
+  'self-approval',
+  'expired',
+  'already-decided',
+] as const;
+export type FixRefusalReason = (typeof FIX_REFUSAL_REASONS)[number];
+
+export interface FixRefusal {
+  reason: FixRefusalReason;
+  /** One sentence a person can act on; names no one's secrets. */
+  message: string;
+}
+
+const MESSAGES: Record<FixRefusalReason, string> = {
+  'altered-card': 'This button does not carry what Pull Doctor put on the approval card (its data was changed), so nothing was done.',
+  'unknown-request': 'This fix request does not exist (or no longer exists).',
+  'wrong-tenant': 'This fix request belongs to another organisation.',
+  'wrong-conversation': 'This fix request can only be decided in the conversation where it was made.',
+  'not-approver': 'You are not one of the approvers for fixes.',
+  'approver-check-failed': 'Your approver group membership could not be checked, so the decision was refused.',
+  'self-approval': 'You made this request: someone else must decide on it.',
+  expired: 'This fix request has expired; run the diagnosis again to request the fix anew.',
+  'already-decided': 'This fix request has already been decided.',
+};
+
+export function fixRefusal(reason: FixRefusalReason, detail?: string): FixRefusal {
+  return { reason, message: detail === undefined ? MESSAGES[reason] : `${MESSAGES[reason]} ${detail}` };
+}
+
+/**
+ * Approvers are the object ids in APPROVERS, plus the (transitive) members of APPROVER_GROUP_ID when one is
+ * configured, asked of Microsoft Graph each time (membership changes take effect at once; no cache).
+ */
+export function createApproverCheck(
+  config: Pick<ApprovalsConfig, 'approvers' | 'approverGroupId'>,
+  deps: { graph?: GraphClient; log: Logger },
+): ApproverCheck {
+  const listed = new Set(config.approvers.map((id) => id.toLowerCase()));
+  const group = config.approverGroupId?.toLowerCase();
+  if (group !== undefined && deps.graph === undefined)
+    throw new Error('APPROVER_GROUP_ID is set: a Graph client is needed to check membership');
+  return async (objectId) => {
+    const id = objectId.toLowerCase();
+    if (listed.has(id)) return { approver: true, via: 'list' };
+    if (group === undefined) return { approver: false };
+    try {
+      const groups = await deps.graph!.checkMemberGroups(id, [group]);
+      return groups.includes(group) ? { approver: true, via: 'group' } : { approver: false };
+    } catch (error) {
+      const advice = describeError(error);
+      // An object Graph does not know is simply not a member.
+      if (advice.code === 'AZURE_NOT_FOUND') return { approver: false };
+      deps.log.warn('approver group membership could not be checked', { code: advice.code, error });
+      return { approver: false, error: `${advice.title}: ${advice.message} ${advice.advice}` };
+    }
+  };
+}
 
 /** A press of **Approve** or **Reject**, as the transport received it. */
 export interface FixDecisionInput {
@@ -40,7 +113,13 @@ const MAX_NAME = 256;
  */
 function decider(actor: FixActor | undefined): FixActor {
   const objectId = String(actor?.objectId ?? '').toLowerCase();
-  const name = typeof actor?.displayName === 'string' ? actor.displayName.replace(/[\u0000-\u001f\u007f]/g, ' ').trim().slice(0, MAX_NAME) : '';
+  const name =
+    typeof actor?.displayName === 'string'
+      ? actor.displayName
+          .replace(/[\u0000-\u001f\u007f]/g, ' ')
+          .trim()
+          .slice(0, MAX_NAME)
+      : '';
   return { objectId, displayName: name === '' ? objectId : name };
 }
 
@@ -58,13 +137,19 @@ const isPlainRecord = (value: unknown) => value !== null && typeof value === 'ob
 export async function decideFix(ctx: FixContext, input: FixDecisionInput): Promise<FixDecisionResult> {
   const now = ctx.now();
   const { id, ignoredFields } = readFixActionData(input.actionData);
-  const log = ctx.log.child({ fixRequestId: id, decision: input.decision, actor: input.actor?.objectId, ...(input.turnId ? { turnId: input.turnId } : {}) });
+  const log = ctx.log.child({ fixRequestId: id, decision: input.decision, actor: input.actor?.objectId, turnId: input.turnId });
   if (ignoredFields.length > 0) log.info('ignoring card action fields other than id', { ignoredFields });
   const actor = decider(input.actor);
   const details = { attempted: input.decision, ...(ignoredFields.length > 0 ? { ignoredFields: ignoredFields.length } : {}) };
 
   /** `voids`: the decision record written ahead of a decision that then lost its race (see below). */
-  const refuse = async (reason: FixRefusalReason, request: FixRequest | undefined, show: boolean, detail?: string, voids?: string): Promise<FixDecisionResult> => {
+  const refuse = async (
+    reason: FixRefusalReason,
+    request: FixRequest | undefined,
+    show: boolean,
+    detail?: string,
+    voids?: string,
+  ): Promise<FixDecisionResult> => {
     const refusal = fixRefusal(reason, detail);
     log.info('fix decision refused', { reason });
     await auditAfterTheFact(
@@ -74,9 +159,9 @@ export async function decideFix(ctx: FixContext, input: FixDecisionInput): Promi
         action: FIX_AUDIT_ACTIONS.refused,
         result: 'refused',
         request: request ?? (id === undefined ? {} : { id }),
-        ...(GUID.test(actor.objectId) ? { actor } : {}),
+        actor: GUID.test(actor.objectId) ? actor : undefined,
         reason: refusal.message,
-        ...(input.turnId === undefined ? {} : { turnId: input.turnId }),
+        turnId: input.turnId,
         details: { ...details, reasonCode: reason, ...(voids === undefined ? {} : { voids }) },
       },
       now,
@@ -84,7 +169,8 @@ export async function decideFix(ctx: FixContext, input: FixDecisionInput): Promi
     return show && request ? { ok: false, refusal, request } : { ok: false, refusal };
   };
 
-  if (input.strict === true && (ignoredFields.length > 0 || !isPlainRecord(input.actionData))) return refuse('altered-card', undefined, false);
+  if (input.strict === true && (ignoredFields.length > 0 || !isPlainRecord(input.actionData)))
+    return refuse('altered-card', undefined, false);
   if (id === undefined) return refuse('unknown-request', undefined, false);
   const stored = await ctx.store.documents.get<unknown>(FIX_REQUESTS_COLLECTION, id);
   if (stored === null) return refuse('unknown-request', undefined, false);
@@ -94,14 +180,17 @@ export async function decideFix(ctx: FixContext, input: FixDecisionInput): Promi
   }
   const request = stored.value;
   if (typeof input.tenantId !== 'string' || !same(input.tenantId, request.tenantId)) return refuse('wrong-tenant', request, false);
-  if (typeof input.conversationId !== 'string' || input.conversationId !== request.conversationId) return refuse('wrong-conversation', request, false);
+  if (typeof input.conversationId !== 'string' || input.conversationId !== request.conversationId)
+    return refuse('wrong-conversation', request, false);
   if (!GUID.test(actor.objectId)) return refuse('not-approver', request, true);
   // Before the approver check: the requester is told why whether or not they are an approver (and no Graph call).
   if (same(actor.objectId, request.requester.objectId)) return refuse('self-approval', request, true);
 
   const verdict = await ctx.approvers(actor.objectId);
   if (!verdict.approver) {
-    return verdict.error === undefined ? refuse('not-approver', request, true) : refuse('approver-check-failed', request, true, verdict.error);
+    return verdict.error === undefined
+      ? refuse('not-approver', request, true)
+      : refuse('approver-check-failed', request, true, verdict.error);
   }
 
   const decided = input.decision === 'approve' ? 'approved' : 'rejected';
@@ -109,29 +198,49 @@ export async function decideFix(ctx: FixContext, input: FixDecisionInput): Promi
   const decision: FixDecisionInProgress = { kind: decided, by: actor, at: now.toISOString(), token: randomBytes(9).toString('base64url') };
   const isMine = (current: FixRequest) => current.status === 'pending' && current.deciding?.token === decision.token;
   const swap = (mutate: (current: FixRequest) => FixRequest | undefined) =>
-    updateWithRetry<FixRequest>(ctx.store.documents, FIX_REQUESTS_COLLECTION, id, (current) => (current !== null && isStoredFixRequest(current, id) ? mutate(current) : undefined), {
-      attempts: 10,
-    });
+    updateWithRetry<FixRequest>(
+      ctx.store.documents,
+      FIX_REQUESTS_COLLECTION,
+      id,
+      (current) => (current !== null && isStoredFixRequest(current, id) ? mutate(current) : undefined),
+      {
+        attempts: 10,
+      },
+    );
 
   // 1. Reserve the decision (pending → pending, being decided by this press): of racing presses exactly one wins.
   const reserved = await swap((current) => {
     if (current.status !== 'pending') return undefined;
-    if (now.getTime() >= Date.parse(current.expiresAt)) return { ...withoutReservation(current), status: 'expired', expiredAt: now.toISOString() };
+    if (now.getTime() >= Date.parse(current.expiresAt))
+      return { ...withoutReservation(current), status: 'expired', expiredAt: now.toISOString() };
     if (current.deciding !== undefined && now.getTime() - Date.parse(current.deciding.at) < DECIDING_STALE_MS) return undefined;
     return { ...current, deciding: decision };
   });
   if (reserved === null) return refuse('unknown-request', undefined, false);
   if (reserved.changed && reserved.value.status === 'expired') {
-    await auditAfterTheFact(ctx.store.audit, ctx.log, { action: FIX_AUDIT_ACTIONS.expired, result: 'ok', request: reserved.value, details: { expiresAt: reserved.value.expiresAt } }, now);
+    await auditAfterTheFact(
+      ctx.store.audit,
+      ctx.log,
+      { action: FIX_AUDIT_ACTIONS.expired, result: 'ok', request: reserved.value, details: { expiresAt: reserved.value.expiresAt } },
+      now,
+    );
   }
-  if (!reserved.changed || !isMine(reserved.value)) return refuse(reserved.value.status === 'expired' ? 'expired' : 'already-decided', withoutReservation(reserved.value), true);
+  if (!reserved.changed || !isMine(reserved.value))
+    return refuse(reserved.value.status === 'expired' ? 'expired' : 'already-decided', withoutReservation(reserved.value), true);
 
   // 2. Record it. A decision that cannot be recorded is not accepted: the reservation is withdrawn, nothing else changed.
   try {
     await auditBeforeActing(
       ctx.store.audit,
       ctx.log,
-      { action, result: 'ok', request, actor, ...(input.turnId === undefined ? {} : { turnId: input.turnId }), details: { ...details, approverVia: verdict.via, requester: request.requester.objectId } },
+      {
+        action,
+        result: 'ok',
+        request,
+        actor,
+        turnId: input.turnId,
+        details: { ...details, approverVia: verdict.via, requester: request.requester.objectId },
+      },
       now,
       `The ${decided === 'approved' ? 'approval' : 'rejection'} was not accepted and the request is unchanged`,
     );
@@ -143,11 +252,21 @@ export async function decideFix(ctx: FixContext, input: FixDecisionInput): Promi
   }
 
   // 3. Store it (only an executor that sees `approved` acts, and that is after the record).
-  const done = await swap((current) => (isMine(current) ? { ...withoutReservation(current), status: decided, decision: { kind: decided, by: actor, at: decision.at } } : undefined));
+  const done = await swap((current) =>
+    isMine(current)
+      ? { ...withoutReservation(current), status: decided, decision: { kind: decided, by: actor, at: decision.at } }
+      : undefined,
+  );
   if (done === null || !done.changed) {
     // The reservation lapsed and was taken over, or the request vanished: the record written above is void.
     const after = done === null ? undefined : withoutReservation(done.value);
-    return refuse(after?.status === 'expired' ? 'expired' : after === undefined ? 'unknown-request' : 'already-decided', after, after !== undefined, undefined, action);
+    return refuse(
+      after?.status === 'expired' ? 'expired' : after === undefined ? 'unknown-request' : 'already-decided',
+      after,
+      after !== undefined,
+      undefined,
+      action,
+    );
   }
   log.info(`fix ${decided}`, { verifiedBy: verdict.via });
   return { ok: true, decision: decided, request: done.value };

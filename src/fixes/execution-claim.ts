@@ -2,8 +2,7 @@ import { isPullDoctorError } from '../errors/index.js';
 import { updateWithRetry } from '../store/index.js';
 import { auditAfterTheFact, FIX_AUDIT_ACTIONS } from './fix-audit.js';
 import type { FixContext } from './fix-context.js';
-import { FIX_REQUESTS_COLLECTION, type FixExecutionClaim, type FixRequest } from './fix-request.js';
-import { isStoredFixRequest } from './read-fix-request.js';
+import { FIX_REQUESTS_COLLECTION, isStoredFixRequest, type FixExecutionClaim, type FixRequest } from './fix-request.js';
 
 /**
  * The claim protocol that gives a request exactly one executor among many replicas. Each step is a
@@ -25,18 +24,28 @@ function isMine(request: FixRequest, mine: FixExecutionClaim): boolean {
 }
 
 async function swap(ctx: FixContext, id: string, mutate: (current: FixRequest) => FixRequest | undefined): Promise<ClaimResult> {
-  const result = await updateWithRetry<FixRequest>(ctx.store.documents, FIX_REQUESTS_COLLECTION, id, (current) => (valid(current, id) ? mutate(current) : undefined), {
-    attempts: 10,
-  });
+  const result = await updateWithRetry<FixRequest>(
+    ctx.store.documents,
+    FIX_REQUESTS_COLLECTION,
+    id,
+    (current) => (valid(current, id) ? mutate(current) : undefined),
+    {
+      attempts: 10,
+    },
+  );
   if (result === null) return { claimed: false, request: null, absent: true };
-  return result.changed ? { claimed: true, request: result.value } : { claimed: false, request: valid(result.value, id) ? result.value : null };
+  return result.changed
+    ? { claimed: true, request: result.value }
+    : { claimed: false, request: valid(result.value, id) ? result.value : null };
 }
 
 /** approved → executing, claimed by this executor. */
 export function claimApproved(ctx: FixContext, id: string): Promise<ClaimResult> {
   const at = ctx.now().toISOString();
   return swap(ctx, id, (current) =>
-    current.status === 'approved' ? { ...current, status: 'executing', claim: { executorId: ctx.executorId, claimedAt: at, renewedAt: at, round: 1 } } : undefined,
+    current.status === 'approved'
+      ? { ...current, status: 'executing', claim: { executorId: ctx.executorId, claimedAt: at, renewedAt: at, round: 1 } }
+      : undefined,
   );
 }
 
@@ -61,7 +70,7 @@ export async function renewClaim(ctx: FixContext, request: FixRequest, options: 
   const renew = (current: FixRequest): FixRequest => ({
     ...current,
     claim: { ...current.claim!, renewedAt: at },
-    ...(options.beforeWrite ? { assignmentWritesSent: (current.assignmentWritesSent ?? 0) + 1 } : {}),
+    assignmentWritesSent: options.beforeWrite ? (current.assignmentWritesSent ?? 0) + 1 : current.assignmentWritesSent,
   });
   const result = await swap(ctx, request.id, (current) => (isMine(current, mine) ? renew(current) : undefined));
   if (result.claimed) return true;
@@ -69,7 +78,11 @@ export async function renewClaim(ctx: FixContext, request: FixRequest, options: 
 }
 
 /** executing (ours) → the finished request `finish` makes of it; null when the claim is no longer ours. */
-export async function releaseClaim(ctx: FixContext, request: FixRequest, finish: (current: FixRequest) => FixRequest): Promise<FixRequest | null> {
+export async function releaseClaim(
+  ctx: FixContext,
+  request: FixRequest,
+  finish: (current: FixRequest) => FixRequest,
+): Promise<FixRequest | null> {
   const mine = request.claim!;
   const result = await swap(ctx, request.id, (current) => (isMine(current, mine) ? finish(current) : undefined));
   if (result.claimed) return result.request;
@@ -90,7 +103,10 @@ async function restoreVanished(ctx: FixContext, request: FixRequest): Promise<Fi
     if (isPullDoctorError(error) && error.code === 'STORE_CONFLICT') return null;
     throw error;
   }
-  ctx.log.error('a fix request vanished from the store while this executor held it; wrote it back from its own copy', { fixRequestId: request.id, status: request.status });
+  ctx.log.error('a fix request vanished from the store while this executor held it; wrote it back from its own copy', {
+    fixRequestId: request.id,
+    status: request.status,
+  });
   await auditAfterTheFact(
     ctx.store.audit,
     ctx.log,
@@ -98,7 +114,8 @@ async function restoreVanished(ctx: FixContext, request: FixRequest): Promise<Fi
       action: FIX_AUDIT_ACTIONS.restored,
       result: 'ok',
       request,
-      reason: "The request's record vanished from the store (the store lost its data) while Pull Doctor was executing it; it was written back from the executor's copy.",
+      reason:
+        "The request's record vanished from the store (the store lost its data) while Pull Doctor was executing it; it was written back from the executor's copy.",
       details: { status: request.status, round: request.claim?.round ?? 0 },
     },
     ctx.now(),

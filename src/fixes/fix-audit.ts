@@ -49,7 +49,7 @@ function safeMap<T extends string | number | boolean>(map: Record<string, T>): R
 }
 
 /** Principal, scope, role, cluster and pod of a request: what every record of it names. */
-export function fixAuditTarget(request: FixRequest | { id?: string }): Record<string, string> {
+function fixAuditTarget(request: FixRequest | { id?: string }): Record<string, string> {
   if (!('fix' in request)) return request.id === undefined ? {} : { fixRequestId: request.id };
   const target: Record<string, string> = {
     fixRequestId: request.id,
@@ -65,7 +65,7 @@ export function fixAuditTarget(request: FixRequest | { id?: string }): Record<st
   return target;
 }
 
-export function fixAuditRecord(event: FixAuditEvent, at: Date): AuditRecord {
+function fixAuditRecord(event: FixAuditEvent, at: Date): AuditRecord {
   const record: AuditRecord = {
     at: at.toISOString(),
     action: event.action,
@@ -98,7 +98,13 @@ export async function auditAfterTheFact(audit: AppendLog<AuditRecord>, log: Logg
  * (`refusal` says what did not happen, e.g. "The approval was not accepted and the request is unchanged") and the
  * caller changes nothing.
  */
-export async function auditBeforeActing(audit: AppendLog<AuditRecord>, log: Logger, event: FixAuditEvent, at: Date, refusal: string): Promise<void> {
+export async function auditBeforeActing(
+  audit: AppendLog<AuditRecord>,
+  log: Logger,
+  event: FixAuditEvent,
+  at: Date,
+  refusal: string,
+): Promise<void> {
   const record = fixAuditRecord(event, at);
   try {
     await audit.append(record);

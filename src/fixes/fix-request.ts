@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import type { Cause, Fix, Verdict } from '../diagnosis/types.js';
+import { fixProblem } from './allowed-fix.js';
 
 /** The store collection that holds fix requests, one document per request, keyed by its opaque id. */
 export const FIX_REQUESTS_COLLECTION = 'fix-requests';
@@ -10,7 +12,7 @@ export const FIX_REQUESTS_COLLECTION = 'fix-requests';
  *      │ └──reject───▶ rejected                 ▲  │
  *      └──(ttl)──────▶ expired                  └──┘ a stale claim is taken over on resume
  */
-export const FIX_REQUEST_STATUSES = ['pending', 'approved', 'rejected', 'expired', 'executing', 'completed', 'failed'] as const;
+const FIX_REQUEST_STATUSES = ['pending', 'approved', 'rejected', 'expired', 'executing', 'completed', 'failed'] as const;
 export type FixRequestStatus = (typeof FIX_REQUEST_STATUSES)[number];
 
 /** A person, as Entra ID knows them: the object id decides, the name is for humans. */
@@ -46,9 +48,7 @@ export interface FixExecutionClaim {
 }
 
 /** What the re-run diagnosis said after the change. */
-export type RediagnosisRecord =
-  | { at: string; verdict: Verdict; cause: Cause | null; summary: string }
-  | { at: string; error: string };
+export type RediagnosisRecord = { at: string; verdict: Verdict; cause: Cause | null; summary: string } | { at: string; error: string };
 
 /**
  * How an execution ended. `created`: the bot created the role assignment; `exists`: Azure already had it
@@ -125,4 +125,102 @@ export interface FixRequest {
 /** Statuses after which nothing more happens to a request. */
 export function isFinished(status: FixRequestStatus): boolean {
   return status === 'rejected' || status === 'expired' || status === 'completed' || status === 'failed';
+}
+
+const ID_BYTES = 18;
+/** 18 random bytes → 24 base64url characters, no padding. */
+const ID_PATTERN = /^[A-Za-z0-9_-]{24}$/;
+
+/** A new opaque fix request id: 144 bits from the CSPRNG, base64url. Unguessable, so a card can carry it alone. */
+export function newFixRequestId(): string {
+  return randomBytes(ID_BYTES).toString('base64url');
+}
+
+/** Whether `value` has the shape of an id we issue (it may still be unknown). */
+export function isFixRequestId(value: unknown): value is string {
+  return typeof value === 'string' && ID_PATTERN.test(value);
+}
+
+const FIELD_NAME = /^[A-Za-z][A-Za-z0-9_.-]{0,39}$/;
+
+/**
+ * Reads the one thing a card action may carry: the fix request's opaque `id`. Every other field is ignored —
+ * the scope, principal and role come from the stored request, never from the card. Returns the id (undefined
+ * when there is none of the right shape) and the names of the ignored fields (for the log; values are never read).
+ */
+export function readFixActionData(data: unknown): { id: string | undefined; ignoredFields: string[] } {
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) return { id: undefined, ignoredFields: [] };
+  const record = data as Record<string, unknown>;
+  const ignoredFields = Object.keys(record)
+    .filter((k) => k !== 'id')
+    .map((k) => (FIELD_NAME.test(k) ? k : '(unprintable)'))
+    .slice(0, 20);
+  return { id: isFixRequestId(record.id) ? record.id : undefined, ignoredFields };
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+const isText = (v: unknown): v is string => typeof v === 'string' && v !== '';
+const isActor = (v: unknown): boolean =>
+  v !== null &&
+  typeof v === 'object' &&
+  GUID.test(String((v as Record<string, unknown>).objectId)) &&
+  typeof (v as Record<string, unknown>).displayName === 'string';
+
+/**
+ * Why a stored value is not a fix request this code can act on, or undefined when it is. The store gives back
+ * whatever JSON was written; a document changed by hand (or by a future version) must never reach the writer.
+ */
+export function storedFixRequestProblem(value: unknown, id: string): string | undefined {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return 'not an object';
+  const r = value as Record<string, unknown>;
+  if (r.schema !== 1) return `schema ${String(r.schema)} is not 1`;
+  if (r.id !== id) return 'its id does not match its key';
+  const fix = fixProblem(r.fix);
+  if (fix !== undefined) return fix;
+  const cluster = r.cluster as Record<string, unknown> | null;
+  if (cluster === null || typeof cluster !== 'object' || !(isText(cluster.name) || isText(cluster.resourceId))) return 'no cluster';
+  const pod = r.pod as Record<string, unknown> | null;
+  if (pod === null || typeof pod !== 'object' || !isText(pod.namespace) || !isText(pod.name)) return 'no pod';
+  if (!isActor(r.requester)) return 'no requester';
+  if (!GUID.test(String(r.tenantId))) return 'no tenant';
+  if (!isText(r.conversationId)) return 'no conversation';
+  if (!TIME.test(String(r.createdAt)) || !TIME.test(String(r.expiresAt))) return 'no creation or expiry time';
+  if (!FIX_REQUEST_STATUSES.includes(r.status as never)) return `unknown status ${String(r.status)}`;
+  const evidence = r.evidence as Record<string, unknown> | null;
+  if (
+    evidence === null ||
+    typeof evidence !== 'object' ||
+    !Array.isArray(evidence.lines) ||
+    !evidence.lines.every((l) => typeof l === 'string')
+  ) {
+    return 'no evidence';
+  }
+  if (r.decision !== undefined) {
+    const d = r.decision as Record<string, unknown>;
+    if ((d.kind !== 'approved' && d.kind !== 'rejected') || !isActor(d.by) || !TIME.test(String(d.at))) return 'a malformed decision';
+    // decideFix never lets the requester decide: a document that says so was not written by it.
+    if (
+      d.kind === 'approved' &&
+      String((d.by as Record<string, unknown>).objectId).toLowerCase() ===
+        String((r.requester as Record<string, unknown>).objectId).toLowerCase()
+    ) {
+      return 'approved by its own requester';
+    }
+  }
+  const needsDecision =
+    r.status === 'approved' || r.status === 'rejected' || r.status === 'executing' || r.status === 'completed' || r.status === 'failed';
+  if (needsDecision && r.decision === undefined) return `status ${String(r.status)} without a decision`;
+  if (r.status === 'executing') {
+    const c = r.claim as Record<string, unknown> | undefined;
+    if (!c || !isText(c.executorId) || !TIME.test(String(c.claimedAt)) || !TIME.test(String(c.renewedAt)) || typeof c.round !== 'number') {
+      return 'executing without a claim';
+    }
+  }
+  return undefined;
+}
+
+export function isStoredFixRequest(value: unknown, id: string): value is FixRequest {
+  return storedFixRequestProblem(value, id) === undefined;
 }

@@ -1,32 +1,79 @@
-export { createFixApprovals, type FixApprovals } from './fix-approvals.js';
-export type { FixApprovalsDeps } from './fix-context.js';
-export { DEFAULT_LEASE_MS } from './fix-context.js';
-export type { NewFixRequest } from './request-fix.js';
-export type { FixDecisionInput, FixDecisionResult } from './decide-fix.js';
-export type { FixExecution } from './execute-fix.js';
-export type { ResumeReport } from './resume-interrupted.js';
+import { PullDoctorError } from '../errors/index.js';
+import { updateWithRetry } from '../store/index.js';
+import { decideFix, type FixDecisionInput, type FixDecisionResult } from './decide-fix.js';
+import { executeFix, type FixExecution } from './execute-fix.js';
+import { fixContext, type FixApprovalsDeps } from './fix-context.js';
+import { FIX_REQUESTS_COLLECTION, isFixRequestId, isStoredFixRequest, type FixRequest } from './fix-request.js';
+import { requestFix, type NewFixRequest } from './request-fix.js';
+import { resumeInterrupted, type ResumeReport } from './resume-interrupted.js';
+
 export {
-  FIX_REQUESTS_COLLECTION,
-  FIX_REQUEST_STATUSES,
-  isFinished,
-  type FixRequest,
-  type FixRequestStatus,
-  type FixActor,
-  type FixDecision,
-  type FixExecutionClaim,
-  type FixOutcome,
-  type FixOutcomeKind,
-  type RediagnosisRecord,
-} from './fix-request.js';
-export { FIX_REFUSAL_REASONS, fixRefusal, type FixRefusal, type FixRefusalReason } from './refusals.js';
-export { FIX_AUDIT_ACTIONS } from './fix-audit.js';
-export { createApproverCheck, type ApproverCheck, type ApproverVerdict } from './approvers.js';
-export type { PullAccess, PullAccessChecker, RoleAssignmentWriter, CreateRoleAssignmentInput, Rediagnose, RediagnosisSummary } from './ports.js';
-export { DEFAULT_WRITE_RETRY, type WriteRetryOptions } from './write-retry.js';
+  createApproverCheck,
+  FIX_REFUSAL_REASONS,
+  fixRefusal,
+  type FixDecisionInput,
+  type FixDecisionResult,
+  type FixRefusal,
+  type FixRefusalReason,
+} from './decide-fix.js';
 export { describeFixRequest, type FixRequestView } from './describe-fix-request.js';
-export { readFixActionData } from './action-data.js';
-export { isFixRequestId } from './fix-request-id.js';
-export { GRANTABLE_ROLES, registryNameOf, roleNameOf } from './allowed-fix.js';
-export { forbiddenAdvice, delegationCondition, RBAC_ADMINISTRATOR_ROLE_ID } from './forbidden-advice.js';
-export { KUBELET_BACKOFF_REMINDER } from './fix-outcomes.js';
-export { roleAssignmentName } from '../clients/azure/role-assignment-writer.js';
+export { forbiddenAdvice, registryNameOf, roleNameOf } from './allowed-fix.js';
+export { KUBELET_BACKOFF_REMINDER, type FixExecution } from './execute-fix.js';
+export type { ApproverCheck, FixApprovalsDeps, PullAccess, PullAccessChecker, Rediagnose, RediagnosisSummary } from './fix-context.js';
+export type { FixOutcomeKind, FixRequest, FixRequestStatus } from './fix-request.js';
+export { rediagnosisSummary } from './rediagnosis.js';
+export type { NewFixRequest } from './request-fix.js';
+export { DEFAULT_RESUME_EVERY_MS, ResumeLoop, type ResumeLoopOptions, type ResumeReport } from './resume-interrupted.js';
+
+/**
+ * The fix approval flow's public face: `createFixApprovals` and what the transport (src/teams) and the wiring use.
+ * The rooms behind it: fix-request (the stored request), request-fix, decide-fix (approvers, refusals), execute-fix
+ * (with execution-claim), resume-interrupted (and the resume loop), rediagnosis, fix-audit, allowed-fix,
+ * describe-fix-request; fix-context holds what the flow is given.
+ */
+
+/** The fix approval flow, independent of any transport. One per process; every replica shares the store. */
+export interface FixApprovals {
+  /** Stores a pending request (the card then carries only its id) and audits it. INVALID_INPUT / FIX_REFUSED. */
+  request(input: NewFixRequest): Promise<FixRequest>;
+  /** The request, or null when the id is unknown, malformed, or names something that is not a valid request. */
+  get(id: string): Promise<FixRequest | null>;
+  /** Remembers the approval card's message id so the transport can update the card later. */
+  setApprovalCardMessageId(id: string, messageId: string): Promise<FixRequest>;
+  /** Approve or reject; refusals change nothing and say why. See decideFix. */
+  decide(input: FixDecisionInput): Promise<FixDecisionResult>;
+  /** Claims and runs an approved request (exactly one caller wins). See executeFix. */
+  execute(id: string): Promise<FixExecution>;
+  /** Resumes what stopped processes left; run at start-up and periodically. See resumeInterrupted. */
+  resumeInterrupted(): Promise<ResumeReport>;
+}
+
+export function createFixApprovals(deps: FixApprovalsDeps): FixApprovals {
+  const ctx = fixContext(deps);
+  return {
+    request: (input) => requestFix(ctx, input),
+    async get(id) {
+      if (!isFixRequestId(id)) return null;
+      const stored = await ctx.store.documents.get<unknown>(FIX_REQUESTS_COLLECTION, id);
+      return stored !== null && isStoredFixRequest(stored.value, id) ? stored.value : null;
+    },
+    async setApprovalCardMessageId(id, messageId) {
+      if (typeof messageId !== 'string' || messageId === '' || messageId.length > 512)
+        throw new PullDoctorError('INVALID_INPUT', 'A message id must be 1 to 512 characters');
+      const result = isFixRequestId(id)
+        ? await updateWithRetry<FixRequest>(ctx.store.documents, FIX_REQUESTS_COLLECTION, id, (current) =>
+            current !== null && isStoredFixRequest(current, id) && current.approvalCardMessageId !== messageId
+              ? { ...current, approvalCardMessageId: messageId }
+              : undefined,
+          )
+        : null;
+      if (result === null || !isStoredFixRequest(result.value, id))
+        throw new PullDoctorError('INVALID_INPUT', 'There is no such fix request');
+      return result.value;
+    },
+    decide: (input) => decideFix(ctx, input),
+    execute: (id) =>
+      isFixRequestId(id) ? executeFix(ctx, id) : Promise.resolve({ kind: 'skipped', reason: 'unknown-request', request: null }),
+    resumeInterrupted: () => resumeInterrupted(ctx),
+  };
+}

@@ -1,11 +1,10 @@
 import { CAUSES, type Cause, type Fix } from '../diagnosis/types.js';
 import { describeError, isPullDoctorError, PullDoctorError } from '../errors/index.js';
-import { redactText } from '../logging/index.js';
+import { redactText } from '../logging/redact.js';
 import { assertAllowedFix } from './allowed-fix.js';
 import { auditAfterTheFact, auditBeforeActing, FIX_AUDIT_ACTIONS } from './fix-audit.js';
 import type { FixContext } from './fix-context.js';
-import { FIX_REQUESTS_COLLECTION, type FixActor, type FixRequest } from './fix-request.js';
-import { newFixRequestId } from './fix-request-id.js';
+import { FIX_REQUESTS_COLLECTION, newFixRequestId, type FixActor, type FixRequest } from './fix-request.js';
 
 /** What the transport knows when someone presses **Request fix**. */
 export interface NewFixRequest {
@@ -34,7 +33,8 @@ function invalid(message: string): PullDoctorError {
 }
 
 function text(value: unknown, what: string, max: number): string {
-  if (typeof value !== 'string' || value.trim() === '' || value.length > max || CONTROL.test(value)) throw invalid(`${what} must be 1 to ${max} printable characters`);
+  if (typeof value !== 'string' || value.trim() === '' || value.length > max || CONTROL.test(value))
+    throw invalid(`${what} must be 1 to ${max} printable characters`);
   return value.trim();
 }
 
@@ -43,8 +43,15 @@ function optionalText(value: unknown, what: string, max: number): string | undef
 }
 
 function actor(value: FixActor): FixActor {
-  if (typeof value?.objectId !== 'string' || !GUID.test(value.objectId)) throw invalid('the requester must be identified by an Entra object id');
-  const name = typeof value.displayName === 'string' ? value.displayName.replace(/[\u0000-\u001f\u007f]/g, ' ').trim().slice(0, MAX_NAME) : '';
+  if (typeof value?.objectId !== 'string' || !GUID.test(value.objectId))
+    throw invalid('the requester must be identified by an Entra object id');
+  const name =
+    typeof value.displayName === 'string'
+      ? value.displayName
+          .replace(/[\u0000-\u001f\u007f]/g, ' ')
+          .trim()
+          .slice(0, MAX_NAME)
+      : '';
   return { objectId: value.objectId.toLowerCase(), displayName: name === '' ? value.objectId.toLowerCase() : name };
 }
 
@@ -71,7 +78,7 @@ function buildRequest(input: NewFixRequest, id: string, now: Date, ttlMs: number
     schema: 1,
     id,
     fix,
-    cluster: { ...(clusterName === undefined ? {} : { name: clusterName }), ...(clusterId === undefined ? {} : { resourceId: clusterId }) },
+    cluster: { name: clusterName, resourceId: clusterId },
     pod: { namespace: text(input.pod?.namespace, 'the namespace', 63), name: text(input.pod?.name, 'the pod name', 253) },
     requester: actor(input.requester),
     tenantId: input.tenantId.toLowerCase(),
@@ -90,13 +97,13 @@ function buildRequest(input: NewFixRequest, id: string, now: Date, ttlMs: number
  */
 export async function requestFix(ctx: FixContext, input: NewFixRequest): Promise<FixRequest> {
   const now = ctx.now();
-  const turn = input.turnId === undefined ? {} : { turnId: input.turnId };
   let request: FixRequest;
   try {
     request = buildRequest(input, newFixRequestId(), now, ctx.requestTtlMs);
   } catch (error) {
     if (!isPullDoctorError(error)) throw error;
-    const requester = typeof input.requester?.objectId === 'string' && GUID.test(input.requester.objectId) ? actor(input.requester) : undefined;
+    const requester =
+      typeof input.requester?.objectId === 'string' && GUID.test(input.requester.objectId) ? actor(input.requester) : undefined;
     await auditAfterTheFact(
       ctx.store.audit,
       ctx.log,
@@ -104,9 +111,9 @@ export async function requestFix(ctx: FixContext, input: NewFixRequest): Promise
         action: FIX_AUDIT_ACTIONS.requested,
         result: 'refused',
         request: {},
-        ...(requester ? { actor: requester } : {}),
+        actor: requester,
         reason: describeError(error).message,
-        ...turn,
+        turnId: input.turnId,
         details: { errorCode: error.code },
       },
       now,
@@ -122,7 +129,7 @@ export async function requestFix(ctx: FixContext, input: NewFixRequest): Promise
         result: 'ok',
         request,
         actor: request.requester,
-        ...turn,
+        turnId: input.turnId,
         details: { expiresAt: request.expiresAt, ...(request.evidence.cause ? { cause: request.evidence.cause } : {}) },
       },
       now,
@@ -136,7 +143,15 @@ export async function requestFix(ctx: FixContext, input: NewFixRequest): Promise
       await auditAfterTheFact(
         ctx.store.audit,
         ctx.log,
-        { action: FIX_AUDIT_ACTIONS.requested, result: 'failed', request: { id: request.id }, actor: request.requester, reason: 'The request could not be stored; nothing was kept under this id.', ...turn, details: { errorCode: describeError(error).code } },
+        {
+          action: FIX_AUDIT_ACTIONS.requested,
+          result: 'failed',
+          request: { id: request.id },
+          actor: request.requester,
+          reason: 'The request could not be stored; nothing was kept under this id.',
+          turnId: input.turnId,
+          details: { errorCode: describeError(error).code },
+        },
         now,
       );
       // 144 random bits do not collide; if the store says they did, draw again rather than fail.

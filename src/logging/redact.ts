@@ -9,7 +9,8 @@ const SECRET_KEY =
   /pass(word)?|secret|token|authorization|^auth$|credential|apikey|api_key|api-key|dockerconfigjson|dockercfg|private.?key|client.?secret|refresh_token|access_token|connection.?string|account.?key|shared.?access|subscription.?key|^sig$|cookie/i;
 
 /** JSON fields whose value is a secret; the quotes may be escaped (a JSON document quoted inside another). */
-const JSON_SECRET_FIELD = 'auth|password|passwd|secret|token|identitytoken|registrytoken|(?:client|access|refresh|id)_?(?:secret|token)|api_?key|account_?key';
+const JSON_SECRET_FIELD =
+  'auth|password|passwd|secret|token|identitytoken|registrytoken|(?:client|access|refresh|id)_?(?:secret|token)|api_?key|account_?key';
 
 const PATTERNS: Array<[RegExp, string]> = [
   // Authorization headers, whatever their scheme and credential look like (auth schemes are case-insensitive)
@@ -17,16 +18,25 @@ const PATTERNS: Array<[RegExp, string]> = [
   // Bearer and Basic credentials elsewhere; a plain word of up to 15 letters after the scheme is prose ("a Basic
   // challenge", "Bearer authentication"), not a credential, which is longer or has digits, symbols or capitals inside
   // (case-sensitive on purpose: the scheme's case is spelled out, so that [a-z] in the look-aheads means lower case)
-  [/\b([Bb][Ee][Aa][Rr][Ee][Rr]|[Bb][Aa][Ss][Ii][Cc])\s+(?![A-Z]?[a-z]{1,15}(?![A-Za-z0-9._~+/=-]))[A-Za-z0-9._~+/=-]{8,}/g, '$1 [redacted]'],
+  [
+    /\b([Bb][Ee][Aa][Rr][Ee][Rr]|[Bb][Aa][Ss][Ii][Cc])\s+(?![A-Z]?[a-z]{1,15}(?![A-Za-z0-9._~+/=-]))[A-Za-z0-9._~+/=-]{8,}/g,
+    '$1 [redacted]',
+  ],
   // JSON Web Tokens
   [/\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g, '[redacted-jwt]'],
   // "auth":"base64" in docker config JSON, and password/token/secret fields in JSON, also inside a JSON string
   [new RegExp(`(\\\\?"(?:${JSON_SECRET_FIELD})\\\\?"\\s*:\\s*\\\\?")(?:[^"\\\\]|\\\\(?!"))*(\\\\?")`, 'gi'), '$1[redacted]$2'],
   // query strings and forms, SAS signatures, storage and Service Bus connection strings
-  [/\b((?:password|passwd|access_token|refresh_token|id_token|client_secret|token|sig|AccountKey|SharedAccessKey)=)[^&;\s"']+/gi, '$1[redacted]'],
+  [
+    /\b((?:password|passwd|access_token|refresh_token|id_token|client_secret|token|sig|AccountKey|SharedAccessKey)=)[^&;\s"']+/gi,
+    '$1[redacted]',
+  ],
   // kubeconfig / YAML `token: …`, `client-key-data: …`, at the start of a line (containerd's "failed to fetch
   // anonymous token: 401 Unauthorized" is prose)
-  [/^(\s*(?:-\s+)?)((?:token|password|passwd|client-key-data|client-secret|id-token|refresh-token|access-token)\s*:\s+)(?!\[redacted)[^\s,}"']+/gim, '$1$2[redacted]'],
+  [
+    /^(\s*(?:-\s+)?)((?:token|password|passwd|client-key-data|client-secret|id-token|refresh-token|access-token)\s*:\s+)(?!\[redacted)[^\s,}"']+/gim,
+    '$1$2[redacted]',
+  ],
   // user:password@ in URLs
   // (to the last @ before the path, as URL parsers split it: a password may hold an unescaped @)
   [/(\/\/[^/\s:@]+:)[^/\s]*@/g, '$1[redacted]@'],

@@ -1,4 +1,4 @@
-import { systemClock, type Clock } from '../alerts/clock.js';
+import { systemClock, type Clock } from '../alerts/machinery.js';
 import type { Profile } from '../app/compose.js';
 import { createKubernetesReader } from '../clients/kubernetes/kubernetes-reader.js';
 import { loadKubeConfig } from '../clients/kubernetes/kube-config.js';

@@ -1,14 +1,15 @@
-import { MAX_DOCUMENT_BYTES } from './document-store.js';
-import { invalidStoreInput, storeUnavailable } from './store-errors.js';
+import { redactText, redactValue } from '../logging/redact.js';
+import { invalidStoreInput, MAX_DOCUMENT_BYTES, storeUnavailable, type AuditRecord } from './store.js';
 
 /**
- * The rules both implementations share, checked before any I/O so that the backends behave alike on bad input.
+ * The rules both implementations share, checked before any I/O so that the backends behave alike on bad input, and
+ * the audit log's guard against anything that looks like a secret.
  */
 
 const COLLECTION = /^[a-z][a-z0-9-]{0,39}$/;
 /** The audit log's blobs live under `audit/`; no document collection may sit there. */
 const RESERVED_COLLECTIONS: ReadonlySet<string> = new Set(['audit']);
-export const MAX_ID_BYTES = 256;
+const MAX_ID_BYTES = 256;
 const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
 const LONE_SURROGATE = /\p{Cs}/u;
 
@@ -40,7 +41,14 @@ function assertIdText(text: string, what: string): void {
  * version", which would turn a compare-and-swap into a blind overwrite.
  */
 export function assertEtag(etag: string): void {
-  if (typeof etag !== 'string' || etag === '' || etag.trim() === '*' || etag.length > 256 || CONTROL_CHARACTER.test(etag) || /[^\u0020-\u007e]/.test(etag)) {
+  if (
+    typeof etag !== 'string' ||
+    etag === '' ||
+    etag.trim() === '*' ||
+    etag.length > 256 ||
+    CONTROL_CHARACTER.test(etag) ||
+    /[^\u0020-\u007e]/.test(etag)
+  ) {
     throw invalidStoreInput('An etag must be one that the store returned (printable ASCII, not "*")');
   }
 }
@@ -80,11 +88,19 @@ export function assertCanonicalTime(at: unknown, what: string): asserts at is st
   }
 }
 
+/** The JSON text of an append-log record, once `validate` (the audit log's secret guard) and the time check pass. */
+export function logRecordText<T extends { at: string }>(record: T, validate: (record: T) => void): string {
+  validate(record);
+  assertCanonicalTime(record.at, 'a log record\'s "at"');
+  return JSON.stringify(record);
+}
+
 /** A `since` bound: any ISO-8601 date or time with a zone, normalised to the canonical UTC form. */
 export function normalizeSince(since: string | undefined): string | undefined {
   if (since === undefined) return undefined;
   const parsed = typeof since === 'string' && /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2}))?$/.test(since) ? Date.parse(since) : NaN;
-  if (Number.isNaN(parsed)) throw invalidStoreInput(`"since" must be an ISO-8601 time like 2025-01-31T09:15:00.000Z (got ${JSON.stringify(since)})`);
+  if (Number.isNaN(parsed))
+    throw invalidStoreInput(`"since" must be an ISO-8601 time like 2025-01-31T09:15:00.000Z (got ${JSON.stringify(since)})`);
   const normalized = new Date(parsed).toISOString();
   if (!CANONICAL_TIME.test(normalized)) throw invalidStoreInput(`"since" is out of range (got ${JSON.stringify(since)})`);
   return normalized;
@@ -100,5 +116,69 @@ export function parseStoredJson(text: string, where: string): unknown {
   } catch {
     // No cause: V8's JSON.parse message quotes the text.
     throw storeUnavailable(`The stored value at ${where} is not valid JSON`);
+  }
+}
+
+const MAX_AUDIT_RECORD_BYTES = 64 * 1024;
+
+/**
+ * Checks the shape of an audit record and refuses secret-looking content: any string that the log redaction
+ * (src/logging/redact.ts) would change — bearer/basic credentials, JWTs, docker `auth` blobs, passwords in
+ * query strings or URLs — and any string under a key named like a secret (`password`, `token`, `clientSecret`,
+ * …; numbers and booleans under such keys, like `tokenCount: 2`, are fine). Storage account keys and SAS signatures are
+ * also refused by name, even where redaction would leave them (an empty `SharedAccessSignature=`).
+ * The error names the field, never its value.
+ */
+export function assertAuditRecord(record: AuditRecord): void {
+  if (record === null || typeof record !== 'object' || Array.isArray(record)) throw invalidStoreInput('An audit record must be an object');
+  assertCanonicalTime(record.at, 'audit record "at"');
+  requireText(record.action, 'action');
+  requireText(record.result, 'result');
+  optionalText(record.reason, 'reason');
+  optionalText(record.requestId, 'requestId');
+  if (record.actor !== undefined) {
+    if (record.actor === null || typeof record.actor !== 'object') throw invalidStoreInput('audit record "actor" must be an object');
+    requireText(record.actor.id, 'actor.id');
+    optionalText(record.actor.name, 'actor.name');
+  }
+  checkMap(record.target, 'target', (v) => typeof v === 'string');
+  checkMap(
+    record.details,
+    'details',
+    (v) => typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v)),
+  );
+  const known = new Set(['at', 'action', 'actor', 'target', 'result', 'reason', 'requestId', 'details']);
+  for (const key of Object.keys(record)) if (!known.has(key)) throw invalidStoreInput(`audit record has an unknown field "${key}"`);
+  if (Buffer.byteLength(JSON.stringify(record), 'utf8') > MAX_AUDIT_RECORD_BYTES) {
+    throw invalidStoreInput(`An audit record must be at most ${MAX_AUDIT_RECORD_BYTES} bytes as JSON`);
+  }
+}
+
+function requireText(value: unknown, field: string): void {
+  if (typeof value !== 'string' || value === '') throw invalidStoreInput(`audit record "${field}" must be a non-empty string`);
+  refuseSecret(field, value);
+}
+
+function optionalText(value: unknown, field: string): void {
+  if (value !== undefined) requireText(value, field);
+}
+
+function checkMap(map: unknown, field: string, valueOk: (v: unknown) => boolean): void {
+  if (map === undefined) return;
+  if (map === null || typeof map !== 'object' || Array.isArray(map)) throw invalidStoreInput(`audit record "${field}" must be an object`);
+  for (const [key, value] of Object.entries(map)) {
+    if (!valueOk(value)) throw invalidStoreInput(`audit record "${field}.${key}" has a value of the wrong type`);
+    if (typeof value === 'string') refuseSecret(`${field}.${key}`, value, key);
+  }
+}
+
+/** Storage account keys and SAS signatures: `AccountKey=…`, `SharedAccessSignature=…`, `sig=…`. */
+const STORAGE_SECRET = /\bAccountKey=|\bSharedAccessSignature=|[?&]sig=|\bsig=[A-Za-z0-9%+/=]{10,}/i;
+
+function refuseSecret(field: string, value: string, key = field.split('.').pop()!): void {
+  const redactedByPattern = redactText(value) !== value;
+  const redactedByKey = (redactValue({ [key]: value }) as Record<string, unknown>)[key] !== value;
+  if (redactedByPattern || redactedByKey || STORAGE_SECRET.test(value)) {
+    throw invalidStoreInput(`audit record "${field}" looks like it holds a secret; audit records must never contain secrets`);
   }
 }

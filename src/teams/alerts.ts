@@ -1,8 +1,8 @@
-import { teamsSendFailed, type AlertChannel } from '../alerts/alert-channel.js';
+import { teamsSendFailed, type AlertChannel } from '../alerts/alert-delivery.js';
 import type { AlertCard, AlertView } from '../alerts/alert-view.js';
 import type { Alerts } from '../alerts/alerts-assembly.js';
-import type { ConversationReferenceInput, ConversationType, StoredConversation } from '../alerts/conversation-registry.js';
-import type { SubscriptionScope, SubscriptionStatus } from '../alerts/subscription-service.js';
+import type { ConversationReferenceInput, ConversationType, StoredConversation } from '../alerts/routing.js';
+import type { SubscriptionScope, SubscriptionStatus } from '../alerts/routing.js';
 import { isPullDoctorError, PullDoctorError } from '../errors/index.js';
 import type { Logger } from '../logging/index.js';
 import type { TeamsTransport } from './bot-framework.js';

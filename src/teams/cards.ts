@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import * as ACData from 'adaptivecards-templating';
 import { CardFactory, MessageFactory, type Activity, type AdaptiveCardInvokeResponse } from 'botbuilder';
 import type { Cause, Diagnosis, ProblemKind } from '../diagnosis/types.js';
-import { redactText } from '../logging/index.js';
+import { redactText } from '../logging/redact.js';
 
 /** The card templates in `cards/*.json` (Adaptive Cards 1.5, adaptivecards-templating syntax). */
 export const CARD_NAMES = [

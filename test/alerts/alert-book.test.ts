@@ -47,7 +47,13 @@ describe('AlertBook', () => {
   it('moves a pod whose cause changed to the other alert, resolving the first when it empties', async () => {
     await book.podFailing(report('web-1'));
     const changed = await book.podFailing(report('web-1', { cause: 'image-not-found' }));
-    assert.deepEqual(changed.map((r) => [r.cause, r.status]), [['unauthorized', 'resolved'], ['image-not-found', 'firing']]);
+    assert.deepEqual(
+      changed.map((r) => [r.cause, r.status]),
+      [
+        ['unauthorized', 'resolved'],
+        ['image-not-found', 'firing'],
+      ],
+    );
   });
 
   it('resolves when every pod recovered, and a new book over the same store knows what is tracked', async () => {
@@ -55,7 +61,13 @@ describe('AlertBook', () => {
     await book.podFailing(report('web-2'));
     const again = new AlertBook({ store: store.documents, clock, quietWindowMs: 4 * 3_600_000 });
     await again.load();
-    assert.deepEqual(again.trackedPods().map((p) => p.pod).sort(), ['web-1', 'web-2']);
+    assert.deepEqual(
+      again
+        .trackedPods()
+        .map((p) => p.pod)
+        .sort(),
+      ['web-1', 'web-2'],
+    );
     await again.podRecovered({ cluster: 'prod', namespace: 'shop', pod: 'web-1' });
     const [resolved] = await again.podRecovered({ cluster: 'prod', namespace: 'shop', pod: 'web-2' });
     assert.equal(resolved!.status, 'resolved');
@@ -68,7 +80,12 @@ describe('AlertBook', () => {
 
   it('applies a transition exactly once when two books (two replicas) race on the same alert', async () => {
     const other = new AlertBook({ store: store.documents, clock, quietWindowMs: 4 * 3_600_000 });
-    await Promise.all([book.podFailing(report('web-1')), other.podFailing(report('web-2')), book.podFailing(report('web-3')), other.podFailing(report('web-1'))]);
+    await Promise.all([
+      book.podFailing(report('web-1')),
+      other.podFailing(report('web-2')),
+      book.podFailing(report('web-3')),
+      other.podFailing(report('web-1')),
+    ]);
     const [record] = await book.load();
     assert.deepEqual(Object.keys(record!.failingPods).sort(), ['web-1', 'web-2', 'web-3']);
     assert.equal(record!.podsAffected, 3);

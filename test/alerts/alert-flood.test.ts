@@ -34,8 +34,15 @@ describe('proactive alerts: a flood (500 pods of 50 workloads failing at once ag
     await world.clock.advance(GRACE_MS);
 
     const summaryListsAll = () => {
-      const summary = world.channel.messagesIn(OPS).map((m) => m.card).find((c): c is AlertSummaryView => c.kind === 'summary');
-      return summary !== undefined && summary.totals.workloads === WORKLOADS && summary.groups.flatMap((g) => g.workloads).every((w) => w.podsFailing === PODS_PER_WORKLOAD);
+      const summary = world.channel
+        .messagesIn(OPS)
+        .map((m) => m.card)
+        .find((c): c is AlertSummaryView => c.kind === 'summary');
+      return (
+        summary !== undefined &&
+        summary.totals.workloads === WORKLOADS &&
+        summary.groups.flatMap((g) => g.workloads).every((w) => w.podsFailing === PODS_PER_WORKLOAD)
+      );
     };
     await world.clock.runUntil(
       'the summary to list every workload with all its pods',
@@ -51,7 +58,10 @@ describe('proactive alerts: a flood (500 pods of 50 workloads failing at once ag
     assert.equal(posts.filter((p) => p.card.kind === 'summary').length, 1, 'then one summary');
     assert.equal(posts.length, THRESHOLD + 1);
 
-    const summary = world.channel.messagesIn(OPS).map((m) => m.card).find((c): c is AlertSummaryView => c.kind === 'summary')!;
+    const summary = world.channel
+      .messagesIn(OPS)
+      .map((m) => m.card)
+      .find((c): c is AlertSummaryView => c.kind === 'summary')!;
     assert.equal(summary.groups.length, 1, 'one registry, one cause');
     assert.equal(summary.groups[0]!.registry, 'shopacr.azurecr.io');
     assert.equal(summary.groups[0]!.cause, 'unauthorized');
@@ -60,14 +70,18 @@ describe('proactive alerts: a flood (500 pods of 50 workloads failing at once ag
       Array.from({ length: WORKLOADS }, (_, w) => `svc${String(w).padStart(2, '0')}`),
     );
     assert.equal(summary.totals.podsAffected, WORKLOADS * PODS_PER_WORKLOAD);
-    for (const m of world.channel.messagesIn(OPS).filter((m) => m.card.kind === 'alert')) assert.equal((m.card as AlertView).pods.failing, PODS_PER_WORKLOAD);
+    for (const m of world.channel.messagesIn(OPS).filter((m) => m.card.kind === 'alert'))
+      assert.equal((m.card as AlertView).pods.failing, PODS_PER_WORKLOAD);
 
     const injected = world.channel.refusals.filter((r) => r.injected && r.status === 429).length;
     assert.equal(injected, 7, 'every injected 429 was met');
     assert.equal(world.channel.limitViolations, 0, "the sender kept within Teams' per-thread limits");
     assert.equal(service.metrics.total('alert_send_throttled_total'), 7);
     assert.equal(service.metrics.total('alert_send_failures_total'), 0, 'nothing given up');
-    assert.deepEqual(world.logs.filter((r) => r.level === 'error').map((r) => r.msg), []);
+    assert.deepEqual(
+      world.logs.filter((r) => r.level === 'error').map((r) => r.msg),
+      [],
+    );
     const operations = world.channel.sends.length;
     assert.ok(operations <= 60, `${operations} posts and updates in all`);
     assert.ok(service.metrics.total('alert_diagnoses_total') <= WORKLOADS, 'pods of a workload share its diagnosis');

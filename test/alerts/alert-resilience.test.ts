@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import type { AlertView } from '../../src/alerts/alert-view.js';
 import type { AlertService } from '../../src/alerts/alert-service.js';
+import { ConversationRegistry } from '../../src/alerts/routing.js';
 import { startAlertsWorld, runningPod, OPS, type AlertsWorld } from '../support/alerts-world.js';
 import { waitFor } from '../support/wait-for.js';
 
@@ -38,15 +39,25 @@ describe('proactive alerts: watch resilience, no missed and no duplicate alerts'
     await alertFor(world, service, 'web', 1);
 
     world.fake.dropWatches();
-    await waitFor('a new watch', () => world.fake.openWatchCount === 1 && world.fake.requests.filter((r) => r.verb === 'watch').length >= 2);
+    await waitFor(
+      'a new watch',
+      () => world.fake.openWatchCount === 1 && world.fake.requests.filter((r) => r.verb === 'watch').length >= 2,
+    );
     await alertFor(world, service, 'api', 1);
 
     const lists = world.fake.requests.filter((r) => r.verb === 'list' && r.resource === 'pods').length;
     world.fake.expireWatches();
-    await waitFor('a relist and a new watch', () => world.fake.requests.filter((r) => r.verb === 'list' && r.resource === 'pods').length > lists && world.fake.openWatchCount === 1);
+    await waitFor(
+      'a relist and a new watch',
+      () => world.fake.requests.filter((r) => r.verb === 'list' && r.resource === 'pods').length > lists && world.fake.openWatchCount === 1,
+    );
     await alertFor(world, service, 'cart', 1);
     await waitFor('idle', () => service.engine!.busy === 0);
-    assert.deepEqual(world.channel.posts.map((p) => (p.card as AlertView).workload.name), ['web', 'api', 'cart'], 'one message each, none twice');
+    assert.deepEqual(
+      world.channel.posts.map((p) => (p.card as AlertView).workload.name),
+      ['web', 'api', 'cart'],
+      'one message each, none twice',
+    );
   });
 
   it('backs off while the API server is down, then catches up on what changed: a new failure alerted, a recovery resolved', async () => {
@@ -65,13 +76,21 @@ describe('proactive alerts: watch resilience, no missed and no duplicate alerts'
     assert.ok(attemptsWhileDown <= 12, `bounded reconnect attempts in 40 s (${attemptsWhileDown})`);
 
     await world.fake.setDown(false);
-    await world.clock.runUntil('the watch to be back', () => service.engine!.watcher.isSynced('shop') && world.fake.openWatchCount === 1, 1000, { realMs: 20 });
+    await world.clock.runUntil(
+      'the watch to be back',
+      () => service.engine!.watcher.isSynced('shop') && world.fake.openWatchCount === 1,
+      1000,
+      { realMs: 20 },
+    );
     await waitFor('web resolved', () => cardOf(world, 'web')?.status === 'resolved');
     await waitFor('api noticed', () => service.engine!.detector.pending === 1);
     await world.clock.advance(GRACE_MS);
     await waitFor('the api alert', () => cardOf(world, 'api') !== undefined);
     await waitFor('idle', () => service.engine!.busy === 0);
-    assert.deepEqual(world.channel.posts.map((p) => (p.card as AlertView).workload.name), ['web', 'api']);
+    assert.deepEqual(
+      world.channel.posts.map((p) => (p.card as AlertView).workload.name),
+      ['web', 'api'],
+    );
   });
 
   it('does not post again after a restart (a new service over the same store), and resolves what recovered meanwhile', async () => {
@@ -104,7 +123,7 @@ describe('proactive alerts: watch resilience, no missed and no duplicate alerts'
     await waitFor('noticed', () => service.engine!.detector.pending === 1);
     await world.clock.advance(GRACE_MS);
     await waitFor('forgotten', () => service.metrics.total('alert_conversations_forgotten_total') === 1);
-    assert.equal(await service.conversations.get(OPS), null);
+    assert.equal(await new ConversationRegistry(world.store.documents).get(OPS), null, 'forgotten in the store');
     assert.equal(world.channel.refusals.filter((r) => r.status === 403).length, 1);
   });
 });

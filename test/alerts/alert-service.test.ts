@@ -105,7 +105,9 @@ describe('proactive alerts: one pod, one workload', () => {
       pod.spec!.initContainers = [{ ...main, name: 'migrate' }];
       pod.status!.initContainerStatuses = pod.status!.containerStatuses;
       pod.status!.initContainerStatuses![0]!.name = 'migrate';
-      pod.status!.containerStatuses = [{ ...pod.status!.containerStatuses![0]!, name: main.name, state: { waiting: { reason: 'PodInitializing' } } }];
+      pod.status!.containerStatuses = [
+        { ...pod.status!.containerStatuses![0]!, name: main.name, state: { waiting: { reason: 'PodInitializing' } } },
+      ];
       return pod;
     };
     world.fake.upsertPod(init(1));

@@ -19,7 +19,9 @@ function notFoundOn(image: string, registry: string): PodFailureReport {
 
 describe('the alert view', () => {
   it('explains a missing tag on ACR as missing, without suggesting that credentials are', () => {
-    const view = alertView(withPodFailing(null, notFoundOn('shopacr.azurecr.io/shop/storefront:3.1', 'shopacr.azurecr.io'), 'k1', at, 3_600_000)!);
+    const view = alertView(
+      withPodFailing(null, notFoundOn('shopacr.azurecr.io/shop/storefront:3.1', 'shopacr.azurecr.io'), 'k1', at, 3_600_000)!,
+    );
     assert.equal(view.causeTitle, 'The image or tag does not exist in the registry');
     assert.match(view.causeExplanation, /really missing/);
     assert.doesNotMatch(view.causeExplanation, /Docker Hub/);

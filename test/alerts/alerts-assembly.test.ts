@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { ConversationRegistry } from '../../src/alerts/conversation-registry.js';
+import { ConversationRegistry } from '../../src/alerts/routing.js';
 import { cardTexts } from '../support/card-text.js';
 import { alertmanagerPayload } from '../support/alertmanager-payload.js';
 import {

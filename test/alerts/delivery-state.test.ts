@@ -13,7 +13,10 @@ describe('delivery state: the flood rule', () => {
     let s = allocate(null, 'a', 0);
     s = allocate(s, 'b', 1);
     s = allocate(s, 'c', 2);
-    assert.deepEqual(Object.values(s.cards).map((c) => c.mode), ['card', 'card', 'card']);
+    assert.deepEqual(
+      Object.values(s.cards).map((c) => c.mode),
+      ['card', 'card', 'card'],
+    );
     assert.equal(s.activeSummaryId, undefined);
   });
 
@@ -22,7 +25,10 @@ describe('delivery state: the flood rule', () => {
     for (const [i, key] of ['a', 'b', 'c', 'd', 'e', 'f'].entries()) s = allocate(s, key, i);
     const summary = activeSummary(s!, t(6), rule)!;
     assert.deepEqual(summary.alertKeys, ['a', 'b', 'c', 'd', 'e', 'f']);
-    assert.deepEqual(Object.values(s!.cards).map((c) => c.mode), ['card', 'card', 'card', 'summary', 'summary', 'summary']);
+    assert.deepEqual(
+      Object.values(s!.cards).map((c) => c.mode),
+      ['card', 'card', 'card', 'summary', 'summary', 'summary'],
+    );
     assert.equal(Object.keys(s!.summaries).length, 1);
   });
 
@@ -50,7 +56,11 @@ describe('delivery state: the flood rule', () => {
     const sent = withSent(claimed, { kind: 'card', key: 'a' }, { messageId: 'm-1', renderedHash: 'h', at: t(2) })!;
     assert.equal(sent.cards.a!.messageId, 'm-1');
     assert.equal(sent.cards.a!.claim, undefined);
-    assert.equal(withClaim(sent, { kind: 'card', key: 'a' }, 'replica-1', t(3), 60_000), undefined, 'a posted message is never posted again');
+    assert.equal(
+      withClaim(sent, { kind: 'card', key: 'a' }, 'replica-1', t(3), 60_000),
+      undefined,
+      'a posted message is never posted again',
+    );
     assert.equal(withoutClaim(claimed, { kind: 'card', key: 'a' }, 'replica-1')!.cards.a!.claim, undefined);
   });
 });

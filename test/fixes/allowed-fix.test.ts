@@ -8,14 +8,20 @@ describe('which fixes the bot will ever apply', () => {
     assert.equal(fixProblem(FIX), undefined);
     const reader = ACR_PULL.replace(ROLE_IDS.acrPull, ROLE_IDS.containerRegistryRepositoryReader);
     assert.equal(fixProblem({ ...FIX, roleDefinitionId: reader }), undefined);
-    assert.equal(fixProblem({ ...FIX, roleDefinitionId: `/providers/Microsoft.Authorization/roleDefinitions/${ROLE_IDS.acrPull}` }), undefined);
+    assert.equal(
+      fixProblem({ ...FIX, roleDefinitionId: `/providers/Microsoft.Authorization/roleDefinitions/${ROLE_IDS.acrPull}` }),
+      undefined,
+    );
     assert.equal(fixProblem({ ...FIX, scope: REGISTRY_ID.toLowerCase() }), undefined);
   });
 
   it('refuses other roles, even with a pull role GUID inside a longer path', () => {
     const owner = ACR_PULL.replace(ROLE_IDS.acrPull, '8e3af657-a8ff-443c-a75c-2fe8c4bcb635');
     assert.match(fixProblem({ ...FIX, roleDefinitionId: owner })!, /neither AcrPull nor/);
-    assert.match(fixProblem({ ...FIX, roleDefinitionId: `${ACR_PULL}/../8e3af657-a8ff-443c-a75c-2fe8c4bcb635` })!, /not a role definition resource id/);
+    assert.match(
+      fixProblem({ ...FIX, roleDefinitionId: `${ACR_PULL}/../8e3af657-a8ff-443c-a75c-2fe8c4bcb635` })!,
+      /not a role definition resource id/,
+    );
     assert.match(fixProblem({ ...FIX, roleDefinitionId: ROLE_IDS.acrPull })!, /not a role definition resource id/);
   });
 
@@ -43,12 +49,18 @@ describe('which fixes the bot will ever apply', () => {
 
   it('keeps only the four fields of the fix, with the principal in lowercase', () => {
     assert.deepEqual(assertAllowedFix({ ...FIX, principalId: KUBELET_PRINCIPAL.toUpperCase() }), FIX);
-    assert.throws(() => assertAllowedFix({ ...FIX, scope: '/' }), (e: Error & { code?: string }) => e.code === 'FIX_REFUSED');
+    assert.throws(
+      () => assertAllowedFix({ ...FIX, scope: '/' }),
+      (e: Error & { code?: string }) => e.code === 'FIX_REFUSED',
+    );
   });
 
   it('names roles and registries the way people know them', () => {
     assert.equal(roleNameOf(ACR_PULL), 'AcrPull');
-    assert.equal(roleNameOf(ACR_PULL.replace(ROLE_IDS.acrPull, ROLE_IDS.containerRegistryRepositoryReader)), 'Container Registry Repository Reader');
+    assert.equal(
+      roleNameOf(ACR_PULL.replace(ROLE_IDS.acrPull, ROLE_IDS.containerRegistryRepositoryReader)),
+      'Container Registry Repository Reader',
+    );
     assert.equal(registryNameOf(REGISTRY_ID), 'shopacr');
   });
 });

@@ -26,7 +26,13 @@ describe('what a card shows about a fix request', () => {
       headline: 'Grant AcrPull on shopacr to the kubelet identity of aks-prod',
       requestedBy: { name: 'Ana Novak', objectId: ANA.objectId },
       requestedAt: '2025-03-14T09:00:00.000Z',
-      change: { role: 'AcrPull', roleDefinitionId: FIX.roleDefinitionId, registry: 'shopacr', scope: REGISTRY_ID, principalId: KUBELET_PRINCIPAL },
+      change: {
+        role: 'AcrPull',
+        roleDefinitionId: FIX.roleDefinitionId,
+        registry: 'shopacr',
+        scope: REGISTRY_ID,
+        principalId: KUBELET_PRINCIPAL,
+      },
       target: { cluster: 'aks-prod', clusterResourceId: CLUSTER_ID, namespace: 'shop', pod: 'web-7d9c5b6f4-x2x9k' },
       why: { cause: 'unauthorized', lines: ['Failed to pull image "shopacr.azurecr.io/web:1.4.2": 401 Unauthorized'] },
       status: 'pending',
@@ -70,18 +76,42 @@ describe('what a card shows about a fix request', () => {
           writeAttempts: 1,
           roleAssignmentId: `${REGISTRY_ID}/providers/Microsoft.Authorization/roleAssignments/80ec594e-01c1-5700-8023-de322acd2d49`,
           reminder: KUBELET_BACKOFF_REMINDER,
-          rediagnosis: { at: '2025-03-14T09:05:09.000Z', verdict: 'problem', cause: 'unauthorized', summary: 'Still in ImagePullBackOff; the role check passes.' },
+          rediagnosis: {
+            at: '2025-03-14T09:05:09.000Z',
+            verdict: 'problem',
+            cause: 'unauthorized',
+            summary: 'Still in ImagePullBackOff; the role check passes.',
+          },
         },
       },
       at('11:00:00.000'),
     );
     assert.equal(done.expired, false, 'a decided request does not expire');
-    assert.equal(done.statusText, 'Approved by Ben Okafor; done: Granted AcrPull on shopacr for the kubelet identity c0ffee00-1234-4abc-8def-0123456789ab.');
-    assert.deepEqual(done.outcome?.rediagnosis, { verdict: 'problem', cause: 'unauthorized', text: 'Still in ImagePullBackOff; the role check passes.' });
+    assert.equal(
+      done.statusText,
+      'Approved by Ben Okafor; done: Granted AcrPull on shopacr for the kubelet identity c0ffee00-1234-4abc-8def-0123456789ab.',
+    );
+    assert.deepEqual(done.outcome?.rediagnosis, {
+      verdict: 'problem',
+      cause: 'unauthorized',
+      text: 'Still in ImagePullBackOff; the role check passes.',
+    });
     assert.equal(done.outcome?.reminder, KUBELET_BACKOFF_REMINDER);
 
     const failed = describeFixRequest(
-      { ...pending, status: 'failed', decision, outcome: { kind: 'failed', at: '2025-03-14T09:05:03.000Z', summary: 'Azure refused.', advice: 'Grant it narrowly.', writeAttempts: 1, errorCode: 'AZURE_FORBIDDEN' } },
+      {
+        ...pending,
+        status: 'failed',
+        decision,
+        outcome: {
+          kind: 'failed',
+          at: '2025-03-14T09:05:03.000Z',
+          summary: 'Azure refused.',
+          advice: 'Grant it narrowly.',
+          writeAttempts: 1,
+          errorCode: 'AZURE_FORBIDDEN',
+        },
+      },
       at('09:06:00.000'),
     );
     assert.equal(failed.statusText, 'Approved by Ben Okafor; failed: Azure refused.');
@@ -89,7 +119,10 @@ describe('what a card shows about a fix request', () => {
   });
 
   it('shows a rejection', () => {
-    const view = describeFixRequest({ ...pending, status: 'rejected', decision: { kind: 'rejected', by: BEN, at: '2025-03-14T09:02:00.000Z' } }, at('09:03:00.000'));
+    const view = describeFixRequest(
+      { ...pending, status: 'rejected', decision: { kind: 'rejected', by: BEN, at: '2025-03-14T09:02:00.000Z' } },
+      at('09:03:00.000'),
+    );
     assert.equal(view.statusText, 'Rejected by Ben Okafor');
     assert.equal(view.canDecide, false);
   });

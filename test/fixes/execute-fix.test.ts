@@ -1,13 +1,27 @@
 import assert from 'node:assert/strict';
 import { BlobServiceClient } from '@azure/storage-blob';
+import { roleAssignmentName } from '../../src/clients/azure/role-assignment-writer.js';
 import { PullDoctorError } from '../../src/errors/index.js';
-import { roleAssignmentName, type FixApprovals, type FixExecution } from '../../src/fixes/index.js';
-import { armErrors } from '../../src/sandbox/resource-manager/index.js';
+import { classifyWriteFailure, retryDelayMs } from '../../src/fixes/execute-fix.js';
+import { DEFAULT_WRITE_RETRY } from '../../src/fixes/fix-context.js';
+import type { FixApprovals, FixExecution } from '../../src/fixes/index.js';
 import { createLogger, memorySink } from '../../src/logging/index.js';
+import { armErrors } from '../../src/sandbox/resource-manager/index.js';
 import { openBlobStore, type AuditRecord, type Store } from '../../src/store/index.js';
-import { startAzurite, type RunningAzurite } from '../support/azurite.js';
 import type { AzureRoleAssignments } from '../support/azure-role-assignments.js';
-import { ACR_PULL, approve, auditOf, fixApprovalsFor, forEachStore, KUBELET_PRINCIPAL, newRequest, REGISTRY_ID, startShopAzure, testClock } from './fix-harness.js';
+import { startAzurite, type RunningAzurite } from '../support/azurite.js';
+import {
+  ACR_PULL,
+  approve,
+  auditOf,
+  fixApprovalsFor,
+  forEachStore,
+  KUBELET_PRINCIPAL,
+  newRequest,
+  REGISTRY_ID,
+  startShopAzure,
+  testClock,
+} from './fix-harness.js';
 
 const NAME = roleAssignmentName(REGISTRY_ID, KUBELET_PRINCIPAL, ACR_PULL);
 
@@ -23,7 +37,9 @@ describe('fix execution: what Azure answers and what the bot makes of it', () =>
     });
     afterEach(() => azure.close());
 
-    async function approvedAndExecuted(approvals: FixApprovals = fixApprovalsFor(store, azure, clock)): Promise<{ execution: FixExecution; audit: AuditRecord[] }> {
+    async function approvedAndExecuted(
+      approvals: FixApprovals = fixApprovalsFor(store, azure, clock),
+    ): Promise<{ execution: FixExecution; audit: AuditRecord[] }> {
       const request = await approvals.request(newRequest());
       assert.ok((await approvals.decide(approve(request.id))).ok);
       const execution = await approvals.execute(request.id);
@@ -51,7 +67,13 @@ describe('fix execution: what Azure answers and what the bot makes of it', () =>
       assert.equal(outcome.rediagnosis, undefined);
       assert.equal(azure.writes().length, 1);
       assert.deepEqual(clock.sleeps, []);
-      assert.deepEqual(audit.map((r) => [r.action, r.result]), [['fix.execution-started', 'ok'], ['fix.failed', 'failed']]);
+      assert.deepEqual(
+        audit.map((r) => [r.action, r.result]),
+        [
+          ['fix.execution-started', 'ok'],
+          ['fix.failed', 'failed'],
+        ],
+      );
       assert.equal(audit[1]!.details?.errorCode, 'AZURE_FORBIDDEN');
       assert.equal(audit[1]!.reason, outcome.summary);
     });
@@ -61,10 +83,20 @@ describe('fix execution: what Azure answers and what the bot makes of it', () =>
       const { execution, audit } = await approvedAndExecuted();
       const outcome = outcomeOf(execution);
       assert.equal(outcome.kind, 'exists');
-      assert.equal(outcome.roleAssignmentId, `${REGISTRY_ID}/providers/Microsoft.Authorization/roleAssignments/716c4d15-9bc8-476d-a3c1-6ccb70082517`);
+      assert.equal(
+        outcome.roleAssignmentId,
+        `${REGISTRY_ID}/providers/Microsoft.Authorization/roleAssignments/716c4d15-9bc8-476d-a3c1-6ccb70082517`,
+      );
       assert.match(outcome.summary, /already had AcrPull on shopacr/);
       assert.equal(azure.writes().length, 1);
-      assert.deepEqual(audit.map((r) => [r.action, r.result]), [['fix.execution-started', 'ok'], ['fix.applied', 'exists'], ['fix.rediagnosed', 'problem']]);
+      assert.deepEqual(
+        audit.map((r) => [r.action, r.result]),
+        [
+          ['fix.execution-started', 'ok'],
+          ['fix.applied', 'exists'],
+          ['fix.rediagnosed', 'problem'],
+        ],
+      );
     });
 
     it('waits as long as Retry-After says after a 429, then succeeds', async () => {
@@ -74,8 +106,19 @@ describe('fix execution: what Azure answers and what the bot makes of it', () =>
       assert.equal(outcome.kind, 'created');
       assert.equal(outcome.writeAttempts, 2);
       assert.deepEqual(clock.sleeps, [7000]);
-      assert.deepEqual(azure.writes().map((w) => w.name), [NAME, NAME]);
-      assert.deepEqual(audit.map((r) => [r.action, r.result]), [['fix.execution-started', 'ok'], ['fix.write-retry', 'retrying'], ['fix.applied', 'created'], ['fix.rediagnosed', 'problem']]);
+      assert.deepEqual(
+        azure.writes().map((w) => w.name),
+        [NAME, NAME],
+      );
+      assert.deepEqual(
+        audit.map((r) => [r.action, r.result]),
+        [
+          ['fix.execution-started', 'ok'],
+          ['fix.write-retry', 'retrying'],
+          ['fix.applied', 'created'],
+          ['fix.rediagnosed', 'problem'],
+        ],
+      );
       assert.deepEqual(audit[1]!.details, { attempt: 1, delayMs: 7000, errorCode: 'AZURE_THROTTLED', status: 429 });
     });
 
@@ -88,7 +131,10 @@ describe('fix execution: what Azure answers and what the bot makes of it', () =>
       assert.equal(outcome.writeAttempts, 5);
       assert.match(outcome.summary, /gave up after 5 attempts/);
       assert.deepEqual(clock.sleeps, [2000, 4000, 8000, 16000]);
-      assert.deepEqual(azure.writes().map((w) => w.name), [NAME, NAME, NAME, NAME, NAME]);
+      assert.deepEqual(
+        azure.writes().map((w) => w.name),
+        [NAME, NAME, NAME, NAME, NAME],
+      );
       assert.equal(audit.filter((r) => r.action === 'fix.write-retry').length, 4);
       assert.deepEqual(audit.at(-1)!.action, 'fix.failed');
     });
@@ -111,14 +157,29 @@ describe('fix execution: what Azure answers and what the bot makes of it', () =>
     });
 
     it('writes nothing when the re-check finds the principal can already pull', async () => {
-      azure.addAssignment({ name: '0f1e2d3c-4b5a-4697-8877-665544332211', scope: REGISTRY_ID, principalId: KUBELET_PRINCIPAL, roleDefinitionId: ACR_PULL });
+      azure.addAssignment({
+        name: '0f1e2d3c-4b5a-4697-8877-665544332211',
+        scope: REGISTRY_ID,
+        principalId: KUBELET_PRINCIPAL,
+        roleDefinitionId: ACR_PULL,
+      });
       const { execution, audit } = await approvedAndExecuted();
       const outcome = outcomeOf(execution);
       assert.equal(outcome.kind, 'already-fixed');
       assert.equal(outcome.writeAttempts, 0);
-      assert.equal(outcome.summary, 'The kubelet identity can already pull from shopacr (AcrPull on the registry itself) through the role assignment 0f1e2d3c-4b5a-4697-8877-665544332211, found already present (not written by Pull Doctor: another name); nothing was changed.');
+      assert.equal(
+        outcome.summary,
+        'The kubelet identity can already pull from shopacr (AcrPull on the registry itself) through the role assignment 0f1e2d3c-4b5a-4697-8877-665544332211, found already present (not written by Pull Doctor: another name); nothing was changed.',
+      );
       assert.deepEqual(azure.writes(), []);
-      assert.deepEqual(audit.map((r) => [r.action, r.result]), [['fix.execution-started', 'ok'], ['fix.applied', 'already-fixed'], ['fix.rediagnosed', 'problem']]);
+      assert.deepEqual(
+        audit.map((r) => [r.action, r.result]),
+        [
+          ['fix.execution-started', 'ok'],
+          ['fix.applied', 'already-fixed'],
+          ['fix.rediagnosed', 'problem'],
+        ],
+      );
       assert.equal(audit[1]!.details?.assignmentWrittenBy, 'someone-else');
     });
 
@@ -137,10 +198,13 @@ describe('fix execution: what Azure answers and what the bot makes of it', () =>
       );
       assert.equal(azure.writes().length, 1);
       const applied = (await auditOf(store)).filter((r) => r.action === 'fix.applied');
-      assert.deepEqual(applied.map((r) => [r.target?.fixRequestId, r.result, r.details?.assignmentWrittenBy]), [
-        [first.id, 'created', 'this-request'],
-        [second.id, 'already-fixed', 'another-request'],
-      ]);
+      assert.deepEqual(
+        applied.map((r) => [r.target?.fixRequestId, r.result, r.details?.assignmentWrittenBy]),
+        [
+          [first.id, 'created', 'this-request'],
+          [second.id, 'already-fixed', 'another-request'],
+        ],
+      );
     });
 
     it('writes nothing and fails when the roles cannot be re-checked', async () => {
@@ -156,7 +220,9 @@ describe('fix execution: what Azure answers and what the bot makes of it', () =>
     });
 
     it('retries a throttled re-check before writing', async () => {
-      azure.arm.failNext({ method: 'GET', pathPattern: 'Microsoft.Authorization/roleAssignments' }, 429, armErrors.throttled(), { retryAfter: 3 });
+      azure.arm.failNext({ method: 'GET', pathPattern: 'Microsoft.Authorization/roleAssignments' }, 429, armErrors.throttled(), {
+        retryAfter: 3,
+      });
       const { execution } = await approvedAndExecuted();
       assert.equal(outcomeOf(execution).kind, 'created');
       assert.deepEqual(clock.sleeps, [3000]);
@@ -172,7 +238,10 @@ describe('fix execution: what Azure answers and what the bot makes of it', () =>
       const { execution, audit } = await approvedAndExecuted(approvals);
       const outcome = outcomeOf(execution);
       assert.equal(outcome.kind, 'created');
-      assert.deepEqual(outcome.rediagnosis && 'error' in outcome.rediagnosis && outcome.rediagnosis.error, 'The API server of aks-prod did not answer.');
+      assert.deepEqual(
+        outcome.rediagnosis && 'error' in outcome.rediagnosis && outcome.rediagnosis.error,
+        'The API server of aks-prod did not answer.',
+      );
       assert.deepEqual(audit.at(-1)!.action, 'fix.rediagnosed');
       assert.deepEqual(audit.at(-1)!.result, 'error');
     });
@@ -217,11 +286,17 @@ describe('fix execution when the Blob container disappears (Azurite)', function 
     assert.deepEqual([outcome.kind, outcome.writtenBy, outcome.writeAttempts], ['created', 'this-request', 2]);
     assert.equal(azure.writes().length, 2);
     assert.equal(azure.assignments().length, 1);
-    assert.deepEqual([(await approvals.get(executing.id))?.status, (await approvals.get(executing.id))?.outcome?.kind], ['completed', 'created']);
+    assert.deepEqual(
+      [(await approvals.get(executing.id))?.status, (await approvals.get(executing.id))?.outcome?.kind],
+      ['completed', 'created'],
+    );
     // The new container's audit log holds the loss (stamped by the real clock, the fix records by the test's), then
     // what the executor did; everything before is gone.
     const audit = await store.audit.list();
-    assert.deepEqual(audit.filter((r) => r.action.startsWith('store.')).map((r) => [r.action, r.result]), [['store.container-recreated', 'data-lost']]);
+    assert.deepEqual(
+      audit.filter((r) => r.action.startsWith('store.')).map((r) => [r.action, r.result]),
+      [['store.container-recreated', 'data-lost']],
+    );
     assert.deepEqual(
       audit.filter((r) => r.action.startsWith('fix.')).map((r) => [r.action, r.result, r.target?.fixRequestId]),
       [
@@ -244,5 +319,72 @@ describe('fix execution when the Blob container disappears (Azurite)', function 
       ],
     );
     await store.close();
+  });
+});
+
+describe('classifying what the role assignment writer throws', () => {
+  it('counts a thrown 409 RoleAssignmentExists as the assignment existing', () => {
+    const error = new PullDoctorError('AZURE_API_ERROR', 'The role assignment already exists.', {
+      facts: { status: 409, armCode: 'RoleAssignmentExists' },
+    });
+    assert.deepEqual(classifyWriteFailure(error), { kind: 'exists' });
+  });
+
+  it('does not count another 409 as success', () => {
+    const error = new PullDoctorError(
+      'AZURE_API_ERROR',
+      'Tenant ID, application ID, principal ID, and scope are not allowed to be updated.',
+      {
+        facts: { status: 409, armCode: 'RoleAssignmentUpdateNotPermitted' },
+      },
+    );
+    assert.equal(classifyWriteFailure(error).kind, 'fatal');
+  });
+
+  it('reads the missing action from facts.action, as the Azure client names it', () => {
+    const error = new PullDoctorError('AZURE_FORBIDDEN', 'no', {
+      facts: { status: 403, armCode: 'AuthorizationFailed', action: 'Microsoft.Authorization/roleAssignments/write' },
+    });
+    const failure = classifyWriteFailure(error);
+    assert.equal(failure.kind === 'forbidden' && failure.missingAction, 'Microsoft.Authorization/roleAssignments/write');
+    const unnamed = classifyWriteFailure(
+      new PullDoctorError('AZURE_FORBIDDEN', 'no', { facts: { status: 403, armCode: 'AuthorizationFailed' } }),
+    );
+    assert.deepEqual(unnamed.kind === 'forbidden' && unnamed.missingAction, undefined);
+  });
+
+  it('reads Retry-After from facts.retryAfterSeconds, and treats 5xx and no answer as transient', () => {
+    const retryAfter = (facts: Record<string, number>) => {
+      const failure = classifyWriteFailure(new PullDoctorError('AZURE_THROTTLED', 'slow down', { facts: { status: 429, ...facts } }));
+      return failure.kind === 'transient' ? failure.retryAfterMs : 'not transient';
+    };
+    assert.equal(retryAfter({ retryAfterSeconds: 5 }), 5_000);
+    assert.equal(retryAfter({ retryAfterSeconds: 0 }), 0);
+    assert.equal(retryAfter({}), undefined);
+    assert.equal(classifyWriteFailure(new PullDoctorError('AZURE_API_ERROR', 'boom', { facts: { status: 502 } })).kind, 'transient');
+    assert.equal(classifyWriteFailure(new PullDoctorError('AZURE_API_ERROR', 'unreachable')).kind, 'transient');
+    assert.equal(classifyWriteFailure(new PullDoctorError('AZURE_API_ERROR', 'bad request', { facts: { status: 400 } })).kind, 'fatal');
+  });
+
+  it('treats unauthorized, not found, missing credentials and unknown errors as final', () => {
+    for (const code of ['AZURE_UNAUTHORIZED', 'AZURE_NOT_FOUND', 'AZURE_CREDENTIAL_UNAVAILABLE', 'INVALID_INPUT'] as const) {
+      assert.equal(classifyWriteFailure(new PullDoctorError(code, 'x')).kind, 'fatal', code);
+    }
+    assert.equal(classifyWriteFailure(new TypeError('undefined is not a function')).kind, 'fatal');
+  });
+});
+
+describe('retry delays', () => {
+  it('doubles from the base, stops at the maximum, and gives up after the last attempt', () => {
+    const delays = [1, 2, 3, 4, 5].map((attempt) =>
+      retryDelayMs(attempt, {}, { ...DEFAULT_WRITE_RETRY, attempts: 5, baseDelayMs: 2_000, maxDelayMs: 10_000 }),
+    );
+    assert.deepEqual(delays, [2_000, 4_000, 8_000, 10_000, undefined]);
+  });
+
+  it('waits exactly Retry-After, and gives up when it is longer than allowed', () => {
+    assert.equal(retryDelayMs(1, { retryAfterMs: 45_000 }, DEFAULT_WRITE_RETRY), 45_000);
+    assert.equal(retryDelayMs(1, { retryAfterMs: 0 }, DEFAULT_WRITE_RETRY), 0);
+    assert.equal(retryDelayMs(1, { retryAfterMs: 61_000 }, DEFAULT_WRITE_RETRY), undefined);
   });
 });

@@ -2,14 +2,37 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BlobServiceClient, ContainerSASPermissions, generateBlobSASQueryParameters, StorageSharedKeyCredential } from '@azure/storage-blob';
+import {
+  BlobServiceClient,
+  ContainerSASPermissions,
+  generateBlobSASQueryParameters,
+  StorageSharedKeyCredential,
+} from '@azure/storage-blob';
 import Database from 'better-sqlite3';
 import { createLogger, memorySink, silentLogger } from '../../src/logging/index.js';
-import { FIX_REQUESTS_COLLECTION, KUBELET_BACKOFF_REMINDER, roleAssignmentName, type FixRequest } from '../../src/fixes/index.js';
+import { KUBELET_BACKOFF_REMINDER, type FixRequest } from '../../src/fixes/index.js';
+import { FIX_REQUESTS_COLLECTION } from '../../src/fixes/fix-request.js';
+import { roleAssignmentName } from '../../src/clients/azure/role-assignment-writer.js';
 import { openBlobStore, openSqliteStore, type Store } from '../../src/store/index.js';
 import { AZURITE_ACCOUNT, AZURITE_ACCOUNT_KEY, startAzurite, type RunningAzurite } from '../support/azurite.js';
 import type { AzureRoleAssignments } from '../support/azure-role-assignments.js';
-import { ACR_PULL, ANA, approve, auditOf, BEN, CLUSTER_ID, DANA, FIX, fixApprovalsFor, forEachStore, KUBELET_PRINCIPAL, newRequest, REGISTRY_ID, startShopAzure, testClock } from './fix-harness.js';
+import {
+  ACR_PULL,
+  ANA,
+  approve,
+  auditOf,
+  BEN,
+  CLUSTER_ID,
+  DANA,
+  FIX,
+  fixApprovalsFor,
+  forEachStore,
+  KUBELET_PRINCIPAL,
+  newRequest,
+  REGISTRY_ID,
+  startShopAzure,
+  testClock,
+} from './fix-harness.js';
 
 describe('fix approvals: request, approve, execute', () => {
   forEachStore((open) => {
@@ -39,7 +62,9 @@ describe('fix approvals: request, approve, execute', () => {
       assert.equal(execution.kind, 'finished');
       const name = roleAssignmentName(REGISTRY_ID, KUBELET_PRINCIPAL, ACR_PULL);
       assert.match(name, /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-      assert.deepEqual(azure.writes(), [{ scope: REGISTRY_ID, name, roleDefinitionId: ACR_PULL, principalId: KUBELET_PRINCIPAL, principalType: 'ServicePrincipal' }]);
+      assert.deepEqual(azure.writes(), [
+        { scope: REGISTRY_ID, name, roleDefinitionId: ACR_PULL, principalId: KUBELET_PRINCIPAL, principalType: 'ServicePrincipal' },
+      ]);
 
       const stored = (await approvals.get(request.id))!;
       assert.equal(stored.status, 'completed');
@@ -49,7 +74,10 @@ describe('fix approvals: request, approve, execute', () => {
       assert.equal(stored.outcome?.writeAttempts, 1);
       assert.equal(stored.outcome?.reminder, KUBELET_BACKOFF_REMINDER);
       assert.match(stored.outcome!.summary, /^Granted AcrPull on shopacr for the kubelet identity c0ffee00/);
-      assert.deepEqual(stored.outcome?.rediagnosis && 'verdict' in stored.outcome.rediagnosis && stored.outcome.rediagnosis.summary, 'The kubelet identity can now pull from shopacr; the pod is still in ImagePullBackOff until the next retry.');
+      assert.deepEqual(
+        stored.outcome?.rediagnosis && 'verdict' in stored.outcome.rediagnosis && stored.outcome.rediagnosis.summary,
+        'The kubelet identity can now pull from shopacr; the pod is still in ImagePullBackOff until the next retry.',
+      );
 
       const audit = await auditOf(store);
       assert.deepEqual(
@@ -111,7 +139,10 @@ describe('fix approvals: request, approve, execute', () => {
       const execution = await approvals.execute(request.id);
       assert.deepEqual([execution.kind, execution.kind === 'skipped' && execution.reason], ['skipped', 'not-approved']);
       assert.deepEqual(azure.writes(), []);
-      assert.deepEqual((await auditOf(store)).map((r) => r.action), ['fix.requested', 'fix.rejected']);
+      assert.deepEqual(
+        (await auditOf(store)).map((r) => r.action),
+        ['fix.requested', 'fix.rejected'],
+      );
     });
 
     it('makes exactly one write and one approval record out of 50 concurrent approvals and executions', async function () {
@@ -136,7 +167,9 @@ describe('fix approvals: request, approve, execute', () => {
       const replicaA = fixApprovalsFor(store, azure, clock, { executorId: 'replica-a' });
       const replicaB = fixApprovalsFor(await open(), azure, clock, { executorId: 'replica-b' });
       const request = await replicaA.request(newRequest());
-      const decisions = await Promise.all(Array.from({ length: 50 }, (_, i) => (i % 2 === 0 ? replicaA : replicaB).decide(approve(request.id, i % 3 === 0 ? DANA : BEN))));
+      const decisions = await Promise.all(
+        Array.from({ length: 50 }, (_, i) => (i % 2 === 0 ? replicaA : replicaB).decide(approve(request.id, i % 3 === 0 ? DANA : BEN))),
+      );
       assert.equal(decisions.filter((d) => d.ok).length, 1);
       const executions = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? replicaA : replicaB).execute(request.id)));
       assert.equal(executions.filter((e) => e.kind === 'finished').length, 1);
@@ -151,7 +184,10 @@ describe('fix approvals: request, approve, execute', () => {
 describe('fix approvals when the audit log cannot be written (a real SQLite file whose audit table fails)', () => {
   /** Two ways SQLite itself refuses an audit record, done from another connection as an operator or a bad tool would. */
   const failures = [
-    { what: 'the audit table refuses writes', sql: "CREATE TRIGGER audit_refuses_writes BEFORE INSERT ON log_records BEGIN SELECT RAISE(ABORT, 'the audit table refuses writes'); END" },
+    {
+      what: 'the audit table refuses writes',
+      sql: "CREATE TRIGGER audit_refuses_writes BEFORE INSERT ON log_records BEGIN SELECT RAISE(ABORT, 'the audit table refuses writes'); END",
+    },
     { what: 'the audit table is gone', sql: 'DROP TABLE log_records' },
   ];
   let dir: string;
@@ -184,13 +220,21 @@ describe('fix approvals when the audit log cannot be written (a real SQLite file
 
         await assert.rejects(approvals.request(newRequest()), (error: Error & { code?: string }) => {
           assert.equal(error.code, 'STORE_UNAVAILABLE');
-          assert.match(error.message, /^The fix request was not accepted and nothing was stored, because its audit record could not be written \(.*SQLite says/);
+          assert.match(
+            error.message,
+            /^The fix request was not accepted and nothing was stored, because its audit record could not be written \(.*SQLite says/,
+          );
           return true;
         });
         assert.deepEqual(await store.documents.list(FIX_REQUESTS_COLLECTION), []);
         assert.deepEqual(azure.writes(), []);
-        const logged = sink.records.filter((r) => r.level === 'error' && r.msg === 'audit record could not be written; refusing the action it records');
-        assert.deepEqual(logged.map((r) => (r.audit as { action: string }).action), ['fix.requested']);
+        const logged = sink.records.filter(
+          (r) => r.level === 'error' && r.msg === 'audit record could not be written; refusing the action it records',
+        );
+        assert.deepEqual(
+          logged.map((r) => (r.audit as { action: string }).action),
+          ['fix.requested'],
+        );
       });
 
       it('accepts no approval: the request stays pending, neither execute nor resume writes anything to Azure', async () => {
@@ -202,7 +246,10 @@ describe('fix approvals when the audit log cannot be written (a real SQLite file
 
         await assert.rejects(approvals.decide(approve(request.id)), (error: Error & { code?: string }) => {
           assert.equal(error.code, 'STORE_UNAVAILABLE');
-          assert.match(error.message, /^The approval was not accepted and the request is unchanged, because its audit record could not be written/);
+          assert.match(
+            error.message,
+            /^The approval was not accepted and the request is unchanged, because its audit record could not be written/,
+          );
           return true;
         });
         assert.deepEqual((await store.documents.get<FixRequest>(FIX_REQUESTS_COLLECTION, request.id))?.value, request);
@@ -255,14 +302,22 @@ describe('fix approvals when the Blob container is gone and may not be created a
       { containerName: name, permissions: ContainerSASPermissions.parse('rcwdl'), expiresOn: new Date(Date.now() + 3_600_000) },
       new StorageSharedKeyCredential(AZURITE_ACCOUNT, AZURITE_ACCOUNT_KEY),
     ).toString();
-    const store = await openBlobStore({ container: BlobServiceClient.fromConnectionString(`BlobEndpoint=${azurite.blobUrl};SharedAccessSignature=${sas}`).getContainerClient(name), log: silentLogger() });
+    const store = await openBlobStore({
+      container: BlobServiceClient.fromConnectionString(`BlobEndpoint=${azurite.blobUrl};SharedAccessSignature=${sas}`).getContainerClient(
+        name,
+      ),
+      log: silentLogger(),
+    });
     const approvals = fixApprovalsFor(store, azure, testClock());
     const pending = await approvals.request(newRequest());
     await owner.delete();
 
     await assert.rejects(approvals.request(newRequest()), (error: Error & { code?: string }) => {
       assert.equal(error.code, 'STORE_UNAVAILABLE');
-      assert.match(error.message, /^The fix request was not accepted and nothing was stored, because its audit record could not be written \(The Blob container gone-for-good is gone/);
+      assert.match(
+        error.message,
+        /^The fix request was not accepted and nothing was stored, because its audit record could not be written \(The Blob container gone-for-good is gone/,
+      );
       return true;
     });
     await assert.rejects(approvals.decide(approve(pending.id)), { code: 'STORE_UNAVAILABLE' });

@@ -3,7 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BlobServiceClient } from '@azure/storage-blob';
 import type { Fix } from '../../src/diagnosis/types.js';
-import { createApproverCheck, createFixApprovals, type FixApprovals, type FixApprovalsDeps, type NewFixRequest, type Rediagnose } from '../../src/fixes/index.js';
+import {
+  createApproverCheck,
+  createFixApprovals,
+  type FixApprovals,
+  type FixApprovalsDeps,
+  type NewFixRequest,
+  type Rediagnose,
+} from '../../src/fixes/index.js';
 import { silentLogger, type Logger } from '../../src/logging/index.js';
 import { openBlobStore, openSqliteStore, type AuditRecord, type Store } from '../../src/store/index.js';
 import { startAzurite, type RunningAzurite } from '../support/azurite.js';
@@ -79,7 +86,11 @@ export function rediagnoseFrom(azure: AzureRoleAssignments): Rediagnose & { call
     fn.calls++;
     const access = await azure.checkPullAccess(request.fix);
     return access.canPull
-      ? { verdict: 'problem' as const, cause: 'unauthorized' as const, summary: 'The kubelet identity can now pull from shopacr; the pod is still in ImagePullBackOff until the next retry.' }
+      ? {
+          verdict: 'problem' as const,
+          cause: 'unauthorized' as const,
+          summary: 'The kubelet identity can now pull from shopacr; the pod is still in ImagePullBackOff until the next retry.',
+        }
       : { verdict: 'problem' as const, cause: 'unauthorized' as const, summary: 'The kubelet identity still cannot pull from shopacr.' };
   }) as Rediagnose & { calls: number };
   fn.calls = 0;
@@ -92,7 +103,13 @@ export interface Harness {
 }
 
 /** The flow over `store`, with APPROVERS, the fake ARM's real clients and the test clock; `overrides` replace any dependency. */
-export function fixApprovalsFor(store: Store, azure: AzureRoleAssignments, clock: ReturnType<typeof testClock>, overrides: Partial<FixApprovalsDeps> = {}, log: Logger = silentLogger()): FixApprovals {
+export function fixApprovalsFor(
+  store: Store,
+  azure: AzureRoleAssignments,
+  clock: ReturnType<typeof testClock>,
+  overrides: Partial<FixApprovalsDeps> = {},
+  log: Logger = silentLogger(),
+): FixApprovals {
   return createFixApprovals({
     store,
     approvers: createApproverCheck({ approvers: APPROVERS }, { log }),

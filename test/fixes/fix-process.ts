@@ -11,7 +11,8 @@
  *   resume               run resumeInterrupted() (with the clock moved by clockOffsetMs) and print its report.
  */
 import { BlobServiceClient } from '@azure/storage-blob';
-import { createApproverCheck, createFixApprovals, type RoleAssignmentWriter } from '../../src/fixes/index.js';
+import { createApproverCheck, createFixApprovals } from '../../src/fixes/index.js';
+import type { RoleAssignmentWriter } from '../../src/clients/azure/role-assignment-writer.js';
 import { silentLogger } from '../../src/logging/index.js';
 import { openBlobStore, openSqliteStore, type Store } from '../../src/store/index.js';
 import { connectAzureRoleAssignments } from '../support/azure-role-assignments.js';
@@ -36,7 +37,10 @@ const log = silentLogger();
 const store: Store =
   args.store.kind === 'sqlite'
     ? await openSqliteStore({ path: args.store.path, log, busyTimeoutMs: 10_000 })
-    : await openBlobStore({ container: BlobServiceClient.fromConnectionString(args.store.connectionString).getContainerClient(args.store.container), log });
+    : await openBlobStore({
+        container: BlobServiceClient.fromConnectionString(args.store.connectionString).getContainerClient(args.store.container),
+        log,
+      });
 const azure = connectAzureRoleAssignments(args.azure);
 /** The real writer; this process kills itself just before or just after it runs. */
 const writer: RoleAssignmentWriter = {
@@ -61,9 +65,17 @@ const approvals = createFixApprovals({
 if (args.step === 'resume') {
   const report = await approvals.resumeInterrupted();
   await store.close();
-  process.stdout.write(`${JSON.stringify({ resumed: report.resumed.map((r) => ({ id: r.id, kind: r.execution.kind, outcome: r.execution.kind === 'finished' ? r.execution.outcome.kind : r.execution.reason })), expired: report.expired, errors: report.errors })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ resumed: report.resumed.map((r) => ({ id: r.id, kind: r.execution.kind, outcome: r.execution.kind === 'finished' ? r.execution.outcome.kind : r.execution.reason })), expired: report.expired, errors: report.errors })}\n`,
+  );
 } else {
-  const decision = await approvals.decide({ decision: 'approve', actionData: { id: args.requestId }, actor: BEN, tenantId: TENANT, conversationId: CONVERSATION });
+  const decision = await approvals.decide({
+    decision: 'approve',
+    actionData: { id: args.requestId },
+    actor: BEN,
+    tenantId: TENANT,
+    conversationId: CONVERSATION,
+  });
   if (!decision.ok) throw new Error(`the approval was refused: ${decision.refusal.reason}`);
   if (args.step === 'approve-then-die') die();
   await approvals.execute(args.requestId);

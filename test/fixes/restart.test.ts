@@ -9,8 +9,17 @@ import { silentLogger } from '../../src/logging/index.js';
 import { openBlobStore, openSqliteStore, type Store } from '../../src/store/index.js';
 import { startAzurite, type RunningAzurite } from '../support/azurite.js';
 import type { AzureRoleAssignments } from '../support/azure-role-assignments.js';
-import { roleAssignmentName } from '../../src/fixes/index.js';
-import { ACR_PULL, auditOf, fixApprovalsFor, KUBELET_PRINCIPAL, newRequest, REGISTRY_ID, startShopAzure, testClock } from './fix-harness.js';
+import { roleAssignmentName } from '../../src/clients/azure/role-assignment-writer.js';
+import {
+  ACR_PULL,
+  auditOf,
+  fixApprovalsFor,
+  KUBELET_PRINCIPAL,
+  newRequest,
+  REGISTRY_ID,
+  startShopAzure,
+  testClock,
+} from './fix-harness.js';
 import type { FixProcessArgs, StoreSpec } from './fix-process.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -29,7 +38,10 @@ function childEnv(): NodeJS.ProcessEnv {
 /** Runs fix-process.ts; resolves with how it ended and what it printed. */
 function runProcess(args: FixProcessArgs): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'fix-process.ts'), JSON.stringify(args)], { stdio: ['ignore', 'pipe', 'pipe'], env: childEnv() });
+    const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'fix-process.ts'), JSON.stringify(args)], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: childEnv(),
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
@@ -75,7 +87,14 @@ function azuriteBackend(): Backend {
     fresh() {
       const container = `restart-${++n}`;
       const spec: StoreSpec = { kind: 'blob', connectionString: azurite.connectionString, container };
-      return { spec, open: () => openBlobStore({ container: BlobServiceClient.fromConnectionString(azurite.connectionString).getContainerClient(container), log: silentLogger() }) };
+      return {
+        spec,
+        open: () =>
+          openBlobStore({
+            container: BlobServiceClient.fromConnectionString(azurite.connectionString).getContainerClient(container),
+            log: silentLogger(),
+          }),
+      };
     },
   };
 }
@@ -104,7 +123,8 @@ describe('fix requests survive a killed process (real child processes, SIGKILL)'
       async function pendingRequest(): Promise<string> {
         return (await fixApprovalsFor(store, azure, testClock(new Date().toISOString())).request(newRequest())).id;
       }
-      const run = (step: FixProcessArgs['step'], requestId: string, clockOffsetMs = 0) => runProcess({ step, store: spec, azure: azure.connection(), requestId, clockOffsetMs });
+      const run = (step: FixProcessArgs['step'], requestId: string, clockOffsetMs = 0) =>
+        runProcess({ step, store: spec, azure: azure.connection(), requestId, clockOffsetMs });
 
       async function status(id: string) {
         return (await store.documents.get<{ status: string; outcome?: { kind: string } }>('fix-requests', id))?.value;
@@ -158,12 +178,21 @@ describe('fix requests survive a killed process (real child processes, SIGKILL)'
         const resumed = await run('resume', id, AFTER_THE_LEASE);
         assert.deepEqual(JSON.parse(resumed.stdout).resumed, [{ id, kind: 'finished', outcome: 'created' }]);
         assert.equal(azure.writes().length, 1);
-        assert.deepEqual(azure.assignments().map((a) => a.name), [NAME]);
+        assert.deepEqual(
+          azure.assignments().map((a) => a.name),
+          [NAME],
+        );
         const audit = await auditOf(store);
-        assert.deepEqual(audit.filter((r) => r.action === 'fix.execution-started').map((r) => r.details?.round), [1, 2]);
+        assert.deepEqual(
+          audit.filter((r) => r.action === 'fix.execution-started').map((r) => r.details?.round),
+          [1, 2],
+        );
         // The assignment has this grant's deterministic name and this request had sent its PUT: the change is its own.
         const applied = audit.filter((r) => r.action === 'fix.applied');
-        assert.deepEqual(applied.map((r) => [r.result, r.details?.assignmentWrittenBy, r.details?.roleAssignmentName, r.details?.writeAttempts]), [['created', 'this-request', NAME, 0]]);
+        assert.deepEqual(
+          applied.map((r) => [r.result, r.details?.assignmentWrittenBy, r.details?.roleAssignmentName, r.details?.writeAttempts]),
+          [['created', 'this-request', NAME, 0]],
+        );
         assert.equal(
           applied[0]!.reason,
           `Granted AcrPull on shopacr for the kubelet identity ${KUBELET_PRINCIPAL}: the role assignment ${NAME} was written by this request before Pull Doctor was interrupted, and found in place on resuming (it has the name Pull Doctor gives this grant); nothing more was changed.`,
@@ -182,9 +211,10 @@ describe('fix requests survive a killed process (real child processes, SIGKILL)'
         assert.deepEqual(JSON.parse(resumed.stdout).resumed, [{ id, kind: 'finished', outcome: 'already-fixed' }]);
         assert.equal(azure.writes().length, 0);
         const applied = (await auditOf(store)).filter((r) => r.action === 'fix.applied');
-        assert.deepEqual(applied.map((r) => [r.result, r.details?.assignmentWrittenBy, r.details?.roleAssignmentId]), [
-          ['already-fixed', 'someone-else', `${REGISTRY_ID}/providers/Microsoft.Authorization/roleAssignments/${BY_HAND}`],
-        ]);
+        assert.deepEqual(
+          applied.map((r) => [r.result, r.details?.assignmentWrittenBy, r.details?.roleAssignmentId]),
+          [['already-fixed', 'someone-else', `${REGISTRY_ID}/providers/Microsoft.Authorization/roleAssignments/${BY_HAND}`]],
+        );
         assert.equal(
           applied[0]!.reason,
           `The kubelet identity can already pull from shopacr (AcrPull on the registry itself) through the role assignment ${BY_HAND}, found already present (not written by Pull Doctor: another name); nothing was changed.`,

@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
-import type { FixApprovals, FixExecution, PullAccessChecker, RoleAssignmentWriter } from '../../src/fixes/index.js';
+import { ResumeLoop, type FixApprovals, type FixExecution, type PullAccessChecker, type ResumeReport } from '../../src/fixes/index.js';
+import { createLogger, memorySink, silentLogger } from '../../src/logging/index.js';
+import type { RoleAssignmentWriter } from '../../src/clients/azure/role-assignment-writer.js';
 import type { Store } from '../../src/store/index.js';
 import type { AzureRoleAssignments } from '../support/azure-role-assignments.js';
+import { waitFor } from '../support/wait-for.js';
 import { approve, auditOf, fixApprovalsFor, forEachStore, newRequest, startShopAzure, testClock } from './fix-harness.js';
 
 const LEASE = 2 * 60_000;
@@ -30,13 +33,19 @@ describe('resuming interrupted fix requests', () => {
 
       const second = await restarted();
       const report = await second.resumeInterrupted();
-      assert.deepEqual(report.resumed.map((r) => [r.id, r.execution.kind]), [[request.id, 'finished']]);
+      assert.deepEqual(
+        report.resumed.map((r) => [r.id, r.execution.kind]),
+        [[request.id, 'finished']],
+      );
       assert.equal(azure.writes().length, 1);
       assert.equal((await second.get(request.id))?.status, 'completed');
       assert.deepEqual((await second.resumeInterrupted()).resumed, []);
       assert.equal(azure.writes().length, 1);
       const started = (await auditOf(store)).filter((r) => r.action === 'fix.execution-started');
-      assert.deepEqual(started.map((r) => [r.details?.executorId, r.details?.resumed]), [['after-restart', true]]);
+      assert.deepEqual(
+        started.map((r) => [r.details?.executorId, r.details?.resumed]),
+        [['after-restart', true]],
+      );
     });
 
     it('leaves a running execution alone while its claim is fresh, and takes it over once the lease has passed', async () => {
@@ -64,10 +73,13 @@ describe('resuming interrupted fix requests', () => {
       assert.equal(execution.kind === 'finished' && execution.request.claim?.round, 2);
       assert.equal(azure.writes().length, 1);
       const started = (await auditOf(store)).filter((r) => r.action === 'fix.execution-started');
-      assert.deepEqual(started.map((r) => [r.details?.executorId, r.details?.round, r.details?.resumed]), [
-        ['before-restart', 1, false],
-        ['after-restart', 2, true],
-      ]);
+      assert.deepEqual(
+        started.map((r) => [r.details?.executorId, r.details?.round, r.details?.resumed]),
+        [
+          ['before-restart', 1, false],
+          ['after-restart', 2, true],
+        ],
+      );
 
       // The stalled executor wakes up: it no longer holds the claim, so it does not write.
       wake();
@@ -106,7 +118,10 @@ describe('resuming interrupted fix requests', () => {
       const stored = await (await restarted()).get(request.id);
       assert.equal(stored?.outcome?.kind, 'created');
       const audit = await auditOf(store);
-      assert.deepEqual(audit.filter((r) => r.action === 'fix.applied').map((r) => [r.result, r.details?.assignmentWrittenBy]), [['created', 'this-request']]);
+      assert.deepEqual(
+        audit.filter((r) => r.action === 'fix.applied').map((r) => [r.result, r.details?.assignmentWrittenBy]),
+        [['created', 'this-request']],
+      );
     });
 
     it('marks pending requests past their expiry as expired, once', async () => {
@@ -127,7 +142,10 @@ describe('resuming interrupted fix requests', () => {
       const approvals = fixApprovalsFor(store, azure, clock);
       const request = await approvals.request(newRequest());
       assert.ok((await approvals.decide(approve(request.id))).ok);
-      const replicas = [fixApprovalsFor(await open(), azure, clock, { executorId: 'a' }), fixApprovalsFor(await open(), azure, clock, { executorId: 'b' })];
+      const replicas = [
+        fixApprovalsFor(await open(), azure, clock, { executorId: 'a' }),
+        fixApprovalsFor(await open(), azure, clock, { executorId: 'b' }),
+      ];
       const reports = await Promise.all(replicas.map((r) => r.resumeInterrupted()));
       assert.equal(reports.flatMap((r) => r.resumed).length, 1);
       assert.equal(azure.writes().length, 1);
@@ -155,3 +173,66 @@ async function until(condition: () => Promise<boolean>): Promise<void> {
   }
   assert.fail('condition not reached');
 }
+
+describe('the resume loop', () => {
+  const report = (expired: string[] = []): ResumeReport => ({ resumed: [], expired, errors: [] });
+
+  it('runs one pass at a time: asked again while a pass runs, it answers with that pass', async () => {
+    let passes = 0;
+    let finish = () => {};
+    const loop = new ResumeLoop({
+      resume: () => {
+        passes++;
+        return new Promise((resolve) => (finish = () => resolve(report(['a']))));
+      },
+      log: silentLogger(),
+    });
+    const first = loop.resumeNow();
+    const second = loop.resumeNow();
+    finish();
+    assert.deepEqual(await first, report(['a']));
+    assert.equal(await second, await first);
+    assert.equal(passes, 1);
+    const third = loop.resumeNow();
+    finish();
+    await third;
+    assert.equal(passes, 2, 'a new pass once the last one is over');
+  });
+
+  it('hands every report on before the pass resolves, and logs what was resumed', async () => {
+    const sink = memorySink();
+    const told: ResumeReport[] = [];
+    const loop = new ResumeLoop({
+      resume: async () => report(['x']),
+      onReport: async (r) => void told.push(r),
+      log: createLogger({ sink }),
+    });
+    const answered = await loop.resumeNow();
+    assert.deepEqual(told, [answered]);
+    assert.deepEqual(
+      sink.records.filter((r) => r.msg === 'fix requests resumed').map((r) => [r.resumed, r.expired, r.errors]),
+      [[0, 1, 0]],
+    );
+  });
+
+  it('passes at once when started and again after a failed pass, and stops passing when stopped', async () => {
+    const sink = memorySink();
+    let passes = 0;
+    const loop = new ResumeLoop({
+      resume: async () => {
+        passes++;
+        if (passes === 1) throw new Error('the store is down');
+        return report();
+      },
+      everyMs: 5,
+      log: createLogger({ sink }),
+    });
+    loop.start();
+    await waitFor('a pass after the failed one', () => passes >= 2);
+    assert.ok(sink.records.some((r) => r.level === 'error' && r.msg === 'resuming fix requests failed; trying again at the next pass'));
+    await loop.stop();
+    const stoppedAt = passes;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal(passes, stoppedAt, 'no pass after stop');
+  });
+});

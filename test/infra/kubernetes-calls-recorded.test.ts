@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { KubeConfig } from '@kubernetes/client-node';
 import { AlertService } from '../../src/alerts/alert-service.js';
-import { systemClock } from '../../src/alerts/clock.js';
+import { systemClock } from '../../src/alerts/machinery.js';
+import { ConversationRegistry } from '../../src/alerts/routing.js';
 import { parseConfig } from '../../src/config/index.js';
 import { diagnosePod } from '../../src/diagnosis/diagnose-pod.js';
 import { isPullDoctorError } from '../../src/errors/index.js';
@@ -58,7 +59,7 @@ describe('the Kubernetes calls the code makes (a recorded session of the fake AP
       leaderElection: { leaseDurationMs: 2000, renewDeadlineMs: 1500, retryPeriodMs: 200 },
     });
     try {
-      await service.conversations.remember({ conversationId: OPS, conversationType: 'channel', reference: channelReference(OPS) });
+      await new ConversationRegistry(store.documents).remember({ conversationId: OPS, conversationType: 'channel', reference: channelReference(OPS) });
       await service.start();
       await waitFor('an alert from the watcher', () => channel.posts.length > 0, 30_000);
       await waitFor('a lease renewal', () => h.world.kube.requests.some((r) => r.resource === 'leases' && r.verb === 'update'), 10_000);

@@ -35,7 +35,10 @@ describe('createStore', () => {
     assert.deepEqual((await again.documents.get('alerts', 'a'))?.value, { seen: 1 });
     await again.close();
     // Opening the same store again creates nothing.
-    assert.deepEqual(sink.records.filter((r) => r.level !== 'info'), []);
+    assert.deepEqual(
+      sink.records.filter((r) => r.level !== 'info'),
+      [],
+    );
   });
 
   it('fails with STORE_UNAVAILABLE when the SQLite file cannot be created', async () => {
@@ -43,13 +46,16 @@ describe('createStore', () => {
     const first = await createStore({ kind: 'sqlite', path: blocked }, { log: createLogger({ sink: () => undefined }) });
     await first.close();
     // A path under a regular file cannot be a database.
-    await assert.rejects(createStore({ kind: 'sqlite', path: join(blocked, 'state.sqlite') }, { log: createLogger({ sink: () => undefined }) }), (error: unknown) => {
-      const advice = describeError(error);
-      assert.equal(advice.code, 'STORE_UNAVAILABLE');
-      // The file system's own reason, and advice about the local file rather than a storage account.
-      assert.match(advice.message, /the file system says "E[A-Z]+: [^"]+file-not-folder/);
-      assert.match(advice.advice, /local SQLite file/);
-      return true;
-    });
+    await assert.rejects(
+      createStore({ kind: 'sqlite', path: join(blocked, 'state.sqlite') }, { log: createLogger({ sink: () => undefined }) }),
+      (error: unknown) => {
+        const advice = describeError(error);
+        assert.equal(advice.code, 'STORE_UNAVAILABLE');
+        // The file system's own reason, and advice about the local file rather than a storage account.
+        assert.match(advice.message, /the file system says "E[A-Z]+: [^"]+file-not-folder/);
+        assert.match(advice.advice, /local SQLite file/);
+        return true;
+      },
+    );
   });
 });

@@ -136,7 +136,11 @@ export function defineStoreContract(newBacking: () => Promise<StoreBacking>): vo
       for (const doc of all) {
         assert.deepEqual(await documents.get('conversations', doc.id), { value: { id: doc.id }, etag: doc.etag });
       }
-      assert.deepEqual(ids(await documents.list('conversations', { prefix: 'team-a/' })), ['team-a/conv-1', 'team-a/conv-2', 'team-a/conv-3']);
+      assert.deepEqual(ids(await documents.list('conversations', { prefix: 'team-a/' })), [
+        'team-a/conv-1',
+        'team-a/conv-2',
+        'team-a/conv-3',
+      ]);
       assert.deepEqual(ids(await documents.list('conversations', { prefix: 'team-a/', limit: 2 })), ['team-a/conv-1', 'team-a/conv-2']);
       assert.deepEqual(ids(await documents.list('conversations', { prefix: 'nobody' })), []);
       assert.deepEqual(ids(await documents.list('empty-collection')), []);
@@ -246,7 +250,9 @@ export function defineStoreContract(newBacking: () => Promise<StoreBacking>): vo
 
     it('lets exactly one of 50 concurrent creators of the same id win', async () => {
       const { documents } = await open();
-      const outcomes = await Promise.allSettled(Array.from({ length: 50 }, (_, i) => documents.create('alerts', 'dedup-key', { first: i })));
+      const outcomes = await Promise.allSettled(
+        Array.from({ length: 50 }, (_, i) => documents.create('alerts', 'dedup-key', { first: i })),
+      );
       const winners = outcomes.flatMap((o, i) => (o.status === 'fulfilled' ? [i] : []));
       assert.equal(winners.length, 1);
       assert.deepEqual((await documents.get('alerts', 'dedup-key'))?.value, { first: winners[0] });
@@ -305,7 +311,9 @@ export function defineStoreContract(newBacking: () => Promise<StoreBacking>): vo
     it('creates a missing document, and answers null when there is nothing to change', async () => {
       const { documents } = await open();
       assert.equal(await updateWithRetry(documents, 'alerts', 'a-1', () => undefined), null);
-      const created = await updateWithRetry<{ seen: number }>(documents, 'alerts', 'a-1', (current) => (current === null ? { seen: 1 } : undefined));
+      const created = await updateWithRetry<{ seen: number }>(documents, 'alerts', 'a-1', (current) =>
+        current === null ? { seen: 1 } : undefined,
+      );
       assert.equal(created?.changed, true);
       assert.deepEqual(await documents.get('alerts', 'a-1'), { value: { seen: 1 }, etag: created!.etag });
       const unchanged = await updateWithRetry<{ seen: number }>(documents, 'alerts', 'a-1', () => undefined);
@@ -330,7 +338,10 @@ export function defineStoreContract(newBacking: () => Promise<StoreBacking>): vo
         replace: (c, i, v, e) => replica.documents.replace(c, i, v, e),
       };
       await rejectsWith(
-        updateWithRetry<{ count: number }>(contested, 'counters', 'c', (c) => ({ count: (c?.count ?? 0) + 1 }), { attempts: 3, backoffMs: 0 }),
+        updateWithRetry<{ count: number }>(contested, 'counters', 'c', (c) => ({ count: (c?.count ?? 0) + 1 }), {
+          attempts: 3,
+          backoffMs: 0,
+        }),
         'STORE_CONFLICT',
       );
       assert.equal(reads.length, 3);
@@ -361,7 +372,9 @@ export function defineStoreContract(newBacking: () => Promise<StoreBacking>): vo
       const store = await open();
       const base = Date.parse('2025-03-01T23:59:59.990Z');
       // Out of order, across a day boundary, with several records in the same millisecond.
-      const records = Array.from({ length: 40 }, (_, i) => record(new Date(base + ((i * 7) % 20)).toISOString(), { requestId: `req-${i}` }));
+      const records = Array.from({ length: 40 }, (_, i) =>
+        record(new Date(base + ((i * 7) % 20)).toISOString(), { requestId: `req-${i}` }),
+      );
       await Promise.all(records.map((r) => store.audit.append(r)));
       const listed = await store.audit.list();
       assert.equal(listed.length, 40);
@@ -371,7 +384,13 @@ export function defineStoreContract(newBacking: () => Promise<StoreBacking>): vo
 
     it('lists records at or after `since`, and at most `limit` of them', async () => {
       const { audit } = await open();
-      const times = ['2025-01-30T23:00:00.000Z', '2025-01-31T08:00:00.000Z', '2025-01-31T09:15:00.000Z', '2025-01-31T09:15:00.001Z', '2025-02-02T00:00:00.000Z'];
+      const times = [
+        '2025-01-30T23:00:00.000Z',
+        '2025-01-31T08:00:00.000Z',
+        '2025-01-31T09:15:00.000Z',
+        '2025-01-31T09:15:00.001Z',
+        '2025-02-02T00:00:00.000Z',
+      ];
       for (const at of [...times].reverse()) await audit.append(record(at));
       const at = (records: AuditRecord[]) => records.map((r) => r.at);
       assert.deepEqual(at(await audit.list({ since: '2025-01-31T09:15:00.000Z' })), times.slice(2));
@@ -388,7 +407,10 @@ export function defineStoreContract(newBacking: () => Promise<StoreBacking>): vo
       const { audit } = await open();
       await rejectsWith(audit.append(record('2025-01-31 09:15')), 'INVALID_INPUT');
       await rejectsWith(audit.append(record('2025-01-31T10:15:00.000+01:00')), 'INVALID_INPUT');
-      await rejectsWith(audit.append(record('2025-01-31T09:15:00.000Z', { reason: 'used Bearer eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln' })), 'INVALID_INPUT');
+      await rejectsWith(
+        audit.append(record('2025-01-31T09:15:00.000Z', { reason: 'used Bearer eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln' })),
+        'INVALID_INPUT',
+      );
       await rejectsWith(audit.append(record('2025-01-31T09:15:00.000Z', { details: { password: 'hunter2hunter2' } })), 'INVALID_INPUT');
       assert.deepEqual(await audit.list(), []);
     });
@@ -402,7 +424,10 @@ export function defineStoreContract(newBacking: () => Promise<StoreBacking>): vo
       await first.audit.append(r);
       await first.close();
       const second = await open();
-      assert.deepEqual(await second.documents.get('conversations', 'conv-1'), { value: { serviceUrl: 'https://smba.trafficmanager.net/emea/' }, etag });
+      assert.deepEqual(await second.documents.get('conversations', 'conv-1'), {
+        value: { serviceUrl: 'https://smba.trafficmanager.net/emea/' },
+        etag,
+      });
       assert.deepEqual(await second.audit.list(), [r]);
       assert.ok((await second.documents.replace('conversations', 'conv-1', { serviceUrl: 'x' }, etag)).length > 0);
     });

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { AlertService, type AlertServiceOptions } from '../../src/alerts/alert-service.js';
+import { ConversationRegistry } from '../../src/alerts/routing.js';
 import { createKubernetesReader, type KubernetesReader } from '../../src/clients/kubernetes/kubernetes-reader.js';
 import { createRegistryClient } from '../../src/clients/registry/create-registry-client.js';
 import { staticRegistryNetwork } from '../../src/clients/registry/registry-network.js';
@@ -119,7 +120,7 @@ export async function startAlertsWorld(): Promise<AlertsWorld> {
         engine: { watchBackoff: { initialMs: 1000, maxMs: 8000 } },
         ...(options.more ?? {}),
       });
-      await service.conversations.remember({ conversationId: OPS, conversationType: 'channel', reference: channelReference(OPS) });
+      await new ConversationRegistry(replicaStore.documents, clock).remember({ conversationId: OPS, conversationType: 'channel', reference: channelReference(OPS) });
       services.push(service);
       return service;
     },

@@ -2,15 +2,13 @@ import { createPullAccessChecker } from '../../src/diagnosis/roles/pull-access.j
 import type { AzureRetryOptions } from '../../src/clients/azure/azure-sdk.js';
 import { createAzureReader } from '../../src/clients/azure/azure-reader.js';
 import { parseResourceId } from '../../src/clients/azure/resource-id.js';
-import { createRoleAssignmentWriter } from '../../src/clients/azure/role-assignment-writer.js';
-import type { CreateRoleAssignmentInput, PullAccessChecker, RoleAssignmentWriter } from '../../src/fixes/index.js';
 import {
-  armError,
-  armErrors,
-  startFakeResourceManager,
-  type FakeResourceManager,
-  type FakeRoleAssignment,
-} from '../../src/sandbox/resource-manager/index.js';
+  createRoleAssignmentWriter,
+  type CreateRoleAssignmentInput,
+  type RoleAssignmentWriter,
+} from '../../src/clients/azure/role-assignment-writer.js';
+import type { PullAccessChecker } from '../../src/fixes/index.js';
+import { armError, armErrors, startFakeResourceManager, type FakeResourceManager, type FakeRoleAssignment } from '../../src/sandbox/resource-manager/index.js';
 import { staticTokenCredential } from './static-token-credential.js';
 import { testTls } from './tls.js';
 

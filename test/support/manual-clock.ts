@@ -1,4 +1,4 @@
-import type { Clock } from '../../src/alerts/clock.js';
+import type { Clock } from '../../src/alerts/machinery.js';
 
 interface Timer {
   at: number;

@@ -1,9 +1,8 @@
-import type { AlertChannel } from '../../src/alerts/alert-channel.js';
-import { teamsSendFailed } from '../../src/alerts/alert-channel.js';
+import { teamsSendFailed, type AlertChannel } from '../../src/alerts/alert-delivery.js';
 import type { AlertCard } from '../../src/alerts/alert-view.js';
-import type { Clock } from '../../src/alerts/clock.js';
-import type { StoredConversation } from '../../src/alerts/conversation-registry.js';
-import { TEAMS_PER_CONVERSATION_LIMITS } from '../../src/alerts/rate-limiter.js';
+import type { Clock } from '../../src/alerts/machinery.js';
+import type { StoredConversation } from '../../src/alerts/routing.js';
+import { TEAMS_PER_CONVERSATION_LIMITS } from '../../src/alerts/sending.js';
 
 export interface RecordedSend {
   op: 'post' | 'update';

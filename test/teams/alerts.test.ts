@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { ConversationRegistry } from '../../src/alerts/conversation-registry.js';
+import { ConversationRegistry } from '../../src/alerts/routing.js';
 import { cardTexts, executeActions } from '../support/card-text.js';
 import { adaptiveCardProblems } from '../support/adaptive-card-validator.js';
 import { runningPod } from '../support/alerts-world.js';

@@ -1,7 +1,8 @@
 import { request as httpsRequest } from 'node:https';
 import type { TokenCredential } from '@azure/identity';
 import { PullDoctorError } from '../../errors/index.js';
-import { redactText, type Logger } from '../../logging/index.js';
+import type { Logger } from '../../logging/index.js';
+import { redactText } from '../../logging/redact.js';
 
 /** The little of Microsoft Graph that Pull Doctor needs. */
 export interface GraphClient {

@@ -5,7 +5,7 @@
  */
 import { isIP } from 'node:net';
 import { isPullDoctorError } from '../../errors/index.js';
-import { redactText } from '../../logging/index.js';
+import { redactText } from '../../logging/redact.js';
 import type {
   AadTokenProvider,
   AuthChallenge,

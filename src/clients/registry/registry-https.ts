@@ -8,7 +8,8 @@ import { request as httpsRequest } from 'node:https';
 import { checkServerIdentity, type PeerCertificate, type TLSSocket } from 'node:tls';
 import { isIP } from 'node:net';
 import type { IncomingHttpHeaders } from 'node:http';
-import { redactText, type Logger } from '../../logging/index.js';
+import type { Logger } from '../../logging/index.js';
+import { redactText } from '../../logging/redact.js';
 import type { ConnectionFailure, ConnectionFailureKind, ConnectionPhase, RegistryNetwork } from './registry-client.js';
 
 /**

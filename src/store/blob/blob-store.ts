@@ -1,13 +1,48 @@
-import type { ContainerClient } from '@azure/storage-blob';
+import type { TokenCredential } from '@azure/identity';
+import { BlobServiceClient, type ContainerClient, type StoragePipelineOptions } from '@azure/storage-blob';
+import type { BlobStoreConfig } from '../../config/store.js';
+import { isPullDoctorError, PullDoctorError } from '../../errors/index.js';
 import type { Logger } from '../../logging/index.js';
-import { assertAuditRecord, type AuditRecord } from '../audit-record.js';
-import type { Store } from '../store.js';
-import { isPullDoctorError } from '../../errors/index.js';
-import { storeClosed, storeUnavailable } from '../store-errors.js';
-import { BlobAppendLog } from './blob-append-log.js';
-import { blobErrorFacts } from './blob-errors.js';
-import { blobUnavailable } from './blob-io.js';
-import { BlobDocumentStore } from './blob-document-store.js';
+import { assertAuditRecord } from '../validation.js';
+import { storeClosed, storeUnavailable, type AuditRecord, type Store } from '../store.js';
+import { BlobAppendLog, BlobDocumentStore } from './blob-documents.js';
+import { blobErrorFacts, blobUnavailable } from './blob-io.js';
+
+export interface BlobContainerDeps {
+  /** Required with an account URL: production injects a managed identity credential built elsewhere. */
+  credential?: TokenCredential;
+  /** Passed to the SDK; tests use fewer retries. */
+  pipeline?: StoragePipelineOptions;
+}
+
+/**
+ * The container client for the configuration: an account URL with the injected TokenCredential (production,
+ * managed identity), or a connection string (development, Azurite). No credential is ever created here, so no
+ * code path can wander off to the instance metadata endpoint.
+ */
+export function blobContainerFor(config: BlobStoreConfig, deps: BlobContainerDeps = {}): ContainerClient {
+  const options: StoragePipelineOptions = { userAgentOptions: { userAgentPrefix: 'pulldoctor' }, ...deps.pipeline };
+  if (config.connectionString !== undefined) {
+    let service: BlobServiceClient;
+    try {
+      service = BlobServiceClient.fromConnectionString(config.connectionString.reveal(), options);
+    } catch {
+      // No cause: the SDK's message may quote the connection string.
+      throw new PullDoctorError('CONFIG_INVALID', 'STORE_BLOB_CONNECTION_STRING is not a usable storage connection string');
+    }
+    return service.getContainerClient(config.container);
+  }
+  if (config.accountUrl === undefined) {
+    throw new PullDoctorError('CONFIG_INVALID', 'STORE_KIND=azure-blob needs STORE_BLOB_ACCOUNT_URL or STORE_BLOB_CONNECTION_STRING');
+  }
+  if (deps.credential === undefined) {
+    throw new PullDoctorError('AZURE_CREDENTIAL_UNAVAILABLE', 'The Blob store needs an Azure credential for STORE_BLOB_ACCOUNT_URL', {
+      advice:
+        'Choose a credential with AZURE_CREDENTIAL (managed-identity or workload-identity in Azure) and grant it Storage Blob Data Contributor.',
+    });
+  }
+  return new BlobServiceClient(config.accountUrl, deps.credential, options).getContainerClient(config.container);
+}
 
 export interface BlobStoreOptions {
   /** The container that holds the state, with its credential already attached (see blob-container.ts). */
@@ -28,7 +63,8 @@ export async function openBlobStore(options: BlobStoreOptions): Promise<Store> {
   const where = safeUrl(container.url);
   const log = options.log.child({ store: 'azure-blob', container: container.containerName });
   try {
-    if (await ensureContainer(container, log)) log.warn(`created a new empty store: the Blob container ${container.containerName} did not exist`, { where });
+    if (await ensureContainer(container, log))
+      log.warn(`created a new empty store: the Blob container ${container.containerName} did not exist`, { where });
   } catch (error) {
     log.error('cannot open the Blob store', { where, ...blobErrorFacts(error) });
     throw blobUnavailable(`open the container ${container.containerName}`, error);
@@ -95,17 +131,32 @@ function keepContainer(container: ContainerClient, audit: BlobAppendLog<AuditRec
     try {
       created = (await container.createIfNotExists()).succeeded;
     } catch (error) {
-      if (!reported) log.error('the Blob container is gone and cannot be created again: every store operation fails until it is restored', { where, ...blobErrorFacts(error) });
+      if (!reported)
+        log.error('the Blob container is gone and cannot be created again: every store operation fails until it is restored', {
+          where,
+          ...blobErrorFacts(error),
+        });
       reported = true;
-      throw storeUnavailable(`The Blob container ${name} is gone (deleted outside Pull Doctor), and Pull Doctor may not create it again`, error, blobErrorFacts(error), containerGoneAdvice(name));
+      throw storeUnavailable(
+        `The Blob container ${name} is gone (deleted outside Pull Doctor), and Pull Doctor may not create it again`,
+        error,
+        blobErrorFacts(error),
+        containerGoneAdvice(name),
+      );
     }
     reported = false;
     if (!created) return;
     const lost = `The Blob container ${name} was gone (deleted outside Pull Doctor) and was created again, empty: every fix request, approval, card action, alert state and audit record it held before ${new Date().toISOString()} is lost.`;
     log.error('the Blob container was gone; created it again, empty: everything it held is lost', { where });
-    await audit.append({ at: new Date().toISOString(), action: 'store.container-recreated', result: 'data-lost', reason: lost, target: { container: name } }).catch((error: unknown) =>
-      log.error('could not record the loss of the Blob container in the new audit log', { where, error }),
-    );
+    await audit
+      .append({
+        at: new Date().toISOString(),
+        action: 'store.container-recreated',
+        result: 'data-lost',
+        reason: lost,
+        target: { container: name },
+      })
+      .catch((error: unknown) => log.error('could not record the loss of the Blob container in the new audit log', { where, error }));
   };
   return async <R>(work: () => Promise<R>): Promise<R> => {
     try {

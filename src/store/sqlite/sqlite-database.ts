@@ -3,7 +3,7 @@ import { existsSync, linkSync, mkdirSync, rmSync, statSync, writeFileSync } from
 import { basename, dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { isPullDoctorError, type PullDoctorError } from '../../errors/index.js';
-import { storeClosed, storeUnavailable } from '../store-errors.js';
+import { storeClosed, storeUnavailable } from '../store.js';
 
 export type SqliteDatabase = Database.Database;
 
@@ -102,7 +102,12 @@ function migrate(db: SqliteDatabase): void {
   db.transaction(() => {
     const version = db.pragma('user_version', { simple: true }) as number;
     if (version > SCHEMA_VERSION) {
-      throw storeUnavailable(`The SQLite store has schema version ${version}, newer than this Pull Doctor understands (${SCHEMA_VERSION})`, undefined, {}, 'A newer Pull Doctor wrote this file: run that version (or newer), or restore a backup made by this one.');
+      throw storeUnavailable(
+        `The SQLite store has schema version ${version}, newer than this Pull Doctor understands (${SCHEMA_VERSION})`,
+        undefined,
+        {},
+        'A newer Pull Doctor wrote this file: run that version (or newer), or restore a backup made by this one.',
+      );
     }
     db.exec(SCHEMA);
     if (version < SCHEMA_VERSION) db.pragma(`user_version = ${SCHEMA_VERSION}`);
@@ -110,7 +115,7 @@ function migrate(db: SqliteDatabase): void {
 }
 
 /** The file beside the database that says a store is kept here (written when the database is created or opened). */
-export function markerPath(path: string): string {
+function markerPath(path: string): string {
   return `${path}.created`;
 }
 
@@ -191,11 +196,18 @@ function writeMarker(path: string): void {
 
 /** `PRAGMA quick_check` (structure of every page, without the slower index cross-checks of integrity_check). */
 function checkIntegrity(db: SqliteDatabase, path: string): void {
-  const problems = (db.pragma('quick_check(10)') as Array<Record<string, unknown>>).map((row) => String(Object.values(row)[0])).filter((line) => line !== 'ok');
+  const problems = (db.pragma('quick_check(10)') as Array<Record<string, unknown>>)
+    .map((row) => String(Object.values(row)[0]))
+    .filter((line) => line !== 'ok');
   if (problems.length === 0) return;
-  throw sqliteProblem(`The SQLite store at ${path} is damaged: SQLite's quick_check says "${sqliteWords(problems.join('; '))}"`, path, 'damaged', {
-    sqliteCode: 'SQLITE_CORRUPT',
-  });
+  throw sqliteProblem(
+    `The SQLite store at ${path} is damaged: SQLite's quick_check says "${sqliteWords(problems.join('; '))}"`,
+    path,
+    'damaged',
+    {
+      sqliteCode: 'SQLITE_CORRUPT',
+    },
+  );
 }
 
 type SqliteTrouble = 'damaged' | 'missing' | 'locked' | 'access' | 'other';
@@ -214,10 +226,22 @@ function sqliteFailure(message: string, path: string, error: unknown): PullDocto
   const code = facts.sqliteCode ?? facts.errorCode;
   const who = facts.sqliteCode !== undefined || facts.errorCode === undefined ? 'SQLite says' : 'the file system says';
   const reason = error instanceof Error ? sqliteWords(error.message) : 'unknown error';
-  return sqliteProblem(`${message}: ${who} "${reason}"${code !== undefined && !reason.includes(code) ? ` (${code})` : ''}`, path, troubleOf(code), facts, error);
+  return sqliteProblem(
+    `${message}: ${who} "${reason}"${code !== undefined && !reason.includes(code) ? ` (${code})` : ''}`,
+    path,
+    troubleOf(code),
+    facts,
+    error,
+  );
 }
 
-function sqliteProblem(message: string, path: string, trouble: SqliteTrouble, facts: Record<string, string> = {}, cause?: unknown): PullDoctorError {
+function sqliteProblem(
+  message: string,
+  path: string,
+  trouble: SqliteTrouble,
+  facts: Record<string, string> = {},
+  cause?: unknown,
+): PullDoctorError {
   return storeUnavailable(message, cause, { ...facts, path }, sqliteAdvice(path, trouble));
 }
 

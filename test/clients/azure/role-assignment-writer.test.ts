@@ -1,11 +1,15 @@
 import assert from 'node:assert/strict';
-import { createRoleAssignmentWriter, roleAssignmentName, uuidV5 } from '../../../src/clients/azure/role-assignment-writer.js';
+import {
+  createRoleAssignmentWriter,
+  roleAssignmentName,
+  roleAssignmentName as executorsName,
+  uuidV5,
+} from '../../../src/clients/azure/role-assignment-writer.js';
 import { isPullDoctorError, type PullDoctorError } from '../../../src/errors/index.js';
 import { ROLE_IDS } from '../../../src/diagnosis/roles/rbac.js';
 import { armError, armErrors, startFakeResourceManager, type FakeResourceManager } from '../../../src/sandbox/resource-manager/index.js';
 import { staticTokenCredential } from '../../support/static-token-credential.js';
 import { testTls } from '../../support/tls.js';
-import { roleAssignmentName as executorsName } from '../../../src/fixes/index.js';
 
 const SUB = '4a4a4a4a-1b2c-4d3e-8f4a-5b6c7d8e9f00';
 const KUBELET = 'c0c0c0c0-1b2c-4d3e-8f4a-5b6c7d8e9f00';

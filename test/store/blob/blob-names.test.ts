@@ -1,5 +1,12 @@
 import assert from 'node:assert/strict';
-import { auditBlobName, decodeId, documentBlobName, documentNamePrefix, encodeId, idFromDocumentBlobName } from '../../../src/store/blob/blob-names.js';
+import {
+  auditBlobName,
+  decodeId,
+  documentBlobName,
+  documentNamePrefix,
+  encodeId,
+  idFromDocumentBlobName,
+} from '../../../src/store/blob/blob-names.js';
 
 describe('blob names', () => {
   it('keeps letters, digits, "_" and "-" and percent-encodes every other UTF-8 byte', () => {
@@ -26,15 +33,25 @@ describe('blob names', () => {
   });
 
   it('turns an id prefix into a name prefix of the ids that start with it', () => {
-    for (const [prefix, id] of [['team-a/', 'team-a/conv-1'], ['ü', 'über'], ['', 'x'], ['%', '%2e']]) {
+    for (const [prefix, id] of [
+      ['team-a/', 'team-a/conv-1'],
+      ['ü', 'über'],
+      ['', 'x'],
+      ['%', '%2e'],
+    ]) {
       assert.ok(documentBlobName('c', id!).startsWith(documentNamePrefix('c', prefix)), `${prefix} / ${id}`);
     }
     assert.ok(!documentBlobName('c', 'team-b/x').startsWith(documentNamePrefix('c', 'team-a/')));
   });
 
   it('files audit records under their UTC day, in an order that follows their time', () => {
-    assert.equal(auditBlobName('2025-01-31T09:15:00.000Z', '0123456789abcdef'), 'audit/2025-01-31/2025-01-31T09:15:00.000Z-0123456789abcdef.json');
-    const names = ['2025-01-31T23:59:59.999Z', '2025-01-31T09:15:00.000Z', '2025-02-01T00:00:00.000Z'].map((at) => auditBlobName(at, 'ffffffffffffffff'));
+    assert.equal(
+      auditBlobName('2025-01-31T09:15:00.000Z', '0123456789abcdef'),
+      'audit/2025-01-31/2025-01-31T09:15:00.000Z-0123456789abcdef.json',
+    );
+    const names = ['2025-01-31T23:59:59.999Z', '2025-01-31T09:15:00.000Z', '2025-02-01T00:00:00.000Z'].map((at) =>
+      auditBlobName(at, 'ffffffffffffffff'),
+    );
     assert.deepEqual([...names].sort(), [names[1], names[0], names[2]]);
   });
 });

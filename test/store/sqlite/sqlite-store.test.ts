@@ -6,10 +6,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { describeError } from '../../src/errors/index.js';
-import { openSqliteStore, type Store } from '../../src/store/index.js';
-import { createLogger, memorySink, silentLogger } from '../../src/logging/index.js';
-import { defineStoreContract, rejectsWith } from './store-contract.js';
+import { describeError } from '../../../src/errors/index.js';
+import { openSqliteStore, type Store } from '../../../src/store/index.js';
+import { createLogger, memorySink, silentLogger } from '../../../src/logging/index.js';
+import { defineStoreContract, rejectsWith } from '../store-contract.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -54,7 +54,8 @@ describe('SQLite store', () => {
     /** A store with real state: 8 audit records and enough documents to span dozens of pages. */
     async function storeWithState(path: string): Promise<void> {
       const store = await openSqliteStore({ path, log: silentLogger() });
-      for (let i = 0; i < 120; i++) await store.documents.create('fix-requests', `fr-${i}`, { status: 'pending', note: `password=hunter2 ${'x'.repeat(400)}` });
+      for (let i = 0; i < 120; i++)
+        await store.documents.create('fix-requests', `fr-${i}`, { status: 'pending', note: `password=hunter2 ${'x'.repeat(400)}` });
       for (let i = 0; i < 8; i++) await store.audit.append({ at: `2025-03-14T09:00:0${i}.000Z`, action: 'fix.requested', result: 'ok' });
       await store.close();
     }
@@ -78,7 +79,10 @@ describe('SQLite store', () => {
       await (await openSqliteStore({ path, log: createLogger({ sink }) })).close();
       await (await openSqliteStore({ path, log: createLogger({ sink }) })).close();
       const created = sink.records.filter((r) => r.msg === `created a new empty store at ${path}`);
-      assert.deepEqual(created.map((r) => r.level), ['warn']);
+      assert.deepEqual(
+        created.map((r) => r.level),
+        ['warn'],
+      );
       assert.match(readFileSync(`${path}.created`, 'utf8'), /refuses to start without state\.sqlite/);
     });
 
@@ -162,11 +166,14 @@ describe('SQLite store', () => {
     const other = new Database(path);
     other.exec('BEGIN IMMEDIATE');
     try {
-      await assert.rejects(store.documents.create('alerts', 'a', {}), (error: Error & { code?: string; facts?: Record<string, unknown> }) => {
-        assert.equal(error.code, 'STORE_UNAVAILABLE');
-        assert.equal(error.facts?.sqliteCode, 'SQLITE_BUSY');
-        return true;
-      });
+      await assert.rejects(
+        store.documents.create('alerts', 'a', {}),
+        (error: Error & { code?: string; facts?: Record<string, unknown> }) => {
+          assert.equal(error.code, 'STORE_UNAVAILABLE');
+          assert.equal(error.facts?.sqliteCode, 'SQLITE_BUSY');
+          return true;
+        },
+      );
       // Readers are not blocked by a writer in WAL mode.
       assert.equal(await store.documents.get('alerts', 'a'), null);
     } finally {
@@ -188,9 +195,13 @@ describe('SQLite store', () => {
 
     const names = ['replica-a', 'replica-b', 'replica-c'];
     const replicas = names.map((name) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'sqlite-replica-process.ts'), path, name, String(requests), String(increments)], {
-        stdio: ['pipe', 'pipe', 'pipe'],
-      });
+      const child = spawn(
+        process.execPath,
+        ['--import', 'tsx', join(here, 'sqlite-replica-process.ts'), path, name, String(requests), String(increments)],
+        {
+          stdio: ['pipe', 'pipe', 'pipe'],
+        },
+      );
       let stdout = '';
       let stderr = '';
       child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
@@ -222,7 +233,10 @@ describe('SQLite store', () => {
         assert.equal(winners.get(id)?.length, 1, `${id} won by ${winners.get(id)?.join(', ') ?? 'nobody'}`);
         assert.deepEqual((await store.documents.get('fix-requests', id))?.value, { status: 'approved', approvedBy: winners.get(id)![0] });
       }
-      assert.deepEqual(results.map((r) => r.increments), [increments, increments, increments]);
+      assert.deepEqual(
+        results.map((r) => r.increments),
+        [increments, increments, increments],
+      );
       assert.deepEqual((await store.documents.get('counters', 'shared'))?.value, { count: increments * names.length });
       await store.close();
     } finally {

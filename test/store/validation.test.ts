@@ -7,7 +7,8 @@ const valid: AuditRecord = {
   action: 'fix.applied',
   actor: { id: '29:1f2e3d4c-aaaa-bbbb-cccc-0123456789ab', name: 'Ada Lovelace' },
   target: {
-    cluster: '/subscriptions/0b1f6471-1bf0-4dda-aec3-111122223333/resourceGroups/rg-prod/providers/Microsoft.ContainerService/managedClusters/aks-prod',
+    cluster:
+      '/subscriptions/0b1f6471-1bf0-4dda-aec3-111122223333/resourceGroups/rg-prod/providers/Microsoft.ContainerService/managedClusters/aks-prod',
     registry: 'contoso.azurecr.io',
     image: 'contoso.azurecr.io/shop/web@sha256:4f53cda18c2baa0c0354bb5f9a3ecbe5ed12ab4d8e11ba873c2f11161202b945',
     fixRequestId: 'fr-01J9Z8',
@@ -37,7 +38,10 @@ describe('assertAuditRecord', () => {
 
   it('refuses secret-looking values and names the field, never the value', () => {
     const secrets: Array<[string, Partial<AuditRecord>]> = [
-      ['reason', { reason: 'called ARM with Bearer eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.eyJhdWQiOiJodHRwczovL21hbmFnZW1lbnQuYXp1cmUuY29tIn0.sig' }],
+      [
+        'reason',
+        { reason: 'called ARM with Bearer eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.eyJhdWQiOiJodHRwczovL21hbmFnZW1lbnQuYXp1cmUuY29tIn0.sig' },
+      ],
       ['details.header', { details: { header: 'Basic dXNlcjpodW50ZXIyaHVudGVyMg==' } }],
       ['target.jwt', { target: { jwt: 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJrdWJlbGV0In0.c2lnbmF0dXJl' } }],
       ['details.dockerconfig', { details: { dockerconfig: '{"auths":{"contoso.azurecr.io":{"auth":"dXNlcjpodW50ZXIy"}}}' } }],

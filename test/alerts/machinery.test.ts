@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { Backoff } from '../../src/alerts/backoff.js';
+import { Backoff } from '../../src/alerts/machinery.js';
 
 describe('Backoff', () => {
   it('grows exponentially with jitter between half and all of the step, up to the bound, and starts over after reset', () => {

@@ -1,10 +1,18 @@
 import assert from 'node:assert/strict';
-import { SendRateLimiter, TEAMS_PER_CONVERSATION_LIMITS } from '../../src/alerts/rate-limiter.js';
+import { SendRateLimiter, TEAMS_PER_CONVERSATION_LIMITS } from '../../src/alerts/sending.js';
 import { ManualClock } from '../support/manual-clock.js';
 
 describe('SendRateLimiter', () => {
   it('uses the documented Teams per-thread limits', () => {
-    assert.deepEqual(TEAMS_PER_CONVERSATION_LIMITS.map((w) => [w.periodMs / 1000, w.max]), [[1, 7], [2, 8], [30, 60], [3600, 1800]]);
+    assert.deepEqual(
+      TEAMS_PER_CONVERSATION_LIMITS.map((w) => [w.periodMs / 1000, w.max]),
+      [
+        [1, 7],
+        [2, 8],
+        [30, 60],
+        [3600, 1800],
+      ],
+    );
   });
 
   it('lets 7 operations through in the first second, the 8th within 2 s, and then waits', () => {

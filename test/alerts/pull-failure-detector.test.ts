@@ -1,12 +1,14 @@
 import assert from 'node:assert/strict';
 import type { V1Pod } from '@kubernetes/client-node';
-import { imagePullFailures } from '../../src/alerts/image-pull-failure.js';
+import { imagePullFailures } from '../../src/alerts/pull-failure-detector.js';
 import { payloads } from '../../src/sandbox/kubernetes-api/index.js';
 
 describe('imagePullFailures', () => {
   it('finds a main container in ImagePullBackOff or ErrImagePull', () => {
     const backOff = payloads.imagePullBackOffPod({ namespace: 'shop', name: 'web-1', image: 'shopacr.azurecr.io/shop/web:2' }) as V1Pod;
-    assert.deepEqual(imagePullFailures(backOff), [{ container: 'app', initContainer: false, image: 'shopacr.azurecr.io/shop/web:2', reason: 'ImagePullBackOff' }]);
+    assert.deepEqual(imagePullFailures(backOff), [
+      { container: 'app', initContainer: false, image: 'shopacr.azurecr.io/shop/web:2', reason: 'ImagePullBackOff' },
+    ]);
     const err = payloads.errImagePullPod({ namespace: 'shop', name: 'web-1', image: 'shopacr.azurecr.io/shop/web:2' }) as V1Pod;
     assert.equal(imagePullFailures(err)[0]!.reason, 'ErrImagePull');
   });
@@ -19,12 +21,17 @@ describe('imagePullFailures', () => {
       initContainers: [{ name: 'migrate', image: 'shopacr.azurecr.io/shop/migrate:9' }],
       failingContainer: 'migrate',
     }) as V1Pod;
-    assert.deepEqual(imagePullFailures(pod), [{ container: 'migrate', initContainer: true, image: 'shopacr.azurecr.io/shop/migrate:9', reason: 'ImagePullBackOff' }]);
+    assert.deepEqual(imagePullFailures(pod), [
+      { container: 'migrate', initContainer: true, image: 'shopacr.azurecr.io/shop/migrate:9', reason: 'ImagePullBackOff' },
+    ]);
   });
 
   it('ignores running pods, crash loops, invalid image names and pods being deleted', () => {
     assert.deepEqual(imagePullFailures(payloads.runningPod({ namespace: 'shop', name: 'ok', image: 'nginx:1.27' }) as V1Pod), []);
-    assert.deepEqual(imagePullFailures(payloads.crashLoopBackOffPod({ namespace: 'shop', name: 'crash', image: 'nginx:1.27' }) as V1Pod), []);
+    assert.deepEqual(
+      imagePullFailures(payloads.crashLoopBackOffPod({ namespace: 'shop', name: 'crash', image: 'nginx:1.27' }) as V1Pod),
+      [],
+    );
     assert.deepEqual(imagePullFailures(payloads.invalidImageNamePod({ namespace: 'shop', name: 'bad', image: 'Nginx:1' }) as V1Pod), []);
     const deleting = payloads.imagePullBackOffPod({ namespace: 'shop', name: 'web-1', image: 'a/b:1' });
     (deleting.metadata as Record<string, unknown>).deletionTimestamp = '2026-03-02T09:00:00Z';

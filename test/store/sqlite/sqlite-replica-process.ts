@@ -1,14 +1,14 @@
 /**
  * One "replica" for the multi-process SQLite test (sqlite-store.test.ts), run as its own Node process:
- *   node --import tsx test/store/sqlite-replica-process.ts <database file> <name> <requests> <increments>
+ *   node --import tsx test/store/sqlite/sqlite-replica-process.ts <database file> <name> <requests> <increments>
  * It opens the shared file, reads the etags of the pending fix requests, says `ready`, waits for `go` on stdin,
  * then races the other replicas: one compare-and-swap per request from that read, then `increments`
  * read-modify-write increments of a shared counter. It prints one JSON line with what it won.
  */
 import { createInterface } from 'node:readline';
-import { isPullDoctorError } from '../../src/errors/index.js';
-import { silentLogger } from '../../src/logging/index.js';
-import { openSqliteStore, updateWithRetry } from '../../src/store/index.js';
+import { isPullDoctorError } from '../../../src/errors/index.js';
+import { silentLogger } from '../../../src/logging/index.js';
+import { openSqliteStore, updateWithRetry } from '../../../src/store/index.js';
 
 const [path, name, requestCount, incrementCount] = process.argv.slice(2);
 const store = await openSqliteStore({ path: path!, log: silentLogger(), busyTimeoutMs: 10_000 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { silentLogger } from '../../src/logging/index.js';
-import { storedFixRequestProblem } from '../../src/fixes/read-fix-request.js';
+import { storedFixRequestProblem } from '../../src/fixes/fix-request.js';
 import type { FixRequest } from '../../src/fixes/index.js';
 import { openSqliteStore } from '../../src/store/index.js';
 import { approve, fixApprovalsFor, newRequest, startShopAzure, testClock } from './fix-harness.js';
@@ -16,7 +16,13 @@ describe('stored fix requests the bot will act on', () => {
     assert.match(storedFixRequestProblem({ ...request, schema: 2 }, request.id)!, /schema 2/);
     assert.match(storedFixRequestProblem({ ...request, status: 'approved' }, request.id)!, /without a decision/);
     assert.match(storedFixRequestProblem({ ...request, status: 'done' }, request.id)!, /unknown status/);
-    assert.match(storedFixRequestProblem({ ...request, fix: { ...request.fix, scope: '/subscriptions/1f2e3d4c-5b6a-4798-8a7b-6c5d4e3f2a1b' } }, request.id)!, /container registry/);
+    assert.match(
+      storedFixRequestProblem(
+        { ...request, fix: { ...request.fix, scope: '/subscriptions/1f2e3d4c-5b6a-4798-8a7b-6c5d4e3f2a1b' } },
+        request.id,
+      )!,
+      /container registry/,
+    );
     assert.match(storedFixRequestProblem({ ...request, requester: { objectId: 'x' } }, request.id)!, /requester/);
     await store.close();
     await azure.close();
