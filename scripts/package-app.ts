@@ -4,7 +4,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GUID } from '../src/config/env-reader.js';
-import { CHAT_COMMANDS } from '../src/chat/index.js';
+import { CHAT_COMMANDS } from '../src/chat/command-words.js';
 import { buildManifest } from './lib/app-manifest.js';
 import { zip } from './lib/zip.js';
 
@@ -16,7 +16,11 @@ if (!botId || !GUID.test(botId)) {
   process.exit(2);
 }
 const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
-const manifest = buildManifest(JSON.parse(readFileSync(join(appPackage, 'manifest.json'), 'utf8')), { botId, version, commands: CHAT_COMMANDS });
+const manifest = buildManifest(JSON.parse(readFileSync(join(appPackage, 'manifest.json'), 'utf8')), {
+  botId,
+  version,
+  commands: CHAT_COMMANDS,
+});
 
 const out = join(appPackage, 'build', 'pull-doctor.zip');
 mkdirSync(join(appPackage, 'build'), { recursive: true });

@@ -7,9 +7,13 @@ import { ensureSandboxCertificates } from './lib/dev-certificates.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { dir, caFile } = ensureSandboxCertificates(join(root, 'data', 'sandbox-tls'));
-const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src', 'cli', 'sandbox-bin.ts'), '--sandbox-tls-dir', dir, ...process.argv.slice(2)], {
-  cwd: root,
-  env: { ...process.env, NODE_EXTRA_CA_CERTS: caFile },
-  stdio: 'inherit',
-});
+const child = spawn(
+  process.execPath,
+  ['--import', 'tsx', join(root, 'src', 'sandbox', 'cli.ts'), '--sandbox-tls-dir', dir, ...process.argv.slice(2)],
+  {
+    cwd: root,
+    env: { ...process.env, NODE_EXTRA_CA_CERTS: caFile },
+    stdio: 'inherit',
+  },
+);
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

@@ -46,7 +46,14 @@ const store = await openSqliteStore({ path: join(dir, 'state.sqlite'), log: sile
 try {
   for (let i = 0; i < POD_COUNT; i++) {
     const deployment = `app${Math.floor(i / 20)}`;
-    fake.upsertPod(payloads.runningPod({ namespace: `team${i % 25}`, name: `${deployment}-7d4c9b8f6d-${i}`, ownerDeployment: deployment, image: `shopacr.azurecr.io/${deployment}:1.0.${i % 7}` }));
+    fake.upsertPod(
+      payloads.runningPod({
+        namespace: `team${i % 25}`,
+        name: `${deployment}-7d4c9b8f6d-${i}`,
+        ownerDeployment: deployment,
+        image: `shopacr.azurecr.io/${deployment}:1.0.${i % 7}`,
+      }),
+    );
   }
   fake.addNamespace('shop');
   const kubeConfig = new KubeConfig();
@@ -62,11 +69,13 @@ try {
     async update() {},
   };
   const service = new AlertService({
-    config: parseConfig({ ALERTS_ENABLED: 'true', ALERT_GRACE_PERIOD: '0', ALERT_ROUTES: `*/*=${OPS}`, ALERT_FLOOD_THRESHOLD: '100' }).alerts,
+    config: parseConfig({ ALERTS_ENABLED: 'true', ALERT_GRACE_PERIOD: '0', ALERT_ROUTES: `*/*=${OPS}`, ALERT_FLOOD_THRESHOLD: '100' })
+      .alerts,
     cluster: 'bench',
     kubeConfig,
     reader,
-    diagnose: (target) => diagnosePod(target, { kube: reader, registry, azure: { available: false, reason: 'benchmark' }, log: silentLogger() }),
+    diagnose: (target) =>
+      diagnosePod(target, { kube: reader, registry, azure: { available: false, reason: 'benchmark' }, log: silentLogger() }),
     store: store.documents,
     channel,
   });
@@ -87,21 +96,36 @@ try {
     await new Promise((r) => setTimeout(r, 300));
     const name = `bench-${run}-7d4c9b8f6d-x`;
     const started = performance.now();
-    fake.upsertPod(payloads.imagePullBackOffPod({ namespace: 'shop', name, ownerDeployment: `bench-${run}`, image: `shopacr.azurecr.io/bench-${run}:9`, kubeletVersion: '1.32', pullError: payloads.pullErrors.anonymousUnauthorized(`shopacr.azurecr.io/bench-${run}:9`) }));
+    fake.upsertPod(
+      payloads.imagePullBackOffPod({
+        namespace: 'shop',
+        name,
+        ownerDeployment: `bench-${run}`,
+        image: `shopacr.azurecr.io/bench-${run}:9`,
+        kubeletVersion: '1.32',
+        pullError: payloads.pullErrors.anonymousUnauthorized(`shopacr.azurecr.io/bench-${run}:9`),
+      }),
+    );
     while (!posted.has(name)) await new Promise((r) => setImmediate(r));
     latencies.push(posted.get(name)! - started);
   }
   latencies.sort((a, b) => a - b);
   const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]!.toFixed(1);
-  console.log(JSON.stringify({
-    pods: POD_COUNT,
-    cachedPods: cached,
-    initialListAndWatchMs: Math.round(listMs),
-    heapUsedDeltaMiB: +((after - before) / 1024 / 1024).toFixed(1),
-    heapBytesPerPod: Math.round((after - before) / Math.max(1, cached)),
-    alertLatencyMs: { runs: LATENCY_RUNS, p50: pct(50), p90: pct(90), max: pct(100) },
-    node: process.version,
-  }, null, 2));
+  console.log(
+    JSON.stringify(
+      {
+        pods: POD_COUNT,
+        cachedPods: cached,
+        initialListAndWatchMs: Math.round(listMs),
+        heapUsedDeltaMiB: +((after - before) / 1024 / 1024).toFixed(1),
+        heapBytesPerPod: Math.round((after - before) / Math.max(1, cached)),
+        alertLatencyMs: { runs: LATENCY_RUNS, p50: pct(50), p90: pct(90), max: pct(100) },
+        node: process.version,
+      },
+      null,
+      2,
+    ),
+  );
   await service.stop();
 } finally {
   await store.close();

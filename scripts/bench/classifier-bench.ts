@@ -3,7 +3,7 @@
 // (with the reason when the corpus lists them as known), and how many of the ambiguous wordings are detected.
 // It measures; it asserts nothing (the corpus test does).
 import { classifyPullError, pullErrorAmbiguity } from '../../src/diagnosis/classify/index.js';
-import { loadPullErrorCorpus, RUNTIMES, scoreCorpus } from '../../test/fixtures/pull-error-corpus.js';
+import { loadPullErrorCorpus, RUNTIMES, scoreCorpus } from './pull-error-corpus.js';
 
 const corpus = loadPullErrorCorpus();
 const percent = (correct: number, total: number): string => (total === 0 ? '-' : `${((100 * correct) / total).toFixed(1)}%`);
@@ -25,7 +25,9 @@ for (const runtime of RUNTIMES) {
 const ambiguous = corpus.filter((row) => row.ambiguous);
 const detected = ambiguous.filter((row) => pullErrorAmbiguity(row.message) !== undefined).length;
 const falseAlarms = corpus.filter((row) => !row.ambiguous && pullErrorAmbiguity(row.message) !== undefined).length;
-console.log(`\nnot-found-or-no-access wordings: ${detected} of ${ambiguous.length} flagged rows detected, ${falseAlarms} other rows flagged`);
+console.log(
+  `\nnot-found-or-no-access wordings: ${detected} of ${ambiguous.length} flagged rows detected, ${falseAlarms} other rows flagged`,
+);
 
 if (score.misses.length > 0) {
   console.log('\nmisses:');

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { parseConfig } from '../../src/config/index.js';
-import { buildDiagnosisDependencies } from '../../src/app/diagnosis-dependencies.js';
+import { buildDiagnosisDependencies } from '../../src/clusters/cluster-connections.js';
 import { diagnosePod } from '../../src/diagnosis/diagnose-pod.js';
 import { silentLogger } from '../../src/logging/index.js';
 import { startSandboxWorld } from '../../src/sandbox/sandbox-world.js';
@@ -24,7 +24,10 @@ try {
   const kubeconfig = join(dir, 'kubeconfig');
   writeFileSync(kubeconfig, world.kubeconfigYaml);
   const env = { ...world.env, KUBECONFIG: kubeconfig, AZURE_CREDENTIAL: 'cli', HOME: dir };
-  const deps = buildDiagnosisDependencies(parseConfig(env), env, {}, silentLogger(), { azureCredential: world.credential, registryNetwork: world.network });
+  const deps = buildDiagnosisDependencies(parseConfig(env), env, {}, silentLogger(), {
+    azureCredential: world.credential,
+    registryNetwork: world.network,
+  });
   await diagnosePod({ pod: POD, namespace: 'shop' }, deps); // warm up connections and SDK clients
 
   console.log(`Diagnosis of ${POD} (ACR image, kubelet identity without AcrPull), ${RUNS} runs per latency:\n`);

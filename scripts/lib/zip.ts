@@ -19,7 +19,8 @@ export function zip(entries: readonly ZipEntry[]): Buffer {
   const centrals: Buffer[] = [];
   let offset = 0;
   for (const entry of entries) {
-    if (entry.name.startsWith('/') || entry.name.includes('..') || entry.name.includes('\\')) throw new Error(`unsafe zip entry name ${entry.name}`);
+    if (entry.name.startsWith('/') || entry.name.includes('..') || entry.name.includes('\\'))
+      throw new Error(`unsafe zip entry name ${entry.name}`);
     const name = Buffer.from(entry.name, 'utf8');
     const compressed = deflateRawSync(entry.data, { level: 9 });
     const crc = crc32(entry.data);

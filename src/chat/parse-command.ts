@@ -1,5 +1,4 @@
-import { tokenize, type ChatToken } from './chat-tokens.js';
-import { isTailError, parseCommandTail, type CommandField, type CommandTail } from './command-tail.js';
+import { isTailError, parseCommandTail, tokenize, type ChatToken, type CommandField, type CommandTail } from './command-tail.js';
 import {
   ALERT_OFF,
   ALERT_ON,
@@ -40,7 +39,8 @@ const INVISIBLE_REASON =
 const USAGE = 'Try: diagnose POD -n NAMESPACE, or help.';
 
 const unknown = (normalized: string): ParsedCommand => ({ kind: 'unknown', text: normalized.slice(0, MAX_UNKNOWN_TEXT_CHARS) });
-const invalid = (reason: string, field?: CommandField): ParsedCommand => (field === undefined ? { kind: 'invalid', reason } : { kind: 'invalid', reason, field });
+const invalid = (reason: string, field?: CommandField): ParsedCommand =>
+  field === undefined ? { kind: 'invalid', reason } : { kind: 'invalid', reason, field };
 
 function withoutCourtesy(tokens: ChatToken[]): ChatToken[] {
   let start = 0;

@@ -24,7 +24,8 @@ function sinceTime(value: string, now: Date): string {
   const ms = parseDurationMs(value);
   if (ms !== undefined) return new Date(now.getTime() - ms).toISOString();
   const parsed = /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2}))?$/.test(value) ? Date.parse(value) : NaN;
-  if (Number.isNaN(parsed)) throw new PullDoctorError('INVALID_INPUT', `--since must be a duration like 90m, 24h or 7d, or an ISO time (got "${value}").`);
+  if (Number.isNaN(parsed))
+    throw new PullDoctorError('INVALID_INPUT', `--since must be a duration like 90m, 24h or 7d, or an ISO time (got "${value}").`);
   return new Date(parsed).toISOString();
 }
 
@@ -33,7 +34,12 @@ function targetText(target: Record<string, string> | undefined): string {
   const parts: string[] = [];
   if (target.fixRequestId) parts.push(`request ${target.fixRequestId}`);
   if (target.role && target.scope) parts.push(`${target.role} on ${target.scope.split('/').pop()} for ${target.principalId ?? '?'}`);
-  const where = [target.cluster ?? target.clusterResourceId?.split('/').pop(), target.namespace && target.pod ? `${target.namespace}/${target.pod}` : undefined].filter(Boolean).join(' ');
+  const where = [
+    target.cluster ?? target.clusterResourceId?.split('/').pop(),
+    target.namespace && target.pod ? `${target.namespace}/${target.pod}` : undefined,
+  ]
+    .filter(Boolean)
+    .join(' ');
   if (where) parts.push(`(${where})`);
   return parts.join(' ');
 }
@@ -58,17 +64,26 @@ export async function runAudit(args: string[], io: CliIo): Promise<number> {
     write(io.stdout, AUDIT_USAGE);
     return EXIT.ok;
   }
-  if (positionals.length > 0) throw new PullDoctorError('INVALID_INPUT', `audit takes no arguments (got ${positionals.join(' ')}).`, { advice: AUDIT_USAGE });
+  if (positionals.length > 0)
+    throw new PullDoctorError('INVALID_INPUT', `audit takes no arguments (got ${positionals.join(' ')}).`, { advice: AUDIT_USAGE });
   const output = values.output ?? 'text';
-  if (output !== 'text' && output !== 'json') throw new PullDoctorError('INVALID_INPUT', `--output must be text or json (got "${output}").`);
+  if (output !== 'text' && output !== 'json')
+    throw new PullDoctorError('INVALID_INPUT', `--output must be text or json (got "${output}").`);
   const since = values.since === undefined ? undefined : sinceTime(values.since, new Date());
 
   const config = parseConfig(io.env);
-  const log = createLogger({ level: config.logging.level === 'info' ? 'warn' : config.logging.level, sink: streamSink(io.stderr) }).child({ command: 'audit' });
+  const log = createLogger({ level: config.logging.level === 'info' ? 'warn' : config.logging.level, sink: streamSink(io.stderr) }).child({
+    command: 'audit',
+  });
   // Only an account URL needs a credential: a store on SQLite or with a connection string never builds one.
   const needsCredential = config.store.kind === 'azure-blob' && config.store.accountUrl !== undefined;
-  const credential = io.overrides?.azureCredential !== undefined ? io.overrides.azureCredential : needsCredential ? createAzureCredential(config.azure) : null;
-  const store = await createStore(config.store, { log, ...(credential ? { credential } : {}) });
+  const credential =
+    io.overrides?.azureCredential !== undefined
+      ? io.overrides.azureCredential
+      : needsCredential
+        ? createAzureCredential(config.azure)
+        : null;
+  const store = await createStore(config.store, { log, credential: credential ?? undefined });
   let records: AuditRecord[];
   try {
     records = await store.audit.list(since === undefined ? {} : { since });

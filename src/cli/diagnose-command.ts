@@ -1,14 +1,14 @@
 import { parseArgs } from 'node:util';
 import { parseConfig } from '../config/index.js';
-import { buildDiagnosisDependencies } from '../app/diagnosis-dependencies.js';
+import { buildDiagnosisDependencies } from '../clusters/cluster-connections.js';
 import { diagnosePod } from '../diagnosis/diagnose-pod.js';
 import { toReport } from '../diagnosis/types.js';
 import { PullDoctorError } from '../errors/index.js';
 import { createLogger, streamSink } from '../logging/index.js';
-import { isDnsLabel, isDnsSubdomain } from './names.js';
+import { isDnsLabel, isDnsSubdomain } from '../clients/kubernetes/kubernetes-names.js';
 import { renderTextReport } from './render-text-report.js';
 import { createAzureCredential } from '../clients/azure/create-azure-credential.js';
-import { loadClustersFile } from '../clusters/load-clusters-file.js';
+import { loadClustersFile } from '../clusters/clusters-file.js';
 import { createClusterRegistry, type ClusterConnection } from '../clusters/cluster-registry.js';
 import { EXIT, write, type CliIo } from './io.js';
 
@@ -27,7 +27,8 @@ Environment: KUBECONFIG, PULLDOCTOR_CONFIG, AZURE_CREDENTIAL (cli|managed-identi
 AZURE_SUBSCRIPTION_ID, AZURE_RESOURCE_MANAGER_ENDPOINT, LOG_LEVEL.
 Exit codes: 0 diagnosed (healthy or not), 2 bad input or pod not found, 1 other errors.`;
 
-const CLUSTER_ID = /^\/subscriptions\/[0-9a-f-]{36}\/resourcegroups\/[^/]+\/providers\/microsoft\.containerservice\/managedclusters\/[^/]+$/i;
+const CLUSTER_ID =
+  /^\/subscriptions\/[0-9a-f-]{36}\/resourcegroups\/[^/]+\/providers\/microsoft\.containerservice\/managedclusters\/[^/]+$/i;
 
 export async function runDiagnose(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -47,32 +48,58 @@ export async function runDiagnose(args: string[], io: CliIo): Promise<number> {
     return EXIT.ok;
   }
   const output = values.output ?? 'text';
-  if (output !== 'text' && output !== 'json') throw new PullDoctorError('INVALID_INPUT', `--output must be text or json (got "${output}").`);
-  if (positionals.length !== 1) throw new PullDoctorError('INVALID_INPUT', positionals.length === 0 ? 'Which pod? Give its name.' : `One pod at a time (got ${positionals.join(', ')}).`, { advice: DIAGNOSE_USAGE });
+  if (output !== 'text' && output !== 'json')
+    throw new PullDoctorError('INVALID_INPUT', `--output must be text or json (got "${output}").`);
+  if (positionals.length !== 1)
+    throw new PullDoctorError(
+      'INVALID_INPUT',
+      positionals.length === 0 ? 'Which pod? Give its name.' : `One pod at a time (got ${positionals.join(', ')}).`,
+      { advice: DIAGNOSE_USAGE },
+    );
   const pod = positionals[0]!;
   const namespace = values.namespace ?? 'default';
-  if (!isDnsSubdomain(pod)) throw new PullDoctorError('INVALID_INPUT', `"${pod}" is not a valid pod name (lowercase letters, digits, '-' and '.', at most 253 characters).`);
-  if (!isDnsLabel(namespace)) throw new PullDoctorError('INVALID_INPUT', `"${namespace}" is not a valid namespace name (lowercase letters, digits and '-', at most 63 characters).`);
+  if (!isDnsSubdomain(pod))
+    throw new PullDoctorError(
+      'INVALID_INPUT',
+      `"${pod}" is not a valid pod name (lowercase letters, digits, '-' and '.', at most 253 characters).`,
+    );
+  if (!isDnsLabel(namespace))
+    throw new PullDoctorError(
+      'INVALID_INPUT',
+      `"${namespace}" is not a valid namespace name (lowercase letters, digits and '-', at most 63 characters).`,
+    );
   const clusterId = values['cluster-id'];
   if (clusterId !== undefined && !CLUSTER_ID.test(clusterId)) {
-    throw new PullDoctorError('INVALID_INPUT', `--cluster-id must be an AKS resource id like /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.ContainerService/managedClusters/<name>.`);
+    throw new PullDoctorError(
+      'INVALID_INPUT',
+      `--cluster-id must be an AKS resource id like /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.ContainerService/managedClusters/<name>.`,
+    );
   }
 
-  if (values.cluster !== undefined && values.context !== undefined) throw new PullDoctorError('INVALID_INPUT', 'Give --cluster or --context, not both.');
+  if (values.cluster !== undefined && values.context !== undefined)
+    throw new PullDoctorError('INVALID_INPUT', 'Give --cluster or --context, not both.');
 
   const config = parseConfig(io.env);
-  const log = createLogger({ level: config.logging.level === 'info' ? 'warn' : config.logging.level, sink: streamSink(io.stderr) }).child({ command: 'diagnose' });
+  const log = createLogger({ level: config.logging.level === 'info' ? 'warn' : config.logging.level, sink: streamSink(io.stderr) }).child({
+    command: 'diagnose',
+  });
   let connection: ClusterConnection | undefined;
   if (values.context === undefined && (config.clusters.configFile !== undefined || values.cluster !== undefined)) {
     const file = config.clusters.configFile !== undefined ? loadClustersFile(config.clusters.configFile) : null;
     const credential = io.overrides?.azureCredential !== undefined ? io.overrides.azureCredential : createAzureCredential(config.azure);
-    const registry = createClusterRegistry(file, { env: io.env, kubernetes: config.kubernetes, credential, armEndpoint: config.azure.resourceManagerEndpoint, log });
+    const registry = createClusterRegistry(file, {
+      env: io.env,
+      kubernetes: config.kubernetes,
+      credential,
+      armEndpoint: config.azure.resourceManagerEndpoint,
+      log,
+    });
     connection = await registry.connect(values.cluster);
   }
   const deps = buildDiagnosisDependencies(
     config,
     io.env,
-    { ...(values.context ? { context: values.context } : {}), ...(clusterId ? { clusterId } : {}), ...(connection ? { connection } : {}) },
+    { context: values.context || undefined, clusterId: clusterId || undefined, connection },
     log,
     io.overrides,
   );

@@ -1,5 +1,5 @@
 import type { Env } from '../config/index.js';
-import type { DependencyOverrides } from '../app/diagnosis-dependencies.js';
+import type { DependencyOverrides } from '../clusters/cluster-connections.js';
 
 /** What the CLI gets from its process, injected so tests run it in-process. */
 export interface CliIo {

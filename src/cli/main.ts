@@ -49,7 +49,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
 
 /** node:util parseArgs errors (unknown option, missing value) are bad input, not internal errors. */
 function isArgsError(error: unknown): error is Error & { code: string } {
-  return error instanceof Error && typeof (error as { code?: unknown }).code === 'string' && (error as unknown as { code: string }).code.startsWith('ERR_PARSE_ARGS');
+  return (
+    error instanceof Error &&
+    typeof (error as { code?: unknown }).code === 'string' &&
+    (error as unknown as { code: string }).code.startsWith('ERR_PARSE_ARGS')
+  );
 }
 
 function toInputError(error: Error): PullDoctorError {

@@ -48,7 +48,8 @@ export function renderTextReport(d: Diagnosis): string {
   if (d.evidence.image) evidence.push(`  image:     ${d.evidence.image}`);
   if (d.evidence.registryResourceId) evidence.push(`  registry:  ${d.evidence.registryResourceId}`);
   if (d.evidence.kubeletIdentity) evidence.push(`  kubelet identity (object id): ${d.evidence.kubeletIdentity.principalId}`);
-  if (d.evidence.keyEvent) evidence.push(`  key event: ${d.evidence.keyEvent.reason} (x${d.evidence.keyEvent.count}): ${d.evidence.keyEvent.message}`);
+  if (d.evidence.keyEvent)
+    evidence.push(`  key event: ${d.evidence.keyEvent.reason} (x${d.evidence.keyEvent.count}): ${d.evidence.keyEvent.message}`);
   if (evidence.length > 0) {
     lines.push('');
     lines.push('Evidence');

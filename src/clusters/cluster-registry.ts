@@ -53,8 +53,8 @@ export interface ClusterRegistryDeps {
 export function createClusterRegistry(file: ClustersFile | null, deps: ClusterRegistryDeps): ClusterRegistry {
   const connections = new Map<string, Promise<ClusterConnection>>();
   const kubeconfigOptions = (context?: string) => ({
-    ...(deps.kubernetes.kubeconfig ? { kubeconfigPath: deps.kubernetes.kubeconfig } : {}),
-    ...(context ? { context } : {}),
+    kubeconfigPath: deps.kubernetes.kubeconfig || undefined,
+    context: context || undefined,
   });
 
   if (!file) {
@@ -93,12 +93,21 @@ export function createClusterRegistry(file: ClustersFile | null, deps: ClusterRe
     }
     const credential = deps.credential;
     if (!credential) {
-      throw new PullDoctorError('AZURE_CREDENTIAL_UNAVAILABLE', `Cluster "${def.name}" is addressed by its AKS resource id, which needs an Azure credential.`, {
-        advice: 'Set AZURE_CREDENTIAL (managed-identity in Azure, cli on a workstation).',
-      });
+      throw new PullDoctorError(
+        'AZURE_CREDENTIAL_UNAVAILABLE',
+        `Cluster "${def.name}" is addressed by its AKS resource id, which needs an Azure credential.`,
+        {
+          advice: 'Set AZURE_CREDENTIAL (managed-identity in Azure, cli on a workstation).',
+        },
+      );
     }
-    const endpoint = await createClusterCredentials({ credential, endpoint: deps.armEndpoint, log: deps.log }).getClusterUserKubeconfig(def.source.resourceId);
-    const token = refreshingToken(() => credential.getToken(AKS_SERVER_SCOPE), deps.refreshBeforeMs === undefined ? {} : { refreshBeforeMs: deps.refreshBeforeMs });
+    const endpoint = await createClusterCredentials({ credential, endpoint: deps.armEndpoint, log: deps.log }).getClusterUserKubeconfig(
+      def.source.resourceId,
+    );
+    const token = refreshingToken(
+      () => credential.getToken(AKS_SERVER_SCOPE),
+      deps.refreshBeforeMs === undefined ? {} : { refreshBeforeMs: deps.refreshBeforeMs },
+    );
     const kubeConfig = kubeConfigForServer({ server: endpoint.server, caData: endpoint.caData, token, name: def.name });
     return { ...base, kube: createKubernetesReader(kubeConfig, { log: deps.log }), kubeConfig, clusterId: def.source.resourceId };
   };

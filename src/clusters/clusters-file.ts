@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { PullDoctorError } from '../errors/index.js';
 
@@ -34,7 +35,8 @@ export interface ClustersFile {
 
 const CLUSTER_NAME = /^[a-z0-9]([-a-z0-9_.]*[a-z0-9])?$/;
 const NAMESPACE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const AKS_ID = /^\/subscriptions\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\/resourcegroups\/[-\w._()]+\/providers\/microsoft\.containerservice\/managedclusters\/[-\w]+$/i;
+const AKS_ID =
+  /^\/subscriptions\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\/resourcegroups\/[-\w._()]+\/providers\/microsoft\.containerservice\/managedclusters\/[-\w]+$/i;
 const CONVERSATION_ID = /^[^\s]{3,512}$/;
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -48,14 +50,18 @@ export function parseClustersFile(text: string, source: string): ClustersFile {
     doc = parseYaml(text, { maxAliasCount: 10, uniqueKeys: true });
   } catch (error) {
     const where = (error as { linePos?: Array<{ line: number; col: number }> }).linePos?.[0];
-    throw new PullDoctorError('CONFIG_INVALID', `${source} is not valid YAML or JSON${where ? ` (line ${where.line}, column ${where.col})` : ''}.`);
+    throw new PullDoctorError(
+      'CONFIG_INVALID',
+      `${source} is not valid YAML or JSON${where ? ` (line ${where.line}, column ${where.col})` : ''}.`,
+    );
   }
   const problems: string[] = [];
   const clusters: ClusterDefinition[] = [];
   if (!isRecord(doc)) {
     throw new PullDoctorError('CONFIG_INVALID', `${source} must be a mapping with a "clusters" list.`);
   }
-  for (const key of Object.keys(doc)) if (key !== 'clusters' && key !== 'defaultCluster') problems.push(`unknown key "${key}" (expected clusters, defaultCluster)`);
+  for (const key of Object.keys(doc))
+    if (key !== 'clusters' && key !== 'defaultCluster') problems.push(`unknown key "${key}" (expected clusters, defaultCluster)`);
   const list = doc.clusters;
   if (!Array.isArray(list) || list.length === 0) problems.push('"clusters" must be a non-empty list');
   const seen = new Set<string>();
@@ -76,13 +82,17 @@ export function parseClustersFile(text: string, source: string): ClustersFile {
     } else seen.add(name);
     const label = typeof name === 'string' ? `cluster "${name}"` : at;
     let sourceDef: ClusterDefinition['source'] | undefined;
-    if (entry.resourceId !== undefined && entry.context !== undefined) problems.push(`${label}: give either resourceId or context, not both`);
+    if (entry.resourceId !== undefined && entry.context !== undefined)
+      problems.push(`${label}: give either resourceId or context, not both`);
     else if (entry.resourceId !== undefined) {
       if (typeof entry.resourceId !== 'string' || !AKS_ID.test(entry.resourceId)) {
-        problems.push(`${label}: resourceId must be an AKS resource id (/subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.ContainerService/managedClusters/<name>)`);
+        problems.push(
+          `${label}: resourceId must be an AKS resource id (/subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.ContainerService/managedClusters/<name>)`,
+        );
       } else sourceDef = { kind: 'aks', resourceId: entry.resourceId };
     } else if (entry.context !== undefined) {
-      if (typeof entry.context !== 'string' || entry.context.trim() === '') problems.push(`${label}: context must be a kubeconfig context name`);
+      if (typeof entry.context !== 'string' || entry.context.trim() === '')
+        problems.push(`${label}: context must be a kubeconfig context name`);
       else sourceDef = { kind: 'context', context: entry.context };
     } else problems.push(`${label}: give resourceId (an AKS cluster) or context (a kubeconfig context)`);
 
@@ -98,7 +108,8 @@ export function parseClustersFile(text: string, source: string): ClustersFile {
       else {
         for (const [ns, conversation] of Object.entries(entry.routes)) {
           if (ns !== '*' && !NAMESPACE.test(ns)) problems.push(`${label}: routes key "${ns}" is not a namespace name or "*"`);
-          else if (typeof conversation !== 'string' || !CONVERSATION_ID.test(conversation)) problems.push(`${label}: routes.${ns} must be a Teams conversation id`);
+          else if (typeof conversation !== 'string' || !CONVERSATION_ID.test(conversation))
+            problems.push(`${label}: routes.${ns} must be a Teams conversation id`);
           else routes[ns] = conversation;
         }
       }
@@ -111,7 +122,8 @@ export function parseClustersFile(text: string, source: string): ClustersFile {
   });
   let defaultCluster = clusters[0]?.name ?? '';
   if (doc.defaultCluster !== undefined) {
-    if (typeof doc.defaultCluster !== 'string' || !seen.has(doc.defaultCluster)) problems.push(`defaultCluster must be the name of one of the clusters`);
+    if (typeof doc.defaultCluster !== 'string' || !seen.has(doc.defaultCluster))
+      problems.push(`defaultCluster must be the name of one of the clusters`);
     else defaultCluster = doc.defaultCluster;
   }
   if (problems.length > 0) {
@@ -120,4 +132,23 @@ export function parseClustersFile(text: string, source: string): ClustersFile {
     });
   }
   return { clusters, defaultCluster };
+}
+
+/**
+ * PULLDOCTOR_CONFIG holds the path of the cluster file, or — handy for container platforms without config files —
+ * the JSON itself (a value starting with "{").
+ */
+export function loadClustersFile(setting: string): ClustersFile {
+  const trimmed = setting.trim();
+  if (trimmed.startsWith('{')) return parseClustersFile(trimmed, 'PULLDOCTOR_CONFIG');
+  let text: string;
+  try {
+    text = readFileSync(trimmed, 'utf8');
+  } catch (error) {
+    throw new PullDoctorError(
+      'CONFIG_INVALID',
+      `The cluster file ${trimmed} (PULLDOCTOR_CONFIG) cannot be read (${(error as { code?: string }).code ?? 'error'}).`,
+    );
+  }
+  return parseClustersFile(text, trimmed);
 }

@@ -45,7 +45,9 @@ function checkPattern(value: string, kind: 'cluster' | 'namespace', where: strin
 
 function checkConversation(id: string, where: string, problems: string[]): void {
   if (/;messageid=/i.test(id)) {
-    problems.push(`ALERT_ROUTES ${where}: "${id.slice(0, 120)}" names a reply thread (;messageid=…); route to the channel's conversation id without it`);
+    problems.push(
+      `ALERT_ROUTES ${where}: "${id.slice(0, 120)}" names a reply thread (;messageid=…); route to the channel's conversation id without it`,
+    );
   } else if (!CONVERSATION_ID.test(id)) {
     problems.push(`ALERT_ROUTES ${where}: "${id.slice(0, 120)}" is not a Teams conversation id (like 19:abc@thread.tacv2)`);
   }
@@ -58,16 +60,23 @@ function parseCompact(text: string, problems: string[]): AlertRoute[] {
     if (entry === '') return;
     const where = `entry ${index + 1}`;
     if (/^messageid=/i.test(entry)) {
-      problems.push(`ALERT_ROUTES ${where}: "${entry.slice(0, 80)}" looks like the ;messageid=… of a reply thread; route to the channel's conversation id without it`);
+      problems.push(
+        `ALERT_ROUTES ${where}: "${entry.slice(0, 80)}" looks like the ;messageid=… of a reply thread; route to the channel's conversation id without it`,
+      );
       return;
     }
     const match = entry.match(/^([^/=]+)\/([^/=]+)=(.*)$/);
     if (!match) {
-      problems.push(`ALERT_ROUTES ${where}: "${entry.slice(0, 80)}" is not CLUSTER/NAMESPACE=CONVERSATION (e.g. prod/shop=19:abc@thread.tacv2, * for any)`);
+      problems.push(
+        `ALERT_ROUTES ${where}: "${entry.slice(0, 80)}" is not CLUSTER/NAMESPACE=CONVERSATION (e.g. prod/shop=19:abc@thread.tacv2, * for any)`,
+      );
       return;
     }
     const [, cluster, namespace, targets] = match as unknown as [string, string, string, string];
-    const conversations = targets.split(',').map((c) => c.trim()).filter((c) => c !== '');
+    const conversations = targets
+      .split(',')
+      .map((c) => c.trim())
+      .filter((c) => c !== '');
     if (conversations.length === 0) problems.push(`ALERT_ROUTES ${where}: no conversation id after "="`);
     routes.push({ cluster: cluster.trim(), namespace: namespace.trim(), conversations });
   });
@@ -95,7 +104,8 @@ function parseJson(text: string, problems: string[]): AlertRoute[] {
     }
     const o = item as Record<string, unknown>;
     const unknownKeys = Object.keys(o).filter((k) => !['cluster', 'namespace', 'conversations', 'conversation'].includes(k));
-    if (unknownKeys.length > 0) problems.push(`ALERT_ROUTES ${where}: unknown field ${unknownKeys.map((k) => `"${k.slice(0, 40)}"`).join(', ')}`);
+    if (unknownKeys.length > 0)
+      problems.push(`ALERT_ROUTES ${where}: unknown field ${unknownKeys.map((k) => `"${k.slice(0, 40)}"`).join(', ')}`);
     const cluster = o.cluster ?? '*';
     const namespace = o.namespace ?? '*';
     if (typeof cluster !== 'string' || typeof namespace !== 'string') {
@@ -125,7 +135,10 @@ export function parseAlertRoutes(text: string | undefined): AlertRoutesParse {
     checkPattern(route.namespace, 'namespace', where, problems);
     for (const id of route.conversations) checkConversation(id, where, problems);
     const key = `${route.cluster}/${route.namespace}`;
-    if (seen.has(key)) problems.push(`ALERT_ROUTES: ${key} appears more than once; give each cluster/namespace one entry (several conversations are comma-separated)`);
+    if (seen.has(key))
+      problems.push(
+        `ALERT_ROUTES: ${key} appears more than once; give each cluster/namespace one entry (several conversations are comma-separated)`,
+      );
     seen.add(key);
     route.conversations = [...new Set(route.conversations)];
   });

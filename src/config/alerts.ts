@@ -95,7 +95,8 @@ export function parseAlertsConfig(r: EnvReader): AlertsConfig {
   const secret = r.string('ALERTMANAGER_WEBHOOK_SECRET');
   if (secret !== undefined) {
     // Never echo the value.
-    if (secret.length < MIN_WEBHOOK_SECRET_LENGTH) r.problem(`ALERTMANAGER_WEBHOOK_SECRET must be at least ${MIN_WEBHOOK_SECRET_LENGTH} characters (e.g. \`openssl rand -hex 32\`)`);
+    if (secret.length < MIN_WEBHOOK_SECRET_LENGTH)
+      r.problem(`ALERTMANAGER_WEBHOOK_SECRET must be at least ${MIN_WEBHOOK_SECRET_LENGTH} characters (e.g. \`openssl rand -hex 32\`)`);
     else config.webhookSecret = new SecretValue(secret);
   }
 

@@ -13,10 +13,17 @@ import { GUID, type EnvReader } from './env-reader.js';
  * Playground on this machine). `botStartProblems` refuses that when `NODE_ENV=production`; `localModeProblems` when
  * real credentials and approvers are configured, unless `LOCAL_MODE=true` says it is meant.
  */
-export const BOT_KEYS = ['MicrosoftAppId', 'MicrosoftAppType', 'MicrosoftAppTenantId', 'MicrosoftAppPassword', 'PORT', 'NODE_ENV', 'LOCAL_MODE'] as const;
+export const BOT_KEYS = [
+  'MicrosoftAppId',
+  'MicrosoftAppType',
+  'MicrosoftAppTenantId',
+  'MicrosoftAppPassword',
+  'PORT',
+  'NODE_ENV',
+  'LOCAL_MODE',
+] as const;
 
 export const BOT_APP_TYPES = ['SingleTenant', 'UserAssignedMsi'] as const;
-export type BotAppType = (typeof BOT_APP_TYPES)[number];
 
 export type BotAuth =
   | { mode: 'local' }
@@ -46,17 +53,25 @@ export function parseBotConfig(r: EnvReader): BotConfig {
 
   if (appId === undefined) {
     const stray = [rawType && 'MicrosoftAppType', tenantId && 'MicrosoftAppTenantId', password && 'MicrosoftAppPassword'].filter(Boolean);
-    if (stray.length > 0) r.problem(`${stray.join(', ')} ${stray.length === 1 ? 'is' : 'are'} set but MicrosoftAppId is not: set MicrosoftAppId too, or unset them for local mode`);
+    if (stray.length > 0)
+      r.problem(
+        `${stray.join(', ')} ${stray.length === 1 ? 'is' : 'are'} set but MicrosoftAppId is not: set MicrosoftAppId too, or unset them for local mode`,
+      );
     return { auth: { mode: 'local' }, ...common };
   }
-  if (localModeAcknowledged) r.problem('LOCAL_MODE=true but MicrosoftAppId is set, so requests are authenticated: unset LOCAL_MODE (or MicrosoftAppId, for local mode)');
+  if (localModeAcknowledged)
+    r.problem(
+      'LOCAL_MODE=true but MicrosoftAppId is set, so requests are authenticated: unset LOCAL_MODE (or MicrosoftAppId, for local mode)',
+    );
 
   if (!GUID.test(appId)) r.problem(`MicrosoftAppId must be a GUID (got "${appId}")`);
   if (tenantId === undefined) r.problem('MicrosoftAppTenantId is required when MicrosoftAppId is set (the tenant of the bot identity)');
   else if (!GUID.test(tenantId)) r.problem(`MicrosoftAppTenantId must be a GUID (got "${tenantId}")`);
 
   if (rawType !== undefined && rawType.toLowerCase() === 'multitenant') {
-    r.problem('MicrosoftAppType=MultiTenant is not supported: Azure Bot Service no longer creates multi-tenant bots (deprecated 31 July 2025). Use UserAssignedMsi or SingleTenant');
+    r.problem(
+      'MicrosoftAppType=MultiTenant is not supported: Azure Bot Service no longer creates multi-tenant bots (deprecated 31 July 2025). Use UserAssignedMsi or SingleTenant',
+    );
     return { auth: { mode: 'local' }, ...common };
   }
   if (rawType === undefined) {
@@ -67,7 +82,8 @@ export function parseBotConfig(r: EnvReader): BotConfig {
   if (type === undefined) return { auth: { mode: 'local' }, ...common };
 
   if (type === 'UserAssignedMsi') {
-    if (password !== undefined) r.problem('MicrosoftAppPassword must not be set with MicrosoftAppType=UserAssignedMsi (a managed identity has no secret)');
+    if (password !== undefined)
+      r.problem('MicrosoftAppPassword must not be set with MicrosoftAppType=UserAssignedMsi (a managed identity has no secret)');
     return { auth: { mode: 'UserAssignedMsi', appId, tenantId: tenantId ?? '' }, ...common };
   }
   if (password === undefined) r.problem('MicrosoftAppPassword (the client secret) is required with MicrosoftAppType=SingleTenant');

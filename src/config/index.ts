@@ -1,9 +1,16 @@
-export { parseConfig, ConfigError, CONFIG_KEYS, type Config } from './config.js';
+export {
+  parseConfig,
+  ConfigError,
+  CONFIG_KEYS,
+  approvalsEnabled,
+  type Config,
+  type AzureConfig,
+  type AzureCredentialKind,
+  type KubernetesConfig,
+  type ApprovalsConfig,
+} from './config.js';
 export { EnvReader, parseDurationMs, type Env } from './env-reader.js';
-export type { AzureConfig, AzureCredentialKind } from './azure.js';
-export type { KubernetesConfig } from './kubernetes.js';
-export { botStartProblems, localModeProblems, BOT_APP_TYPES, DEFAULT_BOT_PORT, type BotConfig, type BotAuth, type BotAppType } from './bot.js';
-export type { ApprovalsConfig } from './approvals.js';
+export { botStartProblems, localModeProblems, BOT_APP_TYPES, DEFAULT_BOT_PORT, type BotConfig, type BotAuth } from './bot.js';
 export { SecretValue } from './store.js';
 export { parseAlertRoutes, conversationsForRoute, type AlertRoute, type AlertRoutesParse } from './alert-routes.js';
 export {

@@ -1,7 +1,6 @@
 import type { EnvReader } from './env-reader.js';
 
 export const STORE_KINDS = ['sqlite', 'azure-blob'] as const;
-export type StoreKind = (typeof STORE_KINDS)[number];
 
 export const STORE_KEYS = [
   'STORE_KIND',

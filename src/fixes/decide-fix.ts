@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { GraphClient } from '../clients/graph/graph-client.js';
-import type { ApprovalsConfig } from '../config/approvals.js';
+import type { ApprovalsConfig } from '../config/index.js';
 import { describeError } from '../errors/index.js';
 import type { Logger } from '../logging/index.js';
 import { updateWithRetry } from '../store/index.js';

@@ -16,12 +16,19 @@ export const SANDBOX_IDS = {
  * A TokenCredential for the sandbox: JWT-shaped tokens for Pull Doctor's identity, with the audience of the scope
  * asked for. The fake ARM and fake ACR read the claims; nothing real ever sees these tokens.
  */
-export function sandboxCredential(objectId: string = SANDBOX_IDS.pullDoctorObjectId, tenantId: string = SANDBOX_IDS.tenantId): TokenCredential {
+export function sandboxCredential(
+  objectId: string = SANDBOX_IDS.pullDoctorObjectId,
+  tenantId: string = SANDBOX_IDS.tenantId,
+): TokenCredential {
   return {
     async getToken(scopes: string | string[], _options?: GetTokenOptions): Promise<AccessToken> {
       const scope = Array.isArray(scopes) ? (scopes[0] ?? '') : scopes;
       const aud = scope.replace(/\/\.default$/, '');
-      return { token: testEntraToken({ oid: objectId, tid: tenantId, aud }), expiresOnTimestamp: Date.now() + 3_600_000, tokenType: 'Bearer' };
+      return {
+        token: testEntraToken({ oid: objectId, tid: tenantId, aud }),
+        expiresOnTimestamp: Date.now() + 3_600_000,
+        tokenType: 'Bearer',
+      };
     },
   };
 }

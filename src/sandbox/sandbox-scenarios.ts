@@ -47,7 +47,10 @@ export function repositoryWithTags(...tags: string[]): RepositoryContent {
   return repo;
 }
 
-function pullFailure(ctx: ScenarioContext, o: { name: string; image: string; pullError: string; deployment: string; imagePullSecrets?: string[]; initImage?: string }): void {
+function pullFailure(
+  ctx: ScenarioContext,
+  o: { name: string; image: string; pullError: string; deployment: string; imagePullSecrets?: string[]; initImage?: string },
+): void {
   const pod = payloads.imagePullBackOffPod({
     namespace: ns,
     name: o.name,
@@ -117,9 +120,21 @@ export const SANDBOX_SCENARIOS: readonly SandboxScenario[] = [
     install(ctx) {
       ctx.repositories('docker.io')['acme/reports'] = repositoryWithTags('5.0');
       ctx.privateHubRepositories['acme/reports'] = ['acme-ci'];
-      ctx.kube.upsertSecret(payloads.dockerConfigJsonSecret({ namespace: ns, name: 'ghcr-creds', auths: { 'ghcr.io': { username: 'acme-ci', password: 'ghp_sandboxNotARealToken000000000000000' } } }));
+      ctx.kube.upsertSecret(
+        payloads.dockerConfigJsonSecret({
+          namespace: ns,
+          name: 'ghcr-creds',
+          auths: { 'ghcr.io': { username: 'acme-ci', password: 'ghp_sandboxNotARealToken000000000000000' } },
+        }),
+      );
       const image = 'docker.io/acme/reports:5.0';
-      pullFailure(ctx, { name: this.pod, image, deployment: 'reports', imagePullSecrets: ['ghcr-creds'], pullError: DOCKER_HUB_PRIVATE(image) });
+      pullFailure(ctx, {
+        name: this.pod,
+        image,
+        deployment: 'reports',
+        imagePullSecrets: ['ghcr-creds'],
+        pullError: DOCKER_HUB_PRIVATE(image),
+      });
     },
   },
   {
@@ -130,7 +145,13 @@ export const SANDBOX_SCENARIOS: readonly SandboxScenario[] = [
       ctx.repositories('docker.io')['acme/worker'] = repositoryWithTags('1.9');
       ctx.privateHubRepositories['acme/worker'] = ['acme-ci'];
       const image = 'docker.io/acme/worker:1.9';
-      pullFailure(ctx, { name: this.pod, image, deployment: 'worker', imagePullSecrets: ['regcred'], pullError: DOCKER_HUB_PRIVATE(image) });
+      pullFailure(ctx, {
+        name: this.pod,
+        image,
+        deployment: 'worker',
+        imagePullSecrets: ['regcred'],
+        pullError: DOCKER_HUB_PRIVATE(image),
+      });
     },
   },
   {
@@ -181,7 +202,8 @@ export const SANDBOX_SCENARIOS: readonly SandboxScenario[] = [
         now: ctx.now,
       });
       ctx.kube.upsertPod(pod);
-      for (const e of payloads.imagePullEvents(pod, { container: 'db-migrate', pullError: pullErrors.notFound(image), now: ctx.now })) ctx.kube.addEvent(e);
+      for (const e of payloads.imagePullEvents(pod, { container: 'db-migrate', pullError: pullErrors.notFound(image), now: ctx.now }))
+        ctx.kube.addEvent(e);
     },
   },
   {
@@ -190,7 +212,12 @@ export const SANDBOX_SCENARIOS: readonly SandboxScenario[] = [
     title: 'ABAC-mode registry: AcrPull is not honoured (fix offers Container Registry Repository Reader)',
     install(ctx) {
       ctx.repositories('vaultacr.azurecr.io')['secure/vault-agent'] = repositoryWithTags('1.15');
-      ctx.arm.addRoleAssignment({ scope: ctx.ids.registryIds.vaultacr, roleDefinitionId: acrPullId(ctx), principalId: ctx.ids.kubeletObjectId, principalType: 'ServicePrincipal' });
+      ctx.arm.addRoleAssignment({
+        scope: ctx.ids.registryIds.vaultacr,
+        roleDefinitionId: acrPullId(ctx),
+        principalId: ctx.ids.kubeletObjectId,
+        principalType: 'ServicePrincipal',
+      });
       const image = 'vaultacr.azurecr.io/secure/vault-agent:1.15';
       pullFailure(ctx, { name: this.pod, image, deployment: 'vault-agent', pullError: pullErrors.anonymousUnauthorized(image) });
     },
@@ -210,7 +237,13 @@ export const SANDBOX_SCENARIOS: readonly SandboxScenario[] = [
     namespace: ns,
     title: 'CrashLoopBackOff after OOMKilled (not a pull problem)',
     install(ctx) {
-      const pod = payloads.crashLoopBackOffPod({ namespace: ns, name: this.pod, image: 'shopacr.azurecr.io/shop/orders:1.0', ownerDeployment: 'orders', now: ctx.now });
+      const pod = payloads.crashLoopBackOffPod({
+        namespace: ns,
+        name: this.pod,
+        image: 'shopacr.azurecr.io/shop/orders:1.0',
+        ownerDeployment: 'orders',
+        now: ctx.now,
+      });
       ctx.kube.upsertPod(pod);
       for (const e of payloads.crashLoopEvents(pod, { now: ctx.now })) ctx.kube.addEvent(e);
     },
@@ -220,7 +253,13 @@ export const SANDBOX_SCENARIOS: readonly SandboxScenario[] = [
     namespace: ns,
     title: 'Pending: no node has room for the pod',
     install(ctx) {
-      const pod = payloads.unschedulablePod({ namespace: ns, name: this.pod, image: 'shopacr.azurecr.io/shop/analytics:1.0', ownerDeployment: 'analytics', now: ctx.now });
+      const pod = payloads.unschedulablePod({
+        namespace: ns,
+        name: this.pod,
+        image: 'shopacr.azurecr.io/shop/analytics:1.0',
+        ownerDeployment: 'analytics',
+        now: ctx.now,
+      });
       ctx.kube.upsertPod(pod);
       ctx.kube.addEvent(payloads.failedSchedulingEvent(pod, { now: ctx.now }));
     },
@@ -231,7 +270,15 @@ export const SANDBOX_SCENARIOS: readonly SandboxScenario[] = [
     title: 'A healthy pod',
     install(ctx) {
       ctx.repositories('shopacr.azurecr.io')['shop/storefront'] = repositoryWithTags('3.0');
-      ctx.kube.upsertPod(payloads.runningPod({ namespace: ns, name: this.pod, image: 'shopacr.azurecr.io/shop/storefront:3.0', ownerDeployment: 'storefront', now: ctx.now }));
+      ctx.kube.upsertPod(
+        payloads.runningPod({
+          namespace: ns,
+          name: this.pod,
+          image: 'shopacr.azurecr.io/shop/storefront:3.0',
+          ownerDeployment: 'storefront',
+          now: ctx.now,
+        }),
+      );
     },
   },
 ];

@@ -6,7 +6,14 @@ import { payloads, startFakeKubernetesApi, type FakeKubernetesApi } from './kube
 import { startFakeResourceManager, type FakeResourceManager } from './resource-manager/index.js';
 import { startFakeRegistryServer, type FakeRegistryServer, type RepositoryContent } from './registry/index.js';
 import { SANDBOX_IDS, sandboxCredential } from './sandbox-identity.js';
-import { SANDBOX_NAMESPACE, SANDBOX_SCENARIOS, type SandboxIds, type SandboxRegistry, type SandboxScenario, type ScenarioContext } from './sandbox-scenarios.js';
+import {
+  SANDBOX_NAMESPACE,
+  SANDBOX_SCENARIOS,
+  type SandboxIds,
+  type SandboxRegistry,
+  type SandboxScenario,
+  type ScenarioContext,
+} from './sandbox-scenarios.js';
 
 export interface SandboxWorldOptions {
   /** Server certificate (covering 127.0.0.1 and *.azurecr.io, docker.io hosts) and the CA that signed it. */
@@ -43,8 +50,8 @@ const KUBE_TOKEN = 'sandbox-kubernetes-token';
 export async function startSandboxWorld(options: SandboxWorldOptions): Promise<SandboxWorld> {
   const now = options.now ?? new Date();
   const { tenantId, subscriptionId } = SANDBOX_IDS;
-  const kube = await startFakeKubernetesApi({ tls: options.tls, auth: { bearerTokens: [KUBE_TOKEN] }, ...(options.latencyMs ? { latencyMs: options.latencyMs } : {}) });
-  const arm = await startFakeResourceManager({ tls: options.tls, tenantId, ...(options.latencyMs ? { latencyMs: options.latencyMs } : {}) });
+  const kube = await startFakeKubernetesApi({ tls: options.tls, auth: { bearerTokens: [KUBE_TOKEN] }, latencyMs: options.latencyMs });
+  const arm = await startFakeResourceManager({ tls: options.tls, tenantId, latencyMs: options.latencyMs });
   try {
     arm.addSubscription({ subscriptionId, displayName: 'Sandbox' });
     arm.addResourceGroup({ subscriptionId, name: 'rg-shop', location: 'westeurope' });
@@ -60,21 +67,42 @@ export async function startSandboxWorld(options: SandboxWorldOptions): Promise<S
       kubeletIdentity: { objectId: SANDBOX_IDS.kubeletObjectId, clientId: SANDBOX_IDS.kubeletClientId },
       kubeconfig: { server: kube.url, caPem: options.tls.ca },
     });
-    const registry = (name: SandboxRegistry, resourceGroup: string, more: Partial<Parameters<FakeResourceManager['addRegistry']>[0]> = {}) =>
-      arm.addRegistry({ subscriptionId, resourceGroup, name, location: 'westeurope', sku: 'Premium', ...more }).id;
+    const registry = (
+      name: SandboxRegistry,
+      resourceGroup: string,
+      more: Partial<Parameters<FakeResourceManager['addRegistry']>[0]> = {},
+    ) => arm.addRegistry({ subscriptionId, resourceGroup, name, location: 'westeurope', sku: 'Premium', ...more }).id;
     const registryIds: Record<SandboxRegistry, string> = {
       shopacr: registry('shopacr', 'rg-shop', { sku: 'Standard' }),
       platformacr: registry('platformacr', 'rg-platform'),
       vaultacr: registry('vaultacr', 'rg-shop', { roleAssignmentMode: 'AbacRepositoryPermissions' }),
-      lockedacr: registry('lockedacr', 'rg-shop', { location: 'northeurope', networkRuleSet: { defaultAction: 'Deny', ipRules: ['203.0.113.0/24'] } }),
+      lockedacr: registry('lockedacr', 'rg-shop', {
+        location: 'northeurope',
+        networkRuleSet: { defaultAction: 'Deny', ipRules: ['203.0.113.0/24'] },
+      }),
     };
     const acrPull = `/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${ROLE_IDS.acrPull}`;
     // The kubelet identity: AcrPull inherited from rg-platform, and on lockedacr (whose firewall blocks it anyway).
-    arm.addRoleAssignment({ scope: `/subscriptions/${subscriptionId}/resourceGroups/rg-platform`, roleDefinitionId: acrPull, principalId: SANDBOX_IDS.kubeletObjectId, principalType: 'ServicePrincipal' });
-    arm.addRoleAssignment({ scope: registryIds.lockedacr, roleDefinitionId: acrPull, principalId: SANDBOX_IDS.kubeletObjectId, principalType: 'ServicePrincipal' });
+    arm.addRoleAssignment({
+      scope: `/subscriptions/${subscriptionId}/resourceGroups/rg-platform`,
+      roleDefinitionId: acrPull,
+      principalId: SANDBOX_IDS.kubeletObjectId,
+      principalType: 'ServicePrincipal',
+    });
+    arm.addRoleAssignment({
+      scope: registryIds.lockedacr,
+      roleDefinitionId: acrPull,
+      principalId: SANDBOX_IDS.kubeletObjectId,
+      principalType: 'ServicePrincipal',
+    });
     // Pull Doctor's identity reads every registry (to check that tags exist).
     for (const id of Object.values(registryIds)) {
-      arm.addRoleAssignment({ scope: id, roleDefinitionId: acrPull, principalId: SANDBOX_IDS.pullDoctorObjectId, principalType: 'ServicePrincipal' });
+      arm.addRoleAssignment({
+        scope: id,
+        roleDefinitionId: acrPull,
+        principalId: SANDBOX_IDS.pullDoctorObjectId,
+        principalType: 'ServicePrincipal',
+      });
     }
 
     kube.addNamespace(SANDBOX_NAMESPACE);
@@ -108,7 +136,11 @@ export async function startSandboxWorld(options: SandboxWorldOptions): Promise<S
         repositories: ctx.repositories(`${name}.azurecr.io`),
         ...(name === 'lockedacr' ? { firewall: { allowedIps: ['203.0.113.0/24'], clientIp: '198.51.100.7' } } : {}),
       })),
-      dockerHub: { users: [{ username: 'acme-ci', password: 'sandbox-hub-password' }], repositories: ctx.repositories('docker.io'), privateRepositories: privateHubRepositories },
+      dockerHub: {
+        users: [{ username: 'acme-ci', password: 'sandbox-hub-password' }],
+        repositories: ctx.repositories('docker.io'),
+        privateRepositories: privateHubRepositories,
+      },
     });
 
     const world: SandboxWorld = {

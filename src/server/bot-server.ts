@@ -4,8 +4,16 @@ import { botStartProblems, ConfigError, type BotConfig } from '../config/index.j
 import type { Logger } from '../logging/index.js';
 import type { BotEndpoint } from '../teams/bot-endpoint.js';
 import { cachedReadiness, type ReadinessProbe } from './readiness.js';
-import { InFlight } from './in-flight.js';
-import { declaresMoreThan, discardBody, DRAIN_FACTOR, readLimitedBody, refuseEncoded, refuseUnlessJson, type PostAnswer, type RawPostRoute } from './raw-post-route.js';
+import {
+  declaresMoreThan,
+  discardBody,
+  DRAIN_FACTOR,
+  readLimitedBody,
+  refuseEncoded,
+  refuseUnlessJson,
+  type PostAnswer,
+  type RawPostRoute,
+} from './raw-post-route.js';
 
 /** How long a readiness report is reused: Kubernetes probes every 10 s by default, so each probe still sees a fresh one. */
 export const READINESS_CACHE_MS = 5_000;
@@ -72,7 +80,7 @@ export function createBotServer(options: BotServerOptions): BotServer {
   const readiness = cachedReadiness(options.readinessProbes ?? [], {
     timeoutMs: options.readinessTimeoutMs ?? 3000,
     cacheMs: options.readinessCacheMs ?? READINESS_CACHE_MS,
-    ...(options.now ? { now: options.now } : {}),
+    now: options.now,
   });
   const inFlight = new InFlight();
   let draining = false;
@@ -180,4 +188,40 @@ export function createBotServer(options: BotServerOptions): BotServer {
       return { drained };
     },
   };
+}
+
+/** Counts requests being handled, so that a shutdown can wait for them to finish. */
+export class InFlight {
+  private count = 0;
+  private waiters: Array<() => void> = [];
+
+  get size(): number {
+    return this.count;
+  }
+
+  async track<T>(work: () => Promise<T>): Promise<T> {
+    this.count++;
+    try {
+      return await work();
+    } finally {
+      this.count--;
+      if (this.count === 0) for (const wake of this.waiters.splice(0)) wake();
+    }
+  }
+
+  /** Resolves `true` once nothing is in flight, or `false` when `timeoutMs` passes first. */
+  idle(timeoutMs: number): Promise<boolean> {
+    if (this.count === 0) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.waiters = this.waiters.filter((w) => w !== wake);
+        resolve(false);
+      }, timeoutMs);
+      const wake = () => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+      this.waiters.push(wake);
+    });
+  }
 }

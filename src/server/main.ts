@@ -1,46 +1,34 @@
 /**
- * Entry point of the Teams bot server (`node dist/server/main.js`; `npm start` runs it with the Agents Playground).
- * The only place of the server that reads process.env and process.argv.
- *
- *   --sandbox-tls-dir DIR   run on the bundled sandbox (fake cluster, ARM and registries in this process), serving
- *                           DIR/server.pem and DIR/server-key.pem; DIR/ca.pem must be trusted (NODE_EXTRA_CA_CERTS).
- *                           `npm start` sets both when nothing else is configured.
+ * Entry point of the Teams bot server (`node dist/server/main.js`; `npm start` runs it with the Agents Playground
+ * when a cluster is configured). The only place of the server that reads process.env and process.argv; it takes no
+ * arguments. The bundled sandbox has its own entry (src/sandbox/main.ts), which runs the same `runBotProcess` with
+ * the sandbox's profile: nothing here loads src/sandbox/.
  *
  * Exit codes: 2 for a configuration that must not start, 1 when the bot cannot start or turns were cut off by the
  * shutdown timeout, 0 otherwise.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { compose, type App, type Profile } from '../app/compose.js';
 import { parseConfig, ConfigError, type Config } from '../config/index.js';
 import { describeError } from '../errors/index.js';
-import { createLogger, routeConsole, streamSink } from '../logging/index.js';
-import { startBotApplication, type BotApplication } from '../app/bot-application.js';
+import { createLogger, routeConsole, streamSink, type Logger } from '../logging/index.js';
 
 /** Kubernetes' default grace period is 30 s: finish turns within 20 s, then close. */
 const SHUTDOWN_TIMEOUT_MS = 20_000;
 
-function refuse(message: string): never {
+/** Says why the process does not start, and exits 2. */
+export function refuse(message: string): never {
   process.stderr.write(`pull-doctor: ${message}\n`);
   process.exit(2);
 }
 
-function sandboxTls(dir: string): { cert: string; key: string; ca: string } {
-  try {
-    const read = (name: string) => readFileSync(join(dir, name), 'utf8');
-    return { cert: read('server.pem'), key: read('server-key.pem'), ca: read('ca.pem') };
-  } catch (error) {
-    refuse(`--sandbox-tls-dir ${dir}: cannot read the sandbox certificates (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
-  }
-}
-
-async function main(): Promise<void> {
-  let args: { 'sandbox-tls-dir'?: string };
-  try {
-    args = parseArgs({ args: process.argv.slice(2), options: { 'sandbox-tls-dir': { type: 'string' } } }).values;
-  } catch (error) {
-    refuse((error as Error).message);
-  }
+/**
+ * Runs the bot in this process until SIGTERM or SIGINT: configuration from process.env, JSON logs on stdout, the
+ * composition root over `profile` (by default, what the configuration describes), listening, alerts started.
+ */
+export async function runBotProcess(profile?: (config: Config, log: Logger) => Promise<Profile>): Promise<void> {
   let config: Config;
   try {
     config = parseConfig(process.env);
@@ -48,16 +36,12 @@ async function main(): Promise<void> {
     if (error instanceof ConfigError) refuse(error.message);
     throw error;
   }
-  const sandboxDir = args['sandbox-tls-dir'];
-  if (sandboxDir !== undefined && config.bot.environment === 'production') {
-    refuse('--sandbox-tls-dir with NODE_ENV=production: the bundled sandbox is for trying Pull Doctor out, not for production');
-  }
   const log = createLogger({ level: config.logging.level, sink: streamSink(process.stdout) }).child({ service: 'pull-doctor' });
   // Libraries' console output (botbuilder prints a stack for every token it refuses) goes through the logger, bounded.
   routeConsole(log);
-  let app: BotApplication;
+  let app: App;
   try {
-    app = await startBotApplication({ config, env: process.env, log, ...(sandboxDir !== undefined ? { sandboxTls: sandboxTls(sandboxDir) } : {}) });
+    app = await compose({ config, env: process.env, log, profile: profile && (await profile(config, log)) });
   } catch (error) {
     if (error instanceof ConfigError) refuse(error.message);
     const advice = describeError(error);
@@ -85,4 +69,12 @@ async function main(): Promise<void> {
   process.once('SIGINT', stop);
 }
 
-await main();
+// Run when started as the entry (not when the sandbox's entry imports runBotProcess).
+if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === realpathSync(process.argv[1])) {
+  try {
+    parseArgs({ args: process.argv.slice(2), options: {} });
+  } catch (error) {
+    refuse((error as Error).message);
+  }
+  await runBotProcess();
+}

@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import AjvDraft04 from 'ajv-draft-04';
 import { BOT_ID_PLACEHOLDER, buildManifest, commandListsDrift, manifestCommandLists } from '../../scripts/lib/app-manifest.js';
-import { CHAT_COMMANDS } from '../../src/chat/index.js';
+import { CHAT_COMMANDS } from '../../src/chat/command-words.js';
 
 const root = process.cwd();
 const template = JSON.parse(readFileSync(join(root, 'appPackage', 'manifest.json'), 'utf8')) as Record<string, unknown>;

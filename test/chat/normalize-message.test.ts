@@ -13,7 +13,10 @@ describe('normalizeMessageText', () => {
   });
 
   it('decodes entities once: named, decimal and hexadecimal', () => {
-    assert.equal(normalizeMessageText('web&nbsp;1 &amp; shop &lt;ns&gt; &quot;x&quot; &#39;y&#39; &#x41;'), 'web 1 & shop <ns> "x" \'y\' A');
+    assert.equal(
+      normalizeMessageText('web&nbsp;1 &amp; shop &lt;ns&gt; &quot;x&quot; &#39;y&#39; &#x41;'),
+      'web 1 & shop <ns> "x" \'y\' A',
+    );
     assert.equal(normalizeMessageText('&amp;lt;b&amp;gt;'), '&lt;b&gt;');
     assert.equal(normalizeMessageText('&unknown; &#0; &#xD800;'), '&unknown;');
   });

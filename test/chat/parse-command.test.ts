@@ -16,7 +16,10 @@ const PHRASINGS: Array<[string, ParsedCommand]> = [
   ['why is the pod web-7d4c9 in ImagePullBackOff -n shop', { kind: 'diagnose', pod: 'web-7d4c9', namespace: 'shop' }],
   ["what's wrong with pod web-7d4c9", { kind: 'diagnose', pod: 'web-7d4c9' }],
   ['whats wrong with web-7d4c9 in shop', { kind: 'diagnose', pod: 'web-7d4c9', namespace: 'shop' }],
-  ['What\u2019s wrong with pod \u201cweb-7d4c9\u201d in namespace \u2018shop\u2019?', { kind: 'diagnose', pod: 'web-7d4c9', namespace: 'shop' }],
+  [
+    'What\u2019s wrong with pod \u201cweb-7d4c9\u201d in namespace \u2018shop\u2019?',
+    { kind: 'diagnose', pod: 'web-7d4c9', namespace: 'shop' },
+  ],
   ['what is wrong with `web-7d4c9` in `shop`', { kind: 'diagnose', pod: 'web-7d4c9', namespace: 'shop' }],
   ["what's going on with pod web-7d4c9 on cluster prod", { kind: 'diagnose', pod: 'web-7d4c9', cluster: 'prod' }],
   ["what's up with web-7d4c9?", { kind: 'diagnose', pod: 'web-7d4c9' }],
@@ -37,7 +40,10 @@ const PHRASINGS: Array<[string, ParsedCommand]> = [
   ['take a look at pod web-7d4c9 in shop', { kind: 'diagnose', pod: 'web-7d4c9', namespace: 'shop' }],
   ['investigate kube-proxy-x2v9k.node-1 in kube-system', { kind: 'diagnose', pod: 'kube-proxy-x2v9k.node-1', namespace: 'kube-system' }],
   ['<p>diagnose&nbsp;web-7d4c9</p><p>-n shop</p>', { kind: 'diagnose', pod: 'web-7d4c9', namespace: 'shop' }],
-  ['<at>Pull Doctor</at>&nbsp;why is <b>web-7d4c9</b> failing in <i>shop</i><br>', { kind: 'diagnose', pod: 'web-7d4c9', namespace: 'shop' }],
+  [
+    '<at>Pull Doctor</at>&nbsp;why is <b>web-7d4c9</b> failing in <i>shop</i><br>',
+    { kind: 'diagnose', pod: 'web-7d4c9', namespace: 'shop' },
+  ],
   ['diagnose web-7d4c9\n-n shop', { kind: 'diagnose', pod: 'web-7d4c9', namespace: 'shop' }],
   ['check pod web-7d4c9 on cluster prod_eu.2', { kind: 'diagnose', pod: 'web-7d4c9', cluster: 'prod_eu.2' }],
   // help
@@ -98,7 +104,10 @@ describe('parseChatCommand', () => {
     });
 
     it('reports names that are too long, or start or end with a dash', () => {
-      assert.match((parseChatCommand(`diagnose web-1 -n ${'a'.repeat(64)}`) as { reason: string }).reason, /64 characters long; Kubernetes allows at most 63/);
+      assert.match(
+        (parseChatCommand(`diagnose web-1 -n ${'a'.repeat(64)}`) as { reason: string }).reason,
+        /64 characters long; Kubernetes allows at most 63/,
+      );
       assert.match((parseChatCommand(`diagnose ${'a'.repeat(254)}`) as { reason: string }).reason, /at most 253/);
       assert.match((parseChatCommand('diagnose -web-1') as { reason: string }).reason, /start and end with a letter or a digit/);
       assert.equal(parseChatCommand(`diagnose ${'a'.repeat(253)}`).kind, 'diagnose');
@@ -113,7 +122,11 @@ describe('parseChatCommand', () => {
     });
 
     it('asks which pod when none is named', () => {
-      assert.deepEqual(parseChatCommand('diagnose'), { kind: 'invalid', field: 'pod', reason: 'Which pod? Try: diagnose POD -n NAMESPACE, or help.' });
+      assert.deepEqual(parseChatCommand('diagnose'), {
+        kind: 'invalid',
+        field: 'pod',
+        reason: 'Which pod? Try: diagnose POD -n NAMESPACE, or help.',
+      });
       assert.equal((parseChatCommand('why is pod failing?') as { field?: string }).field, 'pod');
     });
 
@@ -132,11 +145,17 @@ describe('parseChatCommand', () => {
     });
 
     it('explains that only pods can be diagnosed', () => {
-      assert.equal((parseChatCommand('why is deployment web failing') as { reason: string }).reason, 'I can only diagnose pods for now: name a pod (kubectl get pods -n NAMESPACE).');
+      assert.equal(
+        (parseChatCommand('why is deployment web failing') as { reason: string }).reason,
+        'I can only diagnose pods for now: name a pod (kubectl get pods -n NAMESPACE).',
+      );
     });
 
     it('refuses words it does not understand after a recognised intent', () => {
-      assert.deepEqual(parseChatCommand('diagnose web-1 -n shop extra'), { kind: 'invalid', reason: "I did not understand 'extra'. Try: diagnose POD -n NAMESPACE, or help." });
+      assert.deepEqual(parseChatCommand('diagnose web-1 -n shop extra'), {
+        kind: 'invalid',
+        reason: "I did not understand 'extra'. Try: diagnose POD -n NAMESPACE, or help.",
+      });
       assert.equal(parseChatCommand('alerts on web-1').kind, 'invalid');
       assert.equal(parseChatCommand('turn on alerts off').kind, 'invalid');
     });
@@ -165,7 +184,11 @@ describe('parseChatCommand', () => {
     });
 
     it('does not echo markdown or HTML back in a reason, and strips tags as markup', () => {
-      for (const typed of ['diagnose [web](https://evil.example)', 'diagnose **web-1**', 'why is pod ![x](https://evil.example/p.png) failing']) {
+      for (const typed of [
+        'diagnose [web](https://evil.example)',
+        'diagnose **web-1**',
+        'why is pod ![x](https://evil.example/p.png) failing',
+      ]) {
         const parsed = parseChatCommand(typed);
         assert.equal(parsed.kind, 'invalid', typed);
         assert.doesNotMatch((parsed as { reason: string }).reason, /https?:|[<>[\]*()]/);
@@ -174,7 +197,12 @@ describe('parseChatCommand', () => {
     });
 
     it('refuses zero-width characters and text-direction overrides instead of guessing', () => {
-      for (const typed of ['diagnose web\u200b-1', 'diagnose web-1 -n sh\u202eop', '\u2066diagnose web-1\u2069', 'diagnose web-1&#x200b;']) {
+      for (const typed of [
+        'diagnose web\u200b-1',
+        'diagnose web-1 -n sh\u202eop',
+        '\u2066diagnose web-1\u2069',
+        'diagnose web-1&#x200b;',
+      ]) {
         const parsed = parseChatCommand(typed);
         assert.equal(parsed.kind, 'invalid', typed);
         assert.match((parsed as { reason: string }).reason, /invisible characters/);

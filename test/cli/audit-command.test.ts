@@ -10,7 +10,7 @@ import type { CliIo } from '../../src/cli/io.js';
 import { isPullDoctorError } from '../../src/errors/index.js';
 import { silentLogger } from '../../src/logging/index.js';
 import { createStore, openBlobStore, openSqliteStore, type Store } from '../../src/store/index.js';
-import { writeFakeAz } from '../../src/sandbox/fake-az/index.js';
+import { writeFakeAz } from '../support/fake-az.js';
 import { startAzurite } from '../support/azurite.js';
 import { StorageTokenCredential } from '../support/storage-token-credential.js';
 import { approve, CARL, fixApprovalsFor, newRequest, startShopAzure, testClock } from '../fixes/fix-harness.js';
@@ -28,7 +28,13 @@ function cliIo(env: Record<string, string>): CliIo & { out(): string; err(): str
 /** A request approved by Ben, refused for Carl, and executed, one hour ago; and a record from two days ago. */
 async function recordHistory(store: Store): Promise<string> {
   const now = Date.now();
-  await store.audit.append({ at: new Date(now - 2 * 86_400_000).toISOString(), action: 'fix.requested', result: 'ok', actor: { id: '6f1e2d3c-4b5a-4987-8a6b-5c4d3e2f1a0b', name: 'Ana Novak' }, target: { fixRequestId: 'old' } });
+  await store.audit.append({
+    at: new Date(now - 2 * 86_400_000).toISOString(),
+    action: 'fix.requested',
+    result: 'ok',
+    actor: { id: '6f1e2d3c-4b5a-4987-8a6b-5c4d3e2f1a0b', name: 'Ana Novak' },
+    target: { fixRequestId: 'old' },
+  });
   const azure = await startShopAzure();
   try {
     const approvals = fixApprovalsFor(store, azure, testClock(new Date(now - 3_600_000).toISOString()));
@@ -64,7 +70,12 @@ describe('pulldoctor audit', () => {
     const lines = io.out().trimEnd().split('\n');
     assert.match(lines[0]!, /^\S+Z  fix\.requested +ok +Ana Novak <6f1e2d3c-4b5a-4987-8a6b-5c4d3e2f1a0b>  request old$/);
     const text = io.out();
-    assert.match(text, new RegExp(`fix\\.refused +refused +Carl Meyer <9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b>  request ${requestId} AcrPull on shopacr for c0ffee00-1234-4abc-8def-0123456789ab \\(aks-prod shop/web-7d9c5b6f4-x2x9k\\)\\n    You are not one of the approvers for fixes\\.`));
+    assert.match(
+      text,
+      new RegExp(
+        `fix\\.refused +refused +Carl Meyer <9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b>  request ${requestId} AcrPull on shopacr for c0ffee00-1234-4abc-8def-0123456789ab \\(aks-prod shop/web-7d9c5b6f4-x2x9k\\)\\n    You are not one of the approvers for fixes\\.`,
+      ),
+    );
     assert.match(text, /fix\.approved +ok +Ben Okafor/);
     assert.match(text, /fix\.execution-started +ok +pulldoctor/);
     assert.match(text, /fix\.applied +created +pulldoctor .*\n    Granted AcrPull on shopacr/);
@@ -88,14 +99,23 @@ describe('pulldoctor audit', () => {
 
   it('refuses a --since it cannot read, and arguments it does not take', async () => {
     for (const args of [['--since', 'yesterday'], ['fix-requests'], ['--output', 'yaml']]) {
-      await assert.rejects(runAudit(args, cliIo({ STORE_SQLITE_PATH: path })), (e: unknown) => isPullDoctorError(e) && e.code === 'INVALID_INPUT');
+      await assert.rejects(
+        runAudit(args, cliIo({ STORE_SQLITE_PATH: path })),
+        (e: unknown) => isPullDoctorError(e) && e.code === 'INVALID_INPUT',
+      );
     }
   });
 
   it('never lets control characters from a record reach the terminal', async () => {
     const other = join(dir, 'hostile.sqlite');
     const hostile = await openSqliteStore({ path: other, log: silentLogger() });
-    await hostile.audit.append({ at: new Date().toISOString(), action: 'fix.refused', result: 'refused', actor: { id: 'x', name: 'Eve\u001b[2J\u001b[31m' }, reason: 'bad\u0007' });
+    await hostile.audit.append({
+      at: new Date().toISOString(),
+      action: 'fix.refused',
+      result: 'refused',
+      actor: { id: 'x', name: 'Eve\u001b[2J\u001b[31m' },
+      reason: 'bad\u0007',
+    });
     await hostile.close();
     const io = cliIo({ STORE_SQLITE_PATH: other });
     await runAudit([], io);
@@ -108,7 +128,10 @@ describe('pulldoctor audit', () => {
     const azurite = await startAzurite();
     try {
       const env = { STORE_KIND: 'azure-blob', STORE_BLOB_CONNECTION_STRING: azurite.connectionString, STORE_BLOB_CONTAINER: 'audit-cli' };
-      const blob = await openBlobStore({ container: BlobServiceClient.fromConnectionString(azurite.connectionString).getContainerClient('audit-cli'), log: silentLogger() });
+      const blob = await openBlobStore({
+        container: BlobServiceClient.fromConnectionString(azurite.connectionString).getContainerClient('audit-cli'),
+        log: silentLogger(),
+      });
       const id = await recordHistory(blob);
       const io = cliIo(env);
       assert.equal(await runAudit(['-o', 'json'], io), 0);
@@ -131,20 +154,29 @@ describe('pulldoctor audit, run as the command line runs it (runCli)', function 
     const dir = mkdtempSync(join(tmpdir(), 'pulldoctor-audit-az-'));
     const savedPath = process.env.PATH;
     try {
-      const seeded = await createStore({ kind: 'azure-blob', container: 'audit-oauth', accountUrl: azurite.blobUrl }, { credential: new StorageTokenCredential(), log: silentLogger() });
+      const seeded = await createStore(
+        { kind: 'azure-blob', container: 'audit-oauth', accountUrl: azurite.blobUrl },
+        { credential: new StorageTokenCredential(), log: silentLogger() },
+      );
       const id = await recordHistory(seeded);
       const expected = await seeded.audit.list();
       await seeded.close();
       const az = await writeFakeAz({ directory: dir, tenantId: '72f988bf-86f1-41af-91ab-2d7cd011db47' });
       process.env.PATH = `${az.binDirectory}:${savedPath ?? ''}`; // AzureCliCredential runs `az` with the process environment
 
-      const io = cliIo({ AZURE_CREDENTIAL: 'cli', STORE_KIND: 'azure-blob', STORE_BLOB_ACCOUNT_URL: azurite.blobUrl, STORE_BLOB_CONTAINER: 'audit-oauth' });
+      const io = cliIo({
+        AZURE_CREDENTIAL: 'cli',
+        STORE_KIND: 'azure-blob',
+        STORE_BLOB_ACCOUNT_URL: azurite.blobUrl,
+        STORE_BLOB_CONTAINER: 'audit-oauth',
+      });
       assert.equal(await runCli(['audit', '--output', 'json'], io), 0, io.err());
       assert.deepEqual(JSON.parse(io.out()), expected);
       assert.ok(expected.some((r) => r.action === 'fix.applied' && r.target?.fixRequestId === id));
       const invocations = (await az.invocations()).map((i) => i.join(' '));
       assert.ok(invocations.length >= 1);
-      for (const invocation of invocations) assert.match(invocation, /^account get-access-token --output json --resource https:\/\/storage\.azure\.com\b/);
+      for (const invocation of invocations)
+        assert.match(invocation, /^account get-access-token --output json --resource https:\/\/storage\.azure\.com\b/);
     } finally {
       process.env.PATH = savedPath;
       rmSync(dir, { recursive: true, force: true });
@@ -153,7 +185,11 @@ describe('pulldoctor audit, run as the command line runs it (runCli)', function 
   });
 
   it('says which credential to choose when the account URL comes without one', async () => {
-    const io = cliIo({ STORE_KIND: 'azure-blob', STORE_BLOB_ACCOUNT_URL: 'https://127.0.0.1:1/devstoreaccount1', STORE_BLOB_CONTAINER: 'audit' });
+    const io = cliIo({
+      STORE_KIND: 'azure-blob',
+      STORE_BLOB_ACCOUNT_URL: 'https://127.0.0.1:1/devstoreaccount1',
+      STORE_BLOB_CONTAINER: 'audit',
+    });
     assert.equal(await runCli(['audit'], io), 1);
     assert.match(io.err(), /needs an Azure credential for STORE_BLOB_ACCOUNT_URL[\s\S]*AZURE_CREDENTIAL/);
   });

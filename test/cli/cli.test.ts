@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { parse, stringify } from 'yaml';
 import { runCli, type CliIo } from '../../src/cli/main.js';
-import { writeFakeAz } from '../../src/sandbox/fake-az/index.js';
+import { writeFakeAz } from '../support/fake-az.js';
 import { SANDBOX_IDS } from '../../src/sandbox/sandbox-identity.js';
 import { startSandboxHarness, type SandboxHarness } from '../support/sandbox.js';
 
@@ -34,7 +34,10 @@ async function cli(argv: string[], io: Partial<CliIo> & { env: CliIo['env'] }, s
 /** Runs the real `pulldoctor` entry point in a child process (through tsx, so without a build). */
 function subprocess(argv: string[], env: Record<string, string>, stdinText = ''): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/bin.ts', ...argv], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: 'pipe' });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/bin.ts', ...argv], {
+      env: { PATH: process.env.PATH ?? '', ...env },
+      stdio: 'pipe',
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -67,14 +70,18 @@ describe('pulldoctor CLI', function () {
       assert.equal(report.verdict, 'problem');
       assert.equal(report.cause, 'unauthorized');
       for (const f of report.findings as Array<Record<string, unknown>>) {
-        for (const key of Object.keys(f)) assert.ok(['check', 'status', 'summary', 'detail', 'remediation'].includes(key), `unexpected key ${key}`);
+        for (const key of Object.keys(f))
+          assert.ok(['check', 'status', 'summary', 'detail', 'remediation'].includes(key), `unexpected key ${key}`);
         assert.ok(['pass', 'fail', 'warn', 'skip', 'error'].includes(f.status as string));
       }
       assert.deepEqual(Object.keys(report.fix as object), ['kind', 'principalId', 'scope', 'roleDefinitionId']);
     });
 
     it('prints fix: null for a healthy pod and exits 0', async () => {
-      const run = await cli(['diagnose', 'storefront-7b8c9d0e1-h2i3j', '--namespace=shop', '-o', 'json'], { env: h.env, overrides: overrides() });
+      const run = await cli(['diagnose', 'storefront-7b8c9d0e1-h2i3j', '--namespace=shop', '-o', 'json'], {
+        env: h.env,
+        overrides: overrides(),
+      });
       assert.equal(run.code, 0);
       const report = JSON.parse(run.stdout) as { verdict: string; cause: unknown; fix: unknown };
       assert.deepEqual([report.verdict, report.cause, report.fix], ['healthy', null, null]);
@@ -82,11 +89,19 @@ describe('pulldoctor CLI', function () {
 
     it('authenticates to Azure with AZURE_CREDENTIAL=cli through the az CLI on PATH', async () => {
       const dir = mkdtempSync(join(tmpdir(), 'pulldoctor-az-'));
-      const az = await writeFakeAz({ directory: dir, tenantId: SANDBOX_IDS.tenantId, subscriptionId: SANDBOX_IDS.subscriptionId, objectId: SANDBOX_IDS.pullDoctorObjectId });
+      const az = await writeFakeAz({
+        directory: dir,
+        tenantId: SANDBOX_IDS.tenantId,
+        subscriptionId: SANDBOX_IDS.subscriptionId,
+        objectId: SANDBOX_IDS.pullDoctorObjectId,
+      });
       const savedPath = process.env.PATH;
       process.env.PATH = `${az.binDirectory}:${savedPath ?? ''}`; // AzureCliCredential runs `az` with the process environment
       try {
-        const run = await cli(['diagnose', 'web-7d4c9b6f5-x2k8p', '-n', 'shop', '-o', 'json'], { env: h.env, overrides: { registryNetwork: h.world.network } });
+        const run = await cli(['diagnose', 'web-7d4c9b6f5-x2k8p', '-n', 'shop', '-o', 'json'], {
+          env: h.env,
+          overrides: { registryNetwork: h.world.network },
+        });
         assert.equal(run.code, 0, run.stderr);
         assert.equal((JSON.parse(run.stdout) as { fix: { principalId: string } }).fix.principalId, SANDBOX_IDS.kubeletObjectId);
         assert.ok((await az.invocations()).some((i) => i.join(' ').includes('account get-access-token')));
@@ -100,7 +115,11 @@ describe('pulldoctor CLI', function () {
   describe('diagnose --context', () => {
     it('uses the named kubeconfig context instead of the current one', async () => {
       const dir = mkdtempSync(join(tmpdir(), 'pulldoctor-ctx-'));
-      const config = parse(h.world.kubeconfigYaml) as { clusters: Array<{ name: string; cluster: Record<string, unknown> }>; contexts: Array<{ name: string; context: Record<string, unknown> }>; 'current-context': string };
+      const config = parse(h.world.kubeconfigYaml) as {
+        clusters: Array<{ name: string; cluster: Record<string, unknown> }>;
+        contexts: Array<{ name: string; context: Record<string, unknown> }>;
+        'current-context': string;
+      };
       const good = config.contexts[0]!;
       config.clusters.push({ name: 'decommissioned', cluster: { ...config.clusters[0]!.cluster, server: 'https://127.0.0.1:9' } });
       config.contexts.push({ name: 'decommissioned', context: { ...good.context, cluster: 'decommissioned' } });
@@ -111,7 +130,10 @@ describe('pulldoctor CLI', function () {
         const env = { ...h.env, KUBECONFIG: kubeconfig };
         const current = await cli(['diagnose', 'storefront-7b8c9d0e1-h2i3j', '-n', 'shop'], { env, overrides: overrides() });
         assert.equal(current.code, 1, 'the current context points at a dead server');
-        const chosen = await cli(['diagnose', 'storefront-7b8c9d0e1-h2i3j', '-n', 'shop', '--context', good.name, '-o', 'json'], { env, overrides: overrides() });
+        const chosen = await cli(['diagnose', 'storefront-7b8c9d0e1-h2i3j', '-n', 'shop', '--context', good.name, '-o', 'json'], {
+          env,
+          overrides: overrides(),
+        });
         assert.equal(chosen.code, 0, chosen.stderr);
         assert.equal((JSON.parse(chosen.stdout) as { verdict: string }).verdict, 'healthy');
       } finally {
@@ -125,8 +147,14 @@ describe('pulldoctor CLI', function () {
       const run = await cli(['diagnose', 'web-7d4c9b6f5-x2k8p', '-n', 'shop'], { env: h.env, overrides: overrides() });
       assert.equal(run.code, 0, run.stderr);
       const order = ['FAILING', 'Cause: ', 'Evidence', 'Checks', 'What to do', 'Proposed fix'].map((s) => run.stdout.indexOf(s));
-      assert.ok(order.every((i) => i >= 0), run.stdout);
-      assert.deepEqual([...order].sort((a, b) => a - b), order);
+      assert.ok(
+        order.every((i) => i >= 0),
+        run.stdout,
+      );
+      assert.deepEqual(
+        [...order].sort((a, b) => a - b),
+        order,
+      );
       assert.match(run.stdout, /assign role AcrPull/);
       assert.match(run.stdout, new RegExp(`to principal ${SANDBOX_IDS.kubeletObjectId}`));
       assert.match(run.stdout, /on scope +\/subscriptions\/.*\/registries\/shopacr/);
@@ -141,7 +169,13 @@ describe('pulldoctor CLI', function () {
     });
 
     it('exits 2 for an invalid pod name, an unknown option, a missing pod name or an unknown output format', async () => {
-      for (const argv of [['diagnose', 'Web_1'], ['diagnose', 'web', '--bogus'], ['diagnose'], ['diagnose', 'web', '-o', 'yaml'], ['frobnicate']]) {
+      for (const argv of [
+        ['diagnose', 'Web_1'],
+        ['diagnose', 'web', '--bogus'],
+        ['diagnose'],
+        ['diagnose', 'web', '-o', 'yaml'],
+        ['frobnicate'],
+      ]) {
         const run = await cli(argv, { env: h.env, overrides: overrides() });
         assert.equal(run.code, 2, `${argv.join(' ')}: ${run.stderr}`);
         assert.ok(run.stderr.length > 0);
@@ -149,7 +183,9 @@ describe('pulldoctor CLI', function () {
     });
 
     it('exits 2 and lists every configuration problem at once', async () => {
-      const run = await cli(['diagnose', 'web', '-n', 'shop'], { env: { ...h.env, AZURE_CREDENTIAL: 'magic', AZURE_SUBSCRIPTION_ID: 'nope' } });
+      const run = await cli(['diagnose', 'web', '-n', 'shop'], {
+        env: { ...h.env, AZURE_CREDENTIAL: 'magic', AZURE_SUBSCRIPTION_ID: 'nope' },
+      });
       assert.equal(run.code, 2);
       assert.match(run.stderr, /AZURE_CREDENTIAL must be one of/);
       assert.match(run.stderr, /AZURE_SUBSCRIPTION_ID must be a GUID/);
@@ -166,14 +202,28 @@ describe('pulldoctor CLI', function () {
     it('classifies one message given as an argument', async () => {
       const run = await cli(['classify', 'dial tcp: lookup myacr.azurecr.io on 10.0.0.10:53: no such host'], { env: {} });
       assert.equal(run.code, 0);
-      assert.deepEqual(JSON.parse(run.stdout), { message: 'dial tcp: lookup myacr.azurecr.io on 10.0.0.10:53: no such host', cause: 'dns' });
+      assert.deepEqual(JSON.parse(run.stdout), {
+        message: 'dial tcp: lookup myacr.azurecr.io on 10.0.0.10:53: no such host',
+        cause: 'dns',
+      });
     });
 
     it('classifies one message per stdin line, one JSON line each, skipping blank lines', async () => {
-      const input = ['toomanyrequests: You have reached your pull rate limit.', '', 'x509: certificate signed by unknown authority', 'manifest unknown'].join('\n');
+      const input = [
+        'toomanyrequests: You have reached your pull rate limit.',
+        '',
+        'x509: certificate signed by unknown authority',
+        'manifest unknown',
+      ].join('\n');
       const run = await cli(['classify'], { env: {} }, input);
-      const lines = run.stdout.trim().split('\n').map((l) => JSON.parse(l) as { cause: string });
-      assert.deepEqual(lines.map((l) => l.cause), ['rate-limited', 'tls', 'image-not-found']);
+      const lines = run.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { cause: string });
+      assert.deepEqual(
+        lines.map((l) => l.cause),
+        ['rate-limited', 'tls', 'image-not-found'],
+      );
     });
 
     it('prints the message redacted, like every other output, and classifies it as given', async () => {
@@ -204,9 +254,16 @@ describe('pulldoctor CLI', function () {
 
     it('diagnoses from KUBECONFIG alone, without any Azure configuration', async () => {
       // A crash-looping pod: no registry check runs, so nothing resolves a registry name through the system DNS.
-      const run = await subprocess(['diagnose', 'orders-6f7a8b9c0-o1p2q', '-n', 'shop', '-o', 'json'], { KUBECONFIG: h.env.KUBECONFIG!, HOME: h.env.HOME! });
+      const run = await subprocess(['diagnose', 'orders-6f7a8b9c0-o1p2q', '-n', 'shop', '-o', 'json'], {
+        KUBECONFIG: h.env.KUBECONFIG!,
+        HOME: h.env.HOME!,
+      });
       assert.equal(run.code, 0, run.stderr);
-      const report = JSON.parse(run.stdout) as { verdict: string; cause: unknown; findings: Array<{ check: string; status: string; summary: string }> };
+      const report = JSON.parse(run.stdout) as {
+        verdict: string;
+        cause: unknown;
+        findings: Array<{ check: string; status: string; summary: string }>;
+      };
       assert.equal(report.verdict, 'problem');
       assert.equal(report.cause, null);
       assert.match(report.findings[0]?.summary ?? '', /killed for using too much memory/);

@@ -27,14 +27,28 @@ describe('the text report', () => {
       ],
     };
     const todo = renderTextReport(d).split('What to do')[1] ?? '';
-    assert.ok(todo.indexOf('1. SPECIFIC') >= 0 && todo.indexOf('2. GENERAL') > todo.indexOf('1. SPECIFIC') && todo.indexOf('3. WARNING') > todo.indexOf('2. GENERAL'), todo);
+    assert.ok(
+      todo.indexOf('1. SPECIFIC') >= 0 &&
+        todo.indexOf('2. GENERAL') > todo.indexOf('1. SPECIFIC') &&
+        todo.indexOf('3. WARNING') > todo.indexOf('2. GENERAL'),
+      todo,
+    );
   });
 
   it('indents the rest of a multi-line problem message under the cause', () => {
     const d: Diagnosis = {
       ...healthy,
       verdict: 'problem',
-      problems: [{ kind: 'oom-killed', container: 'orders', initContainer: false, image: 'x', reason: 'CrashLoopBackOff', message: 'Last run: OOMKilled, exit code 137\nback-off 5m0s restarting failed container' }],
+      problems: [
+        {
+          kind: 'oom-killed',
+          container: 'orders',
+          initContainer: false,
+          image: 'x',
+          reason: 'CrashLoopBackOff',
+          message: 'Last run: OOMKilled, exit code 137\nback-off 5m0s restarting failed container',
+        },
+      ],
     };
     const lines = renderTextReport(d).split('\n');
     assert.equal(lines[1], 'Cause: CrashLoopBackOff — Last run: OOMKilled, exit code 137');

@@ -14,7 +14,10 @@ interface Run {
 function sandboxCli(argv: string[], home: string): Promise<Run> {
   return new Promise((resolve, reject) => {
     // No KUBECONFIG, Azure login or cluster file of this machine: HOME is empty and nothing else is passed on.
-    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/sandbox-cli.ts', ...argv], { env: { PATH: process.env.PATH ?? '', HOME: home }, stdio: 'pipe' });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/sandbox-cli.ts', ...argv], {
+      env: { PATH: process.env.PATH ?? '', HOME: home },
+      stdio: 'pipe',
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

@@ -32,7 +32,12 @@ describe('several clusters addressed by AKS resource id (no kubeconfig, no kubel
     let err = '';
     stdout.on('data', (c: Buffer) => (out += c.toString()));
     stderr.on('data', (c: Buffer) => (err += c.toString()));
-    const env = { PULLDOCTOR_CONFIG: clustersJson(), AZURE_CREDENTIAL: 'cli', AZURE_RESOURCE_MANAGER_ENDPOINT: arm.url, HOME: '/nonexistent' };
+    const env = {
+      PULLDOCTOR_CONFIG: clustersJson(),
+      AZURE_CREDENTIAL: 'cli',
+      AZURE_RESOURCE_MANAGER_ENDPOINT: arm.url,
+      HOME: '/nonexistent',
+    };
     const code = await runCli(argv, { env, stdin: Readable.from(['']), stdout, stderr, overrides: { azureCredential: credential } });
     return { code, stdout: out, stderr: err };
   }
@@ -47,7 +52,10 @@ describe('several clusters addressed by AKS resource id (no kubeconfig, no kubel
     assert.equal((JSON.parse(onStaging.stdout) as { verdict: string }).verdict, 'healthy', 'the default cluster is staging');
     for (const api of [prod, staging]) {
       assert.ok(api.requests.length > 0);
-      assert.ok(api.requests.every((r) => r.user === 'pull-doctor-identity'), 'every request authenticated with the Entra bearer token');
+      assert.ok(
+        api.requests.every((r) => r.user === 'pull-doctor-identity'),
+        'every request authenticated with the Entra bearer token',
+      );
     }
     assert.ok(arm.requests.some((r) => r.method === 'POST' && r.path.endsWith('/prod-aks/listClusterUserCredential')));
     assert.ok(arm.requests.some((r) => r.method === 'POST' && r.path.endsWith('/staging-aks/listClusterUserCredential')));
@@ -70,7 +78,13 @@ describe('several clusters addressed by AKS resource id (no kubeconfig, no kubel
     assert.equal(long.aksTokens, 1);
 
     const short = identity(60_000); // expires within the 5-minute refresh margin: every request gets a fresh one
-    const refreshing = createClusterRegistry(file, { env: {}, kubernetes: {}, credential: short, armEndpoint: arm.url, log: silentLogger() });
+    const refreshing = createClusterRegistry(file, {
+      env: {},
+      kubernetes: {},
+      credential: short,
+      armEndpoint: arm.url,
+      log: silentLogger(),
+    });
     const b = await refreshing.connect('prod');
     await b.kube.readPod('shop', 'orders-5d6c7b8a9-k2l3m');
     await b.kube.readPod('shop', 'orders-5d6c7b8a9-k2l3m');
@@ -78,7 +92,13 @@ describe('several clusters addressed by AKS resource id (no kubeconfig, no kubel
   });
 
   it('needs an Azure credential for clusters addressed by resource id', async () => {
-    const registry = createClusterRegistry(parseClustersFile(clustersJson(), 'test'), { env: {}, kubernetes: {}, credential: null, armEndpoint: arm.url, log: silentLogger() });
+    const registry = createClusterRegistry(parseClustersFile(clustersJson(), 'test'), {
+      env: {},
+      kubernetes: {},
+      credential: null,
+      armEndpoint: arm.url,
+      log: silentLogger(),
+    });
     await assert.rejects(registry.connect('prod'), /needs an Azure credential/);
   });
 });

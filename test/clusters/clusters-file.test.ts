@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { parseClustersFile } from '../../src/clusters/clusters-file.js';
 import { isPullDoctorError } from '../../src/errors/index.js';
 
-const PROD = '/subscriptions/0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9/resourceGroups/rg-prod/providers/Microsoft.ContainerService/managedClusters/prod-aks';
+const PROD =
+  '/subscriptions/0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9/resourceGroups/rg-prod/providers/Microsoft.ContainerService/managedClusters/prod-aks';
 
 function problemsOf(text: string): string {
   try {

@@ -74,7 +74,17 @@ describe('alerts configuration', () => {
   });
 
   it('declares its keys', () => {
-    for (const key of ['ALERTS_ENABLED', 'ALERT_NAMESPACES', 'ALERT_GRACE_PERIOD', 'ALERT_QUIET_WINDOW', 'ALERT_FLOOD_THRESHOLD', 'ALERT_ROUTES', 'ALERTMANAGER_WEBHOOK_SECRET', 'LEADER_ELECTION_NAMESPACE', 'POD_NAME']) {
+    for (const key of [
+      'ALERTS_ENABLED',
+      'ALERT_NAMESPACES',
+      'ALERT_GRACE_PERIOD',
+      'ALERT_QUIET_WINDOW',
+      'ALERT_FLOOD_THRESHOLD',
+      'ALERT_ROUTES',
+      'ALERTMANAGER_WEBHOOK_SECRET',
+      'LEADER_ELECTION_NAMESPACE',
+      'POD_NAME',
+    ]) {
       assert.ok(CONFIG_KEYS.includes(key), key);
     }
   });
@@ -82,7 +92,9 @@ describe('alerts configuration', () => {
 
 describe('ALERT_ROUTES', () => {
   it('reads the compact form with wildcards and several conversations per route', () => {
-    const { routes, problems } = parseAlertRoutes('prod/shop=19:abc@thread.tacv2; prod/*=19:ops@thread.tacv2,19:sre@thread.tacv2 ;*/*=19:all@thread.tacv2');
+    const { routes, problems } = parseAlertRoutes(
+      'prod/shop=19:abc@thread.tacv2; prod/*=19:ops@thread.tacv2,19:sre@thread.tacv2 ;*/*=19:all@thread.tacv2',
+    );
     assert.deepEqual(problems, []);
     assert.deepEqual(routes, [
       { cluster: 'prod', namespace: 'shop', conversations: ['19:abc@thread.tacv2'] },
@@ -92,7 +104,9 @@ describe('ALERT_ROUTES', () => {
   });
 
   it('reads the JSON form', () => {
-    const { routes, problems } = parseAlertRoutes('[{"cluster":"prod","namespace":"shop","conversations":["19:abc@thread.tacv2"]},{"namespace":"payments","conversation":"a:1pXyZ-personal"}]');
+    const { routes, problems } = parseAlertRoutes(
+      '[{"cluster":"prod","namespace":"shop","conversations":["19:abc@thread.tacv2"]},{"namespace":"payments","conversation":"a:1pXyZ-personal"}]',
+    );
     assert.deepEqual(problems, []);
     assert.deepEqual(routes, [
       { cluster: 'prod', namespace: 'shop', conversations: ['19:abc@thread.tacv2'] },
@@ -101,7 +115,9 @@ describe('ALERT_ROUTES', () => {
   });
 
   it('picks the most specific route: exact namespace first, then exact cluster', () => {
-    const { routes } = parseAlertRoutes('*/*=19:all@thread.tacv2;prod/*=19:prod@thread.tacv2;*/shop=19:shop@thread.tacv2;prod/shop=19:prodshop@thread.tacv2');
+    const { routes } = parseAlertRoutes(
+      '*/*=19:all@thread.tacv2;prod/*=19:prod@thread.tacv2;*/shop=19:shop@thread.tacv2;prod/shop=19:prodshop@thread.tacv2',
+    );
     assert.deepEqual(conversationsForRoute(routes, 'prod', 'shop'), ['19:prodshop@thread.tacv2']);
     assert.deepEqual(conversationsForRoute(routes, 'dev', 'shop'), ['19:shop@thread.tacv2']);
     assert.deepEqual(conversationsForRoute(routes, 'prod', 'payments'), ['19:prod@thread.tacv2']);
@@ -110,7 +126,9 @@ describe('ALERT_ROUTES', () => {
   });
 
   it('says what is wrong with each bad entry and keeps no routes', () => {
-    const { routes, problems } = parseAlertRoutes('prod/shop=19:abc@thread.tacv2;messageid=1712345;Prod/shop=19:x@thread.tacv2;prod-shop=19:y@thread.tacv2;prod/shop=19:z@thread.tacv2;dev/ns=');
+    const { routes, problems } = parseAlertRoutes(
+      'prod/shop=19:abc@thread.tacv2;messageid=1712345;Prod/shop=19:x@thread.tacv2;prod-shop=19:y@thread.tacv2;prod/shop=19:z@thread.tacv2;dev/ns=',
+    );
     assert.deepEqual(routes, []);
     const text = problems.join('\n');
     assert.match(text, /entry 2: "messageid=1712345" looks like the ;messageid=… of a reply thread/);
@@ -124,7 +142,10 @@ describe('ALERT_ROUTES', () => {
     assert.match(parseAlertRoutes('[{"cluster": ').problems[0]!, /not valid JSON/);
     assert.match(parseAlertRoutes('{"cluster":"prod"}').problems[0]!, /must be an array/);
     assert.match(parseAlertRoutes('[{"cluster":"prod","namespace":"shop","conversations":[]}]').problems[0]!, /non-empty array/);
-    assert.match(parseAlertRoutes('[{"cluster":"prod","namespace":"shop","conversations":["19:a b"]}]').problems[0]!, /not a Teams conversation id/);
+    assert.match(
+      parseAlertRoutes('[{"cluster":"prod","namespace":"shop","conversations":["19:a b"]}]').problems[0]!,
+      /not a Teams conversation id/,
+    );
   });
 
   it('is reported by parseConfig like every other setting', () => {

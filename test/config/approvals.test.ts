@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { parseConfig, ConfigError, CONFIG_KEYS } from '../../src/config/index.js';
-import { approvalsEnabled } from '../../src/config/approvals.js';
+import { approvalsEnabled } from '../../src/config/index.js';
 
 function problemsOf(env: Record<string, string>): readonly string[] {
   try {

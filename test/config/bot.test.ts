@@ -21,18 +21,33 @@ describe('bot configuration', () => {
   });
 
   it('reads a user-assigned managed identity without a secret', () => {
-    const { bot } = parseConfig({ MicrosoftAppId: APP_ID, MicrosoftAppType: 'UserAssignedMsi', MicrosoftAppTenantId: TENANT_ID, PORT: '8080' });
+    const { bot } = parseConfig({
+      MicrosoftAppId: APP_ID,
+      MicrosoftAppType: 'UserAssignedMsi',
+      MicrosoftAppTenantId: TENANT_ID,
+      PORT: '8080',
+    });
     assert.deepEqual(bot.auth, { mode: 'UserAssignedMsi', appId: APP_ID, tenantId: TENANT_ID });
     assert.equal(bot.port, 8080);
   });
 
   it('reads a single-tenant app registration with its client secret', () => {
-    const { bot } = parseConfig({ MicrosoftAppId: APP_ID, MicrosoftAppType: 'singletenant', MicrosoftAppTenantId: TENANT_ID, MicrosoftAppPassword: 'Q~8Q~not-a-real-secret' });
+    const { bot } = parseConfig({
+      MicrosoftAppId: APP_ID,
+      MicrosoftAppType: 'singletenant',
+      MicrosoftAppTenantId: TENANT_ID,
+      MicrosoftAppPassword: 'Q~8Q~not-a-real-secret',
+    });
     assert.deepEqual(bot.auth, { mode: 'SingleTenant', appId: APP_ID, tenantId: TENANT_ID, password: 'Q~8Q~not-a-real-secret' });
   });
 
   it('refuses the deprecated MultiTenant app type and says what to use instead', () => {
-    const problems = problemsOf({ MicrosoftAppId: APP_ID, MicrosoftAppType: 'MultiTenant', MicrosoftAppTenantId: TENANT_ID, MicrosoftAppPassword: 'x' });
+    const problems = problemsOf({
+      MicrosoftAppId: APP_ID,
+      MicrosoftAppType: 'MultiTenant',
+      MicrosoftAppTenantId: TENANT_ID,
+      MicrosoftAppPassword: 'x',
+    });
     assert.equal(problems.length, 1);
     assert.match(problems[0]!, /MultiTenant is not supported.*Use UserAssignedMsi or SingleTenant/);
   });
@@ -44,15 +59,32 @@ describe('bot configuration', () => {
   });
 
   it('rejects a secret for a managed identity and a missing secret for a single-tenant app', () => {
-    assert.match(problemsOf({ MicrosoftAppId: APP_ID, MicrosoftAppType: 'UserAssignedMsi', MicrosoftAppTenantId: TENANT_ID, MicrosoftAppPassword: 's' })[0]!, /must not be set with MicrosoftAppType=UserAssignedMsi/);
-    assert.match(problemsOf({ MicrosoftAppId: APP_ID, MicrosoftAppType: 'SingleTenant', MicrosoftAppTenantId: TENANT_ID })[0]!, /MicrosoftAppPassword .* is required/);
+    assert.match(
+      problemsOf({
+        MicrosoftAppId: APP_ID,
+        MicrosoftAppType: 'UserAssignedMsi',
+        MicrosoftAppTenantId: TENANT_ID,
+        MicrosoftAppPassword: 's',
+      })[0]!,
+      /must not be set with MicrosoftAppType=UserAssignedMsi/,
+    );
+    assert.match(
+      problemsOf({ MicrosoftAppId: APP_ID, MicrosoftAppType: 'SingleTenant', MicrosoftAppTenantId: TENANT_ID })[0]!,
+      /MicrosoftAppPassword .* is required/,
+    );
   });
 
   it('never repeats the client secret in a configuration error', () => {
     const secret = 'Q~8Q~super-secret-value';
     let message = '';
     try {
-      parseConfig({ MicrosoftAppId: 'not-a-guid', MicrosoftAppType: 'SingleTenant', MicrosoftAppTenantId: 'nope', MicrosoftAppPassword: secret, PORT: '99999' });
+      parseConfig({
+        MicrosoftAppId: 'not-a-guid',
+        MicrosoftAppType: 'SingleTenant',
+        MicrosoftAppTenantId: 'nope',
+        MicrosoftAppPassword: secret,
+        PORT: '99999',
+      });
     } catch (error) {
       message = (error as Error).message;
     }
@@ -63,7 +95,10 @@ describe('bot configuration', () => {
   });
 
   it('reports identity settings given without an app id instead of silently running unauthenticated', () => {
-    assert.match(problemsOf({ MicrosoftAppPassword: 'x', MicrosoftAppTenantId: TENANT_ID })[0]!, /MicrosoftAppTenantId, MicrosoftAppPassword are set but MicrosoftAppId is not/);
+    assert.match(
+      problemsOf({ MicrosoftAppPassword: 'x', MicrosoftAppTenantId: TENANT_ID })[0]!,
+      /MicrosoftAppTenantId, MicrosoftAppPassword are set but MicrosoftAppId is not/,
+    );
   });
 
   it('fails closed: local mode is not allowed to serve with NODE_ENV=production', () => {
@@ -71,7 +106,14 @@ describe('bot configuration', () => {
     assert.match(botStartProblems(production)[0]!, /MicrosoftAppId is not set but NODE_ENV=production/);
     assert.deepEqual(botStartProblems(parseConfig({}).bot), []);
     assert.deepEqual(
-      botStartProblems(parseConfig({ NODE_ENV: 'production', MicrosoftAppId: APP_ID, MicrosoftAppType: 'UserAssignedMsi', MicrosoftAppTenantId: TENANT_ID }).bot),
+      botStartProblems(
+        parseConfig({
+          NODE_ENV: 'production',
+          MicrosoftAppId: APP_ID,
+          MicrosoftAppType: 'UserAssignedMsi',
+          MicrosoftAppTenantId: TENANT_ID,
+        }).bot,
+      ),
       [],
     );
   });
@@ -79,11 +121,18 @@ describe('bot configuration', () => {
   it('refuses unauthenticated local mode with real credentials and approvers, unless LOCAL_MODE=true says it is meant', () => {
     const real = { credentials: ['the cluster shop-aks', 'an Azure identity (AZURE_CREDENTIAL=cli)'], approvers: ['APPROVERS'] };
     const [problem] = localModeProblems(parseConfig({}).bot, real);
-    assert.match(problem!, /^MicrosoftAppId is not set, so requests are not authenticated \(local mode\), but real credentials \(the cluster shop-aks, an Azure identity \(AZURE_CREDENTIAL=cli\)\) and approvers \(APPROVERS\) are configured/);
+    assert.match(
+      problem!,
+      /^MicrosoftAppId is not set, so requests are not authenticated \(local mode\), but real credentials \(the cluster shop-aks, an Azure identity \(AZURE_CREDENTIAL=cli\)\) and approvers \(APPROVERS\) are configured/,
+    );
     assert.match(problem!, /set LOCAL_MODE=true to run unauthenticated on purpose/);
     assert.deepEqual(localModeProblems(parseConfig({ LOCAL_MODE: 'true' }).bot, real), []);
     assert.deepEqual(localModeProblems(parseConfig({}).bot, { ...real, approvers: [] }), [], 'without approvers nothing can be approved');
-    assert.deepEqual(localModeProblems(parseConfig({}).bot, { ...real, credentials: [] }), [], 'without real credentials nothing real can change');
+    assert.deepEqual(
+      localModeProblems(parseConfig({}).bot, { ...real, credentials: [] }),
+      [],
+      'without real credentials nothing real can change',
+    );
     const authenticated = parseConfig({ MicrosoftAppId: APP_ID, MicrosoftAppType: 'UserAssignedMsi', MicrosoftAppTenantId: TENANT_ID }).bot;
     assert.deepEqual(localModeProblems(authenticated, real), []);
   });
@@ -99,6 +148,15 @@ describe('bot configuration', () => {
   });
 
   it('declares its keys in the shared list', () => {
-    for (const key of ['MicrosoftAppId', 'MicrosoftAppType', 'MicrosoftAppTenantId', 'MicrosoftAppPassword', 'PORT', 'NODE_ENV', 'LOCAL_MODE']) assert.ok(CONFIG_KEYS.includes(key), key);
+    for (const key of [
+      'MicrosoftAppId',
+      'MicrosoftAppType',
+      'MicrosoftAppTenantId',
+      'MicrosoftAppPassword',
+      'PORT',
+      'NODE_ENV',
+      'LOCAL_MODE',
+    ])
+      assert.ok(CONFIG_KEYS.includes(key), key);
   });
 });

@@ -18,7 +18,12 @@ describe('parseConfig', () => {
   it('lists every problem in one error instead of stopping at the first', () => {
     let error: unknown;
     try {
-      parseConfig({ AZURE_CREDENTIAL: 'magic', AZURE_SUBSCRIPTION_ID: 'not-a-guid', AZURE_RESOURCE_MANAGER_ENDPOINT: 'http://arm', LOG_LEVEL: 'loud' });
+      parseConfig({
+        AZURE_CREDENTIAL: 'magic',
+        AZURE_SUBSCRIPTION_ID: 'not-a-guid',
+        AZURE_RESOURCE_MANAGER_ENDPOINT: 'http://arm',
+        LOG_LEVEL: 'loud',
+      });
     } catch (e) {
       error = e;
     }

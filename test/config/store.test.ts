@@ -35,7 +35,11 @@ describe('store configuration', () => {
       STORE_BLOB_ACCOUNT_URL: 'https://pulldoctorstate.blob.core.windows.net/',
       STORE_BLOB_CONTAINER: 'bot-state',
     });
-    assert.deepEqual(config.store, { kind: 'azure-blob', container: 'bot-state', accountUrl: 'https://pulldoctorstate.blob.core.windows.net' });
+    assert.deepEqual(config.store, {
+      kind: 'azure-blob',
+      container: 'bot-state',
+      accountUrl: 'https://pulldoctorstate.blob.core.windows.net',
+    });
   });
 
   it('uses the container "pulldoctor" when none is named', () => {
@@ -62,23 +66,37 @@ describe('store configuration', () => {
   it('refuses a blob store without an account URL or connection string, and one with both', () => {
     assert.match(problemsOf({ STORE_KIND: 'azure-blob' }).join('\n'), /needs STORE_BLOB_ACCOUNT_URL/);
     assert.match(
-      problemsOf({ STORE_KIND: 'azure-blob', STORE_BLOB_ACCOUNT_URL: 'https://a.blob.core.windows.net', STORE_BLOB_CONNECTION_STRING: AZURITE_CONNECTION_STRING }).join('\n'),
+      problemsOf({
+        STORE_KIND: 'azure-blob',
+        STORE_BLOB_ACCOUNT_URL: 'https://a.blob.core.windows.net',
+        STORE_BLOB_CONNECTION_STRING: AZURITE_CONNECTION_STRING,
+      }).join('\n'),
       /either STORE_BLOB_ACCOUNT_URL .* not both/,
     );
   });
 
   it('refuses a plain-http account URL, since bearer tokens must only travel over TLS', () => {
-    assert.match(problemsOf({ STORE_KIND: 'azure-blob', STORE_BLOB_ACCOUNT_URL: 'http://acct.blob.core.windows.net' }).join('\n'), /STORE_BLOB_ACCOUNT_URL must use https:/);
+    assert.match(
+      problemsOf({ STORE_KIND: 'azure-blob', STORE_BLOB_ACCOUNT_URL: 'http://acct.blob.core.windows.net' }).join('\n'),
+      /STORE_BLOB_ACCOUNT_URL must use https:/,
+    );
   });
 
   it('refuses invalid container names and unknown kinds', () => {
-    const problems = problemsOf({ STORE_KIND: 'azure-blob', STORE_BLOB_ACCOUNT_URL: 'https://a.blob.core.windows.net', STORE_BLOB_CONTAINER: 'Bot--State' });
+    const problems = problemsOf({
+      STORE_KIND: 'azure-blob',
+      STORE_BLOB_ACCOUNT_URL: 'https://a.blob.core.windows.net',
+      STORE_BLOB_CONTAINER: 'Bot--State',
+    });
     assert.match(problems.join('\n'), /STORE_BLOB_CONTAINER must be 3-63 lowercase/);
     assert.match(problemsOf({ STORE_KIND: 'redis' }).join('\n'), /STORE_KIND must be one of sqlite, azure-blob/);
   });
 
   it('refuses a malformed connection string without echoing it', () => {
-    const problems = problemsOf({ STORE_KIND: 'azure-blob', STORE_BLOB_CONNECTION_STRING: 'SharedAccessSignature=sv=2022&sig=TOPSECRETSIG' });
+    const problems = problemsOf({
+      STORE_KIND: 'azure-blob',
+      STORE_BLOB_CONNECTION_STRING: 'SharedAccessSignature=sv=2022&sig=TOPSECRETSIG',
+    });
     assert.match(problems.join('\n'), /does not look like a storage connection string/);
     assert.ok(!problems.join('\n').includes('TOPSECRETSIG'));
   });
@@ -97,7 +115,13 @@ describe('store configuration', () => {
   });
 
   it('declares every store key', () => {
-    for (const key of ['STORE_KIND', 'STORE_SQLITE_PATH', 'STORE_BLOB_ACCOUNT_URL', 'STORE_BLOB_CONTAINER', 'STORE_BLOB_CONNECTION_STRING']) {
+    for (const key of [
+      'STORE_KIND',
+      'STORE_SQLITE_PATH',
+      'STORE_BLOB_ACCOUNT_URL',
+      'STORE_BLOB_CONTAINER',
+      'STORE_BLOB_CONNECTION_STRING',
+    ]) {
       assert.ok(CONFIG_KEYS.includes(key), key);
     }
   });

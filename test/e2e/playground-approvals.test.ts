@@ -3,14 +3,15 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LogRecord } from '../../src/logging/index.js';
-import type { BotApplication } from '../../src/app/bot-application.js';
+import type { App } from '../../src/app/compose.js';
+import type { SandboxWorld } from '../../src/sandbox/sandbox-world.js';
 import { ROLE_IDS } from '../../src/diagnosis/roles/rbac.js';
 import { SANDBOX_IDS } from '../../src/sandbox/sandbox-identity.js';
-import { PLAYGROUND_OTHER_USERS } from '../../src/sandbox/playground-users.js';
-import { startPlayground, DEFAULT_PLAYGROUND_USER, type Playground, type PlaygroundUser } from '../support/playground.js';
+import { PLAYGROUND_OTHER_USERS } from '../../src/sandbox/playground.js';
+import { startPlayground, DEFAULT_PLAYGROUND_USER, type Playground, type PlaygroundUser } from '../../src/sandbox/playground.js';
 import { launchBrowser, stepKeepingEvidence, type TestBrowser } from '../support/browser.js';
 import { PlaygroundPage } from '../support/playground-page.js';
-import { startSandboxBotApplication } from '../support/sandbox-bot-application.js';
+import { startBot, type BotUnderTest } from '../support/bot.js';
 
 const ARTIFACTS = join(process.cwd(), 'test-artifacts', 'e2e');
 /** The sandbox pod whose cluster's kubelet identity has no pull role on its registry (shopacr). */
@@ -34,7 +35,9 @@ const APPROVER: PlaygroundUser = PLAYGROUND_OTHER_USERS[0]!;
  */
 describe('Fix approvals in the Agents Playground, on the sandbox (end to end)', function () {
   this.timeout(90_000);
-  let app: BotApplication;
+  let bot: BotUnderTest;
+  let app: App;
+  let world: SandboxWorld | undefined;
   let logs: LogRecord[];
   let url: string;
   let playground: Playground;
@@ -45,8 +48,9 @@ describe('Fix approvals in the Agents Playground, on the sandbox (end to end)', 
   before(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     workDir = mkdtempSync(join(tmpdir(), 'pulldoctor-playground-approvals-'));
-    ({ app, url, logs } = await startSandboxBotApplication(workDir));
-    assert.ok(app.fixApprovals, 'the sandbox wires the real approval flow in');
+    bot = await startBot({ dir: workDir, sandbox: true });
+    ({ app, url, logs, world } = bot);
+    assert.ok(app.fixes, 'the sandbox wires the real approval flow in');
     playground = await startPlayground({ botUrl: url, workDir, personalChatId: PERSONAL_CHAT });
     browser = await launchBrowser({ viewport: { width: 1400, height: 1600 } });
     ui = new PlaygroundPage(browser.page);
@@ -57,19 +61,22 @@ describe('Fix approvals in the Agents Playground, on the sandbox (end to end)', 
     await browser?.close();
     await playground?.stop();
     if (playground) copyFileSync(playground.logFile, join(ARTIFACTS, 'playground-approvals.log'));
-    await app?.stop(5000);
+    await bot?.stop(5000);
     if (workDir) rmSync(workDir, { recursive: true, force: true });
   });
 
   /** Runs a step; on failure keeps a screenshot, the page and the Playground's output. */
   function step(name: string, body: () => Promise<void>): Promise<void> {
-    return stepKeepingEvidence({ name: `approval-${name}`, artifactsDir: ARTIFACTS, browser, context: () => `--- Playground output ---\n${playground.output()}` }, body);
+    return stepKeepingEvidence(
+      { name: `approval-${name}`, artifactsDir: ARTIFACTS, browser, context: () => `--- Playground output ---\n${playground.output()}` },
+      body,
+    );
   }
 
   /** The role assignments of the sandbox's kubelet identity on shopacr, in the fake ARM. */
   function kubeletAssignmentsOnShopacr() {
-    const scope = app.sandbox!.ids.registryIds.shopacr.toLowerCase();
-    return app.sandbox!.arm.roleAssignments().filter((a) => a.principalId === SANDBOX_IDS.kubeletObjectId && a.scope.toLowerCase() === scope);
+    const scope = world!.ids.registryIds.shopacr.toLowerCase();
+    return world!.arm.roleAssignments().filter((a) => a.principalId === SANDBOX_IDS.kubeletObjectId && a.scope.toLowerCase() === scope);
   }
 
   /**
@@ -89,7 +96,11 @@ describe('Fix approvals in the Agents Playground, on the sandbox (end to end)', 
       value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' },
       channelData: { source: { name: 'message' }, tenant: { id: (activity.conversation as { tenantId: string }).tenantId } },
     };
-    const sent = await fetch(`${playground.url}/_internal/v1/customActivities`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(invoke) });
+    const sent = await fetch(`${playground.url}/_internal/v1/customActivities`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(invoke),
+    });
     assert.equal(sent.status, 200, await sent.text());
   }
 
@@ -108,7 +119,10 @@ describe('Fix approvals in the Agents Playground, on the sandbox (end to end)', 
       assert.ok(reference, `a reference on the receipt:\n${receiptText}`);
       requestId = reference[1]!;
       assert.match(receiptText, /nothing has been changed yet/);
-      assert.match(receiptText, /Sandbox approvers: Megan Bowen, Adele Vance, Isaiah Langer, Patti Fernandez, Lynne Robbins can approve it until/);
+      assert.match(
+        receiptText,
+        /Sandbox approvers: Megan Bowen, Adele Vance, Isaiah Langer, Patti Fernandez, Lynne Robbins can approve it until/,
+      );
 
       const approval = ui.card(`Request ${requestId}`);
       await approval.waitFor({ state: 'visible' });
@@ -123,7 +137,7 @@ describe('Fix approvals in the Agents Playground, on the sandbox (end to end)', 
       await approval.scrollIntoViewIfNeeded();
       await browser.page.screenshot({ path: join(ARTIFACTS, '8-approval-1-requested.png') });
       await approval.screenshot({ path: join(ARTIFACTS, '8-approval-1-card.png') });
-      assert.equal((await app.fixApprovals!.approvals.get(requestId))?.status, 'pending');
+      assert.equal((await app.fixes!.approvals.get(requestId))?.status, 'pending');
     });
 
     await step('self-approval', async () => {
@@ -134,13 +148,13 @@ describe('Fix approvals in the Agents Playground, on the sandbox (end to end)', 
       assert.match(text, /Nothing was changed by your press/);
       assert.match(text, /Waiting for an approver/);
       await refused.screenshot({ path: join(ARTIFACTS, '8-approval-2-self-approval-refused.png') });
-      assert.equal((await app.fixApprovals!.approvals.get(requestId))?.status, 'pending', 'the refusal changed nothing');
-      assert.deepEqual(app.sandbox!.arm.writes, [], 'nothing was written to Azure');
+      assert.equal((await app.fixes!.approvals.get(requestId))?.status, 'pending', 'the refusal changed nothing');
+      assert.deepEqual(world!.arm.writes, [], 'nothing was written to Azure');
     });
 
     await step('second-user-approves', async () => {
       assert.deepEqual(kubeletAssignmentsOnShopacr(), [], 'no role on shopacr before the approval');
-      const messageId = (await app.fixApprovals!.approvals.get(requestId))?.approvalCardMessageId;
+      const messageId = (await app.fixes!.approvals.get(requestId))?.approvalCardMessageId;
       assert.ok(messageId, 'the bot recorded the approval card message');
       await pressAsOtherUser(APPROVER, 'approveFix', { id: requestId }, messageId);
 
@@ -156,14 +170,14 @@ describe('Fix approvals in the Agents Playground, on the sandbox (end to end)', 
       await browser.page.screenshot({ path: join(ARTIFACTS, '8-approval-3-done.png') });
       await done.screenshot({ path: join(ARTIFACTS, '8-approval-3-card.png') });
 
-      const stored = await app.fixApprovals!.approvals.get(requestId);
+      const stored = await app.fixes!.approvals.get(requestId);
       assert.equal(stored?.status, 'completed');
       assert.equal(stored?.decision?.by.objectId, APPROVER.aadObjectId);
       assert.equal(stored?.outcome?.kind, 'created');
       const assignments = kubeletAssignmentsOnShopacr();
       assert.equal(assignments.length, 1, 'exactly one role assignment');
       assert.equal(assignments[0]!.roleDefinitionId.toLowerCase().endsWith(ROLE_IDS.acrPull.toLowerCase()), true);
-      assert.equal(app.sandbox!.arm.writes.filter((w) => w.method === 'PUT').length, 1, 'one PUT');
+      assert.equal(world!.arm.writes.filter((w) => w.method === 'PUT').length, 1, 'one PUT');
     });
     assert.deepEqual(
       logs.filter((r) => r.level === 'error'),

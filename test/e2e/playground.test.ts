@@ -3,11 +3,13 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LogRecord } from '../../src/logging/index.js';
-import type { BotApplication } from '../../src/app/bot-application.js';
-import { startPlayground, DEFAULT_PLAYGROUND_USER, type Playground } from '../support/playground.js';
+import type { App } from '../../src/app/compose.js';
+import type { FixRequest as StoredFixRequest } from '../../src/fixes/index.js';
+import type { SandboxWorld } from '../../src/sandbox/sandbox-world.js';
+import { startPlayground, DEFAULT_PLAYGROUND_USER, type Playground } from '../../src/sandbox/playground.js';
 import { launchBrowser, stepKeepingEvidence, type TestBrowser } from '../support/browser.js';
 import { PlaygroundPage } from '../support/playground-page.js';
-import { RecordingFixRequests, startSandboxBotApplication } from '../support/sandbox-bot-application.js';
+import { startBot, type BotUnderTest } from '../support/bot.js';
 
 const ARTIFACTS = join(process.cwd(), 'test-artifacts', 'e2e');
 const WEB = 'web-7d4c9b6f5-x2k8p';
@@ -29,23 +31,25 @@ async function eventually(condition: () => Promise<boolean>, what: string, timeo
  */
 describe('Pull Doctor in the Agents Playground, on the sandbox (end to end)', function () {
   this.timeout(90_000);
-  let app: BotApplication;
+  let bot: BotUnderTest;
+  let app: App;
+  let world: SandboxWorld | undefined;
   let logs: LogRecord[];
   let url: string;
   let playground: Playground;
   let browser: TestBrowser;
   let ui: PlaygroundPage;
   let workDir: string;
-  const fixRequests = new RecordingFixRequests('FR-e2e-1');
 
   before(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     workDir = mkdtempSync(join(tmpdir(), 'pulldoctor-playground-'));
-    ({ app, url, logs } = await startSandboxBotApplication(workDir, {
-      fixRequests,
+    bot = await startBot({
+      dir: workDir,
       // Alerts as `npm start` runs them, quicker: the bad rollout 1 s after "alerts on", its card 2 s later.
-      alertTuning: { sandbox: { gracePeriodMs: 2_000, failAfterMs: 1_000, recoverAfterMs: 600_000 } },
-    }));
+      sandbox: { gracePeriodMs: 2_000, failAfterMs: 1_000, recoverAfterMs: 600_000 },
+    });
+    ({ app, url, logs, world } = bot);
     await app.alerts!.start();
     playground = await startPlayground({ botUrl: url, workDir });
     browser = await launchBrowser({ viewport: { width: 1400, height: 1400 } });
@@ -56,13 +60,16 @@ describe('Pull Doctor in the Agents Playground, on the sandbox (end to end)', fu
     await browser?.close();
     await playground?.stop();
     if (playground) copyFileSync(playground.logFile, join(ARTIFACTS, 'playground.log'));
-    await app?.stop(5000);
+    await bot?.stop(5000);
     if (workDir) rmSync(workDir, { recursive: true, force: true });
   });
 
   /** Runs a step; on failure keeps a screenshot, the page and the Playground's output. */
   function step(name: string, body: () => Promise<void>): Promise<void> {
-    return stepKeepingEvidence({ name, artifactsDir: ARTIFACTS, browser, context: () => `--- Playground output ---\n${playground.output()}` }, body);
+    return stepKeepingEvidence(
+      { name, artifactsDir: ARTIFACTS, browser, context: () => `--- Playground output ---\n${playground.output()}` },
+      body,
+    );
   }
 
   it('welcomes the user with the sandbox pods to try', async () => {
@@ -94,7 +101,14 @@ describe('Pull Doctor in the Agents Playground, on the sandbox (end to end)', fu
       assert.ok(await ui.button(card, 'Request fix').isVisible());
       assert.ok(await ui.button(card, 'Re-run checks').isVisible());
       assert.ok(await ui.button(card, 'Show events').isVisible());
-      assert.equal(await ui.cards().filter({ hasText: `Diagnosing shop/${WEB}` }).count(), 0, 'the "Diagnosing" placeholder was replaced, not kept');
+      assert.equal(
+        await ui
+          .cards()
+          .filter({ hasText: `Diagnosing shop/${WEB}` })
+          .count(),
+        0,
+        'the "Diagnosing" placeholder was replaced, not kept',
+      );
     });
 
     await step('rerun', async () => {
@@ -104,7 +118,14 @@ describe('Pull Doctor in the Agents Playground, on the sandbox (end to end)', fu
       await rerun.waitFor({ state: 'visible' });
       await browser.page.screenshot({ path: join(ARTIFACTS, '2-rerun.png') });
       assert.match(await rerun.innerText(), new RegExp(`${WEB} cannot pull its image`));
-      assert.equal(await ui.cards().filter({ hasText: `${WEB} cannot pull its image` }).count(), 1, 'the same message was updated');
+      assert.equal(
+        await ui
+          .cards()
+          .filter({ hasText: `${WEB} cannot pull its image` })
+          .count(),
+        1,
+        'the same message was updated',
+      );
       assert.equal(await ui.cards().filter({ hasText: 'Re-running checks' }).count(), 0, 'the interim answer did not stay');
     });
 
@@ -113,12 +134,20 @@ describe('Pull Doctor in the Agents Playground, on the sandbox (end to end)', fu
       const receipt = ui.card(`Fix requested for shop/${WEB}`);
       await receipt.waitFor({ state: 'visible' });
       await browser.page.screenshot({ path: join(ARTIFACTS, '3-fix-requested.png') });
-      assert.match(await receipt.innerText(), /FR-e2e-1/);
-      assert.equal(fixRequests.requests.length, 1);
-      assert.equal(fixRequests.requests[0]!.requestedBy.name, DEFAULT_PLAYGROUND_USER.name, 'the user comes from the Playground config file');
-      assert.equal(fixRequests.requests[0]!.fix.scope, app.sandbox!.ids.registryIds.shopacr);
+      const requests = await app.store.documents.list<StoredFixRequest>('fix-requests');
+      assert.equal(requests.length, 1);
+      assert.ok((await receipt.innerText()).includes(requests[0]!.value.id));
+      assert.equal(
+        requests[0]!.value.requester.displayName,
+        DEFAULT_PLAYGROUND_USER.name,
+        'the user comes from the Playground config file',
+      );
+      assert.equal(requests[0]!.value.fix.scope, world!.ids.registryIds.shopacr);
     });
-    assert.deepEqual(logs.filter((r) => r.level === 'error'), []);
+    assert.deepEqual(
+      logs.filter((r) => r.level === 'error'),
+      [],
+    );
   });
 
   it('names the similar pod when the one asked about does not exist, and diagnoses it from its button', async () => {
@@ -128,9 +157,20 @@ describe('Pull Doctor in the Agents Playground, on the sandbox (end to end)', fu
       await notFound.getByText('Pod not found').waitFor();
       assert.match(await notFound.innerText(), new RegExp(`No pod "web-7d4c9" in namespace "shop"\\. Did you mean: ${WEB}\\?`));
       await browser.page.screenshot({ path: join(ARTIFACTS, '4-not-found.png') });
-      const before = await ui.cards().filter({ hasText: `${WEB} cannot pull its image` }).count();
+      const before = await ui
+        .cards()
+        .filter({ hasText: `${WEB} cannot pull its image` })
+        .count();
       await ui.button(notFound, `Diagnose ${WEB}`).click();
-      await eventually(async () => (await ui.cards().filter({ hasText: `${WEB} cannot pull its image` }).count()) === before + 1, 'the diagnosis replaced the card');
+      await eventually(
+        async () =>
+          (await ui
+            .cards()
+            .filter({ hasText: `${WEB} cannot pull its image` })
+            .count()) ===
+          before + 1,
+        'the diagnosis replaced the card',
+      );
       assert.equal(await ui.cards().filter({ hasText: 'Pod not found' }).count(), 0, 'the "not found" card became the diagnosis');
       await browser.page.screenshot({ path: join(ARTIFACTS, '5-suggested-pod.png') });
     });
@@ -171,7 +211,15 @@ describe('Pull Doctor in the Agents Playground, on the sandbox (end to end)', fu
       assert.match(text, /shopacr\.azurecr\.io\/shop\/storefront:3\.1/);
       assert.ok(await ui.button(alert, 'Re-run checks').isVisible());
       assert.ok(await ui.button(alert, 'Show events').isVisible());
-      assert.equal(await ui.cards().filter({ hasText: 'cannot pull its image' }).filter({ hasText: 'this message is updated as pods fail and recover' }).count(), 1, 'one alert card: only the storefront');
+      assert.equal(
+        await ui
+          .cards()
+          .filter({ hasText: 'cannot pull its image' })
+          .filter({ hasText: 'this message is updated as pods fail and recover' })
+          .count(),
+        1,
+        'one alert card: only the storefront',
+      );
     });
   });
 });

@@ -10,7 +10,7 @@ import {
   type FixRequest,
 } from '../../src/fixes/index.js';
 import { createLogger, memorySink, silentLogger } from '../../src/logging/index.js';
-import { graphErrors, sandboxGraphCredential, startFakeGraph, type FakeGraph } from '../../src/sandbox/graph/index.js';
+import { graphErrors, sandboxGraphCredential, startFakeGraph, type FakeGraph } from '../support/graph/index.js';
 import { openSqliteStore, type Store } from '../../src/store/index.js';
 import type { AzureRoleAssignments } from '../support/azure-role-assignments.js';
 import { testTls } from '../support/tls.js';

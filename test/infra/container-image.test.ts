@@ -36,6 +36,16 @@ describe('the container image of the bot', () => {
     }
   });
 
+  it('leaves the sandbox (fake servers for npm start and the tests) out of the build context and the build', () => {
+    for (const file of ['src/sandbox/sandbox-world.ts', 'src/sandbox/main.ts', 'src/sandbox/kubernetes-api/fake-kubernetes-api.ts']) {
+      assert.ok(existsSync(join(REPO_ROOT, file)), `${file} exists`);
+      assert.equal(isIgnored(dockerignore, file), true, `${file} must stay out of the build context`);
+    }
+    assert.equal(isIgnored(dockerignore, 'src/server/main.ts'), false);
+    const build = JSON.parse(readFileSync(join(REPO_ROOT, 'tsconfig.build.json'), 'utf8')) as { exclude?: string[] };
+    assert.deepEqual(build.exclude, ['src/sandbox/**']);
+  });
+
   it('starts the compiled server entry point, on the port the templates route and probe', () => {
     const cmd = instructions.filter((i) => i.keyword === 'CMD');
     assert.deepEqual(cmd.map((i) => JSON.parse(i.args) as string[]), [['node', '--disable-warning=DEP0111', 'dist/server/main.js']]);

@@ -4,40 +4,28 @@ import { gzipSync } from 'node:zlib';
 import { PullDoctorError } from '../../src/errors/index.js';
 import { ConfigError, parseConfig } from '../../src/config/index.js';
 import { createBotServer } from '../../src/server/bot-server.js';
-import { silentLogger, type Logger } from '../../src/logging/index.js';
-import type { Diagnosis, DiagnosisTarget } from '../../src/diagnosis/types.js';
-import type { Diagnoser } from '../../src/teams/diagnoser.js';
+import { silentLogger } from '../../src/logging/index.js';
 import type { ReadinessProbe } from '../../src/server/readiness.js';
 import type { BotEndpoint } from '../../src/teams/bot-endpoint.js';
-import type { AlertCommandHandler, AlertCommandResult } from '../../src/teams/alert-command-handler.js';
 import { ConnectorServer } from '../support/connector-server.js';
-import { startBotUnderTest, type BotUnderTest } from '../support/bot-under-test.js';
-import { SANDBOX_PODS, startSandboxDiagnoser, type SandboxDiagnoser } from '../support/sandbox-diagnoser.js';
+import { startBot, type BotUnderTest } from '../support/bot.js';
+import { HeldDiagnoser, SANDBOX_PODS, startSandboxDiagnoser, type SandboxDiagnoser } from '../support/sandbox-diagnoser.js';
 import { messageActivity, personalChat, postActivity } from '../support/teams-activities.js';
 
-/** A diagnoser whose answers wait until the test releases them: a turn that stays in flight. */
-class HeldDiagnoser implements Diagnoser {
+/** An endpoint that answers only when the test releases it: an HTTP request that stays in flight. */
+class HeldEndpoint implements BotEndpoint {
   private releases: Array<() => void> = [];
   started = 0;
-  constructor(private readonly inner: Diagnoser) {}
-  async diagnose(request: DiagnosisTarget, log: Logger): Promise<Diagnosis> {
+  refuseByHeaders() {
+    return undefined;
+  }
+  async handle() {
     this.started++;
     await new Promise<void>((resolve) => this.releases.push(resolve));
-    return this.inner.diagnose(request, log);
+    return { status: 200 };
   }
-  release(): void {
-    for (const r of this.releases.splice(0)) r();
-  }
-}
-
-/** An alert handler that answers only when the test releases it: an HTTP request that stays in flight. */
-class HeldAlerts implements AlertCommandHandler {
-  private releases: Array<() => void> = [];
-  started = 0;
-  async handle(): Promise<AlertCommandResult> {
-    this.started++;
-    await new Promise<void>((resolve) => this.releases.push(resolve));
-    return { summary: 'Alerts are off.' };
+  async idle() {
+    return true;
   }
   release(): void {
     for (const r of this.releases.splice(0)) r();
@@ -89,8 +77,24 @@ const probe = (name: string, check: () => Promise<void>): ReadinessProbe => ({ n
 /** A server whose `/api/messages` answers 200 to everything: for what the server does around the bot. */
 const NO_BOT: BotEndpoint = { refuseByHeaders: () => undefined, handle: async () => ({ status: 200 }), idle: async () => true };
 
+/** The server alone, around `endpoint`, listening on 127.0.0.1 (what the server does with probes and shutdowns). */
+async function startServer(
+  options: {
+    endpoint?: BotEndpoint;
+    readinessProbes?: ReadinessProbe[];
+    readinessTimeoutMs?: number;
+    readinessCacheMs?: number;
+    now?: () => number;
+  } = {},
+) {
+  const { endpoint = NO_BOT, ...rest } = options;
+  const server = createBotServer({ bot: parseConfig({}).bot, endpoint, log: silentLogger(), ...rest });
+  const { url } = await server.listen(0, '127.0.0.1');
+  return { url, server, stop: () => server.shutdown(2000).then(() => undefined) };
+}
+
 describe('the bot server', () => {
-  let bot: BotUnderTest | undefined;
+  let bot: Pick<BotUnderTest, 'url' | 'stop'> | undefined;
   let connector: ConnectorServer | undefined;
 
   afterEach(async () => {
@@ -101,14 +105,14 @@ describe('the bot server', () => {
   });
 
   it('says it is alive on /healthz', async () => {
-    bot = await startBotUnderTest();
+    bot = await startBot();
     const response = await fetch(`${bot.url}/healthz`);
     assert.equal(response.status, 200);
     assert.deepEqual(await response.json(), { status: 'alive' });
   });
 
   it('is ready on /readyz when every probe passes', async () => {
-    bot = await startBotUnderTest({ readinessProbes: [probe('kubernetes', async () => {}), probe('state-store', async () => {})] });
+    bot = await startServer({ readinessProbes: [probe('kubernetes', async () => {}), probe('state-store', async () => {})] });
     const response = await fetch(`${bot.url}/readyz`);
     assert.equal(response.status, 200);
     assert.deepEqual(await response.json(), {
@@ -121,7 +125,7 @@ describe('the bot server', () => {
   });
 
   it('is not ready when a probe fails or does not answer in time, and says which without leaking the error text', async () => {
-    bot = await startBotUnderTest({
+    bot = await startServer({
       readinessTimeoutMs: 100,
       readinessProbes: [
         probe('kubernetes', async () => {
@@ -148,7 +152,7 @@ describe('the bot server', () => {
     let release = () => {};
     const held = new Promise<void>((resolve) => (release = resolve));
     let now = 1_000_000;
-    bot = await startBotUnderTest({
+    bot = await startServer({
       readinessCacheMs: 5000,
       now: () => now,
       readinessProbes: [
@@ -196,7 +200,11 @@ describe('the bot server', () => {
       path: '/api/alerts',
       maxBodyBytes: 1024,
       async handle(request: { headers: Record<string, string | string[] | undefined>; body: Buffer }) {
-        seen.push({ type: request.headers['content-type'] as string | undefined, bytes: request.body.length, text: request.body.toString('utf8') });
+        seen.push({
+          type: request.headers['content-type'] as string | undefined,
+          bytes: request.body.length,
+          text: request.body.toString('utf8'),
+        });
         return { status: 202, body: { accepted: 1 } };
       },
     };
@@ -212,17 +220,29 @@ describe('the bot server', () => {
     });
 
     it('gets the body as sent, unparsed, with the headers, and answers what the route says', async () => {
-      const response = await fetch(`${url}/api/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"alerts": [' });
+      const response = await fetch(`${url}/api/alerts`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"alerts": [',
+      });
       assert.equal(response.status, 202);
       assert.deepEqual(await response.json(), { accepted: 1 });
       assert.deepEqual(seen, [{ type: 'application/json', bytes: 12, text: '{"alerts": [' }]);
     });
 
     it('answers 413 to a body over its limit without handing it on', async () => {
-      const response = await fetch(`${url}/api/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: 'x'.repeat(1025) });
+      const response = await fetch(`${url}/api/alerts`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: 'x'.repeat(1025),
+      });
       assert.equal(response.status, 413);
       assert.deepEqual(seen, []);
-      const exact = await fetch(`${url}/api/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: 'x'.repeat(1024) });
+      const exact = await fetch(`${url}/api/alerts`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: 'x'.repeat(1024),
+      });
       assert.equal(exact.status, 202);
     });
 
@@ -235,12 +255,18 @@ describe('the bot server', () => {
       assert.equal(response.status, 415);
       assert.deepEqual(await response.json(), { error: 'Send the body without a Content-Encoding.' });
       assert.deepEqual(seen, []);
-      const identity = await fetch(`${url}/api/alerts`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': 'identity' }, body: '{}' });
+      const identity = await fetch(`${url}/api/alerts`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'content-encoding': 'identity' },
+        body: '{}',
+      });
       assert.equal(identity.status, 202);
     });
 
     it('closes the connection of a body far over its limit rather than reading it all', async () => {
-      await assert.rejects(fetch(`${url}/api/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: 'x'.repeat(64 * 1024) }));
+      await assert.rejects(
+        fetch(`${url}/api/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: 'x'.repeat(64 * 1024) }),
+      );
       assert.deepEqual(seen, []);
     });
   });
@@ -255,21 +281,25 @@ describe('the bot server', () => {
     });
 
     /** The bot with a diagnosis under way (left after the HTTP answer) that waits until `held.release()`. */
-    async function startWithDiagnosisUnderWay(more: { readinessProbes?: ReadinessProbe[] } = {}) {
+    async function startWithDiagnosisUnderWay() {
       connector = await ConnectorServer.start();
       const held = new HeldDiagnoser(sandbox.engine);
-      bot = await startBotUnderTest({ diagnoser: held, ...more });
+      const started = await startBot({ diagnose: held.diagnose });
+      bot = started;
       const chat = personalChat();
-      const answered = await postActivity(bot.url, messageActivity(connector.serviceUrl, chat, `why is pod ${SANDBOX_PODS.missingAcrPull} failing in shop`));
+      const answered = await postActivity(
+        bot.url,
+        messageActivity(connector.serviceUrl, chat, `why is pod ${SANDBOX_PODS.missingAcrPull} failing in shop`),
+      );
       assert.equal(answered.status, 200, 'Teams has its answer (the "Diagnosing…" card) before the diagnosis ends');
       await until(() => held.started === 1, 'the diagnosis started');
-      return { held, chat, running: bot, connectorServer: connector };
+      return { held, chat, running: started, connectorServer: connector };
     }
 
     it('finishes the diagnoses under way and delivers their cards, then stops accepting connections', async () => {
       const { held, running, connectorServer } = await startWithDiagnosisUnderWay();
 
-      const stopping = running.server.shutdown(5000);
+      const stopping = running.app.server.shutdown(5000);
       held.release();
       assert.deepEqual(await stopping, { drained: true });
       const update = connectorServer.calls.find((c) => c.operation === 'update');
@@ -281,7 +311,9 @@ describe('the bot server', () => {
       let releaseProbe = () => {};
       let probing = false;
       const probeHeld = new Promise<void>((resolve) => (releaseProbe = resolve));
-      const { held, chat, running, connectorServer } = await startWithDiagnosisUnderWay({
+      const held = new HeldEndpoint();
+      const running = await startServer({
+        endpoint: held,
         readinessProbes: [
           probe('kubernetes', async () => {
             probing = true;
@@ -289,7 +321,11 @@ describe('the bot server', () => {
           }),
         ],
       });
-      const late = await halfSent(running.url, 'POST', '/api/messages', messageActivity(connectorServer.serviceUrl, chat, `why is pod ${SANDBOX_PODS.missingAcrPull} failing in shop`));
+      bot = running;
+      const chat = personalChat();
+      const first = postActivity(running.url, messageActivity('http://127.0.0.1:9/', chat, 'help'));
+      await until(() => held.started === 1, 'the first turn is in flight');
+      const late = await halfSent(running.url, 'POST', '/api/messages', messageActivity('http://127.0.0.1:9/', chat, 'help'));
       const readiness = fetch(`${running.url}/readyz`);
       await until(() => probing, 'the readiness check is under way');
 
@@ -301,25 +337,28 @@ describe('the bot server', () => {
       assert.deepEqual(await ready.json(), { status: 'shutting-down', checks: [] });
       held.release();
       assert.deepEqual(await stopping, { drained: true });
+      assert.equal((await first).status, 200, 'the turn in flight finished');
       assert.equal(held.started, 1, 'the late turn never reached the bot');
     });
 
     it('gives up on diagnoses that outlast the timeout and closes anyway', async () => {
       const { held, running } = await startWithDiagnosisUnderWay();
-      assert.deepEqual(await running.server.shutdown(50), { drained: false });
+      assert.deepEqual(await running.app.server.shutdown(50), { drained: false });
       assert.ok(running.logs.some((r) => r.msg === 'shutdown timeout: turns still in flight are cut off'));
       held.release();
     });
 
     it('cuts off a request still being answered at the timeout: its connection is closed', async () => {
-      connector = await ConnectorServer.start();
-      const alerts = new HeldAlerts();
-      bot = await startBotUnderTest({ alerts });
-      const request = postActivity(bot.url, messageActivity(connector.serviceUrl, personalChat(), 'alerts status')).catch((e: Error) => e);
-      await until(() => alerts.started === 1, 'the alerts command reached its handler');
-      assert.deepEqual(await bot.server.shutdown(50), { drained: false });
+      const held = new HeldEndpoint();
+      const running = await startServer({ endpoint: held });
+      bot = running;
+      const request = postActivity(running.url, messageActivity('http://127.0.0.1:9/', personalChat(), 'alerts status')).catch(
+        (e: Error) => e,
+      );
+      await until(() => held.started === 1, 'the request reached the endpoint');
+      assert.deepEqual(await running.server.shutdown(50), { drained: false });
       assert.ok((await request) instanceof Error, 'the cut-off request sees its connection closed');
-      alerts.release();
+      held.release();
     });
   });
 });

@@ -10,7 +10,7 @@ import { gzipSync } from 'node:zlib';
 import { messageActivity, personalChat } from '../support/teams-activities.js';
 
 const MAIN = join(process.cwd(), 'src', 'server', 'main.ts');
-const LOOPBACK_ONLY = join(process.cwd(), 'test', 'support', 'loopback-only.cjs');
+const LOOPBACK_ONLY = join(process.cwd(), 'src', 'sandbox', 'loopback-only.cjs');
 
 const APP_ID = '3f8a2c1e-5b7d-4e9f-a1c3-0d2e4f6a8b9c';
 const TENANT_ID = '72c1e5a9-4b3d-4f8e-9a6c-1d2e3f4a5b6c';
@@ -69,13 +69,16 @@ type Outcome = { status: number; body: string } | { closed: string };
 function post(port: number, path: string, headers: Record<string, string>, body: Buffer | string): Promise<Outcome> {
   return new Promise((resolve) => {
     const payload = typeof body === 'string' ? Buffer.from(body) : body;
-    const req = request({ host: '127.0.0.1', port, path, method: 'POST', headers: { 'content-length': String(payload.length), ...headers }, agent: false }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (text += c));
-      res.on('end', () => resolve({ status: res.statusCode!, body: text }));
-      res.on('error', (error: NodeJS.ErrnoException) => resolve({ closed: error.code ?? error.message }));
-    });
+    const req = request(
+      { host: '127.0.0.1', port, path, method: 'POST', headers: { 'content-length': String(payload.length), ...headers }, agent: false },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (text += c));
+        res.on('end', () => resolve({ status: res.statusCode!, body: text }));
+        res.on('error', (error: NodeJS.ErrnoException) => resolve({ closed: error.code ?? error.message }));
+      },
+    );
     req.on('error', (error: NodeJS.ErrnoException) => resolve({ closed: error.code ?? error.message }));
     req.end(payload);
   });
@@ -93,10 +96,18 @@ function jwt(header: object, claims: object, signed = true): string {
 
 const now = () => Math.floor(Date.now() / 1000);
 /** Claims shaped like the Bot Connector service's tokens (issuer api.botframework.com, no tid). */
-const connectorClaims = (more: object = {}) => ({ serviceurl: 'https://smba.trafficmanager.net/emea/', nbf: now() - 60, exp: now() + 3600, iss: 'https://api.botframework.com', aud: APP_ID, ...more });
+const connectorClaims = (more: object = {}) => ({
+  serviceurl: 'https://smba.trafficmanager.net/emea/',
+  nbf: now() - 60,
+  exp: now() + 3600,
+  iss: 'https://api.botframework.com',
+  aud: APP_ID,
+  ...more,
+});
 const RS256 = { alg: 'RS256', typ: 'JWT', kid: 'k1-forged' };
 
-const activity = (serviceUrl = 'https://smba.trafficmanager.net/emea/') => JSON.stringify(messageActivity(serviceUrl, personalChat(), 'why is pod web failing in shop'));
+const activity = (serviceUrl = 'https://smba.trafficmanager.net/emea/') =>
+  JSON.stringify(messageActivity(serviceUrl, personalChat(), 'why is pod web failing in shop'));
 const bearer = (token: string) => ({ 'content-type': 'application/json', authorization: `Bearer ${token}` });
 
 /** A gzip of a JSON string of `mib` MiB of "a": gzip members, one per MiB, concatenated (a valid gzip stream). */
@@ -108,7 +119,10 @@ function gzipBomb(mib: number): Buffer {
 function multipart(fileBytes: number): { type: string; body: Buffer } {
   const boundary = `----pulldoctor${randomUUID().replace(/-/g, '')}`;
   const head = `--${boundary}\r\nContent-Disposition: form-data; name="upload"; filename="core.dump"\r\nContent-Type: application/octet-stream\r\n\r\n`;
-  return { type: `multipart/form-data; boundary=${boundary}`, body: Buffer.concat([Buffer.from(head), Buffer.alloc(fileBytes, 0x41), Buffer.from(`\r\n--${boundary}--\r\n`)]) };
+  return {
+    type: `multipart/form-data; boundary=${boundary}`,
+    body: Buffer.concat([Buffer.from(head), Buffer.alloc(fileBytes, 0x41), Buffer.from(`\r\n--${boundary}--\r\n`)]),
+  };
 }
 
 /** Runs `count` calls of `task`, `concurrency` at a time. */
@@ -174,7 +188,16 @@ describe('the server entry in production under hostile traffic (loopback only, o
     assert.equal(lines.length, tokens.length, 'one log line per refusal');
     assert.deepEqual(
       lines.map((l) => l.reason),
-      ['missing', 'unsigned', 'refused by the Bot Framework', 'refused by the Bot Framework', 'foreign-tenant', 'refused by the Bot Framework', 'tenant-not-a-guid', 'oversized'],
+      [
+        'missing',
+        'unsigned',
+        'refused by the Bot Framework',
+        'refused by the Bot Framework',
+        'foreign-tenant',
+        'refused by the Bot Framework',
+        'tenant-not-a-guid',
+        'oversized',
+      ],
     );
     assert.ok(!entry.stderr().includes('    at '), `no stack trace on stderr: ${entry.stderr()}`);
     assert.ok(!entry.stdout().includes('    at '), 'no stack trace in the log');
@@ -185,7 +208,14 @@ describe('the server entry in production under hostile traffic (loopback only, o
     assert.ok(bomb.length < 540_000, `the bomb is ${bomb.length} bytes`);
     const start = rss(entry.child.pid!);
     const outcomes = await Promise.all(
-      Array.from({ length: 3 }, () => post(entry.port, '/api/messages', { 'content-type': 'application/json', 'content-encoding': 'gzip', authorization: 'Bearer x' }, bomb)),
+      Array.from({ length: 3 }, () =>
+        post(
+          entry.port,
+          '/api/messages',
+          { 'content-type': 'application/json', 'content-encoding': 'gzip', authorization: 'Bearer x' },
+          bomb,
+        ),
+      ),
     );
     for (const outcome of outcomes) assert.equal('status' in outcome && outcome.status, 415, JSON.stringify(outcome));
     const growth = rss(entry.child.pid!) - start;
@@ -195,12 +225,17 @@ describe('the server entry in production under hostile traffic (loopback only, o
 
   it('refuses multipart uploads (415) without writing anything to the temp folder or keeping them in memory', async () => {
     const small = multipart(10_000);
-    assert.deepEqual(await post(entry.port, '/api/messages', { 'content-type': small.type }, small.body), { status: 415, body: JSON.stringify({ error: 'Send application/json.' }) });
+    assert.deepEqual(await post(entry.port, '/api/messages', { 'content-type': small.type }, small.body), {
+      status: 415,
+      body: JSON.stringify({ error: 'Send application/json.' }),
+    });
     const large = multipart(50 * 1000 * 1000);
     // The folder holds what tsx (which runs the entry here) caches; nothing may join it.
     const cached = readdirSync(tmp);
     const start = rss(entry.child.pid!);
-    const outcomes = await Promise.all(Array.from({ length: 3 }, () => post(entry.port, '/api/messages', { 'content-type': large.type }, large.body)));
+    const outcomes = await Promise.all(
+      Array.from({ length: 3 }, () => post(entry.port, '/api/messages', { 'content-type': large.type }, large.body)),
+    );
     for (const outcome of outcomes) {
       // Answered 415 at once; the rest of a body that large is not read, so the client may see the connection close.
       assert.ok(('status' in outcome && outcome.status === 415) || 'closed' in outcome, JSON.stringify(outcome));
@@ -208,7 +243,10 @@ describe('the server entry in production under hostile traffic (loopback only, o
     const growth = rss(entry.child.pid!) - start;
     assert.ok(growth < 50 * MIB, `resident memory grew by ${(growth / MIB).toFixed(1)} MiB`);
     assert.deepEqual(readdirSync(tmp), cached, 'nothing written to the temp folder');
-    assert.deepEqual(cached.filter((name) => !name.startsWith('tsx-')), []);
+    assert.deepEqual(
+      cached.filter((name) => !name.startsWith('tsx-')),
+      [],
+    );
     assert.equal((await fetch(`http://127.0.0.1:${entry.port}/healthz`)).status, 200);
   });
 
@@ -229,7 +267,12 @@ describe('the server entry in production under hostile traffic (loopback only, o
     const start = rss(entry.child.pid!);
     const outcomes = await flood(5000, 16, () => {
       const tid = randomUUID();
-      return post(entry.port, '/api/messages', bearer(jwt(RS256, connectorClaims({ tid, iss: `https://sts.windows.net/${tid}/` }))), activity());
+      return post(
+        entry.port,
+        '/api/messages',
+        bearer(jwt(RS256, connectorClaims({ tid, iss: `https://sts.windows.net/${tid}/` }))),
+        activity(),
+      );
     });
     assert.ok(
       outcomes.every((o) => 'status' in o && o.status === 401 && o.body === UNAUTHORIZED_BODY),

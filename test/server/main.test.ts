@@ -1,44 +1,13 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConnectorServer } from '../support/connector-server.js';
-import { messageActivity, personalChat, postActivity } from '../support/teams-activities.js';
-import { cardTexts } from '../support/card-text.js';
+import { listeningPort, startEntry, stopEntry } from '../support/entry-process.js';
 
 const MAIN = join(process.cwd(), 'src', 'server', 'main.ts');
 
-function startMain(env: Record<string, string>, args: string[] = []) {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-  return { child, stdout: () => stdout, stderr: () => stderr };
-}
-
-async function listeningPort(main: ReturnType<typeof startMain>): Promise<number> {
-  for (let i = 0; i < 300; i++) {
-    const listening = main
-      .stdout()
-      .split('\n')
-      .filter((l) => l.startsWith('{'))
-      .map((l) => JSON.parse(l) as Record<string, unknown>)
-      .find((r) => r.msg === 'listening');
-    if (listening) return listening.port as number;
-    if (main.child.exitCode !== null) break;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  assert.fail(`no "listening" record in ${main.stdout()}${main.stderr()}`);
-}
-
-async function stopMain(main: ReturnType<typeof startMain>): Promise<number> {
-  main.child.kill('SIGTERM');
-  const [code] = await once(main.child, 'exit');
-  return code as number;
-}
+const startMain = (env: Record<string, string>, args: string[] = []) => startEntry(MAIN, env, args);
 
 describe('the server entry point', function () {
   this.timeout(30_000);
@@ -71,7 +40,10 @@ describe('the server entry point', function () {
     });
     const [code] = await once(main.child, 'exit');
     assert.equal(code, 2, main.stderr());
-    assert.match(main.stderr(), /MicrosoftAppId is not set, so requests are not authenticated \(local mode\), but real credentials \(the cluster shop-aks, an Azure identity \(AZURE_CREDENTIAL=cli\)\) and approvers \(APPROVERS\) are configured/);
+    assert.match(
+      main.stderr(),
+      /MicrosoftAppId is not set, so requests are not authenticated \(local mode\), but real credentials \(the cluster shop-aks, an Azure identity \(AZURE_CREDENTIAL=cli\)\) and approvers \(APPROVERS\) are configured/,
+    );
     assert.match(main.stderr(), /or set LOCAL_MODE=true/);
   });
 
@@ -83,14 +55,11 @@ describe('the server entry point', function () {
     assert.match(main.stderr(), /PORT must be a whole number/);
   });
 
-  it('refuses the sandbox in production', async () => {
-    const main = startMain({ NODE_ENV: 'production', MicrosoftAppId: '3f8a2c1e-5b7d-4e9f-a1c3-0d2e4f6a8b9c', MicrosoftAppType: 'UserAssignedMsi', MicrosoftAppTenantId: '72f988bf-86f1-41af-91ab-2d7cd011db47' }, [
-      '--sandbox-tls-dir',
-      dir,
-    ]);
+  it('takes no arguments: the sandbox has its own entry (src/sandbox/main.ts)', async () => {
+    const main = startMain({ STORE_SQLITE_PATH: join(dir, 'state.sqlite') }, ['--sandbox-tls-dir', dir]);
     const [code] = await once(main.child, 'exit');
     assert.equal(code, 2);
-    assert.match(main.stderr(), /the bundled sandbox is for trying Pull Doctor out, not for production/);
+    assert.match(main.stderr(), /Unknown option '--sandbox-tls-dir'/);
   });
 
   it('without a cluster, serves in local mode on 127.0.0.1, is not ready (saying why), and stops cleanly on SIGTERM', async () => {
@@ -107,28 +76,7 @@ describe('the server entry point', function () {
         { name: 'kubernetes', ok: false, reason: 'The kubeconfig cannot be used' },
       ],
     });
-    assert.equal(await stopMain(main), 0);
+    assert.equal(await stopEntry(main), 0);
     assert.ok(main.stdout().includes('"msg":"stopped"'));
-  });
-
-  it('with --sandbox-tls-dir, diagnoses the sandbox pods through the real engine and is ready', async () => {
-    const tlsDir = process.env.PULLDOCTOR_TEST_TLS_DIR!;
-    const main = startMain({ PORT: '0', HOME: dir, STORE_SQLITE_PATH: join(dir, 'state.sqlite'), NODE_EXTRA_CA_CERTS: join(tlsDir, 'ca.pem') }, ['--sandbox-tls-dir', tlsDir]);
-    const connector = await ConnectorServer.start();
-    try {
-      const port = await listeningPort(main);
-      const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
-      assert.equal(ready.status, 200, JSON.stringify(await ready.clone().json()));
-      const chat = personalChat();
-      await postActivity(`http://127.0.0.1:${port}`, messageActivity(connector.serviceUrl, chat, 'why is pod web-7d4c9b6f5-x2k8p failing'));
-      const update = await connector.waitFor((c) => c.operation === 'update', 20_000);
-      const texts = cardTexts((update.activity!.attachments as Array<{ content: unknown }>)[0]!.content);
-      assert.ok(texts.some((t) => t.includes('**Sandbox**')));
-      assert.equal(texts[1], '❌ web-7d4c9b6f5-x2k8p cannot pull its image', 'the default namespace is the sandbox namespace');
-      assert.equal(texts[2], 'Pod shop/web-7d4c9b6f5-x2k8p · cluster shop-aks');
-    } finally {
-      await connector.stop();
-      assert.equal(await stopMain(main), 0);
-    }
   });
 });

@@ -19,7 +19,8 @@ export function adaptiveCardProblems(json: unknown): string[] {
   else {
     const version = AC.Version.parse(declared, new AC.SerializationContext());
     if (!version || !version.isValid) problems.push(`the card version "${declared}" is not a version`);
-    else if (!AC.isVersionLessOrEqual(version, AC.Versions.v1_5)) problems.push(`the card version ${declared} is above ${MAX_CARD_VERSION}`);
+    else if (!AC.isVersionLessOrEqual(version, AC.Versions.v1_5))
+      problems.push(`the card version ${declared} is above ${MAX_CARD_VERSION}`);
   }
   if (typeof (json as { $schema?: unknown }).$schema !== 'string') problems.push('the card has no "$schema"');
 
@@ -31,6 +32,7 @@ export function adaptiveCardProblems(json: unknown): string[] {
     problems.push(`parse: ${AC.ValidationEvent[event.event] ?? event.event}: ${event.message}`);
   }
   const results = card.validateProperties();
-  for (const event of results.validationEvents) problems.push(`validation: ${AC.ValidationEvent[event.event] ?? event.event}: ${event.message}`);
+  for (const event of results.validationEvents)
+    problems.push(`validation: ${AC.ValidationEvent[event.event] ?? event.event}: ${event.message}`);
   return problems;
 }

@@ -3,14 +3,13 @@ import { tmpdir } from 'node:os';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { join } from 'node:path';
 import type { AlertService } from '../../src/alerts/alert-service.js';
-import { startBotApplication, type BotApplication } from '../../src/app/bot-application.js';
-import type { AlertsTuning } from '../../src/app/alerts-wiring.js';
+import type { AlertsTuning } from '../../src/alerts/alerts-assembly.js';
+import type { App } from '../../src/app/compose.js';
 import { staticRegistryNetwork } from '../../src/clients/registry/registry-network.js';
-import { parseConfig } from '../../src/config/index.js';
-import { createLogger, memorySink, silentLogger, type LogRecord } from '../../src/logging/index.js';
+import { silentLogger, type LogRecord } from '../../src/logging/index.js';
 import { payloads, startFakeKubernetesApi, type FakeKubernetesApi } from '../../src/sandbox/kubernetes-api/index.js';
 import { openSqliteStore, type Store } from '../../src/store/index.js';
-import type { FixRequestHandler } from '../../src/teams/fix-request-handler.js';
+import { startBot } from './bot.js';
 import { cardTexts } from './card-text.js';
 import { ConnectorServer, type ConnectorCall } from './connector-server.js';
 import { failingPod, KUBE_TOKEN } from './alerts-world.js';
@@ -24,7 +23,7 @@ export const GRACE_MS = 120_000;
 export const ELECTION = { leaseDurationMs: 4_000, renewDeadlineMs: 3_000, retryPeriodMs: 500, random: () => 0.5 };
 
 export interface Replica {
-  app: BotApplication;
+  app: App;
   url: string;
   logs: LogRecord[];
   /** The cluster's alert service (once started). */
@@ -42,7 +41,7 @@ export interface AlertingBotWorld {
   dir: string;
   storePath: string;
   /** The bot as the entry point runs it — configured cluster from KUBECONFIG, SQLite store, alerts on — listening and started. */
-  replica(options?: { env?: Record<string, string>; fixRequests?: FixRequestHandler; start?: boolean }): Promise<Replica>;
+  replica(options?: { env?: Record<string, string>; start?: boolean }): Promise<Replica>;
   /** Reads the store as another process would (a fresh connection). */
   withStore<T>(read: (store: Store) => Promise<T>): Promise<T>;
   /** A Deployment's pod failing to pull (401 from the registry), with the kubelet's events. */
@@ -69,16 +68,23 @@ export function operations(calls: ConnectorCall[]): Array<'post' | 'update'> {
 
 /** One kubeconfig with a context per cluster (named after it), the first one current. */
 function mergedKubeconfig(fakes: ReadonlyMap<string, FakeKubernetesApi>): string {
-  const docs = [...fakes].map(([name, fake]) => parseYaml(fake.kubeconfig({ token: KUBE_TOKEN, clusterName: name, contextName: name })) as Record<string, unknown[]>);
-  const merged = { ...docs[0]!, clusters: docs.flatMap((d) => d.clusters!), contexts: docs.flatMap((d) => d.contexts!), users: docs.flatMap((d) => d.users!) };
+  const docs = [...fakes].map(
+    ([name, fake]) => parseYaml(fake.kubeconfig({ token: KUBE_TOKEN, clusterName: name, contextName: name })) as Record<string, unknown[]>,
+  );
+  const merged = {
+    ...docs[0]!,
+    clusters: docs.flatMap((d) => d.clusters!),
+    contexts: docs.flatMap((d) => d.contexts!),
+    users: docs.flatMap((d) => d.users!),
+  };
   return stringifyYaml(merged);
 }
 
 /**
  * The fake Kubernetes API of cluster "prod" (and of any other cluster named: one API server each), with namespace
  * shop and the lease namespace pull-doctor, a kubeconfig with a context per cluster, one SQLite store file, the
- * local Bot Connector and a manual clock, shared by every replica started: each one is a whole bot application
- * (startBotApplication, as src/server/main.ts runs it) on 127.0.0.1.
+ * local Bot Connector and a manual clock, shared by every replica started: each one is a whole bot (startBot: the
+ * composition root, as src/server/main.ts runs it) on 127.0.0.1.
  */
 export async function startAlertingBotWorld(options: { clusters?: string[] } = {}): Promise<AlertingBotWorld> {
   const tls = testTls();
@@ -115,32 +121,30 @@ export async function startAlertingBotWorld(options: { clusters?: string[] } = {
         ALERTMANAGER_WEBHOOK_SECRET: WEBHOOK_SECRET,
         ...(options.env ?? {}),
       };
-      const sink = memorySink();
       const tuning: AlertsTuning = {
         clock,
         leaderElection: ELECTION,
         engine: { watchBackoff: { initialMs: 1000, maxMs: 8000 } },
       };
-      const app = await startBotApplication({
-        config: parseConfig(env),
+      const bot = await startBot({
+        dir,
         env,
-        log: createLogger({ sink, level: 'debug' }).child({ replica: `r${replicas.length + 1}` }),
+        replica: `r${replicas.length + 1}`,
         registryNetwork: staticRegistryNetwork({}),
-        alertTuning: tuning,
-        ...(options.fixRequests ? { fixRequests: options.fixRequests } : {}),
+        tuning: { alerts: tuning },
       });
-      const { url } = await app.server.listen(0, '127.0.0.1');
+      const { app, url } = bot;
       if (options.start !== false) await app.alerts!.start();
       let stopped = false;
       const replica: Replica = {
         app,
         url,
-        logs: sink.records,
+        logs: bot.logs,
         service: () => app.alerts!.services.get('prod')!,
         async stop() {
           if (stopped) return;
           stopped = true;
-          await app.stop(2000);
+          await bot.stop(2000);
         },
       };
       replicas.push(replica);
@@ -158,7 +162,11 @@ export async function startAlertingBotWorld(options: { clusters?: string[] } = {
       const api = cluster === undefined ? fake : fakes.get(cluster)!;
       const pod = api.upsertPod(failingPod(deployment, index));
       const image = `shopacr.azurecr.io/shop/${deployment}:2.4.1`;
-      for (const event of payloads.imagePullEvents(pod, { pullError: payloads.pullErrors.anonymousUnauthorized(image), now: new Date(clock.now()) })) api.addEvent(event);
+      for (const event of payloads.imagePullEvents(pod, {
+        pullError: payloads.pullErrors.anonymousUnauthorized(image),
+        now: new Date(clock.now()),
+      }))
+        api.addEvent(event);
     },
     alertCalls(conversationId) {
       return connector.calls.filter((c) => isAlertCard(c) && (conversationId === undefined || c.conversationId === conversationId));

@@ -2,13 +2,21 @@
  * What Alertmanager 0.28 POSTs for kube-prometheus' KubePodNotReady about pods (webhook payload version 4:
  * prometheus/alertmanager notify/webhook/webhook.go).
  */
-export function alertmanagerPayload(alerts: Array<{ namespace: string; pod: string; status?: 'firing' | 'resolved'; cluster?: string }>): string {
+export function alertmanagerPayload(
+  alerts: Array<{ namespace: string; pod: string; status?: 'firing' | 'resolved'; cluster?: string }>,
+): string {
   return JSON.stringify({
     receiver: 'pull-doctor',
     status: alerts.some((a) => (a.status ?? 'firing') === 'firing') ? 'firing' : 'resolved',
     alerts: alerts.map((a, i) => ({
       status: a.status ?? 'firing',
-      labels: { alertname: 'KubePodNotReady', namespace: a.namespace, pod: a.pod, severity: 'warning', ...(a.cluster ? { cluster: a.cluster } : {}) },
+      labels: {
+        alertname: 'KubePodNotReady',
+        namespace: a.namespace,
+        pod: a.pod,
+        severity: 'warning',
+        ...(a.cluster ? { cluster: a.cluster } : {}),
+      },
       annotations: {
         description: `Pod ${a.namespace}/${a.pod} has been in a non-ready state for longer than 15 minutes.`,
         runbook_url: 'https://runbooks.prometheus-operator.dev/runbooks/kubernetes/kubepodnotready',

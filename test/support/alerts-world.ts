@@ -80,14 +80,20 @@ export async function startAlertsWorld(): Promise<AlertsWorld> {
     fail(deployment, index, options = {}) {
       const pod = fake.upsertPod(failingPod(deployment, index, options));
       const image = options.image ?? `shopacr.azurecr.io/shop/${deployment}:2.4.1`;
-      for (const event of payloads.imagePullEvents(pod, { pullError: payloads.pullErrors.anonymousUnauthorized(image), now: new Date(clock.now()) })) fake.addEvent(event);
+      for (const event of payloads.imagePullEvents(pod, {
+        pullError: payloads.pullErrors.anonymousUnauthorized(image),
+        now: new Date(clock.now()),
+      }))
+        fake.addEvent(event);
       return pod;
     },
     async replica(options = {}) {
       const env = { ALERTS_ENABLED: 'true', ALERT_ROUTES: `*/*=${OPS}`, ALERT_CLUSTER_NAME: 'prod', ...(options.env ?? {}) };
       const config = parseConfig(env).alerts;
       const kubeConfig = new KubeConfig();
-      kubeConfig.loadFromString(fake.kubeconfig({ token: KUBE_TOKEN, clusterName: 'prod', ...(options.server ? { server: options.server } : {}) }));
+      kubeConfig.loadFromString(
+        fake.kubeconfig({ token: KUBE_TOKEN, clusterName: 'prod', ...(options.server ? { server: options.server } : {}) }),
+      );
       const replicaLog = log.child({ replica: options.identity ?? `r${services.length + 1}` });
       const reader = createKubernetesReader(kubeConfig, { log: replicaLog, timeoutMs: 5000 });
       const registry = createRegistryClient({ network: staticRegistryNetwork({}), log: replicaLog });
@@ -98,7 +104,14 @@ export async function startAlertsWorld(): Promise<AlertsWorld> {
         cluster: 'prod',
         kubeConfig,
         reader: options.engineReader ? options.engineReader(reader) : reader,
-        diagnose: (target) => diagnosePod(target, { kube: reader, registry, azure: { available: false, reason: 'no Azure in this test' }, log: replicaLog, now: () => new Date(clock.now()) }),
+        diagnose: (target) =>
+          diagnosePod(target, {
+            kube: reader,
+            registry,
+            azure: { available: false, reason: 'no Azure in this test' },
+            log: replicaLog,
+            now: () => new Date(clock.now()),
+          }),
         store: replicaStore.documents,
         channel,
         clock,

@@ -24,9 +24,7 @@ import { testTls } from './tls.js';
 /** An ARM answer to the next role assignment PUT(s), in ARM's terms. */
 export type ArmAnswer =
   /** 409 RoleAssignmentExists: the grant exists under `existingName` (made by someone else meanwhile). */
-  | { status: 409; existingName: string }
-  | { status: 429; retryAfter?: number }
-  | { status: 500 | 503 };
+  { status: 409; existingName: string } | { status: 429; retryAfter?: number } | { status: 500 | 503 };
 
 export interface AzureRoleAssignments {
   /** The fake ARM itself: `forbid`, `failNext`, `requests`, … */
@@ -84,10 +82,21 @@ export async function startAzureRoleAssignments(world: AzureWorld): Promise<Azur
     answerNext(...answers) {
       for (const answer of answers) {
         if (answer.status === 409) arm.failNext(ROLE_ASSIGNMENT_PUT, 409, armErrors.roleAssignmentExists(answer.existingName));
-        else if (answer.status === 429) arm.failNext(ROLE_ASSIGNMENT_PUT, 429, armErrors.throttled(), answer.retryAfter === undefined ? {} : { retryAfter: answer.retryAfter });
+        else if (answer.status === 429)
+          arm.failNext(
+            ROLE_ASSIGNMENT_PUT,
+            429,
+            armErrors.throttled(),
+            answer.retryAfter === undefined ? {} : { retryAfter: answer.retryAfter },
+          );
         else if (answer.status === 500) arm.failNext(ROLE_ASSIGNMENT_PUT, 500, armErrors.internal());
         // ARM's gateway timing out (recorded as "ServerTimeout" with status ServiceUnavailable, e.g. MicrosoftLearning/AZ-104-MicrosoftAzureAdministrator#542).
-        else arm.failNext(ROLE_ASSIGNMENT_PUT, 503, armError('ServerTimeout', "The request timed out. Diagnostic information: timestamp '20250101T000000Z'."));
+        else
+          arm.failNext(
+            ROLE_ASSIGNMENT_PUT,
+            503,
+            armError('ServerTimeout', "The request timed out. Diagnostic information: timestamp '20250101T000000Z'."),
+          );
       }
     },
     connection: () => JSON.stringify({ endpoint: arm.url }),

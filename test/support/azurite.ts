@@ -102,7 +102,8 @@ function listeningOrigin(child: ChildProcess, output: { stdout: string; stderr: 
       const match = /successfully listens on (https?:\/\/127\.0\.0\.1:\d+)/.exec(output.stdout);
       if (match) done(() => resolve(match[1]!));
     };
-    const onExit = (code: number | null) => fail(new Error(`Azurite exited with ${code} before listening:\n${output.stdout}\n${output.stderr}`));
+    const onExit = (code: number | null) =>
+      fail(new Error(`Azurite exited with ${code} before listening:\n${output.stdout}\n${output.stderr}`));
     const done = (then: () => void) => {
       clearTimeout(timer);
       child.stdout!.removeListener('data', onData);

@@ -71,7 +71,9 @@ export async function stepKeepingEvidence(
   try {
     await body();
   } catch (error) {
-    await step.browser.page.screenshot({ path: join(step.artifactsDir, `failure-${step.name}.png`), fullPage: true }).catch(() => undefined);
+    await step.browser.page
+      .screenshot({ path: join(step.artifactsDir, `failure-${step.name}.png`), fullPage: true })
+      .catch(() => undefined);
     writeFileSync(join(step.artifactsDir, `failure-${step.name}.html`), await step.browser.page.content().catch(() => ''));
     throw new Error(`${(error as Error).message}\n${step.context()}`, { cause: error });
   }

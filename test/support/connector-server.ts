@@ -74,7 +74,11 @@ export class ConnectorServer {
       };
       const timer = setTimeout(() => {
         this.waiters = this.waiters.filter((w) => w !== waiter);
-        reject(new Error(`no matching connector call within ${timeoutMs} ms; calls so far: ${JSON.stringify(this.calls.map((c) => [c.operation, c.activity?.type]))}`));
+        reject(
+          new Error(
+            `no matching connector call within ${timeoutMs} ms; calls so far: ${JSON.stringify(this.calls.map((c) => [c.operation, c.activity?.type]))}`,
+          ),
+        );
       }, timeoutMs);
       this.waiters.push(waiter);
     });
@@ -110,7 +114,10 @@ export class ConnectorServer {
     }
     const path = new URL(req.url ?? '/', 'http://connector').pathname.replace(/^\/+/, '/');
     const authorization = req.headers.authorization;
-    const parts = path.split('/').filter((p) => p !== '').map(decodeURIComponent);
+    const parts = path
+      .split('/')
+      .filter((p) => p !== '')
+      .map(decodeURIComponent);
     const base = { ...(authorization ? { authorization } : {}) };
     if (parts[0] !== 'v3' || parts[1] !== 'conversations') {
       reply(404, { error: { code: 'NotFound', message: `no route for ${req.method} ${path}` } });
@@ -139,7 +146,14 @@ export class ConnectorServer {
         return;
       }
       const resultId = `activity-${this.nextId++}`;
-      this.record({ operation: activityId ? 'reply' : 'send', conversationId, ...(activityId ? { activityId } : {}), resultId, activity: body ?? {}, ...base });
+      this.record({
+        operation: activityId ? 'reply' : 'send',
+        conversationId,
+        ...(activityId ? { activityId } : {}),
+        resultId,
+        activity: body ?? {},
+        ...base,
+      });
       reply(body?.type === 'typing' ? 202 : 201, body?.type === 'typing' ? undefined : { id: resultId });
       return;
     }

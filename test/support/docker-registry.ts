@@ -20,7 +20,8 @@ export interface RunningDockerRegistry {
 
 /** Why the real registry cannot run here, or undefined when it can. */
 export function dockerRegistryUnavailable(): string | undefined {
-  if (!existsSync(DOCKER_REGISTRY_BINARY)) return `${DOCKER_REGISTRY_BINARY} is missing (apt-get install docker-registry; .ci/run installs it)`;
+  if (!existsSync(DOCKER_REGISTRY_BINARY))
+    return `${DOCKER_REGISTRY_BINARY} is missing (apt-get install docker-registry; .ci/run installs it)`;
   try {
     execFileSync(HTPASSWD_BINARY, ['-h'], { stdio: 'ignore' });
   } catch (error) {
@@ -54,7 +55,11 @@ export async function startDockerRegistry(options: { htpasswd?: { user: string; 
   const config: Record<string, unknown> = {
     version: 0.1,
     log: { level: 'warn', accesslog: { disabled: true } },
-    storage: { filesystem: { rootdirectory: join(dir, 'data') }, delete: { enabled: true }, maintenance: { uploadpurging: { enabled: false } } },
+    storage: {
+      filesystem: { rootdirectory: join(dir, 'data') },
+      delete: { enabled: true },
+      maintenance: { uploadpurging: { enabled: false } },
+    },
     http: {
       addr: `127.0.0.1:${port}`,
       secret: randomBytes(16).toString('hex'),
@@ -96,10 +101,13 @@ async function waitUntilAnswering(port: number, child: ChildProcess, stderr: () 
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`docker-registry exited with ${child.exitCode}: ${stderr()}`);
     const status = await new Promise<number | undefined>((resolve) => {
-      const req = request({ host: '127.0.0.1', port, servername: 'localhost', path: '/v2/', method: 'GET', agent: false, timeout: 1000 }, (res) => {
-        res.resume();
-        resolve(res.statusCode);
-      });
+      const req = request(
+        { host: '127.0.0.1', port, servername: 'localhost', path: '/v2/', method: 'GET', agent: false, timeout: 1000 },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode);
+        },
+      );
       req.on('error', () => resolve(undefined));
       req.on('timeout', () => req.destroy());
       req.end();

@@ -41,9 +41,25 @@ export function expiredCertificate(): { cert: string; key: string } {
     const run = (args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
     run(['req', '-new', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'key.pem', '-out', 'req.csr', '-subj', '/CN=expired.example.com']);
     run([
-      'ca', '-batch', '-config', 'ca.cnf', '-cert', join(caDir, 'ca.pem'), '-keyfile', join(caDir, 'ca-key.pem'),
-      '-in', 'req.csr', '-out', 'cert.pem', '-startdate', '20200101000000Z', '-enddate', '20200201000000Z',
-      '-extensions', 'server', '-notext',
+      'ca',
+      '-batch',
+      '-config',
+      'ca.cnf',
+      '-cert',
+      join(caDir, 'ca.pem'),
+      '-keyfile',
+      join(caDir, 'ca-key.pem'),
+      '-in',
+      'req.csr',
+      '-out',
+      'cert.pem',
+      '-startdate',
+      '20200101000000Z',
+      '-enddate',
+      '20200201000000Z',
+      '-extensions',
+      'server',
+      '-notext',
     ]);
     cached = { cert: readFileSync(join(dir, 'cert.pem'), 'utf8'), key: readFileSync(join(dir, 'key.pem'), 'utf8') };
     return cached;

@@ -2,17 +2,23 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TokenCredential } from '@azure/identity';
+import type { AlertsTuning } from '../../src/alerts/alerts-assembly.js';
+import type { App } from '../../src/app/compose.js';
 import type { RegistryNetwork } from '../../src/clients/registry/registry-client.js';
-import { startBotApplication, type BotApplication } from '../../src/app/bot-application.js';
-import type { AlertsTuning } from '../../src/app/alerts-wiring.js';
-import type { FixApprovalsTuning } from '../../src/app/fix-approvals-wiring.js';
-import { parseConfig } from '../../src/config/index.js';
-import { createLogger, memorySink, type LogRecord } from '../../src/logging/index.js';
-import { PLAYGROUND_CURRENT_USER, PLAYGROUND_OTHER_USERS, PLAYGROUND_TENANT_ID, type PlaygroundUser } from '../../src/sandbox/playground-users.js';
+import type { FixApprovalsTuning } from '../../src/fixes/fix-approvals-assembly.js';
+import type { LogRecord } from '../../src/logging/index.js';
+import {
+  PLAYGROUND_CURRENT_USER,
+  PLAYGROUND_OTHER_USERS,
+  PLAYGROUND_TENANT_ID,
+  type PlaygroundUser,
+} from '../../src/sandbox/playground.js';
+import type { SandboxTuning } from '../../src/sandbox/profile.js';
+import type { SandboxWorld } from '../../src/sandbox/sandbox-world.js';
+import { startBot } from './bot.js';
 import { cardTexts, executeActions } from './card-text.js';
 import { ConnectorServer, type ConnectorCall } from './connector-server.js';
 import { cardActionInvoke, groupChat, messageActivity, postActivity, type Conversation, type TeamsAccount } from './teams-activities.js';
-import { testTls } from './tls.js';
 import { waitFor } from './wait-for.js';
 
 /**
@@ -50,7 +56,9 @@ export function isApprovalCard(card: unknown): boolean {
 }
 
 export interface FixBot {
-  app: BotApplication;
+  app: App;
+  /** The sandbox's world (in sandbox mode). */
+  world: SandboxWorld | undefined;
   url: string;
   logs: LogRecord[];
   stop(): Promise<void>;
@@ -60,6 +68,8 @@ export interface StartOptions {
   env?: Record<string, string>;
   tuning?: FixApprovalsTuning;
   alertTuning?: AlertsTuning;
+  /** The sandbox's own timing (a clock, a grace period, the drill). */
+  sandboxTuning?: SandboxTuning;
   /** `false`: configured mode (the cluster of KUBECONFIG in `env`), with `azureCredential` and `registryNetwork`. */
   sandbox?: boolean;
   azureCredential?: TokenCredential | null;
@@ -85,31 +95,15 @@ export async function startFixBotWorld(): Promise<FixBotWorld> {
     dir,
     storePath,
     async start(options = {}) {
-      const tls = testTls();
-      const env = { HOME: dir, STORE_SQLITE_PATH: storePath, ...(options.env ?? {}) };
-      const sink = memorySink();
-      const app = await startBotApplication({
-        config: parseConfig(env),
-        env,
-        log: createLogger({ sink, level: 'debug' }),
-        ...(options.sandbox === false ? {} : { sandboxTls: { cert: tls.cert, key: tls.key, ca: tls.ca } }),
-        ...(options.tuning ? { fixApprovalsTuning: options.tuning } : {}),
-        ...(options.alertTuning ? { alertTuning: options.alertTuning } : {}),
+      const started = await startBot({
+        dir,
+        env: options.env ?? {},
+        sandbox: options.sandbox === false ? false : (options.sandboxTuning ?? true),
+        tuning: { fixes: options.tuning ?? {}, alerts: options.alertTuning ?? {} },
         ...(options.azureCredential !== undefined ? { azureCredential: options.azureCredential } : {}),
         ...(options.registryNetwork ? { registryNetwork: options.registryNetwork } : {}),
       });
-      const { url } = await app.server.listen(0, '127.0.0.1');
-      let stopped = false;
-      const bot: FixBot = {
-        app,
-        url,
-        logs: sink.records,
-        async stop() {
-          if (stopped) return;
-          stopped = true;
-          await app.stop(5000);
-        },
-      };
+      const bot: FixBot = { app: started.app, world: started.world, url: started.url, logs: started.logs, stop: () => started.stop(5000) };
       bots.push(bot);
       return bot;
     },
@@ -122,9 +116,18 @@ export async function startFixBotWorld(): Promise<FixBotWorld> {
 }
 
 /** Asks for the diagnosis of the sandbox pod; resolves with the message that shows it (the update of "Diagnosing…"). */
-export async function diagnose(bot: FixBot, connector: ConnectorServer, chat: Conversation, from: TeamsAccount = DANA, pod = POD): Promise<ConnectorCall> {
+export async function diagnose(
+  bot: FixBot,
+  connector: ConnectorServer,
+  chat: Conversation,
+  from: TeamsAccount = DANA,
+  pod = POD,
+): Promise<ConnectorCall> {
   await postActivity(bot.url, messageActivity(connector.serviceUrl, chat, `why is pod ${pod} failing in shop`, from));
-  return connector.waitFor((c) => c.operation === 'update' && c.conversationId === chat.id && !cardTexts(cardOf(c)).some((t) => t.startsWith('⏳')), 15_000);
+  return connector.waitFor(
+    (c) => c.operation === 'update' && c.conversationId === chat.id && !cardTexts(cardOf(c)).some((t) => t.startsWith('⏳')),
+    15_000,
+  );
 }
 
 /** Presses a button of the card on message `messageId` as `from`; resolves with the card the invoke answered. */
@@ -149,7 +152,10 @@ export function button(card: unknown, title: string): { title: string; verb: str
 
 /** The approval card posted for a request: the first message (not an update) in the conversation that is one. */
 export function approvalPost(connector: ConnectorServer, chat: Conversation): Promise<ConnectorCall> {
-  return connector.waitFor((c) => c.operation !== 'update' && c.conversationId === chat.id && c.activity?.type === 'message' && isApprovalCard(cardOf(c)), 10_000);
+  return connector.waitFor(
+    (c) => c.operation !== 'update' && c.conversationId === chat.id && c.activity?.type === 'message' && isApprovalCard(cardOf(c)),
+    10_000,
+  );
 }
 
 /** Diagnoses the pod, presses Request fix as `requester`, and waits for the approval card. */

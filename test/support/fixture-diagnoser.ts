@@ -1,16 +1,16 @@
 import { PullDoctorError } from '../../src/errors/index.js';
-import type { Diagnosis, DiagnosisTarget } from '../../src/diagnosis/types.js';
+import type { Diagnosis } from '../../src/diagnosis/types.js';
 import type { Logger } from '../../src/logging/index.js';
-import type { Diagnoser } from '../../src/teams/diagnoser.js';
+import type { DiagnosisTarget } from '../../src/diagnosis/types.js';
 
 /**
- * A Diagnoser over stored diagnoses (test/fixtures/diagnoses), for the tests that need what no cluster (not even the
+ * A diagnosis over stored diagnoses (`diagnose`, for `startBot({ diagnose })`) (test/fixtures/diagnoses), for the tests that need what no cluster (not even the
  * sandbox) gives: hostile text and huge pods. Everything else runs the real engine on the sandbox
  * (test/support/sandbox-diagnoser.ts). It behaves like the engine at its edges: a pod it does not know is
  * POD_NOT_FOUND with similar names in `facts.suggestions`, an unknown namespace is NAMESPACE_NOT_FOUND, and each run
  * is stamped with the time it ran.
  */
-export class FixtureDiagnoser implements Diagnoser {
+export class FixtureDiagnoser {
   /** Every request, in order (tests check what was asked). */
   readonly requests: DiagnosisTarget[] = [];
 
@@ -19,11 +19,13 @@ export class FixtureDiagnoser implements Diagnoser {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  async diagnose(request: DiagnosisTarget, log: Logger): Promise<Diagnosis> {
+  readonly diagnose = async (request: DiagnosisTarget, log: Logger): Promise<Diagnosis> => {
     this.requests.push({ ...request });
     const inNamespace = this.diagnoses.filter((d) => d.namespace === request.namespace);
     if (inNamespace.length === 0) {
-      throw new PullDoctorError('NAMESPACE_NOT_FOUND', `Namespace ${request.namespace} was not found`, { facts: { namespace: request.namespace } });
+      throw new PullDoctorError('NAMESPACE_NOT_FOUND', `Namespace ${request.namespace} was not found`, {
+        facts: { namespace: request.namespace },
+      });
     }
     const found = inNamespace.find((d) => d.pod === request.pod);
     if (found === undefined) {
@@ -35,5 +37,5 @@ export class FixtureDiagnoser implements Diagnoser {
     }
     log.debug('fixture diagnosis', { pod: found.pod, namespace: found.namespace });
     return { ...structuredClone(found), diagnosedAt: this.now().toISOString() };
-  }
+  };
 }

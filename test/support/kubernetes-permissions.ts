@@ -40,12 +40,36 @@ export const BOT_NAMESPACE = 'pulldoctor';
  * the request carries the namespace as its own name, so a RoleBinding in that very namespace would also do.
  */
 export const KUBERNETES_READER_CALLS: readonly KubernetesCall[] = [
-  { method: 'GET', path: '/api/v1/namespaces/shop/pods/web-7d4c9', verb: 'get', apiGroup: '', resource: 'pods', namespace: 'shop', name: 'web-7d4c9' },
+  {
+    method: 'GET',
+    path: '/api/v1/namespaces/shop/pods/web-7d4c9',
+    verb: 'get',
+    apiGroup: '',
+    resource: 'pods',
+    namespace: 'shop',
+    name: 'web-7d4c9',
+  },
   { method: 'GET', path: '/api/v1/namespaces/shop/pods', verb: 'list', apiGroup: '', resource: 'pods', namespace: 'shop' },
   { method: 'GET', path: '/api/v1/namespaces/shop', verb: 'get', apiGroup: '', resource: 'namespaces', namespace: 'shop', name: 'shop' },
   { method: 'GET', path: '/api/v1/namespaces/shop/events', verb: 'list', apiGroup: '', resource: 'events', namespace: 'shop' },
-  { method: 'GET', path: '/api/v1/namespaces/shop/serviceaccounts/default', verb: 'get', apiGroup: '', resource: 'serviceaccounts', namespace: 'shop', name: 'default' },
-  { method: 'GET', path: '/api/v1/namespaces/shop/secrets/acr-pull', verb: 'get', apiGroup: '', resource: 'secrets', namespace: 'shop', name: 'acr-pull' },
+  {
+    method: 'GET',
+    path: '/api/v1/namespaces/shop/serviceaccounts/default',
+    verb: 'get',
+    apiGroup: '',
+    resource: 'serviceaccounts',
+    namespace: 'shop',
+    name: 'default',
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/namespaces/shop/secrets/acr-pull',
+    verb: 'get',
+    apiGroup: '',
+    resource: 'secrets',
+    namespace: 'shop',
+    name: 'acr-pull',
+  },
 ];
 
 /**
@@ -57,9 +81,32 @@ export const KUBERNETES_READER_CALLS: readonly KubernetesCall[] = [
 export const ANNOUNCED_ALERT_WATCHER_CALLS: readonly KubernetesCall[] = [
   { method: 'GET', path: '/api/v1/pods', verb: 'list', apiGroup: '', resource: 'pods' },
   { method: 'GET', path: '/api/v1/pods', verb: 'watch', apiGroup: '', resource: 'pods' },
-  { method: 'GET', path: `/apis/coordination.k8s.io/v1/namespaces/${BOT_NAMESPACE}/leases/pulldoctor-alerts`, verb: 'get', apiGroup: 'coordination.k8s.io', resource: 'leases', namespace: BOT_NAMESPACE, name: 'pulldoctor-alerts' },
-  { method: 'POST', path: `/apis/coordination.k8s.io/v1/namespaces/${BOT_NAMESPACE}/leases`, verb: 'create', apiGroup: 'coordination.k8s.io', resource: 'leases', namespace: BOT_NAMESPACE },
-  { method: 'PUT', path: `/apis/coordination.k8s.io/v1/namespaces/${BOT_NAMESPACE}/leases/pulldoctor-alerts`, verb: 'update', apiGroup: 'coordination.k8s.io', resource: 'leases', namespace: BOT_NAMESPACE, name: 'pulldoctor-alerts' },
+  {
+    method: 'GET',
+    path: `/apis/coordination.k8s.io/v1/namespaces/${BOT_NAMESPACE}/leases/pulldoctor-alerts`,
+    verb: 'get',
+    apiGroup: 'coordination.k8s.io',
+    resource: 'leases',
+    namespace: BOT_NAMESPACE,
+    name: 'pulldoctor-alerts',
+  },
+  {
+    method: 'POST',
+    path: `/apis/coordination.k8s.io/v1/namespaces/${BOT_NAMESPACE}/leases`,
+    verb: 'create',
+    apiGroup: 'coordination.k8s.io',
+    resource: 'leases',
+    namespace: BOT_NAMESPACE,
+  },
+  {
+    method: 'PUT',
+    path: `/apis/coordination.k8s.io/v1/namespaces/${BOT_NAMESPACE}/leases/pulldoctor-alerts`,
+    verb: 'update',
+    apiGroup: 'coordination.k8s.io',
+    resource: 'leases',
+    namespace: BOT_NAMESPACE,
+    name: 'pulldoctor-alerts',
+  },
 ];
 
 /** The calls the RBAC manifests must cover. */
@@ -141,7 +188,11 @@ function expand(rule: PolicyRule, source: string): Grant[] {
  * What the manifests grant to `subject` (a { kind, name } of the bot), through ClusterRoleBindings and RoleBindings
  * whose roleRef names a ClusterRole or Role defined in the same manifests.
  */
-export function grantedPermissions(objects: readonly unknown[], subject: { kind: string; name: string }, botNamespace: string = BOT_NAMESPACE): GrantedPermissions {
+export function grantedPermissions(
+  objects: readonly unknown[],
+  subject: { kind: string; name: string },
+  botNamespace: string = BOT_NAMESPACE,
+): GrantedPermissions {
   const rbac = objects as RbacObject[];
   const clusterRoles = new Map(rbac.filter((o) => o.kind === 'ClusterRole').map((o) => [o.metadata?.name, o]));
   const roles = new Map(rbac.filter((o) => o.kind === 'Role').map((o) => [`${o.metadata?.namespace}/${o.metadata?.name}`, o]));
@@ -153,7 +204,8 @@ export function grantedPermissions(objects: readonly unknown[], subject: { kind:
 
   const granted: GrantedPermissions = { clusterWide: [], botNamespace: [], otherNamespaces: [] };
   for (const binding of rbac.filter((o) => o.kind === 'ClusterRoleBinding' && bindsSubject(o))) {
-    if (binding.roleRef?.kind !== 'ClusterRole') throw new Error(`ClusterRoleBinding/${binding.metadata?.name} must refer to a ClusterRole`);
+    if (binding.roleRef?.kind !== 'ClusterRole')
+      throw new Error(`ClusterRoleBinding/${binding.metadata?.name} must refer to a ClusterRole`);
     granted.clusterWide.push(...rulesOf(clusterRoles.get(binding.roleRef.name), `ClusterRole/${binding.roleRef.name}`));
   }
   for (const binding of rbac.filter((o) => o.kind === 'RoleBinding' && bindsSubject(o))) {
@@ -211,7 +263,13 @@ export function azureDataActions(keys: Iterable<PermissionKey>): Set<string> {
   const actions = new Set<string>();
   for (const key of keys) {
     const [apiGroup, resource, verb] = key.split('|') as [string, string, string];
-    const operation = ['get', 'list', 'watch'].includes(verb) ? 'read' : ['create', 'update', 'patch'].includes(verb) ? 'write' : verb === 'delete' ? 'delete' : undefined;
+    const operation = ['get', 'list', 'watch'].includes(verb)
+      ? 'read'
+      : ['create', 'update', 'patch'].includes(verb)
+        ? 'write'
+        : verb === 'delete'
+          ? 'delete'
+          : undefined;
     if (!operation) throw new Error(`no Azure data action for verb ${verb}`);
     actions.add(`Microsoft.ContainerService/managedClusters/${apiGroup ? `${apiGroup}/` : ''}${resource}/${operation}`);
   }

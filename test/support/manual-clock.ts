@@ -63,7 +63,12 @@ export class ManualClock implements Clock {
    * Advances in steps of `stepMs`, giving real I/O `realMs` between steps, until `condition` holds; fails after
    * `maxSteps` (a safety net for a broken implementation, not a timing assertion).
    */
-  async runUntil(what: string, condition: () => boolean, stepMs: number, options: { maxSteps?: number; realMs?: number } = {}): Promise<void> {
+  async runUntil(
+    what: string,
+    condition: () => boolean,
+    stepMs: number,
+    options: { maxSteps?: number; realMs?: number } = {},
+  ): Promise<void> {
     const maxSteps = options.maxSteps ?? 2000;
     for (let step = 0; !condition(); step++) {
       if (step >= maxSteps) throw new Error(`ManualClock: ${what} did not happen within ${maxSteps} steps of ${stepMs} ms`);

@@ -19,7 +19,8 @@ export function readPngChunks(png: Buffer): Array<{ type: string; data: Buffer }
     const length = png.readUInt32BE(offset);
     const type = png.subarray(offset + 4, offset + 8).toString('ascii');
     const data = png.subarray(offset + 8, offset + 8 + length);
-    if (crc32(png.subarray(offset + 4, offset + 8 + length)) !== png.readUInt32BE(offset + 8 + length)) throw new Error(`bad CRC in ${type}`);
+    if (crc32(png.subarray(offset + 4, offset + 8 + length)) !== png.readUInt32BE(offset + 8 + length))
+      throw new Error(`bad CRC in ${type}`);
     chunks.push({ type, data });
     offset += 12 + length;
   }
@@ -30,14 +31,26 @@ export function readPngChunks(png: Buffer): Array<{ type: string; data: Buffer }
 export function readPngHeader(png: Buffer): PngHeader {
   const [first] = readPngChunks(png);
   if (first?.type !== 'IHDR') throw new Error('the first chunk is not IHDR');
-  return { width: first.data.readUInt32BE(0), height: first.data.readUInt32BE(4), bitDepth: first.data[8]!, colourType: first.data[9]!, interlace: first.data[12]! };
+  return {
+    width: first.data.readUInt32BE(0),
+    height: first.data.readUInt32BE(4),
+    bitDepth: first.data[8]!,
+    colourType: first.data[9]!,
+    interlace: first.data[12]!,
+  };
 }
 
 /** RGBA pixels of an 8-bit RGBA, non-interlaced PNG. */
 export function decodeRgba(png: Buffer): { header: PngHeader; pixels: Uint8Array } {
   const header = readPngHeader(png);
   if (header.bitDepth !== 8 || header.colourType !== 6 || header.interlace !== 0) throw new Error('only 8-bit RGBA, non-interlaced');
-  const raw = inflateSync(Buffer.concat(readPngChunks(png).filter((c) => c.type === 'IDAT').map((c) => c.data)));
+  const raw = inflateSync(
+    Buffer.concat(
+      readPngChunks(png)
+        .filter((c) => c.type === 'IDAT')
+        .map((c) => c.data),
+    ),
+  );
   const stride = header.width * 4;
   const pixels = new Uint8Array(header.height * stride);
   for (let y = 0; y < header.height; y++) {

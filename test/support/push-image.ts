@@ -14,7 +14,9 @@ interface Answer {
 
 function send(target: PushTarget, method: string, path: string, headers: Record<string, string>, body?: Buffer): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const auth = target.auth ? { Authorization: `Basic ${Buffer.from(`${target.auth.user}:${target.auth.password}`).toString('base64')}` } : {};
+    const auth = target.auth
+      ? { Authorization: `Basic ${Buffer.from(`${target.auth.user}:${target.auth.password}`).toString('base64')}` }
+      : {};
     const req = request(
       {
         host: '127.0.0.1',
@@ -55,11 +57,23 @@ export async function pushRepository(target: PushTarget, repository: string, con
     expect(started, 202, `starting the upload of ${blob.digest}`);
     const location = new URL(started.location ?? '', `https://localhost:${target.port}`);
     location.searchParams.set('digest', blob.digest);
-    const put = await send(target, 'PUT', `${location.pathname}${location.search}`, { 'Content-Type': 'application/octet-stream' }, blob.bytes);
+    const put = await send(
+      target,
+      'PUT',
+      `${location.pathname}${location.search}`,
+      { 'Content-Type': 'application/octet-stream' },
+      blob.bytes,
+    );
     expect(put, 201, `uploading ${blob.digest}`);
   }
   for (const manifest of content.manifests) {
-    const put = await send(target, 'PUT', `/v2/${repository}/manifests/${manifest.digest}`, { 'Content-Type': manifest.mediaType }, manifest.bytes);
+    const put = await send(
+      target,
+      'PUT',
+      `/v2/${repository}/manifests/${manifest.digest}`,
+      { 'Content-Type': manifest.mediaType },
+      manifest.bytes,
+    );
     expect(put, 201, `putting manifest ${manifest.digest}`);
   }
   for (const [tag, digest] of Object.entries(content.tags)) {

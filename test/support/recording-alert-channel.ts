@@ -59,7 +59,13 @@ export class RecordingAlertChannel implements AlertChannel {
     this.admit('post', conversation.conversationId);
     const messageId = `1772${String(++this.seq).padStart(9, '0')}`;
     this.messages.set(messageId, { conversationId: conversation.conversationId, card: structuredClone(card) });
-    this.sends.push({ op: 'post', conversationId: conversation.conversationId, messageId, card: structuredClone(card), at: this.clock.now() });
+    this.sends.push({
+      op: 'post',
+      conversationId: conversation.conversationId,
+      messageId,
+      card: structuredClone(card),
+      at: this.clock.now(),
+    });
     return { messageId };
   }
 
@@ -72,7 +78,13 @@ export class RecordingAlertChannel implements AlertChannel {
       throw teamsSendFailed(400, `Activity ${messageId} was not found in this conversation`);
     }
     message.card = structuredClone(card);
-    this.sends.push({ op: 'update', conversationId: conversation.conversationId, messageId, card: structuredClone(card), at: this.clock.now() });
+    this.sends.push({
+      op: 'update',
+      conversationId: conversation.conversationId,
+      messageId,
+      card: structuredClone(card),
+      at: this.clock.now(),
+    });
   }
 
   private admit(op: 'post' | 'update', conversationId: string): void {

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseConfig } from '../../src/config/index.js';
-import { buildDiagnosisDependencies, type DiagnosisScope } from '../../src/app/diagnosis-dependencies.js';
+import { buildDiagnosisDependencies, type DiagnosisScope } from '../../src/clusters/cluster-connections.js';
 import { diagnosePod, type DiagnosisDependencies } from '../../src/diagnosis/diagnose-pod.js';
 import type { Diagnosis } from '../../src/diagnosis/types.js';
 import { createLogger, memorySink, type LogRecord } from '../../src/logging/index.js';

@@ -31,5 +31,9 @@ export function allSecretFixtures(): string[] {
 export const b64 = (text: string): string => Buffer.from(text, 'utf8').toString('base64');
 
 export function dockerConfigJsonSecret(config: string): ApiSecret {
-  return { type: 'kubernetes.io/dockerconfigjson', data: { '.dockerconfigjson': b64(config) }, metadata: { name: 'test', namespace: 'test' } };
+  return {
+    type: 'kubernetes.io/dockerconfigjson',
+    data: { '.dockerconfigjson': b64(config) },
+    metadata: { name: 'test', namespace: 'test' },
+  };
 }

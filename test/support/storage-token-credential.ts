@@ -23,7 +23,8 @@ export class StorageTokenCredential implements TokenCredential {
       exp: now + expiresIn,
       oid: '3f2504e0-4f89-11d3-9a0c-0305e82c3301',
       tid: tenant,
-      xms_mirid: '/subscriptions/00000000-0000-0000-0000-000000000000/resourcegroups/rg-pulldoctor/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-pulldoctor',
+      xms_mirid:
+        '/subscriptions/00000000-0000-0000-0000-000000000000/resourcegroups/rg-pulldoctor/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-pulldoctor',
       ver: '1.0',
     };
     const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');

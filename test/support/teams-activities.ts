@@ -17,10 +17,21 @@ export interface TeamsAccount {
 
 export type Conversation = { id: string; conversationType: 'personal' | 'channel' | 'groupChat'; tenantId: string };
 
-export const personalChat = (id = `a:${randomUUID()}`, tenantId = TENANT_ID): Conversation => ({ id, conversationType: 'personal', tenantId });
+export const personalChat = (id = `a:${randomUUID()}`, tenantId = TENANT_ID): Conversation => ({
+  id,
+  conversationType: 'personal',
+  tenantId,
+});
 /** A group chat (`19:…@thread.v2`): several people see the bot's cards, as approvers must. */
-export const groupChat = (id = `19:${randomUUID().replace(/-/g, '')}@thread.v2`, tenantId = TENANT_ID): Conversation => ({ id, conversationType: 'groupChat', tenantId });
-export const channelThread = (id = `19:${randomUUID().replace(/-/g, '')}@thread.tacv2;messageid=1795735129931`, tenantId = TENANT_ID): Conversation => ({
+export const groupChat = (id = `19:${randomUUID().replace(/-/g, '')}@thread.v2`, tenantId = TENANT_ID): Conversation => ({
+  id,
+  conversationType: 'groupChat',
+  tenantId,
+});
+export const channelThread = (
+  id = `19:${randomUUID().replace(/-/g, '')}@thread.tacv2;messageid=1795735129931`,
+  tenantId = TENANT_ID,
+): Conversation => ({
   id,
   conversationType: 'channel',
   tenantId,

@@ -52,7 +52,10 @@ export async function startTwoAksClusters(): Promise<TwoAksClusters> {
   arm.addSubscription({ subscriptionId: TWO_CLUSTERS_SUBSCRIPTION });
   arm.addResourceGroup({ subscriptionId: TWO_CLUSTERS_SUBSCRIPTION, name: 'rg-aks' });
   const ids = { prod: '', staging: '' };
-  for (const [name, api] of [['prod', prod], ['staging', staging]] as const) {
+  for (const [name, api] of [
+    ['prod', prod],
+    ['staging', staging],
+  ] as const) {
     ids[name] = arm.addManagedCluster({
       subscriptionId: TWO_CLUSTERS_SUBSCRIPTION,
       resourceGroup: 'rg-aks',
@@ -69,7 +72,14 @@ export async function startTwoAksClusters(): Promise<TwoAksClusters> {
     prod,
     staging,
     ids,
-    clustersJson: () => JSON.stringify({ defaultCluster: 'staging', clusters: [{ name: 'prod', resourceId: ids.prod }, { name: 'staging', resourceId: ids.staging }] }),
+    clustersJson: () =>
+      JSON.stringify({
+        defaultCluster: 'staging',
+        clusters: [
+          { name: 'prod', resourceId: ids.prod },
+          { name: 'staging', resourceId: ids.staging },
+        ],
+      }),
     async close() {
       await Promise.all([arm.close(), prod.close(), staging.close()]);
     },

@@ -3,17 +3,24 @@ import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ConfigurationBotFrameworkAuthentication } from 'botbuilder';
-import { CHAT_COMMANDS, parseChatCommand } from '../../src/chat/index.js';
-import { createLogger, memorySink, routeConsole } from '../../src/logging/index.js';
-import { BackgroundWork } from '../../src/teams/background-work.js';
-import { BotAdapter, botFrameworkSettings } from '../../src/teams/bot-adapter.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createLogger, memorySink, routeConsole, silentLogger } from '../../src/logging/index.js';
+import { openSqliteStore, type Store } from '../../src/store/index.js';
+import {
+  BackgroundWork,
+  BotAdapter,
+  botFrameworkSettings,
+  FollowUps,
+  TeamsCards,
+  type TeamsTransport,
+} from '../../src/teams/bot-framework.js';
+import { PullDoctorBot } from '../../src/teams/bot.js';
 import { createBotEndpoint, UNAUTHORIZED, type BotEndpoint } from '../../src/teams/bot-endpoint.js';
-import { loadCardTemplates } from '../../src/teams/cards/render-card.js';
-import { TeamsCards } from '../../src/teams/cards/teams-cards.js';
-import { FollowUps } from '../../src/teams/follow-ups.js';
-import { MemoryCardActionStore } from '../../src/teams/memory-card-action-store.js';
-import { AdapterProactiveSender } from '../../src/teams/proactive-sender.js';
-import { PullDoctorBot } from '../../src/teams/pull-doctor-bot.js';
+import { loadCardTemplates } from '../../src/teams/cards.js';
+import { CardActionStore } from '../../src/teams/card-actions.js';
+import { ProactiveSender } from '../../src/teams/conversations.js';
 import { cardTexts } from '../support/card-text.js';
 import { cardActionInvoke, personalChat } from '../support/teams-activities.js';
 
@@ -29,8 +36,10 @@ async function startKeyServer(publicKey: KeyObject): Promise<{ url: string; serv
   const server = createServer((req, res) => {
     const { port } = server.address() as AddressInfo;
     res.setHeader('content-type', 'application/json');
-    if (req.url === '/openidconfiguration') res.end(JSON.stringify({ issuer: 'https://api.botframework.com', jwks_uri: `http://127.0.0.1:${port}/keys` }));
-    else if (req.url === '/keys') res.end(JSON.stringify({ keys: [{ kty: 'RSA', use: 'sig', kid: KID, n: jwk.n, e: jwk.e, endorsements: ['msteams'] }] }));
+    if (req.url === '/openidconfiguration')
+      res.end(JSON.stringify({ issuer: 'https://api.botframework.com', jwks_uri: `http://127.0.0.1:${port}/keys` }));
+    else if (req.url === '/keys')
+      res.end(JSON.stringify({ keys: [{ kty: 'RSA', use: 'sig', kid: KID, n: jwk.n, e: jwk.e, endorsements: ['msteams'] }] }));
     else res.writeHead(404).end('{}');
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -43,12 +52,21 @@ function signedToken(privateKey: KeyObject, claims: object): string {
 }
 
 const now = () => Math.floor(Date.now() / 1000);
-const connectorClaims = (more: object = {}) => ({ serviceurl: SERVICE_URL, nbf: now() - 60, exp: now() + 3600, iss: 'https://api.botframework.com', aud: APP_ID, ...more });
+const connectorClaims = (more: object = {}) => ({
+  serviceurl: SERVICE_URL,
+  nbf: now() - 60,
+  exp: now() + 3600,
+  iss: 'https://api.botframework.com',
+  aud: APP_ID,
+  ...more,
+});
 
 describe('the bot endpoint with a Bot Framework identity (the real token validation, against keys served here)', () => {
   const keys = generateKeyPairSync('rsa', { modulusLength: 2048 });
   let keyServer: { url: string; server: Server };
   let endpoint: BotEndpoint;
+  let store: Store;
+  const dir = mkdtempSync(join(tmpdir(), 'pulldoctor-endpoint-'));
   const sink = memorySink();
 
   before(async () => {
@@ -68,22 +86,30 @@ describe('the bot endpoint with a Bot Framework identity (the real token validat
       }),
     );
     const log = createLogger({ sink, level: 'debug' });
-    const followUps = new FollowUps(new BackgroundWork());
-    const cards = new TeamsCards(loadCardTemplates(), false);
+    store = await openSqliteStore({ path: join(dir, 'state.sqlite'), log: silentLogger() });
+    const teams: TeamsTransport = {
+      auth: AUTH,
+      adapter,
+      sender: new ProactiveSender(adapter, AUTH),
+      cards: new TeamsCards(loadCardTemplates(), false),
+      followUps: new FollowUps(new BackgroundWork()),
+      label: { sandbox: false, samplePods: [] },
+    };
     const bot = new PullDoctorBot({
-      parseCommand: parseChatCommand,
-      commands: CHAT_COMMANDS,
-      cardActions: new MemoryCardActionStore(),
-      cards,
-      sender: new AdapterProactiveSender(adapter, AUTH),
-      followUps,
+      teams,
+      diagnose: undefined,
+      cardActions: new CardActionStore(store.documents),
+      fixes: undefined,
+      alerts: undefined,
       log,
     });
-    endpoint = createBotEndpoint({ adapter, bot, followUps, auth: AUTH, log });
+    endpoint = createBotEndpoint({ adapter, bot, followUps: teams.followUps, auth: AUTH, log });
   });
 
   after(async () => {
     await new Promise((resolve) => keyServer.server.close(resolve));
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   /** A button press (an invoke: answered within the request, nothing sent to the connector). */

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { MAX_AUTHORIZATION_CHARS, screenInboundToken } from '../../src/teams/inbound-token.js';
+import { MAX_AUTHORIZATION_CHARS, screenInboundToken } from '../../src/teams/bot-endpoint.js';
 
 const APP_ID = '3f8a2c1e-5b7d-4e9f-a1c3-0d2e4f6a8b9c';
 const TENANT_ID = '72C1E5A9-4B3D-4F8E-9A6C-1D2E3F4A5B6C';
@@ -7,11 +7,19 @@ const AUTH = { mode: 'UserAssignedMsi', appId: APP_ID, tenantId: TENANT_ID } as 
 
 const b64url = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
 /** The signature is not checked here (the library checks it): any bytes will do. */
-const token = (claims: object, header: object = { alg: 'RS256', kid: 'ZyGh1GbBL8xd1kOxRYchc1VPSQQ', x5t: 'ZyGh1GbBL8xd1kOxRYchc1VPSQQ', typ: 'JWT' }) =>
-  `Bearer ${b64url(header)}.${b64url(claims)}.${Buffer.from('signature-bytes').toString('base64url')}`;
+const token = (
+  claims: object,
+  header: object = { alg: 'RS256', kid: 'ZyGh1GbBL8xd1kOxRYchc1VPSQQ', x5t: 'ZyGh1GbBL8xd1kOxRYchc1VPSQQ', typ: 'JWT' },
+) => `Bearer ${b64url(header)}.${b64url(claims)}.${Buffer.from('signature-bytes').toString('base64url')}`;
 
 /** What the Bot Connector service sends for Teams: issuer api.botframework.com, the bot's app id, no tid. */
-const CONNECTOR_CLAIMS = { serviceurl: 'https://smba.trafficmanager.net/emea/', nbf: 1762329459, exp: 1762333059, iss: 'https://api.botframework.com', aud: APP_ID };
+const CONNECTOR_CLAIMS = {
+  serviceurl: 'https://smba.trafficmanager.net/emea/',
+  nbf: 1762329459,
+  exp: 1762333059,
+  iss: 'https://api.botframework.com',
+  aud: APP_ID,
+};
 
 describe('screening an inbound token before the Bot Framework library sees it', () => {
   it("lets the Bot Connector service's tokens through (no tid), for the library to validate", () => {
@@ -19,7 +27,14 @@ describe('screening an inbound token before the Bot Framework library sees it', 
   });
 
   it("lets Entra tokens of the bot's own tenant through, as configured or in lower case, and those of the tenants the library lists", () => {
-    const entra = (tid: string) => ({ aud: APP_ID, iss: `https://login.microsoftonline.com/${tid}/v2.0`, tid, azp: APP_ID, ver: '2.0', exp: 1762333059 });
+    const entra = (tid: string) => ({
+      aud: APP_ID,
+      iss: `https://login.microsoftonline.com/${tid}/v2.0`,
+      tid,
+      azp: APP_ID,
+      ver: '2.0',
+      exp: 1762333059,
+    });
     assert.equal(screenInboundToken(token(entra(TENANT_ID.toLowerCase())), AUTH), undefined);
     assert.equal(screenInboundToken(token(entra(TENANT_ID)), AUTH), undefined);
     assert.equal(screenInboundToken(token(entra('d6d49420-f39b-4df7-a1dc-d59a935871db')), AUTH), undefined, 'botframework.com');

@@ -6,7 +6,7 @@ import {
   WorkloadIdentityCredential,
   type TokenCredential,
 } from '@azure/identity';
-import type { AzureConfig } from '../../config/azure.js';
+import type { AzureConfig } from '../../config/index.js';
 import { PullDoctorError } from '../../errors/index.js';
 
 /**

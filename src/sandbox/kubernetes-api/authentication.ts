@@ -57,7 +57,8 @@ export function authenticate(auth: AuthOptions | undefined, req: IncomingMessage
   if (match && auth.bearerTokens) {
     for (const [index, entry] of auth.bearerTokens.entries()) {
       const identity = typeof entry === 'string' ? { token: entry, user: `token-user-${index + 1}` } : entry;
-      if (sameToken(identity.token, match[1]!)) return { name: identity.user, groups: [...(identity.groups ?? []), 'system:authenticated'] };
+      if (sameToken(identity.token, match[1]!))
+        return { name: identity.user, groups: [...(identity.groups ?? []), 'system:authenticated'] };
     }
   }
   return undefined;

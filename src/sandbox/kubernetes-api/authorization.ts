@@ -28,7 +28,9 @@ function ruleAllows(rule: PolicyRule, a: AuthorizationAttributes): boolean {
   if (!rule.apiGroups.includes('*') && !rule.apiGroups.includes(a.apiGroup)) return false;
   const resource = a.subresource ? `${a.resource}/${a.subresource}` : a.resource;
   const resourceMatches =
-    rule.resources.includes('*') || rule.resources.includes(resource) || (a.subresource !== undefined && rule.resources.includes(`*/${a.subresource}`));
+    rule.resources.includes('*') ||
+    rule.resources.includes(resource) ||
+    (a.subresource !== undefined && rule.resources.includes(`*/${a.subresource}`));
   if (!resourceMatches) return false;
   if (rule.resourceNames && rule.resourceNames.length > 0) return a.name !== undefined && rule.resourceNames.includes(a.name);
   return true;

@@ -60,7 +60,13 @@ export function apiGroupDocument(group: string) {
 }
 
 function resourceEntries(t: ResourceType) {
-  const main: Record<string, unknown> = { name: t.plural, singularName: t.singular, namespaced: t.namespaced, kind: t.kind, verbs: [...t.verbs] };
+  const main: Record<string, unknown> = {
+    name: t.plural,
+    singularName: t.singular,
+    namespaced: t.namespaced,
+    kind: t.kind,
+    verbs: [...t.verbs],
+  };
   if (t.shortNames) main.shortNames = [...t.shortNames];
   if (t.categories) main.categories = [...t.categories];
   const subresources = (t.subresources ?? []).map((sub) => ({
@@ -68,7 +74,11 @@ function resourceEntries(t: ResourceType) {
     singularName: '',
     namespaced: t.namespaced,
     kind: sub === 'scale' ? 'Scale' : sub === 'token' ? 'TokenRequest' : t.kind,
-    ...(sub === 'scale' ? { group: 'autoscaling', version: 'v1' } : sub === 'token' ? { group: 'authentication.k8s.io', version: 'v1' } : {}),
+    ...(sub === 'scale'
+      ? { group: 'autoscaling', version: 'v1' }
+      : sub === 'token'
+        ? { group: 'authentication.k8s.io', version: 'v1' }
+        : {}),
     verbs: sub === 'log' ? ['get'] : sub === 'token' ? ['create'] : sub === 'finalize' ? ['update'] : ['get', 'patch', 'update'],
   }));
   return [main, ...subresources];
@@ -80,5 +90,7 @@ export function apiResourceList(group: string, version: string) {
   if (types.length === 0) return undefined;
   const groupVersion = apiVersionOf(types[0]!);
   const resources = types.flatMap(resourceEntries);
-  return group === '' ? { kind: 'APIResourceList', groupVersion, resources } : { kind: 'APIResourceList', apiVersion: 'v1', groupVersion, resources };
+  return group === ''
+    ? { kind: 'APIResourceList', groupVersion, resources }
+    : { kind: 'APIResourceList', apiVersion: 'v1', groupVersion, resources };
 }

@@ -71,7 +71,6 @@ export interface KubeconfigOptions {
   server?: string;
 }
 
-
 export interface FakeKubernetesApi {
   /** `https://127.0.0.1:<port>` */
   readonly url: string;
@@ -200,7 +199,8 @@ export async function startFakeKubernetesApi(options: FakeKubernetesApiOptions):
   });
 
   const serverOptions: Parameters<typeof createServer>[0] = { cert: options.tls.cert, key: options.tls.key };
-  if (options.auth?.clientCa !== undefined) Object.assign(serverOptions, { requestCert: true, rejectUnauthorized: false, ca: options.auth.clientCa });
+  if (options.auth?.clientCa !== undefined)
+    Object.assign(serverOptions, { requestCert: true, rejectUnauthorized: false, ca: options.auth.clientCa });
   const server = createServer(serverOptions, (req, res) => {
     router(req, res).catch(() => res.destroy());
   });
@@ -224,7 +224,13 @@ export async function startFakeKubernetesApi(options: FakeKubernetesApiOptions):
 
   const ensureNamespace = (name: string | undefined) => {
     if (name !== undefined && !store.get('namespaces', undefined, name)) {
-      store.put('namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: { 'kubernetes.io/metadata.name': name } }, spec: { finalizers: ['kubernetes'] }, status: { phase: 'Active' } });
+      store.put('namespaces', {
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: { name, labels: { 'kubernetes.io/metadata.name': name } },
+        spec: { finalizers: ['kubernetes'] },
+        status: { phase: 'Active' },
+      });
     }
   };
 
@@ -287,7 +293,13 @@ export async function startFakeKubernetesApi(options: FakeKubernetesApiOptions):
     addNamespace(namespace) {
       const object: WireNamespace =
         typeof namespace === 'string'
-          ? { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace, labels: { 'kubernetes.io/metadata.name': namespace } }, spec: { finalizers: ['kubernetes'] }, status: { phase: 'Active' } }
+          ? {
+              apiVersion: 'v1',
+              kind: 'Namespace',
+              metadata: { name: namespace, labels: { 'kubernetes.io/metadata.name': namespace } },
+              spec: { finalizers: ['kubernetes'] },
+              status: { phase: 'Active' },
+            }
           : namespace;
       return upsert(object as WireObject) as WireNamespace;
     },

@@ -39,6 +39,10 @@ export function sendStatus(res: ServerResponse, status: StatusObject): void {
 
 export function sendText(res: ServerResponse, code: number, text: string): void {
   if (res.headersSent || res.destroyed) return;
-  res.writeHead(code, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(text), 'X-Content-Type-Options': 'nosniff' });
+  res.writeHead(code, {
+    'Content-Type': 'text/plain; charset=utf-8',
+    'Content-Length': Buffer.byteLength(text),
+    'X-Content-Type-Options': 'nosniff',
+  });
   res.end(text);
 }

@@ -37,9 +37,20 @@ function decodeSegment(segment: string): string {
 export function parseRequestInfo(method: string, url: URL): RequestInfo {
   const query = Object.fromEntries(url.searchParams.entries());
   const path = url.pathname;
-  const nonResource = (): RequestInfo => ({ isResourceRequest: false, verb: method === 'GET' || method === 'HEAD' ? 'get' : (method.toLowerCase() as KubernetesVerb), apiGroup: '', apiVersion: '', resource: '', path, query });
+  const nonResource = (): RequestInfo => ({
+    isResourceRequest: false,
+    verb: method === 'GET' || method === 'HEAD' ? 'get' : (method.toLowerCase() as KubernetesVerb),
+    apiGroup: '',
+    apiVersion: '',
+    resource: '',
+    path,
+    query,
+  });
 
-  let parts = path.split('/').filter((p) => p !== '').map(decodeSegment);
+  let parts = path
+    .split('/')
+    .filter((p) => p !== '')
+    .map(decodeSegment);
   let apiGroup: string;
   let apiVersion: string;
   if (parts[0] === 'api') {

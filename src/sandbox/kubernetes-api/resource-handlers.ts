@@ -90,7 +90,15 @@ export class ResourceHandlers {
     const stored = this.ctx.store.get(type.storageKey, type.namespaced ? info.namespace : undefined, info.name!);
     if (!stored) throw new ApiError(notFoundStatus(statusResource(type), info.name!));
     if (wantsTable(accept)) {
-      return { code: 200, body: toTable(type, [stored], { resourceVersion: stored.metadata?.resourceVersion ?? '' }, { now: this.ctx.now(), includeObject: includeObjectOf(info) }) };
+      return {
+        code: 200,
+        body: toTable(
+          type,
+          [stored],
+          { resourceVersion: stored.metadata?.resourceVersion ?? '' },
+          { now: this.ctx.now(), includeObject: includeObjectOf(info) },
+        ),
+      };
     }
     return { code: 200, body: presentObject(type, stored) };
   }
@@ -106,7 +114,11 @@ export class ResourceHandlers {
     const limit = Number(info.query.limit);
     if (Number.isInteger(limit) && limit > 0 && matching.length > limit) {
       const page = matching.slice(0, limit);
-      const token: ContinueToken = { v: 'meta.k8s.io/v1', rv: this.ctx.store.resourceVersion, start: `${keyOf(page[page.length - 1]!)}\u0000` };
+      const token: ContinueToken = {
+        v: 'meta.k8s.io/v1',
+        rv: this.ctx.store.resourceVersion,
+        start: `${keyOf(page[page.length - 1]!)}\u0000`,
+      };
       metadata.continue = Buffer.from(JSON.stringify(token)).toString('base64');
       metadata.remainingItemCount = matching.length - limit;
       matching = page;
@@ -117,7 +129,12 @@ export class ResourceHandlers {
     }
     return {
       code: 200,
-      body: { kind: `${type.kind}List`, apiVersion: apiVersionOf(type), metadata, items: matching.map((o) => withoutTypeMeta(presentObject(type, o))) },
+      body: {
+        kind: `${type.kind}List`,
+        apiVersion: apiVersionOf(type),
+        metadata,
+        items: matching.map((o) => withoutTypeMeta(presentObject(type, o))),
+      },
     };
   }
 
@@ -132,10 +149,14 @@ export class ResourceHandlers {
       if (!this.ctx.store.get('namespaces', undefined, info.namespace!)) throw new ApiError(notFoundStatus(NAMESPACES, info.namespace!));
     }
     if (!metadata.name) {
-      if (!metadata.generateName) throw new ApiError(invalidStatus(statusResource(type), type.kind, '', 'metadata.name', 'Required value: name or generateName is required'));
+      if (!metadata.generateName)
+        throw new ApiError(
+          invalidStatus(statusResource(type), type.kind, '', 'metadata.name', 'Required value: name or generateName is required'),
+        );
       metadata.name = generatedName(metadata.generateName);
     }
-    if (this.ctx.store.get(type.storageKey, metadata.namespace, metadata.name)) throw new ApiError(alreadyExistsStatus(statusResource(type), metadata.name));
+    if (this.ctx.store.get(type.storageKey, metadata.namespace, metadata.name))
+      throw new ApiError(alreadyExistsStatus(statusResource(type), metadata.name));
     delete metadata.resourceVersion;
     delete metadata.uid;
     delete metadata.creationTimestamp;
@@ -159,11 +180,13 @@ export class ResourceHandlers {
     let patched: unknown;
     try {
       if (media === 'application/json-patch+json') patched = applyJsonPatch(current, JSON.parse(body));
-      else if (media === 'application/merge-patch+json' || media === 'application/strategic-merge-patch+json') patched = applyMergePatch(current, JSON.parse(body));
+      else if (media === 'application/merge-patch+json' || media === 'application/strategic-merge-patch+json')
+        patched = applyMergePatch(current, JSON.parse(body));
       else throw new ApiError(unsupportedMediaTypeStatus(media));
     } catch (error) {
       if (error instanceof ApiError) throw error;
-      if (error instanceof PatchError) throw new ApiError(invalidStatus(statusResource(type), type.kind, info.name!, 'patch', error.message));
+      if (error instanceof PatchError)
+        throw new ApiError(invalidStatus(statusResource(type), type.kind, info.name!, 'patch', error.message));
       throw new ApiError(badRequestStatus('error decoding patch: invalid JSON'));
     }
     return this.replace(type, info, patched as WireObject);
@@ -182,7 +205,12 @@ export class ResourceHandlers {
     const removed = doomed.map((o) => this.ctx.store.remove(type.storageKey, o.metadata?.namespace, o.metadata!.name!)!);
     return {
       code: 200,
-      body: { kind: `${type.kind}List`, apiVersion: apiVersionOf(type), metadata: { resourceVersion: String(this.ctx.store.resourceVersion) }, items: removed.map((o) => withoutTypeMeta(presentObject(type, o))) },
+      body: {
+        kind: `${type.kind}List`,
+        apiVersion: apiVersionOf(type),
+        metadata: { resourceVersion: String(this.ctx.store.resourceVersion) },
+        items: removed.map((o) => withoutTypeMeta(presentObject(type, o))),
+      },
     };
   }
 
@@ -229,7 +257,9 @@ export class ResourceHandlers {
     const object = parseJson(body);
     const expected = apiVersionOf(type);
     if (object.apiVersion !== undefined && object.apiVersion !== expected) {
-      throw new ApiError(badRequestStatus(`the API version in the data (${object.apiVersion}) does not match the expected API version (${expected})`));
+      throw new ApiError(
+        badRequestStatus(`the API version in the data (${object.apiVersion}) does not match the expected API version (${expected})`),
+      );
     }
     if (object.kind !== undefined && object.kind !== type.kind) {
       throw new ApiError(badRequestStatus(`the kind in the data (${object.kind}) does not match the expected kind (${type.kind})`));

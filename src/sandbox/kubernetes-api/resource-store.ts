@@ -101,7 +101,11 @@ export class ResourceStore {
       creationTimestamp: metadata.creationTimestamp ?? previous?.metadata?.creationTimestamp ?? kubernetesTime(this.now()),
     };
     bucket.set(key, stored);
-    this.record(previous === undefined ? { resourceVersion: rv, storageKey, type: 'ADDED', object: stored } : { resourceVersion: rv, storageKey, type: 'MODIFIED', object: stored, previous });
+    this.record(
+      previous === undefined
+        ? { resourceVersion: rv, storageKey, type: 'ADDED', object: stored }
+        : { resourceVersion: rv, storageKey, type: 'MODIFIED', object: stored, previous },
+    );
     return cloneWire(stored);
   }
 

@@ -183,7 +183,9 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
     storageKey: 'events',
     // pkg/apis/events/v1 converts these field labels onto the stored (core) fields
     fieldLabels: {
-      ...Object.fromEntries(Object.entries(involvedObjectLabels('involvedObject')).map(([k, f]) => [k.replace('involvedObject', 'regarding'), f])),
+      ...Object.fromEntries(
+        Object.entries(involvedObjectLabels('involvedObject')).map(([k, f]) => [k.replace('involvedObject', 'regarding'), f]),
+      ),
       reason: coreEventLabels.reason!,
       reportingController: coreEventLabels.reportingComponent!,
       type: coreEventLabels.type!,

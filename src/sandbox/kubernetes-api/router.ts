@@ -11,7 +11,14 @@ import { BodyTooLargeError, readBody, sendJson, sendStatus, sendText } from './h
 import { parseRequestInfo, type RequestInfo } from './request-info.js';
 import { ApiError, type ApiAnswer, type ResourceHandlers } from './resource-handlers.js';
 import { findResourceType, type KubernetesVerb, type ResourceType } from './resource-types.js';
-import { forbiddenStatus, methodNotAllowedStatus, pathNotFoundStatus, statusForCode, unauthorizedStatus, type StatusObject } from './status.js';
+import {
+  forbiddenStatus,
+  methodNotAllowedStatus,
+  pathNotFoundStatus,
+  statusForCode,
+  unauthorizedStatus,
+  type StatusObject,
+} from './status.js';
 import type { WatchHub } from './watch-hub.js';
 
 /** One request as the fake saw it: what RBAC-coverage checks and benchmarks look at. */
@@ -93,7 +100,12 @@ export function createRouter(deps: RouterDependencies): (req: IncomingMessage, r
     sendJson(res, 200, body);
   };
 
-  const dispatch = async (type: ResourceType, info: RequestInfo, req: IncomingMessage, res: ServerResponse): Promise<ApiAnswer | 'streaming'> => {
+  const dispatch = async (
+    type: ResourceType,
+    info: RequestInfo,
+    req: IncomingMessage,
+    res: ServerResponse,
+  ): Promise<ApiAnswer | 'streaming'> => {
     const h = deps.handlers;
     switch (info.verb) {
       case 'get':
@@ -102,7 +114,8 @@ export function createRouter(deps: RouterDependencies): (req: IncomingMessage, r
         return h.list(type, info, req.headers.accept);
       case 'watch': {
         const selection = h.filterFor(type, info);
-        const filter = info.name === undefined ? selection : (o: Parameters<typeof selection>[0]) => o.metadata?.name === info.name && selection(o);
+        const filter =
+          info.name === undefined ? selection : (o: Parameters<typeof selection>[0]) => o.metadata?.name === info.name && selection(o);
         const request: Parameters<WatchHub['serve']>[1] = {
           type,
           filter,
@@ -159,7 +172,10 @@ export function createRouter(deps: RouterDependencies): (req: IncomingMessage, r
       const type = findResourceType(info.apiGroup, info.apiVersion, info.resource);
       if (!type || info.subresource !== undefined) return sendStatus(res, pathNotFoundStatus());
       const needsName = ['get', 'update', 'patch', 'delete'].includes(info.verb);
-      if ((needsName && info.name === undefined) || (type.namespaced && info.namespace === undefined && !['list', 'watch'].includes(info.verb))) {
+      if (
+        (needsName && info.name === undefined) ||
+        (type.namespaced && info.namespace === undefined && !['list', 'watch'].includes(info.verb))
+      ) {
         return sendStatus(res, info.verb === 'create' ? methodNotAllowedStatus() : pathNotFoundStatus());
       }
       if (!type.verbs.includes(info.verb)) return sendStatus(res, methodNotAllowedStatus());
@@ -168,7 +184,11 @@ export function createRouter(deps: RouterDependencies): (req: IncomingMessage, r
       if (info.namespace !== undefined) attributes.namespace = info.namespace;
       if (info.name !== undefined) attributes.name = info.name;
       if (!isAllowed(deps.authorizationRules(), attributes)) {
-        const forbidden: Parameters<typeof forbiddenStatus>[0] = { user: user.name, verb: info.verb, resource: { group: type.group, plural: type.plural } };
+        const forbidden: Parameters<typeof forbiddenStatus>[0] = {
+          user: user.name,
+          verb: info.verb,
+          resource: { group: type.group, plural: type.plural },
+        };
         if (info.namespace !== undefined) forbidden.namespace = info.namespace;
         if (info.name !== undefined) forbidden.name = info.name;
         return sendStatus(res, forbiddenStatus(forbidden));
@@ -178,7 +198,8 @@ export function createRouter(deps: RouterDependencies): (req: IncomingMessage, r
       if (answer !== 'streaming') sendJson(res, answer.code, answer.body);
     } catch (error) {
       if (error instanceof ApiError) sendStatus(res, error.status);
-      else if (error instanceof BodyTooLargeError) sendStatus(res, { ...statusForCode(413, 'Request entity too large: limit is 3145728'), reason: 'RequestEntityTooLarge' });
+      else if (error instanceof BodyTooLargeError)
+        sendStatus(res, { ...statusForCode(413, 'Request entity too large: limit is 3145728'), reason: 'RequestEntityTooLarge' });
       else sendStatus(res, statusForCode(500, error instanceof Error ? error.message : String(error)));
     } finally {
       finish();

@@ -33,12 +33,14 @@ function splitTopLevel(text: string): string[] {
 }
 
 function checkKey(key: string, selector: string): string {
-  if (!LABEL_KEY.test(key) || key.length > 317) throw new SelectorError(`unable to parse requirement: invalid label key "${key}" in selector "${selector}"`);
+  if (!LABEL_KEY.test(key) || key.length > 317)
+    throw new SelectorError(`unable to parse requirement: invalid label key "${key}" in selector "${selector}"`);
   return key;
 }
 
 function checkValue(value: string, selector: string): string {
-  if (!LABEL_VALUE.test(value) || value.length > 63) throw new SelectorError(`unable to parse requirement: invalid label value: "${value}" in selector "${selector}"`);
+  if (!LABEL_VALUE.test(value) || value.length > 63)
+    throw new SelectorError(`unable to parse requirement: invalid label value: "${value}" in selector "${selector}"`);
   return value;
 }
 
@@ -57,7 +59,10 @@ function parseLabelRequirement(raw: string, selector: string): LabelRequirement 
     const op = m[2]!;
     if (op === '<' || op === '>') {
       const value = Number(m[3]);
-      if (!Number.isInteger(value)) throw new SelectorError(`unable to parse requirement: for 'Gt', 'Lt' operators, the value must be an integer in selector "${selector}"`);
+      if (!Number.isInteger(value))
+        throw new SelectorError(
+          `unable to parse requirement: for 'Gt', 'Lt' operators, the value must be an integer in selector "${selector}"`,
+        );
       return { key, op: op === '>' ? 'gt' : 'lt', value };
     }
     const value = checkValue(m[3]!, selector);
@@ -123,7 +128,8 @@ function unescapeFieldValue(value: string, selector: string): string {
     const ch = value[i]!;
     if (ch === '\\') {
       const next = value[i + 1];
-      if (next === undefined || !['\\', ',', '='].includes(next)) throw new SelectorError(`invalid field selector: invalid escape sequence in "${selector}"`);
+      if (next === undefined || !['\\', ',', '='].includes(next))
+        throw new SelectorError(`invalid field selector: invalid escape sequence in "${selector}"`);
       out += next;
       i++;
     } else if (ch === ',' || ch === '=') {

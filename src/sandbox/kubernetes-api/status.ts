@@ -106,7 +106,11 @@ export function methodNotAllowedStatus(): StatusObject {
 }
 
 export function unsupportedMediaTypeStatus(contentType: string): StatusObject {
-  return failure(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml (got ${contentType})`);
+  return failure(
+    415,
+    'UnsupportedMediaType',
+    `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml (got ${contentType})`,
+  );
 }
 
 export function invalidStatus(resource: StatusResource, kind: string, name: string, field: string, problem: string): StatusObject {
@@ -141,7 +145,12 @@ export function statusForCode(code: number, message?: string): StatusObject {
     case 503:
       return failure(503, 'ServiceUnavailable', message ?? 'the server is currently unable to handle the request', {});
     case 504:
-      return failure(504, 'Timeout', message ?? 'the server was unable to return a response in the time allotted, but may still be processing the request', {});
+      return failure(
+        504,
+        'Timeout',
+        message ?? 'the server was unable to return a response in the time allotted, but may still be processing the request',
+        {},
+      );
     default:
       return failure(code, 'InternalError', message ?? `the server responded with status ${code}`, {});
   }

@@ -30,9 +30,24 @@ export function wantsTable(accept: string | undefined): boolean {
   return /;\s*as=Table/.test(first);
 }
 
-const col = (name: string, description: string, priority = 0, type = 'string', format = ''): ColumnDefinition => ({ name, type, format, description, priority });
-const NAME = col('Name', 'Name must be unique within a namespace. Is required when creating resources, although some resources may allow a client to request the generation of an appropriate name automatically. Name is primarily intended for creation idempotence and configuration definition. Cannot be updated. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names#names', 0, 'string', 'name');
-const AGE = col('Age', 'CreationTimestamp is a timestamp representing the server time when this object was created. It is not guaranteed to be set in happens-before order across separate operations. Clients may not set this value. It is represented in RFC3339 form and is in UTC.');
+const col = (name: string, description: string, priority = 0, type = 'string', format = ''): ColumnDefinition => ({
+  name,
+  type,
+  format,
+  description,
+  priority,
+});
+const NAME = col(
+  'Name',
+  'Name must be unique within a namespace. Is required when creating resources, although some resources may allow a client to request the generation of an appropriate name automatically. Name is primarily intended for creation idempotence and configuration definition. Cannot be updated. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names#names',
+  0,
+  'string',
+  'name',
+);
+const AGE = col(
+  'Age',
+  'CreationTimestamp is a timestamp representing the server time when this object was created. It is not guaranteed to be set in happens-before order across separate operations. Clients may not set this value. It is represented in RFC3339 form and is in UTC.',
+);
 
 /** k8s.io/apimachinery/pkg/util/duration.HumanDuration */
 export function humanDuration(ms: number): string {
@@ -92,7 +107,8 @@ function podStatusReason(pod: Json): { reason: string; ready: number; total: num
     const waiting = cs.state?.waiting;
     if (terminated && terminated.exitCode === 0) continue;
     initializing = true;
-    if (terminated) reason = `Init:${terminated.reason || (terminated.signal ? `Signal:${terminated.signal}` : `ExitCode:${terminated.exitCode}`)}`;
+    if (terminated)
+      reason = `Init:${terminated.reason || (terminated.signal ? `Signal:${terminated.signal}` : `ExitCode:${terminated.exitCode}`)}`;
     else if (waiting?.reason && waiting.reason !== 'PodInitializing') reason = `Init:${waiting.reason}`;
     else reason = `Init:${i}/${(spec.initContainers ?? []).length}`;
     break;
@@ -130,7 +146,10 @@ const PRINTERS: Record<string, Printer> = {
       NAME,
       col('Ready', 'The aggregate readiness state of this pod for accepting traffic.'),
       col('Status', 'The aggregate status of the containers in this pod.'),
-      col('Restarts', 'The number of times the containers in this pod have been restarted and when the last container in this pod has restarted.'),
+      col(
+        'Restarts',
+        'The number of times the containers in this pod have been restarted and when the last container in this pod has restarted.',
+      ),
       AGE,
       col('IP', 'IP address allocated to the pod. Routable at least within the cluster. Empty if not yet allocated.', 1),
       col('Node', 'NodeName is a request to schedule this pod onto a specific node.', 1),
@@ -141,14 +160,27 @@ const PRINTERS: Record<string, Printer> = {
       const p = pod as Json;
       const s = podStatusReason(p);
       const restarts = s.lastRestart ? `${s.restarts} (${age(s.lastRestart, now)} ago)` : String(s.restarts);
-      return [p.metadata?.name ?? '', `${s.ready}/${s.total}`, s.reason, restarts, age(p.metadata?.creationTimestamp, now), p.status?.podIP || '<none>', p.spec?.nodeName || '<none>', p.status?.nominatedNodeName || '<none>', '<none>'];
+      return [
+        p.metadata?.name ?? '',
+        `${s.ready}/${s.total}`,
+        s.reason,
+        restarts,
+        age(p.metadata?.creationTimestamp, now),
+        p.status?.podIP || '<none>',
+        p.spec?.nodeName || '<none>',
+        p.status?.nominatedNodeName || '<none>',
+        '<none>',
+      ];
     },
   },
   Event: {
     columns: [
       col('Last Seen', 'Time when this Event was last seen'),
-      col('Type', "Type of this event (Normal, Warning), new types could be added in the future."),
-      col('Reason', "This should be a short, machine understandable string that gives the reason for the transition into the object's current status."),
+      col('Type', 'Type of this event (Normal, Warning), new types could be added in the future.'),
+      col(
+        'Reason',
+        "This should be a short, machine understandable string that gives the reason for the transition into the object's current status.",
+      ),
       col('Object', 'The object that this event is about.'),
       col('Subobject', 'The subobject (for example a container) that this event is about.', 1),
       col('Source', 'The component reporting this event. Should be a short machine understandable string.', 1),
@@ -165,14 +197,35 @@ const PRINTERS: Record<string, Printer> = {
       const lastSeen = e.series ? `${age(last, now)} (x${count} over ${age(first, now)})` : age(last, now);
       const involved = e.involvedObject ?? {};
       const source = [e.source?.component || e.reportingComponent, e.source?.host || e.reportingInstance].filter(Boolean).join(', ');
-      return [lastSeen, e.type ?? '', e.reason ?? '', `${String(involved.kind ?? '').toLowerCase()}/${involved.name ?? ''}`, involved.fieldPath ?? '', source, e.message ?? '', age(first, now), count, e.metadata?.name ?? ''];
+      return [
+        lastSeen,
+        e.type ?? '',
+        e.reason ?? '',
+        `${String(involved.kind ?? '').toLowerCase()}/${involved.name ?? ''}`,
+        involved.fieldPath ?? '',
+        source,
+        e.message ?? '',
+        age(first, now),
+        count,
+        e.metadata?.name ?? '',
+      ];
     },
   },
   Secret: {
-    columns: [NAME, col('Type', 'The type of data stored in the secret'), col('Data', 'The number of entries in the secret', 0, 'integer'), AGE],
+    columns: [
+      NAME,
+      col('Type', 'The type of data stored in the secret'),
+      col('Data', 'The number of entries in the secret', 0, 'integer'),
+      AGE,
+    ],
     cells(secret, now) {
       const s = secret as Json;
-      return [s.metadata?.name ?? '', s.type ?? 'Opaque', Object.keys(s.data ?? {}).length + Object.keys(s.stringData ?? {}).length, age(s.metadata?.creationTimestamp, now)];
+      return [
+        s.metadata?.name ?? '',
+        s.type ?? 'Opaque',
+        Object.keys(s.data ?? {}).length + Object.keys(s.stringData ?? {}).length,
+        age(s.metadata?.creationTimestamp, now),
+      ];
     },
   },
   Namespace: {
@@ -183,7 +236,16 @@ const PRINTERS: Record<string, Printer> = {
     },
   },
   ServiceAccount: {
-    columns: [NAME, col('Secrets', 'Secrets is a list of the secrets in the same namespace that pods running using this ServiceAccount are allowed to use.', 0, 'string'), AGE],
+    columns: [
+      NAME,
+      col(
+        'Secrets',
+        'Secrets is a list of the secrets in the same namespace that pods running using this ServiceAccount are allowed to use.',
+        0,
+        'string',
+      ),
+      AGE,
+    ],
     cells(sa, now) {
       const s = sa as Json;
       return [s.metadata?.name ?? '', String((s.secrets ?? []).length), age(s.metadata?.creationTimestamp, now)];
@@ -192,7 +254,10 @@ const PRINTERS: Record<string, Printer> = {
 };
 
 const GENERIC: Printer = {
-  columns: [NAME, col('Created At', 'CreationTimestamp is a timestamp representing the server time when this object was created.', 0, 'date')],
+  columns: [
+    NAME,
+    col('Created At', 'CreationTimestamp is a timestamp representing the server time when this object was created.', 0, 'date'),
+  ],
   cells(o) {
     return [o.metadata?.name ?? '', String(o.metadata?.creationTimestamp ?? '')];
   },
@@ -213,7 +278,8 @@ export function toTable(
     rows: objects.map((o) => {
       const row: Record<string, unknown> = { cells: printer.cells(o, options.now) };
       if (options.includeObject === 'Object') row.object = o;
-      else if (options.includeObject === 'Metadata') row.object = { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: o.metadata };
+      else if (options.includeObject === 'Metadata')
+        row.object = { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: o.metadata };
       return row;
     }),
   };

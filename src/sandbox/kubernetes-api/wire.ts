@@ -3,7 +3,17 @@
  * model classes describe the same shapes but with `Date` fields (they are what the client deserializes into);
  * `Wire<T>` turns such a model into its JSON form so builders and the store stay typed.
  */
-import type { CoreV1Event, V1Deployment, V1Lease, V1Namespace, V1ObjectMeta, V1Pod, V1ReplicaSet, V1Secret, V1ServiceAccount } from '@kubernetes/client-node';
+import type {
+  CoreV1Event,
+  V1Deployment,
+  V1Lease,
+  V1Namespace,
+  V1ObjectMeta,
+  V1Pod,
+  V1ReplicaSet,
+  V1Secret,
+  V1ServiceAccount,
+} from '@kubernetes/client-node';
 
 export type Wire<T> = T extends Date
   ? string

@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { RepositoryContent } from './repository-content.js';
+import type { RepositoryContent } from './sample-image.js';
 import type { FakeHostHandler, FakeRequestRecord } from './fake-http.js';
-import { findManifest } from './repository-content.js';
+import { findManifest } from './sample-image.js';
 import { manifestRoute, presentedAuth, readForm, recordableForm, repositoryScopes, sendErrors, sendJson } from './fake-http.js';
-import { serveManifest } from './serve-manifest.js';
+import { serveManifest } from './sample-image.js';
 import { TokenIssuer, type Grant } from './token-issuer.js';
 import { readEntraClaims } from './entra-token.js';
 
@@ -59,7 +59,8 @@ export function acrHost(options: FakeAcrOptions): { host: string; issuer: TokenI
     if (access.length === 0) return undefined;
     return issuer.issue({ kind: 'access', subject, ...(tenant === undefined ? {} : { tenant }), access });
   };
-  const basicUser = (username: string, password: string) => options.basicUsers?.some((u) => u.username === username && u.password === password) ?? false;
+  const basicUser = (username: string, password: string) =>
+    options.basicUsers?.some((u) => u.username === username && u.password === password) ?? false;
 
   async function exchange(req: IncomingMessage, res: ServerResponse, record: FakeRequestRecord): Promise<void> {
     const form = await readForm(req);
@@ -69,11 +70,14 @@ export function acrHost(options: FakeAcrOptions): { host: string; issuer: TokenI
     if (form.get('service') !== host) return sendErrors(res, 400, 'BAD_REQUEST', `service must be ${host}`);
     const claims = readEntraClaims(form.get('access_token') ?? '');
     if (!claims) return sendErrors(res, 401, 'UNAUTHORIZED', 'the access token is not a valid Entra ID token');
-    if (typeof claims.exp === 'number' && claims.exp * 1000 < Date.now()) return sendErrors(res, 401, 'UNAUTHORIZED', 'the Entra ID access token has expired');
-    if (typeof claims.aud === 'string' && !ENTRA_AUDIENCES.has(claims.aud)) return sendErrors(res, 401, 'UNAUTHORIZED', `the Entra ID access token is for another audience (${claims.aud})`);
+    if (typeof claims.exp === 'number' && claims.exp * 1000 < Date.now())
+      return sendErrors(res, 401, 'UNAUTHORIZED', 'the Entra ID access token has expired');
+    if (typeof claims.aud === 'string' && !ENTRA_AUDIENCES.has(claims.aud))
+      return sendErrors(res, 401, 'UNAUTHORIZED', `the Entra ID access token is for another audience (${claims.aud})`);
     const tenant = form.get('tenant');
     if (tenant !== null && tenant !== claims.tid) return sendErrors(res, 401, 'UNAUTHORIZED', 'the tenant does not match the access token');
-    if (options.tenantId !== undefined && claims.tid !== options.tenantId) return sendErrors(res, 401, 'UNAUTHORIZED', `the identity's tenant cannot access this registry`);
+    if (options.tenantId !== undefined && claims.tid !== options.tenantId)
+      return sendErrors(res, 401, 'UNAUTHORIZED', `the identity's tenant cannot access this registry`);
     sendJson(res, 200, { refresh_token: issuer.issue({ kind: 'refresh', subject: claims.oid, tenant: claims.tid, access: [] }, 3 * 3600) });
   }
 
@@ -118,7 +122,12 @@ export function acrHost(options: FakeAcrOptions): { host: string; issuer: TokenI
     if (firewall) {
       const clientIp = firewall.clientIp ?? req.socket.remoteAddress ?? '';
       if (!firewall.allowedIps.includes(clientIp)) {
-        return sendErrors(res, 403, 'DENIED', `client with IP '${clientIp}' is not allowed access. Refer https://aka.ms/acr/firewall to grant access.`);
+        return sendErrors(
+          res,
+          403,
+          'DENIED',
+          `client with IP '${clientIp}' is not allowed access. Refer https://aka.ms/acr/firewall to grant access.`,
+        );
       }
     }
     if (url.pathname === '/oauth2/exchange' && req.method === 'POST') return exchange(req, res, record);
@@ -132,11 +141,14 @@ export function acrHost(options: FakeAcrOptions): { host: string; issuer: TokenI
     const route = manifestRoute(url.pathname);
     if (!route || (req.method !== 'GET' && req.method !== 'HEAD')) return sendErrors(res, 404, 'NOT_FOUND', 'not found');
     if (options.rateLimit) {
-      return sendErrors(res, 429, 'TOOMANYREQUESTS', 'too many requests, please retry after some time', { 'Retry-After': String(options.rateLimit.retryAfterSeconds) });
+      return sendErrors(res, 429, 'TOOMANYREQUESTS', 'too many requests, please retry after some time', {
+        'Retry-After': String(options.rateLimit.retryAfterSeconds),
+      });
     }
     const scope = `repository:${route.name}:pull`;
     if (!grant) return unauthorized(res, scope);
-    if (!grant.access.some((a) => a.name === route.name && a.actions.includes('pull'))) return unauthorized(res, scope, 'insufficient_scope');
+    if (!grant.access.some((a) => a.name === route.name && a.actions.includes('pull')))
+      return unauthorized(res, scope, 'insufficient_scope');
     const repository = options.repositories[route.name];
     if (!repository) return sendErrors(res, 404, 'NAME_UNKNOWN', 'repository name not known to registry', {}, { name: route.name });
     const manifest = findManifest(repository, route.reference);

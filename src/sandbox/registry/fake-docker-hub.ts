@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { RepositoryContent } from './repository-content.js';
-import { findManifest } from './repository-content.js';
+import type { RepositoryContent } from './sample-image.js';
+import { findManifest } from './sample-image.js';
 import type { FakeHostHandler } from './fake-http.js';
 import { manifestRoute, presentedAuth, repositoryScopes, sendErrors, sendJson } from './fake-http.js';
-import { serveManifest } from './serve-manifest.js';
+import { serveManifest } from './sample-image.js';
 import { TokenIssuer } from './token-issuer.js';
 
 /**
@@ -66,16 +66,27 @@ export function dockerHubHosts(options: FakeDockerHubOptions): { issuer: TokenIs
     const route = manifestRoute(url.pathname);
     if (!route || (req.method !== 'GET' && req.method !== 'HEAD')) return sendErrors(res, 404, 'NOT_FOUND', 'not found');
     if (options.rateLimit) {
-      return sendErrors(res, 429, 'TOOMANYREQUESTS', 'You have reached your pull rate limit. You may increase the limit by authenticating and upgrading: https://www.docker.com/increase-rate-limit', {
-        'Retry-After': String(options.rateLimit.retryAfterSeconds),
-      });
+      return sendErrors(
+        res,
+        429,
+        'TOOMANYREQUESTS',
+        'You have reached your pull rate limit. You may increase the limit by authenticating and upgrading: https://www.docker.com/increase-rate-limit',
+        {
+          'Retry-After': String(options.rateLimit.retryAfterSeconds),
+        },
+      );
     }
     const scope = `repository:${route.name}:pull`;
     if (!grant) return sendErrors(res, 401, 'UNAUTHORIZED', 'authentication required', { 'WWW-Authenticate': challenge(scope) });
     if (!grant.access.some((a) => a.name === route.name && a.actions.includes('pull'))) {
-      return sendErrors(res, 401, 'UNAUTHORIZED', 'authentication required', { 'WWW-Authenticate': challenge(scope, 'insufficient_scope') }, [
-        { Type: 'repository', Class: '', Name: route.name, Action: 'pull' },
-      ]);
+      return sendErrors(
+        res,
+        401,
+        'UNAUTHORIZED',
+        'authentication required',
+        { 'WWW-Authenticate': challenge(scope, 'insufficient_scope') },
+        [{ Type: 'repository', Class: '', Name: route.name, Action: 'pull' }],
+      );
     }
     const manifest = findManifest(options.repositories[route.name]!, route.reference);
     if (!manifest) return sendErrors(res, 404, 'MANIFEST_UNKNOWN', 'manifest unknown', {}, `unknown tag=${route.reference}`);

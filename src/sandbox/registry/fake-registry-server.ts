@@ -17,7 +17,6 @@ export interface FakeRegistryServerOptions {
   latencyMs?: number;
 }
 
-
 export interface FakeRegistryServer {
   port: number;
   /** Every host name this server answers for. */
@@ -71,10 +70,12 @@ export async function startFakeRegistryServer(options: FakeRegistryServerOptions
     const handler = handlers.get(host);
     if (!handler) return sendErrors(res, 421, 'MISDIRECTED', `this server does not serve ${host}`);
     const delay = state.latencyMs > 0 ? new Promise<void>((resolve) => setTimeout(resolve, state.latencyMs)) : Promise.resolve();
-    delay.then(() => handler(req, res, url, record)).catch(() => {
-      if (!res.headersSent) sendErrors(res, 500, 'UNKNOWN', 'internal error in the fake registry');
-      else res.destroy();
-    });
+    delay
+      .then(() => handler(req, res, url, record))
+      .catch(() => {
+        if (!res.headersSent) sendErrors(res, 500, 'UNKNOWN', 'internal error in the fake registry');
+        else res.destroy();
+      });
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { MANIFEST_MEDIA_TYPES } from '../../clients/registry/registry-client.js';
 
@@ -23,7 +24,12 @@ export function blob(mediaType: string, bytes: Buffer): ContentBlob {
 }
 
 const MEDIA = {
-  oci: { manifest: MANIFEST_MEDIA_TYPES.ociManifest, index: MANIFEST_MEDIA_TYPES.ociIndex, config: 'application/vnd.oci.image.config.v1+json', layer: 'application/vnd.oci.image.layer.v1.tar+gzip' },
+  oci: {
+    manifest: MANIFEST_MEDIA_TYPES.ociManifest,
+    index: MANIFEST_MEDIA_TYPES.ociIndex,
+    config: 'application/vnd.oci.image.config.v1+json',
+    layer: 'application/vnd.oci.image.layer.v1.tar+gzip',
+  },
   docker: {
     manifest: MANIFEST_MEDIA_TYPES.dockerManifest,
     index: MANIFEST_MEDIA_TYPES.dockerManifestList,
@@ -107,4 +113,42 @@ function tarWithFile(name: string, data: Buffer): Buffer {
   field(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 8);
   const padding = Buffer.alloc((512 - (data.length % 512)) % 512, 0);
   return Buffer.concat([header, data, padding, Buffer.alloc(1024, 0)]);
+}
+
+/** What one repository of a fake registry holds: manifests by digest, tags pointing at digests, blobs. */
+export interface RepositoryContent {
+  manifests: ContentBlob[];
+  tags: Record<string, string>;
+  blobs: ContentBlob[];
+}
+
+/** A repository with a multi-arch OCI index tagged `latest` and `1.0`, and a single Docker v2 manifest tagged `single`. */
+export function sampleRepository(): RepositoryContent {
+  const amd64 = sampleImage({ architecture: 'amd64' });
+  const arm64 = sampleImage({ architecture: 'arm64' });
+  const index = sampleIndex([amd64, arm64]);
+  const single = sampleImage({ format: 'docker' });
+  return {
+    manifests: [amd64.manifest, arm64.manifest, index, single.manifest],
+    tags: { latest: index.digest, '1.0': index.digest, single: single.manifest.digest },
+    blobs: [amd64, arm64, single].flatMap((image: SampleImage) => [image.config, image.layer]),
+  };
+}
+
+/** The manifest for a tag or digest, if the repository has it. */
+export function findManifest(repository: RepositoryContent, reference: string): ContentBlob | undefined {
+  const digest = reference.includes(':') ? reference : repository.tags[reference];
+  return digest === undefined ? undefined : repository.manifests.find((m) => m.digest === digest);
+}
+
+/** Answers a manifest HEAD or GET the way distribution does: media type, digest and length headers; body on GET. */
+export function serveManifest(req: IncomingMessage, res: ServerResponse, manifest: ContentBlob): void {
+  res.writeHead(200, {
+    'Content-Type': manifest.mediaType,
+    'Content-Length': manifest.bytes.length,
+    'Docker-Content-Digest': manifest.digest,
+    'Docker-Distribution-Api-Version': 'registry/2.0',
+    Etag: `"${manifest.digest}"`,
+  });
+  res.end(req.method === 'HEAD' ? undefined : manifest.bytes);
 }

@@ -17,7 +17,10 @@ export interface Grant {
 export class TokenIssuer {
   private readonly grants = new Map<string, Grant>();
 
-  constructor(private readonly issuer: string, private readonly audience: string) {}
+  constructor(
+    private readonly issuer: string,
+    private readonly audience: string,
+  ) {}
 
   issue(grant: Omit<Grant, 'expiresAt'>, lifetimeSeconds = 3600): string {
     const now = Math.floor(Date.now() / 1000);

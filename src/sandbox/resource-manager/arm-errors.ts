@@ -46,7 +46,10 @@ export const armErrors = {
     ),
   /** Same code as the role assignment one; the exact message for role definitions was not found in any record. */
   unsupportedRoleDefinitionFilter: (filter: string) =>
-    armError('UnsupportedQuery', `The filter '${filter}' is not supported. Supported filters are 'roleName eq '{value}'' or 'type eq '{value}''.`),
+    armError(
+      'UnsupportedQuery',
+      `The filter '${filter}' is not supported. Supported filters are 'roleName eq '{value}'' or 'type eq '{value}''.`,
+    ),
   authorizationFailed: (callerObjectId: string, action: string, scope: string) =>
     armError(
       'AuthorizationFailed',
@@ -82,7 +85,7 @@ export const armErrors = {
       'The request is being throttled as the limit has been reached for operation type - Read_ObservationWindow_00:05:00. For more information, refer to - https://aka.ms/srpthrottlinglimits',
     ),
   internal: () =>
-    armError('InternalServerError', 'Encountered internal server error. Diagnostic information: timestamp \'20250101T000000Z\'.'),
+    armError('InternalServerError', "Encountered internal server error. Diagnostic information: timestamp '20250101T000000Z'."),
   /** Invented by the fake: ARM's behaviour for an empty path segment (`//subscriptions`) is not on record. */
   emptyPathSegment: () => armError('InvalidRequestUri', 'The request URI contains an empty path segment.'),
 } as const;

@@ -63,10 +63,16 @@ function builtIn(
 export function builtInRoleDefinitions(): FakeRoleDefinition[] {
   const ids = ROLE_IDS;
   return [
-    builtIn(ids.acrPull, 'AcrPull', 'acr pull', { actions: ['Microsoft.ContainerRegistry/registries/pull/read'] }, {
-      createdOn: '2018-10-22T19:01:56.822Z',
-      updatedOn: '2021-11-11T20:13:08.877Z',
-    }),
+    builtIn(
+      ids.acrPull,
+      'AcrPull',
+      'acr pull',
+      { actions: ['Microsoft.ContainerRegistry/registries/pull/read'] },
+      {
+        createdOn: '2018-10-22T19:01:56.822Z',
+        updatedOn: '2021-11-11T20:13:08.877Z',
+      },
+    ),
     builtIn(ids.acrPush, 'AcrPush', 'acr push', {
       actions: ['Microsoft.ContainerRegistry/registries/pull/read', 'Microsoft.ContainerRegistry/registries/push/write'],
     }),

@@ -35,7 +35,12 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The last path segment of a role definition id, or the value itself when it is a bare GUID. */
 export function roleDefinitionGuid(idOrGuid: string): string {
-  return (idOrGuid.split('/').filter((s) => s !== '').pop() ?? '').toLowerCase();
+  return (
+    idOrGuid
+      .split('/')
+      .filter((s) => s !== '')
+      .pop() ?? ''
+  ).toLowerCase();
 }
 
 export function isGuid(value: string): boolean {
@@ -179,7 +184,8 @@ export class FakeArmState {
       privateEndpointConnections: (input.privateEndpointConnections ?? []).map((c) => ({
         name: c.name,
         privateEndpointId:
-          c.privateEndpointId ?? `${resourceGroupScope(input.subscriptionId, rg.name)}/providers/Microsoft.Network/privateEndpoints/${c.name}`,
+          c.privateEndpointId ??
+          `${resourceGroupScope(input.subscriptionId, rg.name)}/providers/Microsoft.Network/privateEndpoints/${c.name}`,
         status: c.status ?? 'Approved',
       })),
       roleAssignmentMode: input.roleAssignmentMode ?? 'LegacyRegistryPermissions',

@@ -117,7 +117,11 @@ export function registryPayload(r: FakeRegistry): Record<string, unknown> {
         type: 'Microsoft.ContainerRegistry/registries/privateEndpointConnections',
         properties: {
           privateEndpoint: { id: c.privateEndpointId },
-          privateLinkServiceConnectionState: { status: c.status, description: c.status === 'Approved' ? 'Auto-Approved' : '', actionsRequired: 'None' },
+          privateLinkServiceConnectionState: {
+            status: c.status,
+            description: c.status === 'Approved' ? 'Auto-Approved' : '',
+            actionsRequired: 'None',
+          },
           provisioningState: 'Succeeded',
         },
       })),

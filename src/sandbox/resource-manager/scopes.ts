@@ -70,7 +70,10 @@ export function subscriptionBoundAncestors(scope: FakeScope): string[] {
   if (scope.kind === 'resource') {
     const out: string[] = [];
     for (let depth = scope.chain.length - 1; depth >= 1; depth--) {
-      const chain = scope.chain.slice(0, depth).map(([t, n]) => `${t}/${n}`).join('/');
+      const chain = scope.chain
+        .slice(0, depth)
+        .map(([t, n]) => `${t}/${n}`)
+        .join('/');
       out.push(`${resourceGroupScope(scope.subscriptionId, scope.resourceGroup)}/providers/${scope.namespace}/${chain}`);
     }
     out.push(resourceGroupScope(scope.subscriptionId, scope.resourceGroup));

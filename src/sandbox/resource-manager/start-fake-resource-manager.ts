@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SUPPORTED_API_VERSIONS } from './api-versions.js';
+import { SUPPORTED_API_VERSIONS } from './route.js';
 import { armError, armErrors, MISSING_TOKEN_DESCRIPTION, type ArmErrorBody } from './arm-errors.js';
 import type {
   FakeArmRequestRecord,
@@ -114,7 +114,14 @@ class FakeResourceManagerServer implements FakeResourceManager {
     const reply = early ?? this.dispatch(method, path, url, body, token);
     this.send(res, reply);
     const time = new Date().toISOString();
-    this.requests.push({ time, method, path, query: Object.fromEntries(url.searchParams), status: reply.status, authenticated: token !== undefined });
+    this.requests.push({
+      time,
+      method,
+      path,
+      query: Object.fromEntries(url.searchParams),
+      status: reply.status,
+      authenticated: token !== undefined,
+    });
     if (method === 'PUT' || method === 'DELETE') this.writes.push({ time, method, path, status: reply.status, body });
   }
 
@@ -124,13 +131,21 @@ class FakeResourceManagerServer implements FakeResourceManager {
     try {
       path = url.pathname.split('/').map(decodeURIComponent).join('/').replace(/\/+$/, '');
     } catch {
-      return { path: url.pathname, body: undefined, reply: { status: 400, body: armErrors.invalidRequestContent('malformed percent-encoding in the path') } };
+      return {
+        path: url.pathname,
+        body: undefined,
+        reply: { status: 400, body: armErrors.invalidRequestContent('malformed percent-encoding in the path') },
+      };
     }
     if (rawBody.trim() === '') return { path, body: undefined };
     try {
       return { path, body: JSON.parse(rawBody) as unknown };
     } catch {
-      return { path, body: rawBody, reply: { status: 400, body: armErrors.invalidRequestContent('Unexpected character encountered while parsing value') } };
+      return {
+        path,
+        body: rawBody,
+        reply: { status: 400, body: armErrors.invalidRequestContent('Unexpected character encountered while parsing value') },
+      };
     }
   }
 
@@ -140,7 +155,8 @@ class FakeResourceManagerServer implements FakeResourceManager {
       'WWW-Authenticate': `Bearer authorization_uri="https://login.windows.net/${this.tenantId}", error="invalid_token", error_description="${description}"`,
     });
     if (token === undefined) return { status: 401, body: armErrors.missingToken(), headers: challenge(MISSING_TOKEN_DESCRIPTION) };
-    if (!this.acceptToken(token)) return { status: 401, body: armErrors.invalidToken(), headers: challenge('The access token is invalid.') };
+    if (!this.acceptToken(token))
+      return { status: 401, body: armErrors.invalidToken(), headers: challenge('The access token is invalid.') };
 
     const fault = this.faults.take(method, path);
     if (fault) return fault;
@@ -195,7 +211,11 @@ class FakeResourceManagerServer implements FakeResourceManager {
       return;
     }
     const text = JSON.stringify(reply.body);
-    res.writeHead(reply.status, { ...headers, 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
+    res.writeHead(reply.status, {
+      ...headers,
+      'Content-Type': 'application/json; charset=utf-8',
+      'Content-Length': Buffer.byteLength(text),
+    });
     res.end(text);
   }
 

@@ -13,7 +13,7 @@ import { createAzureCredential } from '../../../src/clients/azure/create-azure-c
 import { createAzureReader } from '../../../src/clients/azure/azure-reader.js';
 import type { AzureConfig, AzureCredentialKind } from '../../../src/config/index.js';
 import { isPullDoctorError } from '../../../src/errors/index.js';
-import { writeFakeAz, type FakeAz } from '../../../src/sandbox/fake-az/index.js';
+import { writeFakeAz, type FakeAz } from '../../support/fake-az.js';
 import { startFakeResourceManager, type FakeResourceManager } from '../../../src/sandbox/resource-manager/index.js';
 import { testTls } from '../../support/tls.js';
 

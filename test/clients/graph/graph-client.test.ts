@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createGraphClient } from '../../../src/clients/graph/graph-client.js';
 import { isPullDoctorError, type ErrorCode } from '../../../src/errors/index.js';
 import { createLogger, memorySink } from '../../../src/logging/index.js';
-import { graphErrors, sandboxGraphCredential, startFakeGraph, type FakeGraph } from '../../../src/sandbox/graph/index.js';
+import { graphErrors, sandboxGraphCredential, startFakeGraph, type FakeGraph } from '../../support/graph/index.js';
 import { startHttpsTestServer } from '../../support/https-test-server.js';
 import { testTls } from '../../support/tls.js';
 

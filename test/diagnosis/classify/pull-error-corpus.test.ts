@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { CAUSES } from '../../../src/diagnosis/types.js';
 import { classifyPullError, PULL_ERROR_RULES, pullErrorAmbiguity } from '../../../src/diagnosis/classify/index.js';
 import { boundMessage } from '../../../src/diagnosis/classify/bounded-message.js';
-import { loadPullErrorCorpus, RUNTIMES, scoreCorpus, type Runtime } from '../../fixtures/pull-error-corpus.js';
+import { loadPullErrorCorpus, RUNTIMES, scoreCorpus, type Runtime } from '../../../scripts/bench/pull-error-corpus.js';
 
 const corpus = loadPullErrorCorpus();
 

@@ -8,7 +8,10 @@ const TOKEN = 'pulldoctor-test-token-0a1b2c3d';
 describe('fake Kubernetes API', () => {
   let fake: FakeKubernetesApi;
   const call = async (path: string, options: HttpsRequestOptions = {}) => {
-    const answer = await httpsRequest(`${fake.url}${path}`, { ...options, headers: { Authorization: `Bearer ${TOKEN}`, ...options.headers } });
+    const answer = await httpsRequest(`${fake.url}${path}`, {
+      ...options,
+      headers: { Authorization: `Bearer ${TOKEN}`, ...options.headers },
+    });
     return { ...answer, json: answer.body.startsWith('{') ? (JSON.parse(answer.body) as Record<string, any>) : undefined };
   };
 
@@ -44,7 +47,10 @@ describe('fake Kubernetes API', () => {
       assert.equal(answer.json!.kind, 'PodList');
       assert.equal(answer.json!.apiVersion, 'v1');
       assert.equal(answer.json!.metadata.resourceVersion, String(fake.resourceVersion));
-      assert.deepEqual(answer.json!.items.map((p: any) => p.metadata.name), ['web-1', 'web-2']);
+      assert.deepEqual(
+        answer.json!.items.map((p: any) => p.metadata.name),
+        ['web-1', 'web-2'],
+      );
       assert.equal(answer.json!.items[0].kind, undefined);
       const all = await call('/api/v1/pods');
       assert.deepEqual(all.json!.items.map((p: any) => p.metadata.name).sort(), ['web-1', 'web-2', 'web-3']);
@@ -73,9 +79,18 @@ describe('fake Kubernetes API', () => {
 
     it('filters pods by label selector and by the field selectors the API server supports', async () => {
       fake.upsertPod(payloads.imagePullBackOffPod({ namespace: 'shop', name: 'web-1', image: 'a/b:1', labels: { tier: 'front' } }));
-      fake.upsertPod(payloads.runningPod({ namespace: 'shop', name: 'api-1', image: 'a/c:1', labels: { tier: 'back' }, nodeName: 'aks-nodepool1-1-vmss000001' }));
+      fake.upsertPod(
+        payloads.runningPod({
+          namespace: 'shop',
+          name: 'api-1',
+          image: 'a/c:1',
+          labels: { tier: 'back' },
+          nodeName: 'aks-nodepool1-1-vmss000001',
+        }),
+      );
       fake.upsertPod(payloads.unschedulablePod({ namespace: 'shop', name: 'batch-1', image: 'a/d:1' }));
-      const names = async (query: string) => (await call(`/api/v1/namespaces/shop/pods?${query}`)).json!.items.map((p: any) => p.metadata.name);
+      const names = async (query: string) =>
+        (await call(`/api/v1/namespaces/shop/pods?${query}`)).json!.items.map((p: any) => p.metadata.name);
       assert.deepEqual(await names('labelSelector=tier%3Dfront'), ['web-1']);
       assert.deepEqual(await names('labelSelector=tier%20in%20(front,back)'), ['api-1', 'web-1']);
       assert.deepEqual(await names('labelSelector=!tier'), ['batch-1']);
@@ -102,15 +117,22 @@ describe('fake Kubernetes API', () => {
       assert.equal(byName.json!.kind, 'EventList');
       assert.ok(byName.json!.items.length >= 5);
       assert.ok(byName.json!.items.every((e: any) => e.involvedObject.name === 'web-1'));
-      const byUid = await call(`/api/v1/namespaces/shop/events?fieldSelector=involvedObject.uid%3D${api.metadata!.uid},involvedObject.kind%3DPod`);
-      assert.deepEqual(byUid.json!.items.map((e: any) => e.reason), ['Started']);
+      const byUid = await call(
+        `/api/v1/namespaces/shop/events?fieldSelector=involvedObject.uid%3D${api.metadata!.uid},involvedObject.kind%3DPod`,
+      );
+      assert.deepEqual(
+        byUid.json!.items.map((e: any) => e.reason),
+        ['Started'],
+      );
       const none = await call('/api/v1/namespaces/shop/events?fieldSelector=involvedObject.namespace%3Dother');
       assert.deepEqual(none.json!.items, []);
     });
 
     it('serves the same events through events.k8s.io/v1 with regarding and note', async () => {
       const web = fake.upsertPod(payloads.imagePullBackOffPod({ namespace: 'shop', name: 'web-1', image: 'shopacr.azurecr.io/web:1' }));
-      fake.addEvent(payloads.kubeletEvent({ pod: web, reason: 'BackOff', message: 'Back-off pulling image "shopacr.azurecr.io/web:1"', count: 7 }));
+      fake.addEvent(
+        payloads.kubeletEvent({ pod: web, reason: 'BackOff', message: 'Back-off pulling image "shopacr.azurecr.io/web:1"', count: 7 }),
+      );
       const answer = await call('/apis/events.k8s.io/v1/namespaces/shop/events?fieldSelector=regarding.name%3Dweb-1');
       assert.equal(answer.json!.apiVersion, 'events.k8s.io/v1');
       const [event] = answer.json!.items;
@@ -123,20 +145,34 @@ describe('fake Kubernetes API', () => {
     it('pages a list with limit and continue', async () => {
       for (let i = 1; i <= 5; i++) fake.upsertPod(payloads.runningPod({ namespace: 'shop', name: `web-${i}`, image: 'a/b:1' }));
       const first = await call('/api/v1/namespaces/shop/pods?limit=2');
-      assert.deepEqual(first.json!.items.map((p: any) => p.metadata.name), ['web-1', 'web-2']);
+      assert.deepEqual(
+        first.json!.items.map((p: any) => p.metadata.name),
+        ['web-1', 'web-2'],
+      );
       assert.equal(first.json!.metadata.remainingItemCount, 3);
       const second = await call(`/api/v1/namespaces/shop/pods?limit=2&continue=${encodeURIComponent(first.json!.metadata.continue)}`);
-      assert.deepEqual(second.json!.items.map((p: any) => p.metadata.name), ['web-3', 'web-4']);
+      assert.deepEqual(
+        second.json!.items.map((p: any) => p.metadata.name),
+        ['web-3', 'web-4'],
+      );
       const third = await call(`/api/v1/namespaces/shop/pods?limit=2&continue=${encodeURIComponent(second.json!.metadata.continue)}`);
-      assert.deepEqual(third.json!.items.map((p: any) => p.metadata.name), ['web-5']);
+      assert.deepEqual(
+        third.json!.items.map((p: any) => p.metadata.name),
+        ['web-5'],
+      );
       assert.equal(third.json!.metadata.continue, undefined);
     });
 
     it('prints a Table when asked for one, as kubectl does', async () => {
       fake.upsertPod(payloads.crashLoopBackOffPod({ namespace: 'shop', name: 'web-1', image: 'a/b:1', restartCount: 4 }));
-      const answer = await call('/api/v1/namespaces/shop/pods', { headers: { Accept: 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json' } });
+      const answer = await call('/api/v1/namespaces/shop/pods', {
+        headers: { Accept: 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json' },
+      });
       assert.equal(answer.json!.kind, 'Table');
-      assert.deepEqual(answer.json!.columnDefinitions.slice(0, 5).map((c: any) => c.name), ['Name', 'Ready', 'Status', 'Restarts', 'Age']);
+      assert.deepEqual(
+        answer.json!.columnDefinitions.slice(0, 5).map((c: any) => c.name),
+        ['Name', 'Ready', 'Status', 'Restarts', 'Age'],
+      );
       const [row] = answer.json!.rows;
       assert.deepEqual(row.cells.slice(0, 3), ['web-1', '0/1', 'CrashLoopBackOff']);
       assert.match(row.cells[3], /^4 \(\d+s ago\)$/);
@@ -151,7 +187,13 @@ describe('fake Kubernetes API', () => {
         apiVersion: 'coordination.k8s.io/v1',
         kind: 'Lease',
         metadata: { name: 'pull-doctor', namespace: 'kube-system', ...(resourceVersion ? { resourceVersion } : {}) },
-        spec: { holderIdentity: holder, leaseDurationSeconds: 15, acquireTime: '2026-11-26T10:00:00.000000Z', renewTime: '2026-11-26T10:00:00.000000Z', leaseTransitions: 0 },
+        spec: {
+          holderIdentity: holder,
+          leaseDurationSeconds: 15,
+          acquireTime: '2026-11-26T10:00:00.000000Z',
+          renewTime: '2026-11-26T10:00:00.000000Z',
+          leaseTransitions: 0,
+        },
       });
     const json = { 'Content-Type': 'application/json' };
 
@@ -184,7 +226,11 @@ describe('fake Kubernetes API', () => {
 
     it('patches a lease with a merge patch and with a JSON patch', async () => {
       await call(leasePath, { method: 'POST', body: leaseBody('pod-a'), headers: json });
-      const merged = await call(`${leasePath}/pull-doctor`, { method: 'PATCH', body: JSON.stringify({ spec: { holderIdentity: 'pod-b' } }), headers: { 'Content-Type': 'application/merge-patch+json' } });
+      const merged = await call(`${leasePath}/pull-doctor`, {
+        method: 'PATCH',
+        body: JSON.stringify({ spec: { holderIdentity: 'pod-b' } }),
+        headers: { 'Content-Type': 'application/merge-patch+json' },
+      });
       assert.equal(merged.json!.spec.holderIdentity, 'pod-b');
       assert.equal(merged.json!.spec.leaseDurationSeconds, 15);
       const patched = await call(`${leasePath}/pull-doctor`, {
@@ -196,7 +242,11 @@ describe('fake Kubernetes API', () => {
     });
 
     it('refuses to create a pod in a namespace that does not exist', async () => {
-      const answer = await call('/api/v1/namespaces/nowhere/pods', { method: 'POST', body: JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'x' } }), headers: json });
+      const answer = await call('/api/v1/namespaces/nowhere/pods', {
+        method: 'POST',
+        body: JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'x' } }),
+        headers: json,
+      });
       assert.equal(answer.status, 404);
       assert.equal(answer.json!.message, 'namespaces "nowhere" not found');
     });
@@ -206,7 +256,15 @@ describe('fake Kubernetes API', () => {
     it('answers a request without credentials with a 401 Status', async () => {
       const answer = await httpsRequest(`${fake.url}/api/v1/namespaces/shop/pods`);
       assert.equal(answer.status, 401);
-      assert.deepEqual(JSON.parse(answer.body), { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'Unauthorized', reason: 'Unauthorized', code: 401 });
+      assert.deepEqual(JSON.parse(answer.body), {
+        kind: 'Status',
+        apiVersion: 'v1',
+        metadata: {},
+        status: 'Failure',
+        message: 'Unauthorized',
+        reason: 'Unauthorized',
+        code: 401,
+      });
     });
 
     it('answers an unknown bearer token with 401', async () => {
@@ -238,13 +296,17 @@ describe('fake Kubernetes API', () => {
         apiVersion: 'v1',
         metadata: {},
         status: 'Failure',
-        message: 'secrets "acr-pull" is forbidden: User "system:serviceaccount:pulldoctor:pulldoctor" cannot get resource "secrets" in API group "" in the namespace "shop"',
+        message:
+          'secrets "acr-pull" is forbidden: User "system:serviceaccount:pulldoctor:pulldoctor" cannot get resource "secrets" in API group "" in the namespace "shop"',
         reason: 'Forbidden',
         details: { name: 'acr-pull', kind: 'secrets' },
         code: 403,
       });
       const elsewhere = await call('/api/v1/namespaces/other/pods');
-      assert.equal(elsewhere.json!.message, 'pods is forbidden: User "system:serviceaccount:pulldoctor:pulldoctor" cannot list resource "pods" in API group "" in the namespace "other"');
+      assert.equal(
+        elsewhere.json!.message,
+        'pods is forbidden: User "system:serviceaccount:pulldoctor:pulldoctor" cannot list resource "pods" in API group "" in the namespace "other"',
+      );
       const nodes = await call('/api/v1/namespaces');
       assert.match(nodes.json!.message, /cannot list resource "namespaces" in API group "" at the cluster scope$/);
     });
@@ -274,7 +336,10 @@ describe('fake Kubernetes API', () => {
       const bounded = await startFakeKubernetesApi({ tls: { cert: tls.cert, key: tls.key }, requestLogLimit: 2 });
       try {
         for (const name of ['a', 'b', 'c']) await httpsRequest(`${bounded.url}/api/v1/namespaces/shop/pods/${name}`);
-        assert.deepEqual(bounded.requests.map((r) => r.name), ['b', 'c']);
+        assert.deepEqual(
+          bounded.requests.map((r) => r.name),
+          ['b', 'c'],
+        );
       } finally {
         await bounded.close();
       }
@@ -319,7 +384,10 @@ describe('fake Kubernetes API', () => {
       const core = await call('/api/v1');
       assert.equal(core.json!.kind, 'APIResourceList');
       const pods = core.json!.resources.find((r: any) => r.name === 'pods');
-      assert.deepEqual({ kind: pods.kind, namespaced: pods.namespaced, shortNames: pods.shortNames }, { kind: 'Pod', namespaced: true, shortNames: ['po'] });
+      assert.deepEqual(
+        { kind: pods.kind, namespaced: pods.namespaced, shortNames: pods.shortNames },
+        { kind: 'Pod', namespaced: true, shortNames: ['po'] },
+      );
       assert.ok(pods.verbs.includes('watch'));
       const groups = await call('/apis');
       assert.deepEqual(groups.json!.groups.map((g: any) => g.name).sort(), ['apps', 'coordination.k8s.io', 'events.k8s.io']);

@@ -44,7 +44,8 @@ function openWatch(url: string): Promise<{ response: IncomingMessage; events: Wa
 
 describe('fake Kubernetes API watches', () => {
   let fake: FakeKubernetesApi;
-  const pod = (name: string, extra: Partial<Parameters<typeof payloads.runningPod>[0]> = {}) => payloads.runningPod({ namespace: 'shop', name, image: 'shopacr.azurecr.io/web:1', ...extra });
+  const pod = (name: string, extra: Partial<Parameters<typeof payloads.runningPod>[0]> = {}) =>
+    payloads.runningPod({ namespace: 'shop', name, image: 'shopacr.azurecr.io/web:1', ...extra });
 
   beforeEach(async () => {
     const tls = testTls();
@@ -57,7 +58,9 @@ describe('fake Kubernetes API watches', () => {
   describe('on the wire', () => {
     it('streams newline-delimited ADDED, MODIFIED and DELETED events with chunked encoding', async () => {
       const existing = fake.upsertPod(pod('web-1'));
-      const watch = await openWatch(`${fake.url}/api/v1/namespaces/shop/pods?watch=true&resourceVersion=${existing.metadata!.resourceVersion}`);
+      const watch = await openWatch(
+        `${fake.url}/api/v1/namespaces/shop/pods?watch=true&resourceVersion=${existing.metadata!.resourceVersion}`,
+      );
       assert.equal(watch.response.statusCode, 200);
       assert.equal(watch.response.headers['transfer-encoding'], 'chunked');
       assert.equal(watch.response.headers['content-type'], 'application/json');
@@ -76,7 +79,10 @@ describe('fake Kubernetes API watches', () => {
       );
       assert.equal(watch.events[1]!.object.status.containerStatuses[0].state.waiting.reason, 'ImagePullBackOff');
       const versions = watch.events.map((e) => Number(e.object.metadata.resourceVersion));
-      assert.deepEqual([...versions].sort((a, b) => a - b), versions);
+      assert.deepEqual(
+        [...versions].sort((a, b) => a - b),
+        versions,
+      );
       watch.close();
     });
 
@@ -85,7 +91,10 @@ describe('fake Kubernetes API watches', () => {
       fake.upsertPod(pod('web-2'));
       const watch = await openWatch(`${fake.url}/api/v1/namespaces/shop/pods?watch=1`);
       await waitFor('two events', () => watch.events.length >= 2);
-      assert.deepEqual(watch.events.map((e) => `${e.type} ${e.object.metadata.name}`), ['ADDED web-1', 'ADDED web-2']);
+      assert.deepEqual(
+        watch.events.map((e) => `${e.type} ${e.object.metadata.name}`),
+        ['ADDED web-1', 'ADDED web-2'],
+      );
       watch.close();
     });
 
@@ -93,9 +102,14 @@ describe('fake Kubernetes API watches', () => {
       const first = fake.upsertPod(pod('web-1'));
       fake.upsertPod(pod('web-2'));
       fake.deletePod('shop', 'web-1');
-      const watch = await openWatch(`${fake.url}/api/v1/namespaces/shop/pods?watch=true&resourceVersion=${first.metadata!.resourceVersion}`);
+      const watch = await openWatch(
+        `${fake.url}/api/v1/namespaces/shop/pods?watch=true&resourceVersion=${first.metadata!.resourceVersion}`,
+      );
       await waitFor('two events', () => watch.events.length >= 2);
-      assert.deepEqual(watch.events.map((e) => `${e.type} ${e.object.metadata.name}`), ['ADDED web-2', 'DELETED web-1']);
+      assert.deepEqual(
+        watch.events.map((e) => `${e.type} ${e.object.metadata.name}`),
+        ['ADDED web-2', 'DELETED web-1'],
+      );
       watch.close();
     });
 
@@ -103,7 +117,9 @@ describe('fake Kubernetes API watches', () => {
       const first = fake.upsertPod(pod('web-1'));
       fake.upsertPod(pod('web-2'));
       fake.compactHistory();
-      const watch = await openWatch(`${fake.url}/api/v1/namespaces/shop/pods?watch=true&resourceVersion=${first.metadata!.resourceVersion}`);
+      const watch = await openWatch(
+        `${fake.url}/api/v1/namespaces/shop/pods?watch=true&resourceVersion=${first.metadata!.resourceVersion}`,
+      );
       await waitFor('the stream to end', watch.ended);
       assert.equal(watch.response.statusCode, 200);
       assert.equal(watch.events.length, 1);
@@ -117,22 +133,33 @@ describe('fake Kubernetes API watches', () => {
 
     it('turns objects leaving or entering a selection into DELETED and ADDED events', async () => {
       const start = fake.upsertPod(payloads.imagePullBackOffPod({ namespace: 'shop', name: 'web-1', image: 'a/b:1' }));
-      const watch = await openWatch(`${fake.url}/api/v1/namespaces/shop/pods?watch=true&fieldSelector=status.phase%3DPending&resourceVersion=${start.metadata!.resourceVersion}`);
+      const watch = await openWatch(
+        `${fake.url}/api/v1/namespaces/shop/pods?watch=true&fieldSelector=status.phase%3DPending&resourceVersion=${start.metadata!.resourceVersion}`,
+      );
       fake.upsertPod(pod('web-1'));
       fake.upsertPod(payloads.imagePullBackOffPod({ namespace: 'shop', name: 'web-1', image: 'a/b:2' }));
       await waitFor('two events', () => watch.events.length >= 2);
-      assert.deepEqual(watch.events.map((e) => `${e.type} ${e.object.status.phase}`), ['DELETED Running', 'ADDED Pending']);
+      assert.deepEqual(
+        watch.events.map((e) => `${e.type} ${e.object.status.phase}`),
+        ['DELETED Running', 'ADDED Pending'],
+      );
       watch.close();
     });
 
     it('sends bookmarks to watches that allow them', async () => {
-      const watch = await openWatch(`${fake.url}/api/v1/namespaces/shop/pods?watch=true&allowWatchBookmarks=true&resourceVersion=${fake.resourceVersion}`);
+      const watch = await openWatch(
+        `${fake.url}/api/v1/namespaces/shop/pods?watch=true&allowWatchBookmarks=true&resourceVersion=${fake.resourceVersion}`,
+      );
       await waitFor('the watch to open', () => fake.openWatchCount === 1);
       fake.upsertPod(pod('web-1'));
       fake.sendBookmarks();
       await waitFor('two events', () => watch.events.length >= 2);
       assert.equal(watch.events[1]!.type, 'BOOKMARK');
-      assert.deepEqual(watch.events[1]!.object, { kind: 'Pod', apiVersion: 'v1', metadata: { resourceVersion: String(fake.resourceVersion), creationTimestamp: null } });
+      assert.deepEqual(watch.events[1]!.object, {
+        kind: 'Pod',
+        apiVersion: 'v1',
+        metadata: { resourceVersion: String(fake.resourceVersion), creationTimestamp: null },
+      });
       watch.close();
     });
 
@@ -201,7 +228,10 @@ describe('fake Kubernetes API watches', () => {
         fake.deletePod('shop', 'web-2');
         await waitFor('three more events', () => log.length >= 4);
         assert.deepEqual(log, ['add web-1', 'add web-2', 'update web-1 Pending', 'delete web-2']);
-        assert.deepEqual(informer.list('shop').map((p) => p.metadata?.name), ['web-1']);
+        assert.deepEqual(
+          informer.list('shop').map((p) => p.metadata?.name),
+          ['web-1'],
+        );
         assert.deepEqual(errors, []);
       });
 
@@ -240,7 +270,10 @@ describe('fake Kubernetes API watches', () => {
           ['watch', 'list', 'watch'],
           'a watch from the stale resourceVersion, a relist, a fresh watch',
         );
-        assert.deepEqual(informer.list('shop').map((p) => p.metadata?.name), ['web-2']);
+        assert.deepEqual(
+          informer.list('shop').map((p) => p.metadata?.name),
+          ['web-2'],
+        );
       });
 
       it('relists when an open watch is expired by the server', async () => {

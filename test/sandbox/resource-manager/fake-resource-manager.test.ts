@@ -96,7 +96,10 @@ describe('fake Azure Resource Manager', () => {
       const byGroup = await collect(aks.managedClusters.listByResourceGroup(RG));
       assert.deepEqual(bySubscription.map((c) => c.name).sort(), ['aks-dev', 'aks-prod']);
       assert.deepEqual(byGroup.map((c) => c.name).sort(), ['aks-dev', 'aks-prod']);
-      assert.ok(arm.requests.some((r) => r.query.$skipToken !== undefined), 'the second page was requested with $skipToken');
+      assert.ok(
+        arm.requests.some((r) => r.query.$skipToken !== undefined),
+        'the second page was requested with $skipToken',
+      );
     });
 
     it('answers 404 ResourceNotFound for an unknown cluster and ResourceGroupNotFound for an unknown group', async () => {
@@ -104,7 +107,10 @@ describe('fake Azure Resource Manager', () => {
       const missingCluster = await rejection(aks.managedClusters.get(RG, 'nope'));
       assert.equal(missingCluster.statusCode, 404);
       assert.equal(missingCluster.code, 'ResourceNotFound');
-      assert.match(missingCluster.message, /Microsoft\.ContainerService\/managedClusters\/nope' under resource group 'rg-platform' was not found/);
+      assert.match(
+        missingCluster.message,
+        /Microsoft\.ContainerService\/managedClusters\/nope' under resource group 'rg-platform' was not found/,
+      );
       const missingGroup = await rejection(aks.managedClusters.get('rg-gone', 'aks-prod'));
       assert.equal(missingGroup.code, 'ResourceGroupNotFound');
     });
@@ -132,7 +138,10 @@ describe('fake Azure Resource Manager', () => {
       assert.equal(registry.sku.name, 'Premium');
       assert.equal(registry.publicNetworkAccess, 'Disabled');
       assert.equal(registry.networkRuleSet?.defaultAction, 'Deny');
-      assert.deepEqual(registry.networkRuleSet?.ipRules?.map((r) => r.iPAddressOrRange), ['203.0.113.0/24']);
+      assert.deepEqual(
+        registry.networkRuleSet?.ipRules?.map((r) => r.iPAddressOrRange),
+        ['203.0.113.0/24'],
+      );
       assert.equal(registry.privateEndpointConnections?.[0]?.privateLinkServiceConnectionState?.status, 'Approved');
       assert.equal(registry.roleAssignmentMode, 'AbacRepositoryPermissions');
       assert.equal(registry.anonymousPullEnabled, false);
@@ -143,7 +152,12 @@ describe('fake Azure Resource Manager', () => {
     beforeEach(() => {
       arm.addPrincipal({ objectId: KUBELET, principalType: 'ServicePrincipal', memberOf: ['9a9a9a9a-1111-4222-8333-944455556666'] });
       arm.addPrincipal({ objectId: '9a9a9a9a-1111-4222-8333-944455556666', principalType: 'Group' });
-      arm.addRoleAssignment({ name: '10000000-0000-4000-8000-000000000001', scope: registryId, roleDefinitionId: ROLE_IDS.acrPull, principalId: KUBELET });
+      arm.addRoleAssignment({
+        name: '10000000-0000-4000-8000-000000000001',
+        scope: registryId,
+        roleDefinitionId: ROLE_IDS.acrPull,
+        principalId: KUBELET,
+      });
       arm.addRoleAssignment({
         name: '10000000-0000-4000-8000-000000000002',
         scope: `/subscriptions/${SUB}/resourceGroups/${RG}`,
@@ -156,7 +170,12 @@ describe('fake Azure Resource Manager', () => {
         roleDefinitionId: ROLE_IDS.contributor,
         principalId: KUBELET,
       });
-      arm.addRoleAssignment({ name: '10000000-0000-4000-8000-000000000004', scope: registryId, roleDefinitionId: ROLE_IDS.acrPush, principalId: OTHER_PRINCIPAL });
+      arm.addRoleAssignment({
+        name: '10000000-0000-4000-8000-000000000004',
+        scope: registryId,
+        roleDefinitionId: ROLE_IDS.acrPush,
+        principalId: OTHER_PRINCIPAL,
+      });
     });
 
     async function names(scope: string, filter?: string): Promise<string[]> {
@@ -187,7 +206,10 @@ describe('fake Azure Resource Manager', () => {
         const error = await rejection(names(registryId, filter));
         assert.equal(error.statusCode, 400);
         assert.equal(error.code, 'UnsupportedQuery');
-        assert.match(error.message, /is not supported\. Supported filters are either 'atScope\(\)' or 'principalId eq '\{value\}' or assignedTo\('\{value\}'\)'/);
+        assert.match(
+          error.message,
+          /is not supported\. Supported filters are either 'atScope\(\)' or 'principalId eq '\{value\}' or assignedTo\('\{value\}'\)'/,
+        );
       }
     });
 
@@ -206,7 +228,10 @@ describe('fake Azure Resource Manager', () => {
       assert.equal(conflict.statusCode, 409);
       assert.equal(conflict.code, 'RoleAssignmentExists');
       assert.match(conflict.message, /The ID of the existing role assignment is 20000000000040008000000000000001\./);
-      assert.deepEqual(arm.writes.map((w) => w.status), [201, 201, 409]);
+      assert.deepEqual(
+        arm.writes.map((w) => w.status),
+        [201, 201, 409],
+      );
       assert.deepEqual((arm.writes[0]!.body as { properties: { principalId: string } }).properties.principalId, KUBELET);
     });
 
@@ -225,7 +250,11 @@ describe('fake Azure Resource Manager', () => {
       );
       assert.equal(badRole.code, 'RoleDefinitionDoesNotExist');
       const wrongType = await rejection(
-        auth.roleAssignments.create(scope, '30000000-0000-4000-8000-000000000002', { roleDefinitionId, principalId: KUBELET, principalType: 'User' }),
+        auth.roleAssignments.create(scope, '30000000-0000-4000-8000-000000000002', {
+          roleDefinitionId,
+          principalId: KUBELET,
+          principalType: 'User',
+        }),
       );
       assert.equal(wrongType.code, 'UnmatchedPrincipalType');
     });
@@ -242,7 +271,10 @@ describe('fake Azure Resource Manager', () => {
       );
       assert.equal(error.statusCode, 403);
       assert.equal(error.code, 'AuthorizationFailed');
-      assert.match(error.message, /does not have authorization to perform action 'Microsoft\.Authorization\/roleAssignments\/write' over scope '.*\/roleAssignments\/40000000-0000-4000-8000-000000000001'/);
+      assert.match(
+        error.message,
+        /does not have authorization to perform action 'Microsoft\.Authorization\/roleAssignments\/write' over scope '.*\/roleAssignments\/40000000-0000-4000-8000-000000000001'/,
+      );
     });
 
     it('gets and deletes one assignment by name', async () => {
@@ -254,15 +286,22 @@ describe('fake Azure Resource Manager', () => {
       await auth.roleAssignments.delete(scope, '10000000-0000-4000-8000-000000000001');
       const gone = await rejection(auth.roleAssignments.get(scope, '10000000-0000-4000-8000-000000000001'));
       assert.equal(gone.code, 'RoleAssignmentNotFound');
-      assert.deepEqual(arm.writes.map((w) => `${w.method} ${w.status}`), ['DELETE 200']);
+      assert.deepEqual(
+        arm.writes.map((w) => `${w.method} ${w.status}`),
+        ['DELETE 200'],
+      );
     });
   });
 
   describe('role definitions', () => {
     it('serves built-in roles by id at subscription and tenant scope with their real permissions', async () => {
       const { auth } = clients(arm);
-      const atSubscription = await auth.roleDefinitions.getById(`subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/${ROLE_IDS.acrPull}`);
-      const atTenant = await auth.roleDefinitions.getById(`providers/Microsoft.Authorization/roleDefinitions/${ROLE_IDS.containerRegistryRepositoryReader}`);
+      const atSubscription = await auth.roleDefinitions.getById(
+        `subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/${ROLE_IDS.acrPull}`,
+      );
+      const atTenant = await auth.roleDefinitions.getById(
+        `providers/Microsoft.Authorization/roleDefinitions/${ROLE_IDS.containerRegistryRepositoryReader}`,
+      );
       assert.equal(atSubscription.id, `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/${ROLE_IDS.acrPull}`);
       assert.equal(atSubscription.roleName, 'AcrPull');
       assert.equal(atSubscription.roleType, 'BuiltInRole');
@@ -271,7 +310,7 @@ describe('fake Azure Resource Manager', () => {
       assert.ok(atTenant.permissions?.[0]?.dataActions?.includes('Microsoft.ContainerRegistry/registries/repositories/content/read'));
     });
 
-    it("lists by roleName and serves custom roles only where they are assignable", async () => {
+    it('lists by roleName and serves custom roles only where they are assignable', async () => {
       const custom = arm.addRoleDefinition({
         roleName: 'Image Puller',
         assignableScopes: [`/subscriptions/${SUB}/resourceGroups/${RG}`],
@@ -279,7 +318,10 @@ describe('fake Azure Resource Manager', () => {
       });
       const { auth } = clients(arm);
       const named = await collect(auth.roleDefinitions.list(`subscriptions/${SUB}`, { filter: "roleName eq 'AcrPush'" }));
-      assert.deepEqual(named.map((d) => d.name), [ROLE_IDS.acrPush]);
+      assert.deepEqual(
+        named.map((d) => d.name),
+        [ROLE_IDS.acrPush],
+      );
       const inGroup = await auth.roleDefinitions.get(`subscriptions/${SUB}/resourceGroups/${RG}`, custom.guid);
       assert.equal(inGroup.roleType, 'CustomRole');
       const atSubscription = await rejection(auth.roleDefinitions.get(`subscriptions/${SUB}`, custom.guid));
@@ -289,13 +331,17 @@ describe('fake Azure Resource Manager', () => {
 
   describe('the wire', () => {
     it('answers 401 with the WWW-Authenticate challenge ARM sends when there is no bearer token', async () => {
-      const response = await fetch(`${arm.url}/subscriptions/${SUB}/providers/Microsoft.ContainerService/managedClusters?api-version=2025-10-01`);
+      const response = await fetch(
+        `${arm.url}/subscriptions/${SUB}/providers/Microsoft.ContainerService/managedClusters?api-version=2025-10-01`,
+      );
       assert.equal(response.status, 401);
       assert.equal(
         response.headers.get('www-authenticate'),
         `Bearer authorization_uri="https://login.windows.net/${arm.tenantId}", error="invalid_token", error_description="The authentication failed because of missing 'Authorization' header."`,
       );
-      assert.deepEqual(await response.json(), { error: { code: 'AuthenticationFailed', message: "Authentication failed. The 'Authorization' header is missing." } });
+      assert.deepEqual(await response.json(), {
+        error: { code: 'AuthenticationFailed', message: "Authentication failed. The 'Authorization' header is missing." },
+      });
       assert.equal(arm.requests.at(-1)?.authenticated, false);
     });
 
@@ -315,7 +361,10 @@ describe('fake Azure Resource Manager', () => {
       const wrong = await fetch(`${base}?api-version=2019-05-01`, { headers });
       assert.equal(wrong.status, 400);
       assert.deepEqual(await wrong.json(), {
-        error: { code: 'InvalidApiVersionParameter', message: "The api-version '2019-05-01' is invalid. The supported versions are '2025-11-01'." },
+        error: {
+          code: 'InvalidApiVersionParameter',
+          message: "The api-version '2019-05-01' is invalid. The supported versions are '2025-11-01'.",
+        },
       });
       const missing = await fetch(base, { headers });
       assert.equal(((await missing.json()) as { error: { code: string } }).error.code, 'MissingApiVersionParameter');
@@ -331,9 +380,16 @@ describe('fake Azure Resource Manager', () => {
 
     it('sends Retry-After with an injected 429, which the SDK honours before retrying', async () => {
       arm.failNext({ pathPattern: 'managedClusters' }, 429, armErrors.throttled(), { retryAfter: 0 });
-      const aks = new ContainerServiceClient(staticTokenCredential(), SUB, { endpoint: arm.url, $host: arm.url, retryOptions: { maxRetries: 1 } });
+      const aks = new ContainerServiceClient(staticTokenCredential(), SUB, {
+        endpoint: arm.url,
+        $host: arm.url,
+        retryOptions: { maxRetries: 1 },
+      });
       assert.equal((await aks.managedClusters.get(RG, 'aks-prod')).name, 'aks-prod');
-      assert.deepEqual(arm.requests.map((r) => r.status), [429, 200]);
+      assert.deepEqual(
+        arm.requests.map((r) => r.status),
+        [429, 200],
+      );
     });
 
     it('delays responses by latencyMs, changeable at runtime', async () => {

@@ -12,7 +12,10 @@ describe('the zip writer', () => {
       { name: 'empty', data: Buffer.alloc(0) },
     ];
     const read = readZip(zip(files));
-    assert.deepEqual([...read.keys()], files.map((f) => f.name));
+    assert.deepEqual(
+      [...read.keys()],
+      files.map((f) => f.name),
+    );
     for (const f of files) assert.ok(read.get(f.name)!.equals(f.data), f.name);
   });
 
@@ -22,6 +25,7 @@ describe('the zip writer', () => {
   });
 
   it('refuses entry names that would escape the extraction directory', () => {
-    for (const name of ['/etc/passwd', '../x', 'a\\b']) assert.throws(() => zip([{ name, data: Buffer.alloc(1) }]), /unsafe zip entry name/);
+    for (const name of ['/etc/passwd', '../x', 'a\\b'])
+      assert.throws(() => zip([{ name, data: Buffer.alloc(1) }]), /unsafe zip entry name/);
   });
 });

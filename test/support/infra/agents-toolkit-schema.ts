@@ -10,7 +10,16 @@ export const SCHEMA_VERSION = 'v1.11';
 export const SCHEMA_URL = `https://aka.ms/m365-agents-toolkits/${SCHEMA_VERSION}/yaml.schema.json`;
 
 /** Top-level properties of the file (additionalProperties: false). */
-export const FILE_PROPERTIES = ['version', 'projectId', 'environmentFolderPath', 'additionalMetadata', 'provision', 'deploy', 'publish', 'share'] as const;
+export const FILE_PROPERTIES = [
+  'version',
+  'projectId',
+  'environmentFolderPath',
+  'additionalMetadata',
+  'provision',
+  'deploy',
+  'publish',
+  'share',
+] as const;
 export const LIFECYCLES = ['provision', 'deploy', 'publish', 'share'] as const;
 
 /** Every action of the v1.11 lifeCycleArray. Those Pull Doctor uses are modelled in ACTIONS below. */
@@ -62,7 +71,10 @@ export interface ActionShape {
 
 export const ACTIONS: Readonly<Record<string, ActionShape>> = {
   'arm/deploy': {
-    with: { required: ['subscriptionId', 'resourceGroupName', 'templates'], allowed: ['subscriptionId', 'resourceGroupName', 'templates', 'bicepCliVersion'] },
+    with: {
+      required: ['subscriptionId', 'resourceGroupName', 'templates'],
+      allowed: ['subscriptionId', 'resourceGroupName', 'templates', 'bicepCliVersion'],
+    },
   },
   'cli/runNpmCommand': { with: { required: ['args'], allowed: ['args', 'workingDirectory'] } },
   script: { with: { required: ['run'], allowed: ['run', 'workingDirectory', 'shell', 'timeout', 'redirectTo'] } },
@@ -76,9 +88,21 @@ export const ACTIONS: Readonly<Record<string, ActionShape>> = {
   'aadApp/create': {
     with: {
       required: ['name', 'generateClientSecret', 'signInAudience'],
-      allowed: ['name', 'generateClientSecret', 'generateServicePrincipal', 'signInAudience', 'serviceManagementReference', 'clientSecretExpireDays', 'clientSecretDescription', 'uniqueName'],
+      allowed: [
+        'name',
+        'generateClientSecret',
+        'generateServicePrincipal',
+        'signInAudience',
+        'serviceManagementReference',
+        'clientSecretExpireDays',
+        'clientSecretDescription',
+        'uniqueName',
+      ],
     },
-    writeToEnvironmentFile: { required: ['clientId', 'objectId', 'clientSecret'], allowed: ['clientId', 'objectId', 'clientSecret', 'tenantId', 'authority', 'authorityHost'] },
+    writeToEnvironmentFile: {
+      required: ['clientId', 'objectId', 'clientSecret'],
+      allowed: ['clientId', 'objectId', 'clientSecret', 'tenantId', 'authority', 'authorityHost'],
+    },
   },
   'file/createOrUpdateEnvironmentFile': { with: { required: ['envs', 'target'], allowed: ['envs', 'target'] } },
 };

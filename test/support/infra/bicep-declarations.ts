@@ -91,7 +91,17 @@ export function parseBicep(file: string): BicepFile {
   const source = readFileSync(file, 'utf8');
   const scanned = scanBicep(source);
   const statements = splitStatements(scanned);
-  const parsed: BicepFile = { file, scanned, statements, params: [], vars: [], resources: [], modules: [], outputs: [], outputReferences: [] };
+  const parsed: BicepFile = {
+    file,
+    scanned,
+    statements,
+    params: [],
+    vars: [],
+    resources: [],
+    modules: [],
+    outputs: [],
+    outputReferences: [],
+  };
   let decorators: BicepStatement[] = [];
 
   for (const statement of statements) {
@@ -139,7 +149,14 @@ export function parseBicep(file: string): BicepFile {
         const typeAndVersion = firstString(scanned, statement);
         if (!symbol || !typeAndVersion) throw new Error(`${file}:${statement.startLine}: cannot read the resource declaration`);
         const [type, apiVersion] = typeAndVersion.split('@');
-        parsed.resources.push({ symbol, type: type!, apiVersion: apiVersion ?? '', existing: /'\s*existing\s*=/.test(text), line: statement.startLine, statement });
+        parsed.resources.push({
+          symbol,
+          type: type!,
+          apiVersion: apiVersion ?? '',
+          existing: /'\s*existing\s*=/.test(text),
+          line: statement.startLine,
+          statement,
+        });
         break;
       }
       case 'module': {
@@ -191,7 +208,8 @@ export function varJoinedLiterals(parsed: BicepFile, name: string): string {
   const declared = parsed.vars.find((v) => v.name === name);
   if (!declared) throw new Error(`${parsed.file}: no var ${name}`);
   const shape = /^var\s+\w+\s*=\s*join\(\[[^\]]*\],\s*'\s*'\)$/;
-  if (!shape.test(declared.statement.masked.trim())) throw new Error(`${parsed.file}:${declared.line}: var ${name} is not join([<literals>], '<separator>')`);
+  if (!shape.test(declared.statement.masked.trim()))
+    throw new Error(`${parsed.file}:${declared.line}: var ${name} is not join([<literals>], '<separator>')`);
   const literals = stringsIn(parsed.scanned, declared.statement.start, declared.statement.end);
   if (literals.some((l) => l.interpolated)) throw new Error(`${parsed.file}:${declared.line}: var ${name} has interpolated parts`);
   const separator = literals.pop()!;

@@ -146,7 +146,14 @@ export function scanBicep(source: string): ScannedBicep {
   const scanMultiline = (start: number): number => {
     const close = source.indexOf("'''", start + 3);
     if (close === -1) throw new BicepSyntaxError(`unterminated multi-line string at line ${lineOf(start)}`);
-    strings.push({ start, end: close + 3, line: lineOf(start), value: source.slice(start + 3, close), interpolated: false, multiline: true });
+    strings.push({
+      start,
+      end: close + 3,
+      line: lineOf(start),
+      value: source.slice(start + 3, close),
+      interpolated: false,
+      multiline: true,
+    });
     // A multi-line string is one token: its newlines do not end the statement.
     blank(start + 3, close, false);
     return close + 3;
@@ -186,7 +193,9 @@ export function splitStatements(scanned: ScannedBicep): BicepStatement[] {
     else if (CLOSERS.has(c)) {
       const open = stack.pop();
       if (!open || OPENERS[open.char] !== c) {
-        throw new BicepSyntaxError(`unbalanced '${c}' at line ${scanned.lineOf(i)}${open ? ` (opened '${open.char}' at line ${scanned.lineOf(open.offset)})` : ''}`);
+        throw new BicepSyntaxError(
+          `unbalanced '${c}' at line ${scanned.lineOf(i)}${open ? ` (opened '${open.char}' at line ${scanned.lineOf(open.offset)})` : ''}`,
+        );
       }
     } else if (c === '\n' && stack.length === 0) {
       const text = masked.slice(start, i);
@@ -194,7 +203,8 @@ export function splitStatements(scanned: ScannedBicep): BicepStatement[] {
       start = -1;
     }
   }
-  if (stack.length > 0) throw new BicepSyntaxError(`'${stack.at(-1)!.char}' opened at line ${scanned.lineOf(stack.at(-1)!.offset)} is never closed`);
+  if (stack.length > 0)
+    throw new BicepSyntaxError(`'${stack.at(-1)!.char}' opened at line ${scanned.lineOf(stack.at(-1)!.offset)} is never closed`);
   return statements;
 }
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { escapeMarkdown, inertText, truncate, truncateMiddle } from '../../../src/teams/cards/inert-text.js';
+import { escapeMarkdown, inertText, truncate, truncateMiddle } from '../../../src/teams/cards.js';
 
 describe('inert card text', () => {
   it('escapes markdown so that emphasis, code, headings and quotes show as typed', () => {

@@ -2,11 +2,16 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CARD_NAMES, DEFAULT_CARDS_DIR, loadCardTemplates, renderCard } from '../../../src/teams/cards/render-card.js';
+import { CARD_NAMES, DEFAULT_CARDS_DIR, loadCardTemplates, renderCard } from '../../../src/teams/cards.js';
 
 describe('card templates', () => {
   it('exist for every card name, each declaring its schema and version 1.5', () => {
-    assert.deepEqual(readdirSync(DEFAULT_CARDS_DIR).filter((f) => f.endsWith('.json')).sort(), CARD_NAMES.map((n) => `${n}.json`).sort());
+    assert.deepEqual(
+      readdirSync(DEFAULT_CARDS_DIR)
+        .filter((f) => f.endsWith('.json'))
+        .sort(),
+      CARD_NAMES.map((n) => `${n}.json`).sort(),
+    );
     for (const template of Object.values(loadCardTemplates())) {
       assert.equal((template as { $schema?: string }).$schema, 'http://adaptivecards.io/schemas/adaptive-card.json');
       assert.equal((template as { version?: string }).version, '1.5');
@@ -23,7 +28,14 @@ describe('card templates', () => {
 });
 
 describe('renderCard', () => {
-  const template = { type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlock', text: 'Pod ${pod}' }, { type: 'TextBlock', $when: '${show}', text: 'shown' }] };
+  const template = {
+    type: 'AdaptiveCard',
+    version: '1.5',
+    body: [
+      { type: 'TextBlock', text: 'Pod ${pod}' },
+      { type: 'TextBlock', $when: '${show}', text: 'shown' },
+    ],
+  };
 
   it('inserts data values as text without evaluating expressions inside them', () => {
     const card = renderCard(template, { pod: '${show} @{x} ${1+1}', show: false });

@@ -1,15 +1,25 @@
 import assert from 'node:assert/strict';
-import { TeamsCards } from '../../../src/teams/cards/teams-cards.js';
-import { loadCardTemplates } from '../../../src/teams/cards/render-card.js';
+import { TeamsCards } from '../../../src/teams/bot-framework.js';
+import { loadCardTemplates } from '../../../src/teams/cards.js';
 import { PullDoctorError } from '../../../src/errors/index.js';
-import type { AdaptiveCardJson } from '../../../src/teams/cards/render-card.js';
-import type { FixRequest } from '../../../src/teams/fix-request-handler.js';
+import type { AdaptiveCardJson } from '../../../src/teams/cards.js';
+import type { TeamsFixRequest } from '../../../src/teams/fix-card-data.js';
 import { adaptiveCardProblems } from '../../support/adaptive-card-validator.js';
 import { cardBytes, cardTexts, executeActions } from '../../support/card-text.js';
 import { firingAlert, floodSummary, hostileAlert, resolvedAlert, resolvedSummary, undiagnosedAlert } from '../../fixtures/alerts/index.js';
-import { DIAGNOSIS_CARD_LIMITS } from '../../../src/teams/cards/diagnosis-card-data.js';
+import { DIAGNOSIS_CARD_LIMITS } from '../../../src/teams/diagnosis-card-data.js';
 import { ALL_DIAGNOSES, crashLoop, healthy, hostile, manyContainers, missingAcrPull } from '../../fixtures/diagnoses/index.js';
-import { ALL_FIX_REQUESTS, completedRequest, executingRequest, expiredRequest, failedRequest, hostileRequest, NOW, pendingRequest, rejectedRequest } from '../../fixtures/fix-requests.js';
+import {
+  ALL_FIX_REQUESTS,
+  completedRequest,
+  executingRequest,
+  expiredRequest,
+  failedRequest,
+  hostileRequest,
+  NOW,
+  pendingRequest,
+  rejectedRequest,
+} from '../../fixtures/fix-requests.js';
 import { describeFixRequest, FIX_REFUSAL_REASONS, fixRefusal, type FixRequest as StoredFixRequest } from '../../../src/fixes/index.js';
 
 const templates = loadCardTemplates();
@@ -20,20 +30,32 @@ const samplePods = [
 const cards = new TeamsCards(templates, false);
 const sandboxCards = new TeamsCards(templates, true, samplePods);
 const notFound = () =>
-  new PullDoctorError('POD_NOT_FOUND', 'Pod shop/web-7d4c9 was not found', { facts: { suggestions: 'web-7d4c9b8f6-x2kqp, web-7d4c9b8f6-r7t2p' } });
+  new PullDoctorError('POD_NOT_FOUND', 'Pod shop/web-7d4c9 was not found', {
+    facts: { suggestions: 'web-7d4c9b8f6-x2kqp, web-7d4c9b8f6-r7t2p' },
+  });
 const ids = { rerunId: 'r-1', eventsId: 'e-1' };
 const commands = [
-  { id: 'diagnose', title: 'diagnose', description: 'Explain why a pod is failing', examples: ['why is pod web-7d4c9 failing in shop', 'diagnose web-7d4c9 -n shop'] },
+  {
+    id: 'diagnose',
+    title: 'diagnose',
+    description: 'Explain why a pod is failing',
+    examples: ['why is pod web-7d4c9 failing in shop', 'diagnose web-7d4c9 -n shop'],
+  },
   { id: 'help', title: 'help', description: 'List what I understand', examples: ['help'] },
 ];
-const fixRequest: FixRequest = {
+const fixRequest: TeamsFixRequest = {
   target: { pod: 'web-7d4c9', namespace: 'shop' },
   fix: missingAcrPull.fix!,
   cause: 'unauthorized',
   diagnosedAt: missingAcrPull.diagnosedAt,
   requestedBy: { id: 'user-id-0', name: 'Alex Wilber' },
   conversationId: 'conv-1',
-  conversation: { serviceUrl: 'https://smba.trafficmanager.net/emea/', channelId: 'msteams', conversation: { id: 'conv-1' }, bot: { id: '28:bot' } },
+  conversation: {
+    serviceUrl: 'https://smba.trafficmanager.net/emea/',
+    channelId: 'msteams',
+    conversation: { id: 'conv-1' },
+    bot: { id: '28:bot' },
+  },
 };
 const APPROVERS = 'Megan Bowen, Adele Vance';
 const approval = (c: TeamsCards, request: StoredFixRequest, notice?: string) =>
@@ -45,10 +67,24 @@ function everyCard(c: TeamsCards): Array<[string, AdaptiveCardJson]> {
     ['diagnosing', c.diagnosing({ pod: 'web-7d4c9', namespace: 'shop' })],
     ['re-running', c.diagnosing({ pod: 'web-7d4c9', namespace: 'shop' }, 2)],
     ['diagnosing (queued)', c.diagnosing({ pod: 'web-7d4c9', namespace: 'shop' }, 1, 3)],
-    ...ALL_DIAGNOSES.map((d): [string, AdaptiveCardJson] => [`diagnosis ${d.pod}`, c.diagnosis({ diagnosis: d, run: 1, actions: { ...ids, requestFixId: 'f-1' } })]),
-    ...ALL_DIAGNOSES.map((d): [string, AdaptiveCardJson] => [`events ${d.pod}`, c.events({ target: d, events: d.events, diagnosedAt: d.diagnosedAt, rerunId: 'r-1' })]),
+    ...ALL_DIAGNOSES.map((d): [string, AdaptiveCardJson] => [
+      `diagnosis ${d.pod}`,
+      c.diagnosis({ diagnosis: d, run: 1, actions: { ...ids, requestFixId: 'f-1' } }),
+    ]),
+    ...ALL_DIAGNOSES.map((d): [string, AdaptiveCardJson] => [
+      `events ${d.pod}`,
+      c.events({ target: d, events: d.events, diagnosedAt: d.diagnosedAt, rerunId: 'r-1' }),
+    ]),
     ['events (none)', c.events({ target: healthy, events: [], diagnosedAt: healthy.diagnosedAt, rerunId: 'r-1' })],
-    ['error (known)', c.error({ error: notFound(), target: { pod: 'web-7d4c9', namespace: 'shop' }, retryId: 'r-1', suggested: [{ pod: 'web-7d4c9b8f6-x2kqp', diagnoseId: 'd-1' }] })],
+    [
+      'error (known)',
+      c.error({
+        error: notFound(),
+        target: { pod: 'web-7d4c9', namespace: 'shop' },
+        retryId: 'r-1',
+        suggested: [{ pod: 'web-7d4c9b8f6-x2kqp', diagnoseId: 'd-1' }],
+      }),
+    ],
     ['error (unknown)', c.error({ error: new TypeError('Cannot read properties of undefined') })],
     ['help', c.help({ commands, intro: 'I did not understand that.' })],
     ['fix requested', c.fixRequested(fixRequest, { reference: 'FR-2026-0042', nextStep: 'An approver has been asked.' })],
@@ -74,7 +110,11 @@ describe('Teams cards', () => {
   });
 
   it('label every card "Sandbox" when the bot runs on the bundled sandbox, and none otherwise', () => {
-    for (const [name, card] of everyCard(sandboxCards)) assert.ok(cardTexts(card).some((t) => t.includes('**Sandbox**')), name);
+    for (const [name, card] of everyCard(sandboxCards))
+      assert.ok(
+        cardTexts(card).some((t) => t.includes('**Sandbox**')),
+        name,
+      );
     for (const [name, card] of everyCard(cards)) assert.ok(!cardTexts(card).some((t) => t.includes('Sandbox')), name);
   });
 
@@ -84,7 +124,9 @@ describe('Teams cards', () => {
     const texts = cardTexts(big);
     assert.ok(texts.includes('…and 35 more failing containers'));
     assert.ok(texts.some((t) => /…and 34 more checks that need attention/.test(t)));
-    const events = cardTexts(cards.events({ target: manyContainers, events: manyContainers.events, diagnosedAt: manyContainers.diagnosedAt, rerunId: 'r' }));
+    const events = cardTexts(
+      cards.events({ target: manyContainers, events: manyContainers.events, diagnosedAt: manyContainers.diagnosedAt, rerunId: 'r' }),
+    );
     assert.ok(events.some((t) => t.startsWith('…and 185 older events')));
   });
 
@@ -93,14 +135,20 @@ describe('Teams cards', () => {
       const texts = cardTexts(cards.diagnosis({ diagnosis: missingAcrPull, run: 1, actions: ids }));
       assert.equal(texts[0], '❌ web-7d4c9 cannot pull its image');
       assert.equal(texts[1], 'Pod shop/web-7d4c9 · cluster shop-aks');
-      assert.ok(texts.includes('The registry refused the pull: the node offered no credentials, or credentials the registry does not accept.'));
+      assert.ok(
+        texts.includes('The registry refused the pull: the node offered no credentials, or credentials the registry does not accept.'),
+      );
     });
 
     it('shows the evidence: image, registry, the identity that pulls and the key event', () => {
       const texts = cardTexts(cards.diagnosis({ diagnosis: missingAcrPull, run: 1, actions: ids }));
       assert.ok(texts.includes('**Image:** shopacr.azurecr.io/shop/web:1.4.2'));
       assert.ok(texts.includes('**Registry:** shopacr.azurecr.io'));
-      assert.ok(texts.some((t) => t.startsWith('**Pulls as:** kubelet identity, object id 5d3b8f2a-9c41-4e7b-b0d6-2f1a7c9e4b31 (client id a7e4c2b9')));
+      assert.ok(
+        texts.some((t) =>
+          t.startsWith('**Pulls as:** kubelet identity, object id 5d3b8f2a-9c41-4e7b-b0d6-2f1a7c9e4b31 (client id a7e4c2b9'),
+        ),
+      );
       assert.ok(texts.some((t) => t.startsWith('**Key event:** Failed ×6: Failed to pull image') && t.includes('401 Unauthorized')));
     });
 
@@ -127,19 +175,37 @@ describe('Teams cards', () => {
             check: 'events',
             status: 'warn' as const,
             summary: '6 warning events; newest: BackOff.',
-            detail: ['2026-11-26T23:14:05Z Normal BackOff (x9): Back-off pulling image', '2026-11-26T23:12:00Z Warning Failed (x6): Error: ErrImagePull', 'a', 'b', 'c', 'd'].join('\n'),
+            detail: [
+              '2026-11-26T23:14:05Z Normal BackOff (x9): Back-off pulling image',
+              '2026-11-26T23:12:00Z Warning Failed (x6): Error: ErrImagePull',
+              'a',
+              'b',
+              'c',
+              'd',
+            ].join('\n'),
           },
-          { check: 'acr-pull-role', status: 'fail' as const, summary: 'The kubelet identity of shop-aks has no role that lets it pull from shopacr.', remediation: longAdvice },
+          {
+            check: 'acr-pull-role',
+            status: 'fail' as const,
+            summary: 'The kubelet identity of shop-aks has no role that lets it pull from shopacr.',
+            remediation: longAdvice,
+          },
         ],
       };
       const texts = cardTexts(cards.diagnosis({ diagnosis, run: 1, actions: ids }));
       const at = (prefix: string) => texts.findIndex((t) => t.startsWith(prefix));
-      assert.ok(at('❌ The kubelet identity') < at('❌ The registry refused') && at('❌ The registry refused') < at('❌ Container'), JSON.stringify(texts));
+      assert.ok(
+        at('❌ The kubelet identity') < at('❌ The registry refused') && at('❌ The registry refused') < at('❌ Container'),
+        JSON.stringify(texts),
+      );
       assert.ok(at('⚠️ 6 warning events') > at('❌ Container'));
       assert.ok(texts.includes('2026-11-26T23:14:05Z Normal BackOff \\(x9\\): Back-off pulling image'));
       assert.ok(texts.includes('2026-11-26T23:12:00Z Warning Failed \\(x6\\): Error: ErrImagePull'));
       assert.ok(texts.includes('…and 2 more lines'));
-      assert.ok(texts.some((t) => t.startsWith('**What to do:**') && t.endsWith('registries/shopacr\\)')), 'the whole command, to its last character');
+      assert.ok(
+        texts.some((t) => t.startsWith('**What to do:**') && t.endsWith('registries/shopacr\\)')),
+        'the whole command, to its last character',
+      );
     });
 
     it('offers Request fix only when the diagnosis has a fix and an id for it, then Re-run checks and Show events', () => {
@@ -153,7 +219,10 @@ describe('Teams cards', () => {
         ],
       );
       const withoutHandler = executeActions(cards.diagnosis({ diagnosis: missingAcrPull, run: 1, actions: ids }));
-      assert.deepEqual(withoutHandler.map((a) => a.verb), ['rerun', 'events']);
+      assert.deepEqual(
+        withoutHandler.map((a) => a.verb),
+        ['rerun', 'events'],
+      );
     });
 
     it('carries only opaque ids in its buttons, never what they act on', () => {
@@ -176,8 +245,21 @@ describe('Teams cards', () => {
     it('names a pod-level problem (unschedulable) by its reason and message, not an empty container line, and counts one hidden check in the singular', () => {
       const unschedulable = {
         ...crashLoop,
-        problems: [{ kind: 'unschedulable' as const, container: '', initContainer: false, image: '', reason: 'Unschedulable', message: '0/3 nodes are available: 3 Insufficient cpu.' }],
-        findings: Array.from({ length: DIAGNOSIS_CARD_LIMITS.checks + 1 }, (_, i) => ({ check: `c${i}`, status: 'warn' as const, summary: `warning ${i}` })),
+        problems: [
+          {
+            kind: 'unschedulable' as const,
+            container: '',
+            initContainer: false,
+            image: '',
+            reason: 'Unschedulable',
+            message: '0/3 nodes are available: 3 Insufficient cpu.',
+          },
+        ],
+        findings: Array.from({ length: DIAGNOSIS_CARD_LIMITS.checks + 1 }, (_, i) => ({
+          check: `c${i}`,
+          status: 'warn' as const,
+          summary: `warning ${i}`,
+        })),
       };
       const texts = cardTexts(cards.diagnosis({ diagnosis: unschedulable, run: 1, actions: ids }));
       assert.ok(texts.includes('• Unschedulable — 0/3 nodes are available: 3 Insufficient cpu.'), texts.join('\n'));
@@ -198,26 +280,43 @@ describe('Teams cards', () => {
         assert.ok(!card.includes('{{'), 'no DATE()/TIME()');
         assert.ok(!card.includes('eyJ'), 'no token');
         assert.ok(!card.includes('<script>'), 'no HTML');
-        assert.ok(!card.includes('AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'), 'long text is cut');
+        assert.ok(
+          !card.includes(
+            'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
+          ),
+          'long text is cut',
+        );
       }
       const texts = cardTexts(cards.diagnosis({ diagnosis: hostile, run: 1, actions: ids }));
-      assert.ok(texts.some((t) => t.includes('\\*\\*URGENT\\*\\* run \\`kubectl delete ns prod\\` &lt;at&gt;Megan Bowen&lt;/at&gt; &amp; visit')));
+      assert.ok(
+        texts.some((t) => t.includes('\\*\\*URGENT\\*\\* run \\`kubectl delete ns prod\\` &lt;at&gt;Megan Bowen&lt;/at&gt; &amp; visit')),
+      );
       assert.ok(texts.every((t) => !t.includes('\n')));
     });
   });
 
   it('shows events newest first with their reason, count and time, and a way back to the checks', () => {
-    const card = cards.events({ target: missingAcrPull, events: missingAcrPull.events, diagnosedAt: missingAcrPull.diagnosedAt, rerunId: 'r-9' });
+    const card = cards.events({
+      target: missingAcrPull,
+      events: missingAcrPull.events,
+      diagnosedAt: missingAcrPull.diagnosedAt,
+      rerunId: 'r-9',
+    });
     const texts = cardTexts(card);
     assert.equal(texts[0], 'Events for shop/web-7d4c9 on cluster shop-aks');
     assert.ok(texts.includes('ℹ️ BackOff ×41 · last 2026-11-26 23:14:02 UTC'));
     assert.ok(texts.includes('⚠️ Failed ×6 · last 2026-11-26 23:11:47 UTC'));
-    assert.deepEqual(executeActions(card).map((a) => [a.verb, a.data]), [['rerun', { id: 'r-9' }]]);
+    assert.deepEqual(
+      executeActions(card).map((a) => [a.verb, a.data]),
+      [['rerun', { id: 'r-9' }]],
+    );
   });
 
   it('turns an error into what failed and what to do, with similar pod names, never a stack trace', () => {
     const known = cards.error({
-      error: new PullDoctorError('POD_NOT_FOUND', 'Pod shop/web-7d4c9 was not found', { facts: { suggestions: 'web-7d4c9b8f6-x2kqp, web-7d4c9b8f6-r7t2p' } }),
+      error: new PullDoctorError('POD_NOT_FOUND', 'Pod shop/web-7d4c9 was not found', {
+        facts: { suggestions: 'web-7d4c9b8f6-x2kqp, web-7d4c9b8f6-r7t2p' },
+      }),
       target: { pod: 'web-7d4c9', namespace: 'shop' },
     });
     const texts = cardTexts(known);
@@ -243,7 +342,9 @@ describe('Teams cards', () => {
       '⏳ Waiting to diagnose shop/web-7d4c9… (number 3 in line)',
       'Pull Doctor is diagnosing other pods right now. This one starts in turn, and this card then shows its result.',
     ]);
-    assert.deepEqual(cardTexts(cards.diagnosing({ pod: 'web-7d4c9', namespace: 'shop' }, 2, 1)).slice(0, 1), ['⏳ Waiting to re-run checks for shop/web-7d4c9… (run 2, number 1 in line)']);
+    assert.deepEqual(cardTexts(cards.diagnosing({ pod: 'web-7d4c9', namespace: 'shop' }, 2, 1)).slice(0, 1), [
+      '⏳ Waiting to re-run checks for shop/web-7d4c9… (run 2, number 1 in line)',
+    ]);
   });
 
   it('offers a Diagnose button per similar pod name, before Try again, carrying only ids', () => {
@@ -271,7 +372,9 @@ describe('Teams cards', () => {
       facts: { suggestions: 'web-7d4c9b6f5-x2k8p' },
     });
     assert.ok(!cardTexts(cards.error({ error: named })).some((t) => t.startsWith('Did you mean')));
-    const odd = new PullDoctorError('POD_NOT_FOUND', 'Pod shop/web was not found', { facts: { suggestions: 'web-1,[x](https://evil.example),Web-2' } });
+    const odd = new PullDoctorError('POD_NOT_FOUND', 'Pod shop/web was not found', {
+      facts: { suggestions: 'web-1,[x](https://evil.example),Web-2' },
+    });
     assert.ok(cardTexts(cards.error({ error: odd })).includes('Did you mean: web-1?'));
   });
 
@@ -279,7 +382,9 @@ describe('Teams cards', () => {
     const texts = cardTexts(sandboxCards.help({ commands, intro: 'Hi!' }));
     assert.ok(texts.includes('Pods to try'));
     assert.ok(texts.includes('Ask for example: why is pod web-7d4c9b6f5-x2k8p failing in shop'));
-    assert.ok(texts.includes('• **web-7d4c9b6f5-x2k8p** — ACR image, the kubelet identity has no AcrPull on the registry \\(fix offered\\)'));
+    assert.ok(
+      texts.includes('• **web-7d4c9b6f5-x2k8p** — ACR image, the kubelet identity has no AcrPull on the registry \\(fix offered\\)'),
+    );
     assert.ok(texts.includes("• **cache-3f2e1d0c9-c7d8e** — Docker Hub's pull rate limit \\(429\\)"));
     assert.ok(!cardTexts(cards.help({ commands })).includes('Pods to try'), 'no section without sample pods');
   });
@@ -314,10 +419,20 @@ describe('Teams cards', () => {
       'An approval card follows in this conversation. Sandbox approvers: Megan Bowen, Adele Vance, Isaiah Langer, Patti Fernandez, Lynne Robbins can approve it ' +
       'until 2026-11-27 04:57:26 UTC; nobody approves their own request. This is a personal chat: only you see the card here. ' +
       'Request the fix where an approver can see it (a channel or group chat).';
-    const reader = { ...fixRequest, fix: { ...fixRequest.fix, roleDefinitionId: `${fixRequest.fix.roleDefinitionId.replace(/[^/]+$/, '')}b93aa761-3e63-49ed-ac28-beffa264f7ac` } };
+    const reader = {
+      ...fixRequest,
+      fix: {
+        ...fixRequest.fix,
+        roleDefinitionId: `${fixRequest.fix.roleDefinitionId.replace(/[^/]+$/, '')}b93aa761-3e63-49ed-ac28-beffa264f7ac`,
+      },
+    };
     const texts = cardTexts(cards.fixRequested(reader, { reference: 'FR-2026-0042', nextStep }));
     assert.ok(texts.includes(nextStep.replace(/[()]/g, (c) => `\\${c}`)), `not cut short: ${texts.join('\n')}`);
-    assert.ok(texts.includes('**Change:** Assign Container Registry Repository Reader on shopacr to the kubelet identity 5d3b8f2a-9c41-4e7b-b0d6-2f1a7c9e4b31'));
+    assert.ok(
+      texts.includes(
+        '**Change:** Assign Container Registry Repository Reader on shopacr to the kubelet identity 5d3b8f2a-9c41-4e7b-b0d6-2f1a7c9e4b31',
+      ),
+    );
   });
 
   describe('the alert card', () => {
@@ -335,7 +450,10 @@ describe('Teams cards', () => {
       assert.ok(texts.some((t) => t.startsWith('The registry answered 401')));
       assert.ok(texts.includes('**Image:** shopacr.azurecr.io/shop/web:1.4.2'));
       assert.ok(texts.includes('**Registry:** shopacr.azurecr.io'));
-      assert.ok(texts.some((t) => t.startsWith('**Key event:** Failed: Failed to pull image') && t.endsWith('401 Unauthorized\\]')), JSON.stringify(texts));
+      assert.ok(
+        texts.some((t) => t.startsWith('**Key event:** Failed: Failed to pull image') && t.endsWith('401 Unauthorized\\]')),
+        JSON.stringify(texts),
+      );
       assert.ok(texts.includes('**Diagnosed:** pod web-7d4c9b8f6d-p1 at 2026-11-26 23:14:05 UTC'));
     });
 
@@ -349,7 +467,10 @@ describe('Teams cards', () => {
           ['Show events', 'events', { id: 'e-1' }],
         ],
       );
-      assert.deepEqual(executeActions(cards.alert({ view: firingAlert, actions: ids })).map((a) => a.verb), ['rerun', 'events']);
+      assert.deepEqual(
+        executeActions(cards.alert({ view: firingAlert, actions: ids })).map((a) => a.verb),
+        ['rerun', 'events'],
+      );
     });
 
     it('turns green and says when it resolved once every pod recovered', () => {
@@ -388,7 +509,10 @@ describe('Teams cards', () => {
       assert.equal(texts[2], '**150 workloads** · 135 firing · 15 resolved · 300 pods affected');
       const headings = texts.filter((t) => / — .* \(\d+ workloads\)$/.test(t));
       assert.equal(headings.length, 6, JSON.stringify(headings));
-      assert.deepEqual(headings.map((h) => Number(/\((\d+) workloads\)$/.exec(h)![1])).reduce((a, b) => a + b, 0), 150);
+      assert.deepEqual(
+        headings.map((h) => Number(/\((\d+) workloads\)$/.exec(h)![1])).reduce((a, b) => a + b, 0),
+        150,
+      );
       assert.ok(texts.some((t) => t.startsWith('🔴 Deployment shop-000-') && t.endsWith('— 2 failing, 2 affected')));
     });
 
@@ -424,7 +548,11 @@ describe('Teams cards', () => {
       assert.ok(texts.includes(`**On:** the container registry shopacr: ${pendingRequest.fix.scope}`));
       assert.ok(texts.includes('**Pod:** shop/web-7d4c9 on cluster shop-aks'));
       assert.ok(texts.includes('**Expires:** 2026-11-27 00:15:00 UTC'));
-      assert.ok(texts.includes('**Why:** The registry refused the pull: the node offered no credentials, or credentials the registry does not accept.'));
+      assert.ok(
+        texts.includes(
+          '**Why:** The registry refused the pull: the node offered no credentials, or credentials the registry does not accept.',
+        ),
+      );
       assert.ok(texts.some((t) => t.startsWith('• Failed ×6: Failed to pull image') && t.endsWith('401 Unauthorized')));
       assert.ok(texts.includes('**Who can approve:** Megan Bowen, Adele Vance. Not the requester.'));
       assert.deepEqual(
@@ -443,10 +571,17 @@ describe('Teams cards', () => {
       assert.equal(status(failedRequest), 'Approved by Ben Okafor at 2026-11-26 23:17:30 UTC: the change could not be applied');
       assert.equal(status(rejectedRequest), 'Rejected by Ben Okafor at 2026-11-26 23:17:30 UTC: nothing was changed');
       assert.equal(status(expiredRequest), 'Expired at 2026-11-26 23:19:00 UTC without a decision: nothing was changed');
-      assert.equal(status({ ...pendingRequest, expiresAt: '2026-11-26T23:19:59.000Z' }), 'Expired at 2026-11-26 23:19:59 UTC without a decision: nothing was changed', 'a pending request past its expiry reads expired');
+      assert.equal(
+        status({ ...pendingRequest, expiresAt: '2026-11-26T23:19:59.000Z' }),
+        'Expired at 2026-11-26 23:19:59 UTC without a decision: nothing was changed',
+        'a pending request past its expiry reads expired',
+      );
       for (const request of [executingRequest, completedRequest, failedRequest, rejectedRequest, expiredRequest]) {
         assert.deepEqual(executeActions(approval(cards, request)), [], request.status);
-        assert.ok(!cardTexts(approval(cards, request)).some((t) => t.startsWith('**Who can approve:**')), `${request.status}: no longer says who can approve`);
+        assert.ok(
+          !cardTexts(approval(cards, request)).some((t) => t.startsWith('**Who can approve:**')),
+          `${request.status}: no longer says who can approve`,
+        );
       }
     });
 
@@ -454,17 +589,34 @@ describe('Teams cards', () => {
       const texts = cardTexts(approval(cards, completedRequest));
       assert.ok(texts.includes('**Result:** Role assignment created (2026-11-26 23:17:33 UTC)'));
       assert.ok(texts.includes(`Granted AcrPull on shopacr for the kubelet identity ${pendingRequest.fix.principalId}.`));
-      assert.ok(texts.some((t) => t.startsWith('**Role assignment:** /subscriptions/') && t.endsWith('/roleAssignments/2b8f0c4e-6a1d-5e3f-9b7c-1d2e3f4a5b6c')));
-      assert.ok(texts.includes('**Diagnosis after the change:** The kubelet identity can pull from shopacr now; the pod still shows the last pull error until the kubelet retries.'));
-      assert.ok(texts.some((t) => t.startsWith('The kubelet retries the image pull on its own back-off \\(up to 5 minutes between attempts\\)')));
+      assert.ok(
+        texts.some(
+          (t) =>
+            t.startsWith('**Role assignment:** /subscriptions/') && t.endsWith('/roleAssignments/2b8f0c4e-6a1d-5e3f-9b7c-1d2e3f4a5b6c'),
+        ),
+      );
+      assert.ok(
+        texts.includes(
+          '**Diagnosis after the change:** The kubelet identity can pull from shopacr now; the pod still shows the last pull error until the kubelet retries.',
+        ),
+      );
+      assert.ok(
+        texts.some((t) => t.startsWith('The kubelet retries the image pull on its own back-off \\(up to 5 minutes between attempts\\)')),
+      );
     });
 
     it('names the permission Pull Doctor lacks when Azure refuses (403), and how to grant it narrowly', () => {
       const texts = cardTexts(approval(cards, failedRequest));
       assert.ok(texts.includes('**Result:** Failed: nothing was changed (2026-11-26 23:17:33 UTC)'));
-      assert.ok(texts.some((t) => t.includes("Pull Doctor's identity lacks Microsoft.Authorization/roleAssignments/write on the registry")));
+      assert.ok(
+        texts.some((t) => t.includes("Pull Doctor's identity lacks Microsoft.Authorization/roleAssignments/write on the registry")),
+      );
       assert.ok(texts.some((t) => t.startsWith('Grant it narrowly: the built-in role "Role Based Access Control Administrator"')));
-      assert.ok(texts.some((t) => t.startsWith('az role assignment create --assignee-object-id') && t.includes('f58310d9-a9f6-439a-9e8d-f62e7b41a168')));
+      assert.ok(
+        texts.some(
+          (t) => t.startsWith('az role assignment create --assignee-object-id') && t.includes('f58310d9-a9f6-439a-9e8d-f62e7b41a168'),
+        ),
+      );
       assert.ok(!texts.some((t) => t.startsWith('The kubelet retries')), 'no back-off reminder when nothing was granted');
       assert.ok(cardBytes(approval(cards, failedRequest)) < 20_000);
     });
@@ -480,7 +632,11 @@ describe('Teams cards', () => {
       const shown = JSON.stringify({ ...approval(cards, hostileRequest), $schema: undefined });
       for (const forbidden of ['](', '<at>', '://', '{{', 'eyJ', '**Boss**']) assert.ok(!shown.includes(forbidden), forbidden);
       assert.ok(!shown.includes('A'.repeat(500)), 'long evidence is cut');
-      assert.ok(cardTexts(approval(cards, hostileRequest)).includes('**Requested by:** \\*\\*Boss\\*\\* {\u200b{DATE\\(2017-02-14T06:00:00Z, SHORT\\)}} &lt;at&gt;Everyone&lt;/at&gt; at 2026-11-26 23:15:00 UTC'));
+      assert.ok(
+        cardTexts(approval(cards, hostileRequest)).includes(
+          '**Requested by:** \\*\\*Boss\\*\\* {\u200b{DATE\\(2017-02-14T06:00:00Z, SHORT\\)}} &lt;at&gt;Everyone&lt;/at&gt; at 2026-11-26 23:15:00 UTC',
+        ),
+      );
     });
   });
 

@@ -25,7 +25,11 @@ export interface ServiceAccountOptions {
 
 export function serviceAccount(o: ServiceAccountOptions): WireServiceAccount {
   const name = o.name ?? 'default';
-  const sa: WireServiceAccount = { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name, namespace: o.namespace, uid: uidFor(`sa:${o.namespace}/${name}`) } };
+  const sa: WireServiceAccount = {
+    apiVersion: 'v1',
+    kind: 'ServiceAccount',
+    metadata: { name, namespace: o.namespace, uid: uidFor(`sa:${o.namespace}/${name}`) },
+  };
   if (o.annotations) sa.metadata!.annotations = o.annotations;
   if (o.imagePullSecrets?.length) sa.imagePullSecrets = o.imagePullSecrets.map((n) => ({ name: n }));
   return sa;
@@ -38,7 +42,11 @@ export function dockerConfigJson(auths: Record<string, RegistryCredential>): str
   const out: Record<string, Record<string, string>> = {};
   for (const [host, credential] of Object.entries(auths)) {
     if ('username' in credential) {
-      out[host] = { username: credential.username, password: credential.password, auth: Buffer.from(`${credential.username}:${credential.password}`).toString('base64') };
+      out[host] = {
+        username: credential.username,
+        password: credential.password,
+        auth: Buffer.from(`${credential.username}:${credential.password}`).toString('base64'),
+      };
     } else out[host] = { ...credential };
   }
   return JSON.stringify({ auths: out });
@@ -89,5 +97,10 @@ export function lease(o: LeaseOptions): WireLease {
   if (o.holderIdentity !== undefined) spec.holderIdentity = o.holderIdentity;
   if (o.acquireTime) spec.acquireTime = kubeMicroTime(o.acquireTime);
   if (o.renewTime) spec.renewTime = kubeMicroTime(o.renewTime);
-  return { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: o.name, namespace: o.namespace, creationTimestamp: kubeTime(o.acquireTime ?? new Date()) }, spec } as WireLease;
+  return {
+    apiVersion: 'coordination.k8s.io/v1',
+    kind: 'Lease',
+    metadata: { name: o.name, namespace: o.namespace, creationTimestamp: kubeTime(o.acquireTime ?? new Date()) },
+    spec,
+  } as WireLease;
 }

@@ -88,7 +88,11 @@ export function schedulerEvent(o: SchedulerEventOptions): WireEvent {
   const event: Record<string, unknown> = {
     apiVersion: 'v1',
     kind: 'Event',
-    metadata: { name: eventName(podName, `${o.pod.metadata?.uid}/${o.reason}`), namespace: o.pod.metadata?.namespace ?? '', creationTimestamp: kubeTime(first) },
+    metadata: {
+      name: eventName(podName, `${o.pod.metadata?.uid}/${o.reason}`),
+      namespace: o.pod.metadata?.namespace ?? '',
+      creationTimestamp: kubeTime(first),
+    },
     involvedObject: involvedObject(o.pod),
     reason: o.reason,
     message: o.message,
@@ -142,15 +146,49 @@ export function imagePullEvents(pod: WirePod, o: ImagePullEventsOptions = {}): W
   const started = pod.metadata?.creationTimestamp ? new Date(pod.metadata.creationTimestamp) : secondsBefore(now, 300);
   const events: WireEvent[] = [];
   if (pod.spec?.nodeName) {
-    events.push(schedulerEvent({ pod, reason: 'Scheduled', message: `Successfully assigned ${pod.metadata?.namespace}/${pod.metadata?.name} to ${pod.spec.nodeName}`, firstSeen: started }));
+    events.push(
+      schedulerEvent({
+        pod,
+        reason: 'Scheduled',
+        message: `Successfully assigned ${pod.metadata?.namespace}/${pod.metadata?.name} to ${pod.spec.nodeName}`,
+        firstSeen: started,
+      }),
+    );
   }
   const base = { pod, container: name, firstSeen: secondsBefore(now, Math.max(60, (now.getTime() - started.getTime()) / 1000 - 2)) };
   events.push(
     kubeletEvent({ ...base, reason: 'Pulling', message: `Pulling image "${image}"`, count: attempts, lastSeen: secondsBefore(now, 30) }),
-    kubeletEvent({ ...base, reason: 'Failed', type: 'Warning', message: `Failed to pull image "${image}": ${pullError}`, count: attempts, lastSeen: secondsBefore(now, 29) }),
-    kubeletEvent({ ...base, reason: 'Failed', type: 'Warning', message: 'Error: ErrImagePull', count: attempts, lastSeen: secondsBefore(now, 29) }),
-    kubeletEvent({ ...base, reason: 'BackOff', message: `Back-off pulling image "${image}"`, count: attempts * 2 + 1, lastSeen: secondsBefore(now, 5) }),
-    kubeletEvent({ ...base, reason: 'Failed', type: 'Warning', message: 'Error: ImagePullBackOff', count: attempts * 2 + 1, lastSeen: secondsBefore(now, 5) }),
+    kubeletEvent({
+      ...base,
+      reason: 'Failed',
+      type: 'Warning',
+      message: `Failed to pull image "${image}": ${pullError}`,
+      count: attempts,
+      lastSeen: secondsBefore(now, 29),
+    }),
+    kubeletEvent({
+      ...base,
+      reason: 'Failed',
+      type: 'Warning',
+      message: 'Error: ErrImagePull',
+      count: attempts,
+      lastSeen: secondsBefore(now, 29),
+    }),
+    kubeletEvent({
+      ...base,
+      reason: 'BackOff',
+      message: `Back-off pulling image "${image}"`,
+      count: attempts * 2 + 1,
+      lastSeen: secondsBefore(now, 5),
+    }),
+    kubeletEvent({
+      ...base,
+      reason: 'Failed',
+      type: 'Warning',
+      message: 'Error: ImagePullBackOff',
+      count: attempts * 2 + 1,
+      lastSeen: secondsBefore(now, 5),
+    }),
   );
   return events;
 }
@@ -163,9 +201,27 @@ export function crashLoopEvents(pod: WirePod, o: { container?: string; restarts?
   const restarts = o.restarts ?? pod.status?.containerStatuses?.find((c) => c.name === container)?.restartCount ?? 6;
   const base = { pod, container, firstSeen: secondsBefore(now, 290) };
   return [
-    kubeletEvent({ ...base, reason: 'Pulled', message: `Container image "${image}" already present on machine`, count: restarts + 1, lastSeen: secondsBefore(now, 60) }),
-    kubeletEvent({ ...base, reason: 'Created', message: `Created container ${container}`, count: restarts + 1, lastSeen: secondsBefore(now, 60) }),
-    kubeletEvent({ ...base, reason: 'Started', message: `Started container ${container}`, count: restarts + 1, lastSeen: secondsBefore(now, 60) }),
+    kubeletEvent({
+      ...base,
+      reason: 'Pulled',
+      message: `Container image "${image}" already present on machine`,
+      count: restarts + 1,
+      lastSeen: secondsBefore(now, 60),
+    }),
+    kubeletEvent({
+      ...base,
+      reason: 'Created',
+      message: `Created container ${container}`,
+      count: restarts + 1,
+      lastSeen: secondsBefore(now, 60),
+    }),
+    kubeletEvent({
+      ...base,
+      reason: 'Started',
+      message: `Started container ${container}`,
+      count: restarts + 1,
+      lastSeen: secondsBefore(now, 60),
+    }),
     kubeletEvent({
       ...base,
       reason: 'BackOff',

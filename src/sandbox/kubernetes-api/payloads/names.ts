@@ -13,7 +13,10 @@ function digest(seed: string): Buffer {
 }
 
 export function safeString(seed: string, length: number): string {
-  return [...digest(seed)].slice(0, length).map((b) => SAFE_ALPHABET[b % SAFE_ALPHABET.length]).join('');
+  return [...digest(seed)]
+    .slice(0, length)
+    .map((b) => SAFE_ALPHABET[b % SAFE_ALPHABET.length])
+    .join('');
 }
 
 /** A pod-template-hash such as `7d4c9b8f6d` (10 characters of the safe alphabet). */

@@ -94,12 +94,18 @@ function containerSpec(r: Resolved, c: ContainerSpecOptions) {
 function qosClass(o: PodOptions): string {
   const { requests, limits } = o.resources ?? {};
   if (!requests && !limits) return 'BestEffort';
-  if (limits?.cpu && limits?.memory && (!requests || (requests.cpu === limits.cpu && requests.memory === limits.memory))) return 'Guaranteed';
+  if (limits?.cpu && limits?.memory && (!requests || (requests.cpu === limits.cpu && requests.memory === limits.memory)))
+    return 'Guaranteed';
   return 'Burstable';
 }
 
 function metadata(r: Resolved) {
-  const labels: Record<string, string> = { ...(r.o.ownerDeployment ? { app: r.o.ownerDeployment, 'pod-template-hash': replicaSetName(r.o.ownerDeployment).split('-').pop()! } : { app: r.container }), ...r.o.labels };
+  const labels: Record<string, string> = {
+    ...(r.o.ownerDeployment
+      ? { app: r.o.ownerDeployment, 'pod-template-hash': replicaSetName(r.o.ownerDeployment).split('-').pop()! }
+      : { app: r.container }),
+    ...r.o.labels,
+  };
   const meta: Record<string, unknown> = {
     name: r.name,
     namespace: r.o.namespace,
@@ -161,7 +167,9 @@ function condition(type: string, status: 'True' | 'False', at: Date, reason?: st
 }
 
 function mountStatus(r: Resolved) {
-  return [{ name: r.tokenVolume, mountPath: '/var/run/secrets/kubernetes.io/serviceaccount', readOnly: true, recursiveReadOnly: 'Disabled' }];
+  return [
+    { name: r.tokenVolume, mountPath: '/var/run/secrets/kubernetes.io/serviceaccount', readOnly: true, recursiveReadOnly: 'Disabled' },
+  ];
 }
 
 function runningStatus(r: Resolved, c: ContainerSpecOptions): WireContainerStatus {
@@ -183,7 +191,17 @@ function runningStatus(r: Resolved, c: ContainerSpecOptions): WireContainerStatu
 function waitingStatus(r: Resolved, c: ContainerSpecOptions, reason: string, message?: string): WireContainerStatus {
   const waiting: Record<string, string> = { reason };
   if (message !== undefined) waiting.message = message;
-  return { name: c.name, image: c.image, imageID: '', ready: false, started: false, restartCount: 0, lastState: {}, state: { waiting }, volumeMounts: mountStatus(r) } as WireContainerStatus;
+  return {
+    name: c.name,
+    image: c.image,
+    imageID: '',
+    ready: false,
+    started: false,
+    restartCount: 0,
+    lastState: {},
+    state: { waiting },
+    volumeMounts: mountStatus(r),
+  } as WireContainerStatus;
 }
 
 function completedInitStatus(r: Resolved, c: ContainerSpecOptions): WireContainerStatus {
@@ -198,7 +216,15 @@ function completedInitStatus(r: Resolved, c: ContainerSpecOptions): WireContaine
     started: false,
     restartCount: 0,
     lastState: {},
-    state: { terminated: { containerID: id, exitCode: 0, reason: 'Completed', startedAt: kubeTime(secondsBefore(r.now, (r.o.ageSeconds ?? 300) - 5)), finishedAt: kubeTime(secondsBefore(r.now, (r.o.ageSeconds ?? 300) - 10)) } },
+    state: {
+      terminated: {
+        containerID: id,
+        exitCode: 0,
+        reason: 'Completed',
+        startedAt: kubeTime(secondsBefore(r.now, (r.o.ageSeconds ?? 300) - 5)),
+        finishedAt: kubeTime(secondsBefore(r.now, (r.o.ageSeconds ?? 300) - 10)),
+      },
+    },
     volumeMounts: mountStatus(r),
   } as WireContainerStatus;
 }
@@ -284,7 +310,9 @@ function imagePullFailure(o: ImagePullFailureOptions, reason: 'ImagePullBackOff'
   const status: Record<string, unknown> = { ...scheduledStatusBase(r, 'Pending'), conditions };
   if (failingIsInit) {
     const index = inits.findIndex((c) => c.name === failingName);
-    status.initContainerStatuses = inits.map((c, i) => (i < index ? completedInitStatus(r, c) : i === index ? waitingStatus(r, c, reason, message) : waitingStatus(r, c, 'PodInitializing')));
+    status.initContainerStatuses = inits.map((c, i) =>
+      i < index ? completedInitStatus(r, c) : i === index ? waitingStatus(r, c, reason, message) : waitingStatus(r, c, 'PodInitializing'),
+    );
     status.containerStatuses = mains.map((c) => waitingStatus(r, c, 'PodInitializing'));
   } else {
     if (inits.length) status.initContainerStatuses = inits.map((c) => completedInitStatus(r, c));
@@ -341,7 +369,12 @@ export function crashLoopBackOffPod(o: CrashLoopOptions): WirePod {
     started: false,
     restartCount: restarts,
     lastState: { terminated },
-    state: { waiting: { reason: 'CrashLoopBackOff', message: `back-off ${o.backOff ?? '5m0s'} restarting failed container=${r.container} pod=${r.name}_${o.namespace}(${r.uid})` } },
+    state: {
+      waiting: {
+        reason: 'CrashLoopBackOff',
+        message: `back-off ${o.backOff ?? '5m0s'} restarting failed container=${r.container} pod=${r.name}_${o.namespace}(${r.uid})`,
+      },
+    },
     volumeMounts: mountStatus(r),
   } as WireContainerStatus;
   const status: Record<string, unknown> = {

@@ -19,7 +19,14 @@ export function deploymentUid(namespace: string, deployment: string): string {
 
 /** The ownerReference a pod of Deployment `deployment` carries. */
 export function replicaSetOwnerReference(namespace: string, deployment: string): WireOwnerReference {
-  return { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: replicaSetName(deployment), uid: replicaSetUid(namespace, deployment), controller: true, blockOwnerDeletion: true };
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'ReplicaSet',
+    name: replicaSetName(deployment),
+    uid: replicaSetUid(namespace, deployment),
+    controller: true,
+    blockOwnerDeletion: true,
+  };
 }
 
 export interface WorkloadOptions {
@@ -39,7 +46,16 @@ function template(o: WorkloadOptions, hash?: string) {
   return {
     metadata: { labels },
     spec: {
-      containers: [{ name: o.deployment, image: o.image, imagePullPolicy: 'IfNotPresent', resources: {}, terminationMessagePath: '/dev/termination-log', terminationMessagePolicy: 'File' }],
+      containers: [
+        {
+          name: o.deployment,
+          image: o.image,
+          imagePullPolicy: 'IfNotPresent',
+          resources: {},
+          terminationMessagePath: '/dev/termination-log',
+          terminationMessagePolicy: 'File',
+        },
+      ],
       dnsPolicy: 'ClusterFirst',
       restartPolicy: 'Always',
       schedulerName: 'default-scheduler',
@@ -82,9 +98,30 @@ export function deployment(o: WorkloadOptions): WireDeployment {
       unavailableReplicas: replicas - ready,
       conditions: [
         ready >= replicas
-          ? { type: 'Available', status: 'True', reason: 'MinimumReplicasAvailable', message: 'Deployment has minimum availability.', lastUpdateTime: kubeTime(now), lastTransitionTime: kubeTime(now) }
-          : { type: 'Available', status: 'False', reason: 'MinimumReplicasUnavailable', message: 'Deployment does not have minimum availability.', lastUpdateTime: kubeTime(now), lastTransitionTime: kubeTime(now) },
-        { type: 'Progressing', status: 'True', reason: 'ReplicaSetUpdated', message: `ReplicaSet "${replicaSetName(o.deployment)}" is progressing.`, lastUpdateTime: kubeTime(now), lastTransitionTime: kubeTime(secondsBefore(now, 600)) },
+          ? {
+              type: 'Available',
+              status: 'True',
+              reason: 'MinimumReplicasAvailable',
+              message: 'Deployment has minimum availability.',
+              lastUpdateTime: kubeTime(now),
+              lastTransitionTime: kubeTime(now),
+            }
+          : {
+              type: 'Available',
+              status: 'False',
+              reason: 'MinimumReplicasUnavailable',
+              message: 'Deployment does not have minimum availability.',
+              lastUpdateTime: kubeTime(now),
+              lastTransitionTime: kubeTime(now),
+            },
+        {
+          type: 'Progressing',
+          status: 'True',
+          reason: 'ReplicaSetUpdated',
+          message: `ReplicaSet "${replicaSetName(o.deployment)}" is progressing.`,
+          lastUpdateTime: kubeTime(now),
+          lastTransitionTime: kubeTime(secondsBefore(now, 600)),
+        },
       ],
     },
   } as WireDeployment;
@@ -104,8 +141,21 @@ export function replicaSet(o: WorkloadOptions): WireReplicaSet {
       uid: replicaSetUid(o.namespace, o.deployment),
       generation: 1,
       labels: { app: o.deployment, 'pod-template-hash': hash },
-      annotations: { 'deployment.kubernetes.io/desired-replicas': String(replicas), 'deployment.kubernetes.io/max-replicas': String(replicas + 1), 'deployment.kubernetes.io/revision': '1' },
-      ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: o.deployment, uid: deploymentUid(o.namespace, o.deployment), controller: true, blockOwnerDeletion: true }],
+      annotations: {
+        'deployment.kubernetes.io/desired-replicas': String(replicas),
+        'deployment.kubernetes.io/max-replicas': String(replicas + 1),
+        'deployment.kubernetes.io/revision': '1',
+      },
+      ownerReferences: [
+        {
+          apiVersion: 'apps/v1',
+          kind: 'Deployment',
+          name: o.deployment,
+          uid: deploymentUid(o.namespace, o.deployment),
+          controller: true,
+          blockOwnerDeletion: true,
+        },
+      ],
       creationTimestamp: kubeTime(secondsBefore(now, 600)),
     },
     spec: { replicas, selector: { matchLabels: { app: o.deployment, 'pod-template-hash': hash } }, template: template(o, hash) },

@@ -25,7 +25,9 @@ function missingParent(context: RouteContext, subscriptionId: string, resourceGr
 function findCluster(context: RouteContext, subscriptionId: string, resourceGroup: string, name: string) {
   const missing = missingParent(context, subscriptionId, resourceGroup);
   if (missing) return { reply: missing };
-  const cluster = context.state.cluster(`${resourceGroupScope(subscriptionId, resourceGroup)}/providers/${NAMESPACE}/managedClusters/${name}`);
+  const cluster = context.state.cluster(
+    `${resourceGroupScope(subscriptionId, resourceGroup)}/providers/${NAMESPACE}/managedClusters/${name}`,
+  );
   if (!cluster) return { reply: json(404, armErrors.resourceNotFound(`${NAMESPACE}/managedClusters`, name, resourceGroup)) };
   return { cluster };
 }
@@ -40,7 +42,10 @@ export const managedClusterRoutes: Route = (method, path) => {
       scope: subscriptionScope(subscriptionId),
       handle: (context) =>
         missingParent(context, subscriptionId) ??
-        page(context.state.clustersIn(subscriptionId).map((c) => managedClusterPayload(c, context.state.tenantId)), context),
+        page(
+          context.state.clustersIn(subscriptionId).map((c) => managedClusterPayload(c, context.state.tenantId)),
+          context,
+        ),
     };
   }
   if (method === 'GET' && (m = BY_RESOURCE_GROUP.exec(path))) {
@@ -51,7 +56,10 @@ export const managedClusterRoutes: Route = (method, path) => {
       scope: resourceGroupScope(subscriptionId, resourceGroup),
       handle: (context) =>
         missingParent(context, subscriptionId, resourceGroup) ??
-        page(context.state.clustersIn(subscriptionId, resourceGroup).map((c) => managedClusterPayload(c, context.state.tenantId)), context),
+        page(
+          context.state.clustersIn(subscriptionId, resourceGroup).map((c) => managedClusterPayload(c, context.state.tenantId)),
+          context,
+        ),
     };
   }
   if (method === 'GET' && (m = ONE.exec(path))) {

@@ -51,7 +51,9 @@ export const registryRoutes: Route = (method, path) => {
       handle: (context) => {
         const missing = missingParent(context, subscriptionId, resourceGroup);
         if (missing) return missing;
-        const registry = context.state.registry(`${resourceGroupScope(subscriptionId, resourceGroup)}/providers/${NAMESPACE}/registries/${name}`);
+        const registry = context.state.registry(
+          `${resourceGroupScope(subscriptionId, resourceGroup)}/providers/${NAMESPACE}/registries/${name}`,
+        );
         if (!registry) return json(404, armErrors.resourceNotFound(`${NAMESPACE}/registries`, name, resourceGroup));
         return json(200, registryPayload(registry));
       },

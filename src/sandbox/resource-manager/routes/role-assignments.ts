@@ -74,7 +74,12 @@ function putOne(context: RouteContext, scopePath: string, name: string): Reply {
   } else {
     const match = FAKE_PRINCIPAL_TYPES.find((t) => typeof givenType === 'string' && t.toLowerCase() === givenType.toLowerCase());
     if (!match) {
-      return json(400, armErrors.invalidRequestContent(`Error converting value "${String(givenType)}" to type 'PrincipalType'. Path 'properties.principalType'`));
+      return json(
+        400,
+        armErrors.invalidRequestContent(
+          `Error converting value "${String(givenType)}" to type 'PrincipalType'. Path 'properties.principalType'`,
+        ),
+      );
     }
     if (knownType && knownType !== match) return json(400, armErrors.unmatchedPrincipalType(principalId, knownType, match));
     principalType = match;
@@ -115,13 +120,23 @@ export const roleAssignmentRoutes: Route = (method, path) => {
   let m: RegExpExecArray | null;
   if (method === 'GET' && (m = LIST.exec(path))) {
     const scopePath = scopeOf(m[1]!);
-    return { namespace: NAMESPACE, action: 'Microsoft.Authorization/roleAssignments/read', scope: scopePath, handle: (c) => list(c, scopePath) };
+    return {
+      namespace: NAMESPACE,
+      action: 'Microsoft.Authorization/roleAssignments/read',
+      scope: scopePath,
+      handle: (c) => list(c, scopePath),
+    };
   }
   if ((m = ONE.exec(path))) {
     const scopePath = scopeOf(m[1]!);
     const name = m[2]!;
     if (method === 'GET') {
-      return { namespace: NAMESPACE, action: 'Microsoft.Authorization/roleAssignments/read', scope: scopePath, handle: (c) => getOne(c, scopePath, name) };
+      return {
+        namespace: NAMESPACE,
+        action: 'Microsoft.Authorization/roleAssignments/read',
+        scope: scopePath,
+        handle: (c) => getOne(c, scopePath, name),
+      };
     }
     if (method === 'PUT') {
       return {

@@ -25,7 +25,10 @@ function list(context: RouteContext, scopePath: string): Reply {
     else if (byType) definitions = definitions.filter((d) => d.type.toLowerCase() === byType[1]!.toLowerCase());
     else return json(400, armErrors.unsupportedRoleDefinitionFilter(raw));
   }
-  return page(definitions.map((d) => roleDefinitionPayload(d, context.state.roleDefinitionIdAt(d.guid, check.scope))), context);
+  return page(
+    definitions.map((d) => roleDefinitionPayload(d, context.state.roleDefinitionIdAt(d.guid, check.scope))),
+    context,
+  );
 }
 
 function getOne(context: RouteContext, scopePath: string, guid: string): Reply {

@@ -21,7 +21,9 @@ describe('event payloads', () => {
   });
 
   it('record kubelet events with source, count, first and last timestamps and the reporting node', () => {
-    const failed = payloads.imagePullEvents(pod, { now, attempts: 3, pullError: payloads.pullErrors.anonymousUnauthorized(image) }).find((e) => e.message?.startsWith('Failed to pull image'))!;
+    const failed = payloads
+      .imagePullEvents(pod, { now, attempts: 3, pullError: payloads.pullErrors.anonymousUnauthorized(image) })
+      .find((e) => e.message?.startsWith('Failed to pull image'))!;
     assert.equal(failed.type, 'Warning');
     assert.equal(failed.reason, 'Failed');
     assert.equal(failed.count, 3);
@@ -29,11 +31,21 @@ describe('event payloads', () => {
     assert.equal(failed.reportingComponent, 'kubelet');
     assert.equal(failed.reportingInstance, pod.spec!.nodeName);
     assert.ok(failed.firstTimestamp! < failed.lastTimestamp!);
-    assert.deepEqual(failed.involvedObject, { kind: 'Pod', namespace: 'shop', name: pod.metadata!.name, apiVersion: 'v1', uid: pod.metadata!.uid, fieldPath: 'spec.containers{web}' });
-    assert.match(failed.message!, /failed to fetch anonymous token: unexpected status from GET request to https:\/\/shopacr\.azurecr\.io\/oauth2\/token\?scope=repository%3Aweb%3Apull&service=shopacr\.azurecr\.io: 401 Unauthorized$/);
+    assert.deepEqual(failed.involvedObject, {
+      kind: 'Pod',
+      namespace: 'shop',
+      name: pod.metadata!.name,
+      apiVersion: 'v1',
+      uid: pod.metadata!.uid,
+      fieldPath: 'spec.containers{web}',
+    });
+    assert.match(
+      failed.message!,
+      /failed to fetch anonymous token: unexpected status from GET request to https:\/\/shopacr\.azurecr\.io\/oauth2\/token\?scope=repository%3Aweb%3Apull&service=shopacr\.azurecr\.io: 401 Unauthorized$/,
+    );
   });
 
-  it('tell the whole story of a pull failure, in kubelet\'s words', () => {
+  it("tell the whole story of a pull failure, in kubelet's words", () => {
     const events = payloads.imagePullEvents(pod, { now });
     assert.deepEqual(
       events.map((e) => [e.type, e.reason, e.message!.slice(0, 30)]),

@@ -10,10 +10,21 @@ describe('pod payloads', () => {
     const pods = [
       payloads.runningPod({ namespace: 'shop', image, now }),
       payloads.imagePullBackOffPod({ namespace: 'shop', image, now, ownerDeployment: 'web', imagePullSecrets: ['acr-pull'] }),
-      payloads.imagePullBackOffPod({ namespace: 'shop', image, now, initContainers: [{ name: 'migrate', image: 'shopacr.azurecr.io/migrate:7' }], failingContainer: 'migrate' }),
+      payloads.imagePullBackOffPod({
+        namespace: 'shop',
+        image,
+        now,
+        initContainers: [{ name: 'migrate', image: 'shopacr.azurecr.io/migrate:7' }],
+        failingContainer: 'migrate',
+      }),
       payloads.errImagePullPod({ namespace: 'shop', image, now }),
       payloads.invalidImageNamePod({ namespace: 'shop', image: 'shopacr.azurecr.io/Web:1', now }),
-      payloads.crashLoopBackOffPod({ namespace: 'shop', image, now, sidecars: [{ name: 'proxy', image: 'mcr.microsoft.com/oss/envoyproxy/envoy:v1.31.2' }] }),
+      payloads.crashLoopBackOffPod({
+        namespace: 'shop',
+        image,
+        now,
+        sidecars: [{ name: 'proxy', image: 'mcr.microsoft.com/oss/envoyproxy/envoy:v1.31.2' }],
+      }),
       payloads.unschedulablePod({ namespace: 'shop', image, now }),
     ];
     for (const pod of pods) {
@@ -39,21 +50,35 @@ describe('pod payloads', () => {
   it('describe an image pull back-off as kubelet 1.31 does, or with the last error as 1.32 does', () => {
     const pullError = payloads.pullErrors.anonymousUnauthorized(image);
     const old = payloads.imagePullBackOffPod({ namespace: 'shop', image, pullError });
-    assert.deepEqual(old.status!.containerStatuses![0]!.state!.waiting, { reason: 'ImagePullBackOff', message: `Back-off pulling image "${image}"` });
+    assert.deepEqual(old.status!.containerStatuses![0]!.state!.waiting, {
+      reason: 'ImagePullBackOff',
+      message: `Back-off pulling image "${image}"`,
+    });
     assert.equal(old.status!.phase, 'Pending');
     const newer = payloads.imagePullBackOffPod({ namespace: 'shop', image, pullError, kubeletVersion: '1.32' });
-    assert.equal(newer.status!.containerStatuses![0]!.state!.waiting!.message, `Back-off pulling image "${image}": ErrImagePull: ${pullError}`);
+    assert.equal(
+      newer.status!.containerStatuses![0]!.state!.waiting!.message,
+      `Back-off pulling image "${image}": ErrImagePull: ${pullError}`,
+    );
     const err = payloads.errImagePullPod({ namespace: 'shop', image, pullError });
     assert.deepEqual(err.status!.containerStatuses![0]!.state!.waiting, { reason: 'ErrImagePull', message: pullError });
   });
 
   it('show a failing init container with the main containers waiting in PodInitializing', () => {
-    const pod = payloads.imagePullBackOffPod({ namespace: 'shop', image, initContainers: [{ name: 'migrate', image: 'shopacr.azurecr.io/migrate:7' }], failingContainer: 'migrate' });
+    const pod = payloads.imagePullBackOffPod({
+      namespace: 'shop',
+      image,
+      initContainers: [{ name: 'migrate', image: 'shopacr.azurecr.io/migrate:7' }],
+      failingContainer: 'migrate',
+    });
     assert.equal(pod.status!.initContainerStatuses![0]!.state!.waiting!.reason, 'ImagePullBackOff');
     assert.equal(pod.status!.initContainerStatuses![0]!.state!.waiting!.message, 'Back-off pulling image "shopacr.azurecr.io/migrate:7"');
     assert.equal(pod.status!.containerStatuses![0]!.state!.waiting!.reason, 'PodInitializing');
     const initialized = pod.status!.conditions!.find((c) => c.type === 'Initialized')!;
-    assert.deepEqual([initialized.status, initialized.reason, initialized.message], ['False', 'ContainersNotInitialized', 'containers with incomplete status: [migrate]']);
+    assert.deepEqual(
+      [initialized.status, initialized.reason, initialized.message],
+      ['False', 'ContainersNotInitialized', 'containers with incomplete status: [migrate]'],
+    );
   });
 
   it('record an OOM kill as the last termination of a crash-looping container', () => {
@@ -67,12 +92,20 @@ describe('pod payloads', () => {
     assert.equal(pod.status!.phase, 'Running');
   });
 
-  it('leave an unschedulable pod without node, with PodScheduled=False and the scheduler\'s message', () => {
+  it("leave an unschedulable pod without node, with PodScheduled=False and the scheduler's message", () => {
     const pod = payloads.unschedulablePod({ namespace: 'shop', image });
     assert.equal(pod.spec!.nodeName, undefined);
-    assert.deepEqual(pod.status!.conditions!.map((c) => [c.type, c.status, c.reason, c.message]), [
-      ['PodScheduled', 'False', 'Unschedulable', '0/3 nodes are available: 3 Insufficient cpu. preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod.'],
-    ]);
+    assert.deepEqual(
+      pod.status!.conditions!.map((c) => [c.type, c.status, c.reason, c.message]),
+      [
+        [
+          'PodScheduled',
+          'False',
+          'Unschedulable',
+          '0/3 nodes are available: 3 Insufficient cpu. preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod.',
+        ],
+      ],
+    );
     assert.equal(pod.status!.containerStatuses, undefined);
   });
 

@@ -1,1 +1,0 @@
-export { writeFakeAz, type FakeAz, type FakeAzOptions } from './write-fake-az.js';

@@ -1,0 +1,113 @@
+import assert from 'node:assert/strict';
+import type { AlertService } from '../../src/alerts/alert-service.js';
+import { alertClusters, alertRoutesFor } from '../../src/alerts/alerts-assembly.js';
+import { singleCluster } from '../../src/clusters/cluster-connections.js';
+import { cardTexts } from '../support/card-text.js';
+import { alertmanagerPayload } from '../support/alertmanager-payload.js';
+import { cardOf, GRACE_MS, startAlertingBotWorld, WEBHOOK_SECRET, type AlertingBotWorld, type Replica } from '../support/alerting-bot.js';
+import { channelThread, installationUpdateActivity, messageActivity, postActivity } from '../support/teams-activities.js';
+import { waitFor } from '../support/wait-for.js';
+
+const PROD_OPS = '19:7e1c3f0a9b2d4e5f8a6b0c1d2e3f4a5b@thread.tacv2';
+const STAGING_OPS = '19:0a1b2c3d4e5f60718293a4b5c6d7e8f9@thread.tacv2';
+
+/** The cluster file as `pulldoctorConfig` passes it in Azure: JSON in PULLDOCTOR_CONFIG. */
+const clusterFile = JSON.stringify({
+  defaultCluster: 'prod',
+  clusters: [
+    { name: 'prod', context: 'prod', routes: { '*': PROD_OPS } },
+    { name: 'staging', context: 'staging', namespaces: ['shop'], routes: { shop: STAGING_OPS } },
+  ],
+});
+
+describe('alerts for the clusters of the cluster file', function () {
+  this.timeout(30_000);
+  let world: AlertingBotWorld;
+  let replica: Replica;
+  const service = (name: string): AlertService => replica.app.alerts!.services.get(name)!;
+
+  beforeEach(async () => {
+    world = await startAlertingBotWorld({ clusters: ['prod', 'staging'] });
+    replica = await world.replica({ env: { PULLDOCTOR_CONFIG: clusterFile } });
+    for (const name of ['prod', 'staging']) {
+      await waitFor(`${name} to watch`, () => service(name)?.engine?.watcher.isSynced('shop') === true);
+    }
+    for (const id of [PROD_OPS, STAGING_OPS])
+      await postActivity(replica.url, installationUpdateActivity(world.connector.serviceUrl, channelThread(id), 'add'));
+  });
+  afterEach(async () => {
+    await world.close();
+  });
+
+  it('watches every cluster, each alert naming its cluster and going where that cluster routes it', async () => {
+    world.fail('web', 1, 'staging');
+    world.fail('api', 1, 'prod');
+    await waitFor(
+      'both failures to be noticed',
+      () => service('staging').engine!.detector.pending === 1 && service('prod').engine!.detector.pending === 1,
+    );
+    await world.clock.advance(GRACE_MS);
+    await waitFor('both alerts', () => world.alertCalls().length === 2);
+    const [staging] = world.alertCalls(STAGING_OPS);
+    const [prod] = world.alertCalls(PROD_OPS);
+    assert.deepEqual(cardTexts(cardOf(staging!)).slice(0, 2), [
+      '🔔 Deployment web cannot pull its image',
+      'Namespace shop · cluster staging',
+    ]);
+    assert.deepEqual(cardTexts(cardOf(prod!)).slice(0, 2), ['🔔 Deployment api cannot pull its image', 'Namespace shop · cluster prod']);
+  });
+
+  it('picks the cluster of an Alertmanager alert from its cluster label, and the default cluster without one', async () => {
+    world.fail('web', 1, 'staging');
+    world.fail('api', 1, 'prod');
+    const post = (alerts: Parameters<typeof alertmanagerPayload>[0]) =>
+      fetch(`${replica.url}/api/alerts`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${WEBHOOK_SECRET}`, 'content-type': 'application/json' },
+        body: alertmanagerPayload(alerts),
+      });
+    assert.equal((await post([{ namespace: 'shop', pod: 'web-7d4c9b8f6d-p1', cluster: 'staging' }])).status, 202);
+    assert.equal((await post([{ namespace: 'shop', pod: 'api-7d4c9b8f6d-p1' }])).status, 202);
+    await waitFor('both alerts', () => world.alertCalls().length === 2);
+    assert.equal(cardTexts(cardOf(world.alertCalls(STAGING_OPS)[0]!))[1], 'Namespace shop · cluster staging');
+    assert.equal(cardTexts(cardOf(world.alertCalls(PROD_OPS)[0]!))[1], 'Namespace shop · cluster prod');
+  });
+
+  it("says in alerts status which of the cluster file's routes lead to the conversation", async () => {
+    const before = world.connector.calls.length;
+    await postActivity(
+      replica.url,
+      messageActivity(world.connector.serviceUrl, channelThread(`${STAGING_OPS};messageid=1795735129931`), 'alerts status'),
+    );
+    const reply = await world.connector.waitFor((c) => world.connector.calls.indexOf(c) >= before && c.activity?.type === 'message');
+    assert.deepEqual(cardTexts(cardOf(reply)), [
+      '🔔 Alerts',
+      'Alerts come here from the configured routes.',
+      'Configured routes also send alerts here, set by an administrator: staging/shop.',
+    ]);
+  });
+});
+
+describe('the clusters alerts watch', () => {
+  const connection = { name: 'aks-prod-weu', routes: {} } as unknown as Parameters<typeof singleCluster>[0];
+  const clusters = singleCluster(connection, {} as Parameters<typeof singleCluster>[1], ['aks-prod-weu', 'aks-prod-weu-admin']);
+
+  it('names the only cluster after ALERT_CLUSTER_NAME, else its context, and knows it by its other names too', () => {
+    assert.deepEqual(alertClusters(clusters, 'prod'), [
+      { name: 'prod', connectAs: undefined, aliases: ['prod', 'aks-prod-weu', 'aks-prod-weu-admin'] },
+    ]);
+    assert.deepEqual(alertClusters(clusters, undefined)[0]!.name, 'aks-prod-weu');
+  });
+
+  it("merges a cluster's routes from the cluster file with ALERT_ROUTES, without losing a conversation", () => {
+    const routes = alertRoutesFor('prod', { '*': '19:a@thread.tacv2', payments: '19:b@thread.tacv2' }, [
+      { cluster: 'prod', namespace: '*', conversations: ['19:c@thread.tacv2'] },
+      { cluster: '*', namespace: '*', conversations: ['19:d@thread.tacv2'] },
+    ]);
+    assert.deepEqual(routes, [
+      { cluster: 'prod', namespace: '*', conversations: ['19:a@thread.tacv2', '19:c@thread.tacv2'] },
+      { cluster: 'prod', namespace: 'payments', conversations: ['19:b@thread.tacv2'] },
+      { cluster: '*', namespace: '*', conversations: ['19:d@thread.tacv2'] },
+    ]);
+  });
+});

@@ -1,0 +1,212 @@
+import assert from 'node:assert/strict';
+import { ConversationRegistry } from '../../src/alerts/routing.js';
+import { cardTexts, executeActions } from '../support/card-text.js';
+import { adaptiveCardProblems } from '../support/adaptive-card-validator.js';
+import { runningPod } from '../support/alerts-world.js';
+import {
+  cardOf,
+  GRACE_MS,
+  isAlertCard,
+  operations,
+  leadingAndSynced,
+  settled,
+  startAlertingBotWorld,
+  type AlertingBotWorld,
+  type Replica,
+} from '../support/alerting-bot.js';
+import {
+  botRemovedActivity,
+  cardActionInvoke,
+  channelThread,
+  installationUpdateActivity,
+  postActivity,
+  TENANT_ID,
+} from '../support/teams-activities.js';
+import { waitFor } from '../support/wait-for.js';
+
+const OPS = '19:7e1c3f0a9b2d4e5f8a6b0c1d2e3f4a5b@thread.tacv2';
+const ops = channelThread(OPS);
+const routedToOps = { ALERT_ROUTES: `prod/*=${OPS}` };
+
+function invokeCard(body: unknown): Record<string, unknown> {
+  return (body as { value: Record<string, unknown> }).value;
+}
+
+describe('alerts in Teams: the bot application, its endpoint and the Bot Connector', function () {
+  this.timeout(30_000);
+  let world: AlertingBotWorld;
+
+  beforeEach(async () => {
+    world = await startAlertingBotWorld();
+  });
+  afterEach(async () => {
+    await world.close();
+  });
+
+  /** A replica leading and watching, with the ops channel installed and routed to. */
+  async function installedReplica(env: Record<string, string> = routedToOps): Promise<Replica> {
+    const replica = await world.replica({ env });
+    await leadingAndSynced(world, replica);
+    await postActivity(replica.url, installationUpdateActivity(world.connector.serviceUrl, ops, 'add'));
+    return replica;
+  }
+
+  async function failedAndAlerted(replica: Replica, deployment: string, index: number): Promise<void> {
+    world.fail(deployment, index);
+    await waitFor('the failure to be noticed', () => replica.service().engine!.detector.pending === 1);
+    await world.clock.advance(GRACE_MS);
+    await settled(replica);
+  }
+
+  it('remembers the channel the bot is installed in, in the store, and still alerts there after a restart', async () => {
+    const first = await installedReplica();
+    const stored = await world.withStore((s) => new ConversationRegistry(s.documents).get(OPS));
+    assert.equal(stored?.conversationType, 'channel');
+    assert.equal(stored?.tenantId, TENANT_ID);
+    assert.deepEqual((stored?.reference as { serviceUrl: string }).serviceUrl, world.connector.serviceUrl);
+    await first.stop();
+
+    const restarted = await world.replica({ env: routedToOps });
+    await leadingAndSynced(world, restarted);
+    await failedAndAlerted(restarted, 'web', 1);
+    const [post, ...more] = world.alertCalls(OPS);
+    assert.equal(more.length, 0);
+    assert.equal(post!.conversationId, OPS, 'posted to the channel (a thread of its own), not into a thread');
+    const texts = cardTexts(cardOf(post!));
+    assert.equal(texts[0], '🔔 Deployment web cannot pull its image');
+    assert.equal(texts[1], 'Namespace shop · cluster prod');
+    assert.deepEqual(adaptiveCardProblems(cardOf(post!)), []);
+  });
+
+  it('posts exactly one alert card once the grace period has passed, and none for a pod that recovers within it', async () => {
+    const replica = await installedReplica();
+    world.fail('web', 1);
+    await waitFor('the failure to be noticed', () => replica.service().engine!.detector.pending === 1);
+    await world.clock.advance(GRACE_MS - 1000);
+    await settled(replica);
+    assert.deepEqual(world.alertCalls(), [], 'nothing before the grace period ends');
+    await world.clock.advance(1000);
+    await settled(replica);
+    await world.clock.advance(60_000);
+    await settled(replica);
+    assert.equal(world.alertCalls(OPS).length, 1);
+    const texts = cardTexts(cardOf(world.alertCalls(OPS)[0]!));
+    assert.ok(texts.includes('**1 pod affected** (1 failing now) · newest web-7d4c9b8f6d-p1'));
+    assert.ok(texts.includes("The registry refused the node's credentials"));
+    assert.ok(texts.includes('**Image:** shopacr.azurecr.io/shop/web:2.4.1'));
+
+    world.fail('api', 1);
+    await waitFor('the failure to be noticed', () => replica.service().engine!.detector.pending === 1);
+    await world.clock.advance(30_000);
+    world.fake.upsertPod(runningPod('api', 1));
+    await waitFor('the recovery to be noticed', () => replica.service().engine!.detector.pending === 0);
+    await world.clock.advance(5 * GRACE_MS);
+    await settled(replica);
+    assert.equal(world.alertCalls().length, 1, 'no card for the pod that recovered in time');
+  });
+
+  it('updates the same message when a second pod of the Deployment fails, and marks it resolved when both recover', async () => {
+    const replica = await installedReplica();
+    await failedAndAlerted(replica, 'web', 1);
+    const post = world.alertCalls(OPS)[0]!;
+
+    await failedAndAlerted(replica, 'web', 2);
+    const second = world.alertCalls(OPS).at(-1)!;
+    assert.equal(second.operation, 'update', 'a PUT of the message, not a new one');
+    assert.equal(second.activityId, post.resultId);
+    assert.ok(cardTexts(cardOf(second)).includes('**2 pods affected** (2 failing now) · newest web-7d4c9b8f6d-p2'));
+
+    world.fake.upsertPod(runningPod('web', 1));
+    world.fake.deletePod('shop', 'web-7d4c9b8f6d-p2');
+    await world.connector.waitFor(
+      (c) => c.operation === 'update' && c.activityId === post.resultId && cardTexts(cardOf(c))[0] === '✅ Resolved: Deployment web',
+    );
+    await settled(replica);
+    const calls = world.alertCalls(OPS);
+    const [first, ...rest] = operations(calls);
+    assert.equal(first, 'post');
+    assert.ok(rest.length >= 2 && rest.every((op) => op === 'update'), 'every change after the first card is an update of it');
+    assert.ok(calls.slice(1).every((c) => c.activityId === post.resultId));
+    const resolved = cardTexts(cardOf(calls.at(-1)!));
+    assert.ok(resolved.some((t) => t.startsWith('Resolved at ')));
+    assert.ok(resolved.includes('**2 pods affected** (none failing now) · newest web-7d4c9b8f6d-p2'));
+  });
+
+  it("answers the alert card's buttons from the thread the card started: Show events and Re-run checks", async () => {
+    const replica = await installedReplica();
+    await failedAndAlerted(replica, 'web', 1);
+    const post = world.alertCalls(OPS)[0]!;
+    const buttons = executeActions(cardOf(post));
+    assert.deepEqual(
+      buttons.map((b) => b.title),
+      ['Re-run checks', 'Show events'],
+      'no Request fix without a fix (and no fix request handler)',
+    );
+    const thread = channelThread(`${OPS};messageid=${post.resultId}`);
+
+    const events = await postActivity(
+      replica.url,
+      cardActionInvoke(
+        world.connector.serviceUrl,
+        thread,
+        post.resultId!,
+        buttons.find((b) => b.verb === 'events')!,
+      ),
+    );
+    assert.equal(events.status, 200);
+    const eventsTexts = cardTexts(invokeCard(events.body));
+    assert.equal(eventsTexts[0], 'Events for shop/web-7d4c9b8f6d-p1 on cluster prod');
+    assert.ok(
+      eventsTexts.some((t) => t.startsWith('⚠️ Failed')),
+      JSON.stringify(eventsTexts),
+    );
+
+    const rerun = await postActivity(
+      replica.url,
+      cardActionInvoke(
+        world.connector.serviceUrl,
+        thread,
+        post.resultId!,
+        buttons.find((b) => b.verb === 'rerun')!,
+      ),
+    );
+    assert.equal(cardTexts(invokeCard(rerun.body))[0], '⏳ Re-running checks for shop/web-7d4c9b8f6d-p1 on cluster prod… (run 2)');
+    const rediagnosed = await world.connector.waitFor(
+      (c) =>
+        c.operation === 'update' &&
+        c.activityId === post.resultId &&
+        !isAlertCard(c) &&
+        c.activity?.type === 'message' &&
+        cardTexts(cardOf(c))[0] === '❌ web-7d4c9b8f6d-p1 cannot pull its image',
+    );
+    assert.ok(cardTexts(cardOf(rediagnosed)).some((t) => t.startsWith('Run 2 · checked at')));
+
+    const elsewhere = await postActivity(
+      replica.url,
+      cardActionInvoke(
+        world.connector.serviceUrl,
+        channelThread(),
+        post.resultId!,
+        buttons.find((b) => b.verb === 'events')!,
+      ),
+    );
+    assert.ok(
+      cardTexts(invokeCard(elsewhere.body)).includes('This card has expired or does not belong to this conversation.'),
+      'not from another channel',
+    );
+  });
+
+  it('forgets the channel when the bot is removed, and when Teams answers 403 to an alert', async () => {
+    const replica = await installedReplica();
+    await postActivity(replica.url, botRemovedActivity(world.connector.serviceUrl, ops));
+    assert.equal(await world.withStore((s) => new ConversationRegistry(s.documents).get(OPS)), null);
+
+    await postActivity(replica.url, installationUpdateActivity(world.connector.serviceUrl, ops, 'add'));
+    world.connector.failSendsWith = 403;
+    await failedAndAlerted(replica, 'web', 1);
+    await waitFor('the 403 to be met', () => world.connector.refused.length > 0);
+    await settled(replica);
+    assert.equal(await world.withStore((s) => new ConversationRegistry(s.documents).get(OPS)), null);
+    assert.equal(replica.service().metrics.total('alert_conversations_forgotten_total'), 1);
+  });
+});
