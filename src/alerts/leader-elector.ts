@@ -1,12 +1,5 @@
-import {
-  ApiException,
-  CoordinationV1Api,
-  createConfiguration,
-  ServerConfiguration,
-  V1MicroTime,
-  type KubeConfig,
-  type V1Lease,
-} from '@kubernetes/client-node';
+import type { CoordinationV1Api, KubeConfig, V1Lease, V1MicroTime } from '@kubernetes/client-node';
+import { coordinationV1Api, isApiStatus, microTime } from '../clients/kubernetes/kubernetes-apis.js';
 import { describeError } from '../errors/index.js';
 import { toKubernetesError } from '../clients/kubernetes/kubernetes-reader.js';
 import { silentLogger, type Logger } from '../logging/index.js';
@@ -67,24 +60,7 @@ export class LeaderElector {
     this.retryPeriodMs = options.retryPeriodMs ?? 2_000;
     if (!(this.renewDeadlineMs < this.leaseDurationMs)) throw new RangeError('the renew deadline must be shorter than the lease duration');
     if (this.leaseDurationMs % 1000 !== 0) throw new RangeError('the lease duration is a whole number of seconds');
-    const cluster = options.kubeConfig.getCurrentCluster();
-    if (!cluster) throw new Error('the kubeconfig has no current cluster');
-    const timeoutMs = options.requestTimeoutMs ?? this.renewDeadlineMs;
-    this.api = new CoordinationV1Api(
-      createConfiguration({
-        baseServer: new ServerConfiguration(cluster.server, {}),
-        authMethods: { default: options.kubeConfig },
-        promiseMiddleware: [
-          {
-            pre: async (context) => {
-              context.setSignal(AbortSignal.timeout(timeoutMs));
-              return context;
-            },
-            post: async (context) => context,
-          },
-        ],
-      }),
-    );
+    this.api = coordinationV1Api(options.kubeConfig, options.requestTimeoutMs ?? this.renewDeadlineMs);
     this.log = (options.log ?? silentLogger()).child({
       component: 'leader-election',
       lease: `${options.namespace}/${options.leaseName}`,
@@ -156,7 +132,7 @@ export class LeaderElector {
   }
 
   private microTime(ms: number): V1MicroTime {
-    return new V1MicroTime(ms);
+    return microTime(ms);
   }
 
   private async tryAcquireOrRenew(): Promise<boolean> {
@@ -167,7 +143,7 @@ export class LeaderElector {
     try {
       lease = await this.api.readNamespacedLease({ name, namespace });
     } catch (error) {
-      if (error instanceof ApiException && error.code === 404) {
+      if (isApiStatus(error, 404)) {
         try {
           const created = await this.api.createNamespacedLease({
             namespace,
@@ -218,7 +194,7 @@ export class LeaderElector {
       if (!mine) this.log.info('acquired the lease', { previousHolder: holder || null });
       return true;
     } catch (error) {
-      if (error instanceof ApiException && error.code === 409) {
+      if (isApiStatus(error, 409)) {
         this.log.debug('lost a race for the lease (resourceVersion changed)');
         return false;
       }

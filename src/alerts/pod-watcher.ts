@@ -1,16 +1,5 @@
-import {
-  CoreV1Api,
-  createConfiguration,
-  makeInformer,
-  ServerConfiguration,
-  type Informer,
-  type KubeConfig,
-  type KubernetesObject,
-  type Middleware,
-  type RequestContext,
-  type ResponseContext,
-  type V1Pod,
-} from '@kubernetes/client-node';
+import type { Informer, KubeConfig, KubernetesObject, V1Pod } from '@kubernetes/client-node';
+import { podInformer } from '../clients/kubernetes/kubernetes-apis.js';
 import { toKubernetesError } from '../clients/kubernetes/kubernetes-reader.js';
 import { silentLogger, type Logger } from '../logging/index.js';
 import { Backoff, type AlertMetrics, type Clock } from './machinery.js';
@@ -30,24 +19,14 @@ export interface PodWatcherOptions extends PodWatcherHandlers {
   namespaces: readonly string[];
   clock: Clock;
   metrics: AlertMetrics;
-  log?: Logger;
+  log?: Logger | undefined;
   /** Reconnect back-off while the API server is unreachable (default 1 s doubling to 30 s, jittered). */
-  backoff?: { initialMs: number; maxMs: number; random?: () => number };
+  backoff?: { initialMs: number; maxMs: number; random?: () => number } | undefined;
   /** Timeout of a list request (default 60 s). */
-  listTimeoutMs?: number;
+  listTimeoutMs?: number | undefined;
 }
 
 type PodInformer = Informer<V1Pod> & { list(namespace?: string): V1Pod[]; get(name: string, namespace?: string): V1Pod | undefined };
-
-function timeout(ms: number): Middleware {
-  return {
-    pre: async (context: RequestContext) => {
-      context.setSignal(AbortSignal.timeout(ms));
-      return context;
-    },
-    post: async (context: ResponseContext) => context,
-  };
-}
 
 /**
  * Watches pods with @kubernetes/client-node's informer (list, then watch from the list's resourceVersion; the
@@ -64,23 +43,9 @@ export class PodWatcher {
   }
 
   async start(): Promise<void> {
-    const cluster = this.options.kubeConfig.getCurrentCluster();
-    if (!cluster) throw new Error('the kubeconfig has no current cluster');
-    const core = new CoreV1Api(
-      createConfiguration({
-        baseServer: new ServerConfiguration(cluster.server, {}),
-        authMethods: { default: this.options.kubeConfig },
-        promiseMiddleware: [timeout(this.options.listTimeoutMs ?? 60_000)],
-      }),
-    );
     const scopes: Array<string | undefined> = this.options.namespaces.length > 0 ? [...this.options.namespaces] : [undefined];
     for (const namespace of scopes) {
-      const informer =
-        namespace === undefined
-          ? makeInformer<V1Pod>(this.options.kubeConfig, '/api/v1/pods', () => core.listPodForAllNamespaces())
-          : makeInformer<V1Pod>(this.options.kubeConfig, `/api/v1/namespaces/${namespace}/pods`, () =>
-              core.listNamespacedPod({ namespace }),
-            );
+      const informer = podInformer(this.options.kubeConfig, namespace, this.options.listTimeoutMs ?? 60_000);
       const resilient = new ResilientInformer(
         informer as PodInformer,
         namespace,

@@ -3,19 +3,11 @@
  * @kubernetes/client-node, and how what the client throws becomes a PullDoctorError with a stable code. Tests drive
  * the implementation against the fake API server in src/sandbox/kubernetes-api/.
  */
-import { ApiException, CoreV1Api, createConfiguration, ServerConfiguration } from '@kubernetes/client-node';
-import type {
-  CoreV1Event,
-  KubeConfig,
-  Middleware,
-  RequestContext,
-  ResponseContext,
-  V1Pod,
-  V1Secret,
-  V1ServiceAccount,
-} from '@kubernetes/client-node';
+import { ApiException } from '@kubernetes/client-node';
+import type { CoreV1Event, KubeConfig, V1Pod, V1Secret, V1ServiceAccount } from '@kubernetes/client-node';
 import { isPullDoctorError, PullDoctorError } from '../../errors/index.js';
 import { silentLogger, type Logger } from '../../logging/index.js';
+import { coreV1Api } from './kubernetes-apis.js';
 import { isDnsLabel, isDnsSubdomain } from './kubernetes-names.js';
 
 /**
@@ -68,29 +60,13 @@ function escapeFieldSelectorValue(value: string): string {
   return value.replace(/\\/g, '\\\\').replace(/,/g, '\\,').replace(/=/g, '\\=');
 }
 
-function timeoutMiddleware(timeoutMs: number): Middleware {
-  return {
-    pre: async (context: RequestContext) => {
-      context.setSignal(AbortSignal.timeout(timeoutMs));
-      return context;
-    },
-    post: async (context: ResponseContext) => context,
-  };
-}
-
 export function createKubernetesReader(kubeConfig: KubeConfig, options: KubernetesReaderOptions = {}): KubernetesReader {
   const cluster = kubeConfig.getCurrentCluster();
   if (!cluster) throw new PullDoctorError('KUBECONFIG_INVALID', 'The kubeconfig has no current cluster.');
   const log = (options.log ?? silentLogger()).child({ component: 'kubernetes', server: cluster.server });
   const timeoutMs = options.timeoutMs ?? 15_000;
   const pageSize = options.pageSize ?? 500;
-  const core = new CoreV1Api(
-    createConfiguration({
-      baseServer: new ServerConfiguration(cluster.server, {}),
-      authMethods: { default: kubeConfig },
-      promiseMiddleware: [timeoutMiddleware(timeoutMs)],
-    }),
-  );
+  const core = coreV1Api(kubeConfig, timeoutMs);
 
   const call = async <T>(op: KubernetesOperation, run: () => Promise<T>): Promise<T> => {
     const started = Date.now();
@@ -195,9 +171,9 @@ export interface KubernetesOperation {
   /** Plural resource, e.g. `pods`. */
   resource: string;
   /** API group, '' for core. */
-  apiGroup?: string;
-  namespace?: string;
-  name?: string;
+  apiGroup?: string | undefined;
+  namespace?: string | undefined;
+  name?: string | undefined;
 }
 
 interface ServerStatus {
