@@ -34,7 +34,11 @@ const unit = process.argv.includes('--unit');
 const args = process.argv.slice(2).filter((a) => a !== '--unit');
 // Without spec files on the command line, run the whole suite (or its fast part).
 const hasSpec = args.some((a) => !a.startsWith('-') && /\.test\.ts$|\/$|\*/.test(a));
-const specs = hasSpec ? [] : unit ? testFiles().filter((file) => !SLOW.test(readFileSync(join(root, file), 'utf8'))) : ['test/**/*.test.ts'];
+const specs = hasSpec
+  ? []
+  : unit
+    ? testFiles().filter((file) => !SLOW.test(readFileSync(join(root, file), 'utf8')))
+    : ['test/**/*.test.ts'];
 const result = spawnSync(process.execPath, [mocha, ...specs, ...args], {
   cwd: root,
   stdio: 'inherit',

@@ -45,7 +45,29 @@ function fresh(dir, version) {
 }
 
 function makeAuthority(dir, name) {
-  openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${name}-key.pem`, '-out', `${name}.pem`, '-days', String(VALID_DAYS), '-sha256', '-subj', `/CN=${name}`, '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign'], dir);
+  openssl(
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      `${name}-key.pem`,
+      '-out',
+      `${name}.pem`,
+      '-days',
+      String(VALID_DAYS),
+      '-sha256',
+      '-subj',
+      `/CN=${name}`,
+      '-addext',
+      'basicConstraints=critical,CA:TRUE',
+      '-addext',
+      'keyUsage=critical,keyCertSign,cRLSign',
+    ],
+    dir,
+  );
   chmodSync(join(dir, `${name}-key.pem`), 0o600);
 }
 
@@ -53,10 +75,38 @@ function issue(dir, { name, authority, sans }) {
   const ext = join(dir, `${name}.ext`);
   writeFileSync(
     ext,
-    ['basicConstraints=CA:FALSE', 'keyUsage=digitalSignature,keyEncipherment', 'extendedKeyUsage=serverAuth,clientAuth', `subjectAltName=${sans.join(',')}`].join('\n'),
+    [
+      'basicConstraints=CA:FALSE',
+      'keyUsage=digitalSignature,keyEncipherment',
+      'extendedKeyUsage=serverAuth,clientAuth',
+      `subjectAltName=${sans.join(',')}`,
+    ].join('\n'),
   );
-  openssl(['req', '-new', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${name}-key.pem`, '-out', `${name}.csr`, '-subj', `/CN=${name}`], dir);
-  openssl(['x509', '-req', '-in', `${name}.csr`, '-CA', `${authority}.pem`, '-CAkey', `${authority}-key.pem`, '-CAcreateserial', '-out', `${name}.pem`, '-days', String(VALID_DAYS), '-sha256', '-extfile', ext], dir);
+  openssl(
+    ['req', '-new', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${name}-key.pem`, '-out', `${name}.csr`, '-subj', `/CN=${name}`],
+    dir,
+  );
+  openssl(
+    [
+      'x509',
+      '-req',
+      '-in',
+      `${name}.csr`,
+      '-CA',
+      `${authority}.pem`,
+      '-CAkey',
+      `${authority}-key.pem`,
+      '-CAcreateserial',
+      '-out',
+      `${name}.pem`,
+      '-days',
+      String(VALID_DAYS),
+      '-sha256',
+      '-extfile',
+      ext,
+    ],
+    dir,
+  );
   chmodSync(join(dir, `${name}-key.pem`), 0o600);
 }
 
@@ -80,6 +130,10 @@ export function ensureDevCertificates(dir, { version, authorities, leaves }) {
  * The same layout as the tests' (scripts/test-tls.mjs), so that either directory can serve the sandbox.
  */
 export function ensureSandboxCertificates(dir) {
-  const certificates = ensureDevCertificates(dir, { version: 'sandbox-1', authorities: ['ca'], leaves: [{ name: 'server', authority: 'ca', sans: fakeServerSans() }] });
+  const certificates = ensureDevCertificates(dir, {
+    version: 'sandbox-1',
+    authorities: ['ca'],
+    leaves: [{ name: 'server', authority: 'ca', sans: fakeServerSans() }],
+  });
   return { dir, caFile: certificates.file('ca.pem') };
 }

@@ -52,9 +52,9 @@ export interface AlertDeliveryOptions {
   /** Asks for an item to be brought up to date later (after a claim by another replica expires, or a summary change). */
   enqueue: (conversationId: string, item: SendItem, delayMs?: number) => void;
   metrics: AlertMetrics;
-  log?: Logger;
+  log?: Logger | undefined;
   /** A claim older than this is taken to be from a replica that died mid-post (default 60 s). */
-  claimTimeoutMs?: number;
+  claimTimeoutMs?: number | undefined;
 }
 
 class Stopped extends Error {}

@@ -46,9 +46,9 @@ export interface AlertEngineOptions extends AlertEngineSettings {
   clock: Clock;
   metrics: AlertMetrics;
   instanceId: string;
-  log?: Logger;
+  log?: Logger | undefined;
   /** A limiter shared with the other engines of the process (one per cluster); default: the engine's own. */
-  limiter?: SendRateLimiter;
+  limiter?: SendRateLimiter | undefined;
 }
 
 const DAY_MS = 86_400_000;

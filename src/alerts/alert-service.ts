@@ -26,25 +26,25 @@ export interface AlertServiceOptions {
   store: DocumentStore;
   /** The Teams layer's proactive sender. */
   channel: AlertChannel;
-  log?: Logger;
-  clock?: Clock;
-  metrics?: AlertMetrics;
+  log?: Logger | undefined;
+  clock?: Clock | undefined;
+  metrics?: AlertMetrics | undefined;
   /** Lease holder identity; default `<POD_NAME or pull-doctor>-<random>`. */
-  identity?: string;
+  identity?: string | undefined;
   /** Leader election timing (defaults: 15 s lease, 10 s renew deadline, 2 s retry). */
-  leaderElection?: { leaseDurationMs?: number; renewDeadlineMs?: number; retryPeriodMs?: number; random?: () => number };
+  leaderElection?: { leaseDurationMs?: number; renewDeadlineMs?: number; retryPeriodMs?: number; random?: () => number } | undefined;
   /** Overrides of the engine's defaults (tests shorten windows and back-offs). */
-  engine?: Partial<AlertEngineSettings>;
+  engine?: Partial<AlertEngineSettings> | undefined;
   /**
    * The pace of sends towards Teams, shared by every AlertService of the process (one per cluster): Teams' limits
    * are per conversation and per app, whichever cluster an alert is about. Default: this service's own.
    */
-  sendLimiter?: SendRateLimiter;
+  sendLimiter?: SendRateLimiter | undefined;
   /**
    * The checks Alertmanager asks for, shared by every AlertService of the process (one per cluster) and every
    * request: a few at a time, duplicates merged, a bounded backlog. Default: this service's own.
    */
-  podChecks?: PodCheckQueue;
+  podChecks?: PodCheckQueue | undefined;
 }
 
 /**

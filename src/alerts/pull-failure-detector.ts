@@ -34,14 +34,14 @@ export interface PullFailureDetectorOptions {
   clock: Clock;
   gracePeriodMs: number;
   metrics: AlertMetrics;
-  log?: Logger;
+  log?: Logger | undefined;
   /** Diagnoses running at once (default 4). */
-  concurrency?: number;
+  concurrency?: number | undefined;
   /** A diagnosis of a pod of the same workload and image this recent is reused (default 60 s; 0 turns it off). */
-  reuseMs?: number;
+  reuseMs?: number | undefined;
   /** Attempts to re-read a pod when the API server fails (default 5, backing off from 2 s). */
-  readAttempts?: number;
-  tracker?: ActivityTracker;
+  readAttempts?: number | undefined;
+  tracker?: ActivityTracker | undefined;
 }
 
 const MAX_EVENTS = 15;

@@ -39,18 +39,18 @@ export interface ClusterConnections {
 
 /** Pieces a caller may supply instead of building them from configuration (tests, the sandbox). */
 export interface DependencyOverrides {
-  kube?: KubernetesReader;
-  azureCredential?: TokenCredential | null;
-  registryNetwork?: RegistryNetwork;
+  kube?: KubernetesReader | undefined;
+  azureCredential?: TokenCredential | null | undefined;
+  registryNetwork?: RegistryNetwork | undefined;
 }
 
 export interface DiagnosisScope {
   /** Kubeconfig context to use (overrides KUBE_CONTEXT). */
-  context?: string;
+  context?: string | undefined;
   /** AKS cluster resource id (`--cluster-id`). */
-  clusterId?: string;
+  clusterId?: string | undefined;
   /** A cluster from the cluster registry (multi-cluster): its Kubernetes client and resource id are used. */
-  connection?: ClusterConnection;
+  connection?: ClusterConnection | undefined;
 }
 
 /** The Entra audience Azure Container Registry accepts for `/oauth2/exchange` whatever its ARM-audience policy. */

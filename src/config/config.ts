@@ -105,7 +105,7 @@ export interface ApprovalsConfig {
   /** Entra object ids (lowercase GUIDs) of the people who may approve or reject a fix. */
   approvers: string[];
   /** Entra object id of a group whose members (transitively) may also approve; checked through Microsoft Graph. */
-  approverGroupId?: string;
+  approverGroupId?: string | undefined;
   /** How long a fix request stays open for a decision (FIX_REQUEST_TTL, default 60 minutes). */
   fixRequestTtlMs: number;
   /** Microsoft Graph base URL, without a trailing slash (a sovereign cloud's, or a fake's in tests). */

@@ -3,7 +3,7 @@ import { redactText } from '../logging/redact.js';
 /**
  * Stable error codes. Users, scripts and the advice sink rely on these strings: add, never rename.
  */
-const ERROR_CODES = [
+export const ERROR_CODES = [
   'CONFIG_INVALID',
   'INVALID_INPUT',
   'POD_NOT_FOUND',
@@ -43,7 +43,7 @@ export class PullDoctorError extends Error {
   constructor(
     code: ErrorCode,
     message: string,
-    options: { advice?: string; cause?: unknown; facts?: Record<string, string | number | boolean> } = {},
+    options: { advice?: string | undefined; cause?: unknown; facts?: Record<string, string | number | boolean> | undefined } = {},
   ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'PullDoctorError';

@@ -57,7 +57,7 @@ export function fixRefusal(reason: FixRefusalReason, detail?: string): FixRefusa
  */
 export function createApproverCheck(
   config: Pick<ApprovalsConfig, 'approvers' | 'approverGroupId'>,
-  deps: { graph?: GraphClient; log: Logger },
+  deps: { graph?: GraphClient | undefined; log: Logger },
 ): ApproverCheck {
   const listed = new Set(config.approvers.map((id) => id.toLowerCase()));
   const group = config.approverGroupId?.toLowerCase();

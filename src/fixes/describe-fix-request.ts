@@ -10,7 +10,7 @@ export interface FixRequestView {
   requestedBy: { name: string; objectId: string };
   requestedAt: string;
   change: { role: string; roleDefinitionId: string; registry: string; scope: string; principalId: string };
-  target: { cluster: string; clusterResourceId?: string; namespace: string; pod: string };
+  target: { cluster: string; clusterResourceId?: string | undefined; namespace: string; pod: string };
   why: { cause: Cause | null; lines: string[] };
   /** As stored, except that a pending request past its expiry reads `expired`. */
   status: FixRequestStatus;
@@ -20,7 +20,7 @@ export interface FixRequestView {
   expired: boolean;
   /** Whether Approve / Reject buttons make sense now. */
   canDecide: boolean;
-  decision?: { kind: 'approved' | 'rejected'; by: string; at: string };
+  decision?: { kind: 'approved' | 'rejected'; by: string; at: string } | undefined;
   outcome?: {
     kind: FixOutcomeKind;
     summary: string;

@@ -67,11 +67,11 @@ export function takeOverStaleClaim(ctx: FixContext, id: string): Promise<ClaimRe
 export async function renewClaim(ctx: FixContext, request: FixRequest, options: { beforeWrite?: boolean } = {}): Promise<boolean> {
   const mine = request.claim!;
   const at = ctx.now().toISOString();
-  const renew = (current: FixRequest): FixRequest => ({
-    ...current,
-    claim: { ...current.claim!, renewedAt: at },
-    assignmentWritesSent: options.beforeWrite ? (current.assignmentWritesSent ?? 0) + 1 : current.assignmentWritesSent,
-  });
+  const renew = (current: FixRequest): FixRequest => {
+    const next: FixRequest = { ...current, claim: { ...current.claim!, renewedAt: at } };
+    if (options.beforeWrite) next.assignmentWritesSent = (current.assignmentWritesSent ?? 0) + 1;
+    return next;
+  };
   const result = await swap(ctx, request.id, (current) => (isMine(current, mine) ? renew(current) : undefined));
   if (result.claimed) return true;
   return result.absent === true && (await restoreVanished(ctx, renew(request))) !== null;

@@ -25,11 +25,11 @@ export interface FixAuditEvent {
   /** The request, or only the id that was named when no request was found. */
   request: FixRequest | { id?: string };
   /** Who did it; absent for the bot itself. */
-  actor?: FixActor;
-  reason?: string;
+  actor?: FixActor | undefined;
+  reason?: string | undefined;
   /** Correlates with the logs of the same turn. */
-  turnId?: string;
-  details?: Record<string, string | number | boolean>;
+  turnId?: string | undefined;
+  details?: Record<string, string | number | boolean> | undefined;
 }
 
 const WITHHELD = '[withheld: looked like a secret]';

@@ -23,17 +23,17 @@ export interface FixApprovalsDeps {
    */
   writer: RoleAssignmentWriter;
   /** Re-runs the diagnosis after a change; without it the outcome has no re-diagnosis. */
-  rediagnose?: Rediagnose;
+  rediagnose?: Rediagnose | undefined;
   log: Logger;
   /** How long a request waits for a decision (FIX_REQUEST_TTL); 60 minutes by default. */
-  requestTtlMs?: number;
+  requestTtlMs?: number | undefined;
   /** How long an execution claim holds without renewal before another executor may take over (2 minutes). */
-  leaseMs?: number;
-  retry?: WriteRetryOptions;
+  leaseMs?: number | undefined;
+  retry?: WriteRetryOptions | undefined;
   /** This executor's id in claims; random per instance by default. */
-  executorId?: string;
-  now?: () => Date;
-  sleep?: (ms: number) => Promise<void>;
+  executorId?: string | undefined;
+  now?: (() => Date) | undefined;
+  sleep?: ((ms: number) => Promise<void>) | undefined;
 }
 
 /** The dependencies with every default filled in. */

@@ -1,6 +1,7 @@
 import { CAUSES, type Cause, type Fix } from '../diagnosis/types.js';
 import { describeError, isPullDoctorError, PullDoctorError } from '../errors/index.js';
 import { redactText } from '../logging/redact.js';
+import { definedOnly } from '../store/store.js';
 import { assertAllowedFix } from './allowed-fix.js';
 import { auditAfterTheFact, auditBeforeActing, FIX_AUDIT_ACTIONS } from './fix-audit.js';
 import type { FixContext } from './fix-context.js';
@@ -78,7 +79,7 @@ function buildRequest(input: NewFixRequest, id: string, now: Date, ttlMs: number
     schema: 1,
     id,
     fix,
-    cluster: { name: clusterName, resourceId: clusterId },
+    cluster: definedOnly({ name: clusterName, resourceId: clusterId }),
     pod: { namespace: text(input.pod?.namespace, 'the namespace', 63), name: text(input.pod?.name, 'the pod name', 253) },
     requester: actor(input.requester),
     tenantId: input.tenantId.toLowerCase(),

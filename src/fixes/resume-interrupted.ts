@@ -84,9 +84,9 @@ export interface ResumeLoopOptions {
   /** One pass: `FixApprovals.resumeInterrupted`. */
   resume: () => Promise<ResumeReport>;
   /** Told every pass's report before the pass resolves, e.g. to update the cards of what it resumed or expired. */
-  onReport?: (report: ResumeReport) => Promise<void>;
+  onReport?: ((report: ResumeReport) => Promise<void>) | undefined;
   /** Time between passes (default DEFAULT_RESUME_EVERY_MS). */
-  everyMs?: number;
+  everyMs?: number | undefined;
   log: Logger;
 }
 

@@ -83,8 +83,8 @@ export interface ThrottledLogOptions {
   windowMs: number;
   /** The message of the line that counts what was left out, e.g. "more requests refused". */
   summary: string;
-  level?: LogLevel;
-  now?: () => number;
+  level?: LogLevel | undefined;
+  now?: (() => number) | undefined;
 }
 
 /**

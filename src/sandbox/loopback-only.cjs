@@ -14,7 +14,9 @@ const LOOPBACK_NAMES = new Set(['localhost', 'localhost.', 'ip6-localhost']);
 const reported = new Set();
 
 function isLoopbackAddress(host) {
-  const h = String(host).replace(/^\[|\]$/g, '').toLowerCase();
+  const h = String(host)
+    .replace(/^\[|\]$/g, '')
+    .toLowerCase();
   if (net.isIPv4(h)) return h.startsWith('127.');
   if (net.isIPv6(h)) return h === '::1' || /^::ffff:127\./.test(h) || h === '0:0:0:0:0:0:0:1';
   return false;

@@ -137,7 +137,7 @@ export interface Playground {
  * The Playground's config file (schema version 0.1.1). Its schema wants exactly five other `users` (they make up the
  * group chat and the team); a config it rejects makes it exit right after printing `Listening on`.
  */
-export function playgroundConfigYaml(options: { currentUser: PlaygroundUser; personalChatId?: string }): string {
+export function playgroundConfigYaml(options: { currentUser: PlaygroundUser; personalChatId?: string | undefined }): string {
   return stringify({
     version: '0.1.1',
     // A GUID: Pull Doctor records fix requests with the Entra tenant they come from.

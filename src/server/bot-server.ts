@@ -45,14 +45,14 @@ export interface BotServerOptions {
   bot: BotConfig;
   endpoint: BotEndpoint;
   /** Dependencies `/readyz` checks (cluster API, state store...). The configuration is loaded once the server exists. */
-  readinessProbes?: readonly ReadinessProbe[];
-  readinessTimeoutMs?: number;
+  readinessProbes?: readonly ReadinessProbe[] | undefined;
+  readinessTimeoutMs?: number | undefined;
   /** How long a readiness report answers `/readyz` (default 5 s): probes within it do not call the dependencies again. */
-  readinessCacheMs?: number;
+  readinessCacheMs?: number | undefined;
   /** The clock of the readiness cache (tests). */
-  now?: () => number;
+  now?: (() => number) | undefined;
   /** More POST endpoints that read their raw body (the Alertmanager webhook). */
-  rawPostRoutes?: readonly RawPostRoute[];
+  rawPostRoutes?: readonly RawPostRoute[] | undefined;
   log: Logger;
 }
 

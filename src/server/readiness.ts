@@ -57,7 +57,7 @@ export async function checkReadiness(probes: readonly ReadinessProbe[], timeoutM
  */
 export function cachedReadiness(
   probes: readonly ReadinessProbe[],
-  options: { timeoutMs: number; cacheMs: number; now?: () => number },
+  options: { timeoutMs: number; cacheMs: number; now?: (() => number) | undefined },
 ): () => Promise<{ report: ReadinessReport; fresh: boolean }> {
   const now = options.now ?? Date.now;
   let last: { report: Promise<ReadinessReport>; finishedAt?: number } | undefined;

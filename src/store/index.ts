@@ -28,10 +28,10 @@ export {
 
 export interface CreateStoreDeps {
   /** For STORE_BLOB_ACCOUNT_URL: built by the entry point from AZURE_CREDENTIAL (managed identity in production). */
-  credential?: TokenCredential;
+  credential?: TokenCredential | undefined;
   log: Logger;
   /** Blob SDK pipeline options (retries, timeouts); tests pass fewer retries. */
-  blobPipeline?: StoragePipelineOptions;
+  blobPipeline?: StoragePipelineOptions | undefined;
 }
 
 /** Opens the configured store. Fails with STORE_UNAVAILABLE, CONFIG_INVALID or AZURE_CREDENTIAL_UNAVAILABLE. */

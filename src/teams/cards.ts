@@ -86,7 +86,6 @@ export const TEXT_LIMITS = {
 const ZERO_WIDTH_SPACE = '\u200B';
 
 /** Control characters and bidirectional overrides (they can make text read differently from what it is). */
-// eslint-disable-next-line no-control-regex
 const INVISIBLE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
 const LINE_BREAKS = /\s*(?:\r\n|\r|\n|\u2028|\u2029)+\s*/g;
 const MARKDOWN_PUNCTUATION = /[\\*_[\]()#`~|!]/g;

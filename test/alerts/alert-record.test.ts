@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import type { V1Pod } from '@kubernetes/client-node';
 import { workloadOf, withPodFailing, withPodRecovered, type AlertRecord, type PodFailureReport } from '../../src/alerts/alert-record.js';
 import { payloads } from '../../src/sandbox/kubernetes-api/index.js';
+import { asV1Pod } from '../support/check-context.js';
 
 const HOUR = 3_600_000;
 const QUIET = 4 * HOUR;
@@ -98,11 +99,13 @@ const owned = (kind: string, name: string, labels: Record<string, string> = {}):
 
 describe('workloadOf', () => {
   it('reads a Deployment from the ReplicaSet owner and the pod-template-hash label, without asking the API', () => {
-    const pod = payloads.imagePullBackOffPod({
-      namespace: 'shop',
-      ownerDeployment: 'web',
-      image: 'shopacr.azurecr.io/shop/web:2.4.1',
-    }) as V1Pod;
+    const pod = asV1Pod(
+      payloads.imagePullBackOffPod({
+        namespace: 'shop',
+        ownerDeployment: 'web',
+        image: 'shopacr.azurecr.io/shop/web:2.4.1',
+      }),
+    );
     assert.deepEqual(workloadOf(pod), { kind: 'Deployment', name: 'web' });
   });
 
@@ -126,7 +129,7 @@ describe('workloadOf', () => {
   });
 
   it('takes a pod without owner as its own workload', () => {
-    const pod = payloads.imagePullBackOffPod({ namespace: 'shop', name: 'debug-shell', image: 'busybox:1.36' }) as V1Pod;
+    const pod = asV1Pod(payloads.imagePullBackOffPod({ namespace: 'shop', name: 'debug-shell', image: 'busybox:1.36' }));
     assert.deepEqual(workloadOf(pod), { kind: 'Pod', name: 'debug-shell' });
   });
 });

@@ -103,7 +103,7 @@ describe('proactive alerts: one pod, one workload', () => {
       const pod = failingPod('web', index);
       const main = pod.spec!.containers![0]!;
       pod.spec!.initContainers = [{ ...main, name: 'migrate' }];
-      pod.status!.initContainerStatuses = pod.status!.containerStatuses;
+      pod.status!.initContainerStatuses = pod.status!.containerStatuses!;
       pod.status!.initContainerStatuses![0]!.name = 'migrate';
       pod.status!.containerStatuses = [
         { ...pod.status!.containerStatuses![0]!, name: main.name, state: { waiting: { reason: 'PodInitializing' } } },

@@ -24,7 +24,11 @@ describe('the app settings of the Container App', () => {
 
   it('set every configuration key the code reads, except those documented as intentionally unset', () => {
     const missing = difference(CONFIG_KEYS, [...templateKeys, ...Object.keys(INTENTIONALLY_UNSET)]);
-    assert.deepEqual(missing, [], `CONFIG_KEYS has keys the templates do not set: set them in infra/modules/app-settings.bicep, or add them with a reason to INTENTIONALLY_UNSET (test/support/infra/app-settings-policy.ts)`);
+    assert.deepEqual(
+      missing,
+      [],
+      `CONFIG_KEYS has keys the templates do not set: set them in infra/modules/app-settings.bicep, or add them with a reason to INTENTIONALLY_UNSET (test/support/infra/app-settings-policy.ts)`,
+    );
   });
 
   it('set no key the code does not read, except keys of sections still on other branches', () => {
@@ -34,7 +38,11 @@ describe('the app settings of the Container App', () => {
 
   it('keep as pending only keys the code does not read yet', () => {
     const merged = Object.keys(PENDING_KEYS).filter((key) => CONFIG_KEYS.includes(key));
-    assert.deepEqual(merged, [], 'these keys are now in CONFIG_KEYS: remove them from PENDING_KEYS (test/support/infra/app-settings-policy.ts)');
+    assert.deepEqual(
+      merged,
+      [],
+      'these keys are now in CONFIG_KEYS: remove them from PENDING_KEYS (test/support/infra/app-settings-policy.ts)',
+    );
     const unused = difference(Object.keys(PENDING_KEYS), templateKeys);
     assert.deepEqual(unused, [], 'pending keys must be set by the templates');
   });
@@ -42,7 +50,11 @@ describe('the app settings of the Container App', () => {
   it('leave unset only keys the code reads and the templates really do not set', () => {
     const unset = Object.keys(INTENTIONALLY_UNSET);
     assert.deepEqual(difference(unset, CONFIG_KEYS), [], 'INTENTIONALLY_UNSET names keys the code no longer reads');
-    assert.deepEqual(unset.filter((key) => templateKeys.includes(key)), [], 'INTENTIONALLY_UNSET names keys the templates set');
+    assert.deepEqual(
+      unset.filter((key) => templateKeys.includes(key)),
+      [],
+      'INTENTIONALLY_UNSET names keys the templates set',
+    );
   });
 
   it('choose the managed identity explicitly, never a credential chain that could fall back to something else', () => {

@@ -7,7 +7,7 @@ describe('the Bicep scanner of the template tests', () => {
     const scanned = scanBicep("var a = 'it\\'s ${concat('x}', b)} \\${not} {'\n");
     assert.deepEqual(
       scanned.strings.map((s) => s.value),
-      ["x}", "it's ${concat('x}', b)} ${not} {"],
+      ['x}', "it's ${concat('x}', b)} ${not} {"],
     );
     assert.equal(scanned.strings[1]!.interpolated, true);
     assert.ok(scanned.masked.includes('concat('), 'the interpolated expression stays visible');
@@ -19,7 +19,10 @@ describe('the Bicep scanner of the template tests', () => {
     const scanned = scanBicep("var c = '''\nline ${x} \\n\n'''\nvar d = 1\n");
     assert.equal(scanned.strings[0]!.value, '\nline ${x} \\n\n');
     assert.equal(scanned.strings[0]!.multiline, true);
-    assert.deepEqual(splitStatements(scanned).map((s) => s.startLine), [1, 4]);
+    assert.deepEqual(
+      splitStatements(scanned).map((s) => s.startLine),
+      [1, 4],
+    );
   });
 
   it('reads comments with their line, including quotes and brackets inside them', () => {
@@ -32,7 +35,10 @@ describe('the Bicep scanner of the template tests', () => {
   });
 
   it('refuses unbalanced brackets and unterminated strings, naming the line', () => {
-    assert.throws(() => splitStatements(scanBicep('var g = {\n  a: [1, 2)\n}\n')), (e: unknown) => e instanceof BicepSyntaxError && /line 2/.test(e.message));
+    assert.throws(
+      () => splitStatements(scanBicep('var g = {\n  a: [1, 2)\n}\n')),
+      (e: unknown) => e instanceof BicepSyntaxError && /line 2/.test(e.message),
+    );
     assert.throws(() => splitStatements(scanBicep('var h = {\n  a: 1\n')), /never closed/);
     assert.throws(() => scanBicep("var i = 'open\nvar j = 1\n"), /unterminated string at line 1/);
   });

@@ -30,10 +30,16 @@ describe('the Bicep templates', () => {
     for (const [file, bicep] of parsed) {
       for (const param of bicep.params) {
         params++;
-        assert.ok(param.description && param.description.trim().length >= 10, `${fromRoot(file)}:${param.line}: param ${param.name} needs a @description`);
+        assert.ok(
+          param.description && param.description.trim().length >= 10,
+          `${fromRoot(file)}:${param.line}: param ${param.name} needs a @description`,
+        );
       }
       for (const output of bicep.outputs) {
-        assert.ok(output.description && output.description.trim().length >= 10, `${fromRoot(file)}:${output.line}: output ${output.name} needs a @description`);
+        assert.ok(
+          output.description && output.description.trim().length >= 10,
+          `${fromRoot(file)}:${output.line}: output ${output.name} needs a @description`,
+        );
       }
     }
     assert.ok(params >= 60, `found only ${params} params`);
@@ -43,7 +49,11 @@ describe('the Bicep templates', () => {
     for (const [file, bicep] of parsed) {
       for (const param of bicep.params) {
         const looksSecret = /(password|secret|key)$/i.test(param.name);
-        assert.equal(param.secure, looksSecret, `${fromRoot(file)}:${param.line}: ${param.name} ${looksSecret ? 'must be @secure()' : 'is @secure() but does not look like a secret'}`);
+        assert.equal(
+          param.secure,
+          looksSecret,
+          `${fromRoot(file)}:${param.line}: ${param.name} ${looksSecret ? 'must be @secure()' : 'is @secure() but does not look like a secret'}`,
+        );
       }
     }
   });
@@ -58,7 +68,8 @@ describe('the Bicep templates', () => {
         assert.equal(document.contentVersion, '1.0.0.0');
         const given = document.parameters ?? {};
         const declared = new Map(bicep.params.map((p) => [p.name, p]));
-        for (const name of Object.keys(given)) assert.ok(declared.has(name), `${parametersFile} sets ${name}, which ${template} does not declare`);
+        for (const name of Object.keys(given))
+          assert.ok(declared.has(name), `${parametersFile} sets ${name}, which ${template} does not declare`);
         for (const param of bicep.params.filter((p) => !p.hasDefault)) {
           assert.ok(given[param.name] && 'value' in given[param.name]!, `${parametersFile} must give ${param.name} (it has no default)`);
         }
@@ -67,7 +78,10 @@ describe('the Bicep templates', () => {
           if (allowed && typeof entry.value === 'string' && !PLACEHOLDER.test(entry.value)) {
             assert.ok(allowed.includes(entry.value), `${parametersFile}: ${name}=${entry.value} is not one of ${allowed.join(', ')}`);
           }
-          assert.ok(!declared.get(name)!.secure || (typeof entry.value === 'string' && PLACEHOLDER.test(entry.value)), `${parametersFile}: ${name} is a secret: give it from a SECRET_ variable, never in the file`);
+          assert.ok(
+            !declared.get(name)!.secure || (typeof entry.value === 'string' && PLACEHOLDER.test(entry.value)),
+            `${parametersFile}: ${name} is a secret: give it from a SECRET_ variable, never in the file`,
+          );
         }
       });
     }
@@ -81,9 +95,16 @@ describe('the Bicep templates', () => {
         assert.ok(existsSync(module.file), `${fromRoot(file)}:${module.line}: ${module.path} does not exist`);
         const target = parsed.get(module.file) ?? parseBicep(module.file);
         const declared = new Set(target.params.map((p) => p.name));
-        for (const name of module.passed) assert.ok(declared.has(name), `${fromRoot(file)}:${module.line}: ${module.symbol} passes ${name}, which ${module.path} does not declare`);
+        for (const name of module.passed)
+          assert.ok(
+            declared.has(name),
+            `${fromRoot(file)}:${module.line}: ${module.symbol} passes ${name}, which ${module.path} does not declare`,
+          );
         for (const param of target.params.filter((p) => !p.hasDefault)) {
-          assert.ok(module.passed.includes(param.name), `${fromRoot(file)}:${module.line}: ${module.symbol} must pass ${param.name} to ${module.path}`);
+          assert.ok(
+            module.passed.includes(param.name),
+            `${fromRoot(file)}:${module.line}: ${module.symbol} must pass ${param.name} to ${module.path}`,
+          );
         }
       }
     }
@@ -97,7 +118,10 @@ describe('the Bicep templates', () => {
         const module = modules.get(reference.symbol);
         assert.ok(module, `${fromRoot(file)}:${reference.line}: ${reference.symbol} is not a module of this file`);
         const target = parsed.get(module.file) ?? parseBicep(module.file);
-        assert.ok(target.outputs.some((o) => o.name === reference.output), `${fromRoot(file)}:${reference.line}: ${module.path} has no output ${reference.output}`);
+        assert.ok(
+          target.outputs.some((o) => o.name === reference.output),
+          `${fromRoot(file)}:${reference.line}: ${module.path} has no output ${reference.output}`,
+        );
       }
     }
   });
@@ -105,7 +129,11 @@ describe('the Bicep templates', () => {
   it('use dated, non-preview API versions for every resource', () => {
     for (const [file, bicep] of parsed) {
       for (const resource of bicep.resources) {
-        assert.match(resource.apiVersion, /^\d{4}-\d{2}-\d{2}$/, `${fromRoot(file)}:${resource.line}: ${resource.type}@${resource.apiVersion}`);
+        assert.match(
+          resource.apiVersion,
+          /^\d{4}-\d{2}-\d{2}$/,
+          `${fromRoot(file)}:${resource.line}: ${resource.type}@${resource.apiVersion}`,
+        );
       }
     }
   });

@@ -17,7 +17,10 @@ describe('the container image of the bot', () => {
     assert.equal(stages.length, 2);
     for (const stage of stages) assert.match(stage.args, /^node:20-bookworm-slim\b/);
     const runtime = instructions.slice(instructions.indexOf(stages[1]!));
-    assert.deepEqual(runtime.filter((i) => i.keyword === 'USER').map((i) => i.args), ['node']);
+    assert.deepEqual(
+      runtime.filter((i) => i.keyword === 'USER').map((i) => i.args),
+      ['node'],
+    );
     assert.ok(runtime.some((i) => i.keyword === 'ENV' && /NODE_ENV=production/.test(i.args)));
   });
 
@@ -31,7 +34,16 @@ describe('the container image of the bot', () => {
       if (source in PENDING_FILES) assert.ok(!existsSync(join(REPO_ROOT, source)), `${source} is merged now: remove it from PENDING_FILES`);
       else assert.ok(existsSync(join(REPO_ROOT, source)), `${source} does not exist`);
     }
-    for (const secret of ['.localConfigs', 'env/.env.dev.user', 'env/.env.dev', 'test/.tls/ca-key.pem', '.git/config', 'node_modules/.package-lock.json', 'data/local.sqlite', 'appPackage/build/pull-doctor.zip']) {
+    for (const secret of [
+      '.localConfigs',
+      'env/.env.dev.user',
+      'env/.env.dev',
+      'test/.tls/ca-key.pem',
+      '.git/config',
+      'node_modules/.package-lock.json',
+      'data/local.sqlite',
+      'appPackage/build/pull-doctor.zip',
+    ]) {
       assert.equal(isIgnored(dockerignore, secret), true, `${secret} must stay out of the build context`);
     }
   });
@@ -48,10 +60,20 @@ describe('the container image of the bot', () => {
 
   it('starts the compiled server entry point, on the port the templates route and probe', () => {
     const cmd = instructions.filter((i) => i.keyword === 'CMD');
-    assert.deepEqual(cmd.map((i) => JSON.parse(i.args) as string[]), [['node', '--disable-warning=DEP0111', 'dist/server/main.js']]);
-    const build = JSON.parse(readFileSync(join(REPO_ROOT, 'tsconfig.build.json'), 'utf8')) as { compilerOptions: { rootDir: string; outDir: string } };
-    assert.deepEqual([build.compilerOptions.rootDir, build.compilerOptions.outDir], ['src', 'dist'], 'dist/server/main.js is built from src/server/main.ts');
-    if ('src/server/main.ts' in PENDING_FILES) assert.ok(!existsSync(join(REPO_ROOT, 'src/server/main.ts')), 'src/server/main.ts is merged now: remove it from PENDING_FILES');
+    assert.deepEqual(
+      cmd.map((i) => JSON.parse(i.args) as string[]),
+      [['node', '--disable-warning=DEP0111', 'dist/server/main.js']],
+    );
+    const build = JSON.parse(readFileSync(join(REPO_ROOT, 'tsconfig.build.json'), 'utf8')) as {
+      compilerOptions: { rootDir: string; outDir: string };
+    };
+    assert.deepEqual(
+      [build.compilerOptions.rootDir, build.compilerOptions.outDir],
+      ['src', 'dist'],
+      'dist/server/main.js is built from src/server/main.ts',
+    );
+    if ('src/server/main.ts' in PENDING_FILES)
+      assert.ok(!existsSync(join(REPO_ROOT, 'src/server/main.ts')), 'src/server/main.ts is merged now: remove it from PENDING_FILES');
     const expose = instructions.filter((i) => i.keyword === 'EXPOSE').map((i) => i.args);
     const port = parseBicep(join(INFRA_DIR, 'azure.bicep')).scanned.source.match(/\nparam port int = (\d+)\n/)?.[1];
     assert.deepEqual(expose, [port]);

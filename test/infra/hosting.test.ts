@@ -13,7 +13,11 @@ function resourceText(bicep: BicepFile, symbol: string): string {
 
 /** The probes of the container: each `{ type: '...', httpGet: { path: '...', port: ... } }` block in order. */
 function probes(text: string): Array<{ type: string; path: string; port: string }> {
-  return [...text.matchAll(/type: '(\w+)'\s*\n\s*httpGet: \{\s*\n\s*path: '([^']+)'\s*\n\s*port: (\w+)\s*\n/g)].map((m) => ({ type: m[1]!, path: m[2]!, port: m[3]! }));
+  return [...text.matchAll(/type: '(\w+)'\s*\n\s*httpGet: \{\s*\n\s*path: '([^']+)'\s*\n\s*port: (\w+)\s*\n/g)].map((m) => ({
+    type: m[1]!,
+    path: m[2]!,
+    port: m[3]!,
+  }));
 }
 
 describe('the hosting of the bot in Azure Container Apps', () => {
@@ -88,7 +92,8 @@ describe('the Azure Bot resource', () => {
     }
     assert.match(main.scanned.source, /param botAppType string = 'UserAssignedMSI'/);
     const bot = resourceText(botService, 'bot');
-    for (const property of ['msaAppType: appType', 'msaAppId: appId', 'msaAppTenantId: tenantId']) assert.ok(bot.includes(property), property);
+    for (const property of ['msaAppType: appType', 'msaAppId: appId', 'msaAppTenantId: tenantId'])
+      assert.ok(bot.includes(property), property);
     assert.match(botService.scanned.source, /appType == 'UserAssignedMSI' \? \{\n\s+msaAppMSIResourceId: msiResourceId\n/);
   });
 
@@ -105,12 +110,18 @@ describe("the bot's state storage", () => {
 
   it('accepts Entra ID only: no shared keys, no public blobs, TLS 1.2', () => {
     const account = resourceText(storage, 'account');
-    for (const setting of ['allowSharedKeyAccess: false', 'defaultToOAuthAuthentication: true', 'allowBlobPublicAccess: false', "minimumTlsVersion: 'TLS1_2'", 'supportsHttpsTrafficOnly: true']) {
+    for (const setting of [
+      'allowSharedKeyAccess: false',
+      'defaultToOAuthAuthentication: true',
+      'allowBlobPublicAccess: false',
+      "minimumTlsVersion: 'TLS1_2'",
+      'supportsHttpsTrafficOnly: true',
+    ]) {
       assert.ok(account.includes(setting), setting);
     }
   });
 
-  it("gives the bot Storage Blob Data Contributor on its container only, not on the account", () => {
+  it('gives the bot Storage Blob Data Contributor on its container only, not on the account', () => {
     const assignments = storage.resources.filter((r) => r.type === 'Microsoft.Authorization/roleAssignments');
     assert.equal(assignments.length, 1);
     const text = resourceText(storage, assignments[0]!.symbol);

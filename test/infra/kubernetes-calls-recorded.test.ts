@@ -11,7 +11,13 @@ import { openSqliteStore } from '../../src/store/index.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BOT_NAMESPACE, botKubernetesCalls, permissionKey, requiredPermissions, type KubernetesCall } from '../support/kubernetes-permissions.js';
+import {
+  BOT_NAMESPACE,
+  botKubernetesCalls,
+  permissionKey,
+  requiredPermissions,
+  type KubernetesCall,
+} from '../support/kubernetes-permissions.js';
 import { RecordingAlertChannel } from '../support/recording-alert-channel.js';
 import { channelReference, OPS } from '../support/alerts-world.js';
 import { startSandboxHarness, type SandboxHarness } from '../support/sandbox.js';
@@ -40,7 +46,9 @@ describe('the Kubernetes calls the code makes (a recorded session of the fake AP
     h.world.kube.clearRequests();
     const deps = h.dependencies();
     for (const scenario of h.world.scenarios) await diagnosePod({ pod: scenario.pod, namespace: scenario.namespace }, deps);
-    await diagnosePod({ pod: 'web-7d4c9', namespace: 'shop' }, deps).catch((e: unknown) => assert.ok(isPullDoctorError(e) && e.code === 'POD_NOT_FOUND'));
+    await diagnosePod({ pod: 'web-7d4c9', namespace: 'shop' }, deps).catch((e: unknown) =>
+      assert.ok(isPullDoctorError(e) && e.code === 'POD_NOT_FOUND'),
+    );
 
     const env = { ALERTS_ENABLED: 'true', ALERT_GRACE_PERIOD: '0s', ALERT_ROUTES: `*/*=${OPS}`, LEADER_ELECTION_NAMESPACE: BOT_NAMESPACE };
     const kubeConfig = new KubeConfig();
@@ -59,7 +67,11 @@ describe('the Kubernetes calls the code makes (a recorded session of the fake AP
       leaderElection: { leaseDurationMs: 2000, renewDeadlineMs: 1500, retryPeriodMs: 200 },
     });
     try {
-      await new ConversationRegistry(store.documents).remember({ conversationId: OPS, conversationType: 'channel', reference: channelReference(OPS) });
+      await new ConversationRegistry(store.documents).remember({
+        conversationId: OPS,
+        conversationType: 'channel',
+        reference: channelReference(OPS),
+      });
       await service.start();
       await waitFor('an alert from the watcher', () => channel.posts.length > 0, 30_000);
       await waitFor('a lease renewal', () => h.world.kube.requests.some((r) => r.resource === 'leases' && r.verb === 'update'), 10_000);

@@ -52,7 +52,9 @@ function loadManifests(): Array<{ file: string; object: ManifestObject }> {
 
 /** Through the generated models: a field the Kubernetes API does not know would not survive. */
 function throughClientModels(object: ManifestObject, model: string): unknown {
-  return JSON.parse(JSON.stringify(ObjectSerializer.serialize(ObjectSerializer.deserialize(structuredClone(object), model, ''), model, '')));
+  return JSON.parse(
+    JSON.stringify(ObjectSerializer.serialize(ObjectSerializer.deserialize(structuredClone(object), model, ''), model, '')),
+  );
 }
 
 describe('the Kubernetes RBAC manifests in infra/k8s', () => {
@@ -75,8 +77,16 @@ describe('the Kubernetes RBAC manifests in infra/k8s', () => {
       assert.ok(kind, `${file}: unexpected kind ${object.kind}`);
       assert.equal(object.apiVersion, kind.apiVersion, `${file}: ${object.kind}`);
       assert.match(object.metadata.name, DNS_SUBDOMAIN, `${file}: ${object.kind} name`);
-      assert.equal(object.metadata.namespace !== undefined, kind.namespaced, `${file}: ${object.kind}/${object.metadata.name} ${kind.namespaced ? 'needs' : 'must not have'} a namespace`);
-      assert.deepEqual(throughClientModels(object, kind.model), object, `${file}: ${object.kind}/${object.metadata.name} has fields the ${kind.model} model does not know`);
+      assert.equal(
+        object.metadata.namespace !== undefined,
+        kind.namespaced,
+        `${file}: ${object.kind}/${object.metadata.name} ${kind.namespaced ? 'needs' : 'must not have'} a namespace`,
+      );
+      assert.deepEqual(
+        throughClientModels(object, kind.model),
+        object,
+        `${file}: ${object.kind}/${object.metadata.name} has fields the ${kind.model} model does not know`,
+      );
     }
   });
 
@@ -88,7 +98,8 @@ describe('the Kubernetes RBAC manifests in infra/k8s', () => {
       const role = objects.find((o) => o.kind === binding.roleRef?.kind && o.metadata.name === binding.roleRef.name);
       assert.ok(role, `${binding.kind}/${binding.metadata.name} refers to a role the manifests do not define`);
       assert.equal(binding.roleRef?.apiGroup, 'rbac.authorization.k8s.io');
-      if (binding.kind === 'RoleBinding') assert.equal(role.metadata.namespace, binding.metadata.namespace, 'a RoleBinding refers to a Role of its own namespace');
+      if (binding.kind === 'RoleBinding')
+        assert.equal(role.metadata.namespace, binding.metadata.namespace, 'a RoleBinding refers to a Role of its own namespace');
     }
   });
 
@@ -147,7 +158,15 @@ describe('the Kubernetes RBAC manifests in infra/k8s', () => {
     it("needs a ClusterRole for a call outside the bot's namespace even when a Role grants it inside", () => {
       const leaseElsewhere = requiredPermissions([
         ...botKubernetesCalls(),
-        { method: 'GET', path: '/apis/coordination.k8s.io/v1/namespaces/shop/leases/x', verb: 'get', apiGroup: 'coordination.k8s.io', resource: 'leases', namespace: 'shop', name: 'x' },
+        {
+          method: 'GET',
+          path: '/apis/coordination.k8s.io/v1/namespaces/shop/leases/x',
+          verb: 'get',
+          apiGroup: 'coordination.k8s.io',
+          resource: 'leases',
+          namespace: 'shop',
+          name: 'x',
+        },
       ]);
       const result = comparePermissions(leaseElsewhere, grantedPermissions(objects, BOT_SUBJECT));
       assert.deepEqual(result.missing, ['coordination.k8s.io|leases|get (cluster-wide)']);
@@ -156,7 +175,16 @@ describe('the Kubernetes RBAC manifests in infra/k8s', () => {
     it('names a subresource as RBAC does, resource/subresource', () => {
       const withLogs = requiredPermissions([
         ...botKubernetesCalls(),
-        { method: 'GET', path: '/api/v1/namespaces/shop/pods/web-7d4c9/log', verb: 'get', apiGroup: '', resource: 'pods', subresource: 'log', namespace: 'shop', name: 'web-7d4c9' },
+        {
+          method: 'GET',
+          path: '/api/v1/namespaces/shop/pods/web-7d4c9/log',
+          verb: 'get',
+          apiGroup: '',
+          resource: 'pods',
+          subresource: 'log',
+          namespace: 'shop',
+          name: 'web-7d4c9',
+        },
       ]);
       assert.deepEqual(comparePermissions(withLogs, grantedPermissions(objects, BOT_SUBJECT)).missing, ['|pods/log|get (cluster-wide)']);
     });
@@ -190,7 +218,9 @@ describe('the Kubernetes RBAC manifests in infra/k8s', () => {
     });
 
     it('cannot use the built-in Azure Kubernetes Service RBAC Reader instead: it does not read secrets (nor leases)', () => {
-      const lacking = [...azureDataActions([...required.clusterWide, ...required.botNamespace])].filter((a) => !AKS_RBAC_READER_DATA_ACTIONS.includes(a)).sort();
+      const lacking = [...azureDataActions([...required.clusterWide, ...required.botNamespace])]
+        .filter((a) => !AKS_RBAC_READER_DATA_ACTIONS.includes(a))
+        .sort();
       assert.deepEqual(lacking, [
         'Microsoft.ContainerService/managedClusters/coordination.k8s.io/leases/read',
         'Microsoft.ContainerService/managedClusters/coordination.k8s.io/leases/write',

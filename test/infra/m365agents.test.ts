@@ -3,7 +3,19 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { CONFIG_KEYS } from '../../src/config/index.js';
-import { ACTION_PROPERTIES, ACTIONS, ALL_ACTIONS, ARM_TEMPLATE_PROPERTIES, BUILT_IN_VARIABLES, ENV_VAR_NAME, FILE_PROPERTIES, LIFECYCLES, SCHEMA_URL, SCHEMA_VERSION, SECRET_ENV_VAR_NAME } from '../support/infra/agents-toolkit-schema.js';
+import {
+  ACTION_PROPERTIES,
+  ACTIONS,
+  ALL_ACTIONS,
+  ARM_TEMPLATE_PROPERTIES,
+  BUILT_IN_VARIABLES,
+  ENV_VAR_NAME,
+  FILE_PROPERTIES,
+  LIFECYCLES,
+  SCHEMA_URL,
+  SCHEMA_VERSION,
+  SECRET_ENV_VAR_NAME,
+} from '../support/infra/agents-toolkit-schema.js';
 import { PENDING_KEYS } from '../support/infra/app-settings-policy.js';
 import { parseBicep } from '../support/infra/bicep-declarations.js';
 import { placeholders, readEnvFile } from '../support/infra/env-files.js';
@@ -28,7 +40,9 @@ const PROJECT_FILES: Record<string, string[]> = {
 };
 
 const packageScripts = (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
-const gitignore = readFileSync(join(REPO_ROOT, '.gitignore'), 'utf8').split('\n').map((l) => l.trim());
+const gitignore = readFileSync(join(REPO_ROOT, '.gitignore'), 'utf8')
+  .split('\n')
+  .map((l) => l.trim());
 
 function actionsOf(project: ProjectFile): Array<{ lifecycle: string; index: number; action: Action }> {
   return LIFECYCLES.flatMap((lifecycle) => (project[lifecycle] ?? []).map((action, index) => ({ lifecycle, index, action })));
@@ -53,7 +67,8 @@ for (const [fileName, environments] of Object.entries(PROJECT_FILES)) {
       assert.equal(text.split('\n')[0], `# yaml-language-server: $schema=${SCHEMA_URL}`);
       assert.equal(project.version, SCHEMA_VERSION);
       for (const key of Object.keys(project)) assert.ok((FILE_PROPERTIES as readonly string[]).includes(key), `unknown property ${key}`);
-      for (const lifecycle of LIFECYCLES) if (lifecycle in project) assert.ok(Array.isArray(project[lifecycle]), `${lifecycle} must be a list of actions`);
+      for (const lifecycle of LIFECYCLES)
+        if (lifecycle in project) assert.ok(Array.isArray(project[lifecycle]), `${lifecycle} must be a list of actions`);
       assert.ok(actions.length >= 2);
     });
 
@@ -63,7 +78,8 @@ for (const [fileName, environments] of Object.entries(PROJECT_FILES)) {
         assert.ok((ALL_ACTIONS as readonly string[]).includes(action.uses), `${where}: not an action of schema ${SCHEMA_VERSION}`);
         const shape = ACTIONS[action.uses];
         assert.ok(shape, `${where}: model this action in test/support/infra/agents-toolkit-schema.ts`);
-        for (const key of Object.keys(action)) assert.ok((ACTION_PROPERTIES as readonly string[]).includes(key), `${where}: unknown property ${key}`);
+        for (const key of Object.keys(action))
+          assert.ok((ACTION_PROPERTIES as readonly string[]).includes(key), `${where}: unknown property ${key}`);
         const given = Object.keys(action.with ?? {});
         for (const key of shape.with.required) assert.ok(given.includes(key), `${where}: with.${key} is required`);
         for (const key of given) assert.ok(shape.with.allowed.includes(key), `${where}: with.${key} is not a parameter of this action`);
@@ -71,16 +87,21 @@ for (const [fileName, environments] of Object.entries(PROJECT_FILES)) {
         const written = action.writeToEnvironmentFile;
         assert.equal(written !== undefined, shape.writeToEnvironmentFile !== undefined, `${where}: writeToEnvironmentFile`);
         if (written && shape.writeToEnvironmentFile) {
-          for (const key of shape.writeToEnvironmentFile.required) assert.ok(key in written, `${where}: writeToEnvironmentFile.${key} is required`);
+          for (const key of shape.writeToEnvironmentFile.required)
+            assert.ok(key in written, `${where}: writeToEnvironmentFile.${key} is required`);
           for (const [key, name] of Object.entries(written)) {
-            assert.ok(shape.writeToEnvironmentFile.allowed.includes(key), `${where}: writeToEnvironmentFile.${key} is not an output of this action`);
+            assert.ok(
+              shape.writeToEnvironmentFile.allowed.includes(key),
+              `${where}: writeToEnvironmentFile.${key} is not an output of this action`,
+            );
             assert.match(String(name), key === 'clientSecret' ? SECRET_ENV_VAR_NAME : ENV_VAR_NAME, `${where}: ${key} -> ${String(name)}`);
           }
         }
         if (action.uses === 'arm/deploy') {
           for (const template of action.with!.templates as Array<Record<string, unknown>>) {
             for (const key of ARM_TEMPLATE_PROPERTIES.required) assert.ok(key in template, `${where}: templates[].${key} is required`);
-            for (const key of Object.keys(template)) assert.ok((ARM_TEMPLATE_PROPERTIES.allowed as readonly string[]).includes(key), `${where}: templates[].${key}`);
+            for (const key of Object.keys(template))
+              assert.ok((ARM_TEMPLATE_PROPERTIES.allowed as readonly string[]).includes(key), `${where}: templates[].${key}`);
           }
         }
       }
@@ -102,7 +123,8 @@ for (const [fileName, environments] of Object.entries(PROJECT_FILES)) {
           if (action.uses === 'cli/runNpmCommand') {
             const script = /^run\s+([\w:-]+)/.exec(String(action.with!.args))?.[1];
             if (script === undefined) continue;
-            if (script in PENDING_NPM_SCRIPTS) assert.ok(!(script in packageScripts), `npm script ${script} is merged now: remove it from PENDING_NPM_SCRIPTS`);
+            if (script in PENDING_NPM_SCRIPTS)
+              assert.ok(!(script in packageScripts), `npm script ${script} is merged now: remove it from PENDING_NPM_SCRIPTS`);
             else assert.ok(script in packageScripts, `${where}: package.json has no script ${script}`);
             if (script === 'package') assertExistsOrPending('appPackage/manifest.json', where);
           }
@@ -116,7 +138,8 @@ for (const [fileName, environments] of Object.entries(PROJECT_FILES)) {
         const used = new Set(placeholders(text));
         for (const { action } of actions) {
           for (const name of Object.values(action.writeToEnvironmentFile ?? {})) defined.add(String(name));
-          if (action.uses === 'script') for (const m of String(action.with!.run).matchAll(/::set-teamsfx-env ([A-Z][A-Z0-9_]*)=/g)) defined.add(m[1]!);
+          if (action.uses === 'script')
+            for (const m of String(action.with!.run).matchAll(/::set-teamsfx-env ([A-Z][A-Z0-9_]*)=/g)) defined.add(m[1]!);
           if (action.uses === 'arm/deploy') {
             for (const template of action.with!.templates as Array<{ path: string; parameters: string }>) {
               for (const output of parseBicep(join(REPO_ROOT, expand(template.path))).outputs) defined.add(output.name);
@@ -126,7 +149,8 @@ for (const [fileName, environments] of Object.entries(PROJECT_FILES)) {
         }
         const undefinedNames = [...used].filter((name) => !defined.has(name)).sort();
         assert.deepEqual(undefinedNames, [], `define these in env/.env.${environment} (or have an earlier action write them)`);
-        for (const name of envFile.keys()) assert.ok(!name.startsWith('SECRET_'), `env/.env.${environment} is committed: ${name} belongs in env/.env.${environment}.user`);
+        for (const name of envFile.keys())
+          assert.ok(!name.startsWith('SECRET_'), `env/.env.${environment} is committed: ${name} belongs in env/.env.${environment}.user`);
       });
     }
 
@@ -138,7 +162,14 @@ for (const [fileName, environments] of Object.entries(PROJECT_FILES)) {
           const packagePath = String(action.with!.appPackagePath);
           assert.equal(packagePath, './appPackage/build/pull-doctor.zip', 'the zip `npm run package` writes');
           assert.ok(gitignore.includes('appPackage/build/'), 'the package is a build output, not committed');
-          const built = steps.slice(0, index).some((s) => s.uses === 'cli/runNpmCommand' && s.with!.args === 'run package' && (s.env as Record<string, string>).MicrosoftAppId === '${{BOT_ID}}');
+          const built = steps
+            .slice(0, index)
+            .some(
+              (s) =>
+                s.uses === 'cli/runNpmCommand' &&
+                s.with!.args === 'run package' &&
+                (s.env as Record<string, string>).MicrosoftAppId === '${{BOT_ID}}',
+            );
           assert.ok(built, `${lifecycle}[${index}] ${action.uses}: run \`npm run package\` with MicrosoftAppId=\${{BOT_ID}} first`);
         });
       }
@@ -147,7 +178,10 @@ for (const [fileName, environments] of Object.entries(PROJECT_FILES)) {
     it("writes local settings only under the code's configuration keys, into git-ignored files", () => {
       for (const { lifecycle, index, action } of actions.filter((a) => a.action.uses === 'file/createOrUpdateEnvironmentFile')) {
         const target = String(action.with!.target).replace(/^\.\//, '');
-        assert.ok(gitignore.includes(target) || gitignore.includes('.localConfigs.*'), `${lifecycle}[${index}]: ${target} must be git-ignored`);
+        assert.ok(
+          gitignore.includes(target) || gitignore.includes('.localConfigs.*'),
+          `${lifecycle}[${index}]: ${target} must be git-ignored`,
+        );
         const keys = Object.keys(action.with!.envs as Record<string, unknown>);
         const unknown = keys.filter((key) => !CONFIG_KEYS.includes(key) && !(key in PENDING_KEYS));
         assert.deepEqual(unknown, [], `${lifecycle}[${index}]: the code reads none of these`);
@@ -159,12 +193,14 @@ for (const [fileName, environments] of Object.entries(PROJECT_FILES)) {
 describe('the Agents Toolkit environments', () => {
   it('keep secrets out of the committed env files and out of git', () => {
     assert.ok(gitignore.includes('env/.env.*.user'), 'the toolkit writes SECRET_ values to env/.env.<name>.user');
-    assert.ok(gitignore.includes('.localConfigs'), '.localConfigs holds the local bot\'s client secret');
+    assert.ok(gitignore.includes('.localConfigs'), ".localConfigs holds the local bot's client secret");
   });
 
   it('deploy to Azure with the managed identity by default in dev and prod', () => {
     for (const environment of ['dev', 'prod']) {
-      const parameters = JSON.parse(readFileSync(join(REPO_ROOT, 'infra', `azure.parameters.${environment}.json`), 'utf8')) as { parameters: Record<string, { value: unknown }> };
+      const parameters = JSON.parse(readFileSync(join(REPO_ROOT, 'infra', `azure.parameters.${environment}.json`), 'utf8')) as {
+        parameters: Record<string, { value: unknown }>;
+      };
       assert.equal(parameters.parameters.botAppType?.value, 'UserAssignedMSI', environment);
       assert.ok(!('botAppPassword' in parameters.parameters), `${environment}: no client secret with a managed identity`);
     }

@@ -23,7 +23,11 @@ function roleIdsInTemplates(): RoleUse[] {
       if (ids.length === 0) return;
       const comment = parsed.scanned.comments.find((c) => c.line === index + 1)?.text ?? '';
       const names = comment === '' ? [] : comment.split(',').map((n) => n.trim());
-      assert.equal(names.length, ids.length, `${fromRoot(file)}:${index + 1}: name each role id in a comment on its line (// <role name>[, <role name>])`);
+      assert.equal(
+        names.length,
+        ids.length,
+        `${fromRoot(file)}:${index + 1}: name each role id in a comment on its line (// <role name>[, <role name>])`,
+      );
       ids.forEach((id, i) => uses.push({ file: fromRoot(file), line: index + 1, name: names[i]!, id }));
     });
   }
@@ -60,7 +64,12 @@ const CONSTRAIN_ROLES_AND_PRINCIPAL_TYPES = new RegExp(
 const setOf = (list: string) =>
   list
     .split(',')
-    .map((item) => item.trim().replace(/^'(.*)'$/, '$1').toLowerCase())
+    .map((item) =>
+      item
+        .trim()
+        .replace(/^'(.*)'$/, '$1')
+        .toLowerCase(),
+    )
     .sort();
 
 describe('role definitions in the Bicep templates', () => {
@@ -72,7 +81,14 @@ describe('role definitions in the Bicep templates', () => {
       assert.equal(use.id, published, `${use.file}:${use.line}: ${use.name} is ${published}, not ${use.id}`);
     }
     const used = new Set(uses.map((u) => u.name));
-    for (const expected of ['Reader', 'AcrPull', 'Container Registry Repository Reader', 'Role Based Access Control Administrator', 'Azure Kubernetes Service Cluster User Role', 'Storage Blob Data Contributor']) {
+    for (const expected of [
+      'Reader',
+      'AcrPull',
+      'Container Registry Repository Reader',
+      'Role Based Access Control Administrator',
+      'Azure Kubernetes Service Cluster User Role',
+      'Storage Blob Data Contributor',
+    ]) {
       assert.ok(used.has(expected), `the templates should use ${expected}`);
     }
   });
@@ -88,7 +104,7 @@ describe('role definitions in the Bicep templates', () => {
     }
   });
 
-  it('assigns every role to a service principal (the bot\'s managed identity), never to a user or group', () => {
+  it("assigns every role to a service principal (the bot's managed identity), never to a user or group", () => {
     let assignments = 0;
     for (const file of bicepFiles()) {
       const parsed = parseBicep(file);
@@ -96,13 +112,17 @@ describe('role definitions in the Bicep templates', () => {
         assignments++;
         const text = parsed.scanned.source.slice(resource.statement.start, resource.statement.end);
         assert.match(text, /principalType: 'ServicePrincipal'/, `${fromRoot(file)}:${resource.line}: ${resource.symbol}`);
-        assert.match(text, /principalId: principalId\n/, `${fromRoot(file)}:${resource.line}: ${resource.symbol} must name the bot's principal`);
+        assert.match(
+          text,
+          /principalId: principalId\n/,
+          `${fromRoot(file)}:${resource.line}: ${resource.symbol} must name the bot's principal`,
+        );
       }
     }
     assert.ok(assignments >= 8, `found only ${assignments} role assignments`);
   });
 
-  describe('the condition on the bot\'s Role Based Access Control Administrator assignment', () => {
+  describe("the condition on the bot's Role Based Access Control Administrator assignment", () => {
     const registryAccess = parseBicep(join(INFRA_DIR, 'modules', 'registry-access.bicep'));
     const condition = normaliseCondition(varJoinedLiterals(registryAccess, 'grantPullRolesOnly'));
     const pullRoleIds = GRANTABLE_PULL_ROLES.map((name) => BUILT_IN_ROLE_IDS[name]!).sort();
@@ -134,7 +154,11 @@ describe('role definitions in the Bicep templates', () => {
 
     it('is set, with condition version 2.0, on the only assignment of a role that can write role assignments', () => {
       const source = registryAccess.scanned.source;
-      const conditioned = registryAccess.resources.filter((r) => /roleDefinitionId: subscriptionResourceId\('Microsoft\.Authorization\/roleDefinitions', rbacAdministratorRoleId\)/.test(source.slice(r.statement.start, r.statement.end)));
+      const conditioned = registryAccess.resources.filter((r) =>
+        /roleDefinitionId: subscriptionResourceId\('Microsoft\.Authorization\/roleDefinitions', rbacAdministratorRoleId\)/.test(
+          source.slice(r.statement.start, r.statement.end),
+        ),
+      );
       assert.equal(conditioned.length, 1);
       const text = source.slice(conditioned[0]!.statement.start, conditioned[0]!.statement.end);
       assert.match(text, /\n\s+condition: grantPullRolesOnly\n/);
@@ -142,7 +166,9 @@ describe('role definitions in the Bicep templates', () => {
       assert.match(text, /= if \(mayFix\) \{/, 'only registries the bot may fix get it');
       for (const file of bicepFiles()) {
         const text = readFileSync(file, 'utf8');
-        const mentions = text.split('\n').filter((line) => line.includes(BUILT_IN_ROLE_IDS['Role Based Access Control Administrator']!) && !line.includes('GuidEquals'));
+        const mentions = text
+          .split('\n')
+          .filter((line) => line.includes(BUILT_IN_ROLE_IDS['Role Based Access Control Administrator']!) && !line.includes('GuidEquals'));
         if (file.endsWith('registry-access.bicep')) assert.equal(mentions.length, 1, 'declared once, as rbacAdministratorRoleId');
         else assert.deepEqual(mentions, [], `${fromRoot(file)} must not use Role Based Access Control Administrator`);
       }

@@ -120,7 +120,11 @@ export async function startAlertsWorld(): Promise<AlertsWorld> {
         engine: { watchBackoff: { initialMs: 1000, maxMs: 8000 } },
         ...(options.more ?? {}),
       });
-      await new ConversationRegistry(replicaStore.documents, clock).remember({ conversationId: OPS, conversationType: 'channel', reference: channelReference(OPS) });
+      await new ConversationRegistry(replicaStore.documents, clock).remember({
+        conversationId: OPS,
+        conversationType: 'channel',
+        reference: channelReference(OPS),
+      });
       services.push(service);
       return service;
     },

@@ -8,7 +8,13 @@ import {
   type RoleAssignmentWriter,
 } from '../../src/clients/azure/role-assignment-writer.js';
 import type { PullAccessChecker } from '../../src/fixes/index.js';
-import { armError, armErrors, startFakeResourceManager, type FakeResourceManager, type FakeRoleAssignment } from '../../src/sandbox/resource-manager/index.js';
+import {
+  armError,
+  armErrors,
+  startFakeResourceManager,
+  type FakeResourceManager,
+  type FakeRoleAssignment,
+} from '../../src/sandbox/resource-manager/index.js';
 import { staticTokenCredential } from './static-token-credential.js';
 import { testTls } from './tls.js';
 

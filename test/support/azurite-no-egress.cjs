@@ -28,7 +28,7 @@ net.Socket.prototype.connect = function connect(...args) {
   } else {
     host = typeof args[1] === 'string' ? args[1] : undefined;
   }
-  if (path == null && !LOOPBACK.test(host ?? "localhost")) {
+  if (path == null && !LOOPBACK.test(host ?? 'localhost')) {
     report(`a connection to ${host}`);
     const socket = this;
     process.nextTick(() => socket.destroy(new Error(`azurite-no-egress: connection to ${host} refused`)));

@@ -1,4 +1,5 @@
 import type { V1Pod } from '@kubernetes/client-node';
+import { ObjectSerializer } from '@kubernetes/client-node/dist/gen/models/ObjectSerializer.js';
 import type { ManagedClusterInfo, RegistryInfo, RoleAssignmentInfo } from '../../src/clients/azure/azure-reader.js';
 import type { CheckContext } from '../../src/diagnosis/check.js';
 import { DiagnosisFacts, type FactsSources, type KubeletPullAccess } from '../../src/diagnosis/facts.js';
@@ -52,6 +53,11 @@ function notGiven(name: string, key?: string): Promise<never> {
  * and its images parsed as in a diagnosis, and every fact that would need a client comes from `stub`. A fact the
  * test did not give rejects with an error naming it, so a check that asks for more than the test expects fails.
  */
+/** A pod payload as the API server sends it, deserialized as @kubernetes/client-node would (times become Dates). */
+export function asV1Pod(pod: WirePod | V1Pod): V1Pod {
+  return ObjectSerializer.deserialize(JSON.parse(JSON.stringify(pod)), 'V1Pod', '') as V1Pod;
+}
+
 export function checkContext(pod: WirePod | V1Pod, stub: FactsStub = {}, target: Partial<DiagnosisTarget> = {}): CheckContext {
   const v1 = pod as V1Pod;
   const analysis = analyzePodState(v1);
@@ -161,7 +167,7 @@ export function pullErrorOf(
   cause: Cause,
   more: { message?: string; source?: PullErrorExplanation['source']; ambiguity?: string } = {},
 ): PullErrorExplanation {
-  const problem = analyzePodState(pod as V1Pod).problems[0];
+  const problem = analyzePodState(asV1Pod(pod)).problems[0];
   if (problem === undefined) throw new Error('pullErrorOf: the pod has no image problem');
   const explanation: PullErrorExplanation = { problem, cause, source: more.source ?? (more.message === undefined ? 'none' : 'event') };
   if (more.message !== undefined) explanation.message = more.message;

@@ -19,13 +19,13 @@ import { PullDoctorError } from '../../errors/index.js';
  */
 export interface LoadKubeConfigOptions {
   /** One kubeconfig path, or several separated by ':' (merged like KUBECONFIG). */
-  kubeconfigPath?: string;
+  kubeconfigPath?: string | undefined;
   /** The kubeconfig itself, as YAML. */
-  kubeconfigYaml?: string;
+  kubeconfigYaml?: string | undefined;
   /** Use this context instead of the kubeconfig's current-context. */
-  context?: string;
+  context?: string | undefined;
   /** Use the pod's service account (requires KUBERNETES_SERVICE_HOST/PORT in `env`). */
-  inCluster?: boolean;
+  inCluster?: boolean | undefined;
 }
 
 export interface KubeConfigLocations {

@@ -33,10 +33,10 @@ import { parseWwwAuthenticate, preferredChallenge } from './www-authenticate.js'
 export interface RegistryClientOptions {
   network: RegistryNetwork;
   /** The tool's own Entra token, for `azure-ad` credentials against Azure Container Registry. */
-  aadToken?: AadTokenProvider;
+  aadToken?: AadTokenProvider | undefined;
   /** Deadline of each HTTP request and DNS lookup (default 5000 ms). */
-  timeoutMs?: number;
-  log?: Logger;
+  timeoutMs?: number | undefined;
+  log?: Logger | undefined;
 }
 
 const DEFAULT_REGISTRY_TIMEOUT_MS = 5000;

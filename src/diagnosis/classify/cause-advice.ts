@@ -25,7 +25,7 @@ const ADVICE: Readonly<Record<Cause, CauseAdvice>> = {
   'image-not-found': {
     title: 'The image or tag does not exist in the registry',
     explanation:
-      "The registry has no such repository, tag, digest or layer. Docker Hub and some other registries give the same answer for a private repository when no credentials are offered, so a correct name can still mean missing credentials.",
+      'The registry has no such repository, tag, digest or layer. Docker Hub and some other registries give the same answer for a private repository when no credentials are offered, so a correct name can still mean missing credentials.',
     remediation:
       "Check the spelling of the repository and tag in the pod spec against the registry (`az acr repository show-tags --name REGISTRY --repository REPO`, or the registry's web page) and that the push finished. If the repository is private and not on ACR, add an imagePullSecret.",
   },
@@ -33,7 +33,7 @@ const ADVICE: Readonly<Record<Cause, CauseAdvice>> = {
     title: "The node cannot resolve the registry's name",
     explanation: "The node's DNS lookup of the registry host failed or timed out, so the pull never reached the registry.",
     remediation:
-      'Check the host name in the image reference, then resolve it from a node (for example `kubectl debug node/NODE -it --image=busybox -- nslookup HOST`). With custom DNS servers on the virtual network, make sure they forward to Azure DNS (168.63.129.16); for a private endpoint, link the privatelink.azurecr.io zone to the cluster\'s virtual network.',
+      "Check the host name in the image reference, then resolve it from a node (for example `kubectl debug node/NODE -it --image=busybox -- nslookup HOST`). With custom DNS servers on the virtual network, make sure they forward to Azure DNS (168.63.129.16); for a private endpoint, link the privatelink.azurecr.io zone to the cluster's virtual network.",
   },
   'network-timeout': {
     title: 'The node cannot reach the registry over the network',
@@ -52,13 +52,14 @@ const ADVICE: Readonly<Record<Cause, CauseAdvice>> = {
   'rate-limited': {
     title: 'The registry is throttling pulls',
     explanation:
-      "The registry answered 429 Too Many Requests: this node or its egress IP made too many pulls (Docker Hub limits anonymous pulls per IP). \"pull QPS exceeded\" is the kubelet's own limit instead (registryPullQPS, 5 pulls a second by default): no registry was asked.",
+      'The registry answered 429 Too Many Requests: this node or its egress IP made too many pulls (Docker Hub limits anonymous pulls per IP). "pull QPS exceeded" is the kubelet\'s own limit instead (registryPullQPS, 5 pulls a second by default): no registry was asked.',
     remediation:
-      "Pull with an authenticated account (imagePullSecret), or copy the image into your own registry (`az acr import`, or an ACR artifact cache rule) and point the pod at it. Otherwise wait for the limit to reset. For the kubelet's \"pull QPS exceeded\", the kubelet retries by itself; if many pods start at once on a node, raise registryPullQPS and registryBurst in the node pool's kubelet configuration.",
+      'Pull with an authenticated account (imagePullSecret), or copy the image into your own registry (`az acr import`, or an ACR artifact cache rule) and point the pod at it. Otherwise wait for the limit to reset. For the kubelet\'s "pull QPS exceeded", the kubelet retries by itself; if many pods start at once on a node, raise registryPullQPS and registryBurst in the node pool\'s kubelet configuration.',
   },
   'platform-mismatch': {
     title: "The image is not built for this node's platform",
-    explanation: "The image exists, but has no variant for the node's operating system and CPU architecture (for example amd64-only on an arm64 node, or Linux on Windows).",
+    explanation:
+      "The image exists, but has no variant for the node's operating system and CPU architecture (for example amd64-only on an arm64 node, or Linux on Windows).",
     remediation:
       'Publish a multi-platform image that includes this platform, or schedule the pod onto matching nodes with a nodeSelector on kubernetes.io/arch and kubernetes.io/os.',
   },
@@ -66,7 +67,8 @@ const ADVICE: Readonly<Record<Cause, CauseAdvice>> = {
     title: 'The image name in the pod spec is not valid',
     explanation:
       'The kubelet or runtime cannot parse the image reference: upper-case letters in the repository, a URL scheme such as https://, an empty value from a template, or a short name the runtime cannot resolve (CRI-O: no alias and no search registry, or several search registries that could serve it when short-name mode is enforcing).',
-    remediation: 'Fix the image in the pod spec (or the template that renders it) to REGISTRY/REPOSITORY:TAG or REGISTRY/REPOSITORY@sha256:DIGEST, in lower case, without https://.',
+    remediation:
+      'Fix the image in the pod spec (or the template that renders it) to REGISTRY/REPOSITORY:TAG or REGISTRY/REPOSITORY@sha256:DIGEST, in lower case, without https://.',
   },
   policy: {
     title: 'A policy blocked the image',
@@ -107,7 +109,8 @@ const REMEDIATION_BY_REGISTRY: Readonly<Partial<Record<Cause, { acr: string; oth
   },
   forbidden: {
     acr: "If the message names a client IP, allow the cluster's egress IP (`az acr network-rule add`) or reach the registry through a private endpoint whose privatelink.azurecr.io DNS zone is linked to the cluster's virtual network: see the registry network check (acr-network).",
-    other: 'Check that the account or token may read this repository (for GitHub, the package visibility and the token\'s read:packages scope).',
+    other:
+      "Check that the account or token may read this repository (for GitHub, the package visibility and the token's read:packages scope).",
   },
 };
 

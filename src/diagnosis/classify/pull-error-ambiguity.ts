@@ -26,24 +26,20 @@ const WORDINGS: readonly AmbiguousWording[] = [
         'does not exist or no pull access',
         'insufficient_scope',
       ].some((needle) => text.includes(needle)) || /\berror: image [^\s]{1,300} not found\b/.test(text),
-    says:
-      'This registry gives the same answer for a repository that does not exist and for a private one these credentials may not read (Docker Hub and Harbor do so on purpose): check the repository name and tag first, then the credentials.',
+    says: 'This registry gives the same answer for a repository that does not exist and for a private one these credentials may not read (Docker Hub and Harbor do so on purpose): check the repository name and tag first, then the credentials.',
   },
   {
     matches: (text) => text.includes('access to the requested resource is not authorized'),
-    says:
-      'Quay answers "not authorized" both for a private repository and for one that does not exist: check the repository name and tag first, then the credentials.',
+    says: 'Quay answers "not authorized" both for a private repository and for one that does not exist: check the repository name and tag first, then the credentials.',
   },
   {
     matches: (text) => text.includes('(or it may not exist)') || text.includes('or the resource may not exist'),
-    says:
-      "Google's registry says itself that the repository may not exist: check the project, repository and image name first, then the node's read permission.",
+    says: "Google's registry says itself that the repository may not exist: check the project, repository and image name first, then the node's read permission.",
   },
   {
     // GHCR answers 403 at its token endpoint and on manifests for a private package and for a missing one alike.
     matches: (text) => text.includes('ghcr.io') && /\b403\b/.test(text),
-    says:
-      "GitHub's registry answers 403 both for a private package and for one that does not exist: check the package name first, then its visibility and the token's read:packages scope.",
+    says: "GitHub's registry answers 403 both for a private package and for one that does not exist: check the package name first, then its visibility and the token's read:packages scope.",
   },
 ];
 

@@ -92,7 +92,12 @@ function validHost(host: string | undefined): string | undefined {
 
 function quotedHost(text: string): string | undefined {
   for (const pattern of QUOTED_HOST) {
-    const host = validHost(pattern.exec(text)?.[1]?.toLowerCase().replace(/[.:]+$/, ''));
+    const host = validHost(
+      pattern
+        .exec(text)?.[1]
+        ?.toLowerCase()
+        .replace(/[.:]+$/, ''),
+    );
     if (host !== undefined) return host;
   }
   return undefined;

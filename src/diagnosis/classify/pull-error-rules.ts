@@ -213,7 +213,13 @@ export const PULL_ERROR_RULES: readonly PullErrorRule[] = [
       anyOf('public network access is disabled'),
       // distribution's JSON error body: {"errors":[{"code":"DENIED",…}]}
       anyPattern(/"code" ?: ?"denied"/),
-      anyPattern(/\bforbidden\b/, /\b(?:status|code|http)[ :=]{1,3}403\b/, /\b403 forbidden\b/, bareStatus(403), /(?<!permission )\bdenied: /),
+      anyPattern(
+        /\bforbidden\b/,
+        /\b(?:status|code|http)[ :=]{1,3}403\b/,
+        /\b403 forbidden\b/,
+        bareStatus(403),
+        /(?<!permission )\bdenied: /,
+      ),
     ),
   },
   // 9. Transport. DNS first: a lookup that times out is a DNS problem, not a slow registry.

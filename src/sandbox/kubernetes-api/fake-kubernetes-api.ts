@@ -33,23 +33,23 @@ import {
 export interface FakeKubernetesApiOptions {
   /** Server certificate and key (PEM); `ca` is the CA that signed them, written into generated kubeconfigs. */
   tls: { cert: string; key: string; ca?: string };
-  host?: '127.0.0.1';
+  host?: '127.0.0.1' | undefined;
   /** 0 (default) lets the OS choose. */
-  port?: number;
+  port?: number | undefined;
   /** Delay before every answer; can be changed later through `latencyMs`. */
-  latencyMs?: number;
+  latencyMs?: number | undefined;
   /** Without it, every caller is accepted (as system:anonymous). */
-  auth?: AuthOptions;
+  auth?: AuthOptions | undefined;
   /** RBAC rules every caller is bound to; without, everything is allowed. */
-  authorizationRules?: PolicyRule[];
+  authorizationRules?: PolicyRule[] | undefined;
   /** What /version reports. */
-  version?: Partial<ServerVersion>;
-  bookmarkIntervalMs?: number;
+  version?: Partial<ServerVersion> | undefined;
+  bookmarkIntervalMs?: number | undefined;
   /** How many changes watches can resume from before a resourceVersion is "too old" (default 1000). */
-  watchHistoryLimit?: number;
+  watchHistoryLimit?: number | undefined;
   /** How many requests `requests` keeps, oldest dropped first (default 10000; the sandbox runs for long). */
-  requestLogLimit?: number;
-  now?: () => Date;
+  requestLogLimit?: number | undefined;
+  now?: (() => Date) | undefined;
 }
 
 /** Limits a failNext to some requests, e.g. `{ verb: 'get', resource: 'secrets' }`. */
@@ -248,7 +248,8 @@ export async function startFakeKubernetesApi(options: FakeKubernetesApiOptions):
     const metadata = { ...stored.metadata };
     // the state API is the cluster's controllers, not a client: it never conflicts
     delete metadata.resourceVersion;
-    if (previous && metadata.uid === undefined) metadata.uid = previous.metadata?.uid;
+    const previousUid = previous?.metadata?.uid;
+    if (metadata.uid === undefined && previousUid !== undefined) metadata.uid = previousUid;
     const saved = store.put(type.storageKey, { ...stored, apiVersion: apiVersionOf(storage), kind: storage.kind, metadata });
     return (type.fromStorage ? type.fromStorage(saved) : saved) as T;
   };

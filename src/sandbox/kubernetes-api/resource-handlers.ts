@@ -145,7 +145,7 @@ export class ResourceHandlers {
       if (metadata.namespace !== undefined && metadata.namespace !== info.namespace) {
         throw new ApiError(badRequestStatus('the namespace of the provided object does not match the namespace sent on the request'));
       }
-      metadata.namespace = info.namespace;
+      metadata.namespace = info.namespace!;
       if (!this.ctx.store.get('namespaces', undefined, info.namespace!)) throw new ApiError(notFoundStatus(NAMESPACES, info.namespace!));
     }
     if (!metadata.name) {
@@ -240,7 +240,7 @@ export class ResourceHandlers {
       uid: stored.metadata?.uid,
       creationTimestamp: stored.metadata?.creationTimestamp,
     } as NonNullable<WireObject['metadata']>;
-    if (type.namespaced) metadata.namespace = info.namespace;
+    if (type.namespaced) metadata.namespace = info.namespace!;
     else delete metadata.namespace;
     const updated = this.ctx.store.put(type.storageKey, { ...storedForm, metadata });
     return { code: 200, body: presentObject(type, updated) };

@@ -84,7 +84,8 @@ function age(timestamp: unknown, now: Date): string {
   return humanDuration(now.getTime() - Date.parse(timestamp));
 }
 
-type Json = Record<string, any>; // printers read arbitrary JSON
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the printers read arbitrary JSON, as kubectl's do
+type Json = Record<string, any>;
 
 function podStatusReason(pod: Json): { reason: string; ready: number; total: number; restarts: number; lastRestart?: string } {
   const status: Json = pod.status ?? {};

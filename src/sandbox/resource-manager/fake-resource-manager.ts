@@ -18,15 +18,15 @@ import type {
 export interface StartFakeResourceManagerOptions {
   tls: { cert: string; key: string };
   /** Delay before every response; can be changed later through `latencyMs`. */
-  latencyMs?: number;
+  latencyMs?: number | undefined;
   /** Which bearer tokens are valid; any non-empty token by default. */
-  acceptToken?: (token: string) => boolean;
+  acceptToken?: ((token: string) => boolean) | undefined;
   /** The directory the fake pretends to be (WWW-Authenticate, the tenant root management group). */
-  tenantId?: string;
+  tenantId?: string | undefined;
   /** List page size (ARM pages long lists with nextLink); 100 by default. */
-  pageSize?: number;
+  pageSize?: number | undefined;
   /** Object id named in AuthorizationFailed when the token carries no `oid` claim. */
-  callerObjectId?: string;
+  callerObjectId?: string | undefined;
 }
 
 export interface FakeArmRequestRecord {

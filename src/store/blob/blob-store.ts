@@ -10,9 +10,9 @@ import { blobErrorFacts, blobUnavailable } from './blob-io.js';
 
 export interface BlobContainerDeps {
   /** Required with an account URL: production injects a managed identity credential built elsewhere. */
-  credential?: TokenCredential;
+  credential?: TokenCredential | undefined;
   /** Passed to the SDK; tests use fewer retries. */
-  pipeline?: StoragePipelineOptions;
+  pipeline?: StoragePipelineOptions | undefined;
 }
 
 /**

@@ -16,7 +16,7 @@ describe('describeCause', () => {
     assert.equal(titles.size, CAUSES.length, 'two causes share a title');
   });
 
-  it("tells the on-call engineer how to fix refused credentials on ACR and on other registries", () => {
+  it('tells the on-call engineer how to fix refused credentials on ACR and on other registries', () => {
     const advice = describeCause('unauthorized');
     assert.equal(advice.title, "The registry refused the node's credentials");
     assert.match(advice.remediation, /kubelet identity/);

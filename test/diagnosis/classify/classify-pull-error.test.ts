@@ -47,7 +47,12 @@ describe('classifyPullError', () => {
     });
 
     it('reads a DNS query that timed out as dns, not as a network timeout', () => {
-      assert.equal(classifyPullError('Get "https://x.azurecr.io/v2/": dial tcp: lookup x.azurecr.io on 10.0.0.10:53: read udp 10.244.1.5:40112->10.0.0.10:53: i/o timeout'), 'dns');
+      assert.equal(
+        classifyPullError(
+          'Get "https://x.azurecr.io/v2/": dial tcp: lookup x.azurecr.io on 10.0.0.10:53: read udp 10.244.1.5:40112->10.0.0.10:53: i/o timeout',
+        ),
+        'dns',
+      );
     });
 
     it('reads a TLS handshake timeout as a network problem, not a certificate problem', () => {
@@ -55,7 +60,12 @@ describe('classifyPullError', () => {
     });
 
     it('reads "connection refused" as network-timeout: the registry cannot be reached', () => {
-      assert.equal(classifyPullError('failed to do request: Head "https://10.1.2.3:5000/v2/web/manifests/1": dial tcp 10.1.2.3:5000: connect: connection refused'), 'network-timeout');
+      assert.equal(
+        classifyPullError(
+          'failed to do request: Head "https://10.1.2.3:5000/v2/web/manifests/1": dial tcp 10.1.2.3:5000: connect: connection refused',
+        ),
+        'network-timeout',
+      );
     });
 
     it('lets an admission denial win over the 401 its verifier quotes', () => {
@@ -66,7 +76,9 @@ describe('classifyPullError', () => {
 
     it('lets "no basic auth credentials" win over the ambiguous "pull access denied"', () => {
       assert.equal(
-        classifyPullError('pull access denied, repository does not exist or may require authorization: authorization failed: no basic auth credentials'),
+        classifyPullError(
+          'pull access denied, repository does not exist or may require authorization: authorization failed: no basic auth credentials',
+        ),
         'unauthorized',
       );
     });
@@ -82,9 +94,14 @@ describe('classifyPullError', () => {
     });
 
     it("reads the kubelet's missing pull-secret warning as missing credentials, not as a missing image", () => {
-      assert.equal(classifyPullError('Unable to retrieve some image pull secrets (regcred); attempting to pull the image may not succeed.'), 'unauthorized');
       assert.equal(
-        classifyPullError('W1126 12:07:44.833517 3683 kubelet_pods.go:842] Unable to retrieve pull secret shop/regcred for shop/web-7d4c9 due to secrets "regcred" not found.  The image pull may not succeed.'),
+        classifyPullError('Unable to retrieve some image pull secrets (regcred); attempting to pull the image may not succeed.'),
+        'unauthorized',
+      );
+      assert.equal(
+        classifyPullError(
+          'W1126 12:07:44.833517 3683 kubelet_pods.go:842] Unable to retrieve pull secret shop/regcred for shop/web-7d4c9 due to secrets "regcred" not found.  The image pull may not succeed.',
+        ),
         'unauthorized',
       );
     });
@@ -100,29 +117,48 @@ describe('classifyPullError', () => {
     });
 
     it('reads a status line whose reason phrase is empty', () => {
-      const token = 'failed to authorize: failed to fetch anonymous token: unexpected status from GET request to https://shop.azurecr.io/oauth2/token?scope=repository%3Aweb%3Apull&service=shop.azurecr.io';
+      const token =
+        'failed to authorize: failed to fetch anonymous token: unexpected status from GET request to https://shop.azurecr.io/oauth2/token?scope=repository%3Aweb%3Apull&service=shop.azurecr.io';
       assert.equal(classifyPullError(`${token}: 401 `), 'unauthorized');
-      assert.equal(classifyPullError(`E0223 03:46:24.130801 849883 kuberuntime_image.go:42] "Failed to pull image" err="${token}: 401 " image="shop.azurecr.io/web:1.4"`), 'unauthorized');
+      assert.equal(
+        classifyPullError(
+          `E0223 03:46:24.130801 849883 kuberuntime_image.go:42] "Failed to pull image" err="${token}: 401 " image="shop.azurecr.io/web:1.4"`,
+        ),
+        'unauthorized',
+      );
       assert.equal(classifyPullError('failed to authorize: failed to fetch oauth token: unexpected status: 403'), 'forbidden');
       assert.equal(classifyPullError(`${token}: 429`), 'rate-limited');
-      assert.equal(classifyPullError('Failed to pull image "shop.azurecr.io/web:403": failed to resolve reference "shop.azurecr.io/web:403": shop.azurecr.io/web:403: not found'), 'image-not-found');
+      assert.equal(
+        classifyPullError(
+          'Failed to pull image "shop.azurecr.io/web:403": failed to resolve reference "shop.azurecr.io/web:403": shop.azurecr.io/web:403: not found',
+        ),
+        'image-not-found',
+      );
     });
 
     it("reads Docker Hub's DENIED with a 401 as the ambiguous not-found, and a node with no credentials as unauthorized", () => {
-      const denied = 'Error reading manifest 2 in docker.io/acme/web: errors:\ndenied: requested access to the resource is denied\nunauthorized: authentication required\n';
+      const denied =
+        'Error reading manifest 2 in docker.io/acme/web: errors:\ndenied: requested access to the resource is denied\nunauthorized: authentication required\n';
       assert.equal(classifyPullError(denied), 'image-not-found');
       assert.equal(
-        classifyPullError('pull access denied, repository does not exist or may require authorization: authorization failed: no basic auth credentials'),
+        classifyPullError(
+          'pull access denied, repository does not exist or may require authorization: authorization failed: no basic auth credentials',
+        ),
         'unauthorized',
       );
     });
 
     it("reads old containerd's endpoint wording and a bare not-found as a missing image", () => {
       assert.equal(
-        classifyPullError('failed to resolve image "docker.io/library/nginx:1.27": no available registry endpoint: docker.io/library/nginx:1.27 not found'),
+        classifyPullError(
+          'failed to resolve image "docker.io/library/nginx:1.27": no available registry endpoint: docker.io/library/nginx:1.27 not found',
+        ),
         'image-not-found',
       );
-      assert.equal(classifyPullError('failed to resolve image "docker.io/library/nginx:1.27": docker.io/library/nginx:1.27 not found'), 'image-not-found');
+      assert.equal(
+        classifyPullError('failed to resolve image "docker.io/library/nginx:1.27": docker.io/library/nginx:1.27 not found'),
+        'image-not-found',
+      );
     });
 
     it("does not read NotFound from the node's own content store as a missing image", () => {
@@ -139,18 +175,30 @@ describe('classifyPullError', () => {
     });
 
     it('does not mistake status-like numbers in tags and digests for HTTP statuses', () => {
-      assert.equal(classifyPullError('Error response from daemon: manifest for shop/web:401 not found: manifest unknown: manifest unknown'), 'image-not-found');
+      assert.equal(
+        classifyPullError('Error response from daemon: manifest for shop/web:401 not found: manifest unknown: manifest unknown'),
+        'image-not-found',
+      );
       assert.equal(classifyPullError('Failed to pull image "shop/web:403": dial tcp: lookup registry-1.docker.io: no such host'), 'dns');
       assert.equal(classifyPullError('Failed to pull image "shop/web:429": x509: certificate has expired or is not yet valid'), 'tls');
       assert.equal(classifyPullError('failed to fetch oauth token: unexpected status code 401'), 'unauthorized');
     });
 
     it('understands registry JSON error bodies', () => {
-      assert.equal(classifyPullError('{"errors":[{"code":"UNAUTHORIZED","message":"authentication required","detail":null}]}'), 'unauthorized');
+      assert.equal(
+        classifyPullError('{"errors":[{"code":"UNAUTHORIZED","message":"authentication required","detail":null}]}'),
+        'unauthorized',
+      );
       assert.equal(classifyPullError('{"errors":[{"code":"DENIED","message":"denied"}]}'), 'forbidden');
       // Docker Hub's and Harbor's DENIED for a repository they will not show: the ambiguous not-found
-      assert.equal(classifyPullError('{"errors":[{"code": "DENIED","message":"requested access to the resource is denied"}]}'), 'image-not-found');
-      assert.equal(classifyPullError('{"errors":[{"code":"MANIFEST_UNKNOWN","message":"manifest tagged by \\"9\\" is not found"}]}'), 'image-not-found');
+      assert.equal(
+        classifyPullError('{"errors":[{"code": "DENIED","message":"requested access to the resource is denied"}]}'),
+        'image-not-found',
+      );
+      assert.equal(
+        classifyPullError('{"errors":[{"code":"MANIFEST_UNKNOWN","message":"manifest tagged by \\"9\\" is not found"}]}'),
+        'image-not-found',
+      );
       assert.equal(classifyPullError('{"errors":[{"code":"TOOMANYREQUESTS","message":"retry later"}]}'), 'rate-limited');
       assert.equal(classifyPullError('{"errors":[{"code":"NAME_INVALID","message":"invalid repository name"}]}'), 'invalid-reference');
     });

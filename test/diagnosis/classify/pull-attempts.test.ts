@@ -13,7 +13,9 @@ describe('splitPullAttempts', () => {
   });
 
   it('treats a message without the aggregate shape as one attempt', () => {
-    assert.deepEqual(splitPullAttempts('rpc error: code = unknown desc = manifest unknown'), ['rpc error: code = unknown desc = manifest unknown']);
+    assert.deepEqual(splitPullAttempts('rpc error: code = unknown desc = manifest unknown'), [
+      'rpc error: code = unknown desc = manifest unknown',
+    ]);
   });
 
   it('drops empty pieces from a run of separators', () => {

@@ -27,13 +27,21 @@ describe('pullErrorAmbiguity', () => {
   });
 
   it("names Quay's, Google's and GitHub's ambiguous answers by registry", () => {
-    assert.match(pullErrorAmbiguity('reading manifest 1.4 in quay.io/acme/web: unauthorized: access to the requested resource is not authorized') ?? '', /^Quay/);
     assert.match(
-      pullErrorAmbiguity('denied: Permission "artifactregistry.repositories.downloadArtifacts" denied on resource "projects/acme/locations/europe-west2/repositories/web" (or it may not exist)') ?? '',
+      pullErrorAmbiguity('reading manifest 1.4 in quay.io/acme/web: unauthorized: access to the requested resource is not authorized') ??
+        '',
+      /^Quay/,
+    );
+    assert.match(
+      pullErrorAmbiguity(
+        'denied: Permission "artifactregistry.repositories.downloadArtifacts" denied on resource "projects/acme/locations/europe-west2/repositories/web" (or it may not exist)',
+      ) ?? '',
       /^Google's registry/,
     );
     assert.match(
-      pullErrorAmbiguity('failed to resolve reference "ghcr.io/acme/web:1.4": unexpected status from HEAD request to https://ghcr.io/v2/acme/web/manifests/1.4: 403 Forbidden') ?? '',
+      pullErrorAmbiguity(
+        'failed to resolve reference "ghcr.io/acme/web:1.4": unexpected status from HEAD request to https://ghcr.io/v2/acme/web/manifests/1.4: 403 Forbidden',
+      ) ?? '',
       /^GitHub's registry/,
     );
   });
@@ -43,7 +51,7 @@ describe('pullErrorAmbiguity', () => {
       'failed to resolve reference "shop.azurecr.io/web:1.4": shop.azurecr.io/web:1.4: not found',
       'failed to authorize: failed to fetch anonymous token: unexpected status from GET request to https://shop.azurecr.io/oauth2/token: 401 Unauthorized',
       'Error response from daemon: Head "https://ghcr.io/v2/acme/web/manifests/1.4": denied: denied',
-      'DENIED: client with IP \'20.61.99.1\' is not allowed access, refer https://aka.ms/acr/firewall to grant access',
+      "DENIED: client with IP '20.61.99.1' is not allowed access, refer https://aka.ms/acr/firewall to grant access",
       '',
     ]) {
       assert.equal(pullErrorAmbiguity(message), undefined, message);
@@ -56,14 +64,18 @@ describe('pullErrorAmbiguity', () => {
   });
 
   it('is what the diagnosis tests for an ambiguous denial', () => {
-    assert.equal(AMBIGUOUS_DENIAL.test('Error response from daemon: repository acme/web not found: does not exist or no pull access'), true);
+    assert.equal(
+      AMBIGUOUS_DENIAL.test('Error response from daemon: repository acme/web not found: does not exist or no pull access'),
+      true,
+    );
     assert.equal(AMBIGUOUS_DENIAL.test('manifest for acme/web:1.4 not found: manifest unknown: manifest unknown'), false);
   });
 });
 
 describe('explainPullError', () => {
   it('says in the finding when the registry will not tell a missing repository from a private one', () => {
-    const message = 'Failed to pull image "acme/web:1.4": rpc error: code = Unknown desc = Error response from daemon: repository acme/web not found: does not exist or no pull access';
+    const message =
+      'Failed to pull image "acme/web:1.4": rpc error: code = Unknown desc = Error response from daemon: repository acme/web not found: does not exist or no pull access';
     const explanation = explainPullError([pulling(message)], []);
     assert.equal(explanation?.cause, 'image-not-found');
     assert.equal(explanation?.source, 'container-state');
@@ -71,7 +83,8 @@ describe('explainPullError', () => {
   });
 
   it('says so for a message read from the newest Failed event too, whatever its cause', () => {
-    const message = 'Failed to pull image "acme/web:1.4": rpc error: code = Unknown desc = reading manifest 1.4 in quay.io/acme/web: unauthorized: access to the requested resource is not authorized';
+    const message =
+      'Failed to pull image "acme/web:1.4": rpc error: code = Unknown desc = reading manifest 1.4 in quay.io/acme/web: unauthorized: access to the requested resource is not authorized';
     const explanation = explainPullError([pulling()], [failed(message)]);
     assert.equal(explanation?.source, 'event');
     assert.equal(explanation?.cause, 'unauthorized');
@@ -79,7 +92,8 @@ describe('explainPullError', () => {
   });
 
   it('leaves the ambiguity out when the message is clear', () => {
-    const message = 'Failed to pull image "acme/web:1.4": rpc error: code = NotFound desc = failed to pull and unpack image "docker.io/acme/web:1.4": failed to resolve reference "docker.io/acme/web:1.4": docker.io/acme/web:1.4: not found';
+    const message =
+      'Failed to pull image "acme/web:1.4": rpc error: code = NotFound desc = failed to pull and unpack image "docker.io/acme/web:1.4": failed to resolve reference "docker.io/acme/web:1.4": docker.io/acme/web:1.4: not found';
     const explanation = explainPullError([pulling(message)], []);
     assert.equal(explanation?.cause, 'image-not-found');
     assert.equal(explanation?.ambiguity, undefined);

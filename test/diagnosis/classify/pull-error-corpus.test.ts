@@ -113,7 +113,10 @@ describe('the labelled corpus of real pull-error messages', () => {
 
   it("reads every admission controller's denial as policy, never as the forbidden its API status says", () => {
     const admission = corpus.filter((row) => row.runtime === 'admission');
-    assert.ok(admission.some((row) => /forbidden/i.test(row.message)), 'no admission denial says Forbidden');
+    assert.ok(
+      admission.some((row) => /forbidden/i.test(row.message)),
+      'no admission denial says Forbidden',
+    );
     for (const row of admission) assert.equal(classifyPullError(row.message), 'policy', row.message.slice(0, 160));
   });
 
@@ -128,8 +131,14 @@ describe('the labelled corpus of real pull-error messages', () => {
   it('has every family and every rule described in docs/classification.md', () => {
     const doc = readFileSync(new URL('../../../docs/classification.md', import.meta.url), 'utf8');
     const families = [...new Set(corpus.map((row) => row.family))];
-    assert.deepEqual(families.filter((family) => !doc.includes(`\`${family}\``)), []);
-    assert.deepEqual(PULL_ERROR_RULES.filter((rule) => !doc.includes(`\`${rule.id}\``)).map((rule) => rule.id), []);
+    assert.deepEqual(
+      families.filter((family) => !doc.includes(`\`${family}\``)),
+      [],
+    );
+    assert.deepEqual(
+      PULL_ERROR_RULES.filter((rule) => !doc.includes(`\`${rule.id}\``)).map((rule) => rule.id),
+      [],
+    );
   });
 
   it('gives every rule at least one real message that it matches', () => {

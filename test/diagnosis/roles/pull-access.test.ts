@@ -354,7 +354,10 @@ describe('the fix executor re-check: can the principal already pull from the who
     assert.match(before.detail, /not counted: AcrPull on the registry itself: AcrPull is not honoured by a registry in ABAC mode/);
     arm.addRoleAssignment({ scope: abac, roleDefinitionId: ROLE_IDS.containerRegistryRepositoryReader, principalId: KUBELET });
     const after = await check(reader);
-    assert.deepEqual([after.canPull, after.detail, after.grantedBy?.length], [true, 'Container Registry Repository Reader on the registry itself', 1]);
+    assert.deepEqual(
+      [after.canPull, after.detail, after.grantedBy?.length],
+      [true, 'Container Registry Repository Reader on the registry itself', 1],
+    );
   });
 
   it('does not count a role limited to some repositories by a condition: the fix grants on the whole registry', async () => {

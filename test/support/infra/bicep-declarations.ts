@@ -55,7 +55,7 @@ export interface BicepFile {
   file: string;
   scanned: ScannedBicep;
   statements: BicepStatement[];
-  targetScope?: string;
+  targetScope?: string | undefined;
   params: BicepParam[];
   vars: BicepVar[];
   resources: BicepResource[];

@@ -160,7 +160,7 @@ function spec(r: Resolved) {
 }
 
 function condition(type: string, status: 'True' | 'False', at: Date, reason?: string, message?: string): WireCondition {
-  const c: WireCondition = { type, status, lastProbeTime: null as unknown as undefined, lastTransitionTime: kubeTime(at) };
+  const c: WireCondition = { type, status, lastProbeTime: null as unknown as string, lastTransitionTime: kubeTime(at) };
   if (reason) c.reason = reason;
   if (message) c.message = message;
   return c;
