@@ -2,7 +2,8 @@
 // (test/fixtures/pull-error-messages.json) and prints the accuracy per label, per runtime and overall, the misses
 // (with the reason when the corpus lists them as known), and how many of the ambiguous wordings are detected.
 // It measures; it asserts nothing (the corpus test does).
-import { classifyPullError, pullErrorAmbiguity } from '../../src/diagnosis/classify/index.js';
+import { classifyPullError } from '../../src/diagnosis/classify/classify-pull-error.js';
+import { pullErrorAmbiguity } from '../../src/diagnosis/classify/pull-error-ambiguity.js';
 import { loadPullErrorCorpus, RUNTIMES, scoreCorpus } from './pull-error-corpus.js';
 
 const corpus = loadPullErrorCorpus();

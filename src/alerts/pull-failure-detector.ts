@@ -4,7 +4,7 @@ import { describeError } from '../errors/index.js';
 import { silentLogger, type Logger } from '../logging/index.js';
 import { redactText } from '../logging/redact.js';
 import { parseImageReference } from '../diagnosis/image/image-reference.js';
-import { IMAGE_PULL_REASONS } from '../diagnosis/pod-state/analyze-pod-state.js';
+import { IMAGE_PULL_REASONS } from '../diagnosis/pod-state.js';
 import type { Diagnosis, DiagnosisTarget } from '../diagnosis/types.js';
 import { ActivityTracker, Backoff, delay, isoTime, type AlertMetrics, type Clock } from './machinery.js';
 import { workloadOf, type AlertDiagnosisSummary, type AlertSource, type WorkloadRef } from './alert-record.js';

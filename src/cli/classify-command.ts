@@ -1,5 +1,5 @@
 import { createInterface } from 'node:readline';
-import { classifyPullError } from '../diagnosis/classify/index.js';
+import { classifyPullError } from '../diagnosis/classify/classify-pull-error.js';
 import { redactText } from '../logging/redact.js';
 import { EXIT, write, type CliIo } from './io.js';
 

@@ -1,4 +1,4 @@
-import { describeCause } from '../diagnosis/classify/index.js';
+import { describeCause } from '../diagnosis/classify/cause-advice.js';
 import type { CheckStatus, Diagnosis, Finding } from '../diagnosis/types.js';
 import { ROLE_IDS } from '../diagnosis/roles/rbac.js';
 import { isAzureContainerRegistry } from '../diagnosis/image/image-reference.js';

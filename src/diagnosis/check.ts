@@ -1,6 +1,6 @@
 import type { Logger } from '../logging/index.js';
 import type { DiagnosisFacts } from './facts.js';
-import type { PodStateAnalysis } from './pod-state/analyze-pod-state.js';
+import type { PodStateAnalysis } from './pod-state.js';
 import type { CheckStatus, DiagnosisTarget, Finding } from './types.js';
 
 export interface CheckContext {

@@ -6,7 +6,7 @@ import { finding, type Check, type CheckContext } from './check.js';
 import { ALL_CHECKS } from './checks/index.js';
 import { DiagnosisFacts, type AzureAccess } from './facts.js';
 import { pullRoleFor } from './roles/rbac.js';
-import { analyzePodState } from './pod-state/analyze-pod-state.js';
+import { analyzePodState } from './pod-state.js';
 import { isAzureContainerRegistry } from './image/image-reference.js';
 import type { Cause, Diagnosis, DiagnosisTarget, Evidence, Finding, Fix, Verdict } from './types.js';
 

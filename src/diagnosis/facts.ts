@@ -6,8 +6,8 @@ import { parseImageReference, isAzureContainerRegistry, type ImageReference, typ
 import { inspectPullSecret, type PullSecretIssue, type PullSecretParse } from './credentials/pull-secret.js';
 import { findCredentialFor } from './credentials/keyring.js';
 import { readPullAccess, type PullAccessEvaluation } from './roles/pull-access.js';
-import { summarizeEvents } from './events/summarize-events.js';
-import { IMAGE_PROBLEM_KINDS } from './pod-state/analyze-pod-state.js';
+import { summarizeEvents } from './events.js';
+import { IMAGE_PROBLEM_KINDS } from './pod-state.js';
 import { AMBIGUOUS_DENIAL, explainPullError, type PullErrorExplanation } from './pull-error.js';
 import type { PodEventSummary, PodProblem } from './types.js';
 

@@ -1,5 +1,6 @@
-import { classifyPullError, pullErrorAmbiguity } from './classify/index.js';
-import { newestPullFailure } from './events/summarize-events.js';
+import { classifyPullError } from './classify/classify-pull-error.js';
+import { pullErrorAmbiguity } from './classify/pull-error-ambiguity.js';
+import { newestPullFailure } from './events.js';
 import type { Cause, PodEventSummary, PodProblem } from './types.js';
 
 /** The message that explains a failing pull, where it came from, and its classification. */

@@ -4,7 +4,7 @@ import type { ManagedClusterInfo, RegistryInfo, RoleAssignmentInfo } from '../..
 import type { CheckContext } from '../../src/diagnosis/check.js';
 import { DiagnosisFacts, type FactsSources, type KubeletPullAccess } from '../../src/diagnosis/facts.js';
 import type { ImageReference } from '../../src/diagnosis/image/image-reference.js';
-import { analyzePodState } from '../../src/diagnosis/pod-state/analyze-pod-state.js';
+import { analyzePodState } from '../../src/diagnosis/pod-state.js';
 import type { PullErrorExplanation } from '../../src/diagnosis/pull-error.js';
 import { ROLE_IDS } from '../../src/diagnosis/roles/rbac.js';
 import type { Cause, DiagnosisTarget } from '../../src/diagnosis/types.js';

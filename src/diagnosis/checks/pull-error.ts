@@ -1,4 +1,4 @@
-import { describeCause } from '../classify/index.js';
+import { describeCause } from '../classify/cause-advice.js';
 import { finding, type Check, type CheckContext } from '../check.js';
 import { isAzureContainerRegistry, type ImageReference } from '../image/image-reference.js';
 

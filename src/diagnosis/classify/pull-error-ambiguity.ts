@@ -1,4 +1,4 @@
-import { boundMessage } from './bounded-message.js';
+import { boundMessage } from './classify-pull-error.js';
 
 /**
  * Some registries refuse to say whether a repository exists: a private repository pulled without (the right)

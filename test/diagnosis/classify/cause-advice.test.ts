@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { CAUSES } from '../../../src/diagnosis/types.js';
-import { describeCause } from '../../../src/diagnosis/classify/index.js';
+import { describeCause } from '../../../src/diagnosis/classify/cause-advice.js';
 
 describe('describeCause', () => {
   it('gives every cause a title, an explanation and a remediation in plain words', () => {

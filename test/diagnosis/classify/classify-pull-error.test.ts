@@ -1,6 +1,11 @@
+import {
+  boundMessage,
+  classifyPullError,
+  MAX_MESSAGE_CHARS,
+  splitPullAttempts,
+} from '../../../src/diagnosis/classify/classify-pull-error.js';
 import assert from 'node:assert/strict';
 import { CAUSES } from '../../../src/diagnosis/types.js';
-import { classifyPullError, MAX_MESSAGE_CHARS } from '../../../src/diagnosis/classify/index.js';
 
 describe('classifyPullError', () => {
   describe('precedence', () => {
@@ -256,5 +261,47 @@ describe('classifyPullError', () => {
         'E0102 21:10:37.610356 13696 remote_image.go:180] "PullImage from image service failed" err="rpc error: code = Unknown desc = failed to pull and unpack image \\"docker.io/library/nginx:latest\\": failed to resolve reference \\"docker.io/library/nginx:latest\\": docker.io/library/nginx:latest: not found" image="nginx"';
       assert.equal(classifyPullError(line), 'image-not-found');
     });
+  });
+});
+
+describe('boundMessage', () => {
+  it('keeps at most the first 8 KiB of a message', () => {
+    assert.equal(MAX_MESSAGE_CHARS, 8192);
+    assert.equal(boundMessage('y'.repeat(MAX_MESSAGE_CHARS * 4)).length, MAX_MESSAGE_CHARS);
+  });
+
+  it('unescapes klog quotes, drops control and invisible characters, and collapses whitespace', () => {
+    assert.equal(boundMessage('image \\"a\\"\u0000\u200b \r\n\t\u202eb '), 'image "a" b');
+  });
+
+  it('keeps the case of the message', () => {
+    assert.equal(boundMessage('Failed to pull image "Web"'), 'Failed to pull image "Web"');
+  });
+
+  it('turns anything that is not a string into an empty message', () => {
+    assert.equal(boundMessage(undefined), '');
+    assert.equal(boundMessage({ toString: () => 'x509' }), '');
+  });
+});
+
+describe('splitPullAttempts', () => {
+  it("splits the kubelet's aggregate into one text per attempt, each keeping its rpc code", () => {
+    const attempts = splitPullAttempts(
+      'failed to pull image "x": [rpc error: code = notfound desc = x: not found, rpc error: code = unknown desc = 401 unauthorized]',
+    );
+    assert.deepEqual(attempts, [
+      'failed to pull image "x": [rpc error: code = notfound desc = x: not found',
+      'rpc error: code = unknown desc = 401 unauthorized]',
+    ]);
+  });
+
+  it('treats a message without the aggregate shape as one attempt', () => {
+    assert.deepEqual(splitPullAttempts('rpc error: code = unknown desc = manifest unknown'), [
+      'rpc error: code = unknown desc = manifest unknown',
+    ]);
+  });
+
+  it('drops empty pieces from a run of separators', () => {
+    assert.deepEqual(splitPullAttempts(', rpc error: code = , rpc error: code = a'), ['rpc error: code = ', 'rpc error: code = a']);
   });
 });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { pullErrorAmbiguity } from '../../../src/diagnosis/classify/index.js';
+import { pullErrorAmbiguity } from '../../../src/diagnosis/classify/pull-error-ambiguity.js';
 import { AMBIGUOUS_DENIAL, explainPullError } from '../../../src/diagnosis/pull-error.js';
 import type { PodEventSummary, PodProblem } from '../../../src/diagnosis/types.js';
 

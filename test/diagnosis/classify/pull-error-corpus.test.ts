@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { CAUSES } from '../../../src/diagnosis/types.js';
-import { classifyPullError, PULL_ERROR_RULES, pullErrorAmbiguity } from '../../../src/diagnosis/classify/index.js';
-import { boundMessage } from '../../../src/diagnosis/classify/bounded-message.js';
+import { boundMessage, classifyPullError } from '../../../src/diagnosis/classify/classify-pull-error.js';
+import { PULL_ERROR_RULES } from '../../../src/diagnosis/classify/pull-error-rules.js';
+import { pullErrorAmbiguity } from '../../../src/diagnosis/classify/pull-error-ambiguity.js';
 import { loadPullErrorCorpus, RUNTIMES, scoreCorpus, type Runtime } from '../../../scripts/bench/pull-error-corpus.js';
 
 const corpus = loadPullErrorCorpus();

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { V1Pod } from '@kubernetes/client-node';
-import { analyzePodState } from '../../../src/diagnosis/pod-state/analyze-pod-state.js';
-import { payloads } from '../../../src/sandbox/kubernetes-api/index.js';
+import { analyzePodState } from '../../src/diagnosis/pod-state.js';
+import { payloads } from '../../src/sandbox/kubernetes-api/index.js';
 
 const now = new Date('2026-11-26T10:00:00Z');
 const asPod = (wire: unknown) => wire as V1Pod;

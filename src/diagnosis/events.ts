@@ -1,5 +1,5 @@
 import type { CoreV1Event } from '@kubernetes/client-node';
-import type { PodEventSummary } from '../types.js';
+import type { PodEventSummary } from './types.js';
 
 function toIso(value: Date | string | undefined): string | undefined {
   if (value === undefined) return undefined;

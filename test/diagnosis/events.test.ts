@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { CoreV1Event } from '@kubernetes/client-node';
-import { newestPullFailure, summarizeEvents } from '../../../src/diagnosis/events/summarize-events.js';
+import { newestPullFailure, summarizeEvents } from '../../src/diagnosis/events.js';
 
 function kubeletEvent(reason: string, message: string, last: string, count = 1, type = 'Warning'): CoreV1Event {
   return {

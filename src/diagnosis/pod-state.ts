@@ -1,6 +1,6 @@
 import type { V1Container, V1ContainerStatus, V1Pod } from '@kubernetes/client-node';
-import type { PodProblem, ProblemKind } from '../types.js';
-import { formatUtc } from '../format-utc.js';
+import type { PodProblem, ProblemKind } from './types.js';
+import { formatUtc } from './format-utc.js';
 
 /** Waiting reasons that mean the image could not be pulled. */
 export const IMAGE_PULL_REASONS: ReadonlySet<string> = new Set(['ErrImagePull', 'ImagePullBackOff']);
