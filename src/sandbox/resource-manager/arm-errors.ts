@@ -5,7 +5,8 @@
  */
 
 export interface ArmErrorBody {
-  error: { code: string; message: string; details?: ArmErrorBody['error'][] };
+  /** Details may carry more fields (Resource Graph's parser details: line, characterPositionInLine, token). */
+  error: { code: string; message: string; details?: Array<{ code: string; message: string; [more: string]: unknown }> };
 }
 
 export function armError(code: string, message: string): ArmErrorBody {

@@ -38,6 +38,8 @@ export interface FakeArmRequestRecord {
   status: number;
   /** Whether the request carried a bearer token (the token itself is never recorded). */
   authenticated: boolean;
+  /** The JSON body of a POST (a Resource Graph query), as sent. */
+  body?: unknown;
 }
 
 export interface FakeArmWriteRecord {

@@ -95,6 +95,11 @@ export class FakeArmState {
     return resourceGroupScope(subscription.subscriptionId, input.name);
   }
 
+  /** Every subscription's id, in the order they were added. */
+  subscriptionIds(): string[] {
+    return [...this.subscriptions.values()].map((s) => s.subscriptionId);
+  }
+
   subscription(subscriptionId: string): SubscriptionRecord | undefined {
     return this.subscriptions.get(subscriptionId.toLowerCase());
   }
@@ -301,12 +306,28 @@ export class FakeArmState {
     return definition;
   }
 
-  /** A role definition usable at `scope`: built-ins everywhere, custom roles where assignable. */
+  /** A role definition assignable at `scope`: built-ins everywhere, custom roles at or below one of their assignable scopes. */
   roleDefinitionAt(guid: string, scope: FakeScope, scopePath: string): FakeRoleDefinition | undefined {
     const definition = this.roleDefinitions.get(guid.toLowerCase());
     if (!definition) return undefined;
     const reachable = new Set([scopeKey(scopePath), ...this.ancestorKeys(scope)]);
     return definition.assignableScopes.some((s) => reachable.has(scopeKey(s))) ? definition : undefined;
+  }
+
+  /**
+   * A role definition read by id at `scope` (GET …/roleDefinitions/{guid}): what is assignable there, and at a
+   * subscription also the custom roles assignable only below it. ARM gives a custom role the subscription-level id
+   * `/subscriptions/{sub}/providers/Microsoft.Authorization/roleDefinitions/{guid}` whatever its assignable scopes
+   * (a role created for one resource group included), and every role assignment carries that id, so reading it
+   * answers the role. At the tenant root only roles assignable at `/` (the built-ins) exist: a custom role read
+   * there by bare GUID is RoleDefinitionDoesNotExist.
+   */
+  roleDefinitionById(guid: string, scope: FakeScope, scopePath: string): FakeRoleDefinition | undefined {
+    const assignable = this.roleDefinitionAt(guid, scope, scopePath);
+    if (assignable || scope.kind !== 'subscription') return assignable;
+    const definition = this.roleDefinitions.get(guid.toLowerCase());
+    const subscription = scopeKey(scopePath);
+    return definition?.assignableScopes.some((s) => scopeKey(s).startsWith(`${subscription}/`)) ? definition : undefined;
   }
 
   roleDefinitionsAt(scope: FakeScope, scopePath: string): FakeRoleDefinition[] {

@@ -9,11 +9,14 @@ import type { FakeArmState } from './fake-state.js';
  * - @azure/arm-authorization 9.0.0: roleAssignments and roleDefinitions use the `apiVersion1` parameter,
  *   `defaultValue: "2022-04-01"` (dist/index.js); other operation groups of that package use other versions and
  *   have no routes here.
+ * - @azure/arm-resourcegraph 5.0.0-beta.4: `this.apiVersion = options.apiVersion || "2021-06-01-preview"`
+ *   (resourceGraphClient.js).
  */
 export const SUPPORTED_API_VERSIONS = {
   'Microsoft.ContainerService': ['2025-10-01'],
   'Microsoft.ContainerRegistry': ['2025-11-01'],
   'Microsoft.Authorization': ['2022-04-01'],
+  'Microsoft.ResourceGraph': ['2021-06-01-preview'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type FakeProviderNamespace = keyof typeof SUPPORTED_API_VERSIONS;
@@ -38,6 +41,8 @@ export interface RouteContext {
   /** Base URL of the fake, for nextLink. */
   baseUrl: string;
   pageSize: number;
+  /** Whether the caller may perform `action` at `scope` (no forbid() rule covers it). */
+  canRead(action: string, scope: string): boolean;
 }
 
 /** A matched route: what it needs checked before it runs (api-version, authorization), then the handler. */
@@ -49,6 +54,8 @@ export interface RouteMatch {
   scope: string;
   /** The scope named in AuthorizationFailed when it differs (role assignment writes name the assignment id). */
   messageScope?: string;
+  /** The 403 this service sends instead of ARM's AuthorizationFailed (Resource Graph's AccessDenied). */
+  forbidden?: () => Reply;
   handle(context: RouteContext): Reply;
 }
 

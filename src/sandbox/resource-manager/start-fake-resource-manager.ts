@@ -28,10 +28,11 @@ import type { FakeArmHttpRequest, Reply, Route, RouteMatch } from './route.js';
 import { managedClusterRoutes } from './routes/managed-clusters.js';
 import { registryRoutes } from './routes/registries.js';
 import { roleAssignmentRoutes } from './routes/role-assignments.js';
+import { resourceGraphRoutes } from './routes/resource-graph.js';
 import { roleDefinitionRoutes } from './routes/role-definitions.js';
 import { parseScope, scopeKey } from './scopes.js';
 
-const ROUTES: Route[] = [managedClusterRoutes, registryRoutes, roleAssignmentRoutes, roleDefinitionRoutes];
+const ROUTES: Route[] = [managedClusterRoutes, registryRoutes, roleAssignmentRoutes, roleDefinitionRoutes, resourceGraphRoutes];
 const DEFAULT_TENANT = '8d3f1c2e-4b5a-4c6d-9e7f-0a1b2c3d4e5f';
 const DEFAULT_CALLER = '5b3b4a51-7c8e-4f0a-9d6e-2f1c8a7b9e10';
 
@@ -121,6 +122,7 @@ class FakeResourceManagerServer implements FakeResourceManager {
       query: Object.fromEntries(url.searchParams),
       status: reply.status,
       authenticated: token !== undefined,
+      ...(method === 'POST' && body !== undefined ? { body } : {}),
     });
     if (method === 'PUT' || method === 'DELETE') this.writes.push({ time, method, path, status: reply.status, body });
   }
@@ -174,21 +176,28 @@ class FakeResourceManagerServer implements FakeResourceManager {
     const supported: readonly string[] = SUPPORTED_API_VERSIONS[match.namespace];
     if (!supported.includes(apiVersion)) return { status: 400, body: armErrors.invalidApiVersion(apiVersion, supported) };
 
-    if (this.isForbidden(match)) {
+    if (this.isForbidden(match.action, match.scope)) {
+      if (match.forbidden) return match.forbidden();
       const caller = tokenObjectId(token) ?? this.callerObjectId;
       return { status: 403, body: armErrors.authorizationFailed(caller, match.action, match.messageScope ?? match.scope) };
     }
     const request: FakeArmHttpRequest = { method, path, url, body };
-    return match.handle({ state: this.state, request, baseUrl: this.url, pageSize: this.pageSize });
+    return match.handle({
+      state: this.state,
+      request,
+      baseUrl: this.url,
+      pageSize: this.pageSize,
+      canRead: (action, scope) => !this.isForbidden(action, scope),
+    });
   }
 
-  private isForbidden(match: RouteMatch): boolean {
+  private isForbidden(action: string, scope: string): boolean {
     return this.forbidden.some((rule) => {
-      if (!wildcardMatches(rule.action, match.action)) return false;
+      if (!wildcardMatches(rule.action, action)) return false;
       if (rule.scope === undefined) return true;
       const target = scopeKey(rule.scope);
-      if (scopeKey(match.scope) === target) return true;
-      const parsed = parseScope(match.scope);
+      if (scopeKey(scope) === target) return true;
+      const parsed = parseScope(scope);
       return parsed !== undefined && this.state.ancestorKeys(parsed).includes(target);
     });
   }

@@ -310,7 +310,7 @@ describe('fake Azure Resource Manager', () => {
       assert.ok(atTenant.permissions?.[0]?.dataActions?.includes('Microsoft.ContainerRegistry/registries/repositories/content/read'));
     });
 
-    it('lists by roleName and serves custom roles only where they are assignable', async () => {
+    it('lists by roleName and lists custom roles only where they are assignable', async () => {
       const custom = arm.addRoleDefinition({
         roleName: 'Image Puller',
         assignableScopes: [`/subscriptions/${SUB}/resourceGroups/${RG}`],
@@ -322,10 +322,77 @@ describe('fake Azure Resource Manager', () => {
         named.map((d) => d.name),
         [ROLE_IDS.acrPush],
       );
-      const inGroup = await auth.roleDefinitions.get(`subscriptions/${SUB}/resourceGroups/${RG}`, custom.guid);
-      assert.equal(inGroup.roleType, 'CustomRole');
-      const atSubscription = await rejection(auth.roleDefinitions.get(`subscriptions/${SUB}`, custom.guid));
-      assert.equal(atSubscription.code, 'RoleDefinitionDoesNotExist');
+      const inGroup = await collect(
+        auth.roleDefinitions.list(`subscriptions/${SUB}/resourceGroups/${RG}`, { filter: "type eq 'CustomRole'" }),
+      );
+      assert.deepEqual(
+        inGroup.map((d) => d.name),
+        [custom.guid],
+      );
+      const atSubscription = await collect(auth.roleDefinitions.list(`subscriptions/${SUB}`, { filter: "type eq 'CustomRole'" }));
+      assert.deepEqual(atSubscription, []);
+    });
+
+    it('reads a custom role by the subscription-level id its assignments carry, whether defined for the subscription, a group or a registry', async () => {
+      const { auth } = clients(arm);
+      const roles = {
+        subscription: arm.addRoleDefinition({
+          roleName: 'Registry Operator',
+          assignableScopes: [`/subscriptions/${SUB}`],
+          permissions: [{ actions: ['Microsoft.ContainerRegistry/*'], notActions: ['Microsoft.ContainerRegistry/registries/pull/read'] }],
+        }),
+        group: arm.addRoleDefinition({
+          roleName: 'Group Image Puller',
+          assignableScopes: [`/subscriptions/${SUB}/resourceGroups/${RG}`],
+          permissions: [{ actions: ['Microsoft.ContainerRegistry/registries/pull/read'] }],
+        }),
+        registry: arm.addRoleDefinition({
+          roleName: 'Repository Data Reader',
+          assignableScopes: [registryId],
+          permissions: [{ dataActions: ['Microsoft.ContainerRegistry/registries/repositories/content/read'] }],
+        }),
+      };
+      for (const [where, role] of Object.entries(roles)) {
+        const id = `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/${role.guid}`;
+        const read = await auth.roleDefinitions.getById(id.slice(1));
+        assert.equal(read.id, id, where);
+        assert.equal(read.roleType, 'CustomRole', where);
+        assert.deepEqual(read.assignableScopes, role.assignableScopes, where);
+      }
+      // At the scope of an assignment (the registry) each of them is readable too.
+      const atRegistry = await auth.roleDefinitions.get(registryId.slice(1), roles.group.guid);
+      assert.equal(atRegistry.roleName, 'Group Image Puller');
+      assert.deepEqual(atRegistry.permissions?.[0]?.notActions, []);
+      assert.deepEqual(
+        (
+          await auth.roleDefinitions.getById(
+            `subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/${roles.subscription.guid}`,
+          )
+        ).permissions?.[0]?.notActions,
+        ['Microsoft.ContainerRegistry/registries/pull/read'],
+      );
+    });
+
+    it('answers RoleDefinitionDoesNotExist for a custom role read at the tenant root by bare GUID, in another subscription or another group', async () => {
+      const other = '7e6d5c4b-1111-4222-8333-944455556666';
+      arm.addSubscription({ subscriptionId: other });
+      arm.addResourceGroup({ subscriptionId: SUB, name: 'rg-other' });
+      const custom = arm.addRoleDefinition({
+        roleName: 'Group Image Puller',
+        assignableScopes: [`/subscriptions/${SUB}/resourceGroups/${RG}`],
+        permissions: [{ actions: ['Microsoft.ContainerRegistry/registries/pull/read'] }],
+      });
+      const { auth } = clients(arm);
+      for (const id of [
+        `providers/Microsoft.Authorization/roleDefinitions/${custom.guid}`,
+        `subscriptions/${other}/providers/Microsoft.Authorization/roleDefinitions/${custom.guid}`,
+        `subscriptions/${SUB}/resourceGroups/rg-other/providers/Microsoft.Authorization/roleDefinitions/${custom.guid}`,
+      ]) {
+        const error = await rejection(auth.roleDefinitions.getById(id));
+        assert.equal(error.statusCode, 404, id);
+        assert.equal(error.code, 'RoleDefinitionDoesNotExist', id);
+        assert.match(error.message, new RegExp(`The specified role definition with ID '${custom.guid}' does not exist\\.`), id);
+      }
     });
   });
 

@@ -34,7 +34,7 @@ function list(context: RouteContext, scopePath: string): Reply {
 function getOne(context: RouteContext, scopePath: string, guid: string): Reply {
   const check = context.state.checkScope(scopePath);
   if (!check.ok) return json(check.status, check.body);
-  const definition = context.state.roleDefinitionAt(guid, check.scope, scopePath);
+  const definition = context.state.roleDefinitionById(guid, check.scope, scopePath);
   if (!definition) return json(404, armErrors.roleDefinitionDoesNotExist(guid));
   return json(200, roleDefinitionPayload(definition, context.state.roleDefinitionIdAt(definition.guid, check.scope)));
 }
