@@ -89,19 +89,30 @@ export function scopeForSdk(scope: string): string {
 
 // Checks on ids before they reach a URL or a $filter.
 
-const ROLE_DEFINITION_ID =
-  /^(\/subscriptions\/[0-9a-f-]{36}|\/providers\/Microsoft\.Management\/managementGroups\/[^/]+)?\/providers\/Microsoft\.Authorization\/roleDefinitions\/([0-9a-f-]{36})$/i;
+const ROLE_DEFINITION_ID = /^(.*)\/providers\/Microsoft\.Authorization\/roleDefinitions\/([0-9a-f-]{36})$/i;
 
 export function requireGuid(value: string, what: string): string {
   if (!GUID.test(value)) throw new PullDoctorError('INVALID_INPUT', `${what} must be a GUID (got "${value.slice(0, 80)}").`);
   return value;
 }
 
-/** A full role definition id (subscription- or tenant-level); a bare GUID means the tenant-level id. */
+/**
+ * A full role definition id: tenant-level (`/providers/Microsoft.Authorization/roleDefinitions/{guid}`), or below
+ * any scope (a subscription's, as role assignments carry it; a management group's; a resource group's or a
+ * resource's, where a role can be read too). A bare GUID means the tenant-level id.
+ */
 export function normaliseRoleDefinitionId(value: string): string {
   const trimmed = value.trim();
   if (GUID.test(trimmed)) return `/providers/Microsoft.Authorization/roleDefinitions/${trimmed}`;
-  if (!ROLE_DEFINITION_ID.test(trimmed)) {
+  const match = ROLE_DEFINITION_ID.exec(trimmed);
+  const scopeIsValid = (prefix: string) => {
+    try {
+      return prefix === '' || parseResourceId(prefix).kind !== 'tenant';
+    } catch {
+      return false;
+    }
+  };
+  if (!match || !GUID.test(match[2]!) || !scopeIsValid(match[1]!)) {
     throw new PullDoctorError(
       'INVALID_INPUT',
       `"${trimmed.slice(0, 200)}" is not a role definition id (…/providers/Microsoft.Authorization/roleDefinitions/{guid}).`,

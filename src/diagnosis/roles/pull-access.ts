@@ -171,21 +171,31 @@ export interface PrincipalRoles {
 
 /**
  * The principal's role assignments at or above `registryId` (ARM's `atScope() and assignedTo()`, so those held
- * through a group count) and their role definitions, one read per role, by the id the assignment carries.
- * Failures other than a missing role definition are thrown as the reader's PullDoctorError.
+ * through a group count) and their role definitions, one read per role, by the full id the assignment carries
+ * (`/subscriptions/{sub}/providers/Microsoft.Authorization/roleDefinitions/{guid}`, where custom roles are found;
+ * never the bare GUID at the tenant root, where ARM knows only built-in roles). Should ARM not know the role under
+ * that id (RoleDefinitionDoesNotExist, 404), it is read once more at the assignment's own scope, where it is
+ * assignable by definition. Failures other than a missing role definition are thrown as the reader's
+ * PullDoctorError.
  */
 export async function readPrincipalRoles(reader: RoleReader, registryId: string, principalId: string): Promise<PrincipalRoles> {
   const assignments = await reader.listRoleAssignmentsForPrincipal(registryId, principalId);
-  const idByGuid = new Map<string, string>();
-  for (const a of assignments) if (!idByGuid.has(guidOf(a.roleDefinitionId))) idByGuid.set(guidOf(a.roleDefinitionId), a.roleDefinitionId);
+  const byGuid = new Map<string, RoleAssignmentInfo>();
+  for (const a of assignments) if (!byGuid.has(guidOf(a.roleDefinitionId))) byGuid.set(guidOf(a.roleDefinitionId), a);
+  const readOrNothing = async (id: string) => {
+    try {
+      return await reader.getRoleDefinition(id);
+    } catch (error) {
+      if (isPullDoctorError(error) && error.code === 'AZURE_NOT_FOUND') return undefined;
+      throw error;
+    }
+  };
   const read = await Promise.all(
-    [...idByGuid.values()].map(async (id) => {
-      try {
-        return await reader.getRoleDefinition(id);
-      } catch (error) {
-        if (isPullDoctorError(error) && error.code === 'AZURE_NOT_FOUND') return undefined;
-        throw error;
-      }
+    [...byGuid.entries()].map(async ([guid, assignment]) => {
+      const carried = await readOrNothing(assignment.roleDefinitionId);
+      const atScope = `${assignment.scope === '/' ? '' : assignment.scope.replace(/\/+$/, '')}/providers/Microsoft.Authorization/roleDefinitions/${guid}`;
+      if (carried !== undefined || sameResourceId(atScope, assignment.roleDefinitionId)) return carried;
+      return readOrNothing(atScope);
     }),
   );
   const definitions = new Map<string, RoleDefinitionInfo>();
