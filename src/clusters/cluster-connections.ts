@@ -2,6 +2,7 @@ import type { TokenCredential } from '@azure/identity';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { createAzureCredential } from '../clients/azure/create-azure-credential.js';
 import { createAzureReader } from '../clients/azure/azure-reader.js';
+import { cachingAzureReader, cachingCredential } from '../clients/azure/azure-cache.js';
 import { loadKubeConfig } from '../clients/kubernetes/kube-config.js';
 import { createKubernetesReader, type KubernetesReader } from '../clients/kubernetes/kubernetes-reader.js';
 import { createRegistryClient } from '../clients/registry/create-registry-client.js';
@@ -146,7 +147,9 @@ export function buildDiagnosisDependencies(
   overrides: DependencyOverrides = {},
 ): DiagnosisDependencies {
   const kube = overrides.kube ?? scope.connection?.kube ?? createKubernetesReader(loadConfiguredKubeConfig(config, env, scope), { log });
-  const credential = overrides.azureCredential !== undefined ? overrides.azureCredential : createAzureCredential(config.azure);
+  const configured = overrides.azureCredential !== undefined ? overrides.azureCredential : createAzureCredential(config.azure);
+  // One token per resource for its lifetime, shared by every client of the diagnosis (and the bot's later ones).
+  const credential = configured && cachingCredential(configured);
   const clusterId = scope.clusterId ?? scope.connection?.clusterId;
   const registry = createRegistryClient({
     network: overrides.registryNetwork ?? systemRegistryNetwork(),
@@ -156,7 +159,11 @@ export function buildDiagnosisDependencies(
   return { kube, azure: azureAccessFrom(config.azure, credential, clusterId, log), registry, log };
 }
 
-/** Azure access for the diagnosis from configuration and an (explicitly chosen) credential. */
+/**
+ * Azure access for the diagnosis from configuration and an (explicitly chosen) credential: the reader keeps
+ * clusters, registries and role definitions for a few minutes (cachingAzureReader), and the ARM and ACR tokens can
+ * be fetched while the pod is read (prefetchTokens).
+ */
 function azureAccessFrom(config: AzureConfig, credential: TokenCredential | null, clusterId: string | undefined, log: Logger): AzureAccess {
   if (!credential) {
     return {
@@ -165,10 +172,15 @@ function azureAccessFrom(config: AzureConfig, credential: TokenCredential | null
         'no Azure credential is configured (set AZURE_CREDENTIAL to cli, managed-identity, workload-identity, environment or default).',
     };
   }
+  const endpoint = config.resourceManagerEndpoint.replace(/\/+$/, '');
   const access: AzureAccess = {
     available: true,
-    reader: createAzureReader({ credential, endpoint: config.resourceManagerEndpoint, log }),
+    reader: cachingAzureReader(createAzureReader({ credential, endpoint, log })),
     registryTokens: true,
+    prefetchTokens() {
+      // The scopes the SDK clients and the registry client ask for; failures surface on the real calls.
+      for (const scope of [`${endpoint}/.default`, ACR_TOKEN_SCOPE]) void credential.getToken(scope).catch(() => undefined);
+    },
   };
   if (config.subscriptionId) access.subscriptionId = config.subscriptionId;
   if (clusterId) access.clusterId = clusterId;

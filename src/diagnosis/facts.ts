@@ -7,6 +7,7 @@ import { inspectPullSecret, type PullSecretIssue, type PullSecretParse } from '.
 import { findCredentialFor } from './credentials/keyring.js';
 import { readPullAccess, type PullAccessEvaluation } from './roles/pull-access.js';
 import { summarizeEvents } from './events.js';
+import { clusterIn, registryIn, searchAzure, similarLoginServers, type AzureSearch } from './azure-lookup.js';
 import { IMAGE_PROBLEM_KINDS } from './pod-state.js';
 import { AMBIGUOUS_DENIAL, explainPullError, type PullErrorExplanation } from './pull-error.js';
 import type { PodEventSummary, PodProblem } from './types.js';
@@ -16,24 +17,31 @@ export type AzureAccess =
   | {
       available: true;
       reader: AzureReader;
-      /** Subscription to search for the cluster and registries when no cluster id is given. */
+      /**
+       * Subscription listed for the cluster and registries when Azure Resource Graph is denied or unavailable
+       * (Resource Graph itself searches every subscription the identity can read).
+       */
       subscriptionId?: string;
       /** The AKS cluster's resource id, when known (`--cluster-id` or multi-cluster configuration). */
       clusterId?: string;
       /** Whether the registry client can authenticate to ACR with our own Entra identity. */
       registryTokens: boolean;
+      /** Starts fetching the tokens the diagnosis will need (ARM, ACR), so that it happens while the pod is read. */
+      prefetchTokens?: () => void;
     }
   | { available: false; reason: string };
 
 /** The result of looking something up that may legitimately be absent or not looked up at all. */
 export type Lookup<T> =
-  | { status: 'found'; value: T }
+  /** `note`: something the finding should say about how it was found (Azure searched in some subscriptions only). */
+  | { status: 'found'; value: T; note?: string }
   /** Looked for, not there: a finding in itself. */
   | { status: 'missing'; reason: string }
   /** Not looked for (not configured, not applicable): the check is skipped with this reason. */
   | { status: 'skipped'; reason: string };
 
-export const found = <T>(value: T): Lookup<T> => ({ status: 'found', value });
+export const found = <T>(value: T, note?: string): Lookup<T> =>
+  note === undefined ? { status: 'found', value } : { status: 'found', value, note };
 export const missing = <T>(reason: string): Lookup<T> => ({ status: 'missing', reason });
 export const skipped = <T>(reason: string): Lookup<T> => ({ status: 'skipped', reason });
 
@@ -203,55 +211,51 @@ export class DiagnosisFacts {
     (ref) => ref.canonical,
   );
 
+  /**
+   * Where the cluster and the failing images' registries are: one Azure Resource Graph query across every readable
+   * subscription (searchAzure), or the configured subscriptions listed when Resource Graph refuses. The cluster is
+   * left out of the search when its resource id is known.
+   */
+  readonly azureSearch = once(async (): Promise<Lookup<AzureSearch>> => {
+    const azure = this.sources.azure;
+    if (!azure.available) return skipped(azure.reason);
+    const name = this.sources.kube.clusterName;
+    const search = {
+      apiServerHosts: azure.clusterId ? [] : [hostOf(this.sources.kube.server)],
+      clusterNames: azure.clusterId || !name ? [] : [name],
+      loginServers: this.registries().filter(isAzureContainerRegistry),
+    };
+    const subscriptions = [...new Set([azure.subscriptionId, azure.clusterId?.split('/')[2]].flatMap((s) => (s ? [s.toLowerCase()] : [])))];
+    const result = await searchAzure(azure.reader, search, subscriptions);
+    return 'via' in result ? found(result) : skipped(result.fallbackReason);
+  });
+
   /** The AKS managed cluster this pod runs on: by resource id, else by API server host, else by name. */
   readonly cluster = once(async (): Promise<Lookup<ManagedClusterInfo>> => {
     const azure = this.sources.azure;
     if (!azure.available) return skipped(azure.reason);
     if (azure.clusterId) return found(await azure.reader.getManagedCluster(azure.clusterId));
-    if (!azure.subscriptionId)
-      return skipped('No AKS cluster id and no subscription configured (use --cluster-id or set AZURE_SUBSCRIPTION_ID).');
-    const clusters = await azure.reader.listManagedClusters(azure.subscriptionId);
-    const server = hostOf(this.sources.kube.server);
-    const byHost = clusters.find((c) => [c.fqdn, c.privateFqdn].some((f) => f !== undefined && f.toLowerCase() === server));
-    if (byHost) return found(byHost);
-    const clusterName = this.sources.kube.clusterName?.toLowerCase();
-    const byName = clusterName ? clusters.filter((c) => c.name.toLowerCase() === clusterName) : [];
-    if (byName.length === 1) return found(byName[0]!);
-    return missing(
-      `No AKS cluster in subscription ${azure.subscriptionId} has the API server host "${server}"${clusterName ? ` or the name "${this.sources.kube.clusterName}"` : ''}.`,
-    );
+    const search = await this.azureSearch();
+    if (search.status !== 'found') return skipped(search.reason);
+    const cluster = clusterIn(search.value, hostOf(this.sources.kube.server), this.sources.kube.clusterName);
+    return typeof cluster === 'string' ? missing(cluster) : found(cluster, search.value.fallbackReason);
   });
 
-  private readonly registriesIn = memoizeAsync((subscriptionId: string) => {
-    const azure = this.sources.azure;
-    if (!azure.available) return Promise.resolve([] as RegistryInfo[]);
-    return azure.reader.listRegistries(subscriptionId);
-  });
-
-  /** Subscriptions to search for registries: the cluster's, and the configured one. */
-  private async registrySubscriptions(): Promise<string[]> {
-    const azure = this.sources.azure;
-    const subs = new Set<string>();
-    if (azure.available && azure.subscriptionId) subs.add(azure.subscriptionId.toLowerCase());
-    if (azure.available && azure.clusterId) {
-      const sub = azure.clusterId.split('/')[2];
-      if (sub) subs.add(sub.toLowerCase());
-    }
-    return [...subs];
-  }
-
-  /** The Azure Container Registry whose login server is `registry`. */
+  /** The Azure Container Registry whose login server is `registry`, in any subscription the identity can read. */
   readonly acrRegistry = memoizeAsync(async (registry: string): Promise<Lookup<RegistryInfo>> => {
-    const azure = this.sources.azure;
     if (!isAzureContainerRegistry(registry)) return skipped(`${registry} is not an Azure Container Registry.`);
-    if (!azure.available) return skipped(azure.reason);
-    const subs = await this.registrySubscriptions();
-    if (subs.length === 0)
-      return skipped('No subscription configured to search for the registry (set AZURE_SUBSCRIPTION_ID or use --cluster-id).');
-    const lists = await Promise.all(subs.map((s) => this.registriesIn(s)));
-    const match = lists.flat().find((r) => r.loginServer.toLowerCase() === registry.toLowerCase());
-    if (match) return found(match);
-    return missing(`No container registry in subscription ${subs.join(', ')} has the login server ${registry}.`);
+    const search = await this.azureSearch();
+    if (search.status !== 'found') return skipped(search.reason);
+    const acr = registryIn(search.value, registry);
+    return typeof acr === 'string' ? missing(acr) : found(acr, search.value.fallbackReason);
+  });
+
+  /** Login servers of existing registries like `registry`, for a login server no registry has ("did you mean"). */
+  readonly similarRegistries = memoizeAsync(async (registry: string): Promise<string[]> => {
+    const azure = this.sources.azure;
+    const search = await this.azureSearch().catch(() => undefined);
+    if (!azure.available || search?.status !== 'found' || !isAzureContainerRegistry(registry)) return [];
+    return similarLoginServers(azure.reader, search.value, registry);
   });
 
   /** Role definitions by id, read once per diagnosis whatever the number of registries and repositories. */

@@ -28,6 +28,7 @@ export interface FactsStub {
   ping?: Record<string, Fact<'ping'> | Error>;
   manifest?: Record<string, Fact<'manifest'> | Error>;
   acrRegistry?: Record<string, Fact<'acrRegistry'> | Error>;
+  similarRegistries?: Record<string, Fact<'similarRegistries'> | Error>;
   kubeletPullAccess?: Record<string, Fact<'kubeletPullAccess'> | Error>;
 }
 
@@ -67,7 +68,10 @@ export function checkContext(pod: WirePod | V1Pod, stub: FactsStub = {}, target:
     () =>
       Object.hasOwn(stub, name) ? settle(stub[name] as Fact<K> | Error) : notGiven(name);
   const keyed =
-    <K extends 'dns' | 'ping' | 'manifest' | 'acrRegistry' | 'kubeletPullAccess', A>(name: K, keyOf: (arg: A) => string) =>
+    <K extends 'dns' | 'ping' | 'manifest' | 'acrRegistry' | 'similarRegistries' | 'kubeletPullAccess', A>(
+      name: K,
+      keyOf: (arg: A) => string,
+    ) =>
     (arg: A) => {
       const key = keyOf(arg);
       const table = stub[name] as Record<string, Fact<K> | Error> | undefined;
@@ -82,6 +86,7 @@ export function checkContext(pod: WirePod | V1Pod, stub: FactsStub = {}, target:
     ping: keyed('ping', (registry: string) => registry),
     manifest: keyed('manifest', (ref: ImageReference) => ref.canonical),
     acrRegistry: keyed('acrRegistry', (registry: string) => registry),
+    similarRegistries: keyed('similarRegistries', (registry: string) => registry),
     kubeletPullAccess: keyed('kubeletPullAccess', (k: { registry: string; repository: string }) => k.registry),
     credentialFor: (ref: ImageReference) => notGiven('credentialFor', ref.canonical),
   });

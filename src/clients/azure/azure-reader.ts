@@ -12,6 +12,21 @@ import type { ManagedCluster } from '@azure/arm-containerservice';
 import { PullDoctorError } from '../../errors/index.js';
 import { AzureSdkClients, azureCall, type AzureClientOptions } from './azure-sdk.js';
 import { normaliseRoleDefinitionId, parseResourceId, requireCluster, requireGuid, scopeForSdk } from './resource-id.js';
+import {
+  graphRows,
+  isClusterRow,
+  isRegistryRow,
+  managedClusterModel,
+  registryModel,
+  registrySummary,
+  REGISTRY_SUMMARIES_QUERY,
+  RESOURCE_GRAPH_TOP,
+  resourceSearchQuery,
+  type RegistrySummary,
+  type ResourceSearch,
+} from './resource-graph.js';
+
+export type { RegistrySummary, ResourceSearch } from './resource-graph.js';
 
 export interface KubeletIdentity {
   /** Object (principal) id: what role assignments name. */
@@ -90,7 +105,24 @@ export interface RoleDefinitionInfo {
   permissions: RolePermission[];
 }
 
+/** What one Resource Graph search found (each list possibly empty). */
+export interface FoundResources {
+  clusters: ManagedClusterInfo[];
+  registries: RegistryInfo[];
+}
+
 export interface AzureReader {
+  /**
+   * Azure Resource Graph, one query: the AKS clusters whose `fqdn` or `privateFQDN` is one of the API server hosts
+   * or whose name is one of the cluster names, and the registries whose login server is one of those asked for,
+   * across every subscription the credential can read.
+   */
+  findResources(search: ResourceSearch): Promise<FoundResources>;
+  /**
+   * Azure Resource Graph: the id, name and login server of every registry the credential can read, at most
+   * RESOURCE_GRAPH_TOP of them (one page; `complete` is false when there were more).
+   */
+  listRegistrySummaries(): Promise<{ registries: RegistrySummary[]; complete: boolean }>;
   getManagedCluster(resourceId: string): Promise<ManagedClusterInfo>;
   listManagedClusters(subscriptionId: string): Promise<ManagedClusterInfo[]>;
   listRegistries(subscriptionId: string): Promise<RegistryInfo[]>;
@@ -214,7 +246,28 @@ async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
 export function createAzureReader(options: AzureClientOptions): AzureReader {
   const clients = new AzureSdkClients(options);
   const call = azureCall(options);
+  const graph = { operation: 'query Azure Resource Graph', resource: '/providers/Microsoft.ResourceGraph/resources' };
   return {
+    async findResources(search) {
+      const query = resourceSearchQuery(search);
+      if (query === undefined) return { clusters: [], registries: [] };
+      return call(graph, async () => {
+        const rows = graphRows((await clients.resourceGraph().resources({ query, options: { top: RESOURCE_GRAPH_TOP } })).data);
+        return {
+          clusters: rows.filter(isClusterRow).map((r) => toManagedClusterInfo(managedClusterModel(r))),
+          registries: rows.filter(isRegistryRow).map((r) => toRegistryInfo(registryModel(r))),
+        };
+      });
+    },
+
+    async listRegistrySummaries() {
+      return call(graph, async () => {
+        const result = await clients.resourceGraph().resources({ query: REGISTRY_SUMMARIES_QUERY, options: { top: RESOURCE_GRAPH_TOP } });
+        const registries = graphRows(result.data).flatMap((r) => registrySummary(r) ?? []);
+        return { registries, complete: result.skipToken === undefined && result.resultTruncated !== 'true' };
+      });
+    },
+
     async getManagedCluster(resourceId) {
       const id = requireCluster(resourceId);
       return call({ operation: `read AKS cluster ${id.name}`, resource: id.id }, async () =>

@@ -6,6 +6,7 @@
 import { AuthorizationManagementClient } from '@azure/arm-authorization';
 import { ContainerRegistryManagementClient } from '@azure/arm-containerregistry';
 import { ContainerServiceClient, type ContainerServiceClientOptionalParams } from '@azure/arm-containerservice';
+import { ResourceGraphClient } from '@azure/arm-resourcegraph';
 import type { TokenCredential } from '@azure/identity';
 import { PullDoctorError } from '../../errors/index.js';
 import type { Logger } from '../../logging/index.js';
@@ -82,7 +83,7 @@ function logPolicy(log: Logger): PipelinePolicy {
   };
 }
 
-/** Options shared by the three SDK clients: endpoint (and `$host` for the older generated clients), retries, policies. */
+/** Options shared by the SDK clients: endpoint (and `$host` for the older generated clients), retries, policies. */
 function sdkClientOptions(options: AzureClientOptions) {
   const retry = { ...DEFAULT_AZURE_RETRY, ...options.retry };
   const endpoint = options.endpoint.replace(/\/+$/, '');
@@ -105,6 +106,7 @@ export class AzureSdkClients {
   private readonly containerServices = new Map<string, ContainerServiceClient>();
   private readonly registries = new Map<string, ContainerRegistryManagementClient>();
   private readonly authorizations = new Map<string, AuthorizationManagementClient>();
+  private graph: ResourceGraphClient | undefined;
   private readonly options: ReturnType<typeof sdkClientOptions>;
 
   constructor(private readonly base: AzureClientOptions) {
@@ -137,6 +139,12 @@ export class AzureSdkClients {
       subscriptionId,
       () => new AuthorizationManagementClient(this.base.credential, subscriptionId, this.options),
     );
+  }
+
+  /** Azure Resource Graph: one client, whatever the subscriptions (a query names them, or means all). */
+  resourceGraph(): ResourceGraphClient {
+    this.graph ??= new ResourceGraphClient(this.base.credential, this.options);
+    return this.graph;
   }
 }
 

@@ -13,7 +13,8 @@ export const aksClusterCheck: Check = {
       return [
         finding('aks-cluster', 'warn', 'The AKS cluster behind this kubeconfig was not found.', {
           detail: cluster.reason,
-          remediation: "Pass the cluster resource id with --cluster-id, or set AZURE_SUBSCRIPTION_ID to the cluster's subscription.",
+          remediation:
+            "Pass the cluster's resource id with --cluster-id (or resourceId in the cluster file), or grant Pull Doctor's identity Reader on the cluster's subscription.",
         }),
       ];
     }
@@ -30,10 +31,14 @@ export const aksClusterCheck: Check = {
     const k = c.kubeletIdentity;
     return [
       finding('aks-cluster', 'pass', `The pod runs on AKS cluster ${c.name} (${c.location}); its kubelet identity is ${k.objectId}.`, {
-        detail:
+        detail: [
           [`Cluster ${c.id}`, k.clientId ? `kubelet client id ${k.clientId}` : '', k.resourceId ? `identity ${k.resourceId}` : '']
             .filter((s) => s)
             .join('; ') + '.',
+          cluster.note ?? '',
+        ]
+          .filter((s) => s)
+          .join('\n'),
       }),
     ];
   },

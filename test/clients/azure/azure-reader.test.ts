@@ -132,6 +132,74 @@ describe('createAzureReader against the fake ARM, through the real SDKs', () => 
     });
   });
 
+  describe('Azure Resource Graph', () => {
+    const HUB = '9d8c7b6a-8b7d-4c5e-9a0f-1b2c3d4e5f60';
+    let hubRegistryId: string;
+    beforeEach(() => {
+      arm.addSubscription({ subscriptionId: HUB });
+      arm.addResourceGroup({ subscriptionId: HUB, name: 'rg-hub' });
+      hubRegistryId = arm.addRegistry({
+        subscriptionId: HUB,
+        resourceGroup: 'rg-hub',
+        name: 'platformhubacr',
+        sku: 'Premium',
+        roleAssignmentMode: 'AbacRepositoryPermissions',
+        privateEndpointConnections: [{ name: 'pe-hub', status: 'Approved' }],
+        publicNetworkAccess: 'Disabled',
+      }).id;
+    });
+
+    it('maps a cluster and registries found with one query exactly as the ARM reads map them', async () => {
+      const cluster = await reader().getManagedCluster(clusterId);
+      const registries = [...(await reader().listRegistries(SUB)), ...(await reader().listRegistries(HUB))];
+      const found = await reader().findResources({
+        apiServerHosts: [cluster.fqdn!.toUpperCase()],
+        clusterNames: [],
+        loginServers: ['corpacr.azurecr.io', 'PLATFORMHUBACR.azurecr.io', 'missingacr.azurecr.io'],
+      });
+      assert.deepEqual(found.clusters, [cluster]);
+      assert.deepEqual(
+        [...found.registries].sort((a, b) => a.name.localeCompare(b.name)),
+        [...registries].sort((a, b) => a.name.localeCompare(b.name)),
+      );
+      assert.equal(found.registries.find((r) => r.id === hubRegistryId)?.roleAssignmentMode, 'AbacRepositoryPermissions');
+      const graph = arm.requests.filter((r) => r.path === '/providers/Microsoft.ResourceGraph/resources');
+      assert.equal(graph.length, 1);
+      assert.deepEqual((graph[0]!.body as { options: unknown }).options, { $top: 1000 });
+      assert.equal((graph[0]!.body as { subscriptions?: unknown }).subscriptions, undefined, 'every readable subscription');
+    });
+
+    it('sends nothing when there is nothing valid to look for', async () => {
+      const found = await reader().findResources({ apiServerHosts: ['not a host'], clusterNames: ["x'--"], loginServers: [] });
+      assert.deepEqual(found, { clusters: [], registries: [] });
+      assert.equal(arm.requests.length, 0);
+    });
+
+    it('lists every readable registry by name and login server in one page, and says when there were more', async () => {
+      const summaries = await reader().listRegistrySummaries();
+      assert.deepEqual(summaries, {
+        registries: [
+          { id: registryId, name: 'corpacr', loginServer: 'corpacr.azurecr.io' },
+          { id: hubRegistryId, name: 'platformhubacr', loginServer: 'platformhubacr.azurecr.io' },
+        ],
+        complete: true,
+      });
+      for (let i = 0; i < 1000; i++)
+        arm.addRegistry({ subscriptionId: HUB, resourceGroup: 'rg-hub', name: `team${String(i).padStart(4, '0')}acr` });
+      const many = await reader().listRegistrySummaries();
+      assert.equal(many.registries.length, 1000);
+      assert.equal(many.complete, false);
+    });
+
+    it('maps Resource Graph refusals like any ARM failure: 403 AccessDenied is AZURE_FORBIDDEN', async () => {
+      arm.forbid('Microsoft.ResourceGraph/resources/read');
+      const error = await failure(reader().listRegistrySummaries());
+      assert.equal(error.code, 'AZURE_FORBIDDEN');
+      assert.equal(error.facts.armCode, 'AccessDenied');
+      assert.equal(error.facts.status, 403);
+    });
+  });
+
   describe('role assignments and definitions', () => {
     beforeEach(() => {
       arm.addPrincipal({ objectId: KUBELET, principalType: 'ServicePrincipal', memberOf: [TEAM_GROUP] });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { acrRegistryCheck } from '../../../src/diagnosis/checks/acr-registry.js';
 import { found, missing, skipped } from '../../../src/diagnosis/facts.js';
 import { payloads } from '../../../src/sandbox/kubernetes-api/index.js';
-import { checkContext, shopAcr, type FactsStub } from '../../support/check-context.js';
+import { checkContext, shopAcr, shopCluster, type FactsStub } from '../../support/check-context.js';
 
 const now = new Date('2026-11-27T04:12:01Z');
 const acrPod = () =>
@@ -36,13 +36,65 @@ describe('the acr-registry check', () => {
     assert.match(abac?.detail ?? '', /role assignment mode: RBAC registry \+ ABAC repository permissions\.$/);
   });
 
-  it('warns when no registry has the login server, and says to look in another subscription', async () => {
-    const reason = 'No container registry in subscription 3b8e1f2a-6c4d-4e5f-9a0b-1c2d3e4f5a6b has the login server shopacr.azurecr.io.';
-    const [f] = await run({ 'shopacr.azurecr.io': missing(reason) });
+  it('warns when no registry has the login server, and names the registry with a similar one: did you mean', async () => {
+    const reason =
+      "No container registry in any subscription Pull Doctor's identity can read (searched with Azure Resource Graph) has the login server shopacrr.azurecr.io.";
+    const pod = payloads.imagePullBackOffPod({
+      namespace: 'shop',
+      name: 'frontend-9c8b7a6f5-f6g7h',
+      image: 'shopacrr.azurecr.io/shop/frontend:1.0',
+      now,
+    });
+    const [f] = await acrRegistryCheck.run(
+      checkContext(pod, {
+        acrRegistry: { 'shopacrr.azurecr.io': missing(reason) },
+        similarRegistries: { 'shopacrr.azurecr.io': ['shopacr.azurecr.io', 'shopacr2.azurecr.io'] },
+      }),
+    );
     assert.equal(f?.status, 'warn');
+    assert.equal(
+      f?.summary,
+      'No Azure Container Registry with login server shopacrr.azurecr.io was found. Did you mean shopacr.azurecr.io?',
+    );
+    assert.equal(f?.detail, `${reason}\nOther registries with a similar name: shopacr2.azurecr.io.`);
+    assert.equal(
+      f?.remediation,
+      'If shopacr.azurecr.io is the registry meant, fix the image in the workload: shopacr.azurecr.io/shop/frontend:1.0.',
+    );
+  });
+
+  it('without a similar registry, says the registry may be where Pull Doctor cannot read', async () => {
+    const reason =
+      'No container registry in subscription 3b8e1f2a-6c4d-4e5f-9a0b-1c2d3e4f5a6b (Azure Resource Graph denied the query (AccessDenied): only subscription 3b8e1f2a-6c4d-4e5f-9a0b-1c2d3e4f5a6b was searched.) has the login server shopacr.azurecr.io.';
+    const [f] = await acrRegistryCheck.run(
+      checkContext(acrPod(), { acrRegistry: { 'shopacr.azurecr.io': missing(reason) }, similarRegistries: { 'shopacr.azurecr.io': [] } }),
+    );
     assert.equal(f?.summary, 'No Azure Container Registry with login server shopacr.azurecr.io was found.');
     assert.equal(f?.detail, reason);
-    assert.match(f?.remediation ?? '', /set Pull Doctor's AZURE_SUBSCRIPTION_ID/);
+    assert.match(f?.remediation ?? '', /Check the registry name in the image\. If it is right, .* grant it Reader there/);
+  });
+
+  it("names the registry's subscription when it is not the cluster's (a hub), and says when only some subscriptions were searched", async () => {
+    const hub = shopAcr({
+      id: '/subscriptions/9a8b7c6d-1111-4222-8333-944455556666/resourceGroups/rg-hub/providers/Microsoft.ContainerRegistry/registries/platformhubacr',
+      name: 'platformhubacr',
+      resourceGroup: 'rg-hub',
+      subscriptionId: '9a8b7c6d-1111-4222-8333-944455556666',
+      loginServer: 'shopacr.azurecr.io',
+    });
+    const [f] = await acrRegistryCheck.run(
+      checkContext(acrPod(), {
+        acrRegistry: {
+          'shopacr.azurecr.io': found(hub, 'Azure Resource Graph denied the query (AccessDenied): only subscription x was searched.'),
+        },
+        cluster: found(shopCluster()),
+      }),
+    );
+    assert.equal(
+      f?.summary,
+      'shopacr.azurecr.io is registry platformhubacr in resource group rg-hub of subscription 9a8b7c6d-1111-4222-8333-944455556666 (westeurope).',
+    );
+    assert.match(f?.detail ?? '', /\nAzure Resource Graph denied the query \(AccessDenied\)/);
   });
 
   it('skips with the reason when Azure is not configured', async () => {

@@ -46,7 +46,8 @@ describe('the aks-cluster check', () => {
       status: 'warn',
       summary: 'The AKS cluster behind this kubeconfig was not found.',
       detail: reason,
-      remediation: "Pass the cluster resource id with --cluster-id, or set AZURE_SUBSCRIPTION_ID to the cluster's subscription.",
+      remediation:
+        "Pass the cluster's resource id with --cluster-id (or resourceId in the cluster file), or grant Pull Doctor's identity Reader on the cluster's subscription.",
     });
   });
 
