@@ -66,6 +66,23 @@ function namesPullExplicitly(definition: RoleDefinitionInfo): boolean {
 }
 
 /**
+ * A role that would grant `operation` but for its own exclusion (a custom role with `Microsoft.ContainerRegistry/*`
+ * and notActions `…/pull/read`): the patterns that allow and exclude it, for the finding's words.
+ */
+function excludingPattern(
+  definition: RoleDefinitionInfo,
+  operation: string,
+  kind: 'action' | 'dataAction',
+): { allowed: string; excluded: string } | undefined {
+  for (const block of definition.permissions) {
+    const allowed = (kind === 'action' ? block.actions : block.dataActions).find((p) => permissionMatches(p, operation));
+    const excluded = (kind === 'action' ? block.notActions : block.notDataActions).find((p) => permissionMatches(p, operation));
+    if (allowed !== undefined && excluded !== undefined) return { allowed, excluded };
+  }
+  return undefined;
+}
+
+/**
  * Does a principal's set of role assignments let it pull `repository` from a registry?
  *
  * Legacy mode (`LegacyRegistryPermissions` or unset): a role counts when it grants the action
@@ -117,6 +134,16 @@ export function evaluatePullAccess(input: PullAccessInput): PullAccessEvaluation
           roleName,
           why: `${roleName} grants repository data actions, which a registry honours only in ABAC mode; in legacy mode pulling needs ${PULL_ACTION} (AcrPull)`,
         });
+      } else {
+        const needed = abac ? REPOSITORY_CONTENT_READ : PULL_ACTION;
+        const exclusion = excludingPattern(definition, needed, abac ? 'dataAction' : 'action');
+        if (exclusion) {
+          result.notHonoured.push({
+            assignment,
+            roleName,
+            why: `${roleName} allows ${exclusion.allowed} but its ${abac ? 'notDataActions' : 'notActions'} exclude ${exclusion.excluded}, so it does not grant ${needed}`,
+          });
+        }
       }
       continue;
     }

@@ -76,9 +76,36 @@ describe('evaluatePullAccess', () => {
       assert.equal(evaluate('LegacyRegistryPermissions', ids.acrPull).canPull, true);
     });
 
-    it('does not count a custom role whose notActions exclude pull, and does not list it either', () => {
+    it('does not count a custom role whose notActions exclude pull, and says which pattern excludes it', () => {
       const result = evaluate(undefined, customNoPull.name);
-      assert.deepEqual([result.canPull, result.granting.length, result.notHonoured.length], [false, 0, 0]);
+      assert.deepEqual([result.canPull, result.granting.length], [false, 0]);
+      assert.deepEqual(
+        result.notHonoured.map((n) => [n.roleName, n.why]),
+        [
+          [
+            'ACR Admin Without Pull',
+            'ACR Admin Without Pull allows Microsoft.ContainerRegistry/* but its notActions exclude Microsoft.ContainerRegistry/registries/pull/read, so it does not grant Microsoft.ContainerRegistry/registries/pull/read',
+          ],
+        ],
+      );
+    });
+
+    it('does not count a custom data role whose notDataActions exclude reading content in ABAC mode, and says so', () => {
+      const noContent = definition('Repo Metadata Only', {
+        dataActions: ['Microsoft.ContainerRegistry/registries/repositories/*'],
+        notDataActions: ['Microsoft.ContainerRegistry/registries/repositories/content/*'],
+      });
+      const result = evaluatePullAccess({
+        mode: 'AbacRepositoryPermissions',
+        repository: 'team-a/api',
+        assignments: [assignment(noContent.name)],
+        definitions: new Map([[noContent.id, noContent]]),
+      });
+      assert.equal(result.canPull, false);
+      assert.match(
+        result.notHonoured[0]?.why ?? '',
+        /its notDataActions exclude Microsoft\.ContainerRegistry\/registries\/repositories\/content\/\*/,
+      );
     });
 
     it('lists the repository data roles as not honoured outside ABAC mode', () => {
