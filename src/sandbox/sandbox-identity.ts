@@ -5,6 +5,8 @@ import { testEntraToken } from './registry/entra-token.js';
 export const SANDBOX_IDS = {
   tenantId: '5a4d2c1b-0000-4000-8000-00000000a001',
   subscriptionId: '5a4d2c1b-0000-4000-8000-00000000b001',
+  /** The platform team's hub subscription: a shared registry lives there, not in the cluster's subscription. */
+  hubSubscriptionId: '5a4d2c1b-0000-4000-8000-00000000b002',
   /** Pull Doctor's own identity (the bot's managed identity). */
   pullDoctorObjectId: '5a4d2c1b-0000-4000-8000-00000000c001',
   /** The shop-aks cluster's kubelet identity. */

@@ -20,13 +20,15 @@ export interface ScenarioContext {
 
 export interface SandboxIds {
   subscriptionId: string;
+  /** The hub subscription of platformhubacr (found with Resource Graph, not by listing the cluster's subscription). */
+  hubSubscriptionId: string;
   tenantId: string;
   clusterId: string;
   kubeletObjectId: string;
   registryIds: Record<SandboxRegistry, string>;
 }
 
-export type SandboxRegistry = 'shopacr' | 'platformacr' | 'vaultacr' | 'lockedacr';
+export type SandboxRegistry = 'shopacr' | 'platformacr' | 'vaultacr' | 'lockedacr' | 'platformhubacr' | 'toolsacr';
 
 /** One failing (or healthy) pod, set up with everything that explains it. */
 export interface SandboxScenario {
@@ -220,6 +222,44 @@ export const SANDBOX_SCENARIOS: readonly SandboxScenario[] = [
       });
       const image = 'vaultacr.azurecr.io/secure/vault-agent:1.15';
       pullFailure(ctx, { name: this.pod, image, deployment: 'vault-agent', pullError: pullErrors.anonymousUnauthorized(image) });
+    },
+  },
+  {
+    pod: 'payments-5d6e7f8a9-p1q2r',
+    namespace: ns,
+    title: 'ACR image from a registry in the hub subscription, where the kubelet identity has no AcrPull (fix offered there)',
+    install(ctx) {
+      ctx.repositories('platformhubacr.azurecr.io')['platform/payments'] = repositoryWithTags('2.3.0');
+      const image = 'platformhubacr.azurecr.io/platform/payments:2.3.0';
+      pullFailure(ctx, { name: this.pod, image, deployment: 'payments', pullError: pullErrors.anonymousUnauthorized(image) });
+    },
+  },
+  {
+    pod: 'inventory-3a4b5c6d7-i8j9k',
+    namespace: ns,
+    title: "ACR image, the kubelet identity's custom role excludes pull (notActions): the fix offers AcrPull",
+    install(ctx) {
+      ctx.repositories('toolsacr.azurecr.io')['tools/inventory'] = repositoryWithTags('1.4.2');
+      // A role the platform team wrote for "managing" registries: everything of ACR except pushing and pulling images.
+      const role = ctx.arm.addRoleDefinition({
+        roleName: 'Registry Operator',
+        description: 'Manage container registries in rg-tools, without image push or pull.',
+        assignableScopes: [`/subscriptions/${ctx.ids.subscriptionId}/resourceGroups/rg-tools`],
+        permissions: [
+          {
+            actions: ['Microsoft.ContainerRegistry/*'],
+            notActions: ['Microsoft.ContainerRegistry/registries/pull/read', 'Microsoft.ContainerRegistry/registries/push/write'],
+          },
+        ],
+      });
+      ctx.arm.addRoleAssignment({
+        scope: `/subscriptions/${ctx.ids.subscriptionId}/resourceGroups/rg-tools`,
+        roleDefinitionId: `/subscriptions/${ctx.ids.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${role.guid}`,
+        principalId: ctx.ids.kubeletObjectId,
+        principalType: 'ServicePrincipal',
+      });
+      const image = 'toolsacr.azurecr.io/tools/inventory:1.4.2';
+      pullFailure(ctx, { name: this.pod, image, deployment: 'inventory', pullError: pullErrors.anonymousUnauthorized(image) });
     },
   },
   {

@@ -49,13 +49,17 @@ const KUBE_TOKEN = 'sandbox-kubernetes-token';
 
 export async function startSandboxWorld(options: SandboxWorldOptions): Promise<SandboxWorld> {
   const now = options.now ?? new Date();
-  const { tenantId, subscriptionId } = SANDBOX_IDS;
+  const { tenantId, subscriptionId, hubSubscriptionId } = SANDBOX_IDS;
   const kube = await startFakeKubernetesApi({ tls: options.tls, auth: { bearerTokens: [KUBE_TOKEN] }, latencyMs: options.latencyMs });
   const arm = await startFakeResourceManager({ tls: options.tls, tenantId, latencyMs: options.latencyMs });
   try {
     arm.addSubscription({ subscriptionId, displayName: 'Sandbox' });
     arm.addResourceGroup({ subscriptionId, name: 'rg-shop', location: 'westeurope' });
     arm.addResourceGroup({ subscriptionId, name: 'rg-platform', location: 'westeurope' });
+    arm.addResourceGroup({ subscriptionId, name: 'rg-tools', location: 'westeurope' });
+    // The platform team's hub: a second subscription with a shared registry (found with Resource Graph).
+    arm.addSubscription({ subscriptionId: hubSubscriptionId, displayName: 'Platform hub' });
+    arm.addResourceGroup({ subscriptionId: hubSubscriptionId, name: 'rg-platform-hub', location: 'westeurope' });
     arm.addPrincipal({ objectId: SANDBOX_IDS.kubeletObjectId, principalType: 'ServicePrincipal' });
     arm.addPrincipal({ objectId: SANDBOX_IDS.pullDoctorObjectId, principalType: 'ServicePrincipal' });
     const cluster = arm.addManagedCluster({
@@ -80,6 +84,8 @@ export async function startSandboxWorld(options: SandboxWorldOptions): Promise<S
         location: 'northeurope',
         networkRuleSet: { defaultAction: 'Deny', ipRules: ['203.0.113.0/24'] },
       }),
+      platformhubacr: registry('platformhubacr', 'rg-platform-hub', { subscriptionId: hubSubscriptionId }),
+      toolsacr: registry('toolsacr', 'rg-tools', { sku: 'Standard' }),
     };
     const acrPull = `/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${ROLE_IDS.acrPull}`;
     // The kubelet identity: AcrPull inherited from rg-platform, and on lockedacr (whose firewall blocks it anyway).
@@ -110,7 +116,14 @@ export async function startSandboxWorld(options: SandboxWorldOptions): Promise<S
 
     const repositories = new Map<string, Record<string, RepositoryContent>>();
     const privateHubRepositories: Record<string, string[]> = {};
-    const ids: SandboxIds = { subscriptionId, tenantId, clusterId: cluster.id, kubeletObjectId: SANDBOX_IDS.kubeletObjectId, registryIds };
+    const ids: SandboxIds = {
+      subscriptionId,
+      hubSubscriptionId,
+      tenantId,
+      clusterId: cluster.id,
+      kubeletObjectId: SANDBOX_IDS.kubeletObjectId,
+      registryIds,
+    };
     const ctx: ScenarioContext = {
       kube,
       arm,
@@ -129,7 +142,7 @@ export async function startSandboxWorld(options: SandboxWorldOptions): Promise<S
     const pullers = new Set([SANDBOX_IDS.pullDoctorObjectId]);
     const registries = await startFakeRegistryServer({
       tls: options.tls,
-      acr: (['shopacr', 'platformacr', 'vaultacr', 'lockedacr'] as const).map((name) => ({
+      acr: (Object.keys(registryIds) as SandboxRegistry[]).map((name) => ({
         name,
         pullers,
         tenantId,

@@ -61,6 +61,51 @@ describe('diagnosis scenarios (fake Kubernetes API, fake ARM and fake registries
     assert.doesNotMatch(advice(d), /needs the AcrPull role|Assign AcrPull|--attach-acr/);
   });
 
+  it('a registry in the hub subscription: found with Resource Graph, its roles read there, and the fix scoped there', async () => {
+    const before = h.world.arm.requests.length;
+    const d = await h.diagnose('payments-5d6e7f8a9-p1q2r');
+    const hub = h.world.ids.hubSubscriptionId;
+    assert.equal(d.cause, 'unauthorized');
+    assert.equal(
+      findingOf(d, 'acr-registry', 'pass').summary,
+      `platformhubacr.azurecr.io is registry platformhubacr in resource group rg-platform-hub of subscription ${hub} (westeurope).`,
+    );
+    assert.match(findingOf(d, 'acr-pull-role', 'fail').summary, /has no role that lets it pull from platformhubacr/);
+    assert.deepEqual(d.fix, {
+      kind: 'assign-acr-pull',
+      principalId: h.world.ids.kubeletObjectId,
+      scope: h.world.ids.registryIds.platformhubacr,
+      roleDefinitionId: `/subscriptions/${hub}/providers/Microsoft.Authorization/roleDefinitions/7f951dda-4ed3-4680-a7ca-43fe172d538d`,
+    });
+    // Found by one query across subscriptions (the configured one is the cluster's), then read in the hub.
+    const paths = h.world.arm.requests.slice(before).map((r) => `${r.method} ${r.path}`);
+    assert.deepEqual(paths, [
+      'POST /providers/Microsoft.ResourceGraph/resources',
+      `GET ${h.world.ids.registryIds.platformhubacr}/providers/Microsoft.Authorization/roleAssignments`,
+    ]);
+  });
+
+  it('a custom role that excludes pull: the role check names it as not counted, and AcrPull is offered', async () => {
+    const before = h.world.arm.requests.length;
+    const d = await h.diagnose('inventory-3a4b5c6d7-i8j9k');
+    assert.equal(d.cause, 'unauthorized');
+    const f = findingOf(d, 'acr-pull-role', 'fail');
+    assert.match(
+      f.detail ?? '',
+      /Not counted: Registry Operator inherited from resource group rg-tools: Registry Operator allows Microsoft\.ContainerRegistry\/\* but its notActions exclude Microsoft\.ContainerRegistry\/registries\/pull\/read/,
+    );
+    assert.equal(d.fix?.scope, h.world.ids.registryIds.toolsacr);
+    assert.equal(d.fix?.roleDefinitionId.endsWith('/7f951dda-4ed3-4680-a7ca-43fe172d538d'), true);
+    // The custom role is read by the subscription-level id its assignment carries, never by bare GUID at the root.
+    const reads = h.world.arm.requests.slice(before).filter((r) => r.path.includes('/roleDefinitions/'));
+    assert.equal(reads.length, 1);
+    assert.match(
+      reads[0]!.path,
+      new RegExp(`^/subscriptions/${h.world.ids.subscriptionId}/providers/Microsoft\\.Authorization/roleDefinitions/[0-9a-f-]{36}$`),
+    );
+    assert.equal(reads[0]!.status, 200);
+  });
+
   it("wrong tag: image-not-found, and the image check fails with the registry's answer", async () => {
     const d = await h.diagnose('checkout-5b7c8d9f6-z9x8w');
     assert.equal(d.cause, 'image-not-found');
@@ -107,11 +152,19 @@ describe('diagnosis scenarios (fake Kubernetes API, fake ARM and fake registries
     assert.ok(!d.findings.some((x) => /has no imagePullSecret/.test(x.summary)), 'contradicts the missing-secret finding');
   });
 
-  it('a typo in the registry host: dns, the DNS check fails, and no registry in the subscription has that login server', async () => {
+  it('a typo in the registry host: dns, the DNS check fails, and no registry has that login server: did you mean shopacr.azurecr.io', async () => {
     const d = await h.diagnose('frontend-9c8b7a6f5-f6g7h');
     assert.equal(d.cause, 'dns');
     assert.match(findingOf(d, 'registry-dns', 'fail').summary, /shopacrr\.azurecr\.io does not resolve \(ENOTFOUND\)/);
-    assert.match(findingOf(d, 'acr-registry', 'warn').summary, /No Azure Container Registry with login server shopacrr\.azurecr\.io/);
+    const acr = findingOf(d, 'acr-registry', 'warn');
+    assert.equal(
+      acr.summary,
+      'No Azure Container Registry with login server shopacrr.azurecr.io was found. Did you mean shopacr.azurecr.io?',
+    );
+    assert.equal(
+      acr.remediation,
+      'If shopacr.azurecr.io is the registry meant, fix the image in the workload: shopacr.azurecr.io/shop/frontend:1.0.',
+    );
     assert.equal(findingOf(d, 'registry-endpoint').status, 'skip');
     assert.equal(d.fix, null);
     assert.doesNotMatch(findingOf(d, 'acr-pull-role', 'skip').summary, /Not checked: Cannot check/);
