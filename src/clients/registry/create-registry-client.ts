@@ -6,7 +6,17 @@
 import { isRepositoryPath, isTagOrDigest } from '../../diagnosis/image/reference-grammar.js';
 import { PullDoctorError } from '../../errors/index.js';
 import { silentLogger, type Logger } from '../../logging/index.js';
-import { basicAuthorization, fetchBearerToken, header, ownError, parseRegistryErrors, refusal, sameEndpoint } from './registry-auth.js';
+import { isAzureContainerRegistry } from '../../diagnosis/image/image-reference.js';
+import {
+  AcrTokens,
+  basicAuthorization,
+  fetchBearerToken,
+  header,
+  ownError,
+  parseRegistryErrors,
+  refusal,
+  sameEndpoint,
+} from './registry-auth.js';
 import {
   MANIFEST_ACCEPT,
   type AadTokenProvider,
@@ -45,18 +55,17 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
   const timeoutMs = options.timeoutMs ?? DEFAULT_REGISTRY_TIMEOUT_MS;
   const log = (options.log ?? silentLogger()).child({ component: 'registry-client' });
   const http = registryHttp({ network: options.network, timeoutMs, log });
+  const acrTokens = new AcrTokens();
   return {
     resolve: (host) => resolveHost(options.network, host, timeoutMs),
     ping: (registry) => ping(http, endpoint(registry)),
     async headManifest(image, credential) {
-      const result = await headManifest(
-        http,
-        endpoint(image.registry),
-        manifestPath(image),
-        image.repository,
-        credential,
-        options.aadToken,
-      );
+      const registry = endpoint(image.registry);
+      const path = manifestPath(image);
+      const result =
+        credential.kind === 'azure-ad' && isAzureContainerRegistry(image.registry)
+          ? await headAcrManifest(http, registry, path, image.repository, credential, options.aadToken, acrTokens)
+          : await headManifest(http, registry, path, image.repository, credential, options.aadToken);
       log.debug('manifest checked', {
         registry: image.registry,
         repository: image.repository,
@@ -165,6 +174,42 @@ async function headManifest(
   const second = await requestManifest(http, registry, 'HEAD', path, authorization);
   if (!second.ok) return notAnswered(second, auth);
   return conclude(http, registry, path, second.answer, authorization, auth);
+}
+
+/**
+ * HEAD a manifest on Azure Container Registry with the tool's own Entra identity. ACR's challenge is always
+ * `Bearer realm="https://<host>/oauth2/token",service="<host>"`, so the anonymous request that would only fetch it
+ * is skipped, and the tokens of earlier checks are used while they last (AcrTokens): exchange, token and manifest
+ * the first time, the manifest alone after. A kept token the registry refuses is forgotten and the sign-in done
+ * again once. When the identity may not pull (401 at the token step) the manifest is tried anonymously, as the
+ * node would (anonymous pull).
+ */
+async function headAcrManifest(
+  http: RegistryHttp,
+  registry: RegistryEndpoint,
+  path: string,
+  repository: string,
+  credential: RegistryCredential,
+  aadToken: RegistryClientOptions['aadToken'],
+  acrTokens: AcrTokens,
+): Promise<ManifestResult> {
+  const challenge = { scheme: 'Bearer', realm: `https://${registry.authority}/oauth2/token`, service: registry.host, params: {} };
+  for (let attempt = 0; ; attempt++) {
+    const token = await fetchBearerToken(http, registry, challenge, repository, credential, aadToken, acrTokens);
+    if (!token.ok) {
+      if (token.result.outcome !== 'unauthorized' || token.result.step !== 'token') return token.result;
+      const anonymous = await headManifest(http, registry, path, repository, { kind: 'anonymous' }, undefined);
+      return anonymous.outcome === 'found' ? anonymous : token.result;
+    }
+    const authorization = `Bearer ${token.token}`;
+    const answer = await requestManifest(http, registry, 'HEAD', path, authorization);
+    if (!answer.ok) return notAnswered(answer, 'bearer');
+    if (answer.answer.status === 401 && token.cached && attempt === 0) {
+      acrTokens.forget(registry.host, [`repository:${repository}:pull`]);
+      continue;
+    }
+    return conclude(http, registry, path, answer.answer, authorization, 'bearer');
+  }
 }
 
 async function conclude(

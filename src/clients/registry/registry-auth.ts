@@ -5,6 +5,7 @@
  */
 import { isIP } from 'node:net';
 import { isPullDoctorError } from '../../errors/index.js';
+import { ExpiringMap } from '../azure/azure-cache.js';
 import { redactText } from '../../logging/redact.js';
 import type {
   AadTokenProvider,
@@ -28,7 +29,8 @@ import { endpointOfUrl, type HttpsAnswer, type RegistryEndpoint, type RegistryHt
  *    `registry.gitlab.com` → `gitlab.com`). Multi-tenant domains where every customer has a subdomain
  *    (`*.azurecr.io`, ...) only count as "the same host".
  * 4. The tool's own Entra token (an Azure Resource Manager credential) goes only to `/oauth2/exchange` on the
- *    registry host itself, and only when the registry named a realm on that same host (as ACR does).
+ *    registry host itself, and only when the registry named a realm on that same host (as ACR does), or the host is
+ *    an ACR login server (`*.azurecr.io`, operated by Azure, whose realm is always `https://<host>/oauth2/token`).
  */
 
 /** Domains whose subdomains belong to different customers: a sibling there is a stranger. */
@@ -76,7 +78,54 @@ export function realmMayReceiveEntraToken(registry: RegistryEndpoint, realm: URL
   return realm.protocol === 'https:' && sameEndpoint(endpointOfUrl(realm), registry);
 }
 
-export type TokenOutcome = { ok: true; token: string } | { ok: false; result: ManifestResult };
+export type TokenOutcome = { ok: true; token: string; cached?: boolean } | { ok: false; result: ManifestResult };
+
+/** ACR tokens are kept until a minute before their `exp`; a token without a readable `exp` is not kept. */
+const ACR_TOKEN_MARGIN_MS = 60_000;
+
+/**
+ * The tool's own ACR tokens, kept for their lifetime by the registry client (one per bot process): the refresh token
+ * per registry (from `/oauth2/exchange`) and the access token per registry and scopes (from `/oauth2/token`), so a
+ * repeated check costs one manifest request. Bounded; in memory only; never logged.
+ */
+export class AcrTokens {
+  private readonly refresh: ExpiringMap<string>;
+  private readonly access: ExpiringMap<string>;
+
+  constructor(
+    maxEntries = 256,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.refresh = new ExpiringMap(maxEntries, now);
+    this.access = new ExpiringMap(maxEntries, now);
+  }
+
+  refreshToken(service: string): string | undefined {
+    return this.refresh.get(service);
+  }
+
+  accessToken(service: string, scopes: string[]): string | undefined {
+    return this.access.get(accessKey(service, scopes));
+  }
+
+  remember(kind: 'refresh' | 'access', service: string, token: string, scopes: string[] = []): void {
+    const exp = jwtClaims(token)?.exp;
+    const ttl = typeof exp === 'number' ? exp * 1000 - ACR_TOKEN_MARGIN_MS - this.now() : 0;
+    if (ttl <= 0) return;
+    if (kind === 'refresh') this.refresh.set(service, token, ttl);
+    else this.access.set(accessKey(service, scopes), token, ttl);
+  }
+
+  /** After the registry refused a kept token: forget what was kept for that registry. */
+  forget(service: string, scopes: string[]): void {
+    this.refresh.delete(service);
+    this.access.delete(accessKey(service, scopes));
+  }
+}
+
+function accessKey(service: string, scopes: string[]): string {
+  return `${service}\u0000${[...scopes].sort().join(' ')}`;
+}
 
 /**
  * Gets a pull token for `repository` from the realm of a Bearer challenge, as the runtime would:
@@ -91,6 +140,7 @@ export async function fetchBearerToken(
   repository: string,
   credential: RegistryCredential,
   aadToken: AadTokenProvider | undefined,
+  acrTokens?: AcrTokens,
 ): Promise<TokenOutcome> {
   const sent = credential.kind === 'basic' ? 'basic' : credential.kind === 'azure-ad' ? 'bearer' : 'none';
   let realm: URL;
@@ -108,7 +158,7 @@ export async function fetchBearerToken(
   const scopes = [...new Set([`repository:${repository}:pull`, ...(challenge.scope ? [challenge.scope] : [])])];
 
   if (credential.kind === 'azure-ad') {
-    return acrAccessToken(http, registry, realm, challenge.service ?? registry.host, scopes, aadToken);
+    return acrAccessToken(http, registry, realm, challenge.service ?? registry.host, scopes, aadToken, acrTokens);
   }
 
   const headers: Record<string, string> = {};
@@ -154,7 +204,8 @@ async function acrAccessToken(
   service: string,
   scopes: string[],
   aadToken: AadTokenProvider | undefined,
-): Promise<{ ok: true; token: string } | { ok: false; result: ManifestResult }> {
+  kept: AcrTokens = new AcrTokens(),
+): Promise<TokenOutcome> {
   if (aadToken === undefined) {
     return {
       ok: false,
@@ -172,28 +223,34 @@ async function acrAccessToken(
       ),
     };
   }
-  let aad: { token: string; tenantId?: string };
-  try {
-    aad = await aadToken();
-  } catch (error) {
-    const why = isPullDoctorError(error) ? `: ${redactText(error.message).slice(0, 300)}` : '';
-    return { ok: false, result: ownError('exchange', 'none', `could not get an Entra token for Pull Doctor's identity${why}`) };
+  const keptAccess = kept.accessToken(service, scopes);
+  if (keptAccess !== undefined) return { ok: true, token: keptAccess, cached: true };
+  let refreshToken = kept.refreshToken(service);
+  if (refreshToken === undefined) {
+    let aad: { token: string; tenantId?: string };
+    try {
+      aad = await aadToken();
+    } catch (error) {
+      const why = isPullDoctorError(error) ? `: ${redactText(error.message).slice(0, 300)}` : '';
+      return { ok: false, result: ownError('exchange', 'none', `could not get an Entra token for Pull Doctor's identity${why}`) };
+    }
+    const tenant = aad.tenantId ?? tenantClaim(aad.token);
+    const exchangeForm = new URLSearchParams({ grant_type: 'access_token', service });
+    if (tenant !== undefined) exchangeForm.set('tenant', tenant);
+    exchangeForm.set('access_token', aad.token);
+    const exchanged = await http.send({
+      method: 'POST',
+      url: new URL('/oauth2/exchange', realm.origin),
+      headers: FORM,
+      body: exchangeForm.toString(),
+    });
+    if (!exchanged.ok) return { ok: false, result: { outcome: 'unreachable', step: 'exchange', ...exchanged.failure } };
+    if (exchanged.answer.status !== 200) return { ok: false, result: refusal(exchanged.answer, 'exchange', 'bearer') };
+    refreshToken = tokenField(exchanged.answer.body, 'refresh_token');
+    if (refreshToken === undefined)
+      return { ok: false, result: ownError('exchange', 'bearer', '/oauth2/exchange answered 200 without a refresh_token', 200) };
+    kept.remember('refresh', service, refreshToken);
   }
-  const tenant = aad.tenantId ?? tenantClaim(aad.token);
-  const exchangeForm = new URLSearchParams({ grant_type: 'access_token', service });
-  if (tenant !== undefined) exchangeForm.set('tenant', tenant);
-  exchangeForm.set('access_token', aad.token);
-  const exchanged = await http.send({
-    method: 'POST',
-    url: new URL('/oauth2/exchange', realm.origin),
-    headers: FORM,
-    body: exchangeForm.toString(),
-  });
-  if (!exchanged.ok) return { ok: false, result: { outcome: 'unreachable', step: 'exchange', ...exchanged.failure } };
-  if (exchanged.answer.status !== 200) return { ok: false, result: refusal(exchanged.answer, 'exchange', 'bearer') };
-  const refreshToken = tokenField(exchanged.answer.body, 'refresh_token');
-  if (refreshToken === undefined)
-    return { ok: false, result: ownError('exchange', 'bearer', '/oauth2/exchange answered 200 without a refresh_token', 200) };
 
   const tokenForm = new URLSearchParams({ grant_type: 'refresh_token', service });
   for (const scope of scopes) tokenForm.append('scope', scope);
@@ -204,19 +261,26 @@ async function acrAccessToken(
   const accessToken = tokenField(issued.answer.body, 'token');
   if (accessToken === undefined)
     return { ok: false, result: ownError('token', 'bearer', '/oauth2/token answered 200 without an access_token', 200) };
+  kept.remember('access', service, accessToken, scopes);
   return { ok: true, token: accessToken };
 }
 
-/** The `tid` claim of a JWT-shaped Entra token, read without verification (only to name the tenant to ACR). */
-function tenantClaim(token: string): string | undefined {
+/** The claims of a JWT-shaped token, read without verification (a tenant to name, an expiry to keep it until). */
+function jwtClaims(token: string): { tid?: unknown; exp?: unknown } | undefined {
   const payload = token.split('.')[1];
   if (payload === undefined) return undefined;
   try {
-    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { tid?: unknown };
-    return typeof claims.tid === 'string' && /^[0-9a-fA-F-]{36}$/.test(claims.tid) ? claims.tid : undefined;
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as unknown;
+    return typeof claims === 'object' && claims !== null ? claims : undefined;
   } catch {
     return undefined;
   }
+}
+
+/** The `tid` claim of a JWT-shaped Entra token (only to name the tenant to ACR). */
+function tenantClaim(token: string): string | undefined {
+  const tid = jwtClaims(token)?.tid;
+  return typeof tid === 'string' && /^[0-9a-fA-F-]{36}$/.test(tid) ? tid : undefined;
 }
 
 /** `Authorization: Basic base64(user:password)` (RFC 7617, UTF-8). */

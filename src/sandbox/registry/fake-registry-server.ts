@@ -27,6 +27,8 @@ export interface FakeRegistryServer {
   network(extra?: StaticHostMap): RegistryNetwork;
   /** Every token the fake issued (refresh and access), so tests can check none of them leaks. */
   issuedTokens(): string[];
+  /** Every token issued so far is refused from now on (as after a registry's key rotation). */
+  revokeTokens(): void;
   requests: FakeRequestRecord[];
   /** Delay before every answer, in milliseconds. */
   latencyMs: number;
@@ -41,7 +43,7 @@ type Handler = FakeHostHandler;
  */
 export async function startFakeRegistryServer(options: FakeRegistryServerOptions): Promise<FakeRegistryServer> {
   const handlers = new Map<string, Handler>();
-  const issuers: Array<{ issued(): string[] }> = [];
+  const issuers: Array<{ issued(): string[]; revokeAll(): void }> = [];
   for (const acr of options.acr ?? []) {
     const fake = acrHost(acr);
     handlers.set(fake.host, fake.handle);
@@ -91,6 +93,7 @@ export async function startFakeRegistryServer(options: FakeRegistryServerOptions
     hostMap,
     network: (extra = {}) => staticRegistryNetwork({ ...hostMap(), ...extra }),
     issuedTokens: () => issuers.flatMap((i) => i.issued()),
+    revokeTokens: () => issuers.forEach((i) => i.revokeAll()),
     requests,
     get latencyMs() {
       return state.latencyMs;

@@ -49,6 +49,11 @@ export class TokenIssuer {
     return grant;
   }
 
+  /** Every token issued so far stops being valid (a registry rotating its signing keys). */
+  revokeAll(): void {
+    for (const grant of this.grants.values()) grant.expiresAt = 0;
+  }
+
   issued(): string[] {
     return [...this.grants.keys()];
   }

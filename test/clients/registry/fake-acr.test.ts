@@ -57,7 +57,7 @@ describe('registry client against a fake Azure Container Registry', () => {
     assert.equal(ping.errors[0]?.code, 'UNAUTHORIZED');
   });
 
-  it('finds the image with an identity that has AcrPull, through /oauth2/exchange and /oauth2/token', async () => {
+  it('finds the image with an identity that has AcrPull, through /oauth2/exchange and /oauth2/token, without an anonymous probe first', async () => {
     const result = await client.headManifest(web('latest'), azureAd);
     assert.deepEqual(result, {
       outcome: 'found',
@@ -70,12 +70,57 @@ describe('registry client against a fake Azure Container Registry', () => {
     assert.deepEqual(
       server.requests.map((r) => `${r.method} ${r.host}${r.path} ${r.authorization}`),
       [
-        'HEAD myacr.azurecr.io/v2/shop/web/manifests/latest none',
         'POST myacr.azurecr.io/oauth2/exchange none',
         'POST myacr.azurecr.io/oauth2/token none',
         'HEAD myacr.azurecr.io/v2/shop/web/manifests/latest bearer',
       ],
     );
+  });
+
+  it('keeps its ACR tokens: a second check of the repository is one manifest request, another repository one token request more', async () => {
+    await client.headManifest(web('latest'), azureAd);
+    server.requests.length = 0;
+    assert.equal((await client.headManifest(web('single'), azureAd)).outcome, 'found');
+    assert.equal((await client.headManifest({ registry, repository: 'shop/missing', reference: 'latest' }, azureAd)).outcome, 'not-found');
+    assert.deepEqual(
+      server.requests.map((r) => `${r.method} ${r.path} ${r.authorization}`),
+      [
+        'HEAD /v2/shop/web/manifests/single bearer',
+        'POST /oauth2/token none',
+        'HEAD /v2/shop/missing/manifests/latest bearer',
+        'GET /v2/shop/missing/manifests/latest bearer',
+      ],
+    );
+  });
+
+  it('signs in again once when the registry refuses a kept token', async () => {
+    await client.headManifest(web('latest'), azureAd);
+    server.revokeTokens();
+    server.requests.length = 0;
+    assert.equal((await client.headManifest(web('latest'), azureAd)).outcome, 'found');
+    assert.deepEqual(
+      server.requests.map((r) => `${r.method} ${r.path} ${r.authorization}`),
+      [
+        'HEAD /v2/shop/web/manifests/latest bearer',
+        'POST /oauth2/exchange none',
+        'POST /oauth2/token none',
+        'HEAD /v2/shop/web/manifests/latest bearer',
+      ],
+    );
+  });
+
+  it('falls back to an anonymous pull when the identity may not pull from a registry that allows anonymous pull', async () => {
+    identity = { token: testEntraToken({ oid: STRANGER_OID, tid: TENANT }) };
+    acr.anonymousPull = true;
+    server.requests.length = 0;
+    const result = await client.headManifest(web('latest'), azureAd);
+    assert.equal(result.outcome, 'found');
+    // After the refused sign-in, the anonymous token flow a node would use.
+    assert.deepEqual(server.requests.map((r) => `${r.method} ${r.path} ${r.authorization}`).slice(2), [
+      'HEAD /v2/shop/web/manifests/latest none',
+      'GET /oauth2/token none',
+      'HEAD /v2/shop/web/manifests/latest bearer',
+    ]);
   });
 
   it('reports unauthorized at the token step when the identity signs in but has no AcrPull', async () => {
@@ -149,12 +194,13 @@ describe('registry client against a fake Azure Container Registry', () => {
     acr.firewall = { allowedIps: ['198.51.100.10'], clientIp: '203.0.113.7' };
     const denied = "client with IP '203.0.113.7' is not allowed access. Refer https://aka.ms/acr/firewall to grant access.";
     const result = await client.headManifest(web('latest'), azureAd);
+    // The firewall refuses every request, the sign-in at /oauth2/exchange (the first one sent) included.
     assert.deepEqual(result, {
       outcome: 'forbidden',
       status: 403,
       errors: [{ code: 'DENIED', message: denied }],
-      step: 'registry',
-      auth: 'none',
+      step: 'exchange',
+      auth: 'bearer',
     });
     const ping = await client.ping(registry);
     assert.ok(ping.ok);

@@ -90,7 +90,7 @@ describe('where credentials may go', () => {
       assert.equal(collector.seen.length, 0);
     });
 
-    it('does not send the Entra token to a realm on another host', async () => {
+    it('does not send the Entra token to a realm on another host: an ACR host gets it at its own /oauth2/exchange only', async () => {
       const client = createRegistryClient({
         network: network(),
         aadToken: async () => ({ token: testEntraToken({ oid: 'o', tid: 't' }) }),
@@ -99,9 +99,13 @@ describe('where credentials may go', () => {
         { registry: 'sneaky.azurecr.io', repository: 'shop/web', reference: 'v1' },
         { kind: 'azure-ad', source: 'kubelet identity' },
       );
-      assert.ok(result.outcome === 'error');
+      assert.ok(result.outcome === 'unauthorized');
       assert.equal(result.step, 'exchange');
       assert.equal(collector.seen.length, 0);
+      assert.deepEqual(
+        registry.seen.filter((r) => r.host.startsWith('sneaky.')).map((r) => `${r.method} ${r.host} ${r.path}`),
+        ['POST sneaky.azurecr.io /oauth2/exchange'],
+      );
     });
 
     it('follows an https redirect to another host without the Authorization header', async () => {
