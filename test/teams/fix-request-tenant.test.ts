@@ -40,7 +40,7 @@ describe('Request fix needs a conversation of a Microsoft Entra tenant', () => {
           reason?.startsWith('Request fix is not offered here: this conversation has no Microsoft Entra tenant id'),
           String(tenant),
         );
-        if (tenant) assert.ok(!reason.includes(tenant.trim()), 'the claimed id is not shown');
+        if (tenant) assert.ok(!reason?.includes(tenant.trim()), 'the claimed id is not shown');
       }
     });
   });
