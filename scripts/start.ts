@@ -146,7 +146,8 @@ async function start(): Promise<void> {
   let playground: Playground | undefined;
   let stopping = false;
 
-  async function stop(code: number, line?: string): Promise<void> {
+  /** Stops both; then says `line` (on stderr), nothing (`null`: the bot said why), or where the logs stay. */
+  async function stop(code: number, line?: string | null): Promise<void> {
     if (stopping) return;
     stopping = true;
     await playground?.stop();
@@ -155,19 +156,20 @@ async function start(): Promise<void> {
       await new Promise((resolve) => bot.once('exit', resolve));
     }
     await new Promise((resolve) => botLog.end(resolve));
-    if (line !== undefined) process.stderr.write(`${line}\n`);
-    else process.stdout.write(`Pull Doctor stopped. Its logs are in ${runDir}\n`);
+    if (typeof line === 'string') process.stderr.write(`${line}\n`);
+    else if (line === undefined) process.stdout.write(`Pull Doctor stopped. Its logs are in ${runDir}\n`);
     process.exit(code);
   }
   process.once('SIGINT', () => void stop(0));
   process.once('SIGTERM', () => void stop(0));
-  bot.once('exit', (code, signal) => {
+  // 'close' comes after the bot's last output was read: its refusal, if it printed one, is known then.
+  bot.once('close', (code, signal) => {
     if (stopping) return;
     // The bot's own one-line refusal ("pull-doctor: …") is already on the screen; otherwise say where to look.
     const said = facts.refusal !== undefined;
     void stop(
       code || 1,
-      said ? undefined : `npm start: the bot stopped (${signal ?? `exit code ${code}`}); its log: ${join(runDir, 'bot.log')}`,
+      said ? null : `npm start: the bot stopped (${signal ?? `exit code ${code}`}); its log: ${join(runDir, 'bot.log')}`,
     );
   });
 

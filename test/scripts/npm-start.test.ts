@@ -121,6 +121,17 @@ describe('npm start, as a process', function () {
     }
   });
 
+  it("shows the bot's own one-line refusal, alone, and exits with its code", async () => {
+    const run = npmStart(dir, { NODE_ENV: 'production', PORT: '0' });
+    const [code] = await once(run.child, 'exit');
+    assert.equal(code, 2);
+    assert.equal(
+      run.stderr(),
+      'pull-doctor: the sandbox with NODE_ENV=production: the bundled sandbox is for trying Pull Doctor out, not for production\n',
+    );
+    assert.equal(run.stdout(), '');
+  });
+
   describe('on the sandbox, twice at once', () => {
     let first: NpmStart;
     let second: NpmStart;
