@@ -227,7 +227,6 @@ async function start(): Promise<void> {
       url: `http://localhost:${playground.port}`,
       user: DEFAULT_PLAYGROUND_USER.name,
       wanted: playgroundPort,
-      logFile: playground.logFile,
     };
   }
   screen.example = mode.kind === 'sandbox' ? SANDBOX_SCENARIOS[0]! : undefined;

@@ -87,7 +87,7 @@ export interface StartScreenInput {
   /** This run's folder (bot.log, the Playground's log and work folder). */
   runDir: string;
   /** The Playground npm start runs, and the port asked for (another one is taken when that one is in use). */
-  playground?: { url: string; user: string; wanted: number; logFile: string };
+  playground?: { url: string; user: string; wanted: number };
   /** A sandbox pod to ask about. */
   example?: { pod: string; namespace: string } | undefined;
 }

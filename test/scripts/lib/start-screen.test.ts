@@ -30,7 +30,6 @@ const sandbox = (facts: BotStartupFacts): StartScreenInput => ({
     url: 'http://localhost:56150',
     user: 'Dana Oncall',
     wanted: 56150,
-    logFile: '/tmp/pull-doctor-AbC123/playground/m365agentsplayground.log',
   },
   example: { pod: 'web-7d4c9b6f5-x2k8p', namespace: 'shop' },
 });
@@ -84,7 +83,7 @@ describe('the npm start screen', () => {
       ...sandbox(facts),
       mode: { kind: 'configured', reason: '/home/dana/.kube/config exists' },
       localModeAcknowledged: true,
-      playground: { url: 'http://localhost:56151', user: 'Dana Oncall', wanted: 56150, logFile: '/x' },
+      playground: { url: 'http://localhost:56151', user: 'Dana Oncall', wanted: 56150 },
     });
     assert.match(screen, /Open {6}http:\/\/localhost:56151 \(56150 is in use\)/);
     assert.match(screen, /Cluster {3}none: The kubeconfig cannot be used\. Every diagnosis says so\./);
