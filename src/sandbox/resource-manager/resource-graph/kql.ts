@@ -38,7 +38,8 @@ type Expr =
   | { kind: 'call'; name: FunctionName; arg: Expr }
   | { kind: 'compare'; op: Comparison; left: Expr; right: Expr }
   | { kind: 'in'; negated: boolean; ignoreCase: boolean; left: Expr; list: Expr[] }
-  | { kind: 'and' | 'or'; left: Expr; right: Expr }
+  /** A chain `a or b or c` is one node with its operands (so a long chain is not a deep tree). */
+  | { kind: 'and' | 'or'; operands: Expr[] }
   | { kind: 'not'; operand: Expr };
 
 type Stage =
@@ -61,6 +62,14 @@ interface Token {
 
 const OPERATORS = ['!in~', '!in', '==', '!=', '=~', '!~', '<=', '>=', '|', '(', ')', ',', '.', '[', ']', '=', '<', '>', '-'];
 const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"' };
+/** Sticky: matched at a position without copying the rest of the text (a long hostile query stays linear). */
+const WORD = /[A-Za-z_][A-Za-z0-9_]*/y;
+const DIGITS = /\d+/y;
+
+function matchAt(pattern: RegExp, text: string, at: number): string | undefined {
+  pattern.lastIndex = at;
+  return pattern.exec(text)?.[0];
+}
 
 function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
@@ -104,7 +113,7 @@ function tokenize(text: string): Token[] {
       i = j + 1;
       continue;
     }
-    const word = /^[A-Za-z_][A-Za-z0-9_]*/.exec(text.slice(i))?.[0];
+    const word = matchAt(WORD, text, i);
     if (word !== undefined) {
       // `in~` is a word followed by `~`; `!in` / `!in~` start with `!` and are matched as operators below.
       if (word === 'in' && text[i + 2] === '~') {
@@ -116,7 +125,7 @@ function tokenize(text: string): Token[] {
       }
       continue;
     }
-    const number = /^\d+/.exec(text.slice(i))?.[0];
+    const number = matchAt(DIGITS, text, i);
     if (number !== undefined) {
       tokens.push({ kind: 'number', text: number, value: number, ...at });
       i += number.length;
@@ -156,8 +165,12 @@ const UNSUPPORTED_STAGES = new Set([
   'lookup',
 ]);
 
+/** Deeper nesting is refused rather than recursed into (a hostile query must not exhaust the stack). */
+const MAX_DEPTH = 64;
+
 class Parser {
   private i = 0;
+  private depth = 0;
   constructor(private readonly tokens: Token[]) {}
 
   private peek(offset = 0): Token {
@@ -243,21 +256,23 @@ class Parser {
   }
 
   private expression(): Expr {
-    let left = this.conjunction();
+    if (++this.depth > MAX_DEPTH) this.fail(this.peek(), 'the expression is nested too deeply');
+    const operands = [this.conjunction()];
     while (this.isWord('or')) {
       this.next();
-      left = { kind: 'or', left, right: this.conjunction() };
+      operands.push(this.conjunction());
     }
-    return left;
+    this.depth--;
+    return operands.length === 1 ? operands[0]! : { kind: 'or', operands };
   }
 
   private conjunction(): Expr {
-    let left = this.negation();
+    const operands = [this.negation()];
     while (this.isWord('and')) {
       this.next();
-      left = { kind: 'and', left, right: this.negation() };
+      operands.push(this.negation());
     }
-    return left;
+    return operands.length === 1 ? operands[0]! : { kind: 'and', operands };
   }
 
   private negation(): Expr {
@@ -407,9 +422,9 @@ function evaluate(expr: Expr, row: KqlRow): KqlValue {
       return expr.negated ? !found : found;
     }
     case 'and':
-      return evaluate(expr.left, row) === true && evaluate(expr.right, row) === true;
+      return expr.operands.every((operand) => evaluate(operand, row) === true);
     case 'or':
-      return evaluate(expr.left, row) === true || evaluate(expr.right, row) === true;
+      return expr.operands.some((operand) => evaluate(operand, row) === true);
     case 'not':
       return evaluate(expr.operand, row) !== true;
   }
@@ -434,10 +449,11 @@ function checkColumns(expr: Expr, columns: ReadonlySet<string>): void {
     case 'call':
       return checkColumns(expr.arg, columns);
     case 'compare':
-    case 'and':
-    case 'or':
       checkColumns(expr.left, columns);
       return checkColumns(expr.right, columns);
+    case 'and':
+    case 'or':
+      return expr.operands.forEach((operand) => checkColumns(operand, columns));
     case 'in':
       checkColumns(expr.left, columns);
       return expr.list.forEach((item) => checkColumns(item, columns));

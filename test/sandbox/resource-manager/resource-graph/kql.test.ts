@@ -124,6 +124,15 @@ describe('the KQL subset the fake Resource Graph evaluates', () => {
     assert.equal(refusal('resources where').detail.code, 'ParserFailure');
   });
 
+  it('refuses a hostile query (deep nesting, a long chain) quickly instead of exhausting the stack', () => {
+    const deep = `resources | where ${'('.repeat(5000)}name == 'x'${')'.repeat(5000)}`;
+    assert.equal(refusal(deep).detail.code, 'ParserFailure');
+    const started = Date.now();
+    const long = `resources | where ${Array.from({ length: 20_000 }, (_, i) => `name == 'n${i}'`).join(' or ')}`;
+    assert.deepEqual(runKql(parseKql(long), COLUMNS, ROWS), []);
+    assert.ok(Date.now() - started < 5_000);
+  });
+
   it('refuses a column the rows do not have, even when no row would be looked at', () => {
     const e = refusal("resources | where nmae == 'shopacr' | take 0");
     assert.equal(e.detail.code, 'UnknownColumn');
