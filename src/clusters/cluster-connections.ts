@@ -1,7 +1,6 @@
-import type { TokenCredential } from '@azure/identity';
+import type { AccessToken, GetTokenOptions, TokenCredential } from '@azure/identity';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { createAzureCredential } from '../clients/azure/create-azure-credential.js';
-import { createAzureReader } from '../clients/azure/azure-reader.js';
+import type { AzureReader } from '../clients/azure/azure-reader.js';
 import { loadKubeConfig } from '../clients/kubernetes/kube-config.js';
 import { createKubernetesReader, type KubernetesReader } from '../clients/kubernetes/kubernetes-reader.js';
 import { createRegistryClient } from '../clients/registry/create-registry-client.js';
@@ -146,7 +145,7 @@ export function buildDiagnosisDependencies(
   overrides: DependencyOverrides = {},
 ): DiagnosisDependencies {
   const kube = overrides.kube ?? scope.connection?.kube ?? createKubernetesReader(loadConfiguredKubeConfig(config, env, scope), { log });
-  const credential = overrides.azureCredential !== undefined ? overrides.azureCredential : createAzureCredential(config.azure);
+  const credential = overrides.azureCredential !== undefined ? overrides.azureCredential : lazyAzureCredential(config.azure);
   const clusterId = scope.clusterId ?? scope.connection?.clusterId;
   const registry = createRegistryClient({
     network: overrides.registryNetwork ?? systemRegistryNetwork(),
@@ -167,12 +166,51 @@ function azureAccessFrom(config: AzureConfig, credential: TokenCredential | null
   }
   const access: AzureAccess = {
     available: true,
-    reader: createAzureReader({ credential, endpoint: config.resourceManagerEndpoint, log }),
+    reader: lazyAzureReader(() =>
+      import('../clients/azure/azure-reader.js').then((m) =>
+        m.createAzureReader({ credential, endpoint: config.resourceManagerEndpoint, log }),
+      ),
+    ),
     registryTokens: true,
   };
   if (config.subscriptionId) access.subscriptionId = config.subscriptionId;
   if (clusterId) access.clusterId = clusterId;
   return access;
+}
+
+/*
+ * The Azure SDKs (@azure/identity and the ARM clients) load on the first Azure call, not when the clients are built:
+ * unbundled they take about a second to load, bundled a few hundred milliseconds, which the CLI's first request to
+ * the Kubernetes API (the pod) need not wait for. Errors of a credential that cannot be built (workload identity not
+ * set up) surface at that first call, as the Azure checks' error finding.
+ */
+
+/** The credential AZURE_CREDENTIAL chooses (null for `none`), built on its first use. */
+function lazyAzureCredential(config: AzureConfig): TokenCredential | null {
+  if (config.credential === 'none') return null;
+  let built: Promise<TokenCredential | null> | undefined;
+  const credential = () => (built ??= import('../clients/azure/create-azure-credential.js').then((m) => m.createAzureCredential(config)));
+  return {
+    async getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken | null> {
+      const c = await credential();
+      return c ? c.getToken(scopes, options) : null;
+    },
+  };
+}
+
+/** An AzureReader (every member an async method) whose implementation is loaded on its first call. */
+function lazyAzureReader(load: () => Promise<AzureReader>): AzureReader {
+  let loaded: Promise<AzureReader> | undefined;
+  return new Proxy({} as AzureReader, {
+    // Only method names: not `then` (the reader is no promise) nor symbols (util.inspect).
+    get: (_target, method) =>
+      typeof method !== 'string' || method === 'then'
+        ? undefined
+        : async (...args: unknown[]) => {
+            const reader = await (loaded ??= load());
+            return (reader[method as keyof AzureReader] as (...a: unknown[]) => Promise<unknown>).apply(reader, args);
+          },
+  });
 }
 
 /** Gets our own Entra token for ACR (to check that tags exist with Pull Doctor's identity). */
