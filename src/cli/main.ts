@@ -43,10 +43,20 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return await run(args, io);
   } catch (error) {
     const advice = describeError(isArgsError(error) ? toInputError(error) : error);
+    // A pod that is gone but whose events remain: its story on stdout, as a report would be (`gone` in JSON).
+    const gone = advice.code === 'POD_NOT_FOUND' ? await goneStory(error) : undefined;
+    if (gone && !json) write(io.stdout, gone.text);
     write(io.stderr, `pulldoctor: ${advice.title}: ${advice.message}\n${advice.advice}`);
-    if (json) write(io.stdout, JSON.stringify({ error: advice }));
+    if (json) write(io.stdout, JSON.stringify(gone ? { error: advice, gone: gone.story } : { error: advice }));
     return BAD_INPUT.has(advice.code) ? EXIT.badInput : EXIT.internal;
   }
+}
+
+/** The story a POD_NOT_FOUND error carries (diagnosis/events.ts), and its text; loaded only for that error. */
+async function goneStory(error: unknown) {
+  const [{ goneStoryOf }, { renderGoneText }] = await Promise.all([import('../diagnosis/events.js'), import('./render-text-report.js')]);
+  const story = goneStoryOf(error);
+  return story ? { story, text: renderGoneText(story) } : undefined;
 }
 
 /** node:util parseArgs errors (unknown option, missing value) are bad input, not internal errors. */

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import type { Diagnosis, Finding } from '../../src/diagnosis/types.js';
 import { isPullDoctorError } from '../../src/errors/index.js';
+import { goneStoryOf } from '../../src/diagnosis/events.js';
 import { startSandboxHarness, type SandboxHarness } from '../support/sandbox.js';
 
 function failing(d: Diagnosis): string[] {
@@ -210,6 +211,26 @@ describe('diagnosis scenarios (fake Kubernetes API, fake ARM and fake registries
       assert.match(e.message, /Did you mean: web-7d4c9b6f5-x2k8p/);
       return true;
     });
+  });
+
+  it('a pod a rollout deleted, whose events remain: POD_NOT_FOUND that says it is gone, when, and that it could not pull', async () => {
+    await assert.rejects(h.diagnose('web-5c8d7b9f4-q4w5e'), (e: unknown) => {
+      assert.ok(isPullDoctorError(e));
+      assert.equal(e.code, 'POD_NOT_FOUND');
+      assert.match(
+        e.message,
+        /^Pod "web-5c8d7b9f4-q4w5e" no longer exists in namespace "shop"; its events remain: it could not pull its image shopacr\.azurecr\.io\/shop\/web:2\.4\.0: the image or tag does not exist in the registry \(image-not-found\)\. Its last event was at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC\. Did you mean: web-7d4c9b6f5-x2k8p/,
+      );
+      assert.match(e.advice ?? '', /It was deleted.*Diagnose web-7d4c9b6f5-x2k8p/);
+      const story = goneStoryOf(e)!;
+      assert.equal(story.cause, 'image-not-found');
+      assert.ok(story.events.some((ev) => ev.reason === 'Failed' && ev.message.includes('web:2.4.0": rpc error')));
+      // The events are about four minutes old: the pod was failing, then the rollout deleted it.
+      assert.ok(Date.now() - Date.parse(story.lastSeen!) > 3 * 60_000);
+      return true;
+    });
+    // Only the events are there: the pod itself is not.
+    assert.equal(await h.dependencies().kube.readPod('shop', 'web-5c8d7b9f4-q4w5e'), null);
   });
 
   it('a namespace that does not exist: NAMESPACE_NOT_FOUND', async () => {
