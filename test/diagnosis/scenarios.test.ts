@@ -62,12 +62,17 @@ describe('diagnosis scenarios (fake Kubernetes API, fake ARM and fake registries
     assert.doesNotMatch(advice(d), /needs the AcrPull role|Assign AcrPull|--attach-acr/);
   });
 
-  it("wrong tag: image-not-found, and the image check fails with the registry's answer", async () => {
+  it("wrong tag: image-not-found, the image check fails with the registry's answer and names the nearest existing tags", async () => {
     const d = await h.diagnose('checkout-5b7c8d9f6-z9x8w');
     assert.equal(d.cause, 'image-not-found');
     const f = findingOf(d, 'image-exists', 'fail');
-    assert.match(f.summary, /has no shop\/checkout:1\.3\.0/);
+    assert.equal(f.summary, 'shopacr.azurecr.io has no shop/checkout:1.3.0 (HTTP 404). Nearest tags: 1.2.0, 1.0.');
     assert.match(f.detail ?? '', /MANIFEST_UNKNOWN/);
+    assert.match(f.detail ?? '', /Nearest existing tags \(of its 4 tags\): 1\.2\.0, 1\.0\./);
+    // Listed with the manifest check's ACR token, reused: one request, no second sign-in.
+    const listed = h.world.registries.requests.filter((r) => r.path.startsWith('/v2/shop/checkout/tags/list'));
+    assert.equal(listed.length, 1);
+    assert.equal(listed[0]!.authorization, 'bearer');
     assert.match(f.remediation ?? '', /az acr repository show-tags -n shopacr --repository shop\/checkout/);
     assert.equal(d.fix, null);
     // ACR answers "not found" only to a client it let in: the role is not why this pod fails, so no advice to assign one.

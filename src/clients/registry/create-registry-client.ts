@@ -29,6 +29,7 @@ import {
   type RegistryHttp,
 } from './registry-https.js';
 import { parseWwwAuthenticate, preferredChallenge } from './www-authenticate.js';
+import { listTags, RecentTokens } from './registry-tags.js';
 
 export interface RegistryClientOptions {
   network: RegistryNetwork;
@@ -45,6 +46,7 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
   const timeoutMs = options.timeoutMs ?? DEFAULT_REGISTRY_TIMEOUT_MS;
   const log = (options.log ?? silentLogger()).child({ component: 'registry-client' });
   const http = registryHttp({ network: options.network, timeoutMs, log });
+  const tokens = new RecentTokens();
   return {
     resolve: (host) => resolveHost(options.network, host, timeoutMs),
     ping: (registry) => ping(http, endpoint(registry)),
@@ -56,6 +58,7 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
         image.repository,
         credential,
         options.aadToken,
+        (authorization) => tokens.set(RecentTokens.key(endpoint(image.registry), image.repository, credential), authorization),
       );
       log.debug('manifest checked', {
         registry: image.registry,
@@ -63,6 +66,24 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
         reference: image.reference,
         credential: credential.kind,
         outcome: result.outcome,
+      });
+      return result;
+    },
+    async listTags(image, credential) {
+      const result = await listTags({
+        http,
+        registry: endpoint(image.registry),
+        repository: image.repository,
+        credential,
+        aadToken: options.aadToken,
+        tokens,
+      });
+      log.debug('tags listed', {
+        registry: image.registry,
+        repository: image.repository,
+        credential: credential.kind,
+        outcome: result.outcome,
+        ...(result.outcome === 'listed' ? { tags: result.tags.length, more: result.more } : {}),
       });
       return result;
     },
@@ -136,6 +157,7 @@ async function headManifest(
   repository: string,
   credential: RegistryCredential,
   aadToken: RegistryClientOptions['aadToken'],
+  signedIn: (authorization: string) => void,
 ): Promise<ManifestResult> {
   const first = await requestManifest(http, registry, 'HEAD', path);
   if (!first.ok) return notAnswered(first, 'none');
@@ -164,6 +186,7 @@ async function headManifest(
 
   const second = await requestManifest(http, registry, 'HEAD', path, authorization);
   if (!second.ok) return notAnswered(second, auth);
+  if (second.answer.status !== 401 && second.answer.status !== 403) signedIn(authorization);
   return conclude(http, registry, path, second.answer, authorization, auth);
 }
 
