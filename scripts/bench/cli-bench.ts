@@ -2,13 +2,12 @@
 // real processes. It measures; it asserts nothing (the tests assert what loads, not how long it takes).
 //
 // - Start-up: the median wall time of `--help` and of `classify MESSAGE`, over many runs, as a ratio to a bare
-//   `node -e 0`, for the shipped CLI (bin/pulldoctor.js, the esbuild bundle) and for the unbundled build (dist/cli/,
-//   tsc's output, commands loaded lazily).
-// - diagnose: the sandbox world runs in this process; the CLI runs in its own (sandbox-cli-process.ts, bundled as the
-//   CLI is, and once more with node_modules left unbundled). Time to first request: from the spawn to the first
-//   request any fake server sees. Peak memory: the CLI process's maxRSS at the end of the diagnosis.
+//   `node -e 0`, for the CLI bundled as bin/pulldoctor.js runs it and for the same code with node_modules unbundled.
+// - diagnose: the sandbox world runs in this process; the CLI runs in its own (sandbox-cli-process.ts: runCli with the
+//   sandbox's identity and host names, as `npm run sandbox` does), both ways. Time to first request: from the spawn
+//   to the first request any fake server sees. Peak memory: the CLI process's maxRSS at the end of the diagnosis.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
@@ -57,33 +56,41 @@ async function medianMs(args: string[]): Promise<number> {
   return median(times);
 }
 
-const shipped = join(ROOT, 'bin', 'pulldoctor.js');
-const unbundled = join(ROOT, 'dist', 'cli', 'bin.js');
-if (!existsSync(join(ROOT, 'dist', 'pulldoctor', 'bin.js')) || !existsSync(unbundled)) throw new Error('run `npm run build` first');
+// Both ways from the same sources, built here (no dependence on a stale dist/): the bundle bin/pulldoctor.js runs
+// (scripts/build-cli.ts's options), and the same code with node_modules left unbundled (lazy loading alone).
+// They live in the project (dist/), where their external packages resolve from node_modules.
+mkdirSync(join(ROOT, 'dist'), { recursive: true });
+const out = mkdtempSync(join(ROOT, 'dist', 'bench-cli-'));
+process.on('exit', () => rmSync(out, { recursive: true, force: true }));
+const entries = {
+  bin: join(ROOT, 'src', 'cli', 'bin.ts'),
+  'sandbox-cli-process': join(ROOT, 'scripts', 'bench', 'sandbox-cli-process.ts'),
+};
+await build(cliBundleOptions(entries, join(out, 'bundled')));
+await build({ ...cliBundleOptions(entries, join(out, 'unbundled')), packages: 'external' });
+const VARIANTS = [
+  ['bundled', 'bundled (what bin/pulldoctor.js runs)'],
+  ['unbundled', 'unbundled (commands loaded lazily)'],
+] as const;
 
 console.log(`CLI start-up, median of ${RUNS} runs (wall time from spawn to exit):\n`);
 const bare = await medianMs(['-e', '0']);
-console.log(`  node -e 0                          ${bare.toFixed(0).padStart(5)} ms`);
-for (const [label, entry] of [
-  ['bundled (bin/pulldoctor.js)', shipped],
-  ['unbundled (dist/cli, lazy)', unbundled],
-] as const) {
-  const help = await medianMs([entry, '--help']);
-  const classify = await medianMs([entry, 'classify', MESSAGE]);
+console.log(`  node -e 0                                ${bare.toFixed(0).padStart(5)} ms`);
+for (const [variant, label] of VARIANTS) {
+  const bin = join(out, variant, 'bin.js');
+  const help = await medianMs([bin, '--help']);
+  const classify = await medianMs([bin, 'classify', MESSAGE]);
   console.log(`  ${label}`);
-  console.log(`    --help                           ${help.toFixed(0).padStart(5)} ms  ${(help / bare).toFixed(1)} × node -e 0`);
-  console.log(`    classify MESSAGE                 ${classify.toFixed(0).padStart(5)} ms  ${(classify / bare).toFixed(1)} × node -e 0`);
+  console.log(`    --help                                 ${help.toFixed(0).padStart(5)} ms  ${(help / bare).toFixed(1)} × node -e 0`);
+  console.log(
+    `    classify MESSAGE                       ${classify.toFixed(0).padStart(5)} ms  ${(classify / bare).toFixed(1)} × node -e 0`,
+  );
 }
 
 const read = (f: string) => readFileSync(join(tlsDir, f), 'utf8');
 const world = await startSandboxWorld({ tls: { cert: read('server.pem'), key: read('server-key.pem'), ca: read('ca.pem') } });
 const dir = mkdtempSync(join(tmpdir(), 'pulldoctor-cli-bench-'));
-// The bundles live in the project (dist/), where their external packages resolve from node_modules.
-const out = mkdtempSync(join(ROOT, 'dist', 'bench-cli-'));
 try {
-  const entry = join(ROOT, 'scripts', 'bench', 'sandbox-cli-process.ts');
-  await build(cliBundleOptions({ 'sandbox-cli-process': entry }, join(out, 'bundled')));
-  await build({ ...cliBundleOptions({ 'sandbox-cli-process': entry }, join(out, 'unbundled')), packages: 'external' });
   const kubeconfig = join(dir, 'kubeconfig');
   writeFileSync(kubeconfig, world.kubeconfigYaml, { mode: 0o600 });
   const rssFile = join(dir, 'rss');
@@ -100,7 +107,7 @@ try {
   const requestCount = () => world.kube.requests.length + world.arm.requests.length + world.registries.requests.length;
 
   console.log(`\ndiagnose ${POD} -n shop on the sandbox (world in this process, CLI in its own), median of ${RUNS} runs:\n`);
-  for (const variant of ['bundled', 'unbundled'] as const) {
+  for (const [variant] of VARIANTS) {
     const firstRequest: number[] = [];
     const total: number[] = [];
     const rss: number[] = [];
@@ -130,5 +137,4 @@ try {
 } finally {
   await world.close();
   rmSync(dir, { recursive: true, force: true });
-  rmSync(out, { recursive: true, force: true });
 }
