@@ -104,7 +104,8 @@ export async function listTags(o: TagListing): Promise<TagListResult> {
 
 /**
  * `{"name": "...", "tags": [...]}`. An answer cut at the body limit (a registry that ignores `n`) still gives the
- * complete names before the cut; anything that is not a valid tag is dropped; at most TAG_PAGE_SIZE are kept.
+ * complete names before the cut; an answer that is no JSON at all is an error (never "no tags"); anything that is
+ * not a valid tag is dropped; at most TAG_PAGE_SIZE are kept.
  */
 function listed(answer: HttpsAnswer, auth: AuthUsed): TagListResult {
   let names: unknown[] = [];
@@ -113,6 +114,9 @@ function listed(answer: HttpsAnswer, auth: AuthUsed): TagListResult {
     const parsed = JSON.parse(answer.body) as { tags?: unknown };
     if (Array.isArray(parsed?.tags)) names = parsed.tags;
   } catch {
+    // Not JSON and not cut short: not a tag list at all (a proxy's login page).
+    if (!answer.truncated)
+      return { outcome: 'error', status: answer.status, message: 'the registry answered with something else than a tag list' };
     const start = answer.body.search(/"tags"\s*:\s*\[/);
     if (start >= 0) {
       const rest = answer.body.slice(start).replace(/^"tags"\s*:\s*\[/, '');

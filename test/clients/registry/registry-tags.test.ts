@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import { createRegistryClient } from '../../../src/clients/registry/create-registry-client.js';
 import { TAG_PAGE_SIZE, type RegistryClient } from '../../../src/clients/registry/registry-client.js';
 import { registryEndpoint } from '../../../src/clients/registry/registry-https.js';
@@ -125,31 +125,34 @@ describe("listTags: one page of a repository's tags, read as a pull reads them",
 describe('listTags against misbehaving registries', () => {
   let server: HttpsTestServer;
   const challenge = 'Bearer realm="https://odd.example.com/token",service="odd.example.com"';
-  const answers: Record<string, (req: IncomingMessage, res: ServerResponse) => void> = {
-    '/token': (_req, res) => res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"token":"t0k3n-odd"}'),
-    '/v2/shop/html/tags/list': (_req, res) => res.writeHead(200, { 'Content-Type': 'text/html' }).end('<html>proxy login</html>'),
-    '/v2/shop/hostile/tags/list': (_req, res) =>
-      res
-        .writeHead(200, { 'Content-Type': 'application/json' })
-        .end(
-          JSON.stringify({ name: 'shop/hostile', tags: ['1.0', '../../etc/passwd', '<script>', 'a'.repeat(500), 42, null, '1.1', '1.1'] }),
-        ),
+  // Two statements, never res.writeHead(…).end(…): restify, loaded by other test files, patches writeHead to return nothing.
+  const answer = (res: ServerResponse, status: number, headers: Record<string, string>, body: string) => {
+    res.writeHead(status, headers);
+    res.end(body);
+  };
+  const json = { 'Content-Type': 'application/json' };
+  const answers: Record<string, (res: ServerResponse) => void> = {
+    '/token': (res) => answer(res, 200, json, '{"token":"t0k3n-odd"}'),
+    '/v2/shop/html/tags/list': (res) => answer(res, 200, { 'Content-Type': 'text/html' }, '<html>proxy login</html>'),
+    '/v2/shop/hostile/tags/list': (res) =>
+      answer(
+        res,
+        200,
+        json,
+        JSON.stringify({ name: 'shop/hostile', tags: ['1.0', '../../etc/passwd', '<script>', 'a'.repeat(500), 42, null, '1.1', '1.1'] }),
+      ),
     // A registry that ignores `n` and sends everything: far more than the body limit.
-    '/v2/shop/huge/tags/list': (_req, res) =>
-      res
-        .writeHead(200, { 'Content-Type': 'application/json' })
-        .end(JSON.stringify({ name: 'shop/huge', tags: Array.from({ length: 20_000 }, (_, i) => `v1.${i}.0`) })),
-    '/v2/shop/broken/tags/list': (_req, res) => res.writeHead(500).end('oops'),
+    '/v2/shop/huge/tags/list': (res) =>
+      answer(res, 200, json, JSON.stringify({ name: 'shop/huge', tags: Array.from({ length: 20_000 }, (_, i) => `v1.${i}.0`) })),
+    '/v2/shop/broken/tags/list': (res) => answer(res, 500, {}, 'oops'),
   };
 
   before(async () => {
     server = await startHttpsTestServer((req, res) => {
       const path = (req.url ?? '').split('?')[0]!;
-      if (path !== '/token' && req.headers.authorization !== 'Bearer t0k3n-odd') {
-        res.writeHead(401, { 'WWW-Authenticate': challenge, 'Content-Type': 'application/json' }).end('{"errors":[]}');
-        return;
-      }
-      (answers[path] ?? ((_q, r) => r.writeHead(404).end()))(req, res);
+      if (path !== '/token' && req.headers.authorization !== 'Bearer t0k3n-odd')
+        return answer(res, 401, { ...json, 'WWW-Authenticate': challenge }, '{"errors":[]}');
+      (answers[path] ?? ((r: ServerResponse) => answer(r, 404, {}, '')))(res);
     });
   });
   after(() => server.close());
@@ -160,8 +163,12 @@ describe('listTags against misbehaving registries', () => {
       { kind: 'anonymous' },
     );
 
-  it('finds no tags in an answer that is not JSON (a proxy page)', async () => {
-    assert.deepEqual(await list('shop/html'), { outcome: 'listed', tags: [], more: false, auth: 'bearer' });
+  it('takes an answer that is not JSON (a proxy page) for an error, never for a repository without tags', async () => {
+    assert.deepEqual(await list('shop/html'), {
+      outcome: 'error',
+      status: 200,
+      message: 'the registry answered with something else than a tag list',
+    });
   });
 
   it('keeps only valid, distinct tag names from a hostile list', async () => {
