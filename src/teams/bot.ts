@@ -236,7 +236,10 @@ export class PullDoctorBot extends TeamsActivityHandler {
     this.followUps.defer(
       context,
       'diagnosis',
-      async () => this.deliver(address, placeholder?.id, await this.diagnosisCards.make(target, 1, conversationId, log), log, true),
+      async () => {
+        const card = await this.diagnosisCards.make(target, 1, { id: conversationId, tenantId: address.conversation.tenantId }, log);
+        await this.deliver(address, placeholder?.id, card, log, true);
+      },
       log,
     );
   }
