@@ -14,7 +14,8 @@ RUN npm ci --ignore-scripts --no-audit --no-fund && npm rebuild better-sqlite3
 COPY tsconfig.json tsconfig.build.json ./
 COPY bin ./bin
 COPY src ./src
-RUN npm run build && npm prune --omit=dev --ignore-scripts
+# The server only: the CLI's bundle (npm run build's second half, scripts/build-cli.ts) is not part of the image.
+RUN npx tsc -p tsconfig.build.json && npm prune --omit=dev --ignore-scripts
 
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production

@@ -5,6 +5,7 @@ import { PullDoctorError } from '../errors/index.js';
 import { createLogger, streamSink } from '../logging/index.js';
 import { createStore, type AuditRecord } from '../store/index.js';
 import { EXIT, write, type CliIo } from './io.js';
+import { printable } from './render-text-report.js';
 
 export const AUDIT_USAGE = `Usage: pulldoctor audit [--since DURATION] [--output text|json]
 
@@ -16,9 +17,6 @@ and their outcomes — who did what to which principal, registry, role, cluster 
 
 Environment: STORE_KIND, STORE_SQLITE_PATH, STORE_BLOB_ACCOUNT_URL (with AZURE_CREDENTIAL), STORE_BLOB_CONTAINER,
 STORE_BLOB_CONNECTION_STRING, LOG_LEVEL.`;
-
-/** Control characters (terminal escape sequences included) never reach the terminal. */
-const printable = (text: string) => text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
 
 function sinceTime(value: string, now: Date): string {
   const ms = parseDurationMs(value);

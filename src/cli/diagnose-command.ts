@@ -7,9 +7,7 @@ import { PullDoctorError } from '../errors/index.js';
 import { createLogger, streamSink } from '../logging/index.js';
 import { isDnsLabel, isDnsSubdomain } from '../clients/kubernetes/kubernetes-names.js';
 import { renderTextReport } from './render-text-report.js';
-import { createAzureCredential } from '../clients/azure/create-azure-credential.js';
-import { loadClustersFile } from '../clusters/clusters-file.js';
-import { createClusterRegistry, type ClusterConnection } from '../clusters/cluster-registry.js';
+import type { ClusterConnection } from '../clusters/cluster-registry.js';
 import { EXIT, write, type CliIo } from './io.js';
 
 export const DIAGNOSE_USAGE = `Usage: pulldoctor diagnose POD [-n NAMESPACE] [--cluster NAME | --context CTX] [--cluster-id AKS_RESOURCE_ID] [--output text|json]
@@ -85,6 +83,12 @@ export async function runDiagnose(args: string[], io: CliIo): Promise<number> {
   });
   let connection: ClusterConnection | undefined;
   if (values.context === undefined && (config.clusters.configFile !== undefined || values.cluster !== undefined)) {
+    // A cluster file: its clusters may be addressed by AKS resource id, through ARM (loaded only then).
+    const [{ loadClustersFile }, { createClusterRegistry }, { createAzureCredential }] = await Promise.all([
+      import('../clusters/clusters-file.js'),
+      import('../clusters/cluster-registry.js'),
+      import('../clients/azure/create-azure-credential.js'),
+    ]);
     const file = config.clusters.configFile !== undefined ? loadClustersFile(config.clusters.configFile) : null;
     const credential = io.overrides?.azureCredential !== undefined ? io.overrides.azureCredential : createAzureCredential(config.azure);
     const registry = createClusterRegistry(file, {

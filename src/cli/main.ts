@@ -1,7 +1,4 @@
 import { describeError, PullDoctorError, type ErrorCode } from '../errors/index.js';
-import { runAudit, AUDIT_USAGE } from './audit-command.js';
-import { runClassify, CLASSIFY_USAGE } from './classify-command.js';
-import { runDiagnose, DIAGNOSE_USAGE } from './diagnose-command.js';
 import { EXIT, write, type CliIo } from './io.js';
 
 export type { CliIo } from './io.js';
@@ -18,10 +15,14 @@ Run \`pulldoctor <command> --help\` for details.`;
 const BAD_INPUT: ReadonlySet<ErrorCode> = new Set(['INVALID_INPUT', 'POD_NOT_FOUND', 'NAMESPACE_NOT_FOUND', 'CONFIG_INVALID']);
 
 type Command = (args: string[], io: CliIo) => Promise<number>;
-const COMMANDS: Record<string, { run: Command; usage: string }> = {
-  diagnose: { run: runDiagnose, usage: DIAGNOSE_USAGE },
-  classify: { run: runClassify, usage: CLASSIFY_USAGE },
-  audit: { run: runAudit, usage: AUDIT_USAGE },
+/**
+ * Each command is loaded when it runs (dynamic import): `--help` and `classify` never load the Azure or Kubernetes
+ * SDKs, which take a second to load unbundled; `diagnose` and `audit` load what they need (README, "How fast").
+ */
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  diagnose: async () => (await import('./diagnose-command.js')).runDiagnose,
+  classify: async () => (await import('./classify-command.js')).runClassify,
+  audit: async () => (await import('./audit-command.js')).runAudit,
 };
 
 /** Runs the CLI; returns the exit code (0 diagnosed, 2 bad input or pod not found, 1 other errors). */
@@ -31,20 +32,31 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     write(name === undefined ? io.stderr : io.stdout, USAGE);
     return name === undefined ? EXIT.badInput : EXIT.ok;
   }
-  const command = COMMANDS[name];
-  if (!command) {
+  const load = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (!load) {
     write(io.stderr, `pulldoctor: unknown command "${name}".\n\n${USAGE}`);
     return EXIT.badInput;
   }
   const json = args.some((a, i) => (a === '--output' || a === '-o') && args[i + 1] === 'json') || args.includes('--output=json');
   try {
-    return await command.run(args, io);
+    const run = await load();
+    return await run(args, io);
   } catch (error) {
     const advice = describeError(isArgsError(error) ? toInputError(error) : error);
+    // A pod that is gone but whose events remain: its story on stdout, as a report would be (`gone` in JSON).
+    const gone = advice.code === 'POD_NOT_FOUND' ? await goneStory(error) : undefined;
+    if (gone && !json) write(io.stdout, gone.text);
     write(io.stderr, `pulldoctor: ${advice.title}: ${advice.message}\n${advice.advice}`);
-    if (json) write(io.stdout, JSON.stringify({ error: advice }));
+    if (json) write(io.stdout, JSON.stringify(gone ? { error: advice, gone: gone.story } : { error: advice }));
     return BAD_INPUT.has(advice.code) ? EXIT.badInput : EXIT.internal;
   }
+}
+
+/** The story a POD_NOT_FOUND error carries (diagnosis/events.ts), and its text; loaded only for that error. */
+async function goneStory(error: unknown) {
+  const [{ goneStoryOf }, { renderGoneText }] = await Promise.all([import('../diagnosis/events.js'), import('./render-text-report.js')]);
+  const story = goneStoryOf(error);
+  return story ? { story, text: renderGoneText(story) } : undefined;
 }
 
 /** node:util parseArgs errors (unknown option, missing value) are bad input, not internal errors. */

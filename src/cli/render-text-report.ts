@@ -1,5 +1,7 @@
 import { describeCause } from '../diagnosis/classify/cause-advice.js';
-import type { CheckStatus, Diagnosis, Finding } from '../diagnosis/types.js';
+import type { CheckStatus, Diagnosis, Finding, PodEventSummary } from '../diagnosis/types.js';
+import type { GonePodStory } from '../diagnosis/events.js';
+import { formatUtc } from '../diagnosis/format-utc.js';
 import { ROLE_IDS } from '../diagnosis/roles/rbac.js';
 import { isAzureContainerRegistry } from '../diagnosis/image/image-reference.js';
 
@@ -85,5 +87,31 @@ export function renderTextReport(d: Diagnosis): string {
     lines.push(`  to principal ${d.fix.principalId} (the kubelet identity, principal type ServicePrincipal)`);
     lines.push(`  on scope     ${d.fix.scope}`);
   }
+  return `${lines.join('\n')}\n`;
+}
+
+/** Control characters (terminal escape sequences included) never reach the terminal. */
+export const printable = (text: string) => text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
+
+function eventLine(e: PodEventSummary): string {
+  return printable(`${e.lastSeen ? formatUtc(e.lastSeen, e.lastSeen) : '?'}  ${e.type} ${e.reason} (x${e.count}): ${e.message}`);
+}
+
+/**
+ * A pod that no longer exists, told by its remaining events as `kubectl describe` would: GONE, since when, what its
+ * events said, then the events themselves (printed on stdout; the not-found error follows on stderr).
+ */
+export function renderGoneText(g: GonePodStory): string {
+  const lines: string[] = [];
+  const since = g.stoppedAt ? `stopped ${formatUtc(g.stoppedAt)}` : g.lastSeen ? `last seen ${formatUtc(g.lastSeen)}` : 'when is unknown';
+  lines.push(`Pod ${g.namespace}/${g.pod}: GONE (it no longer exists; ${since})`);
+  lines.push(printable(`Its events said: ${g.said}.`));
+  if (g.cause) {
+    const c = describeCause(g.cause, g.image ? { registry: isAzureContainerRegistry(g.image.split('/')[0] ?? '') ? 'acr' : 'other' } : {});
+    lines.push(indent(c.explanation, '  '));
+  }
+  lines.push('');
+  lines.push('Events (newest first)');
+  for (const e of g.events) lines.push(`  ${eventLine(e)}`);
   return `${lines.join('\n')}\n`;
 }

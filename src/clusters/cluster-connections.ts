@@ -1,7 +1,7 @@
-import type { TokenCredential } from '@azure/identity';
+import type { AccessToken, GetTokenOptions, TokenCredential } from '@azure/identity';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { createAzureCredential } from '../clients/azure/create-azure-credential.js';
-import { createAzureReader } from '../clients/azure/azure-reader.js';
+import type { AzureReader } from '../clients/azure/azure-reader.js';
+// SDK-free (type imports only): the SDKs themselves load on the first Azure call (lazyAzureCredential, lazyAzureReader).
 import { cachingAzureReader, cachingCredential } from '../clients/azure/azure-cache.js';
 import { loadKubeConfig } from '../clients/kubernetes/kube-config.js';
 import { createKubernetesReader, type KubernetesReader } from '../clients/kubernetes/kubernetes-reader.js';
@@ -147,7 +147,7 @@ export function buildDiagnosisDependencies(
   overrides: DependencyOverrides = {},
 ): DiagnosisDependencies {
   const kube = overrides.kube ?? scope.connection?.kube ?? createKubernetesReader(loadConfiguredKubeConfig(config, env, scope), { log });
-  const configured = overrides.azureCredential !== undefined ? overrides.azureCredential : createAzureCredential(config.azure);
+  const configured = overrides.azureCredential !== undefined ? overrides.azureCredential : lazyAzureCredential(config.azure);
   // One token per resource for its lifetime, shared by every client of the diagnosis (and the bot's later ones).
   const credential = configured && cachingCredential(configured);
   const clusterId = scope.clusterId ?? scope.connection?.clusterId;
@@ -175,7 +175,9 @@ function azureAccessFrom(config: AzureConfig, credential: TokenCredential | null
   const endpoint = config.resourceManagerEndpoint.replace(/\/+$/, '');
   const access: AzureAccess = {
     available: true,
-    reader: cachingAzureReader(createAzureReader({ credential, endpoint, log })),
+    reader: cachingAzureReader(
+      lazyAzureReader(() => import('../clients/azure/azure-reader.js').then((m) => m.createAzureReader({ credential, endpoint, log }))),
+    ),
     registryTokens: true,
     prefetchTokens() {
       // The scopes the SDK clients and the registry client ask for; failures surface on the real calls.
@@ -185,6 +187,41 @@ function azureAccessFrom(config: AzureConfig, credential: TokenCredential | null
   if (config.subscriptionId) access.subscriptionId = config.subscriptionId;
   if (clusterId) access.clusterId = clusterId;
   return access;
+}
+
+/*
+ * The Azure SDKs (@azure/identity and the ARM clients) load on the first Azure call, not when the clients are built:
+ * unbundled they take about a second to load, bundled a few hundred milliseconds, which the CLI's first request to
+ * the Kubernetes API (the pod) need not wait for. Errors of a credential that cannot be built (workload identity not
+ * set up) surface at that first call, as the Azure checks' error finding.
+ */
+
+/** The credential AZURE_CREDENTIAL chooses (null for `none`), built on its first use. */
+function lazyAzureCredential(config: AzureConfig): TokenCredential | null {
+  if (config.credential === 'none') return null;
+  let built: Promise<TokenCredential | null> | undefined;
+  const credential = () => (built ??= import('../clients/azure/create-azure-credential.js').then((m) => m.createAzureCredential(config)));
+  return {
+    async getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken | null> {
+      const c = await credential();
+      return c ? c.getToken(scopes, options) : null;
+    },
+  };
+}
+
+/** An AzureReader (every member an async method) whose implementation is loaded on its first call. */
+function lazyAzureReader(load: () => Promise<AzureReader>): AzureReader {
+  let loaded: Promise<AzureReader> | undefined;
+  return new Proxy({} as AzureReader, {
+    // Only method names: not `then` (the reader is no promise) nor symbols (util.inspect).
+    get: (_target, method) =>
+      typeof method !== 'string' || method === 'then'
+        ? undefined
+        : async (...args: unknown[]) => {
+            const reader = await (loaded ??= load());
+            return (reader[method as keyof AzureReader] as (...a: unknown[]) => Promise<unknown>).apply(reader, args);
+          },
+  });
 }
 
 /** Gets our own Entra token for ACR (to check that tags exist with Pull Doctor's identity). */

@@ -1,6 +1,5 @@
 import type { TokenCredential } from '@azure/identity';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { createClusterCredentials } from '../clients/azure/cluster-credentials.js';
 import { createKubernetesReader, type KubernetesReader } from '../clients/kubernetes/kubernetes-reader.js';
 import { kubeConfigForServer, loadKubeConfig, refreshingToken } from '../clients/kubernetes/kube-config.js';
 import type { Env, KubernetesConfig } from '../config/index.js';
@@ -101,6 +100,8 @@ export function createClusterRegistry(file: ClustersFile | null, deps: ClusterRe
         },
       );
     }
+    // The ARM SDK loads when a cluster is first addressed by resource id (cluster-connections.ts says why).
+    const { createClusterCredentials } = await import('../clients/azure/cluster-credentials.js');
     const endpoint = await createClusterCredentials({ credential, endpoint: deps.armEndpoint, log: deps.log }).getClusterUserKubeconfig(
       def.source.resourceId,
     );

@@ -6,7 +6,7 @@
  */
 import type { AzureReader, ManagedClusterInfo, RegistryInfo, RegistrySummary, ResourceSearch } from '../clients/azure/azure-reader.js';
 import { isPullDoctorError, type PullDoctorError } from '../errors/index.js';
-import { similarNames } from './similar-names.js';
+import { similarNames } from './nearest.js';
 
 /** What a search found, and how far it looked. */
 export interface AzureSearch {

@@ -7,8 +7,10 @@ import { ALL_CHECKS } from './checks/index.js';
 import { DiagnosisFacts, type AzureAccess } from './facts.js';
 import { pullRoleFor } from './roles/rbac.js';
 import { analyzePodState } from './pod-state.js';
+import { gonePodStory, PodGoneError } from './events.js';
+import { formatUtc } from './format-utc.js';
+import { similarNames } from './nearest.js';
 import { isAzureContainerRegistry } from './image/image-reference.js';
-import { similarNames } from './similar-names.js';
 import type { Cause, Diagnosis, DiagnosisTarget, Evidence, Finding, Fix, Verdict } from './types.js';
 
 export interface DiagnosisDependencies {
@@ -36,16 +38,40 @@ async function runCheck(check: Check, ctx: CheckContext): Promise<Finding[]> {
   }
 }
 
+/**
+ * Why there is no such pod: no such namespace; or the pod is gone but its events remain (a rollout deleted it), and
+ * they tell its story as `kubectl describe` would (PodGoneError); or no pod ever had that name here. Similar names
+ * either way. The three reads run together.
+ */
 async function notFound(kube: KubernetesReader, target: DiagnosisTarget): Promise<PullDoctorError> {
-  if (!(await kube.namespaceExists(target.namespace))) {
+  const [namespaceExists, pods, events] = await Promise.all([
+    kube.namespaceExists(target.namespace),
+    kube.listPods(target.namespace).catch(() => []),
+    kube.listPodEvents(target.namespace, { name: target.pod }).catch(() => []),
+  ]);
+  if (!namespaceExists) {
     return new PullDoctorError('NAMESPACE_NOT_FOUND', `There is no namespace "${target.namespace}".`);
   }
-  const names = (await kube.listPods(target.namespace).catch(() => [])).flatMap((p) => (p.metadata?.name ? [p.metadata.name] : []));
+  const names = pods.flatMap((p) => (p.metadata?.name ? [p.metadata.name] : []));
   const suggestions = similarNames(target.pod, names);
-  const message =
-    `No pod "${target.pod}" in namespace "${target.namespace}".` +
-    (suggestions.length > 0 ? ` Did you mean: ${suggestions.join(', ')}?` : '');
-  return new PullDoctorError('POD_NOT_FOUND', message, { facts: { suggestions: suggestions.join(',') } });
+  const didYouMean = suggestions.length > 0 ? ` Did you mean: ${suggestions.join(', ')}?` : '';
+  const facts = { suggestions: suggestions.join(',') };
+  const gone = gonePodStory(target, events);
+  if (gone) {
+    const when = gone.stoppedAt
+      ? ` Its containers were stopped at ${formatUtc(gone.stoppedAt)}.`
+      : gone.lastSeen
+        ? ` Its last event was at ${formatUtc(gone.lastSeen)}.`
+        : '';
+    const message = `Pod "${target.pod}" no longer exists in namespace "${target.namespace}"; its events remain: ${gone.said}.${when}${didYouMean}`;
+    const advice =
+      `It was deleted: a rollout, a scale-down or an eviction replaces pods, and the one that replaced it may fail the same way. ` +
+      (suggestions[0]
+        ? `Diagnose ${suggestions[0]}, or list the pods: kubectl get pods -n ${target.namespace}`
+        : `List the pods: kubectl get pods -n ${target.namespace}`);
+    return new PodGoneError(message, gone, { advice, facts });
+  }
+  return new PullDoctorError('POD_NOT_FOUND', `No pod "${target.pod}" in namespace "${target.namespace}".${didYouMean}`, { facts });
 }
 
 /** When the runtime's words are not conclusive, the registry checks may be. */

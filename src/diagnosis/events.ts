@@ -1,8 +1,12 @@
 import type { CoreV1Event } from '@kubernetes/client-node';
-import type { PodEventSummary } from './types.js';
+import { isPullDoctorError, PullDoctorError } from '../errors/index.js';
+import { describeCause } from './classify/cause-advice.js';
+import { classifyPullError } from './classify/classify-pull-error.js';
+import type { Cause, DiagnosisTarget, PodEventSummary } from './types.js';
 
-function toIso(value: Date | string | undefined): string | undefined {
-  if (value === undefined) return undefined;
+/** An ISO time, or undefined for a field the API server left null (the SDK passes null through: not 1970). */
+function toIso(value: Date | string | null | undefined): string | undefined {
+  if (value === undefined || value === null) return undefined;
   const d = value instanceof Date ? value : new Date(value);
   return Number.isNaN(d.getTime()) ? undefined : d.toISOString();
 }
@@ -55,4 +59,79 @@ export function newestPullFailure(events: readonly PodEventSummary[], image?: st
     if (forImage) return forImage;
   }
   return failures[0];
+}
+
+/** How many of a gone pod's events its story keeps (newest first), and how much of one message. */
+export const GONE_POD_LIMITS = { events: 10, message: 400 } as const;
+
+/**
+ * A pod that no longer exists, as the events that outlive it tell (a cluster keeps events about an hour): what
+ * `kubectl describe` would still have shown. Every string comes from the cluster: a card makes it inert.
+ */
+export interface GonePodStory {
+  pod: string;
+  namespace: string;
+  /** The newest of its events: the pod was there until about then. */
+  lastSeen?: string;
+  /** When the kubelet stopped its containers (its Killing event): the pod was being deleted. */
+  stoppedAt?: string;
+  /** The image it could not pull, when its events say so. */
+  image?: string;
+  /** The cause of that failed pull, or null when its events tell of none. */
+  cause: Cause | null;
+  /** What its events said, in one sentence without a final period: "it could not pull its image … (unauthorized)". */
+  said: string;
+  /** Its events, newest first, repeats folded, at most GONE_POD_LIMITS.events. */
+  events: PodEventSummary[];
+}
+
+const PULLED_IMAGE = /failed to pull(?: and unpack)? image "([^"]{1,500})"/i;
+
+function clip(text: string): string {
+  return text.length > GONE_POD_LIMITS.message ? `${text.slice(0, GONE_POD_LIMITS.message - 1)}…` : text;
+}
+
+/** The story of a pod that no longer exists, from the events that remain for its name; undefined without any. */
+export function gonePodStory(target: DiagnosisTarget, raw: readonly CoreV1Event[]): GonePodStory | undefined {
+  const events = summarizeEvents(raw).map((e) => ({ ...e, message: clip(e.message) }));
+  const newest = events[0];
+  if (!newest) return undefined;
+  const lastSeen = events.find((e) => e.lastSeen)?.lastSeen;
+  const stoppedAt = events.find((e) => e.reason === 'Killing' && e.lastSeen)?.lastSeen;
+  const pull = newestPullFailure(events);
+  const warning = events.find((e) => e.type === 'Warning');
+  const image = pull ? PULLED_IMAGE.exec(pull.message)?.[1] : undefined;
+  const cause = pull ? classifyPullError(pull.message) : null;
+  let said: string;
+  if (cause) {
+    const title = describeCause(cause).title;
+    said = `it could not pull its image${image ? ` ${image}` : ''}: ${title.charAt(0).toLowerCase()}${title.slice(1)} (${cause})`;
+  } else if (warning) said = `its last warning was ${warning.reason}: ${warning.message}`;
+  else said = `its last event was ${newest.reason}: ${newest.message}`;
+  return {
+    pod: target.pod,
+    namespace: target.namespace,
+    ...(lastSeen ? { lastSeen } : {}),
+    ...(stoppedAt ? { stoppedAt } : {}),
+    ...(image ? { image } : {}),
+    cause,
+    said,
+    events: events.slice(0, GONE_POD_LIMITS.events),
+  };
+}
+
+/** POD_NOT_FOUND for a pod whose events remain: the error says it is gone, and `gone` tells its story. */
+export class PodGoneError extends PullDoctorError {
+  readonly gone: GonePodStory;
+  constructor(message: string, gone: GonePodStory, options: { advice?: string; facts?: Record<string, string> } = {}) {
+    super('POD_NOT_FOUND', message, options);
+    this.gone = gone;
+  }
+}
+
+/** The story a POD_NOT_FOUND error carries, when the pod's events remained (read by shape: any copy of the module). */
+export function goneStoryOf(error: unknown): GonePodStory | undefined {
+  if (!isPullDoctorError(error) || error.code !== 'POD_NOT_FOUND') return undefined;
+  const gone = (error as { gone?: unknown }).gone;
+  return typeof gone === 'object' && gone !== null && Array.isArray((gone as GonePodStory).events) ? (gone as GonePodStory) : undefined;
 }

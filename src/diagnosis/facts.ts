@@ -1,7 +1,14 @@
 import type { V1Pod, V1Secret } from '@kubernetes/client-node';
 import type { KubernetesReader } from '../clients/kubernetes/kubernetes-reader.js';
 import type { AzureReader, ManagedClusterInfo, RegistryInfo } from '../clients/azure/azure-reader.js';
-import type { DnsResult, ManifestResult, PingResult, RegistryClient, RegistryCredential } from '../clients/registry/registry-client.js';
+import type {
+  DnsResult,
+  ManifestResult,
+  PingResult,
+  RegistryClient,
+  RegistryCredential,
+  TagListResult,
+} from '../clients/registry/registry-client.js';
 import { parseImageReference, isAzureContainerRegistry, type ImageReference, type ImageReferenceParse } from './image/image-reference.js';
 import { inspectPullSecret, type PullSecretIssue, type PullSecretParse } from './credentials/pull-secret.js';
 import { findCredentialFor } from './credentials/keyring.js';
@@ -229,6 +236,15 @@ export class DiagnosisFacts {
     const result = await searchAzure(azure.reader, search, subscriptions);
     return 'via' in result ? found(result) : skipped(result.fallbackReason);
   });
+
+  /** One page of the repository's tags, read with the credential of the manifest check (after it). */
+  readonly tags = memoizeAsync(
+    async (ref: ImageReference): Promise<TagListResult> => {
+      const { credential } = await this.manifest(ref);
+      return this.sources.registry.listTags({ registry: ref.registry, repository: ref.repository }, credential.credential);
+    },
+    (ref) => `${ref.registry}/${ref.repository}`,
+  );
 
   /** The AKS managed cluster this pod runs on: by resource id, else by API server host, else by name. */
   readonly cluster = once(async (): Promise<Lookup<ManagedClusterInfo>> => {

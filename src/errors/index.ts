@@ -34,7 +34,20 @@ export type ErrorCode = (typeof ERROR_CODES)[number];
  * An error we understand. `message` is safe to show to a human (it never contains secrets); `advice` says what
  * the operator can do about it. The original error, if any, stays in `cause` for logs only.
  */
+/** Marks every PullDoctorError, whichever copy of this module made it (see Symbol.hasInstance below). */
+const BRAND = Symbol.for('pulldoctor.PullDoctorError');
+
 export class PullDoctorError extends Error {
+  /**
+   * `instanceof PullDoctorError` holds for an error made by another copy of this module too: commands the CLI
+   * imports dynamically may get their own copy (tsx under mocha loads a module once for require and once for
+   * import). Subclasses (ConfigError) keep the ordinary prototype check.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (this !== PullDoctorError) return Function.prototype[Symbol.hasInstance].call(this, value);
+    return typeof value === 'object' && value !== null && (value as { [BRAND]?: unknown })[BRAND] === true;
+  }
+  readonly [BRAND] = true;
   readonly code: ErrorCode;
   readonly advice?: string;
   /** Extra, non-secret facts (status codes, resource ids) for logs and cards. */

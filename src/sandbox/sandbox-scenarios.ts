@@ -209,6 +209,27 @@ export const SANDBOX_SCENARIOS: readonly SandboxScenario[] = [
     },
   },
   {
+    pod: 'web-5c8d7b9f4-q4w5e',
+    namespace: ns,
+    title: 'A pod a rollout deleted: only its events remain (it could not pull web:2.4.0, a tag that never existed)',
+    install(ctx) {
+      // The previous ReplicaSet of deployment web: its pod failed to pull, then the rollout to 2.4.1 deleted it.
+      // The API server keeps its events (about an hour); the pod itself is not stored.
+      const image = 'shopacr.azurecr.io/shop/web:2.4.0';
+      const deletedAt = new Date(ctx.now.getTime() - 4 * 60_000);
+      const pod = payloads.imagePullBackOffPod({
+        namespace: ns,
+        name: this.pod,
+        image,
+        container: 'web',
+        ownerDeployment: 'web',
+        pullError: pullErrors.notFound(image),
+        now: deletedAt,
+      });
+      for (const e of payloads.imagePullEvents(pod, { pullError: pullErrors.notFound(image), now: deletedAt })) ctx.kube.addEvent(e);
+    },
+  },
+  {
     pod: 'vault-agent-5a6b7c8d9-v0w1x',
     namespace: ns,
     title: 'ABAC-mode registry: AcrPull is not honoured (fix offers Container Registry Repository Reader)',

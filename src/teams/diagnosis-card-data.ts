@@ -3,6 +3,7 @@ import { invalidNameReason } from '../clients/kubernetes/kubernetes-names.js';
 import { describeError, isPullDoctorError } from '../errors/index.js';
 import { explainVerdict, inertText, isPullProblem, TEXT_LIMITS, truncate } from './cards.js';
 import { formatUtc } from '../diagnosis/format-utc.js';
+import { goneStoryOf } from '../diagnosis/events.js';
 
 // The template data of the cards about one pod: diagnosing (the placeholder), diagnosis, events, error, and help.
 
@@ -209,6 +210,21 @@ export interface EventsCardInput {
 
 export const EVENTS_CARD_LIMIT = 15;
 
+/** One event as the events card and the gone pod's not-found card show it: reason, repeats, time, message (inert). */
+function eventItem(e: PodEventSummary): { heading: string; color: string; message: string } {
+  const warning = e.type === 'Warning';
+  const times = e.count > 1 ? ` ×${e.count}` : '';
+  const when = e.lastSeen ? ` · last ${formatUtc(e.lastSeen)}` : '';
+  return {
+    heading: `${warning ? '⚠️' : 'ℹ️'} ${inertText(e.reason, TEXT_LIMITS.name)}${times}${when}`,
+    color: warning ? 'Attention' : 'Default',
+    message: inertText(e.message, TEXT_LIMITS.message, 'middle'),
+  };
+}
+
+/** A not-found card shows this many of a gone pod's events (its story: diagnosis/events.ts's gonePodStory). */
+export const GONE_POD_CARD_EVENTS = 5;
+
 /** Template data for cards/events.json: newest first, capped, each message made inert. */
 export function eventsCardData(input: EventsCardInput): object {
   const shown = input.events.slice(0, EVENTS_CARD_LIMIT);
@@ -219,16 +235,7 @@ export function eventsCardData(input: EventsCardInput): object {
     sandbox: input.sandbox,
     target: targetText(input.target),
     subtitle: `Newest first, as recorded at ${formatUtc(input.diagnosedAt)}`,
-    events: shown.map((e) => {
-      const warning = e.type === 'Warning';
-      const times = e.count > 1 ? ` ×${e.count}` : '';
-      const when = e.lastSeen ? ` · last ${formatUtc(e.lastSeen)}` : '';
-      return {
-        heading: `${warning ? '⚠️' : 'ℹ️'} ${inertText(e.reason, TEXT_LIMITS.name)}${times}${when}`,
-        color: warning ? 'Attention' : 'Default',
-        message: inertText(e.message, TEXT_LIMITS.message, 'middle'),
-      };
-    }),
+    events: shown.map(eventItem),
     more:
       hidden > 0
         ? `…and ${hidden} older events. All of them: \`kubectl get events -n ${namespace} --field-selector involvedObject.name=${pod}\``
@@ -272,6 +279,8 @@ export function errorCardData(input: ErrorCardInput): object {
     target: input.target ? `Pod ${targetText(input.target)}` : '',
     message: inertText(advice.message, 600),
     suggestions: suggestions(input.error, advice.message),
+    // A pod that is gone but whose events remain: the newest of them, under the message that says it is gone.
+    goneEvents: (goneStoryOf(input.error)?.events ?? []).slice(0, GONE_POD_CARD_EVENTS).map(eventItem),
     advice: inertText(advice.advice, 600),
     code: advice.code,
     retryId: input.retryId ?? '',

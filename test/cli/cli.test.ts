@@ -191,6 +191,43 @@ describe('pulldoctor CLI', function () {
       assert.match(run.stderr, /AZURE_SUBSCRIPTION_ID must be a GUID/);
     });
 
+    it('tells the story of a pod a rollout deleted from its remaining events: GONE and its events on stdout, exit 2', async () => {
+      const run = await cli(['diagnose', 'web-5c8d7b9f4-q4w5e', '-n', 'shop'], { env: h.env, overrides: overrides() });
+      assert.equal(run.code, 2);
+      const lines = run.stdout.split('\n');
+      assert.match(
+        lines[0]!,
+        /^Pod shop\/web-5c8d7b9f4-q4w5e: GONE \(it no longer exists; last seen \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC\)$/,
+      );
+      assert.equal(
+        lines[1],
+        'Its events said: it could not pull its image shopacr.azurecr.io/shop/web:2.4.0: the image or tag does not exist in the registry (image-not-found).',
+      );
+      assert.ok(lines.includes('Events (newest first)'));
+      assert.ok(
+        lines.some((l) =>
+          /^ {2}\d{4}-.* UTC {2}Warning Failed \(x4\): Failed to pull image "shopacr\.azurecr\.io\/shop\/web:2\.4\.0"/.test(l),
+        ),
+      );
+      assert.doesNotMatch(run.stdout, /1970/);
+      assert.match(run.stderr, /Pod not found: Pod "web-5c8d7b9f4-q4w5e" no longer exists in namespace "shop"/);
+    });
+
+    it("adds the gone pod's story to the JSON error object as `gone`, the error itself unchanged", async () => {
+      const run = await cli(['diagnose', 'web-5c8d7b9f4-q4w5e', '-n', 'shop', '-o', 'json'], { env: h.env, overrides: overrides() });
+      assert.equal(run.code, 2);
+      const out = JSON.parse(run.stdout) as { error: Record<string, unknown>; gone: Record<string, unknown> };
+      assert.deepEqual(Object.keys(out), ['error', 'gone']);
+      assert.deepEqual(Object.keys(out.error), ['code', 'title', 'message', 'advice']);
+      assert.equal(out.error.code, 'POD_NOT_FOUND');
+      assert.deepEqual(Object.keys(out.gone), ['pod', 'namespace', 'lastSeen', 'image', 'cause', 'said', 'events']);
+      assert.equal(out.gone.cause, 'image-not-found');
+      assert.equal(out.gone.image, 'shopacr.azurecr.io/shop/web:2.4.0');
+      // A pod that never existed has no story: the error object alone, as before.
+      const never = await cli(['diagnose', 'nope', '-n', 'shop', '-o', 'json'], { env: h.env, overrides: overrides() });
+      assert.deepEqual(Object.keys(JSON.parse(never.stdout) as object), ['error']);
+    });
+
     it('prints an error object on stdout in JSON mode', async () => {
       const run = await cli(['diagnose', 'nope', '-n', 'shop', '-o', 'json'], { env: h.env, overrides: overrides() });
       assert.equal(run.code, 2);

@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict';
 import type { CoreV1Event } from '@kubernetes/client-node';
-import { newestPullFailure, summarizeEvents } from '../../src/diagnosis/events.js';
+import {
+  goneStoryOf,
+  gonePodStory,
+  GONE_POD_LIMITS,
+  newestPullFailure,
+  PodGoneError,
+  summarizeEvents,
+} from '../../src/diagnosis/events.js';
+import { PullDoctorError } from '../../src/errors/index.js';
 
 function kubeletEvent(reason: string, message: string, last: string, count = 1, type = 'Warning'): CoreV1Event {
   return {
@@ -62,5 +70,94 @@ describe('summarizeEvents', () => {
     ]);
     assert.equal(newestPullFailure(events, 'shopacr.azurecr.io/web:1.2')?.message, pullFailed);
     assert.equal(newestPullFailure(events)?.message, other);
+  });
+});
+
+describe('gonePodStory: a pod that no longer exists, told by the events that outlive it', () => {
+  const target = { pod: 'web-5c8d7b9f4-q4w5e', namespace: 'shop' };
+  const image = 'shopacr.azurecr.io/shop/web:2.4.0';
+  const notFound = `Failed to pull image "${image}": rpc error: code = NotFound desc = failed to pull and unpack image "${image}": failed to resolve reference "${image}": ${image}: not found`;
+
+  it('has no story when no event remains (events expire after about an hour)', () => {
+    assert.equal(gonePodStory(target, []), undefined);
+  });
+
+  it('says it could not pull its image, which image, why (classified), and when it was last seen', () => {
+    const story = gonePodStory(target, [
+      kubeletEvent('Pulling', `Pulling image "${image}"`, '2026-11-26T10:00:00Z', 4, 'Normal'),
+      kubeletEvent('Failed', notFound, '2026-11-26T10:00:01Z', 4),
+      kubeletEvent('BackOff', `Back-off pulling image "${image}"`, '2026-11-26T10:03:00Z', 9, 'Normal'),
+    ])!;
+    assert.equal(story.cause, 'image-not-found');
+    assert.equal(story.image, image);
+    assert.equal(story.said, `it could not pull its image ${image}: the image or tag does not exist in the registry (image-not-found)`);
+    assert.equal(story.lastSeen, '2026-11-26T10:03:00.000Z');
+    assert.equal(story.stoppedAt, undefined);
+    assert.deepEqual(
+      story.events.map((e) => e.reason),
+      ['BackOff', 'Failed', 'Pulling'],
+    );
+  });
+
+  it('says when its containers were stopped (the Killing event of its deletion)', () => {
+    const story = gonePodStory(target, [
+      kubeletEvent('Started', 'Started container web', '2026-11-26T09:00:00Z', 1, 'Normal'),
+      kubeletEvent('Killing', 'Stopping container web', '2026-11-26T10:10:00Z', 1, 'Normal'),
+    ])!;
+    assert.equal(story.stoppedAt, '2026-11-26T10:10:00.000Z');
+    assert.equal(story.cause, null);
+    assert.equal(story.said, 'its last event was Killing: Stopping container web');
+  });
+
+  it('tells the newest warning when no pull failed (a crash loop, an OOM kill)', () => {
+    const story = gonePodStory(target, [
+      kubeletEvent('BackOff', 'Back-off restarting failed container web in pod web-5c8d7b9f4-q4w5e_shop(1b2c)', '2026-11-26T10:05:00Z', 12),
+      kubeletEvent('Killing', 'Stopping container web', '2026-11-26T10:06:00Z', 1, 'Normal'),
+    ])!;
+    assert.equal(story.cause, null);
+    assert.match(story.said, /^its last warning was BackOff: Back-off restarting failed container web/);
+  });
+
+  it('never dates an event 1970 from a time field the API server left null', () => {
+    const scheduled = {
+      ...kubeletEvent(
+        'Scheduled',
+        'Successfully assigned shop/web-5c8d7b9f4-q4w5e to aks-nodepool1-12345678-vmss000000',
+        '2026-11-26T09:00:00Z',
+        1,
+        'Normal',
+      ),
+      firstTimestamp: null,
+      lastTimestamp: null,
+      eventTime: new Date('2026-11-26T08:59:58.123Z'),
+    } as unknown as CoreV1Event;
+    const story = gonePodStory(target, [scheduled])!;
+    assert.equal(story.events[0]!.lastSeen, '2026-11-26T08:59:58.123Z');
+    assert.equal(story.lastSeen, '2026-11-26T08:59:58.123Z');
+  });
+
+  it('is bounded: at most GONE_POD_LIMITS.events events, each message clipped, however many and long the events are', () => {
+    const many = Array.from({ length: 500 }, (_, i) =>
+      kubeletEvent(
+        'Failed',
+        `Failed to pull image "x/y:${i}": ${'A'.repeat(100_000)}`,
+        `2026-11-26T10:${String(i % 60).padStart(2, '0')}:00Z`,
+      ),
+    );
+    const story = gonePodStory(target, many)!;
+    assert.equal(story.events.length, GONE_POD_LIMITS.events);
+    assert.ok(story.events.every((e) => e.message.length <= GONE_POD_LIMITS.message));
+    assert.ok(story.said.length < 600);
+  });
+
+  it('is carried by the POD_NOT_FOUND error and read back by its shape, not by other errors', () => {
+    const story = gonePodStory(target, [kubeletEvent('Failed', notFound, '2026-11-26T10:00:01Z', 4)])!;
+    const error = new PodGoneError('Pod "web-5c8d7b9f4-q4w5e" no longer exists in namespace "shop".', story);
+    assert.equal(error.code, 'POD_NOT_FOUND');
+    assert.equal(goneStoryOf(error), story);
+    assert.equal(goneStoryOf(new PullDoctorError('POD_NOT_FOUND', 'No pod "x".')), undefined);
+    assert.equal(goneStoryOf(Object.assign(new PullDoctorError('KUBE_FORBIDDEN', 'no'), { gone: story })), undefined);
+    assert.equal(goneStoryOf(Object.assign(new PullDoctorError('POD_NOT_FOUND', 'x'), { gone: 'not a story' })), undefined);
+    assert.equal(goneStoryOf({ code: 'POD_NOT_FOUND', gone: story }), undefined);
   });
 });

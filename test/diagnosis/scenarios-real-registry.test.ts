@@ -85,6 +85,7 @@ describe('diagnosis scenarios against a real OCI registry (Debian docker-registr
 
   it('a pull secret with a wrong password: unauthorized, and the registry rejects the credentials of that secret', async () => {
     const d = await h.diagnose('app-5d6c7b8a9-w1w2w');
+    assert.doesNotMatch(JSON.stringify(d.findings), /Nearest/, 'no tags are listed when the registry refuses');
     assert.equal(d.cause, 'unauthorized');
     assert.match(
       d.findings.find((f) => f.check === 'pull-secrets')?.summary ?? '',
@@ -97,12 +98,15 @@ describe('diagnosis scenarios against a real OCI registry (Debian docker-registr
     assertNoPassword(d);
   });
 
-  it("a missing tag with working credentials: image-not-found with the registry's own answer", async () => {
+  it("a missing tag with working credentials: image-not-found with the registry's own answer and the nearest existing tag", async () => {
     const d = await h.diagnose('app-5d6c7b8a9-t3t4t');
     assert.equal(d.cause, 'image-not-found');
     const exists = d.findings.find((f) => f.check === 'image-exists');
     assert.equal(exists?.status, 'fail');
     assert.match(exists?.detail ?? '', /MANIFEST_UNKNOWN/);
+    // The tags the pull secret may read, listed with it: 1.0 is the version next to the missing 1.1.
+    assert.match(exists?.summary ?? '', /has no team\/app:1\.1 \(HTTP 404\)\. Nearest tags: 1\.0\.$/);
+    assert.match(exists?.detail ?? '', /Nearest existing tags \(of its 3 tags\): 1\.0\./);
     assertNoPassword(d);
   });
 });

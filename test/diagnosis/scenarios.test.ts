@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import type { Diagnosis, Finding } from '../../src/diagnosis/types.js';
 import { isPullDoctorError } from '../../src/errors/index.js';
+import { goneStoryOf } from '../../src/diagnosis/events.js';
 import { startSandboxHarness, type SandboxHarness } from '../support/sandbox.js';
 
 function failing(d: Diagnosis): string[] {
@@ -106,12 +107,17 @@ describe('diagnosis scenarios (fake Kubernetes API, fake ARM and fake registries
     assert.equal(reads[0]!.status, 200);
   });
 
-  it("wrong tag: image-not-found, and the image check fails with the registry's answer", async () => {
+  it("wrong tag: image-not-found, the image check fails with the registry's answer and names the nearest existing tags", async () => {
     const d = await h.diagnose('checkout-5b7c8d9f6-z9x8w');
     assert.equal(d.cause, 'image-not-found');
     const f = findingOf(d, 'image-exists', 'fail');
-    assert.match(f.summary, /has no shop\/checkout:1\.3\.0/);
+    assert.equal(f.summary, 'shopacr.azurecr.io has no shop/checkout:1.3.0 (HTTP 404). Nearest tags: 1.2.0, 1.0.');
     assert.match(f.detail ?? '', /MANIFEST_UNKNOWN/);
+    assert.match(f.detail ?? '', /Nearest existing tags \(of its 4 tags\): 1\.2\.0, 1\.0\./);
+    // Listed with the manifest check's ACR token, reused: one request, no second sign-in.
+    const listed = h.world.registries.requests.filter((r) => r.path.startsWith('/v2/shop/checkout/tags/list'));
+    assert.equal(listed.length, 1);
+    assert.equal(listed[0]!.authorization, 'bearer');
     assert.match(f.remediation ?? '', /az acr repository show-tags -n shopacr --repository shop\/checkout/);
     assert.equal(d.fix, null);
     // ACR answers "not found" only to a client it let in: the role is not why this pod fails, so no advice to assign one.
@@ -263,6 +269,26 @@ describe('diagnosis scenarios (fake Kubernetes API, fake ARM and fake registries
       assert.match(e.message, /Did you mean: web-7d4c9b6f5-x2k8p/);
       return true;
     });
+  });
+
+  it('a pod a rollout deleted, whose events remain: POD_NOT_FOUND that says it is gone, when, and that it could not pull', async () => {
+    await assert.rejects(h.diagnose('web-5c8d7b9f4-q4w5e'), (e: unknown) => {
+      assert.ok(isPullDoctorError(e));
+      assert.equal(e.code, 'POD_NOT_FOUND');
+      assert.match(
+        e.message,
+        /^Pod "web-5c8d7b9f4-q4w5e" no longer exists in namespace "shop"; its events remain: it could not pull its image shopacr\.azurecr\.io\/shop\/web:2\.4\.0: the image or tag does not exist in the registry \(image-not-found\)\. Its last event was at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC\. Did you mean: web-7d4c9b6f5-x2k8p/,
+      );
+      assert.match(e.advice ?? '', /It was deleted.*Diagnose web-7d4c9b6f5-x2k8p/);
+      const story = goneStoryOf(e)!;
+      assert.equal(story.cause, 'image-not-found');
+      assert.ok(story.events.some((ev) => ev.reason === 'Failed' && ev.message.includes('web:2.4.0": rpc error')));
+      // The events are about four minutes old: the pod was failing, then the rollout deleted it.
+      assert.ok(Date.now() - Date.parse(story.lastSeen!) > 3 * 60_000);
+      return true;
+    });
+    // Only the events are there: the pod itself is not.
+    assert.equal(await h.dependencies().kube.readPod('shop', 'web-5c8d7b9f4-q4w5e'), null);
   });
 
   it('a namespace that does not exist: NAMESPACE_NOT_FOUND', async () => {

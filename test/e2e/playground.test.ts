@@ -176,6 +176,22 @@ describe('Pull Doctor in the Agents Playground, on the sandbox (end to end)', fu
     });
   });
 
+  it('tells the story of a pod a rollout deleted, from the events that remain', async () => {
+    await step('gone', async () => {
+      await ui.send('why is pod web-5c8d7b9f4-q4w5e failing in shop');
+      const gone = ui.card('Pod shop/web-5c8d7b9f4-q4w5e');
+      await gone.getByText('Its last events, newest first').waitFor();
+      const text = await gone.innerText();
+      assert.match(
+        text,
+        /no longer exists in namespace "shop"; its events remain: it could not pull its image shopacr\.azurecr\.io\/shop\/web:2\.4\.0/,
+      );
+      assert.match(text, /Failed to pull image "shopacr\.azurecr\.io\/shop\/web:2\.4\.0"/);
+      await ui.button(gone, `Diagnose ${WEB}`).waitFor();
+      await browser.page.screenshot({ path: join(ARTIFACTS, '4b-gone.png') });
+    });
+  });
+
   it('shows the events behind a diagnosis, and comes back to the checks from there', async () => {
     await step('events', async () => {
       await ui.send(`diagnose ${CACHE} -n shop`);

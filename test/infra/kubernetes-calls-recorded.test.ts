@@ -4,6 +4,7 @@ import { AlertService } from '../../src/alerts/alert-service.js';
 import { systemClock } from '../../src/alerts/machinery.js';
 import { ConversationRegistry } from '../../src/alerts/routing.js';
 import { parseConfig } from '../../src/config/index.js';
+import { goneStoryOf } from '../../src/diagnosis/events.js';
 import { diagnosePod } from '../../src/diagnosis/diagnose-pod.js';
 import { isPullDoctorError } from '../../src/errors/index.js';
 import { silentLogger } from '../../src/logging/index.js';
@@ -45,7 +46,11 @@ describe('the Kubernetes calls the code makes (a recorded session of the fake AP
     h.world.kube.addNamespace(BOT_NAMESPACE);
     h.world.kube.clearRequests();
     const deps = h.dependencies();
-    for (const scenario of h.world.scenarios) await diagnosePod({ pod: scenario.pod, namespace: scenario.namespace }, deps);
+    // Every scenario pod; the one a rollout deleted ends in POD_NOT_FOUND with its events' story.
+    for (const scenario of h.world.scenarios)
+      await diagnosePod({ pod: scenario.pod, namespace: scenario.namespace }, deps).catch((e: unknown) =>
+        assert.ok(goneStoryOf(e), String(e)),
+      );
     await diagnosePod({ pod: 'web-7d4c9', namespace: 'shop' }, deps).catch((e: unknown) =>
       assert.ok(isPullDoctorError(e) && e.code === 'POD_NOT_FOUND'),
     );

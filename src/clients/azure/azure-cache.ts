@@ -117,7 +117,11 @@ export function cachingAzureReader(reader: AzureReader, options: ReaderCacheOpti
   };
 
   return {
-    ...reader,
+    // Forwarded by name, not spread: the reader may be a Proxy that loads the SDK on its first call (no own keys).
+    listRegistrySummaries: () => reader.listRegistrySummaries(),
+    listManagedClusters: (subscriptionId) => reader.listManagedClusters(subscriptionId),
+    listRegistries: (subscriptionId) => reader.listRegistries(subscriptionId),
+    listRoleAssignmentsForPrincipal: (scope, principalId) => reader.listRoleAssignmentsForPrincipal(scope, principalId),
     async findResources(asked: ResourceSearch): Promise<FoundResources> {
       const search = cleanSearch(asked);
       const knownRegistries = search.loginServers.flatMap((s) => registries.get(s) ?? []);

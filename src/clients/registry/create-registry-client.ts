@@ -39,6 +39,7 @@ import {
   type RegistryHttp,
 } from './registry-https.js';
 import { parseWwwAuthenticate, preferredChallenge } from './www-authenticate.js';
+import { listTags, RecentTokens } from './registry-tags.js';
 
 export interface RegistryClientOptions {
   network: RegistryNetwork;
@@ -56,22 +57,43 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
   const log = (options.log ?? silentLogger()).child({ component: 'registry-client' });
   const http = registryHttp({ network: options.network, timeoutMs, log });
   const acrTokens = new AcrTokens();
+  const tokens = new RecentTokens();
   return {
     resolve: (host) => resolveHost(options.network, host, timeoutMs),
     ping: (registry) => ping(http, endpoint(registry)),
     async headManifest(image, credential) {
       const registry = endpoint(image.registry);
       const path = manifestPath(image);
+      // The authorization that worked, kept a minute for listTags (the nearest tags) with the same credential.
+      const signedIn = (authorization: string) => tokens.set(RecentTokens.key(registry, image.repository, credential), authorization);
       const result =
         credential.kind === 'azure-ad' && isAzureContainerRegistry(image.registry)
-          ? await headAcrManifest(http, registry, path, image.repository, credential, options.aadToken, acrTokens)
-          : await headManifest(http, registry, path, image.repository, credential, options.aadToken);
+          ? await headAcrManifest(http, registry, path, image.repository, credential, options.aadToken, acrTokens, signedIn)
+          : await headManifest(http, registry, path, image.repository, credential, options.aadToken, signedIn);
       log.debug('manifest checked', {
         registry: image.registry,
         repository: image.repository,
         reference: image.reference,
         credential: credential.kind,
         outcome: result.outcome,
+      });
+      return result;
+    },
+    async listTags(image, credential) {
+      const result = await listTags({
+        http,
+        registry: endpoint(image.registry),
+        repository: image.repository,
+        credential,
+        aadToken: options.aadToken,
+        tokens,
+      });
+      log.debug('tags listed', {
+        registry: image.registry,
+        repository: image.repository,
+        credential: credential.kind,
+        outcome: result.outcome,
+        ...(result.outcome === 'listed' ? { tags: result.tags.length, more: result.more } : {}),
       });
       return result;
     },
@@ -145,6 +167,7 @@ async function headManifest(
   repository: string,
   credential: RegistryCredential,
   aadToken: RegistryClientOptions['aadToken'],
+  signedIn: (authorization: string) => void,
 ): Promise<ManifestResult> {
   const first = await requestManifest(http, registry, 'HEAD', path);
   if (!first.ok) return notAnswered(first, 'none');
@@ -173,6 +196,7 @@ async function headManifest(
 
   const second = await requestManifest(http, registry, 'HEAD', path, authorization);
   if (!second.ok) return notAnswered(second, auth);
+  if (second.answer.status !== 401 && second.answer.status !== 403) signedIn(authorization);
   return conclude(http, registry, path, second.answer, authorization, auth);
 }
 
@@ -192,13 +216,14 @@ async function headAcrManifest(
   credential: RegistryCredential,
   aadToken: RegistryClientOptions['aadToken'],
   acrTokens: AcrTokens,
+  signedIn: (authorization: string) => void,
 ): Promise<ManifestResult> {
   const challenge = { scheme: 'Bearer', realm: `https://${registry.authority}/oauth2/token`, service: registry.host, params: {} };
   for (let attempt = 0; ; attempt++) {
     const token = await fetchBearerToken(http, registry, challenge, repository, credential, aadToken, acrTokens);
     if (!token.ok) {
       if (token.result.outcome !== 'unauthorized' || token.result.step !== 'token') return token.result;
-      const anonymous = await headManifest(http, registry, path, repository, { kind: 'anonymous' }, undefined);
+      const anonymous = await headManifest(http, registry, path, repository, { kind: 'anonymous' }, undefined, () => undefined);
       return anonymous.outcome === 'found' ? anonymous : token.result;
     }
     const authorization = `Bearer ${token.token}`;
@@ -208,6 +233,7 @@ async function headAcrManifest(
       acrTokens.forget(registry.host, [`repository:${repository}:pull`]);
       continue;
     }
+    if (answer.answer.status !== 401 && answer.answer.status !== 403) signedIn(authorization);
     return conclude(http, registry, path, answer.answer, authorization, 'bearer');
   }
 }

@@ -132,7 +132,31 @@ export interface RegistryClient {
   ping(registry: string): Promise<PingResult>;
   /** HEAD the manifest (accepting OCI index/manifest and Docker v2/list media types) with the given credential. */
   headManifest(image: ImageLocation, credential: RegistryCredential): Promise<ManifestResult>;
+  /**
+   * The repository's tags, one page, with the same credential and token flow as `headManifest` (a token that
+   * `headManifest` got for the same repository and credential in the last minute is reused).
+   */
+  listTags(repository: Omit<ImageLocation, 'reference'>, credential: RegistryCredential): Promise<TagListResult>;
 }
+
+/** The tags of a repository: one bounded page (`GET /v2/<repository>/tags/list?n=`), read as a pull would read them. */
+export type TagListResult =
+  | {
+      outcome: 'listed';
+      /** Valid tag names as the registry listed them (at most TAG_PAGE_SIZE). */
+      tags: string[];
+      /** The registry has more than this page (a `Link: rel="next"`, or an answer cut at the size limit). */
+      more: boolean;
+      auth: AuthUsed;
+    }
+  /** The registry or its token endpoint refused the credential for a listing (401, 403, 429): nothing is said then. */
+  | { outcome: 'refused'; status: number }
+  /** No such repository (404 NAME_UNKNOWN). */
+  | { outcome: 'not-found'; status: number }
+  | { outcome: 'error'; status: number; message: string };
+
+/** Tags asked for in one page (`?n=`); the answer is read no further than the client's body limit either way. */
+export const TAG_PAGE_SIZE = 500;
 
 /** The tool's own Entra ID token (for ACR's `/oauth2/exchange`), with its tenant when known. */
 export type AadTokenProvider = () => Promise<{ token: string; tenantId?: string }>;

@@ -1,5 +1,6 @@
 import { isAzureContainerRegistry } from '../image/image-reference.js';
-import { finding, hasPullFailure, type Check } from '../check.js';
+import { finding, hasPullFailure, type Check, type CheckContext } from '../check.js';
+import { nearestTags } from '../nearest.js';
 import type { ImageReference } from '../image/image-reference.js';
 import type { Finding } from '../types.js';
 import type { RegistryErrorSummary } from '../../clients/registry/registry-client.js';
@@ -14,6 +15,29 @@ function tagHint(ref: ImageReference): string {
     return `List the tags that exist: \`az acr repository show-tags -n ${name} --repository ${ref.repository} -o table\`; fix the tag in the workload or push the image.`;
   }
   return `Check the tag exists in ${ref.registry}/${ref.repository} (e.g. \`crane ls ${ref.registry}/${ref.repository}\`); fix the tag in the workload or push the image.`;
+}
+
+/** How many of the nearest existing tags a finding names. */
+export const NEAREST_TAGS_SHOWN = 5;
+
+/**
+ * For a missing tag (not a digest, nor a repository the registry says does not exist): the nearest existing tags,
+ * read with the manifest check's credential. Nothing when the registry refuses the listing or lists nothing near.
+ */
+async function nearestExisting(
+  ctx: CheckContext,
+  ref: ImageReference,
+  errors: RegistryErrorSummary[],
+): Promise<{ tags: string[]; detail: string } | undefined> {
+  if (ref.digest !== undefined || ref.tag === undefined || errors.some((e) => e.code === 'NAME_UNKNOWN')) return undefined;
+  const listed = await ctx.facts.tags(ref).catch(() => undefined);
+  if (listed?.outcome !== 'listed') return undefined;
+  if (listed.tags.length === 0) return { tags: [], detail: `The repository ${ref.repository} has no tags.` };
+  const tags = nearestTags(ref.tag, listed.tags, NEAREST_TAGS_SHOWN);
+  if (tags.length === 0) return undefined;
+  const n = listed.tags.length;
+  const of = listed.more ? `of the first ${n} tags listed` : `of its ${n} tag${n === 1 ? '' : 's'}`;
+  return { tags, detail: `Nearest existing tags (${of}): ${tags.join(', ')}.` };
 }
 
 /** HEAD the image's manifest with the credentials that apply: does the tag (or digest) exist? */
@@ -43,11 +67,14 @@ export const imageExistsCheck: Check = {
                   .filter((s) => s)
                   .join('; ') + '.',
             });
-          case 'not-found':
-            return finding('image-exists', 'fail', `${ref.registry} has no ${what} (HTTP ${result.status}).`, {
-              detail: `${registrySaid(result.errors)} (${using})`.trim(),
+          case 'not-found': {
+            const nearest = await nearestExisting(ctx, ref, result.errors);
+            const near = nearest && nearest.tags.length > 0 ? ` Nearest tags: ${nearest.tags.join(', ')}.` : '';
+            return finding('image-exists', 'fail', `${ref.registry} has no ${what} (HTTP ${result.status}).${near}`, {
+              detail: [`${registrySaid(result.errors)} (${using})`.trim(), nearest?.detail].filter((s) => s).join('\n'),
               remediation: tagHint(ref),
             });
+          }
           case 'unauthorized': {
             const secret = credential.credential.kind === 'basic';
             return finding(

@@ -2,7 +2,17 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RepositoryContent } from './sample-image.js';
 import type { FakeHostHandler, FakeRequestRecord } from './fake-http.js';
 import { findManifest } from './sample-image.js';
-import { manifestRoute, presentedAuth, readForm, recordableForm, repositoryScopes, sendErrors, sendJson } from './fake-http.js';
+import {
+  manifestRoute,
+  serveTags,
+  tagsRoute,
+  presentedAuth,
+  readForm,
+  recordableForm,
+  repositoryScopes,
+  sendErrors,
+  sendJson,
+} from './fake-http.js';
 import { serveManifest } from './sample-image.js';
 import { TokenIssuer, type Grant } from './token-issuer.js';
 import { readEntraClaims } from './entra-token.js';
@@ -138,7 +148,8 @@ export function acrHost(options: FakeAcrOptions): { host: string; issuer: TokenI
       if (!grant) return unauthorized(res);
       return sendJson(res, 200, {}, { 'Docker-Distribution-Api-Version': 'registry/2.0' });
     }
-    const route = manifestRoute(url.pathname);
+    // A manifest by tag or digest, or the repository's tags (pulling grants both, as in distribution).
+    const route = manifestRoute(url.pathname) ?? tagsRoute(url.pathname);
     if (!route || (req.method !== 'GET' && req.method !== 'HEAD')) return sendErrors(res, 404, 'NOT_FOUND', 'not found');
     if (options.rateLimit) {
       return sendErrors(res, 429, 'TOOMANYREQUESTS', 'too many requests, please retry after some time', {
@@ -151,6 +162,7 @@ export function acrHost(options: FakeAcrOptions): { host: string; issuer: TokenI
       return unauthorized(res, scope, 'insufficient_scope');
     const repository = options.repositories[route.name];
     if (!repository) return sendErrors(res, 404, 'NAME_UNKNOWN', 'repository name not known to registry', {}, { name: route.name });
+    if ('tags' in route) return serveTags(res, url, route.name, Object.keys(repository.tags));
     const manifest = findManifest(repository, route.reference);
     if (!manifest) {
       return sendErrors(res, 404, 'MANIFEST_UNKNOWN', `manifest tagged by "${route.reference}" is not found`, {}, { Tag: route.reference });

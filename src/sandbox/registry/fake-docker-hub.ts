@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RepositoryContent } from './sample-image.js';
 import { findManifest } from './sample-image.js';
 import type { FakeHostHandler } from './fake-http.js';
-import { manifestRoute, presentedAuth, repositoryScopes, sendErrors, sendJson } from './fake-http.js';
+import { manifestRoute, serveTags, tagsRoute, presentedAuth, repositoryScopes, sendErrors, sendJson } from './fake-http.js';
 import { serveManifest } from './sample-image.js';
 import { TokenIssuer } from './token-issuer.js';
 
@@ -63,7 +63,8 @@ export function dockerHubHosts(options: FakeDockerHubOptions): { issuer: TokenIs
       if (!grant) return sendErrors(res, 401, 'UNAUTHORIZED', 'authentication required', { 'WWW-Authenticate': challenge() });
       return sendJson(res, 200, {}, { 'Docker-Distribution-Api-Version': 'registry/2.0' });
     }
-    const route = manifestRoute(url.pathname);
+    // A manifest by tag or digest, or the repository's tags (pulling grants both, as in distribution).
+    const route = manifestRoute(url.pathname) ?? tagsRoute(url.pathname);
     if (!route || (req.method !== 'GET' && req.method !== 'HEAD')) return sendErrors(res, 404, 'NOT_FOUND', 'not found');
     if (options.rateLimit) {
       return sendErrors(
@@ -88,6 +89,7 @@ export function dockerHubHosts(options: FakeDockerHubOptions): { issuer: TokenIs
         [{ Type: 'repository', Class: '', Name: route.name, Action: 'pull' }],
       );
     }
+    if ('tags' in route) return serveTags(res, url, route.name, Object.keys(options.repositories[route.name]!.tags));
     const manifest = findManifest(options.repositories[route.name]!, route.reference);
     if (!manifest) return sendErrors(res, 404, 'MANIFEST_UNKNOWN', 'manifest unknown', {}, `unknown tag=${route.reference}`);
     serveManifest(req, res, manifest);

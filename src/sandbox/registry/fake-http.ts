@@ -68,6 +68,29 @@ export function manifestRoute(pathname: string): { name: string; reference: stri
   return match ? { name: decodeURIComponent(match[1]!), reference: decodeURIComponent(match[2]!) } : undefined;
 }
 
+/** `/v2/<name>/tags/list` → name. */
+export function tagsRoute(pathname: string): { name: string; tags: true } | undefined {
+  const match = /^\/v2\/(.+)\/tags\/list$/.exec(pathname);
+  return match ? { name: decodeURIComponent(match[1]!), tags: true } : undefined;
+}
+
+/**
+ * Answers `GET /v2/<name>/tags/list` as distribution does: tags in lexical order, `n` limits a page, `last`
+ * continues after a tag, and a `Link: <…>; rel="next"` header when there is more.
+ */
+export function serveTags(res: ServerResponse, url: URL, name: string, tags: readonly string[]): void {
+  const n = Number(url.searchParams.get('n') ?? '');
+  const last = url.searchParams.get('last');
+  const sorted = [...tags].sort();
+  const after = last === null ? sorted : sorted.filter((t) => t > last);
+  const page = Number.isInteger(n) && n > 0 ? after.slice(0, n) : after;
+  const headers: Record<string, string> = {};
+  if (page.length < after.length) {
+    headers.Link = `</v2/${name}/tags/list?last=${encodeURIComponent(page[page.length - 1]!)}&n=${n}>; rel="next"`;
+  }
+  sendJson(res, 200, { name, tags: page }, headers);
+}
+
 /** Parses `repository:<name>:<actions>` scopes. */
 export function repositoryScopes(scopes: string[]): Array<{ name: string; actions: string[] }> {
   const out: Array<{ name: string; actions: string[] }> = [];

@@ -112,4 +112,31 @@ describe('registry client against the real docker-registry (distribution 2.8)', 
     assert.equal(result.auth, 'none');
     assert.match(result.message ?? '', /requires credentials/);
   });
+
+  it('lists the tags of a repository with the Basic credentials of the pull secret', async () => {
+    const web = await client.listTags({ registry: host, repository: 'shop/web' }, basic);
+    assert.ok(web.outcome === 'listed');
+    assert.deepEqual([web.tags.sort(), web.more, web.auth], [['1.0', 'latest', 'single'], false, 'basic']);
+    assert.deepEqual(await client.listTags({ registry: host, repository: 'shop/legacy' }, basic), {
+      outcome: 'listed',
+      tags: ['2.0'],
+      more: false,
+      auth: 'basic',
+    });
+  });
+
+  it('lists nothing when the registry refuses: a wrong password, or no credentials', async () => {
+    assert.deepEqual(await client.listTags({ registry: host, repository: 'shop/web' }, { ...basic, password: `${password}-wrong` }), {
+      outcome: 'refused',
+      status: 401,
+    });
+    assert.deepEqual(await client.listTags({ registry: host, repository: 'shop/web' }, { kind: 'anonymous' }), {
+      outcome: 'refused',
+      status: 401,
+    });
+  });
+
+  it('says a repository the registry does not have is not found', async () => {
+    assert.deepEqual(await client.listTags({ registry: host, repository: 'shop/nope' }, basic), { outcome: 'not-found', status: 404 });
+  });
 });

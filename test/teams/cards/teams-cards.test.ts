@@ -7,7 +7,8 @@ import type { TeamsFixRequest } from '../../../src/teams/fix-card-data.js';
 import { adaptiveCardProblems } from '../../support/adaptive-card-validator.js';
 import { cardBytes, cardTexts, executeActions } from '../../support/card-text.js';
 import { firingAlert, floodSummary, hostileAlert, resolvedAlert, resolvedSummary, undiagnosedAlert } from '../../fixtures/alerts/index.js';
-import { DIAGNOSIS_CARD_LIMITS } from '../../../src/teams/diagnosis-card-data.js';
+import { DIAGNOSIS_CARD_LIMITS, GONE_POD_CARD_EVENTS } from '../../../src/teams/diagnosis-card-data.js';
+import { gonePodStory, PodGoneError } from '../../../src/diagnosis/events.js';
 import { ALL_DIAGNOSES, crashLoop, healthy, hostile, manyContainers, missingAcrPull } from '../../fixtures/diagnoses/index.js';
 import {
   ALL_FIX_REQUESTS,
@@ -328,6 +329,50 @@ describe('Teams cards', () => {
     const unknown = JSON.stringify(cards.error({ error: new TypeError('secret internals at Object.<anonymous> (/app/src/x.ts:1:2)') }));
     assert.ok(unknown.includes('Something went wrong inside Pull Doctor'));
     assert.ok(!unknown.includes('internals') && !unknown.includes('x.ts'));
+  });
+
+  it("shows a gone pod's last events under the message that says it is gone, as inert text, with a Diagnose button for its successor", () => {
+    const image = 'shopacr.azurecr.io/shop/web:2.4.0';
+    const story = gonePodStory({ pod: 'web-5c8d7b9f4-q4w5e', namespace: 'shop' }, [
+      {
+        involvedObject: { kind: 'Pod', name: 'web-5c8d7b9f4-q4w5e', namespace: 'shop' },
+        metadata: { name: 'web-5c8d7b9f4-q4w5e.1', namespace: 'shop' },
+        type: 'Warning',
+        reason: 'Failed',
+        message: `Failed to pull image "${image}": ${image}: not found <at>ops</at> [click](https://evil.example) {{DATE(2017-02-14T06:08:39Z)}}`,
+        count: 4,
+        lastTimestamp: new Date('2026-11-26T10:00:01Z'),
+      },
+      ...Array.from({ length: 8 }, (_, i) => ({
+        involvedObject: { kind: 'Pod', name: 'web-5c8d7b9f4-q4w5e', namespace: 'shop' },
+        metadata: { name: `web-5c8d7b9f4-q4w5e.n${i}`, namespace: 'shop' },
+        type: 'Normal',
+        reason: 'Pulling',
+        message: `Pulling image "${image}" (attempt ${i})`,
+        count: 1,
+        lastTimestamp: new Date(`2026-11-26T09:5${i}:00Z`),
+      })),
+    ])!;
+    const error = new PodGoneError('Pod "web-5c8d7b9f4-q4w5e" no longer exists in namespace "shop"; its events remain: it could not pull.', story, {
+      facts: { suggestions: 'web-7d4c9b6f5-x2k8p' },
+    });
+    const card = cards.error({
+      error,
+      target: { pod: 'web-5c8d7b9f4-q4w5e', namespace: 'shop' },
+      suggested: [{ pod: 'web-7d4c9b6f5-x2k8p', diagnoseId: 'd-1' }],
+    });
+    assert.deepEqual(adaptiveCardProblems(card), []);
+    const texts = cardTexts(card);
+    assert.ok(texts.includes('Its last events, newest first'));
+    const headings = texts.filter((t) => /^(⚠️|ℹ️) /.test(t));
+    assert.equal(headings.length, GONE_POD_CARD_EVENTS, 'the newest few events only');
+    assert.equal(headings[0], '⚠️ Failed ×4 · last 2026-11-26 10:00:01 UTC');
+    const failed = texts[texts.indexOf(headings[0]!) + 1]!;
+    assert.ok(failed.startsWith(`Failed to pull image "${image}"`));
+    assert.ok(!failed.includes('<at>') && !failed.includes('](') && !failed.includes('{{DATE'), failed);
+    assert.deepEqual(executeActions(card), [{ title: 'Diagnose web-7d4c9b6f5-x2k8p', verb: 'diagnose', data: { id: 'd-1' } }]);
+    // A plain not-found card has no events block.
+    assert.ok(!cardTexts(cards.error({ error: notFound() })).includes('Its last events, newest first'));
   });
 
   it('says what is being diagnosed while it runs, and that the checks are re-running on a later run', () => {
