@@ -59,7 +59,8 @@ export async function sandboxProfile(options: {
     cluster: SANDBOX_CLUSTER,
     kubernetes: world.kube.url,
     resourceManager: world.arm.url,
-    pods: world.scenarios.length,
+    // The pods there are (a scenario may leave only events: a pod a rollout deleted).
+    pods: world.kube.list('v1', 'Pod', SANDBOX_NAMESPACE).length,
   });
   const approvers = sandboxApprovers();
   const names = approvers.map((a) => a.name).join(', ');

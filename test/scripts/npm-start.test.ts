@@ -166,7 +166,7 @@ describe('npm start, as a process', function () {
       assert.equal(row(screen, 'Mode'), 'sandbox, because no MicrosoftAppId, no kubeconfig and no PULLDOCTOR_CONFIG');
       assert.match(
         row(screen, 'Cluster'),
-        /^shop-aks \(fake, in the bot's process, with its Azure and registries\): 15 pods in namespace shop$/,
+        /^shop-aks \(fake, in the bot's process, with its Azure and registries\): 17 pods in namespace shop$/,
       );
       assert.equal(row(screen, 'Try'), 'why is pod web-7d4c9b6f5-x2k8p failing in shop');
       assert.match(row(screen, 'Bot'), /^http:\/\/127\.0\.0\.1:\d+\/api\/messages — local mode: only this machine can reach it$/);

@@ -44,7 +44,7 @@ describe('the npm start screen', () => {
         '',
         '  Open      http://localhost:56150 — the Agents Playground; you are Dana Oncall',
         '  Mode      sandbox, because no MicrosoftAppId, no kubeconfig and no PULLDOCTOR_CONFIG',
-        "  Cluster   shop-aks (fake, in the bot's process, with its Azure and registries): 15 pods in namespace shop",
+        "  Cluster   shop-aks (fake, in the bot's process, with its Azure and registries): 17 pods in namespace shop",
         '  Try       why is pod web-7d4c9b6f5-x2k8p failing in shop',
         '  Fixes     Request fix; approved by Megan Bowen, Adele Vance',
         '            To approve as one of them: Mock an Activity → Custom activity',
