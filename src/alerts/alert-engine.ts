@@ -206,7 +206,8 @@ export class AlertEngine {
         status: record.status,
       };
       if (record.status === 'resolved') this.options.metrics.inc('alerts_resolved_total');
-      else if (record.revision === 1) this.options.metrics.inc('alerts_raised_total');
+      // Raised: a generation starts (a new message is due): the first failure, or again after it resolved.
+      else if (record.generationStartedAt === record.lastSeen && record.podsAffected === 1) this.options.metrics.inc('alerts_raised_total');
       else this.options.metrics.inc('alerts_updated_total');
       this.log.info('alert changed', { ...what, pods: Object.keys(record.failingPods).length, generation: record.generation });
       if (record.routedTo.length === 0) {

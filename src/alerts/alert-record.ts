@@ -100,7 +100,7 @@ export interface AlertRecord {
   workload: WorkloadRef;
   cause: Cause;
   status: AlertStatus;
-  /** Start of the current episode (continuous failing, reopened within the quiet window included). */
+  /** Start of the current episode: the workload failing without a break (the card's "Firing since"). */
   firstSeen: string;
   /** The newest pod failure counted. */
   lastSeen: string;
@@ -111,7 +111,10 @@ export interface AlertRecord {
   podsAffected: number;
   affectedPods: string[];
   newestPod: string;
-  /** Goes up when the workload is due a new message: its first failure, or again after the quiet window. */
+  /**
+   * Goes up when the workload is due a new message: its first failure, every failure after it was resolved, and a new
+   * pod of a still-firing alert once the quiet window has passed since the last message.
+   */
   generation: number;
   generationStartedAt: string;
   /** Goes up with every change a card would show. */
@@ -120,7 +123,16 @@ export interface AlertRecord {
   source: AlertSource;
   /** Conversations that are told about this alert (routes and subscriptions when it was raised, accumulated). */
   routedTo: string[];
+  /**
+   * The alert as it stood when its previous generation ended (resolved, or still firing when re-announced): what the
+   * previous message shows for good. Kept so that message is brought to its final state even when the change that
+   * ended it was still waiting to be sent (rate limits, Teams refusing for a while) as the next generation began.
+   */
+  previous?: PreviousGeneration;
 }
+
+/** An alert's previous generation: the record as it last stood then. */
+export type PreviousGeneration = Omit<AlertRecord, 'previous'>;
 
 /** A pod of a group found failing to pull after its grace period (or reported by Alertmanager). */
 export interface PodFailureReport extends AlertGroup {
@@ -143,9 +155,10 @@ function addAffected(record: AlertRecord, pod: string): void {
  * The next value of an alert when one of its pods is found failing; undefined when nothing a card shows changes
  * (the pod was already counted as failing and the alert is firing).
  *
- * Quiet window: a resolved alert that fails again within the window is reopened (its message is updated back to
- * firing); after the window it starts a new generation (a new message). A firing alert is re-announced in a new
- * message only when a new pod fails after the window has passed since its last announcement.
+ * A resolved alert that fails again starts a new generation — a new message, "firing since" now — whenever it
+ * happens: an edit of the old card far up the chat would notify nobody. The quiet window only holds back repeats
+ * while the workload keeps failing: a firing alert is re-announced in a new message when a new pod fails after the
+ * window has passed since its last announcement ("firing since" stays the start of the outage).
  */
 export function withPodFailing(
   current: AlertRecord | null,
@@ -182,20 +195,22 @@ export function withPodFailing(
   if (alreadyFailing && current.status === 'firing' && newRoutes.length === 0) return undefined;
 
   const next: AlertRecord = structuredClone(current);
-  const elapsed = (since: string) => Date.parse(now) - Date.parse(since);
   const newGeneration = () => {
+    const previous: PreviousGeneration = structuredClone(current);
+    delete (previous as AlertRecord).previous;
+    next.previous = previous;
     next.generation += 1;
     next.generationStartedAt = now;
     next.podsAffected = 0;
     next.affectedPods = [];
   };
   if (current.status === 'resolved') {
-    if (current.resolvedAt === undefined || elapsed(current.resolvedAt) >= quietWindowMs) newGeneration();
-    if (next.generation !== current.generation || current.resolvedAt === undefined) next.firstSeen = now;
+    newGeneration();
+    next.firstSeen = now;
     next.status = 'firing';
     delete next.resolvedAt;
     next.failingPods = {};
-  } else if (!alreadyFailing && elapsed(current.generationStartedAt) >= quietWindowMs) {
+  } else if (!alreadyFailing && Date.parse(now) - Date.parse(current.generationStartedAt) >= quietWindowMs) {
     newGeneration();
   }
   next.failingPods[report.pod] = { since: current.failingPods[report.pod]?.since ?? now };
@@ -238,6 +253,7 @@ export function isAlertRecord(value: unknown): value is AlertRecord {
     typeof v.revision === 'number' &&
     v.failingPods !== null &&
     typeof v.failingPods === 'object' &&
-    Array.isArray(v.routedTo)
+    Array.isArray(v.routedTo) &&
+    (v.previous === undefined || (isAlertRecord(v.previous) && v.previous.previous === undefined && v.previous.key === v.key))
   );
 }

@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import type { V1Pod } from '@kubernetes/client-node';
-import { workloadOf, withPodFailing, withPodRecovered, type AlertRecord, type PodFailureReport } from '../../src/alerts/alert-record.js';
+import {
+  isAlertRecord,
+  workloadOf,
+  withPodFailing,
+  withPodRecovered,
+  type AlertRecord,
+  type PodFailureReport,
+} from '../../src/alerts/alert-record.js';
 import { payloads } from '../../src/sandbox/kubernetes-api/index.js';
 import { asV1Pod } from '../support/check-context.js';
 
@@ -56,27 +63,54 @@ describe('alert record transitions', () => {
     assert.equal(withPodRecovered(c, 'web-2', t(7)), undefined);
   });
 
-  it('reopens the same generation when the workload fails again within the quiet window', () => {
-    const resolved = withPodRecovered(fail(null, 'web-1', 0)!, 'web-1', t(10))!;
-    const again = fail(resolved, 'web-3', 60)!;
+  it('starts a new generation (a new message) when a resolved workload fails again, however soon, firing since the new failure', () => {
+    const resolved = withPodRecovered(fail(fail(null, 'web-1', 0)!, 'web-2', 2)!, 'web-1', t(10))!;
+    const resolvedForGood = withPodRecovered(resolved, 'web-2', t(11))!;
+    const again = fail(resolvedForGood, 'web-3', 12)!;
     assert.equal(again.status, 'firing');
-    assert.equal(again.generation, 1);
-    assert.equal(again.firstSeen, t(0));
+    assert.equal(again.generation, 2, 'one minute after it resolved, well within the quiet window');
+    assert.equal(again.firstSeen, t(12));
+    assert.equal(again.generationStartedAt, t(12));
     assert.equal(again.resolvedAt, undefined);
+    assert.deepEqual(Object.keys(again.failingPods), ['web-3']);
+    assert.equal(again.podsAffected, 1, 'the new message counts the pods of the new outage only');
+    assert.deepEqual(again.affectedPods, ['web-3']);
   });
 
-  it('starts a new generation (a new message) when it fails again after the quiet window', () => {
+  it('keeps the previous generation as it ended, so that its message can be left showing it resolved', () => {
     const resolved = withPodRecovered(fail(null, 'web-1', 0)!, 'web-1', t(10))!;
-    const again = fail(resolved, 'web-3', 10 + 4 * 60)!;
-    assert.equal(again.generation, 2);
-    assert.equal(again.firstSeen, t(10 + 4 * 60));
-    assert.equal(again.podsAffected, 1);
+    const again = fail(resolved, 'web-3', 30)!;
+    assert.equal(again.previous?.generation, 1);
+    assert.equal(again.previous?.status, 'resolved');
+    assert.equal(again.previous?.resolvedAt, t(10));
+    assert.equal(again.previous?.firstSeen, t(0));
+    assert.equal(again.previous?.newestPod, 'web-1');
+    assert.equal((again.previous as AlertRecord).previous, undefined, 'only one generation back is kept');
+    const third = fail(withPodRecovered(again, 'web-3', t(40))!, 'web-4', 50)!;
+    assert.equal(third.generation, 3);
+    assert.equal(third.previous?.generation, 2);
+    assert.equal((third.previous as AlertRecord).previous, undefined);
+    assert.ok(isAlertRecord(third));
   });
 
-  it('re-announces a still-firing workload only when a new pod fails after the quiet window', () => {
+  it('holds back repeats only while the workload keeps failing: a new pod is re-announced once the quiet window has passed', () => {
     const a = fail(null, 'web-1', 0)!;
-    assert.equal(fail(a, 'web-2', 3 * 60)!.generation, 1);
-    assert.equal(fail(a, 'web-2', 4 * 60)!.generation, 2);
+    const within = fail(a, 'web-2', 3 * 60)!;
+    assert.equal(within.generation, 1, 'a new pod within the window updates the message');
+    const after = fail(a, 'web-2', 4 * 60)!;
+    assert.equal(after.generation, 2, 'a new pod after the window is a new message');
+    assert.equal(after.firstSeen, t(0), 'still failing since the start of the outage');
+    assert.equal(after.previous?.status, 'firing');
+    assert.equal(fail(within, 'web-1', 5 * 60), undefined, 'a pod already counted is no repeat at all');
+  });
+
+  it('refuses a stored alert whose previous generation is malformed or belongs to another alert', () => {
+    const again = fail(withPodRecovered(fail(null, 'web-1', 0)!, 'web-1', t(10))!, 'web-3', 30)!;
+    assert.ok(isAlertRecord(again));
+    assert.equal(isAlertRecord({ ...again, previous: { ...again.previous, key: 'other' } }), false);
+    assert.equal(isAlertRecord({ ...again, previous: 'resolved' }), false);
+    assert.equal(isAlertRecord({ ...again, previous: { ...again.previous, previous: again.previous } }), false);
+    assert.equal(isAlertRecord({ ...again, previous: { ...again.previous, status: 'flapping' } }), false);
   });
 
   it('adds conversations that were not told yet without touching the pods', () => {

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import type { AlertRecord } from '../../src/alerts/alert-record.js';
 import type { AlertView } from '../../src/alerts/alert-view.js';
 import type { AlertService } from '../../src/alerts/alert-service.js';
 import { startAlertsWorld, failingPod, runningPod, OPS, type AlertsWorld } from '../support/alerts-world.js';
@@ -11,6 +12,12 @@ async function started(world: AlertsWorld, env: Record<string, string> = {}): Pr
   await service.start();
   await waitFor('the watch to be synced', () => service.engine?.watcher.isSynced('shop') === true);
   return service;
+}
+
+/** The stored alert of a workload of namespace shop. */
+async function alertOf(world: AlertsWorld, workload: string): Promise<AlertRecord | undefined> {
+  const docs = await world.store.documents.list<AlertRecord>('alerts');
+  return docs.map((d) => d.value).find((r) => r.workload.name === workload);
 }
 
 /** Lets every piece of work that is due finish (reads, diagnoses, store writes, sends). */
@@ -97,7 +104,7 @@ describe('proactive alerts: one pod, one workload', () => {
     assert.equal(card.pods.affected, 2);
   });
 
-  it('finds init containers that cannot pull, and announces again only after the quiet window', async () => {
+  it('finds init containers that cannot pull; a workload failing again after it resolved gets a new message, the old one stays resolved', async () => {
     const service = await started(world, { ALERT_QUIET_WINDOW: '1h' });
     const init = (index: number) => {
       const pod = failingPod('web', index);
@@ -114,22 +121,70 @@ describe('proactive alerts: one pod, one workload', () => {
     await waitFor('noticed', () => service.engine!.detector.pending === 1);
     await world.clock.advance(GRACE_MS);
     await waitFor('the alert', () => world.channel.posts.length === 1);
-    world.fake.deletePod('shop', 'web-7d4c9b8f6d-p1');
+    const firstSince = (world.channel.posts[0]!.card as AlertView).firstSeen;
+    world.fake.upsertPod(runningPod('web', 1));
     await waitFor('resolved', () => world.channel.updates.length === 1);
 
     world.fake.upsertPod(init(2));
     await waitFor('noticed', () => service.engine!.detector.pending === 1);
     await world.clock.advance(GRACE_MS);
-    await waitFor('reopened in place', () => world.channel.updates.length === 2);
-    assert.equal(world.channel.posts.length, 1);
-    assert.equal((world.channel.updates[1]!.card as AlertView).status, 'firing');
-    world.fake.deletePod('shop', 'web-7d4c9b8f6d-p2');
-    await waitFor('resolved again', () => world.channel.updates.length === 3);
+    await waitFor('a new message, well within the quiet window', () => world.channel.posts.length === 2);
+    await settled(service);
+    const [old, fresh] = world.channel.messagesIn(OPS).map((m) => m.card as AlertView);
+    assert.equal(old!.status, 'resolved', 'the first message still says the first outage ended');
+    assert.equal(old!.firstSeen, firstSince);
+    assert.equal(fresh!.status, 'firing');
+    assert.equal(fresh!.firstSeen, new Date(world.clock.now()).toISOString(), 'firing since the new failure');
+    assert.deepEqual(fresh!.pods, { failing: 1, affected: 1, newest: 'web-7d4c9b8f6d-p2' });
+    assert.equal(world.channel.updates.length, 1, 'the old message was not touched again');
 
-    await world.clock.advance(3_600_000);
     world.fake.upsertPod(init(3));
     await waitFor('noticed', () => service.engine!.detector.pending === 1);
     await world.clock.advance(GRACE_MS);
-    await waitFor('a new message after the quiet window', () => world.channel.posts.length === 2);
+    await waitFor('the new message updated', () => world.channel.updates.length === 2);
+    assert.equal(world.channel.updates[1]!.messageId, world.channel.posts[1]!.messageId, 'still failing: no repeat within the quiet window');
+
+    await world.clock.advance(3_600_000);
+    world.fake.upsertPod(init(4));
+    await waitFor('noticed', () => service.engine!.detector.pending === 1);
+    await world.clock.advance(GRACE_MS);
+    await waitFor('re-announced once the quiet window has passed', () => world.channel.posts.length === 3);
+    assert.equal((world.channel.posts[2]!.card as AlertView).firstSeen, fresh!.firstSeen, 'the same outage, still failing since then');
+  });
+
+  it('leaves the old message resolved even when its resolved update was still waiting as the workload failed again', async () => {
+    const service = await started(world);
+    for (const workload of ['api', 'web']) {
+      world.fail(workload, 1);
+      await waitFor('noticed', () => service.engine!.detector.pending === 1);
+      await world.clock.advance(GRACE_MS);
+      await settled(service);
+    }
+    assert.equal(world.channel.posts.length, 2);
+
+    // Teams asks to wait ten minutes while the api card is updated: the conversation's queue waits behind it.
+    world.channel.throttleNext(1, 600);
+    world.fail('api', 2);
+    await waitFor('noticed', () => service.engine!.detector.pending === 1);
+    await world.clock.advance(GRACE_MS);
+    await waitFor('the api update refused with Retry-After', () => world.channel.refusals.length === 1);
+    world.fake.upsertPod(runningPod('web', 1));
+    await waitFor('the web alert resolved', async () => (await alertOf(world, 'web'))?.status === 'resolved');
+    world.fail('web', 2);
+    await waitFor('noticed', () => service.engine!.detector.pending === 1);
+    await world.clock.advance(GRACE_MS);
+    await waitFor('the web alert firing again', async () => (await alertOf(world, 'web'))?.generation === 2);
+    assert.equal(world.channel.sends.length, 2, 'nothing went out while Teams asked to wait');
+
+    await world.clock.advance(600_000);
+    await waitFor('the new web message', () => world.channel.posts.length === 3);
+    await settled(service);
+    const web = world.channel.messagesIn(OPS).filter((m) => (m.card as AlertView).workload.name === 'web');
+    const [old, fresh] = web.map((m) => m.card as AlertView);
+    assert.equal(old!.status, 'resolved', 'the first message was finished as resolved, not left firing');
+    assert.equal(old!.pods.newest, 'web-7d4c9b8f6d-p1');
+    assert.equal(fresh!.status, 'firing');
+    assert.equal(fresh!.pods.newest, 'web-7d4c9b8f6d-p2');
+    assert.equal(world.channel.limitViolations, 0);
   });
 });
