@@ -142,7 +142,11 @@ describe('proactive alerts: one pod, one workload', () => {
     await waitFor('noticed', () => service.engine!.detector.pending === 1);
     await world.clock.advance(GRACE_MS);
     await waitFor('the new message updated', () => world.channel.updates.length === 2);
-    assert.equal(world.channel.updates[1]!.messageId, world.channel.posts[1]!.messageId, 'still failing: no repeat within the quiet window');
+    assert.equal(
+      world.channel.updates[1]!.messageId,
+      world.channel.posts[1]!.messageId,
+      'still failing: no repeat within the quiet window',
+    );
 
     await world.clock.advance(3_600_000);
     world.fake.upsertPod(init(4));

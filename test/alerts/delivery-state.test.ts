@@ -57,7 +57,11 @@ describe('delivery state: the flood rule', () => {
     const finished = withSent(again, { kind: 'previous', key: 'a' }, { renderedHash: 'final', at: t(91) })!;
     assert.equal(finished.cards.a!.previousMessage!.renderedHash, 'final');
     assert.equal(finished.cards.a!.previousMessage!.messageId, 'm-1');
-    assert.equal(withClaim(finished, { kind: 'previous', key: 'a' }, 'replica-1', t(92), 60_000), undefined, 'an old message is never posted');
+    assert.equal(
+      withClaim(finished, { kind: 'previous', key: 'a' }, 'replica-1', t(92), 60_000),
+      undefined,
+      'an old message is never posted',
+    );
   });
 
   it('has no previous message to finish when the earlier generation went into a summary', () => {
@@ -76,7 +80,11 @@ describe('delivery state: the flood rule', () => {
     const summary = activeSummary(s, t(5), rule)!;
     assert.deepEqual(summary.generations, { a: 3, b: 1, c: 1, d: 1, e: 1 });
     s = allocate(s, 'b', 10, 2);
-    assert.equal(activeSummary(s, t(10), rule)!.generations!.b, 2, 'the same alert failing again during the incident: its newest generation');
+    assert.equal(
+      activeSummary(s, t(10), rule)!.generations!.b,
+      2,
+      'the same alert failing again during the incident: its newest generation',
+    );
   });
 
   it('lets one instance claim a message, refuses another until the claim is stale, and records the message id', () => {
