@@ -32,6 +32,8 @@ export interface AlertEngineSettings {
   sendRetry?: { maxAttempts?: number; parkMs?: number; backoff?: { initialMs: number; maxMs: number } };
   watchBackoff?: { initialMs: number; maxMs: number; random?: () => number };
   diagnosisConcurrency?: number;
+  /** How long a deleted alerted pod waits for a replacement that fails in its stead (default 60 s). */
+  handoverMs?: number;
 }
 
 export interface AlertEngineOptions extends AlertEngineSettings {
@@ -132,6 +134,7 @@ export class AlertEngine {
       log: this.log,
       tracker: this.tracker,
       concurrency: options.diagnosisConcurrency,
+      handoverMs: options.handoverMs,
     });
     this.watcher = new PodWatcher({
       kubeConfig: options.kubeConfig,

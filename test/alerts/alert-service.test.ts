@@ -4,6 +4,7 @@ import type { AlertView } from '../../src/alerts/alert-view.js';
 import type { AlertService } from '../../src/alerts/alert-service.js';
 import { startAlertsWorld, failingPod, runningPod, OPS, type AlertsWorld } from '../support/alerts-world.js';
 import { waitFor } from '../support/wait-for.js';
+import { DEFAULT_HANDOVER_MS } from '../../src/alerts/pull-failure-detector.js';
 
 const GRACE_MS = 120_000;
 
@@ -18,6 +19,11 @@ async function started(world: AlertsWorld, env: Record<string, string> = {}): Pr
 async function alertOf(world: AlertsWorld, workload: string): Promise<AlertRecord | undefined> {
   const docs = await world.store.documents.list<AlertRecord>('alerts');
   return docs.map((d) => d.value).find((r) => r.workload.name === workload);
+}
+
+/** Whether a firing alert counts the pod as failing. */
+function counted(service: AlertService, pod: string): boolean {
+  return service.engine!.book.isTracked({ cluster: 'prod', namespace: 'shop', pod });
 }
 
 /** Lets every piece of work that is due finish (reads, diagnoses, store writes, sends). */
@@ -75,7 +81,7 @@ describe('proactive alerts: one pod, one workload', () => {
     assert.equal(service.metrics.total('alert_diagnoses_total'), 0);
   });
 
-  it('updates the same card when a second pod of the Deployment fails, and marks it resolved when both recover', async () => {
+  it('updates the same card when a second pod of the Deployment fails, and marks it resolved when one recovers and the other is deleted', async () => {
     const service = await started(world);
     world.fail('web', 1);
     await waitFor('noticed', () => service.engine!.detector.pending === 1);
@@ -93,6 +99,14 @@ describe('proactive alerts: one pod, one workload', () => {
 
     world.fake.upsertPod(runningPod('web', 1));
     world.fake.deletePod('shop', 'web-7d4c9b8f6d-p2');
+    await settled(service);
+    await world.clock.advance(DEFAULT_HANDOVER_MS - 1000);
+    await settled(service);
+    assert.ok(
+      world.channel.messagesIn(OPS).every((m) => (m.card as AlertView).status === 'firing'),
+      'a deleted pod may yet be replaced by one that fails the same way',
+    );
+    await world.clock.advance(1000);
     await waitFor('resolved', () => world.channel.messagesIn(OPS).some((m) => (m.card as AlertView).status === 'resolved'));
     await settled(service);
     assert.equal(world.channel.posts.length, 1, 'still one message');
@@ -102,6 +116,88 @@ describe('proactive alerts: one pod, one workload', () => {
     assert.equal(card.resolvedAt, new Date(world.clock.now()).toISOString());
     assert.equal(card.pods.failing, 0);
     assert.equal(card.pods.affected, 2);
+  });
+
+  it('keeps firing in the same message when an alerted pod is deleted and its replacement fails the same way (kubectl delete pod)', async () => {
+    const service = await started(world);
+    world.fail('web', 1);
+    await waitFor('noticed', () => service.engine!.detector.pending === 1);
+    await world.clock.advance(GRACE_MS);
+    await waitFor('the alert', () => world.channel.posts.length === 1);
+    await settled(service);
+    const since = (world.channel.posts[0]!.card as AlertView).firstSeen;
+
+    await world.clock.advance(5 * 60_000);
+    // As the API server shows a deletion: the pod terminating (deletionTimestamp set), then gone.
+    const terminating = failingPod('web', 1);
+    terminating.metadata!.deletionTimestamp = new Date(world.clock.now()).toISOString();
+    world.fake.upsertPod(terminating);
+    await settled(service);
+    await world.clock.advance(1000);
+    world.fake.deletePod('shop', 'web-7d4c9b8f6d-p1');
+    await settled(service);
+    await world.clock.advance(2000);
+    world.fail('web', 2);
+    await waitFor('the replacement counted without a grace period of its own', () => counted(service, 'web-7d4c9b8f6d-p2'));
+    await waitFor('the deleted pod let go', () => !counted(service, 'web-7d4c9b8f6d-p1'));
+    await settled(service);
+    await world.clock.advance(DEFAULT_HANDOVER_MS);
+    await settled(service);
+
+    assert.equal(world.channel.posts.length, 1, 'no second message: the workload never stopped failing');
+    const cards = world.channel.sends.map((x) => x.card as AlertView);
+    assert.ok(
+      cards.every((c) => c.status === 'firing'),
+      'never shown resolved in between',
+    );
+    const now = cards.at(-1)!;
+    assert.equal(now.firstSeen, since, 'firing since the start of the outage');
+    assert.deepEqual(now.pods, { failing: 1, affected: 2, newest: 'web-7d4c9b8f6d-p2' });
+  });
+
+  it('takes over at once with a replacement already in its grace period when the alerted pod is deleted', async () => {
+    const service = await started(world);
+    world.fail('web', 1);
+    await waitFor('noticed', () => service.engine!.detector.pending === 1);
+    await world.clock.advance(GRACE_MS);
+    await waitFor('the alert', () => world.channel.posts.length === 1);
+    world.fail('web', 2);
+    await waitFor('noticed', () => service.engine!.detector.pending === 1);
+    await world.clock.advance(10_000);
+
+    world.fake.deletePod('shop', 'web-7d4c9b8f6d-p1');
+    await waitFor('the replacement counted', () => counted(service, 'web-7d4c9b8f6d-p2'));
+    await waitFor('the deleted pod let go', () => !counted(service, 'web-7d4c9b8f6d-p1'));
+    await settled(service);
+    assert.equal(service.engine!.detector.pending, 0, 'its grace period was cut short');
+    assert.equal(world.channel.posts.length, 1);
+    assert.deepEqual((world.channel.messagesIn(OPS)[0]!.card as AlertView).pods, { failing: 1, affected: 2, newest: 'web-7d4c9b8f6d-p2' });
+  });
+
+  it('keeps counting a StatefulSet pod deleted and recreated under the same name when it fails again', async () => {
+    const service = await started(world);
+    const statefulPod = () => {
+      const pod = failingPod('db', 0);
+      pod.metadata!.name = 'db-0';
+      pod.metadata!.ownerReferences = [{ apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'db', uid: 'u-db', controller: true }];
+      delete pod.metadata!.labels?.['pod-template-hash'];
+      return pod;
+    };
+    world.fake.upsertPod(statefulPod());
+    await waitFor('noticed', () => service.engine!.detector.pending === 1);
+    await world.clock.advance(GRACE_MS);
+    await waitFor('the alert', () => world.channel.posts.length === 1);
+    assert.equal((world.channel.posts[0]!.card as AlertView).workload.kind, 'StatefulSet');
+
+    world.fake.deletePod('shop', 'db-0');
+    await settled(service);
+    world.fake.upsertPod(statefulPod());
+    await settled(service);
+    await world.clock.advance(DEFAULT_HANDOVER_MS + GRACE_MS);
+    await settled(service);
+    assert.ok(counted(service, 'db-0'), 'still counted: db-0 is failing again');
+    assert.equal(world.channel.posts.length, 1);
+    assert.ok(world.channel.sends.every((x) => (x.card as AlertView).status === 'firing'));
   });
 
   it('finds init containers that cannot pull; a workload failing again after it resolved gets a new message, the old one stays resolved', async () => {
@@ -173,11 +269,12 @@ describe('proactive alerts: one pod, one workload', () => {
     await world.clock.advance(GRACE_MS);
     await waitFor('the api update refused with Retry-After', () => world.channel.refusals.length === 1);
     world.fake.upsertPod(runningPod('web', 1));
-    await waitFor('the web alert resolved', async () => (await alertOf(world, 'web'))?.status === 'resolved');
+    await waitFor('the web alert resolved', () => !counted(service, 'web-7d4c9b8f6d-p1'));
     world.fail('web', 2);
     await waitFor('noticed', () => service.engine!.detector.pending === 1);
     await world.clock.advance(GRACE_MS);
-    await waitFor('the web alert firing again', async () => (await alertOf(world, 'web'))?.generation === 2);
+    await waitFor('the web alert firing again', () => counted(service, 'web-7d4c9b8f6d-p2'));
+    assert.equal((await alertOf(world, 'web'))?.generation, 2);
     assert.equal(world.channel.sends.length, 2, 'nothing went out while Teams asked to wait');
 
     await world.clock.advance(600_000);

@@ -24,6 +24,7 @@ import {
 } from '../support/teams-activities.js';
 import { waitFor } from '../support/wait-for.js';
 import { formatUtc } from '../../src/diagnosis/format-utc.js';
+import { DEFAULT_HANDOVER_MS } from '../../src/alerts/pull-failure-detector.js';
 
 const OPS = '19:7e1c3f0a9b2d4e5f8a6b0c1d2e3f4a5b@thread.tacv2';
 const ops = channelThread(OPS);
@@ -119,6 +120,8 @@ describe('alerts in Teams: the bot application, its endpoint and the Bot Connect
 
     world.fake.upsertPod(runningPod('web', 1));
     world.fake.deletePod('shop', 'web-7d4c9b8f6d-p2');
+    await settled(replica);
+    await world.clock.advance(DEFAULT_HANDOVER_MS);
     await world.connector.waitFor(
       (c) => c.operation === 'update' && c.activityId === post.resultId && cardTexts(cardOf(c))[0] === '✅ Resolved: Deployment web',
     );
