@@ -7,7 +7,8 @@ import { parseImageReference } from '../diagnosis/image/image-reference.js';
 import { IMAGE_PULL_REASONS } from '../diagnosis/pod-state.js';
 import type { Diagnosis, DiagnosisTarget } from '../diagnosis/types.js';
 import { ActivityTracker, Backoff, delay, isoTime, type AlertMetrics, type Clock } from './machinery.js';
-import { workloadOf, type AlertDiagnosisSummary, type AlertSource, type WorkloadRef } from './alert-record.js';
+import { workloadOf, type WorkloadRef } from '../diagnosis/failing-pods.js';
+import type { AlertDiagnosisSummary, AlertSource } from './alert-record.js';
 
 /** What the detector asks of the rest: diagnose a pod (a DiagnosisTarget), raise or clear its part in an alert. */
 export interface FailureSink {
