@@ -1,4 +1,5 @@
 import type { AlertSummaryView, AlertSummaryWorkload, AlertView } from '../alerts/alert-view.js';
+import type { FailingNow } from '../alerts/failing-now.js';
 import { inertText, TEXT_LIMITS } from './cards.js';
 import { formatUtc } from '../diagnosis/format-utc.js';
 
@@ -8,6 +9,8 @@ import { formatUtc } from '../diagnosis/format-utc.js';
 export interface AlertCommandResult {
   summary: string;
   details?: string[];
+  /** What is failing now where the conversation's alerts come from (`alerts on`, `alerts status`), per cluster. */
+  failing?: FailingNow[];
 }
 
 export interface AlertCardInput {

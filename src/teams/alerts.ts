@@ -1,6 +1,7 @@
 import { teamsSendFailed, type AlertChannel } from '../alerts/alert-delivery.js';
 import type { AlertCard, AlertView } from '../alerts/alert-view.js';
 import type { Alerts } from '../alerts/alerts-assembly.js';
+import type { FailingNow } from '../alerts/failing-now.js';
 import type { ConversationReferenceInput, ConversationType, StoredConversation } from '../alerts/routing.js';
 import type { SubscriptionScope, SubscriptionStatus } from '../alerts/routing.js';
 import { isPullDoctorError, PullDoctorError } from '../errors/index.js';
@@ -192,7 +193,7 @@ function duration(ms: number): string {
  */
 export class AlertsInTeams {
   constructor(
-    private readonly alerts: Pick<Alerts, 'subscriptions' | 'conversations' | 'clusters' | 'clusterNamed' | 'gracePeriodMs'>,
+    private readonly alerts: Pick<Alerts, 'subscriptions' | 'conversations' | 'clusters' | 'clusterNamed' | 'gracePeriodMs' | 'failingNow'>,
     /** More lines for the answer to `alerts on` (the sandbox says which pod it is about to break). */
     private readonly onAlertsOn: (() => string[]) | undefined,
   ) {}
@@ -214,7 +215,12 @@ export class AlertsInTeams {
           ? `🔔 Alerts are on here for ${this.scopeText(scope)}.`
           : `Alerts were already on here for ${this.scopeText(scope)}.`;
         const extra = this.onAlertsOn?.() ?? [];
-        return { summary, details: [...this.howItWorks(), ...this.statusLines(change.status), ...extra] };
+        const failing = await this.failingNow(change.status, log);
+        return {
+          summary,
+          details: [...this.failingLines(failing), ...this.howItWorks(), ...this.statusLines(change.status), ...extra],
+          failing,
+        };
       }
       case 'off': {
         const narrowed = scope.namespace !== undefined || scope.cluster !== undefined;
@@ -231,15 +237,71 @@ export class AlertsInTeams {
           : status.staticRoutes.length > 0
             ? 'Alerts come here from the configured routes.'
             : 'Alerts are off here.';
+        const failing = await this.failingNow(status, log);
         return {
           summary,
           details: [
+            ...this.failingLines(failing),
             ...this.statusLines(status),
             ...(status.subscribed || status.staticRoutes.length > 0 ? [] : ['Say "alerts on" to get them here.']),
           ],
+          failing,
         };
       }
     }
+  }
+
+  /** What is failing now where this conversation's alerts come from (nothing when none come here). */
+  private async failingNow(status: SubscriptionStatus, log: Logger): Promise<FailingNow[]> {
+    const failing = await this.alerts.failingNow(status);
+    for (const listed of failing) {
+      if (listed.error) log.warn('could not list what is failing now', { cluster: listed.cluster, code: listed.error.code });
+    }
+    log.info('failing now', { clusters: failing.map((f) => ({ cluster: f.cluster, failing: f.report?.failingCount })) });
+    return failing;
+  }
+
+  /**
+   * What is failing now, in words, first in the answer: alerts being on must never read as "all clear" while pods
+   * are broken. The pods themselves are listed on the failing-pods card, with a Diagnose button each.
+   */
+  private failingLines(failing: readonly FailingNow[]): string[] {
+    const several = this.alerts.clusters.length > 1;
+    const lines: string[] = [];
+    for (const listed of failing) {
+      const where = this.listedWhere(listed, several);
+      if (listed.error) {
+        lines.push(`⚠️ I could not list what is failing now ${where}: ${listed.error.title}. ${listed.error.message}`);
+      } else if (listed.report) {
+        const { failingCount, groups, omitted } = listed.report;
+        const pulling = groups.flatMap((g) => g.pods).filter((p) => p.pullFailure).length;
+        const pods = failingCount === 1 ? '1 pod is' : `${failingCount} pods are`;
+        if (failingCount === 0) lines.push(`✅ Nothing is failing now ${where}.`);
+        else if (pulling === failingCount)
+          lines.push(
+            `🔴 ${failingCount === 1 ? '1 pod cannot pull its image' : `${failingCount} pods cannot pull their images`} now ${where}.`,
+          );
+        else if (pulling === 0 && omitted === 0)
+          lines.push(
+            `🔴 ${pods} failing now ${where}, none because of its image: alert cards are only about images that cannot be pulled.`,
+          );
+        else lines.push(`🔴 ${pods} failing now ${where}; ${omitted > 0 ? 'at least ' : ''}${pulling} of them cannot pull their image.`);
+      }
+      if (listed.unwatched.length > 0) {
+        const names = listed.unwatched.join(', ');
+        lines.push(
+          `Alerts do not watch ${listed.unwatched.length === 1 ? 'namespace' : 'namespaces'} ${names}${several ? ` on cluster ${listed.cluster}` : ''}, so no alert comes from there (ALERT_NAMESPACES).`,
+        );
+      }
+    }
+    return lines;
+  }
+
+  private listedWhere(listed: FailingNow, several: boolean): string {
+    const on = several ? ` on cluster ${listed.cluster}` : '';
+    if (listed.namespaces === 'all') return several ? `on cluster ${listed.cluster}` : 'in all namespaces';
+    const names = listed.namespaces.join(', ');
+    return `in ${listed.namespaces.length === 1 ? 'namespace' : 'namespaces'} ${names}${on}`;
   }
 
   private scopeOf(command: AlertCommand): SubscriptionScope {

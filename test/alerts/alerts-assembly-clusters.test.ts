@@ -73,7 +73,7 @@ describe('alerts for the clusters of the cluster file', function () {
     assert.equal(cardTexts(cardOf(world.alertCalls(PROD_OPS)[0]!))[1], 'Namespace shop · cluster prod');
   });
 
-  it("says in alerts status which of the cluster file's routes lead to the conversation", async () => {
+  it("says in alerts status which of the cluster file's routes lead to the conversation, and what fails now on that cluster only", async () => {
     const before = world.connector.calls.length;
     await postActivity(
       replica.url,
@@ -83,6 +83,7 @@ describe('alerts for the clusters of the cluster file', function () {
     assert.deepEqual(cardTexts(cardOf(reply)), [
       '🔔 Alerts',
       'Alerts come here from the configured routes.',
+      '✅ Nothing is failing now in namespace shop on cluster staging.',
       'Configured routes also send alerts here, set by an administrator: staging/shop.',
     ]);
   });

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { ConversationRegistry } from '../../src/alerts/routing.js';
+import { ConversationRegistry, SubscriptionService } from '../../src/alerts/routing.js';
+import { payloads } from '../../src/sandbox/kubernetes-api/index.js';
 import { cardTexts } from '../support/card-text.js';
 import { alertmanagerPayload } from '../support/alertmanager-payload.js';
 import {
@@ -64,6 +65,7 @@ describe('alerts in Teams: alerts on, off and status in chat', function () {
     assert.deepEqual(on, [
       '🔔 Alerts',
       '🔔 Alerts are on here for namespace shop.',
+      '✅ Nothing is failing now in namespace shop.',
       'I post a card here when a pod keeps failing to pull its image for 2 minutes: one card per workload, updated as more pods fail and when they recover.',
       'Subscribed here: namespace shop.',
     ]);
@@ -75,8 +77,65 @@ describe('alerts in Teams: alerts on, off and status in chat', function () {
     assert.equal(alerts.length, 1);
     assert.equal(cardTexts(cardOf(alerts[0]!))[0], '🔔 Deployment web cannot pull its image');
 
-    assert.deepEqual(await say(chat, 'alerts status'), ['🔔 Alerts', '🔔 Alerts are on here.', 'Subscribed here: namespace shop.']);
+    assert.deepEqual((await say(chat, 'alerts status')).slice(0, 4), [
+      '🔔 Alerts',
+      '🔔 Alerts are on here.',
+      '🔴 1 pod cannot pull its image now in namespace shop.',
+      'Subscribed here: namespace shop.',
+    ]);
     assert.deepEqual((await say(chat, 'alerts on for namespace shop')).slice(1, 2), ['Alerts were already on here for namespace shop.']);
+  });
+
+  it('says what is failing now when alerts go on and in alerts status, rather than only "Alerts are on here"', async () => {
+    world.fail('web', 1);
+    world.fail('web', 2);
+    world.fake.upsertPod(
+      payloads.crashLoopBackOffPod({
+        namespace: 'shop',
+        name: 'cart-5f6d7c8b9a-k2m4n',
+        ownerDeployment: 'cart',
+        image: 'shopacr.azurecr.io/shop/cart:1.8.0',
+      }),
+    );
+    world.fake.upsertPod(
+      payloads.runningPod({
+        namespace: 'shop',
+        name: 'api-6c5b4a3f2e-q7r8s',
+        ownerDeployment: 'api',
+        image: 'shopacr.azurecr.io/shop/api:3.0.2',
+      }),
+    );
+    const chat = personalChat();
+    const on = await say(chat, 'alerts on for namespace shop');
+    assert.equal(on[1], '🔔 Alerts are on here for namespace shop.');
+    assert.equal(on[2], '🔴 3 pods are failing now in namespace shop; 2 of them cannot pull their image.', JSON.stringify(on));
+
+    const status = await say(chat, 'alerts status');
+    assert.equal(status[2], '🔴 3 pods are failing now in namespace shop; 2 of them cannot pull their image.');
+
+    world.fake.deletePod('shop', 'web-7d4c9b8f6d-p1');
+    world.fake.deletePod('shop', 'web-7d4c9b8f6d-p2');
+    assert.equal(
+      (await say(chat, 'alerts status'))[2],
+      '🔴 1 pod is failing now in namespace shop, none because of its image: alert cards are only about images that cannot be pulled.',
+    );
+    world.fake.deletePod('shop', 'cart-5f6d7c8b9a-k2m4n');
+    assert.equal((await say(chat, 'alerts status'))[2], '✅ Nothing is failing now in namespace shop.');
+  });
+
+  it('says so when what is failing cannot be listed, and still turns alerts on', async () => {
+    const chat = personalChat();
+    const on = await say(chat, 'alerts on for namespace shpo');
+    assert.equal(on[1], '🔔 Alerts are on here for namespace shpo.');
+    assert.match(
+      on[2]!,
+      /^⚠️ I could not list what is failing now in namespace shpo: Namespace not found\. There is no namespace "shpo"\./,
+    );
+    assert.deepEqual(
+      (await world.withStore((s) => new SubscriptionService({ store: s.documents, routes: [], alertsEnabled: true }).status(chat.id)))
+        .scopes,
+      [{ namespace: 'shpo' }],
+    );
   });
 
   it('stops posting after alerts off, and says so', async () => {
