@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { AlertRecord } from '../../src/alerts/alert-record.js';
-import type { AlertView } from '../../src/alerts/alert-view.js';
+import type { AlertSummaryView, AlertView } from '../../src/alerts/alert-view.js';
 import type { AlertService } from '../../src/alerts/alert-service.js';
 import { startAlertsWorld, failingPod, runningPod, OPS, type AlertsWorld } from '../support/alerts-world.js';
 import { waitFor } from '../support/wait-for.js';
@@ -250,6 +250,48 @@ describe('proactive alerts: one pod, one workload', () => {
     await world.clock.advance(GRACE_MS);
     await waitFor('re-announced once the quiet window has passed', () => world.channel.posts.length === 3);
     assert.equal((world.channel.posts[2]!.card as AlertView).firstSeen, fresh!.firstSeen, 'the same outage, still failing since then');
+  });
+
+  it('keeps a summary showing how a workload it listed ended, when that workload fails again later as a message of its own', async () => {
+    const service = await started(world, { ALERT_FLOOD_THRESHOLD: '1' });
+    for (const workload of ['api', 'web']) world.fail(workload, 1);
+    await waitFor('noticed', () => service.engine!.detector.pending === 2);
+    await world.clock.advance(GRACE_MS);
+    await settled(service);
+    const summaryOf = () => world.channel.messagesIn(OPS).find((m) => m.card.kind === 'summary')!.card as AlertSummaryView;
+    assert.deepEqual(
+      summaryOf()
+        .groups.flatMap((g) => g.workloads)
+        .map((w) => [w.name, w.status])
+        .sort(),
+      [
+        ['api', 'firing'],
+        ['web', 'firing'],
+      ],
+      'one card on its own, then a summary listing both',
+    );
+    const ownCard = world.channel.messagesIn(OPS).find((m) => m.card.kind === 'alert')!.card as AlertView;
+
+    const other = ownCard.workload.name === 'api' ? 'web' : 'api';
+    world.fake.upsertPod(runningPod(other, 1));
+    await waitFor('resolved in the summary', () =>
+      summaryOf()
+        .groups.flatMap((g) => g.workloads)
+        .some((w) => w.status === 'resolved'),
+    );
+    await world.clock.advance(5 * 60_000);
+    world.fail(other, 2);
+    await waitFor('noticed', () => service.engine!.detector.pending === 1);
+    await world.clock.advance(GRACE_MS);
+    await waitFor('a message of its own', () => world.channel.posts.filter((p) => p.card.kind === 'alert').length === 2);
+    await settled(service);
+    const listed = summaryOf()
+      .groups.flatMap((g) => g.workloads)
+      .find((w) => w.name === other)!;
+    assert.equal(listed.status, 'resolved', 'the summary still says the outage it listed ended');
+    const fresh = world.channel.posts.filter((p) => p.card.kind === 'alert').at(-1)!.card as AlertView;
+    assert.equal(fresh.workload.name, other);
+    assert.equal(fresh.status, 'firing');
   });
 
   it('leaves the old message resolved even when its resolved update was still waiting as the workload failed again', async () => {
