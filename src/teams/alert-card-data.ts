@@ -141,10 +141,15 @@ export function alertSummaryCardData(input: AlertSummaryCardInput): object {
 /** At most this many detail lines are shown. */
 export const ALERTS_CARD_DETAILS = 15;
 
+/** The answer's detail lines as shown: inert, at most ALERTS_CARD_DETAILS, then "…and N more". */
+export function alertsDetailLines(result: AlertCommandResult): string[] {
+  const details = result.details ?? [];
+  const shown = details.slice(0, ALERTS_CARD_DETAILS).map((d) => inertText(d, TEXT_LIMITS.summary));
+  if (details.length > shown.length) shown.push(`…and ${details.length - shown.length} more`);
+  return shown;
+}
+
 /** Template data for cards/alerts.json: the alert command handler's answer, shown as plain text. */
 export function alertsCardData(result: AlertCommandResult, sandbox: boolean): object {
-  const details = result.details ?? [];
-  const shown = details.slice(0, ALERTS_CARD_DETAILS).map((d) => ({ text: inertText(d, TEXT_LIMITS.summary) }));
-  if (details.length > shown.length) shown.push({ text: `…and ${details.length - shown.length} more` });
-  return { sandbox, summary: inertText(result.summary, TEXT_LIMITS.summary), details: shown };
+  return { sandbox, summary: inertText(result.summary, TEXT_LIMITS.summary), details: alertsDetailLines(result).map((text) => ({ text })) };
 }

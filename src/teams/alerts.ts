@@ -7,10 +7,12 @@ import type { SubscriptionScope, SubscriptionStatus } from '../alerts/routing.js
 import { isPullDoctorError, PullDoctorError } from '../errors/index.js';
 import type { Logger } from '../logging/index.js';
 import type { TeamsTransport } from './bot-framework.js';
-import type { AdaptiveCardJson } from './cards.js';
+import { inertText, TEXT_LIMITS, type AdaptiveCardJson } from './cards.js';
 import type { CardActionStore } from './card-actions.js';
 import { channelOf, type ConversationAddress } from './conversations.js';
-import type { AlertCommandResult } from './alert-card-data.js';
+import { alertsDetailLines, type AlertCommandResult } from './alert-card-data.js';
+import type { TeamsCards } from './bot-framework.js';
+import type { FailingPodsCards } from './failing-pods.js';
 import type { DiagnosisTarget } from '../diagnosis/types.js';
 import { storeDiagnosisActions } from './diagnosis-cards.js';
 import type { TeamsUser } from './fix-card-data.js';
@@ -197,6 +199,30 @@ export class AlertsInTeams {
     /** More lines for the answer to `alerts on` (the sandbox says which pod it is about to break). */
     private readonly onAlertsOn: (() => string[]) | undefined,
   ) {}
+
+  /**
+   * The answer to `alerts …` as one card. When pods are failing where the conversation's alerts come from, it is the
+   * failing-pods card — the answer's first line above it, the pods grouped by workload with a Diagnose button each
+   * (pressing one keeps the list and posts the diagnosis below), the other lines small underneath; with several
+   * clusters failing, the one with the most failing pods is listed and the lines say the others. Otherwise it is the
+   * alerts card.
+   */
+  async answerCard(
+    result: AlertCommandResult,
+    conversationId: string,
+    makers: { cards: Pick<TeamsCards, 'alerts'>; failingPods: Pick<FailingPodsCards, 'card'> },
+  ): Promise<AdaptiveCardJson> {
+    const [listed] = (result.failing ?? [])
+      .filter((f) => (f.report?.failingCount ?? 0) > 0)
+      .sort((a, b) => b.report!.failingCount - a.report!.failingCount);
+    if (listed === undefined) return makers.cards.alerts(result);
+    return makers.failingPods.card(listed.report!, conversationId, {
+      // The name the bot's diagnosis knows the cluster by (undefined: its default cluster).
+      cluster: this.alerts.clusterNamed(listed.cluster)?.connectAs,
+      intro: inertText(result.summary, TEXT_LIMITS.summary),
+      tips: alertsDetailLines(result),
+    });
+  }
 
   async handle(command: AlertCommand, log: Logger): Promise<AlertCommandResult> {
     const { subscriptions } = this.alerts;

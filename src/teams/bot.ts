@@ -314,7 +314,7 @@ export class PullDoctorBot extends TeamsActivityHandler {
         },
         log,
       );
-      card = cards.alerts(result);
+      card = await alerts.answerCard(result, context.activity.conversation.id, { cards, failingPods: this.failingPods });
     } catch (error) {
       log.warn('alert command failed', { error, action: command.action });
       card = cards.error({ error });

@@ -21,6 +21,8 @@ export interface FailingPodsCardInput {
   note?: string | undefined;
   /** Our own words above the heading (alerts: "Alerts are on here"). */
   intro?: string | undefined;
+  /** Our own small lines below the list (alerts: how they work, where they come from). */
+  tips?: readonly string[] | undefined;
 }
 
 function where(report: FailingPodsReport): string {
@@ -72,7 +74,7 @@ export function failingPodsCardData(input: FailingPodsCardInput): object {
       }),
     })),
     more,
-    tips: [],
+    tips: input.tips ?? [],
   };
 }
 

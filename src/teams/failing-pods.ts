@@ -32,6 +32,8 @@ export interface FailingPodsCardOptions {
   note?: string | undefined;
   /** Our own words above the heading. */
   intro?: string | undefined;
+  /** Our own small lines below the list. */
+  tips?: readonly string[] | undefined;
   /** Pressing Diagnose keeps the list (refreshed) and posts the diagnosis as a new message; false: it replaces the card. Default true. */
   keep?: boolean | undefined;
 }
@@ -91,7 +93,7 @@ export class FailingPodsCards {
         }),
       ),
     );
-    return this.options.cards.failingPods({ report, diagnoseIds: ids, note: options.note, intro: options.intro });
+    return this.options.cards.failingPods({ report, diagnoseIds: ids, note: options.note, intro: options.intro, tips: options.tips });
   }
 
   /** A Diagnose button for each of `targets` (each replaces this card with its diagnosis when pressed). */
