@@ -216,7 +216,14 @@ describe('Pull Doctor in the Agents Playground, on the sandbox (end to end)', fu
       await ui.send('alerts on');
       const reply = ui.card('Alerts are on here for every namespace.');
       await reply.waitFor({ state: 'visible' });
-      assert.match(await reply.innerText(), /storefront-7b8c9d0e1-h2i3j gets a bad rollout/);
+      await reply.evaluate((card) => card.scrollIntoView({ block: 'start' }));
+      await browser.page.screenshot({ path: join(ARTIFACTS, '7-alerts-on.png') });
+      const answer = await reply.innerText();
+      assert.match(answer, /storefront-7b8c9d0e1-h2i3j gets a bad rollout/);
+      // What is failing now, not "all clear": the sandbox's broken pods, a Diagnose button each.
+      assert.match(answer, /failing pods in any namespace/);
+      assert.match(answer, /web-7d4c9b6f5-x2k8p/);
+      assert.ok((await reply.getByRole('button', { name: 'Diagnose' }).count()) >= 10);
       const alert = ui.card('Deployment storefront cannot pull its image');
       await alert.waitFor({ state: 'visible', timeout: 20_000 });
       await browser.page.screenshot({ path: join(ARTIFACTS, '7-alert.png') });
