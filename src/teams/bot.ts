@@ -195,7 +195,11 @@ export class PullDoctorBot extends TeamsActivityHandler {
         const intro = said === '' ? '' : `I did not understand “${said}”.`;
         const card =
           command.pods === undefined
-            ? cards.podChoice({ pods: [], heading: 'I did not understand that', intro, tips: this.tips() })
+            ? cards.podChoice({
+                pods: [],
+                heading: said === '' ? 'I did not understand that' : `I did not understand “${said}”`,
+                tips: this.tips(),
+              })
             : await this.failingPods.choice(targets(command.pods, command), conversationId, {
                 heading: `Did you mean ${command.pods.length === 1 ? 'this pod' : 'one of these pods'}?`,
                 intro,

@@ -83,7 +83,7 @@ describe('what engineers type and paste, through the sandbox bot', function () {
     } else if ('help' in answer) {
       assert.ok(texts.includes('What Pull Doctor understands'), shown);
     } else if ('notUnderstood' in answer) {
-      assert.ok(texts.includes('I did not understand that'), shown);
+      assert.ok(texts.includes(`I did not understand “${typed}”`), shown);
       assert.deepEqual(actions, [], 'no button when nothing in it looks like a pod');
       assert.ok(!texts.includes('What Pull Doctor understands'), 'not the whole help card');
     } else {
