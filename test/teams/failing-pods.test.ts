@@ -6,6 +6,7 @@ import { loadCardTemplates } from '../../src/teams/cards.js';
 import { podKey } from '../../src/teams/failing-pods-card-data.js';
 import { FailingPodsCards } from '../../src/teams/failing-pods.js';
 import { silentLogger } from '../../src/logging/index.js';
+import { payloads } from '../../src/sandbox/kubernetes-api/index.js';
 import { openSqliteStore, type Store } from '../../src/store/index.js';
 import { adaptiveCardProblems } from '../support/adaptive-card-validator.js';
 import { startBot, type BotUnderTest } from '../support/bot.js';
@@ -213,6 +214,32 @@ describe("what's failing, through the sandbox bot", function () {
       0,
       'the list message is not replaced',
     );
+  });
+
+  it('offers a Diagnose button per pod when a Deployment named in a question has several failing pods', async () => {
+    const names = ['cart-5b7c8d9f6-aaaaa', 'cart-5b7c8d9f6-bbbbb', 'cart-5b7c8d9f6-ccccc'];
+    const image = 'shopacr.azurecr.io/shop/cart:9.9';
+    for (const name of names)
+      bot.world!.kube.upsertPod(payloads.imagePullBackOffPod({ namespace: 'shop', name, image, ownerDeployment: 'cart' }));
+    try {
+      const chat = personalChat();
+      await postActivity(bot.url, messageActivity(connector.serviceUrl, chat, 'why is deployment cart failing in shop?'));
+      const answer = await connector.waitFor((c) => c.operation === 'update' && c.conversationId === chat.id, 15_000);
+      const texts = cardTexts(cardOf(answer));
+      assert.ok(texts.includes('Which pod?'), JSON.stringify(texts));
+      const store = new CardActionStore(bot.app.store.documents);
+      const offered = await Promise.all(
+        allExecuteActions(cardOf(answer))
+          .filter((a) => a.verb === 'diagnose')
+          .map(async (a) => [a.title, (await store.get(a.id))?.target.pod]),
+      );
+      assert.deepEqual(
+        offered,
+        names.map((name) => [`Diagnose ${name}`, name]),
+      );
+    } finally {
+      for (const name of names) bot.world!.kube.deletePod('shop', name);
+    }
   });
 
   it('says a namespace that does not exist does not exist', async () => {
