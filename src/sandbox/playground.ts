@@ -1,7 +1,7 @@
 // The Microsoft 365 Agents Playground that `npm start` runs next to the bot (and the end-to-end tests drive), and
 // the people it plays: the current user who types and the sandbox's approvers.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -91,7 +91,7 @@ export function sandboxApprovers(currentUser: PlaygroundUser = PLAYGROUND_CURREN
  *  - It logs to ./devTools/m365agentsplayground.log unless M365_AGENTS_PLAYGROUND_LOGFILE says where.
  *  - It opens a browser unless TEAMSAPPTESTER_BROWSER=none.
  *  - It listens on all interfaces and sends Application Insights telemetry even with --disable-telemetry, so it is
- *    run with test/support/loopback-only.cjs preloaded: servers bind 127.0.0.1, outbound non-loopback connections and
+ *    run with src/sandbox/loopback-only.cjs preloaded: servers bind 127.0.0.1, outbound non-loopback connections and
  *    DNS look-ups fail (refusals are printed on its stderr as `[loopback-only] refused ...`).
  *  - The web UI selects the personal chat first; keep end-to-end tests there (channel threads render typing badly).
  */
@@ -99,6 +99,19 @@ export function sandboxApprovers(currentUser: PlaygroundUser = PLAYGROUND_CURREN
 const require = createRequire(import.meta.url);
 const PLAYGROUND_CLI = join(dirname(require.resolve('@microsoft/m365agentsplayground/package.json')), 'cli.js');
 export const LOOPBACK_PRELOAD = join(dirname(fileURLToPath(import.meta.url)), 'loopback-only.cjs');
+
+/**
+ * The committed Playground config (`.m365agentsplayground.yml` at the project's root): what `npm start` runs the
+ * Playground with, and what any Playground started in the project folder reads — the Agents Toolkit's "Debug in
+ * Agents Playground" included. It is `playgroundConfigYaml()` for the default user (test/sandbox/playground.test.ts).
+ */
+export const PLAYGROUND_CONFIG_FILE = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '.m365agentsplayground.yml');
+
+/** The Playground's built-in tenant id (its `defaultConfigFileContent`): 13 digits in the last group, so not a GUID. */
+export const PLAYGROUND_DEFAULT_TENANT_ID = '00000000-0000-0000-0000-0000000000001';
+
+/** How much of what the Playground prints is kept for `output()` (the newest part; its log file has the rest). */
+const OUTPUT_KEPT_CHARS = 64 * 1024;
 
 /** The signed-in user of the Playground (also the user `npm start` runs it with). */
 export const DEFAULT_PLAYGROUND_USER: PlaygroundUser = PLAYGROUND_CURRENT_USER;
@@ -112,6 +125,13 @@ export interface PlaygroundOptions {
   workDir: string;
   /** The signed-in user the Playground plays. Default: a Pull Doctor on-call engineer. */
   currentUser?: PlaygroundUser;
+  /**
+   * Its config: by default a file written into `workDir` from `currentUser` and `personalChatId`; `{ file }` uses that
+   * file as it is (`npm start`: PLAYGROUND_CONFIG_FILE); `'built-in'` gives it none, so that its built-in defaults
+   * apply (tenant PLAYGROUND_DEFAULT_TENANT_ID, users Alex Wilber, Megan Bowen…): what a Playground started in a
+   * folder without `.m365agentsplayground.yml` plays.
+   */
+  config?: { file: string } | 'built-in';
   /** Let it open the system browser (npm start with a display). Default false. */
   openBrowser?: boolean;
   /** The conversation id of the personal chat (to recognise it in bot logs). */
@@ -127,8 +147,9 @@ export interface Playground {
   /** The serviceUrl it puts in activities (its mocked Bot Connector). */
   serviceUrl: string;
   logFile: string;
-  configFile: string;
-  /** Everything it printed so far. */
+  /** The config it read; undefined when it runs on its built-in defaults. */
+  configFile: string | undefined;
+  /** What it printed (the newest 64 KB). */
   output(): string;
   stop(): Promise<void>;
 }
@@ -157,14 +178,14 @@ export function playgroundConfigYaml(options: { currentUser: PlaygroundUser; per
 }
 
 /** Environment for the child: nothing from ours but PATH, so no proxy, token or display leaks in. */
-function childEnv(options: PlaygroundOptions, logFile: string, configFile: string): NodeJS.ProcessEnv {
+function childEnv(options: PlaygroundOptions, logFile: string, configFile: string | undefined): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     HOME: options.workDir,
     M365_AGENTS_PLAYGROUND_LOGFILE: logFile,
-    M365_AGENTS_PLAYGROUND_CONFIG_PATH: configFile,
     NODE_OPTIONS: '',
   };
+  if (configFile !== undefined) env.M365_AGENTS_PLAYGROUND_CONFIG_PATH = configFile;
   if (options.openBrowser) {
     for (const key of ['DISPLAY', 'WAYLAND_DISPLAY', 'XDG_RUNTIME_DIR']) if (process.env[key]) env[key] = process.env[key];
   } else {
@@ -173,14 +194,28 @@ function childEnv(options: PlaygroundOptions, logFile: string, configFile: strin
   return env;
 }
 
+/** The config file the Playground is to read (written into `workDir` unless given), or undefined for its built-in one. */
+function configFileFor(options: PlaygroundOptions): string | undefined {
+  const { config, workDir } = options;
+  if (config === 'built-in') {
+    // It would read `.m365agentsplayground.yml` (or the legacy `.teamsapptester.yml`) in its working directory.
+    for (const name of ['.m365agentsplayground.yml', '.teamsapptester.yml'])
+      if (existsSync(join(workDir, name))) throw new Error(`${join(workDir, name)} exists: the Playground would read it`);
+    return undefined;
+  }
+  if (config !== undefined) return config.file;
+  const file = join(workDir, '.m365agentsplayground.yml');
+  writeFileSync(
+    file,
+    playgroundConfigYaml({ currentUser: options.currentUser ?? DEFAULT_PLAYGROUND_USER, personalChatId: options.personalChatId }),
+  );
+  return file;
+}
+
 export async function startPlayground(options: PlaygroundOptions): Promise<Playground> {
   mkdirSync(options.workDir, { recursive: true });
   const logFile = join(options.workDir, 'm365agentsplayground.log');
-  const configFile = join(options.workDir, '.m365agentsplayground.yml');
-  writeFileSync(
-    configFile,
-    playgroundConfigYaml({ currentUser: options.currentUser ?? DEFAULT_PLAYGROUND_USER, personalChatId: options.personalChatId }),
-  );
+  const configFile = configFileFor(options);
 
   const args = [
     '--require',
@@ -202,7 +237,7 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
   let output = '';
   const onChunk = (chunk: Buffer) => {
     const text = chunk.toString('utf8');
-    output += text;
+    output = (output + text).slice(-OUTPUT_KEPT_CHARS);
     for (const line of text.split('\n')) if (line.trim() !== '') options.onOutput?.(line);
   };
   child.stdout!.on('data', onChunk);

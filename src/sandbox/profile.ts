@@ -23,6 +23,8 @@ export const OUTAGE_DEPLOYMENT = 'storefront';
 const GOOD_IMAGE = 'shopacr.azurecr.io/shop/storefront:3.0';
 /** A tag that was never pushed: the registry answers "not found". */
 export const OUTAGE_IMAGE = 'shopacr.azurecr.io/shop/storefront:3.1';
+/** The sandbox's cluster, as the bot names it (its kubeconfig context and AKS cluster are named so too). */
+const SANDBOX_CLUSTER = 'shop-aks';
 
 /** Timing tests change (a manual clock, a short grace period and drill). */
 export interface SandboxTuning {
@@ -53,7 +55,12 @@ export async function sandboxProfile(options: {
 }): Promise<SandboxProfile> {
   const { config, log, tuning = {} } = options;
   const world = await startSandboxWorld({ ...options.world, tls: options.tls });
-  log.info('sandbox started', { kubernetes: world.kube.url, resourceManager: world.arm.url, pods: world.scenarios.length });
+  log.info('sandbox started', {
+    cluster: SANDBOX_CLUSTER,
+    kubernetes: world.kube.url,
+    resourceManager: world.arm.url,
+    pods: world.scenarios.length,
+  });
   const approvers = sandboxApprovers();
   const names = approvers.map((a) => a.name).join(', ');
   const fixLog = log.child({ component: 'fix-approvals' });
@@ -112,7 +119,7 @@ export function sandboxCluster(world: SandboxWorld, config: Config, log: Logger)
   const kube = createKubernetesReader(kubeConfig, { log });
   const overrides = { kube, azureCredential: world.credential, registryNetwork: world.network };
   const dependencies = buildDiagnosisDependencies({ ...config, azure }, {}, {}, log, overrides);
-  const connection = { name: 'shop-aks', kube, kubeConfig, clusterId: world.ids.clusterId, routes: {} };
+  const connection = { name: SANDBOX_CLUSTER, kube, kubeConfig, clusterId: world.ids.clusterId, routes: {} };
   return singleCluster(connection, dependencies, [kubeConfig.getCurrentContext(), kube.clusterName]);
 }
 

@@ -162,9 +162,11 @@ export function createBotServer(options: BotServerOptions): BotServer {
   return {
     listen(port = options.bot.port, host = options.bot.auth.mode === 'local' ? '127.0.0.1' : '0.0.0.0') {
       return new Promise((resolve, reject) => {
-        server.server.once('error', reject);
+        // restify re-emits its HTTP server's 'error' on itself, where an event nobody listens to is thrown: a port in
+        // use (EADDRINUSE) must reject here instead.
+        server.once('error', reject);
         server.listen(port, host, () => {
-          server.server.off('error', reject);
+          server.off('error', reject);
           const address = server.address() as AddressInfo;
           const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${address.port}`;
           log.info('listening', { host, port: address.port, mode: options.bot.auth.mode });

@@ -49,7 +49,24 @@ export async function runBotProcess(profile?: (config: Config, log: Logger) => P
     process.stderr.write(`pull-doctor: cannot start: ${advice.title}: ${advice.message}\n  ${advice.advice}\n`);
     process.exit(1);
   }
-  await app.server.listen();
+  let listening: { host: string; port: number; url: string };
+  try {
+    listening = await app.server.listen();
+  } catch (error) {
+    // A port another process holds is the usual cause: one line saying so, not a stack trace.
+    const { code } = error as NodeJS.ErrnoException;
+    const host = config.bot.auth.mode === 'local' ? '127.0.0.1' : '0.0.0.0';
+    const why =
+      code === 'EADDRINUSE'
+        ? 'the port is already in use (another Pull Doctor, or another program): stop it or set PORT'
+        : `${code ?? (error as Error).message}`;
+    log.error('cannot listen', { error, port: config.bot.port });
+    process.stderr.write(`pull-doctor: cannot listen on ${host}:${config.bot.port}: ${why}\n`);
+    process.exit(1);
+  }
+  // Started by `npm start` (scripts/start.ts) with an IPC channel: it learns from this process, not from whatever
+  // answers on the port, that the bot listens, and where. Without the parent, there is nobody to serve.
+  process.send?.({ kind: 'pull-doctor:listening', url: listening.url });
   await app.alerts?.start();
 
   let stopping = false;
@@ -67,6 +84,7 @@ export async function runBotProcess(profile?: (config: Config, log: Logger) => P
   };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
+  if (process.send) process.once('disconnect', () => stop('SIGTERM'));
 }
 
 // Run when started as the entry (not when the sandbox's entry imports runBotProcess).

@@ -13,8 +13,8 @@ export interface AlertCommandResult {
 export interface AlertCardInput {
   view: AlertView;
   sandbox: boolean;
-  /** Opaque card action ids, stored like the diagnosis card's; `requestFixId` only when a fix can be requested. */
-  actions: { rerunId: string; eventsId: string; requestFixId?: string };
+  /** Opaque card action ids, stored like the diagnosis card's; `requestFixId` only when a fix can be requested, else `fixNotOffered` may say why. */
+  actions: { rerunId: string; eventsId: string; requestFixId?: string; fixNotOffered?: string };
 }
 
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
@@ -69,6 +69,7 @@ export function alertCardData(input: AlertCardInput): object {
     rerunId: input.actions.rerunId,
     eventsId: input.actions.eventsId,
     requestFixId: input.actions.requestFixId ?? '',
+    fixNotOffered: input.actions.fixNotOffered ?? '',
   };
 }
 

@@ -133,7 +133,7 @@ export class TeamsAlertChannel implements AlertChannel {
     if (card.kind === 'summary') return this.options.teams.cards.alertSummary(card);
     const actions = await storeDiagnosisActions(
       this.options.cardActions,
-      this.actionInput(conversation.conversationId, card),
+      { ...this.actionInput(conversation.conversationId, card), tenantId: conversation.tenantId },
       this.options.fixRequestsEnabled,
     );
     return this.options.teams.cards.alert({ view: card, actions });

@@ -308,7 +308,8 @@ export class PullDoctorBot extends TeamsActivityHandler {
     } catch (error) {
       log.warn('could not post the diagnosing card', { error });
     }
-    await this.deliver(address, placeholder.activityId, await this.diagnosisCards.make(target, 1, conversationId, log), log, true);
+    const card = await this.diagnosisCards.make(target, 1, { id: conversationId, tenantId: address.conversation.tenantId }, log);
+    await this.deliver(address, placeholder.activityId, card, log, true);
   }
 
   private async answerAlerts(context: TurnContext, command: Extract<ParsedCommand, { kind: 'alerts' }>, log: Logger): Promise<void> {
@@ -360,7 +361,10 @@ export class PullDoctorBot extends TeamsActivityHandler {
     this.followUps.defer(
       context,
       'diagnosis',
-      async () => this.deliver(address, placeholder?.id, await this.diagnosisCards.make(target, 1, conversationId, log), log, true),
+      async () => {
+        const card = await this.diagnosisCards.make(target, 1, { id: conversationId, tenantId: address.conversation.tenantId }, log);
+        await this.deliver(address, placeholder?.id, card, log, true);
+      },
       log,
     );
   }

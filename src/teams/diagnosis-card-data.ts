@@ -69,8 +69,11 @@ export interface DiagnosisCardInput {
   /** 1 for the first diagnosis of a card, +1 per re-run. */
   run: number;
   sandbox: boolean;
-  /** Opaque card action ids; `requestFixId` only when a fix can be requested (the button is hidden otherwise). */
-  actions: { rerunId: string; eventsId: string; requestFixId?: string };
+  /**
+   * Opaque card action ids; `requestFixId` only when a fix can be requested (the button is hidden otherwise), and
+   * `fixNotOffered` saying why not when there is a fix but this conversation cannot request it.
+   */
+  actions: { rerunId: string; eventsId: string; requestFixId?: string; fixNotOffered?: string };
 }
 
 /** How many entries of each list a card shows; the rest is counted ("and 12 more"). */
@@ -190,6 +193,7 @@ export function diagnosisCardData(input: DiagnosisCardInput): object {
     rerunId: input.actions.rerunId,
     eventsId: input.actions.eventsId,
     requestFixId: input.actions.requestFixId ?? '',
+    fixNotOffered: input.actions.fixNotOffered ?? '',
   };
 }
 

@@ -7,6 +7,7 @@ import type { TeamsCards } from './bot-framework.js';
 import { truncateMiddle, type AdaptiveCardJson } from './cards.js';
 import type { CardActionHandlers, CardActionStore } from './card-actions.js';
 import { EVENTS_CARD_LIMIT, podSuggestions, SUGGESTION_LIMITS } from './diagnosis-card-data.js';
+import { fixRequestUnavailableIn } from './fix-approvals.js';
 import type { DiagnosisTarget } from '../diagnosis/types.js';
 
 // A diagnosis in Teams: run it (in its turn), and turn its outcome into a card whose buttons are stored server-side.
@@ -103,6 +104,8 @@ export class DiagnosisQueue {
 /** What the buttons of a card about one diagnosis act on (the diagnosis card, an alert card). */
 export interface DiagnosisActionsInput {
   conversationId: string;
+  /** The conversation's Entra tenant (Teams' `conversation.tenantId`): **Request fix** needs one. */
+  tenantId?: string | undefined;
   target: DiagnosisTarget;
   run: number;
   events: readonly PodEventSummary[];
@@ -117,10 +120,18 @@ export interface DiagnosisActionsInput {
   evidence?: string[];
 }
 
+/** Where a card goes: the conversation, and its Entra tenant as Teams says it. */
+export interface CardConversation {
+  id: string;
+  tenantId?: string | undefined;
+}
+
 export interface DiagnosisActionIds {
   rerunId: string;
   eventsId: string;
   requestFixId?: string;
+  /** Why there is a fix but no **Request fix** in this conversation (fixRequestUnavailableIn), for the card. */
+  fixNotOffered?: string;
 }
 
 /**
@@ -144,6 +155,8 @@ export async function storeDiagnosisActions(
     rerunId,
   });
   if (!fixRequestsEnabled || input.fix === null) return { rerunId, eventsId };
+  const fixNotOffered = fixRequestUnavailableIn(input.tenantId);
+  if (fixNotOffered !== undefined) return { rerunId, eventsId, fixNotOffered };
   const requestFixId = await cardActions.put({
     verb: 'requestFix',
     ...base,
@@ -209,8 +222,10 @@ export class DiagnosisCardMaker {
    * leave the diagnosis as a follow-up; **Show events** answers from stored data.
    */
   readonly handlers: Pick<CardActionHandlers, 'rerun' | 'diagnose' | 'events'> = {
-    rerun: (action, _invoke, log) => this.again(action.target, action.run + 1, action.conversationId, log),
-    diagnose: (action, _invoke, log) => this.again(action.target, action.run + 1, action.conversationId, log),
+    rerun: (action, invoke, log) =>
+      this.again(action.target, action.run + 1, { id: action.conversationId, tenantId: invoke.tenantId }, log),
+    diagnose: (action, invoke, log) =>
+      this.again(action.target, action.run + 1, { id: action.conversationId, tenantId: invoke.tenantId }, log),
     // Only stored data: answered within the invoke.
     events: async (action) => ({
       card: this.options.cards.events({
@@ -223,7 +238,9 @@ export class DiagnosisCardMaker {
     }),
   };
 
-  async make(target: DiagnosisTarget, run: number, conversationId: string, log: Logger): Promise<AdaptiveCardJson> {
+  /** The card of a diagnosis for a conversation (its id, and its tenant: Request fix needs one). */
+  async make(target: DiagnosisTarget, run: number, conversation: CardConversation, log: Logger): Promise<AdaptiveCardJson> {
+    const conversationId = conversation.id;
     const { diagnose } = this.options;
     let started = Date.now();
     let diagnosis: Diagnosis;
@@ -249,7 +266,7 @@ export class DiagnosisCardMaker {
     // A name that was a workload's or the start of a pod's was resolved to a pod: the buttons act on that pod.
     const diagnosed: DiagnosisTarget = diagnosis.pod === target.pod ? target : { ...target, pod: diagnosis.pod };
     try {
-      return cards.diagnosis({ diagnosis, run, actions: await this.storeActions(diagnosis, diagnosed, run, conversationId) });
+      return cards.diagnosis({ diagnosis, run, actions: await this.storeActions(diagnosis, diagnosed, run, conversation) });
     } catch (error) {
       log.error('card action store failed', { error });
       return cards.error({ error, target });
@@ -261,13 +278,13 @@ export class DiagnosisCardMaker {
     return this.errorCard(this.queue.busy(), target, run, conversationId, log);
   }
 
-  private async again(target: DiagnosisTarget, run: number, conversationId: string, log: Logger) {
+  private async again(target: DiagnosisTarget, run: number, conversation: CardConversation, log: Logger) {
     const outlook = this.outlook();
-    if ('full' in outlook) return { card: await this.busy(target, run, conversationId, log) };
+    if ('full' in outlook) return { card: await this.busy(target, run, conversation.id, log) };
     if (outlook.queued) log.info('diagnosis queued', { position: outlook.position });
     return {
       card: this.options.cards.diagnosing(target, run, outlook.queued ? outlook.position : undefined),
-      followUp: () => this.make(target, run, conversationId, log),
+      followUp: () => this.make(target, run, conversation, log),
     };
   }
 
@@ -301,11 +318,12 @@ export class DiagnosisCardMaker {
     );
   }
 
-  private storeActions(d: Diagnosis, target: DiagnosisTarget, run: number, conversationId: string) {
+  private storeActions(d: Diagnosis, target: DiagnosisTarget, run: number, conversation: CardConversation) {
     return storeDiagnosisActions(
       this.options.cardActions,
       {
-        conversationId,
+        conversationId: conversation.id,
+        tenantId: conversation.tenantId,
         target,
         run,
         events: d.events,

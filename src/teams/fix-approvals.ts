@@ -20,6 +20,24 @@ export const STALE_CARD_GIVE_UP_MS = 24 * 3_600_000;
 /** At most this many stale cards are retried per pass. */
 const STALE_CARDS_PER_PASS = 50;
 
+const ENTRA_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const NO_TENANT =
+  'Request fix is not offered here: this conversation has no Microsoft Entra tenant id, and a fix is requested and ' +
+  "approved within one tenant. The Agents Playground's built-in configuration has none: run it with this project's " +
+  '.m365agentsplayground.yml (npm start does).';
+
+/**
+ * Why **Request fix** is not offered in a conversation of this tenant, or undefined when it is. A fix request is
+ * recorded with the Microsoft Entra tenant it comes from, and decided only from that tenant: a conversation without a
+ * tenant id gets no button, and this reason on the card instead. Teams always gives one; the Agents Playground's
+ * built-in configuration gives `00000000-0000-0000-0000-0000000000001`, which is not a tenant id (docs/approvals.md).
+ * Nothing of the claimed id is echoed: it is whatever the client sent.
+ */
+export function fixRequestUnavailableIn(tenantId: string | undefined): string | undefined {
+  return tenantId !== undefined && ENTRA_ID.test(tenantId) ? undefined : NO_TENANT;
+}
+
 interface StoredAddress {
   address: ConversationAddress;
 }
@@ -173,22 +191,23 @@ export class TeamsFixApprovals {
   };
 
   private async receive(request: TeamsFixRequest, log: Logger): Promise<FixRequestReceipt> {
+    if (request.tenantId === undefined || !ENTRA_ID.test(request.tenantId)) {
+      // A card from before, or a forged press: the reason the card gives instead of the button.
+      throw new PullDoctorError(
+        'FIX_REFUSED',
+        'This conversation belongs to no Microsoft Entra tenant, so the fix cannot be requested here.',
+        {
+          advice: NO_TENANT,
+        },
+      );
+    }
     const objectId = request.requestedBy.aadObjectId;
-    if (!objectId) {
+    if (!objectId || !ENTRA_ID.test(objectId)) {
       throw new PullDoctorError(
         'FIX_REFUSED',
         'Teams did not say who you are (no Entra object id came with your press), so the fix cannot be requested.',
         {
           advice: 'Request the fix from Microsoft Teams, signed in with your work account.',
-        },
-      );
-    }
-    if (!request.tenantId) {
-      throw new PullDoctorError(
-        'FIX_REFUSED',
-        'Teams did not say which organisation this conversation belongs to, so the fix cannot be requested.',
-        {
-          advice: 'Request the fix from a Teams chat or channel of your organisation.',
         },
       );
     }

@@ -8,7 +8,13 @@ import type { SandboxWorld } from '../../src/sandbox/sandbox-world.js';
 import { ROLE_IDS } from '../../src/diagnosis/roles/rbac.js';
 import { SANDBOX_IDS } from '../../src/sandbox/sandbox-identity.js';
 import { PLAYGROUND_OTHER_USERS } from '../../src/sandbox/playground.js';
-import { startPlayground, DEFAULT_PLAYGROUND_USER, type Playground, type PlaygroundUser } from '../../src/sandbox/playground.js';
+import {
+  startPlayground,
+  DEFAULT_PLAYGROUND_USER,
+  PLAYGROUND_CONFIG_FILE,
+  type Playground,
+  type PlaygroundUser,
+} from '../../src/sandbox/playground.js';
 import { launchBrowser, stepKeepingEvidence, type TestBrowser } from '../support/browser.js';
 import { PlaygroundPage } from '../support/playground-page.js';
 import { startBot, type BotUnderTest } from '../support/bot.js';
@@ -16,6 +22,7 @@ import { startBot, type BotUnderTest } from '../support/bot.js';
 const ARTIFACTS = join(process.cwd(), 'test-artifacts', 'e2e');
 /** The sandbox pod whose cluster's kubelet identity has no pull role on its registry (shopacr). */
 const WEB = 'web-7d4c9b6f5-x2k8p';
+/** The personal chat of the committed Playground config. */
 const PERSONAL_CHAT = 'personal-chat-pull-doctor';
 /** The second person: one of the Playground's other configured users, a sandbox approver. */
 const APPROVER: PlaygroundUser = PLAYGROUND_OTHER_USERS[0]!;
@@ -51,7 +58,8 @@ describe('Fix approvals in the Agents Playground, on the sandbox (end to end)', 
     bot = await startBot({ dir: workDir, sandbox: true });
     ({ app, url, logs, world } = bot);
     assert.ok(app.fixes, 'the sandbox wires the real approval flow in');
-    playground = await startPlayground({ botUrl: url, workDir, personalChatId: PERSONAL_CHAT });
+    // The committed .m365agentsplayground.yml, as npm start and the Agents Toolkit's Playground read it.
+    playground = await startPlayground({ botUrl: url, workDir, config: { file: PLAYGROUND_CONFIG_FILE } });
     browser = await launchBrowser({ viewport: { width: 1400, height: 1600 } });
     ui = new PlaygroundPage(browser.page);
     await ui.open(playground.url);

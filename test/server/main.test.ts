@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { createServer } from 'node:http';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -78,5 +80,39 @@ describe('the server entry point', function () {
     });
     assert.equal(await stopEntry(main), 0);
     assert.ok(main.stdout().includes('"msg":"stopped"'));
+  });
+
+  it('says in one line that its port is taken, without a stack trace, and exits 1', async () => {
+    // Another bot on the port: it even answers /healthz.
+    const other = createServer((_req, res) => res.end('{"status":"alive"}'));
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    const port = (other.address() as { port: number }).port;
+    try {
+      const main = startMain({ PORT: String(port), HOME: dir, STORE_SQLITE_PATH: join(dir, 'state.sqlite') });
+      const [code] = await once(main.child, 'exit');
+      assert.equal(code, 1);
+      assert.equal(
+        main.stderr(),
+        `pull-doctor: cannot listen on 127.0.0.1:${port}: the port is already in use (another Pull Doctor, or another program): stop it or set PORT\n`,
+      );
+      assert.ok(main.stdout().includes('"msg":"cannot listen"'), 'and logs it');
+    } finally {
+      other.close();
+    }
+  });
+
+  it('started with an IPC channel (npm start), says there that it listens and where, and stops when that channel closes', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+      env: { PATH: process.env.PATH, PORT: '0', HOME: dir, STORE_SQLITE_PATH: join(dir, 'state.sqlite') },
+      stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
+    });
+    const [message] = (await once(child, 'message')) as [{ kind: string; url: string }];
+    assert.equal(message.kind, 'pull-doctor:listening');
+    assert.match(message.url, /^http:\/\/127\.0\.0\.1:\d+$/);
+    assert.equal((await fetch(`${message.url}/healthz`)).status, 200, 'the URL is its own');
+    const exited = once(child, 'exit');
+    child.disconnect();
+    const [code] = await exited;
+    assert.equal(code, 0, 'a parent that went away leaves no bot behind');
   });
 });
