@@ -24,8 +24,6 @@ export const COURTESY_SUFFIX = words('please pls plz thanks thx ty cheers');
 export const DIAGNOSE_VERBS = words(
   'diagnose diag /diagnose check debug investigate inspect troubleshoot examine analyze analyse explain fix diagnosis describe',
 );
-/** After "why": "why is", "why's", "why does", "why isn't", … */
-export const WHY_AUXILIARIES = words("is 's does do did was are will isn't isnt doesn't doesnt won't wont can't cant cannot didn't didnt");
 export const WRONG_WORDS = words('wrong up happening');
 export const POSSESSIVES = words('the my our this that a');
 export const POD_WORDS = words('pod po');
