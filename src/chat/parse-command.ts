@@ -215,21 +215,20 @@ function asksAboutAPod(tokens: ChatToken[]): boolean {
   return words.some((w) => STATE_WORDS.has(w) || DIAGNOSE_VERBS.has(w) || w === 'why' || w === 'how' || w === 'look');
 }
 
-/**
- * With no name in it: "what's failing", "failing pods", "status", "why are pods failing in shop", "which pods are
- * broken", "ImagePullBackOff in shop", "anything crashing?" — a listing.
- */
-function asksForAListing(tokens: ChatToken[]): boolean {
-  const words = tokens.map((t) => t.word);
+/** "what's failing", "failing pods", "status", "which pods are broken", "anything crashing?": a listing by its words. */
+function opensAListing(words: readonly string[]): boolean {
   if (words.some((w) => PODS_WORDS.has(w))) return true;
   const [w0, w1, w2] = words;
   if (w0 === 'status' || w0 === 'health' || w0 === 'overview') return true;
-  if (w0 !== undefined && LISTING_OPENERS.has(w0)) {
-    const next = w1 === 'is' || w1 === 'are' || w1 === "'s" ? w2 : w1;
-    if (next !== undefined && (LISTING_WORDS.has(next) || STATE_WORDS.has(next))) return true;
-  }
-  // A state without a question about one pod ("ImagePullBackOff in shop", "anything crashing?").
-  return !opensAskingAboutAPod(words) && words.some((w) => STATE_WORDS.has(w) || LISTING_WORDS.has(w));
+  if (w0 === undefined || !LISTING_OPENERS.has(w0)) return false;
+  const next = w1 === 'is' || w1 === 'are' || w1 === "'s" ? w2 : w1;
+  return next !== undefined && (LISTING_WORDS.has(next) || STATE_WORDS.has(next));
+}
+
+/** With no name in it, a listing: by its words, or a state without a question about one pod ("ImagePullBackOff in shop"). */
+function asksForAListing(tokens: ChatToken[]): boolean {
+  const words = tokens.map((t) => t.word);
+  return opensAListing(words) || (!opensAskingAboutAPod(words) && words.some((w) => STATE_WORDS.has(w) || LISTING_WORDS.has(w)));
 }
 
 /** A word shaped like a pod's name rather than an English word: it has a digit, a dash, a dot or a slash. */
@@ -237,7 +236,12 @@ const looksLikePod = (t: ChatToken) => /[0-9./-]/.test(t.word) && !t.word.starts
 
 function fromProse(tokens: ChatToken[], normalized: string): ParsedCommand {
   const reading = readLoosely(tokens);
-  const { tail, names } = reading;
+  let { tail, names } = reading;
+  if (names.length === 0 && reading.bareCluster && !opensAListing(tokens.map((t) => t.word))) {
+    // "ImagePullBackOff on web-1", "look at web-1": the only name was read as a cluster.
+    names = [reading.bareCluster];
+    tail = scope({ namespace: tail.namespace });
+  }
   const strong = names.filter(looksLikePod);
   const asked = asksAboutAPod(tokens);
   const other = names.findIndex((_, i) => OTHER_RESOURCES.has(reading.before[i] ?? ''));
