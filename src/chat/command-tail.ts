@@ -83,6 +83,8 @@ interface Qualifier {
   /** The words that introduced it, for "'-n' needs a namespace". */
   after: string;
   next: number;
+  /** Introduced by a preposition alone ("on prod"), without the kind named. */
+  bare?: boolean;
 }
 
 /**
@@ -135,7 +137,7 @@ function qualifierAt(tokens: readonly ChatToken[], i: number, loose: boolean): Q
         : CLUSTER_PREPOSITIONS.has(word)
           ? 'cluster'
           : 'namespace';
-  return { field, value: valueAt(j), after: text, next: kindFollows ? j + 2 : j + 1 };
+  return { field, value: valueAt(j), after: text, next: kindFollows ? j + 2 : j + 1, bare: !kindFollows };
 }
 
 /** Sets a qualifier's value in `tail`, or says why it cannot be. */
@@ -187,6 +189,11 @@ export interface LooseReading {
   before: Array<string | undefined>;
   /** How many words of the sentence were skipped: 0 when the message is only names and qualifiers. */
   prose: number;
+  /**
+   * The cluster's value when it came from a bare "on"/"at" ("failing on prod"): in a message that names nothing else
+   * it is more likely the pod ("ImagePullBackOff on web-1", "look at web-1").
+   */
+  bareCluster?: ChatToken;
   error?: TailError;
 }
 
@@ -207,6 +214,7 @@ export function readLoosely(tokens: readonly ChatToken[]): LooseReading {
     if (q !== undefined) {
       // Prose names a kind without a value ("in the cluster", "which namespace"): nothing to set. A flag needs one.
       const failure = q.value === undefined && !q.after.startsWith('-') ? undefined : setQualifier(reading.tail, q);
+      if (q.field === 'cluster' && q.bare && failure === undefined) reading.bareCluster = tokens[q.next - 1]!;
       if (failure && reading.error === undefined) reading.error = failure;
       i = Math.max(q.next, i + 1);
       continue;

@@ -24,8 +24,6 @@ export const COURTESY_SUFFIX = words('please pls plz thanks thx ty cheers');
 export const DIAGNOSE_VERBS = words(
   'diagnose diag /diagnose check debug investigate inspect troubleshoot examine analyze analyse explain fix diagnosis describe',
 );
-/** After "why": "why is", "why's", "why does", "why isn't", … */
-export const WHY_AUXILIARIES = words("is 's does do did was are will isn't isnt doesn't doesnt won't wont can't cant cannot didn't didnt");
 export const WRONG_WORDS = words('wrong up happening');
 export const POSSESSIVES = words('the my our this that a');
 export const POD_WORDS = words('pod po');
@@ -66,6 +64,7 @@ export const SENTENCE_WORDS = words(`
   couldn't won't wouldn't shouldn't i i'm im i've me my mine we us our you your yours it its it's itself this that these
   those there here they them their the a an some any all every each one and or but so then because since to of with
   about after before again also just only still now today yet anymore ever already into by as if than too very really
+  for from in on at within inside
   please pls plz thanks thank thx ty cheers hey hi hello ok okay yo team folks all guys help helps advise advice suggest
   suggestion know tell show see look looking looks take give get going go goes gone happen happens happening happened
   wrong up on issue issues problem problems trouble weird strange anything something nothing idea ideas clue clues

@@ -26,7 +26,6 @@ import {
   PODS_WORDS,
   POD_WORDS,
   STATE_WORDS,
-  WHY_AUXILIARIES,
   WORKLOAD_WORDS,
   WRONG_WORDS,
 } from './command-words.js';
@@ -196,48 +195,40 @@ function fromRows(rows: PodRow[], tail: Scope): ParsedCommand {
 
 // --- questions in prose ----------------------------------------------------------------------------------------
 
-/** How many words the diagnose intent takes at the start ("why is", "what's wrong with", "diagnose", …), if any. */
-function diagnoseIntentLength(words: string[]): number | undefined {
-  const [w0, w1, w2, w3] = words;
-  if (w0 === 'why') return w1 !== undefined && WHY_AUXILIARIES.has(w1) ? 2 : 1;
-  if (w0 === "why's" || w0 === 'whys') return 1;
+/** Whether the question opens by asking about one pod: "why …", "what's wrong with", "what happened to", a verb. */
+function opensAskingAboutAPod(words: readonly string[]): boolean {
+  const [w0, w1, w2] = words;
+  if (w0 === 'why' || w0 === "why's" || w0 === 'whys') return true;
   if (w0 === "what's" || w0 === 'whats' || w0 === 'what') {
-    let n = 1;
-    if (words[n] === 'is' || words[n] === 'happened' || words[n] === 'about') n += 1;
-    if (words[n] === 'going' && words[n + 1] === 'on') n += 2;
-    else if (words[n] !== undefined && WRONG_WORDS.has(words[n]!)) n += 1;
-    else if (w1 !== 'happened' && w1 !== 'about') return undefined;
-    return words[n] === 'with' || words[n] === 'to' ? n + 1 : w1 === 'happened' || w1 === 'about' ? n : undefined;
+    const [r0, r1, r2] = w1 === 'is' ? words.slice(2) : words.slice(1);
+    if (r0 === 'going' && r1 === 'on') return r2 === 'with';
+    return (r0 !== undefined && WRONG_WORDS.has(r0) && (r1 === 'with' || r1 === 'to')) || r0 === 'happened' || r0 === 'about';
   }
-  if (w0 === 'look' && w1 === 'at') return 2;
-  if (w0 === 'take' && w1 === 'a' && w2 === 'look' && w3 === 'at') return 4;
-  if (w0 === 'status' && w1 === 'of') return 2;
-  if (w0 !== undefined && DIAGNOSE_VERBS.has(w0)) return 1;
-  return undefined;
+  if ((w0 === 'look' && w1 === 'at') || (w0 === 'take' && w1 === 'a' && w2 === 'look') || (w0 === 'status' && w1 === 'of')) return true;
+  return w0 !== undefined && DIAGNOSE_VERBS.has(w0);
 }
 
 /** Whether the question asks why or says how a pod fails: the name in it is what to diagnose. */
 function asksAboutAPod(tokens: ChatToken[]): boolean {
   const words = tokens.map((t) => t.word);
-  if (diagnoseIntentLength(words) !== undefined) return true;
+  if (opensAskingAboutAPod(words)) return true;
   return words.some((w) => STATE_WORDS.has(w) || DIAGNOSE_VERBS.has(w) || w === 'why' || w === 'how' || w === 'look');
 }
 
-/**
- * With no name in it: "what's failing", "failing pods", "status", "why are pods failing in shop", "which pods are
- * broken", "ImagePullBackOff in shop", "anything crashing?" — a listing.
- */
-function asksForAListing(tokens: ChatToken[]): boolean {
-  const words = tokens.map((t) => t.word);
+/** "what's failing", "failing pods", "status", "which pods are broken", "anything crashing?": a listing by its words. */
+function opensAListing(words: readonly string[]): boolean {
   if (words.some((w) => PODS_WORDS.has(w))) return true;
   const [w0, w1, w2] = words;
   if (w0 === 'status' || w0 === 'health' || w0 === 'overview') return true;
-  if (w0 !== undefined && LISTING_OPENERS.has(w0)) {
-    const next = w1 === 'is' || w1 === 'are' || w1 === "'s" ? w2 : w1;
-    if (next !== undefined && (LISTING_WORDS.has(next) || STATE_WORDS.has(next))) return true;
-  }
-  // A state without a question about one pod ("ImagePullBackOff in shop", "anything crashing?").
-  return words[0] !== 'why' && diagnoseIntentLength(words) === undefined && words.some((w) => STATE_WORDS.has(w) || LISTING_WORDS.has(w));
+  if (w0 === undefined || !LISTING_OPENERS.has(w0)) return false;
+  const next = w1 === 'is' || w1 === 'are' || w1 === "'s" ? w2 : w1;
+  return next !== undefined && (LISTING_WORDS.has(next) || STATE_WORDS.has(next));
+}
+
+/** With no name in it, a listing: by its words, or a state without a question about one pod ("ImagePullBackOff in shop"). */
+function asksForAListing(tokens: ChatToken[]): boolean {
+  const words = tokens.map((t) => t.word);
+  return opensAListing(words) || (!opensAskingAboutAPod(words) && words.some((w) => STATE_WORDS.has(w) || LISTING_WORDS.has(w)));
 }
 
 /** A word shaped like a pod's name rather than an English word: it has a digit, a dash, a dot or a slash. */
@@ -245,7 +236,12 @@ const looksLikePod = (t: ChatToken) => /[0-9./-]/.test(t.word) && !t.word.starts
 
 function fromProse(tokens: ChatToken[], normalized: string): ParsedCommand {
   const reading = readLoosely(tokens);
-  const { tail, names } = reading;
+  let { tail, names } = reading;
+  if (names.length === 0 && reading.bareCluster && !opensAListing(tokens.map((t) => t.word))) {
+    // "ImagePullBackOff on web-1", "look at web-1": the only name was read as a cluster.
+    names = [reading.bareCluster];
+    tail = scope({ namespace: tail.namespace });
+  }
   const strong = names.filter(looksLikePod);
   const asked = asksAboutAPod(tokens);
   const other = names.findIndex((_, i) => OTHER_RESOURCES.has(reading.before[i] ?? ''));

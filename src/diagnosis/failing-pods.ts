@@ -114,7 +114,7 @@ const bounded = (text: string): string => {
 };
 
 const PROBLEM_CAUSES: Record<ProblemKind, string> = {
-  'image-pull': 'The image cannot be pulled; Diagnose tells why',
+  'image-pull': 'The image cannot be pulled',
   'invalid-image-name': 'The image name is not valid',
   'image-never-pull': 'The pull policy is Never and the image is not on the node',
   'container-config': 'The container cannot be created from its configuration',
@@ -128,13 +128,15 @@ const PROBLEM_CAUSES: Record<ProblemKind, string> = {
 /** Kubelet ≥ 1.32 appends the last pull error to the back-off message; older ones say only "Back-off pulling image". */
 const BACK_OFF_ONLY = /^back-off pulling image "[^"]*"$/i;
 
-function likelyCause(kind: ProblemKind, message: string | undefined): { text: string; cause?: Cause } {
+function likelyCause(kind: ProblemKind, message: string | undefined, image: string): { text: string; cause?: Cause } {
   const base = PROBLEM_CAUSES[kind];
   if (kind === 'image-pull' && message !== undefined && !BACK_OFF_ONLY.test(message.trim())) {
     const cause = classifyPullError(message);
     if (cause !== 'other') return { text: describeCause(cause).title, cause };
   }
-  if (message === undefined || message.trim() === '' || kind === 'image-pull') return { text: base };
+  // Before kubelet 1.32 the back-off says only "Back-off pulling image": why is in the events, which Diagnose reads.
+  if (kind === 'image-pull') return { text: image === '' ? base : `Cannot pull ${image}` };
+  if (message === undefined || message.trim() === '') return { text: base };
   // The status's own words say which key, which node shortage, which exit code.
   const firstLine = message.split('\n').find((l) => l.trim() !== '') ?? '';
   return { text: `${base}: ${firstLine.replace(/^Last run: /, 'last run ')}` };
@@ -167,7 +169,7 @@ export function failingPodOf(pod: V1Pod, now: Date = new Date()): FailingPod | u
   const base = { namespace, pod: name, workload: workloadOf(pod), restarts, ...(since ? { since } : {}) };
   const problem = analysis.problems[0];
   if (problem) {
-    const { text, cause } = likelyCause(problem.kind, problem.message);
+    const { text, cause } = likelyCause(problem.kind, problem.message, problem.image);
     const failing: FailingPod = {
       ...base,
       state: problem.reason,

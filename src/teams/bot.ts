@@ -53,9 +53,13 @@ const fixesNotEnabled =
   };
 
 const WELCOME = 'Hi! I tell you why a pod is failing (above all why it cannot pull its image) and what to do about it.';
-/** How to talk to the bot where others talk too: Teams only hands a bot the messages that @mention it there. */
-const ADDRESSING =
-  'In a channel or a group chat, @mention me (**@Pull Doctor** why is pod NAME failing): there I only see messages that mention me. Here, just type.';
+/** How to talk to the bot where others talk too: Teams hands a bot only the messages that @mention it there. */
+function addressing(conversationType: string | undefined): string {
+  const mention = '@mention me (**@Pull Doctor** why is pod NAME failing): there I only see messages that mention me.';
+  return conversationType === 'personal'
+    ? `Here, just type. In a channel or a group chat, ${mention}`
+    : `In this ${conversationType === 'channel' ? 'channel' : 'chat'}, and in any channel or group chat, ${mention}`;
+}
 const ALERTS_NOT_ENABLED = 'Alerts are not enabled on this bot, so I cannot post failing pods here. This is what I can do:';
 /** The registry id of the alerts command: hidden from the help card when alerts are off. */
 const ALERTS_COMMAND_ID = 'alerts';
@@ -111,7 +115,14 @@ export class PullDoctorBot extends TeamsActivityHandler {
 
     this.onMembersAdded(async (context, next) => {
       if (this.concernsBot(context, context.activity.membersAdded)) {
-        await context.sendActivity(cardMessage(this.cards.help({ commands: this.helpCommands, intro: `${WELCOME} ${ADDRESSING}` })));
+        await context.sendActivity(
+          cardMessage(
+            this.cards.help({
+              commands: this.helpCommands,
+              intro: `${WELCOME} ${addressing(context.activity.conversation?.conversationType)}`,
+            }),
+          ),
+        );
         await this.tellInstallListener(context, 'installed', 'conversationUpdate');
       }
       await next();
@@ -188,14 +199,20 @@ export class PullDoctorBot extends TeamsActivityHandler {
       }));
     switch (command.kind) {
       case 'help':
-        await context.sendActivity(cardMessage(cards.help({ commands: this.helpCommands, intro: ADDRESSING })));
+        await context.sendActivity(
+          cardMessage(cards.help({ commands: this.helpCommands, intro: addressing(context.activity.conversation.conversationType) })),
+        );
         return;
       case 'unknown': {
         const said = inertText(command.text, TEXT_LIMITS.short);
         const intro = said === '' ? '' : `I did not understand “${said}”.`;
         const card =
           command.pods === undefined
-            ? cards.podChoice({ pods: [], heading: 'I did not understand that', intro, tips: this.tips() })
+            ? cards.podChoice({
+                pods: [],
+                heading: said === '' ? 'I did not understand that' : `I did not understand “${said}”`,
+                tips: this.tips(),
+              })
             : await this.failingPods.choice(targets(command.pods, command), conversationId, {
                 heading: `Did you mean ${command.pods.length === 1 ? 'this pod' : 'one of these pods'}?`,
                 intro,
@@ -291,13 +308,8 @@ export class PullDoctorBot extends TeamsActivityHandler {
     } catch (error) {
       log.warn('could not post the diagnosing card', { error });
     }
-    await this.deliver(
-      address,
-      placeholder.activityId,
-      await this.diagnosisCards.make(target, 1, { id: conversationId, tenantId: address.conversation.tenantId }, log),
-      log,
-      true,
-    );
+    const card = await this.diagnosisCards.make(target, 1, { id: conversationId, tenantId: address.conversation.tenantId }, log);
+    await this.deliver(address, placeholder.activityId, card, log, true);
   }
 
   private async answerAlerts(context: TurnContext, command: Extract<ParsedCommand, { kind: 'alerts' }>, log: Logger): Promise<void> {

@@ -7,6 +7,9 @@ import { inertText, TEXT_LIMITS, truncate } from './cards.js';
 // a Diagnose button each; and the same card as a choice of pods (several named, or one named in passing), or as the
 // short answer to a message that was not understood.
 
+/** A button's tooltip names its pod, cut short: the row shows the whole name. */
+const TOOLTIP_NAME = 60;
+
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
 /** `namespace/pod`: how a card's Diagnose button ids are looked up. */
@@ -33,7 +36,8 @@ function groupTitle(group: FailingWorkload, allNamespaces: boolean): string {
   if (group.workload.kind === 'Pod') return '';
   const name = `${allNamespaces ? `${inertText(group.namespace, TEXT_LIMITS.name)}/` : ''}${inertText(group.workload.name, TEXT_LIMITS.name)}`;
   const shown = group.failing > group.pods.length ? `, ${group.pods.length} shown` : '';
-  return `${inertText(group.workload.kind, TEXT_LIMITS.name)} ${name} · ${group.failing} failing${shown}`;
+  const count = group.failing > 1 ? ` · ${group.failing} failing${shown}` : '';
+  return `${inertText(group.workload.kind, TEXT_LIMITS.name)} ${name}${count}`;
 }
 
 function podLine(pod: FailingPod, allNamespaces: boolean): { line: string; cause: string } {
@@ -42,7 +46,7 @@ function podLine(pod: FailingPod, allNamespaces: boolean): { line: string; cause
   const since = pod.since ? ` · since ${formatUtc(pod.since)}` : '';
   return {
     line: `**${name}** · ${inertText(pod.state, TEXT_LIMITS.name)}${restarts}`,
-    cause: `${inertText(pod.likelyCause, TEXT_LIMITS.summary)}${since}`,
+    cause: `${inertText(pod.likelyCause, TEXT_LIMITS.short)}${since}`,
   };
 }
 
@@ -70,7 +74,9 @@ export function failingPodsCardData(input: FailingPodsCardInput): object {
       title: groupTitle(group, all),
       pods: group.pods.flatMap((pod) => {
         const id = input.diagnoseIds.get(podKey(pod.namespace, pod.pod));
-        return id === undefined ? [] : [{ ...podLine(pod, all), id, button: 'Diagnose' }];
+        return id === undefined
+          ? []
+          : [{ ...podLine(pod, all), id, button: 'Diagnose', tooltip: `Diagnose ${truncate(pod.pod, TOOLTIP_NAME)}` }];
       }),
     })),
     more,
@@ -104,10 +110,11 @@ export function podChoiceCardData(input: PodChoiceCardInput): object {
             {
               title: '',
               pods: input.pods.map(({ target, id }) => ({
-                line: `**${inertText(target.pod, TEXT_LIMITS.name)}** in namespace ${inertText(target.namespace, TEXT_LIMITS.name)}`,
-                cause: '',
+                line: `**${inertText(target.pod, TEXT_LIMITS.name)}**`,
+                cause: `Namespace ${inertText(target.namespace, TEXT_LIMITS.name)}${target.cluster ? ` · cluster ${inertText(target.cluster, TEXT_LIMITS.name)}` : ''}`,
                 id,
-                button: `Diagnose ${truncate(target.pod, 40)}`,
+                button: 'Diagnose',
+                tooltip: `Diagnose ${truncate(target.pod, TOOLTIP_NAME)}`,
               })),
             },
           ],

@@ -125,6 +125,9 @@ export const PHRASINGS: readonly Phrasing[] = [
   { typed: `${WEB} is stuck in ImagePullBackOff, why?`, command: diagnose(WEB), answer: { diagnoses: WEB } },
   { typed: `ImagePullBackOff on ${CHECKOUT}`, command: diagnose(CHECKOUT), answer: { diagnoses: CHECKOUT } },
   { typed: `${CHECKOUT} ErrImagePull`, command: diagnose(CHECKOUT), answer: { diagnoses: CHECKOUT } },
+  // A bare "on"/"at" before the only name: the pod, not a cluster.
+  { typed: 'ImagePullBackOff on checkout', command: diagnose('checkout'), answer: { diagnoses: CHECKOUT } },
+  { typed: 'can you look at cache', command: diagnose('cache'), answer: { diagnoses: CACHE } },
   {
     typed: `${ORDERS} keeps crashing (CrashLoopBackOff) in shop`,
     command: diagnose(ORDERS, { namespace: 'shop' }),

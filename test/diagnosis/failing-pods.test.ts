@@ -67,13 +67,13 @@ describe('workloadOf', () => {
 });
 
 describe('failingPodOf', () => {
-  it('shows a pod in ImagePullBackOff as a pull failure whose cause Diagnose tells, when the kubelet says only "Back-off"', () => {
+  it('shows a pod in ImagePullBackOff as a pull failure of its image, when the kubelet says only "Back-off" (Diagnose reads why)', () => {
     const failing = failingPodOf(pullFailing('web-7d4c9b6f5-x2k8p', 'web'), NOW);
     assert.ok(failing);
     assert.equal(failing.state, 'ImagePullBackOff');
     assert.equal(failing.kind, 'image-pull');
     assert.equal(failing.pullFailure, true);
-    assert.equal(failing.likelyCause, 'The image cannot be pulled; Diagnose tells why');
+    assert.equal(failing.likelyCause, `Cannot pull ${image}`);
     assert.equal(failing.cause, undefined);
     assert.deepEqual(failing.workload, { kind: 'Deployment', name: 'web' });
     assert.equal(failing.image, image);

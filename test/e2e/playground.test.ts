@@ -152,10 +152,10 @@ describe('Pull Doctor in the Agents Playground, on the sandbox (end to end)', fu
 
   it('names the similar pod when the one asked about does not exist, and diagnoses it from its button', async () => {
     await step('not-found', async () => {
-      await ui.send('why is pod web-7d4c9 failing in shop');
-      const notFound = ui.card('Pod shop/web-7d4c9');
+      await ui.send('why is pod web-7d4c9c failing in shop');
+      const notFound = ui.card('Pod shop/web-7d4c9c');
       await notFound.getByText('Pod not found').waitFor();
-      assert.match(await notFound.innerText(), new RegExp(`No pod "web-7d4c9" in namespace "shop"\\. Did you mean: ${WEB}\\?`));
+      assert.match(await notFound.innerText(), new RegExp(`No pod "web-7d4c9c" in namespace "shop"\\. Did you mean: ${WEB}\\?`));
       await browser.page.screenshot({ path: join(ARTIFACTS, '4-not-found.png') });
       const before = await ui
         .cards()

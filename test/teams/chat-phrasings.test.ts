@@ -6,7 +6,15 @@ import { adaptiveCardProblems } from '../support/adaptive-card-validator.js';
 import { startBot, type BotUnderTest } from '../support/bot.js';
 import { allExecuteActions, cardTexts } from '../support/card-text.js';
 import { ConnectorServer, type ConnectorCall } from '../support/connector-server.js';
-import { channelThread, groupChat, messageActivity, personalChat, postActivity, type Conversation } from '../support/teams-activities.js';
+import {
+  botAddedActivity,
+  channelThread,
+  groupChat,
+  messageActivity,
+  personalChat,
+  postActivity,
+  type Conversation,
+} from '../support/teams-activities.js';
 
 type Card = Record<string, unknown>;
 
@@ -83,7 +91,7 @@ describe('what engineers type and paste, through the sandbox bot', function () {
     } else if ('help' in answer) {
       assert.ok(texts.includes('What Pull Doctor understands'), shown);
     } else if ('notUnderstood' in answer) {
-      assert.ok(texts.includes('I did not understand that'), shown);
+      assert.ok(texts.includes(`I did not understand “${typed}”`), shown);
       assert.deepEqual(actions, [], 'no button when nothing in it looks like a pod');
       assert.ok(!texts.includes('What Pull Doctor understands'), 'not the whole help card');
     } else {
@@ -136,10 +144,28 @@ describe('what engineers type and paste, through the sandbox bot', function () {
       await check({ typed: "<at>Pull Doctor</at> what's failing in shop", answer: { lists: 'shop' } }, groupChat());
     });
 
-    it('says on the help card how to address the bot in a channel or group chat', async () => {
-      const { texts } = await answerTo(bot, connector, channelThread(), '<at>Pull Doctor</at> help');
+    it('says on the help card how to address the bot, in a channel and in a personal chat', async () => {
+      const mention = '@mention me (**@Pull Doctor** why is pod NAME failing): there I only see messages that mention me.';
+      const inChannel = (await answerTo(bot, connector, channelThread(), '<at>Pull Doctor</at> help')).texts;
+      assert.ok(inChannel.includes(`In this channel, and in any channel or group chat, ${mention}`), JSON.stringify(inChannel));
+      const inGroup = (await answerTo(bot, connector, groupChat(), '<at>Pull Doctor</at> help')).texts;
+      assert.ok(inGroup.includes(`In this chat, and in any channel or group chat, ${mention}`), JSON.stringify(inGroup));
+      const personal = (await answerTo(bot, connector, personalChat(), 'help')).texts;
+      assert.ok(personal.includes(`Here, just type. In a channel or a group chat, ${mention}`), JSON.stringify(personal));
+    });
+
+    it('welcomes a channel with how to address the bot there', async () => {
+      const channel = channelThread();
+      const before = connector.calls.length;
+      await postActivity(bot.url, botAddedActivity(connector.serviceUrl, channel));
+      const welcome = await connector.waitFor((c) => connector.calls.indexOf(c) >= before && c.conversationId === channel.id);
+      const texts = cardTexts((welcome.activity!.attachments as Array<{ content: unknown }>)[0]!.content);
       assert.ok(
-        texts.some((t) => t.startsWith('In a channel or a group chat, @mention me (**@Pull Doctor** why is pod NAME failing)')),
+        texts.some(
+          (t) =>
+            t.startsWith('Hi! I tell you why a pod is failing') &&
+            t.includes('In this channel, and in any channel or group chat, @mention me'),
+        ),
         JSON.stringify(texts),
       );
     });
