@@ -97,15 +97,21 @@ export class AlertDelivery {
     if (!state) return;
     for (const id of summariesListing(state, key)) this.options.enqueue(conversationId, { kind: 'summary', id });
     const card = state.cards[key];
-    if (!card || card.mode === 'summary') return;
-    await this.bringUpToDate(conversation, { kind: 'card', key }, card, alertView(record), signal);
+    if (!card) return;
+    if (card.mode === 'card') await this.bringUpToDate(conversation, { kind: 'card', key }, card, alertView(record), signal);
+    // The message of the generation before keeps how it ended (resolved), even if that change had not been sent yet.
+    const previous = card.previousMessage;
+    if (previous && record.previous?.generation === previous.generation)
+      await this.bringUpToDate(conversation, { kind: 'previous', key }, previous, alertView(record.previous), signal);
   }
 
   private async processSummary(conversationId: string, summaryId: string, signal: AbortSignal): Promise<void> {
     const state = await this.state(conversationId);
     const summary = state?.summaries[summaryId];
     if (!summary) return;
-    const records = (await Promise.all(summary.alertKeys.map((k) => this.options.book.get(k)))).filter((r): r is AlertRecord => r !== null);
+    const records = (await Promise.all(summary.alertKeys.map((k) => this.options.book.get(k))))
+      .filter((r): r is AlertRecord => r !== null)
+      .map((r) => generationListed(r, summary.generations?.[r.key]));
     if (records.length === 0) return;
     const conversation = await this.conversation(conversationId, records[0]!);
     if (!conversation) return;
@@ -200,7 +206,16 @@ export class AlertDelivery {
 }
 
 function itemFor(target: DeliveryTarget): SendItem {
-  return target.kind === 'card' ? { kind: 'alert', key: target.key } : { kind: 'summary', id: target.id };
+  return target.kind === 'summary' ? { kind: 'summary', id: target.id } : { kind: 'alert', key: target.key };
+}
+
+/**
+ * The alert as a summary shows it: the generation that joined the summary. When the workload has failed again since,
+ * it has a message of its own, and the summary keeps showing how that earlier generation ended.
+ */
+function generationListed(record: AlertRecord, generation: number | undefined): AlertRecord {
+  if (generation === undefined || generation >= record.generation) return record;
+  return record.previous?.generation === generation ? record.previous : record;
 }
 
 function newSummaryId(): string {

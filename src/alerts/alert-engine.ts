@@ -32,6 +32,8 @@ export interface AlertEngineSettings {
   sendRetry?: { maxAttempts?: number; parkMs?: number; backoff?: { initialMs: number; maxMs: number } };
   watchBackoff?: { initialMs: number; maxMs: number; random?: () => number };
   diagnosisConcurrency?: number;
+  /** How long a deleted alerted pod waits for a replacement that fails in its stead (default 60 s). */
+  handoverMs?: number;
 }
 
 export interface AlertEngineOptions extends AlertEngineSettings {
@@ -132,6 +134,7 @@ export class AlertEngine {
       log: this.log,
       tracker: this.tracker,
       concurrency: options.diagnosisConcurrency,
+      handoverMs: options.handoverMs,
     });
     this.watcher = new PodWatcher({
       kubeConfig: options.kubeConfig,
@@ -206,7 +209,8 @@ export class AlertEngine {
         status: record.status,
       };
       if (record.status === 'resolved') this.options.metrics.inc('alerts_resolved_total');
-      else if (record.revision === 1) this.options.metrics.inc('alerts_raised_total');
+      // Raised: a generation starts (a new message is due): the first failure, or again after it resolved.
+      else if (record.generationStartedAt === record.lastSeen && record.podsAffected === 1) this.options.metrics.inc('alerts_raised_total');
       else this.options.metrics.inc('alerts_updated_total');
       this.log.info('alert changed', { ...what, pods: Object.keys(record.failingPods).length, generation: record.generation });
       if (record.routedTo.length === 0) {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { V1OwnerReference, V1Pod } from '@kubernetes/client-node';
+import type { WorkloadRef } from '../diagnosis/failing-pods.js';
 import type { Cause, Fix, PodEventSummary } from '../diagnosis/types.js';
 
 /** The store collections the alert machinery owns (see src/store/store.ts for the naming rule). */
@@ -15,45 +15,6 @@ export const ALERT_COLLECTIONS = {
   /** Pods reported by Alertmanager to a replica that is not the leader, for the leader to check. */
   inbox: 'alert-inbox',
 } as const;
-
-/**
- * The workload a pod belongs to, read from the pod alone (no API call): the controller owner reference, with a
- * ReplicaSet named `<deployment>-<pod-template-hash>` read as its Deployment, and a Job named
- * `<cronjob>-<minutes since the epoch>` (how the CronJob controller names its Jobs) as its CronJob. A pod without
- * an owner is its own workload.
- */
-export interface WorkloadRef {
-  /** `Deployment`, `ReplicaSet`, `StatefulSet`, `DaemonSet`, `Job`, `CronJob`, `Pod`, or another controller's kind. */
-  kind: string;
-  name: string;
-}
-
-/** CronJob controller v2: `fmt.Sprintf("%s-%d", cronJob.Name, scheduledTime.Unix()/60)` — eight digits or more today. */
-const CRONJOB_JOB_NAME = /^(.+)-(\d{8,})$/;
-
-function controllerOf(pod: V1Pod): V1OwnerReference | undefined {
-  const owners = pod.metadata?.ownerReferences ?? [];
-  return owners.find((o) => o.controller === true) ?? owners[0];
-}
-
-export function workloadOf(pod: V1Pod): WorkloadRef {
-  const owner = controllerOf(pod);
-  const podName = pod.metadata?.name ?? '';
-  if (!owner?.kind || !owner.name) return { kind: 'Pod', name: podName };
-  if (owner.kind === 'ReplicaSet') {
-    const hash = pod.metadata?.labels?.['pod-template-hash'];
-    if (hash && owner.name.endsWith(`-${hash}`) && owner.name.length > hash.length + 1) {
-      return { kind: 'Deployment', name: owner.name.slice(0, -(hash.length + 1)) };
-    }
-    return { kind: 'ReplicaSet', name: owner.name };
-  }
-  if (owner.kind === 'Job') {
-    const cron = owner.name.match(CRONJOB_JOB_NAME);
-    if (cron) return { kind: 'CronJob', name: cron[1]! };
-    return { kind: 'Job', name: owner.name };
-  }
-  return { kind: owner.kind, name: owner.name };
-}
 
 /** What makes two failures the same alert: one alert per cluster, namespace, owning workload and cause. */
 export interface AlertGroup {
@@ -100,7 +61,7 @@ export interface AlertRecord {
   workload: WorkloadRef;
   cause: Cause;
   status: AlertStatus;
-  /** Start of the current episode (continuous failing, reopened within the quiet window included). */
+  /** Start of the current episode: the workload failing without a break (the card's "Firing since"). */
   firstSeen: string;
   /** The newest pod failure counted. */
   lastSeen: string;
@@ -111,7 +72,10 @@ export interface AlertRecord {
   podsAffected: number;
   affectedPods: string[];
   newestPod: string;
-  /** Goes up when the workload is due a new message: its first failure, or again after the quiet window. */
+  /**
+   * Goes up when the workload is due a new message: its first failure, every failure after it was resolved, and a new
+   * pod of a still-firing alert once the quiet window has passed since the last message.
+   */
   generation: number;
   generationStartedAt: string;
   /** Goes up with every change a card would show. */
@@ -120,7 +84,16 @@ export interface AlertRecord {
   source: AlertSource;
   /** Conversations that are told about this alert (routes and subscriptions when it was raised, accumulated). */
   routedTo: string[];
+  /**
+   * The alert as it stood when its previous generation ended (resolved, or still firing when re-announced): what the
+   * previous message shows for good. Kept so that message is brought to its final state even when the change that
+   * ended it was still waiting to be sent (rate limits, Teams refusing for a while) as the next generation began.
+   */
+  previous?: PreviousGeneration;
 }
+
+/** An alert's previous generation: the record as it last stood then. */
+export type PreviousGeneration = Omit<AlertRecord, 'previous'>;
 
 /** A pod of a group found failing to pull after its grace period (or reported by Alertmanager). */
 export interface PodFailureReport extends AlertGroup {
@@ -143,9 +116,10 @@ function addAffected(record: AlertRecord, pod: string): void {
  * The next value of an alert when one of its pods is found failing; undefined when nothing a card shows changes
  * (the pod was already counted as failing and the alert is firing).
  *
- * Quiet window: a resolved alert that fails again within the window is reopened (its message is updated back to
- * firing); after the window it starts a new generation (a new message). A firing alert is re-announced in a new
- * message only when a new pod fails after the window has passed since its last announcement.
+ * A resolved alert that fails again starts a new generation — a new message, "firing since" now — whenever it
+ * happens: an edit of the old card far up the chat would notify nobody. The quiet window only holds back repeats
+ * while the workload keeps failing: a firing alert is re-announced in a new message when a new pod fails after the
+ * window has passed since its last announcement ("firing since" stays the start of the outage).
  */
 export function withPodFailing(
   current: AlertRecord | null,
@@ -182,20 +156,22 @@ export function withPodFailing(
   if (alreadyFailing && current.status === 'firing' && newRoutes.length === 0) return undefined;
 
   const next: AlertRecord = structuredClone(current);
-  const elapsed = (since: string) => Date.parse(now) - Date.parse(since);
   const newGeneration = () => {
+    const previous: PreviousGeneration = structuredClone(current);
+    delete (previous as AlertRecord).previous;
+    next.previous = previous;
     next.generation += 1;
     next.generationStartedAt = now;
     next.podsAffected = 0;
     next.affectedPods = [];
   };
   if (current.status === 'resolved') {
-    if (current.resolvedAt === undefined || elapsed(current.resolvedAt) >= quietWindowMs) newGeneration();
-    if (next.generation !== current.generation || current.resolvedAt === undefined) next.firstSeen = now;
+    newGeneration();
+    next.firstSeen = now;
     next.status = 'firing';
     delete next.resolvedAt;
     next.failingPods = {};
-  } else if (!alreadyFailing && elapsed(current.generationStartedAt) >= quietWindowMs) {
+  } else if (!alreadyFailing && Date.parse(now) - Date.parse(current.generationStartedAt) >= quietWindowMs) {
     newGeneration();
   }
   next.failingPods[report.pod] = { since: current.failingPods[report.pod]?.since ?? now };
@@ -238,6 +214,7 @@ export function isAlertRecord(value: unknown): value is AlertRecord {
     typeof v.revision === 'number' &&
     v.failingPods !== null &&
     typeof v.failingPods === 'object' &&
-    Array.isArray(v.routedTo)
+    Array.isArray(v.routedTo) &&
+    (v.previous === undefined || (isAlertRecord(v.previous) && v.previous.previous === undefined && v.previous.key === v.key))
   );
 }

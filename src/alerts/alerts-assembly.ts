@@ -19,7 +19,8 @@ import {
   type WebhookResponse,
 } from './alertmanager-webhook.js';
 import { SendRateLimiter } from './sending.js';
-import { ConversationRegistry, SubscriptionService } from './routing.js';
+import { ConversationRegistry, SubscriptionService, type SubscriptionStatus } from './routing.js';
+import { failingNow, type FailingNow } from './failing-now.js';
 
 /** How long to wait before trying again to start the alerts of a cluster that could not be connected. */
 export const ALERT_CLUSTER_RETRY_MS = 30_000;
@@ -156,6 +157,23 @@ export class Alerts {
       handle: (request) => webhook(request),
       refuseByHeaders: (headers) => webhook.refuseByHeaders(headers),
     };
+  }
+
+  /**
+   * What is failing now where a conversation's alerts come from (its subscriptions and the static routes that lead
+   * there), listed from the pods' status: the answer to `alerts on` and `alerts status` (failing-now.ts). Served on
+   * every replica, whoever leads.
+   */
+  failingNow(status: SubscriptionStatus): Promise<FailingNow[]> {
+    const clusters = this.clusters.map((cluster) => ({
+      name: cluster.name,
+      aliases: cluster.aliases,
+      connect: async () => {
+        const { connection } = await this.options.clusters.connect(cluster.connectAs);
+        return { kube: connection.kube, watched: connection.namespaces ?? this.config.namespaces };
+      },
+    }));
+    return failingNow(status, clusters, () => new Date(this.clock.now()));
   }
 
   /** The alert cluster a name stands for (one of its aliases), if any. */

@@ -26,6 +26,14 @@ export interface CardDelivery {
   renderedHash?: string;
   postedAt?: string;
   claim?: MessageClaim;
+  /** The message of the generation before, to be left showing how that generation ended (alert-record.ts `previous`). */
+  previousMessage?: PreviousMessage;
+}
+
+export interface PreviousMessage {
+  generation: number;
+  messageId: string;
+  renderedHash?: string;
 }
 
 export interface SummaryDelivery {
@@ -34,6 +42,8 @@ export interface SummaryDelivery {
   /** When the newest alert joined; the summary closes `floodWindowMs` after that. */
   lastAddedAt: string;
   alertKeys: string[];
+  /** The generation of each alert listed, as it joined: a later generation of the alert is a message of its own. */
+  generations?: Record<string, number>;
   messageId?: string;
   renderedHash?: string;
   postedAt?: string;
@@ -96,23 +106,31 @@ export function withAllocation(
   if (existing && existing.generation >= alert.generation) return undefined;
   const state: DeliveryState = current ? structuredClone(current) : emptyDeliveryState(conversationId);
   state.recentPosts = state.recentPosts.filter((p) => ms(now) - ms(p.at) < rule.floodWindowMs);
+  const allocate = (entry: CardDelivery) => {
+    if (existing?.messageId !== undefined) {
+      entry.previousMessage = { generation: existing.generation, messageId: existing.messageId };
+      if (existing.renderedHash !== undefined) entry.previousMessage.renderedHash = existing.renderedHash;
+    }
+    state.cards[alert.key] = entry;
+    return state;
+  };
   const open = activeSummary(state, now, rule);
   if (open) {
     if (!open.alertKeys.includes(alert.key)) open.alertKeys.push(alert.key);
+    open.generations = { ...open.generations, [alert.key]: alert.generation };
     open.lastAddedAt = now;
-    state.cards[alert.key] = { generation: alert.generation, mode: 'summary', summaryId: open.id };
-    return state;
+    return allocate({ generation: alert.generation, mode: 'summary', summaryId: open.id });
   }
   if (state.recentPosts.length >= rule.threshold) {
     const keys = [...new Set([...state.recentPosts.map((p) => p.key), alert.key])];
-    state.summaries[newSummaryId] = { id: newSummaryId, startedAt: now, lastAddedAt: now, alertKeys: keys };
+    const generations: Record<string, number> = {};
+    for (const key of keys) generations[key] = key === alert.key ? alert.generation : (state.cards[key]?.generation ?? 1);
+    state.summaries[newSummaryId] = { id: newSummaryId, startedAt: now, lastAddedAt: now, alertKeys: keys, generations };
     state.activeSummaryId = newSummaryId;
-    state.cards[alert.key] = { generation: alert.generation, mode: 'summary', summaryId: newSummaryId };
-    return state;
+    return allocate({ generation: alert.generation, mode: 'summary', summaryId: newSummaryId });
   }
-  state.cards[alert.key] = { generation: alert.generation, mode: 'card' };
   state.recentPosts.push({ at: now, key: alert.key });
-  return state;
+  return allocate({ generation: alert.generation, mode: 'card' });
 }
 
 /** The summaries (open or closed) that list this alert. */
@@ -122,13 +140,16 @@ export function summariesListing(state: DeliveryState, key: string): string[] {
     .map((s) => s.id);
 }
 
-type Target = { kind: 'card'; key: string } | { kind: 'summary'; id: string };
+/** A message of a conversation: an alert's card, the card of its previous generation, or a summary. */
+type Target = { kind: 'card'; key: string } | { kind: 'previous'; key: string } | { kind: 'summary'; id: string };
 
 function entryOf(
   state: DeliveryState,
   target: Target,
 ): { messageId?: string; claim?: MessageClaim; renderedHash?: string; postedAt?: string } | undefined {
-  return target.kind === 'card' ? state.cards[target.key] : state.summaries[target.id];
+  if (target.kind === 'card') return state.cards[target.key];
+  if (target.kind === 'previous') return state.cards[target.key]?.previousMessage;
+  return state.summaries[target.id];
 }
 
 /**

@@ -7,7 +7,8 @@ import { parseImageReference } from '../diagnosis/image/image-reference.js';
 import { IMAGE_PULL_REASONS } from '../diagnosis/pod-state.js';
 import type { Diagnosis, DiagnosisTarget } from '../diagnosis/types.js';
 import { ActivityTracker, Backoff, delay, isoTime, type AlertMetrics, type Clock } from './machinery.js';
-import { workloadOf, type AlertDiagnosisSummary, type AlertSource, type WorkloadRef } from './alert-record.js';
+import { workloadOf, type WorkloadRef } from '../diagnosis/failing-pods.js';
+import type { AlertDiagnosisSummary, AlertSource } from './alert-record.js';
 
 /** What the detector asks of the rest: diagnose a pod (a DiagnosisTarget), raise or clear its part in an alert. */
 export interface FailureSink {
@@ -41,20 +42,39 @@ export interface PullFailureDetectorOptions {
   reuseMs?: number | undefined;
   /** Attempts to re-read a pod when the API server fails (default 5, backing off from 2 s). */
   readAttempts?: number | undefined;
+  /**
+   * How long an alerted pod that was deleted keeps its place while a replacement may fail in its stead (default 60 s;
+   * see `hold`).
+   */
+  handoverMs?: number | undefined;
   tracker?: ActivityTracker | undefined;
 }
 
 const MAX_EVENTS = 15;
 const MAX_KEY_EVENT_CHARS = 600;
 
+/** The default of `handoverMs`: long enough for a controller to create the replacement and its first pull to fail. */
+export const DEFAULT_HANDOVER_MS = 60_000;
+
 /**
  * Turns pod updates into alerts: a pod whose container or init container enters ErrImagePull or ImagePullBackOff
  * starts a grace period; when it ends the pod is read again and, if it still fails, diagnosed and reported. A pod
  * that recovers (or is deleted) within the grace period produces nothing; one that recovers later clears its part
  * of the alert. Diagnoses run a few at a time; pods of one workload failing on one image share a recent one.
+ *
+ * An alerted pod that is deleted is not taken for a recovery at once: the first thing on-call does with a pod in
+ * ImagePullBackOff is `kubectl delete pod`, and its controller's replacement fails the same way seconds later. Its
+ * part is held for `handoverMs`; a pod of the same workload that fails to pull meanwhile (or was already in its grace
+ * period) is checked at once — the workload's outage is past its grace period already — and counted before the
+ * deleted pod is let go, so the alert goes on firing since the start of the outage instead of turning resolved and
+ * coming back as a new message. When no pod of the workload fails within `handoverMs`, the alert resolves then.
  */
 export class PullFailureDetector {
   private readonly timers = new Map<string, unknown>();
+  /** Pod id → its workload's id, while the pod is in its grace period. */
+  private readonly graceWorkload = new Map<string, string>();
+  /** Workload id → the deleted pods whose part is held, and when they are let go. */
+  private readonly handovers = new Map<string, { namespace: string; pods: Set<string>; timer: unknown }>();
   private readonly reused = new Map<string, { at: number; diagnosis: Diagnosis | null; summary: AlertDiagnosisSummary }>();
   private readonly inFlight = new Map<string, Promise<void>>();
   private readonly diagnosing = new Map<string, Promise<{ diagnosis: Diagnosis | null; summary: AlertDiagnosisSummary }>>();
@@ -80,18 +100,30 @@ export class PullFailureDetector {
     if (this.stopped || !namespace || !name) return;
     const id = `${namespace}/${name}`;
     if (imagePullFailures(pod).length > 0) {
+      const workload = workloadId(namespace, workloadOf(pod));
+      const handover = this.handovers.get(workload);
+      // A pod recreated under the same name (a StatefulSet's) failing again: it stays counted, nothing to let go.
+      if (handover?.pods.delete(name) && handover.pods.size === 0) this.endHandover(workload);
       if (this.timers.has(id) || this.inFlight.has(id) || this.options.sink.isTracked(namespace, name)) return;
+      if (this.handovers.has(workload)) {
+        this.takeOver(workload, namespace, name);
+        return;
+      }
+      this.graceWorkload.set(id, workload);
       this.timers.set(
         id,
         this.options.clock.setTimeout(() => {
           this.timers.delete(id);
-          this.check(namespace, name, 'watcher');
+          this.graceWorkload.delete(id);
+          void this.checkQuietly(namespace, name);
         }, this.options.gracePeriodMs),
       );
       return;
     }
     this.cancel(id);
-    if (this.options.sink.isTracked(namespace, name)) void this.tracker.track(() => this.recover(namespace, name));
+    if (!this.options.sink.isTracked(namespace, name)) return;
+    if (pod.metadata?.deletionTimestamp) this.hold(namespace, name, pod);
+    else void this.tracker.track(() => this.recover(namespace, name));
   }
 
   forget(pod: V1Pod): void {
@@ -99,7 +131,53 @@ export class PullFailureDetector {
     const name = pod.metadata?.name;
     if (!namespace || !name) return;
     this.cancel(`${namespace}/${name}`);
-    if (this.options.sink.isTracked(namespace, name)) void this.tracker.track(() => this.recover(namespace, name));
+    if (this.options.sink.isTracked(namespace, name)) this.hold(namespace, name, pod);
+  }
+
+  /** An alerted pod is being deleted: its part in the alert is held until a replacement fails or `handoverMs` passes. */
+  private hold(namespace: string, name: string, pod: V1Pod): void {
+    const workload = workloadId(namespace, workloadOf(pod));
+    let handover = this.handovers.get(workload);
+    if (!handover) {
+      const timer = this.options.clock.setTimeout(() => this.endHandover(workload), this.options.handoverMs ?? DEFAULT_HANDOVER_MS);
+      this.handovers.set(workload, (handover = { namespace, pods: new Set(), timer }));
+    }
+    if (handover.pods.has(name)) return;
+    handover.pods.add(name);
+    this.log.debug('an alerted pod is going away: waiting for a replacement before letting it go', { namespace, pod: name });
+    for (const [id, inGrace] of [...this.graceWorkload]) {
+      if (inGrace === workload) this.takeOver(workload, namespace, id.slice(namespace.length + 1));
+    }
+  }
+
+  /** A pod of a workload whose alerted pod went away fails to pull: checked now, then the pods held are let go. */
+  private takeOver(workload: string, namespace: string, name: string): void {
+    this.log.info('a replacement of an alerted pod fails to pull: checked without a grace period', { namespace, pod: name });
+    void this.checkQuietly(namespace, name).finally(() => this.endHandover(workload));
+  }
+
+  /** `check` for the watcher's own timers: a failure (the store refusing the alert) is logged, never thrown away unseen. */
+  private async checkQuietly(namespace: string, name: string): Promise<void> {
+    try {
+      await this.check(namespace, name, 'watcher');
+    } catch (error) {
+      this.log.error('could not record a pod that fails to pull; it is checked again when it changes or the watch resyncs', {
+        namespace,
+        pod: name,
+        code: describeError(error).code,
+      });
+    }
+  }
+
+  /** Lets the held pods go: each clears its part of the alert (which resolves if nothing took over). */
+  private endHandover(workload: string): void {
+    const handover = this.handovers.get(workload);
+    if (!handover) return;
+    this.handovers.delete(workload);
+    this.options.clock.clearTimeout(handover.timer);
+    for (const pod of handover.pods) {
+      if (this.options.sink.isTracked(handover.namespace, pod)) void this.tracker.track(() => this.recover(handover.namespace, pod));
+    }
   }
 
   /** Reads the pod now, without a grace period (Alertmanager already waited its `for:`), and reports what it finds. */
@@ -117,11 +195,15 @@ export class PullFailureDetector {
     this.stopped = true;
     for (const timer of this.timers.values()) this.options.clock.clearTimeout(timer);
     this.timers.clear();
+    this.graceWorkload.clear();
+    for (const handover of this.handovers.values()) this.options.clock.clearTimeout(handover.timer);
+    this.handovers.clear();
     for (const wake of this.waiting.splice(0)) wake();
     return this.tracker.whenQuiet();
   }
 
   private cancel(id: string): void {
+    this.graceWorkload.delete(id);
     const timer = this.timers.get(id);
     if (timer !== undefined) {
       this.options.clock.clearTimeout(timer);
@@ -257,6 +339,8 @@ export class PullFailureDetector {
     }
   }
 }
+
+const workloadId = (namespace: string, workload: WorkloadRef) => `${namespace}\u0000${workload.kind}\u0000${workload.name}`;
 
 function registryOf(image: string): string | undefined {
   const parsed = parseImageReference(image);

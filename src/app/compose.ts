@@ -19,6 +19,7 @@ import { createTeamsTransport, type CardLabel, type TeamsTransport } from '../te
 import { PullDoctorBot } from '../teams/bot.js';
 import { CardActionStore } from '../teams/card-actions.js';
 import { diagnoseOnClusters, type Diagnose, type DiagnosisLimits } from '../teams/diagnosis-cards.js';
+import { failingPodsOnClusters } from '../teams/failing-pods.js';
 import { TeamsFixApprovals } from '../teams/fix-approvals.js';
 
 /**
@@ -158,6 +159,7 @@ function assemble(options: ComposeOptions, profile: Profile, store: Store, tunin
   const bot = new PullDoctorBot({
     teams,
     diagnose: options.diagnose ?? (clusters && diagnoseOnClusters(clusters)),
+    listFailing: clusters && failingPodsOnClusters(clusters),
     cardActions,
     fixes: fixes?.teams,
     alerts: alerts && new AlertsInTeams(alerts, profile.onAlertsOn),

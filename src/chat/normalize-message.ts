@@ -16,7 +16,10 @@ const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
 const INVISIBLE_CLASS = '[\\u00ad\\u180e\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2064\\u2066-\\u2069\\ufeff]';
 const INVISIBLE = new RegExp(INVISIBLE_CLASS, 'g');
 const ANY_INVISIBLE = new RegExp(INVISIBLE_CLASS);
-const WHITESPACE_RUN = /\s+/g;
+/** Tags that end a line as Teams renders them: the line structure of a paste (kubectl output) survives. */
+const LINE_END_TAG = /<(?:br|\/p|\/div|\/li|\/tr|\/pre|\/h[1-6])\b[^<>]{0,500}>/gi;
+const SPACE_RUN = /[^\S\n]+/g;
+const LINE_BREAK_RUN = /\s*\n\s*/g;
 
 const NAMED_ENTITIES: Readonly<Record<string, string>> = {
   nbsp: ' ',
@@ -46,18 +49,22 @@ function decodeEntity(match: string, body: string): string {
 /**
  * The plain text of a chat message: Teams mentions (`<at>…</at>`) and HTML tags removed, entities (`&nbsp;`,
  * `&amp;`, numeric) decoded once, control and invisible characters (zero-width, bidi controls) removed, whitespace
- * collapsed and trimmed. Case is preserved. Reads at most `MAX_NORMALIZED_INPUT_CHARS` characters.
+ * collapsed and trimmed. Lines stay lines (`\n`: line breaks, and the tags that end a line such as `<br>` and `</p>`),
+ * so that pasted output keeps its rows. Case is preserved. Reads at most `MAX_NORMALIZED_INPUT_CHARS` characters.
  */
 export function normalizeMessageText(text: string): string {
   if (typeof text !== 'string') return '';
   return text
     .slice(0, MAX_NORMALIZED_INPUT_CHARS)
+    .replace(/\r\n?/g, '\n')
     .replace(MENTION, ' ')
+    .replace(LINE_END_TAG, '\n')
     .replace(TAG, ' ')
     .replace(ENTITY, decodeEntity)
     .replace(CONTROL, ' ')
     .replace(INVISIBLE, '')
-    .replace(WHITESPACE_RUN, ' ')
+    .replace(SPACE_RUN, ' ')
+    .replace(LINE_BREAK_RUN, '\n')
     .trim();
 }
 

@@ -12,7 +12,13 @@ Commands:
 
 Run \`pulldoctor <command> --help\` for details.`;
 
-const BAD_INPUT: ReadonlySet<ErrorCode> = new Set(['INVALID_INPUT', 'POD_NOT_FOUND', 'NAMESPACE_NOT_FOUND', 'CONFIG_INVALID']);
+const BAD_INPUT: ReadonlySet<ErrorCode> = new Set([
+  'INVALID_INPUT',
+  'POD_NOT_FOUND',
+  'POD_AMBIGUOUS',
+  'NAMESPACE_NOT_FOUND',
+  'CONFIG_INVALID',
+]);
 
 type Command = (args: string[], io: CliIo) => Promise<number>;
 /**

@@ -1,3 +1,4 @@
+import type { V1Pod } from '@kubernetes/client-node';
 import type { KubernetesReader } from '../clients/kubernetes/kubernetes-reader.js';
 import type { RegistryClient } from '../clients/registry/registry-client.js';
 import { PullDoctorError, describeError } from '../errors/index.js';
@@ -10,6 +11,7 @@ import { analyzePodState } from './pod-state.js';
 import { gonePodStory, PodGoneError } from './events.js';
 import { formatUtc } from './format-utc.js';
 import { similarNames } from './nearest.js';
+import { resolvePodName } from './failing-pods.js';
 import { isAzureContainerRegistry } from './image/image-reference.js';
 import type { Cause, Diagnosis, DiagnosisTarget, Evidence, Finding, Fix, Verdict } from './types.js';
 
@@ -39,18 +41,30 @@ async function runCheck(check: Check, ctx: CheckContext): Promise<Finding[]> {
 }
 
 /**
- * Why there is no such pod: no such namespace; or the pod is gone but its events remain (a rollout deleted it), and
- * they tell its story as `kubectl describe` would (PodGoneError); or no pod ever had that name here. Similar names
- * either way. The three reads run together.
+ * The pod a name that is not a pod's means (a workload's one failing pod, the one pod whose name starts with it), read
+ * from the one list of the namespace's pods; otherwise POD_AMBIGUOUS with the candidates, or why there is no such
+ * pod: no such namespace; the pod is gone but its events remain (a rollout deleted it), and they tell its story as
+ * `kubectl describe` would (PodGoneError); or no pod ever had that name here — similar names either way. The three
+ * reads run together.
  */
-async function notFound(kube: KubernetesReader, target: DiagnosisTarget): Promise<PullDoctorError> {
+async function podNamed(kube: KubernetesReader, target: DiagnosisTarget, now: Date): Promise<V1Pod> {
   const [namespaceExists, pods, events] = await Promise.all([
     kube.namespaceExists(target.namespace),
     kube.listPods(target.namespace).catch(() => []),
     kube.listPodEvents(target.namespace, { name: target.pod }).catch(() => []),
   ]);
   if (!namespaceExists) {
-    return new PullDoctorError('NAMESPACE_NOT_FOUND', `There is no namespace "${target.namespace}".`);
+    throw new PullDoctorError('NAMESPACE_NOT_FOUND', `There is no namespace "${target.namespace}".`);
+  }
+  const match = resolvePodName(target.pod, pods, now);
+  if (match.kind === 'pod') return match.pod;
+  if (match.kind === 'several') {
+    const { candidates, workload, count } = match;
+    const what = workload ? `${workload.kind} ${workload.name} has ${count} pods` : `${count} pods start with "${target.pod}"`;
+    const shown = candidates.length < count ? `${candidates.join(', ')}…` : candidates.join(', ');
+    throw new PullDoctorError('POD_AMBIGUOUS', `${what} in namespace "${target.namespace}": ${shown} Which one?`, {
+      facts: { suggestions: candidates.join(',') },
+    });
   }
   const names = pods.flatMap((p) => (p.metadata?.name ? [p.metadata.name] : []));
   const suggestions = similarNames(target.pod, names);
@@ -69,9 +83,9 @@ async function notFound(kube: KubernetesReader, target: DiagnosisTarget): Promis
       (suggestions[0]
         ? `Diagnose ${suggestions[0]}, or list the pods: kubectl get pods -n ${target.namespace}`
         : `List the pods: kubectl get pods -n ${target.namespace}`);
-    return new PodGoneError(message, gone, { advice, facts });
+    throw new PodGoneError(message, gone, { advice, facts });
   }
-  return new PullDoctorError('POD_NOT_FOUND', `No pod "${target.pod}" in namespace "${target.namespace}".${didYouMean}`, { facts });
+  throw new PullDoctorError('POD_NOT_FOUND', `No pod "${target.pod}" in namespace "${target.namespace}".${didYouMean}`, { facts });
 }
 
 /** When the runtime's words are not conclusive, the registry checks may be. */
@@ -86,15 +100,18 @@ function refineCause(cause: Cause, findings: readonly Finding[]): Cause {
 /**
  * Why is this pod failing? Reads the pod, runs every applicable check concurrently (sharing memoized facts),
  * and returns the verdict, the cause, the findings and — when the evidence supports it — the fix.
- * Throws PullDoctorError POD_NOT_FOUND / NAMESPACE_NOT_FOUND, or a KUBE_* error when the pod cannot be read.
+ * A name that is not a pod's may name its workload or start its name (resolvePodName): that pod is diagnosed.
+ * Throws PullDoctorError POD_NOT_FOUND / POD_AMBIGUOUS / NAMESPACE_NOT_FOUND, or a KUBE_* error when the pod cannot be
+ * read.
  */
-export async function diagnosePod(target: DiagnosisTarget, deps: DiagnosisDependencies): Promise<Diagnosis> {
-  const log = deps.log.child({ pod: target.pod, namespace: target.namespace, cluster: target.cluster });
+export async function diagnosePod(asked: DiagnosisTarget, deps: DiagnosisDependencies): Promise<Diagnosis> {
   const now = deps.now ?? (() => new Date());
   // The tokens are fetched while the pod is read, not after: one round trip less on the critical path.
   if (deps.azure.available) deps.azure.prefetchTokens?.();
-  const pod = await deps.kube.readPod(target.namespace, target.pod);
-  if (!pod) throw await notFound(deps.kube, target);
+  const pod = (await deps.kube.readPod(asked.namespace, asked.pod)) ?? (await podNamed(deps.kube, asked, now()));
+  const target: DiagnosisTarget = { ...asked, pod: pod.metadata?.name ?? asked.pod };
+  const log = deps.log.child({ pod: target.pod, namespace: target.namespace, cluster: target.cluster });
+  if (target.pod !== asked.pod) log.info('diagnosing the pod the name means', { asked: asked.pod });
 
   const analysis = analyzePodState(pod);
   const facts = new DiagnosisFacts(pod, analysis.problems, { kube: deps.kube, registry: deps.registry, azure: deps.azure });

@@ -7,6 +7,7 @@ export const ERROR_CODES = [
   'CONFIG_INVALID',
   'INVALID_INPUT',
   'POD_NOT_FOUND',
+  'POD_AMBIGUOUS',
   'NAMESPACE_NOT_FOUND',
   'KUBE_UNREACHABLE',
   'KUBE_UNAUTHORIZED',
@@ -82,6 +83,7 @@ const TITLES: Record<ErrorCode, string> = {
   CONFIG_INVALID: 'The configuration is invalid',
   INVALID_INPUT: 'That request is not valid',
   POD_NOT_FOUND: 'Pod not found',
+  POD_AMBIGUOUS: 'Which pod?',
   NAMESPACE_NOT_FOUND: 'Namespace not found',
   KUBE_UNREACHABLE: 'The Kubernetes API server cannot be reached',
   KUBE_UNAUTHORIZED: 'The Kubernetes API server rejected our credentials',
@@ -108,6 +110,7 @@ const DEFAULT_ADVICE: Record<ErrorCode, string> = {
   CONFIG_INVALID: 'Fix the settings listed above and start again.',
   INVALID_INPUT: 'Check the spelling and try again; `help` lists what is understood.',
   POD_NOT_FOUND: 'Check the pod name and namespace (`kubectl get pods -n NAMESPACE`).',
+  POD_AMBIGUOUS: 'Pick one of the pods, or name it in full (`kubectl get pods -n NAMESPACE`).',
   NAMESPACE_NOT_FOUND: 'Check the namespace name (`kubectl get namespaces`).',
   KUBE_UNREACHABLE:
     'Check that the cluster is running and that its API server is reachable from where Pull Doctor runs (authorized IP ranges, private cluster networking).',

@@ -1,4 +1,5 @@
 import type { AlertSummaryView, AlertSummaryWorkload, AlertView } from '../alerts/alert-view.js';
+import type { FailingNow } from '../alerts/failing-now.js';
 import { inertText, TEXT_LIMITS } from './cards.js';
 import { formatUtc } from '../diagnosis/format-utc.js';
 
@@ -8,6 +9,8 @@ import { formatUtc } from '../diagnosis/format-utc.js';
 export interface AlertCommandResult {
   summary: string;
   details?: string[];
+  /** What is failing now where the conversation's alerts come from (`alerts on`, `alerts status`), per cluster. */
+  failing?: FailingNow[];
 }
 
 export interface AlertCardInput {
@@ -139,10 +142,15 @@ export function alertSummaryCardData(input: AlertSummaryCardInput): object {
 /** At most this many detail lines are shown. */
 export const ALERTS_CARD_DETAILS = 15;
 
+/** The answer's detail lines as shown: inert, at most ALERTS_CARD_DETAILS, then "…and N more". */
+export function alertsDetailLines(result: AlertCommandResult): string[] {
+  const details = result.details ?? [];
+  const shown = details.slice(0, ALERTS_CARD_DETAILS).map((d) => inertText(d, TEXT_LIMITS.summary));
+  if (details.length > shown.length) shown.push(`…and ${details.length - shown.length} more`);
+  return shown;
+}
+
 /** Template data for cards/alerts.json: the alert command handler's answer, shown as plain text. */
 export function alertsCardData(result: AlertCommandResult, sandbox: boolean): object {
-  const details = result.details ?? [];
-  const shown = details.slice(0, ALERTS_CARD_DETAILS).map((d) => ({ text: inertText(d, TEXT_LIMITS.summary) }));
-  if (details.length > shown.length) shown.push({ text: `…and ${details.length - shown.length} more` });
-  return { sandbox, summary: inertText(result.summary, TEXT_LIMITS.summary), details: shown };
+  return { sandbox, summary: inertText(result.summary, TEXT_LIMITS.summary), details: alertsDetailLines(result).map((text) => ({ text })) };
 }

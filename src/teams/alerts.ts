@@ -1,15 +1,18 @@
 import { teamsSendFailed, type AlertChannel } from '../alerts/alert-delivery.js';
 import type { AlertCard, AlertView } from '../alerts/alert-view.js';
 import type { Alerts } from '../alerts/alerts-assembly.js';
+import type { FailingNow } from '../alerts/failing-now.js';
 import type { ConversationReferenceInput, ConversationType, StoredConversation } from '../alerts/routing.js';
 import type { SubscriptionScope, SubscriptionStatus } from '../alerts/routing.js';
 import { isPullDoctorError, PullDoctorError } from '../errors/index.js';
 import type { Logger } from '../logging/index.js';
 import type { TeamsTransport } from './bot-framework.js';
-import type { AdaptiveCardJson } from './cards.js';
+import { inertText, TEXT_LIMITS, type AdaptiveCardJson } from './cards.js';
 import type { CardActionStore } from './card-actions.js';
 import { channelOf, type ConversationAddress } from './conversations.js';
-import type { AlertCommandResult } from './alert-card-data.js';
+import { alertsDetailLines, type AlertCommandResult } from './alert-card-data.js';
+import type { TeamsCards } from './bot-framework.js';
+import type { FailingPodsCards } from './failing-pods.js';
 import type { DiagnosisTarget } from '../diagnosis/types.js';
 import { storeDiagnosisActions } from './diagnosis-cards.js';
 import type { TeamsUser } from './fix-card-data.js';
@@ -192,10 +195,34 @@ function duration(ms: number): string {
  */
 export class AlertsInTeams {
   constructor(
-    private readonly alerts: Pick<Alerts, 'subscriptions' | 'conversations' | 'clusters' | 'clusterNamed' | 'gracePeriodMs'>,
+    private readonly alerts: Pick<Alerts, 'subscriptions' | 'conversations' | 'clusters' | 'clusterNamed' | 'gracePeriodMs' | 'failingNow'>,
     /** More lines for the answer to `alerts on` (the sandbox says which pod it is about to break). */
     private readonly onAlertsOn: (() => string[]) | undefined,
   ) {}
+
+  /**
+   * The answer to `alerts …` as one card. When pods are failing where the conversation's alerts come from, it is the
+   * failing-pods card — the answer's first line above it, the pods grouped by workload with a Diagnose button each
+   * (pressing one keeps the list and posts the diagnosis below), the other lines small underneath; with several
+   * clusters failing, the one with the most failing pods is listed and the lines say the others. Otherwise it is the
+   * alerts card.
+   */
+  async answerCard(
+    result: AlertCommandResult,
+    conversationId: string,
+    makers: { cards: Pick<TeamsCards, 'alerts'>; failingPods: Pick<FailingPodsCards, 'card'> },
+  ): Promise<AdaptiveCardJson> {
+    const [listed] = (result.failing ?? [])
+      .filter((f) => (f.report?.failingCount ?? 0) > 0)
+      .sort((a, b) => b.report!.failingCount - a.report!.failingCount);
+    if (listed === undefined) return makers.cards.alerts(result);
+    return makers.failingPods.card(listed.report!, conversationId, {
+      // The name the bot's diagnosis knows the cluster by (undefined: its default cluster).
+      cluster: this.alerts.clusterNamed(listed.cluster)?.connectAs,
+      intro: inertText(result.summary, TEXT_LIMITS.summary),
+      tips: alertsDetailLines(result),
+    });
+  }
 
   async handle(command: AlertCommand, log: Logger): Promise<AlertCommandResult> {
     const { subscriptions } = this.alerts;
@@ -214,7 +241,12 @@ export class AlertsInTeams {
           ? `🔔 Alerts are on here for ${this.scopeText(scope)}.`
           : `Alerts were already on here for ${this.scopeText(scope)}.`;
         const extra = this.onAlertsOn?.() ?? [];
-        return { summary, details: [...this.howItWorks(), ...this.statusLines(change.status), ...extra] };
+        const failing = await this.failingNow(change.status, log);
+        return {
+          summary,
+          details: [...this.failingLines(failing), ...this.howItWorks(), ...this.statusLines(change.status), ...extra],
+          failing,
+        };
       }
       case 'off': {
         const narrowed = scope.namespace !== undefined || scope.cluster !== undefined;
@@ -231,15 +263,71 @@ export class AlertsInTeams {
           : status.staticRoutes.length > 0
             ? 'Alerts come here from the configured routes.'
             : 'Alerts are off here.';
+        const failing = await this.failingNow(status, log);
         return {
           summary,
           details: [
+            ...this.failingLines(failing),
             ...this.statusLines(status),
             ...(status.subscribed || status.staticRoutes.length > 0 ? [] : ['Say "alerts on" to get them here.']),
           ],
+          failing,
         };
       }
     }
+  }
+
+  /** What is failing now where this conversation's alerts come from (nothing when none come here). */
+  private async failingNow(status: SubscriptionStatus, log: Logger): Promise<FailingNow[]> {
+    const failing = await this.alerts.failingNow(status);
+    for (const listed of failing) {
+      if (listed.error) log.warn('could not list what is failing now', { cluster: listed.cluster, code: listed.error.code });
+    }
+    log.info('failing now', { clusters: failing.map((f) => ({ cluster: f.cluster, failing: f.report?.failingCount })) });
+    return failing;
+  }
+
+  /**
+   * What is failing now, in words, first in the answer: alerts being on must never read as "all clear" while pods
+   * are broken. The pods themselves are listed on the failing-pods card, with a Diagnose button each.
+   */
+  private failingLines(failing: readonly FailingNow[]): string[] {
+    const several = this.alerts.clusters.length > 1;
+    const lines: string[] = [];
+    for (const listed of failing) {
+      const where = this.listedWhere(listed, several);
+      if (listed.error) {
+        lines.push(`⚠️ I could not list what is failing now ${where}: ${listed.error.title}. ${listed.error.message}`);
+      } else if (listed.report) {
+        const { failingCount, groups, omitted } = listed.report;
+        const pulling = groups.flatMap((g) => g.pods).filter((p) => p.pullFailure).length;
+        const pods = failingCount === 1 ? '1 pod is' : `${failingCount} pods are`;
+        if (failingCount === 0) lines.push(`✅ Nothing is failing now ${where}.`);
+        else if (pulling === failingCount)
+          lines.push(
+            `🔴 ${failingCount === 1 ? '1 pod cannot pull its image' : `${failingCount} pods cannot pull their images`} now ${where}.`,
+          );
+        else if (pulling === 0 && omitted === 0)
+          lines.push(
+            `🔴 ${pods} failing now ${where}, none because of its image: alert cards are only about images that cannot be pulled.`,
+          );
+        else lines.push(`🔴 ${pods} failing now ${where}; ${omitted > 0 ? 'at least ' : ''}${pulling} of them cannot pull their image.`);
+      }
+      if (listed.unwatched.length > 0) {
+        const names = listed.unwatched.join(', ');
+        lines.push(
+          `Alerts do not watch ${listed.unwatched.length === 1 ? 'namespace' : 'namespaces'} ${names}${several ? ` on cluster ${listed.cluster}` : ''}, so no alert comes from there (ALERT_NAMESPACES).`,
+        );
+      }
+    }
+    return lines;
+  }
+
+  private listedWhere(listed: FailingNow, several: boolean): string {
+    const on = several ? ` on cluster ${listed.cluster}` : '';
+    if (listed.namespaces === 'all') return several ? `on cluster ${listed.cluster}` : 'in all namespaces';
+    const names = listed.namespaces.join(', ');
+    return `in ${listed.namespaces.length === 1 ? 'namespace' : 'namespaces'} ${names}${on}`;
   }
 
   private scopeOf(command: AlertCommand): SubscriptionScope {

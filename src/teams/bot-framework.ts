@@ -28,6 +28,7 @@ import {
   type HelpCardInput,
   type SamplePod,
 } from './diagnosis-card-data.js';
+import { failingPodsCardData, podChoiceCardData, type FailingPodsCardInput, type PodChoiceCardInput } from './failing-pods-card-data.js';
 import {
   fixApprovalCardData,
   fixRefusedCardData,
@@ -315,5 +316,15 @@ export class TeamsCards {
   /** Many alerts at once, in one card (the flood rule of docs/alerts.md). */
   alertSummary(view: AlertSummaryView): AdaptiveCardJson {
     return renderCard(this.templates['alert-summary'], alertSummaryCardData({ view, sandbox: this.sandbox }));
+  }
+
+  /** What is failing in a namespace (or the cluster), grouped by workload, a Diagnose button each. */
+  failingPods(input: WithoutSandbox<FailingPodsCardInput>): AdaptiveCardJson {
+    return renderCard(this.templates['failing-pods'], failingPodsCardData({ ...input, sandbox: this.sandbox }));
+  }
+
+  /** A choice of pods, a Diagnose button each; without pods, the short answer to a message not understood. */
+  podChoice(input: WithoutSandbox<PodChoiceCardInput>): AdaptiveCardJson {
+    return renderCard(this.templates['failing-pods'], podChoiceCardData({ ...input, sandbox: this.sandbox }));
   }
 }

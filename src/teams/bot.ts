@@ -6,11 +6,19 @@ import type { Logger } from '../logging/index.js';
 import type { AlertsInTeams, ConversationInstallEvent } from './alerts.js';
 import { turnLog, beginTurnLog, type FollowUps, type TeamsCards, type TeamsTransport } from './bot-framework.js';
 import { cardInvokeResponse, cardMessage, inertText, TEXT_LIMITS, type AdaptiveCardJson } from './cards.js';
-import { CardActionRouter, type CardActionHandlers, type CardActionStore } from './card-actions.js';
+import {
+  CardActionRouter,
+  type CardAction,
+  type CardActionHandlers,
+  type CardActionInvoke,
+  type CardActionOutcome,
+  type CardActionStore,
+} from './card-actions.js';
 import { conversationAddressOf, type ConversationAddress, type ProactiveSender } from './conversations.js';
 import type { DiagnosisTarget } from '../diagnosis/types.js';
 import type { ChatCommandDescription } from './diagnosis-card-data.js';
 import { DiagnosisCardMaker, type Diagnose, type DiagnosisLimits } from './diagnosis-cards.js';
+import { FailingPodsCards, type ListFailingPods } from './failing-pods.js';
 import type { TeamsFixApprovals } from './fix-approvals.js';
 import type { TeamsUser } from './fix-card-data.js';
 
@@ -21,6 +29,8 @@ export interface PullDoctorBotOptions {
   teams: TeamsTransport;
   /** Undefined when no cluster is configured: diagnoses answer with an error card saying so. */
   diagnose: Diagnose | undefined;
+  /** What is failing ("what's failing in shop"); undefined when no cluster is configured. */
+  listFailing: ListFailingPods | undefined;
   cardActions: CardActionStore;
   /** The fix approval flow; without it no card offers **Request fix**. */
   fixes: TeamsFixApprovals | undefined;
@@ -43,6 +53,13 @@ const fixesNotEnabled =
   };
 
 const WELCOME = 'Hi! I tell you why a pod is failing (above all why it cannot pull its image) and what to do about it.';
+/** How to talk to the bot where others talk too: Teams hands a bot only the messages that @mention it there. */
+function addressing(conversationType: string | undefined): string {
+  const mention = '@mention me (**@Pull Doctor** why is pod NAME failing): there I only see messages that mention me.';
+  return conversationType === 'personal'
+    ? `Here, just type. In a channel or a group chat, ${mention}`
+    : `In this ${conversationType === 'channel' ? 'channel' : 'chat'}, and in any channel or group chat, ${mention}`;
+}
 const ALERTS_NOT_ENABLED = 'Alerts are not enabled on this bot, so I cannot post failing pods here. This is what I can do:';
 /** The registry id of the alerts command: hidden from the help card when alerts are off. */
 const ALERTS_COMMAND_ID = 'alerts';
@@ -54,6 +71,7 @@ const ALERTS_COMMAND_ID = 'alerts';
  */
 export class PullDoctorBot extends TeamsActivityHandler {
   private readonly diagnosisCards: DiagnosisCardMaker;
+  private readonly failingPods: FailingPodsCards;
   private readonly cardActions: CardActionRouter;
   private readonly helpCommands: readonly ChatCommandDescription[];
   private readonly cards: TeamsCards;
@@ -75,9 +93,14 @@ export class PullDoctorBot extends TeamsActivityHandler {
       fixRequestsEnabled: fixes !== undefined,
       limits: options.diagnosisLimits,
     });
+    this.failingPods = new FailingPodsCards({ cards: teams.cards, cardActions: options.cardActions, list: options.listFailing });
     this.cardActions = new CardActionRouter({
       store: options.cardActions,
-      handlers: { ...this.diagnosisCards.handlers, requestFix: fixes?.requestFix ?? fixesNotEnabled(teams.cards) },
+      handlers: {
+        ...this.diagnosisCards.handlers,
+        diagnose: (action, invoke, log) => this.diagnoseFromCard(action, invoke, log),
+        requestFix: fixes?.requestFix ?? fixesNotEnabled(teams.cards),
+      },
       decideFix: fixes?.decideFix,
       refused: (error) => teams.cards.error({ error }),
     });
@@ -92,7 +115,14 @@ export class PullDoctorBot extends TeamsActivityHandler {
 
     this.onMembersAdded(async (context, next) => {
       if (this.concernsBot(context, context.activity.membersAdded)) {
-        await context.sendActivity(cardMessage(this.cards.help({ commands: this.helpCommands, intro: WELCOME })));
+        await context.sendActivity(
+          cardMessage(
+            this.cards.help({
+              commands: this.helpCommands,
+              intro: `${WELCOME} ${addressing(context.activity.conversation?.conversationType)}`,
+            }),
+          ),
+        );
         await this.tellInstallListener(context, 'installed', 'conversationUpdate');
       }
       await next();
@@ -159,14 +189,43 @@ export class PullDoctorBot extends TeamsActivityHandler {
     const command = parseChatCommand(context.activity.text ?? '');
     log.info('message', { command: command.kind });
     const { cards } = this;
+    const conversationId = context.activity.conversation.id;
+    const namespace = (asked: string | undefined) => asked ?? this.options.teams.label.defaultNamespace ?? 'default';
+    const targets = (pods: readonly string[], scope: { namespace?: string; cluster?: string }): DiagnosisTarget[] =>
+      pods.map((pod) => ({
+        pod,
+        namespace: namespace(scope.namespace),
+        ...(scope.cluster !== undefined ? { cluster: scope.cluster } : {}),
+      }));
     switch (command.kind) {
       case 'help':
-        await context.sendActivity(cardMessage(cards.help({ commands: this.helpCommands })));
+        await context.sendActivity(
+          cardMessage(cards.help({ commands: this.helpCommands, intro: addressing(context.activity.conversation.conversationType) })),
+        );
         return;
       case 'unknown': {
         const said = inertText(command.text, TEXT_LIMITS.short);
-        const intro = said === '' ? WELCOME : `I did not understand “${said}”.`;
-        await context.sendActivity(cardMessage(cards.help({ commands: this.helpCommands, intro })));
+        const intro = said === '' ? '' : `I did not understand “${said}”.`;
+        const card =
+          command.pods === undefined
+            ? cards.podChoice({
+                pods: [],
+                heading: said === '' ? 'I did not understand that' : `I did not understand “${said}”`,
+                tips: this.tips(),
+              })
+            : await this.failingPods.choice(targets(command.pods, command), conversationId, {
+                heading: `Did you mean ${command.pods.length === 1 ? 'this pod' : 'one of these pods'}?`,
+                intro,
+              });
+        await context.sendActivity(cardMessage(card));
+        return;
+      }
+      case 'choose': {
+        const card = await this.failingPods.choice(targets(command.pods, command), conversationId, {
+          heading: 'Which pod?',
+          intro: 'You named several pods: which one should I diagnose?',
+        });
+        await context.sendActivity(cardMessage(card));
         return;
       }
       case 'invalid':
@@ -175,16 +234,82 @@ export class PullDoctorBot extends TeamsActivityHandler {
       case 'alerts':
         await this.answerAlerts(context, command, log);
         return;
+      case 'failing':
+        await this.listFailing(context, command, log);
+        return;
       case 'diagnose': {
-        const target: DiagnosisTarget = {
-          pod: command.pod,
-          namespace: command.namespace ?? this.options.teams.label.defaultNamespace ?? 'default',
-        };
+        const target: DiagnosisTarget = { pod: command.pod, namespace: namespace(command.namespace) };
         if (command.cluster !== undefined) target.cluster = command.cluster;
         await this.diagnose(context, target, log);
         return;
       }
     }
+  }
+
+  /** What to try after a message that was not understood, with a pod of the sandbox when there is one. */
+  private tips(): string[] {
+    const sample = this.options.teams.label.samplePods[0];
+    const pod = sample ? inertText(sample.pod, TEXT_LIMITS.name) : 'NAME';
+    const ns = sample ? inertText(sample.namespace, TEXT_LIMITS.name) : 'NAMESPACE';
+    return [
+      `Ask why a pod fails: **why is pod ${pod} failing in ${ns}**, or paste a kubectl line or rows of kubectl get pods.`,
+      `Ask what is failing: **what's failing in ${ns}**.`,
+      'Say **help** for everything I understand.',
+    ];
+  }
+
+  /** The failing pods of a namespace (or of the cluster), as one card: listed after the answer to Teams, like a diagnosis. */
+  private async listFailing(context: TurnContext, command: Extract<ParsedCommand, { kind: 'failing' }>, log: Logger): Promise<void> {
+    if (context.activity.conversation.conversationType === 'personal') await context.sendActivity({ type: ActivityTypes.Typing });
+    const address = conversationAddressOf(context.activity);
+    const scope = {
+      ...(command.namespace ? { namespace: command.namespace } : {}),
+      ...(command.cluster ? { cluster: command.cluster } : {}),
+    };
+    const conversationId = context.activity.conversation.id;
+    this.followUps.defer(
+      context,
+      'failing pods',
+      async () => this.deliver(address, undefined, await this.failingPods.listing(scope, conversationId, log), log, true),
+      log,
+    );
+  }
+
+  /**
+   * **Diagnose** on a card. On a list of failing pods, the list stays (refreshed, saying a diagnosis follows) and the
+   * diagnosis comes as a new message, so the next pod is one press away; elsewhere (a choice, a pod not found) the
+   * diagnosis replaces the card.
+   */
+  private async diagnoseFromCard(
+    action: Extract<CardAction, { verb: 'diagnose' }>,
+    invoke: CardActionInvoke,
+    log: Logger,
+  ): Promise<CardActionOutcome> {
+    if (action.list === undefined || invoke.messageId === undefined) return this.diagnosisCards.handlers.diagnose(action, invoke, log);
+    const pod = inertText(action.target.pod, TEXT_LIMITS.name);
+    const card = await this.failingPods.listing(action.list, action.conversationId, log, `🔎 Diagnosing ${pod}: the result follows below.`);
+    return { card, afterAnswer: () => this.diagnoseInNewMessage(invoke.conversation, action.target, action.conversationId, log) };
+  }
+
+  /** A diagnosis posted as a new message ("Diagnosing…", then the diagnosis in its place), outside a turn. */
+  private async diagnoseInNewMessage(address: ConversationAddress, target: DiagnosisTarget, conversationId: string, log: Logger) {
+    const outlook = this.diagnosisCards.outlook();
+    if ('full' in outlook) {
+      await this.deliver(address, undefined, await this.diagnosisCards.busy(target, 1, conversationId, log), log, true);
+      return;
+    }
+    let placeholder: { activityId?: string } = {};
+    try {
+      placeholder = await this.sender.sendCard(
+        address,
+        this.cards.diagnosing(target, 1, outlook.queued ? outlook.position : undefined),
+        log,
+      );
+    } catch (error) {
+      log.warn('could not post the diagnosing card', { error });
+    }
+    const card = await this.diagnosisCards.make(target, 1, { id: conversationId, tenantId: address.conversation.tenantId }, log);
+    await this.deliver(address, placeholder.activityId, card, log, true);
   }
 
   private async answerAlerts(context: TurnContext, command: Extract<ParsedCommand, { kind: 'alerts' }>, log: Logger): Promise<void> {
@@ -207,7 +332,7 @@ export class PullDoctorBot extends TeamsActivityHandler {
         },
         log,
       );
-      card = cards.alerts(result);
+      card = await alerts.answerCard(result, context.activity.conversation.id, { cards, failingPods: this.failingPods });
     } catch (error) {
       log.warn('alert command failed', { error, action: command.action });
       card = cards.error({ error });

@@ -33,8 +33,11 @@ interface CardActionBase {
  */
 export type CardAction =
   | (CardActionBase & { verb: 'rerun' })
-  /** `target` is the suggested pod; `run` is 0 (its diagnosis will be run 1). */
-  | (CardActionBase & { verb: 'diagnose' })
+  /**
+   * `target` is the suggested pod; `run` is 0 (its diagnosis will be run 1). `list`: the button is on a list of failing
+   * pods (this scope), which stays; the diagnosis comes as a new message.
+   */
+  | (CardActionBase & { verb: 'diagnose'; list?: { namespace?: string; cluster?: string } })
   /** `events` holds the newest ones a card shows; `eventCount` how many the diagnosis saw. */
   | (CardActionBase & { verb: 'events'; events: PodEventSummary[]; eventCount: number; diagnosedAt: string; rerunId: string })
   /** `cluster` and `evidence` (key lines for the approval card) come from the diagnosis; absent in older actions. */

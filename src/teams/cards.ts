@@ -20,6 +20,7 @@ export const CARD_NAMES = [
   'alerts',
   'alert',
   'alert-summary',
+  'failing-pods',
 ] as const;
 export type CardName = (typeof CARD_NAMES)[number];
 

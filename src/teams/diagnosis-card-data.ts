@@ -29,15 +29,15 @@ export function targetText(target: DiagnosisTarget): string {
 }
 
 /** How many similar names a card shows, and how many of them get a button. */
-export const SUGGESTION_LIMITS = { shown: 5, buttons: 3 } as const;
+export const SUGGESTION_LIMITS = { shown: 5, buttons: 5 } as const;
 
 /**
- * The similar pod names a POD_NOT_FOUND error carries in `facts.suggestions` (comma- or whitespace-separated, best
+ * The similar pod names a POD_NOT_FOUND error (or the pods to choose from of a POD_AMBIGUOUS one) carries in `facts.suggestions` (comma- or whitespace-separated, best
  * first): only valid pod names (they come from the cluster, and a button will diagnose them), without duplicates, at
  * most `SUGGESTION_LIMITS.shown`.
  */
 export function podSuggestions(error: unknown): string[] {
-  if (!isPullDoctorError(error) || error.code !== 'POD_NOT_FOUND') return [];
+  if (!isPullDoctorError(error) || (error.code !== 'POD_NOT_FOUND' && error.code !== 'POD_AMBIGUOUS')) return [];
   const raw = error.facts.suggestions;
   if (typeof raw !== 'string') return [];
   const names = raw.split(/[\s,]+/).filter((n) => n !== '' && invalidNameReason('pod', n) === undefined);

@@ -263,8 +263,10 @@ export class DiagnosisCardMaker {
       durationMs: Date.now() - started,
     });
     const { cards } = this.options;
+    // A name that was a workload's or the start of a pod's was resolved to a pod: the buttons act on that pod.
+    const diagnosed: DiagnosisTarget = diagnosis.pod === target.pod ? target : { ...target, pod: diagnosis.pod };
     try {
-      return cards.diagnosis({ diagnosis, run, actions: await this.storeActions(diagnosis, target, run, conversation) });
+      return cards.diagnosis({ diagnosis, run, actions: await this.storeActions(diagnosis, diagnosed, run, conversation) });
     } catch (error) {
       log.error('card action store failed', { error });
       return cards.error({ error, target });

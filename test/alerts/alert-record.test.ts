@@ -1,8 +1,5 @@
 import assert from 'node:assert/strict';
-import type { V1Pod } from '@kubernetes/client-node';
-import { workloadOf, withPodFailing, withPodRecovered, type AlertRecord, type PodFailureReport } from '../../src/alerts/alert-record.js';
-import { payloads } from '../../src/sandbox/kubernetes-api/index.js';
-import { asV1Pod } from '../support/check-context.js';
+import { isAlertRecord, withPodFailing, withPodRecovered, type AlertRecord, type PodFailureReport } from '../../src/alerts/alert-record.js';
 
 const HOUR = 3_600_000;
 const QUIET = 4 * HOUR;
@@ -56,27 +53,54 @@ describe('alert record transitions', () => {
     assert.equal(withPodRecovered(c, 'web-2', t(7)), undefined);
   });
 
-  it('reopens the same generation when the workload fails again within the quiet window', () => {
-    const resolved = withPodRecovered(fail(null, 'web-1', 0)!, 'web-1', t(10))!;
-    const again = fail(resolved, 'web-3', 60)!;
+  it('starts a new generation (a new message) when a resolved workload fails again, however soon, firing since the new failure', () => {
+    const resolved = withPodRecovered(fail(fail(null, 'web-1', 0)!, 'web-2', 2)!, 'web-1', t(10))!;
+    const resolvedForGood = withPodRecovered(resolved, 'web-2', t(11))!;
+    const again = fail(resolvedForGood, 'web-3', 12)!;
     assert.equal(again.status, 'firing');
-    assert.equal(again.generation, 1);
-    assert.equal(again.firstSeen, t(0));
+    assert.equal(again.generation, 2, 'one minute after it resolved, well within the quiet window');
+    assert.equal(again.firstSeen, t(12));
+    assert.equal(again.generationStartedAt, t(12));
     assert.equal(again.resolvedAt, undefined);
+    assert.deepEqual(Object.keys(again.failingPods), ['web-3']);
+    assert.equal(again.podsAffected, 1, 'the new message counts the pods of the new outage only');
+    assert.deepEqual(again.affectedPods, ['web-3']);
   });
 
-  it('starts a new generation (a new message) when it fails again after the quiet window', () => {
+  it('keeps the previous generation as it ended, so that its message can be left showing it resolved', () => {
     const resolved = withPodRecovered(fail(null, 'web-1', 0)!, 'web-1', t(10))!;
-    const again = fail(resolved, 'web-3', 10 + 4 * 60)!;
-    assert.equal(again.generation, 2);
-    assert.equal(again.firstSeen, t(10 + 4 * 60));
-    assert.equal(again.podsAffected, 1);
+    const again = fail(resolved, 'web-3', 30)!;
+    assert.equal(again.previous?.generation, 1);
+    assert.equal(again.previous?.status, 'resolved');
+    assert.equal(again.previous?.resolvedAt, t(10));
+    assert.equal(again.previous?.firstSeen, t(0));
+    assert.equal(again.previous?.newestPod, 'web-1');
+    assert.equal((again.previous as AlertRecord).previous, undefined, 'only one generation back is kept');
+    const third = fail(withPodRecovered(again, 'web-3', t(40))!, 'web-4', 50)!;
+    assert.equal(third.generation, 3);
+    assert.equal(third.previous?.generation, 2);
+    assert.equal((third.previous as AlertRecord).previous, undefined);
+    assert.ok(isAlertRecord(third));
   });
 
-  it('re-announces a still-firing workload only when a new pod fails after the quiet window', () => {
+  it('holds back repeats only while the workload keeps failing: a new pod is re-announced once the quiet window has passed', () => {
     const a = fail(null, 'web-1', 0)!;
-    assert.equal(fail(a, 'web-2', 3 * 60)!.generation, 1);
-    assert.equal(fail(a, 'web-2', 4 * 60)!.generation, 2);
+    const within = fail(a, 'web-2', 3 * 60)!;
+    assert.equal(within.generation, 1, 'a new pod within the window updates the message');
+    const after = fail(a, 'web-2', 4 * 60)!;
+    assert.equal(after.generation, 2, 'a new pod after the window is a new message');
+    assert.equal(after.firstSeen, t(0), 'still failing since the start of the outage');
+    assert.equal(after.previous?.status, 'firing');
+    assert.equal(fail(within, 'web-1', 5 * 60), undefined, 'a pod already counted is no repeat at all');
+  });
+
+  it('refuses a stored alert whose previous generation is malformed or belongs to another alert', () => {
+    const again = fail(withPodRecovered(fail(null, 'web-1', 0)!, 'web-1', t(10))!, 'web-3', 30)!;
+    assert.ok(isAlertRecord(again));
+    assert.equal(isAlertRecord({ ...again, previous: { ...again.previous, key: 'other' } }), false);
+    assert.equal(isAlertRecord({ ...again, previous: 'resolved' }), false);
+    assert.equal(isAlertRecord({ ...again, previous: { ...again.previous, previous: again.previous } }), false);
+    assert.equal(isAlertRecord({ ...again, previous: { ...again.previous, status: 'flapping' } }), false);
   });
 
   it('adds conversations that were not told yet without touching the pods', () => {
@@ -84,52 +108,5 @@ describe('alert record transitions', () => {
     const b = fail(a, 'web-1', 1, { conversations: ['19:sre@thread.tacv2'] })!;
     assert.deepEqual(b.routedTo, ['19:ops@thread.tacv2', '19:sre@thread.tacv2']);
     assert.equal(b.podsAffected, 1);
-  });
-});
-
-const owned = (kind: string, name: string, labels: Record<string, string> = {}): V1Pod =>
-  ({
-    metadata: {
-      name: `${name}-abcde`,
-      namespace: 'shop',
-      labels,
-      ownerReferences: [{ apiVersion: 'apps/v1', kind, name, uid: 'u', controller: true }],
-    },
-  }) as V1Pod;
-
-describe('workloadOf', () => {
-  it('reads a Deployment from the ReplicaSet owner and the pod-template-hash label, without asking the API', () => {
-    const pod = asV1Pod(
-      payloads.imagePullBackOffPod({
-        namespace: 'shop',
-        ownerDeployment: 'web',
-        image: 'shopacr.azurecr.io/shop/web:2.4.1',
-      }),
-    );
-    assert.deepEqual(workloadOf(pod), { kind: 'Deployment', name: 'web' });
-  });
-
-  it('keeps a ReplicaSet whose name does not end in the pod-template-hash (or without the label) as a ReplicaSet', () => {
-    assert.deepEqual(workloadOf(owned('ReplicaSet', 'legacy-rs', { 'pod-template-hash': '7d4c9b8f6d' })), {
-      kind: 'ReplicaSet',
-      name: 'legacy-rs',
-    });
-    assert.deepEqual(workloadOf(owned('ReplicaSet', 'web-7d4c9b8f6d')), { kind: 'ReplicaSet', name: 'web-7d4c9b8f6d' });
-  });
-
-  it('names StatefulSets, DaemonSets and other controllers as they are', () => {
-    assert.deepEqual(workloadOf(owned('StatefulSet', 'db')), { kind: 'StatefulSet', name: 'db' });
-    assert.deepEqual(workloadOf(owned('DaemonSet', 'node-agent')), { kind: 'DaemonSet', name: 'node-agent' });
-    assert.deepEqual(workloadOf(owned('Rollout', 'canary')), { kind: 'Rollout', name: 'canary' });
-  });
-
-  it('reads a CronJob from the name of its Job (minutes since the epoch), and keeps other Jobs as Jobs', () => {
-    assert.deepEqual(workloadOf(owned('Job', 'nightly-report-29512440')), { kind: 'CronJob', name: 'nightly-report' });
-    assert.deepEqual(workloadOf(owned('Job', 'migrate-v2')), { kind: 'Job', name: 'migrate-v2' });
-  });
-
-  it('takes a pod without owner as its own workload', () => {
-    const pod = asV1Pod(payloads.imagePullBackOffPod({ namespace: 'shop', name: 'debug-shell', image: 'busybox:1.36' }));
-    assert.deepEqual(workloadOf(pod), { kind: 'Pod', name: 'debug-shell' });
   });
 });

@@ -2,10 +2,17 @@ import assert from 'node:assert/strict';
 import type { AlertService } from '../../src/alerts/alert-service.js';
 import { alertClusters, alertRoutesFor } from '../../src/alerts/alerts-assembly.js';
 import { singleCluster } from '../../src/clusters/cluster-connections.js';
-import { cardTexts } from '../support/card-text.js';
+import { allExecuteActions, cardTexts } from '../support/card-text.js';
 import { alertmanagerPayload } from '../support/alertmanager-payload.js';
 import { cardOf, GRACE_MS, startAlertingBotWorld, WEBHOOK_SECRET, type AlertingBotWorld, type Replica } from '../support/alerting-bot.js';
-import { channelThread, installationUpdateActivity, messageActivity, postActivity } from '../support/teams-activities.js';
+import {
+  cardActionInvoke,
+  channelThread,
+  installationUpdateActivity,
+  messageActivity,
+  personalChat,
+  postActivity,
+} from '../support/teams-activities.js';
 import { waitFor } from '../support/wait-for.js';
 
 const PROD_OPS = '19:7e1c3f0a9b2d4e5f8a6b0c1d2e3f4a5b@thread.tacv2';
@@ -73,7 +80,7 @@ describe('alerts for the clusters of the cluster file', function () {
     assert.equal(cardTexts(cardOf(world.alertCalls(PROD_OPS)[0]!))[1], 'Namespace shop · cluster prod');
   });
 
-  it("says in alerts status which of the cluster file's routes lead to the conversation", async () => {
+  it("says in alerts status which of the cluster file's routes lead to the conversation, and what fails now on that cluster only", async () => {
     const before = world.connector.calls.length;
     await postActivity(
       replica.url,
@@ -83,8 +90,44 @@ describe('alerts for the clusters of the cluster file', function () {
     assert.deepEqual(cardTexts(cardOf(reply)), [
       '🔔 Alerts',
       'Alerts come here from the configured routes.',
+      '✅ Nothing is failing now in namespace shop on cluster staging.',
       'Configured routes also send alerts here, set by an administrator: staging/shop.',
     ]);
+  });
+
+  it('answers alerts on for every cluster with the cluster where most pods fail, its Diagnose buttons asking that cluster', async () => {
+    world.fail('web', 1, 'staging');
+    world.fail('web', 2, 'staging');
+    world.fail('api', 1, 'prod');
+    const chat = personalChat();
+    const before = world.connector.calls.length;
+    await postActivity(replica.url, messageActivity(world.connector.serviceUrl, chat, 'alerts on'));
+    const reply = await world.connector.waitFor((c) => world.connector.calls.indexOf(c) >= before && c.conversationId === chat.id);
+    const texts = cardTexts(cardOf(reply));
+    assert.deepEqual(texts.slice(0, 2), [
+      '🔔 Alerts are on here for every namespace of every cluster.',
+      '🔴 2 failing pods in namespace shop',
+    ]);
+    assert.ok(texts[2]!.startsWith('Cluster staging · '), texts[2]);
+    assert.ok(texts.includes('🔴 1 pod cannot pull its image now on cluster prod.'), JSON.stringify(texts));
+    assert.ok(texts.includes('🔴 2 pods cannot pull their images now in namespace shop on cluster staging.'), JSON.stringify(texts));
+
+    const [first] = allExecuteActions(cardOf(reply));
+    const pressed = await postActivity(
+      replica.url,
+      cardActionInvoke(world.connector.serviceUrl, chat, reply.resultId!, { verb: first!.verb, data: { id: first!.id } }),
+    );
+    assert.equal(pressed.status, 200);
+    const diagnosis = await world.connector.waitFor(
+      (c) =>
+        c.conversationId === chat.id &&
+        c.activity?.type === 'message' &&
+        cardTexts(cardOf(c))[0] === '❌ web-7d4c9b8f6d-p1 cannot pull its image',
+    );
+    assert.ok(
+      cardTexts(cardOf(diagnosis)).some((t) => t.includes('cluster staging')),
+      'diagnosed on staging, where it fails',
+    );
   });
 });
 

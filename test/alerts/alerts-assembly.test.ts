@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
-import { ConversationRegistry } from '../../src/alerts/routing.js';
-import { cardTexts } from '../support/card-text.js';
+import { ConversationRegistry, SubscriptionService } from '../../src/alerts/routing.js';
+import { payloads } from '../../src/sandbox/kubernetes-api/index.js';
+import { allExecuteActions, cardTexts } from '../support/card-text.js';
+import { adaptiveCardProblems } from '../support/adaptive-card-validator.js';
+import type { ConnectorCall } from '../support/connector-server.js';
 import { alertmanagerPayload } from '../support/alertmanager-payload.js';
 import {
   cardOf,
@@ -14,6 +17,7 @@ import {
   type Replica,
 } from '../support/alerting-bot.js';
 import {
+  cardActionInvoke,
   channelThread,
   installationUpdateActivity,
   messageActivity,
@@ -40,15 +44,19 @@ describe('alerts in Teams: alerts on, off and status in chat', function () {
     await world.close();
   });
 
-  /** Says something to the bot and returns the texts of its answer. */
-  async function say(conversation: Conversation, text: string): Promise<string[]> {
+  /** Says something to the bot and returns its answer, as the Bot Connector got it. */
+  async function ask(conversation: Conversation, text: string): Promise<ConnectorCall> {
     const before = world.connector.calls.length;
     const answered = await postActivity(replica.url, messageActivity(world.connector.serviceUrl, conversation, text));
     assert.equal(answered.status, 200);
-    const reply = await world.connector.waitFor(
+    return world.connector.waitFor(
       (c) => world.connector.calls.indexOf(c) >= before && c.conversationId === conversation.id && c.activity?.type === 'message',
     );
-    return cardTexts(cardOf(reply));
+  }
+
+  /** Says something to the bot and returns the texts of its answer. */
+  async function say(conversation: Conversation, text: string): Promise<string[]> {
+    return cardTexts(cardOf(await ask(conversation, text)));
   }
 
   async function failedAndSettled(deployment: string, index: number): Promise<void> {
@@ -64,6 +72,7 @@ describe('alerts in Teams: alerts on, off and status in chat', function () {
     assert.deepEqual(on, [
       '🔔 Alerts',
       '🔔 Alerts are on here for namespace shop.',
+      '✅ Nothing is failing now in namespace shop.',
       'I post a card here when a pod keeps failing to pull its image for 2 minutes: one card per workload, updated as more pods fail and when they recover.',
       'Subscribed here: namespace shop.',
     ]);
@@ -75,8 +84,105 @@ describe('alerts in Teams: alerts on, off and status in chat', function () {
     assert.equal(alerts.length, 1);
     assert.equal(cardTexts(cardOf(alerts[0]!))[0], '🔔 Deployment web cannot pull its image');
 
-    assert.deepEqual(await say(chat, 'alerts status'), ['🔔 Alerts', '🔔 Alerts are on here.', 'Subscribed here: namespace shop.']);
-    assert.deepEqual((await say(chat, 'alerts on for namespace shop')).slice(1, 2), ['Alerts were already on here for namespace shop.']);
+    const status = await say(chat, 'alerts status');
+    assert.deepEqual(status.slice(0, 2), ['🔔 Alerts are on here.', '🔴 1 failing pod in namespace shop']);
+    assert.deepEqual(status.slice(-2), ['🔴 1 pod cannot pull its image now in namespace shop.', 'Subscribed here: namespace shop.']);
+    assert.deepEqual((await say(chat, 'alerts on for namespace shop')).slice(0, 1), ['Alerts were already on here for namespace shop.']);
+  });
+
+  it('answers alerts on and alerts status with what is failing now, a Diagnose button per pod, rather than only "Alerts are on here"', async () => {
+    world.fail('web', 1);
+    world.fail('web', 2);
+    world.fake.upsertPod(
+      payloads.crashLoopBackOffPod({
+        namespace: 'shop',
+        name: 'cart-5f6d7c8b9a-k2m4n',
+        ownerDeployment: 'cart',
+        image: 'shopacr.azurecr.io/shop/cart:1.8.0',
+      }),
+    );
+    world.fake.upsertPod(
+      payloads.runningPod({
+        namespace: 'shop',
+        name: 'api-6c5b4a3f2e-q7r8s',
+        ownerDeployment: 'api',
+        image: 'shopacr.azurecr.io/shop/api:3.0.2',
+      }),
+    );
+    const chat = personalChat();
+    const on = await ask(chat, 'alerts on for namespace shop');
+    const texts = cardTexts(cardOf(on));
+    assert.deepEqual(
+      texts.slice(0, 2),
+      ['🔔 Alerts are on here for namespace shop.', '🔴 3 failing pods in namespace shop'],
+      JSON.stringify(texts),
+    );
+    assert.ok(texts.includes('Deployment web · 2 failing'));
+    assert.ok(texts.includes('**web-7d4c9b8f6d-p1** · ImagePullBackOff'), JSON.stringify(texts));
+    assert.ok(texts.some((t) => t.startsWith('**cart-5f6d7c8b9a-k2m4n** · CrashLoopBackOff')));
+    assert.ok(!texts.some((t) => t.includes('api-6c5b4a3f2e-q7r8s')), 'a running pod is not listed');
+    assert.deepEqual(texts.slice(-3), [
+      '🔴 3 pods are failing now in namespace shop; 2 of them cannot pull their image.',
+      'I post a card here when a pod keeps failing to pull its image for 2 minutes: one card per workload, updated as more pods fail and when they recover.',
+      'Subscribed here: namespace shop.',
+    ]);
+    assert.deepEqual(adaptiveCardProblems(cardOf(on)), []);
+    const buttons = allExecuteActions(cardOf(on));
+    assert.deepEqual(
+      buttons.map((b) => [b.title, b.verb]),
+      [
+        ['Diagnose', 'diagnose'],
+        ['Diagnose', 'diagnose'],
+        ['Diagnose', 'diagnose'],
+      ],
+    );
+
+    const pressed = await postActivity(
+      replica.url,
+      cardActionInvoke(world.connector.serviceUrl, chat, on.resultId!, { verb: buttons[0]!.verb, data: { id: buttons[0]!.id } }),
+    );
+    assert.equal(pressed.status, 200);
+    const diagnosis = await world.connector.waitFor(
+      (c) =>
+        c.conversationId === chat.id &&
+        c.activity?.type === 'message' &&
+        cardTexts(cardOf(c))[0] === '❌ web-7d4c9b8f6d-p1 cannot pull its image',
+    );
+    assert.ok(cardTexts(cardOf(diagnosis)).length > 1);
+
+    assert.deepEqual((await say(chat, 'alerts status')).slice(0, 2), ['🔔 Alerts are on here.', '🔴 3 failing pods in namespace shop']);
+
+    world.fake.deletePod('shop', 'web-7d4c9b8f6d-p1');
+    world.fake.deletePod('shop', 'web-7d4c9b8f6d-p2');
+    const crashing = await say(chat, 'alerts status');
+    assert.equal(crashing[1], '🔴 1 failing pod in namespace shop');
+    assert.ok(
+      crashing.includes(
+        '🔴 1 pod is failing now in namespace shop, none because of its image: alert cards are only about images that cannot be pulled.',
+      ),
+    );
+    world.fake.deletePod('shop', 'cart-5f6d7c8b9a-k2m4n');
+    assert.deepEqual(await say(chat, 'alerts status'), [
+      '🔔 Alerts',
+      '🔔 Alerts are on here.',
+      '✅ Nothing is failing now in namespace shop.',
+      'Subscribed here: namespace shop.',
+    ]);
+  });
+
+  it('says so when what is failing cannot be listed, and still turns alerts on', async () => {
+    const chat = personalChat();
+    const on = await say(chat, 'alerts on for namespace shpo');
+    assert.equal(on[1], '🔔 Alerts are on here for namespace shpo.');
+    assert.match(
+      on[2]!,
+      /^⚠️ I could not list what is failing now in namespace shpo: Namespace not found\. There is no namespace "shpo"\./,
+    );
+    assert.deepEqual(
+      (await world.withStore((s) => new SubscriptionService({ store: s.documents, routes: [], alertsEnabled: true }).status(chat.id)))
+        .scopes,
+      [{ namespace: 'shpo' }],
+    );
   });
 
   it('stops posting after alerts off, and says so', async () => {

@@ -48,6 +48,45 @@ describe('delivery state: the flood rule', () => {
     assert.equal(allocate(s, 'a', 1, 2).cards.a!.generation, 2);
   });
 
+  it("remembers the previous generation's message when the alert is due a new one, so that it can be finished", () => {
+    const posted = withSent(allocate(null, 'a', 0), { kind: 'card', key: 'a' }, { messageId: 'm-1', renderedHash: 'resolved', at: t(1) })!;
+    const again = allocate(posted, 'a', 90, 2);
+    assert.equal(again.cards.a!.generation, 2);
+    assert.equal(again.cards.a!.messageId, undefined, 'the new generation has no message yet: it is posted');
+    assert.deepEqual(again.cards.a!.previousMessage, { generation: 1, messageId: 'm-1', renderedHash: 'resolved' });
+    const finished = withSent(again, { kind: 'previous', key: 'a' }, { renderedHash: 'final', at: t(91) })!;
+    assert.equal(finished.cards.a!.previousMessage!.renderedHash, 'final');
+    assert.equal(finished.cards.a!.previousMessage!.messageId, 'm-1');
+    assert.equal(
+      withClaim(finished, { kind: 'previous', key: 'a' }, 'replica-1', t(92), 60_000),
+      undefined,
+      'an old message is never posted',
+    );
+  });
+
+  it('has no previous message to finish when the earlier generation went into a summary', () => {
+    let s: DeliveryState | null = null;
+    for (const [i, key] of ['a', 'b', 'c', 'd'].entries()) s = allocate(s, key, i);
+    assert.equal(s!.cards.d!.mode, 'summary');
+    const again = allocate(s, 'd', 200, 2);
+    assert.equal(again.cards.d!.mode, 'card');
+    assert.equal(again.cards.d!.previousMessage, undefined);
+  });
+
+  it('records which generation of each alert a summary lists', () => {
+    let s: DeliveryState | null = null;
+    s = allocate(s, 'a', 0, 3);
+    for (const [i, key] of ['b', 'c', 'd', 'e'].entries()) s = allocate(s, key, i + 1);
+    const summary = activeSummary(s, t(5), rule)!;
+    assert.deepEqual(summary.generations, { a: 3, b: 1, c: 1, d: 1, e: 1 });
+    s = allocate(s, 'b', 10, 2);
+    assert.equal(
+      activeSummary(s, t(10), rule)!.generations!.b,
+      2,
+      'the same alert failing again during the incident: its newest generation',
+    );
+  });
+
   it('lets one instance claim a message, refuses another until the claim is stale, and records the message id', () => {
     const s = allocate(null, 'a', 0);
     const claimed = withClaim(s, { kind: 'card', key: 'a' }, 'replica-1', t(1), 60_000)!;

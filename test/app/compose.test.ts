@@ -63,10 +63,10 @@ describe('the bot application on the sandbox (store, real engine, Teams bot, ser
   });
 
   it('names similar pods when the pod does not exist, and diagnoses one from its button', async () => {
-    const { chat, update } = await ask('why is pod web-7d4c9 failing in shop');
+    const { chat, update } = await ask('why is pod web-7d4c9c failing in shop');
     const texts = cardTexts(cardOf(update));
     assert.equal(texts[1], 'Pod not found');
-    assert.ok(texts.includes('No pod "web-7d4c9" in namespace "shop". Did you mean: web-7d4c9b6f5-x2k8p?'));
+    assert.ok(texts.includes('No pod "web-7d4c9c" in namespace "shop". Did you mean: web-7d4c9b6f5-x2k8p?'));
     const suggestion = executeActions(cardOf(update)).find((a) => a.title === 'Diagnose web-7d4c9b6f5-x2k8p');
     assert.ok(suggestion);
     await postActivity(url, cardActionInvoke(connector.serviceUrl, chat, update.activityId!, suggestion));

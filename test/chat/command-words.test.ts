@@ -3,8 +3,8 @@ import { CHAT_COMMANDS } from '../../src/chat/command-words.js';
 import { parseChatCommand } from '../../src/chat/parse-command.js';
 
 describe('CHAT_COMMANDS', () => {
-  it('lists diagnose, alerts and help once each', () => {
-    assert.deepEqual(CHAT_COMMANDS.map((c) => c.id).sort(), ['alerts', 'diagnose', 'help']);
+  it("lists diagnose, what's failing, alerts and help once each", () => {
+    assert.deepEqual(CHAT_COMMANDS.map((c) => c.id).sort(), ['alerts', 'diagnose', 'failing', 'help']);
   });
 
   it("keeps titles within Teams' 32 characters and descriptions within 128", () => {

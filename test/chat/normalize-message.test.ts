@@ -7,9 +7,10 @@ describe('normalizeMessageText', () => {
     assert.equal(normalizeMessageText('<at id="0">Pull Doctor</at>help'), 'help');
   });
 
-  it('turns paragraphs, divs and line breaks into spaces', () => {
-    assert.equal(normalizeMessageText('<div><p>diagnose web-1</p><p>-n shop</p></div>'), 'diagnose web-1 -n shop');
-    assert.equal(normalizeMessageText('a<br>b<br/>c<BR />d'), 'a b c d');
+  it('keeps lines: line breaks, and the paragraphs, divs and breaks that end a line, become one newline', () => {
+    assert.equal(normalizeMessageText('<div><p>diagnose web-1</p><p>-n shop</p></div>'), 'diagnose web-1\n-n shop');
+    assert.equal(normalizeMessageText('a<br>b<br/>c<BR />d'), 'a\nb\nc\nd');
+    assert.equal(normalizeMessageText('NAME  READY\r\n\r\n web-1   0/1 \n'), 'NAME READY\nweb-1 0/1');
   });
 
   it('decodes entities once: named, decimal and hexadecimal', () => {
@@ -26,7 +27,7 @@ describe('normalizeMessageText', () => {
   });
 
   it('removes control characters and invisible formatting characters, and collapses whitespace', () => {
-    assert.equal(normalizeMessageText('  diagnose\u0000 web\u200b-1 \t\r\n -n\u202e shop\u00a0 '), 'diagnose web-1 -n shop');
+    assert.equal(normalizeMessageText('  diagnose\u0000 web\u200b-1 \t -n\u202e shop\u00a0 '), 'diagnose web-1 -n shop');
   });
 
   it('reads at most 16 KiB and returns an empty string for non-strings', () => {

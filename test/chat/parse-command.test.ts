@@ -1,11 +1,9 @@
 import assert from 'node:assert/strict';
 import { MAX_RAW_MESSAGE_CHARS, MAX_UNKNOWN_TEXT_CHARS, parseChatCommand, type ParsedCommand } from '../../src/chat/parse-command.js';
+import { PHRASINGS } from './phrasings.js';
 
-/** [what the user typed, what it means]. Teams sends the bot's mention as <at>…</at> in channels. */
-const PHRASINGS: Array<[string, ParsedCommand]> = [
-  // diagnose
-  ['<at>Pull Doctor</at> why is pod web-7d4c9 failing in shop', { kind: 'diagnose', pod: 'web-7d4c9', namespace: 'shop' }],
-  ['why is pod web-7d4c9 failing in shop', { kind: 'diagnose', pod: 'web-7d4c9', namespace: 'shop' }],
+/** [what the user typed, what it means], beyond the phrasing table: other namespaces and clusters, forms and fillers. */
+const MORE: Array<[string, ParsedCommand]> = [
   ['Why is web-7d4c9 failing in namespace shop?', { kind: 'diagnose', pod: 'web-7d4c9', namespace: 'shop' }],
   ['WHY IS POD web-7d4c9 FAILING IN shop!!', { kind: 'diagnose', pod: 'web-7d4c9', namespace: 'shop' }],
   ["why's web-7d4c9 failing", { kind: 'diagnose', pod: 'web-7d4c9' }],
@@ -15,46 +13,29 @@ const PHRASINGS: Array<[string, ParsedCommand]> = [
   ["why can't web-7d4c9 pull its image in shop on prod", { kind: 'diagnose', pod: 'web-7d4c9', namespace: 'shop', cluster: 'prod' }],
   ['why is the pod web-7d4c9 in ImagePullBackOff -n shop', { kind: 'diagnose', pod: 'web-7d4c9', namespace: 'shop' }],
   ["what's wrong with pod web-7d4c9", { kind: 'diagnose', pod: 'web-7d4c9' }],
-  ['whats wrong with web-7d4c9 in shop', { kind: 'diagnose', pod: 'web-7d4c9', namespace: 'shop' }],
   [
     'What\u2019s wrong with pod \u201cweb-7d4c9\u201d in namespace \u2018shop\u2019?',
     { kind: 'diagnose', pod: 'web-7d4c9', namespace: 'shop' },
   ],
   ['what is wrong with `web-7d4c9` in `shop`', { kind: 'diagnose', pod: 'web-7d4c9', namespace: 'shop' }],
   ["what's going on with pod web-7d4c9 on cluster prod", { kind: 'diagnose', pod: 'web-7d4c9', cluster: 'prod' }],
-  ["what's up with web-7d4c9?", { kind: 'diagnose', pod: 'web-7d4c9' }],
-  ['diagnose web-7d4c9 -n shop', { kind: 'diagnose', pod: 'web-7d4c9', namespace: 'shop' }],
-  ['diagnose web-7d4c9 --namespace shop', { kind: 'diagnose', pod: 'web-7d4c9', namespace: 'shop' }],
   ['diagnose web-7d4c9 --namespace=shop --cluster=prod', { kind: 'diagnose', pod: 'web-7d4c9', namespace: 'shop', cluster: 'prod' }],
   ['Diagnose -n shop web-7d4c9', { kind: 'diagnose', pod: 'web-7d4c9', namespace: 'shop' }],
-  ['diagnose shop/web-7d4c9', { kind: 'diagnose', pod: 'web-7d4c9', namespace: 'shop' }],
-  ['diagnose pod/web-7d4c9 -n shop', { kind: 'diagnose', pod: 'web-7d4c9', namespace: 'shop' }],
-  ['diagnose web-7d4c9', { kind: 'diagnose', pod: 'web-7d4c9' }],
   ['diagnose web-7d4c9.', { kind: 'diagnose', pod: 'web-7d4c9' }],
-  ['check pod web-7d4c9 in namespace shop on cluster prod', { kind: 'diagnose', pod: 'web-7d4c9', namespace: 'shop', cluster: 'prod' }],
   ['check on pod web-7d4c9 in shop', { kind: 'diagnose', pod: 'web-7d4c9', namespace: 'shop' }],
-  ['check why pod web-7d4c9 is failing in shop', { kind: 'diagnose', pod: 'web-7d4c9', namespace: 'shop' }],
   ['please check pod web-7d4c9 in the prod cluster, thanks', { kind: 'diagnose', pod: 'web-7d4c9', cluster: 'prod' }],
   ['debug web-7d4c9 in shop for me', { kind: 'diagnose', pod: 'web-7d4c9', namespace: 'shop' }],
   ['troubleshoot pod api-0 -n payments -c prod-weu', { kind: 'diagnose', pod: 'api-0', namespace: 'payments', cluster: 'prod-weu' }],
-  ['take a look at pod web-7d4c9 in shop', { kind: 'diagnose', pod: 'web-7d4c9', namespace: 'shop' }],
   ['investigate kube-proxy-x2v9k.node-1 in kube-system', { kind: 'diagnose', pod: 'kube-proxy-x2v9k.node-1', namespace: 'kube-system' }],
-  ['<p>diagnose&nbsp;web-7d4c9</p><p>-n shop</p>', { kind: 'diagnose', pod: 'web-7d4c9', namespace: 'shop' }],
-  [
-    '<at>Pull Doctor</at>&nbsp;why is <b>web-7d4c9</b> failing in <i>shop</i><br>',
-    { kind: 'diagnose', pod: 'web-7d4c9', namespace: 'shop' },
-  ],
-  ['diagnose web-7d4c9\n-n shop', { kind: 'diagnose', pod: 'web-7d4c9', namespace: 'shop' }],
+  ['<p>diagnose&nbsp;web-7d4c9 -n shop</p>', { kind: 'diagnose', pod: 'web-7d4c9', namespace: 'shop' }],
   ['check pod web-7d4c9 on cluster prod_eu.2', { kind: 'diagnose', pod: 'web-7d4c9', cluster: 'prod_eu.2' }],
-  // help
-  ['help', { kind: 'help' }],
+  ['diagnose web-1 namespace shop', { kind: 'diagnose', pod: 'web-1', namespace: 'shop' }],
+  ['kubectl --context prod-weu get pods', { kind: 'failing', cluster: 'prod-weu' }],
+  ['what is failing in the cluster?', { kind: 'failing' }],
   ['?', { kind: 'help' }],
-  ['<at>Pull Doctor</at>', { kind: 'help' }],
-  ['Help me', { kind: 'help' }],
-  ['what can you do?', { kind: 'help' }],
   ['hi', { kind: 'help' }],
   ['help alerts', { kind: 'help' }],
-  // alerts
+  ['Help me', { kind: 'help' }],
   ['alerts on', { kind: 'alerts', action: 'on' }],
   ['alerts on for namespace shop', { kind: 'alerts', action: 'on', namespace: 'shop' }],
   ['alerts on for namespace shop on cluster prod', { kind: 'alerts', action: 'on', namespace: 'shop', cluster: 'prod' }],
@@ -67,18 +48,20 @@ const PHRASINGS: Array<[string, ParsedCommand]> = [
   ['turn alerts off please', { kind: 'alerts', action: 'off' }],
   ['disable alerts', { kind: 'alerts', action: 'off' }],
   ['<at>Pull Doctor</at> alert status?', { kind: 'alerts', action: 'status' }],
-  // not commands
-  ['good morning team', { kind: 'unknown', text: 'good morning team' }],
-  ["what's the weather like", { kind: 'unknown', text: "what's the weather like" }],
-  ['kubectl get pods', { kind: 'unknown', text: 'kubectl get pods' }],
 ];
 
 describe('parseChatCommand', () => {
-  it('has a table of at least 40 phrasings', () => {
-    assert.ok(PHRASINGS.length >= 40);
+  it('has a table of at least 60 real-world phrasings, each with the command it means', () => {
+    assert.ok(PHRASINGS.length >= 60, `${PHRASINGS.length} phrasings`);
   });
 
-  for (const [typed, expected] of PHRASINGS) {
+  for (const { typed, command } of PHRASINGS) {
+    it(`reads ${JSON.stringify(typed)} as ${command.kind}${'pod' in command ? ` ${command.pod}` : ''}`, () => {
+      assert.deepEqual(parseChatCommand(typed), command);
+    });
+  }
+
+  for (const [typed, expected] of MORE) {
     it(`reads ${JSON.stringify(typed)} as ${expected.kind}`, () => {
       assert.deepEqual(parseChatCommand(typed), expected);
     });
@@ -144,20 +127,24 @@ describe('parseChatCommand', () => {
       assert.deepEqual(parseChatCommand('diagnose shop/web-1 -n shop'), { kind: 'diagnose', pod: 'web-1', namespace: 'shop' });
     });
 
-    it('explains that only pods can be diagnosed', () => {
-      assert.equal(
-        (parseChatCommand('why is deployment web failing') as { reason: string }).reason,
-        'I can only diagnose pods for now: name a pod (kubectl get pods -n NAMESPACE).',
-      );
+    it('explains that only pods and their workloads can be diagnosed', () => {
+      for (const typed of ['why is node aks-nodepool1-12345678-vmss000000 failing', 'kubectl describe ingress shop']) {
+        assert.match((parseChatCommand(typed) as { reason: string }).reason, /^I can only diagnose pods and the Deployments/, typed);
+      }
     });
 
-    it('refuses words it does not understand after a recognised intent', () => {
-      assert.deepEqual(parseChatCommand('diagnose web-1 -n shop extra'), {
-        kind: 'invalid',
-        reason: "I did not understand 'extra'. Try: diagnose POD -n NAMESPACE, or help.",
-      });
+    it('reads the words around a name in a question loosely, but a command that changes something strictly', () => {
+      assert.deepEqual(parseChatCommand('diagnose web-1 -n shop extra'), { kind: 'diagnose', pod: 'web-1', namespace: 'shop' });
       assert.equal(parseChatCommand('alerts on web-1').kind, 'invalid');
       assert.equal(parseChatCommand('turn on alerts off').kind, 'invalid');
+    });
+
+    it('asks which pod when a question names two plain words', () => {
+      assert.deepEqual(parseChatCommand('why is foo bar failing'), {
+        kind: 'invalid',
+        field: 'pod',
+        reason: "I did not understand 'bar'. Try: diagnose POD -n NAMESPACE, or help.",
+      });
     });
   });
 
@@ -209,9 +196,21 @@ describe('parseChatCommand', () => {
       }
     });
 
-    it('reads newlines as spaces, so an injected second line cannot ride along', () => {
-      assert.ok(isSafe(parseChatCommand('diagnose web-1\nrm -rf /')));
-      assert.ok(isSafe(parseChatCommand('diagnose web-1\r\n\r\nalerts off')));
+    it('reads the first line as the command, so an injected second line cannot ride along', () => {
+      assert.deepEqual(parseChatCommand('diagnose web-1\nrm -rf /'), { kind: 'diagnose', pod: 'web-1' });
+      assert.deepEqual(parseChatCommand('diagnose web-1\r\n\r\nalerts off'), { kind: 'diagnose', pod: 'web-1' });
+      assert.deepEqual(parseChatCommand('diagnose web-1<br>alerts off'), { kind: 'diagnose', pod: 'web-1' });
+    });
+
+    it('reads pasted output in time linear in its length, up to the raw message bound', () => {
+      const row = 'web-7d4c9b6f5-x2k8p 0/1 ImagePullBackOff 0 5m\n';
+      const paste = `NAME READY STATUS RESTARTS AGE\n${row.repeat(Math.floor((MAX_RAW_MESSAGE_CHARS - 40) / row.length))}`;
+      const started = process.hrtime.bigint();
+      assert.deepEqual(parseChatCommand(paste), { kind: 'diagnose', pod: 'web-7d4c9b6f5-x2k8p' });
+      for (const hostile of ['0/1 '.repeat(1000), '-n '.repeat(1300), 'in the '.repeat(580), `${'a-'.repeat(2000)}b`, '@'.repeat(4000)]) {
+        assert.ok(['invalid', 'unknown', 'help', 'diagnose', 'failing'].includes(parseChatCommand(hostile).kind));
+      }
+      assert.ok(Number(process.hrtime.bigint() - started) / 1e6 < 2000, 'parsing stays cheap');
     });
 
     it('treats control characters, empty and non-string input safely', () => {

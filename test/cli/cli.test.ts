@@ -163,9 +163,17 @@ describe('pulldoctor CLI', function () {
 
   describe('bad input', () => {
     it('exits 2 with a clear message when the pod does not exist, naming similar pods', async () => {
-      const run = await cli(['diagnose', 'web-7d4c9', '-n', 'shop'], { env: h.env, overrides: overrides() });
+      const run = await cli(['diagnose', 'web-7d4c9c', '-n', 'shop'], { env: h.env, overrides: overrides() });
       assert.equal(run.code, 2);
-      assert.match(run.stderr, /No pod "web-7d4c9" in namespace "shop"\. Did you mean: web-7d4c9b6f5-x2k8p/);
+      assert.match(run.stderr, /No pod "web-7d4c9c" in namespace "shop"\. Did you mean: web-7d4c9b6f5-x2k8p/);
+    });
+
+    it("diagnoses the pod a Deployment's name or the start of a pod's name means", async () => {
+      for (const name of ['web', 'web-7d4c9']) {
+        const run = await cli(['diagnose', name, '-n', 'shop', '-o', 'json'], { env: h.env, overrides: overrides() });
+        assert.equal(run.code, 0, run.stderr);
+        assert.equal((JSON.parse(run.stdout) as { pod: string }).pod, 'web-7d4c9b6f5-x2k8p');
+      }
     });
 
     it('exits 2 for an invalid pod name, an unknown option, a missing pod name or an unknown output format', async () => {

@@ -78,7 +78,7 @@ describe('the engine diagnoser (the Teams Diagnoser over diagnosePod, on the san
 
   it('says a pod does not exist with the similar pod names in facts.suggestions', async () => {
     await assert.rejects(
-      diagnoser.diagnose({ pod: 'web-7d4c9', namespace: 'shop' }, silentLogger()),
+      diagnoser.diagnose({ pod: 'web-7d4c8b6f5-x2k8p', namespace: 'shop' }, silentLogger()),
       failsWith('POD_NOT_FOUND', (error) => assert.equal(error.facts.suggestions, 'web-7d4c9b6f5-x2k8p')),
     );
     await assert.rejects(diagnoser.diagnose({ pod: 'web-7d4c9', namespace: 'shopp' }, silentLogger()), failsWith('NAMESPACE_NOT_FOUND'));

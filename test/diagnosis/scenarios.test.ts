@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import type { Diagnosis, Finding } from '../../src/diagnosis/types.js';
 import { isPullDoctorError } from '../../src/errors/index.js';
 import { goneStoryOf } from '../../src/diagnosis/events.js';
+import { payloads } from '../../src/sandbox/kubernetes-api/index.js';
 import { startSandboxHarness, type SandboxHarness } from '../support/sandbox.js';
 
 function failing(d: Diagnosis): string[] {
@@ -263,7 +264,7 @@ describe('diagnosis scenarios (fake Kubernetes API, fake ARM and fake registries
   });
 
   it('a pod that does not exist: POD_NOT_FOUND naming similar pods', async () => {
-    await assert.rejects(h.diagnose('web-7d4c9'), (e: unknown) => {
+    await assert.rejects(h.diagnose('web-7d4c8b6f5-x2k8p'), (e: unknown) => {
       assert.ok(isPullDoctorError(e));
       assert.equal(e.code, 'POD_NOT_FOUND');
       assert.match(e.message, /Did you mean: web-7d4c9b6f5-x2k8p/);
@@ -289,6 +290,32 @@ describe('diagnosis scenarios (fake Kubernetes API, fake ARM and fake registries
     });
     // Only the events are there: the pod itself is not.
     assert.equal(await h.dependencies().kube.readPod('shop', 'web-5c8d7b9f4-q4w5e'), null);
+  });
+
+  it('the start of a pod name, or the name of its Deployment: that pod is diagnosed', async () => {
+    for (const name of ['web-7d4c9', 'web']) {
+      const d = await h.diagnose(name);
+      assert.equal(d.pod, 'web-7d4c9b6f5-x2k8p', name);
+      assert.equal(d.cause, 'unauthorized', name);
+    }
+  });
+
+  it('a Deployment with several failing pods: POD_AMBIGUOUS with the pods to choose from', async () => {
+    const image = 'shopacr.azurecr.io/shop/cart:9.9';
+    const names = ['cart-5b7c8d9f6-aaaaa', 'cart-5b7c8d9f6-bbbbb'];
+    for (const name of names)
+      h.world.kube.upsertPod(payloads.imagePullBackOffPod({ namespace: 'shop', name, image, ownerDeployment: 'cart' }));
+    try {
+      await assert.rejects(h.diagnose('cart'), (e: unknown) => {
+        assert.ok(isPullDoctorError(e));
+        assert.equal(e.code, 'POD_AMBIGUOUS');
+        assert.equal(e.message, 'Deployment cart has 2 pods in namespace "shop": cart-5b7c8d9f6-aaaaa, cart-5b7c8d9f6-bbbbb Which one?');
+        assert.equal(e.facts.suggestions, 'cart-5b7c8d9f6-aaaaa,cart-5b7c8d9f6-bbbbb');
+        return true;
+      });
+    } finally {
+      for (const name of names) h.world.kube.deletePod('shop', name);
+    }
   });
 
   it('a namespace that does not exist: NAMESPACE_NOT_FOUND', async () => {

@@ -152,10 +152,10 @@ describe('Pull Doctor in the Agents Playground, on the sandbox (end to end)', fu
 
   it('names the similar pod when the one asked about does not exist, and diagnoses it from its button', async () => {
     await step('not-found', async () => {
-      await ui.send('why is pod web-7d4c9 failing in shop');
-      const notFound = ui.card('Pod shop/web-7d4c9');
+      await ui.send('why is pod web-7d4c9c failing in shop');
+      const notFound = ui.card('Pod shop/web-7d4c9c');
       await notFound.getByText('Pod not found').waitFor();
-      assert.match(await notFound.innerText(), new RegExp(`No pod "web-7d4c9" in namespace "shop"\\. Did you mean: ${WEB}\\?`));
+      assert.match(await notFound.innerText(), new RegExp(`No pod "web-7d4c9c" in namespace "shop"\\. Did you mean: ${WEB}\\?`));
       await browser.page.screenshot({ path: join(ARTIFACTS, '4-not-found.png') });
       const before = await ui
         .cards()
@@ -216,7 +216,14 @@ describe('Pull Doctor in the Agents Playground, on the sandbox (end to end)', fu
       await ui.send('alerts on');
       const reply = ui.card('Alerts are on here for every namespace.');
       await reply.waitFor({ state: 'visible' });
-      assert.match(await reply.innerText(), /storefront-7b8c9d0e1-h2i3j gets a bad rollout/);
+      await reply.evaluate((card) => card.scrollIntoView({ block: 'start' }));
+      await browser.page.screenshot({ path: join(ARTIFACTS, '7-alerts-on.png') });
+      const answer = await reply.innerText();
+      assert.match(answer, /storefront-7b8c9d0e1-h2i3j gets a bad rollout/);
+      // What is failing now, not "all clear": the sandbox's broken pods, a Diagnose button each.
+      assert.match(answer, /failing pods in any namespace/);
+      assert.match(answer, /web-7d4c9b6f5-x2k8p/);
+      assert.ok((await reply.getByRole('button', { name: 'Diagnose' }).count()) >= 10);
       const alert = ui.card('Deployment storefront cannot pull its image');
       await alert.waitFor({ state: 'visible', timeout: 20_000 });
       await browser.page.screenshot({ path: join(ARTIFACTS, '7-alert.png') });

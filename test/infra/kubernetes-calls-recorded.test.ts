@@ -51,7 +51,7 @@ describe('the Kubernetes calls the code makes (a recorded session of the fake AP
       await diagnosePod({ pod: scenario.pod, namespace: scenario.namespace }, deps).catch((e: unknown) =>
         assert.ok(goneStoryOf(e), String(e)),
       );
-    await diagnosePod({ pod: 'web-7d4c9', namespace: 'shop' }, deps).catch((e: unknown) =>
+    await diagnosePod({ pod: 'web-7d4c8b6f5-x2k8p', namespace: 'shop' }, deps).catch((e: unknown) =>
       assert.ok(isPullDoctorError(e) && e.code === 'POD_NOT_FOUND'),
     );
 

@@ -72,7 +72,13 @@ describe('alerts on the sandbox (npm start)', function () {
 
     const chat = personalChat();
     const on = await say(chat, 'alerts on');
-    assert.equal(on[2], '🔔 Alerts are on here for every namespace.');
+    assert.equal(on[1], '🔔 Alerts are on here for every namespace.');
+    // Not "all clear": the sandbox's broken pods are listed, grouped by workload, with a Diagnose button each.
+    assert.match(on[2]!, /^🔴 1\d failing pods in any namespace$/);
+    assert.ok(
+      on.some((t) => t.startsWith('**shop/web-7d4c9b6f5-x2k8p** · ImagePullBackOff')),
+      JSON.stringify(on),
+    );
     assert.ok(
       on.some((t) => t.startsWith(`🧪 Sandbox: in 3 seconds the healthy pod ${OUTAGE_POD} gets a bad rollout`)),
       JSON.stringify(on),

@@ -25,6 +25,22 @@ export function executeActions(card: unknown): Array<{ title: string; verb: stri
     .map((a) => ({ title: String(a.title), verb: String(a.verb), data: (a.data ?? {}) as Record<string, unknown> }));
 }
 
+/** Every Action.Execute of a card, in its body (a button per row) or at the bottom: title, verb and card action id. */
+export function allExecuteActions(card: unknown): Array<{ title: string; verb: string; id: string }> {
+  const found: Array<{ title: string; verb: string; id: string }> = [];
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (node === null || typeof node !== 'object') return;
+    const record = node as Record<string, unknown>;
+    if (record.type === 'Action.Execute') {
+      found.push({ title: String(record.title), verb: String(record.verb), id: String((record.data as { id?: unknown } | undefined)?.id) });
+    }
+    Object.values(record).forEach(walk);
+  };
+  walk(card);
+  return found;
+}
+
 /** UTF-8 size of the card as it travels in an activity. */
 export function cardBytes(card: unknown): number {
   return Buffer.byteLength(JSON.stringify(card), 'utf8');

@@ -32,6 +32,7 @@ export const BOT_NAMESPACE = 'pulldoctor';
  * server would record them for a pod `web-7d4c9` in namespace `shop`:
  *   readPod            GET /api/v1/namespaces/{ns}/pods/{name}             get pods
  *   listPods           GET /api/v1/namespaces/{ns}/pods?limit=500          list pods
+ *   listPodsInAllNamespaces  GET /api/v1/pods?limit=500                     list pods (cluster-wide: a ClusterRole)
  *   namespaceExists    GET /api/v1/namespaces/{ns}                          get namespaces (cluster-scoped: a ClusterRole)
  *   listPodEvents      GET /api/v1/namespaces/{ns}/events?fieldSelector=... list events
  *   readServiceAccount GET /api/v1/namespaces/{ns}/serviceaccounts/{name}   get serviceaccounts
@@ -50,6 +51,7 @@ export const KUBERNETES_READER_CALLS: readonly KubernetesCall[] = [
     name: 'web-7d4c9',
   },
   { method: 'GET', path: '/api/v1/namespaces/shop/pods', verb: 'list', apiGroup: '', resource: 'pods', namespace: 'shop' },
+  { method: 'GET', path: '/api/v1/pods', verb: 'list', apiGroup: '', resource: 'pods' },
   { method: 'GET', path: '/api/v1/namespaces/shop', verb: 'get', apiGroup: '', resource: 'namespaces', namespace: 'shop', name: 'shop' },
   { method: 'GET', path: '/api/v1/namespaces/shop/events', verb: 'list', apiGroup: '', resource: 'events', namespace: 'shop' },
   {

@@ -23,6 +23,8 @@ import {
   TENANT_ID,
 } from '../support/teams-activities.js';
 import { waitFor } from '../support/wait-for.js';
+import { formatUtc } from '../../src/diagnosis/format-utc.js';
+import { DEFAULT_HANDOVER_MS } from '../../src/alerts/pull-failure-detector.js';
 
 const OPS = '19:7e1c3f0a9b2d4e5f8a6b0c1d2e3f4a5b@thread.tacv2';
 const ops = channelThread(OPS);
@@ -118,6 +120,8 @@ describe('alerts in Teams: the bot application, its endpoint and the Bot Connect
 
     world.fake.upsertPod(runningPod('web', 1));
     world.fake.deletePod('shop', 'web-7d4c9b8f6d-p2');
+    await settled(replica);
+    await world.clock.advance(DEFAULT_HANDOVER_MS);
     await world.connector.waitFor(
       (c) => c.operation === 'update' && c.activityId === post.resultId && cardTexts(cardOf(c))[0] === '✅ Resolved: Deployment web',
     );
@@ -130,6 +134,47 @@ describe('alerts in Teams: the bot application, its endpoint and the Bot Connect
     const resolved = cardTexts(cardOf(calls.at(-1)!));
     assert.ok(resolved.some((t) => t.startsWith('Resolved at ')));
     assert.ok(resolved.includes('**2 pods affected** (none failing now) · newest web-7d4c9b8f6d-p2'));
+  });
+
+  it('posts a new message, firing since the new failure, when a workload fails again after it resolved; the old card stays resolved', async () => {
+    const replica = await installedReplica();
+    await failedAndAlerted(replica, 'web', 1);
+    const first = world.alertCalls(OPS)[0]!;
+    const firstSince = `Firing since ${formatUtc(new Date(world.clock.now()))}`;
+    assert.ok(
+      cardTexts(cardOf(first)).some((t) => t.startsWith(firstSince)),
+      JSON.stringify(cardTexts(cardOf(first))),
+    );
+
+    await world.clock.advance(10 * 60_000);
+    world.fake.upsertPod(runningPod('web', 1));
+    const resolved = await world.connector.waitFor(
+      (c) => c.operation === 'update' && c.activityId === first.resultId && cardTexts(cardOf(c))[0] === '✅ Resolved: Deployment web',
+    );
+    await settled(replica);
+
+    await world.clock.advance(20 * 60_000);
+    const before = world.alertCalls(OPS).length;
+    await failedAndAlerted(replica, 'web', 2);
+    const after = world.alertCalls(OPS).slice(before);
+    assert.deepEqual(operations(after), ['post'], 'one new message, and no edit of the old card');
+    const again = after[0]!;
+    assert.notEqual(again.resultId, first.resultId);
+    assert.equal(again.conversationId, OPS, 'a thread of its own in the channel, so Teams notifies');
+    const texts = cardTexts(cardOf(again));
+    assert.equal(texts[0], '🔔 Deployment web cannot pull its image');
+    const newSince = `Firing since ${formatUtc(new Date(world.clock.now()))}`;
+    assert.notEqual(newSince, firstSince);
+    assert.ok(
+      texts.some((t) => t.startsWith(newSince)),
+      `the new outage's own "since": ${JSON.stringify(texts)}`,
+    );
+    assert.ok(texts.includes('**1 pod affected** (1 failing now) · newest web-7d4c9b8f6d-p2'));
+    assert.deepEqual(adaptiveCardProblems(cardOf(again)), []);
+
+    const oldCard = world.connector.calls.filter((c) => c.activityId === first.resultId && c.operation === 'update').at(-1)!;
+    assert.equal(oldCard, resolved, 'the last word on the old card is still "resolved"');
+    assert.ok(cardTexts(cardOf(oldCard)).some((t) => t.startsWith('Resolved at ')));
   });
 
   it("answers the alert card's buttons from the thread the card started: Show events and Re-run checks", async () => {

@@ -98,6 +98,7 @@ describe('the bot endpoint with a Bot Framework identity (the real token validat
     const bot = new PullDoctorBot({
       teams,
       diagnose: undefined,
+      listFailing: undefined,
       cardActions: new CardActionStore(store.documents),
       fixes: undefined,
       alerts: undefined,

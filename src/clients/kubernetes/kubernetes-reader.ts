@@ -27,6 +27,8 @@ export interface KubernetesReader {
   readPod(namespace: string, name: string): Promise<V1Pod | null>;
   /** Pods of a namespace (names and status), used to suggest similar names when a pod is not found. */
   listPods(namespace: string): Promise<V1Pod[]>;
+  /** Every namespace's pods (what is failing in the whole cluster). */
+  listPodsInAllNamespaces(): Promise<V1Pod[]>;
   namespaceExists(namespace: string): Promise<boolean>;
   /** Events whose involvedObject is this pod (by name, and by uid when given). */
   listPodEvents(namespace: string, pod: { name: string; uid?: string }): Promise<CoreV1Event[]>;
@@ -121,6 +123,12 @@ export function createKubernetesReader(kubeConfig: KubeConfig, options: Kubernet
       if (!validNamespace(namespace)) return [];
       return listAll<V1Pod>({ verb: 'list', resource: 'pods', namespace }, (cont) =>
         core.listNamespacedPod({ namespace, limit: pageSize, ...(cont ? { _continue: cont } : {}) }),
+      );
+    },
+
+    async listPodsInAllNamespaces() {
+      return listAll<V1Pod>({ verb: 'list', resource: 'pods' }, (cont) =>
+        core.listPodForAllNamespaces({ limit: pageSize, ...(cont ? { _continue: cont } : {}) }),
       );
     },
 

@@ -118,6 +118,23 @@ describe('createKubernetesReader', () => {
       assert.ok(lists[1]!.query.continue);
     });
 
+    it('lists the pods of every namespace, page by page', async () => {
+      for (let i = 1; i <= 3; i++) fake.upsertPod(payloads.runningPod({ namespace: 'shop', name: `web-${i}`, image }));
+      fake.upsertPod(payloads.runningPod({ namespace: 'other', name: 'api-1', image }));
+      const pods = await reader({ pageSize: 3 }).listPodsInAllNamespaces();
+      assert.deepEqual(pods.map((p) => `${p.metadata?.namespace}/${p.metadata?.name}`).sort(), [
+        'other/api-1',
+        'shop/web-1',
+        'shop/web-2',
+        'shop/web-3',
+      ]);
+      const lists = fake.requests.filter((r) => r.verb === 'list' && r.resource === 'pods');
+      assert.deepEqual(
+        lists.map((r) => r.namespace),
+        [undefined, undefined],
+      );
+    });
+
     it('lists the events of a pod by name, and only that incarnation of it when the uid is given', async () => {
       const old = fake.upsertPod(
         payloads.imagePullBackOffPod({ namespace: 'shop', name: 'db-0', image, uid: '11111111-1111-4111-8111-111111111111' }),
