@@ -6,7 +6,7 @@ import type { Logger } from '../logging/index.js';
 import type { AlertsInTeams, ConversationInstallEvent } from './alerts.js';
 import { turnLog, beginTurnLog, type FollowUps, type TeamsCards, type TeamsTransport } from './bot-framework.js';
 import { cardInvokeResponse, cardMessage, inertText, TEXT_LIMITS, type AdaptiveCardJson } from './cards.js';
-import { CardActionRouter, type CardActionHandlers, type CardActionStore } from './card-actions.js';
+import { CardActionRouter, invokeAnswer, showEventsInThread, type CardActionHandlers, type CardActionStore } from './card-actions.js';
 import { conversationAddressOf, type ConversationAddress, type ProactiveSender } from './conversations.js';
 import type { DiagnosisTarget } from '../diagnosis/types.js';
 import type { ChatCommandDescription } from './diagnosis-card-data.js';
@@ -77,8 +77,12 @@ export class PullDoctorBot extends TeamsActivityHandler {
     });
     this.cardActions = new CardActionRouter({
       store: options.cardActions,
-      handlers: { ...this.diagnosisCards.handlers, requestFix: fixes?.requestFix ?? fixesNotEnabled(teams.cards) },
-      decideFix: fixes?.decideFix,
+      handlers: {
+        ...this.diagnosisCards.handlers,
+        events: showEventsInThread(teams),
+        requestFix: fixes?.requestFix ?? fixesNotEnabled(teams.cards),
+      },
+      fixCard: fixes?.fixCard,
       refused: (error) => teams.cards.error({ error }),
     });
     this.helpCommands = options.alerts ? CHAT_COMMANDS : CHAT_COMMANDS.filter((c) => c.id !== ALERTS_COMMAND_ID);
@@ -148,11 +152,11 @@ export class PullDoctorBot extends TeamsActivityHandler {
     );
     const { followUp, afterAnswer } = outcome;
     if (afterAnswer !== undefined) this.followUps.defer(context, 'card action follow-up', afterAnswer, log);
-    if (followUp === undefined) return { status: 200, body: cardInvokeResponse(outcome.card) };
+    if (followUp === undefined) return { status: 200, body: invokeAnswer(outcome) };
     // Without the id of the message the button was on there is nothing to update later: answer with the result.
     if (!messageId) return { status: 200, body: cardInvokeResponse(await followUp()) };
     this.followUps.defer(context, 'card action', async () => this.deliver(address, messageId, await followUp(), log, false), log);
-    return { status: 200, body: cardInvokeResponse(outcome.card) };
+    return { status: 200, body: invokeAnswer(outcome) };
   }
 
   private async answerMessage(context: TurnContext, log: Logger): Promise<void> {

@@ -64,6 +64,24 @@ export function diagnosingCardData(target: DiagnosisTarget, run: number, sandbox
   return { sandbox, heading, detail: RUNNING };
 }
 
+/** One line under a card's title, in our words (names in it are made inert): where a fix request stands, a re-run. */
+export interface CardStatus {
+  text: string;
+  tone?: 'default' | 'good' | 'warning' | 'attention';
+}
+
+const TONE_COLOR: Record<NonNullable<CardStatus['tone']>, string> = {
+  default: 'Default',
+  good: 'Good',
+  warning: 'Warning',
+  attention: 'Attention',
+};
+
+/** Template data of a card's status line (`mark`): empty text when there is none. */
+export function cardStatusData(status: CardStatus | undefined): { text: string; color: string } {
+  return { text: status ? inertText(status.text, TEXT_LIMITS.summary) : '', color: TONE_COLOR[status?.tone ?? 'default'] };
+}
+
 export interface DiagnosisCardInput {
   diagnosis: Diagnosis;
   /** 1 for the first diagnosis of a card, +1 per re-run. */
@@ -71,6 +89,8 @@ export interface DiagnosisCardInput {
   sandbox: boolean;
   /** Opaque card action ids; `requestFixId` only when a fix can be requested (the button is hidden otherwise). */
   actions: { rerunId: string; eventsId: string; requestFixId?: string };
+  /** A line under the title: where a fix requested from this card stands. */
+  status?: CardStatus;
 }
 
 /** How many entries of each list a card shows; the rest is counted ("and 12 more"). */
@@ -176,6 +196,7 @@ export function diagnosisCardData(input: DiagnosisCardInput): object {
   return {
     sandbox: input.sandbox,
     banner: banner(d, pod),
+    mark: cardStatusData(input.status),
     cause: explainVerdict(d),
     evidence: evidence(d),
     problems: shownProblems.map((p) => ({ text: problemLine(p) })),
