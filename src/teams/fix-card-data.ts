@@ -75,9 +75,9 @@ const name = (value: string) => inertText(value, TEXT_LIMITS.name);
  */
 export function mentionName(value: string): string {
   return value
+    .replace(/\s+/g, ' ')
     .replace(/[\u0000-\u001f\u007f<>&\\*_[\]()#`~|!{}]/g, '')
     .replace(/:\/\//g, ' ')
-    .replace(/\s+/g, ' ')
     .trim()
     .slice(0, TEXT_LIMITS.name);
 }
