@@ -70,16 +70,16 @@ export interface CardStatus {
   tone?: 'default' | 'good' | 'warning' | 'attention';
 }
 
-const TONE_COLOR: Record<NonNullable<CardStatus['tone']>, string> = {
-  default: 'Default',
-  good: 'Good',
-  warning: 'Warning',
-  attention: 'Attention',
+const TONE_STYLE: Record<NonNullable<CardStatus['tone']>, string> = {
+  default: 'emphasis',
+  good: 'good',
+  warning: 'warning',
+  attention: 'attention',
 };
 
-/** Template data of a card's status line (`mark`): empty text when there is none. */
-export function cardStatusData(status: CardStatus | undefined): { text: string; color: string } {
-  return { text: status ? inertText(status.text, TEXT_LIMITS.summary) : '', color: TONE_COLOR[status?.tone ?? 'default'] };
+/** Template data of a card's status line (`mark`, a band under the title): empty text when there is none. */
+export function cardStatusData(status: CardStatus | undefined): { text: string; style: string } {
+  return { text: status ? inertText(status.text, TEXT_LIMITS.summary) : '', style: TONE_STYLE[status?.tone ?? 'default'] };
 }
 
 export interface DiagnosisCardInput {

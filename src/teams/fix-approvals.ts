@@ -207,7 +207,8 @@ export class TeamsFixApprovals {
       return card ? { card: this.redraw(card, status, true) } : { message: status.text };
     }
     const { request, alreadyPending } = result;
-    const personal = invoke.conversation.conversation.conversationType === 'personal';
+    // In a personal chat nobody else sees the approval card: said, unless a stand-in can approve there (the sandbox).
+    const personal = invoke.conversation.conversation.conversationType === 'personal' && (this.options.standIns ?? []).length === 0;
     const { offerRequestFix, ...status } = originMark(describeFixRequest(request, this.now()), {
       again: alreadyPending,
       here: request.conversationId === invoke.conversationId,
@@ -566,7 +567,7 @@ export class TeamsFixApprovals {
     const { offerRequestFix, ...status } = originMark(describeFixRequest(request, this.now()), {
       again: false,
       here: true,
-      personal: record.address.conversation.conversationType === 'personal',
+      personal: record.address.conversation.conversationType === 'personal' && (this.options.standIns ?? []).length === 0,
     });
     await this.updateOrigin(
       { address: record.address, messageId: origin.messageId },

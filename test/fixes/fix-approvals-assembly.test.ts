@@ -8,6 +8,7 @@ import { createLogger, memorySink, silentLogger, type LogRecord } from '../../sr
 import { sandboxGraphCredential, startFakeGraph, type FakeGraph } from '../support/graph/index.js';
 import { PLAYGROUND_TENANT_ID } from '../../src/sandbox/playground.js';
 import { startSandboxWorld, type SandboxWorld } from '../../src/sandbox/sandbox-world.js';
+import { personalChat } from '../support/teams-activities.js';
 import { openSqliteStore } from '../../src/store/index.js';
 import { cardTexts, executeActions } from '../support/card-text.js';
 import {
@@ -240,6 +241,17 @@ describe('wiring the fix approval flow from configuration (the configured profil
       assert.equal((await bot.app.fixes!.approvals.get(id))?.status, 'pending');
       assert.ok(!(await bot.app.store.audit.list()).some((r) => r.action === 'fix.approved'));
       assert.deepEqual(puts(), []);
+    });
+
+    it('tells the requester in a personal chat that no approver sees the approval card there', async () => {
+      const bot = await start({ APPROVERS: ADELE.aadObjectId });
+      const { marked } = await requestedFix(bot, bots.connector, personalChat(undefined, PLAYGROUND_TENANT_ID));
+      assert.ok(
+        cardTexts(marked).includes(
+          'Fix requested by Dana Oncall — waiting for approval: this is a personal chat, where no approver sees the approval card',
+        ),
+        JSON.stringify(cardTexts(marked)),
+      );
     });
 
     it('lets the people listed in APPROVERS approve, without asking Graph', async () => {
