@@ -20,7 +20,7 @@ import { PullDoctorBot } from '../teams/bot.js';
 import { CardActionStore } from '../teams/card-actions.js';
 import { diagnoseOnClusters, type Diagnose, type DiagnosisLimits } from '../teams/diagnosis-cards.js';
 import { failingPodsOnClusters } from '../teams/failing-pods.js';
-import { TeamsFixApprovals } from '../teams/fix-approvals.js';
+import { TeamsFixApprovals, type KnownPerson } from '../teams/fix-approvals.js';
 
 /**
  * What the bot runs on: the clusters it diagnoses and watches, the identity and approvers of its fixes, its alerts,
@@ -49,6 +49,13 @@ export interface FixesProfile {
   approvers: ApproverCheck;
   /** Who can approve, in words, for the cards. */
   approversText: string;
+  /** Approvers known by name, mentioned on approval cards when Teams does not list a conversation's members. */
+  namedApprovers?: readonly KnownPerson[];
+  /**
+   * The sandbox only: approvers whose approval the approval card offers as one press ("Approve as Megan Bowen
+   * (sandbox)"), because the Agents Playground plays one user. Never set from configuration.
+   */
+  standIns?: readonly KnownPerson[];
   /** Presses are not authenticated (local mode with LOCAL_MODE=true): every approval is logged as a warning. */
   unauthenticated: boolean;
 }
@@ -235,7 +242,8 @@ function fixApprovals(
     approvals,
     documents: parts.store.documents,
     teams: parts.teams,
-    approvers: profile.approversText,
+    approvers: { text: profile.approversText, check: profile.approvers, named: profile.namedApprovers },
+    standIns: profile.standIns,
     unauthenticated: profile.unauthenticated,
     now: parts.tuning?.now,
   });

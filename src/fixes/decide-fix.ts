@@ -26,6 +26,9 @@ export const FIX_REFUSAL_REASONS = [
   'self-approval',
   'expired',
   'already-decided',
+  'withdrawn',
+  'not-requester',
+  'not-applied',
 ] as const;
 export type FixRefusalReason = (typeof FIX_REFUSAL_REASONS)[number];
 
@@ -45,6 +48,9 @@ const MESSAGES: Record<FixRefusalReason, string> = {
   'self-approval': 'You made this request: someone else must decide on it.',
   expired: 'This fix request has expired; run the diagnosis again to request the fix anew.',
   'already-decided': 'This fix request has already been decided.',
+  withdrawn: 'This fix request was withdrawn by the person who made it.',
+  'not-requester': 'Only the person who requested this fix can withdraw it.',
+  'not-applied': 'This fix has not been applied, so there is nothing to check again.',
 };
 
 export function fixRefusal(reason: FixRefusalReason, detail?: string): FixRefusal {
@@ -80,9 +86,9 @@ export function createApproverCheck(
   };
 }
 
-/** A press of **Approve** or **Reject**, as the transport received it. */
+/** A press of **Approve**, **Reject** or (by the requester) **Withdraw**, as the transport received it. */
 export interface FixDecisionInput {
-  decision: 'approve' | 'reject';
+  decision: 'approve' | 'reject' | 'withdraw';
   /** The card action's data as received. Only its `id` is read; every other field is ignored (or refused: `strict`). */
   actionData: unknown;
   /**
@@ -96,10 +102,15 @@ export interface FixDecisionInput {
   tenantId: string;
   conversationId: string;
   turnId?: string;
+  /**
+   * Who really pressed, when `actor` is a stand-in (the sandbox's one-press "Approve as …": the Playground plays one
+   * user only). Kept in the audit record next to the actor.
+   */
+  pressedBy?: FixActor | undefined;
 }
 
 export type FixDecisionResult =
-  | { ok: true; decision: 'approved' | 'rejected'; request: FixRequest }
+  | { ok: true; decision: 'approved' | 'rejected' | 'withdrawn'; request: FixRequest }
   /** `request` is given back (to refresh the card) unless the press came from outside the request's tenant or conversation. */
   | { ok: false; refusal: FixRefusal; request?: FixRequest };
 
@@ -140,7 +151,11 @@ export async function decideFix(ctx: FixContext, input: FixDecisionInput): Promi
   const log = ctx.log.child({ fixRequestId: id, decision: input.decision, actor: input.actor?.objectId, turnId: input.turnId });
   if (ignoredFields.length > 0) log.info('ignoring card action fields other than id', { ignoredFields });
   const actor = decider(input.actor);
-  const details = { attempted: input.decision, ...(ignoredFields.length > 0 ? { ignoredFields: ignoredFields.length } : {}) };
+  const details = {
+    attempted: input.decision,
+    ...(ignoredFields.length > 0 ? { ignoredFields: ignoredFields.length } : {}),
+    ...(input.pressedBy ? { pressedBy: decider(input.pressedBy).objectId } : {}),
+  };
 
   /** `voids`: the decision record written ahead of a decision that then lost its race (see below). */
   const refuse = async (
@@ -182,6 +197,54 @@ export async function decideFix(ctx: FixContext, input: FixDecisionInput): Promi
   if (typeof input.tenantId !== 'string' || !same(input.tenantId, request.tenantId)) return refuse('wrong-tenant', request, false);
   if (typeof input.conversationId !== 'string' || input.conversationId !== request.conversationId)
     return refuse('wrong-conversation', request, false);
+  const swap = (mutate: (current: FixRequest) => FixRequest | undefined) =>
+    updateWithRetry<FixRequest>(
+      ctx.store.documents,
+      FIX_REQUESTS_COLLECTION,
+      id,
+      (current) => (current !== null && isStoredFixRequest(current, id) ? mutate(current) : undefined),
+      {
+        attempts: 10,
+      },
+    );
+  /** A pending request past its expiry, as it is then stored. */
+  const expired = (current: FixRequest): FixRequest => ({
+    ...withoutReservation(current),
+    status: 'expired',
+    expiredAt: now.toISOString(),
+  });
+  const auditExpired = (request: FixRequest) =>
+    auditAfterTheFact(
+      ctx.store.audit,
+      ctx.log,
+      { action: FIX_AUDIT_ACTIONS.expired, result: 'ok', request, details: { expiresAt: request.expiresAt } },
+      now,
+    );
+
+  if (input.decision === 'withdraw') {
+    if (!same(actor.objectId, request.requester.objectId)) return refuse('not-requester', request, true);
+    const withdrawn = await swap((current) => {
+      if (current.status !== 'pending') return undefined;
+      if (now.getTime() >= Date.parse(current.expiresAt)) return expired(current);
+      // A decision being recorded comes first: it was pressed first.
+      if (current.deciding !== undefined && now.getTime() - Date.parse(current.deciding.at) < DECIDING_STALE_MS) return undefined;
+      return { ...withoutReservation(current), status: 'withdrawn', withdrawal: { by: actor, at: now.toISOString() } };
+    });
+    if (withdrawn === null) return refuse('unknown-request', undefined, false);
+    if (withdrawn.changed && withdrawn.value.status === 'expired') await auditExpired(withdrawn.value);
+    if (!withdrawn.changed || withdrawn.value.status !== 'withdrawn')
+      return refuse(refusalFor(withdrawn.value), withoutReservation(withdrawn.value), true);
+    // Nothing will be done any more: the record follows the fact (a failing audit log keeps it in the error log).
+    await auditAfterTheFact(
+      ctx.store.audit,
+      ctx.log,
+      { action: FIX_AUDIT_ACTIONS.withdrawn, result: 'ok', request: withdrawn.value, actor, turnId: input.turnId, details },
+      now,
+    );
+    log.info('fix withdrawn');
+    return { ok: true, decision: 'withdrawn', request: withdrawn.value };
+  }
+
   if (!GUID.test(actor.objectId)) return refuse('not-approver', request, true);
   // Before the approver check: the requester is told why whether or not they are an approver (and no Graph call).
   if (same(actor.objectId, request.requester.objectId)) return refuse('self-approval', request, true);
@@ -197,36 +260,17 @@ export async function decideFix(ctx: FixContext, input: FixDecisionInput): Promi
   const action = decided === 'approved' ? FIX_AUDIT_ACTIONS.approved : FIX_AUDIT_ACTIONS.rejected;
   const decision: FixDecisionInProgress = { kind: decided, by: actor, at: now.toISOString(), token: randomBytes(9).toString('base64url') };
   const isMine = (current: FixRequest) => current.status === 'pending' && current.deciding?.token === decision.token;
-  const swap = (mutate: (current: FixRequest) => FixRequest | undefined) =>
-    updateWithRetry<FixRequest>(
-      ctx.store.documents,
-      FIX_REQUESTS_COLLECTION,
-      id,
-      (current) => (current !== null && isStoredFixRequest(current, id) ? mutate(current) : undefined),
-      {
-        attempts: 10,
-      },
-    );
 
   // 1. Reserve the decision (pending → pending, being decided by this press): of racing presses exactly one wins.
   const reserved = await swap((current) => {
     if (current.status !== 'pending') return undefined;
-    if (now.getTime() >= Date.parse(current.expiresAt))
-      return { ...withoutReservation(current), status: 'expired', expiredAt: now.toISOString() };
+    if (now.getTime() >= Date.parse(current.expiresAt)) return expired(current);
     if (current.deciding !== undefined && now.getTime() - Date.parse(current.deciding.at) < DECIDING_STALE_MS) return undefined;
     return { ...current, deciding: decision };
   });
   if (reserved === null) return refuse('unknown-request', undefined, false);
-  if (reserved.changed && reserved.value.status === 'expired') {
-    await auditAfterTheFact(
-      ctx.store.audit,
-      ctx.log,
-      { action: FIX_AUDIT_ACTIONS.expired, result: 'ok', request: reserved.value, details: { expiresAt: reserved.value.expiresAt } },
-      now,
-    );
-  }
-  if (!reserved.changed || !isMine(reserved.value))
-    return refuse(reserved.value.status === 'expired' ? 'expired' : 'already-decided', withoutReservation(reserved.value), true);
+  if (reserved.changed && reserved.value.status === 'expired') await auditExpired(reserved.value);
+  if (!reserved.changed || !isMine(reserved.value)) return refuse(refusalFor(reserved.value), withoutReservation(reserved.value), true);
 
   // 2. Record it. A decision that cannot be recorded is not accepted: the reservation is withdrawn, nothing else changed.
   try {
@@ -260,16 +304,17 @@ export async function decideFix(ctx: FixContext, input: FixDecisionInput): Promi
   if (done === null || !done.changed) {
     // The reservation lapsed and was taken over, or the request vanished: the record written above is void.
     const after = done === null ? undefined : withoutReservation(done.value);
-    return refuse(
-      after?.status === 'expired' ? 'expired' : after === undefined ? 'unknown-request' : 'already-decided',
-      after,
-      after !== undefined,
-      undefined,
-      action,
-    );
+    return refuse(after === undefined ? 'unknown-request' : refusalFor(after), after, after !== undefined, undefined, action);
   }
   log.info(`fix ${decided}`, { verifiedBy: verdict.via });
   return { ok: true, decision: decided, request: done.value };
+}
+
+/** Why a press finds a request that is no longer (or not yet again) open to it. */
+function refusalFor(request: FixRequest): FixRefusalReason {
+  if (request.status === 'expired') return 'expired';
+  if (request.status === 'withdrawn') return 'withdrawn';
+  return 'already-decided';
 }
 
 /** How long a reservation holds a request against other presses: far longer than the audit write it waits for. */

@@ -1,3 +1,4 @@
+import { formatUtc } from '../diagnosis/format-utc.js';
 import type { Cause, Verdict } from '../diagnosis/types.js';
 import { registryNameOf, roleNameOf } from './allowed-fix.js';
 import type { FixOutcomeKind, FixRequest, FixRequestStatus } from './fix-request.js';
@@ -11,16 +12,23 @@ export interface FixRequestView {
   requestedAt: string;
   change: { role: string; roleDefinitionId: string; registry: string; scope: string; principalId: string };
   target: { cluster: string; clusterResourceId?: string | undefined; namespace: string; pod: string };
-  why: { cause: Cause | null; lines: string[] };
+  /**
+   * Why the change is asked for: the root cause in one sentence (the diagnosis's headline, or — for requests made
+   * before it was kept — the missing role in words), the cause, and the evidence lines.
+   */
+  why: { sentence: string; cause: Cause | null; lines: string[] };
   /** As stored, except that a pending request past its expiry reads `expired`. */
   status: FixRequestStatus;
-  /** One line for the card's status, e.g. "Waiting for an approver (expires in 42 min)". */
+  /** One line for the card's status, with absolute times: "Waiting for an approver until 2025-03-14 10:00:00 UTC". */
   statusText: string;
   expiresAt: string;
   expired: boolean;
-  /** Whether Approve / Reject buttons make sense now. */
+  /** Whether Approve / Reject (and the requester's Withdraw) make sense now. */
   canDecide: boolean;
+  /** Whether the pod's checks can be run again to see the effect of the change (the fix was applied). */
+  canRecheck: boolean;
   decision?: { kind: 'approved' | 'rejected'; by: string; at: string } | undefined;
+  withdrawal?: { by: string; at: string } | undefined;
   outcome?: {
     kind: FixOutcomeKind;
     summary: string;
@@ -28,30 +36,29 @@ export interface FixRequestView {
     advice?: string;
     reminder?: string;
     roleAssignmentId?: string;
-    rediagnosis?: { verdict?: Verdict; cause?: Cause | null; text: string };
+    rediagnosis?: { at: string; verdict?: Verdict; cause?: Cause | null; text: string };
   };
 }
 
-function minutesUntil(at: string, now: Date): number {
-  return Math.max(0, Math.ceil((Date.parse(at) - now.getTime()) / 60_000));
-}
-
-function statusText(request: FixRequest, status: FixRequestStatus, now: Date): string {
-  const by = request.decision?.by.displayName;
+function statusText(request: FixRequest, status: FixRequestStatus): string {
+  const d = request.decision;
+  const decided = d ? `${d.kind === 'approved' ? 'Approved' : 'Rejected'} by ${d.by.displayName} at ${formatUtc(d.at)}` : '';
   switch (status) {
     case 'pending':
-      return `Waiting for an approver (expires in ${minutesUntil(request.expiresAt, now)} min)`;
+      return `Waiting for an approver until ${formatUtc(request.expiresAt)}`;
     case 'expired':
-      return `Expired at ${request.expiresAt.slice(11, 16)} UTC without a decision`;
+      return `Expired at ${formatUtc(request.expiresAt)} without a decision: nothing was changed`;
+    case 'withdrawn':
+      return `Withdrawn by ${request.withdrawal?.by.displayName ?? request.requester.displayName} at ${formatUtc(request.withdrawal?.at)}: nothing was changed`;
     case 'rejected':
-      return `Rejected by ${by}`;
+      return `${decided}: nothing was changed`;
     case 'approved':
     case 'executing':
-      return `Approved by ${by}; applying the change…`;
+      return `${decided}: applying the change…`;
     case 'completed':
-      return `Approved by ${by}; done: ${request.outcome?.summary ?? ''}`.trim();
+      return `${decided}: done`;
     case 'failed':
-      return `Approved by ${by}; failed: ${request.outcome?.summary ?? ''}`.trim();
+      return `${decided}: the change could not be applied`;
   }
 }
 
@@ -75,14 +82,20 @@ export function describeFixRequest(request: FixRequest, now: Date): FixRequestVi
       principalId: request.fix.principalId,
     },
     target: { cluster, clusterResourceId: request.cluster.resourceId, namespace: request.pod.namespace, pod: request.pod.name },
-    why: { cause: request.evidence.cause, lines: [...request.evidence.lines] },
+    why: {
+      sentence: request.evidence.headline ?? `The kubelet identity of ${cluster} has no role that lets it pull from ${registry}.`,
+      cause: request.evidence.cause,
+      lines: [...request.evidence.lines],
+    },
     status,
-    statusText: statusText(request, status, now),
+    statusText: statusText(request, status),
     expiresAt: request.expiresAt,
     expired,
     canDecide: status === 'pending',
+    canRecheck: status === 'completed',
   };
   if (request.decision) view.decision = { kind: request.decision.kind, by: request.decision.by.displayName, at: request.decision.at };
+  if (request.withdrawal) view.withdrawal = { by: request.withdrawal.by.displayName, at: request.withdrawal.at };
   const o = request.outcome;
   if (o) {
     view.outcome = { kind: o.kind, summary: o.summary, at: o.at };
@@ -92,8 +105,8 @@ export function describeFixRequest(request: FixRequest, now: Date): FixRequestVi
     if (o.rediagnosis) {
       view.outcome.rediagnosis =
         'verdict' in o.rediagnosis
-          ? { verdict: o.rediagnosis.verdict, cause: o.rediagnosis.cause, text: o.rediagnosis.summary }
-          : { text: `The diagnosis could not be re-run: ${o.rediagnosis.error}` };
+          ? { at: o.rediagnosis.at, verdict: o.rediagnosis.verdict, cause: o.rediagnosis.cause, text: o.rediagnosis.summary }
+          : { at: o.rediagnosis.at, text: `The diagnosis could not be re-run: ${o.rediagnosis.error}` };
     }
   }
   return view;

@@ -9,6 +9,7 @@ export const FIX_AUDIT_ACTIONS = {
   requested: 'fix.requested',
   approved: 'fix.approved',
   rejected: 'fix.rejected',
+  withdrawn: 'fix.withdrawn',
   refused: 'fix.refused',
   expired: 'fix.expired',
   executionStarted: 'fix.execution-started',

@@ -9,10 +9,11 @@ export const FIX_REQUESTS_COLLECTION = 'fix-requests';
  * Where a request is in its life. Every move is a compare-and-swap on the stored document:
  *
  *   pending ──approve──▶ approved ──claim──▶ executing ──▶ completed | failed
- *      │ └──reject───▶ rejected                 ▲  │
- *      └──(ttl)──────▶ expired                  └──┘ a stale claim is taken over on resume
+ *      ├──reject────▶ rejected                  ▲  │
+ *      ├──withdraw──▶ withdrawn (its requester) └──┘ a stale claim is taken over on resume
+ *      └──(ttl)─────▶ expired
  */
-const FIX_REQUEST_STATUSES = ['pending', 'approved', 'rejected', 'expired', 'executing', 'completed', 'failed'] as const;
+const FIX_REQUEST_STATUSES = ['pending', 'approved', 'rejected', 'withdrawn', 'expired', 'executing', 'completed', 'failed'] as const;
 export type FixRequestStatus = (typeof FIX_REQUEST_STATUSES)[number];
 
 /** A person, as Entra ID knows them: the object id decides, the name is for humans. */
@@ -104,11 +105,16 @@ export interface FixRequest {
   createdAt: string;
   expiresAt: string;
   status: FixRequestStatus;
-  /** Why the fix is proposed: the cause and a few short lines of evidence (no secrets). */
-  evidence: { cause: Cause | null; lines: string[] };
+  /**
+   * Why the fix is proposed: the cause, the root cause in one sentence as the diagnosis stated it (`headline`, absent in
+   * requests made before it existed) and a few short lines of evidence (no secrets).
+   */
+  evidence: { cause: Cause | null; headline?: string; lines: string[] };
   /** Id of the approval card's message, set by the transport so that it can update the card. */
   approvalCardMessageId?: string;
   decision?: FixDecision;
+  /** Set with status `withdrawn`: the requester took the request back before anyone decided. */
+  withdrawal?: { by: FixActor; at: string };
   /**
    * How many role assignment PUTs executors of this request have sent, counted when the claim is renewed just before
    * each one (so a PUT cut short by a crash counts): tells, on resuming, whether an assignment under Pull Doctor's
@@ -124,7 +130,7 @@ export interface FixRequest {
 
 /** Statuses after which nothing more happens to a request. */
 export function isFinished(status: FixRequestStatus): boolean {
-  return status === 'rejected' || status === 'expired' || status === 'completed' || status === 'failed';
+  return status === 'rejected' || status === 'withdrawn' || status === 'expired' || status === 'completed' || status === 'failed';
 }
 
 const ID_BYTES = 18;
@@ -193,7 +199,8 @@ export function storedFixRequestProblem(value: unknown, id: string): string | un
     evidence === null ||
     typeof evidence !== 'object' ||
     !Array.isArray(evidence.lines) ||
-    !evidence.lines.every((l) => typeof l === 'string')
+    !evidence.lines.every((l) => typeof l === 'string') ||
+    (evidence.headline !== undefined && typeof evidence.headline !== 'string')
   ) {
     return 'no evidence';
   }
@@ -208,6 +215,16 @@ export function storedFixRequestProblem(value: unknown, id: string): string | un
     ) {
       return 'approved by its own requester';
     }
+  }
+  if (r.status === 'withdrawn') {
+    const w = r.withdrawal as Record<string, unknown> | undefined;
+    if (!w || !isActor(w.by) || !TIME.test(String(w.at))) return 'withdrawn without a withdrawal';
+    // Only the requester withdraws (withdrawFix): a document that says otherwise was not written by it.
+    if (
+      String((w.by as Record<string, unknown>).objectId).toLowerCase() !==
+      String((r.requester as Record<string, unknown>).objectId).toLowerCase()
+    )
+      return 'withdrawn by someone other than its requester';
   }
   const needsDecision =
     r.status === 'approved' || r.status === 'rejected' || r.status === 'executing' || r.status === 'completed' || r.status === 'failed';

@@ -4,7 +4,8 @@ import { decideFix, type FixDecisionInput, type FixDecisionResult } from './deci
 import { executeFix, type FixExecution } from './execute-fix.js';
 import { fixContext, type FixApprovalsDeps } from './fix-context.js';
 import { FIX_REQUESTS_COLLECTION, isFixRequestId, isStoredFixRequest, type FixRequest } from './fix-request.js';
-import { requestFix, type NewFixRequest } from './request-fix.js';
+import { recheckAfterFix, type FixRecheckInput, type FixRecheckResult } from './rediagnosis.js';
+import { requestFix, type FixRequestResult, type NewFixRequest } from './request-fix.js';
 import { resumeInterrupted, type ResumeReport } from './resume-interrupted.js';
 
 export {
@@ -20,9 +21,9 @@ export { describeFixRequest, type FixRequestView } from './describe-fix-request.
 export { forbiddenAdvice, registryNameOf, roleNameOf } from './allowed-fix.js';
 export { KUBELET_BACKOFF_REMINDER, type FixExecution } from './execute-fix.js';
 export type { ApproverCheck, FixApprovalsDeps, PullAccess, PullAccessChecker, Rediagnose, RediagnosisSummary } from './fix-context.js';
-export type { FixOutcomeKind, FixRequest, FixRequestStatus } from './fix-request.js';
-export { rediagnosisSummary } from './rediagnosis.js';
-export type { NewFixRequest } from './request-fix.js';
+export type { FixActor, FixOutcomeKind, FixRequest, FixRequestStatus } from './fix-request.js';
+export { rediagnosisSummary, type FixRecheckInput, type FixRecheckResult } from './rediagnosis.js';
+export type { FixRequestResult, NewFixRequest } from './request-fix.js';
 export { DEFAULT_RESUME_EVERY_MS, ResumeLoop, type ResumeLoopOptions, type ResumeReport } from './resume-interrupted.js';
 
 /**
@@ -34,14 +35,19 @@ export { DEFAULT_RESUME_EVERY_MS, ResumeLoop, type ResumeLoopOptions, type Resum
 
 /** The fix approval flow, independent of any transport. One per process; every replica shares the store. */
 export interface FixApprovals {
-  /** Stores a pending request (the card then carries only its id) and audits it. INVALID_INPUT / FIX_REFUSED. */
-  request(input: NewFixRequest): Promise<FixRequest>;
+  /**
+   * Stores a pending request (the card then carries only its id) and audits it; or gives back the request already
+   * under way for the same grant (`alreadyPending`). INVALID_INPUT / FIX_REFUSED / BUSY.
+   */
+  request(input: NewFixRequest): Promise<FixRequestResult>;
   /** The request, or null when the id is unknown, malformed, or names something that is not a valid request. */
   get(id: string): Promise<FixRequest | null>;
   /** Remembers the approval card's message id so the transport can update the card later. */
   setApprovalCardMessageId(id: string, messageId: string): Promise<FixRequest>;
-  /** Approve or reject; refusals change nothing and say why. See decideFix. */
+  /** Approve or reject, or withdraw (the requester); refusals change nothing and say why. See decideFix. */
   decide(input: FixDecisionInput): Promise<FixDecisionResult>;
+  /** Re-runs the pod's diagnosis after an applied fix (the done card's Re-run checks). See recheckAfterFix. */
+  recheck(input: FixRecheckInput): Promise<FixRecheckResult>;
   /** Claims and runs an approved request (exactly one caller wins). See executeFix. */
   execute(id: string): Promise<FixExecution>;
   /** Resumes what stopped processes left; run at start-up and periodically. See resumeInterrupted. */
@@ -72,6 +78,7 @@ export function createFixApprovals(deps: FixApprovalsDeps): FixApprovals {
       return result.value;
     },
     decide: (input) => decideFix(ctx, input),
+    recheck: (input) => recheckAfterFix(ctx, input),
     execute: (id) =>
       isFixRequestId(id) ? executeFix(ctx, id) : Promise.resolve({ kind: 'skipped', reason: 'unknown-request', request: null }),
     resumeInterrupted: () => resumeInterrupted(ctx),

@@ -89,6 +89,9 @@ export async function sandboxProfile(options: {
       resourceManagerEndpoint: world.arm.url,
       approvers: createApproverCheck({ approvers: approvers.map((a) => a.objectId) }, { log: fixLog }),
       approversText: `Sandbox approvers: ${names}`,
+      namedApprovers: approvers,
+      // The Playground plays one user: its approval card offers "Approve as Megan Bowen (sandbox)".
+      standIns: approvers,
       unauthenticated: false,
     },
     alerts: { ...alerts, enabled: true, namespaces: [], gracePeriodMs },

@@ -1,6 +1,7 @@
 import type { AlertSummaryView, AlertSummaryWorkload, AlertView } from '../alerts/alert-view.js';
 import type { FailingNow } from '../alerts/failing-now.js';
 import { inertText, TEXT_LIMITS } from './cards.js';
+import { cardStatusData, type CardStatus } from './diagnosis-card-data.js';
 import { formatUtc } from '../diagnosis/format-utc.js';
 
 // The template data of the alerts' cards: one workload's alert, the flood summary, and the answer to `alerts …`.
@@ -18,6 +19,8 @@ export interface AlertCardInput {
   sandbox: boolean;
   /** Opaque card action ids, stored like the diagnosis card's; `requestFixId` only when a fix can be requested, else `fixNotOffered` may say why. */
   actions: { rerunId: string; eventsId: string; requestFixId?: string; fixNotOffered?: string };
+  /** A line under the title: where a fix requested from this card stands, or what a re-run of its checks found. */
+  status?: CardStatus;
 }
 
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
@@ -61,6 +64,7 @@ export function alertCardData(input: AlertCardInput): object {
   return {
     sandbox: input.sandbox,
     banner: banner(view),
+    mark: cardStatusData(input.status),
     status: status(view),
     pods: pods(view),
     cause: { title: view.causeTitle, explanation: view.causeExplanation },

@@ -155,6 +155,8 @@ export class TeamsAlertChannel implements AlertChannel {
       // A resolved alert needs no fix: no Request fix button on it.
       fix: view.status === 'firing' ? view.diagnosis.fix : null,
       cause: view.cause,
+      // Request fix marks the alert in place, and Re-run checks keeps it an alert.
+      card: { kind: 'alert' as const, view },
     };
   }
 

@@ -29,14 +29,7 @@ import {
   type SamplePod,
 } from './diagnosis-card-data.js';
 import { failingPodsCardData, podChoiceCardData, type FailingPodsCardInput, type PodChoiceCardInput } from './failing-pods-card-data.js';
-import {
-  fixApprovalCardData,
-  fixRefusedCardData,
-  fixRequestedCardData,
-  type FixApprovalCardInput,
-  type FixRequestReceipt,
-  type TeamsFixRequest,
-} from './fix-card-data.js';
+import { fixApprovalCardData, fixRefusedCardData, type FixApprovalCardInput } from './fix-card-data.js';
 
 // The Bot Framework plumbing: the adapter (authentication and the turn apart), a turn's logger, the work a turn
 // leaves for after its answer, and the transport every Teams room posts through (adapter, sender, cards).
@@ -290,16 +283,15 @@ export class TeamsCards {
     return renderCard(this.templates.help, helpCardData({ ...input, sandbox: this.sandbox, samplePods: this.samplePods }));
   }
 
-  fixRequested(request: TeamsFixRequest, receipt: FixRequestReceipt): AdaptiveCardJson {
-    return renderCard(this.templates['fix-requested'], fixRequestedCardData(request, receipt, this.sandbox));
-  }
-
-  /** The approval card of a fix request (Approve / Reject while it is pending), with a refusal notice for one person. */
+  /**
+   * The approval card of a fix request (Approve / Reject / Withdraw while it is pending, Re-run checks once applied),
+   * with a refusal notice for one person.
+   */
   fixApproval(input: WithoutSandbox<FixApprovalCardInput>): AdaptiveCardJson {
     return renderCard(this.templates['fix-approval'], fixApprovalCardData({ ...input, sandbox: this.sandbox }));
   }
 
-  /** A refused Approve / Reject press that shows no request (unknown id, another conversation or tenant, altered data). */
+  /** A refused press on an approval card that shows no request (unknown id, another conversation or tenant, altered data). */
   fixRefused(refusal: FixRefusal): AdaptiveCardJson {
     return renderCard(this.templates['fix-refused'], fixRefusedCardData(refusal, this.sandbox));
   }

@@ -8,6 +8,8 @@ import { turnLog, beginTurnLog, type FollowUps, type TeamsCards, type TeamsTrans
 import { cardInvokeResponse, cardMessage, inertText, TEXT_LIMITS, type AdaptiveCardJson } from './cards.js';
 import {
   CardActionRouter,
+  invokeAnswer,
+  showEventsInThread,
   type CardAction,
   type CardActionHandlers,
   type CardActionInvoke,
@@ -99,9 +101,10 @@ export class PullDoctorBot extends TeamsActivityHandler {
       handlers: {
         ...this.diagnosisCards.handlers,
         diagnose: (action, invoke, log) => this.diagnoseFromCard(action, invoke, log),
+        events: showEventsInThread(teams),
         requestFix: fixes?.requestFix ?? fixesNotEnabled(teams.cards),
       },
-      decideFix: fixes?.decideFix,
+      fixCard: fixes?.fixCard,
       refused: (error) => teams.cards.error({ error }),
     });
     this.helpCommands = options.alerts ? CHAT_COMMANDS : CHAT_COMMANDS.filter((c) => c.id !== ALERTS_COMMAND_ID);
@@ -178,11 +181,11 @@ export class PullDoctorBot extends TeamsActivityHandler {
     );
     const { followUp, afterAnswer } = outcome;
     if (afterAnswer !== undefined) this.followUps.defer(context, 'card action follow-up', afterAnswer, log);
-    if (followUp === undefined) return { status: 200, body: cardInvokeResponse(outcome.card) };
+    if (followUp === undefined) return { status: 200, body: invokeAnswer(outcome) };
     // Without the id of the message the button was on there is nothing to update later: answer with the result.
     if (!messageId) return { status: 200, body: cardInvokeResponse(await followUp()) };
     this.followUps.defer(context, 'card action', async () => this.deliver(address, messageId, await followUp(), log, false), log);
-    return { status: 200, body: cardInvokeResponse(outcome.card) };
+    return { status: 200, body: invokeAnswer(outcome) };
   }
 
   private async answerMessage(context: TurnContext, log: Logger): Promise<void> {

@@ -1,12 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import type { Cause, Fix, PodEventSummary } from '../diagnosis/types.js';
+import type { AlertView } from '../alerts/alert-view.js';
+import type { Cause, Diagnosis, Fix, PodEventSummary } from '../diagnosis/types.js';
 import { isPullDoctorError, PullDoctorError } from '../errors/index.js';
 import type { Logger } from '../logging/index.js';
 import type { DocumentStore } from '../store/index.js';
-import type { AdaptiveCardJson } from './cards.js';
+import type { TeamsTransport } from './bot-framework.js';
+import { cardInvokeResponse, type AdaptiveCardJson } from './cards.js';
 import { sameConversation, type ConversationAddress } from './conversations.js';
 import type { DiagnosisTarget } from '../diagnosis/types.js';
-import { FIX_DECISION_VERBS, type TeamsUser } from './fix-card-data.js';
+import { FIX_CARD_VERBS, type FixCardVerb, type TeamsUser } from './fix-card-data.js';
 
 // The cards' buttons: what an opaque card action id stands for (kept in the bot's store), and the invoke plumbing
 // that checks a press against it and hands it to the handler of its verb.
@@ -17,6 +19,20 @@ import { FIX_DECISION_VERBS, type TeamsUser } from './fix-card-data.js';
  */
 export const CARD_ACTION_VERBS = ['rerun', 'events', 'requestFix', 'diagnose'] as const;
 export type CardActionVerb = (typeof CARD_ACTION_VERBS)[number];
+
+/**
+ * What a card with the diagnosis buttons shows: a diagnosis (and its run), or an alert. Kept server-side with the
+ * card's Request fix (and an alert card's Re-run checks), so that a press draws the same card again in place —
+ * marked "Fix requested by Dana — waiting for approval", or with the re-run's result — instead of replacing it with
+ * another kind of card. Plain JSON, read back from the store: the card builders make its text inert.
+ */
+export type CardSubject = { kind: 'diagnosis'; diagnosis: Diagnosis; run: number } | { kind: 'alert'; view: AlertView };
+
+/** A card as it can be drawn again: its subject and the ids of its buttons (Request fix's while one can be asked for). */
+export interface CardRedraw {
+  subject: CardSubject;
+  actions: { rerunId: string; eventsId: string; requestFixId?: string };
+}
 
 interface CardActionBase {
   /** The conversation the card was sent to: an id is only honoured there. */
@@ -32,7 +48,8 @@ interface CardActionBase {
  * store keeps it as it is.
  */
 export type CardAction =
-  | (CardActionBase & { verb: 'rerun' })
+  /** `alert`: the button is on an alert card, which a re-run keeps an alert (absent on a diagnosis card). */
+  | (CardActionBase & { verb: 'rerun'; alert?: AlertView })
   /**
    * `target` is the suggested pod; `run` is 0 (its diagnosis will be run 1). `list`: the button is on a list of failing
    * pods (this scope), which stays; the diagnosis comes as a new message.
@@ -40,14 +57,19 @@ export type CardAction =
   | (CardActionBase & { verb: 'diagnose'; list?: { namespace?: string; cluster?: string } })
   /** `events` holds the newest ones a card shows; `eventCount` how many the diagnosis saw. */
   | (CardActionBase & { verb: 'events'; events: PodEventSummary[]; eventCount: number; diagnosedAt: string; rerunId: string })
-  /** `cluster` and `evidence` (key lines for the approval card) come from the diagnosis; absent in older actions. */
+  /**
+   * `cluster`, `headline` (the root cause in a sentence) and `evidence` (key lines for the approval card) come from the
+   * diagnosis; `card` draws the card the button is on again, marked. Each may be absent in older actions.
+   */
   | (CardActionBase & {
       verb: 'requestFix';
       fix: Fix;
       cause: Cause | null;
       diagnosedAt: string;
       cluster?: { name?: string; resourceId?: string };
+      headline?: string;
       evidence?: string[];
+      card?: CardRedraw;
     });
 
 /** How long a card action id stays valid: 7 days (a card stays in the chat; its buttons should keep working a while). */
@@ -67,9 +89,13 @@ export interface CardActionInvoke {
   messageId?: string;
 }
 
-export interface CardActionOutcome {
-  /** The answer to the invoke, at once: it replaces the card the button was on, for the user who pressed it. */
-  card: AdaptiveCardJson;
+/**
+ * The answer to an invoke, at once: a card that replaces the one the button was on, for the user who pressed it; or a
+ * line of text shown under the card, which stays as it was (Teams and the Agents Playground show it to that user).
+ */
+export type CardActionAnswer = { card: AdaptiveCardJson } | { message: string };
+
+export type CardActionOutcome = CardActionAnswer & {
   /**
    * Work that takes longer than Teams waits for an invoke answer (a diagnosis): it makes the card that then replaces
    * the message for everyone. `card` says meanwhile that the work is under way.
@@ -77,6 +103,12 @@ export interface CardActionOutcome {
   followUp?: () => Promise<AdaptiveCardJson>;
   /** Other work for after the answer (the fix flow's: post or update its own cards). */
   afterAnswer?: () => Promise<void>;
+};
+
+/** The HTTP body of the answer to an `adaptiveCard/action` invoke: a card, or a message (its `value` is the text). */
+export function invokeAnswer(answer: CardActionAnswer): { statusCode: number; type: string; value: unknown } {
+  if ('card' in answer) return cardInvokeResponse(answer.card);
+  return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: answer.message };
 }
 
 /** The handler of each verb: a stored action (checked against the press) and the press itself. */
@@ -84,8 +116,37 @@ export type CardActionHandlers = {
   [V in CardActionVerb]: (action: Extract<CardAction, { verb: V }>, invoke: CardActionInvoke, log: Logger) => Promise<CardActionOutcome>;
 };
 
-/** Approve / Reject on an approval card: they carry a fix request id, not a card action id (the fix flow checks it). */
-export type FixDecisionHandler = (decision: 'approve' | 'reject', invoke: CardActionInvoke, log: Logger) => Promise<CardActionOutcome>;
+/**
+ * The approval card's buttons (Approve, Reject, Withdraw, Re-run checks, and the sandbox's Approve as …): they carry a
+ * fix request id, not a card action id (the fix flow checks it).
+ */
+export type FixCardHandler = (verb: FixCardVerb, invoke: CardActionInvoke, log: Logger) => Promise<CardActionOutcome>;
+
+/**
+ * **Show events**, answered in the thread: the events card as a new message, the card pressed left as it was (the
+ * diagnosis stays), and a line under it saying where the events went. Only stored data: answered within the invoke.
+ */
+export function showEventsInThread(teams: Pick<TeamsTransport, 'cards' | 'sender'>): CardActionHandlers['events'] {
+  return async (action, invoke, log) => {
+    const card = teams.cards.events({
+      target: action.target,
+      events: action.events,
+      eventCount: action.eventCount,
+      diagnosedAt: action.diagnosedAt,
+      rerunId: action.rerunId,
+    });
+    return {
+      message: action.events.length === 0 ? 'The diagnosis saw no events for this pod.' : 'The events are in a new message below.',
+      ...(action.events.length === 0
+        ? {}
+        : {
+            afterAnswer: async () => {
+              await teams.sender.sendCard(invoke.conversation, card, log);
+            },
+          }),
+    };
+  };
+}
 
 /** The store collection card actions are kept in. */
 export const CARD_ACTIONS_COLLECTION = 'card-actions';
@@ -199,10 +260,8 @@ function isVerb(value: unknown): value is CardActionVerb {
   return typeof value === 'string' && (CARD_ACTION_VERBS as readonly string[]).includes(value);
 }
 
-function decisionOf(verb: unknown): 'approve' | 'reject' | undefined {
-  if (verb === FIX_DECISION_VERBS.approve) return 'approve';
-  if (verb === FIX_DECISION_VERBS.reject) return 'reject';
-  return undefined;
+function fixVerbOf(verb: unknown): FixCardVerb | undefined {
+  return (Object.keys(FIX_CARD_VERBS) as FixCardVerb[]).find((key) => FIX_CARD_VERBS[key] === verb);
 }
 
 /** Why a press is refused: one answer for an id that is unknown, expired, of another verb or of another conversation. */
@@ -215,28 +274,28 @@ export function expiredCard(): PullDoctorError {
 /**
  * Answers the cards' buttons. The card carries only `{ id }`; the id must have been issued for this verb and this
  * conversation (any thread of the channel it was issued in: an alert posted to a channel comes back from its own
- * thread), and everything else comes from the stored action, handed to the handler of its verb. Approve / Reject go
- * to the fix decision handler, which checks their fix request id itself. A refused press is answered with `refused`
- * (an error card) and changes nothing.
+ * thread), and everything else comes from the stored action, handed to the handler of its verb. The approval card's
+ * buttons go to the fix card handler, which checks their fix request id itself. A refused press is answered with
+ * `refused` (an error card) and changes nothing.
  */
 export class CardActionRouter {
   constructor(
     private readonly options: {
       store: CardActionStore;
       handlers: CardActionHandlers;
-      /** Without it, Approve / Reject presses are refused as unknown buttons. */
-      decideFix: FixDecisionHandler | undefined;
+      /** Without it, the approval card's presses are refused as unknown buttons. */
+      fixCard: FixCardHandler | undefined;
       /** The error card of a refused press. */
       refused: (error: unknown) => AdaptiveCardJson;
     },
   ) {}
 
   async handle(invoke: CardActionInvoke, log: Logger): Promise<CardActionOutcome> {
-    const { refused, decideFix } = this.options;
-    const decision = decisionOf(invoke.verb);
-    if (decision !== undefined) {
-      if (decideFix !== undefined) return decideFix(decision, invoke, log);
-      log.warn('card action refused: fix decisions are not enabled', { decision });
+    const { refused, fixCard } = this.options;
+    const fixVerb = fixVerbOf(invoke.verb);
+    if (fixVerb !== undefined) {
+      if (fixCard !== undefined) return fixCard(fixVerb, invoke, log);
+      log.warn('card action refused: fix requests are not enabled', { verb: fixVerb });
       return { card: refused(expiredCard()) };
     }
     const id = typeof invoke.data === 'object' && invoke.data !== null ? (invoke.data as { id?: unknown }).id : undefined;

@@ -14,7 +14,6 @@ export const CARD_NAMES = [
   'events',
   'error',
   'help',
-  'fix-requested',
   'fix-approval',
   'fix-refused',
   'alerts',

@@ -1,6 +1,6 @@
 // Conversations: where the bot can post later (an address it can store), channels and their threads, and the
 // proactive sender that posts and updates cards outside a turn.
-import { TurnContext, type Activity, type CloudAdapter, type ConversationReference } from 'botbuilder';
+import { TeamsInfo, TurnContext, type Activity, type CloudAdapter, type ConversationReference } from 'botbuilder';
 import { isLoopbackUrl } from '../clients/loopback.js';
 import type { BotAuth } from '../config/bot.js';
 import { PullDoctorError } from '../errors/index.js';
@@ -37,6 +37,14 @@ function account(
 ): { id: string; name?: string; aadObjectId?: string } | undefined {
   if (a?.id === undefined) return undefined;
   return { id: a.id, ...(a.name ? { name: a.name } : {}), ...(a.aadObjectId ? { aadObjectId: a.aadObjectId } : {}) };
+}
+
+/** A member of a conversation, as the Bot Connector lists them. */
+export interface ConversationMember {
+  /** The Teams id (`29:…`). */
+  id: string;
+  name: string;
+  aadObjectId?: string;
 }
 
 /** The address of the conversation an inbound activity came from. */
@@ -149,6 +157,24 @@ export class ProactiveSender {
     const sent = await this.continueIn(to, 'message', (context) => context.sendActivity(cardMessage(card)));
     log.debug('proactive message sent', { conversationId: to.conversation.id, activityId: sent?.id });
     return sent?.id ? { activityId: sent.id } : {};
+  }
+
+  /**
+   * The conversation's members as Teams lists them (one page of at most `limit`; a channel's are its team's): their
+   * Teams id, name and Entra object id. For mentioning people who are there.
+   */
+  async members(to: ConversationAddress, limit: number, log: Logger): Promise<ConversationMember[]> {
+    const conversation = { ...to, conversation: { ...to.conversation, id: channelOf(to.conversation.id) } };
+    const page = await this.continueIn(conversation, 'members list', (context) => TeamsInfo.getPagedMembers(context, limit));
+    const members = (page.members ?? [])
+      .slice(0, limit)
+      .flatMap((m): ConversationMember[] =>
+        typeof m.id === 'string' && m.id !== ''
+          ? [{ id: m.id, name: typeof m.name === 'string' ? m.name : '', ...(m.aadObjectId ? { aadObjectId: m.aadObjectId } : {}) }]
+          : [],
+      );
+    log.debug('conversation members listed', { conversationId: conversation.conversation.id, members: members.length });
+    return members;
   }
 
   /** Replaces the card of a message the bot sent earlier (for everyone in the conversation). */

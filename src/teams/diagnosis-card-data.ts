@@ -65,6 +65,24 @@ export function diagnosingCardData(target: DiagnosisTarget, run: number, sandbox
   return { sandbox, heading, detail: RUNNING };
 }
 
+/** One line under a card's title, in our words (names in it are made inert): where a fix request stands, a re-run. */
+export interface CardStatus {
+  text: string;
+  tone?: 'default' | 'good' | 'warning' | 'attention';
+}
+
+const TONE_STYLE: Record<NonNullable<CardStatus['tone']>, string> = {
+  default: 'emphasis',
+  good: 'good',
+  warning: 'warning',
+  attention: 'attention',
+};
+
+/** Template data of a card's status line (`mark`, a band under the title): empty text when there is none. */
+export function cardStatusData(status: CardStatus | undefined): { text: string; style: string } {
+  return { text: status ? inertText(status.text, TEXT_LIMITS.summary) : '', style: TONE_STYLE[status?.tone ?? 'default'] };
+}
+
 export interface DiagnosisCardInput {
   diagnosis: Diagnosis;
   /** 1 for the first diagnosis of a card, +1 per re-run. */
@@ -75,6 +93,8 @@ export interface DiagnosisCardInput {
    * `fixNotOffered` saying why not when there is a fix but this conversation cannot request it.
    */
   actions: { rerunId: string; eventsId: string; requestFixId?: string; fixNotOffered?: string };
+  /** A line under the title: where a fix requested from this card stands. */
+  status?: CardStatus;
 }
 
 /** How many entries of each list a card shows; the rest is counted ("and 12 more"). */
@@ -180,6 +200,7 @@ export function diagnosisCardData(input: DiagnosisCardInput): object {
   return {
     sandbox: input.sandbox,
     banner: banner(d, pod),
+    mark: cardStatusData(input.status),
     cause: explainVerdict(d),
     evidence: evidence(d),
     problems: shownProblems.map((p) => ({ text: problemLine(p) })),

@@ -1,12 +1,15 @@
+import type { AlertView } from '../alerts/alert-view.js';
+import { summarize } from '../alerts/pull-failure-detector.js';
 import type { ClusterConnections } from '../clusters/cluster-connections.js';
+import { formatUtc } from '../diagnosis/format-utc.js';
 import { diagnosePod } from '../diagnosis/diagnose-pod.js';
 import type { Cause, Diagnosis, Fix, PodEventSummary } from '../diagnosis/types.js';
-import { PullDoctorError } from '../errors/index.js';
+import { describeError, PullDoctorError } from '../errors/index.js';
 import type { Logger } from '../logging/index.js';
 import type { TeamsCards } from './bot-framework.js';
-import { truncateMiddle, type AdaptiveCardJson } from './cards.js';
-import type { CardActionHandlers, CardActionStore } from './card-actions.js';
-import { EVENTS_CARD_LIMIT, podSuggestions, SUGGESTION_LIMITS } from './diagnosis-card-data.js';
+import { explainVerdict, truncateMiddle, type AdaptiveCardJson } from './cards.js';
+import type { CardActionHandlers, CardActionStore, CardSubject } from './card-actions.js';
+import { EVENTS_CARD_LIMIT, podSuggestions, SUGGESTION_LIMITS, type CardStatus } from './diagnosis-card-data.js';
 import { fixRequestUnavailableIn } from './fix-approvals.js';
 import type { DiagnosisTarget } from '../diagnosis/types.js';
 
@@ -116,8 +119,12 @@ export interface DiagnosisActionsInput {
   cause: Cause | null;
   /** The cluster the fix applies to, for the approval card and the re-diagnosis after the change. */
   cluster?: { name?: string; resourceId?: string };
+  /** The root cause in one sentence, for the approval card's "Why". */
+  headline?: string | undefined;
   /** Why the fix is proposed, in a few lines for the approval card. */
   evidence?: string[];
+  /** What the card shows, so that its Request fix (and an alert's Re-run checks) can draw it again in place. */
+  card?: CardSubject;
 }
 
 /** Where a card goes: the conversation, and its Entra tenant as Teams says it. */
@@ -145,7 +152,8 @@ export async function storeDiagnosisActions(
   fixRequestsEnabled: boolean,
 ): Promise<DiagnosisActionIds> {
   const base = { conversationId: input.conversationId, target: input.target, run: input.run };
-  const rerunId = await cardActions.put({ verb: 'rerun', ...base });
+  // An alert card stays an alert when its checks are re-run.
+  const rerunId = await cardActions.put({ verb: 'rerun', ...base, ...(input.card?.kind === 'alert' ? { alert: input.card.view } : {}) });
   const eventsId = await cardActions.put({
     verb: 'events',
     ...base,
@@ -164,7 +172,9 @@ export async function storeDiagnosisActions(
     cause: input.cause,
     diagnosedAt: input.diagnosedAt,
     ...(input.cluster ? { cluster: input.cluster } : {}),
+    ...(input.headline ? { headline: input.headline } : {}),
     ...(input.evidence ? { evidence: input.evidence } : {}),
+    ...(input.card ? { card: { subject: input.card, actions: { rerunId, eventsId } } } : {}),
   });
   return { rerunId, eventsId, requestFixId };
 }
@@ -185,6 +195,42 @@ export function fixEvidenceLines(d: Diagnosis): string[] {
   if (k) lines.push(`${k.reason}${k.count > 1 ? ` ×${k.count}` : ''}: ${k.message}`);
   for (const f of d.findings.filter((f) => f.status === 'fail').slice(0, MAX_FAILED_CHECKS)) lines.push(f.summary);
   return lines.map((l) => truncateMiddle(l.replace(/\s+/g, ' ').trim(), MAX_LINE)).filter((l) => l !== '');
+}
+
+/** The root cause in one sentence: the failing check that proposes the fix (the missing pull role). */
+export function rootCauseSentence(d: Diagnosis): string | undefined {
+  return d.findings.find((f) => f.status === 'fail' && f.check === 'acr-pull-role')?.summary;
+}
+
+/** What a re-run of an alert card's checks found, for the line under its title. */
+function rerunStatus(view: AlertView, d: Diagnosis): CardStatus {
+  const at = `Re-checked at ${formatUtc(d.diagnosedAt)}`;
+  if (d.verdict === 'healthy')
+    return {
+      text: `${at}: ${d.pod} is healthy now; the alert resolves once every pod of ${view.workload.kind} ${view.workload.name} has recovered`,
+      tone: 'good',
+    };
+  if (d.verdict === 'unknown') return { text: `${at}: no verdict, some checks could not run`, tone: 'warning' };
+  return { text: `${at}: still failing. ${rootCauseSentence(d) ?? explainVerdict(d)}`, tone: 'attention' };
+}
+
+/**
+ * The alert with the diagnosis part of a re-run: the newer evidence, fix and events of a pod still failing. The alert
+ * itself (workload, pods, times, firing or resolved, its cause) stays as the alerts keep it.
+ */
+function alertAfterRerun(view: AlertView, d: Diagnosis): AlertView {
+  if (d.verdict !== 'problem') return view;
+  const s = summarize(d, view.evidence.image ?? '');
+  const evidence: AlertView['evidence'] = {};
+  if (s.image) evidence.image = s.image;
+  if (s.registry) evidence.registry = s.registry;
+  if (s.keyEvent) evidence.keyEvent = s.keyEvent;
+  return {
+    ...view,
+    evidence,
+    fixProposed: s.fix !== null,
+    diagnosis: { pod: s.pod, diagnosedAt: s.diagnosedAt, fix: s.fix, events: s.events },
+  };
 }
 
 export interface DiagnosisCardMakerOptions {
@@ -219,23 +265,18 @@ export class DiagnosisCardMaker {
   /**
    * The buttons of a diagnosis: **Re-run checks** and **Diagnose NAME** answer at once with a "Re-running checks…" /
    * "Diagnosing…" card (or "Waiting…" when the diagnosis queues behind others, or "busy" when the queue is full) and
-   * leave the diagnosis as a follow-up; **Show events** answers from stored data.
+   * leave the diagnosis as a follow-up. **Re-run checks** on an alert card answers with a line under the card and
+   * draws the alert again with what the checks found.
    */
-  readonly handlers: Pick<CardActionHandlers, 'rerun' | 'diagnose' | 'events'> = {
-    rerun: (action, invoke, log) =>
-      this.again(action.target, action.run + 1, { id: action.conversationId, tenantId: invoke.tenantId }, log),
+  readonly handlers: Pick<CardActionHandlers, 'rerun' | 'diagnose'> = {
+    rerun: (action, invoke, log) => {
+      const conversation = { id: action.conversationId, tenantId: invoke.tenantId };
+      return action.alert
+        ? this.rerunAlert(action.alert, action.target, action.run + 1, conversation, log)
+        : this.again(action.target, action.run + 1, conversation, log);
+    },
     diagnose: (action, invoke, log) =>
       this.again(action.target, action.run + 1, { id: action.conversationId, tenantId: invoke.tenantId }, log),
-    // Only stored data: answered within the invoke.
-    events: async (action) => ({
-      card: this.options.cards.events({
-        target: action.target,
-        events: action.events,
-        eventCount: action.eventCount,
-        diagnosedAt: action.diagnosedAt,
-        rerunId: action.rerunId,
-      }),
-    }),
   };
 
   /** The card of a diagnosis for a conversation (its id, and its tenant: Request fix needs one). */
@@ -288,6 +329,53 @@ export class DiagnosisCardMaker {
     };
   }
 
+  private async rerunAlert(view: AlertView, target: DiagnosisTarget, run: number, conversation: CardConversation, log: Logger) {
+    if ('full' in this.outlook()) return { message: this.queue.busy().message };
+    return {
+      message: `Re-running the checks of ${target.pod}: this alert shows what they find in a few seconds.`,
+      followUp: () => this.makeAlert(view, target, run, conversation, log),
+    };
+  }
+
+  /** The alert card again, with what a re-run of its pod's checks found (the alert stays an alert). */
+  private async makeAlert(view: AlertView, target: DiagnosisTarget, run: number, conversation: CardConversation, log: Logger) {
+    const { diagnose, cards } = this.options;
+    let next = view;
+    let status: CardStatus;
+    try {
+      if (diagnose === undefined) throw noClusterConfigured();
+      const diagnosis = await this.queue.run(() => diagnose(target, log));
+      log.info('alert re-run finished', { pod: target.pod, namespace: target.namespace, run, verdict: diagnosis.verdict });
+      next = alertAfterRerun(view, diagnosis);
+      status = rerunStatus(view, diagnosis);
+    } catch (error) {
+      log.warn('alert re-run failed', { error, pod: target.pod, namespace: target.namespace, run });
+      status = { text: `Re-checked at ${formatUtc(new Date())}: ${describeError(error).message}`, tone: 'attention' };
+    }
+    try {
+      const actions = await storeDiagnosisActions(
+        this.options.cardActions,
+        {
+          conversationId: conversation.id,
+          tenantId: conversation.tenantId,
+          target,
+          run,
+          events: next.diagnosis.events,
+          eventCount: next.diagnosis.events.length,
+          diagnosedAt: next.diagnosis.diagnosedAt,
+          fix: next.status === 'firing' ? next.diagnosis.fix : null,
+          cause: next.cause,
+          card: { kind: 'alert', view: next },
+        },
+        this.options.fixRequestsEnabled,
+      );
+      return cards.alert({ view: next, actions, status });
+    } catch (error) {
+      log.error('card action store failed', { error });
+      return cards.error({ error, target });
+    }
+  }
+
   private async errorCard(
     error: unknown,
     target: DiagnosisTarget,
@@ -335,7 +423,9 @@ export class DiagnosisCardMaker {
           ...(d.cluster ? { name: d.cluster } : {}),
           ...(d.evidence.clusterResourceId ? { resourceId: d.evidence.clusterResourceId } : {}),
         },
+        headline: rootCauseSentence(d),
         evidence: fixEvidenceLines(d),
+        card: { kind: 'diagnosis', diagnosis: d, run },
       },
       this.options.fixRequestsEnabled,
     );

@@ -1,20 +1,10 @@
-import type { Cause, Fix } from '../diagnosis/types.js';
-import {
-  registryNameOf,
-  roleNameOf,
-  type FixOutcomeKind,
-  type FixRefusal,
-  type FixRefusalReason,
-  type FixRequestStatus,
-  type FixRequestView,
-} from '../fixes/index.js';
-import { CAUSE_IN_PLAIN_WORDS, inertText, TEXT_LIMITS } from './cards.js';
-import type { ConversationAddress } from './conversations.js';
-import { targetText } from './diagnosis-card-data.js';
-import type { DiagnosisTarget } from '../diagnosis/types.js';
 import { formatUtc } from '../diagnosis/format-utc.js';
+import type { FixOutcomeKind, FixRefusal, FixRefusalReason, FixRequestStatus, FixRequestView } from '../fixes/index.js';
+import { inertText, TEXT_LIMITS } from './cards.js';
+import type { CardStatus } from './diagnosis-card-data.js';
 
-// The template data of the fix approval flow's cards: the receipt (fix requested), the approval card, a refused press.
+// The template data of the fix approval flow's cards: the approval card (cards/fix-approval.json) and a refused press
+// that shows no request (cards/fix-refused.json).
 
 /** Who pressed a button, as Teams identifies them. */
 export interface TeamsUser {
@@ -23,76 +13,41 @@ export interface TeamsUser {
   aadObjectId?: string;
 }
 
-/** A request to apply a diagnosis's fix, built from facts stored server-side when the card was sent. */
-export interface TeamsFixRequest {
-  target: DiagnosisTarget;
-  fix: Fix;
-  cause: Cause | null;
-  /** When the diagnosis that proposed the fix finished. */
-  diagnosedAt: string;
-  /** The cluster the diagnosis ran on: its configured name and/or AKS resource id, when the diagnosis knew them. */
-  cluster?: { name?: string; resourceId?: string };
-  /** A few lines of the diagnosis's evidence (image, key event, failed checks), as the cluster gave them: not inert. */
-  evidence?: string[];
-  requestedBy: TeamsUser;
-  conversationId: string;
-  /** The Entra tenant the press came from (`conversation.tenantId`, else `channelData.tenant.id`). */
-  tenantId?: string;
-  /** Where to post in the conversation afterwards (the approval card). */
-  conversation: ConversationAddress;
-}
-
-export interface FixRequestReceipt {
-  /** A short reference the requester can quote (shown on the card). */
-  reference: string;
-  /** What happens next, in plain words (e.g. "An approver has been asked in #ops-approvals"). */
-  nextStep?: string;
-  /**
-   * Work for after the invoke's HTTP answer (post the approval card): Teams waits seconds at most for the answer.
-   * The bot runs it once the answer is out, and a graceful shutdown waits for it.
-   */
-  followUp?: () => Promise<void>;
-}
-
-/**
- * The next step is the bot's own sentence (who can approve, until when, and in a personal chat that nobody else sees
- * the card): longer than a summary, and cut only if an approvers text is absurdly long.
- */
-const NEXT_STEP_LIMIT = 800;
-
-/** Template data for cards/fix-requested.json. */
-export function fixRequestedCardData(request: TeamsFixRequest, receipt: FixRequestReceipt, sandbox: boolean): object {
-  const by = request.requestedBy.name ?? request.requestedBy.id;
-  return {
-    sandbox,
-    target: targetText(request.target),
-    facts: [
-      { title: 'Reference', value: inertText(receipt.reference, TEXT_LIMITS.name) },
-      {
-        title: 'Change',
-        value: `Assign ${inertText(roleNameOf(request.fix.roleDefinitionId), TEXT_LIMITS.name)} on ${inertText(registryNameOf(request.fix.scope), TEXT_LIMITS.name)} to the kubelet identity ${inertText(request.fix.principalId, TEXT_LIMITS.name)}`,
-      },
-      { title: 'Requested by', value: inertText(by, TEXT_LIMITS.name) },
-    ],
-    nextStep: inertText(receipt.nextStep, NEXT_STEP_LIMIT),
-  };
+/** Someone Teams can notify on a card: the id Teams knows them by (`29:…` or the Entra object id) and their name. */
+export interface Mention {
+  id: string;
+  name: string;
 }
 
 export interface FixApprovalCardInput {
   /** `describeFixRequest(request, now)`: plain data, no secrets. */
   view: FixRequestView;
-  /** Who may decide, in words (configured by the bot: "2 people in APPROVERS", "Sandbox approvers: …"). */
+  /** Who may decide, in words (configured by the bot: "2 people listed in APPROVERS", "Sandbox approvers: …"). */
   approvers: string;
+  /** Approvers to mention by name (channels and group chats; never in a personal chat): they are notified. */
+  mentions?: readonly Mention[];
   /** A refusal for the person who pressed a button (in the answer to their press only). */
   notice?: string;
+  /** The sandbox only: the approver a one-press "Approve as …" button stands in for (the Playground plays one user). */
+  standIn?: string | undefined;
   sandbox: boolean;
 }
 
 /** The verbs of the approval card's buttons; their data is only `{ id }` (the fix request's opaque id). */
-export const FIX_DECISION_VERBS = { approve: 'approveFix', reject: 'rejectFix' } as const;
+export const FIX_CARD_VERBS = {
+  approve: 'approveFix',
+  reject: 'rejectFix',
+  /** The requester takes their pending request back. */
+  withdraw: 'withdrawFix',
+  /** Re-run the pod's checks once the fix is applied. */
+  recheck: 'recheckFix',
+  /** The sandbox's one-press approval as another Playground user; refused by a bot without stand-ins. */
+  approveAs: 'approveFixAs',
+} as const;
+export type FixCardVerb = keyof typeof FIX_CARD_VERBS;
 
-/** Card limits: evidence lines shown, and the length of advice lines (the 403 advice carries an az command). */
-export const FIX_APPROVAL_CARD_LIMITS = { evidenceLines: 6, adviceLine: 1500, adviceLines: 6 } as const;
+/** Card limits: evidence lines shown, advice lines (the 403 advice carries an az command), people mentioned. */
+export const FIX_APPROVAL_CARD_LIMITS = { evidenceLines: 6, adviceLine: 1500, adviceLines: 6, mentions: 10 } as const;
 
 const HEADER: Record<FixRequestStatus, { icon: string; style: string }> = {
   pending: { icon: '🔐', style: 'accent' },
@@ -101,6 +56,7 @@ const HEADER: Record<FixRequestStatus, { icon: string; style: string }> = {
   completed: { icon: '✅', style: 'good' },
   failed: { icon: '❌', style: 'attention' },
   rejected: { icon: '🚫', style: 'emphasis' },
+  withdrawn: { icon: '↩️', style: 'emphasis' },
   expired: { icon: '⌛', style: 'emphasis' },
 };
 
@@ -113,29 +69,20 @@ const RESULT: Record<FixOutcomeKind, string> = {
 
 const name = (value: string) => inertText(value, TEXT_LIMITS.name);
 
-/** The card's status line: who decided and when, or until when it waits (absolute times: a card is not a clock). */
-function statusLine(view: FixRequestView): string {
-  const decided = view.decision
-    ? `${view.decision.kind === 'approved' ? 'Approved' : 'Rejected'} by ${name(view.decision.by)} at ${formatUtc(view.decision.at)}`
-    : '';
-  switch (view.status) {
-    case 'pending':
-      return `Waiting for an approver until ${formatUtc(view.expiresAt)}`;
-    case 'expired':
-      return `Expired at ${formatUtc(view.expiresAt)} without a decision: nothing was changed`;
-    case 'rejected':
-      return `${decided}: nothing was changed`;
-    case 'approved':
-    case 'executing':
-      return `${decided}: applying the change…`;
-    case 'completed':
-      return `${decided}: done`;
-    case 'failed':
-      return `${decided}: the change could not be applied`;
-  }
+/**
+ * A name as it stands in `<at>…</at>` and in the mention entity's `text` (Teams pairs them by equal text): without
+ * what could close the tag, format or link, on one line. Empty when nothing is left.
+ */
+export function mentionName(value: string): string {
+  return value
+    .replace(/\s+/g, ' ')
+    .replace(/[\u0000-\u001f\u007f<>&\\*_[\]()#`~|!{}]/g, '')
+    .replace(/:\/\//g, ' ')
+    .trim()
+    .slice(0, TEXT_LIMITS.name);
 }
 
-function whyLines(view: FixRequestView): Array<{ text: string }> {
+function evidence(view: FixRequestView): Array<{ text: string }> {
   const lines = view.why.lines
     .slice(0, FIX_APPROVAL_CARD_LIMITS.evidenceLines)
     .map((l) => ({ text: `• ${inertText(l, TEXT_LIMITS.message, 'middle')}` }));
@@ -153,56 +100,139 @@ function outcome(view: FixRequestView): object {
     .filter((l) => l !== '')
     .slice(0, FIX_APPROVAL_CARD_LIMITS.adviceLines)
     .map((text) => ({ text }));
-  const rediagnosis = o.rediagnosis ? inertText(o.rediagnosis.text, TEXT_LIMITS.message) : '';
+  const r = o.rediagnosis;
   return {
     shown: true,
     result: `${RESULT[o.kind]} (${formatUtc(o.at)})`,
     summary: inertText(o.summary, TEXT_LIMITS.message),
     advice,
     assignment: o.roleAssignmentId ? inertText(o.roleAssignmentId, 400) : '',
-    rediagnosis,
+    rediagnosis: r ? `**Checks at ${formatUtc(r.at)}:** ${inertText(r.text, TEXT_LIMITS.message)}` : '',
     reminder: o.kind === 'failed' ? '' : inertText(o.reminder, TEXT_LIMITS.message),
   };
 }
 
+/** Who can approve: their mentions where Teams can notify them, else the bot's words; and who may withdraw. */
+function approversLine(input: FixApprovalCardInput): { text: string; entities: object[] } {
+  const people = (input.mentions ?? [])
+    .map((m) => ({ id: m.id, name: mentionName(m.name) }))
+    .filter((m) => m.name !== '' && m.id !== '' && m.id.length <= 200)
+    .slice(0, FIX_APPROVAL_CARD_LIMITS.mentions);
+  const who = people.length > 0 ? people.map((m) => `<at>${m.name}</at>`).join(', ') : inertText(input.approvers, TEXT_LIMITS.summary);
+  return {
+    text: `**Who can approve:** ${who}. Not the requester, ${name(input.view.requestedBy.name)}, who can withdraw the request.`,
+    entities: people.map((m) => ({ type: 'mention', text: `<at>${m.name}</at>`, mentioned: { id: m.id, name: m.name } })),
+  };
+}
+
 /**
- * Template data for cards/fix-approval.json: who asks what for whom (role, kubelet identity, registry), why, until
- * when, who decided and what happened. Every value that comes from a cluster, Azure or a person is made inert. The
- * buttons carry only the request's opaque id.
+ * Template data for cards/fix-approval.json: who asks what for whom — the grant as facts (role, kubelet identity,
+ * registry) and its full scope in a code block —, why (the root cause in one sentence), until when (once, in the
+ * status line), who can approve (mentioned), who decided and what happened. Every value that comes from a cluster,
+ * Azure or a person is made inert; the scope is a registry's resource id the fix flow checked. The buttons carry only
+ * the request's opaque id.
  */
 export function fixApprovalCardData(input: FixApprovalCardInput): object {
   const { view } = input;
   const header = HEADER[view.status];
   const cluster = name(view.target.cluster);
+  const title = `${header.icon} ${inertText(view.headline, TEXT_LIMITS.summary)}`;
+  // Once decided, withdrawn or expired, who could have approved is no longer news.
+  const approvers = view.canDecide ? approversLine(input) : { text: '', entities: [] };
+  const standIn = view.canDecide && input.standIn !== undefined ? `Approve as ${mentionName(input.standIn)} (sandbox)` : '';
   return {
     sandbox: input.sandbox,
+    summary: `Fix approval: ${view.headline}. ${view.statusText}`,
     style: header.style,
-    title: `${header.icon} ${inertText(view.headline, TEXT_LIMITS.summary)}`,
-    status: statusLine(view),
+    title,
+    status: inertText(view.statusText, TEXT_LIMITS.summary),
     notice: input.notice === undefined ? '' : inertText(input.notice, TEXT_LIMITS.summary),
+    why: inertText(view.why.sentence, TEXT_LIMITS.summary),
     facts: [
+      { title: 'Role', value: name(view.change.role) },
+      { title: 'Identity', value: `kubelet identity of ${cluster} (object id ${name(view.change.principalId)})` },
+      { title: 'Registry', value: name(view.change.registry) },
+      { title: 'Pod', value: `${name(view.target.namespace)}/${name(view.target.pod)} on ${cluster}` },
       { title: 'Requested by', value: `${name(view.requestedBy.name)} at ${formatUtc(view.requestedAt)}` },
-      { title: 'Role', value: `${name(view.change.role)} (role definition ${inertText(view.change.roleDefinitionId, 300)})` },
-      { title: 'For', value: `the kubelet identity of ${cluster}, object id ${name(view.change.principalId)}` },
-      { title: 'On', value: `the container registry ${name(view.change.registry)}: ${inertText(view.change.scope, 400)}` },
-      { title: 'Pod', value: `${name(view.target.namespace)}/${name(view.target.pod)} on cluster ${cluster}` },
-      ...(view.status === 'pending' ? [{ title: 'Expires', value: formatUtc(view.expiresAt) }] : []),
     ],
-    cause: view.why.cause === null ? 'the diagnosis proposed this change.' : CAUSE_IN_PLAIN_WORDS[view.why.cause],
-    why: whyLines(view),
-    // Once decided or expired, who could have approved is no longer news.
-    approvers: view.canDecide ? inertText(input.approvers, TEXT_LIMITS.summary) : '',
+    scope: view.change.scope,
+    roleDefinitionId: view.change.roleDefinitionId,
+    evidence: evidence(view),
+    approvers: approvers.text,
+    entities: approvers.entities,
     outcome: outcome(view),
     reference: inertText(view.id, 40),
     canDecide: view.canDecide,
+    canRecheck: view.canRecheck,
+    standIn,
     id: view.id,
-    verbs: FIX_DECISION_VERBS,
+    verbs: FIX_CARD_VERBS,
   };
+}
+
+/**
+ * Where a fix request stands, for the card it was requested from (a diagnosis or an alert card, drawn again in place
+ * under a status line), and whether that card offers Request fix again (nothing was changed and nothing waits).
+ * `again`: the press found this request already under way; `here`: its approval card is in the conversation of the
+ * press; `personal`: the press came from a personal chat, where no approver sees the approval card.
+ */
+export function originMark(
+  view: FixRequestView,
+  where: { again: boolean; here: boolean; personal: boolean },
+): CardStatus & { offerRequestFix: boolean } {
+  const by = view.decision?.by ?? '';
+  const when = view.decision ? formatUtc(view.decision.at) : '';
+  switch (view.status) {
+    case 'pending': {
+      if (where.again) {
+        const card = where.here ? 'its approval card is in this conversation' : 'its approval card is in another conversation';
+        const text = `Fix already requested by ${view.requestedBy.name} at ${formatUtc(view.requestedAt)} — waiting for approval; ${card}`;
+        return { text, tone: 'warning', offerRequestFix: false };
+      }
+      const personal = where.personal ? ': this is a personal chat, where no approver sees the approval card' : '';
+      return {
+        text: `Fix requested by ${view.requestedBy.name} — waiting for approval${personal}`,
+        tone: 'warning',
+        offerRequestFix: false,
+      };
+    }
+    case 'approved':
+    case 'executing':
+      return { text: `Fix approved by ${by} — being applied`, tone: 'good', offerRequestFix: false };
+    case 'completed':
+      return view.outcome?.kind === 'already-fixed'
+        ? {
+            text: `Nothing to change: the kubelet identity can already pull from ${view.change.registry}`,
+            tone: 'good',
+            offerRequestFix: false,
+          }
+        : {
+            text: `Fix applied: ${view.change.role} on ${view.change.registry}, approved by ${by} at ${when}`,
+            tone: 'good',
+            offerRequestFix: false,
+          };
+    case 'failed':
+      return { text: `Fix approved by ${by} but not applied — the approval card says why`, tone: 'attention', offerRequestFix: true };
+    case 'rejected':
+      return { text: `Fix rejected by ${by} at ${when} — nothing was changed`, tone: 'default', offerRequestFix: true };
+    case 'withdrawn':
+      return {
+        text: `Fix request withdrawn by ${view.withdrawal?.by ?? view.requestedBy.name} at ${formatUtc(view.withdrawal?.at)} — nothing was changed`,
+        tone: 'default',
+        offerRequestFix: true,
+      };
+    case 'expired':
+      return {
+        text: `Fix request expired at ${formatUtc(view.expiresAt)} without a decision — nothing was changed`,
+        tone: 'default',
+        offerRequestFix: true,
+      };
+  }
 }
 
 /** What the person who pressed can do about a refusal that shows no request (it may not be theirs to see). */
 const ADVICE: Partial<Record<FixRefusalReason, string>> = {
-  'altered-card': 'Use the Approve and Reject buttons of the approval card as Pull Doctor posted it.',
+  'altered-card': 'Use the buttons of the approval card as Pull Doctor posted it.',
   'unknown-request': 'Run the diagnosis again and request the fix anew if it is still needed.',
   'wrong-conversation': 'Decide in the conversation where the fix was requested: its approval card is there.',
   'wrong-tenant': 'Only people of the organisation where the fix was requested can decide on it.',
@@ -210,9 +240,11 @@ const ADVICE: Partial<Record<FixRefusalReason, string>> = {
 
 /** Template data for cards/fix-refused.json: a refused press that cannot show the request (none, or not here). */
 export function fixRefusedCardData(refusal: FixRefusal, sandbox: boolean): object {
+  const message = inertText(refusal.message, TEXT_LIMITS.message);
   return {
     sandbox,
-    message: inertText(refusal.message, TEXT_LIMITS.message),
+    summary: `Refused: ${refusal.message}`,
+    message,
     advice: ADVICE[refusal.reason] ?? 'Ask an approver to look at the approval card.',
     reason: refusal.reason,
   };

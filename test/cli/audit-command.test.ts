@@ -38,7 +38,7 @@ async function recordHistory(store: Store): Promise<string> {
   const azure = await startShopAzure();
   try {
     const approvals = fixApprovalsFor(store, azure, testClock(new Date(now - 3_600_000).toISOString()));
-    const request = await approvals.request(newRequest());
+    const { request } = await approvals.request(newRequest());
     await approvals.decide(approve(request.id, CARL));
     await approvals.decide(approve(request.id));
     await approvals.execute(request.id);

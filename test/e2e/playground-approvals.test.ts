@@ -15,6 +15,7 @@ import {
   type Playground,
   type PlaygroundUser,
 } from '../../src/sandbox/playground.js';
+import type { Locator } from 'playwright-core';
 import { launchBrowser, stepKeepingEvidence, type TestBrowser } from '../support/browser.js';
 import { PlaygroundPage } from '../support/playground-page.js';
 import { startBot, type BotUnderTest } from '../support/bot.js';
@@ -22,23 +23,17 @@ import { startBot, type BotUnderTest } from '../support/bot.js';
 const ARTIFACTS = join(process.cwd(), 'test-artifacts', 'e2e');
 /** The sandbox pod whose cluster's kubelet identity has no pull role on its registry (shopacr). */
 const WEB = 'web-7d4c9b6f5-x2k8p';
-/** The personal chat of the committed Playground config. */
-const PERSONAL_CHAT = 'personal-chat-pull-doctor';
 /** The second person: one of the Playground's other configured users, a sandbox approver. */
 const APPROVER: PlaygroundUser = PLAYGROUND_OTHER_USERS[0]!;
 
 /**
  * The fix approval flow end to end, as `npm start` runs it: the bot application with the real approval flow (the
  * fix goes to the sandbox's fake ARM; the Playground's other users approve), the Microsoft 365 Agents Playground,
- * and headless chromium clicking in its personal chat as the Playground's current user.
+ * and headless chromium clicking in it as the Playground's current user, Dana.
  *
  * The Playground's UI plays one user only (its config file's `currentUser`; there is no way to switch user in the
- * UI, and its personal chat has that user alone as member, so its own invoke API refuses anyone else there). The
- * second person's **Approve** therefore goes through the Playground's "custom activity" feature
- * (`GET /_internal/v1/customActivities/template`, edited, `POST /_internal/v1/customActivities`): the activity
- * Teams would send for the press (`invoke` `adaptiveCard/action`, `Action.Execute`, data `{ id }`), from that
- * user, delivered by the Playground to the bot. The bot's answer to it is not shown by the Playground; what the
- * browser shows is the bot then updating the approval card for everyone.
+ * UI). The sandbox's approval card therefore offers "Approve as Megan Bowen (sandbox)": one press, handled by the bot
+ * as Megan's approval (sandbox only: a configured bot neither offers nor accepts it).
  */
 describe('Fix approvals in the Agents Playground, on the sandbox (end to end)', function () {
   this.timeout(90_000);
@@ -87,64 +82,76 @@ describe('Fix approvals in the Agents Playground, on the sandbox (end to end)', 
     return world!.arm.roleAssignments().filter((a) => a.principalId === SANDBOX_IDS.kubeletObjectId && a.scope.toLowerCase() === scope);
   }
 
-  /**
-   * Presses Approve as `user` the way the Playground delivers an activity from its "custom activity" editor: its
-   * template for this conversation, made into the invoke Teams sends for an `Action.Execute` press.
-   */
-  async function pressAsOtherUser(user: PlaygroundUser, verb: string, data: unknown, replyToId: string): Promise<void> {
-    const template = await fetch(`${playground.url}/_internal/v1/customActivities/template?conversationId=${PERSONAL_CHAT}`);
-    assert.equal(template.status, 200, await template.clone().text());
-    const activity = (await template.json()) as Record<string, unknown>;
-    const invoke = {
-      ...activity,
-      type: 'invoke',
-      name: 'adaptiveCard/action',
-      from: { id: user.id, name: user.name, aadObjectId: user.aadObjectId },
-      replyToId,
-      value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' },
-      channelData: { source: { name: 'message' }, tenant: { id: (activity.conversation as { tenantId: string }).tenantId } },
-    };
-    const sent = await fetch(`${playground.url}/_internal/v1/customActivities`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(invoke),
-    });
-    assert.equal(sent.status, 200, await sent.text());
+  async function screenshotOf(card: Locator, name: string): Promise<void> {
+    await card.evaluate((element) => element.scrollIntoView({ block: 'start' }));
+    await browser.page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
+    await card.screenshot({ path: join(ARTIFACTS, `${name}-card.png`) });
   }
 
-  it('requests the fix from the diagnosis card, refuses the requester approving it, and applies it once a second user approves', async () => {
-    let requestId = '';
-    await step('request', async () => {
-      await ui.send(`why is pod ${WEB} failing in shop`);
+  it('mentions the approvers in the group chat, and lets the requester withdraw: the diagnosis offers Request fix again', async () => {
+    await step('group-chat', async () => {
+      await ui.openChat('On-call');
+      await ui.sendMentioning('Pull Doctor', `why is pod ${WEB} failing in shop`);
       const diagnosis = ui.card(`${WEB} cannot pull its image`);
       await diagnosis.getByText('Run 1 · checked at').waitFor();
       await ui.button(diagnosis, 'Request fix').click();
-
-      const receipt = ui.card(`Fix requested for shop/${WEB}`);
-      await receipt.waitFor({ state: 'visible' });
-      const receiptText = await receipt.innerText();
-      const reference = receiptText.match(/Reference:\s*([A-Za-z0-9_-]{24})/);
-      assert.ok(reference, `a reference on the receipt:\n${receiptText}`);
-      requestId = reference[1]!;
-      assert.match(receiptText, /nothing has been changed yet/);
-      assert.match(
-        receiptText,
-        /Sandbox approvers: Megan Bowen, Adele Vance, Isaiah Langer, Patti Fernandez, Lynne Robbins can approve it until/,
-      );
-
-      const approval = ui.card(`Request ${requestId}`);
+      const approval = ui.card('Fix approval');
       await approval.waitFor({ state: 'visible' });
       const text = await approval.innerText();
+      assert.match(
+        text,
+        /Who can approve: @?Megan Bowen, @?Adele Vance, @?Isaiah Langer, @?Patti Fernandez, @?Lynne Robbins\. Not the requester, Dana Oncall, who can withdraw the request\./,
+      );
+      assert.doesNotMatch(text, /<at>/, 'the mentions render as mentions');
+      assert.ok(await ui.button(approval, 'Withdraw request').isVisible());
+      await screenshotOf(approval, '9-approval-group-chat');
+
+      await ui.button(approval, 'Withdraw request').click();
+      const withdrawn = ui.card('Fix approval').filter({ hasText: /Withdrawn by Dana Oncall at .* UTC: nothing was changed/ });
+      await withdrawn.waitFor({ state: 'visible' });
+      assert.equal(await ui.button(withdrawn, 'Approve').count(), 0, 'nothing left to press');
+      const again = ui.card(`${WEB} cannot pull its image`).filter({ hasText: 'Fix request withdrawn by Dana Oncall' });
+      await again.waitFor({ state: 'visible' });
+      assert.ok(await ui.button(again, 'Request fix').isVisible(), 'the fix can be requested again');
+      await screenshotOf(withdrawn, '9-approval-withdrawn');
+      const requests = await app.store.documents.list<{ status: string }>('fix-requests');
+      assert.deepEqual(
+        requests.map((r) => r.value.status),
+        ['withdrawn'],
+      );
+      assert.deepEqual(world!.arm.writes, [], 'nothing was written to Azure');
+    });
+  });
+
+  it('requests the fix from the diagnosis card, refuses the requester approving it, and applies it once Megan approves (one press in the sandbox)', async () => {
+    let requestId = '';
+    await step('request', async () => {
+      await ui.openChat('Personal Chat');
+      await ui.send(`why is pod ${WEB} failing in shop`);
+      const diagnosis = ui.card(`${WEB} cannot pull its image`).filter({ hasText: 'Run 1 · checked at' });
+      await diagnosis.waitFor({ state: 'visible' });
+      await ui.button(diagnosis, 'Request fix').click();
+
+      const marked = ui.card(`Fix requested by ${DEFAULT_PLAYGROUND_USER.name} — waiting for approval`);
+      await marked.waitFor({ state: 'visible' });
+      assert.match(await marked.innerText(), /kubelet identity of shop-aks has no (?:role that lets it pull from|AcrPull on) shopacr/i);
+
+      const approval = ui.card('Fix approval').filter({ hasText: 'Waiting for an approver until' });
+      await approval.waitFor({ state: 'visible' });
+      const text = await approval.innerText();
+      requestId = text.match(/Request ([A-Za-z0-9_-]{24})/)?.[1] ?? '';
+      assert.ok(requestId, `a reference on the card:\n${text}`);
       assert.match(text, /Grant AcrPull on shopacr to the kubelet identity of shop-aks/);
       assert.match(text, /Waiting for an approver until \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/);
-      assert.match(text, new RegExp(`Requested by:\\s*${DEFAULT_PLAYGROUND_USER.name}`));
-      assert.match(text, /Who can approve:\s*Sandbox approvers: Megan Bowen/);
-      assert.ok(await ui.button(approval, 'Approve').isVisible());
-      assert.ok(await ui.button(approval, 'Reject').isVisible());
-      assert.doesNotMatch(`${receiptText}\n${text}`, /\$\{|\{\{/, 'no template text left');
-      await approval.scrollIntoViewIfNeeded();
-      await browser.page.screenshot({ path: join(ARTIFACTS, '8-approval-1-requested.png') });
-      await approval.screenshot({ path: join(ARTIFACTS, '8-approval-1-card.png') });
+      assert.equal(text.match(/UTC/g)?.length, 2, 'one expiry (and when it was requested)');
+      assert.match(text, /Why: The kubelet identity of shop-aks has no role that lets it pull from shopacr\./);
+      assert.match(text, new RegExp(`Requested by:?\\s*${DEFAULT_PLAYGROUND_USER.name}`));
+      assert.match(text, /Who can approve:\s*Sandbox approvers: Megan Bowen/, 'named in a personal chat, not mentioned');
+      assert.ok(text.includes(world!.ids.registryIds.shopacr), 'the full scope');
+      for (const title of ['Approve', 'Reject', 'Withdraw request', 'Approve as Megan Bowen (sandbox)'])
+        assert.ok(await ui.button(approval, title).isVisible(), title);
+      assert.doesNotMatch(text, /\$\{|\{\{/, 'no template text left');
+      await screenshotOf(approval, '8-approval-1-requested');
       assert.equal((await app.fixes!.approvals.get(requestId))?.status, 'pending');
     });
 
@@ -160,23 +167,24 @@ describe('Fix approvals in the Agents Playground, on the sandbox (end to end)', 
       assert.deepEqual(world!.arm.writes, [], 'nothing was written to Azure');
     });
 
-    await step('second-user-approves', async () => {
+    await step('megan-approves', async () => {
       assert.deepEqual(kubeletAssignmentsOnShopacr(), [], 'no role on shopacr before the approval');
-      const messageId = (await app.fixes!.approvals.get(requestId))?.approvalCardMessageId;
-      assert.ok(messageId, 'the bot recorded the approval card message');
-      await pressAsOtherUser(APPROVER, 'approveFix', { id: requestId }, messageId);
+      await ui.button(ui.card(`Request ${requestId}`), 'Approve as Megan Bowen (sandbox)').click();
 
-      const done = ui.card(`Request ${requestId}`).filter({ hasText: new RegExp(`Approved by ${APPROVER.name} at .* UTC: done`) });
+      const done = ui.card(`Request ${requestId}`).filter({ hasText: /Approved by Megan Bowen at .* UTC: done/ });
       await done.waitFor({ state: 'visible', timeout: 20_000 });
       const text = await done.innerText();
       assert.match(text, /Result:/);
-      assert.match(text, /Role assignment:/);
+      assert.match(text, /Checks at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC:/);
       assert.doesNotMatch(text, /You made this request/, 'the refusal shown to the requester was replaced');
-      assert.equal(await ui.button(done, 'Approve').count(), 0, 'no buttons once decided');
+      assert.equal(await ui.button(done, 'Approve').count(), 0, 'no decision buttons once decided');
+      assert.ok(await ui.button(done, 'Re-run checks').isVisible(), 'the done card has Re-run checks');
       assert.doesNotMatch(text, /\$\{|\{\{/, 'no template text left');
-      await done.scrollIntoViewIfNeeded();
-      await browser.page.screenshot({ path: join(ARTIFACTS, '8-approval-3-done.png') });
-      await done.screenshot({ path: join(ARTIFACTS, '8-approval-3-card.png') });
+      await screenshotOf(done, '8-approval-3-done');
+      const applied = ui
+        .card(`${WEB} cannot pull its image`)
+        .filter({ hasText: 'Fix applied: AcrPull on shopacr, approved by Megan Bowen' });
+      await applied.waitFor({ state: 'visible' });
 
       const stored = await app.fixes!.approvals.get(requestId);
       assert.equal(stored?.status, 'completed');

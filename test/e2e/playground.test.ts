@@ -14,6 +14,8 @@ import { startBot, type BotUnderTest } from '../support/bot.js';
 const ARTIFACTS = join(process.cwd(), 'test-artifacts', 'e2e');
 const WEB = 'web-7d4c9b6f5-x2k8p';
 const CACHE = 'cache-3f2e1d0c9-c7d8e';
+/** The missing-AcrPull pod's root cause, as its card states it. */
+const WEB_CAUSE = /kubelet identity of shop-aks has no (?:role that lets it pull from|AcrPull on) shopacr/i;
 
 /** Polls the page (the UI updates when the bot's messages arrive) for up to `timeoutMs`. */
 async function eventually(condition: () => Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
@@ -85,7 +87,7 @@ describe('Pull Doctor in the Agents Playground, on the sandbox (end to end)', fu
     });
   });
 
-  it('diagnoses a sandbox pod from a chat message, re-runs the checks (the card updates in place) and requests the fix', async () => {
+  it('diagnoses a sandbox pod from a chat message, re-runs the checks (the card updates in place), shows its events and requests the fix, the diagnosis staying', async () => {
     await step('diagnosis', async () => {
       await ui.send(`why is pod ${WEB} failing in shop`);
       const card = ui.card(`${WEB} cannot pull its image`);
@@ -129,14 +131,36 @@ describe('Pull Doctor in the Agents Playground, on the sandbox (end to end)', fu
       assert.equal(await ui.cards().filter({ hasText: 'Re-running checks' }).count(), 0, 'the interim answer did not stay');
     });
 
+    await step('events-in-thread', async () => {
+      const messages = await ui.cards().count();
+      await ui.button(ui.card('Run 2 · checked at'), 'Show events').click();
+      const events = ui.card(`Events for shop/${WEB}`);
+      await events.waitFor({ state: 'visible' });
+      assert.match(await events.innerText(), /401 Unauthorized/);
+      assert.equal(await ui.cards().count(), messages + 1, 'the events are one new message');
+      const diagnosis = ui.card('Run 2 · checked at');
+      assert.match(await diagnosis.innerText(), WEB_CAUSE, 'the diagnosis still states the cause');
+      assert.ok(await ui.button(diagnosis, 'Request fix').isVisible(), 'and keeps its buttons');
+    });
+
     await step('request-fix', async () => {
+      const messages = await ui.cards().count();
       await ui.button(ui.card('Run 2 · checked at'), 'Request fix').click();
-      const receipt = ui.card(`Fix requested for shop/${WEB}`);
-      await receipt.waitFor({ state: 'visible' });
+      // The diagnosis card is marked in place; the approval card is the one new message.
+      const marked = ui.card(`Fix requested by ${DEFAULT_PLAYGROUND_USER.name} — waiting for approval`);
+      await marked.waitFor({ state: 'visible' });
+      const approval = ui.card('Fix approval');
+      await approval.waitFor({ state: 'visible' });
+      const text = await marked.innerText();
+      assert.match(text, WEB_CAUSE, 'the diagnosis still states the cause');
+      assert.match(text, /Run 2 · checked at/, 'it is the same card');
+      assert.equal(await ui.button(marked, 'Request fix').count(), 0, 'no second request from it');
+      assert.equal(await ui.cards().count(), messages + 1, 'one new message: the approval card');
+      await marked.evaluate((element) => element.scrollIntoView({ block: 'start' }));
       await browser.page.screenshot({ path: join(ARTIFACTS, '3-fix-requested.png') });
       const requests = await app.store.documents.list<StoredFixRequest>('fix-requests');
       assert.equal(requests.length, 1);
-      assert.ok((await receipt.innerText()).includes(requests[0]!.value.id));
+      assert.ok((await approval.innerText()).includes(requests[0]!.value.id));
       assert.equal(
         requests[0]!.value.requester.displayName,
         DEFAULT_PLAYGROUND_USER.name,
@@ -192,19 +216,20 @@ describe('Pull Doctor in the Agents Playground, on the sandbox (end to end)', fu
     });
   });
 
-  it('shows the events behind a diagnosis, and comes back to the checks from there', async () => {
+  it('shows the events behind a diagnosis in a new message, and the diagnosis stays as it was', async () => {
     await step('events', async () => {
       await ui.send(`diagnose ${CACHE} -n shop`);
       const card = ui.card(`${CACHE} cannot pull its image`);
       await card.getByText('Run 1 · checked at').waitFor();
+      const before = await card.innerText();
       await ui.button(card, 'Show events').click();
       const events = ui.card(`Events for shop/${CACHE}`);
       await events.waitFor({ state: 'visible' });
+      await events.scrollIntoViewIfNeeded();
       await browser.page.screenshot({ path: join(ARTIFACTS, '6-events.png') });
       assert.match(await events.innerText(), /⚠️ Failed ×\d+ · last /);
       assert.match(await events.innerText(), /429 Too Many Requests/);
-      await ui.button(events, 'Re-run checks').click();
-      await ui.card(`${CACHE} cannot pull its image`).getByText('Run 2 · checked at').waitFor();
+      assert.equal(await ui.card(`${CACHE} cannot pull its image`).innerText(), before, 'the diagnosis card did not change');
     });
   });
 
@@ -243,6 +268,21 @@ describe('Pull Doctor in the Agents Playground, on the sandbox (end to end)', fu
         1,
         'one alert card: only the storefront',
       );
+    });
+
+    await step('alert-rerun', async () => {
+      // Re-run checks keeps the alert an alert: the same message, what the checks found under its title.
+      await ui.button(ui.card('Deployment storefront cannot pull its image'), 'Re-run checks').click();
+      const rerun = ui
+        .card('Deployment storefront cannot pull its image')
+        .filter({ hasText: /Re-checked at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC: still failing/ });
+      await rerun.waitFor({ state: 'visible' });
+      const text = await rerun.innerText();
+      assert.match(text, /this message is updated as pods fail and recover/);
+      assert.doesNotMatch(text, /looks healthy/);
+      assert.equal(await ui.cards().filter({ hasText: 'Deployment storefront cannot pull its image' }).count(), 1, 'the same message');
+      await rerun.evaluate((element) => element.scrollIntoView({ block: 'start' }));
+      await browser.page.screenshot({ path: join(ARTIFACTS, '7-alert-rerun.png') });
     });
   });
 });

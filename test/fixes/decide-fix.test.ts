@@ -23,6 +23,7 @@ import {
   CARL,
   CONVERSATION,
   DANA,
+  FIX,
   fixApprovalsFor,
   forEachStore,
   KUBELET_PRINCIPAL,
@@ -47,7 +48,7 @@ describe('fix decisions: every refusal changes nothing, writes nothing and is au
       azure = await startShopAzure();
       clock = testClock();
       approvals = fixApprovalsFor(store, azure, clock);
-      request = await approvals.request(newRequest());
+      ({ request } = await approvals.request(newRequest()));
     });
     afterEach(() => azure.close());
 
@@ -80,7 +81,10 @@ describe('fix decisions: every refusal changes nothing, writes nothing and is au
     });
 
     it('tells a requester who is not an approver that someone else must decide (self-approval comes first)', async () => {
-      request = await approvals.request(newRequest({ requester: CARL }));
+      // Carl's own request (for another identity: one request waits per grant).
+      ({ request } = await approvals.request(
+        newRequest({ requester: CARL, fix: { ...FIX, principalId: '1d2c3b4a-5f6e-4d7c-8b9a-0f1e2d3c4b5a' } }),
+      ));
       const { result } = await refused(approve(request.id, CARL), 'self-approval');
       assert.match(!result.ok ? result.refusal.message : '', /someone else must decide/);
     });
@@ -207,6 +211,95 @@ describe('fix decisions: every refusal changes nothing, writes nothing and is au
   });
 });
 
+describe('withdrawing a fix request: only its requester, only while it waits, audited', () => {
+  forEachStore((open) => {
+    let store: Store;
+    let azure: AzureRoleAssignments;
+    let clock: ReturnType<typeof testClock>;
+    let approvals: FixApprovals;
+    let request: FixRequest;
+    /** Ana requested the fix; she is also an approver, which changes nothing about her own request. */
+    const withdraw = (id: unknown = request.id, actor = ANA) => ({ ...approve(id, actor), decision: 'withdraw' as const, strict: true });
+    beforeEach(async () => {
+      store = await open();
+      azure = await startShopAzure();
+      clock = testClock();
+      approvals = fixApprovalsFor(store, azure, clock);
+      ({ request } = await approvals.request(newRequest()));
+    });
+    afterEach(() => azure.close());
+
+    it('lets the requester withdraw a waiting request: nothing is done, it is audited as fix.withdrawn, and it can no longer be approved', async () => {
+      const result = await approvals.decide(withdraw());
+      assert.ok(result.ok);
+      assert.equal(result.decision, 'withdrawn');
+      const stored = await approvals.get(request.id);
+      assert.equal(stored?.status, 'withdrawn');
+      assert.equal(stored?.withdrawal?.by.objectId, ANA.objectId);
+      const [record] = (await auditOf(store)).filter((r) => r.action === 'fix.withdrawn');
+      assert.equal(record?.actor?.id, ANA.objectId);
+      assert.equal(record?.target?.fixRequestId, request.id);
+
+      const late = await approvals.decide(approve(request.id, BEN));
+      assert.equal(!late.ok && late.refusal.reason, 'withdrawn');
+      assert.equal(!late.ok && late.refusal.message, 'This fix request was withdrawn by the person who made it.');
+      assert.equal((await approvals.execute(request.id)).kind, 'skipped');
+      assert.equal((await approvals.resumeInterrupted()).resumed.length, 0);
+      assert.deepEqual(azure.writes(), []);
+    });
+
+    it('refuses anyone else, approvers included, and shows them the request', async () => {
+      const result = await approvals.decide(withdraw(request.id, BEN));
+      assert.equal(!result.ok && result.refusal.reason, 'not-requester');
+      assert.equal(!result.ok && result.refusal.message, 'Only the person who requested this fix can withdraw it.');
+      assert.equal(!result.ok && result.request?.id, request.id);
+      assert.equal((await approvals.get(request.id))?.status, 'pending');
+      assert.equal((await auditOf(store)).filter((r) => r.details?.reasonCode === 'not-requester').length, 1);
+    });
+
+    it('still refuses the requester approving their own request', async () => {
+      const result = await approvals.decide(approve(request.id, ANA));
+      assert.equal(!result.ok && result.refusal.reason, 'self-approval');
+    });
+
+    it('refuses a withdrawal from another conversation or tenant, or with an altered card, without showing the request', async () => {
+      for (const [input, reason] of [
+        [{ ...withdraw(), conversationId: OTHER_CONVERSATION }, 'wrong-conversation'],
+        [{ ...withdraw(), tenantId: OTHER_TENANT }, 'wrong-tenant'],
+        [{ ...withdraw(), actionData: { id: request.id, status: 'withdrawn' } }, 'altered-card'],
+      ] as const) {
+        const result = await approvals.decide(input);
+        assert.equal(!result.ok && result.refusal.reason, reason);
+        assert.equal(!result.ok && result.request, undefined);
+      }
+      assert.equal((await approvals.get(request.id))?.status, 'pending');
+    });
+
+    it('refuses once an approver has decided, and after the expiry (marking it expired)', async () => {
+      assert.ok((await approvals.decide(approve(request.id, BEN))).ok);
+      const afterApproval = await approvals.decide(withdraw());
+      assert.equal(!afterApproval.ok && afterApproval.refusal.reason, 'already-decided');
+      assert.equal((await approvals.get(request.id))?.status, 'approved');
+
+      const { request: other } = await approvals.request(newRequest({ tenantId: OTHER_TENANT }));
+      clock.advance(60 * 60_000);
+      const late = await approvals.decide({ ...withdraw(other.id), tenantId: OTHER_TENANT });
+      assert.equal(!late.ok && late.refusal.reason, 'expired');
+      assert.equal((await approvals.get(other.id))?.status, 'expired');
+    });
+
+    it('lets exactly one of a withdrawal and an approval pressed at the same moment win', async () => {
+      const results = await Promise.all([approvals.decide(withdraw()), approvals.decide(approve(request.id, BEN))]);
+      const won = results.filter((r) => r.ok);
+      assert.equal(won.length, 1);
+      const status = (await approvals.get(request.id))?.status;
+      assert.equal(status, won[0]!.ok && won[0]!.decision);
+      const decisions = (await auditOf(store)).filter((r) => r.action === 'fix.withdrawn' || r.action === 'fix.approved');
+      assert.equal(decisions.length, 1);
+    });
+  });
+});
+
 describe('fix requests: what the bot refuses to store', () => {
   forEachStore((open) => {
     let store: Store;
@@ -275,10 +368,11 @@ describe('fix requests: what the bot refuses to store', () => {
 
     it('keeps evidence short and strips secrets from it', async () => {
       const jwt = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhbmEifQ.c2lnbmF0dXJl';
-      const request = await approvals.request(
+      const { request } = await approvals.request(
         newRequest({
           evidence: {
             cause: 'unauthorized',
+            headline: `Kubelet identity has no AcrPull (token Bearer ${jwt})\n${'y'.repeat(1000)}`,
             lines: [`pull failed: Authorization: Bearer ${jwt}`, 'x'.repeat(1000), ...Array(20).fill('event')],
           },
         }),
@@ -286,10 +380,12 @@ describe('fix requests: what the bot refuses to store', () => {
       assert.equal(request.evidence.lines.length, 10);
       assert.ok(!JSON.stringify(request).includes(jwt));
       assert.ok(request.evidence.lines[1]!.length <= 300);
+      assert.ok(request.evidence.headline!.startsWith('Kubelet identity has no AcrPull (token Bearer '));
+      assert.ok(request.evidence.headline!.length <= 300 && !request.evidence.headline!.includes('\n'), 'one line, bounded');
     });
 
     it('keeps the record even when a display name looks like a secret', async () => {
-      const request = await approvals.request(newRequest({ requester: { objectId: ANA.objectId, displayName: 'password=hunter2' } }));
+      const { request } = await approvals.request(newRequest({ requester: { objectId: ANA.objectId, displayName: 'password=hunter2' } }));
       const [record] = await auditOf(store);
       assert.equal(record?.action, 'fix.requested');
       assert.equal(record?.actor?.id, ANA.objectId);
@@ -304,7 +400,7 @@ describe('fix decisions: tenants and conversations are compared exactly', () => 
     const store = await openSqliteStore({ path: ':memory:', log: silentLogger() });
     const azure = await startShopAzure();
     const approvals = fixApprovalsFor(store, azure, testClock());
-    const request = await approvals.request(newRequest());
+    const { request } = await approvals.request(newRequest());
     const upper = await approvals.decide({
       ...approve(request.id),
       tenantId: TENANT.toUpperCase(),
@@ -357,7 +453,7 @@ describe('approvers from an Entra group, checked through Microsoft Graph (fake G
 
   it('lets a member of the group (through a nested group) approve', async () => {
     const approvals = approvalsWithGroup();
-    const request = await approvals.request(newRequest());
+    const { request } = await approvals.request(newRequest());
     const decision = await approvals.decide(approve(request.id, BEN));
     assert.ok(decision.ok);
     assert.deepEqual(
@@ -370,7 +466,7 @@ describe('approvers from an Entra group, checked through Microsoft Graph (fake G
 
   it('refuses someone who is not a member', async () => {
     const approvals = approvalsWithGroup();
-    const request = await approvals.request(newRequest());
+    const { request } = await approvals.request(newRequest());
     const decision = await approvals.decide(approve(request.id, CARL));
     assert.equal(!decision.ok && decision.refusal.reason, 'not-approver');
     assert.equal((await approvals.get(request.id))?.status, 'pending');
@@ -378,7 +474,7 @@ describe('approvers from an Entra group, checked through Microsoft Graph (fake G
 
   it('refuses someone the directory does not know as not an approver', async () => {
     const approvals = approvalsWithGroup();
-    const request = await approvals.request(newRequest());
+    const { request } = await approvals.request(newRequest());
     const stranger = { objectId: '11111111-2222-4333-8444-555555555555', displayName: 'Stranger' };
     const decision = await approvals.decide(approve(request.id, stranger));
     assert.equal(!decision.ok && decision.refusal.reason, 'not-approver');
@@ -386,7 +482,7 @@ describe('approvers from an Entra group, checked through Microsoft Graph (fake G
 
   it('refuses, with the reason, when Graph answers 403 because the bot lacks the permission', async () => {
     const approvals = approvalsWithGroup({ roles: ['User.ReadBasic.All'] });
-    const request = await approvals.request(newRequest());
+    const { request } = await approvals.request(newRequest());
     const decision = await approvals.decide(approve(request.id, BEN));
     assert.equal(decision.ok, false);
     assert.equal(!decision.ok && decision.refusal.reason, 'approver-check-failed');
@@ -401,7 +497,7 @@ describe('approvers from an Entra group, checked through Microsoft Graph (fake G
 
   it('refuses when Graph is throttling or failing, rather than guessing', async () => {
     const approvals = approvalsWithGroup();
-    const request = await approvals.request(newRequest());
+    const { request } = await approvals.request(newRequest());
     graph.failNext(429, graphErrors.throttled(), { retryAfter: 5 });
     const throttled = await approvals.decide(approve(request.id, BEN));
     assert.equal(!throttled.ok && throttled.refusal.reason, 'approver-check-failed');
@@ -413,7 +509,7 @@ describe('approvers from an Entra group, checked through Microsoft Graph (fake G
 
   it('does not ask Graph about approvers listed by object id', async () => {
     const approvals = approvalsWithGroup({ listed: [DANA.objectId] });
-    const request = await approvals.request(newRequest());
+    const { request } = await approvals.request(newRequest());
     assert.ok((await approvals.decide(approve(request.id, DANA))).ok);
     assert.equal(graph.requests.length, 0);
   });

@@ -18,6 +18,7 @@ import {
   forEachStore,
   KUBELET_PRINCIPAL,
   newRequest,
+  OTHER_TENANT,
   REGISTRY_ID,
   startShopAzure,
   testClock,
@@ -40,7 +41,7 @@ describe('fix execution: what Azure answers and what the bot makes of it', () =>
     async function approvedAndExecuted(
       approvals: FixApprovals = fixApprovalsFor(store, azure, clock),
     ): Promise<{ execution: FixExecution; audit: AuditRecord[] }> {
-      const request = await approvals.request(newRequest());
+      const { request } = await approvals.request(newRequest());
       assert.ok((await approvals.decide(approve(request.id))).ok);
       const execution = await approvals.execute(request.id);
       assert.equal(execution.kind, 'finished');
@@ -185,10 +186,13 @@ describe('fix execution: what Azure answers and what the bot makes of it', () =>
 
     it('says so when the grant was written by an earlier request for the same grant, not by this one', async () => {
       const approvals = fixApprovalsFor(store, azure, clock);
-      const first = await approvals.request(newRequest());
-      const second = await approvals.request(newRequest({ pod: { namespace: 'shop', name: 'web-7d9c5b6f4-q8m2n' } }));
-      for (const { id } of [first, second]) assert.ok((await approvals.decide(approve(id))).ok);
+      const { request: first } = await approvals.request(newRequest());
+      assert.ok((await approvals.decide(approve(first.id))).ok);
       assert.equal(outcomeOf(await approvals.execute(first.id)).writtenBy, 'this-request');
+      // The grant is no longer waiting: another pod's request for it is a new request.
+      const { request: second } = await approvals.request(newRequest({ pod: { namespace: 'shop', name: 'web-7d9c5b6f4-q8m2n' } }));
+      assert.notEqual(second.id, first.id);
+      assert.ok((await approvals.decide(approve(second.id))).ok);
 
       const outcome = outcomeOf(await approvals.execute(second.id));
       assert.deepEqual([outcome.kind, outcome.writtenBy, outcome.writeAttempts], ['already-fixed', 'another-request', 0]);
@@ -275,9 +279,11 @@ describe('fix execution when the Blob container disappears (Azurite)', function 
       await clock.sleep(ms);
     };
     const approvals = fixApprovalsFor(store, azure, clock, { sleep }, log);
-    const executing = await approvals.request(newRequest());
-    const waiting = await approvals.request(newRequest({ pod: { namespace: 'shop', name: 'web-7d9c5b6f4-q8m2n' } }));
-    for (const { id } of [executing, waiting]) assert.ok((await approvals.decide(approve(id))).ok);
+    const { request: executing } = await approvals.request(newRequest());
+    // Another organisation's request for the same grant (one waits per grant and tenant), approved there.
+    const { request: waiting } = await approvals.request(newRequest({ tenantId: OTHER_TENANT }));
+    assert.ok((await approvals.decide(approve(executing.id))).ok);
+    assert.ok((await approvals.decide({ ...approve(waiting.id), tenantId: OTHER_TENANT })).ok);
     azure.answerNext({ status: 429, retryAfter: 1 });
 
     const execution = await approvals.execute(executing.id);

@@ -8,6 +8,7 @@ import { createLogger, memorySink, silentLogger, type LogRecord } from '../../sr
 import { sandboxGraphCredential, startFakeGraph, type FakeGraph } from '../support/graph/index.js';
 import { PLAYGROUND_TENANT_ID } from '../../src/sandbox/playground.js';
 import { startSandboxWorld, type SandboxWorld } from '../../src/sandbox/sandbox-world.js';
+import { personalChat } from '../support/teams-activities.js';
 import { openSqliteStore } from '../../src/store/index.js';
 import { cardTexts, executeActions } from '../support/card-text.js';
 import {
@@ -172,7 +173,9 @@ describe('wiring the fix approval flow from configuration (the configured profil
       const chat = sandboxGroupChat();
       const { card, messageId } = await requestedFix(bot, connector, chat);
       assert.ok(
-        cardTexts(card).includes('**Who can approve:** members of the approver group. Not the requester.'),
+        cardTexts(card).includes(
+          '**Who can approve:** members of the approver group. Not the requester, Dana Oncall, who can withdraw the request.',
+        ),
         JSON.stringify(cardTexts(card)),
       );
 
@@ -201,12 +204,66 @@ describe('wiring the fix approval flow from configuration (the configured profil
       assert.ok(!seen.includes('Bearer '));
     });
 
+    it('mentions the members of the conversation who are approvers (through Graph), never the requester', async () => {
+      const bot = await start({ APPROVER_GROUP_ID: PLATFORM_ADMINS });
+      const { connector } = bots;
+      const chat = sandboxGroupChat();
+      connector.members.set(chat.id, [DANA, MEGAN, ADELE, MALLORY]);
+      const { card } = await requestedFix(bot, connector, chat);
+      assert.ok(
+        cardTexts(card).includes(
+          '**Who can approve:** <at>Megan Bowen</at>. Not the requester, Dana Oncall, who can withdraw the request.',
+        ),
+        JSON.stringify(cardTexts(card)),
+      );
+      assert.deepEqual((card.msteams as { entities: unknown }).entities, [
+        { type: 'mention', text: '<at>Megan Bowen</at>', mentioned: { id: MEGAN.id, name: 'Megan Bowen' } },
+      ]);
+      assert.deepEqual(
+        graph.requests.map((r) => r.path),
+        [MEGAN, ADELE, MALLORY].map((u) => `/v1.0/directoryObjects/${u.aadObjectId}/checkMemberGroups`),
+        'the requester is not even asked about',
+      );
+    });
+
+    it('never offers nor accepts the sandbox\'s one-press "Approve as" outside the sandbox', async () => {
+      const bot = await start({ APPROVERS: ADELE.aadObjectId });
+      const { connector } = bots;
+      const chat = sandboxGroupChat();
+      const { card, messageId } = await requestedFix(bot, connector, chat);
+      assert.deepEqual(
+        executeActions(card).map((a) => a.title),
+        ['Approve', 'Reject', 'Withdraw request'],
+      );
+      const id = button(card, 'Approve').data.id as string;
+      const forged = await press(bot, connector, chat, messageId, { verb: 'approveFixAs', data: { id } }, DANA);
+      assert.ok(cardTexts(forged).includes('⛔ Refused: nothing was changed'), JSON.stringify(cardTexts(forged)));
+      assert.equal((await bot.app.fixes!.approvals.get(id))?.status, 'pending');
+      assert.ok(!(await bot.app.store.audit.list()).some((r) => r.action === 'fix.approved'));
+      assert.deepEqual(puts(), []);
+    });
+
+    it('tells the requester in a personal chat that no approver sees the approval card there', async () => {
+      const bot = await start({ APPROVERS: ADELE.aadObjectId });
+      const { marked } = await requestedFix(bot, bots.connector, personalChat(undefined, PLAYGROUND_TENANT_ID));
+      assert.ok(
+        cardTexts(marked).includes(
+          'Fix requested by Dana Oncall — waiting for approval: this is a personal chat, where no approver sees the approval card',
+        ),
+        JSON.stringify(cardTexts(marked)),
+      );
+    });
+
     it('lets the people listed in APPROVERS approve, without asking Graph', async () => {
       const bot = await start({ APPROVERS: `${ADELE.aadObjectId.toUpperCase()}` });
       const { connector } = bots;
       const chat = sandboxGroupChat();
       const { card, messageId } = await requestedFix(bot, connector, chat);
-      assert.ok(cardTexts(card).includes('**Who can approve:** 1 person listed in APPROVERS. Not the requester.'));
+      assert.ok(
+        cardTexts(card).includes(
+          '**Who can approve:** 1 person listed in APPROVERS. Not the requester, Dana Oncall, who can withdraw the request.',
+        ),
+      );
       await press(bot, connector, chat, messageId, button(card, 'Approve'), ADELE);
       await connector.waitFor(
         (c) => c.operation === 'update' && c.activityId === messageId && cardTexts(cardOf(c)).some((t) => t.endsWith(': done')),

@@ -29,6 +29,7 @@ import {
   forEachStore,
   KUBELET_PRINCIPAL,
   newRequest,
+  OTHER_TENANT,
   REGISTRY_ID,
   startShopAzure,
   testClock,
@@ -48,7 +49,7 @@ describe('fix approvals: request, approve, execute', () => {
 
     it('grants the role once when one user requests and another approves, and audits every step', async () => {
       const approvals = fixApprovalsFor(store, azure, clock);
-      const request = await approvals.request(newRequest());
+      const { request } = await approvals.request(newRequest());
       assert.equal(request.status, 'pending');
       assert.equal(Date.parse(request.expiresAt) - Date.parse(request.createdAt), 60 * 60_000);
 
@@ -109,8 +110,8 @@ describe('fix approvals: request, approve, execute', () => {
 
     it('keeps the request exactly as computed, with an opaque 144-bit id that is new each time', async () => {
       const approvals = fixApprovalsFor(store, azure, clock);
-      const first = await approvals.request(newRequest());
-      const second = await approvals.request(newRequest());
+      const { request: first } = await approvals.request(newRequest());
+      const { request: second } = await approvals.request(newRequest({ tenantId: OTHER_TENANT }));
       assert.match(first.id, /^[A-Za-z0-9_-]{24}$/);
       assert.notEqual(first.id, second.id);
       const raw = await store.documents.get<FixRequest>(FIX_REQUESTS_COLLECTION, first.id);
@@ -123,7 +124,7 @@ describe('fix approvals: request, approve, execute', () => {
 
     it('remembers the approval card message id without disturbing the decision', async () => {
       const approvals = fixApprovalsFor(store, azure, clock);
-      const request = await approvals.request(newRequest());
+      const { request } = await approvals.request(newRequest());
       const updated = await approvals.setApprovalCardMessageId(request.id, '1710406800000');
       assert.equal(updated.approvalCardMessageId, '1710406800000');
       assert.ok((await approvals.decide(approve(request.id))).ok);
@@ -132,7 +133,7 @@ describe('fix approvals: request, approve, execute', () => {
 
     it('writes nothing when the approver rejects', async () => {
       const approvals = fixApprovalsFor(store, azure, clock);
-      const request = await approvals.request(newRequest());
+      const { request } = await approvals.request(newRequest());
       const decision = await approvals.decide({ ...approve(request.id), decision: 'reject' });
       assert.ok(decision.ok);
       assert.equal(decision.decision, 'rejected');
@@ -147,7 +148,7 @@ describe('fix approvals: request, approve, execute', () => {
 
     it('makes exactly one write and one approval record out of 50 concurrent approvals and executions', async function () {
       const approvals = fixApprovalsFor(store, azure, clock);
-      const request = await approvals.request(newRequest());
+      const { request } = await approvals.request(newRequest());
       const approvers = [BEN, DANA];
       const decisions = await Promise.all(Array.from({ length: 50 }, (_, i) => approvals.decide(approve(request.id, approvers[i % 2]))));
       assert.equal(decisions.filter((d) => d.ok).length, 1);
@@ -166,7 +167,7 @@ describe('fix approvals: request, approve, execute', () => {
     it('makes exactly one write when two replicas with their own store clients race to approve and execute', async () => {
       const replicaA = fixApprovalsFor(store, azure, clock, { executorId: 'replica-a' });
       const replicaB = fixApprovalsFor(await open(), azure, clock, { executorId: 'replica-b' });
-      const request = await replicaA.request(newRequest());
+      const { request } = await replicaA.request(newRequest());
       const decisions = await Promise.all(
         Array.from({ length: 50 }, (_, i) => (i % 2 === 0 ? replicaA : replicaB).decide(approve(request.id, i % 3 === 0 ? DANA : BEN))),
       );
@@ -241,7 +242,7 @@ describe('fix approvals when the audit log cannot be written (a real SQLite file
         store = await openSqliteStore({ path, log: silentLogger() });
         const clock = testClock();
         const approvals = fixApprovalsFor(store, azure, clock);
-        const request = await approvals.request(newRequest());
+        const { request } = await approvals.request(newRequest());
         breakAuditLog(failure.sql);
 
         await assert.rejects(approvals.decide(approve(request.id)), (error: Error & { code?: string }) => {
@@ -265,7 +266,7 @@ describe('fix approvals when the audit log cannot be written (a real SQLite file
   it('accepts the approval once the audit log works again, with exactly one approval record', async () => {
     store = await openSqliteStore({ path, log: silentLogger() });
     const approvals = fixApprovalsFor(store, azure, testClock());
-    const request = await approvals.request(newRequest());
+    const { request } = await approvals.request(newRequest());
     breakAuditLog(failures[0]!.sql);
     await assert.rejects(approvals.decide(approve(request.id)), { code: 'STORE_UNAVAILABLE' });
     breakAuditLog('DROP TRIGGER audit_refuses_writes');
@@ -309,14 +310,14 @@ describe('fix approvals when the Blob container is gone and may not be created a
       log: silentLogger(),
     });
     const approvals = fixApprovalsFor(store, azure, testClock());
-    const pending = await approvals.request(newRequest());
+    const { request: pending } = await approvals.request(newRequest());
     await owner.delete();
 
-    await assert.rejects(approvals.request(newRequest()), (error: Error & { code?: string }) => {
+    await assert.rejects(approvals.request(newRequest({ tenantId: OTHER_TENANT })), (error: Error & { code?: string }) => {
       assert.equal(error.code, 'STORE_UNAVAILABLE');
       assert.match(
         error.message,
-        /^The fix request was not accepted and nothing was stored, because its audit record could not be written \(The Blob container gone-for-good is gone/,
+        /^The fix request was not accepted and nothing was stored, because the store could not be read \(The Blob container gone-for-good is gone/,
       );
       return true;
     });

@@ -3,14 +3,14 @@ import { silentLogger } from '../../src/logging/index.js';
 import { storedFixRequestProblem } from '../../src/fixes/fix-request.js';
 import type { FixRequest } from '../../src/fixes/index.js';
 import { openSqliteStore } from '../../src/store/index.js';
-import { approve, fixApprovalsFor, newRequest, startShopAzure, testClock } from './fix-harness.js';
+import { approve, BEN, fixApprovalsFor, newRequest, startShopAzure, testClock } from './fix-harness.js';
 
 describe('stored fix requests the bot will act on', () => {
   it('acts only on documents that are whole, valid requests under their own id', async () => {
     const store = await openSqliteStore({ path: ':memory:', log: silentLogger() });
     const azure = await startShopAzure();
     const approvals = fixApprovalsFor(store, azure, testClock());
-    const request = await approvals.request(newRequest());
+    const { request } = await approvals.request(newRequest());
     assert.equal(storedFixRequestProblem(request, request.id), undefined);
     assert.match(storedFixRequestProblem(request, 'another-id')!, /id does not match/);
     assert.match(storedFixRequestProblem({ ...request, schema: 2 }, request.id)!, /schema 2/);
@@ -24,6 +24,12 @@ describe('stored fix requests the bot will act on', () => {
       /container registry/,
     );
     assert.match(storedFixRequestProblem({ ...request, requester: { objectId: 'x' } }, request.id)!, /requester/);
+    assert.match(storedFixRequestProblem({ ...request, status: 'withdrawn' }, request.id)!, /withdrawn without a withdrawal/);
+    const byOther = { ...request, status: 'withdrawn', withdrawal: { by: BEN, at: request.createdAt } };
+    assert.match(storedFixRequestProblem(byOther, request.id)!, /withdrawn by someone other than its requester/);
+    const byRequester = { ...request, status: 'withdrawn', withdrawal: { by: request.requester, at: request.createdAt } };
+    assert.equal(storedFixRequestProblem(byRequester, request.id), undefined);
+    assert.match(storedFixRequestProblem({ ...request, evidence: { ...request.evidence, headline: 42 } }, request.id)!, /no evidence/);
     await store.close();
     await azure.close();
   });
@@ -32,7 +38,7 @@ describe('stored fix requests the bot will act on', () => {
     const store = await openSqliteStore({ path: ':memory:', log: silentLogger() });
     const azure = await startShopAzure();
     const approvals = fixApprovalsFor(store, azure, testClock());
-    const request = await approvals.request(newRequest());
+    const { request } = await approvals.request(newRequest());
     assert.ok((await approvals.decide(approve(request.id))).ok);
     const stored = (await store.documents.get<FixRequest>('fix-requests', request.id))!;
     const widened = { ...stored.value, fix: { ...stored.value.fix, scope: '/subscriptions/1f2e3d4c-5b6a-4798-8a7b-6c5d4e3f2a1b' } };
@@ -54,7 +60,7 @@ describe('stored fix requests the bot will act on', () => {
     const azure = await startShopAzure();
     try {
       const approvals = fixApprovalsFor(store, azure, testClock());
-      const request = await approvals.request(newRequest());
+      const { request } = await approvals.request(newRequest());
       const stored = (await store.documents.get<FixRequest>('fix-requests', request.id))!;
       const self = {
         ...stored.value,

@@ -1,7 +1,24 @@
 import assert from 'node:assert/strict';
 import type { Diagnosis } from '../../src/diagnosis/types.js';
+import type { FixApprovals, FixRecheckInput, FixRequest } from '../../src/fixes/index.js';
 import { rediagnosisSummary } from '../../src/fixes/rediagnosis.js';
+import type { Store } from '../../src/store/index.js';
+import type { AzureRoleAssignments } from '../support/azure-role-assignments.js';
 import { healthy, missingAcrPull } from '../fixtures/diagnoses/index.js';
+import {
+  approve,
+  auditOf,
+  CARL,
+  CONVERSATION,
+  fixApprovalsFor,
+  forEachStore,
+  newRequest,
+  OTHER_CONVERSATION,
+  OTHER_TENANT,
+  startShopAzure,
+  TENANT,
+  testClock,
+} from './fix-harness.js';
 
 const fix = missingAcrPull.fix!;
 
@@ -54,5 +71,78 @@ describe('the re-diagnosis after a fix, in a sentence', () => {
       summary.summary,
       "The kubelet identity's roles now allow pulling from shopacr. The pod is not healthy yet; it should change at the kubelet's next pull attempt.",
     );
+  });
+});
+
+describe('Re-run checks on an applied fix', () => {
+  forEachStore((open) => {
+    let store: Store;
+    let azure: AzureRoleAssignments;
+    let clock: ReturnType<typeof testClock>;
+    let approvals: FixApprovals;
+    let request: FixRequest;
+    const recheck = (id: unknown = request.id, extra: Partial<FixRecheckInput> = {}): FixRecheckInput => ({
+      actionData: { id },
+      actor: CARL,
+      tenantId: TENANT,
+      conversationId: CONVERSATION,
+      ...extra,
+    });
+    beforeEach(async () => {
+      store = await open();
+      azure = await startShopAzure();
+      clock = testClock();
+      approvals = fixApprovalsFor(store, azure, clock);
+      ({ request } = await approvals.request(newRequest()));
+    });
+    afterEach(() => azure.close());
+
+    it('runs the diagnosis again for anyone in the conversation, keeps what it says on the outcome, and audits who asked', async () => {
+      assert.ok((await approvals.decide(approve(request.id))).ok);
+      await approvals.execute(request.id);
+      const before = (await approvals.get(request.id))?.outcome?.rediagnosis;
+      clock.advance(60_000);
+      const pressed = await approvals.recheck(recheck());
+      assert.ok(pressed.ok);
+      const after = await pressed.rediagnose();
+      assert.ok(after.outcome?.rediagnosis && before);
+      assert.ok(Date.parse(after.outcome.rediagnosis.at) > Date.parse(before.at), 'a newer diagnosis');
+      assert.deepEqual(await approvals.get(request.id), after);
+      const records = (await auditOf(store)).filter((r) => r.action === 'fix.rediagnosed');
+      assert.deepEqual(
+        records.map((r) => r.actor?.id),
+        [undefined, CARL.objectId],
+        'after the change (the bot) and on request (Carl)',
+      );
+      assert.equal(azure.writes().length, 1, 'checking again changes nothing in Azure');
+    });
+
+    it('runs the checks once for a double press', async () => {
+      assert.ok((await approvals.decide(approve(request.id))).ok);
+      await approvals.execute(request.id);
+      const records = async () => (await auditOf(store)).filter((r) => r.action === 'fix.rediagnosed').length;
+      clock.advance(60_000);
+      for (const press of [await approvals.recheck(recheck()), await approvals.recheck(recheck())]) {
+        assert.ok(press.ok);
+        await press.rediagnose();
+      }
+      assert.equal(await records(), 2, 'one after the change, one for the two presses');
+    });
+
+    it('refuses before the fix is applied, from another conversation or tenant, and with an altered card', async () => {
+      const pending = await approvals.recheck(recheck());
+      assert.equal(!pending.ok && pending.refusal.reason, 'not-applied');
+      assert.equal(!pending.ok && pending.request?.id, request.id);
+      for (const [input, reason] of [
+        [recheck(request.id, { conversationId: OTHER_CONVERSATION }), 'wrong-conversation'],
+        [recheck(request.id, { tenantId: OTHER_TENANT }), 'wrong-tenant'],
+        [recheck(request.id, { actionData: { id: request.id, pod: 'other' } }), 'altered-card'],
+        [recheck('not-an-id'), 'unknown-request'],
+      ] as const) {
+        const result = await approvals.recheck(input);
+        assert.equal(!result.ok && result.refusal.reason, reason);
+        assert.equal(!result.ok && result.request, undefined);
+      }
+    });
   });
 });

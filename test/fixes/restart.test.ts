@@ -121,7 +121,7 @@ describe('fix requests survive a killed process (real child processes, SIGKILL)'
 
       /** Requests a fix in this process; the children approve, die and resume it. */
       async function pendingRequest(): Promise<string> {
-        return (await fixApprovalsFor(store, azure, testClock(new Date().toISOString())).request(newRequest())).id;
+        return (await fixApprovalsFor(store, azure, testClock(new Date().toISOString())).request(newRequest())).request.id;
       }
       const run = (step: FixProcessArgs['step'], requestId: string, clockOffsetMs = 0) =>
         runProcess({ step, store: spec, azure: azure.connection(), requestId, clockOffsetMs });

@@ -5,7 +5,7 @@ import type { RoleAssignmentWriter } from '../../src/clients/azure/role-assignme
 import type { Store } from '../../src/store/index.js';
 import type { AzureRoleAssignments } from '../support/azure-role-assignments.js';
 import { waitFor } from '../support/wait-for.js';
-import { approve, auditOf, fixApprovalsFor, forEachStore, newRequest, startShopAzure, testClock } from './fix-harness.js';
+import { approve, auditOf, fixApprovalsFor, forEachStore, newRequest, OTHER_TENANT, startShopAzure, testClock } from './fix-harness.js';
 
 const LEASE = 2 * 60_000;
 
@@ -28,7 +28,7 @@ describe('resuming interrupted fix requests', () => {
 
     it('executes an approval whose process stopped before executing it, once', async () => {
       const first = fixApprovalsFor(store, azure, clock, { executorId: 'before-restart' });
-      const request = await first.request(newRequest());
+      const { request } = await first.request(newRequest());
       assert.ok((await first.decide(approve(request.id))).ok);
 
       const second = await restarted();
@@ -55,7 +55,7 @@ describe('resuming interrupted fix requests', () => {
         return azure.checkPullAccess(fix);
       };
       const first = fixApprovalsFor(store, azure, clock, { executorId: 'before-restart', checkPullAccess: slow });
-      const request = await first.request(newRequest());
+      const { request } = await first.request(newRequest());
       assert.ok((await first.decide(approve(request.id))).ok);
       const firstExecution = first.execute(request.id); // stalls while re-checking: before any write
       await until(async () => (await first.get(request.id))?.status === 'executing');
@@ -98,7 +98,7 @@ describe('resuming interrupted fix requests', () => {
         },
       };
       const first = fixApprovalsFor(store, azure, clock, { executorId: 'before-restart', writer: stuckAfterWrite });
-      const request = await first.request(newRequest());
+      const { request } = await first.request(newRequest());
       assert.ok((await first.decide(approve(request.id))).ok);
       const firstExecution = first.execute(request.id);
       await until(async () => azure.writes().length === 1);
@@ -126,9 +126,9 @@ describe('resuming interrupted fix requests', () => {
 
     it('marks pending requests past their expiry as expired, once', async () => {
       const approvals = fixApprovalsFor(store, azure, clock);
-      const old = await approvals.request(newRequest());
+      const { request: old } = await approvals.request(newRequest());
       clock.advance(30 * 60_000);
-      const fresh = await approvals.request(newRequest());
+      const { request: fresh } = await approvals.request(newRequest({ tenantId: OTHER_TENANT }));
       clock.advance(31 * 60_000);
       const report = await approvals.resumeInterrupted();
       assert.deepEqual(report.expired, [old.id]);
@@ -140,7 +140,7 @@ describe('resuming interrupted fix requests', () => {
 
     it('lets only one of two replicas resuming at the same time execute a request', async () => {
       const approvals = fixApprovalsFor(store, azure, clock);
-      const request = await approvals.request(newRequest());
+      const { request } = await approvals.request(newRequest());
       assert.ok((await approvals.decide(approve(request.id))).ok);
       const replicas = [
         fixApprovalsFor(await open(), azure, clock, { executorId: 'a' }),
@@ -153,9 +153,9 @@ describe('resuming interrupted fix requests', () => {
 
     it('leaves finished, rejected and malformed requests alone', async () => {
       const approvals = fixApprovalsFor(store, azure, clock);
-      const rejected = await approvals.request(newRequest());
+      const { request: rejected } = await approvals.request(newRequest());
       await approvals.decide({ ...approve(rejected.id), decision: 'reject' });
-      const done = await approvals.request(newRequest());
+      const { request: done } = await approvals.request(newRequest());
       await approvals.decide(approve(done.id));
       await approvals.execute(done.id);
       await store.documents.create('fix-requests', 'hand-written', { status: 'approved', fix: { kind: 'assign-acr-pull' } });

@@ -128,10 +128,24 @@ describe('alerts on the sandbox (npm start)', function () {
     assert.equal(request.cluster.name, 'shop-aks');
     assert.equal(request.conversationId, chat.id);
     assert.equal(request.requester.objectId, USER.aadObjectId);
-    const receipt = cardTexts((answer.body as { value: unknown }).value);
-    assert.ok(
-      receipt.some((t) => t.replace(/\\/g, '').includes(request.id)),
-      JSON.stringify({ receipt, id: request.id }),
+    // The alert stays an alert, marked in place for the person who pressed (and then for everyone)…
+    const marked = (answer.body as { value: Record<string, unknown> }).value;
+    const markedTexts = cardTexts(marked);
+    assert.equal(markedTexts[1], '🔔 Deployment web cannot pull its image');
+    assert.ok(markedTexts.includes(`Fix requested by ${USER.name} — waiting for approval`), JSON.stringify(markedTexts));
+    assert.deepEqual(
+      executeActions(marked).map((b) => b.title),
+      ['Re-run checks', 'Show events'],
     );
+    // …and the approval card is the one new message, the one the request remembers.
+    const approval = await connector.waitFor(
+      (c) => c.operation !== 'update' && c.conversationId === chat.id && cardTexts(cardOf(c)).includes('Fix approval'),
+    );
+    let remembered: string | undefined;
+    for (let i = 0; i < 100 && remembered !== approval.resultId; i += 1) {
+      remembered = (await app.fixes!.approvals.get(request.id))?.approvalCardMessageId;
+      if (remembered !== approval.resultId) await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    assert.equal(remembered, approval.resultId);
   });
 });

@@ -11,6 +11,38 @@ const AC = require('adaptivecards/dist/adaptivecards.js') as typeof AdaptiveCard
 
 export const MAX_CARD_VERSION = '1.5';
 
+/**
+ * Teams' CodeBlock element (`codeSnippet`, `language`, `startLineNumber`), which the official object model does not
+ * know: registered so that a card using it is checked like any other element (a snippet is required).
+ */
+class TeamsCodeBlock extends AC.CardElement {
+  static readonly codeSnippetProperty = new AC.StringProperty(AC.Versions.v1_5, 'codeSnippet');
+  static readonly languageProperty = new AC.StringProperty(AC.Versions.v1_5, 'language');
+  static readonly startLineNumberProperty = new AC.NumProperty(AC.Versions.v1_5, 'startLineNumber');
+
+  override getJsonTypeName(): string {
+    return 'CodeBlock';
+  }
+
+  protected override internalRender(): undefined {
+    return undefined;
+  }
+
+  override internalValidateProperties(context: AdaptiveCardsModule.ValidationResults): void {
+    super.internalValidateProperties(context);
+    const snippet = this.getValue(TeamsCodeBlock.codeSnippetProperty) as unknown;
+    if (typeof snippet !== 'string' || snippet === '')
+      context.addFailure(this, AC.ValidationEvent.PropertyCantBeNull, 'A CodeBlock needs a codeSnippet.');
+  }
+}
+
+function teamsElements(): AdaptiveCardsModule.CardObjectRegistry<AdaptiveCardsModule.CardElement> {
+  const registry = new AC.CardObjectRegistry<AdaptiveCardsModule.CardElement>();
+  AC.GlobalRegistry.populateWithDefaultElements(registry);
+  registry.register('CodeBlock', TeamsCodeBlock, AC.Versions.v1_5);
+  return registry;
+}
+
 export function adaptiveCardProblems(json: unknown): string[] {
   const problems: string[] = [];
   if (json === null || typeof json !== 'object') return ['the card is not a JSON object'];
@@ -26,6 +58,7 @@ export function adaptiveCardProblems(json: unknown): string[] {
 
   const card = new AC.AdaptiveCard();
   const context = new AC.SerializationContext(AC.Versions.v1_5);
+  context.setElementRegistry(teamsElements());
   card.parse(json, context);
   for (let i = 0; i < context.eventCount; i++) {
     const event = context.getEventAt(i);

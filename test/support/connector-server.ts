@@ -20,6 +20,7 @@ export interface ConnectorCall {
  *   POST   /v3/conversations/{conversationId}/activities/{id}  reply to an activity
  *   PUT    /v3/conversations/{conversationId}/activities/{id}  update an activity
  *   DELETE /v3/conversations/{conversationId}/activities/{id}  delete an activity
+ *   GET    /v3/conversations/{conversationId}/pagedmembers     the members (those set in `members`, else 404)
  * It records every call, answers with the ids the real service would, and lets tests wait for a call. HTTP on
  * 127.0.0.1, port 0; reusable for proactive alerts.
  */
@@ -39,6 +40,10 @@ export class ConnectorServer {
   failSendsWith: number | undefined;
   /** The Retry-After header sent with those failures (as Teams does with 429). */
   failSendsRetryAfter: string | undefined;
+  /** The members of each conversation (by the id Teams lists them under: a channel's, without `;messageid=`). */
+  readonly members = new Map<string, Array<{ id: string; name: string; aadObjectId?: string }>>();
+  /** How many times the bot asked for a conversation's members. */
+  memberLists = 0;
 
   private constructor() {
     this.server = createServer((req, res) => void this.handle(req, res));
@@ -130,6 +135,13 @@ export class ConnectorServer {
       return;
     }
     const [, , conversationId, segment, activityId] = parts;
+    if (req.method === 'GET' && conversationId !== undefined && segment === 'pagedmembers' && parts.length === 4) {
+      this.memberLists++;
+      const members = this.members.get(conversationId);
+      if (members === undefined) reply(404, { error: { code: 'ConversationNotFound', message: 'Conversation not found.' } });
+      else reply(200, { members: members.map((m) => ({ ...m, objectId: m.aadObjectId, userRole: 'user' })) });
+      return;
+    }
     if (conversationId === undefined || segment !== 'activities' || parts.length > 5) {
       reply(404, { error: { code: 'NotFound', message: `no route for ${req.method} ${path}` } });
       return;

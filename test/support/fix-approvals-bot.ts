@@ -161,10 +161,11 @@ export function approvalPost(connector: ConnectorServer, chat: Conversation): Pr
 /** Diagnoses the pod, presses Request fix as `requester`, and waits for the approval card. */
 export async function requestedFix(bot: FixBot, connector: ConnectorServer, chat: Conversation, requester: TeamsAccount = DANA) {
   const diagnosis = await diagnose(bot, connector, chat, requester);
-  const receipt = await press(bot, connector, chat, diagnosis.activityId!, button(cardOf(diagnosis), 'Request fix'), requester);
+  // The answer to Request fix: the diagnosis card, marked "Fix requested by … — waiting for approval".
+  const marked = await press(bot, connector, chat, diagnosis.activityId!, button(cardOf(diagnosis), 'Request fix'), requester);
   const posted = await approvalPost(connector, chat);
   const id = button(cardOf(posted), 'Approve').data.id;
   // The bot keeps the card's message id (to update it later) once Teams has answered the post.
   await waitFor('the approval card to be recorded', () => bot.logs.some((r) => r.msg === 'approval card posted' && r.fixRequestId === id));
-  return { diagnosis, receipt, posted, card: cardOf(posted), messageId: posted.resultId! };
+  return { diagnosis, marked, posted, card: cardOf(posted), messageId: posted.resultId! };
 }

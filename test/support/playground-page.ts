@@ -14,6 +14,12 @@ export class PlaygroundPage {
     await this.page.getByRole('treeitem', { name: 'Personal Chat' }).click();
   }
 
+  /** Switches to a conversation of the left rail: `Personal Chat`, the group chat `On-call`, a channel. */
+  async openChat(name: string): Promise<void> {
+    await this.page.getByRole('treeitem', { name, exact: false }).first().click();
+    await this.composeBox().waitFor({ state: 'visible' });
+  }
+
   composeBox(): Locator {
     return this.page.getByRole('textbox');
   }
@@ -22,6 +28,20 @@ export class PlaygroundPage {
     const box = this.composeBox();
     await box.click();
     await box.fill(text);
+    await this.page.keyboard.press('Enter');
+  }
+
+  /**
+   * Sends `text` addressed to the bot with an @mention, as a group chat or channel needs (Teams, and the Playground,
+   * deliver only messages that mention the bot there): `@` and the start of its name, the suggestion picked.
+   */
+  async sendMentioning(botName: string, text: string): Promise<void> {
+    const box = this.composeBox();
+    await box.click();
+    await box.fill('');
+    await this.page.keyboard.type(`@${botName.split(' ')[0]}`);
+    await this.page.getByRole('menuitem', { name: botName }).click();
+    await this.page.keyboard.type(` ${text}`);
     await this.page.keyboard.press('Enter');
   }
 

@@ -189,6 +189,7 @@ describe('alerts in Teams: the bot application, its endpoint and the Bot Connect
     );
     const thread = channelThread(`${OPS};messageid=${post.resultId}`);
 
+    // Show events answers in the thread: the events as a new message there; the alert stays as it was.
     const events = await postActivity(
       replica.url,
       cardActionInvoke(
@@ -199,13 +200,28 @@ describe('alerts in Teams: the bot application, its endpoint and the Bot Connect
       ),
     );
     assert.equal(events.status, 200);
-    const eventsTexts = cardTexts(invokeCard(events.body));
-    assert.equal(eventsTexts[0], 'Events for shop/web-7d4c9b8f6d-p1 on cluster prod');
+    assert.deepEqual(events.body, {
+      statusCode: 200,
+      type: 'application/vnd.microsoft.activity.message',
+      value: 'The events are in a new message below.',
+    });
+    const eventsPost = await world.connector.waitFor(
+      (c) =>
+        c.operation !== 'update' &&
+        c.conversationId === thread.id &&
+        cardTexts(cardOf(c))[0] === 'Events for shop/web-7d4c9b8f6d-p1 on cluster prod',
+    );
     assert.ok(
-      eventsTexts.some((t) => t.startsWith('⚠️ Failed')),
-      JSON.stringify(eventsTexts),
+      cardTexts(cardOf(eventsPost)).some((t) => t.startsWith('⚠️ Failed')),
+      JSON.stringify(cardTexts(cardOf(eventsPost))),
+    );
+    assert.equal(
+      world.connector.calls.filter((c) => c.operation === 'update' && c.activityId === post.resultId).length,
+      0,
+      'the alert was not replaced',
     );
 
+    // Re-run checks keeps it an alert: the same message, the alert's own title, what the checks found under it.
     const rerun = await postActivity(
       replica.url,
       cardActionInvoke(
@@ -215,16 +231,22 @@ describe('alerts in Teams: the bot application, its endpoint and the Bot Connect
         buttons.find((b) => b.verb === 'rerun')!,
       ),
     );
-    assert.equal(cardTexts(invokeCard(rerun.body))[0], '⏳ Re-running checks for shop/web-7d4c9b8f6d-p1 on cluster prod… (run 2)');
+    assert.match(String((rerun.body as { value: unknown }).value), /^Re-running the checks of web-7d4c9b8f6d-p1: this alert shows/);
     const rediagnosed = await world.connector.waitFor(
-      (c) =>
-        c.operation === 'update' &&
-        c.activityId === post.resultId &&
-        !isAlertCard(c) &&
-        c.activity?.type === 'message' &&
-        cardTexts(cardOf(c))[0] === '❌ web-7d4c9b8f6d-p1 cannot pull its image',
+      (c) => c.operation === 'update' && c.activityId === post.resultId && c.activity?.type === 'message',
     );
-    assert.ok(cardTexts(cardOf(rediagnosed)).some((t) => t.startsWith('Run 2 · checked at')));
+    assert.ok(isAlertCard(rediagnosed), 'still an alert card');
+    const texts = cardTexts(cardOf(rediagnosed));
+    assert.equal(texts[0], post.activity && cardTexts(cardOf(post))[0], "the alert's own title");
+    assert.ok(
+      texts.some((t) => /^Re-checked at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC: /.test(t)),
+      JSON.stringify(texts),
+    );
+    assert.ok(!texts.some((t) => t.includes('looks healthy')), 'never a diagnosis card saying "looks healthy"');
+    assert.deepEqual(
+      executeActions(cardOf(rediagnosed)).map((b) => b.title),
+      ['Re-run checks', 'Show events'],
+    );
 
     const elsewhere = await postActivity(
       replica.url,

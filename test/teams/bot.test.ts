@@ -113,6 +113,17 @@ describe('the Teams bot over /api/messages (the real engine on the sandbox)', fu
     return { messageId: update.activityId!, card: cardOf(update) };
   }
 
+  /** The events card Show events posts as a new message in the conversation. */
+  function eventsPosted(conversationId: string) {
+    return connector.waitFor(
+      (c) =>
+        c.operation !== 'update' &&
+        c.conversationId === conversationId &&
+        c.activity?.type === 'message' &&
+        cardTexts(cardOf(c))[0]?.startsWith('Events for ') === true,
+    );
+  }
+
   beforeEach(async () => {
     connector = await ConnectorServer.start();
   });
@@ -197,13 +208,19 @@ describe('the Teams bot over /api/messages (the real engine on the sandbox)', fu
     assert.equal(second.activityId, first.activityId);
   });
 
-  it('shows the events of the diagnosis the card came from, with a way back to the checks', async () => {
+  it('shows the events of the diagnosis in a new message, leaving the diagnosis card as it was', async () => {
     await start();
     const chat = personalChat();
     const { messageId, card } = await askAbout(chat, `why is pod ${WEB} failing in shop`);
     const events = executeActions(card).find((a) => a.verb === 'events')!;
+    const updatesBefore = connector.calls.filter((c) => c.operation === 'update').length;
     const result = await postActivity(bot.url, cardActionInvoke(connector.serviceUrl, chat, messageId, events));
-    const eventsCard = invokeCard(result.body);
+    assert.deepEqual(result.body, {
+      statusCode: 200,
+      type: 'application/vnd.microsoft.activity.message',
+      value: 'The events are in a new message below.',
+    });
+    const eventsCard = cardOf(await eventsPosted(chat.id));
     const texts = cardTexts(eventsCard);
     assert.equal(texts[0], `Events for shop/${WEB}`);
     assert.ok(
@@ -217,6 +234,7 @@ describe('the Teams bot over /api/messages (the real engine on the sandbox)', fu
     );
     assert.deepEqual(adaptiveCardProblems(eventsCard), []);
     assert.equal(diagnoser.requests.length, 1, 'showing events does not diagnose again');
+    assert.equal(connector.calls.filter((c) => c.operation === 'update').length, updatesBefore, 'the diagnosis card was not replaced');
   });
 
   it('offers no Request fix button when no fix request handler is configured', async () => {
@@ -228,7 +246,7 @@ describe('the Teams bot over /api/messages (the real engine on the sandbox)', fu
     );
   });
 
-  it('records a fix request with the fix stored server-side and the user who pressed the button', async () => {
+  it('records a fix request with the fix stored server-side and the user who pressed the button, and marks the card in place', async () => {
     await start(withFixes());
     const chat = personalChat();
     const { messageId, card } = await askAbout(chat, `why is pod ${WEB} failing in shop`);
@@ -237,11 +255,25 @@ describe('the Teams bot over /api/messages (the real engine on the sandbox)', fu
     assert.equal(requestFix.title, 'Request fix');
 
     const result = await postActivity(bot.url, cardActionInvoke(connector.serviceUrl, chat, messageId, requestFix));
-    const texts = cardTexts(invokeCard(result.body));
-    assert.ok(texts.includes(`Fix requested for shop/${WEB}`));
-    const reference = texts.find((t) => t.startsWith('**Reference:** '))!.slice('**Reference:** '.length);
-    const stored = await bot.app.fixes!.approvals.get(reference.replace(/\\/g, ''));
-    assert.ok(stored, `the request ${reference} is stored`);
+    // The answer is the diagnosis card itself, marked: the cause stays, Request fix goes.
+    const marked = invokeCard(result.body);
+    const texts = cardTexts(marked);
+    assert.equal(
+      texts.find((t) => t.startsWith('❌')),
+      cardTexts(card).find((t) => t.startsWith('❌')),
+      'the same title',
+    );
+    assert.ok(
+      texts.some((t) => t.startsWith(`Fix requested by ${USER.name} — waiting for approval`)),
+      JSON.stringify(texts),
+    );
+    assert.deepEqual(
+      executeActions(marked).map((a) => a.verb),
+      ['rerun', 'events'],
+    );
+    const [document] = await bot.app.store.documents.list('fix-requests');
+    const stored = await bot.app.fixes!.approvals.get(document!.id);
+    assert.ok(stored, `the request ${document!.id} is stored`);
     assert.deepEqual(
       {
         fix: stored.fix,
@@ -283,6 +315,16 @@ describe('the Teams bot over /api/messages (the real engine on the sandbox)', fu
         cardTexts(cardOf(c)).includes('Fix approval'),
     );
     assert.equal(approval.conversationId, chat.id);
+    // Everyone's diagnosis card is marked too; the approval card is the one new message.
+    const update = await connector.waitFor(
+      (c) => c.operation === 'update' && c.activityId === messageId && cardTexts(cardOf(c)).some((t) => t.startsWith('Fix requested by')),
+    );
+    assert.deepEqual(cardOf(update), marked);
+    assert.equal(
+      connector.calls.filter((c) => c.operation !== 'update' && c.activity?.type === 'message' && c.conversationId === chat.id).length,
+      2,
+      'the "Diagnosing" message and the approval card',
+    );
   });
 
   it('never offers Request fix for a diagnosis without a fix', async () => {
@@ -369,7 +411,8 @@ describe('the Teams bot over /api/messages (the real engine on the sandbox)', fu
     const { messageId, card: bigCard } = await askAbout(other, 'diagnose batch-ingest-28436102-zx9vq -n batch');
     assert.ok(cardBytes(bigCard) < 28_000, `${cardBytes(bigCard)} bytes`);
     const events = executeActions(bigCard).find((a) => a.verb === 'events')!;
-    const eventsCard = invokeCard((await postActivity(bot.url, cardActionInvoke(connector.serviceUrl, other, messageId, events))).body);
+    await postActivity(bot.url, cardActionInvoke(connector.serviceUrl, other, messageId, events));
+    const eventsCard = cardOf(await eventsPosted(other.id));
     assert.ok(cardBytes(eventsCard) < 28_000, `${cardBytes(eventsCard)} bytes`);
     assert.ok(cardTexts(eventsCard).some((t) => t.startsWith('…and 185 older events')));
   });
@@ -538,8 +581,8 @@ describe('the Teams bot over /api/messages (the real engine on the sandbox)', fu
 
       await start({ dir });
       const events = executeActions(card).find((a) => a.verb === 'events')!;
-      const result = await postActivity(bot.url, cardActionInvoke(connector.serviceUrl, chat, messageId, events));
-      assert.equal(cardTexts(invokeCard(result.body))[0], `Events for shop/${WEB}`);
+      await postActivity(bot.url, cardActionInvoke(connector.serviceUrl, chat, messageId, events));
+      assert.equal(cardTexts(cardOf(await eventsPosted(chat.id)))[0], `Events for shop/${WEB}`);
       const rerun = executeActions(card).find((a) => a.verb === 'rerun')!;
       await postActivity(bot.url, cardActionInvoke(connector.serviceUrl, chat, messageId, rerun));
       await connector.waitFor((c) => c.operation === 'update' && cardTexts(cardOf(c)).some((t) => t.startsWith('Run 2 · ')));

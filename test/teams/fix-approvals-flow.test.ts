@@ -7,6 +7,7 @@ import { adaptiveCardProblems } from '../support/adaptive-card-validator.js';
 import { cardTexts, executeActions } from '../support/card-text.js';
 import {
   ACR_PULL_GUID,
+  answerCard,
   approvalPost,
   button,
   cardOf,
@@ -24,10 +25,18 @@ import {
   type FixBotWorld,
 } from '../support/fix-approvals-bot.js';
 import { waitFor } from '../support/wait-for.js';
-import { channelThread, groupChat, messageActivity, personalChat, postActivity, type Conversation } from '../support/teams-activities.js';
+import {
+  cardActionInvoke,
+  channelThread,
+  groupChat,
+  messageActivity,
+  personalChat,
+  postActivity,
+  type Conversation,
+} from '../support/teams-activities.js';
 import { isAlertCard } from '../support/alerting-bot.js';
 import { ManualClock } from '../support/manual-clock.js';
-import { PLAYGROUND_TENANT_ID } from '../../src/sandbox/playground.js';
+import { PLAYGROUND_OTHER_USERS, PLAYGROUND_TENANT_ID } from '../../src/sandbox/playground.js';
 
 const OPS = '19:7e1c3f0a9b2d4e5f8a6b0c1d2e3f4a5b@thread.tacv2';
 const OTHER_TENANT = '2c1b0a9f-8e7d-4c6b-9a5f-4e3d2c1b0a9f';
@@ -73,17 +82,18 @@ describe('fix approvals in Teams: the bot application on the sandbox, its endpoi
     bot = await world.start();
     const { connector } = world;
     const chat = sandboxGroupChat();
+    connector.members.set(chat.id, [DANA, MEGAN, ADELE, MALLORY]);
 
     const diagnosis = await diagnose(bot, connector, chat);
     const requestFix = button(cardOf(diagnosis), 'Request fix');
     assert.deepEqual(Object.keys(requestFix.data), ['id'], 'the Request fix button carries only an opaque id');
 
-    const receipt = await press(bot, connector, chat, diagnosis.activityId!, requestFix, DANA);
-    const receiptTexts = cardTexts(receipt);
-    assert.ok(
-      receiptTexts.some((t) => t.includes('An approval card follows in this conversation.')),
-      JSON.stringify(receiptTexts),
-    );
+    // The diagnosis card is marked in place: the person who pressed sees it at once, everyone else right after.
+    const marked = await press(bot, connector, chat, diagnosis.activityId!, requestFix, DANA);
+    const markedTexts = cardTexts(marked);
+    assert.ok(markedTexts.includes('❌ web-7d4c9b6f5-x2k8p cannot pull its image'), 'the diagnosis stays');
+    assert.ok(markedTexts.includes('Fix requested by Dana Oncall — waiting for approval'), JSON.stringify(markedTexts));
+    assert.ok(!executeActions(marked).some((b) => b.title === 'Request fix'), 'no second request from this card');
 
     const posted = await approvalPost(connector, chat);
     const card = cardOf(posted);
@@ -93,24 +103,55 @@ describe('fix approvals in Teams: the bot application on the sandbox, its endpoi
       texts.some((t) => t.startsWith('Waiting for an approver until ')),
       JSON.stringify(texts),
     );
-    assert.ok(texts.some((t) => t.startsWith('**Requested by:** Dana Oncall at ')));
+    assert.equal(texts.filter((t) => / \d\d:\d\d:\d\d UTC/.test(t) && t.includes('until')).length, 1, 'one expiry time');
+    assert.ok(texts.includes('**Why:** The kubelet identity of shop-aks has no role that lets it pull from shopacr.'), 'the root cause');
     assert.ok(
-      texts.some((t) => t.includes(SANDBOX_IDS.kubeletObjectId)),
-      'names the kubelet identity',
+      texts.some((t) => t.startsWith('Dana Oncall at ')),
+      'who requested',
     );
+    assert.ok(texts.includes(`kubelet identity of shop-aks (object id ${SANDBOX_IDS.kubeletObjectId})`), 'names the kubelet identity');
+    assert.ok(texts.includes('AcrPull') && texts.includes('shopacr'), 'the role and the registry');
+    assert.ok(JSON.stringify(card).includes(`"codeSnippet":"${SHOPACR}"`), 'the full scope in a code block');
     assert.ok(
       texts.some((t) => t.includes(ACR_PULL_GUID)),
-      'names the AcrPull role definition',
+      'names the AcrPull role definition (in the details)',
     );
+    // The approvers in the conversation are mentioned (Teams notifies them); not the requester, not a non-approver.
+    assert.ok(
+      texts.includes(
+        '**Who can approve:** <at>Megan Bowen</at>, <at>Adele Vance</at>. Not the requester, Dana Oncall, who can withdraw the request.',
+      ),
+      JSON.stringify(texts),
+    );
+    assert.deepEqual((card.msteams as { entities: unknown }).entities, [
+      { type: 'mention', text: '<at>Megan Bowen</at>', mentioned: { id: MEGAN.id, name: 'Megan Bowen' } },
+      { type: 'mention', text: '<at>Adele Vance</at>', mentioned: { id: ADELE.id, name: 'Adele Vance' } },
+    ]);
     const buttons = executeActions(card);
     assert.deepEqual(
       buttons.map((b) => [b.title, b.verb]),
       [
         ['Approve', 'approveFix'],
         ['Reject', 'rejectFix'],
+        ['Withdraw request', 'withdrawFix'],
+        ['Approve as Megan Bowen (sandbox)', 'approveFixAs'],
       ],
     );
-    for (const b of buttons) assert.deepEqual(Object.keys(b.data), ['id'], 'Approve and Reject carry only the request id');
+    for (const b of buttons) assert.deepEqual(Object.keys(b.data), ['id'], 'the buttons carry only the request id');
+    const everyone = await connector.waitFor(
+      (c) =>
+        c.operation === 'update' &&
+        c.activityId === diagnosis.activityId &&
+        cardTexts(cardOf(c)).includes('Fix requested by Dana Oncall — waiting for approval'),
+    );
+    assert.deepEqual(cardOf(everyone), marked, "everyone's diagnosis card is marked");
+    assert.deepEqual(
+      connector.calls
+        .filter((c) => c.operation !== 'update' && c.activity?.type === 'message')
+        .map((c) => cardTexts(cardOf(c)).find((t) => t.startsWith('⏳ Diagnosing') || t === 'Fix approval')),
+      ['⏳ Diagnosing shop/web-7d4c9b6f5-x2k8p…', 'Fix approval'],
+      'the approval card is the one new message',
+    );
     const id = buttons[0]!.data.id as string;
     assert.deepEqual(roleAssignmentPuts(bot), [], 'nothing written before the approval');
 
@@ -132,11 +173,22 @@ describe('fix approvals in Teams: the bot application on the sandbox, its endpoi
       JSON.stringify(done),
     );
     assert.ok(
-      done.some((t) => t.startsWith('**Diagnosis after the change:** ')),
+      done.some((t) => /^\*\*Checks at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC:\*\* /.test(t)),
       'shows the diagnosis after the change',
     );
-    assert.deepEqual(executeActions(cardOf(updated)), []);
+    assert.deepEqual(
+      executeActions(cardOf(updated)).map((b) => [b.title, b.verb, b.data]),
+      [['Re-run checks', 'recheckFix', { id }]],
+      'the done card has Re-run checks',
+    );
     assert.deepEqual(adaptiveCardProblems(cardOf(updated)), []);
+    // The diagnosis card it came from says so too.
+    await connector.waitFor(
+      (c) =>
+        c.operation === 'update' &&
+        c.activityId === diagnosis.activityId &&
+        cardTexts(cardOf(c)).some((t) => t.startsWith('Fix applied: AcrPull on shopacr, approved by Megan Bowen at ')),
+    );
 
     const puts = roleAssignmentPuts(bot);
     assert.equal(puts.length, 1, 'exactly one role assignment PUT');
@@ -222,7 +274,7 @@ describe('fix approvals in Teams: the bot application on the sandbox, its endpoi
       assert.ok(cardTexts(answer).includes('⛔ You are not one of the approvers for fixes.'), JSON.stringify(cardTexts(answer)));
       assert.deepEqual(
         executeActions(answer).map((a) => a.title),
-        ['Approve', 'Reject'],
+        ['Approve', 'Reject', 'Withdraw request', 'Approve as Megan Bowen (sandbox)'],
         'still pending: the buttons stay',
       );
       await onlyTheRejectionUpdates(messageId, button(card, 'Approve').data.id as string);
@@ -393,7 +445,14 @@ describe('fix approvals in Teams: the bot application on the sandbox, its endpoi
 
     // Teams sends the presses on the alert card from the thread the card started.
     const thread = channelThread(`${OPS};messageid=${alert.resultId}`, PLAYGROUND_TENANT_ID);
-    await press(bot, connector, thread, alert.resultId!, button(cardOf(alert), 'Request fix'), DANA);
+    const marked = await press(bot, connector, thread, alert.resultId!, button(cardOf(alert), 'Request fix'), DANA);
+    // The alert stays an alert, marked in place.
+    assert.equal(cardTexts(marked)[1], '🔔 Deployment web cannot pull its image');
+    assert.ok(cardTexts(marked).includes('Fix requested by Dana Oncall — waiting for approval'), JSON.stringify(cardTexts(marked)));
+    assert.deepEqual(
+      executeActions(marked).map((b) => b.title),
+      ['Re-run checks', 'Show events'],
+    );
     const posted = await approvalPost(connector, thread);
     const answer = await press(bot, connector, thread, posted.resultId!, button(cardOf(posted), 'Approve'), MEGAN);
     assert.ok(
@@ -405,6 +464,202 @@ describe('fix approvals in Teams: the bot application on the sandbox, its endpoi
       15_000,
     );
     assert.equal(roleAssignmentPuts(bot).length, 1);
+  });
+
+  describe('buttons keep the story', () => {
+    let chat: Conversation;
+    beforeEach(async () => {
+      bot = await world.start();
+      chat = sandboxGroupChat();
+    });
+
+    const approvalPosts = () =>
+      world.connector.calls.filter((c) => c.operation !== 'update' && c.activity?.type === 'message' && isApprovalCard(cardOf(c)));
+
+    it('answers a second Request fix for the same grant with the request under way: no second approval card, the card says whose', async () => {
+      const { connector } = world;
+      const first = await requestedFix(bot, connector, chat);
+      const id = button(first.card, 'Approve').data.id;
+
+      // Adele re-runs the checks (the fix is still proposed) and presses Request fix on the new card.
+      await press(bot, connector, chat, first.diagnosis.activityId!, button(cardOf(first.diagnosis), 'Re-run checks'), ADELE);
+      const rerun = await connector.waitFor(
+        (c) =>
+          c.operation === 'update' &&
+          c.activityId === first.diagnosis.activityId &&
+          cardTexts(cardOf(c)).some((t) => t.startsWith('Run 2 · ')),
+      );
+      const again = await press(bot, connector, chat, rerun.activityId!, button(cardOf(rerun), 'Request fix'), ADELE);
+      const texts = cardTexts(again);
+      const pointer =
+        /^Fix already requested by Dana Oncall at [\d-]+ [\d:]+ UTC — waiting for approval; its approval card is in this conversation$/;
+      assert.ok(
+        texts.some((t) => pointer.test(t)),
+        JSON.stringify(texts),
+      );
+      assert.ok(texts.includes('❌ web-7d4c9b6f5-x2k8p cannot pull its image'), 'the diagnosis stays');
+
+      // From another conversation, too: it names where the approval card is not.
+      const elsewhere = sandboxGroupChat();
+      const other = await diagnose(bot, connector, elsewhere, ADELE);
+      const there = await press(bot, connector, elsewhere, other.activityId!, button(cardOf(other), 'Request fix'), ADELE);
+      assert.ok(
+        cardTexts(there).some((t) => t.endsWith('; its approval card is in another conversation')),
+        JSON.stringify(cardTexts(there)),
+      );
+
+      await waitFor(
+        'every press to be answered',
+        () => bot.logs.filter((r) => r.msg === 'fix already requested: pointing to the pending request').length === 2,
+      );
+      assert.equal(approvalPosts().length, 1, 'one approval card');
+      const requests = await bot.app.store.documents.list('fix-requests');
+      assert.deepEqual(
+        requests.map((r) => r.id),
+        [id],
+      );
+    });
+
+    it('lets the requester withdraw: the approval card says so for everyone, the diagnosis card offers Request fix again, all audited', async () => {
+      const { connector } = world;
+      const { card, messageId, diagnosis } = await requestedFix(bot, connector, chat);
+      const id = button(card, 'Withdraw request').data.id as string;
+
+      // Someone else may not.
+      const notHers = await press(bot, connector, chat, messageId, button(card, 'Withdraw request'), MEGAN);
+      assert.ok(
+        cardTexts(notHers).includes('⛔ Only the person who requested this fix can withdraw it.'),
+        JSON.stringify(cardTexts(notHers)),
+      );
+      assert.equal((await bot.app.fixes!.approvals.get(id))?.status, 'pending');
+
+      const answer = await press(bot, connector, chat, messageId, button(card, 'Withdraw request'), DANA);
+      assert.ok(
+        cardTexts(answer).some((t) => /^Withdrawn by Dana Oncall at .* UTC: nothing was changed$/.test(t)),
+        JSON.stringify(cardTexts(answer)),
+      );
+      assert.deepEqual(executeActions(answer), [], 'nothing left to press');
+      const everyone = await connector.waitFor(
+        (c) =>
+          c.operation === 'update' &&
+          c.activityId === messageId &&
+          cardTexts(cardOf(c)).some((t) => t.startsWith('Withdrawn by Dana Oncall')),
+      );
+      assert.deepEqual(cardOf(everyone), answer);
+      const origin = await connector.waitFor(
+        (c) =>
+          c.operation === 'update' &&
+          c.activityId === diagnosis.activityId &&
+          cardTexts(cardOf(c)).some((t) => t.startsWith('Fix request withdrawn by Dana Oncall at ')),
+      );
+      assert.deepEqual(
+        executeActions(cardOf(origin)).map((b) => b.title),
+        ['Request fix', 'Re-run checks', 'Show events'],
+        'the fix can be requested again',
+      );
+
+      // An approver's press afterwards changes nothing.
+      const late = await press(bot, connector, chat, messageId, button(card, 'Approve'), MEGAN);
+      assert.ok(cardTexts(late).includes('⛔ This fix request was withdrawn by the person who made it.'));
+      assert.deepEqual(roleAssignmentPuts(bot), []);
+      const audit = await auditText(world.storePath);
+      assert.deepEqual(
+        audit.json.filter((r) => (r.target as Record<string, string> | undefined)?.fixRequestId === id).map((r) => [r.action, r.result]),
+        [
+          ['fix.requested', 'ok'],
+          ['fix.refused', 'refused'],
+          ['fix.withdrawn', 'ok'],
+          ['fix.refused', 'refused'],
+        ],
+      );
+
+      // Requested again from the card: a new request, a new approval card.
+      await press(bot, connector, chat, diagnosis.activityId!, button(cardOf(origin), 'Request fix'), DANA);
+      await waitFor('the second approval card', () => approvalPosts().length === 2);
+    });
+
+    it('re-runs the checks from the done card: answered at once, then the card shows what they say now, for everyone', async () => {
+      const { connector } = world;
+      const { card, messageId } = await requestedFix(bot, connector, chat);
+      await press(bot, connector, chat, messageId, button(card, 'Approve'), MEGAN);
+      const done = await connector.waitFor(
+        (c) => c.operation === 'update' && c.activityId === messageId && cardTexts(cardOf(c)).some((t) => t.endsWith(': done')),
+        15_000,
+      );
+      const checkedAt = (c: unknown) => cardTexts(c).find((t) => t.startsWith('**Checks at '));
+      const before = checkedAt(cardOf(done));
+      await new Promise((resolve) => setTimeout(resolve, 10_500)); // a press within 10 s of the last checks gets those
+      const recheck = button(cardOf(done), 'Re-run checks');
+      const answer = await postActivity(bot.url, cardActionInvoke(connector.serviceUrl, chat, messageId, recheck, MALLORY));
+      assert.deepEqual(answer.body, {
+        statusCode: 200,
+        type: 'application/vnd.microsoft.activity.message',
+        value: 'Re-running the checks: this card shows what they say in a few seconds.',
+      });
+      const updated = await connector.waitFor(
+        (c) =>
+          c.operation === 'update' && c.activityId === messageId && checkedAt(cardOf(c)) !== undefined && checkedAt(cardOf(c)) !== before,
+        15_000,
+      );
+      assert.ok(
+        cardTexts(cardOf(updated)).some((t) => t.endsWith(': done')),
+        'still the done card',
+      );
+      assert.deepEqual(
+        executeActions(cardOf(updated)).map((b) => b.title),
+        ['Re-run checks'],
+      );
+      // Not from another conversation.
+      const other = await postActivity(bot.url, cardActionInvoke(connector.serviceUrl, sandboxGroupChat(), messageId, recheck, MALLORY));
+      assert.ok(cardTexts(answerCard(other.body)).includes('This fix request can only be decided in the conversation where it was made.'));
+    });
+
+    it('approves in one press as another Playground user in the sandbox, audited with who pressed', async () => {
+      const { connector } = world;
+      const { card, messageId } = await requestedFix(bot, connector, chat);
+      const id = button(card, 'Approve').data.id as string;
+      const answer = await press(bot, connector, chat, messageId, button(card, 'Approve as Megan Bowen (sandbox)'), DANA);
+      assert.ok(
+        cardTexts(answer).some((t) => t.startsWith('Approved by Megan Bowen at ') && t.endsWith(': applying the change…')),
+        JSON.stringify(cardTexts(answer)),
+      );
+      await waitFor('the fix to be applied', () => roleAssignmentPuts(bot).length === 1);
+      const stored = await bot.app.fixes!.approvals.get(id);
+      assert.equal(stored?.decision?.by.objectId, MEGAN.aadObjectId);
+      const audit = await auditText(world.storePath);
+      const approved = audit.json.find((r) => r.action === 'fix.approved')!;
+      assert.deepEqual(approved.actor, { id: MEGAN.aadObjectId, name: 'Megan Bowen' });
+      assert.equal((approved.details as Record<string, string>).pressedBy, DANA.aadObjectId);
+    });
+
+    it('offers the approvers of a request made by Megan herself to someone else: "Approve as" never stands in for the requester', async () => {
+      const { connector } = world;
+      const { card, messageId } = await requestedFix(bot, connector, chat, MEGAN);
+      assert.ok(
+        executeActions(card).some((b) => b.title === 'Approve as Adele Vance (sandbox)'),
+        JSON.stringify(executeActions(card)),
+      );
+      await press(bot, connector, chat, messageId, button(card, 'Approve as Adele Vance (sandbox)'), MEGAN);
+      await waitFor('the fix to be applied', () => roleAssignmentPuts(bot).length === 1);
+    });
+
+    it('mentions the approvers it knows by name when Teams does not list the conversation members', async () => {
+      const { card } = await requestedFix(bot, world.connector, chat);
+      const entities = (card.msteams as { entities: Array<{ mentioned: { id: string; name: string } }> }).entities;
+      assert.deepEqual(
+        entities.map((e) => e.mentioned),
+        PLAYGROUND_OTHER_USERS.map((u) => ({ id: u.aadObjectId, name: u.name })),
+        'by Entra object id, which Teams accepts for mentions in cards',
+      );
+    });
+
+    it('mentions nobody in a personal chat, and does not ask Teams who is there', async () => {
+      const { connector } = world;
+      const { card } = await requestedFix(bot, connector, personalChat(undefined, PLAYGROUND_TENANT_ID));
+      assert.deepEqual((card.msteams as { entities: unknown[] }).entities, []);
+      assert.ok(cardTexts(card).some((t) => t.startsWith('**Who can approve:** Sandbox approvers: Megan Bowen')));
+      assert.equal(connector.memberLists, 0);
+    });
   });
 
   describe('when Azure refuses', () => {
@@ -525,15 +780,13 @@ describe('fix approvals in Teams: the bot application on the sandbox, its endpoi
       assert.equal(connector.calls.filter((c) => c.activity?.type === 'message' && isApprovalCard(cardOf(c))).length, 0);
     });
 
-    it('tells the requester in a personal chat that only they see the approval card there', async () => {
+    it("says only that it waits in the sandbox's personal chat, where a stand-in approves in one press", async () => {
       bot = await world.start();
       const { connector } = world;
       const chat = personalChat(undefined, PLAYGROUND_TENANT_ID);
-      const { receipt } = await requestedFix(bot, connector, chat);
-      assert.ok(
-        cardTexts(receipt).some((t) => t.includes('This is a personal chat: only you see the card here.')),
-        JSON.stringify(cardTexts(receipt)),
-      );
+      const { marked, card } = await requestedFix(bot, connector, chat);
+      assert.ok(cardTexts(marked).includes('Fix requested by Dana Oncall — waiting for approval'), JSON.stringify(cardTexts(marked)));
+      assert.ok(executeActions(card).some((b) => b.title === 'Approve as Megan Bowen (sandbox)'));
     });
 
     it('names an approver Teams gives no display name by their object id, on the card and in the audit', async () => {
@@ -563,8 +816,8 @@ describe('fix approvals in Teams: the bot application on the sandbox, its endpoi
       const chat = sandboxGroupChat();
       const diagnosis = await diagnose(bot, connector, chat);
       connector.failSendsWith = 403;
-      const receipt = await press(bot, connector, chat, diagnosis.activityId!, button(cardOf(diagnosis), 'Request fix'), DANA);
-      assert.ok(cardTexts(receipt).some((t) => t.includes('An approval card follows')));
+      const marked = await press(bot, connector, chat, diagnosis.activityId!, button(cardOf(diagnosis), 'Request fix'), DANA);
+      assert.ok(cardTexts(marked).includes('Fix requested by Dana Oncall — waiting for approval'));
       await waitFor('the refused post to be logged', () => bot.logs.some((r) => r.msg.startsWith('could not post the approval card')));
       const [stored] = await bot.app.store.documents.list<{ status: string; approvalCardMessageId?: string }>('fix-requests');
       assert.equal(stored!.value.status, 'pending');
