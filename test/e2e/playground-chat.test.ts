@@ -87,8 +87,8 @@ describe('chatting with Pull Doctor in the Agents Playground, on the sandbox (en
       await list.waitFor({ state: 'visible' });
       await browser.page.screenshot({ path: join(ARTIFACTS, 'chat-1-failing-pods.png'), fullPage: true });
       const text = await list.innerText();
-      assert.match(text, /🔴 14 failing pods in namespace shop/);
-      assert.match(text, /Cluster shop-aks · 15 pods read at/);
+      assert.match(text, /🔴 16 failing pods in namespace shop/);
+      assert.match(text, /Cluster shop-aks · 17 pods read at/);
       assert.match(text, /Deployment web\n/);
       assert.match(text, new RegExp(`${WEB} · ImagePullBackOff`));
       assert.match(text, /orders-6f7a8b9c0-o1p2q · CrashLoopBackOff · 6 restarts/);

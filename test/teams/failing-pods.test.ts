@@ -194,7 +194,7 @@ describe("what's failing, through the sandbox bot", function () {
     const diagnosed = stored!.target.pod;
     assert.ok(cardTexts(answer).includes(`🔎 Diagnosing ${diagnosed}: the result follows below.`), JSON.stringify(cardTexts(answer)));
     assert.ok(
-      cardTexts(answer).some((t) => t.startsWith('🔴 14 failing pods in namespace shop')),
+      cardTexts(answer).some((t) => t.startsWith('🔴 16 failing pods in namespace shop')),
       'the list, refreshed',
     );
     const placeholder = await connector.waitFor(

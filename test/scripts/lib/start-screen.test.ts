@@ -3,7 +3,7 @@ import { BotStartupFacts, isListeningMessage, startScreen, type StartScreenInput
 
 /** Records as the bot writes them at start-up (src/sandbox/profile.ts, src/app/compose.ts). */
 const SANDBOX_RECORDS = [
-  '{"service":"pull-doctor","cluster":"shop-aks","kubernetes":"https://127.0.0.1:37313","resourceManager":"https://127.0.0.1:43405","pods":15,"time":"2026-12-07T19:47:35.751Z","level":"info","msg":"sandbox started"}',
+  '{"service":"pull-doctor","cluster":"shop-aks","kubernetes":"https://127.0.0.1:37313","resourceManager":"https://127.0.0.1:43405","pods":17,"time":"2026-12-07T19:47:35.751Z","level":"info","msg":"sandbox started"}',
   '{"service":"pull-doctor","component":"fix-approvals","approvers":["Megan Bowen (00000000-0000-0000-0000-000000000021)","Adele Vance (00000000-0000-0000-0000-000000000022)"],"resourceManager":"https://127.0.0.1:43405","time":"2026-12-07T19:47:35.752Z","level":"info","msg":"fix approvals on the sandbox: sandbox approvers are the Playground users other than the current one"}',
   '{"service":"pull-doctor","cluster":"shop-aks","component":"alerts","time":"2026-12-07T19:47:35.800Z","level":"warn","msg":"no LEADER_ELECTION_NAMESPACE: this replica watches and alerts on its own; run a single replica"}',
   '{"service":"pull-doctor","host":"127.0.0.1","port":3978,"mode":"local","time":"2026-12-07T19:47:35.790Z","level":"info","msg":"listening"}',
