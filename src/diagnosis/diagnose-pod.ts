@@ -7,6 +7,7 @@ import { ALL_CHECKS } from './checks/index.js';
 import { DiagnosisFacts, type AzureAccess } from './facts.js';
 import { pullRoleFor } from './roles/rbac.js';
 import { analyzePodState } from './pod-state.js';
+import { rootCause } from './root-cause.js';
 import { isAzureContainerRegistry } from './image/image-reference.js';
 import type { Cause, Diagnosis, DiagnosisTarget, Evidence, Finding, Fix, Verdict } from './types.js';
 
@@ -101,6 +102,7 @@ export async function diagnosePod(target: DiagnosisTarget, deps: DiagnosisDepend
   const keyEvent = explanation?.event ?? events.find((e) => e.type === 'Warning');
   if (keyEvent) evidence.keyEvent = keyEvent;
 
+  const { headline, remedy } = rootCause({ pod: target.pod, verdict, cause, problems: analysis.problems, findings });
   const diagnosis: Diagnosis = {
     pod: target.pod,
     namespace: target.namespace,
@@ -108,13 +110,15 @@ export async function diagnosePod(target: DiagnosisTarget, deps: DiagnosisDepend
     cause,
     findings,
     fix,
+    headline,
+    remedy,
     problems: analysis.problems,
     events,
     evidence,
     diagnosedAt: now().toISOString(),
   };
   if (target.cluster) diagnosis.cluster = target.cluster;
-  log.info('diagnosed', { verdict, cause, findings: findings.length, fix: fix !== null });
+  log.info('diagnosed', { verdict, cause, headline, findings: findings.length, fix: fix !== null });
   return diagnosis;
 }
 

@@ -14,9 +14,14 @@ export const registryDnsCheck: Check = {
         if (result.ok) return finding('registry-dns', 'pass', `${host} resolves to ${result.addresses.slice(0, 3).join(', ')}.`);
         const acr = isAzureContainerRegistry(registry);
         const remediation = acr
-          ? `Check the registry name in the image against the registries that exist (\`az acr list --query "[].loginServer" -o tsv\`). For a registry behind a private endpoint, the cluster's VNet must be linked to the privatelink.azurecr.io DNS zone.`
-          : `Check the registry host in the image for typos, and that the nodes' DNS can resolve it (custom DNS servers, private zones).`;
-        return finding('registry-dns', 'fail', `${host} does not resolve (${result.code}).`, { detail: result.message, remediation });
+          ? "Check the registry name in the image against the registries that exist. For a registry behind a private endpoint, link the privatelink.azurecr.io DNS zone to the cluster's virtual network."
+          : "Check the registry host in the image for typos, and that the nodes' DNS can resolve it (custom DNS servers, private zones).";
+        return finding('registry-dns', 'fail', `${host} does not resolve (${result.code}).`, {
+          headline: `Registry ${host} does not resolve`,
+          detail: result.message,
+          remediation,
+          commands: acr ? ['az acr list --query "[].loginServer" -o tsv'] : [],
+        });
       }),
     );
   },

@@ -41,7 +41,9 @@ describe('the registry-dns check', () => {
     assert.equal(f?.status, 'fail');
     assert.equal(f?.summary, 'shopacrr.azurecr.io does not resolve (ENOTFOUND).');
     assert.equal(f?.detail, 'getaddrinfo ENOTFOUND shopacrr.azurecr.io');
-    assert.match(f?.remediation ?? '', /`az acr list --query "\[\]\.loginServer" -o tsv`.*privatelink\.azurecr\.io/);
+    assert.equal(f?.headline, 'Registry shopacrr.azurecr.io does not resolve');
+    assert.match(f?.remediation ?? '', /registries that exist.*privatelink\.azurecr\.io/);
+    assert.deepEqual(f?.commands, ['az acr list --query "[].loginServer" -o tsv']);
   });
 
   it("fails another registry that does not resolve with advice about typos and the nodes' DNS", async () => {
