@@ -40,12 +40,25 @@ async function notFound(kube: KubernetesReader, target: DiagnosisTarget): Promis
   if (!(await kube.namespaceExists(target.namespace))) {
     return new PullDoctorError('NAMESPACE_NOT_FOUND', `There is no namespace "${target.namespace}".`);
   }
-  const names = (await kube.listPods(target.namespace).catch(() => [])).flatMap((p) => (p.metadata?.name ? [p.metadata.name] : []));
+  const [pods, elsewhere] = await Promise.all([kube.listPods(target.namespace).catch(() => []), otherNamespacesWithPod(kube, target)]);
+  const names = pods.flatMap((p) => (p.metadata?.name ? [p.metadata.name] : []));
   const suggestions = similarNames(target.pod, names);
   const message =
     `No pod "${target.pod}" in namespace "${target.namespace}".` +
+    (elsewhere.length > 0 ? ` It exists in namespace ${elsewhere.map((n) => `"${n}"`).join(', ')}.` : '') +
     (suggestions.length > 0 ? ` Did you mean: ${suggestions.join(', ')}?` : '');
-  return new PullDoctorError('POD_NOT_FOUND', message, { facts: { suggestions: suggestions.join(',') } });
+  return new PullDoctorError('POD_NOT_FOUND', message, {
+    facts: { namespace: target.namespace, suggestions: suggestions.join(','), elsewhere: elsewhere.join(',') },
+  });
+}
+
+/** How many other namespaces holding a pod of the same name a "not found" names (one bounded API call). */
+export const ELSEWHERE_LIMIT = 5;
+
+/** The other namespaces with a pod of exactly this name: the one the person meant may be there. Never throws. */
+async function otherNamespacesWithPod(kube: KubernetesReader, target: DiagnosisTarget): Promise<string[]> {
+  const found = await kube.namespacesWithPod(target.pod, ELSEWHERE_LIMIT + 1).catch(() => []);
+  return found.filter((n) => n !== target.namespace).slice(0, ELSEWHERE_LIMIT);
 }
 
 /** When the runtime's words are not conclusive, the registry checks may be. */

@@ -250,6 +250,22 @@ describe('diagnosis scenarios (fake Kubernetes API, fake ARM and fake registries
     });
   });
 
+  it('a pod asked for in the wrong namespace: POD_NOT_FOUND naming the namespace searched and the one where it is', async () => {
+    const before = h.world.kube.requests.length;
+    await assert.rejects(h.diagnose('web-7d4c9b6f5-x2k8p', 'default'), (e: unknown) => {
+      assert.ok(isPullDoctorError(e));
+      assert.equal(e.code, 'POD_NOT_FOUND');
+      assert.equal(e.message, 'No pod "web-7d4c9b6f5-x2k8p" in namespace "default". It exists in namespace "shop".');
+      assert.deepEqual(e.facts, { namespace: 'default', suggestions: '', elsewhere: 'shop' });
+      return true;
+    });
+    // One bounded call across namespaces, filtered by the API server on the name.
+    const across = h.world.kube.requests.slice(before).filter((r) => r.path === '/api/v1/pods');
+    assert.equal(across.length, 1);
+    assert.equal(across[0]!.query.fieldSelector, 'metadata.name=web-7d4c9b6f5-x2k8p');
+    assert.equal(across[0]!.query.limit, '6');
+  });
+
   it('a namespace that does not exist: NAMESPACE_NOT_FOUND', async () => {
     await assert.rejects(
       h.diagnose('web-7d4c9b6f5-x2k8p', 'shoop'),

@@ -97,7 +97,7 @@ describe('the pull-secrets check', () => {
     assert.equal(f?.summary, 'No pull secret has credentials for docker.io; the secrets present are for other registries.');
     assert.deepEqual(f?.detail?.split('\n'), [
       'Entries: regcreds: ghcr.io, regcreds: registry-1.docker.io.',
-      'regcreds: The kubelet never uses the key `registry-1.docker.io` for Docker Hub images (docker.io/...); name the entry `https://index.docker.io/v1/` (what `kubectl create secret docker-registry` writes by default) or `docker.io`.',
+      'regcreds: The kubelet never uses the key "registry-1.docker.io" for Docker Hub images (docker.io/...); name the entry "https://index.docker.io/v1/" (what "kubectl create secret docker-registry" writes by default) or "docker.io".',
     ]);
     assert.equal(f?.headline, 'Pull secret regcreds is for ghcr.io and registry-1.docker.io, not docker.io');
     assert.deepEqual(f?.commands, [
