@@ -6,7 +6,7 @@ import type { Logger } from '../logging/index.js';
 import type { TeamsCards } from './bot-framework.js';
 import { truncateMiddle, type AdaptiveCardJson } from './cards.js';
 import type { CardActionHandlers, CardActionStore } from './card-actions.js';
-import { EVENTS_CARD_LIMIT, podSuggestions, SUGGESTION_LIMITS } from './diagnosis-card-data.js';
+import { errorSuggestions, EVENTS_CARD_LIMIT, retryIsPointless } from './diagnosis-card-data.js';
 import type { DiagnosisTarget } from '../diagnosis/types.js';
 
 // A diagnosis in Teams: run it (in its turn), and turn its outcome into a card whose buttons are stored server-side.
@@ -279,23 +279,23 @@ export class DiagnosisCardMaker {
     const { cards, cardActions } = this.options;
     log.warn('diagnosis failed', { error, pod: target.pod, namespace: target.namespace, run });
     try {
-      const retryId = await cardActions.put({ verb: 'rerun', conversationId, target, run });
+      // Asking again on a cluster the bot does not know fails the same way: its buttons name the ones it knows.
+      const retryId = retryIsPointless(error) ? undefined : await cardActions.put({ verb: 'rerun', conversationId, target, run });
       const suggested = await this.storeSuggestions(error, target, conversationId);
-      return cards.error({ error, target, retryId, suggested });
+      return cards.error({ error, target, suggested, ...(retryId ? { retryId } : {}) });
     } catch (storeError) {
       log.error('card action store failed', { error: storeError });
       return cards.error({ error, target });
     }
   }
 
-  /** A "Diagnose NAME" button for each of the first similar pod names of a POD_NOT_FOUND error. */
+  /** A stored `diagnose` action for each diagnosis the error suggests (a similar pod, another namespace or cluster). */
   private async storeSuggestions(error: unknown, target: DiagnosisTarget, conversationId: string) {
-    const names = podSuggestions(error).slice(0, SUGGESTION_LIMITS.buttons);
     return Promise.all(
-      names.map(async (pod) => {
-        const suggestion: DiagnosisTarget = { ...target, pod };
-        return { pod, diagnoseId: await this.options.cardActions.put({ verb: 'diagnose', conversationId, target: suggestion, run: 0 }) };
-      }),
+      errorSuggestions(error, target).map(async (s) => ({
+        label: s.label,
+        diagnoseId: await this.options.cardActions.put({ verb: 'diagnose', conversationId, target: s.target, run: 0 }),
+      })),
     );
   }
 
