@@ -53,6 +53,13 @@ export function shownTexts(card: unknown): string[] {
   });
 }
 
+/** The texts Teams reads as markdown: TextBlock texts and fact values (TextRuns are plain). */
+export function markdownTexts(card: unknown): string[] {
+  return cardElements(card).flatMap((e) =>
+    e.type === 'TextBlock' ? [String(e.text)] : e.type === 'FactSet' ? (e.facts as Array<{ value: string }>).map((f) => f.value) : [],
+  );
+}
+
 /** The code snippets of a card's CodeBlocks, in order. */
 export function codeBlocks(card: unknown): string[] {
   return cardElements(card)

@@ -5,7 +5,7 @@ import { errorSuggestions, retryIsPointless } from '../../../src/teams/diagnosis
 import { PullDoctorError } from '../../../src/errors/index.js';
 import type { Diagnosis } from '../../../src/diagnosis/types.js';
 import { ALL_DIAGNOSES, crashLoop, healthy, hostile, manyContainers, missingAcrPull } from '../../fixtures/diagnoses/index.js';
-import { cardElements, cardTexts, codeBlocks, ESCAPE_OR_BACKTICK, executeActions, shownTexts } from '../../support/card-text.js';
+import { cardElements, cardTexts, codeBlocks, ESCAPE_OR_BACKTICK, executeActions, markdownTexts, shownTexts } from '../../support/card-text.js';
 
 const cards = new TeamsCards(loadCardTemplates(), false);
 const ids = { rerunId: 'r-1', eventsId: 'e-1' };
@@ -13,12 +13,6 @@ const diagnosisCard = (diagnosis: Diagnosis, more: Partial<Parameters<TeamsCards
   cards.diagnosis({ diagnosis, run: 1, actions: ids, ...more });
 const byId = (card: AdaptiveCardJson, id: string) => cardElements(card).find((e) => e.id === id);
 const keyMessage = missingAcrPull.evidence.keyEvent!.message;
-/** The texts read as markdown: TextBlocks and fact values (TextRuns are plain). */
-const markdownTexts = (card: AdaptiveCardJson) =>
-  cardElements(card).flatMap((e) =>
-    e.type === 'TextBlock' ? [String(e.text)] : e.type === 'FactSet' ? (e.facts as Array<{ value: string }>).map((f) => f.value) : [],
-  );
-
 describe('the diagnosis card', () => {
   it("opens with the root cause in this pod's own terms, the cause as a small badge next to it", () => {
     const texts = shownTexts(diagnosisCard(missingAcrPull));
