@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { TeamsCards } from '../../../src/teams/bot-framework.js';
-import { loadCardTemplates } from '../../../src/teams/cards.js';
+import { readdirSync } from 'node:fs';
+import { CARD_NAMES, loadCardTemplates, type CardName } from '../../../src/teams/cards.js';
 import { PullDoctorError } from '../../../src/errors/index.js';
 import type { AdaptiveCardJson } from '../../../src/teams/cards.js';
 import type { TeamsFixRequest } from '../../../src/teams/fix-card-data.js';
@@ -106,6 +107,17 @@ describe('Teams cards', () => {
       assert.deepEqual(adaptiveCardProblems(card), [], name);
       assert.equal(card.version, '1.5', name);
     }
+  });
+
+  it('are all among the cards validated: every template in cards/ is rendered above', () => {
+    const rendered = new Set<string>();
+    const watched = new Proxy(templates, {
+      get: (target, name: string) => (rendered.add(name), target[name as CardName]),
+    });
+    everyCard(new TeamsCards(watched, false));
+    const files = readdirSync('cards').filter((f) => f.endsWith('.json'));
+    assert.deepEqual(files.map((f) => f.replace(/\.json$/, '')).sort(), [...CARD_NAMES].sort(), 'every template is loaded');
+    assert.deepEqual(CARD_NAMES.filter((name) => !rendered.has(name)), [], 'templates no card above renders');
   });
 
   it('label every card "Sandbox" when the bot runs on the bundled sandbox, and none otherwise', () => {
