@@ -358,13 +358,15 @@ function errorCommands(error: unknown, target: DiagnosisTarget | undefined): str
  */
 export function errorCardData(input: ErrorCardInput): object {
   const advice = describeError(input.error);
+  // An unknown cluster is INVALID_INPUT ("That request is not valid"): the title says what is wrong instead.
+  const title = retryIsPointless(input.error) ? 'Unknown cluster' : advice.title;
   const target = input.target
     ? `Pod ${input.target.namespace}/${input.target.pod}${input.target.cluster ? ` on cluster ${input.target.cluster}` : ''}`
     : '';
   return {
     sandbox: input.sandbox,
-    summary: plainText(`⚠️ ${advice.title}${target ? `: ${target}` : ''}`, TEXT_LIMITS.summary),
-    title: inertText(advice.title, TEXT_LIMITS.short),
+    summary: plainText(`⚠️ ${title}${target ? `: ${target}` : ''}`, TEXT_LIMITS.summary),
+    title: inertText(title, TEXT_LIMITS.short),
     target: plainText(target, TEXT_LIMITS.short),
     message: plainText(advice.message, 600),
     suggestions: plainText(suggestions(input.error, advice.message), 600),

@@ -258,6 +258,9 @@ describe('the error card', () => {
     );
     assert.equal(retryIsPointless(unknown), true);
     assert.equal(retryIsPointless(notHere), false);
+    const card = cards.error({ error: unknown, target: asked, suggested: [] });
+    assert.equal(shownTexts(card)[0], 'Unknown cluster', 'the title says what is wrong');
+    assert.equal(card.fallbackText, '⚠️ Unknown cluster: Pod shop/web-7d4c9b6f5-x2k8p on cluster prod-eu');
   });
 
   it('makes buttons of valid names only, at most five, and none for errors that suggest nothing', () => {
