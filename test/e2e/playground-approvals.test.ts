@@ -108,7 +108,7 @@ describe('Fix approvals in the Agents Playground, on the sandbox (end to end)', 
     let requestId = '';
     await step('request', async () => {
       await ui.send(`why is pod ${WEB} failing in shop`);
-      const diagnosis = ui.card(`${WEB} cannot pull its image`);
+      const diagnosis = ui.card('Kubelet identity of shop-aks has no AcrPull on shopacr');
       await diagnosis.getByText('Run 1 · checked at').waitFor();
       await ui.button(diagnosis, 'Request fix').click();
 
