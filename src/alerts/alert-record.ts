@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { WorkloadRef } from '../diagnosis/failing-pods.js';
-import type { Cause, Fix, PodEventSummary } from '../diagnosis/types.js';
+import type { Cause, Fix, PodEventSummary, Remedy } from '../diagnosis/types.js';
 
 /** The store collections the alert machinery owns (see src/store/store.ts for the naming rule). */
 export const ALERT_COLLECTIONS = {
@@ -39,6 +39,9 @@ export interface AlertDiagnosisSummary {
   registry?: string;
   /** The telling event, `Reason: message` (redacted, cut). */
   keyEvent?: string;
+  /** The root cause in the pod's own terms and what to do (Diagnosis.headline / remedy); absent in older records. */
+  headline?: string;
+  remedy?: Remedy | null;
   fix: Fix | null;
   /** The newest events (at most 15), for the card's "Show events". */
   events: PodEventSummary[];

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describeCause } from '../diagnosis/classify/cause-advice.js';
 import { isAzureContainerRegistry } from '../diagnosis/image/image-reference.js';
-import type { Cause, Fix, PodEventSummary } from '../diagnosis/types.js';
+import type { Cause, Fix, PodEventSummary, Remedy } from '../diagnosis/types.js';
 import type { AlertRecord, AlertSource, AlertStatus } from './alert-record.js';
 
 /**
@@ -27,6 +27,10 @@ export interface AlertView {
   /** The cause in plain words: a headline and what it means. */
   causeTitle: string;
   causeExplanation: string;
+  /** The root cause in the diagnosed pod's own terms (the card's title), or the cause's title for older records. */
+  headline: string;
+  /** What to do: one sentence and the exact commands; null when the diagnosis gave none. */
+  remedy: Remedy | null;
   evidence: { image?: string; registry?: string; keyEvent?: string };
   fixProposed: boolean;
   /** For the diagnosis card's buttons: the pod that was diagnosed, when, the fix and the newest events. */
@@ -104,6 +108,8 @@ export function alertView(record: AlertRecord): AlertView {
     cause: record.cause,
     causeTitle: advice.title,
     causeExplanation: advice.explanation,
+    headline: record.diagnosis.headline ?? advice.title,
+    remedy: record.diagnosis.remedy ?? null,
     evidence,
     fixProposed: record.diagnosis.fix !== null,
     diagnosis,

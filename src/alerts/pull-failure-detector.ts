@@ -361,6 +361,8 @@ export function summarize(diagnosis: Diagnosis, fallbackImage: string): AlertDia
   if (registry) summary.registry = registry;
   const key = diagnosis.evidence.keyEvent;
   if (key) summary.keyEvent = redactText(`${key.reason}: ${key.message}`).slice(0, MAX_KEY_EVENT_CHARS);
+  summary.headline = diagnosis.headline;
+  summary.remedy = diagnosis.remedy;
   return summary;
 }
 

@@ -32,7 +32,8 @@ function indent(text: string, prefix: string): string {
  * (pod status, events, checks passed and failed), and what to do, with the exact fix when there is one.
  */
 export function renderTextReport(d: Diagnosis): string {
-  const lines: string[] = [];
+  // The first line is the root cause in this pod's terms, the same as the Teams card's title.
+  const lines: string[] = [d.headline];
   lines.push(`Pod ${d.namespace}/${d.pod}${d.cluster ? ` on ${d.cluster}` : ''}: ${VERDICT[d.verdict]}`);
   if (d.cause) {
     // The same registry-aware words as the pull-error check, so the two never disagree (ACR vs Docker Hub).
@@ -67,7 +68,7 @@ export function renderTextReport(d: Diagnosis): string {
   // then the cause's general advice (pull-error), as on the Teams card; then the warnings.
   const rank = (f: Finding) => (f.status === 'warn' ? 2 : f.check === 'pull-error' ? 1 : 0);
   const todo = d.findings
-    .filter((f) => f.remediation && (f.status === 'fail' || f.status === 'error' || f.status === 'warn'))
+    .filter((f) => (f.remediation || f.commands) && (f.status === 'fail' || f.status === 'error' || f.status === 'warn'))
     .sort((a, b) => rank(a) - rank(b));
   if (todo.length > 0 || d.fix) {
     lines.push('');
@@ -75,9 +76,13 @@ export function renderTextReport(d: Diagnosis): string {
     const seen = new Set<string>();
     let n = 1;
     for (const f of todo) {
-      if (seen.has(f.remediation!)) continue;
-      seen.add(f.remediation!);
-      lines.push(indent(`${n++}. ${f.remediation}`, '  '));
+      // The same advice (and its commands) from two checks is listed once; each command on its own line, to copy.
+      const commands = f.commands ?? [];
+      const key = [f.remediation, ...commands].join('\n');
+      if (seen.has(key)) continue;
+      seen.add(key);
+      lines.push(indent(`${n++}. ${f.remediation ?? 'Run:'}`, '  '));
+      for (const c of commands) lines.push(`       ${c}`);
     }
   }
   if (d.fix) {

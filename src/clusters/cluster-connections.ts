@@ -75,7 +75,7 @@ export function singleCluster(
             known.length > 0
               ? `It diagnoses ${known[0]}: ask again without "on cluster", or name ${known.join(' or ')}.`
               : 'Ask again without "on cluster".',
-          facts: { cluster },
+          facts: { cluster, knownClusters: known.join(',') },
         });
       }
       return connected;

@@ -22,15 +22,22 @@ export interface Check {
   run(ctx: CheckContext): Promise<Finding[]>;
 }
 
+/**
+ * A finding. `remediation` is prose without backticks; the commands it speaks of go in `commands`, one per entry, in
+ * the order to run them. `headline` only on a failing finding that states the root cause (see root-cause.ts).
+ */
 export function finding(
   check: string,
   status: CheckStatus,
   summary: string,
-  more: { detail?: string | undefined; remediation?: string | undefined } = {},
+  more: { detail?: string | undefined; remediation?: string | undefined; commands?: readonly string[]; headline?: string | undefined } = {},
 ): Finding {
   const f: Finding = { check, status, summary };
   if (more.detail !== undefined && more.detail !== '') f.detail = more.detail;
   if (more.remediation !== undefined && more.remediation !== '') f.remediation = more.remediation;
+  const commands = (more.commands ?? []).filter((c) => c.trim() !== '');
+  if (commands.length > 0) f.commands = commands;
+  if (more.headline !== undefined && more.headline !== '') f.headline = more.headline;
   return f;
 }
 

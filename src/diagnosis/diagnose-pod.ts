@@ -12,6 +12,7 @@ import { gonePodStory, PodGoneError } from './events.js';
 import { formatUtc } from './format-utc.js';
 import { similarNames } from './nearest.js';
 import { resolvePodName } from './failing-pods.js';
+import { rootCause } from './root-cause.js';
 import { isAzureContainerRegistry } from './image/image-reference.js';
 import type { Cause, Diagnosis, DiagnosisTarget, Evidence, Finding, Fix, Verdict } from './types.js';
 
@@ -44,14 +45,15 @@ async function runCheck(check: Check, ctx: CheckContext): Promise<Finding[]> {
  * The pod a name that is not a pod's means (a workload's one failing pod, the one pod whose name starts with it), read
  * from the one list of the namespace's pods; otherwise POD_AMBIGUOUS with the candidates, or why there is no such
  * pod: no such namespace; the pod is gone but its events remain (a rollout deleted it), and they tell its story as
- * `kubectl describe` would (PodGoneError); or no pod ever had that name here — similar names either way. The three
- * reads run together.
+ * `kubectl describe` would (PodGoneError); or no pod ever had that name here — similar names, and the other
+ * namespaces with a pod of that name, either way. The four reads run together.
  */
 async function podNamed(kube: KubernetesReader, target: DiagnosisTarget, now: Date): Promise<V1Pod> {
-  const [namespaceExists, pods, events] = await Promise.all([
+  const [namespaceExists, pods, events, elsewhere] = await Promise.all([
     kube.namespaceExists(target.namespace),
     kube.listPods(target.namespace).catch(() => []),
     kube.listPodEvents(target.namespace, { name: target.pod }).catch(() => []),
+    otherNamespacesWithPod(kube, target),
   ]);
   if (!namespaceExists) {
     throw new PullDoctorError('NAMESPACE_NOT_FOUND', `There is no namespace "${target.namespace}".`);
@@ -68,8 +70,10 @@ async function podNamed(kube: KubernetesReader, target: DiagnosisTarget, now: Da
   }
   const names = pods.flatMap((p) => (p.metadata?.name ? [p.metadata.name] : []));
   const suggestions = similarNames(target.pod, names);
-  const didYouMean = suggestions.length > 0 ? ` Did you mean: ${suggestions.join(', ')}?` : '';
-  const facts = { suggestions: suggestions.join(',') };
+  const didYouMean =
+    (elsewhere.length > 0 ? ` It exists in namespace ${elsewhere.map((n) => `"${n}"`).join(', ')}.` : '') +
+    (suggestions.length > 0 ? ` Did you mean: ${suggestions.join(', ')}?` : '');
+  const facts = { namespace: target.namespace, suggestions: suggestions.join(','), elsewhere: elsewhere.join(',') };
   const gone = gonePodStory(target, events);
   if (gone) {
     const when = gone.stoppedAt
@@ -86,6 +90,15 @@ async function podNamed(kube: KubernetesReader, target: DiagnosisTarget, now: Da
     throw new PodGoneError(message, gone, { advice, facts });
   }
   throw new PullDoctorError('POD_NOT_FOUND', `No pod "${target.pod}" in namespace "${target.namespace}".${didYouMean}`, { facts });
+}
+
+/** How many other namespaces holding a pod of the same name a "not found" names (one bounded API call). */
+export const ELSEWHERE_LIMIT = 5;
+
+/** The other namespaces with a pod of exactly this name: the one the person meant may be there. Never throws. */
+async function otherNamespacesWithPod(kube: KubernetesReader, target: DiagnosisTarget): Promise<string[]> {
+  const found = await kube.namespacesWithPod(target.pod, ELSEWHERE_LIMIT + 1).catch(() => []);
+  return found.filter((n) => n !== target.namespace).slice(0, ELSEWHERE_LIMIT);
 }
 
 /** When the runtime's words are not conclusive, the registry checks may be. */
@@ -147,6 +160,7 @@ export async function diagnosePod(asked: DiagnosisTarget, deps: DiagnosisDepende
   const keyEvent = explanation?.event ?? events.find((e) => e.type === 'Warning');
   if (keyEvent) evidence.keyEvent = keyEvent;
 
+  const { headline, remedy } = rootCause({ pod: target.pod, verdict, cause, problems: analysis.problems, findings });
   const diagnosis: Diagnosis = {
     pod: target.pod,
     namespace: target.namespace,
@@ -154,13 +168,15 @@ export async function diagnosePod(asked: DiagnosisTarget, deps: DiagnosisDepende
     cause,
     findings,
     fix,
+    headline,
+    remedy,
     problems: analysis.problems,
     events,
     evidence,
     diagnosedAt: now().toISOString(),
   };
   if (target.cluster) diagnosis.cluster = target.cluster;
-  log.info('diagnosed', { verdict, cause, findings: findings.length, fix: fix !== null });
+  log.info('diagnosed', { verdict, cause, headline, findings: findings.length, fix: fix !== null });
   return diagnosis;
 }
 

@@ -4,14 +4,27 @@ import { describeCause } from './classify/cause-advice.js';
 import { classifyPullError } from './classify/classify-pull-error.js';
 import type { Cause, DiagnosisTarget, PodEventSummary } from './types.js';
 
-/** An ISO time, or undefined for a field the API server left null (the SDK passes null through: not 1970). */
+/**
+ * A time field of an event as ISO text, or undefined when the API server left it empty. Real events carry `null` for
+ * the fields they do not use (events.k8s.io-style events: `lastTimestamp` and `firstTimestamp`; older ones:
+ * `eventTime`), and the SDK passes null through: `new Date(null)` would be 1970-01-01, so null is "not set". So is
+ * a zero time (0001-01-01T00:00:00Z, Go's zero value, which some clients write) and anything before 1971.
+ */
 function toIso(value: Date | string | null | undefined): string | undefined {
-  if (value === undefined || value === null) return undefined;
+  if (value === undefined || value === null || value === '') return undefined;
   const d = value instanceof Date ? value : new Date(value);
-  return Number.isNaN(d.getTime()) ? undefined : d.toISOString();
+  const t = d.getTime();
+  return Number.isNaN(t) || t < NOT_BEFORE ? undefined : d.toISOString();
 }
 
-/** The time an event was last seen, from whichever field the API server filled in. */
+/** No real event is older than this; earlier times are unset fields (the Unix epoch, Go's zero time). */
+const NOT_BEFORE = Date.UTC(1971, 0, 1);
+
+/**
+ * The time an event was last seen, as `kubectl get events` reads it: a series' last observation, else the
+ * deprecated `lastTimestamp` (set by the core/v1 API and kubelets), else `eventTime` (events.k8s.io: the scheduler,
+ * newer controllers), else the first time, else when the object was created.
+ */
 function eventLastSeen(e: CoreV1Event): string | undefined {
   return (
     toIso(e.series?.lastObservedTime as Date | string | undefined) ??

@@ -38,7 +38,21 @@ export interface Finding {
   status: CheckStatus;
   summary: string;
   detail?: string;
+  /** What to do, in prose: no backticks and no commands inside (they are in `commands`). */
   remediation?: string;
+  /** The exact commands of the remediation, in the order to run them, with the real names filled in. */
+  commands?: string[];
+  /**
+   * On a failing finding that pinpoints why the pod fails: that root cause as a title, in this pod's own terms
+   * ("Kubelet identity of shop-aks has no AcrPull on shopacr"). The diagnosis's headline comes from one of these.
+   */
+  headline?: string;
+}
+
+/** What to do about the root cause: one sentence, and the exact commands to run, in order (copy-safe, no backticks). */
+export interface Remedy {
+  text: string;
+  commands: string[];
 }
 
 /** The one fix the product can apply: give the kubelet identity a pull role on the registry. */
@@ -53,7 +67,10 @@ export interface AssignAcrPullFix {
 }
 export type Fix = AssignAcrPullFix;
 
-/** The stable JSON contract. Keys and value sets are relied upon by scripts: do not add or rename. */
+/**
+ * The stable JSON contract. Keys and value sets are relied upon by scripts: never rename or remove; new keys are
+ * added after the existing ones (`headline` and `remedy` were, for issue 12).
+ */
 export interface DiagnosisReport {
   pod: string;
   namespace: string;
@@ -61,6 +78,10 @@ export interface DiagnosisReport {
   cause: Cause | null;
   findings: Finding[];
   fix: Fix | null;
+  /** The root cause in this pod's own terms, in one line: the first line of every report and the card's title. */
+  headline: string;
+  /** What to do about it: one sentence and the exact commands; null when there is nothing to do (healthy). */
+  remedy: Remedy | null;
 }
 
 /** What kind of failure the pod shows; drives which checks apply. */
@@ -128,8 +149,11 @@ export function toReport(d: DiagnosisReport): DiagnosisReport {
       const out: Finding = { check: f.check, status: f.status, summary: f.summary };
       if (f.detail !== undefined) out.detail = f.detail;
       if (f.remediation !== undefined) out.remediation = f.remediation;
+      if (f.commands !== undefined && f.commands.length > 0) out.commands = [...f.commands];
       return out;
     }),
     fix: d.fix ? { kind: d.fix.kind, principalId: d.fix.principalId, scope: d.fix.scope, roleDefinitionId: d.fix.roleDefinitionId } : null,
+    headline: d.headline,
+    remedy: d.remedy ? { text: d.remedy.text, commands: [...d.remedy.commands] } : null,
   };
 }

@@ -108,20 +108,20 @@ const TITLES: Record<ErrorCode, string> = {
 
 const DEFAULT_ADVICE: Record<ErrorCode, string> = {
   CONFIG_INVALID: 'Fix the settings listed above and start again.',
-  INVALID_INPUT: 'Check the spelling and try again; `help` lists what is understood.',
-  POD_NOT_FOUND: 'Check the pod name and namespace (`kubectl get pods -n NAMESPACE`).',
-  POD_AMBIGUOUS: 'Pick one of the pods, or name it in full (`kubectl get pods -n NAMESPACE`).',
-  NAMESPACE_NOT_FOUND: 'Check the namespace name (`kubectl get namespaces`).',
+  INVALID_INPUT: 'Check the spelling and try again; help lists what is understood.',
+  POD_NOT_FOUND: "Check the pod name and the namespace: kubectl get pods lists a namespace's pods.",
+  POD_AMBIGUOUS: "Pick one of the pods, or name it in full: kubectl get pods lists a namespace's pods.",
+  NAMESPACE_NOT_FOUND: 'Check the namespace name: kubectl get namespaces lists them.',
   KUBE_UNREACHABLE:
     'Check that the cluster is running and that its API server is reachable from where Pull Doctor runs (authorized IP ranges, private cluster networking).',
-  KUBE_UNAUTHORIZED: 'Refresh the kubeconfig credentials (`az aks get-credentials`) or check the identity Pull Doctor uses.',
+  KUBE_UNAUTHORIZED: 'Refresh the kubeconfig credentials (az aks get-credentials) or check the identity Pull Doctor uses.',
   KUBE_FORBIDDEN: "Grant Pull Doctor's identity get/list on pods, events, serviceaccounts and get on secrets (see infra/k8s/).",
   KUBE_API_ERROR: 'Retry in a moment; if it persists, check the API server health.',
   KUBECONFIG_INVALID:
-    'Point KUBECONFIG at a valid kubeconfig (`az aks get-credentials --resource-group RG --name CLUSTER` writes one), or run Pull Doctor in the cluster with a service account.',
+    'Point KUBECONFIG at a valid kubeconfig (az aks get-credentials writes one), or run Pull Doctor in the cluster with a service account.',
   AZURE_CREDENTIAL_UNAVAILABLE:
     'Choose a credential with AZURE_CREDENTIAL (cli, managed-identity, workload-identity, environment) and make sure it can sign in.',
-  AZURE_UNAUTHORIZED: 'Sign in again (`az login`) or check the managed identity configuration.',
+  AZURE_UNAUTHORIZED: 'Sign in again (az login) or check the managed identity configuration.',
   AZURE_FORBIDDEN: "Grant Pull Doctor's identity Reader on the cluster and the registry.",
   AZURE_NOT_FOUND: 'Check the resource id and the subscription (AZURE_SUBSCRIPTION_ID).',
   AZURE_THROTTLED: 'Wait a minute and try again.',

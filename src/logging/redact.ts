@@ -12,9 +12,22 @@ const SECRET_KEY =
 const JSON_SECRET_FIELD =
   'auth|password|passwd|secret|token|identitytoken|registrytoken|(?:client|access|refresh|id)_?(?:secret|token)|api_?key|account_?key';
 
-const PATTERNS: Array<[RegExp, string]> = [
-  // Authorization headers, whatever their scheme and credential look like (auth schemes are case-insensitive)
-  [/\b((?:proxy-)?authorization\s*[:=]\s*"?)([A-Za-z][\w-]*)\s+(?!\[redacted)[^\s"',;]+/gi, '$1$2 [redacted]'],
+/** HTTP authentication schemes (IANA registry and common vendor ones): what follows them is a credential. */
+const AUTH_SCHEMES =
+  'basic|bearer|digest|negotiate|ntlm|token|hoba|mutual|vapid|dpop|pop|scram-sha-1|scram-sha-256|aws4-hmac-sha256|sharedkey|sharedkeylite';
+
+const PATTERNS: Array<[RegExp, string | ((match: string, ...groups: string[]) => string)]> = [
+  // Authorization headers, whatever their scheme and credential look like (auth schemes are case-insensitive). A
+  // known scheme is followed by a credential whatever it looks like; after any other word, a lower-case word that
+  // ends a clause (`message:`) or a short plain word is prose: "may require authorization: server message:
+  // insufficient_scope" is a registry's sentence, not a header.
+  [
+    new RegExp(
+      `\\b((?:proxy-)?authorization\\s*[:=]\\s*"?)(?:(${AUTH_SCHEMES})\\s+(?!\\[redacted)[^\\s"',;]+|(?!(?:${AUTH_SCHEMES})\\s)([A-Za-z][\\w-]*)\\s+(?!\\[redacted)(?![^\\s"',;]*:(?:\\s|$))(?![a-z]{1,15}(?![^\\s"',;]))[^\\s"',;]+)`,
+      'gi',
+    ),
+    (_m: string, header: string, known: string | undefined, other: string | undefined) => `${header}${known ?? other} [redacted]`,
+  ],
   // Bearer and Basic credentials elsewhere; a plain word of up to 15 letters after the scheme is prose ("a Basic
   // challenge", "Bearer authentication"), not a credential, which is longer or has digits, symbols or capitals inside
   // (case-sensitive on purpose: the scheme's case is spelled out, so that [a-z] in the look-aheads means lower case)
@@ -44,7 +57,7 @@ const PATTERNS: Array<[RegExp, string]> = [
 
 export function redactText(text: string): string {
   let out = text;
-  for (const [pattern, replacement] of PATTERNS) out = out.replace(pattern, replacement);
+  for (const [pattern, replacement] of PATTERNS) out = out.replace(pattern, replacement as (match: string, ...groups: string[]) => string);
   return out;
 }
 

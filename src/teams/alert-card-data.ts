@@ -1,7 +1,7 @@
 import type { AlertSummaryView, AlertSummaryWorkload, AlertView } from '../alerts/alert-view.js';
 import type { FailingNow } from '../alerts/failing-now.js';
-import { inertText, TEXT_LIMITS } from './cards.js';
-import { cardStatusData, type CardStatus } from './diagnosis-card-data.js';
+import { codeText, inertText, plainText, TEXT_LIMITS } from './cards.js';
+import { cardStatusData, causeBadge, type CardStatus } from './diagnosis-card-data.js';
 import { formatUtc } from '../diagnosis/format-utc.js';
 
 // The template data of the alerts' cards: one workload's alert, the flood summary, and the answer to `alerts …`.
@@ -25,53 +25,86 @@ export interface AlertCardInput {
 
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
-function banner(view: AlertView): { style: string; title: string; subtitle: string } {
-  const workload = `${inertText(view.workload.kind, TEXT_LIMITS.name)} ${inertText(view.workload.name, TEXT_LIMITS.name)}`;
-  const subtitle = `Namespace ${inertText(view.namespace, TEXT_LIMITS.name)} · cluster ${inertText(view.cluster, TEXT_LIMITS.name)}`;
-  if (view.status === 'resolved') return { style: 'good', title: `✅ Resolved: ${workload}`, subtitle };
-  return { style: 'attention', title: `🔔 ${workload} cannot pull its image`, subtitle };
+/** How long something lasted, in the units a person says: "under a minute", "12 min", "2 h 5 min", "3 days 4 h". */
+export function formatDuration(ms: number): string {
+  const minutes = Math.floor(Math.max(0, ms) / 60_000);
+  if (minutes < 1) return 'under a minute';
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 24) return minutes % 60 === 0 ? `${hours} h` : `${hours} h ${minutes % 60} min`;
+  const days = Math.floor(hours / 24);
+  return hours % 24 === 0 ? plural(days, 'day', 'days') : `${plural(days, 'day', 'days')} ${hours % 24} h`;
 }
 
-function status(view: AlertView): string {
-  if (view.status === 'resolved') return `Resolved at ${formatUtc(view.resolvedAt)} · failing since ${formatUtc(view.firstSeen)}`;
-  return `Firing since ${formatUtc(view.firstSeen)} · last failure ${formatUtc(view.lastSeen)}`;
+function failedFor(view: AlertView): string {
+  return formatDuration(Date.parse(view.resolvedAt ?? view.lastSeen) - Date.parse(view.firstSeen));
 }
 
-function pods(view: AlertView): string {
+/** The workload as people name it: "Deployment storefront". */
+function workloadName(view: AlertView): string {
+  return `${view.workload.kind} ${view.workload.name}`;
+}
+
+/** The title line, plain: the activity's summary and text (the feed and toasts say what broke, or that it recovered). */
+function titleLine(view: AlertView): string {
+  const where = `${workloadName(view)} (${view.namespace} on ${view.cluster})`;
+  if (view.status === 'resolved') return plainText(`✅ Resolved after ${failedFor(view)}: ${where}`, TEXT_LIMITS.summary);
+  return plainText(`🔔 ${where}: ${view.headline}`, TEXT_LIMITS.summary);
+}
+
+function facts(view: AlertView): Array<{ title: string; value: string }> {
+  const out: Array<{ title: string; value: string }> = [];
+  const add = (title: string, value: string | undefined, max: number = TEXT_LIMITS.name) => {
+    if (value) out.push({ title, value: inertText(value, max) });
+  };
+  add('Workload', workloadName(view), TEXT_LIMITS.name * 2);
+  add('Namespace', view.namespace);
+  add('Cluster', view.cluster);
+  add('Image', view.evidence.image, TEXT_LIMITS.image);
   const now = view.pods.failing === 0 ? 'none failing now' : `${view.pods.failing} failing now`;
-  return `**${plural(view.pods.affected, 'pod', 'pods')} affected** (${now}) · newest ${inertText(view.pods.newest, TEXT_LIMITS.name)}`;
-}
-
-function evidence(view: AlertView): Array<{ title: string; value: string }> {
-  const facts: Array<{ title: string; value: string }> = [];
-  if (view.evidence.image) facts.push({ title: 'Image', value: inertText(view.evidence.image, TEXT_LIMITS.image) });
-  if (view.evidence.registry) facts.push({ title: 'Registry', value: inertText(view.evidence.registry, TEXT_LIMITS.name) });
-  if (view.evidence.keyEvent) facts.push({ title: 'Key event', value: inertText(view.evidence.keyEvent, TEXT_LIMITS.message, 'middle') });
-  facts.push({
-    title: 'Diagnosed',
-    value: `pod ${inertText(view.diagnosis.pod, TEXT_LIMITS.name)} at ${formatUtc(view.diagnosis.diagnosedAt)}`,
-  });
-  return facts;
+  add('Pods', `${plural(view.pods.affected, 'pod', 'pods')} affected, ${now} · newest ${view.pods.newest}`, TEXT_LIMITS.short);
+  if (view.status === 'resolved') add('Failed', `${formatUtc(view.firstSeen)} to ${formatUtc(view.resolvedAt)} (${failedFor(view)})`);
+  else add('Failing since', `${formatUtc(view.firstSeen)} · last failure ${formatUtc(view.lastSeen)}`);
+  return out;
 }
 
 /**
- * Template data for cards/alert.json: one workload that cannot pull its image — which one, how many pods, the cause
- * in plain words, the evidence, firing or resolved with times — and the diagnosis card's buttons. Every
- * cluster-sourced value is made inert here; the cause's title and explanation are our own words.
+ * Template data for cards/alert.json: the diagnosis card's layout for one workload that cannot pull its image — the
+ * root cause first (or, resolved, that it recovered and how long it failed), the cause as a badge, a few facts, the
+ * Fix block while it fires, the kubelet's message behind Show details — and the diagnosis card's buttons. Every
+ * cluster-sourced value is made inert here.
  */
 export function alertCardData(input: AlertCardInput): object {
   const { view } = input;
+  const resolved = view.status === 'resolved';
+  const remedy = resolved ? null : view.remedy;
+  const commands = (remedy?.commands ?? [])
+    .map(codeText)
+    .filter((c) => c !== '')
+    .slice(0, 4)
+    .map((command) => ({ command }));
   return {
     sandbox: input.sandbox,
-    banner: banner(view),
+    summary: titleLine(view),
+    badge: resolved ? { text: '✅ Resolved', style: 'good' } : { text: `🔔 ${causeBadge(view.cause)}`, style: 'attention' },
+    title: resolved
+      ? plainText(`${workloadName(view)} recovered after ${failedFor(view)}`, TEXT_LIMITS.summary)
+      : plainText(view.headline, TEXT_LIMITS.summary),
+    status: resolved
+      ? plainText(`It failed because: ${view.headline}`, TEXT_LIMITS.summary)
+      : plainText(`${workloadName(view)} in ${view.namespace} cannot pull its image`, TEXT_LIMITS.summary),
     mark: cardStatusData(input.status),
-    status: status(view),
-    pods: pods(view),
-    cause: { title: view.causeTitle, explanation: view.causeExplanation },
-    diagnosisError: view.diagnosis.error
-      ? `**The diagnosis could not finish:** ${inertText(view.diagnosis.error, TEXT_LIMITS.summary)}`
-      : '',
-    evidence: evidence(view),
+    facts: facts(view),
+    fix: {
+      shown: remedy !== null && (remedy.text !== '' || commands.length > 0),
+      text: plainText(remedy?.text ?? '', TEXT_LIMITS.remediation),
+      commands,
+    },
+    diagnosisError: view.diagnosis.error ? plainText(`The diagnosis could not finish: ${view.diagnosis.error}`, TEXT_LIMITS.summary) : '',
+    kubelet: view.evidence.keyEvent
+      ? { shown: true, message: plainText(view.evidence.keyEvent, TEXT_LIMITS.message * 2, 'middle') }
+      : { shown: false, message: '' },
+    diagnosed: plainText(`Diagnosed pod ${view.diagnosis.pod} at ${formatUtc(view.diagnosis.diagnosedAt)}.`, TEXT_LIMITS.summary),
     footer: `${view.source === 'alertmanager' ? 'Reported by Alertmanager' : 'Seen by the pod watcher'} · this message is updated as pods fail and recover`,
     rerunId: input.actions.rerunId,
     eventsId: input.actions.eventsId,
@@ -127,13 +160,15 @@ export function alertSummaryCardData(input: AlertSummaryCardInput): object {
   });
   const t = view.totals;
   const resolved = view.status === 'resolved';
+  const title = resolved
+    ? `✅ All ${plural(t.workloads, 'workload', 'workloads')} recovered`
+    : `🚨 ${t.firing === 1 ? '1 workload cannot pull its image' : `${t.firing} workloads cannot pull their images`}`;
   return {
     sandbox: input.sandbox,
+    summary: title,
     banner: {
       style: resolved ? 'good' : 'attention',
-      title: resolved
-        ? `✅ All ${plural(t.workloads, 'workload', 'workloads')} recovered`
-        : `🚨 ${t.firing === 1 ? '1 workload cannot pull its image' : `${t.firing} workloads cannot pull their images`}`,
+      title,
       subtitle: `Started ${formatUtc(view.startedAt)} · updated ${formatUtc(view.updatedAt)}`,
     },
     totals: `**${plural(t.workloads, 'workload', 'workloads')}** · ${t.firing} firing · ${t.resolved} resolved · ${plural(t.podsAffected, 'pod', 'pods')} affected`,
@@ -156,5 +191,10 @@ export function alertsDetailLines(result: AlertCommandResult): string[] {
 
 /** Template data for cards/alerts.json: the alert command handler's answer, shown as plain text. */
 export function alertsCardData(result: AlertCommandResult, sandbox: boolean): object {
-  return { sandbox, summary: inertText(result.summary, TEXT_LIMITS.summary), details: alertsDetailLines(result).map((text) => ({ text })) };
+  return {
+    sandbox,
+    summary: plainText(result.summary, TEXT_LIMITS.summary),
+    text: inertText(result.summary, TEXT_LIMITS.summary),
+    details: alertsDetailLines(result).map((text) => ({ text })),
+  };
 }

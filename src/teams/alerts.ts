@@ -110,7 +110,7 @@ export class TeamsAlertChannel implements AlertChannel {
   async post(conversation: StoredConversation, card: AlertCard): Promise<{ messageId: string }> {
     const address = this.addressOf(conversation);
     const json = await this.render(conversation, card);
-    const sent = await this.send(() => this.options.teams.sender.sendCard(address, json, this.log));
+    const sent = await this.send(() => this.options.teams.sender.sendCard(address, json, this.log, { notify: true }));
     if (!sent.activityId) throw teamsSendFailed(502, 'Teams accepted the alert card but returned no message id to update it by.');
     return { messageId: sent.activityId };
   }
@@ -118,7 +118,7 @@ export class TeamsAlertChannel implements AlertChannel {
   async update(conversation: StoredConversation, messageId: string, card: AlertCard): Promise<void> {
     const address = this.addressOf(conversation);
     const json = await this.render(conversation, card);
-    await this.send(() => this.options.teams.sender.updateCard(address, messageId, json, this.log));
+    await this.send(() => this.options.teams.sender.updateCard(address, messageId, json, this.log, { notify: true }));
   }
 
   private addressOf(conversation: StoredConversation): ConversationAddress {

@@ -1,10 +1,10 @@
-// Card rendering: the templates in cards/*.json, the activities that carry a card, the one way cluster-sourced text
-// enters a card (inertText), and the causes in plain words.
+// Card rendering: the templates in cards/*.json, the activities that carry a card (with their summary), the ways
+// cluster-sourced text enters a card (plainText, inertText, codeText), and the causes in plain words.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as ACData from 'adaptivecards-templating';
 import { CardFactory, MessageFactory, type Activity, type AdaptiveCardInvokeResponse } from 'botbuilder';
-import type { Cause, Diagnosis, ProblemKind } from '../diagnosis/types.js';
+import type { Cause } from '../diagnosis/types.js';
 import { redactText } from '../logging/redact.js';
 
 /** The card templates in `cards/*.json` (Adaptive Cards 1.5, adaptivecards-templating syntax). */
@@ -54,9 +54,39 @@ export function renderCard(template: object, data: object): AdaptiveCardJson {
   return expanded;
 }
 
-/** A message activity carrying one Adaptive Card. */
-export function cardMessage(card: AdaptiveCardJson): Partial<Activity> {
-  return MessageFactory.attachment(CardFactory.adaptiveCard(card));
+/**
+ * The one line that says what a card is about: the template's `fallbackText` (every template sets it from its data's
+ * `summary`), else the text of its first heading. Plain text, for the activity's `summary` (toasts, the activity feed,
+ * the chat list) and for clients that cannot show the card.
+ */
+export function cardSummary(card: AdaptiveCardJson): string {
+  const fallback = typeof card.fallbackText === 'string' ? card.fallbackText.trim() : '';
+  if (fallback !== '') return fallback;
+  const texts: string[] = [];
+  const walk = (node: unknown): void => {
+    if (texts.length > 0 || node === null || typeof node !== 'object') return;
+    if (Array.isArray(node)) return node.forEach(walk);
+    const element = node as Record<string, unknown>;
+    if (element.type === 'TextBlock' && element.style === 'heading' && typeof element.text === 'string') texts.push(element.text);
+    else if (element.type === 'RichTextBlock' && Array.isArray(element.inlines))
+      texts.push(element.inlines.map((i) => (typeof i === 'string' ? i : String((i as { text?: unknown }).text ?? ''))).join(''));
+    for (const key of ['body', 'items', 'columns']) walk(element[key]);
+  };
+  walk(card.body);
+  return truncate((texts[0] ?? '').replace(/\*\*/g, '').trim(), TEXT_LIMITS.summary) || 'Pull Doctor';
+}
+
+/**
+ * A message activity carrying one Adaptive Card, with its `summary` (what Teams shows in toasts, the activity feed and
+ * the chat list instead of "Sent a card"). `notify` also sets the activity's `text` to it: for messages posted
+ * unprompted (alerts, approvals), where the feed is how people learn of them; Teams shows that line above the card.
+ */
+export function cardMessage(card: AdaptiveCardJson, options: { notify?: boolean } = {}): Partial<Activity> {
+  const summary = cardSummary(card);
+  const activity = MessageFactory.attachment(CardFactory.adaptiveCard(card));
+  activity.summary = summary;
+  if (options.notify) activity.text = summary;
+  return activity;
 }
 
 /** The `adaptiveCard/action` invoke response that replaces the card the button was on. */
@@ -66,10 +96,14 @@ export function cardInvokeResponse(card: AdaptiveCardJson): AdaptiveCardInvokeRe
 
 /**
  * Text that comes from a cluster (pod names, images, event messages, findings) is chosen by whoever can create a pod
- * or an event. Before it goes into a card it is made inert: it cannot format (markdown), link, mention, call the
- * Adaptive Card DATE()/TIME() functions, break lines or run on for pages, and anything shaped like a credential is
- * redacted. Teams renders TextBlock and FactSet text as a CommonMark subset with HTML entities, so backslash escapes
- * and `&lt;`/`&amp;` show as the characters themselves (checked in the Agents Playground's renderer).
+ * or an event. Before it goes into a card it is made inert: it cannot format, link, mention, call the Adaptive Card
+ * DATE()/TIME() functions, break lines or run on for pages, and anything shaped like a credential is redacted.
+ *
+ * Where it goes decides how: a RichTextBlock's TextRun shows text as it is (no markdown at all), so `plainText` only
+ * has to keep it on one line, short, redacted and unlinked; that is where cluster text goes. TextBlock and FactSet
+ * text is markdown, and Teams clients render backslash escapes inconsistently, so `inertText` neutralises markdown
+ * by replacing the characters that would format with look-alikes (∗ for *, ［］ for [], ‹› for <>) rather than
+ * escaping them: nothing in a card is a backslash escape or a backtick. Commands go in a CodeBlock (`codeText`).
  */
 
 /** Lengths that keep a card readable and small (characters, before escaping). */
@@ -79,8 +113,10 @@ export const TEXT_LIMITS = {
   short: 200,
   summary: 300,
   message: 400,
-  /** Our own advice with cluster names in it; its commands are at the end, so it is cut late. */
+  /** Our own advice with cluster names in it. */
   remediation: 700,
+  /** One command of a Fix block. */
+  command: 1000,
 } as const;
 
 const ZERO_WIDTH_SPACE = '\u200B';
@@ -88,7 +124,6 @@ const ZERO_WIDTH_SPACE = '\u200B';
 /** Control characters and bidirectional overrides (they can make text read differently from what it is). */
 const INVISIBLE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
 const LINE_BREAKS = /\s*(?:\r\n|\r|\n|\u2028|\u2029)+\s*/g;
-const MARKDOWN_PUNCTUATION = /[\\*_[\]()#`~|!]/g;
 
 /** Cuts to at most `max` characters (code points), marking the cut with an ellipsis. */
 export function truncate(text: string, max: number): string {
@@ -115,33 +150,73 @@ export function truncateMiddle(text: string, max: number): string {
     .trimStart()}`;
 }
 
-/** Escapes text for a TextBlock or Fact value so that it renders literally. Input must already be one line. */
-export function escapeMarkdown(text: string): string {
-  return (
+/**
+ * No scheme:// or www. survives for auto-linking, no {{ starts a DATE()/TIME() function (zero-width breaks), no
+ * backtick reaches a card (ˋ looks the same, and pasted into a shell it runs nothing), and no tag (‹at›, ‹script›)
+ * reaches a client that might read one.
+ */
+function unlinked(text: string): string {
+  return text
+    .replace(/`/g, 'ˋ')
+    .replace(/</g, '‹')
+    .replace(/>/g, '›')
+    .replace(/:\/\//g, `:${ZERO_WIDTH_SPACE}//`)
+    .replace(/\bwww\./gi, (m) => `${m.slice(0, 3)}${ZERO_WIDTH_SPACE}.`)
+    .replace(/\{\{/g, `{${ZERO_WIDTH_SPACE}{`);
+}
+
+/** Redacted, without invisible characters, on one line, cut to `max` (at the end, or in the middle). */
+function oneLine(value: string | undefined | null, max: number, cut: 'end' | 'middle'): string {
+  if (value === undefined || value === null) return '';
+  const line = redactText(String(value)).replace(INVISIBLE, '').replace(LINE_BREAKS, ' ').replace(/\t/g, ' ').trim();
+  return cut === 'middle' ? truncateMiddle(line, max) : truncate(line, max);
+}
+
+/**
+ * Cluster text for a TextRun (a RichTextBlock's inline, which Adaptive Cards never read as markdown) and for an
+ * activity's plain `summary`: redacted, on one line, cut, and unable to link or run a date function.
+ */
+export function plainText(value: string | undefined | null, max: number = TEXT_LIMITS.summary, cut: 'end' | 'middle' = 'end'): string {
+  return unlinked(oneLine(value, max, cut));
+}
+
+/**
+ * Makes one line of text render literally as TextBlock or Fact markdown, without backslash escapes: the characters
+ * that would start emphasis, code, links, images, HTML, entities, headings, quotes or lists become look-alikes that
+ * markdown does not read. An underscore inside a word (`my_repo`) formats nothing and stays.
+ */
+export function neutralizeMarkdown(text: string): string {
+  return unlinked(
     text
-      .replace(/&/g, '&amp;')
-      .replace(/</g, '&lt;')
-      .replace(/>/g, '&gt;')
-      .replace(MARKDOWN_PUNCTUATION, (c) => `\\${c}`)
-      // list markers at the start of the text
-      .replace(/^([-+])(\s)/, '\\$1$2')
-      .replace(/^(\d+)([.)])(\s)/, '$1\\$2$3')
-      // links: no scheme:// or www. survives for auto-linking
-      .replace(/:\/\//g, `:${ZERO_WIDTH_SPACE}//`)
-      .replace(/\bwww\./gi, (m) => `${m.slice(0, 3)}${ZERO_WIDTH_SPACE}.`)
-      // Adaptive Card text functions {{DATE(...)}} / {{TIME(...)}}
-      .replace(/\{\{/g, `{${ZERO_WIDTH_SPACE}{`)
+      .replace(/\\(?=[!-/:-@[-`{-~])/g, '∖')
+      .replace(/\*/g, '∗')
+      .replace(/~/g, '∼')
+      .replace(/\[/g, '［')
+      .replace(/]/g, '］')
+      .replace(/&(?=#|[A-Za-z][A-Za-z0-9]*;)/g, '＆')
+      .replace(/(^|[^\p{L}\p{N}])_|_(?=$|[^\p{L}\p{N}])/gu, (m) => m.replace('_', '＿'))
+      // at the start of the text: a heading, a list item, a numbered item
+      .replace(/^#/, '＃')
+      .replace(/^([-+])(\s)/, (_m, marker: string, space: string) => `${marker === '-' ? '‐' : '＋'}${space}`)
+      .replace(/^(\d+)([.)])(\s)/, (_m, n: string, mark: string, space: string) => `${n}${mark === '.' ? '․' : '﹚'}${space}`),
   );
 }
 
 /**
- * The one way cluster-sourced text enters a card: redacted, on one line, cut to `max` (at the end, or in the middle
- * with `cut: 'middle'`), escaped.
+ * The one way cluster-sourced text enters TextBlock or Fact markdown: redacted, on one line, cut to `max` (at the
+ * end, or in the middle with `cut: 'middle'`), and neutralised (see neutralizeMarkdown).
  */
 export function inertText(value: string | undefined | null, max: number = TEXT_LIMITS.summary, cut: 'end' | 'middle' = 'end'): string {
-  if (value === undefined || value === null) return '';
-  const oneLine = redactText(String(value)).replace(INVISIBLE, '').replace(LINE_BREAKS, ' ').replace(/\t/g, ' ').trim();
-  return escapeMarkdown(cut === 'middle' ? truncateMiddle(oneLine, max) : truncate(oneLine, max));
+  return neutralizeMarkdown(oneLine(value, max, cut));
+}
+
+/**
+ * A command for a CodeBlock, which shows its text exactly (no markdown, no links): redacted, on one line (a command
+ * holds no newline: one that does is cut there), without invisible characters, and cut to a length a card can carry.
+ */
+export function codeText(command: string): string {
+  const firstLine = command.split(/\r\n|\r|\n|\u2028|\u2029/)[0] ?? '';
+  return truncate(redactText(firstLine).replace(INVISIBLE, '').replace(/\t/g, ' ').trim(), TEXT_LIMITS.command);
 }
 
 /** Why an image pull failed, for someone on call at 3 a.m. */
@@ -158,32 +233,3 @@ export const CAUSE_IN_PLAIN_WORDS: Record<Cause, string> = {
   policy: 'A policy (admission or registry) blocked this image.',
   other: 'The image cannot be pulled, for a reason Pull Doctor does not recognise; the key event below has the details.',
 };
-
-const PROBLEM_IN_PLAIN_WORDS: Record<ProblemKind, string> = {
-  'image-pull': 'The image cannot be pulled.',
-  'invalid-image-name': 'The image name is not valid.',
-  'image-never-pull': 'The pull policy is Never and the image is not on the node.',
-  'container-config': 'The container cannot be created from its configuration (a missing ConfigMap, Secret or key is common).',
-  'crash-loop': 'The image pulls fine, but the container keeps crashing after it starts.',
-  'oom-killed': 'The container is killed for using more memory than its limit.',
-  unschedulable: 'No node can take the pod (resources, taints or affinity).',
-  pending: 'The pod is still pending.',
-  'terminated-error': 'The container exited with an error.',
-};
-
-const PULL_KINDS: ReadonlySet<ProblemKind> = new Set(['image-pull', 'invalid-image-name', 'image-never-pull']);
-
-/** True when the pod's failure is about getting its image. */
-export function isPullProblem(d: Diagnosis): boolean {
-  const first = d.problems[0];
-  return d.cause !== null || (first !== undefined && PULL_KINDS.has(first.kind));
-}
-
-/** The verdict's explanation in one or two sentences (our own words: safe to show as markdown). */
-export function explainVerdict(d: Diagnosis): string {
-  if (d.verdict === 'healthy') return 'The pod is running and every check passed.';
-  if (d.verdict === 'unknown') return 'Some checks could not run, so there is no verdict yet. The errors below say what was missing.';
-  if (d.cause !== null) return CAUSE_IN_PLAIN_WORDS[d.cause];
-  const first = d.problems[0];
-  return first ? PROBLEM_IN_PLAIN_WORDS[first.kind] : 'The pod is failing; the checks below say where.';
-}

@@ -152,9 +152,17 @@ export class ProactiveSender {
     private readonly auth: BotAuth,
   ) {}
 
-  /** Sends a new message with the card; resolves with the id Teams gave it. */
-  async sendCard(to: ConversationAddress, card: AdaptiveCardJson, log: Logger): Promise<{ activityId?: string }> {
-    const sent = await this.continueIn(to, 'message', (context) => context.sendActivity(cardMessage(card)));
+  /**
+   * Sends a new message with the card; resolves with the id Teams gave it. `notify`: the message also carries the
+   * card's summary as its text, for messages nobody asked for (alerts), which people learn of from the feed.
+   */
+  async sendCard(
+    to: ConversationAddress,
+    card: AdaptiveCardJson,
+    log: Logger,
+    options: { notify?: boolean } = {},
+  ): Promise<{ activityId?: string }> {
+    const sent = await this.continueIn(to, 'message', (context) => context.sendActivity(cardMessage(card, options)));
     log.debug('proactive message sent', { conversationId: to.conversation.id, activityId: sent?.id });
     return sent?.id ? { activityId: sent.id } : {};
   }
@@ -177,9 +185,15 @@ export class ProactiveSender {
     return members;
   }
 
-  /** Replaces the card of a message the bot sent earlier (for everyone in the conversation). */
-  async updateCard(to: ConversationAddress, activityId: string, card: AdaptiveCardJson, log: Logger): Promise<void> {
-    await this.continueIn(to, 'update', (context) => context.updateActivity({ ...cardMessage(card), id: activityId }));
+  /** Replaces the card of a message the bot sent earlier (for everyone in the conversation); `notify` as sendCard's. */
+  async updateCard(
+    to: ConversationAddress,
+    activityId: string,
+    card: AdaptiveCardJson,
+    log: Logger,
+    options: { notify?: boolean } = {},
+  ): Promise<void> {
+    await this.continueIn(to, 'update', (context) => context.updateActivity({ ...cardMessage(card, options), id: activityId }));
     log.debug('message updated', { conversationId: to.conversation.id, activityId });
   }
 

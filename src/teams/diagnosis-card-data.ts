@@ -1,7 +1,7 @@
-import type { Diagnosis, DiagnosisTarget, Finding, PodEventSummary, PodProblem } from '../diagnosis/types.js';
+import type { Cause, Diagnosis, DiagnosisTarget, Evidence, Finding, PodEventSummary } from '../diagnosis/types.js';
 import { invalidNameReason } from '../clients/kubernetes/kubernetes-names.js';
-import { describeError, isPullDoctorError } from '../errors/index.js';
-import { explainVerdict, inertText, isPullProblem, TEXT_LIMITS, truncate } from './cards.js';
+import { describeError, isPullDoctorError, type PullDoctorError } from '../errors/index.js';
+import { codeText, inertText, plainText, TEXT_LIMITS, truncate } from './cards.js';
 import { formatUtc } from '../diagnosis/format-utc.js';
 import { goneStoryOf } from '../diagnosis/events.js';
 
@@ -32,12 +32,12 @@ export function targetText(target: DiagnosisTarget): string {
 export const SUGGESTION_LIMITS = { shown: 5, buttons: 5 } as const;
 
 /**
- * The similar pod names a POD_NOT_FOUND error (or the pods to choose from of a POD_AMBIGUOUS one) carries in `facts.suggestions` (comma- or whitespace-separated, best
+ * The similar pod names a POD_NOT_FOUND error carries in `facts.suggestions` (comma- or whitespace-separated, best
  * first): only valid pod names (they come from the cluster, and a button will diagnose them), without duplicates, at
  * most `SUGGESTION_LIMITS.shown`.
  */
 export function podSuggestions(error: unknown): string[] {
-  if (!isPullDoctorError(error) || (error.code !== 'POD_NOT_FOUND' && error.code !== 'POD_AMBIGUOUS')) return [];
+  if (!isPullDoctorError(error) || error.code !== 'POD_NOT_FOUND') return [];
   const raw = error.facts.suggestions;
   if (typeof raw !== 'string') return [];
   const names = raw.split(/[\s,]+/).filter((n) => n !== '' && invalidNameReason('pod', n) === undefined);
@@ -59,28 +59,25 @@ export function diagnosingCardData(target: DiagnosisTarget, run: number, sandbox
       run > 1
         ? `⏳ Waiting to re-run checks for ${what}… (run ${run}, number ${position} in line)`
         : `⏳ Waiting to diagnose ${what}… (number ${position} in line)`;
-    return { sandbox, heading, detail: WAITING };
+    return { sandbox, summary: heading, heading, detail: WAITING };
   }
   const heading = run > 1 ? `⏳ Re-running checks for ${what}… (run ${run})` : `⏳ Diagnosing ${what}…`;
-  return { sandbox, heading, detail: RUNNING };
+  return { sandbox, summary: heading, heading, detail: RUNNING };
 }
 
-/** One line under a card's title, in our words (names in it are made inert): where a fix request stands, a re-run. */
+/**
+ * One line under a card's title that marks it in place: where a fix requested from it stands ("Fix requested by Dana
+ * Oncall — waiting for approval"), what a re-run of an alert's checks found. Raw text: the card makes it plain.
+ * `tone` colours it.
+ */
 export interface CardStatus {
   text: string;
   tone?: 'default' | 'good' | 'warning' | 'attention';
 }
 
-const TONE_STYLE: Record<NonNullable<CardStatus['tone']>, string> = {
-  default: 'emphasis',
-  good: 'good',
-  warning: 'warning',
-  attention: 'attention',
-};
-
-/** Template data of a card's status line (`mark`, a band under the title): empty text when there is none. */
-export function cardStatusData(status: CardStatus | undefined): { text: string; style: string } {
-  return { text: status ? inertText(status.text, TEXT_LIMITS.summary) : '', style: TONE_STYLE[status?.tone ?? 'default'] };
+/** Template data of a card's status line (diagnosis and alert cards): empty text when there is none. */
+export function cardStatusData(status: CardStatus | undefined): { text: string; color: string } {
+  return { text: plainText(status?.text ?? '', TEXT_LIMITS.summary), color: TONE_COLOR[status?.tone ?? 'default'] };
 }
 
 export interface DiagnosisCardInput {
@@ -93,80 +90,149 @@ export interface DiagnosisCardInput {
    * `fixNotOffered` saying why not when there is a fix but this conversation cannot request it.
    */
   actions: { rerunId: string; eventsId: string; requestFixId?: string; fixNotOffered?: string };
-  /** A line under the title: where a fix requested from this card stands. */
-  status?: CardStatus;
+  status?: CardStatus | undefined;
 }
 
-/** How many entries of each list a card shows; the rest is counted ("and 12 more"). */
-export const DIAGNOSIS_CARD_LIMITS = { checks: 6, problems: 5 } as const;
+/** How many entries of each part of the details a card shows; the rest is counted ("and 12 more"). */
+export const DIAGNOSIS_CARD_LIMITS = { facts: 6, commands: 4, checks: 12, events: 5 } as const;
 
-const ATTENTION_ORDER: Record<Finding['status'], number> = { fail: 0, error: 1, warn: 2, pass: 3, skip: 4 };
-/**
- * Within a status, the checks that pinpoint the cause (a missing role, a missing tag, an unknown host…) come before
- * the ones that restate the symptom: the classification of the kubelet's message, the pod's state (the failing
- * containers are listed above) and the event summary.
- */
-const SYMPTOM_ORDER: Record<string, number> = { 'pull-error': 1, 'pod-state': 2, events: 3 };
-/** A finding's detail keeps at most this many of its lines (events list one per line). */
-const DETAIL_LINES = 4;
+const STATUS_ORDER: Record<Finding['status'], number> = { fail: 0, error: 1, warn: 2, pass: 3, skip: 4 };
 const STATUS_ICON: Record<Finding['status'], string> = { fail: '❌', error: '❗', warn: '⚠️', pass: '✅', skip: '⏭️' };
+const TONE_COLOR: Record<NonNullable<CardStatus['tone']>, string> = {
+  default: 'Default',
+  good: 'Good',
+  warning: 'Warning',
+  attention: 'Attention',
+};
 
-function banner(d: Diagnosis, pod: string): { style: string; title: string; subtitle: string } {
-  const where = `Pod ${inertText(d.namespace, TEXT_LIMITS.name)}/${pod}${d.cluster ? ` · cluster ${inertText(d.cluster, TEXT_LIMITS.name)}` : ''}`;
-  if (d.verdict === 'healthy') return { style: 'good', title: `✅ ${pod} looks healthy`, subtitle: where };
-  if (d.verdict === 'unknown') return { style: 'warning', title: `❔ No verdict for ${pod}`, subtitle: where };
-  if (isPullProblem(d)) return { style: 'attention', title: `❌ ${pod} cannot pull its image`, subtitle: where };
-  const reason = d.problems[0]?.reason;
-  return { style: 'attention', title: `❌ ${pod} is failing${reason ? `: ${inertText(reason, TEXT_LIMITS.short)}` : ''}`, subtitle: where };
+/** The cause label as a small badge next to the title: what kind of failure, in two or three words. */
+const CAUSE_BADGE: Record<Cause, string> = {
+  'image-not-found': 'Image not found',
+  unauthorized: 'Unauthorized (401)',
+  forbidden: 'Forbidden (403)',
+  dns: 'DNS',
+  'network-timeout': 'Network',
+  tls: 'TLS',
+  'rate-limited': 'Rate limited (429)',
+  'platform-mismatch': 'Wrong platform',
+  'invalid-reference': 'Invalid image name',
+  policy: 'Policy',
+  other: 'Pull error',
+};
+
+/** The cause label of a badge (diagnosis and alert cards). */
+export function causeBadge(cause: Cause): string {
+  return CAUSE_BADGE[cause];
 }
 
-function evidence(d: Diagnosis): Array<{ title: string; value: string }> {
-  const facts: Array<{ title: string; value: string }> = [];
-  const e = d.evidence;
-  if (e.image) facts.push({ title: 'Image', value: inertText(e.image, TEXT_LIMITS.image) });
-  if (e.registryHost) facts.push({ title: 'Registry', value: inertText(e.registryHost, TEXT_LIMITS.name) });
-  if (e.kubeletIdentity) {
-    const client = e.kubeletIdentity.clientId ? ` (client id ${inertText(e.kubeletIdentity.clientId, TEXT_LIMITS.name)})` : '';
-    facts.push({
-      title: 'Pulls as',
-      value: `kubelet identity, object id ${inertText(e.kubeletIdentity.principalId, TEXT_LIMITS.name)}${client}`,
-    });
+function badge(d: Diagnosis): { text: string; style: string } {
+  if (d.verdict === 'healthy') return { text: 'Healthy', style: 'good' };
+  if (d.verdict === 'unknown') return { text: 'No verdict', style: 'warning' };
+  if (d.cause !== null) return { text: CAUSE_BADGE[d.cause], style: 'attention' };
+  return { text: inertText(d.problems[0]?.reason ?? 'Failing', 40), style: 'attention' };
+}
+
+/** The title line, plain: the activity's summary (toasts, the feed), and what the card's title says. */
+function titleLine(d: Diagnosis): string {
+  const icon = d.verdict === 'healthy' ? '✅' : d.verdict === 'unknown' ? '❔' : '❌';
+  return `${icon} ${plainText(d.headline, TEXT_LIMITS.summary)}`;
+}
+
+/** "shopacr (resource group rg-shop)" from an ACR resource id, or the host when that is all there is. */
+function registryFact(e: Evidence): string | undefined {
+  const id = e.registryResourceId?.match(/\/resourceGroups\/([^/]+)\/providers\/Microsoft\.ContainerRegistry\/registries\/([^/]+)$/i);
+  if (id) return `${id[2]} (resource group ${id[1]})`;
+  return e.registryHost;
+}
+
+/** At most six facts: where the pod is, what it runs, what fails, and who pulls from where. */
+function facts(d: Diagnosis): Array<{ title: string; value: string }> {
+  const out: Array<{ title: string; value: string }> = [];
+  const add = (title: string, value: string | undefined, max: number = TEXT_LIMITS.name) => {
+    if (value) out.push({ title, value: inertText(value, max) });
+  };
+  add('Pod', `${d.namespace}/${d.pod}`, TEXT_LIMITS.name * 2);
+  add('Cluster', d.cluster);
+  const first = d.problems[0];
+  const more = d.problems.length - 1;
+  const others = more > 0 ? ` (and ${more} more failing container${more === 1 ? '' : 's'})` : '';
+  if (first && first.container !== '') {
+    add('Container', `${first.container}${first.initContainer ? ' (init)' : ''} — ${first.reason}${others}`, TEXT_LIMITS.short);
+    add('Image', first.image || d.evidence.image, TEXT_LIMITS.image);
+  } else {
+    if (first) add('State', first.reason);
+    add('Image', d.evidence.image, TEXT_LIMITS.image);
   }
-  if (e.keyEvent) {
-    const k = e.keyEvent;
-    const times = k.count > 1 ? ` ×${k.count}` : '';
-    facts.push({
-      title: 'Key event',
-      value: `${inertText(k.reason, TEXT_LIMITS.name)}${times}: ${inertText(k.message, TEXT_LIMITS.message, 'middle')}`,
-    });
-  }
-  return facts;
+  if (d.evidence.kubeletIdentity) add('Pulls as', `kubelet identity ${d.evidence.kubeletIdentity.principalId}`);
+  add('Registry', registryFact(d.evidence));
+  return out.slice(0, DIAGNOSIS_CARD_LIMITS.facts);
 }
 
-function problemLine(p: PodProblem): string {
-  // A pod-level problem (unschedulable, evicted) has no container or image: its reason and the scheduler's words.
-  if (p.container === '')
-    return `• ${inertText(p.reason, TEXT_LIMITS.name)}${p.message ? ` — ${inertText(p.message, TEXT_LIMITS.summary)}` : ''}`;
-  const init = p.initContainer ? ' (init)' : '';
-  return `• ${inertText(p.container, TEXT_LIMITS.name)}${init} — ${inertText(p.reason, TEXT_LIMITS.name)} — ${inertText(p.image, TEXT_LIMITS.image)}`;
+/** The Fix block: one sentence and the exact commands (a CodeBlock each), or nothing when there is nothing to do. */
+function fixBlock(d: Diagnosis): { shown: boolean; text: string; commands: Array<{ command: string }> } {
+  if (!d.remedy) return { shown: false, text: '', commands: [] };
+  const commands = d.remedy.commands
+    .map(codeText)
+    .filter((c) => c !== '')
+    .slice(0, DIAGNOSIS_CARD_LIMITS.commands)
+    .map((command) => ({ command }));
+  return { shown: d.remedy.text !== '' || commands.length > 0, text: plainText(d.remedy.text, TEXT_LIMITS.remediation), commands };
 }
 
-function detailLines(detail: string | undefined): Array<{ text: string }> {
-  const lines = (detail ?? '').split(/\r\n|\r|\n|\u2028|\u2029/).filter((l) => l.trim() !== '');
-  const shown = lines.slice(0, DETAIL_LINES).map((l) => ({ text: inertText(l, TEXT_LIMITS.summary, 'middle') }));
-  if (lines.length > DETAIL_LINES) shown.push({ text: `…and ${lines.length - DETAIL_LINES} more lines` });
+/** One line per check, what failed first; our words and the checks' summaries (cluster text: plain TextRuns). */
+function checkLines(d: Diagnosis): Array<{ text: string }> {
+  const ordered = d.findings
+    .map((f, i) => ({ f, i }))
+    .sort((a, b) => STATUS_ORDER[a.f.status] - STATUS_ORDER[b.f.status] || a.i - b.i)
+    .map(({ f }) => f);
+  const shown = ordered.slice(0, DIAGNOSIS_CARD_LIMITS.checks).map((f) => {
+    const summary = plainText(f.summary, TEXT_LIMITS.summary);
+    return { text: `${STATUS_ICON[f.status]} ${f.status === 'error' ? `Could not check: ${summary}` : summary}` };
+  });
+  const hidden = ordered.length - shown.length;
+  if (hidden > 0) shown.push({ text: `…and ${hidden} more check${hidden === 1 ? '' : 's'}` });
   return shown;
 }
 
-function checkEntry(f: Finding): { title: string; details: Array<{ text: string }>; todo: string } {
-  const summary = inertText(f.summary, TEXT_LIMITS.summary);
-  const title = f.status === 'error' ? `${STATUS_ICON.error} Could not check: ${summary}` : `${STATUS_ICON[f.status]} ${summary}`;
-  const todo = f.remediation
-    ? `**What to do:** ${inertText(f.remediation, TEXT_LIMITS.remediation)}`
-    : f.status === 'error'
-      ? '**What to do:** re-run the checks; if this keeps failing, check what Pull Doctor is allowed to read.'
-      : '';
-  return { title, details: detailLines(f.detail), todo };
+const sameEvent = (a: PodEventSummary, b: PodEventSummary) => a.reason === b.reason && a.message === b.message && a.type === b.type;
+
+function eventHeading(e: PodEventSummary): string {
+  const times = e.count > 1 ? ` ×${e.count}` : '';
+  const when = e.lastSeen ? ` · ${formatUtc(e.lastSeen)}` : '';
+  return `${e.type === 'Warning' ? '⚠️' : 'ℹ️'} ${plainText(e.reason, TEXT_LIMITS.name)}${times}${when}`;
+}
+
+/** Template data for cards/diagnosis.json. Every cluster-sourced value is made inert here. */
+export function diagnosisCardData(input: DiagnosisCardInput): object {
+  const { diagnosis: d } = input;
+  const key = d.evidence.keyEvent;
+  // The kubelet's message is shown once, under its own heading: not again in the list of events.
+  const events = d.events.filter((e) => !key || !sameEvent(e, key)).slice(0, DIAGNOSIS_CARD_LIMITS.events);
+  return {
+    sandbox: input.sandbox,
+    summary: titleLine(d),
+    title: plainText(d.headline, TEXT_LIMITS.summary),
+    titleColor: d.verdict === 'healthy' ? 'Good' : 'Default',
+    badge: badge(d),
+    status: cardStatusData(input.status),
+    facts: facts(d),
+    fix: fixBlock(d),
+    checks: checkLines(d),
+    kubelet: key
+      ? { shown: true, heading: eventHeading(key), message: plainText(key.message, TEXT_LIMITS.message * 2, 'middle') }
+      : { shown: false, heading: '', message: '' },
+    events: events.map((e) => ({
+      heading: eventHeading(e),
+      color: e.type === 'Warning' ? 'Attention' : 'Default',
+      message: plainText(e.message, TEXT_LIMITS.summary, 'middle'),
+    })),
+    tally: tally(d.findings),
+    footer: `Run ${input.run} · checked at ${formatUtc(d.diagnosedAt)}`,
+    rerunId: input.actions.rerunId,
+    eventsId: input.actions.eventsId,
+    requestFixId: input.actions.requestFixId ?? '',
+    fixNotOffered: plainText(input.actions.fixNotOffered ?? '', TEXT_LIMITS.summary * 2),
+  };
 }
 
 function tally(findings: Finding[]): string {
@@ -186,39 +252,6 @@ function tally(findings: Finding[]): string {
   return `Checks: ${parts.length > 0 ? parts.join(' · ') : 'none ran'}`;
 }
 
-/** Template data for cards/diagnosis.json. Every cluster-sourced value is made inert here. */
-export function diagnosisCardData(input: DiagnosisCardInput): object {
-  const { diagnosis: d } = input;
-  const pod = inertText(d.pod, TEXT_LIMITS.name);
-  const attention = d.findings
-    .filter((f) => f.status === 'fail' || f.status === 'error' || f.status === 'warn')
-    .sort((a, b) => ATTENTION_ORDER[a.status] - ATTENTION_ORDER[b.status] || (SYMPTOM_ORDER[a.check] ?? 0) - (SYMPTOM_ORDER[b.check] ?? 0));
-  const shownChecks = attention.slice(0, DIAGNOSIS_CARD_LIMITS.checks);
-  const hiddenChecks = attention.length - shownChecks.length;
-  const shownProblems = d.problems.slice(0, DIAGNOSIS_CARD_LIMITS.problems);
-  const hiddenProblems = d.problems.length - shownProblems.length;
-  return {
-    sandbox: input.sandbox,
-    banner: banner(d, pod),
-    mark: cardStatusData(input.status),
-    cause: explainVerdict(d),
-    evidence: evidence(d),
-    problems: shownProblems.map((p) => ({ text: problemLine(p) })),
-    moreProblems: hiddenProblems > 0 ? `…and ${hiddenProblems} more failing container${hiddenProblems === 1 ? '' : 's'}` : '',
-    checks: shownChecks.map(checkEntry),
-    moreChecks:
-      hiddenChecks > 0
-        ? `…and ${hiddenChecks} more check${hiddenChecks === 1 ? '' : 's'} that need${hiddenChecks === 1 ? 's' : ''} attention (\`pulldoctor diagnose\` lists them all)`
-        : '',
-    tally: tally(d.findings),
-    footer: `Run ${input.run} · checked at ${formatUtc(d.diagnosedAt)}`,
-    rerunId: input.actions.rerunId,
-    eventsId: input.actions.eventsId,
-    requestFixId: input.actions.requestFixId ?? '',
-    fixNotOffered: input.actions.fixNotOffered ?? '',
-  };
-}
-
 export interface EventsCardInput {
   target: DiagnosisTarget;
   events: readonly PodEventSummary[];
@@ -231,36 +264,36 @@ export interface EventsCardInput {
 
 export const EVENTS_CARD_LIMIT = 15;
 
-/** One event as the events card and the gone pod's not-found card show it: reason, repeats, time, message (inert). */
+/** Template data for cards/events.json: newest first, capped, each message made inert. */
+/** One event of an events card (and of a gone pod's story on the not-found card): plain text in TextRuns. */
 function eventItem(e: PodEventSummary): { heading: string; color: string; message: string } {
   const warning = e.type === 'Warning';
   const times = e.count > 1 ? ` ×${e.count}` : '';
   const when = e.lastSeen ? ` · last ${formatUtc(e.lastSeen)}` : '';
   return {
-    heading: `${warning ? '⚠️' : 'ℹ️'} ${inertText(e.reason, TEXT_LIMITS.name)}${times}${when}`,
+    heading: `${warning ? '⚠️' : 'ℹ️'} ${plainText(e.reason, TEXT_LIMITS.name)}${times}${when}`,
     color: warning ? 'Attention' : 'Default',
-    message: inertText(e.message, TEXT_LIMITS.message, 'middle'),
+    message: plainText(e.message, TEXT_LIMITS.message, 'middle'),
   };
 }
 
 /** A not-found card shows this many of a gone pod's events (its story: diagnosis/events.ts's gonePodStory). */
 export const GONE_POD_CARD_EVENTS = 5;
 
-/** Template data for cards/events.json: newest first, capped, each message made inert. */
 export function eventsCardData(input: EventsCardInput): object {
   const shown = input.events.slice(0, EVENTS_CARD_LIMIT);
   const hidden = Math.max(input.eventCount ?? input.events.length, input.events.length) - shown.length;
-  const pod = inertText(input.target.pod, TEXT_LIMITS.name);
-  const namespace = inertText(input.target.namespace, TEXT_LIMITS.name);
+  const target = targetText(input.target);
+  const { pod, namespace } = input.target;
   return {
     sandbox: input.sandbox,
-    target: targetText(input.target),
+    summary: `Events for ${target}`,
+    target,
     subtitle: `Newest first, as recorded at ${formatUtc(input.diagnosedAt)}`,
     events: shown.map(eventItem),
-    more:
-      hidden > 0
-        ? `…and ${hidden} older events. All of them: \`kubectl get events -n ${namespace} --field-selector involvedObject.name=${pod}\``
-        : '',
+    more: hidden > 0 ? `…and ${hidden} older event${hidden === 1 ? '' : 's'}. All of them:` : '',
+    // Names from the request, checked by the chat grammar: the command pastes as it is.
+    command: hidden > 0 ? codeText(`kubectl get events -n ${namespace} --field-selector involvedObject.name=${pod}`) : '',
     rerunId: input.rerunId,
   };
 }
@@ -271,8 +304,47 @@ export interface ErrorCardInput {
   sandbox: boolean;
   /** A card action id that retries (re-runs the diagnosis); no button without it. */
   retryId?: string;
-  /** "Diagnose NAME" buttons for similar pod names (POD_NOT_FOUND), with their card action ids. */
-  suggested?: ReadonlyArray<{ pod: string; diagnoseId: string }>;
+  /** Buttons for what the error suggests (errorSuggestions), each with its stored `diagnose` card action id. */
+  suggested?: ReadonlyArray<{ label: string; diagnoseId: string }>;
+}
+
+/** A diagnosis an error card offers as a button: a similar pod, the pod in another namespace, another cluster. */
+export interface SuggestedDiagnosis {
+  label: string;
+  target: DiagnosisTarget;
+}
+
+/** Names from an error's facts (comma-separated), valid for their kind, without duplicates. */
+function namesIn(error: PullDoctorError, fact: string, kind: 'pod' | 'namespace' | 'cluster'): string[] {
+  const raw = error.facts[fact];
+  if (typeof raw !== 'string') return [];
+  return [...new Set(raw.split(/[\s,]+/).filter((n) => n !== '' && invalidNameReason(kind, n) === undefined))];
+}
+
+/**
+ * Every "did you mean" of an error, as diagnoses a button can start: for a pod not found, each similar name in the
+ * namespace asked and each other namespace that has a pod of that very name; for a cluster the bot does not know,
+ * each cluster it knows. Only valid names (they come from the cluster or the configuration, and a button will act on
+ * them), at most SUGGESTION_LIMITS.buttons.
+ */
+export function errorSuggestions(error: unknown, target: DiagnosisTarget | undefined): SuggestedDiagnosis[] {
+  if (!isPullDoctorError(error) || target === undefined) return [];
+  const out: SuggestedDiagnosis[] = [];
+  if (error.code === 'POD_NOT_FOUND') {
+    for (const pod of podSuggestions(error)) out.push({ label: `Diagnose ${pod}`, target: { ...target, pod } });
+    for (const namespace of namesIn(error, 'elsewhere', 'namespace'))
+      if (namespace !== target.namespace) out.push({ label: `Diagnose in ${namespace}`, target: { ...target, namespace } });
+  }
+  if (error.code === 'INVALID_INPUT' && typeof error.facts.knownClusters === 'string') {
+    for (const cluster of namesIn(error, 'knownClusters', 'cluster'))
+      if (cluster !== target.cluster) out.push({ label: `Diagnose on ${cluster}`, target: { ...target, cluster } });
+  }
+  return out.slice(0, SUGGESTION_LIMITS.buttons);
+}
+
+/** Whether an error means asking again would fail the same way (a cluster the bot does not know): no Try again. */
+export function retryIsPointless(error: unknown): boolean {
+  return isPullDoctorError(error) && error.code === 'INVALID_INPUT' && typeof error.facts.knownClusters === 'string';
 }
 
 /** Whether `text` names `pod` as a whole name (not as a part of a longer one). */
@@ -285,28 +357,43 @@ function namesPod(text: string, pod: string): boolean {
 function suggestions(error: unknown, message: string): string {
   const names = podSuggestions(error);
   if (names.length === 0 || names.every((n) => namesPod(message, n))) return '';
-  return `Did you mean: ${names.map((n) => inertText(n, TEXT_LIMITS.name)).join(', ')}?`;
+  return `Did you mean: ${names.join(', ')}?`;
+}
+
+/** Commands that look into the error, with the real names filled in (never a NAMESPACE placeholder). */
+function errorCommands(error: unknown, target: DiagnosisTarget | undefined): string[] {
+  if (!isPullDoctorError(error)) return [];
+  if (error.code === 'POD_NOT_FOUND' && target) return [`kubectl get pods -n ${target.namespace}`];
+  if (error.code === 'NAMESPACE_NOT_FOUND') return ['kubectl get namespaces'];
+  return [];
 }
 
 /**
  * Template data for cards/error.json, from `describeError` (never a stack trace). The message and advice may carry
- * names from the cluster or the request, so they are made inert like cluster text.
+ * names from the cluster or the request: they go in TextRuns, plain.
  */
 export function errorCardData(input: ErrorCardInput): object {
   const advice = describeError(input.error);
+  // An unknown cluster is INVALID_INPUT ("That request is not valid"): the title says what is wrong instead.
+  const title = retryIsPointless(input.error) ? 'Unknown cluster' : advice.title;
+  const target = input.target
+    ? `Pod ${input.target.namespace}/${input.target.pod}${input.target.cluster ? ` on cluster ${input.target.cluster}` : ''}`
+    : '';
   return {
     sandbox: input.sandbox,
-    title: inertText(advice.title, TEXT_LIMITS.short),
-    target: input.target ? `Pod ${targetText(input.target)}` : '',
-    message: inertText(advice.message, 600),
-    suggestions: suggestions(input.error, advice.message),
+    summary: plainText(`⚠️ ${title}${target ? `: ${target}` : ''}`, TEXT_LIMITS.summary),
+    title: inertText(title, TEXT_LIMITS.short),
+    target: plainText(target, TEXT_LIMITS.short),
+    message: plainText(advice.message, 600),
+    suggestions: plainText(suggestions(input.error, advice.message), 600),
     // A pod that is gone but whose events remain: the newest of them, under the message that says it is gone.
     goneEvents: (goneStoryOf(input.error)?.events ?? []).slice(0, GONE_POD_CARD_EVENTS).map(eventItem),
-    advice: inertText(advice.advice, 600),
+    advice: plainText(advice.advice, 600),
+    commands: errorCommands(input.error, input.target).map((c) => ({ command: codeText(c) })),
     code: advice.code,
     retryId: input.retryId ?? '',
-    // Valid pod names only (podSuggestions): plain text in a button title.
-    suggested: (input.suggested ?? []).map((s) => ({ title: `Diagnose ${truncate(s.pod, TEXT_LIMITS.name)}`, id: s.diagnoseId })),
+    // Names checked by errorSuggestions: plain text in a button title.
+    suggested: (input.suggested ?? []).map((s) => ({ title: truncate(s.label, TEXT_LIMITS.name), id: s.diagnoseId })),
   };
 }
 
@@ -328,6 +415,7 @@ export function helpCardData(input: HelpCardInput): object {
   const first = samples[0];
   return {
     sandbox: input.sandbox,
+    summary: input.intro ? plainText(input.intro, TEXT_LIMITS.summary) : 'What Pull Doctor understands',
     intro: input.intro ?? '',
     commands: input.commands.slice(0, 20).map((c) => ({
       title: inertText(c.title, TEXT_LIMITS.name),

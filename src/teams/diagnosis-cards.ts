@@ -7,9 +7,9 @@ import type { Cause, Diagnosis, Fix, PodEventSummary } from '../diagnosis/types.
 import { describeError, PullDoctorError } from '../errors/index.js';
 import type { Logger } from '../logging/index.js';
 import type { TeamsCards } from './bot-framework.js';
-import { explainVerdict, truncateMiddle, type AdaptiveCardJson } from './cards.js';
+import { truncateMiddle, type AdaptiveCardJson } from './cards.js';
 import type { CardActionHandlers, CardActionStore, CardSubject } from './card-actions.js';
-import { EVENTS_CARD_LIMIT, podSuggestions, SUGGESTION_LIMITS, type CardStatus } from './diagnosis-card-data.js';
+import { errorSuggestions, EVENTS_CARD_LIMIT, retryIsPointless, type CardStatus } from './diagnosis-card-data.js';
 import { fixRequestUnavailableIn } from './fix-approvals.js';
 import type { DiagnosisTarget } from '../diagnosis/types.js';
 
@@ -197,11 +197,6 @@ export function fixEvidenceLines(d: Diagnosis): string[] {
   return lines.map((l) => truncateMiddle(l.replace(/\s+/g, ' ').trim(), MAX_LINE)).filter((l) => l !== '');
 }
 
-/** The root cause in one sentence: the failing check that proposes the fix (the missing pull role). */
-export function rootCauseSentence(d: Diagnosis): string | undefined {
-  return d.findings.find((f) => f.status === 'fail' && f.check === 'acr-pull-role')?.summary;
-}
-
 /** What a re-run of an alert card's checks found, for the line under its title. */
 function rerunStatus(view: AlertView, d: Diagnosis): CardStatus {
   const at = `Re-checked at ${formatUtc(d.diagnosedAt)}`;
@@ -211,7 +206,7 @@ function rerunStatus(view: AlertView, d: Diagnosis): CardStatus {
       tone: 'good',
     };
   if (d.verdict === 'unknown') return { text: `${at}: no verdict, some checks could not run`, tone: 'warning' };
-  return { text: `${at}: still failing. ${rootCauseSentence(d) ?? explainVerdict(d)}`, tone: 'attention' };
+  return { text: `${at}: still failing. ${d.headline}`, tone: 'attention' };
 }
 
 /**
@@ -386,23 +381,23 @@ export class DiagnosisCardMaker {
     const { cards, cardActions } = this.options;
     log.warn('diagnosis failed', { error, pod: target.pod, namespace: target.namespace, run });
     try {
-      const retryId = await cardActions.put({ verb: 'rerun', conversationId, target, run });
+      // Asking again on a cluster the bot does not know fails the same way: its buttons name the ones it knows.
+      const retryId = retryIsPointless(error) ? undefined : await cardActions.put({ verb: 'rerun', conversationId, target, run });
       const suggested = await this.storeSuggestions(error, target, conversationId);
-      return cards.error({ error, target, retryId, suggested });
+      return cards.error({ error, target, suggested, ...(retryId ? { retryId } : {}) });
     } catch (storeError) {
       log.error('card action store failed', { error: storeError });
       return cards.error({ error, target });
     }
   }
 
-  /** A "Diagnose NAME" button for each of the first similar pod names of a POD_NOT_FOUND error. */
+  /** A stored `diagnose` action for each diagnosis the error suggests (a similar pod, another namespace or cluster). */
   private async storeSuggestions(error: unknown, target: DiagnosisTarget, conversationId: string) {
-    const names = podSuggestions(error).slice(0, SUGGESTION_LIMITS.buttons);
     return Promise.all(
-      names.map(async (pod) => {
-        const suggestion: DiagnosisTarget = { ...target, pod };
-        return { pod, diagnoseId: await this.options.cardActions.put({ verb: 'diagnose', conversationId, target: suggestion, run: 0 }) };
-      }),
+      errorSuggestions(error, target).map(async (s) => ({
+        label: s.label,
+        diagnoseId: await this.options.cardActions.put({ verb: 'diagnose', conversationId, target: s.target, run: 0 }),
+      })),
     );
   }
 
@@ -423,7 +418,7 @@ export class DiagnosisCardMaker {
           ...(d.cluster ? { name: d.cluster } : {}),
           ...(d.evidence.clusterResourceId ? { resourceId: d.evidence.clusterResourceId } : {}),
         },
-        headline: rootCauseSentence(d),
+        headline: d.headline,
         evidence: fixEvidenceLines(d),
         card: { kind: 'diagnosis', diagnosis: d, run },
       },

@@ -60,18 +60,20 @@ describe('pulldoctor CLI', function () {
   const overrides = () => ({ azureCredential: h.world.credential, registryNetwork: h.world.network });
 
   describe('diagnose --output json', () => {
-    it('prints exactly the contract: pod, namespace, verdict, cause, findings with contract keys only, and the fix', async () => {
+    it('prints exactly the contract: pod, namespace, verdict, cause, findings with contract keys only, the fix, the headline and the remedy', async () => {
       const run = await cli(['diagnose', 'web-7d4c9b6f5-x2k8p', '-n', 'shop', '--output', 'json'], { env: h.env, overrides: overrides() });
       assert.equal(run.code, 0, run.stderr);
       const report = JSON.parse(run.stdout) as Record<string, unknown>;
-      assert.deepEqual(Object.keys(report), ['pod', 'namespace', 'verdict', 'cause', 'findings', 'fix']);
+      assert.deepEqual(Object.keys(report), ['pod', 'namespace', 'verdict', 'cause', 'findings', 'fix', 'headline', 'remedy']);
+      assert.equal(report.headline, 'Kubelet identity of shop-aks has no AcrPull on shopacr');
+      assert.deepEqual(Object.keys(report.remedy as object), ['text', 'commands']);
       assert.equal(report.pod, 'web-7d4c9b6f5-x2k8p');
       assert.equal(report.namespace, 'shop');
       assert.equal(report.verdict, 'problem');
       assert.equal(report.cause, 'unauthorized');
       for (const f of report.findings as Array<Record<string, unknown>>) {
         for (const key of Object.keys(f))
-          assert.ok(['check', 'status', 'summary', 'detail', 'remediation'].includes(key), `unexpected key ${key}`);
+          assert.ok(['check', 'status', 'summary', 'detail', 'remediation', 'commands'].includes(key), `unexpected key ${key}`);
         assert.ok(['pass', 'fail', 'warn', 'skip', 'error'].includes(f.status as string));
       }
       assert.deepEqual(Object.keys(report.fix as object), ['kind', 'principalId', 'scope', 'roleDefinitionId']);

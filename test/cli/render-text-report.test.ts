@@ -51,7 +51,23 @@ describe('the text report', () => {
       ],
     };
     const lines = renderTextReport(d).split('\n');
-    assert.equal(lines[1], 'Cause: CrashLoopBackOff — Last run: OOMKilled, exit code 137');
-    assert.equal(lines[2], '  back-off 5m0s restarting failed container');
+    assert.equal(lines[2], 'Cause: CrashLoopBackOff — Last run: OOMKilled, exit code 137');
+    assert.equal(lines[3], '  back-off 5m0s restarting failed container');
+  });
+
+  it("starts with the root cause in this pod's terms, the same line as the card title, then the verdict", () => {
+    const [first, second] = renderTextReport(missingAcrPull).split('\n');
+    assert.equal(first, 'Kubelet identity of shop-aks has no AcrPull on shopacr');
+    assert.equal(second, 'Pod shop/web-7d4c9 on shop-aks: FAILING');
+  });
+
+  it('prints each command of the advice on a line of its own, without backticks, once', () => {
+    const role = missingAcrPull.findings.find((f) => f.check === 'acr-pull-role')!;
+    const text = renderTextReport({ ...missingAcrPull, findings: [...missingAcrPull.findings, { ...role, check: 'another-check' }] });
+    const todo = text.split('What to do')[1]!.split('Proposed fix')[0]!;
+    for (const command of missingAcrPull.remedy!.commands) {
+      assert.equal(todo.split('\n').filter((l) => l.trim() === command).length, 1, `${command} once, on its own line:\n${todo}`);
+    }
+    assert.doesNotMatch(todo, /`/);
   });
 });

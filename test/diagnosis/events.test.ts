@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import type { CoreV1Event } from '@kubernetes/client-node';
+// The SDK's own wire-to-model conversion, the one its API clients (and so KubernetesReader) run on every answer.
+import { ObjectSerializer } from '@kubernetes/client-node/dist/gen/models/ObjectSerializer.js';
 import {
   goneStoryOf,
   gonePodStory,
@@ -159,5 +161,113 @@ describe('gonePodStory: a pod that no longer exists, told by the events that out
     assert.equal(goneStoryOf(Object.assign(new PullDoctorError('KUBE_FORBIDDEN', 'no'), { gone: story })), undefined);
     assert.equal(goneStoryOf(Object.assign(new PullDoctorError('POD_NOT_FOUND', 'x'), { gone: 'not a story' })), undefined);
     assert.equal(goneStoryOf({ code: 'POD_NOT_FOUND', gone: story }), undefined);
+  });
+});
+
+/** An event as the API server sends it (core/v1 JSON), read through the SDK as KubernetesReader reads it. */
+function fromWire(json: Record<string, unknown>): CoreV1Event {
+  return ObjectSerializer.deserialize(json, 'CoreV1Event', '') as CoreV1Event;
+}
+
+const involvedObject = { kind: 'Pod', namespace: 'shop', name: 'web-7d4c9b6f5-x2k8p', uid: 'c7a6b5d4-0000-4000-8000-000000000001' };
+
+describe('event times, on real event shapes', () => {
+  it('dates a scheduler event by its eventTime: its lastTimestamp and firstTimestamp are null, not 1970', () => {
+    // The scheduler writes events.k8s.io/v1 events; read through core/v1 they look like this (kubectl get ev -o json).
+    const scheduled = fromWire({
+      metadata: { name: 'web-7d4c9b6f5-x2k8p.1879a', namespace: 'shop', creationTimestamp: '2026-11-26T09:00:01Z' },
+      involvedObject,
+      reason: 'Scheduled',
+      message: 'Successfully assigned shop/web-7d4c9b6f5-x2k8p to aks-nodepool1-29508656-vmss000000',
+      source: {},
+      firstTimestamp: null,
+      lastTimestamp: null,
+      type: 'Normal',
+      eventTime: '2026-11-26T09:00:00.812345Z',
+      action: 'Binding',
+      reportingComponent: 'default-scheduler',
+      reportingInstance: 'default-scheduler-aks-nodepool1-29508656-vmss000000',
+    });
+    const [out] = summarizeEvents([scheduled]);
+    assert.equal(out!.lastSeen, '2026-11-26T09:00:00.812Z');
+  });
+
+  it('dates a repeating events.k8s.io event by its series, not by its first eventTime', () => {
+    const backOff = fromWire({
+      metadata: { name: 'web-7d4c9b6f5-x2k8p.1879b', namespace: 'shop', creationTimestamp: '2026-11-26T09:01:00Z' },
+      involvedObject,
+      reason: 'BackOff',
+      message: 'Back-off pulling image "shopacr.azurecr.io/shop/web:2.4.1"',
+      source: {},
+      firstTimestamp: null,
+      lastTimestamp: null,
+      count: null,
+      type: 'Normal',
+      eventTime: '2026-11-26T09:01:00.000000Z',
+      series: { count: 9, lastObservedTime: '2026-11-26T09:09:30.000000Z' },
+      reportingComponent: 'kubelet',
+      reportingInstance: 'aks-nodepool1-29508656-vmss000000',
+    });
+    const [out] = summarizeEvents([backOff]);
+    assert.equal(out!.lastSeen, '2026-11-26T09:09:30.000Z');
+    assert.equal(out!.count, 9);
+  });
+
+  it('dates a kubelet core/v1 event by its lastTimestamp, whose eventTime is null', () => {
+    const failed = fromWire({
+      metadata: { name: 'web-7d4c9b6f5-x2k8p.1879c', namespace: 'shop', creationTimestamp: '2026-11-26T09:01:00Z' },
+      involvedObject,
+      reason: 'Failed',
+      message: 'Error: ErrImagePull',
+      source: { component: 'kubelet', host: 'aks-nodepool1-29508656-vmss000000' },
+      firstTimestamp: '2026-11-26T09:01:00Z',
+      lastTimestamp: '2026-11-26T09:05:00Z',
+      count: 4,
+      type: 'Warning',
+      eventTime: null,
+      reportingComponent: 'kubelet',
+      reportingInstance: 'aks-nodepool1-29508656-vmss000000',
+    });
+    const [out] = summarizeEvents([failed]);
+    assert.equal(out!.lastSeen, '2026-11-26T09:05:00.000Z');
+  });
+
+  it("falls back to firstTimestamp, then to the creation time, and never shows Go's zero time or the epoch", () => {
+    const onlyFirst = fromWire({
+      metadata: { name: 'a', namespace: 'shop', creationTimestamp: '2026-11-26T09:02:00Z' },
+      involvedObject,
+      reason: 'Pulling',
+      message: 'Pulling image',
+      firstTimestamp: '2026-11-26T09:01:30Z',
+      lastTimestamp: '0001-01-01T00:00:00Z',
+      eventTime: null,
+      type: 'Normal',
+    });
+    const onlyCreated = fromWire({
+      metadata: { name: 'b', namespace: 'shop', creationTimestamp: '2026-11-26T09:03:00Z' },
+      involvedObject,
+      reason: 'Killing',
+      message: 'Stopping container web',
+      firstTimestamp: null,
+      lastTimestamp: '1970-01-01T00:00:00Z',
+      eventTime: null,
+      type: 'Normal',
+    });
+    const nothing = fromWire({
+      metadata: { name: 'c', namespace: 'shop' },
+      involvedObject,
+      reason: 'Started',
+      message: 'x',
+      type: 'Normal',
+    });
+    const out = summarizeEvents([onlyFirst, onlyCreated, nothing]);
+    assert.deepEqual(
+      out.map((e) => [e.reason, e.lastSeen]),
+      [
+        ['Killing', '2026-11-26T09:03:00.000Z'],
+        ['Pulling', '2026-11-26T09:01:30.000Z'],
+        ['Started', undefined],
+      ],
+    );
   });
 });

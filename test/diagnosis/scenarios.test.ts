@@ -8,12 +8,16 @@ import { startSandboxHarness, type SandboxHarness } from '../support/sandbox.js'
 function failing(d: Diagnosis): string[] {
   return d.findings.filter((f) => f.status === 'fail').map((f) => f.check);
 }
-/** Every remediation a report would list, for assertions on what is (not) advised. */
+/** Every remediation a report would list (once each, as it lists them), with its commands: what is (not) advised. */
 function advice(d: Diagnosis): string {
-  return d.findings
-    .filter((f) => f.status !== 'pass' && f.remediation)
-    .map((f) => f.remediation)
-    .join('\n');
+  const each = d.findings
+    .filter((f) => f.status !== 'pass' && (f.remediation || f.commands))
+    .map((f) => [f.remediation ?? '', ...(f.commands ?? [])].join('\n'));
+  return [...new Set(each)].join('\n');
+}
+/** The remedy of the diagnosis as one text: its sentence, then its commands. */
+function remedyText(d: Diagnosis): string {
+  return d.remedy ? [d.remedy.text, ...d.remedy.commands].join('\n') : '';
 }
 function findingOf(d: Diagnosis, check: string, status?: Finding['status']): Finding {
   const f = d.findings.find((x) => x.check === check && (status === undefined || x.status === status));
@@ -36,11 +40,15 @@ describe('diagnosis scenarios (fake Kubernetes API, fake ARM and fake registries
     assert.equal(d.verdict, 'problem');
     assert.equal(d.cause, 'unauthorized');
     assert.ok(failing(d).includes('acr-pull-role'));
-    // The general advice points at the role check and verifies with check-acr on this cluster, no placeholders.
-    assert.match(
-      findingOf(d, 'pull-error').remediation ?? '',
-      /az aks check-acr --resource-group rg-shop --name shop-aks --acr shopacr\.azurecr\.io/,
-    );
+    assert.equal(d.headline, 'Kubelet identity of shop-aks has no AcrPull on shopacr');
+    // The remedy grants the role and verifies with check-acr on this cluster, no placeholders.
+    assert.deepEqual(d.remedy?.commands, [
+      `az role assignment create --assignee-object-id ${h.world.ids.kubeletObjectId} --assignee-principal-type ServicePrincipal --role AcrPull --scope ${h.world.ids.registryIds.shopacr}`,
+      'az aks check-acr --resource-group rg-shop --name shop-aks --acr shopacr.azurecr.io',
+    ]);
+    assert.deepEqual(findingOf(d, 'pull-error').commands, [
+      'az aks check-acr --resource-group rg-shop --name shop-aks --acr shopacr.azurecr.io',
+    ]);
     assert.doesNotMatch(advice(d), /imagePullSecret|kubectl create secret/);
     assert.deepEqual(d.fix, {
       kind: 'assign-acr-pull',
@@ -57,7 +65,8 @@ describe('diagnosis scenarios (fake Kubernetes API, fake ARM and fake registries
     assert.match(findingOf(d, 'acr-pull-role', 'pass').summary, /AcrPull inherited from resource group rg-platform/);
     assert.equal(d.fix, null);
     // No advice may contradict the passing role check by asking for the role again.
-    const todo = findingOf(d, 'pull-error').remediation ?? '';
+    assert.equal(d.headline, 'platformacr.azurecr.io refused the pull although the kubelet identity of shop-aks has AcrPull');
+    const todo = remedyText(d);
     assert.match(todo, /already has a role that lets it pull from platformacr/);
     assert.match(todo, /az aks check-acr --resource-group rg-shop --name shop-aks --acr platformacr\.azurecr\.io/);
     assert.doesNotMatch(advice(d), /needs the AcrPull role|Assign AcrPull|--attach-acr/);
@@ -119,7 +128,8 @@ describe('diagnosis scenarios (fake Kubernetes API, fake ARM and fake registries
     const listed = h.world.registries.requests.filter((r) => r.path.startsWith('/v2/shop/checkout/tags/list'));
     assert.equal(listed.length, 1);
     assert.equal(listed[0]!.authorization, 'bearer');
-    assert.match(f.remediation ?? '', /az acr repository show-tags -n shopacr --repository shop\/checkout/);
+    assert.equal(d.headline, 'Tag 1.3.0 does not exist in shopacr.azurecr.io/shop/checkout');
+    assert.match(remedyText(d), /az acr repository show-tags --name shopacr --repository shop\/checkout/);
     assert.equal(d.fix, null);
     // ACR answers "not found" only to a client it let in: the role is not why this pod fails, so no advice to assign one.
     assert.equal(findingOf(d, 'acr-pull-role').status, 'warn');
@@ -133,6 +143,8 @@ describe('diagnosis scenarios (fake Kubernetes API, fake ARM and fake registries
     assert.equal(d.verdict, 'problem');
     assert.equal(d.cause, 'unauthorized');
     assert.match(findingOf(d, 'pull-secrets', 'fail').summary, /needs credentials, and the pod has no imagePullSecret/);
+    assert.equal(d.headline, 'No pull secret for docker.io');
+    assert.match(remedyText(d), /kubectl create secret docker-registry docker-io-pull -n shop --docker-server=docker\.io /);
     assert.equal(d.fix, null);
     // Docker Hub: no Azure Container Registry advice.
     assert.doesNotMatch(advice(d), /az acr|az aks|AcrPull|kubelet identity/);
@@ -144,6 +156,7 @@ describe('diagnosis scenarios (fake Kubernetes API, fake ARM and fake registries
     const f = findingOf(d, 'pull-secrets', 'fail');
     assert.match(f.summary, /No pull secret has credentials for docker\.io/);
     assert.match(f.detail ?? '', /ghcr-creds: ghcr\.io/);
+    assert.equal(d.headline, 'Pull secret ghcr-creds is for ghcr.io, not docker.io');
     assert.ok(!JSON.stringify(d).includes('ghp_sandboxNotARealToken'), 'the secret value must never appear');
   });
 
@@ -153,8 +166,9 @@ describe('diagnosis scenarios (fake Kubernetes API, fake ARM and fake registries
     const f = findingOf(d, 'pull-secrets', 'fail');
     assert.match(f.summary, /"regcred" named by the pod spec does not exist in namespace shop/);
     // The command names the image's registry (not a REGISTRY placeholder) and survives the card's redaction.
-    assert.match(f.remediation ?? '', /kubectl create secret docker-registry regcred -n shop --docker-server=docker\.io /);
-    assert.doesNotMatch(f.remediation ?? '', /password=/);
+    assert.equal(d.headline, 'Secret regcred does not exist in shop');
+    assert.match(remedyText(d), /kubectl create secret docker-registry regcred -n shop --docker-server=docker\.io /);
+    assert.doesNotMatch(remedyText(d), /password=/);
     // The pod does name a secret: no second finding claiming it has none.
     assert.ok(!d.findings.some((x) => /has no imagePullSecret/.test(x.summary)), 'contradicts the missing-secret finding');
   });
@@ -163,6 +177,7 @@ describe('diagnosis scenarios (fake Kubernetes API, fake ARM and fake registries
     const d = await h.diagnose('frontend-9c8b7a6f5-f6g7h');
     assert.equal(d.cause, 'dns');
     assert.match(findingOf(d, 'registry-dns', 'fail').summary, /shopacrr\.azurecr\.io does not resolve \(ENOTFOUND\)/);
+    assert.equal(d.headline, 'Registry shopacrr.azurecr.io does not resolve');
     const acr = findingOf(d, 'acr-registry', 'warn');
     assert.equal(
       acr.summary,
@@ -189,7 +204,8 @@ describe('diagnosis scenarios (fake Kubernetes API, fake ARM and fake registries
     // A 403 with no challenge is not "anonymous access".
     assert.doesNotMatch(findingOf(d, 'registry-endpoint').summary, /anonymous/);
     // The firewall command is filled in with this registry and cluster, no <rg>/<cluster> placeholders.
-    const net = findingOf(d, 'acr-network', 'fail').remediation ?? '';
+    assert.equal(d.headline, 'Firewall of lockedacr blocks shop-aks (allows only 203.0.113.0/24)');
+    const net = remedyText(d);
     assert.match(net, /az acr network-rule add -g rg-shop -n lockedacr --ip-address EGRESS_IP/);
     assert.match(net, /az aks show -g rg-shop -n shop-aks /);
     assert.doesNotMatch(net, /<rg>|<cluster>/);
@@ -200,6 +216,8 @@ describe('diagnosis scenarios (fake Kubernetes API, fake ARM and fake registries
     const d = await h.diagnose('cache-3f2e1d0c9-c7d8e');
     assert.equal(d.cause, 'rate-limited');
     assert.match(findingOf(d, 'pull-error', 'fail').remediation ?? '', /mirror|authenticat/i);
+    assert.equal(d.headline, 'docker.io is rate-limiting pulls (429)');
+    assert.match(d.remedy?.text ?? '', /mirror|authenticat/i);
     assert.equal(d.fix, null);
   });
 
@@ -210,6 +228,7 @@ describe('diagnosis scenarios (fake Kubernetes API, fake ARM and fake registries
     assert.equal(d.problems[0]?.container, 'db-migrate');
     assert.match(findingOf(d, 'pod-state', 'fail').summary, /Init container "db-migrate" cannot pull its image/);
     assert.match(findingOf(d, 'image-exists', 'fail').summary, /has no shop\/migrate:2\.1\.0/);
+    assert.equal(d.headline, 'Tag 2.1.0 does not exist in shopacr.azurecr.io/shop/migrate');
   });
 
   it('an ABAC-mode registry: AcrPull is not honoured and the fix is Container Registry Repository Reader', async () => {
@@ -218,6 +237,7 @@ describe('diagnosis scenarios (fake Kubernetes API, fake ARM and fake registries
     const f = findingOf(d, 'acr-pull-role', 'fail');
     assert.match(f.detail ?? '', /ABAC repository permissions/);
     assert.match(f.remediation ?? '', /Container Registry Repository Reader/);
+    assert.equal(d.headline, 'Kubelet identity of shop-aks has no Container Registry Repository Reader on vaultacr');
     assert.equal(d.fix?.roleDefinitionId.endsWith('/b93aa761-3e63-49ed-ac28-beffa264f7ac'), true);
     assert.equal(d.fix?.scope, h.world.ids.registryIds.vaultacr);
   });
@@ -227,6 +247,7 @@ describe('diagnosis scenarios (fake Kubernetes API, fake ARM and fake registries
     const d = await h.diagnose('search-1c2d3e4f5-s6t7u');
     assert.equal(d.cause, 'invalid-reference');
     assert.match(findingOf(d, 'image-reference', 'fail').detail ?? '', /must be lowercase/);
+    assert.equal(d.headline, 'Image name shopacr.azurecr.io/Shop/Search:1.0 is not valid: repository name (Shop/Search) must be lowercase');
     // "Fix the image name" said once (by the cause's advice), not twice.
     assert.equal(advice(d).match(/Fix the image/g)?.length, 1);
     assert.equal(h.world.registries.requests.length, before);
@@ -237,6 +258,8 @@ describe('diagnosis scenarios (fake Kubernetes API, fake ARM and fake registries
     assert.equal(d.verdict, 'healthy');
     assert.equal(d.cause, null);
     assert.equal(d.fix, null);
+    assert.equal(d.headline, 'storefront-7b8c9d0e1-h2i3j is running and healthy');
+    assert.equal(d.remedy, null);
     assert.deepEqual(
       d.findings.map((f) => `${f.check}:${f.status}`),
       ['pod-state:pass'],
@@ -250,9 +273,12 @@ describe('diagnosis scenarios (fake Kubernetes API, fake ARM and fake registries
     const f = findingOf(d, 'pod-state', 'fail');
     assert.match(f.summary, /killed for using too much memory/);
     assert.match(f.detail ?? '', /OOMKilled, exit code 137 at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/);
+    assert.equal(d.headline, 'Container orders is killed for using too much memory (OOMKilled)');
     // Commands ready to paste: this pod, namespace and container.
-    assert.match(f.remediation ?? '', /kubectl logs orders-6f7a8b9c0-o1p2q -n shop -c orders --previous/);
-    assert.match(f.remediation ?? '', /kubectl top pod orders-6f7a8b9c0-o1p2q -n shop/);
+    assert.deepEqual(d.remedy?.commands, [
+      'kubectl logs orders-6f7a8b9c0-o1p2q -n shop -c orders --previous',
+      'kubectl top pod orders-6f7a8b9c0-o1p2q -n shop --containers',
+    ]);
     assert.ok(!d.findings.some((x) => x.check.startsWith('registry') || x.check.startsWith('acr') || x.check === 'image-exists'));
   });
 
@@ -261,6 +287,18 @@ describe('diagnosis scenarios (fake Kubernetes API, fake ARM and fake registries
     assert.equal(d.verdict, 'problem');
     assert.equal(d.cause, null);
     assert.match(findingOf(d, 'pod-state', 'fail').detail ?? '', /0\/3 nodes are available/);
+    assert.equal(d.headline, 'No node can run the pod: 0/3 nodes are available: 3 Insufficient cpu');
+  });
+
+  it('states every root cause without backticks, and every command on its own, copy-safe', async () => {
+    for (const pod of h.world.scenarios.map((s) => s.pod)) {
+      const d = await h.diagnose(pod);
+      assert.ok(d.headline.length > 0 && d.headline.length <= 160, `${pod}: ${d.headline}`);
+      assert.doesNotMatch(d.headline, /[`\\]|\.$/, `${pod}: ${d.headline}`);
+      for (const f of d.findings) assert.doesNotMatch(`${f.summary} ${f.remediation ?? ''}`, /`/, `${pod}/${f.check}: backticks`);
+      for (const command of d.remedy?.commands ?? [])
+        assert.doesNotMatch(command, /[`\n]|<[a-z]+>|NAMESPACE|CLUSTER_RG/, `${pod}: ${command}`);
+    }
   });
 
   it('a pod that does not exist: POD_NOT_FOUND naming similar pods', async () => {
@@ -316,6 +354,22 @@ describe('diagnosis scenarios (fake Kubernetes API, fake ARM and fake registries
     } finally {
       for (const name of names) h.world.kube.deletePod('shop', name);
     }
+  });
+
+  it('a pod asked for in the wrong namespace: POD_NOT_FOUND naming the namespace searched and the one where it is', async () => {
+    const before = h.world.kube.requests.length;
+    await assert.rejects(h.diagnose('web-7d4c9b6f5-x2k8p', 'default'), (e: unknown) => {
+      assert.ok(isPullDoctorError(e));
+      assert.equal(e.code, 'POD_NOT_FOUND');
+      assert.equal(e.message, 'No pod "web-7d4c9b6f5-x2k8p" in namespace "default". It exists in namespace "shop".');
+      assert.deepEqual(e.facts, { namespace: 'default', suggestions: '', elsewhere: 'shop' });
+      return true;
+    });
+    // One bounded call across namespaces, filtered by the API server on the name.
+    const across = h.world.kube.requests.slice(before).filter((r) => r.path === '/api/v1/pods');
+    assert.equal(across.length, 1);
+    assert.equal(across[0]!.query.fieldSelector, 'metadata.name=web-7d4c9b6f5-x2k8p');
+    assert.equal(across[0]!.query.limit, '6');
   });
 
   it('a namespace that does not exist: NAMESPACE_NOT_FOUND', async () => {

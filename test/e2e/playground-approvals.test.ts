@@ -23,6 +23,8 @@ import { startBot, type BotUnderTest } from '../support/bot.js';
 const ARTIFACTS = join(process.cwd(), 'test-artifacts', 'e2e');
 /** The sandbox pod whose cluster's kubelet identity has no pull role on its registry (shopacr). */
 const WEB = 'web-7d4c9b6f5-x2k8p';
+/** The missing-AcrPull pod's root cause, as its card's title states it. */
+const WEB_CAUSE = 'Kubelet identity of shop-aks has no AcrPull on shopacr';
 /** The second person: one of the Playground's other configured users, a sandbox approver. */
 const APPROVER: PlaygroundUser = PLAYGROUND_OTHER_USERS[0]!;
 
@@ -92,7 +94,7 @@ describe('Fix approvals in the Agents Playground, on the sandbox (end to end)', 
     await step('group-chat', async () => {
       await ui.openChat('On-call');
       await ui.sendMentioning('Pull Doctor', `why is pod ${WEB} failing in shop`);
-      const diagnosis = ui.card(`${WEB} cannot pull its image`);
+      const diagnosis = ui.card(WEB_CAUSE);
       await diagnosis.getByText('Run 1 · checked at').waitFor();
       await ui.button(diagnosis, 'Request fix').click();
       const approval = ui.card('Fix approval');
@@ -110,7 +112,7 @@ describe('Fix approvals in the Agents Playground, on the sandbox (end to end)', 
       const withdrawn = ui.card('Fix approval').filter({ hasText: /Withdrawn by Dana Oncall at .* UTC: nothing was changed/ });
       await withdrawn.waitFor({ state: 'visible' });
       assert.equal(await ui.button(withdrawn, 'Approve').count(), 0, 'nothing left to press');
-      const again = ui.card(`${WEB} cannot pull its image`).filter({ hasText: 'Fix request withdrawn by Dana Oncall' });
+      const again = ui.card(WEB_CAUSE).filter({ hasText: 'Fix request withdrawn by Dana Oncall' });
       await again.waitFor({ state: 'visible' });
       assert.ok(await ui.button(again, 'Request fix').isVisible(), 'the fix can be requested again');
       await screenshotOf(withdrawn, '9-approval-withdrawn');
@@ -128,7 +130,7 @@ describe('Fix approvals in the Agents Playground, on the sandbox (end to end)', 
     await step('request', async () => {
       await ui.openChat('Personal Chat');
       await ui.send(`why is pod ${WEB} failing in shop`);
-      const diagnosis = ui.card(`${WEB} cannot pull its image`).filter({ hasText: 'Run 1 · checked at' });
+      const diagnosis = ui.card(WEB_CAUSE).filter({ hasText: 'Run 1 · checked at' });
       await diagnosis.waitFor({ state: 'visible' });
       await ui.button(diagnosis, 'Request fix').click();
 
@@ -181,9 +183,7 @@ describe('Fix approvals in the Agents Playground, on the sandbox (end to end)', 
       assert.ok(await ui.button(done, 'Re-run checks').isVisible(), 'the done card has Re-run checks');
       assert.doesNotMatch(text, /\$\{|\{\{/, 'no template text left');
       await screenshotOf(done, '8-approval-3-done');
-      const applied = ui
-        .card(`${WEB} cannot pull its image`)
-        .filter({ hasText: 'Fix applied: AcrPull on shopacr, approved by Megan Bowen' });
+      const applied = ui.card(WEB_CAUSE).filter({ hasText: 'Fix applied: AcrPull on shopacr, approved by Megan Bowen' });
       await applied.waitFor({ state: 'visible' });
 
       const stored = await app.fixes!.approvals.get(requestId);

@@ -8,14 +8,19 @@ import type { FixRequest as StoredFixRequest } from '../../src/fixes/index.js';
 import type { SandboxWorld } from '../../src/sandbox/sandbox-world.js';
 import { startPlayground, DEFAULT_PLAYGROUND_USER, type Playground } from '../../src/sandbox/playground.js';
 import { launchBrowser, stepKeepingEvidence, type TestBrowser } from '../support/browser.js';
-import { PlaygroundPage } from '../support/playground-page.js';
+import { cardOf, PlaygroundPage } from '../support/playground-page.js';
+import { adaptiveCardProblems } from '../support/adaptive-card-validator.js';
+import { codeBlocks, ESCAPE_OR_BACKTICK, markdownTexts, shownTexts } from '../support/card-text.js';
 import { startBot, type BotUnderTest } from '../support/bot.js';
 
 const ARTIFACTS = join(process.cwd(), 'test-artifacts', 'e2e');
 const WEB = 'web-7d4c9b6f5-x2k8p';
 const CACHE = 'cache-3f2e1d0c9-c7d8e';
-/** The missing-AcrPull pod's root cause, as its card states it. */
-const WEB_CAUSE = /kubelet identity of shop-aks has no (?:role that lets it pull from|AcrPull on) shopacr/i;
+/** The missing-AcrPull pod's root cause: the role, the identity's cluster and the registry. */
+const WEB_CAUSE = 'Kubelet identity of shop-aks has no AcrPull on shopacr';
+const CACHE_CAUSE = 'docker.io is rate-limiting pulls (429)';
+/** The kubelet's message about web's pull, as it ends. */
+const WEB_KUBELET = 'failed to fetch anonymous token';
 
 /** Polls the page (the UI updates when the bot's messages arrive) for up to `timeoutMs`. */
 async function eventually(condition: () => Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
@@ -90,16 +95,44 @@ describe('Pull Doctor in the Agents Playground, on the sandbox (end to end)', fu
   it('diagnoses a sandbox pod from a chat message, re-runs the checks (the card updates in place), shows its events and requests the fix, the diagnosis staying', async () => {
     await step('diagnosis', async () => {
       await ui.send(`why is pod ${WEB} failing in shop`);
-      const card = ui.card(`${WEB} cannot pull its image`);
+      const card = ui.card(WEB_CAUSE);
       await card.getByText('Run 1 · checked at').waitFor();
-      await browser.page.screenshot({ path: join(ARTIFACTS, '1-diagnosis.png') });
+      await card.screenshot({ path: join(ARTIFACTS, '1-diagnosis.png') });
       const text = await card.innerText();
       assert.match(text, /Sandbox — bundled demo cluster/);
-      assert.match(text, new RegExp(`Pod shop/${WEB} · cluster shop-aks`));
-      assert.match(text, /The registry refused the pull: the node offered no credentials/);
+      // The title names the role, the identity's cluster and the registry; then the facts and the Fix block.
+      assert.equal(
+        text.split('\n').find((l) => l.includes('shopacr')),
+        WEB_CAUSE,
+        'the root cause is the first line that names it',
+      );
+      assert.match(text, new RegExp(`shop/${WEB}`));
       assert.match(text, /shopacr\.azurecr\.io\/shop\/web:2\.4\.1/);
-      assert.match(text, /401 Unauthorized/);
-      assert.match(text, /The kubelet identity of shop-aks has no role that lets it pull from shopacr/);
+      assert.match(
+        text,
+        /az role assignment create --assignee-object-id \S+ --assignee-principal-type ServicePrincipal --role AcrPull --scope/,
+      );
+      assert.ok(!text.includes(WEB_KUBELET), 'the kubelet message waits behind Show details');
+
+      // What Teams received: a summary, the command in a CodeBlock, no backtick or backslash escape in any text.
+      const activity = ui.activityTitled(`❌ ${WEB_CAUSE}`)!;
+      assert.ok(activity, 'the diagnosis activity, as the Playground received it');
+      assert.equal(activity.summary, `❌ ${WEB_CAUSE}`);
+      const sent = cardOf(activity)!;
+      assert.ok(codeBlocks(sent).some((c) => c.startsWith('az role assignment create ') && c.includes('--role AcrPull')));
+      for (const t of markdownTexts(sent)) assert.doesNotMatch(t, ESCAPE_OR_BACKTICK, t);
+      for (const t of shownTexts(sent)) assert.doesNotMatch(t, /`/, t);
+      assert.deepEqual(adaptiveCardProblems(sent), []);
+
+      // Show details: the checks and the kubelet's message, once.
+      await ui.button(card, 'Show details').click();
+      await card.getByText('What the kubelet said').waitFor();
+      const expanded = await card.innerText();
+      assert.equal(expanded.split(WEB_KUBELET).length - 1, 1, 'the kubelet message is visible once');
+      assert.match(expanded, /❌ The kubelet identity of shop-aks has no role that lets it pull from shopacr\./);
+      await card.screenshot({ path: join(ARTIFACTS, '1-diagnosis-details.png') });
+      await ui.button(card, 'Show details').click();
+
       assert.ok(await ui.button(card, 'Request fix').isVisible());
       assert.ok(await ui.button(card, 'Re-run checks').isVisible());
       assert.ok(await ui.button(card, 'Show events').isVisible());
@@ -114,20 +147,13 @@ describe('Pull Doctor in the Agents Playground, on the sandbox (end to end)', fu
     });
 
     await step('rerun', async () => {
-      await ui.button(ui.card(`${WEB} cannot pull its image`), 'Re-run checks').click();
+      await ui.button(ui.card(WEB_CAUSE), 'Re-run checks').click();
       // The invoke is answered at once with "Re-running checks…"; the diagnosis then updates the message.
       const rerun = ui.card('Run 2 · checked at');
       await rerun.waitFor({ state: 'visible' });
       await browser.page.screenshot({ path: join(ARTIFACTS, '2-rerun.png') });
-      assert.match(await rerun.innerText(), new RegExp(`${WEB} cannot pull its image`));
-      assert.equal(
-        await ui
-          .cards()
-          .filter({ hasText: `${WEB} cannot pull its image` })
-          .count(),
-        1,
-        'the same message was updated',
-      );
+      assert.match(await rerun.innerText(), new RegExp(WEB_CAUSE));
+      assert.equal(await ui.cards().filter({ hasText: WEB_CAUSE }).count(), 1, 'the same message was updated');
       assert.equal(await ui.cards().filter({ hasText: 'Re-running checks' }).count(), 0, 'the interim answer did not stay');
     });
 
@@ -139,7 +165,7 @@ describe('Pull Doctor in the Agents Playground, on the sandbox (end to end)', fu
       assert.match(await events.innerText(), /401 Unauthorized/);
       assert.equal(await ui.cards().count(), messages + 1, 'the events are one new message');
       const diagnosis = ui.card('Run 2 · checked at');
-      assert.match(await diagnosis.innerText(), WEB_CAUSE, 'the diagnosis still states the cause');
+      assert.ok((await diagnosis.innerText()).includes(WEB_CAUSE), 'the diagnosis still states the cause');
       assert.ok(await ui.button(diagnosis, 'Request fix').isVisible(), 'and keeps its buttons');
     });
 
@@ -152,7 +178,7 @@ describe('Pull Doctor in the Agents Playground, on the sandbox (end to end)', fu
       const approval = ui.card('Fix approval');
       await approval.waitFor({ state: 'visible' });
       const text = await marked.innerText();
-      assert.match(text, WEB_CAUSE, 'the diagnosis still states the cause');
+      assert.ok(text.includes(WEB_CAUSE), 'the diagnosis still states the cause');
       assert.match(text, /Run 2 · checked at/, 'it is the same card');
       assert.equal(await ui.button(marked, 'Request fix').count(), 0, 'no second request from it');
       assert.equal(await ui.cards().count(), messages + 1, 'one new message: the approval card');
@@ -176,23 +202,18 @@ describe('Pull Doctor in the Agents Playground, on the sandbox (end to end)', fu
 
   it('names the similar pod when the one asked about does not exist, and diagnoses it from its button', async () => {
     await step('not-found', async () => {
-      await ui.send('why is pod web-7d4c9c failing in shop');
-      const notFound = ui.card('Pod shop/web-7d4c9c');
+      // The pod exists, but in another namespace than the one asked: the card says so, with a button for it.
+      await ui.send(`why is pod ${WEB} failing in default`);
+      const notFound = ui.card(`Pod default/${WEB}`);
       await notFound.getByText('Pod not found').waitFor();
-      assert.match(await notFound.innerText(), new RegExp(`No pod "web-7d4c9c" in namespace "shop"\\. Did you mean: ${WEB}\\?`));
-      await browser.page.screenshot({ path: join(ARTIFACTS, '4-not-found.png') });
-      const before = await ui
-        .cards()
-        .filter({ hasText: `${WEB} cannot pull its image` })
-        .count();
-      await ui.button(notFound, `Diagnose ${WEB}`).click();
+      const text = await notFound.innerText();
+      assert.match(text, new RegExp(`No pod "${WEB}" in namespace "default"\\. It exists in namespace "shop"\\.`));
+      assert.match(text, /kubectl get pods -n default/, 'the command names the namespace searched, no placeholder');
+      await notFound.screenshot({ path: join(ARTIFACTS, '4-not-found.png') });
+      const before = await ui.cards().filter({ hasText: WEB_CAUSE }).count();
+      await ui.button(notFound, 'Diagnose in shop').click();
       await eventually(
-        async () =>
-          (await ui
-            .cards()
-            .filter({ hasText: `${WEB} cannot pull its image` })
-            .count()) ===
-          before + 1,
+        async () => (await ui.cards().filter({ hasText: WEB_CAUSE }).count()) === before + 1,
         'the diagnosis replaced the card',
       );
       assert.equal(await ui.cards().filter({ hasText: 'Pod not found' }).count(), 0, 'the "not found" card became the diagnosis');
@@ -219,17 +240,17 @@ describe('Pull Doctor in the Agents Playground, on the sandbox (end to end)', fu
   it('shows the events behind a diagnosis in a new message, and the diagnosis stays as it was', async () => {
     await step('events', async () => {
       await ui.send(`diagnose ${CACHE} -n shop`);
-      const card = ui.card(`${CACHE} cannot pull its image`);
+      const card = ui.card(CACHE_CAUSE);
       await card.getByText('Run 1 · checked at').waitFor();
       const before = await card.innerText();
       await ui.button(card, 'Show events').click();
       const events = ui.card(`Events for shop/${CACHE}`);
       await events.waitFor({ state: 'visible' });
-      await events.scrollIntoViewIfNeeded();
-      await browser.page.screenshot({ path: join(ARTIFACTS, '6-events.png') });
+      await events.screenshot({ path: join(ARTIFACTS, '6-events.png') });
       assert.match(await events.innerText(), /⚠️ Failed ×\d+ · last /);
       assert.match(await events.innerText(), /429 Too Many Requests/);
-      assert.equal(await ui.card(`${CACHE} cannot pull its image`).innerText(), before, 'the diagnosis card did not change');
+      assert.doesNotMatch(await events.innerText(), /1970-01-01/, 'the scheduler event is dated by its eventTime');
+      assert.equal(await ui.card(CACHE_CAUSE).innerText(), before, 'the diagnosis card did not change');
     });
   });
 
@@ -249,22 +270,20 @@ describe('Pull Doctor in the Agents Playground, on the sandbox (end to end)', fu
       assert.match(answer, /failing pods in any namespace/);
       assert.match(answer, /web-7d4c9b6f5-x2k8p/);
       assert.ok((await reply.getByRole('button', { name: 'Diagnose' }).count()) >= 10);
-      const alert = ui.card('Deployment storefront cannot pull its image');
+      const alert = ui.card('Deployment storefront in shop cannot pull its image');
       await alert.waitFor({ state: 'visible', timeout: 20_000 });
-      await browser.page.screenshot({ path: join(ARTIFACTS, '7-alert.png') });
+      await alert.screenshot({ path: join(ARTIFACTS, '7-alert.png') });
       const text = await alert.innerText();
       assert.match(text, /Sandbox — bundled demo cluster/);
-      assert.match(text, /Namespace shop · cluster shop-aks/);
-      assert.match(text, /The image or tag does not exist in the registry/);
-      assert.match(text, /shopacr\.azurecr\.io\/shop\/storefront:3\.1/);
+      assert.match(text, /Tag 3\.1 does not exist in shopacr\.azurecr\.io\/shop\/storefront/, 'the root cause first');
+      assert.match(text, /az acr repository show-tags --name shopacr --repository shop\/storefront/);
+      const activity = ui.activityTitled('🔔 Deployment storefront (shop on shop-aks)')!;
+      assert.ok(activity, 'the alert activity');
+      assert.equal(activity.text, activity.summary, 'the feed and the toast of a proactive alert say what broke');
       assert.ok(await ui.button(alert, 'Re-run checks').isVisible());
       assert.ok(await ui.button(alert, 'Show events').isVisible());
       assert.equal(
-        await ui
-          .cards()
-          .filter({ hasText: 'cannot pull its image' })
-          .filter({ hasText: 'this message is updated as pods fail and recover' })
-          .count(),
+        await ui.cards().filter({ hasText: 'this message is updated as pods fail and recover' }).count(),
         1,
         'one alert card: only the storefront',
       );
@@ -272,15 +291,19 @@ describe('Pull Doctor in the Agents Playground, on the sandbox (end to end)', fu
 
     await step('alert-rerun', async () => {
       // Re-run checks keeps the alert an alert: the same message, what the checks found under its title.
-      await ui.button(ui.card('Deployment storefront cannot pull its image'), 'Re-run checks').click();
+      await ui.button(ui.card('Deployment storefront in shop cannot pull its image'), 'Re-run checks').click();
       const rerun = ui
-        .card('Deployment storefront cannot pull its image')
+        .card('Deployment storefront in shop cannot pull its image')
         .filter({ hasText: /Re-checked at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC: still failing/ });
       await rerun.waitFor({ state: 'visible' });
       const text = await rerun.innerText();
       assert.match(text, /this message is updated as pods fail and recover/);
       assert.doesNotMatch(text, /looks healthy/);
-      assert.equal(await ui.cards().filter({ hasText: 'Deployment storefront cannot pull its image' }).count(), 1, 'the same message');
+      assert.equal(
+        await ui.cards().filter({ hasText: 'Deployment storefront in shop cannot pull its image' }).count(),
+        1,
+        'the same message',
+      );
       await rerun.evaluate((element) => element.scrollIntoView({ block: 'start' }));
       await browser.page.screenshot({ path: join(ARTIFACTS, '7-alert-rerun.png') });
     });

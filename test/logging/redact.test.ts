@@ -79,6 +79,13 @@ const LEAKS: Array<{ shape: string; text: string; secret: string }> = [
   { shape: 'all-letter bearer token after the header', text: 'sent Authorization: Bearer abcdefghijkl', secret: 'abcdefghijkl' },
   { shape: 'bearer token starting with a lower-case word', text: 'retrying with Bearer abc.def-ghi_123456', secret: 'abc.def-ghi' },
   { shape: 'base64 basic credentials of letters only', text: 'with Basic dXNlcjpwYXNz', secret: 'dXNlcjpwYXNz' },
+  {
+    shape: 'credential of an unknown scheme, mixed case and digits',
+    text: 'upstream echoed Authorization: Custom AbCd1234efgh',
+    secret: 'AbCd1234efgh',
+  },
+  { shape: 'lower-case token scheme with a plain-word token', text: 'authorization: token abcdefghij', secret: 'abcdefghij' },
+  { shape: 'Azure Storage SharedKey header', text: 'Authorization=SharedKey pdstate:c2lnbmF0dXJlLXZhbHVl', secret: 'c2lnbmF0dXJlLXZhbHVl' },
 ];
 
 describe('redactText', () => {
@@ -105,6 +112,9 @@ describe('redactText', () => {
       'asks for Basic authentication (realm "Registry")',
       'BASIC Authentication is off',
       'failed to fetch oauth token: unexpected status from GET request to https://shopacr.azurecr.io/oauth2/token?scope=repository%3Ashop%2Fweb%3Apull&service=shopacr.azurecr.io: 401 Unauthorized',
+      // Docker Hub's and containerd's own sentences: "authorization:" followed by words, not by a scheme and a credential
+      'failed to resolve reference "docker.io/acme/billing:2.1": pull access denied, repository does not exist or may require authorization: server message: insufficient_scope: authorization failed',
+      'pull access denied for acme/billing, repository does not exist or may require authorization: authentication required',
     ]) {
       assert.equal(redactText(prose), prose);
     }

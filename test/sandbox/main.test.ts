@@ -51,8 +51,13 @@ describe('the sandbox entry point (src/sandbox/main.ts, what npm start runs with
       const update = await connector.waitFor((c) => c.operation === 'update', 20_000);
       const texts = cardTexts((update.activity!.attachments as Array<{ content: unknown }>)[0]!.content);
       assert.ok(texts.some((t) => t.includes('**Sandbox**')));
-      assert.equal(texts[1], '❌ web-7d4c9b6f5-x2k8p cannot pull its image', 'the default namespace is the sandbox namespace');
-      assert.equal(texts[2], 'Pod shop/web-7d4c9b6f5-x2k8p · cluster shop-aks');
+      const card = (update.activity!.attachments as Array<{ content: { fallbackText?: string } }>)[0]!.content;
+      assert.equal(
+        card.fallbackText,
+        '❌ Kubelet identity of shop-aks has no AcrPull on shopacr',
+        'the default namespace is the sandbox namespace',
+      );
+      assert.ok(texts.includes('shop/web-7d4c9b6f5-x2k8p'), JSON.stringify(texts));
     } finally {
       await connector.stop();
       assert.equal(await stopEntry(main), 0);

@@ -45,3 +45,43 @@ export function allExecuteActions(card: unknown): Array<{ title: string; verb: s
 export function cardBytes(card: unknown): number {
   return Buffer.byteLength(JSON.stringify(card), 'utf8');
 }
+
+/** Every element of a card (body, containers, columns, fallbacks), depth first, with the path to it. */
+export function cardElements(card: unknown): Array<Record<string, unknown>> {
+  const out: Array<Record<string, unknown>> = [];
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (node === null || typeof node !== 'object') return;
+    const record = node as Record<string, unknown>;
+    if (typeof record.type === 'string') out.push(record);
+    for (const [key, value] of Object.entries(record)) if (key !== 'data') walk(value);
+  };
+  walk((card as { body?: unknown }).body);
+  return out;
+}
+
+/** The texts a reader sees as markdown or plain text: TextBlock and TextRun texts, fact titles and values. */
+export function shownTexts(card: unknown): string[] {
+  return cardElements(card).flatMap((e) => {
+    if (e.type === 'TextBlock' || e.type === 'TextRun') return [String(e.text)];
+    if (e.type === 'FactSet') return (e.facts as Array<{ title: string; value: string }>).flatMap((f) => [f.title, f.value]);
+    return [];
+  });
+}
+
+/** The texts Teams reads as markdown: TextBlock texts and fact values (TextRuns are plain). */
+export function markdownTexts(card: unknown): string[] {
+  return cardElements(card).flatMap((e) =>
+    e.type === 'TextBlock' ? [String(e.text)] : e.type === 'FactSet' ? (e.facts as Array<{ value: string }>).map((f) => f.value) : [],
+  );
+}
+
+/** The code snippets of a card's CodeBlocks, in order. */
+export function codeBlocks(card: unknown): string[] {
+  return cardElements(card)
+    .filter((e) => e.type === 'CodeBlock')
+    .map((e) => String(e.codeSnippet));
+}
+
+/** A backslash escape of markdown punctuation (`\*`, `\[`…), or a backtick: what no card text may hold. */
+export const ESCAPE_OR_BACKTICK = /\\[!-/:-@[-`{-~]|`/;

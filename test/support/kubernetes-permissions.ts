@@ -34,6 +34,7 @@ export const BOT_NAMESPACE = 'pulldoctor';
  *   listPods           GET /api/v1/namespaces/{ns}/pods?limit=500          list pods
  *   listPodsInAllNamespaces  GET /api/v1/pods?limit=500                     list pods (cluster-wide: a ClusterRole)
  *   namespaceExists    GET /api/v1/namespaces/{ns}                          get namespaces (cluster-scoped: a ClusterRole)
+ *   namespacesWithPod  GET /api/v1/pods?fieldSelector=metadata.name=...     list pods (all namespaces: a ClusterRole)
  *   listPodEvents      GET /api/v1/namespaces/{ns}/events?fieldSelector=... list events
  *   readServiceAccount GET /api/v1/namespaces/{ns}/serviceaccounts/{name}   get serviceaccounts
  *   readSecret         GET /api/v1/namespaces/{ns}/secrets/{name}           get secrets
@@ -53,6 +54,7 @@ export const KUBERNETES_READER_CALLS: readonly KubernetesCall[] = [
   { method: 'GET', path: '/api/v1/namespaces/shop/pods', verb: 'list', apiGroup: '', resource: 'pods', namespace: 'shop' },
   { method: 'GET', path: '/api/v1/pods', verb: 'list', apiGroup: '', resource: 'pods' },
   { method: 'GET', path: '/api/v1/namespaces/shop', verb: 'get', apiGroup: '', resource: 'namespaces', namespace: 'shop', name: 'shop' },
+  { method: 'GET', path: '/api/v1/pods', verb: 'list', apiGroup: '', resource: 'pods' },
   { method: 'GET', path: '/api/v1/namespaces/shop/events', verb: 'list', apiGroup: '', resource: 'events', namespace: 'shop' },
   {
     method: 'GET',

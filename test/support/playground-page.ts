@@ -5,7 +5,26 @@ import type { Locator, Page } from 'playwright-core';
  * (rendered by the adaptivecards JS renderer: `.ac-adaptiveCard`, buttons with their titles as accessible names).
  */
 export class PlaygroundPage {
-  constructor(readonly page: Page) {}
+  /**
+   * The activities the bot sent to the Playground (new messages and updates), as the Playground logged them: its UI
+   * shows the cards but not the activity around them (`summary`, `text`), which its log stream carries whole.
+   */
+  readonly botActivities: Array<Record<string, unknown>> = [];
+
+  constructor(readonly page: Page) {
+    page.on('websocket', (socket) => {
+      if (!socket.url().includes('/_ws/log/')) return;
+      socket.on('framereceived', (frame) => {
+        const body = botActivityOf(String(frame.payload));
+        if (body) this.botActivities.push(body);
+      });
+    });
+  }
+
+  /** The newest activity the bot sent whose card's title line (fallbackText) starts with `title`. */
+  activityTitled(title: string): Record<string, unknown> | undefined {
+    return this.botActivities.findLast((a) => String(cardOf(a)?.fallbackText ?? '').startsWith(title));
+  }
 
   async open(url: string): Promise<void> {
     await this.page.goto(url);
@@ -58,4 +77,24 @@ export class PlaygroundPage {
   button(card: Locator, title: string): Locator {
     return card.getByRole('button', { name: title, exact: true });
   }
+}
+
+/** The Adaptive Card an activity carries, if any. */
+export function cardOf(activity: Record<string, unknown>): Record<string, unknown> | undefined {
+  const attachments = activity.attachments as Array<{ contentType?: string; content?: Record<string, unknown> }> | undefined;
+  return attachments?.find((a) => a.contentType === 'application/vnd.microsoft.card.adaptive')?.content;
+}
+
+/** From a frame of the Playground's log stream, the body of an activity the bot sent it (a message or an update). */
+function botActivityOf(payload: string): Record<string, unknown> | undefined {
+  let frame: { logAction?: string; log?: { from?: string; request?: { body?: unknown } } };
+  try {
+    frame = JSON.parse(payload) as typeof frame;
+  } catch {
+    return undefined;
+  }
+  const body = frame.logAction === 'appendLog' && frame.log?.from === 'User Application' ? frame.log.request?.body : undefined;
+  return body && typeof body === 'object' && (body as { type?: unknown }).type === 'message'
+    ? (body as Record<string, unknown>)
+    : undefined;
 }

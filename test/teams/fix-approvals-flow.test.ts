@@ -438,7 +438,7 @@ describe('fix approvals in Teams: the bot application on the sandbox, its endpoi
           c.conversationId === OPS &&
           c.operation !== 'update' &&
           isAlertCard(c) &&
-          cardTexts(cardOf(c))[1] === '🔔 Deployment web cannot pull its image',
+          String(cardOf(c).fallbackText).startsWith('🔔 Deployment web ('),
       );
     await clock.runUntil("web's alert", () => web() !== undefined, 1_000, { realMs: 20, maxSteps: 200 });
     const alert = web()!;

@@ -30,6 +30,11 @@ export interface KubernetesReader {
   /** Every namespace's pods (what is failing in the whole cluster). */
   listPodsInAllNamespaces(): Promise<V1Pod[]>;
   namespaceExists(namespace: string): Promise<boolean>;
+  /**
+   * The namespaces that have a pod of this name, at most `limit`: one list call across namespaces, filtered by the API
+   * server on the name (`fieldSelector=metadata.name=NAME`), so it costs one small answer however big the cluster.
+   */
+  namespacesWithPod(name: string, limit: number): Promise<string[]>;
   /** Events whose involvedObject is this pod (by name, and by uid when given). */
   listPodEvents(namespace: string, pod: { name: string; uid?: string }): Promise<CoreV1Event[]>;
   readServiceAccount(namespace: string, name: string): Promise<V1ServiceAccount | null>;
@@ -138,6 +143,15 @@ export function createKubernetesReader(kubeConfig: KubeConfig, options: Kubernet
         core.readNamespace({ name: namespace }),
       );
       return found !== null;
+    },
+
+    async namespacesWithPod(name, limit) {
+      if (!validObjectName(name) || limit < 1) return [];
+      const list = await call({ verb: 'list', resource: 'pods' }, () =>
+        core.listPodForAllNamespaces({ fieldSelector: `metadata.name=${escapeFieldSelectorValue(name)}`, limit }),
+      );
+      const namespaces = list.items.flatMap((p) => (p.metadata?.namespace ? [p.metadata.namespace] : []));
+      return [...new Set(namespaces)].slice(0, limit);
     },
 
     async listPodEvents(namespace, pod) {

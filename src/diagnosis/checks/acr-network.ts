@@ -2,6 +2,12 @@ import { isAzureContainerRegistry } from '../image/image-reference.js';
 import { finding, hasPullFailure, type Check } from '../check.js';
 import type { Finding } from '../types.js';
 
+/** " (allows only 203.0.113.0/24)", for a headline; empty when nothing is allowed. */
+function allowedOnly(ipRules: readonly string[]): string {
+  if (ipRules.length === 0) return '';
+  return ` (allows only ${ipRules.slice(0, 2).join(', ')}${ipRules.length > 2 ? ', …' : ''})`;
+}
+
 function normalizeLocation(location: string): string {
   return location.replace(/\s+/g, '').toLowerCase();
 }
@@ -29,6 +35,7 @@ export const acrNetworkCheck: Check = {
           const cluster = await ctx.facts.cluster().catch(() => undefined);
           const aks =
             cluster?.status === 'found' ? `-g ${cluster.value.resourceGroup} -n ${cluster.value.name}` : '-g CLUSTER_RG -n CLUSTER';
+          const clusterName = cluster?.status === 'found' ? cluster.value.name : 'the cluster';
           const approvedEndpoints = r.privateEndpointConnections.filter((p) => (p.status ?? 'Approved').toLowerCase() === 'approved');
           if (r.publicNetworkAccess === 'Disabled') {
             if (approvedEndpoints.length === 0) {
@@ -38,6 +45,7 @@ export const acrNetworkCheck: Check = {
                   'fail',
                   `${r.name} has public network access disabled and no approved private endpoint: nothing can pull from it.`,
                   {
+                    headline: `${r.name} has public access off and no private endpoint`,
                     remediation:
                       "Add a private endpoint in (or peered with) the cluster's VNet with the privatelink.azurecr.io DNS zone linked, or enable public network access with firewall rules.",
                   },
@@ -67,7 +75,13 @@ export const acrNetworkCheck: Check = {
                     r.ipRules.length > 0
                       ? `Allowed: ${r.ipRules.slice(0, 10).join(', ')}${r.ipRules.length > 10 ? ` and ${r.ipRules.length - 10} more` : ''}.`
                       : 'No IP range is allowed.',
-                  remediation: `Allow the cluster's egress IP: \`az acr network-rule add -g ${r.resourceGroup} -n ${r.name} --ip-address EGRESS_IP\` (with a load balancer outbound, list them with \`az network public-ip show --ids $(az aks show ${aks} --query "networkProfile.loadBalancerProfile.effectiveOutboundIPs[].id" -o tsv) --query "[].ipAddress" -o tsv\`), or reach the registry through a private endpoint.`,
+                  headline: forbidden ? `Firewall of ${r.name} blocks ${clusterName}${allowedOnly(r.ipRules)}` : undefined,
+                  remediation:
+                    "Allow the cluster's egress IP in the registry's firewall (the first command lists the IPs of a load balancer outbound; put each in place of EGRESS_IP), or reach the registry through a private endpoint.",
+                  commands: [
+                    `az network public-ip show --ids $(az aks show ${aks} --query "networkProfile.loadBalancerProfile.effectiveOutboundIPs[].id" -o tsv) --query "[].ipAddress" -o tsv`,
+                    `az acr network-rule add -g ${r.resourceGroup} -n ${r.name} --ip-address EGRESS_IP`,
+                  ],
                 },
               ),
             );

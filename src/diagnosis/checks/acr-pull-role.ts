@@ -55,11 +55,13 @@ export const acrPullRoleCheck: Check = {
             },
           );
         }
+        const roleArgument = /\s/.test(role.name) ? `"${role.name}"` : role.name;
         return finding(
           'acr-pull-role',
           'fail',
           `The kubelet identity of ${cluster.name} has no role that lets it pull from ${registry.name}.`,
           {
+            headline: `Kubelet identity of ${cluster.name} has no ${role.name} on ${registry.name}`,
             detail: [
               `Kubelet identity (object id) ${principalId}; registry ${registry.id}.`,
               abac
@@ -69,9 +71,11 @@ export const acrPullRoleCheck: Check = {
             ]
               .filter((s) => s)
               .join('\n'),
-            remediation: abac
-              ? `Assign "${role.name}" to the kubelet identity on the registry: \`az role assignment create --assignee-object-id ${principalId} --assignee-principal-type ServicePrincipal --role "${role.name}" --scope ${registry.id}\`.`
-              : `Assign AcrPull to the kubelet identity on the registry: \`az aks update -n ${cluster.name} -g ${cluster.resourceGroup} --attach-acr ${registry.id}\` (or \`az role assignment create --assignee-object-id ${principalId} --assignee-principal-type ServicePrincipal --role AcrPull --scope ${registry.id}\`).`,
+            remediation: `Give the kubelet identity of ${cluster.name} the ${role.name} role on ${registry.name}, then check that the cluster can pull from it; the pod pulls again at its next back-off retry.`,
+            commands: [
+              `az role assignment create --assignee-object-id ${principalId} --assignee-principal-type ServicePrincipal --role ${roleArgument} --scope ${registry.id}`,
+              `az aks check-acr --resource-group ${cluster.resourceGroup} --name ${cluster.name} --acr ${ref.registry}`,
+            ],
           },
         );
       }),

@@ -23,8 +23,8 @@ export const aksClusterCheck: Check = {
       return [
         finding('aks-cluster', 'warn', `AKS cluster ${c.name} uses a service principal, not a kubelet managed identity.`, {
           detail: c.servicePrincipalClientId ? `Service principal client id ${c.servicePrincipalClientId}.` : undefined,
-          remediation:
-            'Grant the cluster service principal AcrPull on the registry, or migrate the cluster to managed identity (`az aks update --enable-managed-identity`).',
+          remediation: 'Grant the cluster service principal AcrPull on the registry, or migrate the cluster to a managed identity.',
+          commands: [`az aks update --resource-group ${c.resourceGroup} --name ${c.name} --enable-managed-identity`],
         }),
       ];
     }

@@ -14,6 +14,11 @@ const INTERESTING = new Set([
   'OOMKilling',
 ]);
 
+/** How many events the finding lists. */
+const EVENT_LINES = 5;
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
 /** The pod's recent events (Failed, BackOff, Pulling...), newest first, repeats folded. */
 export const eventsCheck: Check = {
   id: 'events',
@@ -31,17 +36,17 @@ export const eventsCheck: Check = {
         ),
       ];
     const warnings = relevant.filter((e) => e.type === 'Warning');
-    // With warnings, name the newest warning (a Normal BackOff at the same second is not the news).
-    const newest = warnings[0] ?? relevant[0]!;
-    const lines = relevant
-      .slice(0, 5)
+    // With warnings, the warnings are the news: they are listed (newest first), the Normal ones only without them.
+    const listed = warnings.length > 0 ? warnings : relevant;
+    const newest = listed[0]!;
+    const lines = listed
+      .slice(0, EVENT_LINES)
       .map((e) => `${e.lastSeen ? formatUtc(e.lastSeen, e.lastSeen) : '?'}  ${e.type} ${e.reason} (x${e.count}): ${e.message}`);
+    if (listed.length > EVENT_LINES) lines.push(`…and ${plural(listed.length - EVENT_LINES, 'more event')}`);
     const status = warnings.length > 0 ? 'warn' : 'pass';
     const count = warnings.reduce((n, e) => n + e.count, 0);
     const summary =
-      warnings.length > 0
-        ? `${count} warning event${count === 1 ? '' : 's'}; newest: ${newest.reason}.`
-        : `Newest event: ${newest.reason}.`;
+      warnings.length > 0 ? `${plural(count, 'warning event')}; newest: ${newest.reason}.` : `Newest event: ${newest.reason}.`;
     return [finding('events', status, summary, { detail: lines.join('\n') })];
   },
 };

@@ -9,12 +9,21 @@ function registrySaid(errors: RegistryErrorSummary[]): string {
   return errors.length === 0 ? '' : `The registry said: ${errors.map((e) => `${e.code}: ${e.message}`).join('; ')}`;
 }
 
-function tagHint(ref: ImageReference): string {
+/** Where to see which tags exist, as a command with this image's names filled in. */
+function listTagsCommand(ref: ImageReference): string {
   if (isAzureContainerRegistry(ref.registry)) {
     const name = ref.registry.split('.')[0];
-    return `List the tags that exist: \`az acr repository show-tags -n ${name} --repository ${ref.repository} -o table\`; fix the tag in the workload or push the image.`;
+    return `az acr repository show-tags --name ${name} --repository ${ref.repository} --orderby time_desc --top 20 -o table`;
   }
-  return `Check the tag exists in ${ref.registry}/${ref.repository} (e.g. \`crane ls ${ref.registry}/${ref.repository}\`); fix the tag in the workload or push the image.`;
+  return `crane ls ${ref.registry}/${ref.repository}`;
+}
+
+/** "Tag 2.4.2 does not exist in shopacr.azurecr.io/shop/web" (or the digest, or the whole repository). */
+function missingHeadline(ref: ImageReference, errors: RegistryErrorSummary[]): string {
+  const repository = `${ref.registry}/${ref.repository}`;
+  if (errors.some((e) => e.code === 'NAME_UNKNOWN')) return `Repository ${ref.repository} does not exist in ${ref.registry}`;
+  if (ref.digest) return `Digest ${ref.digest.slice(0, 19)}… does not exist in ${repository}`;
+  return `Tag ${ref.tag ?? 'latest'} does not exist in ${repository}`;
 }
 
 /** How many of the nearest existing tags a finding names. */
@@ -71,8 +80,10 @@ export const imageExistsCheck: Check = {
             const nearest = await nearestExisting(ctx, ref, result.errors);
             const near = nearest && nearest.tags.length > 0 ? ` Nearest tags: ${nearest.tags.join(', ')}.` : '';
             return finding('image-exists', 'fail', `${ref.registry} has no ${what} (HTTP ${result.status}).${near}`, {
+              headline: missingHeadline(ref, result.errors),
               detail: [`${registrySaid(result.errors)} (${using})`.trim(), nearest?.detail].filter((s) => s).join('\n'),
-              remediation: tagHint(ref),
+              remediation: 'Fix the tag in the workload, or push the image. The tags that exist:',
+              commands: [listTagsCommand(ref)],
             });
           }
           case 'unauthorized': {
@@ -84,6 +95,7 @@ export const imageExistsCheck: Check = {
                 ? `${ref.registry} rejects the credentials in ${credential.description}.`
                 : `Could not verify ${what}: ${ref.registry} requires credentials (${using}).`,
               {
+                headline: secret ? `${ref.registry} rejects the credentials in ${credential.description}` : undefined,
                 detail: registrySaid(result.errors),
                 remediation: secret ? 'Update the pull secret with a valid username and password or token for this registry.' : undefined,
               },
@@ -105,7 +117,7 @@ export const imageExistsCheck: Check = {
                 .filter((s) => s)
                 .join(' '),
               remediation:
-                'Authenticate pulls (authenticated Docker Hub accounts get higher limits), mirror the image into your own registry (e.g. `az acr import`), or use a pull-through cache.',
+                'Authenticate pulls (authenticated Docker Hub accounts get higher limits), mirror the image into your own registry (az acr import), or use a pull-through cache.',
             });
           case 'unreachable':
             return finding('image-exists', 'skip', `Not checked: ${result.message}`);

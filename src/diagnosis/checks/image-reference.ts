@@ -1,3 +1,4 @@
+import { describeCause } from '../classify/cause-advice.js';
 import { finding, type Check } from '../check.js';
 import type { Finding } from '../types.js';
 
@@ -9,9 +10,14 @@ export const imageReferenceCheck: Check = {
   async run(ctx) {
     return ctx.facts.pullTargets.map((t): Finding => {
       if (!t.parse.ok) {
+        // The parser's reason names the part at fault: "invalid reference format: repository name (Shop/Search)
+        // must be lowercase" reads as "…: repository name (Shop/Search) must be lowercase".
+        const why = t.parse.reason.replace(/^invalid reference format:?\s*/i, '');
         return finding('image-reference', 'fail', `"${t.image}" is not a valid image reference.`, {
-          // What to do is the invalid-reference advice of the pull-error check; saying it twice helps nobody.
+          headline: `Image name ${t.image} is not valid${why ? `: ${why}` : ''}`,
           detail: t.parse.reason,
+          // The cause's own words (the pull-error check gives them too), so that a report says it once.
+          remediation: describeCause('invalid-reference').remediation,
         });
       }
       const r = t.parse.ref;

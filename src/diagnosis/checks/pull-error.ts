@@ -1,20 +1,81 @@
 import { describeCause } from '../classify/cause-advice.js';
 import { finding, type Check, type CheckContext } from '../check.js';
-import { isAzureContainerRegistry, type ImageReference } from '../image/image-reference.js';
+import { isAzureContainerRegistry, registryApiHost, type ImageReference } from '../image/image-reference.js';
+import type { Cause } from '../types.js';
 
 /**
  * A 401 from Azure Container Registry: what to do depends on whether the kubelet identity holds a pull role. When it
- * does, "assign AcrPull" would contradict the role check; when it does not, the role check carries the exact command.
+ * does not, the role check states the cause and carries the commands; when it does, "assign AcrPull" would
+ * contradict it, and this finding says what else to look at.
  */
-async function acrUnauthorizedAdvice(ctx: CheckContext, ref: ImageReference): Promise<string | undefined> {
+async function acrUnauthorizedAdvice(
+  ctx: CheckContext,
+  ref: ImageReference,
+): Promise<{ remediation: string; commands: string[]; headline?: string } | undefined> {
   const access = await ctx.facts.kubeletPullAccess({ registry: ref.registry, repository: ref.repository }).catch(() => undefined);
   if (access?.status !== 'found') return undefined;
   const { cluster, registry, evaluation } = access.value;
-  const checkAcr = `\`az aks check-acr --resource-group ${cluster.resourceGroup} --name ${cluster.name} --acr ${ref.registry}\``;
+  const checkAcr = `az aks check-acr --resource-group ${cluster.resourceGroup} --name ${cluster.name} --acr ${ref.registry}`;
   if (!evaluation.canPull) {
-    return `Once the kubelet identity has its role (see the kubelet identity role check, acr-pull-role), verify from the cluster with ${checkAcr}; the pod pulls again at its next back-off retry.`;
+    return {
+      remediation:
+        'Once the kubelet identity has its role, check the pull from the cluster; the pod pulls again at its next back-off retry.',
+      commands: [checkAcr],
+    };
   }
-  return `The kubelet identity already has a role that lets it pull from ${registry.name} (acr-pull-role), so a missing role is not the reason. Test a pull from the cluster with ${checkAcr}. A role assigned in the last few minutes may not have reached the nodes yet; otherwise the nodes may be pulling with other credentials (an imagePullSecret for ${ref.registry}, or the cluster's service principal if its secret expired).`;
+  const role = evaluation.granting[0]?.roleName ?? 'a pull role';
+  return {
+    headline: `${ref.registry} refused the pull although the kubelet identity of ${cluster.name} has ${role}`,
+    remediation: `The kubelet identity already has a role that lets it pull from ${registry.name}, so a missing role is not the reason. Test a pull from the cluster. A role assigned in the last few minutes may not have reached the nodes yet; otherwise the nodes may be pulling with other credentials (an imagePullSecret for ${ref.registry}, or the cluster's service principal if its secret expired).`,
+    commands: [checkAcr],
+  };
+}
+
+/** The root cause as the kubelet's message states it, for this pod's image and registry. */
+function headlineFor(cause: Cause, image: string, host: string): string {
+  switch (cause) {
+    case 'unauthorized':
+      return `${host} refused the node's credentials (401)`;
+    case 'forbidden':
+      return `${host} refused access from the node (403)`;
+    case 'image-not-found':
+      return `${image} was not found in ${host}`;
+    case 'dns':
+      return `${host} does not resolve from the node`;
+    case 'network-timeout':
+      return `The node cannot reach ${host}`;
+    case 'tls':
+      return `The node does not trust the certificate of ${host}`;
+    case 'rate-limited':
+      return `${host} is rate-limiting pulls (429)`;
+    case 'platform-mismatch':
+      return `${image} has no variant for the node's platform`;
+    case 'invalid-reference':
+      return `Image name ${image} is not valid`;
+    case 'policy':
+      return `A policy blocked ${image}`;
+    case 'other':
+      return `The pull of ${image} failed`;
+  }
+}
+
+/** Commands that look further into a cause, with this pod's names filled in (none where only a person can say). */
+function commandsFor(cause: Cause, ctx: CheckContext, host: string, image: string): string[] {
+  // `host` is the host the node connects to (registry-1.docker.io for docker.io), empty when the image is not valid.
+  const { pod, namespace } = ctx.target;
+  const node = ctx.facts.pod.spec?.nodeName;
+  switch (cause) {
+    case 'dns':
+      return node && host ? [`kubectl debug node/${node} -it --image=busybox -- nslookup ${host}`] : [];
+    case 'tls':
+      return host === '' ? [] : [`openssl s_client -connect ${host}:443 -servername ${host}`];
+    case 'platform-mismatch':
+      return [`docker buildx imagetools inspect ${image}`];
+    case 'other':
+      return [`kubectl describe pod ${pod} -n ${namespace}`];
+    default:
+      return [];
+  }
 }
 
 /** What the container runtime said when the pull failed, and what that means. */
@@ -25,11 +86,22 @@ export const pullErrorCheck: Check = {
   async run(ctx) {
     const explanation = await ctx.facts.pullError();
     if (!explanation) return [];
-    const failing = ctx.facts.validReferences().find((r) => r.original === explanation.problem.image);
+    const image = explanation.problem.image;
+    const failing = ctx.facts.validReferences().find((r) => r.original === image);
     const acr = failing ? isAzureContainerRegistry(failing.registry) : undefined;
     const advice = describeCause(explanation.cause, acr === undefined ? {} : { registry: acr ? 'acr' : 'other' });
-    if (failing && acr && explanation.cause === 'unauthorized')
-      advice.remediation = (await acrUnauthorizedAdvice(ctx, failing)) ?? advice.remediation;
+    const host = failing ? failing.registry : 'the registry';
+    let headline = headlineFor(explanation.cause, image, host);
+    let remediation = advice.remediation;
+    let commands = commandsFor(explanation.cause, ctx, failing ? registryApiHost(failing.registry) : '', image);
+    if (failing && acr && explanation.cause === 'unauthorized') {
+      const specific = await acrUnauthorizedAdvice(ctx, failing);
+      if (specific) {
+        remediation = specific.remediation;
+        commands = specific.commands;
+        if (specific.headline) headline = specific.headline;
+      }
+    }
     const from =
       explanation.source === 'event'
         ? 'the kubelet event'
@@ -38,6 +110,6 @@ export const pullErrorCheck: Check = {
           : 'no message';
     const detail = explanation.message ? `From ${from}: ${explanation.message}` : 'Kubernetes gave no error message for this pull.';
     const text = [advice.explanation, explanation.ambiguity, detail].filter((t) => t).join('\n');
-    return [finding('pull-error', 'fail', `${advice.title} (${explanation.cause}).`, { detail: text, remediation: advice.remediation })];
+    return [finding('pull-error', 'fail', `${advice.title} (${explanation.cause}).`, { detail: text, remediation, commands, headline })];
   },
 };

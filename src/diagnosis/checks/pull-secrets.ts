@@ -3,10 +3,37 @@ import { findCredentialFor } from '../credentials/keyring.js';
 import { describeEntries, type PullSecretIssue } from '../credentials/pull-secret.js';
 import { isAzureContainerRegistry } from '../image/image-reference.js';
 import { finding, hasPullFailure, type Check } from '../check.js';
+import type { PullSecretState } from '../facts.js';
 import type { Finding } from '../types.js';
 
 function origin(source: 'pod' | 'service-account', sa: string): string {
   return source === 'pod' ? 'the pod spec' : `service account "${sa}"`;
+}
+
+/**
+ * The command that creates a pull secret. USER and PASSWORD are for the person to fill in; the password goes as a
+ * separate argument so that nothing reads as "password=value".
+ */
+function createSecret(name: string, namespace: string, server: string): string {
+  return `kubectl create secret docker-registry ${name} -n ${namespace} --docker-server=${server} --docker-username=USER --docker-password PASSWORD`;
+}
+
+/** The same, replacing a secret that exists (create, piped through apply). */
+function replaceSecret(name: string, namespace: string, server: string): string {
+  return `${createSecret(name, namespace, server)} --dry-run=client -o yaml | kubectl apply -f -`;
+}
+
+/** A name for a new pull secret for `registry`: `ghcr-io-pull`, `docker-io-pull`. */
+function secretNameFor(registry: string): string {
+  return `${registry.split(':')[0]!.replace(/[^a-z0-9]+/g, '-')}-pull`.slice(0, 63);
+}
+
+/** "Pull secret ghcr-creds is for ghcr.io, not docker.io", or, with several secrets, "No pull secret for docker.io". */
+function forOtherRegistries(usable: readonly PullSecretState[], registry: string): string {
+  const only = usable.length === 1 ? usable[0]! : undefined;
+  const hosts = only?.parse?.ok ? describeEntries(only.parse.entries) : [];
+  if (only && hosts.length > 0 && hosts.length <= 2) return `Pull secret ${only.name} is for ${hosts.join(' and ')}, not ${registry}`;
+  return `No pull secret for ${registry}`;
 }
 
 /** Issues about a key: the kubelet ignores it, or it never matches the images its author meant. */
@@ -39,16 +66,19 @@ export const pullSecretsCheck: Check = {
             'fail',
             `The imagePullSecret "${s.name}" named by ${origin(s.source, sa)} does not exist in namespace ${ns}.`,
             {
-              // PASSWORD rather than "password=…": the card redacts anything after "password=".
-              remediation: `Create it: \`kubectl create secret docker-registry ${s.name} -n ${ns} --docker-server=${server} --docker-username=USER --docker-password PASSWORD\`, or remove the reference.`,
+              headline: `Secret ${s.name} does not exist in ${ns}`,
+              remediation: `Create it with a username and password for the registry (or remove the reference from ${origin(s.source, sa)}):`,
+              commands: [createSecret(s.name, ns, server)],
             },
           ),
         );
       } else if (s.parse && !s.parse.ok) {
         findings.push(
           finding('pull-secrets', 'fail', `The imagePullSecret "${s.name}" is not a usable docker config (${s.parse.problem}).`, {
+            headline: `Secret ${s.name} is not a usable pull secret (${s.parse.problem})`,
             detail: s.parse.detail,
-            remediation: `Recreate it with \`kubectl create secret docker-registry ${s.name} -n ${ns} ...\` (type kubernetes.io/dockerconfigjson).`,
+            remediation: 'Recreate it as a docker-registry secret (type kubernetes.io/dockerconfigjson):',
+            commands: [replaceSecret(s.name, ns, server)],
           }),
         );
       }
@@ -86,13 +116,15 @@ export const pullSecretsCheck: Check = {
             denied && !acr ? 'fail' : 'warn',
             `The pull secret "${m.secret}" has an entry for ${ref.registry} ("${shown}"), but no username and password the kubelet can send.`,
             {
+              headline: denied && !acr ? `Pull secret ${m.secret} has no username and password for ${ref.registry}` : undefined,
               detail: [
                 ...m.issues.filter((i) => !i.fatal && i.key === shown && !KEY_ISSUES.has(i.code)).map((i) => i.detail),
                 acr ? 'On AKS the nodes also pull from Azure Container Registry with the kubelet identity.' : '',
               ]
                 .filter((s) => s)
                 .join('\n'),
-              remediation: `Recreate it with a username and password: \`kubectl create secret docker-registry ${m.secret} -n ${ns} --docker-server=${ref.registry} --docker-username=USER --docker-password PASSWORD\`.`,
+              remediation: 'Recreate it with a username and password:',
+              commands: [replaceSecret(m.secret, ns, ref.registry)],
             },
           ),
         );
@@ -121,8 +153,10 @@ export const pullSecretsCheck: Check = {
             denied ? 'fail' : 'warn',
             `No pull secret has credentials for ${ref.registry}; the secrets present are for other registries.`,
             {
+              headline: denied ? forOtherRegistries(usable, ref.registry) : undefined,
               detail: [`Entries: ${hosts.join(', ')}.`, ...keyIssues].join('\n'),
-              remediation: `Add an entry for ${ref.registry} (the server must match the image's registry host, e.g. --docker-server=${ref.registry}).`,
+              remediation: `Create a pull secret for ${ref.registry} (its server must match the image's registry host) and add it to the pod's imagePullSecrets or to service account "${sa}":`,
+              commands: [createSecret(secretNameFor(ref.registry), ns, ref.registry)],
             },
           ),
         );
@@ -132,7 +166,9 @@ export const pullSecretsCheck: Check = {
       } else if (denied) {
         findings.push(
           finding('pull-secrets', 'fail', `The image on ${ref.registry} needs credentials, and the pod has no imagePullSecret.`, {
-            remediation: `Create a secret (\`kubectl create secret docker-registry regcred -n ${ns} --docker-server=${ref.registry} ...\`) and add it to the pod's \`imagePullSecrets\` or to service account "${sa}".`,
+            headline: `No pull secret for ${ref.registry}`,
+            remediation: `Create a pull secret for ${ref.registry} and add it to the pod's imagePullSecrets or to service account "${sa}":`,
+            commands: [createSecret(secretNameFor(ref.registry), ns, ref.registry)],
           }),
         );
       } else {

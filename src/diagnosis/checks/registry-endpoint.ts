@@ -52,7 +52,7 @@ export const registryEndpointCheck: Check = {
         const c = ping.challenge;
         const how = c
           ? c.scheme.toLowerCase() === 'bearer'
-            ? `asks for a Bearer token (realm ${c.realm ?? '?'}, service ${c.service ?? '?'})`
+            ? `asks for a token from its token service (realm ${c.realm ?? '?'}, service ${c.service ?? '?'})`
             : `asks for ${c.scheme} credentials${c.realm ? ` (realm ${c.realm})` : ''}`
           : ping.status === 200
             ? 'allows anonymous access'

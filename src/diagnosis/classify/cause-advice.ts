@@ -13,27 +13,27 @@ const ADVICE: Readonly<Record<Cause, CauseAdvice>> = {
     explanation:
       'The registry answered 401: the node offered no credentials, or credentials it does not accept (wrong, expired, or for another registry).',
     remediation:
-      "Azure Container Registry: the cluster's kubelet identity needs the AcrPull role on the registry (Container Registry Repository Reader if the registry uses ABAC repository permissions). Check with `az aks check-acr --resource-group RG --name CLUSTER --acr REGISTRY.azurecr.io` and grant it with `az aks update --resource-group RG --name CLUSTER --attach-acr REGISTRY`. Other registries: create an imagePullSecret (`kubectl create secret docker-registry`) in the pod's namespace, reference it from the pod or its service account, and check the token has not expired.",
+      "Azure Container Registry: the cluster's kubelet identity needs the AcrPull role on the registry (Container Registry Repository Reader if the registry uses ABAC repository permissions); az aks check-acr tests a pull from the cluster. Other registries: create an imagePullSecret of type docker-registry in the pod's namespace, reference it from the pod or its service account, and check the token has not expired.",
   },
   forbidden: {
     title: 'The registry refused access from this node',
     explanation:
       'The registry answered 403: it knows who is asking but will not serve them. For Azure Container Registry this is usually the network rules: the firewall, a private endpoint, or public access turned off.',
     remediation:
-      "Azure Container Registry: if the message names a client IP, allow the cluster's egress IP (`az acr network-rule add`) or reach the registry through a private endpoint whose privatelink.azurecr.io DNS zone is linked to the cluster's virtual network. Other registries: check that the account or token may read this repository (for GitHub, the package visibility and the token's read:packages scope).",
+      "Azure Container Registry: if the message names a client IP, allow the cluster's egress IP in the registry's firewall, or reach the registry through a private endpoint whose privatelink.azurecr.io DNS zone is linked to the cluster's virtual network. Other registries: check that the account or token may read this repository (for GitHub, the package visibility and the token's read:packages scope).",
   },
   'image-not-found': {
     title: 'The image or tag does not exist in the registry',
     explanation:
       'The registry has no such repository, tag, digest or layer. Docker Hub and some other registries give the same answer for a private repository when no credentials are offered, so a correct name can still mean missing credentials.',
     remediation:
-      "Check the spelling of the repository and tag in the pod spec against the registry (`az acr repository show-tags --name REGISTRY --repository REPO`, or the registry's web page) and that the push finished. If the repository is private and not on ACR, add an imagePullSecret.",
+      'Check the spelling of the repository and tag in the pod spec against the tags the registry has, and that the push finished. If the repository is private and not on ACR, add an imagePullSecret.',
   },
   dns: {
     title: "The node cannot resolve the registry's name",
     explanation: "The node's DNS lookup of the registry host failed or timed out, so the pull never reached the registry.",
     remediation:
-      "Check the host name in the image reference, then resolve it from a node (for example `kubectl debug node/NODE -it --image=busybox -- nslookup HOST`). With custom DNS servers on the virtual network, make sure they forward to Azure DNS (168.63.129.16); for a private endpoint, link the privatelink.azurecr.io zone to the cluster's virtual network.",
+      "Check the host name in the image reference, then resolve it from a node. With custom DNS servers on the virtual network, make sure they forward to Azure DNS (168.63.129.16); for a private endpoint, link the privatelink.azurecr.io zone to the cluster's virtual network.",
   },
   'network-timeout': {
     title: 'The node cannot reach the registry over the network',
@@ -47,14 +47,14 @@ const ADVICE: Readonly<Record<Cause, CauseAdvice>> = {
     explanation:
       'The TLS connection failed: the certificate is signed by an unknown authority (often a TLS-inspecting proxy or a private CA), is for another host name, has expired, or the registry speaks plain HTTP.',
     remediation:
-      'Check the certificate the node sees (`openssl s_client -connect HOST:443 -servername HOST`). Renew an expired certificate; trust a private CA on the nodes (AKS custom CA trust); exempt the registry from TLS inspection on the proxy; serve the registry over HTTPS.',
+      'Check the certificate the node sees. Renew an expired certificate; trust a private CA on the nodes (AKS custom CA trust); exempt the registry from TLS inspection on the proxy; serve the registry over HTTPS.',
   },
   'rate-limited': {
     title: 'The registry is throttling pulls',
     explanation:
       'The registry answered 429 Too Many Requests: this node or its egress IP made too many pulls (Docker Hub limits anonymous pulls per IP). "pull QPS exceeded" is the kubelet\'s own limit instead (registryPullQPS, 5 pulls a second by default): no registry was asked.',
     remediation:
-      'Pull with an authenticated account (imagePullSecret), or copy the image into your own registry (`az acr import`, or an ACR artifact cache rule) and point the pod at it. Otherwise wait for the limit to reset. For the kubelet\'s "pull QPS exceeded", the kubelet retries by itself; if many pods start at once on a node, raise registryPullQPS and registryBurst in the node pool\'s kubelet configuration.',
+      'Pull with an authenticated account (imagePullSecret), or copy the image into your own registry (az acr import, or an ACR artifact cache rule) and point the pod at it. Otherwise wait for the limit to reset. For the kubelet\'s "pull QPS exceeded", the kubelet retries by itself; if many pods start at once on a node, raise registryPullQPS and registryBurst in the node pool\'s kubelet configuration.',
   },
   'platform-mismatch': {
     title: "The image is not built for this node's platform",
@@ -81,8 +81,7 @@ const ADVICE: Readonly<Record<Cause, CauseAdvice>> = {
     title: 'The image pull failed for another reason',
     explanation:
       'The message does not match a known cause. It may be a registry-side error (5xx), a full disk on the node, a problem in the runtime, or a message that only says the pull is backing off.',
-    remediation:
-      "Read the runtime's full message in the pod events (`kubectl describe pod POD -n NAMESPACE`); check the registry's status page and the node's disk space.",
+    remediation: "Read the runtime's full message in the pod's events; check the registry's status page and the node's disk space.",
   },
 };
 
@@ -98,17 +97,17 @@ const EXPLANATION_BY_REGISTRY: Readonly<Partial<Record<Cause, { acr: string; oth
 /** What to do when the registry is known to be an Azure Container Registry, or known not to be one. */
 const REMEDIATION_BY_REGISTRY: Readonly<Partial<Record<Cause, { acr: string; other: string }>>> = {
   'image-not-found': {
-    acr: 'Check the spelling of the repository and tag in the pod spec, and that the push finished; the image check (image-exists) shows how to list the tags that exist.',
+    acr: 'Check the spelling of the repository and tag in the pod spec against the tags the registry has, and that the push finished.',
     other:
       "Check the spelling of the repository and tag in the pod spec against the registry's web page and that the push finished. If the repository is private, add an imagePullSecret for this registry.",
   },
   unauthorized: {
-    acr: "Check that the cluster's kubelet identity may pull from the registry (AcrPull, or Container Registry Repository Reader if the registry uses ABAC repository permissions): see the kubelet identity role check (acr-pull-role). Test a pull from the cluster with `az aks check-acr --resource-group RG --name CLUSTER --acr REGISTRY.azurecr.io`.",
+    acr: "Check that the cluster's kubelet identity may pull from the registry (AcrPull, or Container Registry Repository Reader if the registry uses ABAC repository permissions), then test a pull from the cluster.",
     other:
-      "The pod needs working credentials for this registry: an imagePullSecret in the pod's namespace, referenced from the workload's pod template or its service account, whose token has not expired (see the pull secrets check, pull-secrets).",
+      "The pod needs working credentials for this registry: an imagePullSecret in the pod's namespace, referenced from the workload's pod template or its service account, whose token has not expired.",
   },
   forbidden: {
-    acr: "If the message names a client IP, allow the cluster's egress IP (`az acr network-rule add`) or reach the registry through a private endpoint whose privatelink.azurecr.io DNS zone is linked to the cluster's virtual network: see the registry network check (acr-network).",
+    acr: "If the message names a client IP, allow the cluster's egress IP in the registry's firewall, or reach the registry through a private endpoint whose privatelink.azurecr.io DNS zone is linked to the cluster's virtual network.",
     other:
       "Check that the account or token may read this repository (for GitHub, the package visibility and the token's read:packages scope).",
   },

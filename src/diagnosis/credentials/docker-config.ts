@@ -55,7 +55,7 @@ function typeFailure(dataKey: string, what: string, expected: string, value: Jso
   throw new DecodeFailure({
     ok: false,
     problem: 'not-json',
-    detail: `\`${dataKey}\` is JSON, but not a docker config: ${what} is ${describeJsonKind(value)} where ${expected} belongs. ${KUBELET_REJECTS_SECRET}`,
+    detail: `"${dataKey}" is JSON, but not a docker config: ${what} is ${describeJsonKind(value)} where ${expected} belongs. ${KUBELET_REJECTS_SECRET}`,
   });
 }
 
@@ -84,7 +84,7 @@ export function decodeDockerConfig(root: JsonValue, format: 'dockerconfigjson' |
             entries = decodeEntries(member.value.members, dataKey, entries ?? new Map());
             layout.auths = 'object';
           } else {
-            typeFailure(dataKey, '`auths`', 'an object', member.value);
+            typeFailure(dataKey, '"auths"', 'an object', member.value);
           }
         } else if (goFieldNameMatches(member.key, 'httpheaders')) {
           checkHttpHeaders(member.value, dataKey);
@@ -116,7 +116,7 @@ function decodeEntry(key: string, value: JsonValue, dataKey: string): DecodedEnt
     const name = (['username', 'password', 'email', 'auth'] as const).find((f) => goFieldNameMatches(field.key, f));
     if (name !== undefined) {
       if (v.kind === 'null') continue;
-      if (v.kind !== 'string') typeFailure(dataKey, `\`${name}\` of ${where}`, 'a string', v);
+      if (v.kind !== 'string') typeFailure(dataKey, `"${name}" of ${where}`, 'a string', v);
       if (name === 'username') entry.username = v.value;
       else if (name === 'password') entry.password = v.value;
       else if (name === 'email') entry.hasEmail = v.value !== '';
@@ -137,11 +137,11 @@ function decodeEntry(key: string, value: JsonValue, dataKey: string): DecodedEnt
       const why =
         decoded.reason === 'not-base64'
           ? `it is not base64 (invalid at byte ${decoded.offset})`
-          : 'it decodes to text without the `:` between user and password';
+          : 'it decodes to text without the ":" between user and password';
       throw new DecodeFailure({
         ok: false,
         problem: 'auth-not-decodable',
-        detail: `${capitalize(where)} has an \`auth\` that is not base64 of user:password: ${why}. ${KUBELET_REJECTS_SECRET} (It reports "${decoded.kubeletError}".)`,
+        detail: `${capitalize(where)} has an "auth" that is not base64 of user:password: ${why}. ${KUBELET_REJECTS_SECRET} (It reports "${decoded.kubeletError}".)`,
       });
     }
     entry.username = decoded.username;
@@ -153,10 +153,10 @@ function decodeEntry(key: string, value: JsonValue, dataKey: string): DecodedEnt
 
 function checkHttpHeaders(value: JsonValue, dataKey: string): void {
   if (value.kind === 'null') return;
-  if (value.kind !== 'object') typeFailure(dataKey, '`HttpHeaders`', 'an object of strings', value);
+  if (value.kind !== 'object') typeFailure(dataKey, '"HttpHeaders"', 'an object of strings', value);
   for (const header of value.members) {
     if (header.value.kind !== 'string' && header.value.kind !== 'null') {
-      typeFailure(dataKey, `the header ${listKeys([header.key])} in \`HttpHeaders\``, 'a string', header.value);
+      typeFailure(dataKey, `the header ${listKeys([header.key])} in "HttpHeaders"`, 'a string', header.value);
     }
   }
 }
@@ -228,7 +228,7 @@ export function displayKey(key: string): string {
 
 /** `a`, `a` and `b`, `a`, `b` and 2 more: keys for a sentence. */
 export function listKeys(keys: readonly string[], limit = 3): string {
-  const shown = keys.slice(0, limit).map((k) => `\`${displayKey(k)}\``);
+  const shown = keys.slice(0, limit).map((k) => `"${displayKey(k)}"`);
   const more = keys.length - shown.length;
   if (more > 0) return `${shown.join(', ')} and ${more} more`;
   if (shown.length <= 1) return shown.join('');

@@ -42,7 +42,7 @@ export interface PullSecretInspection {
 /** Hosts people write for Docker Hub that the kubelet never matches with `docker.io/...` images. */
 const DOCKER_HUB_LOOKALIKES = new Set(['registry-1.docker.io', 'registry.hub.docker.com', 'hub.docker.com', '*.docker.io']);
 const DOCKER_HUB_HINT =
-  'name the entry `https://index.docker.io/v1/` (what `kubectl create secret docker-registry` writes by default) or `docker.io`';
+  'name the entry "https://index.docker.io/v1/" (what "kubectl create secret docker-registry" writes by default) or "docker.io"';
 
 /**
  * Everything worth telling an engineer about one pull secret, in value-free sentences: the fatal problem when the
@@ -75,7 +75,7 @@ function entryIssues(entry: DecodedEntry): PullSecretIssue[] {
     issues.push(
       issue(
         'key-never-matches',
-        `The key ${named} starts with a scheme other than a lowercase \`http://\` or \`https://\`, which is all the kubelet strips, so it never matches an image; write the host alone.`,
+        `The key ${named} starts with a scheme other than a lowercase "http://" or "https://", which is all the kubelet strips, so it never matches an image; write the host alone.`,
       ),
     );
   } else if (DOCKER_HUB_LOOKALIKES.has(keyringKey.split('/')[0] as string)) {
@@ -88,7 +88,7 @@ function entryIssues(entry: DecodedEntry): PullSecretIssue[] {
     issues.push(
       issue(
         'entry-without-credentials',
-        `The entry ${named} has no \`auth\`, \`username\`/\`password\` or token; pulls it matches go out anonymously.`,
+        `The entry ${named} has no "auth", "username"/"password" or token; pulls it matches go out anonymously.`,
       ),
     );
   } else if (entry.identityToken !== undefined || entry.hasRegistryToken) {
@@ -106,7 +106,7 @@ function entryIssues(entry: DecodedEntry): PullSecretIssue[] {
     );
   } else if (!entry.username !== !entry.password) {
     const has = entry.username ? 'a username but an empty password' : 'a password but an empty username';
-    issues.push(issue('incomplete-credentials', `The entry ${named} has ${has}${entry.fromAuth ? ' in its `auth`' : ''}.`));
+    issues.push(issue('incomplete-credentials', `The entry ${named} has ${has}${entry.fromAuth ? ' in its "auth"' : ''}.`));
   }
   return issues;
 }
@@ -155,7 +155,7 @@ function readPullSecret(secret: unknown): SecretRead {
     return {
       ok: false,
       problem: 'not-base64',
-      detail: `\`${dataKey}\` is not valid base64 (invalid at position ${bytes.offset}); Secret data values must be base64-encoded once.`,
+      detail: `"${dataKey}" is not valid base64 (invalid at position ${bytes.offset}); Secret data values must be base64-encoded once.`,
     };
   }
   const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes.bytes);
@@ -164,7 +164,7 @@ function readPullSecret(secret: unknown): SecretRead {
     return {
       ok: false,
       problem: 'not-json',
-      detail: `\`${dataKey}\` is not valid JSON at position ${document.position} (${document.problem}).${notJsonHint(text)}`,
+      detail: `"${dataKey}" is not valid JSON at position ${document.position} (${document.problem}).${notJsonHint(text)}`,
     };
   }
 
@@ -205,11 +205,11 @@ function dataKeys(data: Record<string, unknown> | undefined): string[] {
 
 function wrongType(type: string | undefined, data: Record<string, unknown> | undefined): SecretRead {
   const shown =
-    type === undefined ? 'The secret has no type (Kubernetes treats it as `Opaque`)' : `The secret is of type \`${displayKey(type)}\``;
+    type === undefined ? 'The secret has no type (Kubernetes treats it as "Opaque")' : `The secret is of type "${displayKey(type)}"`;
   const holds = ['.dockerconfigjson', '.dockercfg'].filter((k) => ownString(data, k) !== undefined);
   const hint =
     holds.length > 0
-      ? ` It does hold ${listKeys(holds)}, but a secret's type cannot be changed: recreate it with \`kubectl create secret docker-registry NAME --from-file=.dockerconfigjson=PATH\` (type ${DOCKER_CONFIG_JSON_TYPE}).`
+      ? ` It does hold ${listKeys(holds)}, but a secret's type cannot be changed: recreate it with "kubectl create secret docker-registry NAME --from-file=.dockerconfigjson=PATH" (type ${DOCKER_CONFIG_JSON_TYPE}).`
       : '';
   return {
     ok: false,
@@ -221,15 +221,15 @@ function wrongType(type: string | undefined, data: Record<string, unknown> | und
 function missingKey(type: string, dataKey: string, data: Record<string, unknown> | undefined, value: string | undefined): SecretRead {
   const present = data !== undefined && Object.hasOwn(data, dataKey);
   const what = !present
-    ? `has no \`${dataKey}\` key`
+    ? `has no "${dataKey}" key`
     : value === undefined
-      ? `has a \`${dataKey}\` that is not a string`
-      : `has an empty \`${dataKey}\``;
+      ? `has a "${dataKey}" that is not a string`
+      : `has an empty "${dataKey}"`;
   const others = dataKeys(data).filter((k) => k !== dataKey);
   const otherFormat = dataKey === '.dockerconfigjson' ? '.dockercfg' : '.dockerconfigjson';
   let hint = '';
   if (others.includes(otherFormat)) {
-    hint = ` It holds \`${otherFormat}\`, which belongs to type ${otherFormat === '.dockercfg' ? DOCKERCFG_TYPE : DOCKER_CONFIG_JSON_TYPE}.`;
+    hint = ` It holds "${otherFormat}", which belongs to type ${otherFormat === '.dockercfg' ? DOCKERCFG_TYPE : DOCKER_CONFIG_JSON_TYPE}.`;
   } else if (!present && others.length > 0) {
     hint = ` Its data keys are ${listKeys(others)}.`;
   } else if (!present) {
@@ -244,7 +244,7 @@ function notJsonHint(text: string): string {
   if (inner.ok && inner.bytes.length > 0) {
     const innerText = new TextDecoder('utf-8', { ignoreBOM: true }).decode(inner.bytes);
     if (parseJsonDocument(innerText).ok) {
-      return ' Its content is itself base64 of JSON: the value was base64-encoded twice (Secret `data` is encoded once; `stringData` takes plain text).';
+      return ' Its content is itself base64 of JSON: the value was base64-encoded twice (Secret "data" is encoded once; "stringData" takes plain text).';
     }
   }
   return '';
@@ -254,23 +254,23 @@ const LOOKS_LIKE_REGISTRY = /^(?:https?:\/\/|localhost(?:[:/]|$))|[.:]/i;
 
 function noEntriesDetail(dataKey: string, format: 'dockerconfigjson' | 'dockercfg', layout: ConfigLayout): string {
   const noCredentials = 'so the kubelet finds no credentials in it';
-  if (format === 'dockercfg') return `\`${dataKey}\` holds no registry entries, ${noCredentials}.`;
-  if (layout.auths === 'object') return `\`${dataKey}\` has an empty \`auths\` object, ${noCredentials}.${storeHint(layout)}`;
-  if (layout.auths === 'null') return `\`${dataKey}\` has \`auths\` set to null, ${noCredentials}.`;
+  if (format === 'dockercfg') return `"${dataKey}" holds no registry entries, ${noCredentials}.`;
+  if (layout.auths === 'object') return `"${dataKey}" has an empty "auths" object, ${noCredentials}.${storeHint(layout)}`;
+  if (layout.auths === 'null') return `"${dataKey}" has "auths" set to null, ${noCredentials}.`;
   const registryLike = layout.topLevelKeys.filter((k) => LOOKS_LIKE_REGISTRY.test(k));
   if (registryLike.length > 0) {
-    return `\`${dataKey}\` has no \`auths\` object, ${noCredentials}. Its top-level keys ${listKeys(registryLike)} look like registries: that is the legacy .dockercfg layout; nest them under "auths", or use a ${DOCKERCFG_TYPE} secret with key .dockercfg.`;
+    return `"${dataKey}" has no "auths" object, ${noCredentials}. Its top-level keys ${listKeys(registryLike)} look like registries: that is the legacy .dockercfg layout; nest them under "auths", or use a ${DOCKERCFG_TYPE} secret with key .dockercfg.`;
   }
   const keys = layout.topLevelKeys.length > 0 ? ` Its top-level keys are ${listKeys(layout.topLevelKeys)}.` : '';
-  return `\`${dataKey}\` has no \`auths\` object, ${noCredentials}.${keys}${storeHint(layout)}`;
+  return `"${dataKey}" has no "auths" object, ${noCredentials}.${keys}${storeHint(layout)}`;
 }
 
 function noCredentialsDetail(entries: DecodedEntry[], layout: ConfigLayout): string {
   const keys = entries.map((e) => e.key);
   const verb = keys.length === 1 ? 'has' : 'have';
-  let detail = `No entry carries credentials: ${listKeys(keys)} ${verb} no \`auth\`, \`username\`/\`password\` or token, so the kubelet pulls anonymously.`;
+  let detail = `No entry carries credentials: ${listKeys(keys)} ${verb} no "auth", "username"/"password" or token, so the kubelet pulls anonymously.`;
   if (layout.auths === 'not-applicable' && keys.some((k) => k.toLowerCase() === 'auths')) {
-    detail += ` The key \`auths\` is the .dockerconfigjson layout, but this is a ${DOCKERCFG_TYPE} secret.`;
+    detail += ` The key "auths" is the .dockerconfigjson layout, but this is a ${DOCKERCFG_TYPE} secret.`;
   }
   return detail + storeHint(layout);
 }
@@ -279,9 +279,9 @@ function storeHint(layout: ConfigLayout): string {
   if (layout.credsStore === undefined && layout.credHelperKeys.length === 0) return '';
   const store =
     layout.credsStore === undefined
-      ? `credential helpers (\`credHelpers\` for ${listKeys(layout.credHelperKeys)})`
+      ? `credential helpers ("credHelpers" for ${listKeys(layout.credHelperKeys)})`
       : typeof layout.credsStore === 'string'
-        ? `a credential store (\`credsStore: ${layout.credsStore}\`)`
-        : 'a credential store (`credsStore`)';
-  return ` The config names ${store}: \`docker login\` kept the passwords there, on the machine where it ran, and they never reached this secret. Create the secret with \`kubectl create secret docker-registry\` instead.`;
+        ? `a credential store ("credsStore: ${layout.credsStore}")`
+        : 'a credential store ("credsStore")';
+  return ` The config names ${store}: "docker login" kept the passwords there, on the machine where it ran, and they never reached this secret. Create the secret with "kubectl create secret docker-registry" instead.`;
 }

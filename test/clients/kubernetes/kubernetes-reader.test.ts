@@ -77,6 +77,25 @@ describe('createKubernetesReader', () => {
       assert.equal(await r.readSecret('shop', 'acr-pull'), null);
     });
 
+    it('finds the namespaces that hold a pod of a name in one call the API server filters, bounded', async () => {
+      const image = 'shopacr.azurecr.io/shop/web:2.4.1';
+      for (const namespace of ['shop', 'shop-staging', 'shop-dev']) {
+        fake.addNamespace(namespace);
+        fake.upsertPod(payloads.runningPod({ namespace, name: 'web-7d4c9b6f5-x2k8p', image }));
+      }
+      fake.upsertPod(payloads.runningPod({ namespace: 'shop', name: 'web-7d4c9b6f5-other', image }));
+      const r = reader();
+      fake.clearRequests();
+      assert.deepEqual((await r.namespacesWithPod('web-7d4c9b6f5-x2k8p', 10)).sort(), ['shop', 'shop-dev', 'shop-staging']);
+      assert.deepEqual(
+        fake.requests.map((q) => [q.path, q.query.fieldSelector, q.query.limit]),
+        [['/api/v1/pods', 'metadata.name=web-7d4c9b6f5-x2k8p', '10']],
+      );
+      assert.equal((await r.namespacesWithPod('web-7d4c9b6f5-x2k8p', 2)).length, 2);
+      assert.deepEqual(await r.namespacesWithPod('nothing-here', 10), []);
+      assert.deepEqual(await r.namespacesWithPod('Not,A=Name', 10), [], 'a name no pod can have is not asked about');
+    });
+
     it('tells whether a namespace exists', async () => {
       fake.addNamespace('shop');
       const r = reader();

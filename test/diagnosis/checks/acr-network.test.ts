@@ -42,17 +42,20 @@ describe('the acr-network check', () => {
     ]);
   });
 
-  it("fails a denied pull through a firewall that denies by default, with the cluster's egress IP commands", async () => {
+  it("fails a denied pull through a firewall that denies by default, naming it as the root cause, with the cluster's egress IP commands", async () => {
     const [f] = await run(shopAcr({ networkDefaultAction: 'Deny', ipRules: ['203.0.113.0/24', '198.51.100.7'] }));
     assert.equal(f?.status, 'fail');
     assert.equal(f?.summary, "shopacr's firewall denies access by default; 2 IP ranges are allowed.");
+    assert.equal(f?.headline, 'Firewall of shopacr blocks shop-aks (allows only 203.0.113.0/24, 198.51.100.7)');
     assert.equal(f?.detail, 'Allowed: 203.0.113.0/24, 198.51.100.7.');
-    assert.match(
-      f?.remediation ?? '',
-      /`az acr network-rule add -g rg-shop -n shopacr --ip-address EGRESS_IP`.*\$\(az aks show -g rg-shop -n shop-aks /,
-    );
+    assert.doesNotMatch(f?.remediation ?? '', /`/);
+    assert.deepEqual(f?.commands, [
+      'az network public-ip show --ids $(az aks show -g rg-shop -n shop-aks --query "networkProfile.loadBalancerProfile.effectiveOutboundIPs[].id" -o tsv) --query "[].ipAddress" -o tsv',
+      'az acr network-rule add -g rg-shop -n shopacr --ip-address EGRESS_IP',
+    ]);
     const [unrelated] = await run(shopAcr({ networkDefaultAction: 'Deny', ipRules: [] }), 'image-not-found');
     assert.equal(unrelated?.status, 'warn');
+    assert.equal(unrelated?.headline, undefined, 'a firewall that did not refuse this pull is not its root cause');
     assert.equal(unrelated?.detail, 'No IP range is allowed.');
   });
 
@@ -61,6 +64,7 @@ describe('the acr-network check', () => {
     assert.equal(f?.status, 'fail');
     assert.equal(f?.summary, 'shopacr has public network access disabled and no approved private endpoint: nothing can pull from it.');
     assert.match(f?.remediation ?? '', /privatelink\.azurecr\.io DNS zone linked/);
+    assert.equal(f?.headline, 'shopacr has public access off and no private endpoint');
   });
 
   it('passes a private registry with an approved endpoint, warning instead when the pull was refused or timed out', async () => {
@@ -95,7 +99,8 @@ describe('the acr-network check', () => {
         cluster: new Error('ARM answered 500'),
       }),
     );
-    assert.match(f?.remediation ?? '', /az aks show -g CLUSTER_RG -n CLUSTER /);
+    assert.match(f?.commands?.[0] ?? '', /az aks show -g CLUSTER_RG -n CLUSTER /);
+    assert.equal(f?.headline, 'Firewall of shopacr blocks the cluster');
   });
 
   it('fails as a whole when the registry cannot be read, so the engine reports it as an error', async () => {

@@ -56,15 +56,20 @@ describe('the acr-pull-role check', () => {
     );
   });
 
-  it('fails when no role lets it pull, with the attach-acr command for this cluster and registry', async () => {
+  it('fails when no role lets it pull, naming the role, the cluster and the registry, with the commands that grant and verify it', async () => {
     const [f] = await run({ 'shopacr.azurecr.io': found(kubeletPullAccess(evaluation({}))) });
     assert.equal(f?.status, 'fail');
     assert.equal(f?.summary, 'The kubelet identity of shop-aks has no role that lets it pull from shopacr.');
+    assert.equal(f?.headline, 'Kubelet identity of shop-aks has no AcrPull on shopacr');
     assert.equal(f?.detail, `Kubelet identity (object id) ${KUBELET_OBJECT_ID}; registry ${registry.id}.`);
     assert.equal(
       f?.remediation,
-      `Assign AcrPull to the kubelet identity on the registry: \`az aks update -n shop-aks -g rg-shop --attach-acr ${registry.id}\` (or \`az role assignment create --assignee-object-id ${KUBELET_OBJECT_ID} --assignee-principal-type ServicePrincipal --role AcrPull --scope ${registry.id}\`).`,
+      'Give the kubelet identity of shop-aks the AcrPull role on shopacr, then check that the cluster can pull from it; the pod pulls again at its next back-off retry.',
     );
+    assert.deepEqual(f?.commands, [
+      `az role assignment create --assignee-object-id ${KUBELET_OBJECT_ID} --assignee-principal-type ServicePrincipal --role AcrPull --scope ${registry.id}`,
+      'az aks check-acr --resource-group rg-shop --name shop-aks --acr shopacr.azurecr.io',
+    ]);
   });
 
   it('in an ABAC-mode registry, says AcrPull is not honoured and asks for Container Registry Repository Reader', async () => {
@@ -78,10 +83,9 @@ describe('the acr-pull-role check', () => {
       f?.detail ?? '',
       /\nThe registry uses ABAC repository permissions: AcrPull, AcrPush and the Owner\/Contributor\/Reader roles do not grant image pulls there\.\nNot counted: AcrPull on the registry itself: AcrPull is not honoured/,
     );
-    assert.match(
-      f?.remediation ?? '',
-      /^Assign "Container Registry Repository Reader" to the kubelet identity on the registry: `az role assignment create .* --role "Container Registry Repository Reader" --scope /,
-    );
+    assert.equal(f?.headline, 'Kubelet identity of shop-aks has no Container Registry Repository Reader on shopacr');
+    assert.match(f?.remediation ?? '', /^Give the kubelet identity of shop-aks the Container Registry Repository Reader role on shopacr/);
+    assert.match(f?.commands?.[0] ?? '', /^az role assignment create .* --role "Container Registry Repository Reader" --scope /);
   });
 
   it('only warns when the registry answered "not found": the node got past sign-in, so the role is not why the pod fails', async () => {
@@ -89,6 +93,7 @@ describe('the acr-pull-role check', () => {
     assert.equal(f?.status, 'warn');
     assert.match(f?.detail ?? '', /so this is not why this pod fails\.$/);
     assert.equal(f?.remediation, undefined);
+    assert.equal(f?.headline, undefined);
   });
 
   it('warns when the cluster has no kubelet identity to check, and skips when Azure is not configured', async () => {

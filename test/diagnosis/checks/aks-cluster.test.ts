@@ -34,7 +34,8 @@ describe('the aks-cluster check', () => {
     assert.equal(f?.status, 'warn');
     assert.equal(f?.summary, 'AKS cluster shop-aks uses a service principal, not a kubelet managed identity.');
     assert.equal(f?.detail, 'Service principal client id 5d4c3b2a-1f0e-4d9c-8b7a-6f5e4d3c2b1a.');
-    assert.match(f?.remediation ?? '', /az aks update --enable-managed-identity/);
+    assert.match(f?.remediation ?? '', /migrate the cluster to a managed identity/);
+    assert.deepEqual(f?.commands, ['az aks update --resource-group rg-shop --name shop-aks --enable-managed-identity']);
   });
 
   it('warns when the cluster behind the kubeconfig is not found, with the reason and how to name it', async () => {

@@ -55,17 +55,34 @@ describe('the events check', () => {
     );
   });
 
-  it('warns with the number of warnings, names the newest, and lists the five newest telling events in UTC', async () => {
+  it('warns with the number of warnings, names the newest, and lists the warnings it counts in UTC (not a Normal one first)', async () => {
     const [f] = await eventsCheck.run(checkContext(failing(), { events: EVENTS }));
     assert.equal(f?.status, 'warn');
     assert.equal(f?.summary, '17 warning events; newest: Failed.');
     assert.deepEqual(f?.detail?.split('\n'), [
-      '2026-11-27 04:12:00 UTC  Normal BackOff (x9): Back-off pulling image "shopacr.azurecr.io/shop/web:2.4.1"',
       '2026-11-27 04:12:00 UTC  Warning Failed (x9): Error: ImagePullBackOff',
       '2026-11-27 04:11:36 UTC  Warning Failed (x4): Error: ErrImagePull',
       `2026-11-27 04:11:36 UTC  Warning Failed (x4): ${pullFailure}`,
-      '2026-11-27 04:11:35 UTC  Normal Pulling (x4): Pulling image "shopacr.azurecr.io/shop/web:2.4.1"',
     ]);
+  });
+
+  it('lists at most five events, and counts the rest in words that agree with the number', async () => {
+    const many: PodEventSummary[] = Array.from({ length: 7 }, (_, i) => ({
+      type: 'Warning',
+      reason: 'Failed',
+      message: `attempt ${i}`,
+      count: 1,
+      lastSeen: `2026-11-27T04:1${9 - i}:00.000Z`,
+    }));
+    const [f] = await eventsCheck.run(checkContext(failing(), { events: many }));
+    const lines = f?.detail?.split('\n') ?? [];
+    assert.equal(lines.length, 6);
+    assert.equal(lines[5], '…and 2 more events');
+    const [six] = await eventsCheck.run(checkContext(failing(), { events: many.slice(0, 6) }));
+    assert.equal(six?.detail?.split('\n').at(-1), '…and 1 more event');
+    assert.equal(six?.summary, '6 warning events; newest: Failed.');
+    const [one] = await eventsCheck.run(checkContext(failing(), { events: many.slice(0, 1) }));
+    assert.equal(one?.summary, '1 warning event; newest: Failed.');
   });
 
   it('passes when the events hold no warning, naming the newest telling one, and shows "?" for an event without a time', async () => {

@@ -43,7 +43,7 @@ describe('the image-exists check', () => {
     );
   });
 
-  it('fails a tag the registry does not have, quoting its error and saying how to list the tags that exist', async () => {
+  it('fails a tag the registry does not have, naming the tag and the repository, quoting its error, with the command that lists the tags', async () => {
     const [f] = await acr({
       outcome: 'not-found',
       status: 404,
@@ -56,10 +56,21 @@ describe('the image-exists check', () => {
       f?.detail,
       'The registry said: MANIFEST_UNKNOWN: manifest tagged by "5.0.2" is not found (checked with Pull Doctor\'s own Azure identity)',
     );
-    assert.equal(
-      f?.remediation,
-      'List the tags that exist: `az acr repository show-tags -n shopacr --repository shop/checkout -o table`; fix the tag in the workload or push the image.',
-    );
+    assert.equal(f?.headline, 'Tag 5.0.2 does not exist in shopacr.azurecr.io/shop/checkout');
+    assert.equal(f?.remediation, 'Fix the tag in the workload, or push the image. The tags that exist:');
+    assert.deepEqual(f?.commands, [
+      'az acr repository show-tags --name shopacr --repository shop/checkout --orderby time_desc --top 20 -o table',
+    ]);
+  });
+
+  it('names a repository the registry does not have at all, rather than its tag', async () => {
+    const [f] = await acr({
+      outcome: 'not-found',
+      status: 404,
+      errors: [{ code: 'NAME_UNKNOWN', message: 'repository name not known to registry' }],
+      auth: 'bearer',
+    });
+    assert.equal(f?.headline, 'Repository shop/checkout does not exist in shopacr.azurecr.io');
   });
 
   it('fails credentials from a pull secret that the registry rejects, and only warns when it had none to offer', async () => {

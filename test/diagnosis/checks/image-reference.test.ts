@@ -39,7 +39,7 @@ describe('the image-reference check', () => {
     assert.equal(pinned?.detail, `Registry ghcr.io, repository contoso/reports, digest ${digest}.`);
   });
 
-  it("fails a reference the runtime cannot parse, with the parser's own words", async () => {
+  it("fails a reference the runtime cannot parse, with the parser's own words, as the root cause", async () => {
     const pod = payloads.invalidImageNamePod({
       namespace: 'shop',
       name: 'search-1c2d3e4f5-s6t7u',
@@ -51,6 +51,10 @@ describe('the image-reference check', () => {
     assert.equal(f?.status, 'fail');
     assert.equal(f?.summary, '"shopacr.azurecr.io/Shop/Search:1.0" is not a valid image reference.');
     assert.equal(f?.detail, 'invalid reference format: repository name (Shop/Search) must be lowercase');
-    assert.equal(f?.remediation, undefined, "what to do is the pull-error check's advice");
+    assert.equal(
+      f?.headline,
+      'Image name shopacr.azurecr.io/Shop/Search:1.0 is not valid: repository name (Shop/Search) must be lowercase',
+    );
+    assert.match(f?.remediation ?? '', /^Fix the image in the pod spec .* in lower case, without https:\/\/\.$/);
   });
 });

@@ -41,6 +41,7 @@ describe('the pod-state check', () => {
     assert.equal(f?.summary, 'Container "web" cannot pull its image (ImagePullBackOff).');
     assert.equal(f?.detail, 'Image: shopacr.azurecr.io/shop/web:2.4.1\nBack-off pulling image "shopacr.azurecr.io/shop/web:2.4.1"');
     assert.equal(f?.remediation, undefined);
+    assert.equal(f?.headline, undefined, 'a failing pull is a symptom: the pull checks name its cause');
   });
 
   it('fills the pod, namespace and container into the commands of its advice, so they paste as they are', async () => {
@@ -58,7 +59,9 @@ describe('the pod-state check', () => {
       f?.detail ?? '',
       /^Image: shopacr\.azurecr\.io\/shop\/orders:1\.0\nLast run: Error, exit code 1 at 2026-11-27 04:11:21 UTC/,
     );
-    assert.match(f?.remediation ?? '', /`kubectl logs orders-6f7a8b9c0-o1p2q -n shop -c orders --previous`/);
+    assert.equal(f?.headline, 'Container orders keeps crashing (CrashLoopBackOff)');
+    assert.deepEqual(f?.commands, ['kubectl logs orders-6f7a8b9c0-o1p2q -n shop -c orders --previous']);
+    assert.doesNotMatch(f?.remediation ?? '', /`|POD|NAMESPACE|CONTAINER/);
   });
 
   it('names an OOM kill as such, with the memory advice', async () => {
@@ -71,7 +74,12 @@ describe('the pod-state check', () => {
     });
     const [f] = await podStateCheck.run(checkContext(pod));
     assert.equal(f?.summary, 'Container "orders" was killed for using too much memory (OOMKilled).');
-    assert.match(f?.remediation ?? '', /Raise `resources\.limits\.memory`.*`kubectl top pod orders-6f7a8b9c0-o1p2q -n shop --containers`/);
+    assert.equal(f?.headline, 'Container orders is killed for using too much memory (OOMKilled)');
+    assert.match(f?.remediation ?? '', /Raise resources\.limits\.memory/);
+    assert.deepEqual(f?.commands, [
+      'kubectl logs orders-6f7a8b9c0-o1p2q -n shop -c orders --previous',
+      'kubectl top pod orders-6f7a8b9c0-o1p2q -n shop --containers',
+    ]);
   });
 
   it('fails a pod no node can take, with the scheduler message', async () => {
@@ -86,6 +94,7 @@ describe('the pod-state check', () => {
     assert.equal(f?.summary, 'The pod cannot be scheduled on any node.');
     assert.match(f?.detail ?? '', /nodes are available/);
     assert.match(f?.remediation ?? '', /cluster autoscaler/);
+    assert.equal(f?.headline, 'No node can run the pod: 0/3 nodes are available: 3 Insufficient cpu', 'the preemption note is left out');
   });
 
   it('warns about a running pod that is not ready for no reason it can name', async () => {

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { CAUSES } from '../../../src/diagnosis/types.js';
 import { pullErrorCheck } from '../../../src/diagnosis/checks/pull-error.js';
 import { found, skipped } from '../../../src/diagnosis/facts.js';
 import { payloads } from '../../../src/sandbox/kubernetes-api/index.js';
@@ -33,21 +34,23 @@ describe('the pull-error check', () => {
     );
     assert.equal(f?.status, 'fail');
     assert.match(f?.summary ?? '', /\(unauthorized\)\.$/);
+    assert.equal(f?.headline, "shopacr.azurecr.io refused the node's credentials (401)");
     assert.match(
       f?.detail ?? '',
       /\nFrom the kubelet event: Failed to pull image "shopacr\.azurecr\.io\/shop\/web:2\.4\.1": .*401 Unauthorized$/,
     );
   });
 
-  it('for a 401 from ACR without a pull role, points at the role check and the command that verifies the fix', async () => {
+  it('for a 401 from ACR without a pull role, gives the command that verifies the fix (the role check names the role)', async () => {
     const pod = acrPod();
     const [f] = await pullErrorCheck.run(
       checkContext(pod, { pullError: unauthorized(pod), kubeletPullAccess: { 'shopacr.azurecr.io': found(kubeletPullAccess(noRole)) } }),
     );
     assert.equal(
       f?.remediation,
-      'Once the kubelet identity has its role (see the kubelet identity role check, acr-pull-role), verify from the cluster with `az aks check-acr --resource-group rg-shop --name shop-aks --acr shopacr.azurecr.io`; the pod pulls again at its next back-off retry.',
+      'Once the kubelet identity has its role, check the pull from the cluster; the pod pulls again at its next back-off retry.',
     );
+    assert.deepEqual(f?.commands, ['az aks check-acr --resource-group rg-shop --name shop-aks --acr shopacr.azurecr.io']);
   });
 
   it('for a 401 from ACR while the kubelet identity can pull, says the role is not the reason', async () => {
@@ -62,8 +65,10 @@ describe('the pull-error check', () => {
     );
     assert.match(
       f?.remediation ?? '',
-      /^The kubelet identity already has a role that lets it pull from shopacr \(acr-pull-role\), so a missing role is not the reason\./,
+      /^The kubelet identity already has a role that lets it pull from shopacr, so a missing role is not the reason\./,
     );
+    assert.equal(f?.headline, 'shopacr.azurecr.io refused the pull although the kubelet identity of shop-aks has AcrPull');
+    assert.deepEqual(f?.commands, ['az aks check-acr --resource-group rg-shop --name shop-aks --acr shopacr.azurecr.io']);
   });
 
   it("keeps the cause's own advice when the role could not be checked (skipped, or Azure failed)", async () => {
@@ -102,6 +107,26 @@ describe('the pull-error check', () => {
 
     const [silent] = await pullErrorCheck.run(checkContext(pod, { pullError: pullErrorOf(pod, 'other') }));
     assert.match(silent?.detail ?? '', /\nKubernetes gave no error message for this pull\.$/);
+  });
+
+  it("states each cause in this pod's terms, with commands that have the real names filled in and no backticks", async () => {
+    const pod = acrPod();
+    const nodePod = { ...pod, spec: { ...pod.spec!, nodeName: 'aks-nodepool1-29508656-vmss000000' } };
+    const run = async (cause: Parameters<typeof pullErrorOf>[1]) =>
+      (await pullErrorCheck.run(checkContext(nodePod, { pullError: pullErrorOf(nodePod, cause) })))[0]!;
+    const dns = await run('dns');
+    assert.equal(dns.headline, 'shopacr.azurecr.io does not resolve from the node');
+    assert.deepEqual(dns.commands, [
+      'kubectl debug node/aks-nodepool1-29508656-vmss000000 -it --image=busybox -- nslookup shopacr.azurecr.io',
+    ]);
+    assert.equal((await run('rate-limited')).headline, 'shopacr.azurecr.io is rate-limiting pulls (429)');
+    assert.deepEqual((await run('tls')).commands, ['openssl s_client -connect shopacr.azurecr.io:443 -servername shopacr.azurecr.io']);
+    assert.deepEqual((await run('other')).commands, [`kubectl describe pod ${pod.metadata!.name} -n shop`]);
+    for (const cause of CAUSES) {
+      const f = await run(cause);
+      assert.ok(f.headline && !f.headline.includes('`'), `${cause}: ${f.headline}`);
+      assert.doesNotMatch(f.remediation ?? '', /`/, `${cause}: ${f.remediation}`);
+    }
   });
 
   it('says nothing when there is no failing pull to explain', async () => {

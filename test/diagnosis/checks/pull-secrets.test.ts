@@ -78,10 +78,11 @@ describe('the pull-secrets check', () => {
       'The pull secret "dockerhub" has an entry for docker.io ("https://index.docker.io/v1/"), but no username and password the kubelet can send.',
     );
     assert.match(f?.detail ?? '', /carries an identity token, which the kubelet does not pass to the container runtime/);
-    assert.equal(
-      f?.remediation,
-      'Recreate it with a username and password: `kubectl create secret docker-registry dockerhub -n shop --docker-server=docker.io --docker-username=USER --docker-password PASSWORD`.',
-    );
+    assert.equal(f?.headline, 'Pull secret dockerhub has no username and password for docker.io');
+    assert.equal(f?.remediation, 'Recreate it with a username and password:');
+    assert.deepEqual(f?.commands, [
+      'kubectl create secret docker-registry dockerhub -n shop --docker-server=docker.io --docker-username=USER --docker-password PASSWORD --dry-run=client -o yaml | kubectl apply -f -',
+    ]);
     assert.doesNotMatch(JSON.stringify(f), /fixture\.refresh/);
   });
 
@@ -96,9 +97,13 @@ describe('the pull-secrets check', () => {
     assert.equal(f?.summary, 'No pull secret has credentials for docker.io; the secrets present are for other registries.');
     assert.deepEqual(f?.detail?.split('\n'), [
       'Entries: regcreds: ghcr.io, regcreds: registry-1.docker.io.',
-      'regcreds: The kubelet never uses the key `registry-1.docker.io` for Docker Hub images (docker.io/...); name the entry `https://index.docker.io/v1/` (what `kubectl create secret docker-registry` writes by default) or `docker.io`.',
+      'regcreds: The kubelet never uses the key "registry-1.docker.io" for Docker Hub images (docker.io/...); name the entry "https://index.docker.io/v1/" (what "kubectl create secret docker-registry" writes by default) or "docker.io".',
     ]);
-    assert.match(f?.remediation ?? '', /--docker-server=docker\.io/);
+    assert.equal(f?.headline, 'Pull secret regcreds is for ghcr.io and registry-1.docker.io, not docker.io');
+    assert.deepEqual(f?.commands, [
+      'kubectl create secret docker-registry docker-io-pull -n shop --docker-server=docker.io --docker-username=USER --docker-password PASSWORD',
+    ]);
+    assert.match(f?.remediation ?? '', /add it to the pod's imagePullSecrets or to service account "default"/);
   });
 
   it('only warns about secrets for other registries when the pull was not refused', async () => {
@@ -106,6 +111,9 @@ describe('the pull-secrets check', () => {
     const secret = present('ghcr', { 'ghcr.io': { username: 'acme-ci', password: 'ghp_fixture000000000000000000000000000' } });
     const [f] = await pullSecretsCheck.run(checkContext(pod, { pullSecrets: [secret], pullError: pullErrorOf(pod, 'network-timeout') }));
     assert.equal(f?.status, 'warn');
+    assert.equal(f?.headline, undefined, 'not the root cause of a timeout');
+    const [refused] = await pullSecretsCheck.run(checkContext(pod, { pullSecrets: [secret], pullError: denied(pod) }));
+    assert.equal(refused?.headline, 'Pull secret ghcr is for ghcr.io, not docker.io');
   });
 
   it('fails a secret the pod names that does not exist, with the command that creates it for the right server', async () => {
@@ -115,10 +123,14 @@ describe('the pull-secrets check', () => {
     );
     assert.equal(findings.length, 1, 'the missing secret explains the denial; no second finding');
     assert.equal(findings[0]?.summary, 'The imagePullSecret "regcred" named by the pod spec does not exist in namespace shop.');
+    assert.equal(findings[0]?.headline, 'Secret regcred does not exist in shop');
     assert.equal(
       findings[0]?.remediation,
-      'Create it: `kubectl create secret docker-registry regcred -n shop --docker-server=docker.io --docker-username=USER --docker-password PASSWORD`, or remove the reference.',
+      'Create it with a username and password for the registry (or remove the reference from the pod spec):',
     );
+    assert.deepEqual(findings[0]?.commands, [
+      'kubectl create secret docker-registry regcred -n shop --docker-server=docker.io --docker-username=USER --docker-password PASSWORD',
+    ]);
   });
 
   it("fails a service account's secret the kubelet cannot read, with the reason and no value", async () => {
@@ -141,6 +153,7 @@ describe('the pull-secrets check', () => {
     assert.equal(f?.status, 'fail');
     assert.equal(f?.summary, 'The imagePullSecret "legacy-creds" is not a usable docker config (wrong-type).');
     assert.match(f?.detail ?? '', /reads pull credentials only from secrets of type kubernetes\.io\/dockerconfigjson/);
+    assert.equal(f?.headline, 'Secret legacy-creds is not a usable pull secret (wrong-type)');
   });
 
   it('fails a refused pull from a registry when the pod has no secret at all, and passes an anonymous pull that was not refused', async () => {
@@ -148,6 +161,10 @@ describe('the pull-secrets check', () => {
     const [refused] = await pullSecretsCheck.run(checkContext(pod, { pullSecrets: [], pullError: denied(pod) }));
     assert.equal(refused?.summary, 'The image on docker.io needs credentials, and the pod has no imagePullSecret.');
     assert.match(refused?.remediation ?? '', /service account "default"/);
+    assert.equal(refused?.headline, 'No pull secret for docker.io');
+    assert.deepEqual(refused?.commands, [
+      'kubectl create secret docker-registry docker-io-pull -n shop --docker-server=docker.io --docker-username=USER --docker-password PASSWORD',
+    ]);
     const [anonymous] = await pullSecretsCheck.run(checkContext(pod, { pullSecrets: [], pullError: pullErrorOf(pod, 'rate-limited') }));
     assert.deepEqual(anonymous, {
       check: 'pull-secrets',

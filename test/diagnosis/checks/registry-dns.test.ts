@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { registryDnsCheck } from '../../../src/diagnosis/checks/registry-dns.js';
 import { payloads } from '../../../src/sandbox/kubernetes-api/index.js';
-import { checkContext } from '../../support/check-context.js';
+import { checkContext, pullErrorOf } from '../../support/check-context.js';
 
 const now = new Date('2026-11-27T04:12:01Z');
 const pulling = (image: string) =>
@@ -41,7 +41,22 @@ describe('the registry-dns check', () => {
     assert.equal(f?.status, 'fail');
     assert.equal(f?.summary, 'shopacrr.azurecr.io does not resolve (ENOTFOUND).');
     assert.equal(f?.detail, 'getaddrinfo ENOTFOUND shopacrr.azurecr.io');
-    assert.match(f?.remediation ?? '', /`az acr list --query "\[\]\.loginServer" -o tsv`.*privatelink\.azurecr\.io/);
+    assert.equal(f?.headline, 'Registry shopacrr.azurecr.io does not resolve');
+    assert.match(f?.remediation ?? '', /registries that exist.*privatelink\.azurecr\.io/);
+    assert.deepEqual(f?.commands, ['az acr list --query "[].loginServer" -o tsv']);
+  });
+
+  it('does not call a lookup that fails from here the root cause when the kubelet reached the registry (it answered 401)', async () => {
+    const pod = pulling('shopacr.azurecr.io/shop/web:2.4.1');
+    const [reached] = await registryDnsCheck.run(
+      checkContext(pod, { dns: { 'shopacr.azurecr.io': NXDOMAIN }, pullError: pullErrorOf(pod, 'unauthorized') }),
+    );
+    assert.equal(reached?.status, 'fail', 'still reported: Pull Doctor cannot check the registry from here');
+    assert.equal(reached?.headline, undefined);
+    const [lookupFailed] = await registryDnsCheck.run(
+      checkContext(pod, { dns: { 'shopacr.azurecr.io': NXDOMAIN }, pullError: pullErrorOf(pod, 'dns') }),
+    );
+    assert.equal(lookupFailed?.headline, 'Registry shopacr.azurecr.io does not resolve');
   });
 
   it("fails another registry that does not resolve with advice about typos and the nodes' DNS", async () => {

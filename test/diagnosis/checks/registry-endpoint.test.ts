@@ -30,7 +30,7 @@ describe('the registry-endpoint check', () => {
         check: 'registry-endpoint',
         status: 'pass',
         summary:
-          'https://shopacr.azurecr.io/v2/ answers HTTP 401 and asks for a Bearer token (realm https://shopacr.azurecr.io/oauth2/token, service shopacr.azurecr.io).',
+          'https://shopacr.azurecr.io/v2/ answers HTTP 401 and asks for a token from its token service (realm https://shopacr.azurecr.io/oauth2/token, service shopacr.azurecr.io).',
       },
     ]);
   });

@@ -10,6 +10,7 @@ describe('describeCause', () => {
       for (const text of [advice.title, advice.explanation, advice.remediation]) {
         assert.ok(text.trim().length > 10, `${cause}: empty advice`);
         assert.doesNotMatch(text, /undefined|TODO/);
+        assert.doesNotMatch(text, /`/, `${cause}: commands belong in a check's commands, not in backticks in prose`);
       }
       titles.add(advice.title);
     }
@@ -61,7 +62,8 @@ describe('describeCause', () => {
     assert.doesNotMatch(acr.explanation, /Docker Hub/);
     assert.match(acr.explanation, /really missing/);
     // The exact show-tags command, with the real names, is the image check's (image-exists): not repeated here with placeholders.
-    assert.match(acr.remediation, /image-exists/);
+    assert.match(acr.remediation, /against the tags the registry has/);
+    assert.doesNotMatch(acr.remediation, /REGISTRY|REPO/);
     assert.doesNotMatch(acr.remediation, /imagePullSecret/);
     assert.match(other.explanation, /private repository/);
     assert.match(other.remediation, /imagePullSecret/);

@@ -76,34 +76,34 @@ describe('inspectPullSecret: reading a secret as the kubelet does', () => {
 
   describe('names what is wrong with a malformed secret', () => {
     const CASES: Array<[file: string, problem: string, detail: RegExp]> = [
-      ['malformed/opaque-type.json', 'wrong-type', /type `Opaque`.*kubernetes\.io\/dockerconfigjson.*It does hold `\.dockerconfigjson`/],
-      ['malformed/missing-key.json', 'missing-key', /has no `\.dockerconfigjson` key.*data keys are `config\.json`/],
-      ['malformed/not-base64.json', 'not-base64', /`\.dockerconfigjson` is not valid base64 \(invalid at position 0\)/],
-      ['malformed/not-json.json', 'not-json', /`\.dockerconfigjson` is not valid JSON at position 78 \(unexpected end of input/],
+      ['malformed/opaque-type.json', 'wrong-type', /type "Opaque".*kubernetes\.io\/dockerconfigjson.*It does hold "\.dockerconfigjson"/],
+      ['malformed/missing-key.json', 'missing-key', /has no "\.dockerconfigjson" key.*data keys are "config\.json"/],
+      ['malformed/not-base64.json', 'not-base64', /"\.dockerconfigjson" is not valid base64 \(invalid at position 0\)/],
+      ['malformed/not-json.json', 'not-json', /"\.dockerconfigjson" is not valid JSON at position 78 \(unexpected end of input/],
       ['malformed/double-base64.json', 'not-json', /at position 0 .*base64-encoded twice/],
-      ['malformed/auths-missing.json', 'no-entries', /no `auths` object.*`ghcr\.io` look like registries.*legacy \.dockercfg layout/],
-      ['malformed/auths-empty.json', 'no-entries', /empty `auths` object/],
-      ['malformed/entry-not-object.json', 'not-json', /the entry `ghcr\.io` is a string where an object belongs.*fails every image pull/],
-      ['malformed/username-not-string.json', 'not-json', /`username` of the entry `ghcr\.io` is a number where a string belongs/],
+      ['malformed/auths-missing.json', 'no-entries', /no "auths" object.*"ghcr\.io" look like registries.*legacy \.dockercfg layout/],
+      ['malformed/auths-empty.json', 'no-entries', /empty "auths" object/],
+      ['malformed/entry-not-object.json', 'not-json', /the entry "ghcr\.io" is a string where an object belongs.*fails every image pull/],
+      ['malformed/username-not-string.json', 'not-json', /"username" of the entry "ghcr\.io" is a number where a string belongs/],
       [
         'malformed/auth-not-base64.json',
         'auth-not-decodable',
-        /entry `ghcr\.io` has an `auth` that is not base64 of user:password.*"illegal base64 data at input byte 7"/,
+        /entry "ghcr\.io" has an "auth" that is not base64 of user:password.*"illegal base64 data at input byte 7"/,
       ],
       [
         'malformed/auth-without-colon.json',
         'auth-not-decodable',
-        /entry `contosoacr\.azurecr\.io`.*without the `:`.*must be formatted as base64\(username:password\)/,
+        /entry "contosoacr\.azurecr\.io".*without the ":".*must be formatted as base64\(username:password\)/,
       ],
       [
         'malformed/dockerconfigjson-in-dockercfg.json',
         'entry-without-credentials',
-        /`auths` has no `auth`.*\.dockerconfigjson layout, but this is a kubernetes\.io\/dockercfg secret/,
+        /"auths" has no "auth".*\.dockerconfigjson layout, but this is a kubernetes\.io\/dockercfg secret/,
       ],
       [
         'docker-desktop-credsstore.json',
         'entry-without-credentials',
-        /`ghcr\.io` and `https:\/\/index\.docker\.io\/v1\/` have no `auth`.*`credsStore: desktop`.*kubectl create secret docker-registry/,
+        /"ghcr\.io" and "https:\/\/index\.docker\.io\/v1\/" have no "auth".*"credsStore: desktop".*kubectl create secret docker-registry/,
       ],
     ];
     for (const [file, problem, detail] of CASES) {
@@ -116,17 +116,17 @@ describe('inspectPullSecret: reading a secret as the kubelet does', () => {
     }
 
     it('says when the secret has no type, no data, or an empty value', () => {
-      assert.match((parsed({}) as { detail: string }).detail, /has no type \(Kubernetes treats it as `Opaque`\)/);
+      assert.match((parsed({}) as { detail: string }).detail, /has no type \(Kubernetes treats it as "Opaque"\)/);
       assert.deepEqual(parsed({ type: 'kubernetes.io/dockerconfigjson' }), {
         ok: false,
         problem: 'missing-key',
-        detail: 'The kubernetes.io/dockerconfigjson secret has no `.dockerconfigjson` key, so the kubelet skips it. It has no data at all.',
+        detail: 'The kubernetes.io/dockerconfigjson secret has no ".dockerconfigjson" key, so the kubelet skips it. It has no data at all.',
       });
       const empty = parsed({ type: 'kubernetes.io/dockerconfigjson', data: { '.dockerconfigjson': '' } });
-      assert.ok(!empty.ok && empty.problem === 'missing-key' && /has an empty `\.dockerconfigjson`/.test(empty.detail));
+      assert.ok(!empty.ok && empty.problem === 'missing-key' && /has an empty "\.dockerconfigjson"/.test(empty.detail));
       const swapped = parsed({ type: 'kubernetes.io/dockercfg', data: { '.dockerconfigjson': b64('{}') } });
       assert.ok(
-        !swapped.ok && /It holds `\.dockerconfigjson`, which belongs to type kubernetes\.io\/dockerconfigjson/.test(swapped.detail),
+        !swapped.ok && /It holds "\.dockerconfigjson", which belongs to type kubernetes\.io\/dockerconfigjson/.test(swapped.detail),
       );
     });
 
@@ -148,7 +148,7 @@ describe('inspectPullSecret: reading a secret as the kubelet does', () => {
     it('applies Go rules: a wrong type anywhere, even in HttpHeaders, makes the secret unreadable', () => {
       const result = parsed(dockerConfigJsonSecret(`{"auths":{"ghcr.io":{"auth":"${b64('u:p')}"}},"HttpHeaders":{"X-Retries":3}}`));
       assert.ok(!result.ok && result.problem === 'not-json');
-      assert.match(result.detail, /the header `X-Retries` in `HttpHeaders` is a number where a string belongs/);
+      assert.match(result.detail, /the header "X-Retries" in "HttpHeaders" is a number where a string belongs/);
     });
 
     it('reports a top-level array or string as JSON of the wrong shape', () => {
@@ -299,6 +299,6 @@ describe('inspectPullSecret: what will not work as its author meant', () => {
     assert.deepEqual(codes(fromFields), [['incomplete-credentials', 'ghcr.io', false]]);
     assert.match(fromFields[0]?.detail ?? '', /a username but an empty password\.$/);
     const fromAuth = inspectPullSecret(dockerConfigJsonSecret(`{"auths":{"ghcr.io":{"auth":"${b64(':only-password')}"}}}`)).issues;
-    assert.match(fromAuth[0]?.detail ?? '', /a password but an empty username in its `auth`/);
+    assert.match(fromAuth[0]?.detail ?? '', /a password but an empty username in its "auth"/);
   });
 });
