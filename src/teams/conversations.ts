@@ -162,7 +162,7 @@ export class ProactiveSender {
     log: Logger,
     options: { notify?: boolean } = {},
   ): Promise<{ activityId?: string }> {
-    const sent = await this.continueIn(to, 'message', (context) => context.sendActivity(cardMessage(card, options)));
+    const sent = await this.continueIn(to, 'message', (context) => context.sendActivity(cardMessage(card, this.local(options))));
     log.debug('proactive message sent', { conversationId: to.conversation.id, activityId: sent?.id });
     return sent?.id ? { activityId: sent.id } : {};
   }
@@ -193,8 +193,17 @@ export class ProactiveSender {
     log: Logger,
     options: { notify?: boolean } = {},
   ): Promise<void> {
-    await this.continueIn(to, 'update', (context) => context.updateActivity({ ...cardMessage(card, options), id: activityId }));
+    await this.continueIn(to, 'update', (context) => context.updateActivity({ ...cardMessage(card, this.local(options)), id: activityId }));
     log.debug('message updated', { conversationId: to.conversation.id, activityId });
+  }
+
+  /**
+   * In local mode (the Agents Playground) a card goes without `notify`'s text: the Playground splits a message with a
+   * text and a card into two messages and answers 202 with neither id, so an alert could never be updated, and the
+   * alerts' send queue, taking the missing id for a failure, would post the card again at every retry.
+   */
+  private local(options: { notify?: boolean }): { notify?: boolean } {
+    return this.auth.mode === 'local' ? { ...options, notify: false } : options;
   }
 
   private async continueIn<T>(to: ConversationAddress, what: string, work: (context: TurnContext) => Promise<T>): Promise<T> {

@@ -32,12 +32,12 @@ export function targetText(target: DiagnosisTarget): string {
 export const SUGGESTION_LIMITS = { shown: 5, buttons: 5 } as const;
 
 /**
- * The similar pod names a POD_NOT_FOUND error carries in `facts.suggestions` (comma- or whitespace-separated, best
- * first): only valid pod names (they come from the cluster, and a button will diagnose them), without duplicates, at
+ * The pod names a POD_NOT_FOUND (similar names) or POD_AMBIGUOUS (the candidates) error carries in
+ * `facts.suggestions` (comma- or whitespace-separated, best first): only valid pod names (they come from the cluster, and a button will diagnose them), without duplicates, at
  * most `SUGGESTION_LIMITS.shown`.
  */
 export function podSuggestions(error: unknown): string[] {
-  if (!isPullDoctorError(error) || error.code !== 'POD_NOT_FOUND') return [];
+  if (!isPullDoctorError(error) || (error.code !== 'POD_NOT_FOUND' && error.code !== 'POD_AMBIGUOUS')) return [];
   const raw = error.facts.suggestions;
   if (typeof raw !== 'string') return [];
   const names = raw.split(/[\s,]+/).filter((n) => n !== '' && invalidNameReason('pod', n) === undefined);
@@ -330,7 +330,7 @@ function namesIn(error: PullDoctorError, fact: string, kind: 'pod' | 'namespace'
 export function errorSuggestions(error: unknown, target: DiagnosisTarget | undefined): SuggestedDiagnosis[] {
   if (!isPullDoctorError(error) || target === undefined) return [];
   const out: SuggestedDiagnosis[] = [];
-  if (error.code === 'POD_NOT_FOUND') {
+  if (error.code === 'POD_NOT_FOUND' || error.code === 'POD_AMBIGUOUS') {
     for (const pod of podSuggestions(error)) out.push({ label: `Diagnose ${pod}`, target: { ...target, pod } });
     for (const namespace of namesIn(error, 'elsewhere', 'namespace'))
       if (namespace !== target.namespace) out.push({ label: `Diagnose in ${namespace}`, target: { ...target, namespace } });
@@ -363,7 +363,7 @@ function suggestions(error: unknown, message: string): string {
 /** Commands that look into the error, with the real names filled in (never a NAMESPACE placeholder). */
 function errorCommands(error: unknown, target: DiagnosisTarget | undefined): string[] {
   if (!isPullDoctorError(error)) return [];
-  if (error.code === 'POD_NOT_FOUND' && target) return [`kubectl get pods -n ${target.namespace}`];
+  if ((error.code === 'POD_NOT_FOUND' || error.code === 'POD_AMBIGUOUS') && target) return [`kubectl get pods -n ${target.namespace}`];
   if (error.code === 'NAMESPACE_NOT_FOUND') return ['kubectl get namespaces'];
   return [];
 }

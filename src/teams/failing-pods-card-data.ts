@@ -65,6 +65,8 @@ export function failingPodsCardData(input: FailingPodsCardInput): object {
       : '';
   return {
     sandbox: input.sandbox,
+    // The feed and the toast: what the card opens with (alerts: "Alerts are on here…", then how many fail where).
+    summary: [input.intro, heading].filter((t) => t).join(' '),
     intro: input.intro ?? '',
     heading,
     color: failing === 0 ? 'Good' : 'Attention',
@@ -98,6 +100,7 @@ export interface PodChoiceCardInput {
 export function podChoiceCardData(input: PodChoiceCardInput): object {
   return {
     sandbox: input.sandbox,
+    summary: input.heading,
     intro: input.intro ?? '',
     heading: input.heading,
     color: 'Default',

@@ -93,7 +93,9 @@ function evidence(view: FixRequestView): Array<{ text: string }> {
 
 function outcome(view: FixRequestView): object {
   const o = view.outcome;
-  if (o === undefined) return { shown: false };
+  // The details' "Role assignment" line reads `assignment` whether or not there is an outcome: '' hides it (undefined
+  // would leave the template's own expression on the card).
+  if (o === undefined) return { shown: false, assignment: '' };
   const advice = (o.advice ?? '')
     .split('\n')
     .map((l) => inertText(l, FIX_APPROVAL_CARD_LIMITS.adviceLine))

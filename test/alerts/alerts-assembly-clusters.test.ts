@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import type { AlertService } from '../../src/alerts/alert-service.js';
 import { alertClusters, alertRoutesFor } from '../../src/alerts/alerts-assembly.js';
 import { singleCluster } from '../../src/clusters/cluster-connections.js';
-import { allExecuteActions, cardTexts } from '../support/card-text.js';
+import { allExecuteActions, cardTexts, factValue } from '../support/card-text.js';
 import { alertmanagerPayload } from '../support/alertmanager-payload.js';
 import { cardOf, GRACE_MS, startAlertingBotWorld, WEBHOOK_SECRET, type AlertingBotWorld, type Replica } from '../support/alerting-bot.js';
 import {
@@ -119,12 +119,12 @@ describe('alerts for the clusters of the cluster file', function () {
       (c) =>
         c.conversationId === chat.id &&
         c.activity?.type === 'message' &&
-        cardTexts(cardOf(c))[0] === '❌ web-7d4c9b8f6d-p1 cannot pull its image',
+        c.activity.summary === "❌ shopacr.azurecr.io refused the node's credentials (401)" &&
+        factValue(cardOf(c), 'Pod') === 'shop/web-7d4c9b8f6d-p1',
     );
-    assert.ok(
-      cardTexts(cardOf(diagnosis)).some((t) => t.includes('cluster staging')),
-      'diagnosed on staging, where it fails',
-    );
+    assert.notEqual(diagnosis.activityId, reply.resultId, 'the diagnosis is a message of its own');
+    assert.ok(!world.connector.calls.some((c) => c.operation === 'update' && c.activityId === reply.resultId), 'the list stays');
+    assert.equal(factValue(cardOf(diagnosis), 'Cluster'), 'staging', 'diagnosed on staging, where it fails');
   });
 });
 

@@ -80,6 +80,19 @@ export const GALLERY: readonly GalleryCard[] = [
     },
   },
   {
+    file: 'failing-pods.png',
+    title: "What's failing",
+    about:
+      "what's failing in shop: the namespace's failing pods grouped by workload, each with its state, likely cause and a Diagnose button.",
+    show: ({ say }) => say("what's failing in shop", 'failing pods in namespace shop'),
+  },
+  {
+    file: 'not-understood.png',
+    title: 'Not understood, with a guess',
+    about: 'A message not understood that holds something shaped like a pod name: a Diagnose button rather than the help card.',
+    show: ({ say }) => say('deploy web-7d4c9b6f5-x2k8p to prod', 'I did not understand'),
+  },
+  {
     file: 'error-pod-not-found.png',
     title: 'Error: pod not found',
     about: 'The namespace searched, where the pod exists instead (a Diagnose button), the command with the real namespace.',
@@ -118,5 +131,38 @@ export const GALLERY: readonly GalleryCard[] = [
     title: 'Alert summary',
     about: 'Many workloads failing at once (a registry outage): one message instead of a flood.',
     show: ({ cards, post }) => post(cards.alertSummary(outageSummary)),
+  },
+  {
+    file: 'fix-requested.png',
+    title: 'Diagnosis, fix requested',
+    about: 'Request fix marks the diagnosis in place, for everyone; the approval card is the one new message.',
+    show: async ({ ui }) => {
+      // The diagnosis, not the resolved alert above (its "It failed because" quotes the same root cause).
+      await ui.button(ui.cardWith(WEB_CAUSE, 'Run 1 · checked at'), 'Request fix').click();
+      const marked = ui.card('waiting for approval');
+      await marked.waitFor({ state: 'visible' });
+      return marked;
+    },
+  },
+  {
+    file: 'fix-approval.png',
+    title: 'Fix approval',
+    about: 'The grant as facts, the scope in a code block, Why (the root cause), one expiry, who can approve; Withdraw for the requester.',
+    show: async ({ ui }) => {
+      const approval = ui.card('Waiting for an approver until');
+      await approval.waitFor({ state: 'visible' });
+      return approval;
+    },
+  },
+  {
+    file: 'fix-approval-done.png',
+    title: 'Fix approval, done',
+    about: 'Approved by someone other than the requester (in the sandbox: one press as Megan Bowen), applied, with Re-run checks.',
+    show: async ({ ui }) => {
+      await ui.button(ui.card('Waiting for an approver until'), 'Approve as Megan Bowen (sandbox)').click();
+      const done = ui.card('Approved by Megan Bowen');
+      await done.getByRole('button', { name: 'Re-run checks', exact: true }).waitFor({ timeout: 20_000 });
+      return done;
+    },
   },
 ];

@@ -12,6 +12,8 @@ import { startBot, type BotUnderTest } from '../support/bot.js';
 const ARTIFACTS = join(process.cwd(), 'test-artifacts', 'e2e');
 /** The sandbox pod whose fix (AcrPull for the kubelet identity) the sandbox proposes. */
 const WEB = 'web-7d4c9b6f5-x2k8p';
+/** Its root cause, as the diagnosis card's title states it. */
+const WEB_CAUSE = 'Kubelet identity of shop-aks has no AcrPull on shopacr';
 
 /**
  * What someone gets who starts the Agents Playground in a folder without this project's .m365agentsplayground.yml
@@ -54,7 +56,7 @@ describe('the Agents Playground on its built-in configuration, against the bot i
       async () => {
         assert.equal(playground.configFile, undefined, 'no config file: its built-in one');
         await ui.send(`why is pod ${WEB} failing in shop`);
-        const card = ui.card(`${WEB} cannot pull its image`);
+        const card = ui.card(WEB_CAUSE);
         await card.getByText('Run 1 · checked at').waitFor();
         // The end of the card, where Request fix would be.
         await ui.button(card, 'Re-run checks').scrollIntoViewIfNeeded();
@@ -62,7 +64,17 @@ describe('the Agents Playground on its built-in configuration, against the bot i
 
         const text = await card.innerText();
         assert.ok(text.includes(fixRequestUnavailableIn(PLAYGROUND_DEFAULT_TENANT_ID)!), text);
-        assert.match(text, /The kubelet identity of shop-aks has no role that lets it pull from shopacr/, 'the diagnosis itself is whole');
+        // The diagnosis itself is whole: the root cause, the pod, and the Fix block's commands to run by hand.
+        assert.equal(
+          text.split('\n').find((l) => l.includes('shopacr')),
+          WEB_CAUSE,
+          'the root cause is the first line that names it',
+        );
+        assert.match(text, new RegExp(`shop/${WEB}`));
+        assert.match(
+          text,
+          /az role assignment create --assignee-object-id \S+ --assignee-principal-type ServicePrincipal --role AcrPull --scope/,
+        );
         assert.equal(await ui.button(card, 'Request fix').count(), 0, 'no Request fix button');
         assert.ok(await ui.button(card, 'Re-run checks').isVisible());
         assert.ok(await ui.button(card, 'Show events').isVisible());

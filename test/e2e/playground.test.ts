@@ -279,7 +279,14 @@ describe('Pull Doctor in the Agents Playground, on the sandbox (end to end)', fu
       assert.match(text, /az acr repository show-tags --name shopacr --repository shop\/storefront/);
       const activity = ui.activityTitled('🔔 Deployment storefront (shop on shop-aks)')!;
       assert.ok(activity, 'the alert activity');
-      assert.equal(activity.text, activity.summary, 'the feed and the toast of a proactive alert say what broke');
+      assert.match(
+        String(activity.summary),
+        /^🔔 Deployment storefront \(shop on shop-aks\): Tag 3\.1 does not exist/,
+        'the feed says what broke',
+      );
+      // Not the summary as its text too, as Teams gets it (test/teams/alerts.test.ts): the Playground would split the
+      // message in two and give neither an id, so the alert could not be updated (and a retry posted it again).
+      assert.equal(activity.text, undefined, 'in local mode (the Playground), the card alone');
       assert.ok(await ui.button(alert, 'Re-run checks').isVisible());
       assert.ok(await ui.button(alert, 'Show events').isVisible());
       assert.equal(

@@ -133,7 +133,12 @@ describe('alerts on the sandbox (npm start)', function () {
     // The alert stays an alert, marked in place for the person who pressed (and then for everyone)…
     const marked = (answer.body as { value: Record<string, unknown> }).value;
     const markedTexts = cardTexts(marked);
-    assert.equal(markedTexts[1], '🔔 Deployment web cannot pull its image');
+    assert.equal(marked.fallbackText, card.fallbackText, 'the same alert');
+    assert.deepEqual(markedTexts.slice(1, 4), [
+      '🔔 Unauthorized (401)',
+      'Kubelet identity of shop-aks has no AcrPull on shopacr',
+      'Deployment web in shop cannot pull its image',
+    ]);
     assert.ok(markedTexts.includes(`Fix requested by ${USER.name} — waiting for approval`), JSON.stringify(markedTexts));
     assert.deepEqual(
       executeActions(marked).map((b) => b.title),

@@ -60,6 +60,16 @@ export function cardElements(card: unknown): Array<Record<string, unknown>> {
   return out;
 }
 
+/** The value of a card's fact with this title (the first FactSet that has one), or undefined. */
+export function factValue(card: unknown, title: string): string | undefined {
+  for (const e of cardElements(card)) {
+    if (e.type !== 'FactSet') continue;
+    const fact = (e.facts as Array<{ title: string; value: string }>).find((f) => f.title === title);
+    if (fact) return fact.value;
+  }
+  return undefined;
+}
+
 /** The texts a reader sees as markdown or plain text: TextBlock and TextRun texts, fact titles and values. */
 export function shownTexts(card: unknown): string[] {
   return cardElements(card).flatMap((e) => {

@@ -74,6 +74,14 @@ export class PlaygroundPage {
     return this.cards().filter({ hasText: text }).last();
   }
 
+  /**
+   * The newest card whose text includes every one of `texts`: a diagnosis by its title and its status line, say, when
+   * the title alone is also quoted by another card (the approval card's Why is the diagnosis title).
+   */
+  cardWith(...texts: [string, ...string[]]): Locator {
+    return texts.reduce((cards, text) => cards.filter({ hasText: text }), this.cards()).last();
+  }
+
   button(card: Locator, title: string): Locator {
     return card.getByRole('button', { name: title, exact: true });
   }

@@ -39,6 +39,8 @@ import { ManualClock } from '../support/manual-clock.js';
 import { PLAYGROUND_OTHER_USERS, PLAYGROUND_TENANT_ID } from '../../src/sandbox/playground.js';
 
 const OPS = '19:7e1c3f0a9b2d4e5f8a6b0c1d2e3f4a5b@thread.tacv2';
+/** The diagnosis card's title for the sandbox's web pod: its root cause in its own terms (Diagnosis.headline). */
+const WEB_TITLE = 'Kubelet identity of shop-aks has no AcrPull on shopacr';
 const OTHER_TENANT = '2c1b0a9f-8e7d-4c6b-9a5f-4e3d2c1b0a9f';
 
 const SHOPACR = `/subscriptions/${SANDBOX_IDS.subscriptionId}/resourceGroups/rg-shop/providers/Microsoft.ContainerRegistry/registries/shopacr`;
@@ -91,7 +93,8 @@ describe('fix approvals in Teams: the bot application on the sandbox, its endpoi
     // The diagnosis card is marked in place: the person who pressed sees it at once, everyone else right after.
     const marked = await press(bot, connector, chat, diagnosis.activityId!, requestFix, DANA);
     const markedTexts = cardTexts(marked);
-    assert.ok(markedTexts.includes('❌ web-7d4c9b6f5-x2k8p cannot pull its image'), 'the diagnosis stays');
+    assert.equal(marked.fallbackText, `❌ ${WEB_TITLE}`, 'the diagnosis stays');
+    assert.ok(markedTexts.includes(WEB_TITLE), JSON.stringify(markedTexts));
     assert.ok(markedTexts.includes('Fix requested by Dana Oncall — waiting for approval'), JSON.stringify(markedTexts));
     assert.ok(!executeActions(marked).some((b) => b.title === 'Request fix'), 'no second request from this card');
 
@@ -104,7 +107,8 @@ describe('fix approvals in Teams: the bot application on the sandbox, its endpoi
       JSON.stringify(texts),
     );
     assert.equal(texts.filter((t) => / \d\d:\d\d:\d\d UTC/.test(t) && t.includes('until')).length, 1, 'one expiry time');
-    assert.ok(texts.includes('**Why:** The kubelet identity of shop-aks has no role that lets it pull from shopacr.'), 'the root cause');
+    assert.ok(texts.includes(`**Why:** ${WEB_TITLE}`), 'the root cause, as the diagnosis card says it');
+    assert.ok(!texts.some((t) => t.includes('${')), 'no template expression left unfilled');
     assert.ok(
       texts.some((t) => t.startsWith('Dana Oncall at ')),
       'who requested',
@@ -447,7 +451,8 @@ describe('fix approvals in Teams: the bot application on the sandbox, its endpoi
     const thread = channelThread(`${OPS};messageid=${alert.resultId}`, PLAYGROUND_TENANT_ID);
     const marked = await press(bot, connector, thread, alert.resultId!, button(cardOf(alert), 'Request fix'), DANA);
     // The alert stays an alert, marked in place.
-    assert.equal(cardTexts(marked)[1], '🔔 Deployment web cannot pull its image');
+    assert.equal(marked.fallbackText, cardOf(alert).fallbackText, 'the same alert');
+    assert.deepEqual(cardTexts(marked).slice(1, 4), ['🔔 Unauthorized (401)', WEB_TITLE, 'Deployment web in shop cannot pull its image']);
     assert.ok(cardTexts(marked).includes('Fix requested by Dana Oncall — waiting for approval'), JSON.stringify(cardTexts(marked)));
     assert.deepEqual(
       executeActions(marked).map((b) => b.title),
@@ -497,7 +502,8 @@ describe('fix approvals in Teams: the bot application on the sandbox, its endpoi
         texts.some((t) => pointer.test(t)),
         JSON.stringify(texts),
       );
-      assert.ok(texts.includes('❌ web-7d4c9b6f5-x2k8p cannot pull its image'), 'the diagnosis stays');
+      assert.equal(again.fallbackText, `❌ ${WEB_TITLE}`, 'the diagnosis stays');
+      assert.ok(texts.includes(WEB_TITLE), JSON.stringify(texts));
 
       // From another conversation, too: it names where the approval card is not.
       const elsewhere = sandboxGroupChat();

@@ -6,6 +6,10 @@ import { PullDoctorError } from '../../../src/errors/index.js';
 import type { AdaptiveCardJson } from '../../../src/teams/cards.js';
 import { GONE_POD_CARD_EVENTS } from '../../../src/teams/diagnosis-card-data.js';
 import { gonePodStory, PodGoneError } from '../../../src/diagnosis/events.js';
+import { failingPodsReport } from '../../../src/diagnosis/failing-pods.js';
+import { payloads } from '../../../src/sandbox/kubernetes-api/index.js';
+import { podKey } from '../../../src/teams/failing-pods-card-data.js';
+import { asV1Pod } from '../../support/check-context.js';
 import { adaptiveCardProblems } from '../../support/adaptive-card-validator.js';
 import { cardBytes, cardTexts, executeActions } from '../../support/card-text.js';
 import { firingAlert, floodSummary, hostileAlert, resolvedAlert, resolvedSummary, undiagnosedAlert } from '../../fixtures/alerts/index.js';
@@ -38,6 +42,16 @@ const APPROVERS = 'Megan Bowen, Adele Vance';
 const approval = (c: TeamsCards, request: StoredFixRequest, notice?: string) =>
   c.fixApproval({ view: describeFixRequest(request, NOW), approvers: APPROVERS, ...(notice === undefined ? {} : { notice }) });
 
+/** The failing-pods card of a namespace with two pods failing to pull, each with its Diagnose button. */
+function failingPods(c: TeamsCards): AdaptiveCardJson {
+  const pods = ['web-7d4c9b6f5-x2k8p', 'web-7d4c9b6f5-r7t2p'].map((name) =>
+    payloads.imagePullBackOffPod({ namespace: 'shop', name, image: 'shopacr.azurecr.io/shop/web:2.4.1', ownerDeployment: 'web' }),
+  );
+  const report = failingPodsReport(pods.map(asV1Pod), { namespace: 'shop', cluster: 'shop-aks' });
+  const diagnoseIds = new Map(report.groups.flatMap((g) => g.pods.map((p, i): [string, string] => [podKey(p.namespace, p.pod), `d-${i}`])));
+  return c.failingPods({ report, diagnoseIds });
+}
+
 /** One of each card, for the rules every card must follow. */
 function everyCard(c: TeamsCards): Array<[string, AdaptiveCardJson]> {
   return [
@@ -64,6 +78,7 @@ function everyCard(c: TeamsCards): Array<[string, AdaptiveCardJson]> {
     ],
     ['error (unknown)', c.error({ error: new TypeError('Cannot read properties of undefined') })],
     ['help', c.help({ commands, intro: 'I did not understand that.' })],
+    ['failing pods', failingPods(c)],
     ['alerts', c.alerts({ summary: 'Alerts are on for namespace shop.', details: ['Posting to this chat.'] })],
     ['alert (firing)', c.alert({ view: firingAlert, actions: { ...ids, requestFixId: 'f-1' } })],
     ['alert (resolved)', c.alert({ view: resolvedAlert, actions: ids })],
@@ -168,7 +183,8 @@ describe('Teams cards', () => {
     assert.equal(headings[0], '⚠️ Failed ×4 · last 2026-11-26 10:00:01 UTC');
     const failed = texts[texts.indexOf(headings[0]!) + 1]!;
     assert.ok(failed.startsWith(`Failed to pull image "${image}"`));
-    assert.ok(!failed.includes('<at>') && !failed.includes('](') && !failed.includes('{{DATE'), failed);
+    // Plain TextRuns: no mention, no link, no date function survives.
+    assert.ok(!failed.includes('<at>') && !failed.includes('https://') && !failed.includes('{{DATE'), failed);
     assert.deepEqual(executeActions(card), [{ title: 'Diagnose web-7d4c9b6f5-x2k8p', verb: 'diagnose', data: { id: 'd-1' } }]);
     // A plain not-found card has no events block.
     assert.ok(!cardTexts(cards.error({ error: notFound() })).includes('Its last events, newest first'));
