@@ -130,6 +130,7 @@ describe('diagnosis scenarios (fake Kubernetes API, fake ARM and fake registries
     assert.equal(listed[0]!.authorization, 'bearer');
     assert.equal(d.headline, 'Tag 1.3.0 does not exist in shopacr.azurecr.io/shop/checkout');
     assert.match(remedyText(d), /az acr repository show-tags --name shopacr --repository shop\/checkout/);
+    assert.match(remedyText(d), /Fix the tag in the workload \(the nearest that exist: 1\.2\.0, 1\.0\), or push the image/);
     assert.equal(d.fix, null);
     // ACR answers "not found" only to a client it let in: the role is not why this pod fails, so no advice to assign one.
     assert.equal(findingOf(d, 'acr-pull-role').status, 'warn');

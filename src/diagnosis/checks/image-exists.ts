@@ -82,7 +82,10 @@ export const imageExistsCheck: Check = {
             return finding('image-exists', 'fail', `${ref.registry} has no ${what} (HTTP ${result.status}).${near}`, {
               headline: missingHeadline(ref, result.errors),
               detail: [`${registrySaid(result.errors)} (${using})`.trim(), nearest?.detail].filter((s) => s).join('\n'),
-              remediation: 'Fix the tag in the workload, or push the image. The tags that exist:',
+              remediation:
+                nearest && nearest.tags.length > 0
+                  ? `Fix the tag in the workload (the nearest that exist: ${nearest.tags.join(', ')}), or push the image. The tags that exist:`
+                  : 'Fix the tag in the workload, or push the image. The tags that exist:',
               commands: [listTagsCommand(ref)],
             });
           }
