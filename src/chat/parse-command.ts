@@ -225,6 +225,20 @@ function opensAListing(words: readonly string[]): boolean {
   return next !== undefined && (LISTING_WORDS.has(next) || STATE_WORDS.has(next));
 }
 
+/** kubectl's words for a pod's state: about one pod when they come with a name ("ImagePullBackOff on web-1"). */
+const KUBECTL_STATES = new Set(['imagepullbackoff', 'errimagepull', 'crashloopbackoff', 'containercreating', 'pending']);
+
+/**
+ * Whether a sentence whose only name came after a bare "on"/"at" is a listing of that cluster ("failing on prod",
+ * "what's broken on prod") rather than a question about a pod of that name ("ImagePullBackOff on web-1", "look at
+ * web-1"): by its opening, or by listing words with no kubectl state, no question and no verb about one pod.
+ */
+function readsAsAListing(words: readonly string[]): boolean {
+  if (opensAListing(words)) return true;
+  const aboutOnePod = words.some((w) => KUBECTL_STATES.has(w) || DIAGNOSE_VERBS.has(w) || w === 'why' || w === 'look');
+  return !aboutOnePod && words.some((w) => LISTING_WORDS.has(w));
+}
+
 /** With no name in it, a listing: by its words, or a state without a question about one pod ("ImagePullBackOff in shop"). */
 function asksForAListing(tokens: ChatToken[]): boolean {
   const words = tokens.map((t) => t.word);
@@ -237,7 +251,7 @@ const looksLikePod = (t: ChatToken) => /[0-9./-]/.test(t.word) && !t.word.starts
 function fromProse(tokens: ChatToken[], normalized: string): ParsedCommand {
   const reading = readLoosely(tokens);
   let { tail, names } = reading;
-  if (names.length === 0 && reading.bareCluster && !opensAListing(tokens.map((t) => t.word))) {
+  if (names.length === 0 && reading.bareCluster && !readsAsAListing(tokens.map((t) => t.word))) {
     // "ImagePullBackOff on web-1", "look at web-1": the only name was read as a cluster.
     names = [reading.bareCluster];
     tail = scope({ namespace: tail.namespace });

@@ -200,6 +200,7 @@ export const PHRASINGS: readonly Phrasing[] = [
   { typed: 'show me the failing pods in the shop namespace', command: { kind: 'failing', namespace: 'shop' }, answer: { lists: 'shop' } },
   { typed: 'any pods crashing in shop?', command: { kind: 'failing', namespace: 'shop' }, answer: { lists: 'shop' } },
   { typed: 'what is broken on cluster shop-aks', command: { kind: 'failing', cluster: 'shop-aks' }, answer: { lists: '*' } },
+  { typed: 'failing on shop-aks', command: { kind: 'failing', cluster: 'shop-aks' }, answer: { lists: '*' } },
   { typed: 'ImagePullBackOff in shop', command: { kind: 'failing', namespace: 'shop' }, answer: { lists: 'shop' } },
   { typed: 'anything crashing?', command: { kind: 'failing' }, answer: { lists: '*' } },
   { typed: 'status of the shop namespace', command: { kind: 'failing', namespace: 'shop' }, answer: { lists: 'shop' } },
