@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import {
@@ -66,6 +67,19 @@ describe('createAzureCredential', () => {
         assert.equal(mayReachImds, kind === 'managed-identity' || kind === 'default', kind);
       }
     });
+  });
+
+  it('cannot reach the instance metadata endpoint from a test: the suite runs with the loopback-only preload (.mocharc.json)', async () => {
+    const refused = await new Promise<NodeJS.ErrnoException>((resolve, reject) => {
+      const socket = connect({ host: '169.254.169.254', port: 80 });
+      socket.on('connect', () => reject(new Error('a test reached 169.254.169.254')));
+      socket.on('error', resolve);
+    });
+    assert.equal(refused.code, 'ECONNREFUSED');
+    assert.match(refused.message, /may only reach loopback addresses/);
+    // So a managed identity chosen by mistake fails as an unreachable endpoint, never with a real token.
+    const credential = createAzureCredential(config('managed-identity'))!;
+    await assert.rejects(credential.getToken('https://management.azure.com/.default'));
   });
 
   it('reports workload identity without a federated token file as AZURE_CREDENTIAL_UNAVAILABLE', () => {
