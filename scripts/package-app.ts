@@ -3,7 +3,7 @@
 // resource's Microsoft App ID). An entry point: reads process.env.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { GUID } from '../src/config/env-reader.js';
+import { isGuid } from '../src/clients/azure/resource-id.js';
 import { CHAT_COMMANDS } from '../src/chat/command-words.js';
 import { buildManifest } from './lib/app-manifest.js';
 import { zip } from './lib/zip.js';
@@ -11,7 +11,7 @@ import { zip } from './lib/zip.js';
 const root = join(import.meta.dirname, '..');
 const appPackage = join(root, 'appPackage');
 const botId = process.env.MicrosoftAppId?.trim();
-if (!botId || !GUID.test(botId)) {
+if (!botId || !isGuid(botId)) {
   process.stderr.write(`npm run package: set MicrosoftAppId to the bot's Microsoft App ID (a GUID)${botId ? `; got "${botId}"` : ''}\n`);
   process.exit(2);
 }

@@ -1,4 +1,5 @@
-import { GUID, type EnvReader } from './env-reader.js';
+import { type EnvReader } from './env-reader.js';
+import { isGuid } from '../clients/azure/resource-id.js';
 
 /**
  * The Teams bot's identity and listener. Key names are the Bot Framework's own (`MicrosoftAppId`, ...), so that an
@@ -64,9 +65,9 @@ export function parseBotConfig(r: EnvReader): BotConfig {
       'LOCAL_MODE=true but MicrosoftAppId is set, so requests are authenticated: unset LOCAL_MODE (or MicrosoftAppId, for local mode)',
     );
 
-  if (!GUID.test(appId)) r.problem(`MicrosoftAppId must be a GUID (got "${appId}")`);
+  if (!isGuid(appId)) r.problem(`MicrosoftAppId must be a GUID (got "${appId}")`);
   if (tenantId === undefined) r.problem('MicrosoftAppTenantId is required when MicrosoftAppId is set (the tenant of the bot identity)');
-  else if (!GUID.test(tenantId)) r.problem(`MicrosoftAppTenantId must be a GUID (got "${tenantId}")`);
+  else if (!isGuid(tenantId)) r.problem(`MicrosoftAppTenantId must be a GUID (got "${tenantId}")`);
 
   if (rawType !== undefined && rawType.toLowerCase() === 'multitenant') {
     r.problem(

@@ -1,4 +1,5 @@
-import { EnvReader, GUID, type Env } from './env-reader.js';
+import { EnvReader, type Env } from './env-reader.js';
+import { isGuid } from '../clients/azure/resource-id.js';
 import { PullDoctorError } from '../errors/index.js';
 import type { LogLevel } from '../logging/index.js';
 import { STORE_KEYS, parseStoreConfig, type StoreConfig } from './store.js';
@@ -56,14 +57,14 @@ export function parseAzureConfig(r: EnvReader): AzureConfig {
   };
   const subscriptionId = r.string('AZURE_SUBSCRIPTION_ID');
   if (subscriptionId !== undefined) {
-    if (GUID.test(subscriptionId)) out.subscriptionId = subscriptionId.toLowerCase();
+    if (isGuid(subscriptionId)) out.subscriptionId = subscriptionId.toLowerCase();
     else r.problem(`AZURE_SUBSCRIPTION_ID must be a GUID (got "${subscriptionId}")`);
   }
   const tenantId = r.string('AZURE_TENANT_ID');
   if (tenantId !== undefined) out.tenantId = tenantId;
   const clientId = r.string('AZURE_CLIENT_ID');
   if (clientId !== undefined) {
-    if (GUID.test(clientId)) out.clientId = clientId;
+    if (isGuid(clientId)) out.clientId = clientId;
     else r.problem(`AZURE_CLIENT_ID must be a GUID (got "${clientId}")`);
   }
   const authorityHost = r.url('AZURE_AUTHORITY_HOST');
@@ -115,7 +116,7 @@ export interface ApprovalsConfig {
 export function parseApprovalsConfig(r: EnvReader): ApprovalsConfig {
   const approvers: string[] = [];
   for (const id of r.list('APPROVERS')) {
-    if (!GUID.test(id)) r.problem(`APPROVERS must list Entra object ids (GUIDs), comma-separated (got "${id}")`);
+    if (!isGuid(id)) r.problem(`APPROVERS must list Entra object ids (GUIDs), comma-separated (got "${id}")`);
     else if (!approvers.includes(id.toLowerCase())) approvers.push(id.toLowerCase());
   }
   const out: ApprovalsConfig = {
@@ -129,7 +130,7 @@ export function parseApprovalsConfig(r: EnvReader): ApprovalsConfig {
   }
   const group = r.string('APPROVER_GROUP_ID');
   if (group !== undefined) {
-    if (GUID.test(group)) out.approverGroupId = group.toLowerCase();
+    if (isGuid(group)) out.approverGroupId = group.toLowerCase();
     else r.problem(`APPROVER_GROUP_ID must be the object id (a GUID) of an Entra group (got "${group}")`);
   }
   return out;

@@ -120,5 +120,3 @@ export function parseDurationMs(text: string): number | undefined {
   if (!parts) return undefined;
   return Math.round(Number(parts[1]) * UNIT_MS[parts[2]!]!);
 }
-
-export const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -14,6 +14,7 @@ import {
   type FixDecisionInProgress,
   type FixRequest,
 } from './fix-request.js';
+import { isGuid } from '../clients/azure/resource-id.js';
 
 /** Why a decision on a fix request was refused. Stable strings: cards and scripts rely on them. */
 export const FIX_REFUSAL_REASONS = [
@@ -114,7 +115,6 @@ export type FixDecisionResult =
   /** `request` is given back (to refresh the card) unless the press came from outside the request's tenant or conversation. */
   | { ok: false; refusal: FixRefusal; request?: FixRequest };
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 const MAX_NAME = 256;
 
@@ -174,7 +174,7 @@ export async function decideFix(ctx: FixContext, input: FixDecisionInput): Promi
         action: FIX_AUDIT_ACTIONS.refused,
         result: 'refused',
         request: request ?? (id === undefined ? {} : { id }),
-        actor: GUID.test(actor.objectId) ? actor : undefined,
+        actor: isGuid(actor.objectId) ? actor : undefined,
         reason: refusal.message,
         turnId: input.turnId,
         details: { ...details, reasonCode: reason, ...(voids === undefined ? {} : { voids }) },
@@ -245,7 +245,7 @@ export async function decideFix(ctx: FixContext, input: FixDecisionInput): Promi
     return { ok: true, decision: 'withdrawn', request: withdrawn.value };
   }
 
-  if (!GUID.test(actor.objectId)) return refuse('not-approver', request, true);
+  if (!isGuid(actor.objectId)) return refuse('not-approver', request, true);
   // Before the approver check: the requester is told why whether or not they are an approver (and no Graph call).
   if (same(actor.objectId, request.requester.objectId)) return refuse('self-approval', request, true);
 

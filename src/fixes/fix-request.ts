@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Cause, Fix, Verdict } from '../diagnosis/types.js';
 import { fixProblem } from './allowed-fix.js';
+import { isGuid } from '../clients/azure/resource-id.js';
 
 /** The store collection that holds fix requests, one document per request, keyed by its opaque id. */
 export const FIX_REQUESTS_COLLECTION = 'fix-requests';
@@ -164,14 +165,15 @@ export function readFixActionData(data: unknown): { id: string | undefined; igno
   return { id: isFixRequestId(record.id) ? record.id : undefined, ignoredFields };
 }
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** A stored id: a GUID in lowercase, as requests are stored. */
+const isStoredGuid = (value: unknown): boolean => isGuid(value) && value === value.toLowerCase();
 const TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 const isText = (v: unknown): v is string => typeof v === 'string' && v !== '';
 const isActor = (v: unknown): boolean =>
   v !== null &&
   typeof v === 'object' &&
-  GUID.test(String((v as Record<string, unknown>).objectId)) &&
+  isStoredGuid((v as Record<string, unknown>).objectId) &&
   typeof (v as Record<string, unknown>).displayName === 'string';
 
 /**
@@ -190,7 +192,7 @@ export function storedFixRequestProblem(value: unknown, id: string): string | un
   const pod = r.pod as Record<string, unknown> | null;
   if (pod === null || typeof pod !== 'object' || !isText(pod.namespace) || !isText(pod.name)) return 'no pod';
   if (!isActor(r.requester)) return 'no requester';
-  if (!GUID.test(String(r.tenantId))) return 'no tenant';
+  if (!isStoredGuid(r.tenantId)) return 'no tenant';
   if (!isText(r.conversationId)) return 'no conversation';
   if (!TIME.test(String(r.createdAt)) || !TIME.test(String(r.expiresAt))) return 'no creation or expiry time';
   if (!FIX_REQUEST_STATUSES.includes(r.status as never)) return `unknown status ${String(r.status)}`;

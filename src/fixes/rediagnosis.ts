@@ -15,9 +15,9 @@ import {
   type FixRequest,
   type RediagnosisRecord,
 } from './fix-request.js';
+import { isGuid } from '../clients/azure/resource-id.js';
 
 const MAX_SUMMARY = 500;
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Re-runs the diagnosis after a successful fix and stores what it says on the outcome (a failure to diagnose is
@@ -81,7 +81,7 @@ export async function recheckAfterFix(ctx: FixContext, input: FixRecheckInput): 
         ? { ...cur, outcome: { ...cur.outcome, rediagnosis: record } }
         : undefined,
     );
-    await auditRediagnosis(ctx, request, record, GUID.test(String(input.actor?.objectId)) ? input.actor : undefined);
+    await auditRediagnosis(ctx, request, record, isGuid(input.actor?.objectId) ? input.actor : undefined);
     return result?.value ?? request;
   };
   return { ok: true, request, rediagnose };

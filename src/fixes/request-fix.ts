@@ -7,6 +7,7 @@ import { assertAllowedFix } from './allowed-fix.js';
 import { auditAfterTheFact, auditBeforeActing, FIX_AUDIT_ACTIONS } from './fix-audit.js';
 import type { FixContext } from './fix-context.js';
 import { FIX_REQUESTS_COLLECTION, isStoredFixRequest, newFixRequestId, type FixActor, type FixRequest } from './fix-request.js';
+import { isGuid } from '../clients/azure/resource-id.js';
 
 /** What the transport knows when someone presses **Request fix**. */
 export interface NewFixRequest {
@@ -27,7 +28,6 @@ export interface NewFixRequest {
   turnId?: string;
 }
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const CONTROL = /[\u0000-\u001f\u007f]/;
 const MAX_EVIDENCE_LINES = 10;
 const MAX_EVIDENCE_LINE = 300;
@@ -49,7 +49,7 @@ function optionalText(value: unknown, what: string, max: number): string | undef
 }
 
 function actor(value: FixActor): FixActor {
-  if (typeof value?.objectId !== 'string' || !GUID.test(value.objectId))
+  if (typeof value?.objectId !== 'string' || !isGuid(value.objectId))
     throw invalid('the requester must be identified by an Entra object id');
   const name =
     typeof value.displayName === 'string'
@@ -80,7 +80,7 @@ function buildRequest(input: NewFixRequest, id: string, now: Date, ttlMs: number
   const clusterName = optionalText(input.cluster?.name, 'the cluster name', 253);
   const clusterId = optionalText(input.cluster?.resourceId, 'the cluster resource id', 512);
   if (clusterName === undefined && clusterId === undefined) throw invalid('name the cluster or give its resource id');
-  if (typeof input.tenantId !== 'string' || !GUID.test(input.tenantId)) throw invalid('the tenant id must be a GUID');
+  if (typeof input.tenantId !== 'string' || !isGuid(input.tenantId)) throw invalid('the tenant id must be a GUID');
   const cause = input.evidence?.cause ?? null;
   if (cause !== null && !CAUSES.includes(cause)) throw invalid(`"${String(cause)}" is not a cause`);
   const headline = input.evidence?.headline;
@@ -128,7 +128,7 @@ export async function requestFix(ctx: FixContext, input: NewFixRequest): Promise
   } catch (error) {
     if (!isPullDoctorError(error)) throw error;
     const requester =
-      typeof input.requester?.objectId === 'string' && GUID.test(input.requester.objectId) ? actor(input.requester) : undefined;
+      typeof input.requester?.objectId === 'string' && isGuid(input.requester.objectId) ? actor(input.requester) : undefined;
     await auditAfterTheFact(
       ctx.store.audit,
       ctx.log,

@@ -4,6 +4,7 @@ import { isLoopbackUrl } from '../clients/loopback.js';
 import type { BotAuth } from '../config/bot.js';
 import { ThrottledLog, type Logger } from '../logging/index.js';
 import type { AuthenticatedRequest, BotAdapter, FollowUps } from './bot-framework.js';
+import { isGuid } from '../clients/azure/resource-id.js';
 
 // `POST /api/messages`: what is refused before the Bot Framework library sees a request (the token screen), the
 // library's own validation, and the turn.
@@ -141,7 +142,6 @@ const LIBRARY_TENANTS = new Set([
   'cab8a31a-1906-4287-a0d8-4eef66b95f6e',
 ]);
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const BEARER_JWS = /^Bearer ([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]*)$/;
 
 /** Why a request's token was refused before the Bot Framework library saw it. */
@@ -186,7 +186,7 @@ export function screenInboundToken(authorization: string | undefined, auth: Excl
   if (typeof header.alg !== 'string' || !SIGNING_ALGORITHMS.has(header.alg) || parts[3] === '') return 'unsigned';
   const tid = claims.tid;
   if (tid === undefined) return undefined;
-  if (typeof tid !== 'string' || !GUID.test(tid)) return 'tenant-not-a-guid';
+  if (typeof tid !== 'string' || !isGuid(tid)) return 'tenant-not-a-guid';
   if (tid === auth.tenantId || tid === auth.tenantId.toLowerCase() || LIBRARY_TENANTS.has(tid)) return undefined;
   return 'foreign-tenant';
 }

@@ -16,6 +16,7 @@ import type { CardAction, CardActionInvoke, CardActionOutcome, CardRedraw, FixCa
 import type { ConversationAddress } from './conversations.js';
 import type { CardStatus } from './diagnosis-card-data.js';
 import { originMark, type FixCardVerb, type Mention } from './fix-card-data.js';
+import { isGuid } from '../clients/azure/resource-id.js';
 
 // The fix approval flow in Teams: Request fix (the card it came from marked in place, the approval card the one new
 // message), Approve / Reject / Withdraw / Re-run checks on the approval card, and the cards of resumed requests.
@@ -32,8 +33,6 @@ const STALE_CARDS_PER_PASS = 50;
 const MENTION_CANDIDATES = 50;
 const MENTION_CHECKS_AT_ONCE = 5;
 
-const ENTRA_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 const NO_TENANT =
   'Request fix is not offered here: this conversation has no Microsoft Entra tenant id, and a fix is requested and ' +
   "approved within one tenant. The Agents Playground's built-in configuration has none: run it with this project's " +
@@ -47,7 +46,7 @@ const NO_TENANT =
  * Nothing of the claimed id is echoed: it is whatever the client sent.
  */
 export function fixRequestUnavailableIn(tenantId: string | undefined): string | undefined {
-  return tenantId !== undefined && ENTRA_ID.test(tenantId) ? undefined : NO_TENANT;
+  return tenantId !== undefined && isGuid(tenantId) ? undefined : NO_TENANT;
 }
 
 /** What is kept per fix request for its cards. */
@@ -257,7 +256,7 @@ export class TeamsFixApprovals {
     log: Logger,
   ) {
     const objectId = invoke.user.aadObjectId;
-    if (invoke.tenantId === undefined || !ENTRA_ID.test(invoke.tenantId)) {
+    if (invoke.tenantId === undefined || !isGuid(invoke.tenantId)) {
       // A card from before, or a forged press: the reason the card gives instead of the button.
       throw new PullDoctorError(
         'FIX_REFUSED',
@@ -267,7 +266,7 @@ export class TeamsFixApprovals {
         },
       );
     }
-    if (!objectId || !ENTRA_ID.test(objectId)) {
+    if (!objectId || !isGuid(objectId)) {
       throw new PullDoctorError(
         'FIX_REFUSED',
         'Teams did not say who you are (no Entra object id came with your press), so the fix cannot be requested.',

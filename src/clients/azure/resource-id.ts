@@ -24,6 +24,11 @@ export interface ResourceId {
 }
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A GUID in its usual form (8-4-4-4-12 hex digits, either case): Entra object and tenant ids, subscription ids. */
+export function isGuid(value: unknown): value is string {
+  return typeof value === 'string' && GUID.test(value);
+}
 const SEGMENT = /^[^\s/?#\\]+$/;
 
 function invalid(id: string, why: string): PullDoctorError {

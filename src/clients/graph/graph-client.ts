@@ -3,6 +3,7 @@ import type { TokenCredential } from '@azure/identity';
 import { PullDoctorError } from '../../errors/index.js';
 import type { Logger } from '../../logging/index.js';
 import { redactText } from '../../logging/redact.js';
+import { isGuid } from '../azure/resource-id.js';
 
 /** The little of Microsoft Graph that Pull Doctor needs. */
 export interface GraphClient {
@@ -27,7 +28,6 @@ export interface GraphClientOptions {
   log?: Logger;
 }
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_GROUPS = 20;
 const MAX_BODY_BYTES = 64 * 1024;
 
@@ -48,8 +48,8 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
   return {
     async checkMemberGroups(objectId, groupIds) {
       const operation = 'check group membership';
-      if (!GUID.test(objectId)) throw new PullDoctorError('INVALID_INPUT', 'The directory object id must be a GUID');
-      if (groupIds.length === 0 || groupIds.length > MAX_GROUPS || !groupIds.every((g) => GUID.test(g))) {
+      if (!isGuid(objectId)) throw new PullDoctorError('INVALID_INPUT', 'The directory object id must be a GUID');
+      if (groupIds.length === 0 || groupIds.length > MAX_GROUPS || !groupIds.every((g) => isGuid(g))) {
         throw new PullDoctorError('INVALID_INPUT', `Give 1 to ${MAX_GROUPS} group object ids (GUIDs)`);
       }
       const token = await getToken(options.credential, scope, operation);
