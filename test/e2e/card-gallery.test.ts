@@ -1,15 +1,14 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { App } from '../../src/app/compose.js';
 import type { AdaptiveCardJson } from '../../src/teams/cards.js';
 import type { ConversationAddress } from '../../src/teams/conversations.js';
-import { startPlayground, type Playground } from '../../src/sandbox/playground.js';
+import type { Playground } from '../../src/sandbox/playground.js';
 import { silentLogger } from '../../src/logging/index.js';
-import { launchBrowser, stepKeepingEvidence, type TestBrowser } from '../support/browser.js';
-import { PlaygroundPage } from '../support/playground-page.js';
-import { startBot, type BotUnderTest } from '../support/bot.js';
+import type { TestBrowser } from '../support/browser.js';
+import type { PlaygroundPage } from '../support/playground-page.js';
+import { startPlaygroundSession, type PlaygroundSession } from '../support/playground-session.js';
 import { GALLERY, type GalleryStage } from './card-gallery.js';
 
 /**
@@ -26,32 +25,30 @@ const OUT = DOCS ? join(DOCS, 'cards') : join(process.cwd(), 'test-artifacts', '
  */
 describe('the card gallery, in the Agents Playground on the sandbox (end to end)', function () {
   this.timeout(90_000);
-  let bot: BotUnderTest;
+  let session: PlaygroundSession;
   let app: App;
   let playground: Playground;
   let browser: TestBrowser;
   let ui: PlaygroundPage;
-  let workDir: string;
   const shot: string[] = [];
 
   before(async () => {
-    mkdirSync(OUT, { recursive: true });
-    workDir = mkdtempSync(join(tmpdir(), 'pulldoctor-gallery-'));
-    bot = await startBot({ dir: workDir, sandbox: { gracePeriodMs: 2_000, failAfterMs: 1_000, recoverAfterMs: 600_000 } });
-    app = bot.app;
+    session = await startPlaygroundSession({
+      name: 'gallery',
+      bot: { sandbox: { gracePeriodMs: 2_000, failAfterMs: 1_000, recoverAfterMs: 600_000 } },
+      viewport: { width: 1400, height: 1400 },
+      artifactsDir: OUT,
+      keepLog: false,
+      stepPrefix: 'gallery-',
+    });
+    ({ playground, browser, ui } = session);
+    app = session.bot.app;
     await app.alerts!.start();
-    playground = await startPlayground({ botUrl: bot.url, workDir });
-    browser = await launchBrowser({ viewport: { width: 1400, height: 1400 } });
-    ui = new PlaygroundPage(browser.page);
-    await ui.open(playground.url);
     await ui.card('Pods to try').waitFor({ state: 'visible' });
   });
 
   after(async () => {
-    await browser?.close();
-    await playground?.stop();
-    await bot?.stop(5000);
-    if (workDir) rmSync(workDir, { recursive: true, force: true });
+    await session?.close();
     if (DOCS && shot.length === GALLERY.length) writeFileSync(join(DOCS, 'cards.md'), galleryMarkdown(relative(DOCS, OUT)));
   });
 
@@ -98,18 +95,15 @@ describe('the card gallery, in the Agents Playground on the sandbox (end to end)
 
   for (const entry of GALLERY) {
     it(`${entry.title}: ${entry.file}`, async () => {
-      await stepKeepingEvidence(
-        { name: `gallery-${entry.file}`, artifactsDir: OUT, browser, context: () => playground.output() },
-        async () => {
-          const card = await entry.show(stage);
-          // The chat scrolls inside the page: a card taller than the chat pane would be cut; make the pane fit it.
-          const height = (await card.boundingBox())?.height ?? 0;
-          await browser.page.setViewportSize({ width: 1400, height: Math.max(1400, Math.ceil(height) + 600) });
-          await card.scrollIntoViewIfNeeded();
-          await card.screenshot({ path: join(OUT, entry.file) });
-          shot.push(entry.file);
-        },
-      );
+      await session.step(entry.file, async () => {
+        const card = await entry.show(stage);
+        // The chat scrolls inside the page: a card taller than the chat pane would be cut; make the pane fit it.
+        const height = (await card.boundingBox())?.height ?? 0;
+        await browser.page.setViewportSize({ width: 1400, height: Math.max(1400, Math.ceil(height) + 600) });
+        await card.scrollIntoViewIfNeeded();
+        await card.screenshot({ path: join(OUT, entry.file) });
+        shot.push(entry.file);
+      });
     });
   }
 });

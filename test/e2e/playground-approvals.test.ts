@@ -1,6 +1,4 @@
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LogRecord } from '../../src/logging/index.js';
 import type { App } from '../../src/app/compose.js';
@@ -8,19 +6,11 @@ import type { SandboxWorld } from '../../src/sandbox/sandbox-world.js';
 import { ROLE_IDS } from '../../src/diagnosis/roles/rbac.js';
 import { SANDBOX_IDS } from '../../src/sandbox/sandbox-identity.js';
 import { PLAYGROUND_OTHER_USERS } from '../../src/sandbox/playground.js';
-import {
-  startPlayground,
-  DEFAULT_PLAYGROUND_USER,
-  PLAYGROUND_CONFIG_FILE,
-  type Playground,
-  type PlaygroundUser,
-} from '../../src/sandbox/playground.js';
+import { DEFAULT_PLAYGROUND_USER, PLAYGROUND_CONFIG_FILE, type PlaygroundUser } from '../../src/sandbox/playground.js';
 import type { Locator } from 'playwright-core';
-import { launchBrowser, stepKeepingEvidence, type TestBrowser } from '../support/browser.js';
-import { PlaygroundPage } from '../support/playground-page.js';
-import { startBot, type BotUnderTest } from '../support/bot.js';
-
-const ARTIFACTS = join(process.cwd(), 'test-artifacts', 'e2e');
+import type { TestBrowser } from '../support/browser.js';
+import type { PlaygroundPage } from '../support/playground-page.js';
+import { E2E_ARTIFACTS as ARTIFACTS, startPlaygroundSession, type PlaygroundSession } from '../support/playground-session.js';
 /** The sandbox pod whose cluster's kubelet identity has no pull role on its registry (shopacr). */
 const WEB = 'web-7d4c9b6f5-x2k8p';
 /** The missing-AcrPull pod's root cause, as its card's title states it. */
@@ -39,44 +29,29 @@ const APPROVER: PlaygroundUser = PLAYGROUND_OTHER_USERS[0]!;
  */
 describe('Fix approvals in the Agents Playground, on the sandbox (end to end)', function () {
   this.timeout(90_000);
-  let bot: BotUnderTest;
+  let session: PlaygroundSession;
   let app: App;
   let world: SandboxWorld | undefined;
   let logs: LogRecord[];
-  let url: string;
-  let playground: Playground;
   let browser: TestBrowser;
   let ui: PlaygroundPage;
-  let workDir: string;
 
   before(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
-    workDir = mkdtempSync(join(tmpdir(), 'pulldoctor-playground-approvals-'));
-    bot = await startBot({ dir: workDir, sandbox: true });
-    ({ app, url, logs, world } = bot);
+    session = await startPlaygroundSession({
+      name: 'playground-approvals',
+      // The committed .m365agentsplayground.yml, as npm start and the Agents Toolkit's Playground read it.
+      playground: { config: { file: PLAYGROUND_CONFIG_FILE } },
+      viewport: { width: 1400, height: 1600 },
+      stepPrefix: 'approval-',
+    });
+    ({ browser, ui } = session);
+    ({ app, logs, world } = session.bot);
     assert.ok(app.fixes, 'the sandbox wires the real approval flow in');
-    // The committed .m365agentsplayground.yml, as npm start and the Agents Toolkit's Playground read it.
-    playground = await startPlayground({ botUrl: url, workDir, config: { file: PLAYGROUND_CONFIG_FILE } });
-    browser = await launchBrowser({ viewport: { width: 1400, height: 1600 } });
-    ui = new PlaygroundPage(browser.page);
-    await ui.open(playground.url);
   });
 
-  after(async () => {
-    await browser?.close();
-    await playground?.stop();
-    if (playground) copyFileSync(playground.logFile, join(ARTIFACTS, 'playground-approvals.log'));
-    await bot?.stop(5000);
-    if (workDir) rmSync(workDir, { recursive: true, force: true });
-  });
+  after(() => session?.close());
 
-  /** Runs a step; on failure keeps a screenshot, the page and the Playground's output. */
-  function step(name: string, body: () => Promise<void>): Promise<void> {
-    return stepKeepingEvidence(
-      { name: `approval-${name}`, artifactsDir: ARTIFACTS, browser, context: () => `--- Playground output ---\n${playground.output()}` },
-      body,
-    );
-  }
+  const step = (name: string, body: () => Promise<void>) => session.step(name, body);
 
   /** The role assignments of the sandbox's kubelet identity on shopacr, in the fake ARM. */
   function kubeletAssignmentsOnShopacr() {

@@ -1,15 +1,12 @@
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CARD_ACTIONS_COLLECTION } from '../../src/teams/card-actions.js';
 import { fixRequestUnavailableIn } from '../../src/teams/fix-approvals.js';
-import { PLAYGROUND_DEFAULT_TENANT_ID, startPlayground, type Playground } from '../../src/sandbox/playground.js';
-import { launchBrowser, stepKeepingEvidence, type TestBrowser } from '../support/browser.js';
-import { PlaygroundPage } from '../support/playground-page.js';
-import { startBot, type BotUnderTest } from '../support/bot.js';
-
-const ARTIFACTS = join(process.cwd(), 'test-artifacts', 'e2e');
+import { PLAYGROUND_DEFAULT_TENANT_ID, type Playground } from '../../src/sandbox/playground.js';
+import type { BotUnderTest } from '../support/bot.js';
+import type { TestBrowser } from '../support/browser.js';
+import type { PlaygroundPage } from '../support/playground-page.js';
+import { E2E_ARTIFACTS as ARTIFACTS, startPlaygroundSession, type PlaygroundSession } from '../support/playground-session.js';
 /** The sandbox pod whose fix (AcrPull for the kubelet identity) the sandbox proposes. */
 const WEB = 'web-7d4c9b6f5-x2k8p';
 /** Its root cause, as the diagnosis card's title states it. */
@@ -25,70 +22,60 @@ const WEB_CAUSE = 'Kubelet identity of shop-aks has no AcrPull on shopacr';
  */
 describe('the Agents Playground on its built-in configuration, against the bot in local mode (end to end)', function () {
   this.timeout(90_000);
+  let session: PlaygroundSession;
   let bot: BotUnderTest;
   let playground: Playground;
   let browser: TestBrowser;
   let ui: PlaygroundPage;
-  let workDir: string;
 
   before(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
-    workDir = mkdtempSync(join(tmpdir(), 'pulldoctor-playground-built-in-'));
-    bot = await startBot({ dir: workDir, sandbox: true });
-    // A folder of its own, without a config file: its built-in one applies.
-    playground = await startPlayground({ botUrl: bot.url, workDir: join(workDir, 'playground'), config: 'built-in' });
-    browser = await launchBrowser({ viewport: { width: 1400, height: 1400 } });
-    ui = new PlaygroundPage(browser.page);
-    await ui.open(playground.url);
+    session = await startPlaygroundSession({
+      name: 'playground-built-in-config',
+      // A folder of its own, without a config file: its built-in one applies.
+      playground: { subDir: 'playground', config: 'built-in' },
+      viewport: { width: 1400, height: 1400 },
+    });
+    ({ bot, playground, browser, ui } = session);
   });
 
-  after(async () => {
-    await browser?.close();
-    await playground?.stop();
-    if (playground) copyFileSync(playground.logFile, join(ARTIFACTS, 'playground-built-in-config.log'));
-    await bot?.stop(5000);
-    if (workDir) rmSync(workDir, { recursive: true, force: true });
-  });
+  after(() => session?.close());
 
   it('diagnoses the pod but offers no Request fix, and says why on the card', async () => {
-    await stepKeepingEvidence(
-      { name: 'built-in-config', artifactsDir: ARTIFACTS, browser, context: () => `--- Playground output ---\n${playground.output()}` },
-      async () => {
-        assert.equal(playground.configFile, undefined, 'no config file: its built-in one');
-        await ui.send(`why is pod ${WEB} failing in shop`);
-        const card = ui.card(WEB_CAUSE);
-        await card.getByText('Run 1 · checked at').waitFor();
-        // The end of the card, where Request fix would be.
-        await ui.button(card, 'Re-run checks').scrollIntoViewIfNeeded();
-        await browser.page.screenshot({ path: join(ARTIFACTS, '9-built-in-config-no-request-fix.png') });
+    await session.step('built-in-config', async () => {
+      assert.equal(playground.configFile, undefined, 'no config file: its built-in one');
+      await ui.send(`why is pod ${WEB} failing in shop`);
+      const card = ui.card(WEB_CAUSE);
+      await card.getByText('Run 1 · checked at').waitFor();
+      // The end of the card, where Request fix would be.
+      await ui.button(card, 'Re-run checks').scrollIntoViewIfNeeded();
+      await browser.page.screenshot({ path: join(ARTIFACTS, '9-built-in-config-no-request-fix.png') });
 
-        const text = await card.innerText();
-        assert.ok(text.includes(fixRequestUnavailableIn(PLAYGROUND_DEFAULT_TENANT_ID)!), text);
-        // The diagnosis itself is whole: the root cause, the pod, and the Fix block's commands to run by hand.
-        assert.equal(
-          text.split('\n').find((l) => l.includes('shopacr')),
-          WEB_CAUSE,
-          'the root cause is the first line that names it',
-        );
-        assert.match(text, new RegExp(`shop/${WEB}`));
-        assert.match(
-          text,
-          /az role assignment create --assignee-object-id \S+ --assignee-principal-type ServicePrincipal --role AcrPull --scope/,
-        );
-        assert.equal(await ui.button(card, 'Request fix').count(), 0, 'no Request fix button');
-        assert.ok(await ui.button(card, 'Re-run checks').isVisible());
-        assert.ok(await ui.button(card, 'Show events').isVisible());
+      const text = await card.innerText();
+      assert.ok(text.includes(fixRequestUnavailableIn(PLAYGROUND_DEFAULT_TENANT_ID)!), text);
+      // The diagnosis itself is whole: the root cause, the pod, and the Fix block's commands to run by hand.
+      assert.equal(
+        text.split('\n').find((l) => l.includes('shopacr')),
+        WEB_CAUSE,
+        'the root cause is the first line that names it',
+      );
+      assert.match(text, new RegExp(`shop/${WEB}`));
+      assert.match(
+        text,
+        /az role assignment create --assignee-object-id \S+ --assignee-principal-type ServicePrincipal --role AcrPull --scope/,
+      );
+      assert.equal(await ui.button(card, 'Request fix').count(), 0, 'no Request fix button');
+      assert.ok(await ui.button(card, 'Re-run checks').isVisible());
+      assert.ok(await ui.button(card, 'Show events').isVisible());
 
-        // It came from the Playground's built-in tenant, and nothing a fix could start from was kept.
-        assert.ok(
-          bot.logs.some((r) => r.msg === 'diagnosis finished' && r.fix === true),
-          'the sandbox proposed a fix for this pod',
-        );
-        const actions = await bot.app.store.documents.list<{ action: { verb: string } }>(CARD_ACTIONS_COLLECTION);
-        assert.ok(actions.length > 0);
-        assert.ok(!actions.some((d) => d.value.action.verb === 'requestFix'));
-        assert.deepEqual(await bot.app.store.documents.list('fix-requests'), []);
-      },
-    );
+      // It came from the Playground's built-in tenant, and nothing a fix could start from was kept.
+      assert.ok(
+        bot.logs.some((r) => r.msg === 'diagnosis finished' && r.fix === true),
+        'the sandbox proposed a fix for this pod',
+      );
+      const actions = await bot.app.store.documents.list<{ action: { verb: string } }>(CARD_ACTIONS_COLLECTION);
+      assert.ok(actions.length > 0);
+      assert.ok(!actions.some((d) => d.value.action.verb === 'requestFix'));
+      assert.deepEqual(await bot.app.store.documents.list('fix-requests'), []);
+    });
   });
 });

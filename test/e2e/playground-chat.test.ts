@@ -1,14 +1,10 @@
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LogRecord } from '../../src/logging/index.js';
-import { startPlayground, type Playground } from '../../src/sandbox/playground.js';
-import { launchBrowser, stepKeepingEvidence, type TestBrowser } from '../support/browser.js';
-import { PlaygroundPage } from '../support/playground-page.js';
-import { startBot, type BotUnderTest } from '../support/bot.js';
+import type { TestBrowser } from '../support/browser.js';
+import type { PlaygroundPage } from '../support/playground-page.js';
+import { E2E_ARTIFACTS as ARTIFACTS, startPlaygroundSession, type PlaygroundSession } from '../support/playground-session.js';
 
-const ARTIFACTS = join(process.cwd(), 'test-artifacts', 'e2e');
 const WEB = 'web-7d4c9b6f5-x2k8p';
 const CHECKOUT = 'checkout-5b7c8d9f6-z9x8w';
 /** The root causes of the two, as their diagnosis cards' titles state them. */
@@ -39,38 +35,20 @@ const FAILING = [
  */
 describe('chatting with Pull Doctor in the Agents Playground, on the sandbox (end to end)', function () {
   this.timeout(90_000);
-  let bot: BotUnderTest;
+  let session: PlaygroundSession;
   let logs: LogRecord[];
-  let playground: Playground;
   let browser: TestBrowser;
   let ui: PlaygroundPage;
-  let workDir: string;
 
   before(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
-    workDir = mkdtempSync(join(tmpdir(), 'pulldoctor-playground-chat-'));
-    bot = await startBot({ dir: workDir, sandbox: true });
-    logs = bot.logs;
-    playground = await startPlayground({ botUrl: bot.url, workDir });
-    browser = await launchBrowser({ viewport: { width: 1400, height: 2200 } });
-    ui = new PlaygroundPage(browser.page);
-    await ui.open(playground.url);
+    session = await startPlaygroundSession({ name: 'playground-chat', viewport: { width: 1400, height: 2200 } });
+    ({ browser, ui } = session);
+    logs = session.bot.logs;
   });
 
-  after(async () => {
-    await browser?.close();
-    await playground?.stop();
-    if (playground) copyFileSync(playground.logFile, join(ARTIFACTS, 'playground-chat.log'));
-    await bot?.stop(5000);
-    if (workDir) rmSync(workDir, { recursive: true, force: true });
-  });
+  after(() => session?.close());
 
-  function step(name: string, body: () => Promise<void>): Promise<void> {
-    return stepKeepingEvidence(
-      { name, artifactsDir: ARTIFACTS, browser, context: () => `--- Playground output ---\n${playground.output()}` },
-      body,
-    );
-  }
+  const step = (name: string, body: () => Promise<void>) => session.step(name, body);
 
   /** The Diagnose button on the row of `pod` in a card: the innermost block holding both the name and a button. */
   const diagnoseButton = (card: ReturnType<PlaygroundPage['card']>, pod: string) => {

@@ -1,19 +1,15 @@
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LogRecord } from '../../src/logging/index.js';
 import type { App } from '../../src/app/compose.js';
 import type { FixRequest as StoredFixRequest } from '../../src/fixes/index.js';
 import type { SandboxWorld } from '../../src/sandbox/sandbox-world.js';
-import { startPlayground, DEFAULT_PLAYGROUND_USER, type Playground } from '../../src/sandbox/playground.js';
-import { launchBrowser, stepKeepingEvidence, type TestBrowser } from '../support/browser.js';
-import { cardOf, PlaygroundPage } from '../support/playground-page.js';
+import { DEFAULT_PLAYGROUND_USER, type Playground } from '../../src/sandbox/playground.js';
+import type { TestBrowser } from '../support/browser.js';
+import { cardOf, type PlaygroundPage } from '../support/playground-page.js';
 import { adaptiveCardProblems } from '../support/adaptive-card-validator.js';
 import { codeBlocks, ESCAPE_OR_BACKTICK, markdownTexts, shownTexts } from '../support/card-text.js';
-import { startBot, type BotUnderTest } from '../support/bot.js';
-
-const ARTIFACTS = join(process.cwd(), 'test-artifacts', 'e2e');
+import { E2E_ARTIFACTS as ARTIFACTS, startPlaygroundSession, type PlaygroundSession } from '../support/playground-session.js';
 const WEB = 'web-7d4c9b6f5-x2k8p';
 const CACHE = 'cache-3f2e1d0c9-c7d8e';
 /** The missing-AcrPull pod's root cause: the role, the identity's cluster and the registry. */
@@ -38,46 +34,30 @@ async function eventually(condition: () => Promise<boolean>, what: string, timeo
  */
 describe('Pull Doctor in the Agents Playground, on the sandbox (end to end)', function () {
   this.timeout(90_000);
-  let bot: BotUnderTest;
+  let session: PlaygroundSession;
   let app: App;
   let world: SandboxWorld | undefined;
   let logs: LogRecord[];
-  let url: string;
   let playground: Playground;
   let browser: TestBrowser;
   let ui: PlaygroundPage;
-  let workDir: string;
 
   before(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
-    workDir = mkdtempSync(join(tmpdir(), 'pulldoctor-playground-'));
-    bot = await startBot({
-      dir: workDir,
+    session = await startPlaygroundSession({
+      name: 'playground',
       // Alerts as `npm start` runs them, quicker: the bad rollout 1 s after "alerts on", its card 2 s later.
-      sandbox: { gracePeriodMs: 2_000, failAfterMs: 1_000, recoverAfterMs: 600_000 },
+      bot: { sandbox: { gracePeriodMs: 2_000, failAfterMs: 1_000, recoverAfterMs: 600_000 } },
+      viewport: { width: 1400, height: 1400 },
+      open: false,
     });
-    ({ app, url, logs, world } = bot);
+    ({ playground, browser, ui } = session);
+    ({ app, logs, world } = session.bot);
     await app.alerts!.start();
-    playground = await startPlayground({ botUrl: url, workDir });
-    browser = await launchBrowser({ viewport: { width: 1400, height: 1400 } });
-    ui = new PlaygroundPage(browser.page);
   });
 
-  after(async () => {
-    await browser?.close();
-    await playground?.stop();
-    if (playground) copyFileSync(playground.logFile, join(ARTIFACTS, 'playground.log'));
-    await bot?.stop(5000);
-    if (workDir) rmSync(workDir, { recursive: true, force: true });
-  });
+  after(() => session?.close());
 
-  /** Runs a step; on failure keeps a screenshot, the page and the Playground's output. */
-  function step(name: string, body: () => Promise<void>): Promise<void> {
-    return stepKeepingEvidence(
-      { name, artifactsDir: ARTIFACTS, browser, context: () => `--- Playground output ---\n${playground.output()}` },
-      body,
-    );
-  }
+  const step = (name: string, body: () => Promise<void>) => session.step(name, body);
 
   it('welcomes the user with the sandbox pods to try', async () => {
     await step('welcome', async () => {
