@@ -31,6 +31,12 @@ async function acrUnauthorizedAdvice(
   };
 }
 
+/** What to do about a registry's 429, and about the kubelet's own pull limit ("pull QPS exceeded"). */
+const REGISTRY_THROTTLE =
+  'Pull with an authenticated account (imagePullSecret), or copy the image into your own registry (az acr import, or an ACR artifact cache rule) and point the pod at it. Otherwise wait for the limit to reset.';
+const KUBELET_PULL_LIMIT =
+  "No registry was asked: the kubelet retries by itself. If many pods start at once on a node, raise registryPullQPS and registryBurst in the node pool's kubelet configuration.";
+
 /** The root cause as the kubelet's message states it, for this pod's image and registry. */
 function headlineFor(cause: Cause, image: string, host: string): string {
   switch (cause) {
@@ -94,6 +100,12 @@ export const pullErrorCheck: Check = {
     let headline = headlineFor(explanation.cause, image, host);
     let remediation = advice.remediation;
     let commands = commandsFor(explanation.cause, ctx, failing ? registryApiHost(failing.registry) : '', image);
+    if (explanation.cause === 'rate-limited') {
+      // The cause's advice covers both throttles; this pod has one of them.
+      const ownLimit = /pull qps exceeded/i.test(explanation.message ?? '');
+      if (ownLimit) headline = `The kubelet on the node hit its own pull limit (pull QPS exceeded), not ${host}`;
+      remediation = ownLimit ? KUBELET_PULL_LIMIT : REGISTRY_THROTTLE;
+    }
     if (failing && acr && explanation.cause === 'unauthorized') {
       const specific = await acrUnauthorizedAdvice(ctx, failing);
       if (specific) {

@@ -119,7 +119,9 @@ describe('the pull-error check', () => {
     assert.deepEqual(dns.commands, [
       'kubectl debug node/aks-nodepool1-29508656-vmss000000 -it --image=busybox -- nslookup shopacr.azurecr.io',
     ]);
-    assert.equal((await run('rate-limited')).headline, 'shopacr.azurecr.io is rate-limiting pulls (429)');
+    const throttled = await run('rate-limited');
+    assert.equal(throttled.headline, 'shopacr.azurecr.io is rate-limiting pulls (429)');
+    assert.match(throttled.remediation ?? '', /^Pull with an authenticated account .* Otherwise wait for the limit to reset\.$/);
     assert.deepEqual((await run('tls')).commands, ['openssl s_client -connect shopacr.azurecr.io:443 -servername shopacr.azurecr.io']);
     assert.deepEqual((await run('other')).commands, [`kubectl describe pod ${pod.metadata!.name} -n shop`]);
     for (const cause of CAUSES) {
@@ -127,6 +129,20 @@ describe('the pull-error check', () => {
       assert.ok(f.headline && !f.headline.includes('`'), `${cause}: ${f.headline}`);
       assert.doesNotMatch(f.remediation ?? '', /`/, `${cause}: ${f.remediation}`);
     }
+  });
+
+  it("tells the kubelet's own pull limit from a registry's 429, and gives the advice for the one this pod hit", async () => {
+    const pod = acrPod();
+    const [f] = await pullErrorCheck.run(
+      checkContext(pod, {
+        pullError: pullErrorOf(pod, 'rate-limited', {
+          message: `Failed to pull image "${ACR_IMAGE}": pull QPS exceeded`,
+        }),
+      }),
+    );
+    assert.equal(f?.headline, 'The kubelet on the node hit its own pull limit (pull QPS exceeded), not shopacr.azurecr.io');
+    assert.match(f?.remediation ?? '', /^No registry was asked: the kubelet retries by itself\. .*registryPullQPS and registryBurst/);
+    assert.doesNotMatch(f?.remediation ?? '', /imagePullSecret|az acr import/);
   });
 
   it('says nothing when there is no failing pull to explain', async () => {
