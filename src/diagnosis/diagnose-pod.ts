@@ -85,8 +85,8 @@ async function podNamed(kube: KubernetesReader, target: DiagnosisTarget, now: Da
     const advice =
       `It was deleted: a rollout, a scale-down or an eviction replaces pods, and the one that replaced it may fail the same way. ` +
       (suggestions[0]
-        ? `Diagnose ${suggestions[0]}, or list the pods: kubectl get pods -n ${target.namespace}`
-        : `List the pods: kubectl get pods -n ${target.namespace}`);
+        ? `Diagnose ${suggestions[0]}, or list the pods of namespace ${target.namespace}.`
+        : `List the pods of namespace ${target.namespace}.`);
     throw new PodGoneError(message, gone, { advice, facts });
   }
   throw new PullDoctorError('POD_NOT_FOUND', `No pod "${target.pod}" in namespace "${target.namespace}".${didYouMean}`, { facts });
