@@ -1,6 +1,6 @@
 import type { AlertSummaryView, AlertSummaryWorkload, AlertView } from '../alerts/alert-view.js';
 import type { FailingNow } from '../alerts/failing-now.js';
-import { codeText, inertText, plainText, TEXT_LIMITS } from './cards.js';
+import { codeText, inertText, plainText, plural, TEXT_LIMITS } from './cards.js';
 import { cardStatusData, causeBadge, type CardStatus } from './diagnosis-card-data.js';
 import { formatUtc } from '../diagnosis/format-utc.js';
 
@@ -22,8 +22,6 @@ export interface AlertCardInput {
   /** A line under the title: where a fix requested from this card stands, or what a re-run of its checks found. */
   status?: CardStatus;
 }
-
-const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
 /** How long something lasted, in the units a person says: "under a minute", "12 min", "2 h 5 min", "3 days 4 h". */
 export function formatDuration(ms: number): string {

@@ -125,6 +125,11 @@ const ZERO_WIDTH_SPACE = '\u200B';
 const INVISIBLE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
 const LINE_BREAKS = /\s*(?:\r\n|\r|\n|\u2028|\u2029)+\s*/g;
 
+/** "1 pod", "3 pods": a count and its noun. */
+export function plural(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
 /** Cuts to at most `max` characters (code points), marking the cut with an ellipsis. */
 export function truncate(text: string, max: number): string {
   const chars = Array.from(text);

@@ -1,7 +1,7 @@
 import type { FailingPod, FailingPodsReport, FailingWorkload } from '../diagnosis/failing-pods.js';
 import { formatUtc } from '../diagnosis/format-utc.js';
 import type { DiagnosisTarget } from '../diagnosis/types.js';
-import { inertText, TEXT_LIMITS, truncate } from './cards.js';
+import { inertText, plural, TEXT_LIMITS, truncate } from './cards.js';
 
 // The template data of cards/failing-pods.json: what is failing in a namespace (or the cluster), grouped by workload,
 // a Diagnose button each; and the same card as a choice of pods (several named, or one named in passing), or as the
@@ -9,8 +9,6 @@ import { inertText, TEXT_LIMITS, truncate } from './cards.js';
 
 /** A button's tooltip names its pod, cut short: the row shows the whole name. */
 const TOOLTIP_NAME = 60;
-
-const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
 /** `namespace/pod`: how a card's Diagnose button ids are looked up. */
 export const podKey = (namespace: string, pod: string) => `${namespace}/${pod}`;
